@@ -1,0 +1,1 @@
+"""The spec: YAML loaded with positions, validated into Pydantic models."""

@@ -1,0 +1,120 @@
+"""YAML -> plain Python data, with the line and column of every node kept.
+
+PyYAML silently keeps the last of two equal keys; here that is an error. The
+positions let every later stage report ``schema.yaml:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Path, Problem, SpecError
+
+
+@dataclass
+class Positions:
+    """Where each path of the document starts (1-based line and column)."""
+
+    file: str
+    nodes: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.nodes
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if not key and path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return self.nodes.get((), (1, 1))
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        line, col = self.of(path, key=key)
+        return Problem(line, col, tuple(path), message, self.file)
+
+
+@dataclass
+class Document:
+    data: Any
+    positions: Positions
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, positions: Positions):
+        self.positions = positions
+        self.problems: list[Problem] = []
+        self._scalars = yaml.SafeLoader("")  # only for its scalar resolution
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.positions.nodes[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(*_mark(key_node), path, "YAML merge keys (<<) are not supported; write the keys out", self.positions.file))
+                    continue
+                key = self.build_scalar(key_node)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    self.problems.append(Problem(*_mark(key_node), path, "a key must be a plain scalar", self.positions.file))
+                    continue
+                key = str(key) if not isinstance(key, str) else key
+                child = path + (key,)
+                if key in out:
+                    first = self.positions.keys[child]
+                    self.problems.append(
+                        Problem(*_mark(key_node), child, f"duplicate key '{key}' (first defined at line {first[0]})", self.positions.file)
+                    )
+                    continue
+                self.positions.keys[child] = _mark(key_node)
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.build_scalar(node)
+
+    def build_scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        return self._scalars.construct_object(node, deep=True)
+
+
+def load_text(text: str, file: str = "schema.yaml") -> Document:
+    """Parse ``text``; raise :class:`SpecError` for syntax errors and duplicate keys."""
+    positions = Positions(file)
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise SpecError([Problem(1, 1, (), "the file is empty; a spec starts with 'version: 1'", file)])
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or str(exc)
+        if exc.context:
+            reason = f"{reason} ({exc.context})"
+        raise SpecError([Problem(line, col, (), f"invalid YAML: {reason}", file)]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
+    if len(nodes) != 1:
+        raise SpecError([Problem(1, 1, (), "expected one YAML document, found several (---)", file)])
+    builder = _Builder(positions)
+    try:
+        data = builder.build(nodes[0], ())
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
+    if builder.problems:
+        raise SpecError(builder.problems)
+    if not isinstance(data, dict):
+        line, col = _mark(nodes[0])
+        kind = "a list" if isinstance(data, list) else f"the scalar {data!r}"
+        raise SpecError([Problem(line, col, (), f"a spec is a mapping of keys such as 'version' and 'tables', not {kind}", file)])
+    return Document(data, positions)
