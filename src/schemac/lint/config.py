@@ -1,0 +1,71 @@
+"""Lint options: one frozen object instead of a pile of keyword flags.
+
+``LintConfig.from_mapping`` reads the ``[tool.schemac.lint]`` table of
+pyproject.toml (or the spec's ``lint:`` section); unknown keys are errors so a
+typo never silently disables a check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from schemac.lint.finding import Severity
+
+DEFAULT_INITPLAN_FUNCTIONS = (
+    "auth.uid",
+    "auth.jwt",
+    "auth.role",
+    "auth.email",
+    "current_setting",
+)
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    soft_delete_column: str = "deleted_at"
+    tenant_column: str = "tenant_id"
+    exposed_schemas: tuple[str, ...] = ("public",)
+    audit_columns: tuple[str, ...] = ("created_by", "updated_by", "deleted_at")
+    # Tables that are append-only even without an "append-only" table comment
+    # (the spec's ``append_only: true`` passes them here), as "schema.table" or "table".
+    append_only_tables: tuple[str, ...] = ()
+    # Functions that must be wrapped in (select ...) inside policies; "schema.name" or "name".
+    initplan_functions: tuple[str, ...] = DEFAULT_INITPLAN_FUNCTIONS
+    # Supabase grants EXECUTE on new functions in public to anon directly (default
+    # privileges), so revoking from PUBLIC alone is not enough there.
+    supabase: bool = False
+    # Rule selection: codes, names or code prefixes ("SC2"). Empty select = all rules.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    # Per-rule severity overrides keyed by code or name.
+    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "LintConfig":
+        """Build from a TOML/YAML mapping; keys may use '-' or '_'. Raises ValueError."""
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for raw_key, value in data.items():
+            key = raw_key.replace("-", "_")
+            if key not in known:
+                raise ValueError(f"unknown lint option {raw_key!r}; known: {', '.join(sorted(known))}")
+            if key == "severity":
+                if not isinstance(value, Mapping):
+                    raise ValueError("lint option 'severity' must be a table of rule = severity")
+                value = MappingProxyType({str(k): Severity.parse(str(v)) for k, v in value.items()})
+            elif key == "supabase":
+                if not isinstance(value, bool):
+                    raise ValueError("lint option 'supabase' must be true or false")
+            elif key in ("soft_delete_column", "tenant_column"):
+                if not isinstance(value, str):
+                    raise ValueError(f"lint option {raw_key!r} must be a string")
+            else:
+                if isinstance(value, str):
+                    value = (value,)
+                if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"lint option {raw_key!r} must be a list of strings")
+                value = tuple(value)
+            kwargs[key] = value
+        return cls(**kwargs)

@@ -1,0 +1,134 @@
+"""Run the rules over SQL and turn their hits into sorted, suppressed findings."""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+from typing import Iterable
+
+from schemac.lint.config import LintConfig
+from schemac.lint.finding import Finding, Severity
+from schemac.lint.fold import fold
+from schemac.lint.registry import Context, Hit, Rule, all_rules, get_rule
+from schemac.lint.source import Source, Statement, SyntaxProblem, parse
+from schemac.lint.suppress import Suppression, find_suppressions
+
+SYNTAX_ERROR = "syntax-error"
+UNUSED_SUPPRESSION = "unused-suppression"
+
+
+def lint_sql(text: str, file: str = "<string>", config: LintConfig | None = None) -> list[Finding]:
+    """Lint one SQL text; ``file`` is only used to label findings."""
+    return lint_sources([Source(text, file)], config)
+
+
+def lint_files(paths: Iterable[str | PathLike], config: LintConfig | None = None) -> list[Finding]:
+    """Lint files as one sequence, in the order given (as if applied one after the
+    other). A file that is not UTF-8 is reported as a syntax error; a file that
+    cannot be read raises OSError."""
+    sources = []
+    for path in paths:
+        data = Path(path).read_bytes()
+        try:
+            sources.append(Source(data.decode("utf-8"), str(path)))
+        except UnicodeDecodeError as error:
+            text = data[: error.start].decode("utf-8")
+            sources.append(_Undecodable(text, str(path), f"file is not valid UTF-8: {error.reason}"))
+    return lint_sources(sources, config)
+
+
+class _Undecodable(Source):
+    def __init__(self, text: str, file: str, reason: str):
+        super().__init__(text, file)
+        self.reason = reason
+
+
+def lint_sources(sources: list[Source], config: LintConfig | None = None) -> list[Finding]:
+    config = config or LintConfig()
+    rules = enabled_rules(config)
+    statements: list[Statement] = []
+    problems: list[SyntaxProblem] = []
+    suppressions: list[Suppression] = []
+    for source in sources:
+        if isinstance(source, _Undecodable):
+            problems.append(SyntaxProblem(source, len(source.data), source.reason))
+            continue
+        parsed = parse(source)
+        for stmt in parsed.statements:
+            stmt.index = len(statements)
+            statements.append(stmt)
+        problems.extend(parsed.problems)
+        suppressions.extend(find_suppressions(source, parsed.statements))
+
+    context = Context(fold(statements), statements, config)
+    findings: list[tuple[Source, int, Finding]] = []
+    for rule in rules:
+        if rule.name in (SYNTAX_ERROR, UNUSED_SUPPRESSION):
+            continue
+        for hit in rule.check(context):
+            if not _suppressed(rule, hit, suppressions):
+                findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt))
+
+    active = {rule.code for rule in rules}
+    syntax = get_rule(SYNTAX_ERROR)
+    if syntax.code in active:
+        for problem in problems:
+            findings.append(_finding(syntax, problem.source, problem.offset, problem.message, config))
+    unused = get_rule(UNUSED_SUPPRESSION)
+    if unused.code in active:
+        for suppression in suppressions:
+            for message in _unused(suppression, active):
+                findings.append(_finding(unused, suppression.source, suppression.offset, message, config))
+
+    order = {id(source): i for i, source in enumerate(sources)}
+    findings.sort(key=lambda item: (order[id(item[0])], item[1], item[2].code, item[2].message))
+    return [finding for _, _, finding in findings]
+
+
+def enabled_rules(config: LintConfig) -> list[Rule]:
+    def matches(rule: Rule, entries: tuple[str, ...]) -> bool:
+        names = {rule.code.lower(), rule.name, *rule.aliases}
+        return any(e.lower() in names or e.lower() == "all" or rule.code.lower().startswith(e.lower())
+                   for e in entries)
+
+    return [r for r in all_rules() if (not config.select or matches(r, config.select))
+            and not matches(r, config.ignore)]
+
+
+def _suppressed(rule: Rule, hit: Hit, suppressions: list[Suppression]) -> bool:
+    for suppression in suppressions:
+        if suppression.source is not hit.stmt.source:
+            continue
+        if not suppression.file_wide and suppression.stmt is not hit.stmt:
+            continue
+        for written in suppression.rules:
+            if written.lower() in (rule.code.lower(), rule.name, *rule.aliases):
+                suppression.used.add(written)
+                return True
+    return False
+
+
+def _unused(suppression: Suppression, active: set[str]) -> list[str]:
+    from schemac.lint.registry import REGISTRY
+
+    messages = []
+    for written in suppression.rules:
+        if written in suppression.used:
+            continue
+        known = REGISTRY.find(written)
+        if known is None:
+            messages.append(f"suppression names unknown rule {written!r}")
+        elif known.code in active:
+            where = "this file" if suppression.file_wide else "its statement"
+            messages.append(f"suppression of {known.name} matches no finding in {where}")
+    return messages
+
+
+def _finding(rule: Rule, source: Source, offset: int, message: str, config: LintConfig,
+             stmt: Statement | None = None) -> tuple[Source, int, Finding]:
+    severity = config.severity.get(rule.code) or config.severity.get(rule.name) or rule.severity
+    line, column = source.position(offset)
+    end_line, end_column = source.position(stmt.end) if stmt and stmt.end > offset else (line, column)
+    finding = Finding(rule.code, rule.name, Severity(severity), source.file, line, column,
+                      end_line, end_column, message, rule.hint)
+    return source, offset, finding

@@ -1,0 +1,373 @@
+"""Fold statements, in order, into a :class:`~schemac.lint.model.Model`.
+
+Only what rules need is modelled; statements of other kinds pass through
+untouched (single-statement rules still see them).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import orjson
+
+from schemac.lint.model import (
+    Column,
+    ForeignKey,
+    Function,
+    Index,
+    Model,
+    Policy,
+    Table,
+    Trigger,
+    UniqueKey,
+)
+from schemac.lint.source import Statement
+from schemac.lint.tree import Key, names_key, relation_key, strings, type_name
+
+# CreateTrigStmt.events / .timing bit values (PostgreSQL's trigger.h)
+_TRIGGER_EVENTS = {4: "insert", 8: "delete", 16: "update", 32: "truncate"}
+_TIMING_BEFORE, _TIMING_INSTEAD = 2, 64
+
+
+def fold(statements: list[Statement]) -> Model:
+    model = Model()
+    for stmt in statements:
+        handler = _HANDLERS.get(stmt.kind)
+        if handler:
+            handler(model, stmt)
+    return model
+
+
+def role_name(spec: dict) -> str:
+    body = spec.get("RoleSpec", spec)
+    kind = body.get("roletype", "")
+    if kind == "ROLESPEC_CSTRING":
+        return body.get("rolename", "")
+    return kind.removeprefix("ROLESPEC_").lower()  # public, current_user, session_user
+
+
+def expression_key(expr: dict) -> str:
+    """Canonical text of an expression, locations dropped, for comparing indexes."""
+    return "(" + orjson.dumps(_strip_locations(expr), option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _strip_locations(node):
+    if isinstance(node, dict):
+        return {k: _strip_locations(v) for k, v in node.items() if k != "location"}
+    if isinstance(node, list):
+        return [_strip_locations(v) for v in node]
+    return node
+
+
+def _table(model: Model, key: Key, stmt: Statement, offset: int) -> Table:
+    """The table, or a placeholder for one created outside the linted SQL."""
+    table = model.tables.get(key)
+    if table is None:
+        table = model.tables[key] = Table(key, known=False, stmt=stmt, offset=offset)
+    return table
+
+
+def _create_table(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    relation = node["relation"]
+    key = relation_key(relation)
+    table = Table(key, known=True, stmt=stmt, offset=stmt.at(relation.get("location")))
+    model.tables[key] = table
+    model.created_in.setdefault(key, set()).add(stmt.source.file)
+    if node.get("partbound"):
+        parents = node.get("inhRelations") or []
+        if parents:
+            table.parent = relation_key(parents[0]["RangeVar"])
+    spec = node.get("partspec")
+    if spec:
+        table.partition_key = tuple(
+            elem["PartitionElem"].get("name") or expression_key(elem["PartitionElem"].get("expr", {}))
+            for elem in spec.get("partParams", ())
+        )
+    for element in node.get("tableElts") or ():
+        if "ColumnDef" in element:
+            _add_column(table, element["ColumnDef"], stmt)
+        elif "Constraint" in element:
+            _add_constraint(table, element["Constraint"], stmt, ())
+
+
+def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
+    name = coldef.get("colname", "")
+    constraints = [c["Constraint"] for c in coldef.get("constraints") or () if "Constraint" in c]
+    kinds = {c.get("contype") for c in constraints}
+    table.columns[name] = Column(
+        name=name,
+        type=type_name(coldef.get("typeName")),
+        not_null=bool(kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY", "CONSTR_IDENTITY"}),
+        has_default=bool(kinds & {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}),
+        stmt=stmt,
+        offset=stmt.at(coldef.get("location")),
+    )
+    for constraint in constraints:
+        _add_constraint(table, constraint, stmt, (name,))
+
+
+def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str, ...]) -> None:
+    kind = con.get("contype")
+    offset = stmt.at(con.get("location"))
+    if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        columns = tuple(strings(con.get("keys"))) or column
+        primary = kind == "CONSTR_PRIMARY"
+        table.keys.append(UniqueKey(columns, primary, stmt, offset))
+        table.indexes.append(
+            Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset)
+        )
+    elif kind == "CONSTR_FOREIGN":
+        table.foreign_keys.append(
+            ForeignKey(
+                name=con.get("conname"),
+                table=table.key,
+                columns=tuple(strings(con.get("fk_attrs"))) or column,
+                target=relation_key(con["pktable"]),
+                target_columns=tuple(strings(con.get("pk_attrs"))),
+                stmt=stmt,
+                offset=offset,
+            )
+        )
+
+
+def _alter_table(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    if node.get("objtype") != "OBJECT_TABLE":
+        return
+    relation = node["relation"]
+    table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    for item in node.get("cmds") or ():
+        cmd = item["AlterTableCmd"]
+        subtype = cmd.get("subtype")
+        definition = cmd.get("def") or {}
+        if subtype == "AT_AddConstraint" and "Constraint" in definition:
+            _add_constraint(table, definition["Constraint"], stmt, ())
+        elif subtype == "AT_AddColumn" and "ColumnDef" in definition:
+            _add_column(table, definition["ColumnDef"], stmt)
+        elif subtype == "AT_DropColumn":
+            table.columns.pop(cmd.get("name", ""), None)
+        elif subtype == "AT_AlterColumnType" and cmd.get("name") in table.columns:
+            column = table.columns[cmd["name"]]
+            column.type = type_name(definition.get("ColumnDef", {}).get("typeName"))
+        elif subtype in ("AT_EnableRowSecurity", "AT_ForceRowSecurity"):
+            if subtype == "AT_EnableRowSecurity":
+                table.rls_enabled = True
+            else:
+                table.rls_forced = True
+            if table.rls_stmt is None:
+                table.rls_stmt, table.rls_offset = stmt, stmt.start
+        elif subtype == "AT_DisableRowSecurity":
+            table.rls_enabled = False
+        elif subtype == "AT_NoForceRowSecurity":
+            table.rls_forced = False
+        elif subtype == "AT_AttachPartition" and "PartitionCmd" in definition:
+            child = relation_key(definition["PartitionCmd"]["name"])
+            if child in model.tables:
+                model.tables[child].parent = table.key
+
+
+def _create_index(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    relation = node["relation"]
+    table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    columns = []
+    for param in node.get("indexParams") or ():
+        elem = param["IndexElem"]
+        columns.append(elem.get("name") or expression_key(elem.get("expr", {})))
+    predicate = node.get("whereClause")
+    unique = bool(node.get("unique"))
+    index = Index(
+        node.get("idxname"), table.key, tuple(columns), unique, node.get("accessMethod", "btree"),
+        predicate, False, stmt, stmt.start,
+    )
+    table.indexes.append(index)
+    if unique and predicate is None and not any(c.startswith("(") for c in columns):
+        table.keys.append(UniqueKey(tuple(columns), False, stmt, stmt.start))
+
+
+def _create_policy(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    relation = node["table"]
+    table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    roles = node.get("roles") or []
+    has_to = not (
+        len(roles) == 1
+        and roles[0]["RoleSpec"].get("roletype") == "ROLESPEC_PUBLIC"
+        and roles[0]["RoleSpec"].get("location", -1) < 0
+    )
+    table.policies.append(
+        Policy(
+            name=node.get("policy_name", ""),
+            table=table.key,
+            command=node.get("cmd_name", "all"),
+            permissive=bool(node.get("permissive")),
+            roles=tuple(role_name(r) for r in roles) or ("public",),
+            has_to=has_to,
+            using=node.get("qual"),
+            check=node.get("with_check"),
+            stmt=stmt,
+            offset=stmt.start,
+        )
+    )
+
+
+def _alter_policy(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    table = model.tables.get(relation_key(node["table"]))
+    policy = next((p for p in table.policies if p.name == node.get("policy_name")), None) if table else None
+    if policy is None:
+        return
+    if node.get("roles"):
+        policy.roles = tuple(role_name(r) for r in node["roles"])
+        policy.has_to = True
+    policy.using = node.get("qual", policy.using)
+    policy.check = node.get("with_check", policy.check)
+
+
+def _create_trigger(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    relation = node["relation"]
+    table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    events = node.get("events", 0)
+    timing = node.get("timing", 0)
+    table.triggers.append(
+        Trigger(
+            name=node.get("trigname", ""),
+            table=table.key,
+            timing="before" if timing & _TIMING_BEFORE else "instead" if timing & _TIMING_INSTEAD else "after",
+            events=frozenset(name for bit, name in _TRIGGER_EVENTS.items() if events & bit),
+            function=names_key(node.get("funcname")),
+            stmt=stmt,
+            offset=stmt.start,
+        )
+    )
+
+
+def _comment(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    if node.get("objtype") != "OBJECT_TABLE":
+        return
+    key = names_key(node.get("object", {}).get("List", {}).get("items"))
+    table = model.tables.get(key)
+    if table is not None:
+        table.comment = node.get("comment")
+
+
+def _function_options(function: Function, options: list) -> None:
+    for option in options or ():
+        elem = option.get("DefElem", {})
+        name, arg = elem.get("defname"), elem.get("arg") or {}
+        if name == "security":
+            function.security_definer = bool(arg.get("Boolean", {}).get("boolval", False))
+        elif name == "set" and "VariableSetStmt" in arg:
+            setting = arg["VariableSetStmt"]
+            if setting.get("name") == "search_path":
+                function.search_path_pinned = setting.get("kind") in ("VAR_SET_VALUE", "VAR_SET_CURRENT")
+        elif name == "language":
+            function.language = arg.get("String", {}).get("sval", "")
+        elif name == "as":
+            bodies = strings(arg.get("List", {}).get("items"))
+            function.body = bodies[0] if bodies else None
+
+
+def _create_function(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    key = names_key(node.get("funcname"))
+    function = Function(
+        key=key, security_definer=False, search_path_pinned=False,
+        returns=type_name(node.get("returnType")), language="sql", body=None,
+        stmt=stmt, offset=stmt.start,
+    )
+    _function_options(function, node.get("options"))
+    model.functions[key] = function
+
+
+def _alter_function(model: Model, stmt: Statement) -> None:
+    function = model.functions.get(names_key(stmt.node.get("func", {}).get("objname")))
+    if function is not None:
+        _function_options(function, stmt.node.get("actions"))
+
+
+def _grant(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    if node.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_ROUTINE"):
+        return
+    privileges = [p["AccessPriv"].get("priv_name") for p in node.get("privileges") or ()]
+    if privileges and "execute" not in privileges:
+        return
+    if node.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
+        schemas = set(strings(node.get("objects")))
+        functions = [f for k, f in model.functions.items() if k[0] in schemas]
+    else:
+        keys = [names_key(o["ObjectWithArgs"].get("objname")) for o in node.get("objects") or ()]
+        functions = [model.functions[k] for k in keys if k in model.functions]
+    roles = {role_name(r) for r in node.get("grantees") or ()}
+    for function in functions:
+        if node.get("is_grant"):
+            function.granted |= roles
+            function.revoked -= roles
+        else:
+            function.revoked |= roles
+            function.granted -= roles
+
+
+def _drop(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    kind = node.get("removeType")
+    for obj in node.get("objects") or ():
+        items = obj.get("List", {}).get("items")
+        if kind in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE") and items:
+            model.tables.pop(names_key(items), None)
+        elif kind == "OBJECT_POLICY" and items:
+            table = model.tables.get(names_key(items[:-1]))
+            name = strings(items[-1:])[0]
+            if table:
+                table.policies = [p for p in table.policies if p.name != name]
+        elif kind == "OBJECT_TRIGGER" and items:
+            table = model.tables.get(names_key(items[:-1]))
+            name = strings(items[-1:])[0]
+            if table:
+                table.triggers = [t for t in table.triggers if t.name != name]
+        elif kind == "OBJECT_INDEX" and items:
+            schema, name = names_key(items)
+            for table in model.tables.values():
+                table.indexes = [i for i in table.indexes if not (i.name == name and table.key[0] == schema)]
+        elif kind == "OBJECT_FUNCTION" and "ObjectWithArgs" in obj:
+            model.functions.pop(names_key(obj["ObjectWithArgs"].get("objname")), None)
+
+
+def _rename(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    kind = node.get("renameType")
+    relation = node.get("relation")
+    if not relation:
+        return
+    key = relation_key(relation)
+    table = model.tables.get(key)
+    if table is None:
+        return
+    if kind == "OBJECT_TABLE":
+        new_key = (key[0], node.get("newname", ""))
+        model.tables[new_key] = model.tables.pop(key)
+        table.key = new_key
+    elif kind == "OBJECT_COLUMN" and node.get("subname") in table.columns:
+        column = table.columns.pop(node["subname"])
+        column.name = node.get("newname", "")
+        table.columns[column.name] = column
+
+
+_HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
+    "CreateStmt": _create_table,
+    "AlterTableStmt": _alter_table,
+    "IndexStmt": _create_index,
+    "CreatePolicyStmt": _create_policy,
+    "AlterPolicyStmt": _alter_policy,
+    "CreateTrigStmt": _create_trigger,
+    "CommentStmt": _comment,
+    "CreateFunctionStmt": _create_function,
+    "AlterFunctionStmt": _alter_function,
+    "GrantStmt": _grant,
+    "DropStmt": _drop,
+    "RenameStmt": _rename,
+}

@@ -1,0 +1,151 @@
+"""What a sequence of SQL statements creates, as plain objects rules can query.
+
+Every object keeps the statement it came from and an absolute byte offset,
+so a rule can report ``file:line:col`` and suppressions can find the
+statement a finding belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemac.lint.source import Statement
+from schemac.lint.tree import Key
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    not_null: bool
+    has_default: bool
+    stmt: Statement
+    offset: int
+
+
+@dataclass
+class UniqueKey:
+    """A primary key, unique constraint or non-partial unique index on plain columns."""
+
+    columns: tuple[str, ...]
+    primary: bool
+    stmt: Statement
+    offset: int
+
+
+@dataclass
+class ForeignKey:
+    name: str | None
+    table: Key
+    columns: tuple[str, ...]
+    target: Key
+    target_columns: tuple[str, ...]  # empty: the target's primary key
+    stmt: Statement
+    offset: int
+
+
+@dataclass
+class Index:
+    name: str | None
+    table: Key
+    # Plain column names; an expression is its canonical JSON text, prefixed "(".
+    columns: tuple[str, ...]
+    unique: bool
+    method: str
+    predicate: dict | None
+    constraint: bool  # made by PRIMARY KEY / UNIQUE rather than CREATE INDEX
+    stmt: Statement
+    offset: int
+
+
+@dataclass
+class Policy:
+    name: str
+    table: Key
+    command: str  # all | select | insert | update | delete
+    permissive: bool
+    roles: tuple[str, ...]  # "public" when the policy applies to PUBLIC
+    has_to: bool  # False when the statement had no TO clause
+    using: dict | None
+    check: dict | None
+    stmt: Statement
+    offset: int
+
+    def commands(self) -> tuple[str, ...]:
+        if self.command == "all":
+            return ("select", "insert", "update", "delete")
+        return (self.command,)
+
+
+@dataclass
+class Trigger:
+    name: str
+    table: Key
+    timing: str  # before | after | instead
+    events: frozenset[str]
+    function: Key
+    stmt: Statement
+    offset: int
+
+
+@dataclass
+class Table:
+    key: Key
+    # False for a placeholder: a table only altered here, created elsewhere.
+    known: bool
+    stmt: Statement
+    offset: int
+    columns: dict[str, Column] = field(default_factory=dict)
+    keys: list[UniqueKey] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    rls_stmt: Statement | None = None
+    rls_offset: int = 0
+    comment: str | None = None
+    partition_key: tuple[str, ...] | None = None  # set on a partitioned parent
+    parent: Key | None = None  # set on a partition
+
+    @property
+    def label(self) -> str:
+        schema, name = self.key
+        return name if schema == "public" else f"{schema}.{name}"
+
+    @property
+    def primary_key(self) -> UniqueKey | None:
+        return next((k for k in self.keys if k.primary), None)
+
+
+@dataclass
+class Function:
+    key: Key
+    security_definer: bool
+    search_path_pinned: bool
+    returns: str
+    language: str
+    body: str | None
+    stmt: Statement
+    offset: int
+    # Roles holding EXECUTE through explicit grants/revokes, starting from PostgreSQL's
+    # default of PUBLIC (and anon on Supabase, added by the rule from config).
+    revoked: set[str] = field(default_factory=set)
+    granted: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Model:
+    tables: dict[Key, Table] = field(default_factory=dict)
+    functions: dict[Key, Function] = field(default_factory=dict)
+    # file in which each table was created, for the migration rules
+    created_in: dict[Key, str] = field(default_factory=dict)
+
+    def known_tables(self) -> list[Table]:
+        return [t for t in self.tables.values() if t.known]
+
+    def parent_tables(self) -> list[Table]:
+        """Known tables that are not partitions: partitions inherit keys, indexes and
+        triggers from their parent, so per-table rules look at the parent only."""
+        return [t for t in self.tables.values() if t.known and t.parent is None]

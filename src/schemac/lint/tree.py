@@ -1,0 +1,105 @@
+"""Small helpers over libpg_query's JSON tree (``{"NodeType": {fields}}`` dicts).
+
+These play the part of pglast's Visitor on the fast parse path (see
+:mod:`schemac.lint.source`): :func:`walk` yields every node with the chain of
+node types above it, which is what rules need to answer "is this call under a
+SubLink?" or "is this column reference inside a subquery?".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+DEFAULT_SCHEMA = "public"
+
+Key = tuple[str, str]  # (schema, name)
+
+
+def strings(items: list | None) -> list[str]:
+    """``[{"String": {"sval": "a"}}, ...]`` -> ``["a", ...]`` (other nodes skipped)."""
+    return [item["String"].get("sval", "") for item in items or () if "String" in item]
+
+
+def dotted(items: list | None) -> str:
+    return ".".join(strings(items))
+
+
+def relation_key(range_var: dict) -> Key:
+    return (range_var.get("schemaname") or DEFAULT_SCHEMA, range_var.get("relname", ""))
+
+
+def names_key(items: list | None) -> Key:
+    """A qualified name given as a list of Strings (COMMENT ON, DROP, functions)."""
+    parts = strings(items)
+    if len(parts) >= 2:
+        return (parts[-2], parts[-1])
+    return (DEFAULT_SCHEMA, parts[-1] if parts else "")
+
+
+def type_name(type_node: dict | None) -> str:
+    """The type's own name without ``pg_catalog.``: 'timestamptz', 'date', 'int4', ...
+    Arrays get a ``[]`` suffix so ``date[]`` is never mistaken for ``date``."""
+    if not type_node:
+        return ""
+    parts = strings(type_node.get("names"))
+    if parts and parts[0] == "pg_catalog":
+        parts = parts[1:]
+    name = ".".join(parts)
+    return name + "[]" if type_node.get("arrayBounds") else name
+
+
+def const_value(node: dict | None) -> Any:
+    """The Python value of an ``A_Const`` (True/False, int, str), or None."""
+    if not node or "A_Const" not in node:
+        return None
+    const = node["A_Const"]
+    if "boolval" in const:
+        return bool(const["boolval"].get("boolval", False))
+    if "ival" in const:
+        return const["ival"].get("ival", 0)
+    if "sval" in const:
+        return const["sval"].get("sval", "")
+    return None
+
+
+def walk(node: Any, parents: tuple[str, ...] = ()) -> Iterator[tuple[str, dict, tuple[str, ...]]]:
+    """Depth-first ``(node_type, body, ancestor_types)`` for every node under ``node``."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(node, parents)]
+    while stack:
+        current, above = stack.pop()
+        if isinstance(current, list):
+            stack.extend((item, above) for item in reversed(current))
+        elif isinstance(current, dict):
+            if len(current) == 1:
+                ((name, body),) = current.items()
+                if name[:1].isupper() and isinstance(body, dict):
+                    yield name, body, above
+                    inner = above + (name,)
+                    stack.extend((value, inner) for value in reversed(list(body.values())))
+                    continue
+            stack.extend((value, above) for value in reversed(list(current.values())))
+
+
+def conjuncts(expr: dict | None) -> list[dict]:
+    """Top-level AND terms of an expression (an OR is one opaque term)."""
+    if not expr:
+        return []
+    body = expr.get("BoolExpr")
+    if body and body.get("boolop") == "AND_EXPR":
+        return [term for arg in body.get("args", ()) for term in conjuncts(arg)]
+    return [expr]
+
+
+def column_refs(expr: Any, outside_subqueries: bool = False) -> Iterator[tuple[list[str], dict]]:
+    """``(field names, body)`` of each ColumnRef; optionally skipping subqueries,
+    where an unqualified name may belong to another table."""
+    for name, body, above in walk(expr):
+        if name != "ColumnRef":
+            continue
+        if outside_subqueries and "SelectStmt" in above:
+            continue
+        yield strings(body.get("fields")), body
+
+
+def func_name(call: dict) -> str:
+    return dotted(call.get("funcname"))
