@@ -1,0 +1,261 @@
+"""Frozen catalog objects.
+
+Both producers (the spec resolver here, database introspection later) build
+these, and everything downstream (ordering, rendering, diff) reads only these.
+Names are unquoted; ``QualifiedName`` carries the schema. SQL expressions are
+kept as text that has already been parsed and checked as one expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, order=True)
+class QualifiedName:
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Grant:
+    privileges: tuple[str, ...]
+    roles: tuple[str, ...]
+    revoke: bool = False
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    exposed: bool = False
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    name: str
+    schema: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Enum:
+    qname: QualifiedName
+    values: tuple[str, ...]
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Domain:
+    qname: QualifiedName
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[tuple[str, str], ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Sequence:
+    qname: QualifiedName
+    type: str = "bigint"
+    start: int | None = None
+    increment: int = 1
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int = 1
+    cycle: bool = False
+    owned_by: tuple[QualifiedName, str] | None = None
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    identity: Literal["always", "by default"] | None = None
+    generated: str | None = None
+    collation: str | None = None
+    comment: str | None = None
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    expression: str
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    table: QualifiedName
+    columns: tuple[str, ...]
+    ref_table: QualifiedName
+    ref_columns: tuple[str, ...]
+    on_delete: str | None = None
+    on_update: str | None = None
+    deferrable: bool = False
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    column: str | None = None
+    expression: str | None = None
+    order: str | None = None
+    nulls: str | None = None
+    opclass: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    table: QualifiedName
+    keys: tuple[IndexKey, ...]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True)
+class PartitionKey:
+    strategy: Literal["range", "list", "hash"]
+    column: str
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A child table; ``bound`` is the text after FOR VALUES, or ``None`` for DEFAULT."""
+
+    qname: QualifiedName
+    parent: QualifiedName
+    bound: str | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    table: QualifiedName
+    command: str = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ()
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    table: QualifiedName
+    function: QualifiedName
+    timing: str
+    events: tuple[str, ...]
+    update_of: tuple[str, ...] = ()
+    level: str = "row"
+    when: str | None = None
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    qname: QualifiedName
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    partition_key: PartitionKey | None = None
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+    renamed_from: str | None = None
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class View:
+    qname: QualifiedName
+    query: str
+    materialized: bool = False
+    with_data: bool = True
+    security_invoker: bool = False
+    security_barrier: bool = False
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str | None
+    type: str
+    default: str | None = None
+    mode: str = "in"
+
+
+@dataclass(frozen=True)
+class Function:
+    qname: QualifiedName
+    args: tuple[Argument, ...]
+    returns: str
+    language: str
+    body: str
+    volatility: str = "volatile"
+    strict: bool = False
+    security_definer: bool = False
+    search_path: str | None = None
+    parallel: str | None = None
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """Argument types as PostgreSQL identifies the function (IN arguments only)."""
+        return ", ".join(a.type for a in self.args if a.mode in ("in", "inout", "variadic"))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything one database holds that schemac manages. Tuples are in a stable order."""
+
+    source: str = "schema.yaml"
+    target_version: int = 15
+    flavor: str = "postgres"
+    schemas: tuple[Schema, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    tables: tuple[Table, ...] = ()
+    partitions: tuple[Partition, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    views: tuple[View, ...] = ()
+    functions: tuple[Function, ...] = ()

@@ -1,0 +1,114 @@
+"""The library's front door: load a spec, compile it, build and check ``generated/``.
+
+Nothing here prints or exits; problems are raised as :class:`SpecError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .catalog.graph import CycleError
+from .catalog.objects import Catalog
+from .errors import Problem, SpecError
+from .render.sql import render
+from .spec.loader import Document, load_text
+from .spec.models import Spec
+from .spec.resolve import resolve
+from .spec.validate import problems_from
+
+GENERATED_FILE = "schema.sql"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    spec: Spec
+    catalog: Catalog
+    sql: str
+
+
+def build_date() -> date:
+    """Today, or the date in SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def parse(text: str, file: str = "schema.yaml") -> tuple[Spec, Document]:
+    """YAML text -> validated Spec; every shape problem of the file at once."""
+    doc = load_text(text, file)
+    try:
+        return Spec.model_validate(doc.data), doc
+    except ValidationError as exc:
+        raise SpecError(problems_from(exc, doc.positions, doc.data)) from None
+
+
+def compile_text(text: str, file: str = "schema.yaml", today: date | None = None) -> Compiled:
+    spec, doc = parse(text, file)
+    catalog = resolve(spec, doc.positions, today or build_date())
+    try:
+        sql = render(catalog)
+    except CycleError as exc:
+        raise SpecError([Problem(1, 1, (), str(exc), file)]) from None
+    return Compiled(spec, catalog, sql)
+
+
+def read_spec(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Problem(1, 1, (), f"no such file: {path}", str(path))]) from None
+    except OSError as exc:
+        raise SpecError([Problem(1, 1, (), f"cannot read {path}: {exc.strerror}", str(path))]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError([Problem(line, 1, (), "the file is not UTF-8 text", str(path))]) from None
+
+
+def compile_file(path: Path, today: date | None = None) -> Compiled:
+    return compile_text(read_spec(path), _display(path), today)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def generated_files(compiled: Compiled) -> dict[str, str]:
+    """The files ``schemac build`` writes, by name."""
+    return {GENERATED_FILE: compiled.sql}
+
+
+def write_generated(compiled: Compiled, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in generated_files(compiled).items():
+        target = out / name
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            written.append(target)
+    return written
+
+
+def stale_diff(compiled: Compiled, out: Path) -> str:
+    """A unified diff from what is in ``out`` to what the spec builds; empty when up to date."""
+    chunks = []
+    for name, text in generated_files(compiled).items():
+        target = out / name
+        current = target.read_text() if target.exists() else ""
+        if current != text:
+            chunks.extend(difflib.unified_diff(
+                current.splitlines(keepends=True), text.splitlines(keepends=True),
+                fromfile=f"{target} (committed)", tofile=f"{target} (built from spec)",
+            ))
+    return "".join(chunks)

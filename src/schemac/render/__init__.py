@@ -1,0 +1,1 @@
+"""SQL text from catalog objects, through the Jinja templates."""

@@ -1,0 +1,38 @@
+"""The one place identifiers and literals are quoted."""
+
+from __future__ import annotations
+
+import re
+
+from pglast import keywords
+
+from ..catalog.objects import QualifiedName
+
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+# Unreserved keywords are fine as bare names; the others need quotes somewhere.
+_NEEDS_QUOTES = keywords.RESERVED_KEYWORDS | keywords.TYPE_FUNC_NAME_KEYWORDS | keywords.COL_NAME_KEYWORDS
+
+
+def ident(name: str | QualifiedName) -> str:
+    """Quote a name only when PostgreSQL needs it, as ``quote_ident`` does."""
+    if isinstance(name, QualifiedName):
+        return f"{ident(name.schema)}.{ident(name.name)}"
+    if _BARE.match(name) and name not in _NEEDS_QUOTES:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value) -> str:
+    """An SQL literal for a string, number or boolean from the spec."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if text.upper() in ("MINVALUE", "MAXVALUE"):
+        return text.upper()
+    if "\\" in text:
+        return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,306 @@
+"""Catalog -> one SQL script: a statement per object through its template, in dependency order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from ..catalog import objects as cat
+from ..catalog.graph import Stage, Statement, order
+from ..catalog.objects import QualifiedName
+from ..sqltree import parse_type, references
+from .quoting import ident, literal
+
+SECTION_TITLES = {
+    Stage.SCHEMAS: "Schemas",
+    Stage.EXTENSIONS: "Extensions",
+    Stage.TYPES: "Types",
+    Stage.SEQUENCES: "Sequences",
+    Stage.FUNCTIONS: "Functions",
+    Stage.TABLES: "Tables",
+    Stage.PARTITIONS: "Partitions",
+    Stage.INDEXES: "Indexes",
+    Stage.FOREIGN_KEYS: "Foreign keys",
+    Stage.VIEWS: "Views",
+    Stage.SECURITY: "Row level security",
+    Stage.TRIGGERS: "Triggers",
+    Stage.GRANTS: "Grants",
+}
+
+
+def template_dir() -> Path:
+    """Templates ship inside the wheel; in a source checkout they sit at the top level."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def _role(name: str) -> str:
+    return "PUBLIC" if name.lower() == "public" else ident(name)
+
+
+def _search_path(text: str) -> str:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or parts in (['""'], ["''"]):
+        return "''"
+    return ", ".join(p if p == "pg_temp" else ident(p) for p in parts)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path)
+    return env
+
+
+def _render(template: str, **context) -> str:
+    return environment().get_template(f"{template}.sql.j2").render(**context).strip()
+
+
+# -- what a piece of SQL depends on ----------------------------------------
+
+
+def _names(pairs, kind: str, default_schema: str = "public") -> set[str]:
+    return {f"{kind}:{schema or default_schema}.{name}" for schema, name in pairs}
+
+
+def _requires_sql(*texts: str | None, query: bool = False) -> set[str]:
+    """Relations, functions and types named in SQL expressions (or queries)."""
+    out: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        refs = references(text if query else f"SELECT {text}")
+        out |= _names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type")
+    return out
+
+
+def _requires_type(type_text: str) -> set[str]:
+    text = type_text.removeprefix("SETOF ").strip()
+    try:
+        ref = parse_type(text)
+    except ValueError:
+        return set()
+    if len(ref.names) == 2:
+        return {f"type:{ref.names[0]}.{ref.names[1]}"}
+    return {f"type:public.{ref.base}"}
+
+
+def _schema(q: QualifiedName) -> str:
+    return f"schema:{q.schema}"
+
+
+# -- statements per object kind ----------------------------------------------
+
+
+def _comment(kind: str, target: str, text: str | None, requires: str, stage: Stage) -> Iterator[Statement]:
+    if text is not None:
+        yield Statement(stage, _render("comment", kind=kind, target=target, text=text),
+                        requires=frozenset({requires}), label=f"comment on {target}")
+
+
+def _grants(grants: Iterable[cat.Grant], kind: str, target: str, requires: str) -> Iterator[Statement]:
+    for grant in grants:
+        yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind, target=target),
+                        requires=frozenset({requires}), label=f"grant on {target}")
+
+
+def _table_lines(table: cat.Table) -> list[str]:
+    width = max(len(ident(c.name)) for c in table.columns)
+    type_width = max(len(c.type) for c in table.columns)
+    lines = []
+    for column in table.columns:
+        parts = [ident(column.name).ljust(width), column.type]
+        if column.collation:
+            parts.append(f"COLLATE {ident(column.collation)}")
+        if column.not_null:
+            parts.append("NOT NULL")
+        if column.identity:
+            parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+        if column.generated:
+            parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+        if column.default is not None:
+            parts.append(f"DEFAULT {column.default}")
+        if len(parts) > 2:
+            parts[1] = parts[1].ljust(type_width)
+        lines.append(" ".join(parts))
+    if table.primary_key:
+        cols = ", ".join(map(ident, table.primary_key.columns))
+        lines.append(f"CONSTRAINT {ident(table.primary_key.name)} PRIMARY KEY ({cols})")
+    for unique in table.uniques:
+        nnd = " NULLS NOT DISTINCT" if unique.nulls_not_distinct else ""
+        lines.append(f"CONSTRAINT {ident(unique.name)} UNIQUE{nnd} ({', '.join(map(ident, unique.columns))})")
+    for check in table.checks:
+        lines.append(f"CONSTRAINT {ident(check.name)} CHECK ({check.expression})")
+    return lines
+
+
+def _table(table: cat.Table) -> Iterator[Statement]:
+    q = table.qname
+    requires = {_schema(q)}
+    for column in table.columns:
+        requires |= _requires_type(column.type)
+        requires |= _requires_sql(column.default, column.generated)
+    for check in table.checks:
+        requires |= _requires_sql(check.expression)
+    yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
+                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}")
+    yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
+    for column in table.columns:
+        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, f"rel:{q}", Stage.TABLES)
+    if table.rls_enabled:
+        yield Statement(Stage.SECURITY, _render("rls", table=table), requires=frozenset({f"rel:{q}"}),
+                        label=f"row level security on {q}")
+    yield from _grants(table.grants, "TABLE", ident(q), f"rel:{q}")
+
+
+def _index(index: cat.Index, stage: Stage) -> Statement:
+    keys = []
+    for key in index.keys:
+        text = ident(key.column) if key.column else f"({key.expression})"
+        if key.opclass:
+            text += f" {key.opclass}"
+        if key.order:
+            text += f" {key.order.upper()}"
+        if key.nulls:
+            text += f" NULLS {key.nulls.upper()}"
+        keys.append(text)
+    requires = {f"rel:{index.table}"} | _requires_sql(index.where, *(k.expression for k in index.keys))
+    return Statement(stage, _render("index", index=index, keys=", ".join(keys)),
+                     provides=f"rel:{index.table.schema}.{index.name}", requires=frozenset(requires),
+                     label=f"index {index.name}")
+
+
+def _function(function: cat.Function) -> Iterator[Statement]:
+    q = function.qname
+    quote = next(tag for tag in ("$function$", "$body$", "$schemac$", "$schemac_body$") if tag not in function.body)
+    requires = {_schema(q)} | _requires_type(function.returns)
+    for arg in function.args:
+        requires |= _requires_type(arg.type)
+    if function.language == "sql":
+        # PostgreSQL checks an SQL function's body when it is created, so the
+        # tables and functions it uses must exist first. PL/pgSQL bodies are
+        # only checked when they run.
+        refs = references(function.body)
+        requires |= _names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type")
+    requires.discard(f"fn:{q}")
+    yield Statement(Stage.FUNCTIONS, _render("function", function=function, quote=quote),
+                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}")
+    target = f"{ident(q)}({function.signature})"
+    yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", Stage.FUNCTIONS)
+    yield from _grants(function.grants, "FUNCTION", target, f"fn:{q}")
+
+
+def _view(view: cat.View) -> Iterator[Statement]:
+    q = view.qname
+    options = [name for name, on in (("security_invoker = true", view.security_invoker),
+                                     ("security_barrier = true", view.security_barrier)) if on]
+    requires = {_schema(q)} | _requires_sql(view.query, query=True)
+    requires.discard(f"rel:{q}")
+    yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=f"rel:{q}",
+                    requires=frozenset(requires), label=f"view {q}")
+    kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
+    yield from _comment(kind, ident(q), view.comment, f"rel:{q}", Stage.VIEWS)
+    yield from _grants(view.grants, "TABLE", ident(q), f"rel:{q}")
+
+
+def statements(catalog: cat.Catalog) -> list[Statement]:
+    """Every statement the catalog needs, not yet ordered."""
+    out: list[Statement] = []
+    for schema in catalog.schemas:
+        if schema.name != "public":
+            out.append(Statement(Stage.SCHEMAS, _render("schema", schema=schema), provides=f"schema:{schema.name}",
+                                 label=f"schema {schema.name}"))
+        out.extend(_comment("SCHEMA", ident(schema.name), schema.comment, f"schema:{schema.name}", Stage.SCHEMAS))
+        out.extend(_grants(schema.grants, "SCHEMA", ident(schema.name), f"schema:{schema.name}"))
+    for ext in catalog.extensions:
+        requires = frozenset({f"schema:{ext.schema}"} if ext.schema else ())
+        out.append(Statement(Stage.EXTENSIONS, _render("extension", extension=ext), provides=f"ext:{ext.name}",
+                             requires=requires, label=f"extension {ext.name}"))
+    for enum in catalog.enums:
+        out.append(Statement(Stage.TYPES, _render("enum", enum=enum), provides=f"type:{enum.qname}",
+                             requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}"))
+        out.extend(_comment("TYPE", ident(enum.qname), enum.comment, f"type:{enum.qname}", Stage.TYPES))
+    for domain in catalog.domains:
+        requires = {_schema(domain.qname)} | _requires_type(domain.type)
+        requires |= _requires_sql(domain.default, *(e for _, e in domain.checks))
+        out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=f"type:{domain.qname}",
+                             requires=frozenset(requires), label=f"domain {domain.qname}"))
+        out.extend(_comment("DOMAIN", ident(domain.qname), domain.comment, f"type:{domain.qname}", Stage.TYPES))
+    for seq in catalog.sequences:
+        q = seq.qname
+        out.append(Statement(Stage.SEQUENCES, _render("sequence", sequence=seq), provides=f"rel:{q}",
+                             requires=frozenset({_schema(q)}), label=f"sequence {q}"))
+        out.extend(_comment("SEQUENCE", ident(q), seq.comment, f"rel:{q}", Stage.SEQUENCES))
+        if seq.owned_by:
+            out.append(Statement(Stage.PARTITIONS, _render("sequence_owned_by", sequence=seq),
+                                 requires=frozenset({f"rel:{q}", f"rel:{seq.owned_by[0]}"}), label=f"sequence {q} owner"))
+        out.extend(_grants(seq.grants, "SEQUENCE", ident(q), f"rel:{q}"))
+    for function in catalog.functions:
+        out.extend(_function(function))
+    for table in catalog.tables:
+        out.extend(_table(table))
+    for partition in catalog.partitions:
+        out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
+                             provides=f"rel:{partition.qname}", requires=frozenset({f"rel:{partition.parent}"}),
+                             label=f"partition {partition.qname}"))
+    views = {view.qname for view in catalog.views}
+    for index in catalog.indexes:
+        # A materialized view's indexes are read with the view they belong to.
+        out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+    for fk in catalog.foreign_keys:
+        # Partitions first: a key added to a partitioned table is added to each of them.
+        requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}"}
+        requires |= {f"rel:{p.qname}" for p in catalog.partitions if p.parent in (fk.table, fk.ref_table)}
+        out.append(Statement(Stage.FOREIGN_KEYS, _render("foreign_key", fk=fk), requires=frozenset(requires),
+                             label=f"foreign key {fk.name}"))
+    for view in catalog.views:
+        out.extend(_view(view))
+    for policy in catalog.policies:
+        requires = {f"rel:{policy.table}"} | _requires_sql(policy.using, policy.with_check)
+        out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
+                             label=f"policy {policy.name} on {policy.table}"))
+        out.extend(_comment("POLICY", f"{ident(policy.name)} ON {ident(policy.table)}", policy.comment,
+                            f"rel:{policy.table}", Stage.SECURITY))
+    for trigger in catalog.triggers:
+        events = " OR ".join(
+            "UPDATE OF " + ", ".join(map(ident, trigger.update_of)) if e == "update" and trigger.update_of else e.upper()
+            for e in trigger.events
+        )
+        requires = {f"rel:{trigger.table}", f"fn:{trigger.function}"} | _requires_sql(trigger.when)
+        out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
+                             requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}"))
+    return out
+
+
+def header(catalog: cat.Catalog) -> str:
+    return "\n".join([
+        f"-- Generated by schemac {__version__} from {catalog.source}; do not edit.",
+        f"-- Change {catalog.source} and run `schemac build` instead.",
+        f"-- Target: PostgreSQL {catalog.target_version} ({catalog.flavor}).",
+    ])
+
+
+def render(catalog: cat.Catalog) -> str:
+    """The whole script: header, then statements in dependency order under section titles."""
+    parts = [header(catalog)]
+    stage = None
+    for stmt in order(statements(catalog)):
+        if stmt.stage != stage:
+            stage = stmt.stage
+            title = SECTION_TITLES[stage]
+            parts.append(f"-- {title} {'-' * (73 - len(title))}")
+        parts.append(stmt.sql)
+    return "\n\n".join(parts) + "\n"

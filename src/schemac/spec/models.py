@@ -1,0 +1,405 @@
+"""Pydantic models of schema.yaml: they check the shape of the input and nothing more.
+
+Names, references and SQL expressions are checked by ``resolve``, which also
+turns these models into catalog objects. Shorthands (``make: text`` for a
+column, ``rls: true``) are expanded here by ``mode="before"`` validators so the
+rest of the code sees one form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Privilege = Literal[
+    "select", "insert", "update", "delete", "truncate", "references", "trigger",
+    "usage", "execute", "create", "all",
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _listify(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class Target(Model):
+    postgres: Annotated[int, Field(ge=13, le=18)] = 15
+    flavor: Literal["postgres", "supabase"] = "postgres"
+
+
+class SchemaSpec(Model):
+    exposed: bool = False
+    grants: list["Grant"] = []
+    comment: str | None = None
+
+
+class ExtensionSpec(Model):
+    name: str
+    schema_: str | None = Field(default=None, alias="schema")
+    version: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class EnumSpec(Model):
+    values: list[str] = Field(min_length=1)
+    comment: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"values": value} if isinstance(value, list) else value
+
+
+class Grant(Model):
+    """``{to: [authenticated], privileges: [select, insert]}``."""
+
+    to: list[str] = Field(min_length=1)
+    privileges: list[Privilege] = Field(min_length=1)
+
+    _to = field_validator("to", "privileges", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class Revoke(Model):
+    """``{from: [public, anon], privileges: [execute]}``: take away a default privilege."""
+
+    from_: list[str] = Field(alias="from", min_length=1)
+    privileges: list[Privilege] = Field(min_length=1)
+
+    _from = field_validator("from_", "privileges", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class DomainSpec(Model):
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    check: dict[str, str] | str | None = None
+    comment: str | None = None
+
+
+class SequenceSpec(Model):
+    type: Literal["smallint", "integer", "bigint"] = "bigint"
+    start: int | None = None
+    increment: int = 1
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: Annotated[int, Field(ge=1)] = 1
+    cycle: bool = False
+    owned_by: str | None = None
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
+Action = Literal["no action", "restrict", "cascade", "set null", "set default"]
+
+
+class ColumnReference(Model):
+    """``references: vehicles.id`` or ``{table: vehicles, column: id, on_delete: cascade}``."""
+
+    table: str
+    column: str | None = None
+    on_delete: Action | None = None
+    on_update: Action | None = None
+    name: str | None = None
+    deferrable: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            table, _, column = value.rpartition(".")
+            return {"table": table or value, "column": column if table else None}
+        return value
+
+
+class ColumnSpec(Model):
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    identity: Literal["always", "by default"] | None = None
+    generated: str | None = None
+    primary_key: bool = False
+    unique: bool = False
+    check: str | None = None
+    references: ColumnReference | None = None
+    on_delete: Action | None = None
+    on_update: Action | None = None
+    collation: str | None = None
+    comment: str | None = None
+    renamed_from: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+    @field_validator("default", "generated", "check", mode="before")
+    @classmethod
+    def _sql_text(cls, value: Any) -> Any:
+        # YAML reads `default: 0` or `default: true` as numbers and booleans;
+        # as SQL they are the same literals.
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return str(value)
+        return value
+
+
+class UniqueSpec(Model):
+    columns: list[str] = Field(min_length=1)
+    name: str | None = None
+    nulls_not_distinct: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"columns": value} if isinstance(value, list) else value
+
+
+class ForeignKeyTarget(Model):
+    table: str
+    columns: list[str] = Field(min_length=1)
+
+    _cols = field_validator("columns", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class ForeignKeySpec(Model):
+    columns: list[str] = Field(min_length=1)
+    references: ForeignKeyTarget
+    on_delete: Action | None = None
+    on_update: Action | None = None
+    name: str | None = None
+    deferrable: bool = False
+
+    _cols = field_validator("columns", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class IndexColumn(Model):
+    """One key of an index: a column or an expression, with its order."""
+
+    column: str | None = None
+    expression: str | None = None
+    order: Literal["asc", "desc"] | None = None
+    nulls: Literal["first", "last"] | None = None
+    opclass: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        # "occurred_at desc nulls last"
+        if not isinstance(value, str):
+            return value
+        words = value.split()
+        out: dict[str, Any] = {"column": words[0]}
+        rest = [w.lower() for w in words[1:]]
+        if rest[:1] in (["asc"], ["desc"]):
+            out["order"] = rest.pop(0)
+        if rest[:1] == ["nulls"] and len(rest) >= 2:
+            out["nulls"] = rest[1]
+            rest = rest[2:]
+        if rest:
+            raise ValueError(
+                f"cannot read index key {value!r}: write 'column [asc|desc] [nulls first|last]', "
+                "or {expression: ...} for an expression"
+            )
+        return out
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "IndexColumn":
+        if (self.column is None) == (self.expression is None):
+            raise ValueError("an index key has either 'column' or 'expression'")
+        return self
+
+
+class IndexSpec(Model):
+    columns: list[IndexColumn] = Field(min_length=1)
+    name: str | None = None
+    unique: bool = False
+    method: Literal["btree", "gin", "gist", "brin", "hash"] = "btree"
+    where: str | None = None
+    include: list[str] = []
+    nulls_not_distinct: bool = False
+
+
+class PartitionSpec(Model):
+    """Declarative partitioning.
+
+    Range by time: ``{by: range, column: occurred_at, interval: year, start: 2024, premake: 2}``
+    creates one partition per period from ``start`` through ``until`` (or, without
+    ``until``, through the current period plus ``premake``).
+    List and hash: partitions are listed under ``partitions``.
+    """
+
+    by: Literal["range", "list", "hash"]
+    column: str
+    interval: Literal["year", "month"] | None = None
+    start: str | None = None
+    until: str | None = None
+    premake: Annotated[int, Field(ge=0, le=120)] = 2
+    default: bool = False
+    partitions: dict[str, "PartitionBound"] = {}
+
+    @field_validator("start", "until", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "PartitionSpec":
+        if self.by == "range" and self.interval is None and not self.partitions:
+            raise ValueError("range partitioning needs 'interval' (year or month) and 'start', or explicit 'partitions'")
+        if self.interval is not None:
+            if self.by != "range":
+                raise ValueError("'interval' applies to range partitioning only")
+            if self.start is None:
+                raise ValueError("'interval' needs 'start', the first period (2024 or 2024-01)")
+        if self.by == "hash" and self.default:
+            raise ValueError("hash partitioning has no default partition")
+        return self
+
+
+class PartitionBound(Model):
+    values: list[Any] | None = None
+    from_: Any = Field(default=None, alias="from")
+    to: Any = None
+    modulus: int | None = None
+    remainder: int | None = None
+
+
+class PolicySpec(Model):
+    command: Literal["all", "select", "insert", "update", "delete"] = "all"
+    type: Literal["permissive", "restrictive"] = Field(default="permissive", alias="as")
+    roles: list[str] = []
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+    _roles = field_validator("roles", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class RlsSpec(Model):
+    enable: bool = True
+    force: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        # `rls: true` means enabled and forced: the owner is not exempt.
+        if isinstance(value, bool):
+            return {"enable": value, "force": value}
+        return value
+
+
+class TriggerSpec(Model):
+    function: str
+    timing: Literal["before", "after", "instead of"] = "before"
+    events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
+    update_of: list[str] = []
+    level: Literal["row", "statement"] = "row"
+    when: str | None = None
+    args: list[str] = []
+
+    _events = field_validator("events", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class TableSpec(Model):
+    columns: dict[str, ColumnSpec] = Field(min_length=1)
+    primary_key: list[str] | None = None
+    unique: list[UniqueSpec] = []
+    checks: dict[str, str] = {}
+    foreign_keys: list[ForeignKeySpec] = []
+    indexes: list[IndexSpec] = []
+    partition: PartitionSpec | None = None
+    rls: RlsSpec | None = None
+    policies: dict[str, PolicySpec] = {}
+    triggers: dict[str, TriggerSpec] = {}
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+    renamed_from: str | None = None
+
+    _pk = field_validator("primary_key", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
+class ViewSpec(Model):
+    query: str
+    security_invoker: bool = False
+    security_barrier: bool = False
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
+class MaterializedViewSpec(Model):
+    query: str
+    with_data: bool = True
+    indexes: list[IndexSpec] = []
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
+class Argument(Model):
+    name: str | None = None
+    type: str
+    default: str | None = None
+    mode: Literal["in", "out", "inout", "variadic"] = "in"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        # "p_tenant uuid" or just "uuid"
+        if isinstance(value, str):
+            name, _, type_ = value.strip().partition(" ")
+            return {"name": name, "type": type_.strip()} if type_ else {"type": name}
+        return value
+
+
+class FunctionSpec(Model):
+    returns: str
+    language: Literal["sql", "plpgsql"] = "sql"
+    body: str
+    args: list[Argument] = []
+    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
+    strict: bool = False
+    security_definer: bool = False
+    search_path: str | None = None
+    parallel: Literal["safe", "restricted", "unsafe"] | None = None
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
+class Spec(Model):
+    version: Literal[1]
+    target: Target = Target()
+    extensions: list[ExtensionSpec] = []
+    schemas: dict[str, SchemaSpec] = {}
+    enums: dict[str, EnumSpec] = {}
+    domains: dict[str, DomainSpec] = {}
+    sequences: dict[str, SequenceSpec] = {}
+    tables: dict[str, TableSpec] = {}
+    views: dict[str, ViewSpec] = {}
+    materialized_views: dict[str, MaterializedViewSpec] = {}
+    functions: dict[str, FunctionSpec] = {}
+
+    @field_validator("schemas", mode="before")
+    @classmethod
+    def _schema_list(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {name: {} for name in value}
+        if isinstance(value, dict):
+            return {k: ({} if v is None else v) for k, v in value.items()}
+        return value
+
+
+PartitionSpec.model_rebuild()
+SchemaSpec.model_rebuild()

@@ -1,0 +1,61 @@
+"""Identifier rules and the names PostgreSQL would give unnamed constraints and indexes."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+
+from ..catalog.objects import QualifiedName
+
+MAX_IDENTIFIER_BYTES = 63
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+
+
+def identifier_problem(name: str) -> str | None:
+    """Why ``name`` cannot be used as an identifier, or ``None`` if it can."""
+    if not isinstance(name, str) or not name:
+        return "an identifier cannot be empty"
+    if len(name.encode()) > MAX_IDENTIFIER_BYTES:
+        return (
+            f"identifier '{name}' is {len(name.encode())} bytes; PostgreSQL truncates names "
+            f"longer than {MAX_IDENTIFIER_BYTES} bytes, so choose a shorter one"
+        )
+    if not _IDENTIFIER.match(name):
+        if _IDENTIFIER.match(name.lower()):
+            return (
+                f"identifier '{name}' has upper-case letters; PostgreSQL folds unquoted names to "
+                f"lower case, so write '{name.lower()}'"
+            )
+        return (
+            f"invalid identifier '{name}': use lower-case letters, digits and underscores, "
+            "starting with a letter or underscore"
+        )
+    return None
+
+
+def split_qualified(key: str, default_schema: str = "public") -> tuple[str, str] | None:
+    """``'private.audit'`` -> ``('private', 'audit')``; ``'audit'`` -> ``('public', 'audit')``."""
+    parts = key.split(".")
+    if len(parts) == 1:
+        return default_schema, parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return None
+
+
+def suggest(word: str, choices) -> str:
+    """``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
+    match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def default_name(table: QualifiedName | str, columns, suffix: str) -> str:
+    """``vehicles_tenant_id_vin_key``, shortened with a stable hash when over 63 bytes."""
+    base = table.name if isinstance(table, QualifiedName) else table
+    name = "_".join([base, *columns, suffix])
+    if len(name.encode()) <= MAX_IDENTIFIER_BYTES:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    head = name.encode()[: MAX_IDENTIFIER_BYTES - len(suffix) - 10].decode(errors="ignore").rstrip("_")
+    return f"{head}_{digest}_{suffix}"

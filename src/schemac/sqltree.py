@@ -1,0 +1,169 @@
+"""Small functions over pglast's tree: check user SQL and find what it uses.
+
+SQL written in the spec (defaults, checks, policy expressions, index
+predicates, view queries, function bodies) is parsed here before it is used,
+so that text such as ``true); drop table x; --`` is an error, never output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pglast
+from pglast import ast, enums, parser
+from pglast.parser import ParseError
+from pglast.visitors import Visitor
+
+
+class SqlProblem(ValueError):
+    """The SQL text is not what its place in the spec needs."""
+
+
+def _no_comments(text: str) -> None:
+    # A trailing `-- comment` inside an expression would swallow the closing
+    # parenthesis schemac writes after it.
+    try:
+        tokens = parser.scan(text)
+    except ParseError as exc:
+        raise SqlProblem(_syntax(exc)) from None
+    if any(t.name in ("SQL_COMMENT", "C_COMMENT") for t in tokens):
+        raise SqlProblem("comments are not allowed inside an SQL expression; use the 'comment' key")
+
+
+def _syntax(exc: ParseError) -> str:
+    return f"SQL syntax error: {exc.args[0]}"
+
+
+def check_expression(text: str) -> ast.Node:
+    """Parse ``text`` as exactly one SQL value expression and return its node."""
+    if not text or not text.strip():
+        raise SqlProblem("empty SQL expression")
+    _no_comments(text)
+    try:
+        stmts = parser.parse_sql(f"SELECT {text}")
+    except ParseError as exc:
+        raise SqlProblem(f"not one SQL expression: {exc.args[0]}") from None
+    stmt = stmts[0].stmt if len(stmts) == 1 else None
+    if not _is_bare_select_of_one(stmt):
+        raise SqlProblem("not exactly one SQL expression")
+    return stmt.targetList[0].val
+
+
+_SELECT_CLAUSES = (
+    "fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
+    "limitOffset", "windowClause", "distinctClause", "intoClause", "lockingClause",
+    "withClause", "valuesClause",
+)
+
+
+def _is_bare_select_of_one(stmt: ast.Node | None) -> bool:
+    """``SELECT <one unnamed target>`` and nothing else."""
+    return (
+        isinstance(stmt, ast.SelectStmt)
+        and stmt.op == enums.SetOperation.SETOP_NONE
+        and stmt.targetList is not None
+        and len(stmt.targetList) == 1
+        and stmt.targetList[0].name is None
+        and not any(getattr(stmt, clause, None) for clause in _SELECT_CLAUSES)
+    )
+
+
+def check_query(text: str) -> ast.Node:
+    """Parse ``text`` as exactly one SELECT (or VALUES / WITH ... SELECT) statement."""
+    if not text or not text.strip():
+        raise SqlProblem("empty query")
+    try:
+        stmts = parser.parse_sql(text)
+    except ParseError as exc:
+        raise SqlProblem(_syntax(exc)) from None
+    if len(stmts) != 1 or not isinstance(stmts[0].stmt, ast.SelectStmt):
+        raise SqlProblem("a view query must be exactly one SELECT statement")
+    return stmts[0].stmt
+
+
+def check_statements(text: str) -> None:
+    """A function body in SQL: one or more statements that parse."""
+    try:
+        parser.parse_sql(text)
+    except ParseError as exc:
+        raise SqlProblem(_syntax(exc)) from None
+
+
+def check_plpgsql(text: str, header: str) -> None:
+    """Parse a PL/pgSQL body inside the CREATE FUNCTION ``header`` that will carry it."""
+    try:
+        pglast.parse_plpgsql(f"{header} AS $schemac$\n{text}\n$schemac$ LANGUAGE plpgsql")
+    except ParseError as exc:
+        raise SqlProblem(f"PL/pgSQL syntax error: {exc.args[0]}") from None
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type name as written: ``names`` (schema-qualified when written so), modifiers, array."""
+
+    names: tuple[str, ...]
+    array: bool
+    text: str
+
+    @property
+    def base(self) -> str:
+        return self.names[-1]
+
+
+def parse_type(text: str) -> TypeRef:
+    if not text or not text.strip():
+        raise SqlProblem("empty type")
+    _no_comments(text)
+    try:
+        stmts = parser.parse_sql(f"SELECT NULL::{text}")
+    except ParseError:
+        raise SqlProblem(f"cannot read type {text!r}") from None
+    stmt = stmts[0].stmt if len(stmts) == 1 else None
+    if not isinstance(stmt, ast.SelectStmt) or len(stmt.targetList or ()) != 1:
+        raise SqlProblem(f"cannot read type {text!r}")
+    cast = stmt.targetList[0].val
+    if not isinstance(cast, ast.TypeCast) or stmt.fromClause or stmt.whereClause:
+        raise SqlProblem(f"cannot read type {text!r}")
+    names = tuple(n.sval for n in cast.typeName.names)
+    if names[0] == "pg_catalog" and len(names) == 2:
+        names = names[1:]
+    return TypeRef(names, bool(cast.typeName.arrayBounds), text.strip())
+
+
+@dataclass
+class References:
+    relations: set[tuple[str | None, str]]
+    functions: set[tuple[str | None, str]]
+    types: set[tuple[str | None, str]]
+
+
+class _Collector(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs = References(set(), set(), set())
+
+    def visit_RangeVar(self, ancestors, node):
+        self.refs.relations.add((node.schemaname, node.relname))
+
+    def visit_FuncCall(self, ancestors, node):
+        names = [n.sval for n in node.funcname]
+        self.refs.functions.add((names[0], names[1]) if len(names) == 2 else (None, names[-1]))
+        # nextval('public.invoice_no') names its sequence in a string.
+        if names[-1] == "nextval" and node.args and isinstance(node.args[0], ast.A_Const):
+            value = getattr(node.args[0].val, "sval", None)
+            if value:
+                schema, _, name = value.rpartition(".")
+                self.refs.relations.add((schema or None, name))
+
+    def visit_TypeName(self, ancestors, node):
+        names = [n.sval for n in node.names]
+        if names[0] != "pg_catalog":
+            self.refs.types.add((names[0], names[1]) if len(names) == 2 else (None, names[-1]))
+
+
+def references(node_or_sql: ast.Node | str) -> References:
+    """The relations, functions and types a tree (or SQL statements) names."""
+    collector = _Collector()
+    tree = parser.parse_sql(node_or_sql) if isinstance(node_or_sql, str) else node_or_sql
+    collector(tree)
+    return collector.refs
