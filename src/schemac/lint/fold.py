@@ -73,7 +73,7 @@ def _create_table(model: Model, stmt: Statement) -> None:
     key = relation_key(relation)
     table = Table(key, known=True, stmt=stmt, offset=stmt.at(relation.get("location")))
     model.tables[key] = table
-    model.created_in.setdefault(key, set()).add(stmt.source.file)
+    model.created_by.setdefault(key, []).append(stmt)
     if node.get("partbound"):
         parents = node.get("inhRelations") or []
         if parents:

@@ -139,8 +139,13 @@ class Function:
 class Model:
     tables: dict[Key, Table] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
-    # file in which each table was created, for the migration rules
-    created_in: dict[Key, str] = field(default_factory=dict)
+    # the statements that created each table, for the migration rules
+    created_by: dict[Key, list[Statement]] = field(default_factory=dict)
+
+    def is_new(self, key: Key, stmt: Statement) -> bool:
+        """Was the table created earlier in the same file as ``stmt``? Migration
+        hazards only matter for tables that already hold data."""
+        return any(s.source is stmt.source and s.index < stmt.index for s in self.created_by.get(key, ()))
 
     def known_tables(self) -> list[Table]:
         return [t for t in self.tables.values() if t.known]

@@ -43,8 +43,8 @@ def append_only_mutable(ctx):
         for policy in table.policies:
             if policy.command in ("update", "delete", "all"):
                 yield Hit(policy.stmt, policy.offset,
-                          f"append-only table {label(table.key)} has an {policy.command.upper()} "
-                          f"policy ({policy.name}) that allows rewriting rows")
+                          f"append-only table {label(table.key)} can be rewritten through its "
+                          f"{policy.command.upper()} policy {policy.name}")
         guarded = set()
         for trigger in table.triggers:
             if trigger.timing in ("before", "instead"):
