@@ -6,9 +6,12 @@
 """
 
 from schemac.lint.config import LintConfig
+from schemac.lint.explain import explain
 from schemac.lint.engine import lint_files, lint_sql
 from schemac.lint.finding import Finding, Severity, at_or_above
+from schemac.lint.formats import format_github, format_json, format_text
 from schemac.lint.registry import Rule, UnknownRule, all_rules, get_rule
+from schemac.lint.sarif import format_sarif
 
 __all__ = [
     "Finding",
@@ -18,6 +21,11 @@ __all__ = [
     "UnknownRule",
     "all_rules",
     "at_or_above",
+    "explain",
+    "format_github",
+    "format_json",
+    "format_sarif",
+    "format_text",
     "get_rule",
     "lint_files",
     "lint_sql",
