@@ -49,24 +49,25 @@ def mv_freshness_proxy(ctx):
     can read it.
     """
     for stmt in ctx.statements:
-        for location in _proxy_reads(stmt.node):
-            yield Hit(stmt, stmt.at(location), _MESSAGE)
+        for location, name in _proxy_reads(stmt.node):
+            yield Hit(stmt, stmt.at(location), f"freshness read from {name}; {_MESSAGE}")
         if stmt.kind == "CreateFunctionStmt":
             yield from _function_body(stmt)
 
 
-_MESSAGE = ("freshness taken from vacuum/analyze statistics; refreshing a materialized view "
-            "updates none of them")
+_MESSAGE = "refreshing a materialized view updates no vacuum or analyze statistic"
 
 
 def _proxy_reads(node):
-    for name, body, _ in walk(node):
-        if name == "ColumnRef" and strings(body.get("fields"))[-1:] and \
-                strings(body.get("fields"))[-1] in VACUUM_COLUMNS:
-            yield body.get("location")
-        elif name == "FuncCall" and strings(body.get("funcname"))[-1:] and \
-                strings(body.get("funcname"))[-1] in VACUUM_FUNCTIONS:
-            yield body.get("location")
+    for kind, body, _ in walk(node):
+        if kind == "ColumnRef":
+            name = (strings(body.get("fields")) or [""])[-1]
+            if name in VACUUM_COLUMNS:
+                yield body.get("location"), name
+        elif kind == "FuncCall":
+            name = (strings(body.get("funcname")) or [""])[-1]
+            if name in VACUUM_FUNCTIONS:
+                yield body.get("location"), f"{name}()"
 
 
 def _function_body(stmt):
@@ -81,5 +82,6 @@ def _function_body(stmt):
         tree = orjson.loads(parser.parse_sql_json(body[0]))
     except ParseError:
         return
-    if any(True for _ in _proxy_reads(tree)):
-        yield Hit(stmt, stmt.start, _MESSAGE + " (in the function body)")
+    for _, name in _proxy_reads(tree):
+        yield Hit(stmt, stmt.start, f"function body reads freshness from {name}; {_MESSAGE}")
+        return
