@@ -94,25 +94,6 @@ CREATE TABLE public.tenant_memberships (
     CONSTRAINT tenant_memberships_pkey PRIMARY KEY (tenant_id, user_id)
 );
 
--- Functions ----------------------------------------------------------------
-
-CREATE FUNCTION private.current_tenant_id()
-RETURNS uuid
-LANGUAGE sql
-STABLE
-SECURITY DEFINER
-SET search_path = ''
-AS $function$
-select m.tenant_id
-  from public.tenant_memberships m
- where m.user_id = auth.uid()
-   and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid
-$function$;
-
-COMMENT ON FUNCTION private.current_tenant_id() IS 'The caller''s tenant, taken from the JWT and checked against their memberships.';
-
--- Tables -------------------------------------------------------------------
-
 CREATE TABLE public.vehicles (
     id         uuid            NOT NULL DEFAULT gen_random_uuid(),
     tenant_id  uuid            NOT NULL,
@@ -340,6 +321,23 @@ ALTER TABLE public.audit_log
     FOREIGN KEY (actor_id)
     REFERENCES public.profiles (id)
     ON DELETE SET NULL;
+
+-- Functions that read tables -----------------------------------------------
+
+CREATE FUNCTION private.current_tenant_id()
+RETURNS uuid
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = ''
+AS $function$
+select m.tenant_id
+  from public.tenant_memberships m
+ where m.user_id = auth.uid()
+   and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid
+$function$;
+
+COMMENT ON FUNCTION private.current_tenant_id() IS 'The caller''s tenant, taken from the JWT and checked against their memberships.';
 
 -- Views --------------------------------------------------------------------
 

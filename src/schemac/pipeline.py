@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -51,7 +51,9 @@ def parse(text: str, file: str = "schema.yaml") -> tuple[Spec, Document]:
 
 def compile_text(text: str, file: str = "schema.yaml", today: date | None = None) -> Compiled:
     spec, doc = parse(text, file)
-    catalog = resolve(spec, doc.positions, today or build_date())
+    # Problems name the file as the user gave it; the SQL header names only the
+    # file itself, so the output does not depend on the working directory.
+    catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
     try:
         sql = render(catalog)
     except CycleError as exc:
@@ -74,14 +76,7 @@ def read_spec(path: Path) -> str:
 
 
 def compile_file(path: Path, today: date | None = None) -> Compiled:
-    return compile_text(read_spec(path), _display(path), today)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return compile_text(read_spec(path), str(path), today)
 
 
 def generated_files(compiled: Compiled) -> dict[str, str]:

@@ -24,10 +24,11 @@ class Stage(IntEnum):
     PARTITIONS = 6
     INDEXES = 7
     FOREIGN_KEYS = 8
-    VIEWS = 9
-    SECURITY = 10
-    TRIGGERS = 11
-    GRANTS = 12
+    TABLE_FUNCTIONS = 9
+    VIEWS = 10
+    SECURITY = 11
+    TRIGGERS = 12
+    GRANTS = 13
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ SECTION_TITLES = {
     Stage.PARTITIONS: "Partitions",
     Stage.INDEXES: "Indexes",
     Stage.FOREIGN_KEYS: "Foreign keys",
+    Stage.TABLE_FUNCTIONS: "Functions that read tables",
     Stage.VIEWS: "Views",
     Stage.SECURITY: "Row level security",
     Stage.TRIGGERS: "Triggers",
@@ -189,17 +190,20 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     requires = {_schema(q)} | _requires_type(function.returns)
     for arg in function.args:
         requires |= _requires_type(arg.type)
+    stage = Stage.FUNCTIONS
     if function.language == "sql":
         # PostgreSQL checks an SQL function's body when it is created, so the
         # tables and functions it uses must exist first. PL/pgSQL bodies are
         # only checked when they run.
         refs = references(function.body)
         requires |= _names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type")
+        if refs.relations:
+            stage = Stage.TABLE_FUNCTIONS
     requires.discard(f"fn:{q}")
-    yield Statement(Stage.FUNCTIONS, _render("function", function=function, quote=quote),
+    yield Statement(stage, _render("function", function=function, quote=quote),
                     provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}")
     target = f"{ident(q)}({function.signature})"
-    yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", Stage.FUNCTIONS)
+    yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", stage)
     yield from _grants(function.grants, "FUNCTION", target, f"fn:{q}")
 
 
@@ -245,7 +249,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                              requires=frozenset({_schema(q)}), label=f"sequence {q}"))
         out.extend(_comment("SEQUENCE", ident(q), seq.comment, f"rel:{q}", Stage.SEQUENCES))
         if seq.owned_by:
-            out.append(Statement(Stage.PARTITIONS, _render("sequence_owned_by", sequence=seq),
+            out.append(Statement(Stage.TABLES, _render("sequence_owned_by", sequence=seq),
                                  requires=frozenset({f"rel:{q}", f"rel:{seq.owned_by[0]}"}), label=f"sequence {q} owner"))
         out.extend(_grants(seq.grants, "SEQUENCE", ident(q), f"rel:{q}"))
     for function in catalog.functions:

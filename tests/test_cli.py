@@ -1,0 +1,94 @@
+"""The schemac command, through click's CliRunner: exit codes, messages, help."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from schemac import __version__
+from schemac.cli import main
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    shutil.copy(ROOT / "schema.yaml", tmp_path / "schema.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "check"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert f"schemac {command}" in result.output
+
+
+def test_validate_reports_a_summary(project: Path) -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "schema.yaml: valid (7 tables" in result.output
+
+
+def test_build_then_check(project: Path) -> None:
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "wrote generated/schema.sql" in result.output
+    first = (project / "generated" / "schema.sql").read_bytes()
+    assert first == (ROOT / "generated" / "schema.sql").read_bytes()
+    assert run("build").output.strip() == "generated is up to date"
+    assert (project / "generated" / "schema.sql").read_bytes() == first
+    result = run("check")
+    assert result.exit_code == 0, result.output
+
+
+def test_check_fails_with_a_diff_when_generated_is_stale(project: Path) -> None:
+    assert run("build").exit_code == 0
+    spec = project / "schema.yaml"
+    spec.write_text(spec.read_text().replace("      make:       text\n", "      make:       text\n      colour:     text\n"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "+    colour" in result.output
+    assert "run `schemac build`" in result.output
+
+
+def test_check_fails_when_generated_is_missing(project: Path) -> None:
+    result = run("check")
+    assert result.exit_code == 1
+    assert "generated/schema.sql (built from spec)" in result.output
+
+
+def test_bad_spec_exits_2_with_located_problems(project: Path) -> None:
+    (project / "schema.yaml").write_text(
+        "version: 1\ntables:\n  cars:\n    columns:\n      made: timestampz\n      id: {type: uuid, primary_key: true}\n"
+    )
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "schema.yaml:5:13: tables.cars.columns.made.type: unknown type 'timestampz'; did you mean 'timestamptz'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_spec_exits_2(project: Path) -> None:
+    result = run("build", "--spec", "nope.yaml")
+    assert result.exit_code == 2
+    assert "no such file: nope.yaml" in result.output
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run("build", "--frobnicate")
+    assert result.exit_code == 2
