@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from os import PathLike
 from pathlib import Path
 from typing import Iterable
@@ -44,7 +45,19 @@ class _Undecodable(Source):
 
 
 def lint_sources(sources: list[Source], config: LintConfig | None = None) -> list[Finding]:
-    config = config or LintConfig()
+    # The parsed trees are millions of small dicts that live until the end of the
+    # run; the cyclic GC would traverse them again and again (about a third of the
+    # run time on large dumps) while finding nothing to free.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint(sources, config or LintConfig())
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
     rules = enabled_rules(config)
     statements: list[Statement] = []
     problems: list[SyntaxProblem] = []

@@ -1,6 +1,6 @@
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
-from schemac.lint.tree import func_name, walk
+from schemac.lint.tree import SUBQUERY, func_name, walk
 
 
 @rule("SC301", "rls-initplan", "warning",
@@ -11,7 +11,7 @@ def rls_initplan(ctx):
     Reports calls to `auth.uid()`, `auth.jwt()`, `auth.role()`,
     `auth.email()` or `current_setting()` (the `initplan_functions` option;
     add your own, such as `private.current_tenant_id`) in a policy
-    expression that are not inside a subquery.
+    expression that are not inside a subquery (under a SubLink).
 
     ## Why is this bad
     PostgreSQL evaluates a bare function call in a policy once per row. In
@@ -38,8 +38,8 @@ def rls_initplan(ctx):
     for table in ctx.model.tables.values():
         for policy in table.policies:
             for expr in (policy.using, policy.check):
-                for name, body, above in walk(expr):
-                    if name != "FuncCall" or "SubLink" in above:
+                for name, body in walk(expr, SUBQUERY):
+                    if name != "FuncCall":
                         continue
                     called = func_name(body)
                     if called in wanted or called.removeprefix("pg_catalog.") in wanted:
