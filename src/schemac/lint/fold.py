@@ -280,6 +280,7 @@ def _create_function(model: Model, stmt: Statement) -> None:
         stmt=stmt, offset=stmt.start,
     )
     _function_options(function, node.get("options"))
+    function.revoked |= model.default_revoked.get("", set()) | model.default_revoked.get(key[0], set())
     model.functions[key] = function
 
 
@@ -289,12 +290,35 @@ def _alter_function(model: Model, stmt: Statement) -> None:
         _function_options(function, stmt.node.get("actions"))
 
 
+def _executes(grant: dict) -> bool:
+    """Is this GRANT/REVOKE about EXECUTE on functions?"""
+    if grant.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_ROUTINE"):
+        return False
+    privileges = [p["AccessPriv"].get("priv_name") for p in grant.get("privileges") or ()]
+    return not privileges or "execute" in privileges
+
+
+def _default_privileges(model: Model, stmt: Statement) -> None:
+    action = stmt.node.get("action") or {}
+    if not _executes(action):
+        return
+    schemas = [""]
+    for option in stmt.node.get("options") or ():
+        elem = option.get("DefElem", {})
+        if elem.get("defname") == "schemas":
+            schemas = strings(elem.get("arg", {}).get("List", {}).get("items"))
+    roles = {role_name(r) for r in action.get("grantees") or ()}
+    for schema in schemas:
+        revoked = model.default_revoked.setdefault(schema, set())
+        if action.get("is_grant"):
+            revoked -= roles
+        else:
+            revoked |= roles
+
+
 def _grant(model: Model, stmt: Statement) -> None:
     node = stmt.node
-    if node.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_ROUTINE"):
-        return
-    privileges = [p["AccessPriv"].get("priv_name") for p in node.get("privileges") or ()]
-    if privileges and "execute" not in privileges:
+    if not _executes(node):
         return
     if node.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
         schemas = set(strings(node.get("objects")))
@@ -368,6 +392,7 @@ _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "CreateFunctionStmt": _create_function,
     "AlterFunctionStmt": _alter_function,
     "GrantStmt": _grant,
+    "AlterDefaultPrivilegesStmt": _default_privileges,
     "DropStmt": _drop,
     "RenameStmt": _rename,
 }

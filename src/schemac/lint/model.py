@@ -139,6 +139,9 @@ class Function:
 class Model:
     tables: dict[Key, Table] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
+    # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
+    # PRIVILEGES, per schema ("" for every schema)
+    default_revoked: dict[str, set[str]] = field(default_factory=dict)
     # the statements that created each table, for the migration rules
     created_by: dict[Key, list[Statement]] = field(default_factory=dict)
 

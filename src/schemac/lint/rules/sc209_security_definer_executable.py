@@ -11,7 +11,9 @@ def security_definer_executable(ctx):
     """
     ## What it does
     Reports a SECURITY DEFINER function in an exposed schema whose EXECUTE
-    is not revoked from PUBLIC, or that is granted to `anon`. With the
+    is not revoked from PUBLIC (by `REVOKE ... ON FUNCTION`, `... ON ALL
+    FUNCTIONS IN SCHEMA` or `ALTER DEFAULT PRIVILEGES` before it), or that
+    is granted to `anon`. With the
     `supabase` option, where default privileges grant EXECUTE to `anon`
     directly, it must be revoked from `anon` as well. Trigger functions are
     skipped: they cannot be called directly.
