@@ -24,7 +24,32 @@ def render_index(rules: list[Rule]) -> str:
         "| --- | --- | --- |",
     ]
     lines += [f"| {name} | {codes} | {about} |" for codes, name, about in FAMILIES.values()]
-    lines += ["", "| code | name | severity | what it does |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Suppressing a finding",
+        "",
+        "In SQL, a comment on or just above the statement the finding points at:",
+        "",
+        "    -- schemac-ignore fk-unindexed, SC301  the reason, for the reviewer",
+        "    -- schemac: ignore[fk-unindexed] the same, bracket form",
+        "",
+        "and for a whole file `-- schemac-ignore-file rule-name`. Rules are named by code or name.",
+        "A suppression that suppresses nothing is reported (`unused-suppression`).",
+        "",
+        "## Configuration",
+        "",
+        "`[tool.schemac.lint]` in pyproject.toml (or the spec's `lint:` section), read by",
+        "`LintConfig.from_mapping`: `select` / `ignore` (codes, names or code prefixes such as `SC5`),",
+        "`severity` (a table of rule = error | warning | info), `soft-delete-column` (`deleted_at`),",
+        "`tenant-column` (`tenant_id`), `exposed-schemas` (`[\"public\"]`), `audit-columns`",
+        "(`created_by`, `updated_by`, `deleted_at`), `append-only-tables`, `initplan-functions`",
+        "and `supabase` (anon gets EXECUTE on new functions by default).",
+        "",
+        "## Rules",
+        "",
+        "| code | name | severity | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
         lines.append(f"| {rule.code} | [{rule.name}]({rule.name}.md) | {rule.severity.value} | {summary} |")

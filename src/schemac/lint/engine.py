@@ -10,7 +10,7 @@ from typing import Iterable
 from schemac.lint.config import LintConfig
 from schemac.lint.finding import Finding, Severity
 from schemac.lint.fold import fold
-from schemac.lint.registry import Context, Hit, Rule, all_rules, get_rule
+from schemac.lint.registry import REGISTRY, Context, Hit, Rule, all_rules, get_rule
 from schemac.lint.source import Source, Statement, SyntaxProblem, parse
 from schemac.lint.suppress import Suppression, find_suppressions
 
@@ -122,8 +122,6 @@ def _suppressed(rule: Rule, hit: Hit, suppressions: list[Suppression]) -> bool:
 
 
 def _unused(suppression: Suppression, active: set[str]) -> list[str]:
-    from schemac.lint.registry import REGISTRY
-
     messages = []
     for written in suppression.rules:
         if written in suppression.used:

@@ -1,5 +1,12 @@
+import orjson
+from pglast import parser
+from pglast.parser import ParseError
+
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import is_append_only, label
+from schemac.lint.tree import walk
+
+_ERROR = 21  # elog level of RAISE EXCEPTION (PostgreSQL's elog.h)
 
 
 @rule("SC207", "append-only-mutable", "error",
@@ -10,7 +17,9 @@ def append_only_mutable(ctx):
     Finds tables meant to be append-only (`append_only: true` in the spec;
     in SQL, a table comment containing "append-only", or the
     `append_only_tables` option) that have an UPDATE, DELETE or ALL policy,
-    or no BEFORE trigger covering both UPDATE and DELETE.
+    or no BEFORE trigger covering both UPDATE and DELETE. When the trigger's
+    PL/pgSQL function is in the linted SQL, it must reject the change: raise
+    an exception, or return NULL (which skips the row).
 
     ## Why is this bad
     An event store that can be rewritten is not an event store. Policies
@@ -47,10 +56,38 @@ def append_only_mutable(ctx):
                           f"{policy.command.upper()} policy {policy.name}")
         guarded = set()
         for trigger in table.triggers:
-            if trigger.timing in ("before", "instead"):
-                guarded |= trigger.events & {"update", "delete"}
+            if trigger.timing not in ("before", "instead") or not trigger.events & {"update", "delete"}:
+                continue
+            function = ctx.model.functions.get(trigger.function)
+            if function is not None and not _rejects(function):
+                yield Hit(trigger.stmt, trigger.offset,
+                          f"trigger {trigger.name} on append-only table {label(table.key)} calls "
+                          f"{label(function.key)}, which neither raises an exception nor returns NULL")
+                continue
+            guarded |= trigger.events & {"update", "delete"}
         missing = sorted({"update", "delete"} - guarded)
         if missing:
             yield Hit(table.stmt, table.offset,
                       f"append-only table {label(table.key)} has no BEFORE trigger rejecting "
                       f"{' and '.join(m.upper() for m in missing)}; roles that bypass RLS can rewrite it")
+
+
+def _rejects(function) -> bool:
+    """Does a PL/pgSQL trigger function raise an error or return NULL somewhere?
+    Functions in other languages (C, ...) cannot be read, so they are trusted."""
+    if function.language != "plpgsql":
+        return True
+    stmt = function.stmt
+    text = stmt.source.data[stmt.start:stmt.end].decode("utf-8", "replace")
+    try:
+        tree = orjson.loads(parser.parse_plpgsql_json(text))
+    except (ParseError, ValueError):
+        return True  # unreadable: the syntax-error rule or PostgreSQL will say so
+    for name, body in walk(tree):
+        if name == "PLpgSQL_stmt_raise" and body.get("elog_level", _ERROR) >= _ERROR:
+            return True
+        if name == "PLpgSQL_stmt_return":
+            query = body.get("expr", {}).get("PLpgSQL_expr", {}).get("query", "")
+            if query.strip().lower() == "null":
+                return True
+    return False
