@@ -89,8 +89,8 @@ def test_directive_inside_a_string_is_not_a_suppression():
 
 def test_config_selects_ignores_and_overrides_severity():
     sql = "create table a (x int);\n"
-    only = lint_sql(sql, config=LintConfig(select=("SC1",)))
-    assert {f.code[:3] for f in only} == {"SC1"}
+    only = lint_sql(sql + "selec 1;\n", config=LintConfig(select=("SC1",)))
+    assert {f.code for f in only} == {"SC103", "SC001"}  # syntax errors are always reported
     ignored = lint_sql(sql, config=LintConfig(ignore=("rls-disabled", "no-primary-key")))
     assert not {"rls-disabled", "no-primary-key"} & {f.name for f in ignored}
     config = LintConfig.from_mapping({"severity": {"no-primary-key": "error"}})

@@ -10,7 +10,7 @@ from typing import Iterable
 from schemac.lint.config import LintConfig
 from schemac.lint.finding import Finding, Severity
 from schemac.lint.fold import fold
-from schemac.lint.registry import REGISTRY, Context, Hit, Rule, all_rules, get_rule
+from schemac.lint.registry import REGISTRY, Context, Rule, all_rules, get_rule
 from schemac.lint.source import Source, Statement, SyntaxProblem, parse
 from schemac.lint.suppress import Suppression, find_suppressions
 
@@ -74,12 +74,17 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
         suppressions.extend(find_suppressions(source, parsed.statements))
 
     context = Context(fold(statements), statements, config)
+    by_owner: dict[int, list[Suppression]] = {}  # id(statement) or id(source) for file-wide ones
+    for suppression in suppressions:
+        owner = suppression.source if suppression.file_wide else suppression.stmt
+        by_owner.setdefault(id(owner), []).append(suppression)
     findings: list[tuple[Source, int, Finding]] = []
     for rule in rules:
         if rule.name in (SYNTAX_ERROR, UNUSED_SUPPRESSION):
             continue
         for hit in rule.check(context):
-            if not _suppressed(rule, hit, suppressions):
+            candidates = by_owner.get(id(hit.stmt), []) + by_owner.get(id(hit.stmt.source), [])
+            if not _suppressed(rule, candidates):
                 findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt))
 
     active = {rule.code for rule in rules}
@@ -104,16 +109,16 @@ def enabled_rules(config: LintConfig) -> list[Rule]:
         return any(e.lower() in names or e.lower() == "all" or rule.code.lower().startswith(e.lower())
                    for e in entries)
 
-    return [r for r in all_rules() if (not config.select or matches(r, config.select))
+    # A syntax error is reported whatever is selected: a file that does not parse
+    # was not linted, and a narrow --select must not hide that. Only ignore drops it.
+    return [r for r in all_rules()
+            if (not config.select or r.name == SYNTAX_ERROR or matches(r, config.select))
             and not matches(r, config.ignore)]
 
 
-def _suppressed(rule: Rule, hit: Hit, suppressions: list[Suppression]) -> bool:
+def _suppressed(rule: Rule, suppressions: list[Suppression]) -> bool:
+    """Is the rule suppressed by one of the suppressions that apply to a hit? Marks it used."""
     for suppression in suppressions:
-        if suppression.source is not hit.stmt.source:
-            continue
-        if not suppression.file_wide and suppression.stmt is not hit.stmt:
-            continue
         for written in suppression.rules:
             if written.lower() in (rule.code.lower(), rule.name, *rule.aliases):
                 suppression.used.add(written)
