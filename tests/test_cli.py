@@ -31,7 +31,7 @@ def test_version() -> None:
     assert __version__ in result.output
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "check"])
+@pytest.mark.parametrize("command", ["validate", "build", "check", "lint"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -51,7 +51,7 @@ def test_build_then_check(project: Path) -> None:
     assert "wrote generated/schema.sql" in result.output
     first = (project / "generated" / "schema.sql").read_bytes()
     assert first == (ROOT / "generated" / "schema.sql").read_bytes()
-    assert run("build").output.strip() == "generated is up to date"
+    assert run("build").output.startswith("generated is up to date\n")
     assert (project / "generated" / "schema.sql").read_bytes() == first
     result = run("check")
     assert result.exit_code == 0, result.output
@@ -92,3 +92,54 @@ def test_missing_spec_exits_2(project: Path) -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = run("build", "--frobnicate")
     assert result.exit_code == 2
+
+
+def test_lint_explains_a_rule() -> None:
+    result = run("lint", "--explain", "composite-pk-fk-trap")
+    assert result.exit_code == 0
+    assert "## Why is this bad" in result.output
+
+
+def test_lint_unknown_rule_is_a_usage_error() -> None:
+    result = run("lint", "--explain", "no-such-rule")
+    assert result.exit_code == 2
+
+
+def test_lint_fails_on_the_seed_trap(tmp_path: Path) -> None:
+    sql = tmp_path / "seed.sql"
+    sql.write_text(
+        "create table events (id uuid not null, occurred_at timestamptz not null,"
+        " primary key (id, occurred_at)) partition by range (occurred_at);\n"
+        "create table documents (id uuid primary key, event_id uuid references events (id));\n"
+    )
+    result = run("lint", str(sql), "--format", "json")
+    assert result.exit_code == 1
+    assert '"name": "composite-pk-fk-trap"' in result.output
+
+
+def test_check_fails_on_lint_errors_and_ignore_accepts_them(project: Path) -> None:
+    spec = project / "schema.yaml"
+    spec.write_text(spec.read_text().replace(
+        "  profiles:\n    comment: One row per Supabase auth user.\n",
+        "  notes:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "  profiles:\n    comment: One row per Supabase auth user.\n",
+    ))
+    assert run("build").exit_code == 0
+    result = run("check")
+    assert result.exit_code == 1
+    assert "rls-disabled" in result.output
+    spec.write_text(spec.read_text().replace(
+        "      id: {type: bigint, primary_key: true}\n",
+        "      id: {type: bigint, primary_key: true}\n    ignore:\n      rls-disabled: read by the API only through a view.\n",
+    ))
+    assert run("build").exit_code == 0
+    result = run("check")
+    assert result.exit_code == 0, result.output
+
+
+def test_spec_ignore_names_a_real_rule(project: Path) -> None:
+    spec = project / "schema.yaml"
+    spec.write_text(spec.read_text().replace("      audit-column-unindexed: tenants", "      audit-column-unindexd: tenants"))
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "unknown lint rule 'audit-column-unindexd'; did you mean 'audit-column-unindexed'?" in result.output

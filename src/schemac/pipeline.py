@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .catalog.graph import CycleError
 from .catalog.objects import Catalog
 from .errors import Problem, SpecError
+from .lint import Finding, LintConfig, lint_sql
 from .render.sql import render
 from .spec.loader import Document, load_text
 from .spec.models import Spec
@@ -107,3 +108,22 @@ def stale_diff(compiled: Compiled, out: Path) -> str:
                 fromfile=f"{target} (committed)", tofile=f"{target} (built from spec)",
             ))
     return "".join(chunks)
+
+
+def lint_config(compiled: Compiled, base: LintConfig | None = None) -> LintConfig:
+    """Lint settings that follow from the spec: which schemas are exposed, the flavor."""
+    catalog = compiled.catalog
+    return replace(
+        base or LintConfig(),
+        exposed_schemas=tuple(s.name for s in catalog.schemas if s.exposed),
+        supabase=catalog.flavor == "supabase",
+    )
+
+
+def lint_compiled(compiled: Compiled, out: Path, base: LintConfig | None = None) -> list[Finding]:
+    """Lint findings on the SQL the spec builds, located in ``out``'s files."""
+    config = lint_config(compiled, base)
+    findings: list[Finding] = []
+    for name, text in generated_files(compiled).items():
+        findings.extend(lint_sql(text, str(out / name), config))
+    return findings

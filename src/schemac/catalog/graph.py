@@ -38,6 +38,14 @@ class Statement:
     provides: str | None = None
     requires: frozenset[str] = field(default_factory=frozenset)
     label: str = ""
+    # Lint findings accepted for this statement: ((rule, reason), ...).
+    ignore: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The SQL, under one ``-- schemac: ignore[rule] reason`` line per accepted finding."""
+        lines = [f"-- schemac: ignore[{rule}] {reason}" for rule, reason in self.ignore]
+        return "\n".join([*lines, self.sql])
 
 
 class CycleError(ValueError):

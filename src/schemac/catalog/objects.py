@@ -21,6 +21,10 @@ class QualifiedName:
         return f"{self.schema}.{self.name}"
 
 
+# Lint rules accepted on purpose for one object: ((rule, reason), ...).
+Ignores = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Grant:
     privileges: tuple[str, ...]
@@ -138,6 +142,7 @@ class Index:
     where: str | None = None
     include: tuple[str, ...] = ()
     nulls_not_distinct: bool = False
+    ignore: Ignores = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,7 @@ class Policy:
     using: str | None = None
     with_check: str | None = None
     comment: str | None = None
+    ignore: Ignores = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,7 @@ class Table:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     renamed_from: str | None = None
+    ignore: Ignores = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -208,6 +215,7 @@ class View:
     security_barrier: bool = False
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
+    ignore: Ignores = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +240,7 @@ class Function:
     parallel: str | None = None
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
+    ignore: Ignores = ()
 
     @property
     def signature(self) -> str:

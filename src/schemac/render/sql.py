@@ -157,13 +157,13 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for check in table.checks:
         requires |= _requires_sql(check.expression)
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
-                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}")
+                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore)
     yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
     for column in table.columns:
         yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, f"rel:{q}", Stage.TABLES)
     if table.rls_enabled:
-        yield Statement(Stage.SECURITY, _render("rls", table=table), requires=frozenset({f"rel:{q}"}),
-                        label=f"row level security on {q}")
+        yield Statement(Stage.SECURITY, _render("rls", qname=q, forced=table.rls_forced),
+                        requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}", ignore=table.ignore)
     yield from _grants(table.grants, "TABLE", ident(q), f"rel:{q}")
 
 
@@ -181,7 +181,7 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
     requires = {f"rel:{index.table}"} | _requires_sql(index.where, *(k.expression for k in index.keys))
     return Statement(stage, _render("index", index=index, keys=", ".join(keys)),
                      provides=f"rel:{index.table.schema}.{index.name}", requires=frozenset(requires),
-                     label=f"index {index.name}")
+                     label=f"index {index.name}", ignore=index.ignore)
 
 
 def _function(function: cat.Function) -> Iterator[Statement]:
@@ -201,7 +201,7 @@ def _function(function: cat.Function) -> Iterator[Statement]:
             stage = Stage.TABLE_FUNCTIONS
     requires.discard(f"fn:{q}")
     yield Statement(stage, _render("function", function=function, quote=quote),
-                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}")
+                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}", ignore=function.ignore)
     target = f"{ident(q)}({function.signature})"
     yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", stage)
     yield from _grants(function.grants, "FUNCTION", target, f"fn:{q}")
@@ -214,7 +214,7 @@ def _view(view: cat.View) -> Iterator[Statement]:
     requires = {_schema(q)} | _requires_sql(view.query, query=True)
     requires.discard(f"rel:{q}")
     yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=f"rel:{q}",
-                    requires=frozenset(requires), label=f"view {q}")
+                    requires=frozenset(requires), label=f"view {q}", ignore=view.ignore)
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
     yield from _comment(kind, ident(q), view.comment, f"rel:{q}", Stage.VIEWS)
     yield from _grants(view.grants, "TABLE", ident(q), f"rel:{q}")
@@ -256,10 +256,20 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.extend(_function(function))
     for table in catalog.tables:
         out.extend(_table(table))
+    tables = {table.qname: table for table in catalog.tables}
     for partition in catalog.partitions:
+        q = partition.qname
         out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
-                             provides=f"rel:{partition.qname}", requires=frozenset({f"rel:{partition.parent}"}),
-                             label=f"partition {partition.qname}"))
+                             provides=f"rel:{q}", requires=frozenset({f"rel:{partition.parent}"}),
+                             label=f"partition {q}"))
+        parent = tables[partition.parent]
+        if parent.rls_enabled:
+            # A partition can be queried by its own name, and then only its own
+            # policies apply, not the parent's. With RLS on and no policy of its
+            # own, direct access sees no rows; access through the parent is
+            # filtered by the parent's policies as usual.
+            out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=parent.rls_forced),
+                                 requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}"))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
@@ -275,7 +285,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for policy in catalog.policies:
         requires = {f"rel:{policy.table}"} | _requires_sql(policy.using, policy.with_check)
         out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
-                             label=f"policy {policy.name} on {policy.table}"))
+                             label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore))
         out.extend(_comment("POLICY", f"{ident(policy.name)} ON {ident(policy.table)}", policy.comment,
                             f"rel:{policy.table}", Stage.SECURITY))
     for trigger in catalog.triggers:
@@ -306,5 +316,5 @@ def render(catalog: cat.Catalog) -> str:
             stage = stmt.stage
             title = SECTION_TITLES[stage]
             parts.append(f"-- {title} {'-' * (73 - len(title))}")
-        parts.append(stmt.sql)
+        parts.append(stmt.text)
     return "\n\n".join(parts) + "\n"

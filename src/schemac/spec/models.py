@@ -219,6 +219,10 @@ class IndexColumn(Model):
         return self
 
 
+# Lint findings accepted on purpose: rule name or code -> why.
+Ignore = dict[str, str]
+
+
 class IndexSpec(Model):
     columns: list[IndexColumn] = Field(min_length=1)
     name: str | None = None
@@ -227,6 +231,7 @@ class IndexSpec(Model):
     where: str | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False
+    ignore: Ignore = {}
 
 
 class PartitionSpec(Model):
@@ -281,6 +286,7 @@ class PolicySpec(Model):
     using: str | None = None
     with_check: str | None = None
     comment: str | None = None
+    ignore: Ignore = {}
 
     _roles = field_validator("roles", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
@@ -325,6 +331,7 @@ class TableSpec(Model):
     revokes: list[Revoke] = []
     comment: str | None = None
     renamed_from: str | None = None
+    ignore: Ignore = {}
 
     _pk = field_validator("primary_key", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
@@ -336,6 +343,7 @@ class ViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    ignore: Ignore = {}
 
 
 class MaterializedViewSpec(Model):
@@ -345,6 +353,7 @@ class MaterializedViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    ignore: Ignore = {}
 
 
 class Argument(Model):
@@ -376,6 +385,7 @@ class FunctionSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    ignore: Ignore = {}
 
 
 class Spec(Model):

@@ -130,6 +130,26 @@ class Resolver:
         self.error(path, f"unknown type '{text}'{suggest(text.strip().lower(), choices)}")
         return None
 
+    # -- lint suppressions ----------------------------------------------------
+
+    def ignores(self, ignore: dict[str, str], path: Path) -> tuple[tuple[str, str], ...]:
+        """``ignore: {rule: reason}``; the rule must exist and the reason be given."""
+        from ..lint import UnknownRule, all_rules, get_rule
+
+        out = []
+        for name, reason in ignore.items():
+            try:
+                get_rule(name)
+            except UnknownRule:
+                known = [r.name for r in all_rules()] + [r.code for r in all_rules()]
+                self.error(path + ("ignore", name), f"unknown lint rule '{name}'{suggest(name, known)}", key=True)
+                continue
+            if not reason.strip():
+                self.error(path + ("ignore", name), "say why the finding is accepted")
+                continue
+            out.append((name, " ".join(reason.split())))
+        return tuple(out)
+
     # -- grants ------------------------------------------------------------
 
     def grants(self, grants, revokes, allowed: set[str], path: Path) -> tuple[cat.Grant, ...]:
@@ -352,7 +372,8 @@ class Resolver:
                 triggers.append(built)
         grants = self.grants(table.grants, table.revokes, TABLE_PRIVILEGES, path)
         return cat.Table(qname, columns, pk, tuple(uniques), tuple(checks), partition_key,
-                         bool(rls and rls.enable), bool(rls and rls.force), grants, table.comment, table.renamed_from)
+                         bool(rls and rls.enable), bool(rls and rls.force), grants, table.comment, table.renamed_from,
+                         self.ignores(table.ignore, path))
 
     def constraint_name(self, table: QualifiedName, columns, suffix: str, path: Path, name: str | None = None) -> str:
         """Names of index-backed constraints live in the schema's relation namespace."""
@@ -428,7 +449,7 @@ class Resolver:
         if not ok:
             return None
         return cat.Index(name, table, tuple(keys), index.unique, index.method, index.where,
-                         tuple(index.include), index.nulls_not_distinct)
+                         tuple(index.include), index.nulls_not_distinct, self.ignores(index.ignore, path))
 
     def policy(self, table: QualifiedName, name: str, policy: m.PolicySpec, path: Path) -> cat.Policy | None:
         ok = self.ident(name, path)
@@ -451,7 +472,7 @@ class Resolver:
         if not ok:
             return None
         return cat.Policy(name, table, policy.command, policy.type == "permissive", tuple(policy.roles),
-                          policy.using, policy.with_check, policy.comment)
+                          policy.using, policy.with_check, policy.comment, self.ignores(policy.ignore, path))
 
     def trigger(self, table, name, trigger: m.TriggerSpec, path, names) -> cat.Trigger | None:
         ok = self.ident(name, path)
@@ -590,7 +611,7 @@ class Resolver:
                     with_data=getattr(view, "with_data", True),
                     security_invoker=getattr(view, "security_invoker", False),
                     security_barrier=getattr(view, "security_barrier", False),
-                    grants=grants, comment=view.comment,
+                    grants=grants, comment=view.comment, ignore=self.ignores(view.ignore, path),
                 ))
         return tuple(out)
 
@@ -626,7 +647,8 @@ class Resolver:
         grants = self.grants(function.grants, function.revokes, FUNCTION_PRIVILEGES, path)
         return cat.Function(qname, tuple(args), returns, function.language, function.body.strip("\n"),
                             function.volatility, function.strict, function.security_definer,
-                            function.search_path, function.parallel, grants, function.comment)
+                            function.search_path, function.parallel, grants, function.comment,
+                            self.ignores(function.ignore, path))
 
 
 def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> cat.Catalog:
