@@ -132,3 +132,19 @@ def test_explain_by_code_or_name():
     assert explain("sc101").startswith("# composite-pk-fk-trap (SC101)")
     with pytest.raises(UnknownRule):
         explain("no-such-rule")
+
+
+def test_config_from_pyproject(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "x"\n')
+    assert LintConfig.from_pyproject(path) == LintConfig()
+    path.write_text(
+        '[tool.schemac.lint]\nignore = ["SC5"]\nsoft-delete-column = "removed_at"\n'
+        '[tool.schemac.lint.severity]\nrls-no-policy = "warning"\n'
+    )
+    config = LintConfig.from_pyproject(path)
+    assert config.ignore == ("SC5",) and config.soft_delete_column == "removed_at"
+    assert config.severity["rls-no-policy"] is Severity.WARNING
+    path.write_text("[tool.schemac.lint\n")
+    with pytest.raises(ValueError):
+        LintConfig.from_pyproject(path)

@@ -7,7 +7,9 @@ typo never silently disables a check.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -69,3 +71,16 @@ class LintConfig:
                 value = tuple(value)
             kwargs[key] = value
         return cls(**kwargs)
+
+    @classmethod
+    def from_pyproject(cls, path: str | Path) -> "LintConfig":
+        """The ``[tool.schemac.lint]`` table of a pyproject.toml; defaults if it has
+        none. Raises ValueError for invalid TOML or options, OSError if unreadable."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: {error}") from None
+        table = data.get("tool", {}).get("schemac", {}).get("lint", {})
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: [tool.schemac.lint] must be a table")
+        return cls.from_mapping(table)
