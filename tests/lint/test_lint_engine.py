@@ -148,3 +148,25 @@ def test_config_from_pyproject(tmp_path):
     path.write_text("[tool.schemac.lint\n")
     with pytest.raises(ValueError):
         LintConfig.from_pyproject(path)
+
+
+def test_suppression_covers_the_other_statements_of_its_object():
+    sql = (
+        "-- schemac: ignore[rls-not-forced, no-primary-key] the object's ignores, on each statement\n"
+        "create table a (x int);\n"
+        "-- schemac: ignore[rls-not-forced, no-primary-key] the object's ignores, on each statement\n"
+        "alter table a enable row level security;\n"
+        "create policy p on a for select to authenticated using (true);\n"
+        "create table b (x int);\n"
+        "alter table b enable row level security;\n"
+    )
+    findings = lint_sql(sql)
+    assert [(f.line, f.name) for f in findings if f.name in ("rls-not-forced", "no-primary-key")] == [
+        (6, "no-primary-key"), (7, "rls-not-forced"),
+    ]
+    assert "unused-suppression" not in {f.name for f in findings}
+
+
+def test_indexes_on_a_materialized_view_created_in_the_file_are_no_hazard():
+    sql = "create materialized view private.mv as select 1 as x;\ncreate index on private.mv (x);\n"
+    assert not {"index-not-concurrent", "lock-timeout-missing"} & {f.name for f in lint_sql(sql)}

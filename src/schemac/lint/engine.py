@@ -12,6 +12,7 @@ from schemac.lint.finding import Finding, Severity
 from schemac.lint.fold import fold
 from schemac.lint.registry import REGISTRY, Context, Rule, all_rules, get_rule
 from schemac.lint.source import Source, Statement, SyntaxProblem, parse
+from schemac.lint.subject import subject_of
 from schemac.lint.suppress import Suppression, find_suppressions
 
 SYNTAX_ERROR = "syntax-error"
@@ -74,16 +75,25 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
         suppressions.extend(find_suppressions(source, parsed.statements))
 
     context = Context(fold(statements), statements, config)
-    by_owner: dict[int, list[Suppression]] = {}  # id(statement) or id(source) for file-wide ones
+    # A suppression applies to its statement, to the statements about the same
+    # object in its file, or (file-wide) to its whole file.
+    by_owner: dict[object, list[Suppression]] = {}
     for suppression in suppressions:
-        owner = suppression.source if suppression.file_wide else suppression.stmt
-        by_owner.setdefault(id(owner), []).append(suppression)
+        if suppression.file_wide:
+            by_owner.setdefault(id(suppression.source), []).append(suppression)
+        elif suppression.stmt is not None:
+            by_owner.setdefault(id(suppression.stmt), []).append(suppression)
+            subject = subject_of(suppression.stmt)
+            if subject is not None:
+                by_owner.setdefault((id(suppression.source), subject), []).append(suppression)
     findings: list[tuple[Source, int, Finding]] = []
     for rule in rules:
         if rule.name in (SYNTAX_ERROR, UNUSED_SUPPRESSION):
             continue
         for hit in rule.check(context):
-            candidates = by_owner.get(id(hit.stmt), []) + by_owner.get(id(hit.stmt.source), [])
+            subject = subject_of(hit.stmt)
+            candidates = (by_owner.get(id(hit.stmt), []) + by_owner.get(id(hit.stmt.source), [])
+                          + by_owner.get((id(hit.stmt.source), subject), []))
             if not _suppressed(rule, candidates):
                 findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt))
 
@@ -117,13 +127,16 @@ def enabled_rules(config: LintConfig) -> list[Rule]:
 
 
 def _suppressed(rule: Rule, suppressions: list[Suppression]) -> bool:
-    """Is the rule suppressed by one of the suppressions that apply to a hit? Marks it used."""
+    """Is the rule suppressed by one of the suppressions that apply to a hit?
+    Every one that names it is marked used: an object's suppression repeated on
+    each of its statements is not "unused" on the statements the finding is not on."""
+    found = False
     for suppression in suppressions:
         for written in suppression.rules:
             if written.lower() in (rule.code.lower(), rule.name, *rule.aliases):
                 suppression.used.add(written)
-                return True
-    return False
+                found = True
+    return found
 
 
 def _unused(suppression: Suppression, active: set[str]) -> list[str]:

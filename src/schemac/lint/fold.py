@@ -131,6 +131,14 @@ def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str,
         )
 
 
+def _create_table_as(model: Model, stmt: Statement) -> None:
+    """CREATE MATERIALIZED VIEW / CREATE TABLE AS: not modelled as tables (no
+    columns or RLS to check), but new, so indexing them is no migration hazard."""
+    rel = (stmt.node.get("into") or {}).get("rel")
+    if rel:
+        model.created_by.setdefault(relation_key(rel), []).append(stmt)
+
+
 def _alter_table(model: Model, stmt: Statement) -> None:
     node = stmt.node
     if node.get("objtype") != "OBJECT_TABLE":
@@ -384,6 +392,7 @@ def _rename(model: Model, stmt: Statement) -> None:
 _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "CreateStmt": _create_table,
     "AlterTableStmt": _alter_table,
+    "CreateTableAsStmt": _create_table_as,
     "IndexStmt": _create_index,
     "CreatePolicyStmt": _create_policy,
     "AlterPolicyStmt": _alter_policy,

@@ -7,7 +7,9 @@
 
 A statement suppression applies to the statement it sits in, or to the next
 statement when it sits above one; a comment after a statement on that
-statement's last line applies to it. Comments are found with pglast's
+statement's last line applies to it. It also covers the findings on the
+other statements of the same file about the same object (a table, with its
+indexes, policies, triggers and comments; a function), see subject.py. Comments are found with pglast's
 scanner, so text inside string literals and function bodies is never read
 as a directive.
 """
