@@ -117,9 +117,8 @@ class Resolver:
         base = ref.base
         if base in BUILTIN or (pseudo and base in PSEUDO):
             return text.strip()
-        for schema in ("public",):
-            if QualifiedName(schema, base) in self.user_types:
-                return f"{schema}.{base}" + ("[]" if ref.array else "")
+        if QualifiedName("public", base) in self.user_types:  # unqualified names resolve in public
+            return f"public.{base}" + ("[]" if ref.array else "")
         if base in EXTENSION_TYPES:
             extension = EXTENSION_TYPES[base]
             if extension not in self.extensions:
@@ -514,16 +513,18 @@ class Resolver:
             ref = column.references
             if ref is None:
                 continue
+            fpath = path + ("columns", name, "references")
             if (ref.on_delete and column.on_delete) or (ref.on_update and column.on_update):
-                self.error(path + ("columns", name, "references"), "'on_delete'/'on_update' given twice")
+                self.error(fpath, "'on_delete'/'on_update' given twice")
             options = dict(on_delete=ref.on_delete or column.on_delete, on_update=ref.on_update or column.on_update,
                            deferrable=ref.deferrable, name=ref.name)
-            target = ref.table if ref.column is None or self.is_table(ref.table) else None
-            if ref.column is not None and not self.is_table(ref.table) and self.is_table(f"{ref.table}.{ref.column}"):
-                wanted.append(((name,), f"{ref.table}.{ref.column}", None, options, path + ("columns", name, "references")))
+            # 'public.vehicles' reads as table 'public', column 'vehicles' until
+            # we know that 'public.vehicles' is a table.
+            whole = f"{ref.table}.{ref.column}"
+            if ref.column is not None and not self.is_table(ref.table) and self.is_table(whole):
+                wanted.append(((name,), whole, None, options, fpath))
             else:
-                wanted.append(((name,), target or ref.table, (ref.column,) if ref.column else None, options,
-                               path + ("columns", name, "references")))
+                wanted.append(((name,), ref.table, (ref.column,) if ref.column else None, options, fpath))
         for i, fk in enumerate(table.foreign_keys):
             options = dict(on_delete=fk.on_delete, on_update=fk.on_update, deferrable=fk.deferrable, name=fk.name)
             for j, column in enumerate(fk.columns):
