@@ -6,7 +6,7 @@ the CLI prints them and exits 2. Nothing here prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Path = tuple[str | int, ...]
 
@@ -22,13 +22,13 @@ def format_path(path: Path) -> str:
     return out or "(top)"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     line: int
     column: int
-    path: Path = field(compare=False)
-    message: str = field(compare=False)
-    file: str = field(default="schema.yaml", compare=False)
+    path: Path
+    message: str
+    file: str = "schema.yaml"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {format_path(self.path)}: {self.message}"

@@ -8,6 +8,7 @@ rest of the code sees one form.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -27,8 +28,15 @@ def _listify(value: Any) -> Any:
 
 
 class Target(Model):
-    postgres: Annotated[int, Field(ge=13, le=18)] = 15
+    postgres: int = 15
     flavor: Literal["postgres", "supabase"] = "postgres"
+
+    @field_validator("postgres")
+    @classmethod
+    def _supported(cls, value: int) -> int:
+        if not 13 <= value <= 18:
+            raise ValueError(f"PostgreSQL {value} is not supported; schemac targets PostgreSQL 13 to 18")
+        return value
 
 
 class SchemaSpec(Model):
@@ -121,6 +129,8 @@ class ColumnReference(Model):
 
 
 class ColumnSpec(Model):
+    """A column; ``name: text`` is short for ``name: {type: text}``."""
+
     type: str
     not_null: bool = False
     default: str | None = None
@@ -174,6 +184,14 @@ class ForeignKeyTarget(Model):
 class ForeignKeySpec(Model):
     columns: list[str] = Field(min_length=1)
     references: ForeignKeyTarget
+
+    @field_validator("references", mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            table = value.split(".")[0] if value.count(".") == 1 else value.rsplit(".", 1)[0]
+            raise ValueError(f"write the referenced table and its key columns as {{table: {table}, columns: [...]}}")
+        return value
     on_delete: Action | None = None
     on_update: Action | None = None
     name: str | None = None
@@ -198,6 +216,8 @@ class IndexColumn(Model):
         if not isinstance(value, str):
             return value
         words = value.split()
+        if not words:
+            raise ValueError("an index key cannot be empty; write a column name or {expression: ...}")
         out: dict[str, Any] = {"column": words[0]}
         rest = [w.lower() for w in words[1:]]
         if rest[:1] in (["asc"], ["desc"]):
@@ -255,7 +275,8 @@ class PartitionSpec(Model):
     @field_validator("start", "until", mode="before")
     @classmethod
     def _period(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
+        # YAML reads 2024 as a number and 2024-01-01 as a date; both are periods to check.
+        return str(value) if isinstance(value, (int, date)) and not isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _coherent(self) -> "PartitionSpec":

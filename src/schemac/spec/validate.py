@@ -106,8 +106,11 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
             expected = err["ctx"]["expected"]
             hint = suggest(str(value), [e.strip("'") for e in expected.replace(" or ", ", ").split(", ")])
             out.append(positions.problem(loc, f"{value!r} is not allowed here; expected {expected}{hint}"))
+        elif kind in ("model_type", "dict_type") and value is None and len(loc) >= 2 and loc[-2] == "columns":
+            # `deleted_at:` with nothing after it; the empty value has no useful position.
+            out.append(positions.problem(loc, f"column '{loc[-1]}' has no type; write for example '{loc[-1]}: text'", key=True))
         elif kind in ("model_type", "dict_type"):
-            out.append(positions.problem(loc, f"expected a mapping, got {_describe(value)}"))
+            out.append(positions.problem(loc, f"expected a mapping, got {_describe(value)}", key=value is None))
         elif kind == "list_type":
             out.append(positions.problem(loc, f"expected a list, got {_describe(value)}"))
         elif kind in ("string_type",):
