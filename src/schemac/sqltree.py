@@ -38,7 +38,6 @@ def check_expression(text: str) -> ast.Node:
     """Parse ``text`` as exactly one SQL value expression and return its node."""
     if not text or not text.strip():
         raise SqlProblem("empty SQL expression")
-    _no_comments(text)
     try:
         stmts = parser.parse_sql(f"SELECT {text}")
     except ParseError as exc:
@@ -46,6 +45,7 @@ def check_expression(text: str) -> ast.Node:
     stmt = stmts[0].stmt if len(stmts) == 1 else None
     if not _is_bare_select_of_one(stmt):
         raise SqlProblem("not exactly one SQL expression")
+    _no_comments(text)
     return stmt.targetList[0].val
 
 
@@ -167,3 +167,30 @@ def references(node_or_sql: ast.Node | str) -> References:
     tree = parser.parse_sql(node_or_sql) if isinstance(node_or_sql, str) else node_or_sql
     collector(tree)
     return collector.refs
+
+
+def _contains(node: ast.Node, kind: type) -> list[ast.Node]:
+    found = []
+
+    class Finder(Visitor):
+        def visit(self, ancestors, node):
+            if isinstance(node, kind):
+                found.append(node)
+
+    Finder()(node)
+    return found
+
+
+def forbid_subquery(node: ast.Node, where: str) -> None:
+    """PostgreSQL refuses subqueries in checks, defaults, index predicates and generated columns."""
+    if _contains(node, ast.SubLink):
+        raise SqlProblem(f"PostgreSQL does not allow a subquery in {where}")
+
+
+def column_names(node: ast.Node) -> list[str]:
+    """The columns an expression refers to, as written (last name part)."""
+    out = []
+    for ref in _contains(node, ast.ColumnRef):
+        last = ref.fields[-1]
+        out.append(getattr(last, "sval", "*"))
+    return out

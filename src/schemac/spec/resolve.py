@@ -11,7 +11,10 @@ from datetime import date
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
-from ..sqltree import SqlProblem, check_expression, check_plpgsql, check_query, check_statements, parse_type
+from ..sqltree import (
+    SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, forbid_subquery,
+    parse_type, references,
+)
 from . import models as m
 from .loader import Positions
 from .names import default_name, identifier_problem, split_qualified, suggest
@@ -55,8 +58,24 @@ class Resolver:
         try:
             return check(text)
         except SqlProblem as exc:
-            self.error(path, f"{what}: {exc}")
+            # The path already ends with the key ('...using'); say what only where it does not.
+            self.error(path, str(exc) if path and path[-1] == what else f"{what}: {exc}")
             return None
+
+    def expression(self, text: str, path: Path, where: str, *, columns: bool = True) -> bool:
+        """One SQL expression, as PostgreSQL allows it in ``where`` (no subqueries there)."""
+        node = self.sql(check_expression, text, path, path[-1] if isinstance(path[-1], str) else where)
+        if node is None:
+            return False
+        try:
+            forbid_subquery(node, where)
+        except SqlProblem as exc:
+            self.error(path, str(exc))
+            return False
+        if not columns and (names := column_names(node)):
+            self.error(path, f"a default cannot refer to a column ('{names[0]}'); PostgreSQL allows only constants and function calls here")
+            return False
+        return True
 
     # -- names -------------------------------------------------------------
 
@@ -256,9 +275,9 @@ class Resolver:
                 {f"{qname.name}_check": domain.check} if domain.check else {})
             for name, expression in checks.items():
                 self.ident(name, path + ("check", name))
-                self.sql(check_expression, expression, path + ("check",) + ((name,) if isinstance(domain.check, dict) else ()), "check")
+                self.expression(expression, path + ("check",) + ((name,) if isinstance(domain.check, dict) else ()), "a check constraint")
             if domain.default is not None:
-                self.sql(check_expression, domain.default, path + ("default",), "default")
+                self.expression(domain.default, path + ("default",), "a DEFAULT expression", columns=False)
             out.append(cat.Domain(qname, type_, domain.not_null, domain.default, tuple(checks.items()), domain.comment))
         return tuple(out)
 
@@ -291,10 +310,11 @@ class Resolver:
     def column(self, table: m.TableSpec, name: str, spec: m.ColumnSpec, path: Path) -> cat.Column | None:
         self.ident(name, path)
         type_ = self.type(spec.type, path + ("type",))
-        for key in ("default", "generated", "check"):
+        for key, where in (("default", "a DEFAULT expression"), ("generated", "a generated column"),
+                           ("check", "a check constraint")):
             text = getattr(spec, key)
             if text is not None:
-                self.sql(check_expression, text, path + (key,), key if key != "generated" else "generated expression")
+                self.expression(text, path + (key,), where, columns=key != "default")
         if spec.identity and (spec.default is not None or spec.generated is not None):
             self.error(path + ("identity",), "an identity column cannot also have a default or a generated expression")
         if spec.default is not None and spec.generated is not None:
@@ -339,7 +359,7 @@ class Resolver:
                 checks.append(cat.Check(default_name(qname, (name,), "check"), column.check))
         for name, expression in table.checks.items():
             self.ident(name, path + ("checks", name))
-            if self.sql(check_expression, expression, path + ("checks", name), "check") is not None:
+            if self.expression(expression, path + ("checks", name), "a check constraint"):
                 checks.append(cat.Check(name, expression))
 
         partition_key = None
@@ -430,14 +450,14 @@ class Resolver:
             if key.column is not None and names is not None and key.column not in names:
                 self.error(path + ("columns", i), f"unknown column '{key.column}'{suggest(key.column, names)}")
                 ok = False
-            if key.expression is not None and self.sql(check_expression, key.expression, path + ("columns", i, "expression"), "index expression") is None:
+            if key.expression is not None and not self.expression(key.expression, path + ("columns", i, "expression"), "an index expression"):
                 ok = False
             keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, key.opclass))
         for i, column in enumerate(index.include):
             if names is not None and column not in names:
                 self.error(path + ("include", i), f"unknown column '{column}'{suggest(column, names)}")
                 ok = False
-        if index.where is not None and self.sql(check_expression, index.where, path + ("where",), "index predicate") is None:
+        if index.where is not None and not self.expression(index.where, path + ("where",), "an index predicate"):
             ok = False
         if index.name:
             ok = self.ident(index.name, path + ("name",), key=False) and ok
@@ -623,7 +643,7 @@ class Resolver:
                 self.ident(arg.name, path + ("args", i), key=False)
             type_ = self.type(arg.type, path + ("args", i, "type"), pseudo=True) or arg.type
             if arg.default is not None:
-                self.sql(check_expression, arg.default, path + ("args", i, "default"), "default")
+                self.expression(arg.default, path + ("args", i, "default"), "an argument default", columns=False)
             args.append(cat.Argument(arg.name, type_, arg.default, arg.mode))
         returns = function.returns.strip()
         lowered = returns.lower()
