@@ -194,3 +194,8 @@ def column_names(node: ast.Node) -> list[str]:
         last = ref.fields[-1]
         out.append(getattr(last, "sval", "*"))
     return out
+
+
+def common_table_names(node: ast.Node) -> set[str]:
+    """Names a query defines itself with WITH, which are not tables."""
+    return {cte.ctename for cte in _contains(node, ast.CommonTableExpr)}

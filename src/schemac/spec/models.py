@@ -412,6 +412,10 @@ class FunctionSpec(Model):
 class Spec(Model):
     version: Literal[1]
     target: Target = Target()
+    # Roles the database already has (schemac does not create roles); grants
+    # and policies may name these and the platform's own (PUBLIC; on Supabase
+    # anon, authenticated, service_role).
+    roles: list[str] = []
     extensions: list[ExtensionSpec] = []
     schemas: dict[str, SchemaSpec] = {}
     enums: dict[str, EnumSpec] = {}

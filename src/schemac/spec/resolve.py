@@ -12,7 +12,8 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
 from ..sqltree import (
-    SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, forbid_subquery,
+    SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, common_table_names,
+    forbid_subquery,
     parse_type, references,
 )
 from . import models as m
@@ -36,6 +37,7 @@ class Resolver:
         self.platform = platform_for(spec.target.flavor)
         self.schemas = set(spec.schemas) | set(self.platform.schemas)
         self.extensions = {e.name for e in spec.extensions}
+        self.roles = set(self.platform.roles) | set(spec.roles)
         # Every name in a schema's relation/type namespace, to report duplicates.
         self.namespace: dict[QualifiedName, Path] = {}
         self.user_types: dict[QualifiedName, str] = {}  # enums and domains -> kind
@@ -170,14 +172,23 @@ class Resolver:
 
     # -- grants ------------------------------------------------------------
 
+    def role(self, role: str, path: Path) -> bool:
+        """A role must exist: one the platform provides or one listed under 'roles'."""
+        if role.lower() == "public" or role in self.roles:
+            return True
+        if not self.ident(role, path, key=False):
+            return False
+        hint = suggest(role, self.roles) or "; list the roles the database already has under 'roles'"
+        self.error(path, f"unknown role '{role}'{hint}")
+        return False
+
     def grants(self, grants, revokes, allowed: set[str], path: Path) -> tuple[cat.Grant, ...]:
         out = []
         for key, items in (("grants", grants), ("revokes", revokes)):
             for i, item in enumerate(items):
                 roles = item.to if key == "grants" else item.from_
                 for j, role in enumerate(roles):
-                    if role != "public":
-                        self.ident(role, path + (key, i, "to" if key == "grants" else "from", j), key=False)
+                    self.role(role, path + (key, i, "to" if key == "grants" else "from", j))
                 for j, privilege in enumerate(item.privileges):
                     if privilege not in allowed:
                         self.error(path + (key, i, "privileges", j), f"privilege '{privilege}' does not apply here; use one of {', '.join(sorted(allowed))}")
@@ -486,8 +497,7 @@ class Resolver:
             if text is not None and self.sql(check_expression, text, path + (key,), key) is None:
                 ok = False
         for i, role in enumerate(policy.roles):
-            if role != "public" and not self.ident(role, path + ("roles", i), key=False):
-                ok = False
+            ok = self.role(role, path + ("roles", i)) and ok
         if not ok:
             return None
         return cat.Policy(name, table, policy.command, policy.type == "permissive", tuple(policy.roles),
@@ -612,12 +622,19 @@ class Resolver:
     # -- views and functions ---------------------------------------------------
 
     def views(self, indexes) -> tuple[cat.View, ...]:
+        # Names first, so that a view may read a view declared after it.
+        declared = {}
+        for kind, items in (("views", self.spec.views), ("materialized_views", self.spec.materialized_views)):
+            for key in items:
+                declared[(kind, key)] = self.qualify(key, (kind, key), declare=True)
         out = []
         for kind, items in (("views", self.spec.views), ("materialized_views", self.spec.materialized_views)):
             for key, view in items.items():
                 path = (kind, key)
-                qname = self.qualify(key, path, declare=True)
+                qname = declared[path]
                 query = self.sql(check_query, view.query, path + ("query",), "query")
+                if query is not None and not self.relations_exist(query, path + ("query",)):
+                    query = None
                 materialized = kind == "materialized_views"
                 grants = self.grants(view.grants, view.revokes, TABLE_PRIVILEGES, path)
                 if qname is None or query is None:
@@ -635,6 +652,24 @@ class Resolver:
                     grants=grants, comment=view.comment, ignore=self.ignores(view.ignore, path),
                 ))
         return tuple(out)
+
+    def relations_exist(self, tree, path: Path) -> bool:
+        """Every table or view a query reads is in the spec, the platform or the system catalogs."""
+        ctes = common_table_names(tree)
+        known = set(self.namespace) | set(self.platform.tables)
+        ok = True
+        for schema, name in sorted(references(tree).relations, key=lambda r: (r[0] or "", r[1])):
+            if schema is None and (name in ctes or name.startswith("pg_")):
+                continue
+            if schema in ("pg_catalog", "information_schema") or (schema in self.platform.schemas and schema not in self.spec.schemas and schema != "public"):
+                continue
+            if QualifiedName(schema or "public", name) in known:
+                continue
+            written = f"{schema}.{name}" if schema else name
+            choices = [q.name if q.schema == "public" else str(q) for q in known]
+            self.error(path, f"unknown table '{written}'{suggest(written, choices)}")
+            ok = False
+        return ok
 
     def function(self, qname: QualifiedName, path: Path, function: m.FunctionSpec) -> cat.Function:
         args = []
