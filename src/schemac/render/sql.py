@@ -94,9 +94,9 @@ def _requires_type(type_text: str) -> set[str]:
         ref = parse_type(text)
     except ValueError:
         return set()
-    if len(ref.names) == 2:
-        return {f"type:{ref.names[0]}.{ref.names[1]}"}
-    return {f"type:public.{ref.base}"}
+    # A table's name is also the name of its row type.
+    schema, name = ref.names if len(ref.names) == 2 else ("public", ref.base)
+    return {f"type:{schema}.{name}", f"rel:{schema}.{name}"}
 
 
 def _schema(q: QualifiedName) -> str:

@@ -7,6 +7,14 @@ from datetime import date
 
 from . import models as m
 
+class PeriodError(ValueError):
+    """A period that cannot be read; ``key`` names the spec key at fault, if one is."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
 _PERIOD = {"year": re.compile(r"(\d{4})\Z"), "month": re.compile(r"(\d{4})-(\d{2})\Z")}
 
 
@@ -14,11 +22,11 @@ def _period(text: str, interval: str, key: str) -> tuple[int, int]:
     match = _PERIOD[interval].match(text.strip())
     if not match:
         example = "2024" if interval == "year" else "2024-01"
-        raise ValueError(f"'{key}' must be a {interval} written like {example}, not {text!r}")
+        raise PeriodError(f"'{key}' must be a {interval} written like {example}, not {text!r}", key)
     year = int(match.group(1))
     month = int(match.group(2)) if interval == "month" else 1
     if not 1 <= month <= 12:
-        raise ValueError(f"'{key}' has month {month}; months are 01 to 12")
+        raise PeriodError(f"'{key}' has month {month}; months are 01 to 12", key)
     return year, month
 
 
@@ -43,7 +51,7 @@ def time_partitions(spec: m.PartitionSpec, column_type: str, today: date) -> lis
     """``[(suffix, bound)]`` from ``start`` through ``until``, or the current period + ``premake``."""
     column_type = column_type.lower()
     if column_type not in ("date", "timestamptz", "timestamp with time zone", "timestamp", "timestamp without time zone"):
-        raise ValueError(f"partitioning by {spec.interval} needs a date or timestamptz column, not {column_type}")
+        raise PeriodError(f"partitioning by {spec.interval} needs a date or timestamptz column, not {column_type}")
     interval = spec.interval
     current = _period(spec.start, interval, "start")
     if spec.until is not None:
@@ -53,7 +61,7 @@ def time_partitions(spec: m.PartitionSpec, column_type: str, today: date) -> lis
         for _ in range(spec.premake):
             last = _next(*last, interval)
     if last < current:
-        raise ValueError(f"the last partition ({last[0]}{'-%02d' % last[1] if interval == 'month' else ''}) comes before 'start'")
+        raise PeriodError(f"the last partition ({last[0]}{'-%02d' % last[1] if interval == 'month' else ''}) comes before 'start'")
     out = []
     while current <= last:
         following = _next(*current, interval)
@@ -62,5 +70,5 @@ def time_partitions(spec: m.PartitionSpec, column_type: str, today: date) -> lis
         out.append((suffix, bound))
         current = following
         if len(out) > 1200:
-            raise ValueError("more than 1200 partitions; check 'start' and 'until'")
+            raise PeriodError("more than 1200 partitions; check 'start' and 'until'")
     return out

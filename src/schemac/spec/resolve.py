@@ -19,7 +19,7 @@ from ..sqltree import (
 from . import models as m
 from .loader import Positions
 from .names import default_name, identifier_problem, split_qualified, suggest
-from .partitions import time_partitions
+from .partitions import PeriodError, time_partitions
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
 
@@ -147,7 +147,12 @@ class Resolver:
                 return None
             return text.strip()
         choices = [*SUGGESTIBLE, *(q.name for q in self.user_types), *(str(q) for q in self.user_types)]
-        self.error(path, f"unknown type '{text}'{suggest(text.strip().lower(), choices)}")
+        hint = suggest(base, choices)
+        written = text.strip()
+        if hint and written.lower().startswith(base):
+            # Keep what followed the name: 'varchr(20)' -> 'varchar(20)'.
+            hint = hint[:-2] + written[len(base):] + "'?"
+        self.error(path, f"unknown type '{text}'{hint}")
         return None
 
     # -- lint suppressions ----------------------------------------------------
@@ -220,6 +225,7 @@ class Resolver:
             qname = self.qualify(key, ("tables", key), declare=True)
             if qname:
                 self.tables[qname] = (("tables", key), table)
+                self.user_types[qname] = "table"  # its row type, e.g. `returns: setof vehicles`
         for key, function in spec.functions.items():
             qname = self.qualify(key, ("functions", key))
             if qname:
@@ -359,9 +365,11 @@ class Resolver:
                 uniques.append(cat.Unique(self.constraint_name(qname, (name,), "key", path + ("columns", name)), (name,)))
         for i, unique in enumerate(table.unique):
             upath = path + ("unique", i)
+            # `[a, b]` or `{columns: [a, b]}`: point at the column as written.
+            cpath = upath + ("columns",) if upath + ("columns",) in self.pos.keys else upath
             for j, column in enumerate(unique.columns):
                 if column not in names:
-                    self.error(upath + ("columns", j) if isinstance(table.unique[i], m.UniqueSpec) else upath, f"unknown column '{column}'{suggest(column, names)}")
+                    self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
             name = unique.name or default_name(qname, unique.columns, "key")
             uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns), unique.nulls_not_distinct))
         checks = []
@@ -376,13 +384,23 @@ class Resolver:
         partition_key = None
         if table.partition:
             partition_key = self.partitioning(qname, path + ("partition",), table, columns, partitions)
-            for kind, cols, cpath in [("primary key", pk_columns, path + ("primary_key",))] + [
+            pk_path = path + (("primary_key",) if table.primary_key else ("columns", pk_columns[0] if pk_columns else "", "primary_key"))
+            for kind, cols, cpath in [("primary key", pk_columns, pk_path)] + [
                 ("unique constraint", u.columns, path + ("unique",)) for u in uniques
             ]:
                 if cols and table.partition.column not in cols:
                     self.error(cpath, f"the {kind} ({', '.join(cols)}) of a table partitioned by '{table.partition.column}' must include '{table.partition.column}'; PostgreSQL enforces uniqueness per partition")
 
+        seen_indexes: dict[tuple, int] = {}
         for i, index in enumerate(table.indexes):
+            shape = (tuple(index.columns), index.where, index.method, tuple(index.include), index.unique)
+            if shape in seen_indexes:
+                j = seen_indexes[shape]
+                line = self.pos.of(path + ("indexes", j))[0]
+                cols = ", ".join(k.column or k.expression or "" for k in index.columns)
+                self.error(path + ("indexes", i), f"this index duplicates indexes[{j}] (line {line}): both are on ({cols}); remove one, or give them different columns")
+                continue
+            seen_indexes[shape] = i
             built = self.index(qname, index, path + ("indexes", i), names)
             if built:
                 if table.partition and index.unique and not any(k.column == table.partition.column for k in built.keys):
@@ -423,12 +441,14 @@ class Resolver:
                 return None
             try:
                 bounds = time_partitions(spec, column.type, self.today)
-            except ValueError as exc:
-                self.error(path, str(exc))
+            except PeriodError as exc:
+                self.error(path + ((exc.key,) if exc.key else ()), str(exc))
                 return None
             for suffix, bound in bounds:
                 child = QualifiedName(qname.schema, f"{qname.name}_{suffix}")
-                if identifier_problem(child.name) is None and self.qualify(str(child), path, declare=True):
+                if not self.partition_name(child, path):
+                    break  # the others are too long as well; one message says it
+                if self.qualify(str(child), path, declare=True):
                     partitions.append(cat.Partition(child, qname, bound))
         for name, bound in spec.partitions.items():
             child = self.qualify(name if "." in name else f"{qname.schema}.{name}", path + ("partitions", name), declare=True)
@@ -437,9 +457,17 @@ class Resolver:
                 partitions.append(cat.Partition(child, qname, text))
         if spec.default:
             child = QualifiedName(qname.schema, f"{qname.name}_default")
-            if self.qualify(str(child), path + ("default",), declare=True):
+            if self.partition_name(child, path) and self.qualify(str(child), path + ("default",), declare=True):
                 partitions.append(cat.Partition(child, qname, None))
         return cat.PartitionKey(spec.by, spec.column)
+
+    def partition_name(self, child: QualifiedName, path: Path) -> bool:
+        size = len(child.name.encode())
+        if size <= 63:
+            return True
+        self.error(path, f"the partition '{child.name}' would be {size} bytes; PostgreSQL truncates names "
+                         "longer than 63 bytes, so shorten the table name")
+        return False
 
     def partition_bound(self, strategy: str, bound: m.PartitionBound, path: Path) -> str | None:
         from ..render.quoting import literal
