@@ -21,6 +21,9 @@ class Positions:
     file: str
     nodes: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Scalars as written, where YAML read them as something else than text
+    # ('yes' -> True, 2024-01-01 -> a date), to explain that in messages.
+    raw: dict[Path, str] = field(default_factory=dict)
 
     def of(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -80,7 +83,10 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.build_scalar(node)
+        value = self.build_scalar(node)
+        if not isinstance(value, str):
+            self.positions.raw[path] = node.value
+        return value
 
     def build_scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -96,16 +102,14 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or str(exc)
-        if exc.context:
-            reason = f"{reason} ({exc.context})"
+        line, col, reason = _explain(exc, text)
         raise SpecError([Problem(line, col, (), f"invalid YAML: {reason}", file)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
     if len(nodes) != 1:
-        raise SpecError([Problem(1, 1, (), "expected one YAML document, found several (---)", file)])
+        starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("---")]
+        second = [n for n in starts if n > nodes[0].start_mark.line + 1] if nodes else []
+        raise SpecError([Problem(second[0] if second else 1, 1, (), "expected one YAML document, found several (---)", file)])
     builder = _Builder(positions)
     try:
         data = builder.build(nodes[0], ())
@@ -118,3 +122,31 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
         kind = "a list" if isinstance(data, list) else f"the scalar {data!r}"
         raise SpecError([Problem(line, col, (), f"a spec is a mapping of keys such as 'version' and 'tables', not {kind}", file)])
     return Document(data, positions)
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """Line, column and a plain reason for PyYAML's most common errors."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or str(exc)
+    context = exc.context or ""
+    lines = text.splitlines()
+    if "'\\t'" in problem:  # "found character '\\t' that cannot start any token"
+        return line, col, "a tab cannot indent YAML; indent with spaces"
+    if context.startswith("while parsing a flow") and exc.context_mark is not None:
+        start = exc.context_mark
+        bracket = lines[start.line][start.column] if start.line < len(lines) else "{"
+        closer = {"{": "}", "[": "]"}.get(bracket, "}")
+        return (start.line + 1, start.column + 1,
+                f"'{bracket}' was never closed (expected ',' or '{closer}' at line {line}, column {col})")
+    if problem.startswith("expected <block end>") and 0 < line <= len(lines):
+        indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+        for above in range(line - 2, -1, -1):
+            content = lines[above].strip()
+            if content and not content.startswith("#"):
+                above_indent = len(lines[above]) - len(lines[above].lstrip(" "))
+                if above_indent != indent:
+                    return line, col, (f"this line is indented by {indent} spaces, but the keys above it "
+                                       f"(line {above + 1}) are indented by {above_indent}")
+                break
+    return line, col, f"{problem} ({context})" if context else problem

@@ -48,14 +48,34 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _describe(value: Any) -> str:
+def _yaml(value: Any) -> str:
+    """A value as YAML writes it: true, 12, 'text'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def _describe(value: Any, raw: str | None = None) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing (null)"
-    return f"{type(value).__name__.replace('str', 'text').replace('int', 'number')} {value!r}"
+    if isinstance(value, bool):
+        text = _yaml(value)
+        if raw is not None and raw != text:
+            return f"the boolean {text} (YAML reads an unquoted {raw} as {text}); quote it: '{raw}'"
+        return f"the boolean {text}"
+    if isinstance(value, str):
+        return f"text '{value}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if raw is not None:
+        return f"{raw} (YAML reads it as a {type(value).__name__}); quote it: '{raw}'"
+    return repr(value)
 
 
 def _data_path(loc: tuple, data: Any) -> tuple:
@@ -104,8 +124,12 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
             out.append(positions.problem(loc[:-1], f"missing required key '{loc[-1]}'"))
         elif kind == "literal_error":
             expected = err["ctx"]["expected"]
-            hint = suggest(str(value), [e.strip("'") for e in expected.replace(" or ", ", ").split(", ")])
-            out.append(positions.problem(loc, f"{value!r} is not allowed here; expected {expected}{hint}"))
+            choices = [e.strip("'") for e in expected.replace(" or ", ", ").split(", ")]
+            if isinstance(value, str) and value in choices and f"'{value}'" not in expected:
+                out.append(positions.problem(loc, f"expected the number {value}, got text '{value}'; write {loc[-1]}: {value} without quotes"))
+                continue
+            hint = suggest(value, choices) if isinstance(value, str) else ""
+            out.append(positions.problem(loc, f"{_yaml(value)} is not allowed here; expected {expected}{hint}"))
         elif kind in ("model_type", "dict_type") and value is None and len(loc) >= 2 and loc[-2] == "columns":
             # `deleted_at:` with nothing after it; the empty value has no useful position.
             out.append(positions.problem(loc, f"column '{loc[-1]}' has no type; write for example '{loc[-1]}: text'", key=True))
@@ -114,11 +138,11 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
         elif kind == "list_type":
             out.append(positions.problem(loc, f"expected a list, got {_describe(value)}"))
         elif kind in ("string_type",):
-            out.append(positions.problem(loc, f"expected text, got {_describe(value)}"))
+            out.append(positions.problem(loc, f"expected text, got {_describe(value, positions.raw.get(loc))}"))
         elif kind in ("bool_type", "bool_parsing"):
-            out.append(positions.problem(loc, f"expected true or false, got {_describe(value)}"))
+            out.append(positions.problem(loc, f"expected true or false, got {_describe(value, positions.raw.get(loc))}"))
         elif kind in ("int_type", "int_parsing", "int_from_float"):
-            out.append(positions.problem(loc, f"expected a whole number, got {_describe(value)}"))
+            out.append(positions.problem(loc, f"expected a whole number, got {_describe(value, positions.raw.get(loc))}"))
         elif kind == "value_error":
             out.append(positions.problem(loc, err["msg"].removeprefix("Value error, ")))
         else:
