@@ -5,6 +5,7 @@ Nothing here prints or exits; problems are raised as :class:`SpecError`.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from .render.sql import render
 from .spec.loader import Document, load_text
 from .spec.models import Spec
 from .spec.resolve import resolve
-from .spec.validate import problems_from
+from .spec.validate import data_path, problems_from
 
 GENERATED_FILE = "schema.sql"
 
@@ -41,20 +42,46 @@ def build_date() -> date:
     return date.today()
 
 
-def parse(text: str, file: str = "schema.yaml") -> tuple[Spec, Document]:
-    """YAML text -> validated Spec; every shape problem of the file at once."""
-    doc = load_text(text, file)
+def _without_unknown_keys(error: ValidationError, doc: Document) -> Spec | None:
+    """The spec with its unknown keys left out, when they are its only shape problem.
+
+    A misspelt key is the commonest mistake; reporting it together with the
+    problems the rest of the file has saves the user a second run.
+    """
+    errors = error.errors()
+    if any(e["type"] != "extra_forbidden" for e in errors):
+        return None
+    data = copy.deepcopy(doc.data)
+    for e in errors:
+        loc = data_path(tuple(e["loc"]), doc.data)
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent.pop(loc[-1], None)
     try:
-        return Spec.model_validate(doc.data), doc
-    except ValidationError as exc:
-        raise SpecError(problems_from(exc, doc.positions, doc.data)) from None
+        return Spec.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def compile_text(text: str, file: str = "schema.yaml", today: date | None = None) -> Compiled:
-    spec, doc = parse(text, file)
-    # Problems name the file as the user gave it; the SQL header names only the
-    # file itself, so the output does not depend on the working directory.
-    catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
+    doc = load_text(text, file)
+    shape: list[Problem] = []
+    try:
+        spec = Spec.model_validate(doc.data)
+    except ValidationError as exc:
+        shape = problems_from(exc, doc.positions, doc.data)
+        spec = _without_unknown_keys(exc, doc)
+        if spec is None:
+            raise SpecError(shape) from None
+    try:
+        # Problems name the file as the user gave it; the SQL header names only
+        # the file itself, so the output does not depend on the working directory.
+        catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
+    except SpecError as exc:
+        raise SpecError(shape + exc.problems) from None
+    if shape:
+        raise SpecError(shape)
     try:
         sql = render(catalog)
     except CycleError as exc:

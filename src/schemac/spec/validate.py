@@ -78,7 +78,7 @@ def _describe(value: Any, raw: str | None = None) -> str:
     return repr(value)
 
 
-def _data_path(loc: tuple, data: Any) -> tuple:
+def data_path(loc: tuple, data: Any) -> tuple:
     """Drop the parts Pydantic adds for union members (``str``, ``function-before[...]``)."""
     out = []
     for i, part in enumerate(loc):
@@ -98,7 +98,7 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
     errors = []
     seen: set[tuple] = set()
     for err in error.errors():
-        loc = _data_path(tuple(err["loc"]), data)
+        loc = data_path(tuple(err["loc"]), data)
         if loc in seen:  # one message per place, not one per union member
             continue
         seen.add(loc)
