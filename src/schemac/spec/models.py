@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Privilege = Literal[
     "select", "insert", "update", "delete", "truncate", "references", "trigger",
@@ -25,6 +25,10 @@ class Model(BaseModel):
 
 def _listify(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
+
+
+# A list that may be written as its single item: `to: authenticated`.
+OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
 
 
 class Target(Model):
@@ -69,19 +73,15 @@ class EnumSpec(Model):
 class Grant(Model):
     """``{to: [authenticated], privileges: [select, insert]}``."""
 
-    to: list[str] = Field(min_length=1)
-    privileges: list[Privilege] = Field(min_length=1)
-
-    _to = field_validator("to", "privileges", mode="before")(classmethod(lambda cls, v: _listify(v)))
+    to: OneOrMany = Field(min_length=1)
+    privileges: Annotated[list[Privilege], BeforeValidator(_listify)] = Field(min_length=1)
 
 
 class Revoke(Model):
     """``{from: [public, anon], privileges: [execute]}``: take away a default privilege."""
 
-    from_: list[str] = Field(alias="from", min_length=1)
-    privileges: list[Privilege] = Field(min_length=1)
-
-    _from = field_validator("from_", "privileges", mode="before")(classmethod(lambda cls, v: _listify(v)))
+    from_: OneOrMany = Field(alias="from", min_length=1)
+    privileges: Annotated[list[Privilege], BeforeValidator(_listify)] = Field(min_length=1)
 
 
 class DomainSpec(Model):
@@ -176,13 +176,11 @@ class UniqueSpec(Model):
 
 class ForeignKeyTarget(Model):
     table: str
-    columns: list[str] = Field(min_length=1)
-
-    _cols = field_validator("columns", mode="before")(classmethod(lambda cls, v: _listify(v)))
+    columns: OneOrMany = Field(min_length=1)
 
 
 class ForeignKeySpec(Model):
-    columns: list[str] = Field(min_length=1)
+    columns: OneOrMany = Field(min_length=1)
     references: ForeignKeyTarget
 
     @field_validator("references", mode="before")
@@ -196,8 +194,6 @@ class ForeignKeySpec(Model):
     on_update: Action | None = None
     name: str | None = None
     deferrable: bool = False
-
-    _cols = field_validator("columns", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
 
 class IndexColumn(Model):
@@ -303,13 +299,11 @@ class PartitionBound(Model):
 class PolicySpec(Model):
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
     type: Literal["permissive", "restrictive"] = Field(default="permissive", alias="as")
-    roles: list[str] = []
+    roles: OneOrMany = []
     using: str | None = None
     with_check: str | None = None
     comment: str | None = None
     ignore: Ignore = {}
-
-    _roles = field_validator("roles", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
 
 class RlsSpec(Model):
@@ -328,18 +322,16 @@ class RlsSpec(Model):
 class TriggerSpec(Model):
     function: str
     timing: Literal["before", "after", "instead of"] = "before"
-    events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
+    events: Annotated[list[Literal["insert", "update", "delete", "truncate"]], BeforeValidator(_listify)] = Field(min_length=1)
     update_of: list[str] = []
     level: Literal["row", "statement"] = "row"
     when: str | None = None
     args: list[str] = []
 
-    _events = field_validator("events", mode="before")(classmethod(lambda cls, v: _listify(v)))
-
 
 class TableSpec(Model):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
-    primary_key: list[str] | None = None
+    primary_key: OneOrMany | None = None
     unique: list[UniqueSpec] = []
     checks: dict[str, str] = {}
     foreign_keys: list[ForeignKeySpec] = []
@@ -353,8 +345,6 @@ class TableSpec(Model):
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignore = {}
-
-    _pk = field_validator("primary_key", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
 
 class ViewSpec(Model):
