@@ -119,7 +119,8 @@ def parse_type(text: str) -> TypeRef:
     except ParseError:
         raise SqlProblem(f"cannot read type {text!r}") from None
     stmt = stmts[0].stmt if len(stmts) == 1 else None
-    if not isinstance(stmt, ast.SelectStmt) or len(stmt.targetList or ()) != 1:
+    # `NULL::p_customer bigint` would read as a cast with the alias "bigint".
+    if not isinstance(stmt, ast.SelectStmt) or len(stmt.targetList or ()) != 1 or stmt.targetList[0].name:
         raise SqlProblem(f"cannot read type {text!r}")
     cast = stmt.targetList[0].val
     if not isinstance(cast, ast.TypeCast) or stmt.fromClause or stmt.whereClause:
@@ -199,3 +200,9 @@ def column_names(node: ast.Node) -> list[str]:
 def common_table_names(node: ast.Node) -> set[str]:
     """Names a query defines itself with WITH, which are not tables."""
     return {cte.ctename for cte in _contains(node, ast.CommonTableExpr)}
+
+
+def column_qualifiers(node: ast.Node) -> list[str]:
+    """The first name of every qualified column reference: ``old`` in ``old.status``."""
+    return [ref.fields[0].sval for ref in _contains(node, ast.ColumnRef)
+            if len(ref.fields) > 1 and hasattr(ref.fields[0], "sval")]

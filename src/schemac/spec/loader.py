@@ -66,11 +66,12 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.append(Problem(*_mark(key_node), path, "YAML merge keys (<<) are not supported; write the keys out", self.positions.file))
                     continue
-                key = self.build_scalar(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
+                if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(Problem(*_mark(key_node), path, "a key must be a plain scalar", self.positions.file))
                     continue
-                key = str(key) if not isinstance(key, str) else key
+                # Keys are names: a column called `on` or `no` stays that word
+                # instead of becoming YAML's boolean.
+                key = key_node.value
                 child = path + (key,)
                 if key in out:
                     first = self.positions.keys[child]

@@ -27,6 +27,19 @@ def _listify(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _sql_text(value: Any) -> Any:
+    # YAML reads `default: 0` or `using: true` as numbers and booleans; as SQL
+    # they are the same literals.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+# An SQL expression as written in the spec.
+SqlText = Annotated[str, BeforeValidator(_sql_text)]
+
 # A list that may be written as its single item: `to: authenticated`.
 OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
 
@@ -44,7 +57,7 @@ class Target(Model):
 
 
 class SchemaSpec(Model):
-    exposed: bool = False
+    exposed: bool | None = None  # default: public is exposed, other schemas are not
     grants: list["Grant"] = []
     comment: str | None = None
 
@@ -87,8 +100,8 @@ class Revoke(Model):
 class DomainSpec(Model):
     type: str
     not_null: bool = False
-    default: str | None = None
-    check: dict[str, str] | str | None = None
+    default: SqlText | None = None
+    check: dict[str, SqlText] | SqlText | None = None
     comment: str | None = None
 
 
@@ -133,12 +146,12 @@ class ColumnSpec(Model):
 
     type: str
     not_null: bool = False
-    default: str | None = None
+    default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None
-    generated: str | None = None
+    generated: SqlText | None = None
     primary_key: bool = False
     unique: bool = False
-    check: str | None = None
+    check: SqlText | None = None
     references: ColumnReference | None = None
     on_delete: Action | None = None
     on_update: Action | None = None
@@ -151,16 +164,6 @@ class ColumnSpec(Model):
     def _shorthand(cls, value: Any) -> Any:
         return {"type": value} if isinstance(value, str) else value
 
-    @field_validator("default", "generated", "check", mode="before")
-    @classmethod
-    def _sql_text(cls, value: Any) -> Any:
-        # YAML reads `default: 0` or `default: true` as numbers and booleans;
-        # as SQL they are the same literals.
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return str(value)
-        return value
 
 
 class UniqueSpec(Model):
@@ -200,7 +203,7 @@ class IndexColumn(Model):
     """One key of an index: a column or an expression, with its order."""
 
     column: str | None = None
-    expression: str | None = None
+    expression: SqlText | None = None
     order: Literal["asc", "desc"] | None = None
     nulls: Literal["first", "last"] | None = None
     opclass: str | None = None
@@ -244,7 +247,7 @@ class IndexSpec(Model):
     name: str | None = None
     unique: bool = False
     method: Literal["btree", "gin", "gist", "brin", "hash"] = "btree"
-    where: str | None = None
+    where: SqlText | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False
     ignore: Ignore = {}
@@ -300,8 +303,8 @@ class PolicySpec(Model):
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
     type: Literal["permissive", "restrictive"] = Field(default="permissive", alias="as")
     roles: OneOrMany = []
-    using: str | None = None
-    with_check: str | None = None
+    using: SqlText | None = None
+    with_check: SqlText | None = None
     comment: str | None = None
     ignore: Ignore = {}
 
@@ -325,7 +328,7 @@ class TriggerSpec(Model):
     events: Annotated[list[Literal["insert", "update", "delete", "truncate"]], BeforeValidator(_listify)] = Field(min_length=1)
     update_of: list[str] = []
     level: Literal["row", "statement"] = "row"
-    when: str | None = None
+    when: SqlText | None = None
     args: list[str] = []
 
 
@@ -333,7 +336,7 @@ class TableSpec(Model):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     primary_key: OneOrMany | None = None
     unique: list[UniqueSpec] = []
-    checks: dict[str, str] = {}
+    checks: dict[str, SqlText] = {}
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
     partition: PartitionSpec | None = None
@@ -370,16 +373,22 @@ class MaterializedViewSpec(Model):
 class Argument(Model):
     name: str | None = None
     type: str
-    default: str | None = None
+    default: SqlText | None = None
     mode: Literal["in", "out", "inout", "variadic"] = "in"
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        # "p_tenant uuid" or just "uuid"
+        # "p_tenant uuid", or just a type ("uuid", "timestamp with time zone")
         if isinstance(value, str):
-            name, _, type_ = value.strip().partition(" ")
-            return {"name": name, "type": type_.strip()} if type_ else {"type": name}
+            from ..sqltree import SqlProblem, parse_type
+
+            try:
+                parse_type(value)
+                return {"type": value.strip()}
+            except SqlProblem:
+                name, _, type_ = value.strip().partition(" ")
+                return {"name": name, "type": type_.strip()} if type_ else {"type": name}
         return value
 
 

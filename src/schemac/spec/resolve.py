@@ -6,14 +6,15 @@ positions can place it) and raised together as one :class:`SpecError`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
 from ..sqltree import (
-    SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, common_table_names,
-    forbid_subquery,
+    SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
+    common_table_names, forbid_subquery,
     parse_type, references,
 )
 from . import models as m
@@ -23,6 +24,7 @@ from .partitions import PeriodError, time_partitions
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
 
+EXTENSION_NAME = re.compile(r"[a-z][a-z0-9_-]*")  # uuid-ossp has a hyphen
 TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger", "all"}
 SEQUENCE_PRIVILEGES = {"usage", "select", "update", "all"}
 FUNCTION_PRIVILEGES = {"execute", "all"}
@@ -64,20 +66,20 @@ class Resolver:
             self.error(path, str(exc) if path and path[-1] == what else f"{what}: {exc}")
             return None
 
-    def expression(self, text: str, path: Path, where: str, *, columns: bool = True) -> bool:
-        """One SQL expression, as PostgreSQL allows it in ``where`` (no subqueries there)."""
+    def expression(self, text: str, path: Path, where: str, *, columns: bool = True):
+        """One SQL expression as PostgreSQL allows it in ``where`` (no subqueries there): its node, or None."""
         node = self.sql(check_expression, text, path, path[-1] if isinstance(path[-1], str) else where)
         if node is None:
-            return False
+            return None
         try:
             forbid_subquery(node, where)
         except SqlProblem as exc:
             self.error(path, str(exc))
-            return False
+            return None
         if not columns and (names := column_names(node)):
             self.error(path, f"a default cannot refer to a column ('{names[0]}'); PostgreSQL allows only constants and function calls here")
-            return False
-        return True
+            return None
+        return node
 
     # -- names -------------------------------------------------------------
 
@@ -93,6 +95,9 @@ class Resolver:
             self.error(path, f"schema '{schema}' is not declared under 'schemas'{suggest(schema, self.schemas)}", key=True)
             return None
         qname = QualifiedName(schema, name)
+        if declare and schema in self.platform.schemas and schema not in self.spec.schemas and schema != "public":
+            self.error(path, f"schema '{schema}' belongs to the platform; create '{name}' in a schema of your own", key=True)
+            return None
         if declare:
             if qname in self.namespace:
                 first = self.pos.of(self.namespace[qname], key=True)[0]
@@ -146,6 +151,10 @@ class Resolver:
                 self.error(path, f"type '{base}' comes from the extension '{extension}'; add it under 'extensions'")
                 return None
             return text.strip()
+        elsewhere = sorted(str(q) for q in self.user_types if q.name == base)
+        if elsewhere:
+            self.error(path, f"unknown type '{text}'; did you mean '{elsewhere[0]}'? (types outside public need their schema)")
+            return None
         choices = [*SUGGESTIBLE, *(q.name for q in self.user_types), *(str(q) for q in self.user_types)]
         hint = suggest(base, choices)
         written = text.strip()
@@ -202,19 +211,27 @@ class Resolver:
 
     # -- the whole spec ----------------------------------------------------
 
+    def needs_version(self, version: int, feature: str, path: Path) -> None:
+        target = self.spec.target.postgres
+        if target < version:
+            self.error(path, f"{feature} needs PostgreSQL {version} or later; the target is PostgreSQL {target}")
+
     def resolve(self) -> cat.Catalog:
         spec = self.spec
         schemas = []
         for name, schema in spec.schemas.items():
             if self.ident(name, ("schemas", name)):
-                exposed = schema.exposed or (name == "public" and spec.target.flavor == "supabase")
+                exposed = schema.exposed if schema.exposed is not None else name == "public"
                 grants = self.grants(schema.grants, [], {"usage", "create", "all"}, ("schemas", name))
                 schemas.append(cat.Schema(name, exposed, grants, schema.comment))
         if "public" not in spec.schemas:
             schemas.insert(0, cat.Schema("public", exposed=True))
+        for i, role in enumerate(spec.roles):
+            self.ident(role, ("roles", i), key=False)
         extensions = []
         for i, ext in enumerate(spec.extensions):
-            self.ident(ext.name, ("extensions", i), key=False)
+            if not EXTENSION_NAME.fullmatch(ext.name):
+                self.error(("extensions", i), f"invalid extension name '{ext.name}'")
             if ext.schema_ and ext.schema_ not in self.schemas:
                 self.error(("extensions", i, "schema"), f"schema '{ext.schema_}' is not declared under 'schemas'{suggest(ext.schema_, self.schemas)}")
             extensions.append(cat.Extension(ext.name, ext.schema_, ext.version))
@@ -370,6 +387,8 @@ class Resolver:
             for j, column in enumerate(unique.columns):
                 if column not in names:
                     self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
+            if unique.nulls_not_distinct:
+                self.needs_version(15, "NULLS NOT DISTINCT", upath)
             name = unique.name or default_name(qname, unique.columns, "key")
             uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns), unique.nulls_not_distinct))
         checks = []
@@ -378,7 +397,9 @@ class Resolver:
                 checks.append(cat.Check(default_name(qname, (name,), "check"), column.check))
         for name, expression in table.checks.items():
             self.ident(name, path + ("checks", name))
-            if self.expression(expression, path + ("checks", name), "a check constraint"):
+            if name in {c.name for c in checks}:
+                self.error(path + ("checks", name), f"constraint '{name}' is already the name of a column's check; choose another name", key=True)
+            elif self.expression(expression, path + ("checks", name), "a check constraint") is not None:
                 checks.append(cat.Check(name, expression))
 
         partition_key = None
@@ -408,6 +429,8 @@ class Resolver:
                 indexes.append(built)
 
         rls = table.rls
+        if rls is not None and rls.force and not rls.enable:
+            self.error(path + ("rls",), "'force' needs 'enable: true'; forcing row level security that is off does nothing")
         for name, policy in table.policies.items():
             built = self.policy(qname, name, policy, path + ("policies", name))
             if built:
@@ -472,6 +495,11 @@ class Resolver:
     def partition_bound(self, strategy: str, bound: m.PartitionBound, path: Path) -> str | None:
         from ..render.quoting import literal
 
+        keys = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
+        stray = sorted(k for k in bound.model_fields_set - keys[strategy])
+        if stray:
+            self.error(path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition")
+            return None
         if strategy == "list" and bound.values:
             return f"IN ({', '.join(literal(v) for v in bound.values)})"
         if strategy == "range" and bound.from_ is not None and bound.to is not None:
@@ -489,15 +517,17 @@ class Resolver:
             if key.column is not None and names is not None and key.column not in names:
                 self.error(path + ("columns", i), f"unknown column '{key.column}'{suggest(key.column, names)}")
                 ok = False
-            if key.expression is not None and not self.expression(key.expression, path + ("columns", i, "expression"), "an index expression"):
+            if key.expression is not None and self.expression(key.expression, path + ("columns", i, "expression"), "an index expression") is None:
                 ok = False
             keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, key.opclass))
         for i, column in enumerate(index.include):
             if names is not None and column not in names:
                 self.error(path + ("include", i), f"unknown column '{column}'{suggest(column, names)}")
                 ok = False
-        if index.where is not None and not self.expression(index.where, path + ("where",), "an index predicate"):
+        if index.where is not None and self.expression(index.where, path + ("where",), "an index predicate") is None:
             ok = False
+        if index.nulls_not_distinct:
+            self.needs_version(15, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
         if index.name:
             ok = self.ident(index.name, path + ("name",), key=False) and ok
         key_names = [k.column or "expr" for k in index.columns]
@@ -546,8 +576,19 @@ class Resolver:
         if trigger.update_of and "update" not in trigger.events:
             self.error(path + ("update_of",), "'update_of' needs the 'update' event")
             ok = False
-        if trigger.when is not None and self.sql(check_expression, trigger.when, path + ("when",), "when") is None:
+        if trigger.timing == "instead of":
+            self.error(path + ("timing",), "INSTEAD OF triggers belong on views; a table's trigger runs before or after")
             ok = False
+        if "truncate" in trigger.events and trigger.level == "row":
+            self.error(path + ("events",), "a TRUNCATE trigger fires once per statement; add 'level: statement'")
+            ok = False
+        if trigger.when is not None:
+            node = self.expression(trigger.when, path + ("when",), "a trigger's WHEN condition")
+            if node is None:
+                ok = False
+            elif trigger.level == "statement" and {"old", "new"} & {n.lower() for n in column_qualifiers(node)}:
+                self.error(path + ("when",), "a statement-level trigger has no OLD or NEW row to test in 'when'")
+                ok = False
         if not ok or function is None:
             return None
         return cat.Trigger(name, table, function, trigger.timing, tuple(trigger.events), tuple(trigger.update_of),
@@ -631,7 +672,7 @@ class Resolver:
 
     def trap_message(self, target: QualifiedName, columns, ref_columns) -> str:
         spec = self.tables[target][1] if target in self.tables else None
-        pk = self.primary_keys.get(target, ())
+        pk = self.primary_keys.get(target) or self.platform.tables.get(target, ((),))[0]
         referenced = f"{target.name}({', '.join(ref_columns)})"
         if spec and spec.partition and spec.partition.column not in ref_columns:
             column = spec.partition.column
@@ -664,6 +705,8 @@ class Resolver:
                 if query is not None and not self.relations_exist(query, path + ("query",)):
                     query = None
                 materialized = kind == "materialized_views"
+                if getattr(view, "security_invoker", False):
+                    self.needs_version(15, "security_invoker views", path + ("security_invoker",))
                 grants = self.grants(view.grants, view.revokes, TABLE_PRIVILEGES, path)
                 if qname is None or query is None:
                     continue
@@ -712,7 +755,7 @@ class Resolver:
         lowered = returns.lower()
         if lowered.startswith("setof "):
             returns = "SETOF " + (self.type(returns[6:], path + ("returns",), pseudo=True) or returns[6:])
-        elif not lowered.startswith("table"):
+        elif not re.match(r"table\s*\(", lowered):
             returns = self.type(returns, path + ("returns",), pseudo=True) or returns
         if function.search_path is not None:
             for part in filter(None, (p.strip() for p in function.search_path.split(","))):
