@@ -143,3 +143,23 @@ def test_spec_ignore_names_a_real_rule(project: Path) -> None:
     result = run("validate")
     assert result.exit_code == 2
     assert "unknown lint rule 'audit-column-unindexd'; did you mean 'audit-column-unindexed'?" in result.output
+
+
+def test_lint_settings_from_pyproject_and_spec(project: Path) -> None:
+    sql = project / "plain.sql"
+    sql.write_text("create table notes (id bigint primary key);\n")
+    assert run("lint", str(sql)).exit_code == 1  # rls-disabled: public is exposed
+    (project / "pyproject.toml").write_text('[tool.schemac.lint]\nexposed-schemas = ["api"]\n')
+    assert run("lint", str(sql)).exit_code == 0
+    (project / "pyproject.toml").write_text('[tool.schemac.lint]\nexposed-schemaz = ["api"]\n')
+    result = run("lint", str(sql))
+    assert result.exit_code == 2
+    assert "unknown lint option 'exposed-schemaz'" in result.output
+
+
+def test_spec_lint_section_is_checked(project: Path) -> None:
+    spec = project / "schema.yaml"
+    spec.write_text(spec.read_text() + "lint:\n  soft-delete-colum: removed_at\n")
+    result = run("validate")
+    assert result.exit_code == 2
+    assert "lint: unknown lint option 'soft-delete-colum'" in result.output

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from .catalog.graph import CycleError
 from .catalog.objects import Catalog
 from .errors import Problem, SpecError
+from .expand import expand
 from .lint import Finding, LintConfig, lint_sql
 from .render.sql import render
 from .spec.loader import Document, load_text
@@ -78,6 +79,7 @@ def compile_text(text: str, file: str = "schema.yaml", today: date | None = None
         # Problems name the file as the user gave it; the SQL header names only
         # the file itself, so the output does not depend on the working directory.
         catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
+        catalog = expand(spec, catalog)
     except SpecError as exc:
         raise SpecError(shape + exc.problems) from None
     if shape:
@@ -137,19 +139,23 @@ def stale_diff(compiled: Compiled, out: Path) -> str:
     return "".join(chunks)
 
 
-def lint_config(compiled: Compiled, base: LintConfig | None = None) -> LintConfig:
-    """Lint settings that follow from the spec: which schemas are exposed, the flavor."""
+def lint_config(compiled: Compiled, project: dict | None = None) -> LintConfig:
+    """Lint settings: the project's ([tool.schemac.lint]), then the spec's ``lint:``.
+
+    Which schemas are exposed and whether the target is Supabase follow from
+    the spec unless a setting names them.
+    """
+    settings = {**(project or {}), **compiled.spec.lint}
+    settings = {key.replace("-", "_"): value for key, value in settings.items()}
     catalog = compiled.catalog
-    return replace(
-        base or LintConfig(),
-        exposed_schemas=tuple(s.name for s in catalog.schemas if s.exposed),
-        supabase=catalog.flavor == "supabase",
-    )
+    settings.setdefault("exposed_schemas", [s.name for s in catalog.schemas if s.exposed])
+    settings.setdefault("supabase", catalog.flavor == "supabase")
+    return LintConfig.from_mapping(settings)
 
 
-def lint_compiled(compiled: Compiled, out: Path, base: LintConfig | None = None) -> list[Finding]:
+def lint_compiled(compiled: Compiled, out: Path, project: dict | None = None) -> list[Finding]:
     """Lint findings on the SQL the spec builds, located in ``out``'s files."""
-    config = lint_config(compiled, base)
+    config = lint_config(compiled, project)
     findings: list[Finding] = []
     for name, text in generated_files(compiled).items():
         findings.extend(lint_sql(text, str(out / name), config))

@@ -158,6 +158,8 @@ class Partition:
     qname: QualifiedName
     parent: QualifiedName
     bound: str | None
+    rls_enabled: bool = False
+    rls_forced: bool = False
 
 
 @dataclass(frozen=True)

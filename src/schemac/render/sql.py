@@ -256,19 +256,13 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.extend(_function(function))
     for table in catalog.tables:
         out.extend(_table(table))
-    tables = {table.qname: table for table in catalog.tables}
     for partition in catalog.partitions:
         q = partition.qname
         out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
                              provides=f"rel:{q}", requires=frozenset({f"rel:{partition.parent}"}),
                              label=f"partition {q}"))
-        parent = tables[partition.parent]
-        if parent.rls_enabled:
-            # A partition can be queried by its own name, and then only its own
-            # policies apply, not the parent's. With RLS on and no policy of its
-            # own, direct access sees no rows; access through the parent is
-            # filtered by the parent's policies as usual.
-            out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=parent.rls_forced),
+        if partition.rls_enabled:
+            out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
                                  requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}"))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:

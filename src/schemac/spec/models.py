@@ -424,6 +424,8 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    # Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.
+    lint: dict[str, Any] = {}
 
     @field_validator("schemas", mode="before")
     @classmethod

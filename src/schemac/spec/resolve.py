@@ -12,6 +12,7 @@ from datetime import date
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
+from ..lint import LintConfig, UnknownRule, all_rules, get_rule
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
     common_table_names, forbid_subquery,
@@ -168,7 +169,6 @@ class Resolver:
 
     def ignores(self, ignore: dict[str, str], path: Path) -> tuple[tuple[str, str], ...]:
         """``ignore: {rule: reason}``; the rule must exist and the reason be given."""
-        from ..lint import UnknownRule, all_rules, get_rule
 
         out = []
         for name, reason in ignore.items():
@@ -228,6 +228,10 @@ class Resolver:
             schemas.insert(0, cat.Schema("public", exposed=True))
         for i, role in enumerate(spec.roles):
             self.ident(role, ("roles", i), key=False)
+        try:
+            LintConfig.from_mapping(spec.lint)
+        except ValueError as exc:
+            self.error(("lint",), str(exc), key=True)
         extensions = []
         for i, ext in enumerate(spec.extensions):
             if not EXTENSION_NAME.fullmatch(ext.name):
