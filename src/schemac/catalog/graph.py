@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 
 class Stage(IntEnum):
@@ -40,6 +41,8 @@ class Statement:
     label: str = ""
     # Lint findings accepted for this statement: ((rule, reason), ...).
     ignore: tuple[tuple[str, str], ...] = ()
+    # The catalog object this statement creates, for statements that create one.
+    source: Any = field(default=None, compare=False)
 
     @property
     def text(self) -> str:

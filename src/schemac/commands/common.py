@@ -24,15 +24,19 @@ out_option = click.option(
 )
 
 
+def print_problems(error: SpecError, spec_path) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} in {spec_path}", err=True)
+
+
 def compile_or_exit(spec_path: Path) -> Compiled:
     """The compiled spec; on problems, print them all and exit 2."""
     try:
         return compile_file(spec_path)
     except SpecError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} in {spec_path}", err=True)
+        print_problems(exc, spec_path)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -118,22 +118,34 @@ def _grants(grants: Iterable[cat.Grant], kind: str, target: str, requires: str) 
                         requires=frozenset({requires}), label=f"grant on {target}")
 
 
+def _column_parts(column: cat.Column) -> list[str]:
+    """Name, type, then the column's options, as separate words."""
+    parts = [ident(column.name), column.type]
+    if column.collation:
+        parts.append(f"COLLATE {ident(column.collation)}")
+    if column.not_null:
+        parts.append("NOT NULL")
+    if column.identity:
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+    if column.generated:
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+    if column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    return parts
+
+
+def column_definition(column: cat.Column) -> str:
+    """A column as ALTER TABLE ... ADD COLUMN writes it."""
+    return " ".join(_column_parts(column))
+
+
 def _table_lines(table: cat.Table) -> list[str]:
     width = max(len(ident(c.name)) for c in table.columns)
     type_width = max(len(c.type) for c in table.columns)
     lines = []
     for column in table.columns:
-        parts = [ident(column.name).ljust(width), column.type]
-        if column.collation:
-            parts.append(f"COLLATE {ident(column.collation)}")
-        if column.not_null:
-            parts.append("NOT NULL")
-        if column.identity:
-            parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
-        if column.generated:
-            parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
-        if column.default is not None:
-            parts.append(f"DEFAULT {column.default}")
+        parts = _column_parts(column)
+        parts[0] = parts[0].ljust(width)
         if len(parts) > 2:
             parts[1] = parts[1].ljust(type_width)
         lines.append(" ".join(parts))
@@ -157,7 +169,8 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for check in table.checks:
         requires |= _requires_sql(check.expression)
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
-                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore)
+                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
+                    source=table)
     yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
     for column in table.columns:
         yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, f"rel:{q}", Stage.TABLES)
@@ -181,7 +194,7 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
     requires = {f"rel:{index.table}"} | _requires_sql(index.where, *(k.expression for k in index.keys))
     return Statement(stage, _render("index", index=index, keys=", ".join(keys)),
                      provides=f"rel:{index.table.schema}.{index.name}", requires=frozenset(requires),
-                     label=f"index {index.name}", ignore=index.ignore)
+                     label=f"index {index.name}", ignore=index.ignore, source=index)
 
 
 def _function(function: cat.Function) -> Iterator[Statement]:
@@ -201,7 +214,8 @@ def _function(function: cat.Function) -> Iterator[Statement]:
             stage = Stage.TABLE_FUNCTIONS
     requires.discard(f"fn:{q}")
     yield Statement(stage, _render("function", function=function, quote=quote),
-                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}", ignore=function.ignore)
+                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}", ignore=function.ignore,
+                    source=function)
     target = f"{ident(q)}({function.signature})"
     yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", stage)
     yield from _grants(function.grants, "FUNCTION", target, f"fn:{q}")
@@ -214,7 +228,7 @@ def _view(view: cat.View) -> Iterator[Statement]:
     requires = {_schema(q)} | _requires_sql(view.query, query=True)
     requires.discard(f"rel:{q}")
     yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=f"rel:{q}",
-                    requires=frozenset(requires), label=f"view {q}", ignore=view.ignore)
+                    requires=frozenset(requires), label=f"view {q}", ignore=view.ignore, source=view)
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
     yield from _comment(kind, ident(q), view.comment, f"rel:{q}", Stage.VIEWS)
     yield from _grants(view.grants, "TABLE", ident(q), f"rel:{q}")
@@ -226,27 +240,27 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for schema in catalog.schemas:
         if schema.name != "public":
             out.append(Statement(Stage.SCHEMAS, _render("schema", schema=schema), provides=f"schema:{schema.name}",
-                                 label=f"schema {schema.name}"))
+                                 label=f"schema {schema.name}", source=schema))
         out.extend(_comment("SCHEMA", ident(schema.name), schema.comment, f"schema:{schema.name}", Stage.SCHEMAS))
         out.extend(_grants(schema.grants, "SCHEMA", ident(schema.name), f"schema:{schema.name}"))
     for ext in catalog.extensions:
         requires = frozenset({f"schema:{ext.schema}"} if ext.schema else ())
         out.append(Statement(Stage.EXTENSIONS, _render("extension", extension=ext), provides=f"ext:{ext.name}",
-                             requires=requires, label=f"extension {ext.name}"))
+                             requires=requires, label=f"extension {ext.name}", source=ext))
     for enum in catalog.enums:
         out.append(Statement(Stage.TYPES, _render("enum", enum=enum), provides=f"type:{enum.qname}",
-                             requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}"))
+                             requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}", source=enum))
         out.extend(_comment("TYPE", ident(enum.qname), enum.comment, f"type:{enum.qname}", Stage.TYPES))
     for domain in catalog.domains:
         requires = {_schema(domain.qname)} | _requires_type(domain.type)
         requires |= _requires_sql(domain.default, *(e for _, e in domain.checks))
         out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=f"type:{domain.qname}",
-                             requires=frozenset(requires), label=f"domain {domain.qname}"))
+                             requires=frozenset(requires), label=f"domain {domain.qname}", source=domain))
         out.extend(_comment("DOMAIN", ident(domain.qname), domain.comment, f"type:{domain.qname}", Stage.TYPES))
     for seq in catalog.sequences:
         q = seq.qname
         out.append(Statement(Stage.SEQUENCES, _render("sequence", sequence=seq), provides=f"rel:{q}",
-                             requires=frozenset({_schema(q)}), label=f"sequence {q}"))
+                             requires=frozenset({_schema(q)}), label=f"sequence {q}", source=seq))
         out.extend(_comment("SEQUENCE", ident(q), seq.comment, f"rel:{q}", Stage.SEQUENCES))
         if seq.owned_by:
             out.append(Statement(Stage.TABLES, _render("sequence_owned_by", sequence=seq),
@@ -260,7 +274,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         q = partition.qname
         out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
                              provides=f"rel:{q}", requires=frozenset({f"rel:{partition.parent}"}),
-                             label=f"partition {q}"))
+                             label=f"partition {q}", source=partition))
         if partition.rls_enabled:
             out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
                                  requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}"))
@@ -273,13 +287,13 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}"}
         requires |= {f"rel:{p.qname}" for p in catalog.partitions if p.parent in (fk.table, fk.ref_table)}
         out.append(Statement(Stage.FOREIGN_KEYS, _render("foreign_key", fk=fk), requires=frozenset(requires),
-                             label=f"foreign key {fk.name}"))
+                             label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:
         out.extend(_view(view))
     for policy in catalog.policies:
         requires = {f"rel:{policy.table}"} | _requires_sql(policy.using, policy.with_check)
         out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
-                             label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore))
+                             label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore, source=policy))
         out.extend(_comment("POLICY", f"{ident(policy.name)} ON {ident(policy.table)}", policy.comment,
                             f"rel:{policy.table}", Stage.SECURITY))
     for trigger in catalog.triggers:
@@ -289,7 +303,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         )
         requires = {f"rel:{trigger.table}", f"fn:{trigger.function}"} | _requires_sql(trigger.when)
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
-                             requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}"))
+                             requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
+                             source=trigger))
     return out
 
 

@@ -1,0 +1,146 @@
+"""Run a plan against a live database, safely.
+
+- Hazardous steps run only when their hazard is allowed explicitly.
+- A session advisory lock keeps two applies from interleaving.
+- ``lock_timeout`` and ``statement_timeout`` are set for every step.
+- The transactional steps run in one transaction with the history record, so
+  a failure anywhere leaves the database as it was.
+- Before starting, the lock table is checked against what the transaction
+  needs, so a large plan never fails halfway with "out of shared memory".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from .plan import Phase, Plan, Step
+
+ADVISORY_LOCK_KEY = 0x5C4E4AC  # "schemac", as a number both applies agree on
+
+_HISTORY = """
+CREATE SCHEMA IF NOT EXISTS schemac;
+CREATE TABLE IF NOT EXISTS schemac.history (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now(),
+    fingerprint text        NOT NULL,
+    target      text        NOT NULL,
+    steps       integer     NOT NULL,
+    sql         text        NOT NULL,
+    outcome     text        NOT NULL
+);
+"""
+
+
+class ApplyError(Exception):
+    """The plan was not applied (or only partly, for steps outside the transaction); the message says where."""
+
+
+class HazardRefused(ApplyError):
+    def __init__(self, steps: list[Step], allowed: frozenset[str]):
+        self.steps = steps
+        hazards = sorted({h for s in steps for h in s.hazards} - allowed)
+        super().__init__(
+            f"{len(steps)} step(s) have hazards that were not allowed: {', '.join(hazards)}; "
+            f"review the plan and pass --allow-hazards {','.join(hazards)} to run them"
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    lock_timeout: str = "5s"
+    statement_timeout: str = "0"
+    allowed_hazards: frozenset[str] = frozenset()
+
+
+def refused_steps(plan: Plan, allowed: frozenset[str]) -> list[Step]:
+    return [s for s in plan.steps if s.hazards - allowed]
+
+
+def estimated_locks(plan: Plan) -> int:
+    """Locks the transaction holds at its peak: a created relation takes several
+    (itself, its TOAST table and index, its type, its indexes), other steps one or two."""
+    locks = 0
+    for step in plan.steps:
+        if step.phase != Phase.TRANSACTION:
+            continue
+        head = step.sql.lstrip().split("\n", 1)[0].upper()
+        locks += 8 if head.startswith(("CREATE TABLE", "CREATE MATERIALIZED VIEW")) else 2
+    return locks
+
+
+def check_lock_capacity(conn: psycopg.Connection, plan: Plan) -> None:
+    """Stop before starting when the shared lock table cannot hold the transaction's locks."""
+    row = conn.execute(
+        "SELECT current_setting('max_locks_per_transaction')::int,"
+        " current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int"
+    ).fetchone()
+    per_transaction, slots = row
+    needed = estimated_locks(plan)
+    if needed > per_transaction * slots:
+        value = math.ceil(needed / slots / 64) * 64
+        raise ApplyError(
+            f"the plan's transaction needs about {needed} locks, more than this server's lock table holds "
+            f"(max_locks_per_transaction = {per_transaction} x {slots} connections); set "
+            f"max_locks_per_transaction to at least {value} (a restart is needed), then apply again. "
+            "Nothing was changed."
+        )
+
+
+def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings()) -> list[Step]:
+    """Run ``plan``; return the steps that ran. Raises before changing anything when it cannot run whole."""
+    refused = refused_steps(plan, settings.allowed_hazards)
+    if refused:
+        raise HazardRefused(refused, settings.allowed_hazards)
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise ApplyError(f"cannot connect: {str(exc).strip()}") from None
+    with conn:
+        conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(settings.lock_timeout)))
+        conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(settings.statement_timeout)))
+        check_lock_capacity(conn, plan)
+        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
+            raise ApplyError("another schemac apply is running against this database; try again when it ends")
+        try:
+            return _run(conn, url, plan, fingerprint)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+
+
+def _run(conn: psycopg.Connection, url: str, plan: Plan, fingerprint: str) -> list[Step]:
+    ran: list[Step] = []
+    for step in (s for s in plan.steps if s.phase == Phase.BEFORE):
+        _execute(conn, step, "before the transaction; nothing else was changed")
+        ran.append(step)
+    transactional = [s for s in plan.steps if s.phase == Phase.TRANSACTION]
+    with conn.transaction():
+        conn.execute(_HISTORY)
+        for step in transactional:
+            _execute(conn, step, "the transaction was rolled back; the database is as it was")
+            ran.append(step)
+        conn.execute(
+            "INSERT INTO schemac.history (fingerprint, target, steps, sql, outcome) VALUES (%s, %s, %s, %s, 'applied')",
+            (fingerprint, _redact(url), len(plan.steps), plan.sql()),
+        )
+    for step in (s for s in plan.steps if s.phase == Phase.AFTER):
+        _execute(conn, step, "the transaction before it was committed; run `schemac apply` again to finish")
+        ran.append(step)
+    return ran
+
+
+def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
+    try:
+        conn.execute(step.sql)
+    except psycopg.Error as exc:
+        what = step.change.describe() if step.change else step.sql.splitlines()[0]
+        raise ApplyError(f"step failed ({what}): {str(exc).strip().splitlines()[0]}; {consequence}") from None
+
+
+def _redact(url: str) -> str:
+    from .live import redact
+
+    return redact(url)

@@ -1,0 +1,88 @@
+"""schemac plan"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import SpecError
+from ..live import LiveError, current, desired, fingerprint, plan as make_plan
+from ..plan import Plan
+from .common import EXIT_BAD_INPUT, print_problems
+
+FORMATS = ("text", "sql", "json")
+
+
+def format_plan(plan: Plan, output_format: str, start_fingerprint: str) -> str:
+    if output_format == "sql":
+        return plan.sql()
+    if output_format == "json":
+        return json.dumps({"fingerprint": start_fingerprint, "steps": [s.to_dict() for s in plan.steps]},
+                          indent=2) + "\n"
+    if plan.empty:
+        return "No changes: the database matches.\n"
+    lines = []
+    for number, step in enumerate(plan.steps, 1):
+        where = "" if step.transactional else f"  [{step.phase.name.lower()} the transaction]"
+        hazards = f"  !! {', '.join(sorted(step.hazards))}" if step.hazards else ""
+        title = step.change.describe() if step.change else step.sql.splitlines()[0]
+        lines.append(f"{number:>3}. {title}{hazards}{where}")
+        lines.extend(f"       {line}" for line in step.sql.splitlines())
+    hazards = sorted(plan.hazards)
+    lines.append(f"\n{len(plan.steps)} steps" + (f"; hazards: {', '.join(hazards)}" if hazards else ""))
+    return "\n".join(lines) + "\n"
+
+
+def compute(start: str | None, goal: str, dev_db: str | None):
+    """(plan, fingerprint of the start), or exit 2 with the problems."""
+    try:
+        start_side = current(start)
+        goal_side = desired(goal, dev_db)
+    except SpecError as exc:
+        print_problems(exc, goal)
+        sys.exit(EXIT_BAD_INPUT)
+    except LiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    return make_plan(start_side, goal_side), fingerprint(start_side.catalog)
+
+
+@click.command()
+@click.option("--db", "db", metavar="URL", help="The database to migrate (same as --from URL).")
+@click.option("--from", "start", metavar="URL", help="Plan from this database; without it, from an empty one.")
+@click.option("--to", "goal", default="schema.yaml", show_default=True, metavar="SPEC|FILE.sql|URL",
+              help="What the database should become: a spec, an SQL file, or another database.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, sql to run by hand, json for tools and `schemac apply --plan`.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the plan here, not to stdout.")
+@click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB",
+              help="A server for the scratch database a spec is applied to (default: embedded PostgreSQL).")
+def plan(db: str | None, start: str | None, goal: str, output_format: str, out: Path | None,
+         dev_db: str | None) -> None:
+    """Show the migration from a database to the spec, step by step, with hazards.
+
+    The spec (or SQL file) is applied to a scratch database and read back,
+    so both sides are compared in PostgreSQL's own form. Each step shows
+    its SQL, whether it runs inside the transaction, and its hazards:
+    data-loss, table-rewrite, long-lock, breaks-clients, widens-access.
+    Exit 0 with a plan (empty or not), 2 when an input is bad; for a
+    check that fails on drift, use `schemac check --db URL`.
+
+    \b
+    Examples:
+      schemac plan --db postgresql://localhost/app
+      schemac plan --db "$DATABASE_URL" --format json --out plan.json
+      schemac plan --from postgresql://localhost/prod --to postgresql://localhost/staging
+    """
+    if db and start and db != start:
+        raise click.UsageError("--db and --from name the same thing; give one")
+    the_plan, start_fingerprint = compute(db or start, goal, dev_db)
+    text = format_plan(the_plan, output_format, start_fingerprint)
+    if out:
+        out.write_text(text)
+        click.echo(f"wrote {out} ({len(the_plan.steps)} steps)")
+    else:
+        click.echo(text, nl=False)

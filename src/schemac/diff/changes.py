@@ -1,0 +1,216 @@
+"""Typed changes between two catalogs. The diff returns these, never SQL.
+
+Each change names the catalog objects it is about; ``plan`` turns changes
+into SQL steps with their hazards, so every step points back at the change
+it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+
+
+@dataclass(frozen=True)
+class Change:
+    """Base class; ``describe()`` is the one-line summary shown in a plan."""
+
+    def describe(self) -> str:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+def kind_of(obj: Any) -> str:
+    """'table', 'materialized view', 'function', ... for messages and SQL."""
+    if isinstance(obj, cat.View):
+        return "materialized view" if obj.materialized else "view"
+    if isinstance(obj, cat.ForeignKey):
+        return "foreign key"
+    return type(obj).__name__.lower()
+
+
+def name_of(obj: Any) -> str:
+    if isinstance(obj, (cat.Index, cat.ForeignKey, cat.Policy, cat.Trigger)):
+        return f"{obj.name} on {obj.table}"
+    if isinstance(obj, (cat.Schema, cat.Extension)):
+        return obj.name
+    if isinstance(obj, cat.Function):
+        return f"{obj.qname}({obj.signature})"
+    return str(obj.qname)
+
+
+@dataclass(frozen=True)
+class Create(Change):
+    obj: Any
+
+    def describe(self) -> str:
+        return f"create {kind_of(self.obj)} {name_of(self.obj)}"
+
+
+@dataclass(frozen=True)
+class Drop(Change):
+    obj: Any
+
+    def describe(self) -> str:
+        return f"drop {kind_of(self.obj)} {name_of(self.obj)}"
+
+
+@dataclass(frozen=True)
+class Replace(Change):
+    """The object changes in a way only dropping and creating it again expresses
+    (or CREATE OR REPLACE, for functions whose signature and result stay)."""
+
+    before: Any
+    after: Any
+
+    def describe(self) -> str:
+        return f"replace {kind_of(self.after)} {name_of(self.after)}"
+
+
+@dataclass(frozen=True)
+class AddColumn(Change):
+    table: cat.Table
+    column: cat.Column
+
+    def describe(self) -> str:
+        return f"add column {self.table.qname}.{self.column.name}"
+
+
+@dataclass(frozen=True)
+class DropColumn(Change):
+    table: cat.Table
+    column: cat.Column
+
+    def describe(self) -> str:
+        return f"drop column {self.table.qname}.{self.column.name}"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Change):
+    table: QualifiedName
+    before: cat.Column
+    after: cat.Column
+
+    @property
+    def type_changed(self) -> bool:
+        return self.before.type != self.after.type or self.before.collation != self.after.collation
+
+    @property
+    def null_changed(self) -> bool:
+        return self.before.not_null != self.after.not_null
+
+    @property
+    def default_changed(self) -> bool:
+        return self.before.default != self.after.default
+
+    @property
+    def identity_changed(self) -> bool:
+        return self.before.identity != self.after.identity
+
+    @property
+    def comment_changed(self) -> bool:
+        return self.before.comment != self.after.comment
+
+    def describe(self) -> str:
+        what = [name for name, flag in (("type", self.type_changed), ("not null", self.null_changed),
+                                        ("default", self.default_changed), ("identity", self.identity_changed),
+                                        ("comment", self.comment_changed)) if flag]
+        return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
+
+
+@dataclass(frozen=True)
+class AddConstraint(Change):
+    table: QualifiedName
+    constraint: cat.PrimaryKey | cat.Unique | cat.Check
+    new_table: bool = False  # the table is created by the same plan
+
+    def describe(self) -> str:
+        return f"add constraint {self.constraint.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class DropConstraint(Change):
+    table: QualifiedName
+    constraint: cat.PrimaryKey | cat.Unique | cat.Check
+
+    def describe(self) -> str:
+        return f"drop constraint {self.constraint.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class SetRowSecurity(Change):
+    table: QualifiedName
+    enabled: bool
+    forced: bool
+    was_enabled: bool
+    was_forced: bool
+
+    def describe(self) -> str:
+        state = "forced" if self.forced else "enabled" if self.enabled else "disabled"
+        return f"row level security on {self.table}: {state}"
+
+
+@dataclass(frozen=True)
+class AlterPolicy(Change):
+    before: cat.Policy
+    after: cat.Policy
+
+    def describe(self) -> str:
+        return f"alter policy {self.after.name} on {self.after.table}"
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Change):
+    enum: QualifiedName
+    value: str
+    before: str | None  # the value it goes before; None = at the end
+
+    def describe(self) -> str:
+        return f"add value '{self.value}' to {self.enum}"
+
+
+@dataclass(frozen=True)
+class RenameTable(Change):
+    old: QualifiedName
+    new: QualifiedName
+
+    def describe(self) -> str:
+        return f"rename table {self.old} to {self.new.name}"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Change):
+    table: QualifiedName
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"rename column {self.table}.{self.old} to {self.new}"
+
+
+@dataclass(frozen=True)
+class ChangeGrants(Change):
+    """What one role may do on one object: privileges to grant and to revoke."""
+
+    kind: str  # TABLE, SEQUENCE, FUNCTION, SCHEMA
+    target: str  # the object as SQL names it
+    role: str
+    grant: tuple[str, ...]
+    revoke: tuple[str, ...]
+
+    def describe(self) -> str:
+        parts = [f"grant {', '.join(self.grant)}" if self.grant else "",
+                 f"revoke {', '.join(self.revoke)}" if self.revoke else ""]
+        return f"{' and '.join(p for p in parts if p)} on {self.target} for {self.role}"
+
+
+@dataclass(frozen=True)
+class SetComment(Change):
+    kind: str  # TABLE, COLUMN, VIEW, ...
+    target: str  # the object as SQL names it
+    text: str | None
+
+    def describe(self) -> str:
+        return f"{'set' if self.text is not None else 'remove'} comment on {self.kind.lower()} {self.target}"

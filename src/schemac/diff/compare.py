@@ -1,0 +1,328 @@
+"""Two catalogs in, typed changes out: what must change for ``current`` to become ``desired``.
+
+Objects are matched by identity (qualified name; name within a table; a
+function's name and argument types). Renames are never guessed: they come
+from ``renamed_from`` in the spec, passed in as ``Renames``. The result is in
+no particular order; ``plan`` orders it by dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+from ..render.quoting import ident
+from ..sqltree import references
+from . import changes as ch
+
+# Fields that record how a spec was written, not what the database holds.
+_SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
+
+
+def comparable(obj: Any) -> Any:
+    """``obj`` without its spec-only fields, so the two sides compare on substance."""
+    names = {f.name for f in fields(obj)}
+    updates = {k: v for k, v in _SPEC_ONLY.items() if k in names}
+    if isinstance(obj, cat.Table):
+        updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
+    return replace(obj, **updates) if updates else obj
+
+
+@dataclass(frozen=True)
+class Renames:
+    """From the spec's ``renamed_from``: new name -> old name."""
+
+    tables: dict[QualifiedName, QualifiedName] = field(default_factory=dict)
+    columns: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def from_catalog(cls, catalog: cat.Catalog) -> "Renames":
+        tables, columns = {}, {}
+        for table in catalog.tables:
+            if table.renamed_from:
+                tables[table.qname] = QualifiedName(table.qname.schema, table.renamed_from)
+            for column in table.columns:
+                if column.renamed_from:
+                    columns[(table.qname, column.name)] = column.renamed_from
+        return cls(tables, columns)
+
+
+# -- renames ----------------------------------------------------------------------
+
+
+def _rename_qname(value: Any, old: QualifiedName, new: QualifiedName) -> Any:
+    if value == old:
+        return new
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == old:  # Sequence.owned_by
+        return (new, value[1])
+    return value
+
+
+def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedName) -> cat.Catalog:
+    """``catalog`` as it is after ``ALTER TABLE old RENAME TO new``."""
+
+    def fix(obj: Any) -> Any:
+        updates = {f.name: _rename_qname(getattr(obj, f.name), old, new) for f in fields(obj)
+                   if f.name in ("qname", "table", "ref_table", "parent", "owned_by")}
+        return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
+
+    return replace(catalog, **{
+        name: tuple(fix(o) for o in getattr(catalog, name))
+        for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
+    })
+
+
+def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: str) -> cat.Catalog:
+    def cols(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(new if n == old else n for n in names)
+
+    tables = []
+    for t in catalog.tables:
+        if t.qname == table:
+            t = replace(
+                t,
+                columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+                primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
+                uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
+            )
+        tables.append(t)
+    fks = tuple(
+        replace(fk, columns=cols(fk.columns)) if fk.table == table else
+        replace(fk, ref_columns=cols(fk.ref_columns)) if fk.ref_table == table else fk
+        for fk in catalog.foreign_keys
+    )
+    indexes = tuple(
+        replace(i, keys=tuple(replace(k, column=new) if k.column == old else k for k in i.keys), include=cols(i.include))
+        if i.table == table else i
+        for i in catalog.indexes
+    )
+    return replace(catalog, tables=tuple(tables), foreign_keys=fks, indexes=indexes)
+
+
+def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) -> tuple[cat.Catalog, list[ch.Change]]:
+    """Renames that apply (the old name exists, the new does not), and ``current`` as it is after them."""
+    out: list[ch.Change] = []
+    have = {t.qname for t in current.tables}
+    for new, old in sorted(renames.tables.items()):
+        if old in have and new not in have:
+            out.append(ch.RenameTable(old, new))
+            current = _rename_everywhere(current, old, new)
+    tables = {t.qname: t for t in current.tables}
+    for (table, new), old in sorted(renames.columns.items()):
+        existing = tables.get(table)
+        if existing and existing.column(old) and not existing.column(new):
+            out.append(ch.RenameColumn(table, old, new))
+            current = _rename_column(current, table, old, new)
+    return current, out
+
+
+# -- access ------------------------------------------------------------------------
+
+
+def acl(grants: Iterable[cat.Grant]) -> dict[str, set[str]]:
+    """Who may do what, after the grants and revokes in order."""
+    out: dict[str, set[str]] = {}
+    for grant in grants:
+        for role in grant.roles:
+            privileges = {p.lower() for p in grant.privileges}
+            if grant.revoke:
+                out.setdefault(role.lower(), set()).difference_update(privileges)
+            else:
+                out.setdefault(role.lower(), set()).update(privileges)
+    return {role: privs for role, privs in out.items() if privs}
+
+
+def _grant_changes(kind: str, target: str, before: Iterable[cat.Grant], after: Iterable[cat.Grant]) -> list[ch.Change]:
+    old, new = acl(before), acl(after)
+    out: list[ch.Change] = []
+    for role in sorted(set(old) | set(new)):
+        add = tuple(sorted(new.get(role, set()) - old.get(role, set())))
+        remove = tuple(sorted(old.get(role, set()) - new.get(role, set())))
+        if add or remove:
+            out.append(ch.ChangeGrants(kind, target, role, add, remove))
+    return out
+
+
+# -- the comparison -----------------------------------------------------------------
+
+
+def _by(items: Iterable[Any], key) -> dict[Any, Any]:
+    return {key(i): i for i in items}
+
+
+def _pair(before: dict, after: dict):
+    """(key, before or None, after or None) for every key, in a stable order."""
+    for key in sorted(set(before) | set(after), key=str):
+        yield key, before.get(key), after.get(key)
+
+
+def _enum_additions(before: cat.Enum, after: cat.Enum) -> list[ch.Change] | None:
+    """ADD VALUE steps when ``after`` only adds values, keeping the existing order; else None."""
+    if [v for v in after.values if v in before.values] != list(before.values):
+        return None
+    out: list[ch.Change] = []
+    for i, value in enumerate(after.values):
+        if value not in before.values:
+            following = next((v for v in after.values[i + 1:] if v in before.values), None)
+            out.append(ch.AddEnumValue(after.qname, value, following))
+    return out
+
+
+def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+    out: list[ch.Change] = []
+    q = after.qname
+    old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
+    for name, b, a in _pair(old_cols, new_cols):
+        if b is None:
+            out.append(ch.AddColumn(after, a))
+        elif a is None:
+            out.append(ch.DropColumn(before, b))
+        elif comparable(b) != comparable(a):
+            if b.generated != a.generated:
+                out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
+            else:
+                out.append(ch.AlterColumn(q, b, a))
+    old_cons = _by([*filter(None, [before.primary_key]), *before.uniques, *before.checks], lambda c: c.name)
+    new_cons = _by([*filter(None, [after.primary_key]), *after.uniques, *after.checks], lambda c: c.name)
+    for name, b, a in _pair(old_cons, new_cons):
+        if b != a:
+            if b is not None:
+                out.append(ch.DropConstraint(q, b))
+            if a is not None:
+                out.append(ch.AddConstraint(q, a))
+    if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
+        out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
+    if before.comment != after.comment:
+        out.append(ch.SetComment("TABLE", ident(q), after.comment))
+    out += _grant_changes("TABLE", ident(q), before.grants, after.grants)
+    return out
+
+
+def _reads(view: cat.View) -> set[QualifiedName]:
+    refs = references(view.query)
+    return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
+
+
+def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None = None) -> list[ch.Change]:
+    """The changes that turn ``current`` into ``desired``."""
+    current, out = apply_renames(current, desired, renames or Renames())
+
+    for name, b, a in _pair(_by(current.schemas, lambda s: s.name), _by(desired.schemas, lambda s: s.name)):
+        if name == "public" and (b is None or a is None):
+            continue  # every database has it; a spec may leave it out
+        if b is None:
+            out.append(ch.Create(a))
+        elif a is None:
+            out.append(ch.Drop(b))
+        else:
+            if b.comment != a.comment:
+                out.append(ch.SetComment("SCHEMA", ident(name), a.comment))
+            out += _grant_changes("SCHEMA", ident(name), b.grants, a.grants)
+
+    for name, b, a in _pair(_by(current.extensions, lambda e: e.name), _by(desired.extensions, lambda e: e.name)):
+        if b is None:
+            out.append(ch.Create(a))
+        elif a is None:
+            out.append(ch.Drop(b))
+
+    for key, b, a in _pair(_by(current.enums, lambda e: e.qname), _by(desired.enums, lambda e: e.qname)):
+        if b is None or a is None:
+            out.append(ch.Create(a) if b is None else ch.Drop(b))
+        elif b.values != a.values:
+            additions = _enum_additions(b, a)
+            out += additions if additions is not None else [ch.Replace(b, a)]
+        elif b.comment != a.comment:
+            out.append(ch.SetComment("TYPE", ident(key), a.comment))
+
+    simple = (
+        (current.domains, desired.domains, lambda o: o.qname),
+        (current.sequences, desired.sequences, lambda o: o.qname),
+        (current.functions, desired.functions, lambda f: (f.qname, f.signature)),
+        (current.partitions, desired.partitions, lambda p: p.qname),
+        (current.indexes, desired.indexes, lambda i: (i.table.schema, i.name)),
+        (current.foreign_keys, desired.foreign_keys, lambda fk: (fk.table, fk.name)),
+        (current.triggers, desired.triggers, lambda t: (t.table, t.name)),
+    )
+    for before_items, after_items, key in simple:
+        for _, b, a in _pair(_by(before_items, key), _by(after_items, key)):
+            if b is None:
+                out.append(ch.Create(a))
+            elif a is None:
+                out.append(ch.Drop(b))
+            elif comparable(b) != comparable(a):
+                out += _object_change(b, a)
+
+    old_tables, new_tables = _by(current.tables, lambda t: t.qname), _by(desired.tables, lambda t: t.qname)
+    for key, b, a in _pair(old_tables, new_tables):
+        if b is None:
+            out.append(ch.Create(a))
+        elif a is None:
+            out.append(ch.Drop(b))
+        elif b.partition_key != a.partition_key:
+            out.append(ch.Replace(b, a))
+        else:
+            out += _table_changes(b, a)
+
+    # A view must be dropped and made again when it changes, and so must every
+    # view that reads a replaced view or a table whose columns change shape.
+    reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
+                if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
+    old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
+    replaced: set[QualifiedName] = set()
+    pending = True
+    while pending:
+        pending = False
+        for key, b, a in _pair(old_views, new_views):
+            if b is None or a is None or key in replaced:
+                continue
+            if comparable(b) != comparable(a) or _reads(b) & (reshaped | replaced):
+                replaced.add(key)
+                pending = True
+    for key, b, a in _pair(old_views, new_views):
+        if b is None:
+            out.append(ch.Create(a))
+        elif a is None:
+            out.append(ch.Drop(b))
+        elif key in replaced:
+            out.append(ch.Replace(b, a))
+
+    for _, b, a in _pair(_by(current.policies, lambda p: (p.table, p.name)),
+                         _by(desired.policies, lambda p: (p.table, p.name))):
+        if b is None:
+            out.append(ch.Create(a))
+        elif a is None:
+            out.append(ch.Drop(b))
+        elif b.table in reshaped and comparable(b) == comparable(a):
+            out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
+        elif comparable(b) != comparable(a):
+            if (b.command, b.permissive) != (a.command, a.permissive):
+                out.append(ch.Replace(b, a))
+            elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
+                out.append(ch.AlterPolicy(b, a))
+            if b.comment != a.comment:
+                out.append(ch.SetComment("POLICY", f"{ident(a.name)} ON {ident(a.table)}", a.comment))
+    return out
+
+
+def _object_change(before: Any, after: Any) -> list[ch.Change]:
+    """Changes for an object that exists on both sides and differs."""
+    if isinstance(after, cat.Partition) and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced) \
+            and before.bound == after.bound:
+        return [ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)]
+    if isinstance(after, (cat.Function, cat.Sequence, cat.Domain)):
+        out: list[ch.Change] = []
+        if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):
+            out.append(ch.Replace(before, after))
+        if before.comment != after.comment:
+            kind = {cat.Function: "FUNCTION", cat.Sequence: "SEQUENCE", cat.Domain: "DOMAIN"}[type(after)]
+            target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
+            out.append(ch.SetComment(kind, target, after.comment))
+        if not isinstance(after, cat.Domain):
+            kind = "FUNCTION" if isinstance(after, cat.Function) else "SEQUENCE"
+            target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
+            out += _grant_changes(kind, target, before.grants, after.grants)
+        return out
+    return [ch.Replace(before, after)]

@@ -1,0 +1,165 @@
+"""The two sides of a plan, read as catalogs: a spec, an SQL file, or a live database.
+
+A spec or an SQL file is first applied to a scratch database (the embedded
+PostgreSQL unless ``dev_db`` names a server) and read back, so that both
+sides of a comparison are in PostgreSQL's own printed form: expressions,
+defaults and view queries compare as PostgreSQL prints them, not as they
+were typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from pglast.parser import ParseError
+from psycopg import sql
+
+from . import devdb
+from .catalog.objects import Catalog
+from .diff import Renames, compare
+from .pipeline import compile_file
+from .plan import Plan, make_plan
+from .sqltree import references
+from .supabase import has_auth_schema, install_standin
+
+# Schemas a plan never touches: schemac's own bookkeeping, and the platform's.
+HISTORY_SCHEMA = "schemac"
+NOT_MANAGED = (HISTORY_SCHEMA, "auth", "storage", "extensions", "realtime", "graphql", "graphql_public", "vault",
+               "pgsodium", "pgsodium_masks", "supabase_functions", "supabase_migrations", "net", "cron", "pgbouncer")
+
+# Extensions the embedded PostgreSQL does not have.
+_MISSING_FROM_EMBEDDED = ("pgcrypto", "uuid-ossp", "pg_cron", "postgis", "pg_net", "pgsodium")
+
+
+class LiveError(Exception):
+    """A database could not be read or a side could not be prepared; the message says why."""
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("postgres://", "postgresql://")) or "host=" in source or "dbname=" in source
+
+
+@dataclass(frozen=True)
+class Side:
+    catalog: Catalog
+    label: str
+    renames: Renames = field(default_factory=Renames)
+
+
+def read(conn: psycopg.Connection) -> Catalog:
+    from .introspect import introspect
+
+    return introspect(conn, exclude_schemas=NOT_MANAGED)
+
+
+def fingerprint(catalog: Catalog) -> str:
+    """A short hash of everything a plan is computed from."""
+    return hashlib.sha256(repr(catalog).encode()).hexdigest()[:16]
+
+
+def connect(url: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise LiveError(f"cannot connect to {redact(url)}: {str(exc).strip()}") from None
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "://" in url and "@" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url
+
+
+@contextmanager
+def scratch_database(dev_db: str | None = None) -> Iterator[str]:
+    """The URL of an empty database that is removed afterwards."""
+    name = f"schemac_scratch_{secrets.token_hex(4)}"
+    if dev_db:
+        with connect(dev_db) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield psycopg.conninfo.make_conninfo(dev_db, dbname=name)
+        finally:
+            with connect(dev_db) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        return
+    try:
+        cluster = devdb.Cluster()
+    except devdb.DevDBError as exc:
+        raise LiveError(str(exc)) from None
+    with cluster:
+        yield cluster.create_database(name)
+
+
+def _apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
+    try:
+        with conn.transaction():
+            conn.execute(script)
+    except psycopg.Error as exc:
+        message = str(exc).strip().splitlines()[0]
+        hint = ""
+        if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
+            hint = ("; the embedded PostgreSQL lacks this extension: give a server that has it "
+                    "with --dev-db URL")
+        raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None
+
+
+def desired(source: str, dev_db: str | None = None) -> Side:
+    """The side a plan goes to: a spec (.yaml), an SQL file, or a database URL."""
+    if is_url(source):
+        with connect(source) as conn:
+            return Side(read(conn), redact(source))
+    path = Path(source)
+    if path.suffix == ".sql":
+        script, flavor, renames = path.read_text(), "postgres", Renames()
+    else:
+        compiled = compile_file(path)
+        script, flavor, renames = compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog)
+    with scratch_database(dev_db) as url, connect(url) as conn:
+        if flavor == "supabase" or uses_auth(script):
+            install_standin(conn)
+        _apply_script(conn, script, str(path))
+        return Side(read(conn), str(path), renames)
+
+
+def current(source: str | None) -> Side:
+    """The side a plan starts from: a database URL, or nothing (an empty database)."""
+    if source is None:
+        return Side(Catalog(), "an empty database")
+    if not is_url(source):
+        return desired(source)
+    with connect(source) as conn:
+        return Side(read(conn), redact(source))
+
+
+def uses_auth(script: str) -> bool:
+    """Whether SQL names Supabase's auth schema (a table, a function or a type in it)."""
+    try:
+        refs = references(script)
+    except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
+        return False
+    return any(schema == "auth" for schema, _ in refs.relations | refs.functions | refs.types)
+
+
+def goal_needs_standin(goal: str) -> bool:
+    """Whether applying ``goal`` to a plain PostgreSQL needs the Supabase stand-in first."""
+    if is_url(goal):
+        return False
+    path = Path(goal)
+    if path.suffix == ".sql":
+        return uses_auth(path.read_text())
+    return compile_file(path).catalog.flavor == "supabase"
+
+
+def plan(start: Side, goal: Side) -> Plan:
+    return make_plan(start.catalog, goal.catalog, compare(start.catalog, goal.catalog, goal.renames))

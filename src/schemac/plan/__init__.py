@@ -1,0 +1,356 @@
+"""Changes -> an ordered plan of SQL steps, each with its hazards.
+
+A plan runs in three phases: steps that must commit before the rest can use
+them (new enum values), the transaction (drops in reverse dependency order,
+renames, then creates and alterations in dependency order), and steps that
+cannot run inside a transaction or should run after it (CREATE INDEX
+CONCURRENTLY on existing tables, VALIDATE CONSTRAINT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.graph import Stage, Statement, order
+from ..catalog.objects import Catalog, QualifiedName
+from ..diff import changes as ch
+from ..render.quoting import ident
+from ..render.sql import column_definition, environment, statements
+
+# Hazards, as the issue names them.
+DATA_LOSS = "data-loss"
+TABLE_REWRITE = "table-rewrite"
+LONG_LOCK = "long-lock"
+BREAKS_CLIENTS = "breaks-clients"
+WIDENS_ACCESS = "widens-access"
+HAZARDS = (DATA_LOSS, TABLE_REWRITE, LONG_LOCK, BREAKS_CLIENTS, WIDENS_ACCESS)
+
+
+class Phase(IntEnum):
+    BEFORE = 0  # committed on its own, before the transaction
+    TRANSACTION = 1
+    AFTER = 2  # one by one, after the transaction commits
+
+
+@dataclass(frozen=True)
+class Step:
+    sql: str
+    change: ch.Change | None
+    hazards: frozenset[str] = frozenset()
+    phase: Phase = Phase.TRANSACTION
+
+    @property
+    def transactional(self) -> bool:
+        return self.phase == Phase.TRANSACTION
+
+    def to_dict(self) -> dict:
+        return {
+            "sql": self.sql,
+            "change": self.change.describe() if self.change else None,
+            "transactional": self.transactional,
+            "phase": self.phase.name.lower(),
+            "hazards": sorted(self.hazards),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+    @property
+    def hazards(self) -> frozenset[str]:
+        return frozenset(h for step in self.steps for h in step.hazards)
+
+    def sql(self) -> str:
+        """The plan as one script; non-transactional steps are marked where they run."""
+        out = []
+        for phase in Phase:
+            steps = [s for s in self.steps if s.phase == phase]
+            if not steps:
+                continue
+            if phase == Phase.TRANSACTION:
+                out.append("BEGIN;\n\n" + "\n\n".join(s.sql for s in steps) + "\n\nCOMMIT;")
+            else:
+                label = "before" if phase == Phase.BEFORE else "after"
+                out.append(f"-- Outside the transaction, {label} it:\n\n" + "\n\n".join(s.sql for s in steps))
+        return "\n\n".join(out) + "\n" if out else ""
+
+
+def _macro(name: str):
+    return getattr(environment().get_template("changes.sql.j2").module, name)
+
+
+def _sql(name: str, *args, **kwargs) -> str:
+    return str(_macro(name)(*args, **kwargs)).strip()
+
+
+# -- drops ----------------------------------------------------------------------------
+
+_DROP_KIND = {
+    cat.Schema: "SCHEMA", cat.Extension: "EXTENSION", cat.Enum: "TYPE", cat.Domain: "DOMAIN",
+    cat.Sequence: "SEQUENCE", cat.Table: "TABLE", cat.Partition: "TABLE", cat.Index: "INDEX",
+}
+
+
+def drop_sql(obj: Any) -> str:
+    if isinstance(obj, cat.View):
+        return _sql("drop", "MATERIALIZED VIEW" if obj.materialized else "VIEW", ident(obj.qname))
+    if isinstance(obj, cat.Function):
+        return _sql("drop", "FUNCTION", f"{ident(obj.qname)}({obj.signature})")
+    if isinstance(obj, cat.ForeignKey):
+        return _sql("drop_constraint", obj.table, obj.name)
+    if isinstance(obj, cat.Policy):
+        return _sql("drop_on_table", "POLICY", obj.name, obj.table)
+    if isinstance(obj, cat.Trigger):
+        return _sql("drop_on_table", "TRIGGER", obj.name, obj.table)
+    if isinstance(obj, cat.Index):
+        return _sql("drop", "INDEX", ident(QualifiedName(obj.table.schema, obj.name)))
+    if isinstance(obj, (cat.Schema, cat.Extension)):
+        return _sql("drop", _DROP_KIND[type(obj)], ident(obj.name))
+    return _sql("drop", _DROP_KIND[type(obj)], ident(obj.qname))
+
+
+def _drop_hazards(obj: Any) -> frozenset[str]:
+    if isinstance(obj, (cat.Table, cat.Partition, cat.Sequence)):
+        return frozenset({DATA_LOSS, BREAKS_CLIENTS})
+    if isinstance(obj, cat.View) and obj.materialized:
+        return frozenset({BREAKS_CLIENTS})
+    if isinstance(obj, (cat.View, cat.Function, cat.Schema, cat.Enum, cat.Domain)):
+        return frozenset({BREAKS_CLIENTS})
+    if isinstance(obj, cat.Policy) and not obj.permissive:
+        return frozenset({WIDENS_ACCESS})
+    return frozenset()
+
+
+def _object_catalog(objects: Iterable[Any]) -> Catalog:
+    """A catalog holding just ``objects``, so their statements can be built and ordered."""
+    buckets: dict[str, list[Any]] = {}
+    slot = {
+        cat.Schema: "schemas", cat.Extension: "extensions", cat.Enum: "enums", cat.Domain: "domains",
+        cat.Sequence: "sequences", cat.Table: "tables", cat.Partition: "partitions",
+        cat.ForeignKey: "foreign_keys", cat.Index: "indexes", cat.Policy: "policies",
+        cat.Trigger: "triggers", cat.View: "views", cat.Function: "functions",
+    }
+    for obj in objects:
+        buckets.setdefault(slot[type(obj)], []).append(obj)
+    return Catalog(**{name: tuple(items) for name, items in buckets.items()})
+
+
+def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> list[Step]:
+    """DROP statements for ``objects``, dependents first."""
+    if not objects:
+        return []
+    created = [s for s in order(statements(_object_catalog(objects))) if s.source is not None]
+    out = []
+    seen: set[int] = set()
+    for stmt in reversed(created):
+        obj = stmt.source
+        if id(obj) in seen or not any(obj is o for o in objects):
+            continue
+        seen.add(id(obj))
+        out.append(Step(drop_sql(obj), changes_by_object.get(id(obj)), _drop_hazards(obj)))
+    return out
+
+
+# -- creates and alterations ----------------------------------------------------------------
+
+
+def _attached_to(catalog: Catalog, qname: QualifiedName) -> list[Any]:
+    """What dropping the relation ``qname`` takes with it, and must be made again."""
+    return [
+        *(i for i in catalog.indexes if i.table == qname),
+        *(p for p in catalog.policies if p.table == qname),
+        *(t for t in catalog.triggers if t.table == qname),
+        *(fk for fk in catalog.foreign_keys if fk.table == qname or fk.ref_table == qname),
+        *(p for p in catalog.partitions if p.parent == qname),
+    ]
+
+
+def _create_hazards(obj: Any) -> frozenset[str]:
+    if isinstance(obj, cat.Policy) and obj.permissive:
+        return frozenset({WIDENS_ACCESS})
+    return frozenset()
+
+
+def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[Statement, Step]]:
+    """(ordering statement, step) pairs for changes that alter an object in place."""
+
+    def one(sql: str, stage: Stage, requires=(), hazards=(), phase=Phase.TRANSACTION):
+        stmt = Statement(stage, sql, requires=frozenset(requires))
+        return (stmt, Step(sql, change, frozenset(hazards), phase))
+
+    c = change
+    if isinstance(c, ch.AddColumn):
+        from ..render.sql import _requires_sql, _requires_type  # one place knows what SQL depends on
+
+        requires = {f"rel:{c.table.qname}"} | _requires_type(c.column.type) | _requires_sql(c.column.default, c.column.generated)
+        return [one(_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
+                    {TABLE_REWRITE} if c.column.generated else ())]
+    if isinstance(c, ch.DropColumn):
+        return [one(_sql("drop_column", c.table.qname, c.column.name), Stage.TABLES, (),
+                    {DATA_LOSS, BREAKS_CLIENTS})]
+    if isinstance(c, ch.AlterColumn):
+        return _alter_column(c, one)
+    if isinstance(c, ch.AddConstraint):
+        return _add_constraint(c, existing, one)
+    if isinstance(c, ch.DropConstraint):
+        return [one(_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES)]
+    if isinstance(c, ch.SetRowSecurity):
+        out = []
+        if c.enabled != c.was_enabled:
+            out.append(one(_sql("row_security", c.table, "ENABLE" if c.enabled else "DISABLE"), Stage.SECURITY,
+                           {f"rel:{c.table}"}, () if c.enabled else {WIDENS_ACCESS}))
+        if c.forced != c.was_forced:
+            out.append(one(_sql("row_security", c.table, "FORCE" if c.forced else "NO FORCE"), Stage.SECURITY,
+                           {f"rel:{c.table}"}, () if c.forced else {WIDENS_ACCESS}))
+        return out
+    if isinstance(c, ch.AlterPolicy):
+        return [one(_sql("alter_policy", c.after), Stage.SECURITY, (), {WIDENS_ACCESS} if c.after.permissive else ())]
+    if isinstance(c, ch.AddEnumValue):
+        return [one(_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
+    if isinstance(c, ch.RenameTable):
+        return [one(_sql("rename_table", c.old, c.new), Stage.SCHEMAS, (), {BREAKS_CLIENTS})]
+    if isinstance(c, ch.RenameColumn):
+        return [one(_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS, (), {BREAKS_CLIENTS})]
+    if isinstance(c, ch.ChangeGrants):
+        return [one(_sql("grants", c.kind, c.target, c.role, c.grant, c.revoke), Stage.GRANTS, (),
+                    {WIDENS_ACCESS} if c.grant else ())]
+    if isinstance(c, ch.SetComment):
+        return [one(_sql("comment", c.kind, c.target, c.text), Stage.GRANTS)]
+    raise TypeError(f"no SQL for {type(c).__name__}")  # pragma: no cover
+
+
+def _alter_column(c: ch.AlterColumn, one) -> list:
+    out = []
+    table, col = c.table, c.after.name
+    requires = {f"rel:{table}"}
+    if c.type_changed:
+        using = f"{ident(col)}::{c.after.type}"
+        action = f"TYPE {c.after.type}" + (f" COLLATE {ident(c.after.collation)}" if c.after.collation else "") + f" USING {using}"
+        out.append(one(_sql("alter_column", table, col, action), Stage.TABLES, requires, {TABLE_REWRITE, LONG_LOCK}))
+    if c.default_changed:
+        action = f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"
+        out.append(one(_sql("alter_column", table, col, action), Stage.TABLES, requires))
+    if c.identity_changed:
+        if c.before.identity:
+            out.append(one(_sql("alter_column", table, col, "DROP IDENTITY"), Stage.TABLES, requires))
+        if c.after.identity:
+            out.append(one(_sql("alter_column", table, col, f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"),
+                           Stage.TABLES, requires))
+    if c.null_changed:
+        action = "SET NOT NULL" if c.after.not_null else "DROP NOT NULL"
+        # SET NOT NULL scans the whole table under an exclusive lock.
+        out.append(one(_sql("alter_column", table, col, action), Stage.TABLES, requires,
+                       {LONG_LOCK} if c.after.not_null else ()))
+    if c.comment_changed:
+        out.append(one(_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS))
+    return out
+
+
+def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> list:
+    con = c.constraint
+    if isinstance(con, cat.PrimaryKey):
+        body = f"PRIMARY KEY ({', '.join(map(ident, con.columns))})"
+    elif isinstance(con, cat.Unique):
+        nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
+        body = f"UNIQUE{nnd} ({', '.join(map(ident, con.columns))})"
+    else:
+        body = f"CHECK ({con.expression})"
+    requires = {f"rel:{c.table}"}
+    if isinstance(con, cat.Check) and c.table in existing:
+        # Added NOT VALID (a brief lock), then validated without blocking writes.
+        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires),
+                one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
+    hazards = {LONG_LOCK} if c.table in existing else set()
+    return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
+
+
+def _concurrent_index(step: Step, index: cat.Index) -> Step:
+    sql = step.sql.replace("INDEX ", "INDEX CONCURRENTLY ", 1)
+    return replace(step, sql=sql, phase=Phase.AFTER)
+
+
+def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
+    """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    drops: list[Any] = []
+    creates: list[Any] = []
+    owner: dict[int, ch.Change] = {}
+    alters: list[ch.Change] = []
+    before_steps: list[Step] = []
+    for change in changes:
+        if isinstance(change, ch.Create):
+            creates.append(change.obj)
+            owner[id(change.obj)] = change
+        elif isinstance(change, ch.Drop):
+            drops.append(change.obj)
+            owner[id(change.obj)] = change
+        elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
+            alters.append(change)
+        elif isinstance(change, ch.Replace):
+            drops.append(change.before)
+            creates.append(change.after)
+            owner[id(change.before)] = owner[id(change.after)] = change
+        else:
+            alters.append(change)
+
+    # Dropping a table, view or partition parent takes its indexes, policies,
+    # triggers and keys with it: make again those the desired side keeps.
+    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
+    created_ids = {id(o) for o in creates}
+    for qname in sorted(dropped_relations):
+        for obj in _attached_to(desired, qname):
+            if id(obj) not in created_ids and not any(o == obj for o in creates):
+                creates.append(obj)
+                created_ids.add(id(obj))
+    # ... and the ones it takes from the current side need no DROP of their own.
+    drops = [o for o in drops if not (
+        isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and
+        (getattr(o, "table", None) in dropped_relations or getattr(o, "parent", None) in dropped_relations)
+        or isinstance(o, cat.Sequence) and o.owned_by and o.owned_by[0] in dropped_relations
+    )]
+
+    existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
+    existing -= dropped_relations
+    steps: list[Step] = _drop_steps(drops, owner)
+
+    # Creates and alterations share one dependency order.
+    forward: list[tuple[Statement, Step]] = []
+    for stmt in statements(_object_catalog(creates)):
+        source = stmt.source
+        change = owner.get(id(source)) if source is not None else None
+        step = Step(stmt.text, change, _create_hazards(source) if source is not None else frozenset())
+        if isinstance(source, cat.Index) and source.table in existing and \
+                source.table not in {t.qname for t in desired.tables if t.partition_key}:
+            step = _concurrent_index(step, source)
+        elif isinstance(source, cat.ForeignKey) and source.table in existing:
+            step = replace(step, sql=step.sql.rstrip(";") + "\n    NOT VALID;")
+            validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
+            forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
+        elif isinstance(source, cat.Index) and source.table in existing:
+            step = replace(step, hazards=step.hazards | {LONG_LOCK})
+        forward.append((stmt, step))
+    for change in alters:
+        if isinstance(change, ch.Replace):  # a sequence: altered in place
+            forward.append((Statement(Stage.SEQUENCES, ""), Step(_sql("alter_sequence", change.after), change)))
+            continue
+        for stmt, step in _alter_steps(change, existing):
+            if step.phase == Phase.BEFORE:
+                before_steps.append(step)
+            else:
+                forward.append((stmt, step))
+    # Renames first: what follows is written with the new names.
+    is_rename = [isinstance(st.change, (ch.RenameTable, ch.RenameColumn)) for _, st in forward]
+    rest = [pair for pair, rename in zip(forward, is_rename) if not rename]
+    by_statement = {id(stmt): step for stmt, step in rest}
+    steps += [st for (_, st), rename in zip(forward, is_rename) if rename]
+    steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
+    ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
+    return Plan(tuple(s for s in ordered if s.sql))
