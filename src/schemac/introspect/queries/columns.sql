@@ -1,0 +1,27 @@
+-- Columns of tables (not of partitions), in table order. A column's default
+-- and its generation expression share pg_attrdef; attgenerated tells them apart.
+SELECT a.attrelid AS table_oid,
+       a.attnum,
+       a.attname AS name,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       a.attidentity AS identity,
+       a.attgenerated AS generated_kind,
+       pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+       CASE WHEN a.attcollation <> t.typcollation THEN con.nspname END AS collation_schema,
+       d.description AS comment
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_collation co ON co.oid = a.attcollation
+  LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
+  LEFT JOIN pg_description d
+         ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
+ WHERE c.relkind IN ('r', 'p')
+   AND NOT c.relispartition
+   AND c.relnamespace = ANY (%(namespaces)s::oid[])
+   AND a.attnum > 0
+   AND NOT a.attisdropped
+ ORDER BY a.attrelid, a.attnum

@@ -1,0 +1,32 @@
+-- Functions (not procedures, aggregates or window functions). Arguments come
+-- from proallargtypes when there are OUT arguments, else proargtypes;
+-- pg_get_function_arg_default numbers them the same way.
+SELECT p.oid,
+       n.nspname AS schema,
+       p.proname AS name,
+       ARRAY(SELECT format_type(a.typ, NULL)
+               FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY a(typ, i)
+              ORDER BY a.i) AS arg_types,
+       p.proargnames AS arg_names,
+       p.proargmodes AS arg_modes,
+       ARRAY(SELECT pg_get_function_arg_default(p.oid, i)
+               FROM generate_series(1, cardinality(coalesce(p.proallargtypes, p.proargtypes::oid[]))) i
+              ORDER BY i) AS arg_defaults,
+       pg_get_function_result(p.oid) AS returns,
+       l.lanname AS language,
+       CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_get_function_sqlbody(p.oid) END AS body,
+       p.provolatile AS volatility,
+       p.proisstrict AS strict,
+       p.prosecdef AS security_definer,
+       p.proconfig AS config,
+       p.proparallel AS parallel,
+       d.description AS comment
+  FROM pg_proc p
+  JOIN pg_namespace n ON n.oid = p.pronamespace
+  JOIN pg_language l ON l.oid = p.prolang
+  LEFT JOIN pg_description d
+         ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
+ WHERE p.prokind = 'f'
+   AND p.pronamespace = ANY (%(namespaces)s::oid[])
+   AND NOT EXISTS (SELECT FROM pg_depend e
+                    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')

@@ -1,0 +1,22 @@
+-- User triggers (not the internal ones behind foreign keys, not clones on
+-- partitions). The WHEN condition has no pg_get_expr form (it refers to OLD
+-- and NEW), so the definition is read for the triggers that have one.
+SELECT t.tgrelid AS table_oid,
+       t.tgname AS name,
+       pn.nspname AS function_schema,
+       p.proname AS function_name,
+       t.tgtype AS type,
+       t.tgnargs AS nargs,
+       t.tgargs AS args,
+       ARRAY(SELECT a.attname
+               FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, i)
+               JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
+              ORDER BY k.i) AS update_of,
+       CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, false) END AS definition
+  FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_proc p ON p.oid = t.tgfoid
+  JOIN pg_namespace pn ON pn.oid = p.pronamespace
+ WHERE NOT t.tgisinternal
+   AND t.tgparentid = 0
+   AND c.relnamespace = ANY (%(namespaces)s::oid[])

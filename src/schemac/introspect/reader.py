@@ -1,0 +1,140 @@
+"""Read a live database into a :class:`~schemac.catalog.objects.Catalog`.
+
+One query per object kind (``queries/<kind>.sql``) for the whole database,
+all in one read-only, repeatable-read transaction with a fixed
+``search_path`` and fixed output settings (``queries/session.sql``), so that
+two reads of equal databases print every expression, type and default the
+same way. The rows become catalog objects in :mod:`.schema_objects`,
+:mod:`.relations`, :mod:`.routines` and :mod:`.security`; every tuple is
+sorted, so equal databases give equal catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from ..catalog.objects import Catalog, QualifiedName
+from . import relations, routines, schema_objects, security
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+# Schemas a Supabase project (or a common extension) owns: a spec never
+# manages them, so a plan must never drop what they hold. schemac's own
+# bookkeeping schema is left out too.
+DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = (
+    "_analytics", "_realtime", "_supavisor", "auth", "cron", "extensions", "graphql",
+    "graphql_public", "net", "pgbouncer", "pgmq", "pgsodium", "pgsodium_masks", "pgtle",
+    "realtime", "schemac", "storage", "supabase_functions", "supabase_migrations", "vault",
+)
+
+KINDS = (
+    "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns", "constraints",
+    "partitions", "indexes", "policies", "triggers", "views", "functions", "grants",
+)
+
+Row = dict[str, Any]
+
+
+@cache
+def query(kind: str) -> str:
+    """The SQL of ``queries/<kind>.sql``."""
+    return (QUERY_DIR / f"{kind}.sql").read_text()
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What the catalog queries returned, by kind, plus facts about the server."""
+
+    by_kind: dict[str, list[Row]]
+    server_version_num: int
+    has_auth_schema: bool
+
+    def __getitem__(self, kind: str) -> list[Row]:
+        return self.by_kind[kind]
+
+
+def read_rows(
+    conn: psycopg.Connection,
+    schemas: Iterable[str] | None = None,
+    exclude_schemas: Iterable[str] = DEFAULT_EXCLUDE_SCHEMAS,
+) -> Rows:
+    """Run every catalog query in one snapshot and return the rows.
+
+    On an idle connection this is its own read-only, repeatable-read
+    transaction; inside the caller's transaction it is a savepoint. Either
+    way it is rolled back at the end, so the settings it makes never leak.
+    """
+    params: dict[str, Any] = {
+        "schemas": None if schemas is None else sorted(set(schemas)),
+        "exclude": sorted(set(exclude_schemas)),
+    }
+    by_kind: dict[str, list[Row]] = {}
+    top_level = conn.info.transaction_status == TransactionStatus.IDLE
+    with conn.transaction():
+        if top_level:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.execute(query("session"))
+        with conn.cursor(row_factory=dict_row) as cur:
+            version, auth = cur.execute(
+                "SELECT current_setting('server_version_num')::int AS version,"
+                " EXISTS (SELECT FROM pg_namespace WHERE nspname = 'auth') AS auth"
+            ).fetchone().values()
+            for kind in KINDS:
+                by_kind[kind] = cur.execute(query(kind), params).fetchall()
+                if kind == "schemas":
+                    params = {"namespaces": [row["oid"] for row in by_kind[kind]]}
+        raise psycopg.Rollback()
+    return Rows(by_kind, version, auth)
+
+
+def introspect(
+    conn: psycopg.Connection,
+    *,
+    schemas: Iterable[str] | None = None,
+    exclude_schemas: Iterable[str] = DEFAULT_EXCLUDE_SCHEMAS,
+    source: str = "database",
+) -> Catalog:
+    """The catalog of what ``conn``'s database holds that schemac manages.
+
+    ``schemas``: only these schemas (default: every schema). ``exclude_schemas``:
+    never these (default: the platform's, :data:`DEFAULT_EXCLUDE_SCHEMAS`).
+    PostgreSQL's own schemas and everything an extension created are always
+    left out. ``source`` becomes ``Catalog.source``. ``flavor`` is
+    ``"supabase"`` when the database has an ``auth`` schema, and
+    ``target_version`` is the server's major version.
+    """
+    return build_catalog(read_rows(conn, schemas, exclude_schemas), source)
+
+
+def build_catalog(rows: Rows, source: str = "database") -> Catalog:
+    grants = security.grants(rows["grants"])
+    names: dict[int, QualifiedName] = {}  # relation oid -> name, for what hangs off relations
+    tables = relations.tables(rows["tables"], rows["columns"], rows["constraints"], grants, names)
+    partitions = relations.partitions(rows["partitions"], names)
+    views = relations.views(rows["views"], grants, names)
+    return Catalog(
+        source=source,
+        target_version=rows.server_version_num // 10000,
+        flavor="supabase" if rows.has_auth_schema else "postgres",
+        schemas=schema_objects.schemas(rows["schemas"], grants),
+        extensions=schema_objects.extensions(rows["extensions"]),
+        enums=schema_objects.enums(rows["enums"]),
+        domains=schema_objects.domains(rows["domains"]),
+        sequences=schema_objects.sequences(rows["sequences"], grants),
+        tables=tables,
+        partitions=partitions,
+        foreign_keys=relations.foreign_keys(rows["constraints"], names),
+        indexes=relations.indexes(rows["indexes"], names),
+        policies=security.policies(rows["policies"], names),
+        triggers=routines.triggers(rows["triggers"], names),
+        views=views,
+        functions=routines.functions(rows["functions"], grants),
+    )

@@ -1,0 +1,213 @@
+"""Tables, partitions, views, foreign keys and indexes from catalog rows.
+
+Each builder that creates relations also records ``oid -> QualifiedName`` in
+``names``, so that what hangs off a relation (keys, indexes, policies,
+triggers) is attached by oid and dropped when its relation was left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any
+
+from ..catalog.objects import (
+    Check, Column, ForeignKey, Index, IndexKey, Partition, PartitionKey, PrimaryKey, QualifiedName,
+    Table, Unique, View,
+)
+from ..render.quoting import ident
+from .security import Grants
+from .text import check_expression, closing_paren, config_setting, truthy
+
+Row = Mapping[str, Any]
+Names = MutableMapping[int, QualifiedName]
+
+STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
+IDENTITY = {"a": "always", "d": "by default"}
+# Foreign key actions as the spec spells them; NO ACTION is the default, None.
+ACTIONS = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+# pg_index.indoption bits
+INDOPTION_DESC = 1
+INDOPTION_NULLS_FIRST = 2
+
+
+def _qname(row: Row) -> QualifiedName:
+    return QualifiedName(row["schema"], row["name"])
+
+
+def _column(row: Row) -> Column:
+    generated = row["generated_kind"] != ""
+    collation = row["collation"]
+    if collation is not None and row["collation_schema"] != "pg_catalog":
+        collation = f"{row['collation_schema']}.{collation}"
+    return Column(
+        name=row["name"],
+        type=row["type"],
+        not_null=row["not_null"],
+        default=None if generated else row["expression"],
+        identity=IDENTITY.get(row["identity"]),
+        generated=row["expression"] if generated else None,
+        collation=collation,
+        comment=row["comment"],
+    )
+
+
+def _partition_key(row: Row, attnames: Mapping[int, str]) -> PartitionKey | None:
+    if row["partition_strategy"] is None:
+        return None
+    attnums = row["partition_columns"]
+    if len(attnums) == 1 and attnums[0] != 0:
+        column = attnames[attnums[0]]
+    else:
+        # An expression or several columns: the catalog holds one column, so
+        # keep the key as PostgreSQL prints it ("RANGE (a, lower(b))" -> "a, lower(b)").
+        text = row["partition_key"]
+        start = text.index("(")
+        column = text[start + 1:closing_paren(text, start)]
+    return PartitionKey(STRATEGIES[row["partition_strategy"]], column)
+
+
+def tables(
+    rows: Iterable[Row],
+    column_rows: Iterable[Row],
+    constraint_rows: Iterable[Row],
+    grants: Grants,
+    names: Names,
+) -> tuple[Table, ...]:
+    columns: dict[int, list[Row]] = defaultdict(list)
+    for row in column_rows:
+        columns[row["table_oid"]].append(row)
+    constraints: dict[int, list[Row]] = defaultdict(list)
+    for row in constraint_rows:
+        constraints[row["table_oid"]].append(row)
+    out = []
+    for row in rows:
+        oid, qname = row["oid"], _qname(row)
+        names[oid] = qname
+        primary_key, uniques, checks = None, [], []
+        for con in constraints.get(oid, ()):
+            if con["type"] == "p":
+                primary_key = PrimaryKey(con["name"], tuple(con["columns"]))
+            elif con["type"] == "u":
+                uniques.append(Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"])))
+            elif con["type"] == "c":
+                checks.append(Check(con["name"], check_expression(con["definition"])[0]))
+        cols = columns.get(oid, [])
+        out.append(Table(
+            qname=qname,
+            columns=tuple(_column(c) for c in cols),
+            primary_key=primary_key,
+            uniques=tuple(sorted(uniques, key=lambda u: u.name)),
+            checks=tuple(sorted(checks, key=lambda c: c.name)),
+            partition_key=_partition_key(row, {c["attnum"]: c["name"] for c in cols}),
+            rls_enabled=row["rls_enabled"],
+            rls_forced=row["rls_forced"],
+            grants=grants.get(("relation", oid), ()),
+            comment=row["comment"],
+        ))
+    return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
+
+
+def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
+    out = []
+    for row in rows:
+        qname = _qname(row)
+        names[row["oid"]] = qname
+        bound = row["bound"]
+        out.append(Partition(
+            qname=qname,
+            parent=QualifiedName(row["parent_schema"], row["parent_name"]),
+            bound=None if bound == "DEFAULT" else bound.removeprefix("FOR VALUES "),
+            rls_enabled=row["rls_enabled"],
+            rls_forced=row["rls_forced"],
+        ))
+    return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))
+
+
+def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]:
+    out = []
+    for row in rows:
+        qname = _qname(row)
+        names[row["oid"]] = qname
+        options = row["options"]
+        out.append(View(
+            qname=qname,
+            query=row["query"].strip().removesuffix(";").rstrip(),
+            materialized=row["materialized"],
+            with_data=row["populated"],
+            security_invoker=truthy(config_setting(options, "security_invoker")),
+            security_barrier=truthy(config_setting(options, "security_barrier")),
+            grants=grants.get(("relation", row["oid"]), ()),
+            comment=row["comment"],
+        ))
+    return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
+
+
+def foreign_keys(constraint_rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[ForeignKey, ...]:
+    out = []
+    for row in constraint_rows:
+        table = names.get(row["table_oid"])
+        if row["type"] != "f" or table is None:
+            continue
+        out.append(ForeignKey(
+            name=row["name"],
+            table=table,
+            columns=tuple(row["columns"]),
+            ref_table=QualifiedName(row["ref_schema"], row["ref_table"]),
+            ref_columns=tuple(row["ref_columns"]),
+            on_delete=ACTIONS[row["on_delete"]],
+            on_update=ACTIONS[row["on_update"]],
+            deferrable=row["deferrable"],
+        ))
+    return tuple(sorted(out, key=lambda f: (f.table.schema, f.table.name, f.name)))
+
+
+def _opclass(schema: str, name: str) -> str:
+    # Qualified unless it is PostgreSQL's own, as pg_get_indexdef prints it
+    # under search_path = pg_catalog.
+    return ident(name) if schema == "pg_catalog" else ident(QualifiedName(schema, name))
+
+
+def _index_key(row: Row) -> IndexKey:
+    descending = bool(row["option"] & INDOPTION_DESC)
+    nulls_first = bool(row["option"] & INDOPTION_NULLS_FIRST)
+    nulls = None
+    if descending and not nulls_first:
+        nulls = "last"
+    elif nulls_first and not descending:
+        nulls = "first"
+    opclass = None
+    if not row["opclass_is_default"]:
+        opclass = _opclass(row["opclass_schema"], row["opclass_name"])
+    return IndexKey(
+        column=row["column_name"],
+        expression=row["expression"],
+        order="desc" if descending else None,
+        nulls=nulls,
+        opclass=opclass,
+    )
+
+
+def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Index, ...]:
+    """Indexes from one row per index column, in column order."""
+    columns: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        columns[row["oid"]].append(row)
+    out = []
+    for index_columns in columns.values():
+        first = index_columns[0]
+        table = names.get(first["table_oid"])
+        if table is None:
+            continue
+        count = first["key_count"]
+        out.append(Index(
+            name=first["name"],
+            table=table,
+            keys=tuple(_index_key(row) for row in index_columns[:count]),
+            unique=first["unique"],
+            method=first["method"],
+            where=first["where"],
+            include=tuple(row["column_name"] for row in index_columns[count:]),
+            nulls_not_distinct=first["nulls_not_distinct"],
+        ))
+    return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

@@ -1,0 +1,96 @@
+"""Functions and triggers from catalog rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..catalog.objects import Argument, Function, QualifiedName, Trigger
+from .security import Grants
+from .text import config_setting, search_path_names, trigger_when
+
+Row = Mapping[str, Any]
+
+MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}  # "t" (RETURNS TABLE) is in the result
+VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
+PARALLEL = {"s": "safe", "r": "restricted", "u": None}  # unsafe is the default
+
+# pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h)
+TRIGGER_ROW = 1
+TRIGGER_BEFORE = 2
+TRIGGER_INSTEAD = 64
+TRIGGER_EVENTS = (("insert", 4), ("update", 16), ("delete", 8), ("truncate", 32))
+
+
+def _arguments(row: Row) -> tuple[Argument, ...]:
+    types = row["arg_types"]
+    names = row["arg_names"] or [""] * len(types)
+    modes = row["arg_modes"] or ["i"] * len(types)
+    out = []
+    for type_, name, mode, default in zip(types, names, modes, row["arg_defaults"]):
+        if mode == "t":
+            continue
+        out.append(Argument(name or None, type_, default, MODES[mode]))
+    return tuple(out)
+
+
+def _search_path(config: list[str] | None) -> str | None:
+    value = config_setting(config, "search_path")
+    if value is None:
+        return None
+    names = [n for n in search_path_names(value) if n]
+    return ", ".join(names)
+
+
+def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
+    out = []
+    for row in rows:
+        out.append(Function(
+            qname=QualifiedName(row["schema"], row["name"]),
+            args=_arguments(row),
+            returns=row["returns"],
+            language=row["language"],
+            # The renderer puts the body on lines of its own, between newlines.
+            body=row["body"].strip("\n"),
+            volatility=VOLATILITY[row["volatility"]],
+            strict=row["strict"],
+            security_definer=row["security_definer"],
+            search_path=_search_path(row["config"]),
+            parallel=PARALLEL[row["parallel"]],
+            grants=grants.get(("function", row["oid"]), ()),
+            comment=row["comment"],
+        ))
+    return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
+
+
+def _trigger_args(raw: bytes | None, count: int) -> tuple[str, ...]:
+    if not count or raw is None:
+        return ()
+    return tuple(part.decode() for part in bytes(raw).split(b"\x00")[:count])
+
+
+def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Trigger, ...]:
+    out = []
+    for row in rows:
+        table = names.get(row["table_oid"])
+        if table is None:
+            continue
+        tgtype = row["type"]
+        if tgtype & TRIGGER_INSTEAD:
+            timing = "instead of"
+        elif tgtype & TRIGGER_BEFORE:
+            timing = "before"
+        else:
+            timing = "after"
+        out.append(Trigger(
+            name=row["name"],
+            table=table,
+            function=QualifiedName(row["function_schema"], row["function_name"]),
+            timing=timing,
+            events=tuple(event for event, bit in TRIGGER_EVENTS if tgtype & bit),
+            update_of=tuple(row["update_of"]),
+            level="row" if tgtype & TRIGGER_ROW else "statement",
+            when=trigger_when(row["definition"]) if row["definition"] else None,
+            args=_trigger_args(row["args"], row["nargs"]),
+        ))
+    return tuple(sorted(out, key=lambda t: (t.table.schema, t.table.name, t.name)))

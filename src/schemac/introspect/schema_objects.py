@@ -1,0 +1,64 @@
+"""Schemas, extensions, enums, domains and sequences from catalog rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..catalog.objects import Domain, Enum, Extension, QualifiedName, Schema, Sequence
+from .security import Grants
+from .text import check_expression
+
+Row = Mapping[str, Any]
+
+
+def _qname(row: Row) -> QualifiedName:
+    return QualifiedName(row["schema"], row["name"])
+
+
+def schemas(rows: Iterable[Row], grants: Grants) -> tuple[Schema, ...]:
+    # Whether a schema is exposed through the API is the API server's
+    # setting, not the database's: introspection always says False.
+    out = [Schema(row["name"], grants=grants.get(("schema", row["oid"]), ()), comment=row["comment"]) for row in rows]
+    return tuple(sorted(out, key=lambda s: s.name))
+
+
+def extensions(rows: Iterable[Row]) -> tuple[Extension, ...]:
+    return tuple(sorted((Extension(row["name"], row["schema"], row["version"]) for row in rows),
+                        key=lambda e: e.name))
+
+
+def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:
+    out = [Enum(_qname(row), tuple(row["values"]), row["comment"]) for row in rows]
+    return tuple(sorted(out, key=lambda e: (e.qname.schema, e.qname.name)))
+
+
+def domains(rows: Iterable[Row]) -> tuple[Domain, ...]:
+    out = []
+    for row in rows:
+        checks = tuple((name, check_expression(definition)[0])
+                       for name, definition in zip(row["check_names"], row["check_definitions"]))
+        out.append(Domain(_qname(row), row["type"], row["not_null"], row["default"], checks, row["comment"]))
+    return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
+
+
+def sequences(rows: Iterable[Row], grants: Grants) -> tuple[Sequence, ...]:
+    out = []
+    for row in rows:
+        owned_by = None
+        if row["owner_table"] is not None:
+            owned_by = (QualifiedName(row["owner_schema"], row["owner_table"]), row["owner_column"])
+        out.append(Sequence(
+            qname=_qname(row),
+            type=row["type"],
+            start=row["start"],
+            increment=row["increment"],
+            min_value=row["min_value"],
+            max_value=row["max_value"],
+            cache=row["cache"],
+            cycle=row["cycle"],
+            owned_by=owned_by,
+            grants=grants.get(("relation", row["oid"]), ()),
+            comment=row["comment"],
+        ))
+    return tuple(sorted(out, key=lambda s: (s.qname.schema, s.qname.name)))

@@ -1,0 +1,63 @@
+"""Grants and row level security policies from catalog rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..catalog.objects import Grant, Policy, QualifiedName
+
+Row = Mapping[str, Any]
+# (kind, oid) -> grants; kind is "schema", "relation" or "function".
+Grants = Mapping[tuple[str, int], tuple[Grant, ...]]
+
+COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
+
+
+def grants(rows: Iterable[Row]) -> dict[tuple[str, int], tuple[Grant, ...]]:
+    """The effective privileges of each object, one :class:`Grant` per grantee.
+
+    The owner's own privileges are left out. A privilege PostgreSQL gives
+    PUBLIC by default (EXECUTE on functions) that PUBLIC no longer has
+    becomes a ``revoke=True`` grant, so that the catalog, rendered, recreates
+    the object with the same privileges. Grants are sorted by role, the
+    revoke last.
+    """
+    held: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    builtin: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for row in rows:
+        key = (row["kind"], row["oid"])
+        if row["builtin"]:
+            builtin[key].add(row["privilege"])
+        else:
+            held[key][row["grantee"]].add(row["privilege"])
+    out: dict[tuple[str, int], tuple[Grant, ...]] = {}
+    for key in held.keys() | builtin.keys():
+        by_role = held.get(key, {})
+        items = [Grant(tuple(sorted(privileges)), (role,)) for role, privileges in sorted(by_role.items())]
+        revoked = builtin.get(key, set()) - by_role.get("public", set())
+        if revoked:
+            items.append(Grant(tuple(sorted(revoked)), ("public",), revoke=True))
+        if items:
+            out[key] = tuple(items)
+    return out
+
+
+def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Policy, ...]:
+    out = []
+    for row in rows:
+        table = names.get(row["table_oid"])
+        if table is None:
+            continue
+        out.append(Policy(
+            name=row["name"],
+            table=table,
+            command=COMMANDS[row["command"]],
+            permissive=row["permissive"],
+            roles=tuple(sorted(row["roles"])),
+            using=row["using"],
+            with_check=row["with_check"],
+            comment=row["comment"],
+        ))
+    return tuple(sorted(out, key=lambda p: (p.table.schema, p.table.name, p.name)))
