@@ -37,25 +37,43 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
+def _pieces_with_marker(source: Source, statements: list[Statement]):
+    """(byte offset, text) of the stretches of the file that can hold a directive.
+
+    A stretch runs from the end of one statement to the end of the next, so it
+    holds the comments above a statement and the statement itself, and starts
+    outside any string. Only stretches that contain the marker are scanned:
+    scanning a whole generated schema for its few directives would cost more
+    than parsing it.
+    """
+    data = source.data
+    marker = MARKER.encode()
+    bounds = [0, *(s.end for s in statements), len(data)]
+    for lo, hi in zip(bounds, bounds[1:]):
+        if hi > lo and data.find(marker, lo, hi) != -1:
+            yield lo, data[lo:hi].decode("utf-8")
+
+
 def find_suppressions(source: Source, statements: list[Statement]) -> list[Suppression]:
     if MARKER not in source.text:  # cheap: skip scanning files without any directive
         return []
-    try:
-        tokens = parser.scan(source.text)
-    except ParseError:
-        return []
     starts = [s.start for s in statements]
     found = []
-    for token in tokens:
-        if token.name not in ("SQL_COMMENT", "C_COMMENT"):
+    for base, text in _pieces_with_marker(source, statements):
+        try:
+            tokens = parser.scan(text)
+        except ParseError:
             continue
-        directive = parse_directive(source.text[token.start : token.end + 1])
-        if directive is None:
-            continue
-        rules, file_wide = directive
-        offset = source.byte_offset(token.start)
-        stmt = None if file_wide else _owner(source, statements, starts, offset)
-        found.append(Suppression(source, offset, rules, file_wide, stmt))
+        for token in tokens:
+            if token.name not in ("SQL_COMMENT", "C_COMMENT"):
+                continue
+            directive = parse_directive(text[token.start : token.end + 1])
+            if directive is None:
+                continue
+            rules, file_wide = directive
+            offset = base + len(text[: token.start].encode("utf-8"))
+            stmt = None if file_wide else _owner(source, statements, starts, offset)
+            found.append(Suppression(source, offset, rules, file_wide, stmt))
     return found
 
 

@@ -303,7 +303,6 @@ CREATE POLICY orders_visible ON app.orders
 CREATE POLICY orders_weekday_only ON app.orders
     AS RESTRICTIVE
     FOR ALL
-    TO PUBLIC
     USING (not internal.is_weekend())
     WITH CHECK (not internal.is_weekend());
 
@@ -312,7 +311,6 @@ COMMENT ON POLICY orders_weekday_only ON app.orders IS 'No changes at weekends.'
 CREATE POLICY orders_insert ON app.orders
     AS PERMISSIVE
     FOR INSERT
-    TO PUBLIC
     WITH CHECK (status = 'draft');
 
 -- Triggers -----------------------------------------------------------------

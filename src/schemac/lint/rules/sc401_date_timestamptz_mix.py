@@ -1,13 +1,15 @@
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
 
-# Name endings that mark a column as "when something happened".
-EVENT_TIME_SUFFIXES = ("_at", "_date", "_on", "_time", "_timestamp")
+# Names that mark a column as "when something happened". Calendar dates
+# (due_on, birth_date, starts_on) are dates by nature and are left alone.
+EVENT_TIME_SUFFIXES = ("_at", "_time", "_timestamp")
+EVENT_TIME_PREFIXES = ("event_", "occurred_", "happened_")
 EVENT_TIME_NAMES = ("date", "time", "timestamp", "occurred", "happened")
 
 
 def is_event_time(name: str) -> bool:
-    return name in EVENT_TIME_NAMES or name.endswith(EVENT_TIME_SUFFIXES)
+    return name in EVENT_TIME_NAMES or name.endswith(EVENT_TIME_SUFFIXES) or name.startswith(EVENT_TIME_PREFIXES)
 
 
 @rule("SC401", "date-timestamptz-mix", "warning", "type event times as timestamptz")
@@ -15,8 +17,10 @@ def date_timestamptz_mix(ctx):
     """
     ## What it does
     On a table with `timestamptz` columns, reports event-time columns (named
-    `*_at`, `*_date`, `*_on`, `*_time`, `date`, ...) typed `date` or
+    `*_at`, `*_time`, `event_*`, `occurred_*`, `date`, ...) typed `date` or
     `timestamp` beside them; and any `*_at` column that is not `timestamptz`.
+    Calendar dates such as `due_on` or `birth_date` are not event times and
+    are left alone.
 
     ## Why is this bad
     Comparing a `date` with a `timestamptz` casts through the session time
