@@ -247,11 +247,13 @@ def test_docs_commands_md_is_current() -> None:
 
 
 def test_commands_md_covers_every_command_with_its_exit_codes() -> None:
-    from schemac.docgen.commands import EXIT_CODES
+    from schemac.docgen.commands import EXIT_CODES, command_names
 
     text = (ROOT / "docs" / "commands.md").read_text()
-    assert set(EXIT_CODES) <= set(main.commands), "EXIT_CODES names commands that no longer exist"
-    for name in main.commands:
+    names = command_names(main)
+    assert {"build", "check", "docs", "init", "json-schema", "lint", "validate"} <= set(names)
+    assert set(EXIT_CODES) <= set(names), "EXIT_CODES names commands that no longer exist"
+    for name in names:
         section = text.split(f"\n## schemac {name}\n", 1)[1].split("\n## ", 1)[0]
         assert f"Usage: schemac {name} [OPTIONS]" in section
         assert "Example" in section, f"schemac {name} --help has no example"

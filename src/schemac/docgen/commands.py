@@ -50,19 +50,27 @@ EXIT_CODES: dict[str, tuple[tuple[str, str], ...]] = {
 WIDTH = 88  # click wraps help at the terminal's width; the page uses a fixed one
 
 
+def _context(group: click.Group) -> click.Context:
+    return click.Context(group, info_name="schemac", terminal_width=WIDTH, max_content_width=WIDTH,
+                         **group.context_settings)
+
+
 def _help(group: click.Group, name: str | None) -> str:
-    parent = click.Context(group, info_name="schemac", terminal_width=WIDTH, max_content_width=WIDTH,
-                           **group.context_settings)
+    parent = _context(group)
     if name is None:
         return group.get_help(parent)
-    command = group.commands[name]
+    command = group.get_command(parent, name)
     with click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH,
                        max_content_width=WIDTH) as ctx:
         return command.get_help(ctx)
 
 
+def command_names(group: click.Group) -> list[str]:
+    return sorted(group.list_commands(_context(group)))
+
+
 def commands_markdown(group: click.Group) -> str:
-    names = sorted(group.commands)
+    names = command_names(group)
     lines = [
         "<!-- Generated from `schemac --help` by `python -m schemac.docgen.commands > docs/commands.md`; "
         "do not edit. -->",
@@ -75,7 +83,7 @@ def commands_markdown(group: click.Group) -> str:
         "| --- | --- |",
     ]
     for name in names:
-        summary = group.commands[name].get_short_help_str(limit=200)
+        summary = group.get_command(_context(group), name).get_short_help_str(limit=200)
         lines.append(f"| [`schemac {name}`](#schemac-{name}) | {summary} |")
     lines += ["", "## Exit codes", "",
               "Every command exits with one of these codes; what each means for one command is under it.", "",
