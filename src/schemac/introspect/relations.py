@@ -168,6 +168,13 @@ def _opclass(schema: str, name: str) -> str:
     return ident(name) if schema == "pg_catalog" else ident(QualifiedName(schema, name))
 
 
+def _unwrap(expression: str | None) -> str | None:
+    """An index expression without the parentheses pg_get_indexdef puts around all but function calls."""
+    if expression and expression.startswith("(") and closing_paren(expression, 0) == len(expression) - 1:
+        return expression[1:-1]
+    return expression
+
+
 def _index_key(row: Row) -> IndexKey:
     descending = bool(row["option"] & INDOPTION_DESC)
     nulls_first = bool(row["option"] & INDOPTION_NULLS_FIRST)
@@ -181,7 +188,7 @@ def _index_key(row: Row) -> IndexKey:
         opclass = _opclass(row["opclass_schema"], row["opclass_name"])
     return IndexKey(
         column=row["column_name"],
-        expression=row["expression"],
+        expression=_unwrap(row["expression"]),
         order="desc" if descending else None,
         nulls=nulls,
         opclass=opclass,
