@@ -316,6 +316,13 @@ def test_objects_of_extensions_are_left_out(ek: Catalog) -> None:
     assert [str(e.qname) for e in ek.enums] == ["app.order_status", "public.priority"]
 
 
+def test_functions_postgresql_creates_with_a_type_are_left_out(new_database: NewDatabase) -> None:
+    conn = new_database("range")
+    apply(conn, "CREATE TYPE public.floatrange AS RANGE (subtype = float8)")
+    # floatrange(a, b), floatmultirange(...): created and dropped with the type.
+    assert introspect(conn).functions == ()
+
+
 def test_platform_schemas_are_left_out(supabase: psycopg.Connection, sb: Catalog) -> None:
     assert [s.name for s in sb.schemas] == ["private", "public"]
     qnames = [o.qname for kind in ("enums", "domains", "sequences", "tables", "partitions", "views", "functions")

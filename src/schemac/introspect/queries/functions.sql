@@ -1,6 +1,8 @@
 -- Functions (not procedures, aggregates or window functions). Arguments come
 -- from proallargtypes when there are OUT arguments, else proargtypes;
--- pg_get_function_arg_default numbers them the same way.
+-- pg_get_function_arg_default numbers them the same way. Left out: what an
+-- extension created ('e') and what PostgreSQL created along with another
+-- object ('i', e.g. a range type's constructors).
 SELECT p.oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -29,4 +31,4 @@ SELECT p.oid,
  WHERE p.prokind = 'f'
    AND p.pronamespace = ANY (%(namespaces)s::oid[])
    AND NOT EXISTS (SELECT FROM pg_depend e
-                    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
