@@ -107,8 +107,12 @@ def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings(
             raise ApplyError("another schemac apply is running against this database; try again when it ends")
         try:
             return _run(conn, url, plan, fingerprint)
+        except psycopg.OperationalError as exc:
+            # The connection died: PostgreSQL rolls back its open transaction.
+            raise ApplyError(f"the connection was lost ({str(exc).strip()}); the transaction was rolled back") from None
         finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+            if not conn.closed:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
 
 
 def _run(conn: psycopg.Connection, url: str, plan: Plan, fingerprint: str) -> list[Step]:

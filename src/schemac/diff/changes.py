@@ -66,7 +66,8 @@ class Replace(Change):
     after: Any
 
     def describe(self) -> str:
-        return f"replace {kind_of(self.after)} {name_of(self.after)}"
+        verb = "alter" if isinstance(self.after, cat.Sequence) else "replace"
+        return f"{verb} {kind_of(self.after)} {name_of(self.after)}"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,17 @@ class AlterPolicy(Change):
 
 
 @dataclass(frozen=True)
+class AlterDomain(Change):
+    """Default, NOT NULL or checks of a domain change; its base type stays."""
+
+    before: cat.Domain
+    after: cat.Domain
+
+    def describe(self) -> str:
+        return f"alter domain {self.after.qname}"
+
+
+@dataclass(frozen=True)
 class AddEnumValue(Change):
     enum: QualifiedName
     value: str
@@ -188,6 +200,26 @@ class RenameColumn(Change):
 
     def describe(self) -> str:
         return f"rename column {self.table}.{self.old} to {self.new}"
+
+
+@dataclass(frozen=True)
+class RenameConstraint(Change):
+    table: QualifiedName
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"rename constraint {self.old} on {self.table} to {self.new}"
+
+
+@dataclass(frozen=True)
+class RenameIndex(Change):
+    schema: str
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"rename index {self.schema}.{self.old} to {self.new}"
 
 
 @dataclass(frozen=True)

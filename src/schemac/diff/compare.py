@@ -175,7 +175,10 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
-    for name, b, a in _pair(old_cols, new_cols):
+    # New columns are added in the spec's order (PostgreSQL appends them).
+    names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
+    for name in names:
+        b, a = old_cols.get(name), new_cols.get(name)
         if b is None:
             out.append(ch.AddColumn(after, a))
         elif a is None:
@@ -187,12 +190,22 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
                 out.append(ch.AlterColumn(q, b, a))
     old_cons = _by([*filter(None, [before.primary_key]), *before.uniques, *before.checks], lambda c: c.name)
     new_cons = _by([*filter(None, [after.primary_key]), *after.uniques, *after.checks], lambda c: c.name)
+    dropped, added = [], []
     for name, b, a in _pair(old_cons, new_cons):
         if b != a:
             if b is not None:
-                out.append(ch.DropConstraint(q, b))
+                dropped.append(b)
             if a is not None:
-                out.append(ch.AddConstraint(q, a))
+                added.append(a)
+    # The same constraint under another name (a renamed table keeps its old
+    # constraint names) is renamed, not dropped and made again.
+    for b in list(dropped):
+        twin = next((a for a in added if replace(a, name=b.name) == b), None)
+        if twin is not None:
+            dropped.remove(b)
+            added.remove(twin)
+            out.append(ch.RenameConstraint(q, b.name, twin.name))
+    out += [ch.DropConstraint(q, b) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -204,6 +217,17 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
 def _reads(view: cat.View) -> set[QualifiedName]:
     refs = references(view.query)
     return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
+
+
+def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
+    """Whether two catalogs describe the same schema. Column order does not count:
+    PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it."""
+
+    def canonical(catalog: cat.Catalog) -> cat.Catalog:
+        tables = tuple(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in catalog.tables)
+        return replace(catalog, tables=tables, source="")
+
+    return canonical(a) == canonical(b)
 
 
 def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None = None) -> list[ch.Change]:
@@ -247,13 +271,22 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         (current.triggers, desired.triggers, lambda t: (t.table, t.name)),
     )
     for before_items, after_items, key in simple:
+        created, dropped = [], []
         for _, b, a in _pair(_by(before_items, key), _by(after_items, key)):
             if b is None:
-                out.append(ch.Create(a))
+                created.append(a)
             elif a is None:
-                out.append(ch.Drop(b))
+                dropped.append(b)
             elif comparable(b) != comparable(a):
                 out += _object_change(b, a)
+        for b in list(dropped):
+            twin = next((a for a in created if isinstance(a, cat.Index)
+                         and comparable(replace(a, name=b.name)) == comparable(b)), None)
+            if twin is not None:  # the same index under another name
+                dropped.remove(b)
+                created.remove(twin)
+                out.append(ch.RenameIndex(b.table.schema, b.name, twin.name))
+        out += [ch.Create(a) for a in created] + [ch.Drop(b) for b in dropped]
 
     old_tables, new_tables = _by(current.tables, lambda t: t.qname), _by(desired.tables, lambda t: t.qname)
     for key, b, a in _pair(old_tables, new_tables):
@@ -295,7 +328,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Create(a))
         elif a is None:
             out.append(ch.Drop(b))
-        elif b.table in reshaped and comparable(b) == comparable(a):
+        elif b.table in reshaped:
             out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
         elif comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
@@ -312,17 +345,21 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
     if isinstance(after, cat.Partition) and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced) \
             and before.bound == after.bound:
         return [ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)]
-    if isinstance(after, (cat.Function, cat.Sequence, cat.Domain)):
+    if isinstance(after, cat.Domain) and before.type == after.type:
+        out = [ch.AlterDomain(before, after)] if replace(before, comment=None) != replace(after, comment=None) else []
+        if before.comment != after.comment:
+            out.append(ch.SetComment("DOMAIN", ident(after.qname), after.comment))
+        return out
+    if isinstance(after, (cat.Function, cat.Sequence)):
         out: list[ch.Change] = []
         if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):
             out.append(ch.Replace(before, after))
         if before.comment != after.comment:
-            kind = {cat.Function: "FUNCTION", cat.Sequence: "SEQUENCE", cat.Domain: "DOMAIN"}[type(after)]
+            kind = {cat.Function: "FUNCTION", cat.Sequence: "SEQUENCE"}[type(after)]
             target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
             out.append(ch.SetComment(kind, target, after.comment))
-        if not isinstance(after, cat.Domain):
-            kind = "FUNCTION" if isinstance(after, cat.Function) else "SEQUENCE"
-            target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
-            out += _grant_changes(kind, target, before.grants, after.grants)
+        kind = "FUNCTION" if isinstance(after, cat.Function) else "SEQUENCE"
+        target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
+        out += _grant_changes(kind, target, before.grants, after.grants)
         return out
     return [ch.Replace(before, after)]

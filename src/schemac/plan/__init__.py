@@ -19,7 +19,7 @@ from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import column_definition, environment, statements
+from ..render.sql import column_definition, environment, function_sql, statements
 
 # Hazards, as the issue names them.
 DATA_LOSS = "data-loss"
@@ -156,7 +156,13 @@ def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> 
         if id(obj) in seen or not any(obj is o for o in objects):
             continue
         seen.add(id(obj))
-        out.append(Step(drop_sql(obj), changes_by_object.get(id(obj)), _drop_hazards(obj)))
+        change = changes_by_object.get(id(obj))
+        # A view, function or policy dropped to be made again in the same
+        # transaction is never missing for a client; a table is (its rows go).
+        hazards = _drop_hazards(obj)
+        if isinstance(change, ch.Replace) and not isinstance(obj, (cat.Table, cat.Partition)):
+            hazards = hazards - {BREAKS_CLIENTS}
+        out.append(Step(drop_sql(obj), change, hazards))
     return out
 
 
@@ -174,8 +180,13 @@ def _attached_to(catalog: Catalog, qname: QualifiedName) -> list[Any]:
     ]
 
 
-def _create_hazards(obj: Any) -> frozenset[str]:
+def _create_hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
     if isinstance(obj, cat.Policy) and obj.permissive:
+        # Made again with the same roles and type around another change: no wider than before.
+        if isinstance(change, ch.Replace) and isinstance(change.before, cat.Policy) and \
+                (change.before.roles, change.before.permissive, change.before.using, change.before.with_check) == \
+                (obj.roles, obj.permissive, obj.using, obj.with_check):
+            return frozenset()
         return frozenset({WIDENS_ACCESS})
     return frozenset()
 
@@ -214,10 +225,16 @@ def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[
         return out
     if isinstance(c, ch.AlterPolicy):
         return [one(_sql("alter_policy", c.after), Stage.SECURITY, (), {WIDENS_ACCESS} if c.after.permissive else ())]
+    if isinstance(c, ch.AlterDomain):
+        return _alter_domain(c, one)
     if isinstance(c, ch.AddEnumValue):
         return [one(_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
     if isinstance(c, ch.RenameTable):
         return [one(_sql("rename_table", c.old, c.new), Stage.SCHEMAS, (), {BREAKS_CLIENTS})]
+    if isinstance(c, ch.RenameConstraint):
+        return [one(_sql("rename_constraint", c.table, c.old, c.new), Stage.TABLES, {f"rel:{c.table}"})]
+    if isinstance(c, ch.RenameIndex):
+        return [one(_sql("rename_index", QualifiedName(c.schema, c.old), c.new), Stage.INDEXES)]
     if isinstance(c, ch.RenameColumn):
         return [one(_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS, (), {BREAKS_CLIENTS})]
     if isinstance(c, ch.ChangeGrants):
@@ -252,6 +269,30 @@ def _alter_column(c: ch.AlterColumn, one) -> list:
                        {LONG_LOCK} if c.after.not_null else ()))
     if c.comment_changed:
         out.append(one(_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS))
+    return out
+
+
+def _alter_domain(c: ch.AlterDomain, one) -> list:
+    out = []
+    q, before, after = c.after.qname, c.before, c.after
+    if before.default != after.default:
+        action = f"SET DEFAULT {after.default}" if after.default is not None else "DROP DEFAULT"
+        out.append(one(_sql("alter_domain", q, action), Stage.TYPES))
+    if before.not_null != after.not_null:
+        # SET NOT NULL checks every column of the domain's type.
+        out.append(one(_sql("alter_domain", q, "SET NOT NULL" if after.not_null else "DROP NOT NULL"), Stage.TYPES,
+                       (), {LONG_LOCK} if after.not_null else ()))
+    old_checks, new_checks = dict(before.checks), dict(after.checks)
+    for name in sorted(set(old_checks) | set(new_checks)):
+        if old_checks.get(name) == new_checks.get(name):
+            continue
+        if name in old_checks:
+            out.append(one(_sql("alter_domain", q, f"DROP CONSTRAINT {ident(name)}"), Stage.TYPES))
+        if name in new_checks:
+            out.append(one(_sql("alter_domain", q, f"ADD CONSTRAINT {ident(name)} CHECK ({new_checks[name]}) NOT VALID"),
+                           Stage.TYPES))
+            out.append(one(_sql("alter_domain", q, f"VALIDATE CONSTRAINT {ident(name)}"), Stage.TYPES,
+                           phase=Phase.AFTER))
     return out
 
 
@@ -294,6 +335,9 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             owner[id(change.obj)] = change
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
             alters.append(change)
+        elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Function) \
+                and change.before.returns == change.after.returns:
+            alters.append(change)  # CREATE OR REPLACE keeps what depends on it
         elif isinstance(change, ch.Replace):
             drops.append(change.before)
             creates.append(change.after)
@@ -305,11 +349,13 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     # triggers and keys with it: make again those the desired side keeps.
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     created_ids = {id(o) for o in creates}
-    for qname in sorted(dropped_relations):
-        for obj in _attached_to(desired, qname):
+    relation_change = {id(o): owner[id(o)] for o in drops if isinstance(o, (cat.Table, cat.View))}
+    for relation in (o for o in drops if isinstance(o, (cat.Table, cat.View))):
+        for obj in _attached_to(desired, relation.qname):
             if id(obj) not in created_ids and not any(o == obj for o in creates):
                 creates.append(obj)
                 created_ids.add(id(obj))
+                owner[id(obj)] = relation_change[id(relation)]
     # ... and the ones it takes from the current side need no DROP of their own.
     drops = [o for o in drops if not (
         isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and
@@ -326,7 +372,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     for stmt in statements(_object_catalog(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
-        step = Step(stmt.text, change, _create_hazards(source) if source is not None else frozenset())
+        step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
         if isinstance(source, cat.Index) and source.table in existing and \
                 source.table not in {t.qname for t in desired.tables if t.partition_key}:
             step = _concurrent_index(step, source)
@@ -338,8 +384,12 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             step = replace(step, hazards=step.hazards | {LONG_LOCK})
         forward.append((stmt, step))
     for change in alters:
-        if isinstance(change, ch.Replace):  # a sequence: altered in place
+        if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
             forward.append((Statement(Stage.SEQUENCES, ""), Step(_sql("alter_sequence", change.after), change)))
+            continue
+        if isinstance(change, ch.Replace):  # a function whose signature and result stay
+            sql = function_sql(change.after, or_replace=True)
+            forward.append((Statement(Stage.FUNCTIONS, sql, provides=f"fn:{change.after.qname}"), Step(sql, change)))
             continue
         for stmt, step in _alter_steps(change, existing):
             if step.phase == Phase.BEFORE:

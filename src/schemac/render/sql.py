@@ -197,9 +197,13 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
                      label=f"index {index.name}", ignore=index.ignore, source=index)
 
 
+def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
+    quote = next(tag for tag in ("$function$", "$body$", "$schemac$", "$schemac_body$") if tag not in function.body)
+    return _render("function", function=function, quote=quote, or_replace=or_replace)
+
+
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    quote = next(tag for tag in ("$function$", "$body$", "$schemac$", "$schemac_body$") if tag not in function.body)
     requires = {_schema(q)} | _requires_type(function.returns)
     for arg in function.args:
         requires |= _requires_type(arg.type)
@@ -213,7 +217,7 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         if refs.relations:
             stage = Stage.TABLE_FUNCTIONS
     requires.discard(f"fn:{q}")
-    yield Statement(stage, _render("function", function=function, quote=quote),
+    yield Statement(stage, function_sql(function),
                     provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}", ignore=function.ignore,
                     source=function)
     target = f"{ident(q)}({function.signature})"

@@ -1,0 +1,1 @@
+insert into vehicles (id, vin, make) values (1, 'A', 'Volvo');

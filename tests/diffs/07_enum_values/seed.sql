@@ -1,0 +1,1 @@
+insert into vehicles values (1, 'active');

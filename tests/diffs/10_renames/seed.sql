@@ -1,0 +1,1 @@
+insert into cars values (1, 'AB-123');

@@ -1,0 +1,1 @@
+select registration = 'AB-123' from vehicles

@@ -1,0 +1,70 @@
+"""Diff cases as data: each folder of tests/diffs is one migration, proved by convergence.
+
+A case holds ``from.yaml`` and ``to.yaml`` (specs), the expected steps in
+``expected.txt`` (one line per step: what it does, then its hazards), and
+optionally ``seed.sql`` (rows written after ``from`` is applied) and
+``verify.sql`` (a query that must return true after the migration). The test
+applies ``from``, seeds it, plans to ``to``, checks the steps, applies them,
+plans again and expects nothing left to do, then runs ``verify.sql``. To
+accept a deliberate change of the expected steps, run with
+``SCHEMAC_UPDATE_GOLDEN=1`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schemac import live
+from schemac.apply import Settings, apply
+from schemac.diff.compare import same_schema
+from schemac.plan import HAZARDS, Plan
+
+CASES = sorted(p for p in (Path(__file__).parent / "diffs").iterdir() if p.is_dir())
+
+
+def _summary(plan: Plan) -> str:
+    lines = []
+    for step in plan.steps:
+        title = step.change.describe() if step.change else step.sql.splitlines()[0]
+        hazards = f" [{', '.join(sorted(step.hazards))}]" if step.hazards else ""
+        where = "" if step.transactional else f" ({step.phase.name.lower()})"
+        lines.append(f"{title}{hazards}{where}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def database(pg_cluster):
+    name = f"diff_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_diff_case(case: Path, database: str, pg_cluster) -> None:
+    dev_db = pg_cluster.url()
+    start = live.plan(live.current(database), live.desired(str(case / "from.yaml"), dev_db))
+    apply(database, start, "", Settings(allowed_hazards=frozenset(HAZARDS)))
+    if (case / "seed.sql").exists():
+        with psycopg.connect(database, autocommit=True) as conn:
+            conn.execute((case / "seed.sql").read_text())
+
+    goal = live.desired(str(case / "to.yaml"), dev_db)
+    migration = live.plan(live.current(database), goal)
+    expected = case / "expected.txt"
+    if os.environ.get("SCHEMAC_UPDATE_GOLDEN"):
+        expected.write_text(_summary(migration))
+    assert _summary(migration) == expected.read_text(), migration.sql()
+
+    apply(database, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
+    after = live.current(database)
+    assert same_schema(after.catalog, goal.catalog), "the database does not match the goal after the migration"
+    assert live.plan(after, goal).empty
+    if (case / "verify.sql").exists():
+        with psycopg.connect(database, autocommit=True) as conn:
+            assert conn.execute((case / "verify.sql").read_text()).fetchone()[0] is True

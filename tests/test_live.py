@@ -1,0 +1,131 @@
+"""plan / apply / check --db against real PostgreSQL: convergence, drift, hazards, faults."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from schemac import live
+from schemac.apply import ADVISORY_LOCK_KEY, ApplyError, HazardRefused, Settings, apply
+from schemac.cli import main
+from schemac.plan import HAZARDS, Phase, Plan, Step
+
+ROOT = Path(__file__).parents[1]
+SPECS = [ROOT / "schema.yaml", *sorted((ROOT / "tests" / "specs" / "valid").glob("*.yaml"))]
+ALL = Settings(allowed_hazards=frozenset(HAZARDS))
+
+
+@pytest.fixture
+def database(pg_cluster):
+    name = f"live_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)
+
+
+def _migrate(url: str, spec: Path, dev_db: str) -> None:
+    goal = live.desired(str(spec), dev_db)
+    if live.goal_needs_standin(str(spec)):
+        with psycopg.connect(url, autocommit=True) as conn:
+            from schemac.supabase import install_standin
+
+            install_standin(conn)
+    apply(url, live.plan(live.current(url), goal), "", ALL)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_a_spec_applied_plans_empty(spec: Path, database: str, pg_cluster) -> None:
+    dev_db = pg_cluster.url()
+    _migrate(database, spec, dev_db)
+    remaining = live.plan(live.current(database), live.desired(str(spec), dev_db))
+    assert remaining.empty, remaining.sql()
+
+
+def test_hazards_are_refused_unless_allowed(database: str, pg_cluster) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("create table doomed (id int primary key); insert into doomed values (1)")
+    goal = live.desired(str(ROOT / "tests" / "specs" / "valid" / "every_kind.yaml"), pg_cluster.url())
+    plan = live.plan(live.current(database), goal)
+    with pytest.raises(HazardRefused, match="data-loss"):
+        apply(database, plan, "", Settings())
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select count(*) from doomed").fetchone()[0] == 1
+
+
+def test_a_failing_step_leaves_the_database_as_it_was(database: str) -> None:
+    plan = Plan((
+        Step("CREATE TABLE first_one (id int)", None),
+        Step("CREATE TABLE second_one (id int REFERENCES nowhere)", None),
+    ))
+    with pytest.raises(ApplyError, match="rolled back"):
+        apply(database, plan, "", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select to_regclass('first_one')").fetchone()[0] is None
+        assert conn.execute("select to_regnamespace('schemac')").fetchone()[0] is None
+
+
+def test_a_killed_connection_leaves_the_database_as_it_was(database: str) -> None:
+    plan = Plan((Step("CREATE TABLE survivor (id int)", None),
+                 Step("SELECT pg_terminate_backend(pg_backend_pid())", None)))
+    with pytest.raises(ApplyError):
+        apply(database, plan, "", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select to_regclass('survivor')").fetchone()[0] is None
+
+
+def test_two_applies_never_interleave(database: str) -> None:
+    with psycopg.connect(database, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        with pytest.raises(ApplyError, match="another schemac apply"):
+            apply(database, Plan((Step("CREATE TABLE t (id int)", None),)), "", ALL)
+
+
+def test_a_plan_larger_than_the_lock_table_stops_before_starting(database: str) -> None:
+    steps = tuple(Step(f"CREATE TABLE t{i} (id int)", None) for i in range(20_000))
+    with pytest.raises(ApplyError, match="max_locks_per_transaction to at least"):
+        apply(database, Plan(steps), "", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select to_regclass('t0')").fetchone()[0] is None
+
+
+def test_history_records_what_ran(database: str) -> None:
+    apply(database, Plan((Step("CREATE TABLE recorded (id int)", None),)), "abc123", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        fingerprint, sql = conn.execute("select fingerprint, sql from schemac.history").fetchone()
+    assert fingerprint == "abc123"
+    assert "CREATE TABLE recorded" in sql
+
+
+def test_cli_plan_apply_and_drift(database: str, pg_cluster, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "tests" / "diffs" / "03_add_and_drop_columns" / "from.yaml", tmp_path / "schema.yaml")
+    runner = CliRunner()
+    dev = ["--dev-db", pg_cluster.url()]
+    result = runner.invoke(main, ["plan", "--db", database, *dev])
+    assert result.exit_code == 0, result.output
+    assert "create table public.vehicles" in result.output
+    result = runner.invoke(main, ["apply", "--db", database, "--yes", *dev])
+    assert result.exit_code == 0, result.output
+    assert "the database matches the spec" in result.output
+    assert runner.invoke(main, ["build"]).exit_code == 0
+    result = runner.invoke(main, ["check", "--db", database, *dev])
+    assert result.exit_code == 1  # the vehicles table has no RLS in this small spec: a lint error
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("alter table vehicles add column colour text")
+    result = runner.invoke(main, ["plan", "--db", database, "--format", "json", "--out", "plan.json", *dev])
+    assert result.exit_code == 0, result.output
+    assert "drop column public.vehicles.colour" in (tmp_path / "plan.json").read_text()
+    result = runner.invoke(main, ["apply", "--db", database, "--yes", *dev])
+    assert result.exit_code == 3  # dropping a column loses data: refused without --allow-hazards
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("alter table vehicles add column trim_level text")
+    result = runner.invoke(main, ["apply", "--db", database, "--plan", "plan.json", "--yes",
+                                  "--allow-hazards", "data-loss,breaks-clients"])
+    assert result.exit_code == 1
+    assert "the database changed since plan.json was made" in result.output
