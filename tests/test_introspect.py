@@ -345,6 +345,8 @@ def test_only_the_schemas_asked_for(every_kind: psycopg.Connection) -> None:
     assert [s.name for s in catalog.schemas] == ["internal"]
     assert [f.qname.name for f in catalog.functions] == ["is_weekend", "touch"]
     assert not catalog.tables and not catalog.enums and not catalog.extensions
+    assert introspect(every_kind, schemas="internal") == catalog
+    assert [s.name for s in introspect(every_kind, exclude_schemas="app").schemas] == ["internal", "public"]
 
 
 def test_inside_a_transaction_the_session_is_left_as_it_was(pg_database: str) -> None:
@@ -361,7 +363,7 @@ def test_inside_a_transaction_the_session_is_left_as_it_was(pg_database: str) ->
 
 def test_every_query_ships_inside_the_package() -> None:
     assert QUERY_DIR.parent.name == "introspect"
-    for kind in (*KINDS, "session"):
+    for kind in (*KINDS, "session", "server"):
         assert (QUERY_DIR / f"{kind}.sql").read_text().strip(), kind
 
 

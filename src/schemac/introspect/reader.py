@@ -35,6 +35,7 @@ DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = (
     "realtime", "schemac", "storage", "supabase_functions", "supabase_migrations", "vault",
 )
 
+# "schemas" first: the others read only from the schemas it returns.
 KINDS = (
     "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns", "constraints",
     "partitions", "indexes", "policies", "triggers", "views", "functions", "grants",
@@ -54,11 +55,16 @@ class Rows:
     """What the catalog queries returned, by kind, plus facts about the server."""
 
     by_kind: dict[str, list[Row]]
-    server_version_num: int
+    major_version: int
     has_auth_schema: bool
 
     def __getitem__(self, kind: str) -> list[Row]:
         return self.by_kind[kind]
+
+
+def _names(names: Iterable[str]) -> list[str]:
+    """Schema names as a sorted list; one name given as a string is one name, not its letters."""
+    return [names] if isinstance(names, str) else sorted(set(names))
 
 
 def read_rows(
@@ -72,27 +78,25 @@ def read_rows(
     transaction; inside the caller's transaction it is a savepoint. Either
     way it is rolled back at the end, so the settings it makes never leak.
     """
-    params: dict[str, Any] = {
-        "schemas": None if schemas is None else sorted(set(schemas)),
-        "exclude": sorted(set(exclude_schemas)),
+    selection = {
+        "schemas": None if schemas is None else _names(schemas),
+        "exclude": _names(exclude_schemas),
     }
-    by_kind: dict[str, list[Row]] = {}
     top_level = conn.info.transaction_status == TransactionStatus.IDLE
     with conn.transaction():
         if top_level:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         conn.execute(query("session"))
         with conn.cursor(row_factory=dict_row) as cur:
-            version, auth = cur.execute(
-                "SELECT current_setting('server_version_num')::int AS version,"
-                " EXISTS (SELECT FROM pg_namespace WHERE nspname = 'auth') AS auth"
-            ).fetchone().values()
-            for kind in KINDS:
-                by_kind[kind] = cur.execute(query(kind), params).fetchall()
-                if kind == "schemas":
-                    params = {"namespaces": [row["oid"] for row in by_kind[kind]]}
+            server = cur.execute(query("server")).fetchone()
+            # The schemas query applies the selection; every other query
+            # reads only from the schemas it returned.
+            by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
+            namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]]}
+            for kind in KINDS[1:]:
+                by_kind[kind] = cur.execute(query(kind), namespaces).fetchall()
         raise psycopg.Rollback()
-    return Rows(by_kind, version, auth)
+    return Rows(by_kind, server["major_version"], server["has_auth_schema"])
 
 
 def introspect(
@@ -122,7 +126,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
     views = relations.views(rows["views"], grants, names)
     return Catalog(
         source=source,
-        target_version=rows.server_version_num // 10000,
+        target_version=rows.major_version,
         flavor="supabase" if rows.has_auth_schema else "postgres",
         schemas=schema_objects.schemas(rows["schemas"], grants),
         extensions=schema_objects.extensions(rows["extensions"]),

@@ -1,0 +1,4 @@
+-- Facts about the server that the catalog records: its major version, and
+-- whether it is Supabase (or the stand-in): an auth schema exists.
+SELECT current_setting('server_version_num')::int / 10000 AS major_version,
+       EXISTS (SELECT FROM pg_namespace WHERE nspname = 'auth') AS has_auth_schema
