@@ -6,6 +6,16 @@ tenant columns, policies, triggers and indexes) is made of ordinary catalog
 objects that rendering, lint, docs and diff handle like any other. Each
 expansion is a pure function; ``EXPANSIONS`` lists them in the order they
 run.
+
+The conventions (one module each) come first, in an order where each sees
+what it needs: audit columns before the tenancy's tenant-first indexes are
+chosen, tenant policies before soft delete filters them, append-only guards
+before partitions copy them to future partitions. Partition security comes
+last, so partitions get the row level security the conventions set.
+
+An expansion that finds a problem in the spec raises ``ExpansionError``
+with its path in the spec; ``resolve`` runs the expansions once to report
+those problems at their line and column.
 """
 
 from __future__ import annotations
@@ -15,6 +25,14 @@ from dataclasses import replace
 
 from ..catalog.objects import Catalog
 from ..spec.models import Spec
+from .append_only import append_only
+from .audit import audit
+from .common import ExpansionError, added_columns
+from .monitoring import monitoring
+from .partitions import partitions
+from .soft_delete import soft_delete
+from .supabase import signup
+from .tenancy import tenancy
 
 Expansion = Callable[[Spec, Catalog], Catalog]
 
@@ -36,10 +54,23 @@ def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
     return replace(catalog, partitions=partitions)
 
 
-EXPANSIONS: tuple[Expansion, ...] = (partition_security,)
+EXPANSIONS: tuple[Expansion, ...] = (
+    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security,
+)
 
 
 def expand(spec: Spec, catalog: Catalog, expansions: tuple[Expansion, ...] = EXPANSIONS) -> Catalog:
+    """Run the expansions in order. Problems of every expansion are raised together
+    (an expansion that fails leaves the catalog as it found it for the next)."""
+    issues = []
     for expansion in expansions:
-        catalog = expansion(spec, catalog)
+        try:
+            catalog = expansion(spec, catalog)
+        except ExpansionError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise ExpansionError(issues, catalog.source)
     return catalog
+
+
+__all__ = ["EXPANSIONS", "Expansion", "ExpansionError", "added_columns", "expand", "partition_security"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 Privilege = Literal[
     "select", "insert", "update", "delete", "truncate", "references", "trigger",
@@ -42,6 +42,32 @@ SqlText = Annotated[str, BeforeValidator(_sql_text)]
 
 # A list that may be written as its single item: `to: authenticated`.
 OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
+
+
+# Tags name the branch in error locations; the brackets keep them out of the
+# path a problem is reported at (spec/validate.py drops such parts).
+def _form(value: Any) -> str:
+    return "form[mapping]" if isinstance(value, (dict, BaseModel)) else "form[short]"
+
+
+def Either(short: Any, model: type) -> Any:
+    """A key written short (``true``, a name) or as ``model``'s mapping.
+
+    Only the form used is validated, so a mistake inside the mapping is
+    reported alone, not together with "expected true or false".
+    """
+    return Annotated[
+        Annotated[short, Tag("form[short]")] | Annotated[model, Tag("form[mapping]")],
+        Discriminator(_form),
+    ]
+
+
+def _flag_form(value: Any) -> str:
+    return "form[flag]" if isinstance(value, bool) else "form[name]"
+
+
+# `true`, `false`, or a column name: `created_at: inserted_at`.
+FlagOrName = Annotated[Annotated[bool, Tag("form[flag]")] | Annotated[str, Tag("form[name]")], Discriminator(_flag_form)]
 
 
 class Target(Model):
@@ -332,6 +358,22 @@ class TriggerSpec(Model):
     args: list[str] = []
 
 
+class TenantScopedSpec(Model):
+    """``tenant_scoped: {roles: [...], commands: [select]}``: the table's tenant policies, where they differ."""
+
+    roles: OneOrMany | None = None
+    commands: Annotated[list[Literal["select", "insert", "update", "delete"]], BeforeValidator(_listify)] | None = None
+
+
+class AuditSwitch(Model):
+    """``audit: {created_by: false}``: which of the audit convention's columns this table gets."""
+
+    created_at: bool | None = None
+    updated_at: bool | None = None
+    created_by: bool | None = None
+    updated_by: bool | None = None
+
+
 class TableSpec(Model):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     primary_key: OneOrMany | None = None
@@ -341,13 +383,26 @@ class TableSpec(Model):
     indexes: list[IndexSpec] = []
     partition: PartitionSpec | None = None
     rls: RlsSpec | None = None
-    policies: dict[str, PolicySpec] = {}
+    # 'auto': the conventions write them (tenant-scoped tables).
+    policies: dict[str, PolicySpec] | Literal["auto"] = {}
     triggers: dict[str, TriggerSpec] = {}
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignore = {}
+    # Conventions switched on for this table (see ConventionsSpec).
+    tenant_scoped: Either(bool, TenantScopedSpec) = False
+    soft_delete: bool = False
+    append_only: bool = False
+    audit: Either(bool, AuditSwitch) = False
+
+    @property
+    def tenancy(self) -> TenantScopedSpec | None:
+        """The table's tenant-scoping, or None when it is not tenant-scoped."""
+        if self.tenant_scoped is True:
+            return TenantScopedSpec()
+        return self.tenant_scoped or None
 
 
 class ViewSpec(Model):
@@ -408,6 +463,145 @@ class FunctionSpec(Model):
     ignore: Ignore = {}
 
 
+# -- conventions ---------------------------------------------------------------
+#
+# Written without "before" validators: a shorthand is a member of a union
+# (`current_tenant: private.current_tenant_id()`, `signup: profiles`), and the
+# properties below give the long form.
+
+
+class MembershipSpec(Model):
+    """The table that proves a user belongs to a tenant: its tenant column and ``user_column``."""
+
+    table: str
+    user_column: str = "user_id"
+
+
+class CurrentTenantSpec(Model):
+    """How the current tenant is found, and the function that returns it."""
+
+    function: str | None = None  # default: current_tenant_id in the conventions' schema
+    source: Literal["claim", "setting", "membership"] | None = None
+    claim: str = "app_metadata.tenant_id"
+    setting: str = "app.tenant_id"
+    membership: Either(str, MembershipSpec) | None = None
+
+    @field_validator("function")
+    @classmethod
+    def _strip_call(cls, value: str | None) -> str | None:
+        return value if value is None else value.strip().removesuffix("()").strip()
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "CurrentTenantSpec":
+        if self.source == "membership" and self.membership is None:
+            raise ValueError("source 'membership' needs 'membership': the table of memberships, e.g. membership: tenant_memberships")
+        if self.membership is not None and self.source not in (None, "membership"):
+            raise ValueError(f"'membership' applies to source 'membership', not '{self.source}'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The source, with its default: 'membership' when a membership table is named, else 'claim'."""
+        if self.source:
+            return self.source
+        return "membership" if self.membership is not None else "claim"
+
+    @property
+    def memberships(self) -> MembershipSpec | None:
+        if isinstance(self.membership, str):
+            return MembershipSpec(table=self.membership)
+        return self.membership
+
+
+class TenancySpec(Model):
+    column: str = "tenant_id"
+    references: str
+    on_delete: Action = "cascade"
+    roles: OneOrMany | None = None  # default: authenticated (supabase)
+    # `current_tenant: private.current_tenant_id()` names the function only.
+    current_tenant: Either(str, CurrentTenantSpec) = CurrentTenantSpec()
+
+    @property
+    def current(self) -> CurrentTenantSpec:
+        if isinstance(self.current_tenant, str):
+            return CurrentTenantSpec(function=self.current_tenant)
+        return self.current_tenant
+
+
+class SoftDeleteConvention(Model):
+    column: str = "deleted_at"
+
+
+class AuditUserColumn(Model):
+    """``created_by: {column: created_by, references: profiles.id, on_delete: set null}``."""
+
+    column: str | None = None
+    references: str | None = None
+    on_delete: Action = "set null"
+
+
+class AuditConvention(Model):
+    """Each part: ``true`` (the column of that name), a column name, or ``false``."""
+
+    created_at: FlagOrName = True
+    updated_at: FlagOrName = True
+    created_by: Either(FlagOrName, AuditUserColumn) = True
+    updated_by: Either(FlagOrName, AuditUserColumn) = False
+
+
+class AppendOnlyConvention(Model):
+    # The SQLSTATE the guard raises: a condition name or a five-character code.
+    errcode: str = "insufficient_privilege"
+
+
+class PartitionsConvention(Model):
+    # When the extension pg_cron is declared, the maintenance function runs on this schedule.
+    schedule: str = "0 3 * * *"
+
+
+class SignupSpec(Model):
+    """Supabase sign-up: a row of ``table`` for every new auth.users row."""
+
+    table: str
+    # profile column -> auth.users column, or 'raw_user_meta_data.key'
+    columns: dict[str, str] = {}
+
+
+class MonitoringConvention(Model):
+    # Roles that may read the monitoring views (besides the owner).
+    roles: OneOrMany = []
+
+
+class ConventionsSpec(Model):
+    """Set once, switched on per table; each expands into ordinary objects (src/schemac/expand/)."""
+
+    schema_: str = Field(default="private", alias="schema")
+    user_id: SqlText | None = None  # the current user's id; default auth.uid() (supabase)
+    tenancy: TenancySpec | None = None
+    soft_delete: SoftDeleteConvention = SoftDeleteConvention()
+    audit: AuditConvention = AuditConvention()
+    append_only: AppendOnlyConvention = AppendOnlyConvention()
+    partitions: Either(bool, PartitionsConvention) = False
+    signup: Either(str, SignupSpec) | None = None
+    monitoring: Either(bool, MonitoringConvention) = False
+
+    @property
+    def partitioning(self) -> PartitionsConvention | None:
+        if self.partitions is True:
+            return PartitionsConvention()
+        return self.partitions or None
+
+    @property
+    def signup_workflow(self) -> SignupSpec | None:
+        return SignupSpec(table=self.signup) if isinstance(self.signup, str) else self.signup
+
+    @property
+    def monitoring_views(self) -> MonitoringConvention | None:
+        if self.monitoring is True:
+            return MonitoringConvention()
+        return self.monitoring or None
+
+
 class Spec(Model):
     version: Literal[1]
     target: Target = Target()
@@ -424,6 +618,10 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    conventions: ConventionsSpec = Field(
+        default=ConventionsSpec(),
+        description="Conventions set once and switched on per table (tenant_scoped, soft_delete, append_only, "
+                    "audit): tenancy, soft delete, audit, append-only, partitions, sign-up and monitoring.")
     # Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.
     lint: dict[str, Any] = {}
 

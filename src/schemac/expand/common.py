@@ -1,0 +1,286 @@
+"""What the convention expansions share: their error, the spec's tables by name,
+the columns each convention adds, and small helpers to add catalog objects.
+
+Expansions never see YAML positions. A problem they find is reported with its
+path in the spec (``("tables", "vehicles", "tenant_scoped")``); ``resolve``
+runs the expansions once while it still has the positions, so such problems
+are reported like every other, at their line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+from ..errors import Path, Problem, SpecError
+from ..render.quoting import ident
+from ..render.sql import environment
+from ..spec import models as m
+from ..spec.names import default_name, identifier_problem, split_qualified, suggest
+from ..spec.platform import platform_for
+
+
+class ExpansionError(SpecError):
+    """Problems found while expanding, each with its path in the spec.
+
+    ``issues`` is ``[(path, message, key)]``; ``key`` says the problem is
+    about the key at ``path`` rather than its value. Outside ``resolve`` (which
+    places them) the problems are reported at the top of the file.
+    """
+
+    def __init__(self, issues: list[tuple[Path, str, bool]], file: str = "schema.yaml"):
+        self.issues = issues
+        super().__init__([Problem(1, 1, path, message, file) for path, message, _ in issues])
+
+
+class Issues:
+    """Collects an expansion's problems, to raise them together."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Path, str, bool]] = []
+
+    def add(self, path: Path, message: str, *, key: bool = False) -> None:
+        self.items.append((tuple(path), message, key))
+
+    def ident(self, name: str, path: Path) -> bool:
+        problem = identifier_problem(name)
+        if problem:
+            self.add(path, problem)
+        return problem is None
+
+    def raise_if_any(self, catalog: cat.Catalog) -> None:
+        if self.items:
+            raise ExpansionError(self.items, catalog.source)
+
+
+# -- the spec's tables ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecTable:
+    key: str  # as written under 'tables'
+    qname: QualifiedName
+    spec: m.TableSpec
+
+    @property
+    def path(self) -> Path:
+        return ("tables", self.key)
+
+
+def spec_tables(spec: m.Spec) -> Iterator[SpecTable]:
+    for key, table in spec.tables.items():
+        parts = split_qualified(key)
+        if parts:
+            yield SpecTable(key, QualifiedName(*parts), table)
+
+
+def helper_schema(spec: m.Spec) -> str:
+    """The non-exposed schema the conventions put their functions and views in."""
+    return spec.conventions.schema_
+
+
+def helper(spec: m.Spec, name: str) -> QualifiedName:
+    return QualifiedName(helper_schema(spec), name)
+
+
+def user_id(spec: m.Spec) -> str | None:
+    """SQL for the current user's id: ``conventions.user_id``, else ``auth.uid()`` on Supabase."""
+    if spec.conventions.user_id is not None:
+        return spec.conventions.user_id
+    return "auth.uid()" if spec.target.flavor == "supabase" else None
+
+
+def known_roles(spec: m.Spec) -> set[str]:
+    return set(platform_for(spec.target.flavor).roles) | set(spec.roles)
+
+
+def check_roles(roles, spec: m.Spec, path: Path, issues: Issues) -> bool:
+    known = known_roles(spec)
+    ok = True
+    for i, role in enumerate(roles):
+        if role.lower() != "public" and role not in known:
+            hint = suggest(role, known) or "; list the roles the database already has under 'roles'"
+            issues.add(path + (i,), f"unknown role '{role}'{hint}")
+            ok = False
+    return ok
+
+
+# -- the columns the conventions add ----------------------------------------------
+
+
+AUDIT_PARTS = ("created_at", "updated_at", "created_by", "updated_by")
+
+
+def audit_parts(spec: m.Spec, table: m.TableSpec) -> dict[str, str]:
+    """``{part: column name}`` of the audit columns ``table`` gets, in column order.
+
+    The table's ``audit`` switch turns the convention's parts on and off; an
+    append-only table has no ``updated_*`` columns (its rows never change).
+    """
+    switch = table.audit
+    if switch is False:
+        return {}
+    convention = spec.conventions.audit
+    out = {}
+    for part in ("created_at", "created_by", "updated_at", "updated_by"):
+        setting = getattr(convention, part)
+        wanted = setting is not False
+        if isinstance(switch, m.AuditSwitch) and getattr(switch, part) is not None:
+            wanted = getattr(switch, part)
+        if not wanted or (table.append_only and part.startswith("updated_")):
+            continue
+        if isinstance(setting, str):
+            out[part] = setting
+        elif isinstance(setting, m.AuditUserColumn) and setting.column:
+            out[part] = setting.column
+        else:
+            out[part] = part
+    return out
+
+
+def tenant_column(spec: m.Spec, table: m.TableSpec) -> str | None:
+    """The tenant column a tenant-scoped table gets, or None."""
+    if table.tenancy is None or spec.conventions.tenancy is None:
+        return None
+    return spec.conventions.tenancy.column
+
+
+def soft_delete_column(spec: m.Spec, table: m.TableSpec) -> str | None:
+    if not table.soft_delete:
+        return None
+    return spec.conventions.soft_delete.column
+
+
+def added_columns(spec: m.Spec, table: m.TableSpec) -> tuple[str, ...]:
+    """Names of the columns the conventions add to ``table``, so the rest of the
+    table (keys, indexes, foreign keys) may name them before they exist."""
+    names = [tenant_column(spec, table), *audit_parts(spec, table).values(), soft_delete_column(spec, table)]
+    return tuple(n for n in names if n)
+
+
+# -- building catalog objects ------------------------------------------------------
+
+
+def body(template: str, **context) -> str:
+    """A function body or view query from ``templates/convention_<template>.sql.j2``."""
+    return environment().get_template(f"convention_{template}.sql.j2").render(**context).strip("\n")
+
+
+def name(table: QualifiedName, columns, suffix: str) -> str:
+    """A generated object's name: ``vehicles_tenant_id_idx``, shortened when over 63 bytes."""
+    return default_name(table, tuple(columns), suffix)
+
+
+def condition(*terms: str) -> str:
+    return " and ".join(terms)
+
+
+def call(function: QualifiedName) -> str:
+    """``(select private.current_tenant_id())``: evaluated once per statement, not per row."""
+    return f"(select {ident(function)}())"
+
+
+def replace_table(catalog: cat.Catalog, table: cat.Table) -> cat.Catalog:
+    return replace(catalog, tables=tuple(table if t.qname == table.qname else t for t in catalog.tables))
+
+
+def table_of(catalog: cat.Catalog, qname: QualifiedName) -> cat.Table | None:
+    return next((t for t in catalog.tables if t.qname == qname), None)
+
+
+def function_of(catalog: cat.Catalog, qname: QualifiedName) -> cat.Function | None:
+    return next((f for f in catalog.functions if f.qname == qname), None)
+
+
+def add_function(catalog: cat.Catalog, function: cat.Function) -> cat.Catalog:
+    """Add a helper function, unless the spec declares one of that name: then that one is used."""
+    if function_of(catalog, function.qname) is not None:
+        return catalog
+    return replace(catalog, functions=catalog.functions + (function,))
+
+
+def add_views(catalog: cat.Catalog, views) -> cat.Catalog:
+    """Add generated views, unless the spec declares one of that name: then that one is kept."""
+    known = {v.qname for v in catalog.views}
+    return replace(catalog, views=catalog.views + tuple(v for v in views if v.qname not in known))
+
+
+def ensure_schema(catalog: cat.Catalog, schema: str, usage: tuple[str, ...] = ()) -> cat.Catalog:
+    """The helper schema exists (created, not exposed, when the spec does not declare it)
+    and ``usage`` roles may use it: policies call its functions as those roles."""
+    current = next((s for s in catalog.schemas if s.name == schema), None)
+    if current is None:
+        current = cat.Schema(schema, exposed=False,
+                             comment="Functions and views generated by schemac's conventions; not exposed.")
+        catalog = replace(catalog, schemas=catalog.schemas + (current,))
+    granted = {r for g in current.grants if not g.revoke and ({"usage", "all"} & set(g.privileges)) for r in g.roles}
+    missing = tuple(r for r in usage if r not in granted)
+    if not missing:
+        return catalog
+    updated = replace(current, grants=current.grants + (cat.Grant(("usage",), missing),))
+    return replace(catalog, schemas=tuple(updated if s.name == schema else s for s in catalog.schemas))
+
+
+def leads_with(catalog: cat.Catalog, table: cat.Table, columns: tuple[str, ...]) -> bool:
+    """Does a primary key, unique constraint or full index of ``table`` start with ``columns``?"""
+    n = len(columns)
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques]
+    keys += [tuple(k.column for k in i.keys) for i in catalog.indexes
+             if i.table == table.qname and i.where is None and all(k.column for k in i.keys)]
+    return any(tuple(k[:n]) == tuple(columns) for k in keys)
+
+
+def insert_column(table: cat.Table, column: cat.Column, *, after_key: bool = False) -> cat.Table:
+    """Add ``column`` at the end, or after the leading primary-key columns (``id, tenant_id, ...``)."""
+    columns = list(table.columns)
+    at = len(columns)
+    if after_key:
+        key = set(table.primary_key.columns) if table.primary_key else set()
+        at = 0
+        while at < len(columns) and columns[at].name in key and column.name not in key:
+            at += 1
+    columns.insert(at, column)
+    return replace(table, columns=tuple(columns))
+
+
+def find_key(catalog: cat.Catalog, spec: m.Spec, ref: str) -> tuple[QualifiedName, str, str] | str:
+    """``tenants.id`` or ``tenants`` (its primary key) -> (table, key column, type), or why not.
+
+    The referenced column must be a single-column primary key or unique
+    constraint of a table of the spec, or a key of the platform (auth.users.id).
+    """
+    tables = {t.qname: t for t in catalog.tables}
+    platform = platform_for(spec.target.flavor).tables
+    whole = split_qualified(ref)
+    head, _, column = ref.rpartition(".")
+    candidates = []
+    if whole:
+        candidates.append((QualifiedName(*whole), None))
+    if head and (parts := split_qualified(head)):
+        candidates.append((QualifiedName(*parts), column))
+    for qname, col in candidates:
+        if qname in platform:
+            pk = platform[qname][0]
+            col = col or (pk[0] if len(pk) == 1 else None)
+            if col in pk and len(pk) == 1:
+                return qname, col, "uuid"
+            return f"'{ref}' is not the single-column key of {qname}"
+        table = tables.get(qname)
+        if table is None:
+            continue
+        if col is None:
+            if not table.primary_key or len(table.primary_key.columns) != 1:
+                return f"table '{qname.name}' has no single-column primary key; name the column: '{qname.name}.<column>'"
+            col = table.primary_key.columns[0]
+        column_obj = table.column(col)
+        if column_obj is None:
+            return f"table '{qname.name}' has no column '{col}'{suggest(col, [c.name for c in table.columns])}"
+        keys = ([table.primary_key.columns] if table.primary_key else []) + [u.columns for u in table.uniques]
+        if (col,) not in keys:
+            return f"'{qname.name}.{col}' is not a primary key or unique column, so nothing can reference it alone"
+        return qname, col, column_obj.type
+    known = [t.qname.name if t.qname.schema == "public" else str(t.qname) for t in catalog.tables]
+    return f"unknown table '{head or ref}'{suggest(head or ref, known)}"
