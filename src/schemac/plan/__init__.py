@@ -19,7 +19,8 @@ from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import column_definition, environment, function_sql, statements
+from ..render.sql import column_definition, environment, function_sql, index_sql, statements
+from ..spec.names import default_name
 
 # Hazards, as the issue names them.
 DATA_LOSS = "data-loss"
@@ -314,9 +315,17 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
     return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
 
 
-def _concurrent_index(step: Step, index: cat.Index) -> Step:
-    sql = step.sql.replace("INDEX ", "INDEX CONCURRENTLY ", 1)
-    return replace(step, sql=sql, phase=Phase.AFTER)
+def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change: ch.Change | None) -> list[Step]:
+    """An index for a partitioned table that has rows: built on the parent alone
+    (instantly), then concurrently on each partition, which is attached to it."""
+    steps = [Step(index_sql(index, only=True), change)]
+    for partition in partitions:
+        child = replace(index, name=default_name(partition.qname, [k.column or "expr" for k in index.keys], "idx"),
+                        table=partition.qname)
+        steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER))
+        steps.append(Step(_sql("attach_index", QualifiedName(index.table.schema, index.name),
+                               QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER))
+    return steps
 
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
@@ -369,19 +378,24 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
 
     # Creates and alterations share one dependency order.
     forward: list[tuple[Statement, Step]] = []
+    partitioned = {t.qname for t in current.tables if t.partition_key}
     for stmt in statements(_object_catalog(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
         step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
-        if isinstance(source, cat.Index) and source.table in existing and \
-                source.table not in {t.qname for t in desired.tables if t.partition_key}:
-            step = _concurrent_index(step, source)
+        if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
+            children = [p for p in current.partitions if p.parent == source.table]
+            first, *rest = _partitioned_index(source, children, change)
+            forward.append((stmt, first))
+            for later in rest:
+                forward.append((Statement(Stage.INDEXES, later.sql), later))
+            continue
+        if isinstance(source, cat.Index) and source.table in existing:
+            step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER)
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=step.sql.rstrip(";") + "\n    NOT VALID;")
             validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
             forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
-        elif isinstance(source, cat.Index) and source.table in existing:
-            step = replace(step, hazards=step.hazards | {LONG_LOCK})
         forward.append((stmt, step))
     for change in alters:
         if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):

@@ -180,7 +180,9 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     yield from _grants(table.grants, "TABLE", ident(q), f"rel:{q}")
 
 
-def _index(index: cat.Index, stage: Stage) -> Statement:
+def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = False) -> str:
+    """CREATE INDEX; ``only`` builds it on a partitioned table alone, for its
+    partitions' indexes to be attached one by one."""
     keys = []
     for key in index.keys:
         text = ident(key.column) if key.column else f"({key.expression})"
@@ -191,10 +193,13 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
         if key.nulls:
             text += f" NULLS {key.nulls.upper()}"
         keys.append(text)
+    return _render("index", index=index, keys=", ".join(keys), concurrently=concurrently, only=only)
+
+
+def _index(index: cat.Index, stage: Stage) -> Statement:
     requires = {f"rel:{index.table}"} | _requires_sql(index.where, *(k.expression for k in index.keys))
-    return Statement(stage, _render("index", index=index, keys=", ".join(keys)),
-                     provides=f"rel:{index.table.schema}.{index.name}", requires=frozenset(requires),
-                     label=f"index {index.name}", ignore=index.ignore, source=index)
+    return Statement(stage, index_sql(index), provides=f"rel:{index.table.schema}.{index.name}",
+                     requires=frozenset(requires), label=f"index {index.name}", ignore=index.ignore, source=index)
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
