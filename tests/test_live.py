@@ -129,3 +129,18 @@ def test_cli_plan_apply_and_drift(database: str, pg_cluster, tmp_path: Path, mon
                                   "--allow-hazards", "data-loss,breaks-clients"])
     assert result.exit_code == 1
     assert "the database changed since plan.json was made" in result.output
+
+
+def test_a_failed_concurrent_index_leaves_no_invalid_index(database: str, pg_cluster, tmp_path: Path) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("create table cars (id bigint primary key, plate text); insert into cars values (1, 'A'), (2, 'A')")
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  cars:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+                    "      plate: text\n    indexes:\n      - {columns: [plate], unique: true}\n")
+    plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
+    (step,) = plan.steps
+    assert step.phase == Phase.AFTER and "CONCURRENTLY" in step.sql
+    with pytest.raises(ApplyError, match="could not create unique index"):
+        apply(database, plan, "", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select count(*) from pg_index where not indisvalid").fetchone()[0] == 0

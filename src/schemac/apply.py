@@ -131,7 +131,12 @@ def _run(conn: psycopg.Connection, url: str, plan: Plan, fingerprint: str) -> li
             (fingerprint, _redact(url), len(plan.steps), plan.sql()),
         )
     for step in (s for s in plan.steps if s.phase == Phase.AFTER):
-        _execute(conn, step, "the transaction before it was committed; run `schemac apply` again to finish")
+        try:
+            _execute(conn, step, "the transaction before it was committed; run `schemac apply` again to finish")
+        except ApplyError:
+            if step.undo:
+                conn.execute(step.undo)
+            raise
         ran.append(step)
     return ran
 

@@ -43,6 +43,9 @@ class Step:
     change: ch.Change | None
     hazards: frozenset[str] = frozenset()
     phase: Phase = Phase.TRANSACTION
+    # What to run if the step fails outside a transaction, so it leaves nothing
+    # half-made behind (an invalid index after a failed CREATE INDEX CONCURRENTLY).
+    undo: str | None = None
 
     @property
     def transactional(self) -> bool:
@@ -263,11 +266,18 @@ def _alter_column(c: ch.AlterColumn, one) -> list:
         if c.after.identity:
             out.append(one(_sql("alter_column", table, col, f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"),
                            Stage.TABLES, requires))
-    if c.null_changed:
-        action = "SET NOT NULL" if c.after.not_null else "DROP NOT NULL"
-        # SET NOT NULL scans the whole table under an exclusive lock.
-        out.append(one(_sql("alter_column", table, col, action), Stage.TABLES, requires,
-                       {LONG_LOCK} if c.after.not_null else ()))
+    if c.null_changed and not c.after.not_null:
+        out.append(one(_sql("alter_column", table, col, "DROP NOT NULL"), Stage.TABLES, requires))
+    elif c.null_changed:
+        # SET NOT NULL alone scans the table under an exclusive lock. A check
+        # added NOT VALID and validated (which lets writes go on) proves it
+        # first, and PostgreSQL then sets NOT NULL without scanning.
+        check = default_name(table, [col], "not_null")
+        out.append(one(_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)", not_valid=True),
+                       Stage.TABLES, requires))
+        for sql in (_sql("validate_constraint", table, check), _sql("alter_column", table, col, "SET NOT NULL"),
+                    _sql("drop_constraint", table, check)):
+            out.append(one(sql, Stage.TABLES, requires, phase=Phase.AFTER))
     if c.comment_changed:
         out.append(one(_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS))
     return out
@@ -315,6 +325,10 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
     return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
 
 
+def _drop_index(index: cat.Index) -> str:
+    return _sql("drop", "INDEX CONCURRENTLY IF EXISTS", ident(QualifiedName(index.table.schema, index.name)))
+
+
 def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change: ch.Change | None) -> list[Step]:
     """An index for a partitioned table that has rows: built on the parent alone
     (instantly), then concurrently on each partition, which is attached to it."""
@@ -322,7 +336,7 @@ def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change
     for partition in partitions:
         child = replace(index, name=default_name(partition.qname, [k.column or "expr" for k in index.keys], "idx"),
                         table=partition.qname)
-        steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER))
+        steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER, undo=_drop_index(child)))
         steps.append(Step(_sql("attach_index", QualifiedName(index.table.schema, index.name),
                                QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER))
     return steps
@@ -391,7 +405,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
                 forward.append((Statement(Stage.INDEXES, later.sql), later))
             continue
         if isinstance(source, cat.Index) and source.table in existing:
-            step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER)
+            step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=step.sql.rstrip(";") + "\n    NOT VALID;")
             validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
