@@ -6,7 +6,7 @@
 
 CREATE SCHEMA private;
 
-COMMENT ON SCHEMA private IS 'Internal helpers; not exposed through the API.';
+COMMENT ON SCHEMA private IS 'Internal helpers and monitoring; not exposed through the API.';
 
 -- Types --------------------------------------------------------------------
 
@@ -44,23 +44,115 @@ begin
 end;
 $function$;
 
+COMMENT ON FUNCTION private.set_updated_at() IS 'Sets updated_at on every UPDATE (audit convention).';
+
+CREATE FUNCTION private.set_updated_by()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$
+begin
+  new.updated_by := auth.uid();
+  return new;
+end;
+$function$;
+
+COMMENT ON FUNCTION private.set_updated_by() IS 'Sets updated_by on every UPDATE (audit convention).';
+
 CREATE FUNCTION private.reject_mutation()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = ''
 AS $function$
 begin
-  raise exception '% on %.% is not allowed: the table is append-only',
-    tg_op, tg_table_schema, tg_table_name
+  raise exception '% on %.% is not allowed: the table is append-only', tg_op, tg_table_schema, tg_table_name
     using errcode = 'insufficient_privilege';
 end;
 $function$;
 
-COMMENT ON FUNCTION private.reject_mutation() IS 'Guards append-only tables against UPDATE, DELETE and TRUNCATE, for every role.';
+COMMENT ON FUNCTION private.reject_mutation() IS 'Rejects UPDATE, DELETE and TRUNCATE on append-only tables, for every role (append-only convention).';
+
+CREATE FUNCTION private.create_partitions()
+RETURNS SETOF text
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$
+declare
+  v_start timestamp;
+  v_next timestamp;
+  v_name text;
+begin
+  -- public.vehicle_events: the current year and the 2 after it.
+  for i in 0 .. 2 loop
+    v_start := date_trunc('year', now() at time zone 'utc') + make_interval(years => i);
+    v_next := v_start + make_interval(years => 1);
+    v_name := 'vehicle_events' || '_' || to_char(v_start, 'YYYY');
+    if to_regclass(format('%I.%I', 'public', v_name)) is null then
+      execute format('create table %I.%I partition of %I.%I for values from (%L) to (%L)',
+                     'public', v_name, 'public', 'vehicle_events',
+                     to_char(v_start, 'YYYY-MM-DD') || ' 00:00:00+00',
+                     to_char(v_next, 'YYYY-MM-DD') || ' 00:00:00+00');
+      execute format('alter table %I.%I enable row level security', 'public', v_name);
+      execute format('alter table %I.%I force row level security', 'public', v_name);
+      execute format('create trigger %I before truncate on %I.%I for each statement execute function %s()',
+                     v_name || '_no_truncate', 'public', v_name, 'private.reject_mutation');
+      return next format('%I.%I', 'public', v_name);
+    end if;
+  end loop;
+end;
+$function$;
+
+COMMENT ON FUNCTION private.create_partitions() IS 'Creates the missing partitions of the current and the premade periods; returns their names (partitions convention). Idempotent.';
+
+CREATE FUNCTION private.handle_new_user()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $function$
+begin
+  insert into public.profiles (id, email)
+  values (new.id, new.email)
+  on conflict (id) do nothing;
+  return new;
+end;
+$function$;
+
+COMMENT ON FUNCTION private.handle_new_user() IS 'Creates the profiles row of every new auth user (sign-up convention).';
+
+CREATE FUNCTION private.refresh_materialized_view(p_view regclass, p_concurrently boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$
+declare
+  v_schema text;
+  v_name text;
+  v_started timestamptz := clock_timestamp();
+begin
+  select n.nspname, c.relname
+    into v_schema, v_name
+    from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where c.oid = p_view
+     and c.relkind = 'm';
+  if v_name is null then
+    raise exception '% is not a materialized view', p_view using errcode = 'wrong_object_type';
+  end if;
+  if p_concurrently then
+    execute format('refresh materialized view concurrently %I.%I', v_schema, v_name);
+  else
+    execute format('refresh materialized view %I.%I', v_schema, v_name);
+  end if;
+  insert into private.mv_refresh_log (schema_name, view_name, refreshed_at, duration, concurrent)
+  values (v_schema, v_name, clock_timestamp(), clock_timestamp() - v_started, p_concurrently);
+end;
+$function$;
+
+COMMENT ON FUNCTION private.refresh_materialized_view(regclass, boolean) IS 'Refreshes a materialized view and records it in mv_refresh_log (monitoring convention).';
 
 -- Tables -------------------------------------------------------------------
 
--- schemac: ignore[audit-column-unindexed] tenants are few and always read by primary key.
 CREATE TABLE public.tenants (
     id         uuid        NOT NULL DEFAULT gen_random_uuid(),
     name       text        NOT NULL,
@@ -86,7 +178,7 @@ CREATE TABLE public.profiles (
 
 COMMENT ON TABLE public.profiles IS 'One row per Supabase auth user.';
 
--- schemac: ignore[rls-not-forced] private.current_tenant_id() reads memberships as the table owner; forced RLS would hide every membership from it.
+-- schemac: ignore[rls-not-forced] private.current_tenant_id() reads memberships as the table owner; forced RLS would hide them from it (and the table's policies call that function).
 CREATE TABLE public.tenant_memberships (
     tenant_id  uuid                   NOT NULL,
     user_id    uuid                   NOT NULL,
@@ -106,7 +198,7 @@ CREATE TABLE public.vehicles (
     created_at timestamptz     NOT NULL DEFAULT now(),
     created_by uuid            DEFAULT auth.uid(),
     updated_at timestamptz     NOT NULL DEFAULT now(),
-    updated_by uuid,
+    updated_by uuid            DEFAULT auth.uid(),
     deleted_at timestamptz,
     CONSTRAINT vehicles_pkey PRIMARY KEY (id),
     CONSTRAINT vehicles_tenant_id_vin_key UNIQUE (tenant_id, vin),
@@ -125,7 +217,7 @@ CREATE TABLE public.vehicle_events (
     CONSTRAINT vehicle_events_pkey PRIMARY KEY (id, occurred_at)
 ) PARTITION BY RANGE (occurred_at);
 
-COMMENT ON TABLE public.vehicle_events IS 'append-only event store, the timeline of every vehicle; partitioned by year.';
+COMMENT ON TABLE public.vehicle_events IS 'Append-only. The timeline of every vehicle; partitioned by year.';
 
 CREATE TABLE public.documents (
     id                uuid        NOT NULL DEFAULT gen_random_uuid(),
@@ -138,6 +230,8 @@ CREATE TABLE public.documents (
     size_bytes        bigint      NOT NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
     created_by        uuid        DEFAULT auth.uid(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    updated_by        uuid        DEFAULT auth.uid(),
     deleted_at        timestamptz,
     CONSTRAINT documents_pkey PRIMARY KEY (id),
     CONSTRAINT documents_size_bytes_check CHECK (size_bytes >= 0),
@@ -159,7 +253,19 @@ CREATE TABLE public.audit_log (
     CONSTRAINT audit_log_pkey PRIMARY KEY (id)
 );
 
-COMMENT ON TABLE public.audit_log IS 'append-only record of changes, written by triggers and services.';
+COMMENT ON TABLE public.audit_log IS 'Append-only. Record of changes, written by triggers and services.';
+
+CREATE TABLE private.mv_refresh_log (
+    id           bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,
+    schema_name  text        NOT NULL,
+    view_name    text        NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT now(),
+    duration     interval    NOT NULL,
+    concurrent   boolean     NOT NULL,
+    CONSTRAINT mv_refresh_log_pkey PRIMARY KEY (id)
+);
+
+COMMENT ON TABLE private.mv_refresh_log IS 'One row per refresh of a materialized view, written by refresh_materialized_view() (monitoring convention).';
 
 -- Partitions ---------------------------------------------------------------
 
@@ -187,27 +293,8 @@ CREATE TABLE public.vehicle_events_default PARTITION OF public.vehicle_events
 CREATE INDEX tenant_memberships_user_id_tenant_id_idx
     ON public.tenant_memberships (user_id, tenant_id);
 
-CREATE INDEX tenant_memberships_tenant_id_created_by_idx
-    ON public.tenant_memberships (tenant_id, created_by);
-
-CREATE INDEX vehicles_tenant_id_created_at_idx
-    ON public.vehicles (tenant_id, created_at DESC)
-    WHERE deleted_at is null;
-
-CREATE INDEX vehicles_tenant_id_created_by_idx
-    ON public.vehicles (tenant_id, created_by);
-
-CREATE INDEX vehicles_tenant_id_updated_by_idx
-    ON public.vehicles (tenant_id, updated_by);
-
-CREATE INDEX vehicles_tenant_id_deleted_at_idx
-    ON public.vehicles (tenant_id, deleted_at);
-
 CREATE INDEX vehicle_events_tenant_id_vehicle_id_occurred_at_idx
     ON public.vehicle_events (tenant_id, vehicle_id, occurred_at DESC);
-
-CREATE INDEX vehicle_events_tenant_id_created_by_idx
-    ON public.vehicle_events (tenant_id, created_by);
 
 CREATE INDEX documents_tenant_id_vehicle_id_idx
     ON public.documents (tenant_id, vehicle_id)
@@ -217,17 +304,44 @@ CREATE INDEX documents_tenant_id_vehicle_id_idx
 CREATE INDEX documents_event_id_event_occurred_at_idx
     ON public.documents (event_id, event_occurred_at);
 
-CREATE INDEX documents_tenant_id_created_by_idx
-    ON public.documents (tenant_id, created_by);
-
-CREATE INDEX documents_tenant_id_deleted_at_idx
-    ON public.documents (tenant_id, deleted_at);
-
 CREATE INDEX audit_log_tenant_id_occurred_at_idx
     ON public.audit_log (tenant_id, occurred_at DESC);
 
 CREATE INDEX audit_log_tenant_id_actor_id_idx
     ON public.audit_log (tenant_id, actor_id);
+
+CREATE INDEX tenant_memberships_tenant_id_created_by_idx
+    ON public.tenant_memberships (tenant_id, created_by);
+
+CREATE INDEX vehicles_tenant_id_created_by_idx
+    ON public.vehicles (tenant_id, created_by);
+
+CREATE INDEX vehicles_tenant_id_updated_by_idx
+    ON public.vehicles (tenant_id, updated_by);
+
+CREATE INDEX vehicle_events_tenant_id_created_by_idx
+    ON public.vehicle_events (tenant_id, created_by);
+
+CREATE INDEX documents_tenant_id_created_by_idx
+    ON public.documents (tenant_id, created_by);
+
+CREATE INDEX documents_tenant_id_updated_by_idx
+    ON public.documents (tenant_id, updated_by);
+
+CREATE INDEX tenants_live_idx
+    ON public.tenants (created_at DESC)
+    WHERE deleted_at is null;
+
+CREATE INDEX vehicles_live_idx
+    ON public.vehicles (tenant_id, created_at DESC)
+    WHERE deleted_at is null;
+
+CREATE INDEX documents_live_idx
+    ON public.documents (tenant_id, created_at DESC)
+    WHERE deleted_at is null;
+
+CREATE INDEX mv_refresh_log_view_idx
+    ON private.mv_refresh_log (schema_name, view_name, refreshed_at DESC);
 
 -- Foreign keys -------------------------------------------------------------
 
@@ -248,6 +362,47 @@ ALTER TABLE public.tenant_memberships
     FOREIGN KEY (user_id)
     REFERENCES public.profiles (id)
     ON DELETE CASCADE;
+
+ALTER TABLE public.vehicle_events
+    ADD CONSTRAINT vehicle_events_tenant_id_fkey
+    FOREIGN KEY (tenant_id)
+    REFERENCES public.tenants (id)
+    ON DELETE CASCADE;
+
+ALTER TABLE public.vehicle_events
+    ADD CONSTRAINT vehicle_events_vehicle_id_fkey
+    FOREIGN KEY (vehicle_id)
+    REFERENCES public.vehicles (id)
+    ON DELETE CASCADE;
+
+ALTER TABLE public.documents
+    ADD CONSTRAINT documents_tenant_id_fkey
+    FOREIGN KEY (tenant_id)
+    REFERENCES public.tenants (id)
+    ON DELETE CASCADE;
+
+ALTER TABLE public.documents
+    ADD CONSTRAINT documents_vehicle_id_fkey
+    FOREIGN KEY (vehicle_id)
+    REFERENCES public.vehicles (id)
+    ON DELETE CASCADE;
+
+ALTER TABLE public.documents
+    ADD CONSTRAINT documents_event_id_event_occurred_at_fkey
+    FOREIGN KEY (event_id, event_occurred_at)
+    REFERENCES public.vehicle_events (id, occurred_at);
+
+ALTER TABLE public.audit_log
+    ADD CONSTRAINT audit_log_tenant_id_fkey
+    FOREIGN KEY (tenant_id)
+    REFERENCES public.tenants (id)
+    ON DELETE CASCADE;
+
+ALTER TABLE public.audit_log
+    ADD CONSTRAINT audit_log_actor_id_fkey
+    FOREIGN KEY (actor_id)
+    REFERENCES public.profiles (id)
+    ON DELETE SET NULL;
 
 ALTER TABLE public.tenant_memberships
     ADD CONSTRAINT tenant_memberships_created_by_fkey
@@ -274,34 +429,10 @@ ALTER TABLE public.vehicles
     ON DELETE SET NULL;
 
 ALTER TABLE public.vehicle_events
-    ADD CONSTRAINT vehicle_events_tenant_id_fkey
-    FOREIGN KEY (tenant_id)
-    REFERENCES public.tenants (id)
-    ON DELETE CASCADE;
-
-ALTER TABLE public.vehicle_events
-    ADD CONSTRAINT vehicle_events_vehicle_id_fkey
-    FOREIGN KEY (vehicle_id)
-    REFERENCES public.vehicles (id)
-    ON DELETE CASCADE;
-
-ALTER TABLE public.vehicle_events
     ADD CONSTRAINT vehicle_events_created_by_fkey
     FOREIGN KEY (created_by)
     REFERENCES public.profiles (id)
     ON DELETE SET NULL;
-
-ALTER TABLE public.documents
-    ADD CONSTRAINT documents_tenant_id_fkey
-    FOREIGN KEY (tenant_id)
-    REFERENCES public.tenants (id)
-    ON DELETE CASCADE;
-
-ALTER TABLE public.documents
-    ADD CONSTRAINT documents_vehicle_id_fkey
-    FOREIGN KEY (vehicle_id)
-    REFERENCES public.vehicles (id)
-    ON DELETE CASCADE;
 
 ALTER TABLE public.documents
     ADD CONSTRAINT documents_created_by_fkey
@@ -310,19 +441,8 @@ ALTER TABLE public.documents
     ON DELETE SET NULL;
 
 ALTER TABLE public.documents
-    ADD CONSTRAINT documents_event_id_event_occurred_at_fkey
-    FOREIGN KEY (event_id, event_occurred_at)
-    REFERENCES public.vehicle_events (id, occurred_at);
-
-ALTER TABLE public.audit_log
-    ADD CONSTRAINT audit_log_tenant_id_fkey
-    FOREIGN KEY (tenant_id)
-    REFERENCES public.tenants (id)
-    ON DELETE CASCADE;
-
-ALTER TABLE public.audit_log
-    ADD CONSTRAINT audit_log_actor_id_fkey
-    FOREIGN KEY (actor_id)
+    ADD CONSTRAINT documents_updated_by_fkey
+    FOREIGN KEY (updated_by)
     REFERENCES public.profiles (id)
     ON DELETE SET NULL;
 
@@ -341,7 +461,7 @@ select m.tenant_id
    and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid
 $function$;
 
-COMMENT ON FUNCTION private.current_tenant_id() IS 'The caller''s tenant, taken from the JWT and checked against their memberships.';
+COMMENT ON FUNCTION private.current_tenant_id() IS 'The current tenant: the tenant the request names, if the caller is a member of it (tenancy convention).';
 
 -- Views --------------------------------------------------------------------
 
@@ -367,18 +487,84 @@ CREATE UNIQUE INDEX vehicle_timeline_summary_vehicle_id_idx
 CREATE INDEX vehicle_timeline_summary_tenant_id_last_event_at_idx
     ON private.vehicle_timeline_summary (tenant_id, last_event_at DESC);
 
-COMMENT ON MATERIALIZED VIEW private.vehicle_timeline_summary IS 'Per-vehicle event counts; kept in the private schema because materialized views bypass RLS.';
+COMMENT ON MATERIALIZED VIEW private.vehicle_timeline_summary IS 'Per-vehicle event counts; kept in the private schema because materialized views bypass RLS. Refresh with private.refresh_materialized_view(); private.mv_freshness says when it last was.';
+
+CREATE VIEW private.partition_coverage AS
+with expected (schema_name, table_name, period, premake) as (
+  values
+    ('public', 'vehicle_events', 'year', 2)
+), bounds as (
+  select e.schema_name,
+         e.table_name,
+         (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz as starts,
+         (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz as ends
+    from expected e
+    join pg_catalog.pg_namespace n on n.nspname = e.schema_name
+    join pg_catalog.pg_class parent on parent.relnamespace = n.oid and parent.relname = e.table_name
+    join pg_catalog.pg_inherits i on i.inhparent = parent.oid
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+)
+select e.schema_name,
+       e.table_name,
+       e.period,
+       e.premake,
+       count(b.starts) filter (where b.starts > p.current_start) as periods_ahead,
+       max(b.ends) as covered_until,
+       count(b.starts) filter (where b.starts > p.current_start) >= e.premake
+         and coalesce(bool_or(b.starts = p.current_start), false) as ok
+  from expected e
+  cross join lateral (select date_trunc(e.period, now() at time zone 'utc') at time zone 'utc' as current_start) p
+  left join bounds b on b.schema_name = e.schema_name and b.table_name = e.table_name
+ group by e.schema_name, e.table_name, e.period, e.premake, p.current_start;
+
+COMMENT ON VIEW private.partition_coverage IS 'Partitions by time: how many periods ahead each table is covered (partitions convention).';
+
+CREATE VIEW private.table_health AS
+select s.schemaname as schema_name,
+       s.relname as table_name,
+       s.n_live_tup as live_rows,
+       s.n_dead_tup as dead_rows,
+       round(s.n_dead_tup::numeric / nullif(s.n_live_tup + s.n_dead_tup, 0), 3) as dead_fraction,
+       s.seq_scan,
+       s.idx_scan,
+       s.n_mod_since_analyze as changed_since_analyze,
+       s.vacuum_count + s.autovacuum_count as vacuums,
+       pg_catalog.pg_total_relation_size(s.relid) as total_bytes
+  from pg_catalog.pg_stat_user_tables s
+ where s.schemaname in ('private', 'public');
+
+COMMENT ON VIEW private.table_health IS 'Rows, dead rows, scans and size of every table (monitoring convention).';
+
+CREATE VIEW private.mv_freshness AS
+select n.nspname as schema_name,
+       c.relname as view_name,
+       c.relispopulated as populated,
+       l.refreshed_at,
+       l.duration,
+       now() - l.refreshed_at as age
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  left join lateral (
+    select r.refreshed_at, r.duration
+      from private.mv_refresh_log r
+     where r.schema_name = n.nspname
+       and r.view_name = c.relname
+     order by r.refreshed_at desc
+     limit 1
+  ) l on true
+ where c.relkind = 'm';
+
+COMMENT ON VIEW private.mv_freshness IS 'When each materialized view was last refreshed, from mv_refresh_log (monitoring convention).';
 
 -- Row level security -------------------------------------------------------
 
--- schemac: ignore[audit-column-unindexed] tenants are few and always read by primary key.
 ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.tenants FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.profiles FORCE ROW LEVEL SECURITY;
 
--- schemac: ignore[rls-not-forced] private.current_tenant_id() reads memberships as the table owner; forced RLS would hide every membership from it.
+-- schemac: ignore[rls-not-forced] private.current_tenant_id() reads memberships as the table owner; forced RLS would hide them from it (and the table's policies call that function).
 ALTER TABLE public.tenant_memberships ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.vehicles ENABLE ROW LEVEL SECURITY;
@@ -430,11 +616,13 @@ CREATE POLICY profiles_update_self ON public.profiles
     USING (id = (select auth.uid()))
     WITH CHECK (id = (select auth.uid()));
 
-CREATE POLICY tenant_memberships_select_own_tenant ON public.tenant_memberships
+CREATE POLICY tenant_memberships_select ON public.tenant_memberships
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
     USING (tenant_id = (select private.current_tenant_id()));
+
+COMMENT ON POLICY tenant_memberships_select ON public.tenant_memberships IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
 
 CREATE POLICY vehicles_select ON public.vehicles
     AS PERMISSIVE
@@ -442,11 +630,15 @@ CREATE POLICY vehicles_select ON public.vehicles
     TO authenticated
     USING (tenant_id = (select private.current_tenant_id()) and deleted_at is null);
 
+COMMENT ON POLICY vehicles_select ON public.vehicles IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
+
 CREATE POLICY vehicles_insert ON public.vehicles
     AS PERMISSIVE
     FOR INSERT
     TO authenticated
     WITH CHECK (tenant_id = (select private.current_tenant_id()));
+
+COMMENT ON POLICY vehicles_insert ON public.vehicles IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
 
 CREATE POLICY vehicles_update ON public.vehicles
     AS PERMISSIVE
@@ -455,11 +647,15 @@ CREATE POLICY vehicles_update ON public.vehicles
     USING (tenant_id = (select private.current_tenant_id()) and deleted_at is null)
     WITH CHECK (tenant_id = (select private.current_tenant_id()));
 
+COMMENT ON POLICY vehicles_update ON public.vehicles IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
+
 CREATE POLICY vehicle_events_select ON public.vehicle_events
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
     USING (tenant_id = (select private.current_tenant_id()));
+
+COMMENT ON POLICY vehicle_events_select ON public.vehicle_events IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
 
 CREATE POLICY vehicle_events_insert ON public.vehicle_events
     AS PERMISSIVE
@@ -467,17 +663,23 @@ CREATE POLICY vehicle_events_insert ON public.vehicle_events
     TO authenticated
     WITH CHECK (tenant_id = (select private.current_tenant_id()));
 
+COMMENT ON POLICY vehicle_events_insert ON public.vehicle_events IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
+
 CREATE POLICY documents_select ON public.documents
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
     USING (tenant_id = (select private.current_tenant_id()) and deleted_at is null);
 
+COMMENT ON POLICY documents_select ON public.documents IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
+
 CREATE POLICY documents_insert ON public.documents
     AS PERMISSIVE
     FOR INSERT
     TO authenticated
     WITH CHECK (tenant_id = (select private.current_tenant_id()));
+
+COMMENT ON POLICY documents_insert ON public.documents IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
 
 CREATE POLICY documents_update ON public.documents
     AS PERMISSIVE
@@ -486,11 +688,15 @@ CREATE POLICY documents_update ON public.documents
     USING (tenant_id = (select private.current_tenant_id()) and deleted_at is null)
     WITH CHECK (tenant_id = (select private.current_tenant_id()));
 
+COMMENT ON POLICY documents_update ON public.documents IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
+
 CREATE POLICY audit_log_select ON public.audit_log
     AS PERMISSIVE
     FOR SELECT
     TO authenticated
     USING (tenant_id = (select private.current_tenant_id()));
+
+COMMENT ON POLICY audit_log_select ON public.audit_log IS 'Tenant isolation: rows of the current tenant only (tenancy convention).';
 
 -- Triggers -----------------------------------------------------------------
 
@@ -512,6 +718,24 @@ CREATE TRIGGER vehicles_set_updated_at
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_at();
 
+CREATE TRIGGER vehicles_set_updated_by
+    BEFORE UPDATE
+    ON public.vehicles
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_updated_by();
+
+CREATE TRIGGER documents_set_updated_at
+    BEFORE UPDATE
+    ON public.documents
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER documents_set_updated_by
+    BEFORE UPDATE
+    ON public.documents
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_updated_by();
+
 CREATE TRIGGER vehicle_events_append_only
     BEFORE UPDATE OR DELETE
     ON public.vehicle_events
@@ -521,6 +745,42 @@ CREATE TRIGGER vehicle_events_append_only
 CREATE TRIGGER vehicle_events_no_truncate
     BEFORE TRUNCATE
     ON public.vehicle_events
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_2024_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_2024
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_2025_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_2025
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_2026_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_2026
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_2027_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_2027
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_2028_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_2028
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION private.reject_mutation();
+
+CREATE TRIGGER vehicle_events_default_no_truncate
+    BEFORE TRUNCATE
+    ON public.vehicle_events_default
     FOR EACH STATEMENT
     EXECUTE FUNCTION private.reject_mutation();
 
@@ -536,6 +796,12 @@ CREATE TRIGGER audit_log_no_truncate
     FOR EACH STATEMENT
     EXECUTE FUNCTION private.reject_mutation();
 
+CREATE TRIGGER on_auth_user_created
+    AFTER INSERT
+    ON auth.users
+    FOR EACH ROW
+    EXECUTE FUNCTION private.handle_new_user();
+
 -- Grants -------------------------------------------------------------------
 
 GRANT USAGE ON SCHEMA private TO authenticated;
@@ -543,6 +809,12 @@ GRANT USAGE ON SCHEMA private TO authenticated;
 GRANT EXECUTE ON FUNCTION private.current_tenant_id() TO authenticated;
 
 REVOKE EXECUTE ON FUNCTION private.current_tenant_id() FROM PUBLIC, anon;
+
+REVOKE EXECUTE ON FUNCTION private.create_partitions() FROM PUBLIC, anon, authenticated;
+
+REVOKE EXECUTE ON FUNCTION private.handle_new_user() FROM PUBLIC, anon, authenticated;
+
+REVOKE EXECUTE ON FUNCTION private.refresh_materialized_view(regclass, boolean) FROM PUBLIC, anon, authenticated;
 
 GRANT SELECT ON TABLE public.tenants TO authenticated;
 

@@ -28,8 +28,8 @@ def db(pg_database: str):
         install_standin(conn)
         conn.execute((ROOT / "generated" / "schema.sql").read_text())
         for user, tenant in ((U1, T1), (U2, T2)):
+            # The sign-up trigger creates the profile.
             conn.execute("INSERT INTO auth.users (id, email) VALUES (%s, %s)", (user, f"{user}@example.com"))
-            conn.execute("INSERT INTO profiles (id) VALUES (%s)", (user,))
             conn.execute("INSERT INTO tenants (id, name, slug) VALUES (%s, %s, %s)", (tenant, "T", f"tenant-{tenant.int}"))
             conn.execute("INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES (%s, %s, 'owner')", (tenant, user))
             for n in range(3):
@@ -61,6 +61,32 @@ def test_tenant_sees_only_its_live_rows(db) -> None:
         db.execute("RESET ROLE")
 
 
+def test_sign_up_created_the_profiles(db) -> None:
+    assert db.execute("SELECT id, email FROM profiles ORDER BY id").fetchall() == [
+        (U1, f"{U1}@example.com"), (U2, f"{U2}@example.com")]
+
+
+def test_anon_sees_nothing(db) -> None:
+    try:
+        db.execute("SET ROLE anon")
+        for table in ("tenants", "tenant_memberships", "vehicles", "vehicle_events", "documents", "audit_log"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    finally:
+        db.execute("RESET ROLE")
+
+
+def test_a_row_cannot_move_to_another_tenant(db) -> None:
+    try:
+        _as_user(db, U1, T1)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("UPDATE vehicles SET tenant_id = %s", (T2,))
+        # Another tenant's rows are not there to update.
+        _as_user(db, U2, T2)
+        assert db.execute("UPDATE vehicles SET make = 'Saab' WHERE tenant_id = %s", (T1,)).rowcount == 0
+    finally:
+        db.execute("RESET ROLE")
+
+
 def test_insert_into_another_tenant_is_refused(db) -> None:
     try:
         _as_user(db, U1, T1)
@@ -76,10 +102,17 @@ def test_events_are_append_only_even_for_the_owner(db) -> None:
         "INSERT INTO vehicle_events (tenant_id, vehicle_id, occurred_at, type) VALUES (%s, %s, '2026-05-01', 'service')",
         (T1, vehicle),
     )
-    for statement in ("UPDATE vehicle_events SET payload = '{\"x\": 1}'", "DELETE FROM vehicle_events",
-                      "TRUNCATE vehicle_events CASCADE"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
-            db.execute(statement)
+    partition = "vehicle_events_2026"
+    for role in ("postgres", "service_role"):
+        db.execute(f"SET ROLE {role}")
+        try:
+            for statement in ("UPDATE vehicle_events SET payload = '{\"x\": 1}'", "DELETE FROM vehicle_events",
+                              "TRUNCATE vehicle_events CASCADE", f"DELETE FROM {partition}",
+                              f"TRUNCATE {partition} CASCADE"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                    db.execute(statement)
+        finally:
+            db.execute("RESET ROLE")
     assert db.execute("SELECT count(*) FROM vehicle_events").fetchone()[0] == 1
 
 
@@ -97,3 +130,16 @@ def test_a_document_can_point_at_an_event(db) -> None:
             " VALUES (%s, %s, %s, '2020-01-01', 'a/c.pdf', 'application/pdf', 10)",
             (T1, vehicle, event_id),
         )
+
+
+def test_refreshes_are_logged_and_freshness_reads_the_log(db) -> None:
+    db.execute("SELECT private.refresh_materialized_view('private.vehicle_timeline_summary')")
+    refreshed, age = db.execute(
+        "SELECT refreshed_at, age FROM private.mv_freshness WHERE view_name = 'vehicle_timeline_summary'").fetchone()
+    assert refreshed is not None and age.total_seconds() >= 0
+
+
+def test_partitions_are_kept_ahead(db) -> None:
+    db.execute("SELECT * FROM private.create_partitions()")
+    assert db.execute("SELECT * FROM private.create_partitions()").fetchall() == []
+    assert db.execute("SELECT ok FROM private.partition_coverage WHERE table_name = 'vehicle_events'").fetchone() == (True,)
