@@ -687,10 +687,48 @@ class Resolver:
             if not self.is_key(target, ref_columns):
                 self.error(fpath, self.trap_message(target, columns, ref_columns))
                 continue
+            mismatch = self.type_mismatch(table, columns, target, ref_columns)
+            if mismatch:
+                self.error(fpath, mismatch)
+                continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
+
+    def type_family(self, type_text: str) -> str | None:
+        """What a column's values compare as: 'integer', 'text', 'uuid', an enum's name, ...; None if unknown."""
+        try:
+            ref = parse_type(type_text)
+        except SqlProblem:
+            return None
+        if ref.array:
+            return None
+        qname = QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
+        if self.user_types.get(qname) == "domain":
+            domain = self.spec.domains.get(str(qname)) or self.spec.domains.get(qname.name)
+            return self.type_family(domain.type) if domain else None
+        if qname in self.user_types:
+            return str(qname)
+        families = {"int2": "integer", "int4": "integer", "int8": "integer", "serial": "integer",
+                    "bigserial": "integer", "smallserial": "integer", "numeric": "numeric",
+                    "text": "text", "varchar": "text", "bpchar": "text", "citext": "text"}
+        return families.get(ref.base, ref.base)
+
+    def type_mismatch(self, table: m.TableSpec, columns, target: QualifiedName, ref_columns) -> str | None:
+        """Why PostgreSQL would refuse these columns to reference those (their types cannot be compared)."""
+        if target not in self.tables:
+            return None
+        target_spec = self.tables[target][1]
+        for column, ref_column in zip(columns, ref_columns):
+            mine, theirs = table.columns.get(column), target_spec.columns.get(ref_column)
+            if mine is None or theirs is None:
+                continue
+            a, b = self.type_family(mine.type), self.type_family(theirs.type)
+            if a and b and a != b:
+                return (f"column '{column}' is {mine.type} but {target.name}.{ref_column} is {theirs.type}; "
+                        "a foreign key needs columns of comparable types")
+        return None
 
     def is_table(self, ref: str) -> bool:
         parts = split_qualified(ref)
