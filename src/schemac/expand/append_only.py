@@ -23,7 +23,7 @@ import psycopg.errors
 
 from ..catalog import objects as cat
 from ..spec import models as m
-from .common import Issues, add_function, body, helper, name, replace_table, spec_tables, table_of
+from .common import Draft, Issues, body, helper, name, spec_tables
 
 MARK = "Append-only"
 
@@ -50,9 +50,12 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues.raise_if_any(catalog)
 
     function = helper(spec, "reject_mutation")
-    triggers = []
+    draft = Draft(catalog)
+    partitions: dict = {}
+    for partition in catalog.partitions:
+        partitions.setdefault(partition.parent, []).append(partition.qname)
     for t in tables:
-        table = table_of(catalog, t.qname)
+        table = draft.table(t.qname)
         if table is None:
             continue
         comment = table.comment
@@ -60,16 +63,16 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             comment = f"{MARK}: UPDATE, DELETE and TRUNCATE are rejected for every role."
         elif "append-only" not in comment.lower() and "append only" not in comment.lower():
             comment = f"{MARK}. {comment}"
-        catalog = replace_table(catalog, replace(table, comment=comment))
-        triggers.append(cat.Trigger(name(t.qname, [], "append_only"), t.qname, function, "before", ("update", "delete")))
-        triggers.append(cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before", ("truncate",),
-                                    level="statement"))
-        for partition in catalog.partitions:
-            if partition.parent == t.qname:
-                triggers.append(cat.Trigger(name(partition.qname, [], "no_truncate"), partition.qname, function,
-                                            "before", ("truncate",), level="statement"))
-    catalog = replace(catalog, triggers=catalog.triggers + tuple(triggers))
-    return add_function(catalog, cat.Function(
+        draft.put(replace(table, comment=comment))
+        draft.triggers.append(cat.Trigger(name(t.qname, [], "append_only"), t.qname, function, "before",
+                                          ("update", "delete")))
+        draft.triggers.append(cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before",
+                                          ("truncate",), level="statement"))
+        for partition in partitions.get(t.qname, ()):
+            draft.triggers.append(cat.Trigger(name(partition, [], "no_truncate"), partition, function,
+                                              "before", ("truncate",), level="statement"))
+    draft.add_function(cat.Function(
         function, (), "trigger", "plpgsql", body("reject_mutation", errcode=errcode), search_path="''",
         comment="Rejects UPDATE, DELETE and TRUNCATE on append-only tables, for every role (append-only convention).",
     ))
+    return draft.done()

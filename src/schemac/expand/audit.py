@@ -18,22 +18,19 @@ An append-only table gets only the ``created_*`` columns.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..catalog import objects as cat
 from ..spec import models as m
 from .common import (
-    Issues, add_function, audit_parts, body, find_key, helper, insert_column, leads_with, name,
-    replace_table, spec_tables, table_of, tenant_column, user_id,
+    Draft, Issues, audit_parts, body, find_key, helper, insert_column, name, spec_tables, tenant_column, user_id,
 )
 
 
 def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
-    issues = Issues()
-    convention = spec.conventions.audit
     tables = [t for t in spec_tables(spec) if t.spec.audit is not False]
     if not tables:
         return catalog
+    issues = Issues()
+    convention = spec.conventions.audit
     for part in ("created_at", "updated_at"):
         value = getattr(convention, part)
         if isinstance(value, str):
@@ -58,11 +55,8 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             type_ = found[2]
         users[part] = (type_, reference)
     current_user = user_id(spec)
-
-    updated: dict = {}  # function part -> needed
     for table in tables:
-        parts = audit_parts(spec, table.spec)
-        for part, column in parts.items():
+        for part, column in audit_parts(spec, table.spec).items():
             if column in table.spec.columns:
                 issues.add(table.path + ("columns", column),
                            f"the audit convention adds '{column}' to this table; remove it here, "
@@ -71,54 +65,53 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                 issues.add(table.path + ("audit",),
                            f"'{part}' needs the current user's id: set conventions.user_id to an SQL expression "
                            f"that gives it (Supabase has auth.uid()), or turn it off with audit: {{{part}: false}}")
-        if issues.items:
-            continue
-        target = table_of(catalog, table.qname)
+    issues.raise_if_any(catalog)
+
+    draft = Draft(catalog)
+    triggered: set[str] = set()  # the updated_* parts some table has: their functions are needed
+    for table in tables:
+        target = draft.table(table.qname)
         if target is None:
             continue
-        tenant = tenant_column(spec, table.spec)
+        parts = audit_parts(spec, table.spec)
         for part, column in parts.items():
             if part.endswith("_at"):
-                new = cat.Column(column, "timestamptz", not_null=True, default="now()")
-            else:
-                type_, reference = users.get(part, ("uuid", None))
-                new = cat.Column(column, type_, default=current_user)
-                if reference:
-                    ref_table, ref_column, on_delete = reference
-                    catalog = replace(catalog, foreign_keys=catalog.foreign_keys + (cat.ForeignKey(
-                        name(table.qname, [column], "fkey"), table.qname, (column,), ref_table, (ref_column,),
-                        on_delete=on_delete),))
-            target = insert_column(target, new)
-        catalog = replace_table(catalog, target)
+                target = insert_column(target, cat.Column(column, "timestamptz", not_null=True, default="now()"))
+                continue
+            type_, reference = users.get(part, ("uuid", None))
+            target = insert_column(target, cat.Column(column, type_, default=current_user))
+            if reference:
+                ref_table, ref_column, on_delete = reference
+                draft.add_foreign_key(cat.ForeignKey(name(table.qname, [column], "fkey"), table.qname, (column,),
+                                                     ref_table, (ref_column,), on_delete=on_delete))
+        draft.put(target)
+        tenant = tenant_column(spec, table.spec)
         for part in ("created_by", "updated_by"):
             if part not in parts:
                 continue
             keys = tuple(c for c in (tenant, parts[part]) if c)
-            if leads_with(catalog, target, keys):
-                continue
-            index = cat.Index(name(table.qname, keys, "idx"), table.qname, tuple(cat.IndexKey(column=c) for c in keys))
-            catalog = replace(catalog, indexes=catalog.indexes + (index,))
+            if not draft.leads_with(target, keys):
+                draft.add_index(cat.Index(name(table.qname, keys, "idx"), table.qname,
+                                          tuple(cat.IndexKey(column=c) for c in keys)))
         for part in ("updated_at", "updated_by"):
             if part in parts:
-                updated[part] = True
-                function = helper(spec, f"set_{part}")
-                trigger = cat.Trigger(name(table.qname, [], f"set_{part}"), table.qname, function, "before", ("update",))
-                catalog = replace(catalog, triggers=catalog.triggers + (trigger,))
-    issues.raise_if_any(catalog)
-
-    for part in updated:
-        column = parts_name(convention, part)
-        value = "now()" if part == "updated_at" else current_user
-        catalog = add_function(catalog, cat.Function(
-            helper(spec, f"set_{part}"), (), "trigger", "plpgsql",
-            body("set_column", column=column, value=value),
-            search_path="''",
-            comment=f"Sets {column} on every UPDATE (audit convention).",
-        ))
-    return catalog
+                triggered.add(part)
+                draft.triggers.append(cat.Trigger(name(table.qname, [], f"set_{part}"), table.qname,
+                                                  helper(spec, f"set_{part}"), "before", ("update",)))
+    for part in ("updated_at", "updated_by"):
+        if part in triggered:
+            column = part_column(convention, part)
+            draft.add_function(cat.Function(
+                helper(spec, f"set_{part}"), (), "trigger", "plpgsql",
+                body("set_column", column=column, value="now()" if part == "updated_at" else current_user),
+                search_path="''",
+                comment=f"Sets {column} on every UPDATE (audit convention).",
+            ))
+    return draft.done()
 
 
-def parts_name(convention: m.AuditConvention, part: str) -> str:
+def part_column(convention: m.AuditConvention, part: str) -> str:
+    """The column name the convention gives a part."""
     setting = getattr(convention, part)
     if isinstance(setting, str):
         return setting

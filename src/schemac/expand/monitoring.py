@@ -19,11 +19,9 @@ the views) generates, in the conventions' schema:
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..catalog import objects as cat
 from ..spec import models as m
-from .common import add_function, add_views, body, check_roles, ensure_schema, helper, Issues
+from .common import Draft, Issues, body, check_roles, helper
 
 
 def monitoring(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
@@ -33,12 +31,12 @@ def monitoring(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues = Issues()
     check_roles(convention.roles, spec, ("conventions", "monitoring", "roles"), issues)
     issues.raise_if_any(catalog)
-    schema = spec.conventions.schema_
-    catalog = ensure_schema(catalog, schema, tuple(convention.roles))
+    draft = Draft(catalog)
+    draft.ensure_schema(spec.conventions.schema_, tuple(convention.roles))
     log = helper(spec, "mv_refresh_log")
     readers = (cat.Grant(("select",), tuple(convention.roles)),) if convention.roles else ()
-    if not any(t.qname == log for t in catalog.tables):
-        table = cat.Table(
+    if draft.table(log) is None:
+        draft.put(cat.Table(
             log,
             (
                 cat.Column("id", "bigint", not_null=True, identity="always"),
@@ -52,24 +50,22 @@ def monitoring(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             grants=readers,
             comment="One row per refresh of a materialized view, written by refresh_materialized_view() "
                     "(monitoring convention).",
-        )
-        index = cat.Index("mv_refresh_log_view_idx", log, (
+        ))
+        draft.add_index(cat.Index("mv_refresh_log_view_idx", log, (
             cat.IndexKey(column="schema_name"), cat.IndexKey(column="view_name"),
-            cat.IndexKey(column="refreshed_at", order="desc")))
-        catalog = replace(catalog, tables=catalog.tables + (table,), indexes=catalog.indexes + (index,))
+            cat.IndexKey(column="refreshed_at", order="desc"))))
     callers = ("public", "anon", "authenticated") if spec.target.flavor == "supabase" else ("public",)
-    catalog = add_function(catalog, cat.Function(
+    draft.add_function(cat.Function(
         helper(spec, "refresh_materialized_view"),
         (cat.Argument("p_view", "regclass"), cat.Argument("p_concurrently", "boolean", "false")),
         "void", "plpgsql", body("refresh_materialized_view", log=log), search_path="''",
         grants=(cat.Grant(("execute",), callers, revoke=True),),
         comment="Refreshes a materialized view and records it in mv_refresh_log (monitoring convention).",
     ))
-    schemas = sorted({t.qname.schema for t in catalog.tables} | {s.name for s in catalog.schemas})
-    return add_views(catalog, [
-        cat.View(helper(spec, "table_health"), body("table_health", schemas=schemas), grants=readers,
-                 comment="Rows, dead rows, scans and size of every table (monitoring convention)."),
-        cat.View(helper(spec, "mv_freshness"), body("mv_freshness", log=log), grants=readers,
-                 comment="When each materialized view was last refreshed, from mv_refresh_log "
-                         "(monitoring convention)."),
-    ])
+    schemas = sorted({t.qname.schema for t in catalog.tables} | set(draft.schemas))
+    draft.add_view(cat.View(helper(spec, "table_health"), body("table_health", schemas=schemas), grants=readers,
+                            comment="Rows, dead rows, scans and size of every table (monitoring convention)."))
+    draft.add_view(cat.View(helper(spec, "mv_freshness"), body("mv_freshness", log=log), grants=readers,
+                            comment="When each materialized view was last refreshed, from mv_refresh_log "
+                                    "(monitoring convention)."))
+    return draft.done()

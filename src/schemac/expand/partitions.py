@@ -31,7 +31,7 @@ import re
 
 from ..catalog import objects as cat
 from ..spec import models as m
-from .common import Issues, add_function, add_views, body, ensure_schema, helper, spec_tables, table_of
+from .common import Draft, Issues, body, helper, spec_tables
 
 _CRON = re.compile(r"(@(yearly|annually|monthly|weekly|daily|hourly|reboot))|(\d+ seconds)|(\S+( \S+){4})\Z")
 JOB = "schemac: create partitions"
@@ -51,10 +51,11 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                    f"'{convention.schedule}' is not a cron schedule: write five fields ('0 3 * * *'), "
                    "'@daily' or 'N seconds'")
     guard = helper(spec, "reject_mutation")
+    draft = Draft(catalog)
     tables = []
     for t in spec_tables(spec):
         partition = t.spec.partition
-        table = table_of(catalog, t.qname)
+        table = draft.table(t.qname)
         if partition is None or partition.interval is None or table is None:
             continue
         column = table.column(partition.column)
@@ -75,26 +76,26 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                                                   "interval: year, start: ...}); remove 'partitions'", key=True)
     issues.raise_if_any(catalog)
 
-    schema = spec.conventions.schema_
-    catalog = ensure_schema(catalog, schema)
+    draft.ensure_schema(spec.conventions.schema_)
     function = helper(spec, "create_partitions")
-    catalog = add_function(catalog, cat.Function(
+    draft.add_function(cat.Function(
         function, (), "SETOF text", "plpgsql", body("create_partitions", tables=tables), search_path="''",
         grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
         comment="Creates the missing partitions of the current and the premade periods; returns their names "
                 "(partitions convention). Idempotent.",
     ))
-    views = [cat.View(helper(spec, "partition_coverage"), body("partition_coverage", tables=tables),
-                      comment="Partitions by time: how many periods ahead each table is covered (partitions convention).")]
+    draft.add_view(cat.View(
+        helper(spec, "partition_coverage"), body("partition_coverage", tables=tables),
+        comment="Partitions by time: how many periods ahead each table is covered (partitions convention)."))
     if any(e.name == "pg_cron" for e in catalog.extensions):
-        views.append(cat.View(
+        draft.add_view(cat.View(
             helper(spec, "partition_maintenance_job"),
             body("partition_job", job=JOB, schedule=convention.schedule.strip(), function=function),
             materialized=True,
             comment="Registers the pg_cron job that runs create_partitions(); REFRESH to register it again "
                     "(partitions convention).",
         ))
-    return add_views(catalog, views)
+    return draft.done()
 
 
 def _callers(spec: m.Spec) -> tuple[str, ...]:

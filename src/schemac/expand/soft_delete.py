@@ -21,6 +21,7 @@ DEFINER function or the service role.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from pglast import ast, enums
@@ -29,9 +30,10 @@ from ..catalog import objects as cat
 from ..render.quoting import ident
 from ..spec import models as m
 from ..sqltree import SqlProblem, check_expression
-from .common import Issues, audit_parts, insert_column, name, replace_table, spec_tables, table_of, tenant_column
+from .common import Draft, Issues, audit_parts, insert_column, name, spec_tables, tenant_column
 
 READ_COMMANDS = ("select", "all", "update")
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
 def soft_delete(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
@@ -50,24 +52,25 @@ def soft_delete(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues.raise_if_any(catalog)
 
     live = f"{ident(column)} is null"
+    draft = Draft(catalog)
+    soft = set()
     for t in tables:
-        table = table_of(catalog, t.qname)
+        table = draft.table(t.qname)
         if table is None:
             continue
+        soft.add(t.qname)
         table = insert_column(table, cat.Column(column, "timestamptz"))
-        catalog = replace_table(catalog, table)
-        policies = tuple(
-            replace(p, using=f"({p.using}) and {live}" if _needs_parentheses(p.using) else f"{p.using} and {live}")
-            if p.table == t.qname and p.permissive and p.command in READ_COMMANDS and p.using is not None
-            and not requires_null(p.using, column) else p
-            for p in catalog.policies
-        )
-        catalog = replace(catalog, policies=policies)
+        draft.put(table)
         keys = _lookup_keys(spec, t.spec, table)
         if keys:
-            index = cat.Index(name(t.qname, [], "live_idx"), t.qname, keys, where=live)
-            catalog = replace(catalog, indexes=catalog.indexes + (index,))
-    return catalog
+            draft.add_index(cat.Index(name(t.qname, [], "live_idx"), t.qname, keys, where=live))
+    draft.policies = [
+        replace(p, using=f"({p.using}) and {live}" if _needs_parentheses(p.using) else f"{p.using} and {live}")
+        if p.table in soft and p.permissive and p.command in READ_COMMANDS and p.using is not None
+        and not requires_null(p.using, column) else p
+        for p in draft.policies
+    ]
+    return draft.done()
 
 
 def _lookup_keys(spec: m.Spec, table_spec: m.TableSpec, table: cat.Table) -> tuple[cat.IndexKey, ...]:
@@ -93,6 +96,8 @@ def _conjuncts(node):
 
 def requires_null(text: str, column: str) -> bool:
     """Does the expression require ``column IS NULL`` in a top-level AND term?"""
+    if column not in text:
+        return False  # no need to parse (the generated policies, mostly)
     try:
         node = check_expression(text)
     except SqlProblem:
@@ -106,6 +111,8 @@ def requires_null(text: str, column: str) -> bool:
 
 def _needs_parentheses(text: str) -> bool:
     """An OR at the top must be kept together when ANDed with the filter."""
+    if not _OR.search(text):
+        return False
     try:
         node = check_expression(text)
     except SqlProblem:

@@ -19,15 +19,13 @@ bypasses row level security.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..render.quoting import ident, literal
 from ..spec import models as m
 from ..spec.names import split_qualified, suggest
 from ..spec.platform import SUPABASE
-from .common import Issues, add_function, body, ensure_schema, helper, table_of
+from .common import Draft, Issues, body, helper
 
 AUTH_USERS = QualifiedName("auth", "users")
 JSON_COLUMNS = ("raw_user_meta_data", "raw_app_meta_data")
@@ -43,8 +41,9 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         issues.add(path, "the sign-up workflow creates profiles for Supabase's auth.users; "
                          "it needs target: {flavor: supabase}", key=True)
         issues.raise_if_any(catalog)
+    draft = Draft(catalog)
     parts = split_qualified(convention.table)
-    table = table_of(catalog, QualifiedName(*parts)) if parts else None
+    table = draft.table(QualifiedName(*parts)) if parts else None
     if table is None:
         known = [t.qname.name if t.qname.schema == "public" else str(t.qname) for t in catalog.tables]
         issues.add(path + ("table",), f"unknown table '{convention.table}'{suggest(convention.table, known)}")
@@ -78,13 +77,13 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues.raise_if_any(catalog)
 
     function = helper(spec, "handle_new_user")
-    catalog = ensure_schema(catalog, function.schema)
-    catalog = add_function(catalog, cat.Function(
+    draft.ensure_schema(function.schema)
+    draft.add_function(cat.Function(
         function, (), "trigger", "plpgsql",
         body("handle_new_user", table=table.qname, columns=columns, values=values, key=key),
         security_definer=True, search_path="''",
         grants=(cat.Grant(("execute",), ("public", "anon", "authenticated"), revoke=True),),
         comment=f"Creates the {table.qname.name} row of every new auth user (sign-up convention).",
     ))
-    trigger = cat.Trigger("on_auth_user_created", AUTH_USERS, function, "after", ("insert",))
-    return replace(catalog, triggers=catalog.triggers + (trigger,))
+    draft.triggers.append(cat.Trigger("on_auth_user_created", AUTH_USERS, function, "after", ("insert",)))
+    return draft.done()

@@ -33,8 +33,8 @@ from ..render.quoting import ident, literal
 from ..spec import models as m
 from ..spec.names import split_qualified, suggest
 from .common import (
-    Issues, SpecTable, add_function, body, call, check_roles, ensure_schema, find_key, function_of,
-    helper_schema, insert_column, leads_with, name, replace_table, spec_tables, table_of, user_id,
+    Draft, Issues, SpecTable, body, call, check_roles, find_key, helper_schema, insert_column, name, spec_tables,
+    user_id,
 )
 
 COMMANDS = ("select", "insert", "update", "delete")
@@ -87,24 +87,22 @@ def tenancy(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         issues.raise_if_any(catalog)
     tenants, key, type_ = found
 
+    draft = Draft(catalog)
     membership = None
-    if function_of(catalog, function) is None:
+    if function not in draft.functions:
         generated, membership = _current_tenant(spec, catalog, conv, function, type_, tuple(roles), issues)
         if generated is not None:
-            catalog = add_function(catalog, generated)
-    catalog = ensure_schema(catalog, function.schema, tuple(roles))
-
+            draft.add_function(generated)
+    draft.ensure_schema(function.schema, tuple(roles))
     for t in scoped:
-        catalog = _scope(spec, catalog, t, conv, function, (tenants, key, type_), roles, issues)
+        _scope(spec, draft, t, conv, function, (tenants, key, type_), roles, issues)
     issues.raise_if_any(catalog)
-    if membership is not None:
-        table = table_of(catalog, membership)
-        if table is not None and table.rls_forced:
-            reason = (f"{function}() reads memberships as the table owner; forced RLS would hide them from it "
-                      "(and the table's policies call that function).")
-            catalog = replace_table(catalog, replace(table, rls_forced=False,
-                                                     ignore=table.ignore + (("rls-not-forced", reason),)))
-    return catalog
+    table = draft.table(membership) if membership is not None else None
+    if table is not None and table.rls_forced:
+        reason = (f"{function}() reads memberships as the table owner; forced RLS would hide them from it "
+                  "(and the table's policies call that function).")
+        draft.put(replace(table, rls_forced=False, ignore=table.ignore + (("rls-not-forced", reason),)))
+    return draft.done()
 
 
 def _function_name(spec, catalog, current: m.CurrentTenantSpec, issues: Issues) -> QualifiedName | None:
@@ -123,7 +121,7 @@ def _function_name(spec, catalog, current: m.CurrentTenantSpec, issues: Issues) 
                          f"put the function in a schema of the spec, such as {helper_schema(spec)}")
         return None
     exposed = next((s.exposed for s in catalog.schemas if s.name == qname.schema), False)
-    if exposed and function_of(catalog, qname) is None:
+    if exposed and all(f.qname != qname for f in catalog.functions):
         issues.add(path, f"schema '{qname.schema}' is exposed through the API; the current-tenant function "
                          f"belongs in a schema that is not, such as {helper_schema(spec)}")
         return None
@@ -163,7 +161,7 @@ def _current_tenant(spec, catalog, conv: m.TenancySpec, function: QualifiedName,
         path = ("conventions", "tenancy", "current_tenant", "membership")
         spec_membership = current.memberships
         parts = split_qualified(spec_membership.table)
-        table = table_of(catalog, QualifiedName(*parts)) if parts else None
+        table = next((t for t in catalog.tables if parts and t.qname == QualifiedName(*parts)), None)
         if table is None:
             known = [t.qname.name if t.qname.schema == "public" else str(t.qname) for t in catalog.tables]
             issues.add(path + ("table",), f"unknown table '{spec_membership.table}'{suggest(spec_membership.table, known)}")
@@ -202,12 +200,12 @@ def _current_tenant(spec, catalog, conv: m.TenancySpec, function: QualifiedName,
     return generated, membership
 
 
-def _scope(spec, catalog, t: SpecTable, conv: m.TenancySpec, function, key, default_roles, issues: Issues):
+def _scope(spec, draft: Draft, t: SpecTable, conv: m.TenancySpec, function, key, default_roles, issues: Issues) -> None:
     tenants, key_column, type_ = key
     column = conv.column
-    table = table_of(catalog, t.qname)
-    if table is None or function is None:
-        return catalog
+    table = draft.table(t.qname)
+    if table is None:
+        return
     ok = True
     if t.qname == tenants:
         issues.add(t.path + ("tenant_scoped",), "this is the table of tenants, which is not itself tenant-scoped: "
@@ -238,21 +236,17 @@ def _scope(spec, catalog, t: SpecTable, conv: m.TenancySpec, function, key, defa
     if switch.roles is not None:
         ok = check_roles(roles, spec, t.path + ("tenant_scoped", "roles"), issues) and ok
     if not ok:
-        return catalog
+        return
 
     table = insert_column(table, cat.Column(column, type_, not_null=True), after_key=True)
     table = replace(table, rls_enabled=True, rls_forced=True)
-    catalog = replace_table(catalog, table)
-    fk = cat.ForeignKey(name(t.qname, [column], "fkey"), t.qname, (column,), tenants, (key_column,), on_delete=conv.on_delete)
-    # The tenant's key first among the table's foreign keys.
-    fks = list(catalog.foreign_keys)
-    at = next((i for i, f in enumerate(fks) if f.table == t.qname), len(fks))
-    catalog = replace(catalog, foreign_keys=tuple(fks[:at] + [fk] + fks[at:]))
-    if not leads_with(catalog, table, (column,)):
-        index = cat.Index(name(t.qname, [column], "idx"), t.qname, (cat.IndexKey(column=column),))
-        catalog = replace(catalog, indexes=catalog.indexes + (index,))
+    draft.add_foreign_key(cat.ForeignKey(name(t.qname, [column], "fkey"), t.qname, (column,), tenants, (key_column,),
+                                         on_delete=conv.on_delete), first=True)
+    if not draft.leads_with(table, (column,)):
+        draft.add_index(cat.Index(name(t.qname, [column], "idx"), t.qname, (cat.IndexKey(column=column),)))
     if explicit:
-        return catalog
+        draft.put(table)
+        return
 
     tenant = f"{ident(column)} = {call(function)}"
     policies = []
@@ -264,7 +258,6 @@ def _scope(spec, catalog, t: SpecTable, conv: m.TenancySpec, function, key, defa
         policies.append(cat.Policy(name(t.qname, [], command), t.qname, command, True, tuple(roles), using, check,
                                    comment="Tenant isolation: rows of the current tenant only (tenancy convention)."))
     grant = cat.Grant(tuple(c for c in COMMANDS if c in commands), tuple(roles))
-    table = replace(table, grants=table.grants + (grant,))
-    catalog = replace_table(catalog, table)
-    return replace(catalog, policies=catalog.policies + tuple(policies))
+    draft.put(replace(table, grants=table.grants + (grant,)))
+    draft.policies.extend(policies)
 
