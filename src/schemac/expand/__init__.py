@@ -29,6 +29,7 @@ from .append_only import append_only
 from .audit import audit
 from .common import ExpansionError, added_columns
 from .monitoring import monitoring
+from .names import clashes
 from .partitions import partitions
 from .soft_delete import soft_delete
 from .supabase import signup
@@ -63,11 +64,13 @@ def expand(spec: Spec, catalog: Catalog, expansions: tuple[Expansion, ...] = EXP
     """Run the expansions in order. Problems of every expansion are raised together
     (an expansion that fails leaves the catalog as it found it for the next)."""
     issues = []
+    before = catalog
     for expansion in expansions:
         try:
             catalog = expansion(spec, catalog)
         except ExpansionError as exc:
             issues.extend(exc.issues)
+    issues = issues or clashes(spec, before, catalog)
     if issues:
         raise ExpansionError(issues, catalog.source)
     return catalog
