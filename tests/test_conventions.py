@@ -19,6 +19,7 @@ import psycopg
 import pytest
 
 from schemac.catalog.objects import QualifiedName
+from schemac.errors import SpecError
 from schemac.expand import EXPANSIONS, ExpansionError, expand
 from schemac.pipeline import compile_text
 from schemac.spec.loader import load_text
@@ -299,3 +300,18 @@ def test_pg_cron_schedules_the_maintenance() -> None:
             " as job_id;") in sql
     assert "partition_maintenance_job" not in compile_text(SPEC.read_text(), "t.yaml", BUILT).sql
 
+
+
+@pytest.mark.parametrize("text, message", [
+    ("version: 1\nconventions:\n  schema: public\n  monitoring: true\n",
+     "t.yaml:3:11: conventions.schema: schema 'public' is exposed through the API; the conventions' helper "
+     "functions belong in one that is not"),
+    ("version: 1\ntarget: {flavor: supabase}\nconventions:\n  schema: auth\n  monitoring: true\n",
+     "t.yaml:4:11: conventions.schema: schema 'auth' belongs to the platform; the conventions' helpers need a "
+     "schema of their own"),
+])
+def test_the_helpers_schema_is_not_exposed(text: str, message: str) -> None:
+    # (More malformed uses are in tests/specs/invalid/, 83-98.)
+    with pytest.raises(SpecError) as caught:
+        compile_text(text, "t.yaml", BUILT)
+    assert [str(p) for p in caught.value.problems] == [message]

@@ -232,12 +232,16 @@ class Resolver:
         if "public" not in spec.schemas:
             schemas.insert(0, cat.Schema("public", exposed=True))
         helpers = spec.conventions.schema_
-        if "conventions" in spec.model_fields_set and helpers not in spec.schemas and helpers not in self.platform.schemas:
-            if self.ident(helpers, ("conventions", "schema")):
+        if "conventions" in spec.model_fields_set:
+            exposed = next((s.exposed for s in schemas if s.name == helpers), helpers == "public")
+            if helpers in self.platform.schemas and helpers != "public" and helpers not in spec.schemas:
+                self.error(("conventions", "schema"), f"schema '{helpers}' belongs to the platform; "
+                                                      "the conventions' helpers need a schema of their own")
+            elif exposed:
+                self.error(("conventions", "schema"), f"schema '{helpers}' is exposed through the API; the "
+                                                      "conventions' helper functions belong in one that is not")
+            elif helpers not in spec.schemas and self.ident(helpers, ("conventions", "schema")):
                 schemas.append(cat.Schema(helpers, exposed=False, comment=HELPER_SCHEMA_COMMENT))
-        elif helpers in spec.schemas and spec.schemas[helpers].exposed:
-            self.error(("schemas", helpers, "exposed"), f"schema '{helpers}' holds the conventions' helper functions; "
-                                                        "it must not be exposed (set conventions.schema to another)")
         for i, role in enumerate(spec.roles):
             self.ident(role, ("roles", i), key=False)
         try:
