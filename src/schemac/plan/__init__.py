@@ -19,7 +19,7 @@ from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import column_definition, environment, function_sql, index_sql, statements
+from ..render.sql import column_definition, environment, foreign_key_sql, function_sql, index_sql, statements
 from ..spec.names import default_name
 
 # Hazards, as the issue names them.
@@ -342,13 +342,12 @@ def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change
     return steps
 
 
-def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
-    """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
+    """(objects to drop, objects to create, changes made in place, the change behind each object)."""
     drops: list[Any] = []
     creates: list[Any] = []
-    owner: dict[int, ch.Change] = {}
     alters: list[ch.Change] = []
-    before_steps: list[Step] = []
+    owner: dict[int, ch.Change] = {}
     for change in changes:
         if isinstance(change, ch.Create):
             creates.append(change.obj)
@@ -367,24 +366,38 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             owner[id(change.before)] = owner[id(change.after)] = change
         else:
             alters.append(change)
+    return drops, creates, alters, owner
 
-    # Dropping a table, view or partition parent takes its indexes, policies,
-    # triggers and keys with it: make again those the desired side keeps.
-    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
+
+def _with_dependents(desired: Catalog, drops: list[Any], creates: list[Any],
+                     owner: dict[int, ch.Change]) -> tuple[list[Any], list[Any]]:
+    """Dropping a table or view takes its indexes, policies, triggers, keys and
+    partitions with it: make again those the desired side keeps, and drop none
+    of them on their own."""
+    relations = [o for o in drops if isinstance(o, (cat.Table, cat.View))]
+    dropped = {o.qname for o in relations}
     created_ids = {id(o) for o in creates}
-    relation_change = {id(o): owner[id(o)] for o in drops if isinstance(o, (cat.Table, cat.View))}
-    for relation in (o for o in drops if isinstance(o, (cat.Table, cat.View))):
+    creates = list(creates)
+    for relation in relations:
         for obj in _attached_to(desired, relation.qname):
             if id(obj) not in created_ids and not any(o == obj for o in creates):
                 creates.append(obj)
                 created_ids.add(id(obj))
-                owner[id(obj)] = relation_change[id(relation)]
-    # ... and the ones it takes from the current side need no DROP of their own.
+                owner[id(obj)] = owner[id(relation)]
     drops = [o for o in drops if not (
         isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and
-        (getattr(o, "table", None) in dropped_relations or getattr(o, "parent", None) in dropped_relations)
-        or isinstance(o, cat.Sequence) and o.owned_by and o.owned_by[0] in dropped_relations
+        (getattr(o, "table", None) in dropped or getattr(o, "parent", None) in dropped)
+        or isinstance(o, cat.Sequence) and o.owned_by and o.owned_by[0] in dropped
     )]
+    return drops, creates
+
+
+def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
+    """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    drops, creates, alters, owner = _sort_changes(changes)
+    drops, creates = _with_dependents(desired, drops, creates, owner)
+    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
+    before_steps: list[Step] = []
 
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
@@ -407,7 +420,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         if isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
-            step = replace(step, sql=step.sql.rstrip(";") + "\n    NOT VALID;")
+            step = replace(step, sql=foreign_key_sql(source, not_valid=True))
             validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
             forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
         forward.append((stmt, step))

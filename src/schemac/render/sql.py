@@ -202,6 +202,11 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
                      requires=frozenset(requires), label=f"index {index.name}", ignore=index.ignore, source=index)
 
 
+def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
+    """ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY; ``not_valid`` skips checking existing rows now."""
+    return _render("foreign_key", fk=fk, not_valid=not_valid)
+
+
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
     quote = next(tag for tag in ("$function$", "$body$", "$schemac$", "$schemac_body$") if tag not in function.body)
     return _render("function", function=function, quote=quote, or_replace=or_replace)
@@ -295,7 +300,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         # Partitions first: a key added to a partitioned table is added to each of them.
         requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}"}
         requires |= {f"rel:{p.qname}" for p in catalog.partitions if p.parent in (fk.table, fk.ref_table)}
-        out.append(Statement(Stage.FOREIGN_KEYS, _render("foreign_key", fk=fk), requires=frozenset(requires),
+        out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
                              label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:
         out.extend(_view(view))
