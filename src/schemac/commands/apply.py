@@ -12,7 +12,8 @@ from ..apply import ApplyError, HazardRefused, Settings, apply as run_plan
 from ..live import LiveError, connect, current, fingerprint, goal_needs_standin
 from ..plan import HAZARDS, Phase, Plan, Step
 from ..supabase import has_auth_schema, install_standin
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS
+from ..config import DATABASE_URL_VARIABLES
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
 from .plan import compute, format_plan
 
 EXIT_REFUSED = 3
@@ -40,7 +41,8 @@ def _saved_plan(path: Path) -> tuple[Plan, str]:
 
 
 @click.command()
-@click.option("--db", required=True, metavar="URL", envvar="SCHEMAC_DATABASE_URL", help="The database to migrate.")
+@click.option("--db", required=True, metavar="URL", envvar=list(DATABASE_URL_VARIABLES),
+              help="The database to migrate; default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.")
 @click.option("--to", "goal", default="schema.yaml", show_default=True, metavar="SPEC|FILE.sql|URL",
               help="What the database should become.")
 @click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -69,26 +71,28 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
       schemac plan --db "$DATABASE_URL" --format json --out plan.json && \\
         schemac apply --db "$DATABASE_URL" --plan plan.json --yes
     """
+    out = output()
     allowed = _hazard_list(allow_hazards)
     try:
         if plan_file:
             the_plan, expected = _saved_plan(plan_file)
-            now = fingerprint(current(db).catalog)
+            with out.progress("Reading the database"):
+                now = fingerprint(current(db).catalog)
             if now != expected:
-                click.echo(f"error: the database changed since {plan_file} was made "
-                           f"(fingerprint {now}, the plan was made for {expected}); plan again", err=True)
+                out.error(f"error: the database changed since {plan_file} was made "
+                          f"(fingerprint {now}, the plan was made for {expected}); plan again")
                 sys.exit(EXIT_FINDINGS)
             start_fingerprint = expected
         else:
             the_plan, start_fingerprint = compute(db, goal, dev_db)
     except LiveError as exc:
-        click.echo(f"error: {exc}", err=True)
+        out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(format_plan(the_plan, "text", start_fingerprint), nl=False)
+    out.plan(the_plan, format_plan(the_plan, "text", start_fingerprint))
     if the_plan.empty or dry_run:
         return
     if not yes and not click.confirm(f"Apply these {len(the_plan.steps)} steps?", default=False):
-        click.echo("Nothing was changed.")
+        out.echo("Nothing was changed.")
         sys.exit(EXIT_FINDINGS)
     settings = Settings(lock_timeout, statement_timeout, allowed)
     try:
@@ -96,19 +100,20 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
             # A supabase spec on a plain PostgreSQL: the platform's surface comes first.
             if plan_file is None and goal_needs_standin(goal) and not has_auth_schema(conn):
                 install_standin(conn)
-                click.echo("installed the local Supabase stand-in (roles anon, authenticated, service_role; auth)")
-        ran = run_plan(db, the_plan, start_fingerprint, settings)
+                out.info("installed the local Supabase stand-in (roles anon, authenticated, service_role; auth)")
+        with out.progress(f"Applying {len(the_plan.steps)} steps"):
+            ran = run_plan(db, the_plan, start_fingerprint, settings)
     except HazardRefused as exc:
-        click.echo(f"error: {exc}", err=True)
+        out.error(f"error: {exc}")
         sys.exit(EXIT_REFUSED)
     except (ApplyError, LiveError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        out.error(f"error: {exc}")
         sys.exit(EXIT_FINDINGS)
-    click.echo(f"applied {len(ran)} steps")
+    out.info(f"applied {len(ran)} steps")
     if plan_file is None:
         remaining, _ = compute(db, goal, dev_db)
         if not remaining.empty:
             click.echo(format_plan(remaining, "text", ""), nl=False, err=True)
-            click.echo("error: the database still differs from the spec after applying (see the steps above)", err=True)
+            out.error("error: the database still differs from the spec after applying (see the steps above)")
             sys.exit(EXIT_FINDINGS)
-        click.echo("the database matches the spec")
+        out.summary("the database matches the spec")

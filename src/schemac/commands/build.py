@@ -8,7 +8,7 @@ import click
 
 from ..lint import Severity, at_or_above
 from ..pipeline import lint_compiled, write_generated
-from .common import project_lint_settings, compile_or_exit, out_option, report_findings, spec_option
+from .common import compile_or_exit, out_option, output, project_lint_settings, report_findings, spec_option
 
 
 @click.command()
@@ -24,11 +24,12 @@ def build(spec_path: Path, out_dir: Path) -> None:
     Example:
       schemac build --spec schema.yaml --out generated/
     """
+    out = output()
     compiled = compile_or_exit(spec_path)
     written = write_generated(compiled, out_dir)
     if written:
         for path in written:
-            click.echo(f"wrote {path}")
+            out.info(f"wrote {path}")
     else:
-        click.echo(f"{out_dir} is up to date")
+        out.info(f"{out_dir} is up to date")
     report_findings(at_or_above(lint_compiled(compiled, out_dir, project_lint_settings()), Severity.WARNING))

@@ -9,44 +9,72 @@ import click
 
 from ..lint import Severity, at_or_above
 from ..pipeline import lint_compiled, stale_diff
-from .common import project_lint_settings, EXIT_FINDINGS, compile_or_exit, out_option, report_findings, spec_option
+from .common import (
+    EXIT_FINDINGS, compile_or_exit, out_option, output, project_lint_settings, report_findings, spec_option,
+)
+
+
+def _docs_diff(compiled, docs_file: Path) -> str:
+    """How the committed Markdown reference differs from what `schemac docs` writes; empty when it does not exist."""
+    from ..docgen.files import stale_diff as docs_stale_diff
+    from ..docgen.markdown import markdown
+
+    if not docs_file.is_file():
+        return ""
+    return docs_stale_diff(docs_file, markdown(compiled.catalog))
 
 
 @click.command()
 @spec_option
 @out_option
+@click.option("--docs", "docs_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/schema.md"),
+              show_default=True, help="The Markdown reference to check, when it exists (see `schemac docs`).")
 @click.option("--db", metavar="URL", help="Also fail when this database differs from the spec (drift).")
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB", help="A server for the scratch database.")
-def check(spec_path: Path, out_dir: Path, db: str | None, dev_db: str | None) -> None:
+def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_db: str | None) -> None:
     """For CI: fail unless schema.yaml is valid, generated/ matches it and lint finds no error.
 
     Builds in memory and compares with the committed files; when they
     differ, prints the diff and exits 1. Error-level lint findings on the
-    built SQL also exit 1; warnings are shown and do not fail.
+    built SQL also exit 1; warnings are shown and do not fail. When
+    docs/schema.md exists, it must be what `schemac docs` writes. With
+    --db, the database must match the spec too (the database is never
+    taken from DATABASE_URL here: drift is checked only when asked).
 
     \b
     Example:
       schemac check && git diff --exit-code generated/
       schemac check --db "$DATABASE_URL"     # and no drift
     """
+    out = output()
     compiled = compile_or_exit(spec_path)
     diff = stale_diff(compiled, out_dir)
     findings = at_or_above(lint_compiled(compiled, out_dir, project_lint_settings()), Severity.WARNING)
     report_findings(findings)
     if diff:
-        click.echo(diff, nl=False)
-        click.echo(f"{out_dir} is stale: run `schemac build` and commit the result", err=True)
+        out.diff(diff)
+        out.error(f"{out_dir} is stale: run `schemac build` and commit the result")
         sys.exit(EXIT_FINDINGS)
     if at_or_above(findings, Severity.ERROR):
-        click.echo("lint found errors: fix them in the spec, or accept one with `ignore: {rule: reason}`", err=True)
+        out.error("lint found errors: fix them in the spec, or accept one with `ignore: {rule: reason}`")
+        sys.exit(EXIT_FINDINGS)
+    docs_diff = _docs_diff(compiled, docs_file)
+    if docs_diff:
+        out.diff(docs_diff)
+        command = "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
+            "" if docs_file == Path("docs/schema.md") else f" --out {docs_file}")
+        out.error(f"{docs_file} is stale: run `{command}` and commit the result")
         sys.exit(EXIT_FINDINGS)
     if db:
-        from .plan import compute, format_plan
+        from .plan import compute
 
-        drift, fingerprint = compute(db, str(spec_path), dev_db)
+        with out.progress("Comparing the database with the spec"):
+            drift, fingerprint = compute(db, str(spec_path), dev_db)
         if not drift.empty:
-            click.echo(format_plan(drift, "text", fingerprint), nl=False)
-            click.echo(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it", err=True)
+            from .plan import format_plan
+
+            out.plan(drift, format_plan(drift, "text", fingerprint))
+            out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")
             sys.exit(EXIT_FINDINGS)
-        click.echo("the database matches the spec")
-    click.echo(f"{spec_path} is valid and {out_dir} is up to date")
+        out.info("the database matches the spec")
+    out.summary(f"{spec_path} is valid and {out_dir} is up to date")

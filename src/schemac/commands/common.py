@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 import click
 
+from .. import config as project_config
+from ..console import Output, current
 from ..errors import SpecError
-from ..lint import Finding, LintConfig, Severity, format_text
+from ..lint import Finding, Severity, format_text
 from ..pipeline import Compiled, compile_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -22,6 +23,25 @@ out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"),
     show_default=True, help="Folder of the generated SQL.",
 )
+
+
+def output() -> Output:
+    """How this run prints (colour, -q/-v), as the ``schemac`` group set it up."""
+    return current()
+
+
+def settings() -> project_config.Config:
+    """The project's settings (schemac.toml or [tool.schemac]); exit 2 if they are invalid."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if "schemac.config" in ctx.meta:
+            return ctx.meta["schemac.config"]
+        ctx = ctx.parent
+    try:
+        return project_config.load()
+    except project_config.ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def print_problems(error: SpecError, spec_path) -> None:
@@ -40,21 +60,15 @@ def compile_or_exit(spec_path: Path) -> Compiled:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def project_lint_settings(pyproject: Path = Path("pyproject.toml")) -> dict:
-    """``[tool.schemac.lint]`` of the project's pyproject.toml, if it has one; exit 2 if it is invalid."""
-    if not pyproject.is_file():
-        return {}
-    try:
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("schemac", {}).get("lint", {})
-        LintConfig.from_mapping(table)
-    except (tomllib.TOMLDecodeError, ValueError, AttributeError) as exc:
-        click.echo(f"{pyproject}: [tool.schemac.lint]: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    return dict(table)
+def project_lint_settings() -> dict:
+    """The project's lint settings: [lint] of schemac.toml or [tool.schemac.lint] of pyproject.toml."""
+    return dict(settings().lint)
 
 
 def report_findings(findings: list[Finding]) -> None:
     if findings:
-        click.echo(format_text(findings, color=sys.stdout.isatty()), nl=False)
+        out = output()
+        out.findings(findings, format_text(findings))
         counts = {s: sum(f.severity == s for f in findings) for s in (Severity.ERROR, Severity.WARNING)}
-        click.echo(f"lint: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings")
+        out.summary(f"lint: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings",
+                    ok=not counts[Severity.ERROR] and not counts[Severity.WARNING])

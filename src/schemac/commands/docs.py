@@ -9,7 +9,7 @@ import click
 
 from ..docgen.files import stale_diff, write_if_changed
 from ..docgen.markdown import markdown
-from .common import EXIT_FINDINGS, compile_or_exit, spec_option
+from .common import EXIT_FINDINGS, compile_or_exit, output, spec_option
 
 
 @click.command()
@@ -40,17 +40,18 @@ def docs(spec_path: Path, out_file: Path, check: bool) -> None:
       schemac docs
       schemac docs --spec schema.yaml --out docs/schema.md --check
     """
+    out = output()
     text = markdown(compile_or_exit(spec_path).catalog)
     if check:
         diff = stale_diff(out_file, text)
         if diff:
-            click.echo(diff, nl=False)
+            out.diff(diff)
             command = "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
                 "" if out_file == Path("docs/schema.md") else f" --out {out_file}")
-            click.echo(f"{out_file} is stale: run `{command}` and commit the result", err=True)
+            out.error(f"{out_file} is stale: run `{command}` and commit the result")
             sys.exit(EXIT_FINDINGS)
-        click.echo(f"{out_file} is up to date")
+        out.summary(f"{out_file} is up to date")
     elif write_if_changed(out_file, text):
-        click.echo(f"wrote {out_file}")
+        out.summary(f"wrote {out_file}")
     else:
-        click.echo(f"{out_file} is up to date")
+        out.summary(f"{out_file} is up to date")

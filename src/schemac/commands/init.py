@@ -10,7 +10,7 @@ import click
 from ..docgen.files import write_if_changed
 from ..docgen.spec_schema import LOCAL_NAME, spec_json_schema_text
 from ..starters import DEFAULT, TEMPLATES, template_text
-from .common import EXIT_BAD_INPUT
+from .common import EXIT_BAD_INPUT, output
 
 
 @click.command()
@@ -44,14 +44,15 @@ def init(template: str, spec_path: Path, force: bool) -> None:
       schemac init --template supabase-saas
       schemac init --template vehicle-timeline --spec db/schema.yaml --force
     """
+    out = output()
     if spec_path.exists() and not force:
-        click.echo(f"{spec_path} already exists; schemac init leaves it as it is (--force overwrites it)", err=True)
+        out.error(f"{spec_path} already exists; schemac init leaves it as it is (--force overwrites it)")
         sys.exit(EXIT_BAD_INPUT)
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(template_text(template), encoding="utf-8")
-    click.echo(f"wrote {spec_path} (template {template})")
+    out.info(f"wrote {spec_path} (template {template})")
     schema_path = spec_path.parent / LOCAL_NAME
     if write_if_changed(schema_path, spec_json_schema_text()):
-        click.echo(f"wrote {schema_path} (the JSON Schema of the spec, for editors)")
+        out.info(f"wrote {schema_path} (the JSON Schema of the spec, for editors)")
     build = "schemac build" if spec_path == Path("schema.yaml") else f"schemac build --spec {spec_path}"
-    click.echo(f"next: {build}, then commit {spec_path} and generated/")
+    out.summary(f"next: {build}, then commit {spec_path} and generated/")

@@ -9,7 +9,7 @@ import click
 
 from ..docgen.files import stale_diff, write_if_changed
 from ..docgen.spec_schema import spec_json_schema_text
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
 
 
 @click.command("json-schema")
@@ -34,6 +34,7 @@ def json_schema(out_file: Path | None, check: bool) -> None:
       schemac json-schema --out schemac.schema.json
       schemac json-schema --out schemac.schema.json --check
     """
+    out = output()
     text = spec_json_schema_text()
     if out_file is None:
         if check:
@@ -43,10 +44,10 @@ def json_schema(out_file: Path | None, check: bool) -> None:
         return
     if check:
         if stale_diff(out_file, text):
-            click.echo(f"{out_file} is stale: run `schemac json-schema --out {out_file}`", err=True)
+            out.error(f"{out_file} is stale: run `schemac json-schema --out {out_file}`")
             sys.exit(EXIT_FINDINGS)
-        click.echo(f"{out_file} is up to date")
+        out.summary(f"{out_file} is up to date")
     elif write_if_changed(out_file, text):
-        click.echo(f"wrote {out_file}")
+        out.summary(f"wrote {out_file}")
     else:
-        click.echo(f"{out_file} is up to date")
+        out.summary(f"{out_file} is up to date")

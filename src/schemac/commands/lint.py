@@ -12,7 +12,7 @@ from ..lint import (
     lint_files,
 )
 from ..pipeline import lint_compiled
-from .common import project_lint_settings, EXIT_FINDINGS, compile_or_exit, out_option, spec_option
+from .common import EXIT_FINDINGS, compile_or_exit, out_option, output, project_lint_settings, spec_option
 
 
 FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "github": format_github}
@@ -61,13 +61,12 @@ def lint(files: tuple[Path, ...], spec_path: Path, out_dir: Path, output_format:
         findings = lint_files(files, LintConfig.from_mapping(settings))
     else:
         findings = lint_compiled(compile_or_exit(spec_path), out_dir, settings)
-    formatter = FORMATTERS[output_format]
+    failed = fail_on != "never" and at_or_above(findings, Severity(fail_on))
     if output_format == "text":
-        text = format_text(findings, color=sys.stdout.isatty())
+        out = output()
+        out.findings(findings, format_text(findings))
+        out.summary(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", ok=not findings)
     else:
-        text = formatter(findings)
-    click.echo(text, nl=False)
-    if output_format == "text":
-        click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
-    if fail_on != "never" and at_or_above(findings, Severity(fail_on)):
+        click.echo(FORMATTERS[output_format](findings), nl=False)
+    if failed:
         sys.exit(EXIT_FINDINGS)

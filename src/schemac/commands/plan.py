@@ -11,7 +11,8 @@ import click
 from ..errors import SpecError
 from ..live import LiveError, current, desired, fingerprint, plan as make_plan
 from ..plan import Plan
-from .common import EXIT_BAD_INPUT, print_problems
+from ..config import DATABASE_URL_VARIABLES
+from .common import EXIT_BAD_INPUT, output, print_problems
 
 FORMATS = ("text", "sql", "json")
 
@@ -38,9 +39,12 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str) -> str:
 
 def compute(start: str | None, goal: str, dev_db: str | None):
     """(plan, fingerprint of the start), or exit 2 with the problems."""
+    out = output()
     try:
-        start_side = current(start)
-        goal_side = desired(goal, dev_db)
+        with out.progress("Reading the database" if start else "Starting from an empty database"):
+            start_side = current(start)
+        with out.progress(f"Applying {goal} to a scratch database"):
+            goal_side = desired(goal, dev_db)
     except SpecError as exc:
         print_problems(exc, goal)
         sys.exit(EXIT_BAD_INPUT)
@@ -51,7 +55,9 @@ def compute(start: str | None, goal: str, dev_db: str | None):
 
 
 @click.command()
-@click.option("--db", "db", metavar="URL", help="The database to migrate (same as --from URL).")
+@click.option("--db", "db", metavar="URL", envvar=list(DATABASE_URL_VARIABLES),
+              help="The database to migrate (same as --from URL); default: $SCHEMAC_DATABASE_URL, then "
+                   "$DATABASE_URL.")
 @click.option("--from", "start", metavar="URL", help="Plan from this database; without it, from an empty one.")
 @click.option("--to", "goal", default="schema.yaml", show_default=True, metavar="SPEC|FILE.sql|URL",
               help="What the database should become: a spec, an SQL file, or another database.")
@@ -77,12 +83,18 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
       schemac plan --db "$DATABASE_URL" --format json --out plan.json
       schemac plan --from postgresql://localhost/prod --to postgresql://localhost/staging
     """
+    ctx = click.get_current_context()
     if db and start and db != start:
-        raise click.UsageError("--db and --from name the same thing; give one")
+        if ctx.get_parameter_source("db") == click.core.ParameterSource.ENVIRONMENT:
+            db = None  # --from given on the command line wins over the environment
+        else:
+            raise click.UsageError("--db and --from name the same thing; give one")
     the_plan, start_fingerprint = compute(db or start, goal, dev_db)
     text = format_plan(the_plan, output_format, start_fingerprint)
     if out:
         out.write_text(text)
-        click.echo(f"wrote {out} ({len(the_plan.steps)} steps)")
+        output().summary(f"wrote {out} ({len(the_plan.steps)} steps)")
+    elif output_format == "text":
+        output().plan(the_plan, text)
     else:
         click.echo(text, nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import compile_or_exit, spec_option
+from .common import compile_or_exit, output, spec_option
 
 
 @click.command()
@@ -22,7 +22,7 @@ def validate(spec_path: Path) -> None:
     """
     compiled = compile_or_exit(spec_path)
     catalog = compiled.catalog
-    click.echo(
+    output().summary(
         f"{spec_path}: valid ({len(catalog.tables)} tables, {len(catalog.partitions)} partitions, "
         f"{len(catalog.indexes)} indexes, {len(catalog.policies)} policies, {len(catalog.views)} views, "
         f"{len(catalog.functions)} functions)"
