@@ -144,3 +144,18 @@ def test_a_failed_concurrent_index_leaves_no_invalid_index(database: str, pg_clu
         apply(database, plan, "", ALL)
     with psycopg.connect(database, autocommit=True) as conn:
         assert conn.execute("select count(*) from pg_index where not indisvalid").fetchone()[0] == 0
+
+
+def test_partitions_made_at_run_time_are_kept(database: str, pg_cluster, tmp_path: Path) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\nconventions:\n  partitions: true\ntables:\n  events:\n    columns:\n"
+        "      id: {type: bigint, not_null: true}\n      at: {type: timestamptz, not_null: true}\n"
+        "    primary_key: [id, at]\n"
+        "    partition: {by: range, column: at, interval: year, start: 2024, until: 2025}\n"
+    )
+    _migrate(database, spec, pg_cluster.url())
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("create table events_2031 partition of events for values from ('2031-01-01') to ('2032-01-01')")
+    remaining = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
+    assert remaining.empty, remaining.sql()

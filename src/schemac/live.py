@@ -50,6 +50,21 @@ class Side:
     catalog: Catalog
     label: str
     renames: Renames = field(default_factory=Renames)
+    # Tables whose partitions are also made at run time (the partitions
+    # convention's create_partitions()): a plan never drops those it does not list.
+    runtime_partitioned: frozenset = frozenset()
+
+
+def _runtime_partitioned(compiled) -> frozenset:
+    spec = compiled.spec
+    if not getattr(getattr(spec, "conventions", None), "partitions", False):
+        return frozenset()
+    return frozenset(
+        t.qname for t in compiled.catalog.tables
+        if t.partition_key and t.partition_key.strategy == "range"
+        and any(key in (str(t.qname), t.qname.name) and table.partition and table.partition.interval
+                for key, table in spec.tables.items())
+    )
 
 
 def read(conn: psycopg.Connection) -> Catalog:
@@ -101,7 +116,8 @@ def scratch_database(dev_db: str | None = None) -> Iterator[str]:
         yield cluster.create_database(name)
 
 
-def _apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
+def apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
+    """Run ``script`` in one transaction; on failure, a LiveError naming ``what`` (and a hint for a missing extension)."""
     try:
         with conn.transaction():
             conn.execute(script)
@@ -121,15 +137,16 @@ def desired(source: str, dev_db: str | None = None) -> Side:
             return Side(read(conn), redact(source))
     path = Path(source)
     if path.suffix == ".sql":
-        script, flavor, renames = path.read_text(), "postgres", Renames()
+        script, flavor, renames, runtime = path.read_text(), "postgres", Renames(), frozenset()
     else:
         compiled = compile_file(path)
         script, flavor, renames = compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog)
+        runtime = _runtime_partitioned(compiled)
     with scratch_database(dev_db) as url, connect(url) as conn:
         if flavor == "supabase" or uses_auth(script):
             install_standin(conn)
-        _apply_script(conn, script, str(path))
-        return Side(read(conn), str(path), renames)
+        apply_script(conn, script, str(path))
+        return Side(read(conn), str(path), renames, runtime)
 
 
 def current(source: str | None) -> Side:
@@ -162,4 +179,5 @@ def goal_needs_standin(goal: str) -> bool:
 
 
 def plan(start: Side, goal: Side) -> Plan:
-    return make_plan(start.catalog, goal.catalog, compare(start.catalog, goal.catalog, goal.renames))
+    changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
+    return make_plan(start.catalog, goal.catalog, changes)

@@ -230,9 +230,19 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     return canonical(a) == canonical(b)
 
 
-def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None = None) -> list[ch.Change]:
-    """The changes that turn ``current`` into ``desired``."""
+def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None = None,
+            keep_partitions_of: frozenset[QualifiedName] = frozenset()) -> list[ch.Change]:
+    """The changes that turn ``current`` into ``desired``.
+
+    Partitions of the tables in ``keep_partitions_of`` that only ``current``
+    has are left alone: something other than the spec makes them (the
+    partitions convention's maintenance function, ahead of the clock).
+    """
     current, out = apply_renames(current, desired, renames or Renames())
+    desired_partitions = {p.qname for p in desired.partitions}
+    current = replace(current, partitions=tuple(
+        p for p in current.partitions if p.parent not in keep_partitions_of or p.qname in desired_partitions
+    ))
 
     for name, b, a in _pair(_by(current.schemas, lambda s: s.name), _by(desired.schemas, lambda s: s.name)):
         if name == "public" and (b is None or a is None):
