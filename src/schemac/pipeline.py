@@ -139,6 +139,26 @@ def stale_diff(compiled: Compiled, out: Path) -> str:
     return "".join(chunks)
 
 
+def _convention_columns(spec: Spec) -> dict:
+    """The column names the conventions use, so lint rules look for the same ones."""
+    conventions = spec.conventions
+
+    def named(part, default: str) -> str | None:
+        if part is False or part is None:
+            return None
+        if part is True:
+            return default
+        return part if isinstance(part, str) else (part.column or default)
+
+    soft_delete = conventions.soft_delete.column
+    audit = [named(conventions.audit.created_by, "created_by"), named(conventions.audit.updated_by, "updated_by")]
+    out = {"soft_delete_column": soft_delete,
+           "audit_columns": [c for c in (*audit, soft_delete) if c]}
+    if conventions.tenancy is not None:
+        out["tenant_column"] = conventions.tenancy.column
+    return out
+
+
 def lint_config(compiled: Compiled, project: dict | None = None) -> LintConfig:
     """Lint settings: the project's ([tool.schemac.lint]), then the spec's ``lint:``.
 
@@ -147,6 +167,8 @@ def lint_config(compiled: Compiled, project: dict | None = None) -> LintConfig:
     """
     settings = {**(project or {}), **compiled.spec.lint}
     settings = {key.replace("-", "_"): value for key, value in settings.items()}
+    for key, value in _convention_columns(compiled.spec).items():
+        settings.setdefault(key, value)
     catalog = compiled.catalog
     settings.setdefault("exposed_schemas", [s.name for s in catalog.schemas if s.exposed])
     settings.setdefault("supabase", catalog.flavor == "supabase")
