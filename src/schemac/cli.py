@@ -60,6 +60,7 @@ def main(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> No
       schemac build             # write generated/schema.sql
       schemac check             # in CI: valid, generated/ up to date, lint clean
       schemac lint [FILE.sql]   # lint the compiled spec, or any SQL files
+      schemac import --db URL   # start from an existing database
 
     Settings come from schemac.toml or [tool.schemac] in pyproject.toml
     (docs/configuration.md); options given here win.

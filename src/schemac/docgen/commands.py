@@ -33,6 +33,10 @@ EXIT_CODES: dict[str, tuple[tuple[str, str], ...]] = {
     "docs": (("0", "written, or already up to date"),
              ("1", "--check: the file is stale"),
              ("2", "the spec has problems")),
+    "import": (("0", "written, and the round trip is exact: the spec rebuilds the source"),
+               ("1", "written, but the spec does not rebuild the source exactly (or does not build); "
+                     "the comments at its top say how"),
+               ("2", "bad input: no source, a database or SQL file that cannot be read, --out exists")),
     "init": (("0", "written"),
              ("2", "the spec exists and --force was not given, or an unknown template")),
     "json-schema": (("0", "printed or written, or already up to date"),

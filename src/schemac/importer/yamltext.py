@@ -1,0 +1,249 @@
+"""Plain data -> YAML text that reads like a hand-written schema.yaml, with comments.
+
+PyYAML's dumper cannot write comments and lays mappings out one way only.
+This writer keeps the shape of the reference schema: sections and tables in
+block style, a column or an index on one line as a flow mapping when it
+fits, SQL bodies and queries as literal blocks, and comments above the keys
+they explain. The same data always gives the same text; the text is read
+back with PyYAML and must give the data again (``dump`` checks it).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.resolver import Resolver
+
+Path = tuple[Any, ...]
+
+WIDTH = 100  # a flow mapping longer than this is written as a block
+# Mappings keyed by names (a table's checks, policies, ...) read best one name per line.
+BLOCK_KEYS = frozenset({"checks", "policies", "triggers", "partitions", "columns", "tables", "views",
+                        "materialized_views", "functions", "enums", "domains", "sequences", "schemas"})
+_COMMENT_WIDTH = 88
+_RESOLVER = Resolver()
+_STR = "tag:yaml.org,2002:str"
+_INDICATORS = set("!&*-?:,[]{}#|>@`\"'%")
+
+
+@dataclass
+class Commented:
+    """Data with comments: ``above[path]`` are lines written before the key at ``path``;
+    ``after[path]`` is written at the end of that key's line."""
+
+    data: dict
+    above: dict[Path, list[str]] = field(default_factory=dict)
+    after: dict[Path, str] = field(default_factory=dict)
+
+    def note(self, path: Path, text: str) -> None:
+        """Add a comment paragraph above ``path`` (wrapped; repeated text is kept once)."""
+        lines = self.above.setdefault(tuple(path), [])
+        for line in textwrap.wrap(text, _COMMENT_WIDTH - 2 * len(path), break_on_hyphens=False) or [""]:
+            lines.append(line)
+
+
+class DumpError(AssertionError):
+    """The text written does not read back as the data: a bug in this module."""
+
+
+def dump(doc: Commented, header: Sequence[str] = ()) -> str:
+    """The YAML text of ``doc``, with ``header`` lines as a comment at the top."""
+    out = []
+    for line in header:
+        indent = " " * (len(line) - len(line.lstrip()))
+        for part in textwrap.wrap(line, _COMMENT_WIDTH, subsequent_indent=indent + "  ",
+                                  break_on_hyphens=False, break_long_words=False) or [""]:
+            out.append(f"# {part}".rstrip())
+    _Writer(doc, out).mapping(doc.data, (), 0)
+    text = "\n".join(out) + "\n"
+    back = yaml.safe_load(text)
+    if back != _plain(doc.data):
+        raise DumpError("the YAML written does not read back as the data it was written from")
+    return text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- scalars ----------------------------------------------------------------------
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    """Whether ``text`` may be written without quotes and read back as the same string."""
+    if not text or text != text.strip() or text[0] in _INDICATORS:
+        return False
+    if any(ord(c) < 32 or c in "\x7f\ufeff" for c in text):
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if flow and any(c in text for c in ",[]{}"):
+        return False
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+
+
+def scalar(value: Any, flow: bool = False) -> str:
+    """One scalar on one line."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _plain_ok(text, flow):
+        return text
+    printable = all(c == "\t" or (32 <= ord(c) and c not in "\x7f\ufeff\u2028\u2029\x85") for c in text)
+    if printable and ("'" not in text or "\\" in text):
+        return "'" + text.replace("'", "''") + "'"
+    if printable:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _literal_ok(text: str) -> bool:
+    """Whether a multi-line string can be a literal block and read back unchanged."""
+    if "\n" not in text.rstrip("\n"):
+        return False
+    lines = text.split("\n")
+    for line in lines:
+        if line != line.rstrip() or any((ord(c) < 32 and c != "\t") or c in "\x7f\ufeff\u2028\u2029\x85"
+                                        for c in line):
+            return False
+    first = next(line for line in lines if line)
+    return not first.startswith("\t")
+
+
+def _literal(text: str, indent: int) -> list[str]:
+    """``|`` header and the indented lines of a literal block."""
+    stripped = text.rstrip("\n")
+    trailing = len(text) - len(stripped)
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    first = next(line for line in stripped.split("\n") if line)
+    header = "|" + ("2" if first.startswith(" ") else "") + chomp
+    body = [(" " * indent + line) if line else "" for line in stripped.split("\n")]
+    body += [""] * (trailing - 1 if trailing > 1 else 0)
+    return [header, *body]
+
+
+# -- the writer ---------------------------------------------------------------------
+
+
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, (Mapping, list, tuple))
+
+
+class _Writer:
+    def __init__(self, doc: Commented, out: list[str]):
+        self.doc = doc
+        self.out = out
+
+    def comments(self, path: Path, indent: int) -> None:
+        for line in self.doc.above.get(path, ()):
+            self.out.append((" " * indent + "# " + line).rstrip())
+
+    def has_comments(self, value: Any, path: Path) -> bool:
+        """Whether a comment is attached anywhere inside ``value`` (then it is written as a block)."""
+        if any(p[:len(path)] == path and len(p) > len(path) for p in self.doc.above):
+            return True
+        return any(p[:len(path)] == path and len(p) > len(path) for p in self.doc.after)
+
+    def flow(self, value: Any, depth: int = 0) -> str | None:
+        """``value`` on one line, or None when it cannot or should not be: a mapping holds
+        scalars and lists of scalars, a list holds scalars (and lists of them, for keys)."""
+        if _is_leaf(value):
+            if isinstance(value, str) and "\n" in value:
+                return None
+            return scalar(value, flow=True)
+        if depth > 1 or (isinstance(value, (list, tuple)) and any(isinstance(v, Mapping) for v in value)):
+            return None
+        if isinstance(value, Mapping) and any(isinstance(v, Mapping) for v in value.values()):
+            return None
+        if isinstance(value, Mapping):
+            parts = []
+            for key, item in value.items():
+                text = self.flow(item, depth + 1)
+                if text is None:
+                    return None
+                parts.append(f"{scalar(key, flow=True)}: {text}")
+            return "{" + ", ".join(parts) + "}"
+        parts = [self.flow(item, depth + 1) for item in value]
+        if any(p is None for p in parts):
+            return None
+        return "[" + ", ".join(parts) + "]"
+
+    def inline(self, value: Any, path: Path, column: int) -> str | None:
+        """How ``value`` is written after ``key: `` at ``column``, if on the same line."""
+        if _is_leaf(value):
+            if isinstance(value, str) and "\n" in value:
+                return None
+            return scalar(value)
+        if not value:
+            return "{}" if isinstance(value, Mapping) else "[]"
+        named = path and path[0] != "conventions" and path[-1] in BLOCK_KEYS and isinstance(value, Mapping)
+        if self.has_comments(value, path) or named:
+            return None
+        text = self.flow(value)
+        if text is None or column + len(text) > WIDTH:
+            return None
+        return text
+
+    def mapping(self, data: Mapping, path: Path, indent: int) -> None:
+        pad = " " * indent
+        for key, value in data.items():
+            here = path + (key,)
+            self.comments(here, indent)
+            head = f"{pad}{scalar(key)}:"
+            note = f"  # {self.doc.after[here]}" if here in self.doc.after else ""
+            text = self.inline(value, here, len(head) + 1)
+            if text is not None:
+                self.out.append(f"{head} {text}{note}")
+            elif isinstance(value, str):
+                if _literal_ok(value):
+                    header, *body = _literal(value, indent + 2)
+                    self.out.append(f"{head} {header}{note}")
+                    self.out.extend(body)
+                else:
+                    self.out.append(f"{head} {json.dumps(value, ensure_ascii=False)}{note}")
+            elif isinstance(value, Mapping):
+                self.out.append(f"{head}{note}")
+                self.mapping(value, here, indent + 2)
+            else:
+                self.out.append(f"{head}{note}")
+                self.sequence(value, here, indent + 2)
+
+    def sequence(self, items: Sequence, path: Path, indent: int) -> None:
+        pad = " " * indent
+        for i, item in enumerate(items):
+            here = path + (i,)
+            self.comments(here, indent)
+            text = self.inline(item, here, indent + 2)
+            if text is not None:
+                self.out.append(f"{pad}- {text}")
+            elif isinstance(item, str):
+                if _literal_ok(item):
+                    header, *body = _literal(item, indent + 2)
+                    self.out.append(f"{pad}- {header}")
+                    self.out.extend(body)
+                else:
+                    self.out.append(f"{pad}- {json.dumps(item, ensure_ascii=False)}")
+            elif isinstance(item, Mapping):
+                # The first key on the dash's line, the others under it.
+                start = len(self.out)
+                self.mapping(item, here, indent + 2)
+                first = start
+                while self.out[first].lstrip().startswith("#"):
+                    first += 1
+                self.out[first] = pad + "- " + self.out[first][indent + 2:]
+            else:
+                self.out.append(f"{pad}-")
+                self.sequence(item, here, indent + 2)

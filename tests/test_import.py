@@ -1,0 +1,236 @@
+"""schemac import on real PostgreSQL: the imported spec, built and applied to an empty
+database, plans empty against the database it was imported from."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from schemac import live
+from schemac.apply import Settings, apply
+from schemac.cli import main
+from schemac.importer.bounds import parse_bound
+from schemac.importer.yamltext import Commented, dump, scalar
+from schemac.plan import HAZARDS
+from schemac.supabase import install_standin
+
+ROOT = Path(__file__).parents[1]
+FLEET = ROOT / "tests" / "imports" / "fleet.sql"
+ALL = Settings(allowed_hazards=frozenset(HAZARDS))
+
+
+@pytest.fixture
+def databases(pg_cluster):
+    """Make databases on the session's server; drop them afterwards."""
+    made = []
+
+    def make() -> str:
+        name = f"imp_{uuid.uuid4().hex[:8]}"
+        made.append(name)
+        return pg_cluster.create_database(name)
+
+    yield make
+    for name in made:
+        pg_cluster.drop_database(name)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _load(url: str, sql: str, standin: bool = False) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        if standin:
+            install_standin(conn)
+        with conn.transaction():
+            conn.execute(sql)
+
+
+def _round_trip(spec: Path, source_url: str, target_url: str, dev_db: str) -> None:
+    """Build the imported spec, migrate an empty database to it, and plan against the source: empty."""
+    goal = live.desired(str(spec), dev_db)
+    if live.goal_needs_standin(str(spec)):
+        with psycopg.connect(target_url, autocommit=True) as conn:
+            install_standin(conn)
+    apply(target_url, live.plan(live.current(target_url), goal), "", ALL)
+    remaining = live.plan(live.current(target_url), live.desired(source_url))
+    assert remaining.empty, remaining.sql()
+
+
+def test_the_reference_database_round_trips_with_its_conventions(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, (ROOT / "generated" / "schema.sql").read_text(), standin=True)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    tables = data["tables"]
+    # What the reference spec says with switches comes back as switches.
+    assert tables["vehicles"]["tenant_scoped"] is True
+    assert tables["vehicles"]["soft_delete"] is True
+    assert tables["vehicles"]["audit"] is True
+    assert tables["vehicle_events"]["append_only"] is True
+    assert tables["audit_log"]["tenant_scoped"] == {"commands": ["select"]}
+    assert tables["vehicle_events"]["partition"] == {"by": "range", "column": "occurred_at", "interval": "year",
+                                                     "start": 2024, "until": 2028, "default": True}
+    assert data["conventions"]["tenancy"]["current_tenant"] == {"membership": "tenant_memberships"}
+    assert {"partitions", "monitoring", "signup"} <= set(data["conventions"])
+    # ... so the generated objects are not written out again.
+    assert "tenant_id" not in tables["vehicles"]["columns"]
+    assert "policies" not in tables["vehicles"]
+    assert "private.mv_refresh_log" not in tables
+    assert "private.set_updated_at" not in data.get("functions", {})
+    assert spec.read_text().startswith("# Imported by `schemac import`")
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, FLEET.read_text())
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    text = spec.read_text()
+    data = yaml.safe_load(text)
+    tables = data["tables"]
+    assert data["roles"] == ["fleet_app", "fleet_readonly"]
+    assert data["enums"]["event_kind"] == {"values": ["service", "repair", "fuel"], "comment": "What happened to a vehicle."}
+    assert tables["vehicle_events"]["partition"] == {"by": "range", "column": "occurred_at", "interval": "year",
+                                                     "start": 2024, "until": 2026}
+    assert tables["invoices"]["partition"]["partitions"]["invoices_eu"] == {"values": ["de", "fr", "it"]}
+    assert tables["readings"]["partition"]["partitions"]["readings_1"] == {"modulus": 2, "remainder": 1}
+    assert tables["vehicles"]["policies"]["vehicles_readonly"]["as"] == "restrictive"
+    assert tables["vehicles"]["triggers"]["vehicles_touch"] == {"function": "app.touch", "events": ["update"]}
+    assert {"to": "fleet_app", "privileges": ["select", "insert", "update"]} in tables["vehicles"]["grants"]
+    assert data["functions"]["vehicle_count"]["revokes"] == [{"from": "public", "privileges": "execute"}]
+    assert data["views"]["active_vehicles"]["security_invoker"] is True
+    assert data["materialized_views"]["app.event_counts"]["with_data"] is False
+    # The tenancy convention fits vehicle_events; on vehicles (RLS not forced) it does not, and the
+    # spec says so where it matters.
+    assert data["conventions"]["tenancy"]["column"] == "org_id"
+    assert tables["vehicle_events"]["tenant_scoped"] is True
+    assert "tenant_scoped" not in tables["vehicles"]
+    assert "`tenant_scoped` was tried here and not kept" in text
+    assert "rejects UPDATE and DELETE, as `append_only: true` does" in text
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+def test_import_from_an_sql_file_and_without_conventions(tmp_path, pg_cluster) -> None:
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--from", str(FLEET), "--out", str(spec), "--no-conventions", "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(spec.read_text())
+    assert "conventions" not in data
+    assert "org_id" in data["tables"]["vehicle_events"]["columns"]
+    assert "This table follows schemac's conventions" not in spec.read_text()
+
+
+def test_what_the_spec_cannot_hold_is_named_and_exits_1(tmp_path, pg_cluster) -> None:
+    sql = tmp_path / "odd.sql"
+    sql.write_text(
+        "create table notes (id bigint generated always as identity constraint notes_main_key primary key,"
+        " body text not null);\n"
+        "create function add_one(x integer) returns integer language sql immutable as $$ select x + 1 $$;\n"
+        "create function add_one(x bigint) returns bigint language sql immutable as $$ select x + 1 $$;\n"
+        "create index notes_body_spgist on notes using spgist (body);\n"
+    )
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--from", str(sql), "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    text = spec.read_text()
+    assert "Round trip: NOT exact" in text
+    assert "# not imported: the primary key is named notes_main_key" in text
+    assert "overloads another function of that name" in text
+    assert "uses spgist" in text
+    assert "differs: create index notes_body_spgist on public.notes" in result.output
+    yaml.safe_load(text)
+
+
+def test_a_soft_delete_column_without_its_filters_stays_explicit(tmp_path, pg_cluster) -> None:
+    sql = tmp_path / "notes.sql"
+    sql.write_text(
+        "create table notes (id bigint primary key, body text, deleted_at timestamptz);\n"
+        "create table tags (id bigint primary key, name text, deleted_at timestamptz);\n"
+        "create index tags_live_idx on tags (id) where deleted_at is null;\n"
+    )
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--from", str(sql), "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(spec.read_text())
+    assert data["tables"]["tags"]["soft_delete"] is True
+    assert "deleted_at" not in data["tables"]["tags"]["columns"]
+    assert "soft_delete" not in data["tables"]["notes"]
+    assert "`soft_delete` was tried here and not kept" in spec.read_text()
+
+
+def test_import_refuses_to_overwrite_and_needs_a_source(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCHEMAC_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = run("import")
+    assert result.exit_code == 2
+    assert "give the database to import with --db URL" in result.output
+    (tmp_path / "schema.yaml").write_text("version: 1\n")
+    result = run("import", "--from", str(FLEET))
+    assert result.exit_code == 2
+    assert "schema.yaml already exists" in result.output
+    assert (tmp_path / "schema.yaml").read_text() == "version: 1\n"
+
+
+def test_import_reads_the_database_url_from_the_environment(tmp_path, databases, pg_cluster, monkeypatch) -> None:
+    source = databases()
+    _load(source, "create table notes (id bigint primary key, body text);")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SCHEMAC_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", source)
+    result = run("import", "--out", "-", "--no-verify")
+    assert result.exit_code == 0, result.output
+    assert "notes:" in result.stdout
+    assert "Not checked against PostgreSQL" in result.stdout
+    assert yaml.safe_load(result.stdout)["tables"]["notes"]["columns"] == {"id": {"type": "bigint", "primary_key": True},
+                                                                          "body": "text"}
+
+
+def test_import_is_listed_and_has_help() -> None:
+    assert "  import " in run("--help").output
+    result = run("import", "--help")
+    assert result.exit_code == 0
+    assert "schemac import --db" in result.output
+
+
+# -- the pieces -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "plain", "yes", "no", "on", "null", "~", "2024", "2024-01-01", "1e3", "0x1f", "a: b", "a #b", "- x", "[x]",
+    "{x}", "x, y", "'quoted'", '"double"', "it's", 'say "hi" and it\'s', "back\\slash", " lead", "trail ",
+    "tab\there", "", "*star", "&anchor", "!tag", "%pct", "@at", "`tick", "|pipe", ">gt", "?q", ":colon",
+    "unicode é ✓", "ctrl\x07", "\u2028",
+])
+def test_scalars_read_back_as_written(text: str) -> None:
+    for flow in (False, True):
+        assert yaml.safe_load(f"k: {scalar(text, flow)}")["k"] == text
+        assert yaml.safe_load(f"k: [{scalar(text, True)}]")["k"] == [text]
+
+
+@pytest.mark.parametrize("text", [
+    "begin\n  return 1;\nend;\n", "begin\n  return 1;\nend;", "  indented first\nline\n", "a\n\n\nb\n\n",
+    "trailing space \nx\n", "\ttab first\nx\n", "x\r\ny\n",
+])
+def test_multi_line_text_reads_back_as_written(text: str) -> None:
+    doc = Commented({"functions": {"f": {"body": text, "returns": "void"}}})
+    doc.note(("functions", "f"), "a comment")
+    assert yaml.safe_load(dump(doc, ["header"]))["functions"]["f"]["body"] == text
+
+
+def test_bounds_as_the_spec_writes_them() -> None:
+    assert parse_bound("FROM ('2024-01-01') TO ('2024-07-01')") == {"from": "2024-01-01", "to": "2024-07-01"}
+    assert parse_bound("FROM (MINVALUE) TO (10)") == {"from": "MINVALUE", "to": 10}
+    assert parse_bound("IN ('a', 'it''s', NULL)") == {"values": ["a", "it's", None]}
+    assert parse_bound("WITH (modulus 4, remainder 3)") == {"modulus": 4, "remainder": 3}
