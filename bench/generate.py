@@ -29,6 +29,7 @@ reported beyond them (candidates for false positives).
 Usage:
     python bench/generate.py --tables 100 500 2000 --out bench/out
     python bench/generate.py --tables 100 --out /tmp/g --check-pg   # apply the SQL to a real PostgreSQL
+    python bench/generate.py --tables 2000 --mutate 1               # side B of a diff: ~8% of objects changed
 """
 
 from __future__ import annotations
@@ -125,6 +126,10 @@ def pg_name(*parts: str, suffix: str) -> str:
     digest = hashlib.sha1(full.encode()).hexdigest()[:8]
     return f"{name[: 63 - len(suffix) - 10]}_{digest}_{suffix}"
 
+
+ENUMS = {"membership_role": ["owner", "admin", "member", "viewer"],
+         "record_status": ["draft", "active", "archived"],
+         "priority_level": ["low", "normal", "high", "urgent"]}
 
 # --------------------------------------------------------------------------- model
 
@@ -250,6 +255,7 @@ class Schema:
     functions: list[Function] = field(default_factory=list)
     matviews: list[MatView] = field(default_factory=list)
     defects: list[Defect] = field(default_factory=list)
+    enums: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in ENUMS.items()})
 
 
 # ------------------------------------------------------------------ the generator
@@ -661,6 +667,222 @@ def add_views(schema: Schema, rng: random.Random) -> None:
             "Per-tenant activity counts; private because materialized views bypass RLS."))
 
 
+# ------------------------------------------------------------------ the second side
+
+MUTATE_SHARE = 0.10  # the share of objects changed by mutate()
+
+# Columns whose names the generated policies, checks, triggers, views and
+# functions use: mutate() changes only their comments.
+_STRUCTURAL = {"id", "tenant_id", "owner_id", "created_at", "updated_at", "deleted_at", "created_by",
+               "updated_by", "status", "amount", "quantity", "code", "occurred_at", "kind", "actor_id",
+               "subject_id", "payload"}
+_WIDER_TYPE = {"text": "varchar(200)", "integer": "bigint", "double precision": "numeric",
+               "char(3)": "varchar(3)", "date": "timestamptz"}
+_NEW_DEFAULT = {"text": "''", "integer": "0", "boolean": "false", "double precision": "0"}
+
+
+def _short(name: str, suffix: str) -> str:
+    """``name`` with ``suffix`` appended, cut to 63 bytes."""
+    return name[: 63 - len(suffix)] + suffix
+
+
+def _referenced_columns(t: Table) -> set[str]:
+    used = set(t.primary_key)
+    for _, cols in t.uniques:
+        used.update(cols)
+    for fk in t.fks:
+        used.update(fk.columns)
+    for index in t.indexes:
+        used.update(c.split()[0] for c in index.columns)
+    text = " ".join([e for _, e in t.checks] + [p.using or "" for p in t.policies]
+                    + [p.check or "" for p in t.policies] + [i.where or "" for i in t.indexes])
+    used.update(c.name for c in t.columns if c.name in text.replace("(", " ").replace(")", " ").split())
+    return used | (_STRUCTURAL & {c.name for c in t.columns})
+
+
+def mutate(schema: Schema, seed: int, share: float = MUTATE_SHARE, peer_safe: bool = False) -> dict[str, int]:
+    """Change about ``share`` of the objects of ``schema`` in place: the other
+    side of a diff benchmark. Deterministic for a given (N, seed).
+
+    Each column, index, policy and trigger, and each table's own settings,
+    is changed with probability ``share``: columns dropped, renamed, retyped
+    (widened), made NOT NULL or nullable, given or stripped of a default, or
+    commented; indexes dropped, renamed or redefined (sort order, partial
+    predicate); policies dropped, renamed, given another expression or other
+    roles; triggers dropped; tables commented, granted, checked, RLS-forced
+    or not, given a new column or a new index. About 1% of the tables are
+    dropped (ones nothing else refers to) and as many added, with one new
+    partitioned table per 500; views over changed columns are rewritten, a
+    tenth of the SQL functions get another body, and an enum gains a value.
+    Columns that policies, checks, keys, indexes and triggers use keep their
+    names and types (only their comments change), so side B stays valid SQL.
+
+    ``peer_safe`` leaves out the changes migra cannot handle: no enum value
+    is added (migra recreates the type, and its script fails on a column
+    that it drops later), and no partitioned table is added (schemainspect
+    raises NotImplementedError on a new partition's ENABLE ROW LEVEL
+    SECURITY; without it, migra's script fails on the new table's primary
+    key: ``index "..._pkey" is not valid``). Everything else is the same.
+
+    Returns the number of changes of each kind (``"objects"``: how many
+    objects side A has, to put the changes in proportion).
+    """
+    rng = random.Random(f"{SEED}-{schema.n}-mutate-{seed}")
+    counts: dict[str, int] = {}
+
+    def count(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    objects = len(schema.tables) + len(schema.views) + len(schema.functions) + len(schema.matviews)
+    for t in schema.tables:
+        objects += (len(t.columns) + len(t.indexes) + len(t.policies) + len(t.triggers) + len(t.fks)
+                    + len(t.checks) + len(t.uniques) + 1)  # + the primary key
+    counts["objects"] = objects
+
+    # Tables nothing refers to may be dropped.
+    referenced = {fk.table for t in schema.tables for fk in t.fks}
+    read_by = " ".join([v.query for v in schema.views] + [m.query for m in schema.matviews]
+                       + [f.body for f in schema.functions])
+    droppable = [t for t in schema.tables[3:]
+                 if t.qname not in referenced and f"public.{t.name} " not in read_by and not t.partition_years]
+    dropped = set(t.name for t in rng.sample(droppable, min(len(droppable), max(1, len(schema.tables) // 100))))
+    schema.tables = [t for t in schema.tables if t.name not in dropped]
+    counts["table dropped"] = len(dropped)
+
+    viewed = {v.query.split("from public.", 1)[1].split()[0]: v for v in schema.views}
+    for t in schema.tables[3:]:
+        used = _referenced_columns(t)
+        renamed: dict[str, str] = {}
+        # Columns.
+        for c in list(t.columns):
+            if rng.random() >= share:
+                continue
+            if c.name in used:
+                c.comment = f"{c.name.replace('_', ' ').capitalize()}, as changed on side B."
+                count("column comment")
+                continue
+            kind = rng.choice(["drop", "rename", "type", "null", "default", "comment"])
+            if kind == "type" and c.type not in _WIDER_TYPE:
+                kind = "null"
+            if kind == "default" and c.default is None and c.type not in _NEW_DEFAULT:
+                kind = "comment"
+            if kind == "drop":
+                t.columns.remove(c)
+                renamed[c.name] = ""
+            elif kind == "rename":
+                new = _short(c.name, "_b")
+                renamed[c.name] = new
+                c.name = new
+            elif kind == "type":
+                c.type = _WIDER_TYPE[c.type]
+            elif kind == "null":
+                c.not_null = not c.not_null
+            elif kind == "default":
+                c.default = None if c.default is not None else _NEW_DEFAULT[c.type]
+            else:
+                c.comment = f"{c.name.replace('_', ' ').capitalize()}, as changed on side B."
+            count(f"column {kind}")
+        # Indexes.
+        for index in list(t.indexes):
+            if rng.random() >= share or index.name in t.index_ignore or index.name in t.spec_skip_indexes:
+                continue
+            kind = rng.choice(["drop", "rename", "redefine"])
+            if kind == "drop":
+                t.indexes.remove(index)
+            elif kind == "rename":
+                index.name = _short(index.name, "_b")
+            elif t.soft_delete and index.where is None and not t.partition_years:
+                index.where = "deleted_at is null"
+            else:
+                last = index.columns[-1]
+                index.columns[-1] = last[: -len(" DESC")] if last.endswith(" DESC") else f"{last} DESC"
+            count(f"index {kind}")
+        # Policies.
+        for p in list(t.policies):
+            if rng.random() >= share:
+                continue
+            kind = rng.choice(["drop", "rename", "expression", "roles"])
+            if kind == "drop":
+                t.policies.remove(p)
+            elif kind == "rename":
+                p.name = _short(p.name, "_b")
+            elif kind == "expression":
+                if p.using:
+                    p.using += " and tenant_id is not null"
+                else:
+                    p.check = f"{p.check} and tenant_id is not null"
+            else:
+                p.roles = ["authenticated", "service_role"]
+            count(f"policy {kind}")
+        # Triggers.
+        for tr in list(t.triggers):
+            if rng.random() < share and tr.function == "private.set_updated_at":
+                t.triggers.remove(tr)
+                count("trigger drop")
+        # The table's own settings, and what is added to it.
+        if rng.random() < share:
+            kind = rng.choice(["comment", "grant", "check", "rls", "column", "index"])
+            free = [c for c in t.columns if c.name not in used and c.type in ("text", "integer", "date")]
+            if kind == "index" and not free or kind == "rls" and not t.rls_enable:
+                kind = "column"
+            if kind == "check" and t.column("created_at") is None:
+                kind = "comment"
+            if kind == "comment":
+                t.comment = None if t.comment else f"{t.name.replace('_', ' ').capitalize()}, commented on side B."
+            elif kind == "grant":
+                t.grants = [] if t.grants else ["select"]
+            elif kind == "check":
+                name = pg_name(t.name, "created_at", suffix="check")
+                if all(name != n for n, _ in t.checks):
+                    t.checks.append((name, "created_at >= '2020-01-01 00:00:00+00'::timestamptz"))
+            elif kind == "rls":
+                t.rls_force = not t.rls_force
+            elif kind == "column":
+                t.columns.append(Column("external_id", "text") if t.column("external_id") is None
+                                 else Column("archived_at", "timestamptz"))
+            else:
+                col = rng.choice(free).name
+                name = pg_name(t.name, "tenant_id", col, suffix="idx")
+                if all(i.name != name for i in t.indexes):
+                    t.indexes.append(Index(name, ["tenant_id", col]))
+            count(f"table {kind}")
+        # A view over a changed column follows it.
+        view = viewed.get(t.name)
+        if view is not None and renamed:
+            cols = ", ".join(f"t.{c.name}" for c in t.columns if c.name != "deleted_at")
+            view.query = f"select {cols}\n  from public.{t.name} t\n where t.deleted_at is null"
+            count("view redefined")
+
+    # Functions: another body for a tenth of those that read a table.
+    for f in schema.functions:
+        if f.name.endswith("_total") and rng.random() < share:
+            f.body += "   and t.amount > 0\n"
+            count("function body")
+
+    # New tables: entity tables of a new module, and partitioned event logs.
+    entities = [t for t in schema.tables[3:] if t.partition_years is None and t.column("id").type == "uuid"
+                and not t.name.endswith("_events")]
+    singular_of = {t.name: t.name.split("_", 1)[1].rstrip("s") for t in entities}
+    taken = {t.name for t in schema.tables}
+    added: list[Table] = []
+    for plural, singular in rng.sample(NOUNS, min(len(NOUNS), max(1, schema.n // 100))):
+        name = f"extra_{plural}"
+        if name not in taken:
+            table = entity_table(rng, "extra", name, plural, singular, added, entities, singular_of, None)
+            singular_of[name] = singular
+            added.append(table)
+    for k in range(0 if peer_safe else max(1, schema.n // 500)):
+        added.append(events_table("extra", f"extra_activity_{k + 1}", partitioned=True))
+    schema.tables.extend(added)
+    counts["table added"] = len(added)
+
+    # An enum gains a value (ALTER TYPE ... ADD VALUE).
+    if not peer_safe:
+        schema.enums["priority_level"] = [*schema.enums["priority_level"], "critical"]
+        counts["enum value added"] = 1
+    return counts
+
+
 # ------------------------------------------------------------------- SQL renderer
 
 
@@ -685,13 +907,9 @@ def render_sql(schema: Schema) -> str:
         "",
         "COMMENT ON SCHEMA private IS 'Internal helpers; not exposed through the API.';",
         "",
-        "CREATE TYPE public.membership_role AS ENUM ('owner', 'admin', 'member', 'viewer');",
-        "",
-        "CREATE TYPE public.record_status AS ENUM ('draft', 'active', 'archived');",
-        "",
-        "CREATE TYPE public.priority_level AS ENUM ('low', 'normal', 'high', 'urgent');",
-        "",
     ]
+    for name, values in schema.enums.items():
+        out += [f"CREATE TYPE public.{name} AS ENUM ({', '.join(q(v) for v in values)});", ""]
     functions = {f.name: f for f in schema.functions}
     for f in schema.functions:
         if not f.reads_tables:
@@ -968,9 +1186,7 @@ def render_spec(schema: Schema) -> str:
         "schemas": {"public": {"exposed": True},
                     "private": {"comment": "Internal helpers; not exposed through the API.",
                                 "grants": [{"to": "authenticated", "privileges": ["usage"]}]}},
-        "enums": {"membership_role": ["owner", "admin", "member", "viewer"],
-                  "record_status": ["draft", "active", "archived"],
-                  "priority_level": ["low", "normal", "high", "urgent"]},
+        "enums": {name: list(values) for name, values in schema.enums.items()},
         "functions": {f.name: spec_function(f) for f in schema.functions if not f.spec_skip},
         "tables": {t.name: spec_table(t) for t in schema.tables},
     }
@@ -1019,14 +1235,26 @@ def expected(schema: Schema) -> dict:
     }
 
 
-def write(n: int, out: Path, defects: bool = True) -> dict[str, Path]:
+def write(n: int, out: Path, defects: bool = True, mutate_seed: int | None = None,
+          peer_safe: bool = False) -> dict[str, Path]:
+    """Write schema_N.sql, .yaml and .expected.json; with ``mutate_seed``, the
+    changed side instead: schema_N_bSEED.sql, .yaml and .changes.json (the
+    changes made, by kind); ``peer_safe``: see :func:`mutate`
+    (schema_N_bSEEDp.*)."""
     schema = generate(n, defects)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"sql": out / f"schema_{n}.sql", "yaml": out / f"schema_{n}.yaml",
-             "expected": out / f"schema_{n}.expected.json"}
+    stem = f"schema_{n}" if mutate_seed is None else f"schema_{n}_b{mutate_seed}{'p' if peer_safe else ''}"
+    paths = {"sql": out / f"{stem}.sql", "yaml": out / f"{stem}.yaml"}
+    if mutate_seed is None:
+        paths["expected"] = out / f"{stem}.expected.json"
+        report = expected(schema)
+    else:
+        paths["changes"] = out / f"{stem}.changes.json"
+        report = mutate(schema, mutate_seed, peer_safe=peer_safe)
     paths["sql"].write_text(render_sql(schema), encoding="utf-8")
     paths["yaml"].write_text(render_spec(schema), encoding="utf-8")
-    paths["expected"].write_text(json.dumps(expected(schema), indent=2) + "\n", encoding="utf-8")
+    next(p for k, p in paths.items() if k in ("expected", "changes")).write_text(
+        json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return paths
 
 
@@ -1062,11 +1290,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", type=int, nargs="+", default=[100, 500, 2000], metavar="N")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     parser.add_argument("--no-defects", action="store_true", help="leave out the planted mistakes")
+    parser.add_argument("--mutate", type=int, metavar="SEED",
+                        help="write the other side of a diff benchmark instead: the schema with about 10%% of its "
+                             "objects changed (schema_N_bSEED.sql/.yaml/.changes.json)")
     parser.add_argument("--check-pg", action="store_true",
                         help="apply each SQL file to a throwaway PostgreSQL (schemac.devdb) to prove it valid")
     args = parser.parse_args(argv)
     for n in args.tables:
-        paths = write(n, args.out, defects=not args.no_defects)
+        paths = write(n, args.out, defects=not args.no_defects, mutate_seed=args.mutate)
         statements, size = sql_stats(paths["sql"])
         print(f"{n:>6} tables: {paths['sql']} ({statements} statements, {size / 1e6:.2f} MB), {paths['yaml']}")
         if args.check_pg:
