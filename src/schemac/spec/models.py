@@ -602,6 +602,32 @@ class ConventionsSpec(Model):
         return self.monitoring or None
 
 
+class Expectation(Model):
+    """What a test expects: exactly one of ``count``, ``rows`` or ``error``."""
+
+    count: Annotated[int, Field(ge=0)] | None = None  # rows returned, or rows changed by INSERT/UPDATE/DELETE
+    rows: list[list[Any]] | None = None  # the rows returned, in order, each a list of column values
+    error: str | None = None  # a SQLSTATE (42501) or its condition name (insufficient_privilege)
+
+    @model_validator(mode="after")
+    def _one(self) -> "Expectation":
+        given = [k for k in ("count", "rows", "error") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("expect one of 'count', 'rows' or 'error'"
+                             + (f", not {' and '.join(given)}" if given else ""))
+        return self
+
+
+class SpecTest(Model):
+    """One of the spec's own tests, run by ``schemac test`` in a transaction that is rolled back."""
+
+    role: str | None = None  # the role to act as; none: the database owner
+    claims: dict[str, Any] = {}  # the JWT claims (request.jwt.claims); 'role' defaults to the role
+    setup: str | None = None  # SQL run first, as the owner
+    sql: str
+    expect: Expectation
+
+
 class Spec(Model):
     version: Literal[1]
     target: Target = Target()
@@ -624,6 +650,10 @@ class Spec(Model):
                     "audit): tenancy, soft delete, audit, append-only, partitions, sign-up and monitoring.")
     # Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.
     lint: dict[str, Any] = {}
+    tests: dict[str, SpecTest] = Field(
+        default={},
+        description="Tests `schemac test` runs after its generated checks: each acts as a role with JWT claims, "
+                    "runs SQL and expects a row count, rows, or an error.")
 
     @field_validator("schemas", mode="before")
     @classmethod

@@ -1,0 +1,100 @@
+"""Acting as a role: the savepoint each check runs in, the role and the JWT claims of a tenant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from ..pipeline import Compiled
+from .world import World
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a statement did: the rows it returned (or its row count), or the error it raised."""
+
+    rowcount: int = 0
+    rows: list | None = None
+    sqlstate: str | None = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.sqlstate is not None
+
+    def describe(self) -> str:
+        if self.failed:
+            return f"error {self.sqlstate}: {self.error}"
+        return f"{self.rowcount} row{'s' if self.rowcount != 1 else ''}"
+
+
+@dataclass
+class Context:
+    compiled: Compiled
+    conn: psycopg.Connection
+    world: World
+
+    @property
+    def spec(self):
+        return self.compiled.spec
+
+    def role_exists(self, role: str) -> bool:
+        return self.conn.execute("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s)", (role,)).fetchone()[0]
+
+    def tenant_roles(self) -> list[str]:
+        tenancy = self.spec.conventions.tenancy
+        roles = (tenancy.roles if tenancy and tenancy.roles else None) or ["authenticated"]
+        return [roles] if isinstance(roles, str) else list(roles)
+
+    def claims(self, tenant: str, role: str) -> dict:
+        """The JWT claims of tenant ``tenant``'s user: ``sub``, ``role`` and the tenant claim."""
+        claims: dict = {"sub": str(self.world.users[tenant]), "role": role}
+        tenancy = self.spec.conventions.tenancy
+        if tenancy is not None and self.world.tenant_table is not None and tenancy.current.kind != "setting":
+            node = claims
+            parts = tenancy.current.claim.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = str(self.world.tenant_id(tenant))
+        return claims
+
+    @contextmanager
+    def scope(self) -> Iterator[None]:
+        """A savepoint, always rolled back: whatever a check does, the next one starts from the same rows."""
+        with self.conn.transaction(force_rollback=True):
+            yield
+
+    def act(self, role: str | None, claims: dict | None = None) -> None:
+        """Become ``role`` (None: the connecting user) with ``claims``, until the scope ends."""
+        self.conn.execute("SELECT set_config('request.jwt.claims', %s, true)",
+                          (json.dumps(claims) if claims is not None else "",))
+        tenancy = self.spec.conventions.tenancy
+        if tenancy is not None and tenancy.current.kind == "setting" and claims and "sub" in claims:
+            tenant = next((t for t, u in self.world.users.items() if str(u) == claims["sub"]), None)
+            if tenant and self.world.tenant_table:
+                self.conn.execute("SELECT set_config(%s, %s, true)",
+                                  (tenancy.current.setting, str(self.world.tenant_id(tenant))))
+        if role is None:
+            self.conn.execute("RESET ROLE")
+        else:
+            self.conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+
+    def act_as_tenant(self, tenant: str, role: str | None = None) -> None:
+        role = role or self.tenant_roles()[0]
+        self.act(role, self.claims(tenant, role))
+
+    def attempt(self, query, params=None) -> Outcome:
+        """Run one statement in a savepoint of its own; its error is returned, not raised."""
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute(query, params)
+                rows = cur.fetchall() if cur.description is not None else None
+                return Outcome(rowcount=len(rows) if rows is not None else cur.rowcount, rows=rows)
+        except psycopg.Error as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return Outcome(sqlstate=exc.sqlstate or "?????", error=message)

@@ -1,0 +1,144 @@
+"""schemac test: the generated checks pass on the reference schema and on the conventions spec,
+and fail, naming the check, on schemas that break what the conventions promise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from schemac.cli import main
+from schemac.live import scratch_database
+from schemac.pipeline import compile_text
+from schemac.render.sql import render
+from schemac.supabase import install_standin
+from schemac.testing import run
+
+ROOT = Path(__file__).parents[1]
+CONVENTIONS = ROOT / "tests" / "specs" / "valid" / "conventions.yaml"
+
+
+def _test(*args: str):
+    return CliRunner().invoke(main, ["test", *args])
+
+
+def _lines(output: str) -> list[str]:
+    return output.strip().splitlines()
+
+
+@pytest.mark.parametrize("spec", [ROOT / "schema.yaml", CONVENTIONS], ids=["reference", "conventions"])
+def test_passes(pg_cluster, spec: Path) -> None:
+    result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    last = _lines(result.output)[-1]
+    passed, failed = last.split(", ")
+    assert failed == "0 failed" and int(passed.split()[0]) >= 30
+    assert "FAIL" not in result.output
+    for kind in ("tenancy:", "soft_delete:", "append_only:", "anon:", "security_definer:", "partitions:"):
+        assert f"PASS  {kind}" in result.output, kind
+
+
+def test_reference_checks_every_convention(pg_cluster) -> None:
+    result = _test("--spec", str(ROOT / "schema.yaml"), "--dev-db", pg_cluster.url())
+    out = result.output
+    assert "PASS  tenancy: vehicles: tenant A cannot move its row to B" in out
+    assert "PASS  soft_delete: vehicles: a soft-deleted row is invisible to its own tenant" in out
+    assert "PASS  append_only: vehicle_events: UPDATE fails for service_role" in out
+    assert "PASS  append_only: audit_log: DELETE fails for the owner" in out
+    assert "PASS  security_definer: private.current_tenant_id(): search_path is pinned" in out
+    assert "PASS  partitions: private.create_partitions() is idempotent (a second call creates nothing)" in out
+
+
+PERMISSIVE = CONVENTIONS.read_text().replace(
+    "    unique: [[org_id, name]]\n",
+    "    unique: [[org_id, name]]\n"
+    "    policies:\n"
+    "      projects_everything:\n"
+    "        command: all\n"
+    "        roles: [authenticated]\n"
+    "        using: true\n"
+    "        with_check: true\n", 1)
+
+
+def test_a_permissive_policy_fails(pg_cluster, tmp_path: Path) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(PERMISSIVE)
+    result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    lines = _lines(result.output)
+    failing = [line for line in lines if line.startswith("FAIL")]
+    assert "FAIL  tenancy: projects: tenant A sees its own rows and none of B's" in failing
+    assert "FAIL  tenancy: projects: tenant A cannot insert a row of B" in failing
+    assert "FAIL  tenancy: projects: tenant A cannot move its row to B" in failing
+    assert "FAIL  soft_delete: projects: a soft-deleted row is invisible to its own tenant" not in failing
+    assert "seen: saw 1 rows of A and 1 of other tenants (1 of B)" in result.output
+    assert lines[-1] == f"{sum(1 for line in lines if line.startswith('PASS'))} passed, {len(failing)} failed"
+
+
+def test_an_append_only_table_without_its_guard_fails(pg_cluster) -> None:
+    compiled = compile_text(CONVENTIONS.read_text(), "conventions.yaml")
+    catalog = compiled.catalog
+    catalog = replace(catalog, triggers=tuple(t for t in catalog.triggers if "append_only" not in t.name))
+    compiled = replace(compiled, catalog=catalog, sql=render(catalog))
+    with scratch_database(pg_cluster.url()) as url, psycopg.connect(url, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute(compiled.sql)
+        results = run(compiled, conn)
+    failing = {r.name: r.seen for r in results if not r.passed}
+    assert set(failing) == {
+        "append_only: task_events: UPDATE fails for the owner", "append_only: task_events: DELETE fails for the owner",
+        "append_only: task_events: UPDATE fails for service_role",
+        "append_only: task_events: DELETE fails for service_role",
+    }
+    assert failing["append_only: task_events: DELETE fails for the owner"] == "1 row"
+
+
+SPEC_TESTS = """
+  tests:
+    members_see_their_org:
+      role: authenticated
+      claims: {sub: 00000000-0000-0000-0000-00000000000b, app_metadata: {org: 00000000-0000-0000-0000-00000000000a}}
+      setup: insert into orgs (id, name) values ('00000000-0000-0000-0000-00000000000a', 'mine')
+      sql: select name from orgs
+      expect: {rows: [[mine]]}
+    anon_cannot_insert:
+      role: anon
+      sql: insert into projects (org_id, name) values ('00000000-0000-0000-0000-00000000000a', 'x')
+      expect: {error: insufficient_privilege}
+    counts_rows:
+      sql: select * from orgs
+      expect: {count: 5}
+"""
+
+
+def test_the_specs_own_tests(pg_cluster, tmp_path: Path) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(CONVENTIONS.read_text() + SPEC_TESTS.replace("\n  ", "\n"))
+    result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    assert "PASS  tests: members_see_their_org" in result.output
+    assert "PASS  tests: anon_cannot_insert" in result.output
+    # Two orgs made by the checks: 2 rows, not 5.
+    assert "FAIL  tests: counts_rows\n        seen: 2 rows (expected 5)" in result.output
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntests:\n  t: {sql: select 1, expect: {count: 1, error: '42501'}}\n")
+    result = _test("--spec", str(spec))
+    assert result.exit_code == 2
+    assert "expect one of 'count', 'rows' or 'error', not count and error" in result.output
+    result = _test("--spec", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+
+
+def test_db_is_left_as_it_was(pg_cluster) -> None:
+    with scratch_database(pg_cluster.url()) as url:
+        result = _test("--spec", str(CONVENTIONS), "--db", url)
+        assert result.exit_code == 0, result.output
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT to_regclass('public.projects'), to_regclass('auth.users')").fetchone() == (
+                None, None)
