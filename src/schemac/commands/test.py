@@ -25,7 +25,7 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     rows for two tenants in every table the conventions touch, and checks,
     acting as the API roles: a tenant sees only its own rows and cannot
     insert, update, delete or move another's; soft-deleted rows are
-    invisible; UPDATE and DELETE on append-only tables fail for every role,
+    invisible; UPDATE, DELETE and TRUNCATE on append-only tables fail for every role,
     the owner and service_role included; anon sees nothing; every SECURITY
     DEFINER function pins its search_path; partitions exist for the current
     and premade periods and create_partitions() is idempotent. Then the
