@@ -143,6 +143,9 @@ class Index:
     include: tuple[str, ...] = ()
     nulls_not_distinct: bool = False
     ignore: Ignores = ()
+    # False for an index PostgreSQL cannot use: a failed CREATE INDEX
+    # CONCURRENTLY, or a partitioned index some partition lacks.
+    valid: bool = True
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
 
 def comparable(obj: Any) -> Any:
     """``obj`` without its spec-only fields, so the two sides compare on substance."""
-    names = {f.name for f in fields(obj)}
-    updates = {k: v for k, v in _SPEC_ONLY.items() if k in names}
-    if isinstance(obj, cat.Table):
+    updates = {k: v for k, v in _SPEC_ONLY.items() if getattr(obj, k, v) != v}
+    if isinstance(obj, cat.Table) and any(c.renamed_from for c in obj.columns):
         updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
+    # Introspected objects carry no spec-only fields: most need no copy at all.
     return replace(obj, **updates) if updates else obj
 
 
@@ -289,14 +289,20 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 dropped.append(b)
             elif comparable(b) != comparable(a):
                 out += _object_change(b, a)
+        # The same index under another name is renamed, not rebuilt.
+        unnamed: dict[Any, list[Any]] = {}
+        for a in created:
+            if isinstance(a, cat.Index):
+                unnamed.setdefault(comparable(replace(a, name="")), []).append(a)
+        renamed: set[int] = set()
         for b in list(dropped):
-            twin = next((a for a in created if isinstance(a, cat.Index)
-                         and comparable(replace(a, name=b.name)) == comparable(b)), None)
-            if twin is not None:  # the same index under another name
+            twins = unnamed.get(comparable(replace(b, name=""))) if isinstance(b, cat.Index) else None
+            if twins:
+                twin = twins.pop(0)
                 dropped.remove(b)
-                created.remove(twin)
+                renamed.add(id(twin))
                 out.append(ch.RenameIndex(b.table.schema, b.name, twin.name))
-        out += [ch.Create(a) for a in created] + [ch.Drop(b) for b in dropped]
+        out += [ch.Create(a) for a in created if id(a) not in renamed] + [ch.Drop(b) for b in dropped]
 
     old_tables, new_tables = _by(current.tables, lambda t: t.qname), _by(desired.tables, lambda t: t.qname)
     for key, b, a in _pair(old_tables, new_tables):

@@ -216,5 +216,6 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
             where=first["where"],
             include=tuple(row["column_name"] for row in index_columns[count:]),
             nulls_not_distinct=first["nulls_not_distinct"],
+            valid=first["valid"],
         ))
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

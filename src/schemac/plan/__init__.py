@@ -272,7 +272,8 @@ def _alter_column(c: ch.AlterColumn, one) -> list:
         # SET NOT NULL alone scans the table under an exclusive lock. A check
         # added NOT VALID and validated (which lets writes go on) proves it
         # first, and PostgreSQL then sets NOT NULL without scanning.
-        check = default_name(table, [col], "not_null")
+        # Not "<table>_<col>_not_null": PostgreSQL 18 names NOT NULL constraints so.
+        check = default_name(table, [col], "set_not_null")
         out.append(one(_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)", not_valid=True),
                        Stage.TABLES, requires))
         for sql in (_sql("validate_constraint", table, check), _sql("alter_column", table, col, "SET NOT NULL"),
@@ -411,7 +412,8 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         change = owner.get(id(source)) if source is not None else None
         step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
-            children = [p for p in current.partitions if p.parent == source.table]
+            # Every partition, new ones too: the plan creates partitions before indexes.
+            children = [p for p in desired.partitions if p.parent == source.table]
             first, *rest = _partitioned_index(source, children, change)
             forward.append((stmt, first))
             for later in rest:
