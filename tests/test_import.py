@@ -4,6 +4,7 @@ database, plans empty against the database it was imported from."""
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -331,3 +332,32 @@ def test_any_spec_imports_back_exactly(spec: dict, pg_cluster, tmp_path: Path) -
     found = {key for t in imported["tables"].values() for key in ("tenant_scoped", "soft_delete", "append_only")
              if t.get(key)}
     assert switched == found, result.text
+
+
+def test_what_the_spec_refuses_is_left_out_and_a_trigger_keeps_its_helper(tmp_path, pg_cluster) -> None:
+    sql = tmp_path / "audit.sql"
+    sql.write_text(
+        "create schema private;\n"
+        "create function private.set_updated_at() returns trigger language plpgsql set search_path = '' as $$\n"
+        "begin\n  new.updated_at := now();\n  return new;\nend;\n$$;\n"
+        "create table a (id bigint primary key, created_at timestamptz not null default now(),"
+        " updated_at timestamptz not null default now());\n"
+        "create trigger a_set_updated_at before update on a for each row execute function private.set_updated_at();\n"
+        "create table b (id bigint primary key, created_at timestamptz not null default now(),"
+        " updated_at timestamptz not null default now());\n"
+        "create trigger b_touch before update on b for each row execute function private.set_updated_at();\n"
+        "create function private.sneaky() returns integer language sql security definer as $$ select 1 $$;\n"
+    )
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--from", str(sql), "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    text = spec.read_text()
+    data = yaml.safe_load(text)
+    assert data["tables"]["a"]["audit"] == {"created_by": False}
+    assert "audit" not in data["tables"]["b"]
+    assert data["tables"]["b"]["triggers"]["b_touch"]["function"] == "private.set_updated_at"
+    assert "private.set_updated_at" in data["functions"]  # b's trigger names it, so it is written out
+    assert "private.sneaky" not in data["functions"]
+    comments = re.sub(r"\n\s*# ", " ", text)  # comment paragraphs as one line each
+    assert "function private.sneaky: the spec refuses it as the database has it (a SECURITY DEFINER" in comments
+    assert "differs: create function private.sneaky()" in result.output

@@ -187,14 +187,16 @@ class Output:
         """A spinner on stderr while ``what`` runs (on a terminal); with -v, a line and the time it took."""
         started = time.monotonic()
         self.detail(f"{what} ...")
-        if self.color and not self.quiet and stderr_is_terminal():
-            from rich.console import Console
+        try:
+            if self.color and not self.quiet and stderr_is_terminal():
+                from rich.console import Console
 
-            with Console(stderr=True).status(what, spinner="dots"):
+                with Console(stderr=True).status(what, spinner="dots"):
+                    yield
+            else:
                 yield
-        else:
-            yield
-        self.detail(f"{what}: {time.monotonic() - started:.1f}s")
+        finally:
+            self.detail(f"{what}: {time.monotonic() - started:.1f}s")
 
 
 def current() -> Output:

@@ -132,7 +132,8 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
         for difference in result.differences:
             out.error(f"  differs: {difference}")
         out.error(f"wrote {where} ({counts}), but applied to an empty database it differs from {label} "
-                  f"in {len(result.differences)} ways (listed above and at the top of the file)")
+                  f"in {len(result.differences)} way{'s' if len(result.differences) != 1 else ''} "
+                  "(listed above and at the top of the file)")
         sys.exit(EXIT_FINDINGS)
     proof = "the round trip is exact" if result.verified else "not verified (--no-verify)"
     out.summary(f"wrote {where} from {label} ({counts}); {proof}", err=to_stdout)

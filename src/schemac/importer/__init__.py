@@ -36,7 +36,7 @@ from ..spec import models as m
 from ..spec.names import default_name
 from .explicit import Choices, build, identity, key_of
 from .generated import GLOBAL, GLOBAL_KINDS, SWITCHES, Generated, Targets, generated, objects, table_of
-from .recognise import _tenant_call, guess
+from .recognise import tenant_call, guess
 from .yamltext import Commented, dump
 
 Check = Callable[[str], list[ch.Change]]
@@ -61,6 +61,7 @@ class _State:
     conventions: dict
     switches: dict[QualifiedName, dict]
     keep: set = field(default_factory=set)  # generated identities written out anyway
+    exclude: dict = field(default_factory=dict)  # what the spec refuses, left out
     rejected: dict = field(default_factory=lambda: defaultdict(list))  # table or None -> notes
 
     def disable(self, table: QualifiedName, switch: str, why: str) -> bool:
@@ -101,7 +102,7 @@ def _tenant_policies(source: cat.Catalog, table: QualifiedName, column: str) -> 
             continue
         text = policy.using or policy.with_check
         if policy.name == default_name(table, (), policy.command) and policy.command != "all" \
-                and _tenant_call(text, column) is not None:
+                and tenant_call(text, column) is not None:
             ours.append(policy)
         else:
             others.append(policy)
@@ -138,7 +139,7 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
     """The choices for the current guesses, and what the conventions generate under them."""
     _shape_tenancy(source, state)
     switches = {t: dict(s) for t, s in state.switches.items() if s}
-    base = Choices(copy.deepcopy(state.conventions), switches)
+    base = Choices(copy.deepcopy(state.conventions), switches, exclude=state.exclude)
     # The columns the conventions add are left out first: declared, they are an error.
     data = build(source, base, minimal=True).doc.data
     try:
@@ -155,10 +156,17 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
     if "monitoring" in state.conventions:  # its log table, made by the convention unless declared
         skip.add(("table", QualifiedName(state.conventions.get("schema", "private"), "mv_refresh_log")))
     no_indexes = frozenset(skip) | {identity(i) for i in source.indexes}
-    first = generated(dump(build(source, Choices(base.conventions, switches, no_indexes), minimal=True).doc))
+    first = generated(dump(build(source, Choices(base.conventions, switches, no_indexes, state.exclude),
+                                 minimal=True).doc))
     skip |= {k for k in first.added if k[0] == "index"}
-    made = generated(dump(build(source, Choices(base.conventions, switches, frozenset(skip)), minimal=True).doc))
+    made = generated(dump(build(source, Choices(base.conventions, switches, frozenset(skip), state.exclude),
+                                minimal=True).doc))
     skip |= {key for key in made.added if key not in state.keep}
+    # A trigger written out calls its function by name, so that function is written out too
+    # (the conventions then use it rather than make their own).
+    for trigger in source.triggers:
+        if identity(trigger) not in skip:
+            skip.discard(("function", trigger.function))
     # A tenant-scoped table that writes its own policies gets none generated, nor their grants.
     for table, switch in switches.items():
         if switch.get("tenant_scoped") is True:
@@ -167,7 +175,7 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
             if others:
                 skip -= {identity(p) for p in ours}
                 skip -= {k for k in skip if k[0] == "grant" and k[1] == table}
-    return Choices(base.conventions, switches, frozenset(skip)), made
+    return Choices(base.conventions, switches, frozenset(skip), state.exclude), made
 
 
 def _blame_problems(error: SpecError, state: _State, keys: dict[str, QualifiedName]) -> bool:
@@ -198,11 +206,12 @@ def _blame_changes(changes: list[ch.Change], made: Generated, state: _State, tar
                 expansions = made.touched.get(key, set())
             table = made.tables.get(key) or table_of(key, obj)
             for expansion in sorted(expansions):
-                if key[0] in GLOBAL_KINDS and key in made.added and key in present and key not in state.keep:
+                if key[0] in GLOBAL_KINDS and key in made.added and key in present:
                     # Declared in the spec, a helper is used as it is instead of being generated.
-                    state.keep.add(key)
-                    state.keep.update(k for k, t in made.tables.items() if t == key[1] and k in made.added)
-                    changed = True
+                    if key not in state.keep:
+                        state.keep.add(key)
+                        state.keep.update(k for k, t in made.tables.items() if t == key[1] and k in made.added)
+                        changed = True
                 elif expansion in SWITCHES and table is not None and table in state.switches:
                     changed = state.disable(table, SWITCHES[expansion], why) or changed
                 elif expansion in SWITCHES or expansion in GLOBAL:
@@ -273,23 +282,30 @@ def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: boo
     differences: list[str] = []
     problems: list[str] = []
     baseline: set[str] | None = None
+    exclude: dict = {}
     if check is not None:
-        # Everything written out: what it cannot reproduce, no convention will.
-        try:
-            differences = [c.describe() for c in check(_render(source, Choices())[0])]
-            baseline = set(differences)
-        except SpecError as exc:
-            problems = [str(p) for p in exc.problems]
-        except LiveError as exc:
-            problems = [str(exc)]
+        # Everything written out: what it cannot reproduce, no convention will. What the spec
+        # refuses (it does not build with it) is left out, with the reason, and tried again.
+        for _ in range(MAX_ROUNDS):
+            try:
+                differences = [c.describe() for c in check(_render(source, Choices(exclude=exclude))[0])]
+                baseline = set(differences)
+            except SpecError as exc:
+                problems = [str(p) for p in exc.problems]
+                if _refuse(exc, source, exclude):
+                    problems = []
+                    continue
+            except LiveError as exc:
+                problems = [str(exc)]
+            break
     found, state = None, None
     if baseline is not None and conventions:
-        found, state = _with_conventions(source, check, baseline)
+        found, state = _with_conventions(source, check, baseline, exclude)
     if found is not None:
         choices, differences = found
         notes = state.rejected
     else:
-        choices = Choices()
+        choices = Choices(exclude=exclude)
         notes = _pattern_notes(source) if conventions else {}
         if state is not None:
             for table, lines in state.rejected.items():
@@ -300,13 +316,33 @@ def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: boo
     return Imported(text, check is not None, differences, counts, unsupported, problems)
 
 
-def _with_conventions(source: cat.Catalog, check: Check, baseline: set[str]):
+def _label(key: tuple) -> str:
+    """``function private.audit``, ``policy notes_read on public.notes``, ... for messages."""
+    kind = {"fk": "foreign key"}.get(key[0], key[0])
+    if len(key) == 3 and isinstance(key[1], QualifiedName):
+        return f"{kind} {key[2]} on {key[1]}"
+    return f"{kind} {'.'.join(str(k) for k in key[1:])}"
+
+
+def _refuse(error: SpecError, source: cat.Catalog, exclude: dict) -> bool:
+    """Leave out the objects ``error``'s problems are about (adding them to ``exclude``); whether any was new."""
+    built = build(source, Choices(exclude=exclude))
+    added = False
+    for problem in error.problems:
+        key = built.locate(problem.path)
+        if key is not None and key not in exclude:
+            exclude[key] = f"{_label(key)}: the spec refuses it as the database has it ({problem.message}); left out"
+            added = True
+    return added
+
+
+def _with_conventions(source: cat.Catalog, check: Check, baseline: set[str], exclude: dict):
     """((choices, differences), state) once a spec using the conventions reproduces the source as
     well as the explicit one does; (None, state) when the guesses do not get there."""
     targets = Targets(source)
     keys = _table_keys(source)
     first = guess(source)
-    state = _State(copy.deepcopy(first.conventions), copy.deepcopy(first.switches))
+    state = _State(copy.deepcopy(first.conventions), copy.deepcopy(first.switches), exclude=exclude)
     state.rejected.update({k: list(v) for k, v in first.notes.items()})
     if not (state.conventions or any(state.switches.values())):
         return None, state
@@ -339,7 +375,7 @@ def _header(label: str, verified: bool, differences: list[str], problems: list[s
         lines += [f"  {p}" for p in problems[:10]]
     elif differences:
         lines.append(f"Round trip: NOT exact. Built and applied to an empty database, this spec differs from "
-                     f"the source in {len(differences)} ways, e.g.:")
+                     f"the source in {len(differences)} way{'s' if len(differences) != 1 else ''}:")
         lines += [f"  {d}" for d in differences[:10]]
     else:
         lines.append("Round trip: built and applied to an empty database, this spec reads back as the source "

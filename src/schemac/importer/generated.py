@@ -105,10 +105,16 @@ class Targets:
 
     def __init__(self, *catalogs: cat.Catalog):
         self.relations: dict[str, QualifiedName] = {}
+        self.views: dict[str, QualifiedName] = {}
+        self.functions: dict[str, QualifiedName] = {}
         self.partitions: dict[QualifiedName, QualifiedName] = {}
         for catalog in catalogs:
-            for obj in (*catalog.tables, *catalog.views):
-                self.relations[ident(obj.qname)] = obj.qname
+            for table in catalog.tables:
+                self.relations[ident(table.qname)] = table.qname
+            for view in catalog.views:
+                self.views[ident(view.qname)] = view.qname
+            for function in catalog.functions:
+                self.functions[f"{ident(function.qname)}({function.signature})"] = function.qname
             for partition in catalog.partitions:
                 self.partitions[partition.qname] = partition.parent
 
@@ -131,6 +137,10 @@ class Targets:
             return [(("rls", change.table), None)]
         if isinstance(change, ch.AlterPolicy):
             return [(identity(change.after), change.after)]
+        if isinstance(change, (ch.SetComment, ch.ChangeGrants)) and change.target in self.functions:
+            return [(("function", self.functions[change.target]), None)]
+        if isinstance(change, (ch.SetComment, ch.ChangeGrants)) and change.target in self.views:
+            return [(("view", self.views[change.target]), None)]
         if isinstance(change, ch.SetComment):
             if change.kind == "TABLE" and change.target in self.relations:
                 return [(("comment", self.relations[change.target]), None)]

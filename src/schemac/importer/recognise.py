@@ -52,7 +52,7 @@ def _functions(catalog: cat.Catalog) -> dict[QualifiedName, cat.Function]:
     return {f.qname: f for f in catalog.functions}
 
 
-def _tenant_call(text: str | None, column: str) -> QualifiedName | None:
+def tenant_call(text: str | None, column: str) -> QualifiedName | None:
     """The function in ``column = (SELECT schema.function())`` inside a policy expression."""
     if not text:
         return None
@@ -176,7 +176,7 @@ def _tenancy(catalog, tables, functions, out: Guess, conventions: dict, schema: 
         calls = Counter()
         scoped = []
         for table in members:
-            policy_calls = [_tenant_call(p.using, column) or _tenant_call(p.with_check, column)
+            policy_calls = [tenant_call(p.using, column) or tenant_call(p.with_check, column)
                             for p in catalog.policies if p.table == table.qname]
             if table.rls_enabled and any(policy_calls):
                 scoped.append(table)
@@ -188,7 +188,7 @@ def _tenancy(catalog, tables, functions, out: Guess, conventions: dict, schema: 
     (column, tenants, key), scoped, calls = best
     function = calls.most_common(1)[0][0]
     roles = Counter(r for p in catalog.policies if p.table in {t.qname for t in scoped}
-                    and (_tenant_call(p.using, column) or _tenant_call(p.with_check, column)) for r in p.roles)
+                    and (tenant_call(p.using, column) or tenant_call(p.with_check, column)) for r in p.roles)
     tenancy: dict = {}
     if column != "tenant_id":
         tenancy["column"] = column

@@ -41,7 +41,7 @@ class Commented:
     after: dict[Path, str] = field(default_factory=dict)
 
     def note(self, path: Path, text: str) -> None:
-        """Add a comment paragraph above ``path`` (wrapped; repeated text is kept once)."""
+        """Add a comment paragraph above ``path``, wrapped to the width of the file."""
         lines = self.above.setdefault(tuple(path), [])
         for line in textwrap.wrap(text, _COMMENT_WIDTH - 2 * len(path), break_on_hyphens=False) or [""]:
             lines.append(line)
