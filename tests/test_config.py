@@ -132,3 +132,12 @@ def test_check_fails_on_a_stale_markdown_reference(project: Path) -> None:
     assert result.exit_code == 1
     assert "docs/schema.md is stale: run `schemac docs --spec db/schema.yaml` and commit the result" in result.output
     assert "+# " in result.output  # the diff
+
+
+def test_import_writes_the_spec_the_settings_name(project: Path, pg_cluster) -> None:
+    (project / "schemac.toml").write_text('spec = "db/imported.yaml"\n')
+    (project / "notes.sql").write_text("create table notes (id bigint primary key, body text);\n")
+    result = run("import", "--from", "notes.sql", "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "wrote db/imported.yaml" in result.output
+    assert run("validate").output.startswith("db/imported.yaml: valid (1 tables")

@@ -361,3 +361,23 @@ def test_what_the_spec_refuses_is_left_out_and_a_trigger_keeps_its_helper(tmp_pa
     comments = re.sub(r"\n\s*# ", " ", text)  # comment paragraphs as one line each
     assert "function private.sneaky: the spec refuses it as the database has it (a SECURITY DEFINER" in comments
     assert "differs: create function private.sneaky()" in result.output
+
+
+def test_only_the_schemas_asked_for_and_a_round_trip_that_cannot_run(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, "create schema private; create table private.secrets (id int primary key);"
+                  "create table public.notes (id int primary key);"
+                  "create function public.count_secrets() returns bigint language sql stable"
+                  " as $$ select count(*) from private.secrets $$;")
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--schema", "public", "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    data = yaml.safe_load(spec.read_text())
+    assert set(data["tables"]) == {"notes"}
+    assert "private" not in data.get("schemas", {})
+    assert "Round trip: not proved" in spec.read_text()
+    assert "private.secrets" in result.output  # PostgreSQL's reason, passed on
+    result = run("import", "--db", source, "--schema", "public", "--schema", "private", "--out", str(spec),
+                 "--force", "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert set(yaml.safe_load(spec.read_text())["tables"]) == {"notes", "private.secrets"}

@@ -126,7 +126,8 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
     if result.problems:
         for problem in result.problems:
             out.error(problem)
-        out.error(f"wrote {where} ({counts}), but it does not build as written (see above)")
+        out.error(f"wrote {where} ({counts}), but the round trip could not be proved: the spec did not build "
+                  "or apply (see above)")
         sys.exit(EXIT_FINDINGS)
     if result.differences:
         for difference in result.differences:

@@ -371,7 +371,7 @@ def _header(label: str, verified: bool, differences: list[str], problems: list[s
         lines.append("Not checked against PostgreSQL: every object is written out; `schemac import` without "
                      "--no-verify also proves the round trip and uses the conventions where they fit.")
     elif problems:
-        lines.append("Round trip: this spec does not build as written:")
+        lines.append("Round trip: not proved; built and applied to an empty database, this spec failed:")
         lines += [f"  {p}" for p in problems[:10]]
     elif differences:
         lines.append(f"Round trip: NOT exact. Built and applied to an empty database, this spec differs from "
