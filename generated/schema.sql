@@ -59,6 +59,25 @@ $function$;
 
 COMMENT ON FUNCTION private.set_updated_by() IS 'Sets updated_by on every UPDATE (audit convention).';
 
+CREATE FUNCTION private.current_tenant_id()
+RETURNS uuid
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = ''
+AS $function$
+begin
+  return (
+    select m.tenant_id
+      from public.tenant_memberships m
+     where m.user_id = auth.uid()
+       and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid
+  );
+end;
+$function$;
+
+COMMENT ON FUNCTION private.current_tenant_id() IS 'The current tenant: the tenant the request names, if the caller is a member of it (tenancy convention).';
+
 CREATE FUNCTION private.reject_mutation()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -445,23 +464,6 @@ ALTER TABLE public.documents
     FOREIGN KEY (updated_by)
     REFERENCES public.profiles (id)
     ON DELETE SET NULL;
-
--- Functions that read tables -----------------------------------------------
-
-CREATE FUNCTION private.current_tenant_id()
-RETURNS uuid
-LANGUAGE sql
-STABLE
-SECURITY DEFINER
-SET search_path = ''
-AS $function$
-select m.tenant_id
-  from public.tenant_memberships m
- where m.user_id = auth.uid()
-   and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid
-$function$;
-
-COMMENT ON FUNCTION private.current_tenant_id() IS 'The current tenant: the tenant the request names, if the caller is a member of it (tenancy convention).';
 
 -- Views --------------------------------------------------------------------
 

@@ -190,7 +190,7 @@ def _current_tenant(spec, catalog, conv: m.TenancySpec, function: QualifiedName,
         "membership": "the tenant the request names, if the caller is a member of it",
     }[current.kind]
     generated = cat.Function(
-        function, (), type_, "sql", body("current_tenant", **context),
+        function, (), type_, "plpgsql", body("current_tenant", **context),
         volatility="stable",
         security_definer=membership is not None,
         search_path="''",

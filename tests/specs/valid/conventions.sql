@@ -38,11 +38,13 @@ COMMENT ON FUNCTION internal.set_updated_by() IS 'Sets updated_by on every UPDAT
 
 CREATE FUNCTION internal.current_org()
 RETURNS uuid
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SET search_path = ''
 AS $function$
-select nullif(auth.jwt() -> 'app_metadata' ->> 'org', '')::uuid
+begin
+  return nullif(auth.jwt() -> 'app_metadata' ->> 'org', '')::uuid;
+end;
 $function$;
 
 COMMENT ON FUNCTION internal.current_org() IS 'The current tenant: the JWT claim app_metadata.org (tenancy convention).';
