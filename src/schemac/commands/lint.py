@@ -11,7 +11,6 @@ from ..lint import (
     LintConfig, Severity, UnknownRule, at_or_above, explain, format_github, format_json, format_sarif, format_text,
     lint_files,
 )
-from ..pipeline import lint_compiled
 from .common import EXIT_FINDINGS, compile_or_exit, out_option, output, project_lint_settings, spec_option
 
 
@@ -60,6 +59,8 @@ def lint(files: tuple[Path, ...], spec_path: Path, out_dir: Path, output_format:
     if files:
         findings = lint_files(files, LintConfig.from_mapping(settings))
     else:
+        from ..pipeline import lint_compiled
+
         findings = lint_compiled(compile_or_exit(spec_path), out_dir, settings)
     failed = fail_on != "never" and at_or_above(findings, Severity(fail_on))
     if output_format == "text":
