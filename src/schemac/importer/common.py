@@ -1,0 +1,94 @@
+"""What the importer's parts share: object identities, spec names, and the shapes of text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+from ..introspect.text import closing_paren
+
+Identity = tuple
+
+SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
+METHODS = ("btree", "gin", "gist", "brin", "hash")
+LANGUAGES = ("sql", "plpgsql")
+TABLE_PRIVILEGES = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
+FULL = {
+    "table": TABLE_PRIVILEGES,
+    "sequence": ("usage", "select", "update"),
+    "function": ("execute",),
+    "schema": ("usage", "create"),
+}
+SPEC_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger",
+                   "usage", "execute", "create", "all"}
+
+_SHORT_TYPES = (
+    (re.compile(r"timestamp(\(\d+\))? with time zone"), r"timestamptz\1"),
+    (re.compile(r"timestamp(\(\d+\))? without time zone"), r"timestamp\1"),
+    (re.compile(r"time(\(\d+\))? with time zone"), r"timetz\1"),
+    (re.compile(r"time(\(\d+\))? without time zone"), r"time\1"),
+    (re.compile(r"character varying"), "varchar"),
+)
+
+
+def identity(obj: Any) -> Identity:
+    """How an object is matched between two catalogs, as ``diff.compare`` matches it."""
+    if isinstance(obj, cat.Index):
+        return ("index", obj.table.schema, obj.name)
+    if isinstance(obj, cat.ForeignKey):
+        return ("fk", obj.table, obj.name)
+    if isinstance(obj, cat.Policy):
+        return ("policy", obj.table, obj.name)
+    if isinstance(obj, cat.Trigger):
+        return ("trigger", obj.table, obj.name)
+    if isinstance(obj, cat.Function):
+        return ("function", obj.qname)
+    if isinstance(obj, cat.View):
+        return ("view", obj.qname)
+    if isinstance(obj, cat.Table):
+        return ("table", obj.qname)
+    if isinstance(obj, cat.Partition):
+        return ("partition", obj.qname)
+    if isinstance(obj, cat.Schema):
+        return ("schema", obj.name)
+    if isinstance(obj, cat.Sequence):
+        return ("sequence", obj.qname)
+    if isinstance(obj, (cat.Enum, cat.Domain)):
+        return ("type", obj.qname)
+    if isinstance(obj, cat.Extension):
+        return ("extension", obj.name)
+    raise TypeError(obj)
+
+
+def key_of(qname: QualifiedName) -> str:
+    """How the spec names an object: ``vehicles`` in public, ``private.audit`` elsewhere."""
+    return qname.name if qname.schema == "public" else f"{qname.schema}.{qname.name}"
+
+
+def short_type(text: str) -> str:
+    for pattern, short in _SHORT_TYPES:
+        text = pattern.sub(short, text)
+    return text
+
+
+def bare(expression: str | None) -> str | None:
+    """An expression without the parentheses PostgreSQL prints around all of it."""
+    while expression and expression.startswith("(") and expression.endswith(")"):
+        try:
+            if closing_paren(expression, 0) != len(expression) - 1:
+                break
+        except ValueError:
+            break
+        expression = expression[1:-1].strip()
+    return expression
+
+
+def block(text: str) -> str:
+    """Text of several lines ends with a newline, so it is written as a literal block."""
+    return text + "\n" if "\n" in text else text
+
+
+def one(items: list) -> Any:
+    return items[0] if len(items) == 1 else list(items)

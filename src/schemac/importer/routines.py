@@ -1,0 +1,84 @@
+"""Views, materialized views and functions as the spec writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import objects as cat
+from .common import LANGUAGES, block
+
+
+class RoutineParts:
+    """The views-and-functions half of :class:`~schemac.importer.explicit.Builder`."""
+
+    def view(self, view: cat.View, path: tuple) -> dict:
+        out: dict[str, Any] = {}
+        if view.comment is not None:
+            out["comment"] = view.comment
+        if view.security_invoker:
+            out["security_invoker"] = True
+        if view.security_barrier:
+            out["security_barrier"] = True
+        if view.materialized and not view.with_data:
+            out["with_data"] = False
+        out["query"] = block(view.query.strip())
+        if view.materialized:
+            indexes = self.indexes(view.qname, path)
+            if indexes:
+                out["indexes"] = indexes
+        out.update(self.privileges("table", view.qname.schema, view.grants, path))
+        return out
+
+    def function(self, function: cat.Function, path: tuple) -> dict | None:
+        if not self.name_ok(function.qname.name, ("functions",)):
+            return None
+        if function.language not in LANGUAGES:
+            self.cannot(("functions",), f"{function.qname}({function.signature}) is written in {function.language}; "
+                                        "the spec holds sql and plpgsql functions; left out")
+            return None
+        head = function.body.lstrip().upper()
+        if function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN ")):
+            self.cannot(("functions",), f"{function.qname}({function.signature}) has an SQL-standard body "
+                                        "(BEGIN ATOMIC / RETURN); the spec holds bodies as text; left out")
+            return None
+        out: dict[str, Any] = {}
+        if function.comment is not None:
+            out["comment"] = function.comment
+        args = []
+        for arg in function.args:
+            type_ = self.type(arg.type)
+            if arg.mode == "in" and arg.default is None:
+                args.append(f"{arg.name} {type_}" if arg.name else type_)
+            else:
+                item: dict[str, Any] = {}
+                if arg.name:
+                    item["name"] = arg.name
+                item["type"] = type_
+                if arg.default is not None:
+                    item["default"] = arg.default
+                if arg.mode != "in":
+                    item["mode"] = arg.mode
+                args.append(item)
+        if args:
+            out["args"] = args
+        returns = function.returns
+        if returns.lower().startswith("setof "):
+            returns = "setof " + self.type(returns[6:])
+        elif not returns.lower().startswith("table("):
+            returns = self.type(returns)
+        out["returns"] = returns
+        if function.language != "sql":
+            out["language"] = function.language
+        if function.volatility != "volatile":
+            out["volatility"] = function.volatility
+        if function.strict:
+            out["strict"] = True
+        if function.security_definer:
+            out["security_definer"] = True
+        if function.search_path is not None:
+            out["search_path"] = function.search_path or "''"
+        if function.parallel:
+            out["parallel"] = function.parallel
+        out["body"] = block(function.body.strip("\n"))
+        out.update(self.privileges("function", function.qname.schema, function.grants, path))
+        return out

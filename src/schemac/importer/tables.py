@@ -1,0 +1,299 @@
+"""Tables as the spec writes them: columns, keys, checks, foreign keys, partitions, indexes,
+row level security, policies, triggers and grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+from ..spec.names import default_name
+from .bounds import BoundError, parse_bound, time_series
+from .common import METHODS, bare, identity, key_of, short_type
+
+
+class TableParts:
+    """The table half of :class:`~schemac.importer.explicit.Builder`."""
+
+    def table(self, table: cat.Table, path: tuple) -> dict:
+        c = self.catalog
+        q = table.qname
+        switches = self.choices.switches.get(q, {})
+        out: dict[str, Any] = {}
+        comment = table.comment
+        if switches.get("append_only") and comment:
+            if comment == "Append-only: UPDATE, DELETE and TRUNCATE are rejected for every role.":
+                comment = None
+            elif comment.startswith("Append-only. "):
+                comment = comment[len("Append-only. "):]
+        if comment is not None and not self.minimal:
+            out["comment"] = comment
+        out.update(switches)
+
+        fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
+        refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
+        for fk in refused:
+            self.cannot(path, self.choices.exclude[identity(fk)])
+        fks = [fk for fk in fks if fk not in refused]
+        column_fks: dict[str, cat.ForeignKey] = {}
+        table_fks = []
+        for fk in fks:
+            ref = fk.ref_table in self.spec_tables
+            if not ref:
+                self.cannot(path, f"foreign key {fk.name} references {fk.ref_table}, which the spec cannot name "
+                                  "(not a table of these schemas); left out")
+                continue
+            if len(fk.columns) == 1 and fk.columns[0] not in column_fks:
+                column_fks[fk.columns[0]] = fk
+            else:
+                table_fks.append(fk)
+
+        pk = table.primary_key
+        pk_default = pk is not None and pk.name == default_name(q, (), "pkey")
+        if pk is not None and not pk_default:
+            self.cannot(path + ("primary_key",), f"the primary key is named {pk.name}; the spec always names it "
+                                                 f"{default_name(q, (), 'pkey')}")
+        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 else None
+        uniques = list(table.uniques)
+        column_unique = {}
+        for u in uniques:
+            if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct:
+                column_unique.setdefault(u.columns[0], u)
+        checks = list(table.checks)
+        column_check = {}
+        for check in checks:
+            for column in table.columns:
+                if check.name == default_name(q, (column.name,), "check"):
+                    column_check[column.name] = check
+
+        skipped_columns = self.skipped_columns[q]
+        columns = {}
+        for column in table.columns:
+            if column.name in skipped_columns or not self.name_ok(column.name, path + ("columns",)):
+                continue
+            spec: dict[str, Any] = {"type": self.type(column.type)}
+            if column.name == single_pk:
+                spec["primary_key"] = True
+            elif column.not_null:
+                spec["not_null"] = True
+            if column.default is not None:
+                spec["default"] = column.default
+            if column.identity:
+                spec["identity"] = column.identity
+            if column.generated is not None:
+                spec["generated"] = column.generated
+            if column.collation is not None:
+                spec["collation"] = column.collation
+            if column.name in column_unique and column.name != single_pk:
+                spec["unique"] = True
+                uniques.remove(column_unique[column.name])
+            if column.name in column_check and not self.minimal:
+                spec["check"] = bare(column_check[column.name].expression)
+                checks.remove(column_check[column.name])
+            fk = column_fks.get(column.name)
+            if fk is not None:
+                self.located[path + ("columns", column.name, "references")] = identity(fk)
+                default = fk.name == default_name(q, fk.columns, "fkey")
+                target = f"{key_of(fk.ref_table)}.{fk.ref_columns[0]}"
+                if default and not fk.deferrable:
+                    spec["references"] = target
+                    if fk.on_delete:
+                        spec["on_delete"] = fk.on_delete
+                    if fk.on_update:
+                        spec["on_update"] = fk.on_update
+                else:
+                    ref: dict[str, Any] = {"table": key_of(fk.ref_table), "column": fk.ref_columns[0]}
+                    for key in ("on_delete", "on_update"):
+                        if getattr(fk, key):
+                            ref[key] = getattr(fk, key)
+                    if not default:
+                        ref["name"] = fk.name
+                    if fk.deferrable:
+                        ref["deferrable"] = True
+                    spec["references"] = ref
+            if column.comment is not None:
+                spec["comment"] = column.comment
+            columns[column.name] = spec["type"] if list(spec) == ["type"] else spec
+        out["columns"] = columns
+        if pk is not None and single_pk is None:
+            out["primary_key"] = list(pk.columns)
+        if uniques:
+            out["unique"] = [list(u.columns) if u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct
+                             else {"columns": list(u.columns), "name": u.name,
+                                   **({"nulls_not_distinct": True} if u.nulls_not_distinct else {})}
+                             for u in uniques]
+        if checks and not self.minimal:
+            out["checks"] = {check.name: bare(check.expression) for check in checks}
+        if table_fks:
+            out["foreign_keys"] = [self.foreign_key(fk) for fk in table_fks]
+            for j, fk in enumerate(table_fks):
+                self.located[path + ("foreign_keys", j)] = identity(fk)
+        if table.partition_key is not None:
+            partition = self.partition(table, path + ("partition",))
+            if partition is not None:
+                out["partition"] = partition
+        indexes = self.indexes(q, path)
+        if indexes:
+            out["indexes"] = indexes
+        if self.minimal:
+            return out
+        if "tenant_scoped" not in switches and (table.rls_enabled or table.rls_forced):
+            if table.rls_forced and not table.rls_enabled:
+                self.cannot(path, "row level security is forced but not enabled; the spec cannot say that")
+            else:
+                out["rls"] = True if table.rls_forced else {"enable": True}
+        policies = {}
+        for policy in self.on["policies"][q]:
+            if self.name_ok(policy.name, path + ("policies",)) and self.keep(policy, path + ("policies", policy.name)):
+                policies[policy.name] = self.policy(policy)
+        if policies:
+            out["policies"] = policies
+        triggers = {}
+        for trigger in self.on["triggers"][q]:
+            if self.name_ok(trigger.name, path + ("triggers",)) and self.keep(trigger, path + ("triggers", trigger.name)):
+                built = self.trigger(trigger, path + ("triggers",))
+                if built is not None:
+                    triggers[trigger.name] = built
+        if triggers:
+            out["triggers"] = triggers
+        out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
+        return out
+
+    def generated_grants(self, table: cat.Table) -> dict[str, set[str]]:
+        """What a convention grants on ``table`` (``("grant", table, role, privilege)`` in skip), by role."""
+        return self.granted.get(table.qname, {})
+
+    def indexes(self, table: QualifiedName, path: tuple) -> list[dict]:
+        out = []
+        for index in self.on["indexes"][table]:
+            if self.keep(index, path + ("indexes", len(out))):
+                built = self.index(index, path + ("indexes",))
+                if built is not None:
+                    out.append(built)
+        return out
+
+    def foreign_key(self, fk: cat.ForeignKey) -> dict:
+        out: dict[str, Any] = {"columns": list(fk.columns),
+                               "references": {"table": key_of(fk.ref_table), "columns": list(fk.ref_columns)}}
+        for key in ("on_delete", "on_update"):
+            if getattr(fk, key):
+                out[key] = getattr(fk, key)
+        if fk.name != default_name(fk.table, fk.columns, "fkey"):
+            out["name"] = fk.name
+        if fk.deferrable:
+            out["deferrable"] = True
+        return out
+
+    def partition(self, table: cat.Table, path: tuple) -> dict | None:
+        key = table.partition_key
+        column = table.column(key.column)
+        if column is None:
+            self.cannot(path, f"the table is partitioned by {key.strategy} ({key.column}); the spec partitions by "
+                              "one column, so the partitioning is left out")
+            return None
+        out: dict[str, Any] = {"by": key.strategy, "column": key.column}
+        children = self.children[table.qname]
+        for child in children:
+            if (child.rls_enabled, child.rls_forced) != (table.rls_enabled, table.rls_forced):
+                self.cannot(path, f"partition {child.qname} has row level security set apart from its table; "
+                                  "the spec gives partitions their table's")
+            if child.qname in self.children:
+                self.cannot(path, f"partition {child.qname} is itself partitioned; the spec cannot say that")
+        default = [p for p in children if p.bound is None]
+        ranged = [p for p in children if p.bound is not None]
+        if key.strategy == "range":
+            series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
+            if series is not None:
+                out.update(series)
+                ranged = []
+        if default:
+            if default[0].qname == QualifiedName(table.qname.schema, f"{table.qname.name}_default"):
+                out["default"] = True
+            else:
+                self.cannot(path, f"the default partition is named {default[0].qname}; the spec names it "
+                                  f"{table.qname.name}_default")
+        if ranged:
+            named = {}
+            for p in ranged:
+                name = p.qname.name if p.qname.schema == table.qname.schema else str(p.qname)
+                try:
+                    named[name] = parse_bound(p.bound)
+                except BoundError as exc:
+                    self.cannot(path, f"partition {p.qname}: {exc}; left out")
+            if named:
+                out["partitions"] = named
+        if key.strategy == "range" and "interval" not in out and "partitions" not in out:
+            self.cannot(path, "a range-partitioned table without partitions cannot be written in the spec")
+            return None
+        return out
+
+    def index(self, index: cat.Index, path: tuple) -> dict | None:
+        if index.method not in METHODS:
+            self.cannot(path, f"index {index.name} uses {index.method}; the spec knows {', '.join(METHODS)}; left out")
+            return None
+        if not self.name_ok(index.name, path):
+            return None
+        keys = []
+        for key in index.keys:
+            if key.column is not None and key.opclass is None:
+                words = [key.column] + ([key.order] if key.order else []) + \
+                        ([f"nulls {key.nulls}"] if key.nulls else [])
+                keys.append(" ".join(words))
+            else:
+                item: dict[str, Any] = {"column": key.column} if key.column else {"expression": key.expression}
+                for attr in ("order", "nulls", "opclass"):
+                    if getattr(key, attr):
+                        item[attr] = getattr(key, attr)
+                keys.append(item)
+        out: dict[str, Any] = {"columns": keys}
+        if index.name != default_name(index.table, [k.column or "expr" for k in index.keys], "idx"):
+            out["name"] = index.name
+        if index.unique:
+            out["unique"] = True
+        if index.method != "btree":
+            out["method"] = index.method
+        if index.where is not None:
+            out["where"] = bare(index.where)
+        if index.include:
+            out["include"] = list(index.include)
+        if index.nulls_not_distinct:
+            out["nulls_not_distinct"] = True
+        return out
+
+    def policy(self, policy: cat.Policy) -> dict:
+        out: dict[str, Any] = {}
+        if policy.command != "all":
+            out["command"] = policy.command
+        if not policy.permissive:
+            out["as"] = "restrictive"
+        roles = [r for r in policy.roles]
+        if roles and roles != ["public"]:
+            out["roles"] = roles
+            self.roles.update(r for r in roles if r != "public")
+        if policy.using is not None:
+            out["using"] = bare(policy.using)
+        if policy.with_check is not None:
+            out["with_check"] = bare(policy.with_check)
+        if policy.comment is not None:
+            out["comment"] = policy.comment
+        return out
+
+    def trigger(self, trigger: cat.Trigger, path: tuple) -> dict | None:
+        function = trigger.function
+        known = function in self.function_names or function in self.platform.functions
+        if not known:
+            self.cannot(path, f"trigger {trigger.name} calls {function}(), which is not in these schemas; left out")
+            return None
+        out: dict[str, Any] = {"function": key_of(function)}
+        if trigger.timing != "before":
+            out["timing"] = trigger.timing
+        out["events"] = list(trigger.events)
+        if trigger.update_of:
+            out["update_of"] = list(trigger.update_of)
+        if trigger.level != "row":
+            out["level"] = trigger.level
+        if trigger.when is not None:
+            out["when"] = trigger.when
+        if trigger.args:
+            out["args"] = list(trigger.args)
+        return out
