@@ -124,7 +124,7 @@ def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> N
     assert data["conventions"]["tenancy"]["column"] == "org_id"
     assert tables["vehicle_events"]["tenant_scoped"] is True
     assert "tenant_scoped" not in tables["vehicles"]
-    assert "`tenant_scoped` was tried here and not kept" in text
+    assert "`tenant_scoped: true` was tried here and not kept" in text
     assert "rejects UPDATE and DELETE, as `append_only: true` does" in text
     _round_trip(spec, source, databases(), pg_cluster.url())
 
@@ -174,7 +174,7 @@ def test_a_soft_delete_column_without_its_filters_stays_explicit(tmp_path, pg_cl
     assert data["tables"]["tags"]["soft_delete"] is True
     assert "deleted_at" not in data["tables"]["tags"]["columns"]
     assert "soft_delete" not in data["tables"]["notes"]
-    assert "`soft_delete` was tried here and not kept" in spec.read_text()
+    assert "`soft_delete: true` was tried here and not kept" in spec.read_text()
 
 
 def test_import_refuses_to_overwrite_and_needs_a_source(tmp_path, monkeypatch) -> None:

@@ -62,14 +62,16 @@ class _State:
     switches: dict[QualifiedName, dict]
     keep: set = field(default_factory=set)  # generated identities written out anyway
     exclude: dict = field(default_factory=dict)  # what the spec refuses, left out
+    # Tenant-scoped tables whose policies are written out -> why the generated ones did not fit.
+    own_policies: dict = field(default_factory=dict)
     rejected: dict = field(default_factory=lambda: defaultdict(list))  # table or None -> notes
 
     def disable(self, table: QualifiedName, switch: str, why: str) -> bool:
         if switch not in self.switches.get(table, {}):
             return False
         del self.switches[table][switch]
-        self.rejected[table].append(f"`{switch}` was tried here and not kept: what it generates differs from "
-                                    f"the database ({why}); written out as it is.")
+        self.rejected[table].append(f"`{switch}: true` was tried here and not kept: the database differs from "
+                                    f"what it generates (plan step: {why}); written out as it is.")
         if switch == "tenant_scoped" and not any("tenant_scoped" in s for s in self.switches.values()):
             self.conventions.pop("tenancy", None)
         return True
@@ -85,8 +87,8 @@ class _State:
             return any([self.disable(t, switch, why) for t in list(self.switches)])
         if self.conventions.pop(convention, None) is None:
             return False
-        self.rejected[None].append(f"`conventions.{convention}` was tried and not kept: what it generates differs "
-                                   f"from the database ({why}); its objects are written out as they are.")
+        self.rejected[None].append(f"`conventions.{convention}` was tried and not kept: the database differs from "
+                                   f"what it generates (plan step: {why}); its objects are written out as they are.")
         return True
 
 
@@ -120,7 +122,7 @@ def _shape_tenancy(source: cat.Catalog, state: _State) -> None:
         if "tenant_scoped" not in switches:
             continue
         ours, others = _tenant_policies(source, table, column)
-        if others or not ours:
+        if others or not ours or table in state.own_policies:
             switches["tenant_scoped"] = True  # the table writes its own policies
             continue
         model = m.TableSpec(columns={"x": "text"}, soft_delete=bool(switches.get("soft_delete")),
@@ -172,7 +174,7 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
         if switch.get("tenant_scoped") is True:
             ours, others = _tenant_policies(source, table, state.conventions.get("tenancy", {}).get("column",
                                                                                                    "tenant_id"))
-            if others:
+            if others or table in state.own_policies:
                 skip -= {identity(p) for p in ours}
                 skip -= {k for k in skip if k[0] == "grant" and k[1] == table}
     return Choices(base.conventions, switches, frozenset(skip), state.exclude), made
@@ -211,6 +213,13 @@ def _blame_changes(changes: list[ch.Change], made: Generated, state: _State, tar
                     if key not in state.keep:
                         state.keep.add(key)
                         state.keep.update(k for k, t in made.tables.items() if t == key[1] and k in made.added)
+                        changed = True
+                elif expansion == "tenancy" and key[0] in ("policy", "grant") and table in state.switches \
+                        and "tenant_scoped" in state.switches[table]:
+                    # The tenant column, its key, index and row level security may still be the
+                    # convention's: first try the table's own policies, written out.
+                    if table not in state.own_policies:
+                        state.own_policies[table] = why
                         changed = True
                 elif expansion in SWITCHES and table is not None and table in state.switches:
                     changed = state.disable(table, SWITCHES[expansion], why) or changed
@@ -304,6 +313,12 @@ def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: boo
     if found is not None:
         choices, differences = found
         notes = state.rejected
+        for table, why in state.own_policies.items():
+            if "tenant_scoped" in choices.switches.get(table, {}):
+                notes[table].append(
+                    "`tenant_scoped: true` makes the tenant column, its key, index and row level security here; "
+                    f"its generated policies differ from the database's (plan step: {why}), so the policies are "
+                    "written out.")
     else:
         choices = Choices(exclude=exclude)
         notes = _pattern_notes(source) if conventions else {}
