@@ -122,6 +122,5 @@ def test_verbose_says_what_runs_and_how_long(project: Path, pg_database: str, pg
     (project / "notes.yaml").write_text(NOTES)
     result = run("-v", "plan", "--db", pg_database, "--to", "notes.yaml", "--dev-db", pg_cluster.url())
     assert result.exit_code == 0, result.output
-    assert re.search(r"Reading the database: \d+\.\d+s", result.stderr)
-    assert re.search(r"Applying notes.yaml to a scratch database: \d+\.\d+s", result.stderr)
+    assert re.search(r"Reading the database and notes\.yaml: \d+\.\d+s", result.stderr)
     assert "Reading the database" not in result.stdout

@@ -10,6 +10,7 @@ were typed.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,6 +177,15 @@ def goal_needs_standin(goal: str) -> bool:
     if path.suffix == ".sql":
         return uses_auth(path.read_text())
     return compile_file(path).catalog.flavor == "supabase"
+
+
+def both(start: str | None, goal: str, dev_db: str | None = None) -> tuple[Side, Side]:
+    """The start and the goal, read at the same time: most of reading a database
+    is waiting for the server, so the two reads overlap."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        start_side = pool.submit(current, start)
+        goal_side = pool.submit(desired, goal, dev_db)
+        return start_side.result(), goal_side.result()
 
 
 def plan(start: Side, goal: Side) -> Plan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
 import pglast
 from pglast import ast, enums, parser
 from pglast.parser import ParseError
@@ -164,10 +165,48 @@ class _Collector(Visitor):
 
 def references(node_or_sql: ast.Node | str) -> References:
     """The relations, functions and types a tree (or SQL statements) names."""
+    if isinstance(node_or_sql, str):
+        return _references_in_json(orjson.loads(parser.parse_sql_json(node_or_sql)))
     collector = _Collector()
-    tree = parser.parse_sql(node_or_sql) if isinstance(node_or_sql, str) else node_or_sql
-    collector(tree)
+    collector(node_or_sql)
     return collector.refs
+
+
+def _names(items) -> tuple[str, ...]:
+    return tuple(item["String"]["sval"] for item in items if "String" in item)
+
+
+def _references_in_json(tree) -> References:
+    """What ``_Collector`` finds, read from the parser's JSON: planning a large
+    migration parses thousands of expressions, and building pglast's Python
+    nodes for each costs most of the time. Nodes are known by their fields,
+    since JSON wraps a node in its type's name only where any node may stand."""
+    refs = References(set(), set(), set())
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "relname" in node:  # RangeVar
+            refs.relations.add((node.get("schemaname"), node["relname"]))
+        elif "funcname" in node and "funcformat" in node:  # FuncCall (not a CREATE FUNCTION or TRIGGER)
+            names = _names(node["funcname"])
+            refs.functions.add((names[0], names[1]) if len(names) == 2 else (None, names[-1]))
+            args = node.get("args") or []
+            if names[-1] == "nextval" and args and "A_Const" in args[0]:
+                text = args[0]["A_Const"].get("sval", {}).get("sval")
+                if text:
+                    schema, _, name = text.rpartition(".")
+                    refs.relations.add((schema or None, name))
+        elif "names" in node and "typemod" in node:  # TypeName
+            names = _names(node["names"])
+            if names and names[0] != "pg_catalog":
+                refs.types.add((names[0], names[1]) if len(names) == 2 else (None, names[-1]))
+        stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return refs
 
 
 def _contains(node: ast.Node, kind: type) -> list[ast.Node]:

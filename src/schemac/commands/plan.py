@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import SpecError
-from ..live import LiveError, current, desired, fingerprint, plan as make_plan
+from ..live import LiveError, both, fingerprint, plan as make_plan
 from ..plan import Plan
 from ..config import DATABASE_URL_VARIABLES
 from .common import EXIT_BAD_INPUT, output, print_problems
@@ -41,10 +41,8 @@ def compute(start: str | None, goal: str, dev_db: str | None):
     """(plan, fingerprint of the start), or exit 2 with the problems."""
     out = output()
     try:
-        with out.progress("Reading the database" if start else "Starting from an empty database"):
-            start_side = current(start)
-        with out.progress(f"Applying {goal} to a scratch database"):
-            goal_side = desired(goal, dev_db)
+        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {goal}"):
+            start_side, goal_side = both(start, goal, dev_db)
     except SpecError as exc:
         print_problems(exc, goal)
         sys.exit(EXIT_BAD_INPUT)
