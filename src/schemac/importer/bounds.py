@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..catalog.objects import QualifiedName
-from ..introspect.text import _skip_quoted, closing_paren
+from ..introspect.text import closing_paren, skip_quoted, split_top_level
 from ..spec.models import PartitionSpec
 from ..spec.partitions import PeriodError, time_partitions
 
@@ -24,29 +24,9 @@ class BoundError(ValueError):
     """A bound the spec cannot write."""
 
 
-def _split(text: str) -> list[str]:
-    """Comma-separated items at the top level of ``text`` (quotes and parentheses kept whole)."""
-    items, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char in "'\"":
-            i = _skip_quoted(text, i)
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            items.append(text[start:i].strip())
-            start = i + 1
-        i += 1
-    items.append(text[start:].strip())
-    return [item for item in items if item]
-
-
 def _value(text: str) -> Any:
     """One literal of a bound: a string, a number, true/false, NULL, MINVALUE or MAXVALUE."""
-    if text.startswith("'") and _skip_quoted(text, 0) == len(text):
+    if text.startswith("'") and skip_quoted(text, 0) == len(text):
         return text[1:-1].replace("''", "'")
     upper = text.upper()
     if upper in ("MINVALUE", "MAXVALUE"):
@@ -80,17 +60,17 @@ def parse_bound(bound: str) -> dict:
     if text.startswith("FROM"):
         low, rest = _inside(text, "FROM")
         high, _ = _inside(rest, "TO")
-        lows, highs = _split(low), _split(high)
+        lows, highs = split_top_level(low), split_top_level(high)
         if len(lows) != 1 or len(highs) != 1:
             raise BoundError("a bound over several columns cannot be written in the spec")
         return {"from": _value(lows[0]), "to": _value(highs[0])}
     if text.startswith("IN"):
         inner, _ = _inside(text, "IN")
-        return {"values": [_value(v) for v in _split(inner)]}
+        return {"values": [_value(v) for v in split_top_level(inner)]}
     if text.startswith("WITH"):
         inner, _ = _inside(text, "WITH")
         out = {}
-        for item in _split(inner):
+        for item in split_top_level(inner):
             key, _, number = item.partition(" ")
             out[key.lower()] = int(number)
         if set(out) != {"modulus", "remainder"}:

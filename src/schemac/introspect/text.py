@@ -10,7 +10,7 @@ inside a literal is an ordinary character.
 from __future__ import annotations
 
 
-def _skip_quoted(text: str, i: int) -> int:
+def skip_quoted(text: str, i: int) -> int:
     """The index just past the quoted literal or identifier starting at ``text[i]``."""
     quote = text[i]
     i += 1
@@ -32,7 +32,7 @@ def closing_paren(text: str, start: int) -> int:
     while i < len(text):
         char = text[i]
         if char in "'\"":
-            i = _skip_quoted(text, i)
+            i = skip_quoted(text, i)
             continue
         if char == "(":
             depth += 1
@@ -51,10 +51,30 @@ def find_unquoted(text: str, needle: str) -> int:
         if text.startswith(needle, i):
             return i
         if text[i] in "'\"":
-            i = _skip_quoted(text, i)
+            i = skip_quoted(text, i)
             continue
         i += 1
     return -1
+
+
+def split_top_level(text: str) -> list[str]:
+    """Comma-separated items at the top level of ``text`` (quotes and parentheses kept whole)."""
+    items, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char in "'\"":
+            i = skip_quoted(text, i)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    items.append(text[start:].strip())
+    return [item for item in items if item]
 
 
 def check_expression(definition: str) -> tuple[str, str]:
@@ -92,7 +112,7 @@ def search_path_names(value: str) -> list[str]:
         if i >= len(value):
             break
         if value[i] == '"':
-            end = _skip_quoted(value, i)
+            end = skip_quoted(value, i)
             names.append(value[i + 1:end - 1].replace('""', '"'))
             i = end
         else:

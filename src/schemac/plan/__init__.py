@@ -19,7 +19,9 @@ from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import column_definition, environment, foreign_key_sql, function_sql, index_sql, statements
+from ..render.sql import (
+    column_definition, environment, foreign_key_sql, function_sql, index_sql, requires_sql, requires_type, statements,
+)
 from ..spec.names import default_name
 
 # Hazards, as the issue names them.
@@ -204,9 +206,7 @@ def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[
 
     c = change
     if isinstance(c, ch.AddColumn):
-        from ..render.sql import _requires_sql, _requires_type  # one place knows what SQL depends on
-
-        requires = {f"rel:{c.table.qname}"} | _requires_type(c.column.type) | _requires_sql(c.column.default, c.column.generated)
+        requires = {f"rel:{c.table.qname}"} | requires_type(c.column.type) | requires_sql(c.column.default, c.column.generated)
         return [one(_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
                     {TABLE_REWRITE} if c.column.generated else ())]
     if isinstance(c, ch.DropColumn):

@@ -77,7 +77,7 @@ def _names(pairs, kind: str, default_schema: str = "public") -> set[str]:
     return {f"{kind}:{schema or default_schema}.{name}" for schema, name in pairs}
 
 
-def _requires_sql(*texts: str | None, query: bool = False) -> set[str]:
+def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
     """Relations, functions and types named in SQL expressions (or queries)."""
     out: set[str] = set()
     for text in texts:
@@ -88,7 +88,7 @@ def _requires_sql(*texts: str | None, query: bool = False) -> set[str]:
     return out
 
 
-def _requires_type(type_text: str) -> set[str]:
+def requires_type(type_text: str) -> set[str]:
     text = type_text.removeprefix("SETOF ").strip()
     try:
         ref = parse_type(text)
@@ -164,10 +164,10 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     q = table.qname
     requires = {_schema(q)}
     for column in table.columns:
-        requires |= _requires_type(column.type)
-        requires |= _requires_sql(column.default, column.generated)
+        requires |= requires_type(column.type)
+        requires |= requires_sql(column.default, column.generated)
     for check in table.checks:
-        requires |= _requires_sql(check.expression)
+        requires |= requires_sql(check.expression)
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
                     provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
                     source=table)
@@ -197,7 +197,7 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
 
 
 def _index(index: cat.Index, stage: Stage) -> Statement:
-    requires = {f"rel:{index.table}"} | _requires_sql(index.where, *(k.expression for k in index.keys))
+    requires = {f"rel:{index.table}"} | requires_sql(index.where, *(k.expression for k in index.keys))
     return Statement(stage, index_sql(index), provides=f"rel:{index.table.schema}.{index.name}",
                      requires=frozenset(requires), label=f"index {index.name}", ignore=index.ignore, source=index)
 
@@ -214,9 +214,9 @@ def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
 
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    requires = {_schema(q)} | _requires_type(function.returns)
+    requires = {_schema(q)} | requires_type(function.returns)
     for arg in function.args:
-        requires |= _requires_type(arg.type)
+        requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
     if function.language == "sql":
         # PostgreSQL checks an SQL function's body when it is created, so the
@@ -239,7 +239,7 @@ def _view(view: cat.View) -> Iterator[Statement]:
     q = view.qname
     options = [name for name, on in (("security_invoker = true", view.security_invoker),
                                      ("security_barrier = true", view.security_barrier)) if on]
-    requires = {_schema(q)} | _requires_sql(view.query, query=True)
+    requires = {_schema(q)} | requires_sql(view.query, query=True)
     requires.discard(f"rel:{q}")
     yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=f"rel:{q}",
                     requires=frozenset(requires), label=f"view {q}", ignore=view.ignore, source=view)
@@ -266,8 +266,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                              requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}", source=enum))
         out.extend(_comment("TYPE", ident(enum.qname), enum.comment, f"type:{enum.qname}", Stage.TYPES))
     for domain in catalog.domains:
-        requires = {_schema(domain.qname)} | _requires_type(domain.type)
-        requires |= _requires_sql(domain.default, *(e for _, e in domain.checks))
+        requires = {_schema(domain.qname)} | requires_type(domain.type)
+        requires |= requires_sql(domain.default, *(e for _, e in domain.checks))
         out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=f"type:{domain.qname}",
                              requires=frozenset(requires), label=f"domain {domain.qname}", source=domain))
         out.extend(_comment("DOMAIN", ident(domain.qname), domain.comment, f"type:{domain.qname}", Stage.TYPES))
@@ -305,7 +305,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for view in catalog.views:
         out.extend(_view(view))
     for policy in catalog.policies:
-        requires = {f"rel:{policy.table}"} | _requires_sql(policy.using, policy.with_check)
+        requires = {f"rel:{policy.table}"} | requires_sql(policy.using, policy.with_check)
         out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
                              label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore, source=policy))
         out.extend(_comment("POLICY", f"{ident(policy.name)} ON {ident(policy.table)}", policy.comment,
@@ -315,7 +315,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             "UPDATE OF " + ", ".join(map(ident, trigger.update_of)) if e == "update" and trigger.update_of else e.upper()
             for e in trigger.events
         )
-        requires = {f"rel:{trigger.table}", f"fn:{trigger.function}"} | _requires_sql(trigger.when)
+        requires = {f"rel:{trigger.table}", f"fn:{trigger.function}"} | requires_sql(trigger.when)
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
                              requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
                              source=trigger))
