@@ -24,7 +24,7 @@ from psycopg import sql
 from . import devdb
 from .catalog.objects import Catalog
 from .diff import Renames, compare
-from .pipeline import compile_file
+from .gcpause import gc_paused
 from .plan import Plan, make_plan
 from .sqltree import references
 from .supabase import has_auth_schema, install_standin
@@ -140,6 +140,8 @@ def desired(source: str, dev_db: str | None = None) -> Side:
     if path.suffix == ".sql":
         script, flavor, renames, runtime = path.read_text(), "postgres", Renames(), frozenset()
     else:
+        from .pipeline import compile_file  # the spec compiler: not needed for databases and SQL files
+
         compiled = compile_file(path)
         script, flavor, renames = compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog)
         runtime = _runtime_partitioned(compiled)
@@ -176,18 +178,21 @@ def goal_needs_standin(goal: str) -> bool:
     path = Path(goal)
     if path.suffix == ".sql":
         return uses_auth(path.read_text())
+    from .pipeline import compile_file
+
     return compile_file(path).catalog.flavor == "supabase"
 
 
 def both(start: str | None, goal: str, dev_db: str | None = None) -> tuple[Side, Side]:
     """The start and the goal, read at the same time: most of reading a database
     is waiting for the server, so the two reads overlap."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         start_side = pool.submit(current, start)
         goal_side = pool.submit(desired, goal, dev_db)
         return start_side.result(), goal_side.result()
 
 
 def plan(start: Side, goal: Side) -> Plan:
-    changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
-    return make_plan(start.catalog, goal.catalog, changes)
+    with gc_paused():
+        changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
+        return make_plan(start.catalog, goal.catalog, changes)

@@ -84,11 +84,12 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
                 sys.exit(EXIT_FINDINGS)
             start_fingerprint = expected
         else:
-            the_plan, start_fingerprint = compute(db, goal, dev_db)
+            the_plan, start_side = compute(db, goal, dev_db)
+            start_fingerprint = fingerprint(start_side.catalog)
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)
-    out.plan(the_plan, format_plan(the_plan, "text", start_fingerprint))
+    out.plan(the_plan, format_plan(the_plan, "text"))
     if the_plan.empty or dry_run:
         return
     if not yes and not click.confirm(f"Apply these {len(the_plan.steps)} steps?", default=False):
@@ -113,7 +114,7 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
     if plan_file is None:
         remaining, _ = compute(db, goal, dev_db)
         if not remaining.empty:
-            click.echo(format_plan(remaining, "text", ""), nl=False, err=True)
+            click.echo(format_plan(remaining, "text"), nl=False, err=True)
             out.error("error: the database still differs from the spec after applying (see the steps above)")
             sys.exit(EXIT_FINDINGS)
         out.summary("the database matches the spec")

@@ -69,11 +69,11 @@ def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_d
         from .plan import compute
 
         with out.progress("Comparing the database with the spec"):
-            drift, fingerprint = compute(db, str(spec_path), dev_db)
+            drift, _ = compute(db, str(spec_path), dev_db)
         if not drift.empty:
             from .plan import format_plan
 
-            out.plan(drift, format_plan(drift, "text", fingerprint))
+            out.plan(drift, format_plan(drift, "text"))
             out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")
             sys.exit(EXIT_FINDINGS)
         out.info("the database matches the spec")

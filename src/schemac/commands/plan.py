@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import SpecError
-from ..live import LiveError, both, fingerprint, plan as make_plan
+from ..live import LiveError, Side, both, fingerprint, plan as make_plan
 from ..plan import Plan
 from ..config import DATABASE_URL_VARIABLES
 from .common import EXIT_BAD_INPUT, output, print_problems
@@ -17,7 +17,8 @@ from .common import EXIT_BAD_INPUT, output, print_problems
 FORMATS = ("text", "sql", "json")
 
 
-def format_plan(plan: Plan, output_format: str, start_fingerprint: str) -> str:
+def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "") -> str:
+    """The plan as text, SQL or JSON; ``start_fingerprint`` goes into JSON only."""
     if output_format == "sql":
         return plan.sql()
     if output_format == "json":
@@ -37,8 +38,8 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compute(start: str | None, goal: str, dev_db: str | None):
-    """(plan, fingerprint of the start), or exit 2 with the problems."""
+def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Side]:
+    """(plan, the side it starts from), or exit 2 with the problems."""
     out = output()
     try:
         with out.progress(f"Reading {'the database' if start else 'an empty database'} and {goal}"):
@@ -49,7 +50,7 @@ def compute(start: str | None, goal: str, dev_db: str | None):
     except LiveError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    return make_plan(start_side, goal_side), fingerprint(start_side.catalog)
+    return make_plan(start_side, goal_side), start_side
 
 
 @click.command()
@@ -87,8 +88,11 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
             db = None  # --from given on the command line wins over the environment
         else:
             raise click.UsageError("--db and --from name the same thing; give one")
-    the_plan, start_fingerprint = compute(db or start, goal, dev_db)
-    text = format_plan(the_plan, output_format, start_fingerprint)
+    the_plan, start_side = compute(db or start, goal, dev_db)
+    # Only JSON carries the fingerprint (for `apply --plan`); hashing a large
+    # catalog is not free.
+    text = format_plan(the_plan, output_format,
+                       fingerprint(start_side.catalog) if output_format == "json" else "")
     if out:
         out.write_text(text)
         output().summary(f"wrote {out} ({len(the_plan.steps)} steps)")

@@ -135,7 +135,9 @@ def acl(grants: Iterable[cat.Grant]) -> dict[str, set[str]]:
     return {role: privs for role, privs in out.items() if privs}
 
 
-def _grant_changes(kind: str, target: str, before: Iterable[cat.Grant], after: Iterable[cat.Grant]) -> list[ch.Change]:
+def _grant_changes(kind: str, target: str, before: tuple[cat.Grant, ...], after: tuple[cat.Grant, ...]) -> list[ch.Change]:
+    if before == after:
+        return []
     old, new = acl(before), acl(after)
     out: list[ch.Change] = []
     for role in sorted(set(old) | set(new)):
@@ -183,7 +185,7 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
             out.append(ch.AddColumn(after, a))
         elif a is None:
             out.append(ch.DropColumn(before, b))
-        elif comparable(b) != comparable(a):
+        elif b != a and comparable(b) != comparable(a):
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
@@ -287,7 +289,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 created.append(a)
             elif a is None:
                 dropped.append(b)
-            elif comparable(b) != comparable(a):
+            elif b != a and comparable(b) != comparable(a):
                 out += _object_change(b, a)
         # The same index under another name is renamed, not rebuilt.
         unnamed: dict[Any, list[Any]] = {}
@@ -312,7 +314,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Drop(b))
         elif b.partition_key != a.partition_key:
             out.append(ch.Replace(b, a))
-        else:
+        elif b != a:
             out += _table_changes(b, a)
 
     # A view must be dropped and made again when it changes, and so must every
@@ -327,7 +329,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if comparable(b) != comparable(a) or _reads(b) & (reshaped | replaced):
+            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (reshaped | replaced):
                 replaced.add(key)
                 pending = True
     for key, b, a in _pair(old_views, new_views):
@@ -346,7 +348,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Drop(b))
         elif b.table in reshaped:
             out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
-        elif comparable(b) != comparable(a):
+        elif b != a and comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):

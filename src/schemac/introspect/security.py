@@ -24,19 +24,19 @@ def grants(rows: Iterable[Row]) -> dict[tuple[str, int], tuple[Grant, ...]]:
     the object with the same privileges. Grants are sorted by role, the
     revoke last.
     """
-    held: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    builtin: dict[tuple[str, int], set[str]] = defaultdict(set)
+    held: dict[tuple[str, int], dict[str, list[str]]] = defaultdict(dict)
+    builtin: dict[tuple[str, int], list[str]] = {}
     for row in rows:
         key = (row["kind"], row["oid"])
         if row["builtin"]:
-            builtin[key].add(row["privilege"])
+            builtin[key] = row["privileges"]
         else:
-            held[key][row["grantee"]].add(row["privilege"])
+            held[key][row["grantee"]] = row["privileges"]
     out: dict[tuple[str, int], tuple[Grant, ...]] = {}
     for key in held.keys() | builtin.keys():
         by_role = held.get(key, {})
-        items = [Grant(tuple(sorted(privileges)), (role,)) for role, privileges in sorted(by_role.items())]
-        revoked = builtin.get(key, set()) - by_role.get("public", set())
+        items = [Grant(tuple(privileges), (role,)) for role, privileges in sorted(by_role.items())]
+        revoked = set(builtin.get(key, ())) - set(by_role.get("public", ()))
         if revoked:
             items.append(Grant(tuple(sorted(revoked)), ("public",), revoke=True))
         if items:

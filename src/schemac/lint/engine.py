@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from os import PathLike
 from pathlib import Path
 from typing import Iterable
 
+from schemac.gcpause import gc_paused
 from schemac.lint.config import LintConfig
 from schemac.lint.finding import Finding, Severity
 from schemac.lint.fold import fold
@@ -46,16 +46,9 @@ class _Undecodable(Source):
 
 
 def lint_sources(sources: list[Source], config: LintConfig | None = None) -> list[Finding]:
-    # The parsed trees are millions of small dicts that live until the end of the
-    # run; the cyclic GC would traverse them again and again (about a third of the
-    # run time on large dumps) while finding nothing to free.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The parsed trees are millions of small dicts that live until the end of the run.
+    with gc_paused():
         return _lint(sources, config or LintConfig())
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:

@@ -155,11 +155,12 @@ def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> 
     if not objects:
         return []
     created = [s for s in order(statements(_object_catalog(objects))) if s.source is not None]
+    wanted = {id(o) for o in objects}
     out = []
     seen: set[int] = set()
     for stmt in reversed(created):
         obj = stmt.source
-        if id(obj) in seen or not any(obj is o for o in objects):
+        if id(obj) in seen or id(obj) not in wanted:
             continue
         seen.add(id(obj))
         change = changes_by_object.get(id(obj))
@@ -175,15 +176,19 @@ def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> 
 # -- creates and alterations ----------------------------------------------------------------
 
 
-def _attached_to(catalog: Catalog, qname: QualifiedName) -> list[Any]:
-    """What dropping the relation ``qname`` takes with it, and must be made again."""
-    return [
-        *(i for i in catalog.indexes if i.table == qname),
-        *(p for p in catalog.policies if p.table == qname),
-        *(t for t in catalog.triggers if t.table == qname),
-        *(fk for fk in catalog.foreign_keys if fk.table == qname or fk.ref_table == qname),
-        *(p for p in catalog.partitions if p.parent == qname),
-    ]
+def _attached(catalog: Catalog, relations: set[QualifiedName]) -> dict[QualifiedName, list[Any]]:
+    """For each relation in ``relations``: what dropping it takes with it, and must be made again."""
+    out: dict[QualifiedName, list[Any]] = {qname: [] for qname in relations}
+    for obj in (*catalog.indexes, *catalog.policies, *catalog.triggers):
+        if obj.table in relations:
+            out[obj.table].append(obj)
+    for fk in catalog.foreign_keys:
+        for qname in {fk.table, fk.ref_table} & relations:
+            out[qname].append(fk)
+    for partition in catalog.partitions:
+        if partition.parent in relations:
+            out[partition.parent].append(partition)
+    return out
 
 
 def _create_hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
@@ -377,13 +382,14 @@ def _with_dependents(desired: Catalog, drops: list[Any], creates: list[Any],
     of them on their own."""
     relations = [o for o in drops if isinstance(o, (cat.Table, cat.View))]
     dropped = {o.qname for o in relations}
-    created_ids = {id(o) for o in creates}
+    attached = _attached(desired, dropped)
     creates = list(creates)
+    made = set(creates)
     for relation in relations:
-        for obj in _attached_to(desired, relation.qname):
-            if id(obj) not in created_ids and not any(o == obj for o in creates):
+        for obj in attached[relation.qname]:
+            if obj not in made:
                 creates.append(obj)
-                created_ids.add(id(obj))
+                made.add(obj)
                 owner[id(obj)] = owner[id(relation)]
     drops = [o for o in drops if not (
         isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and

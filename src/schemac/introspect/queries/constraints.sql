@@ -4,16 +4,14 @@
 SELECT con.conrelid AS table_oid,
        con.conname AS name,
        con.contype AS type,
-       ARRAY(SELECT a.attname
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
                FROM unnest(con.conkey) WITH ORDINALITY k(attnum, i)
-               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
               ORDER BY k.i) AS columns,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END AS definition,
        fn.nspname AS ref_schema,
        fc.relname AS ref_table,
-       ARRAY(SELECT a.attname
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
                FROM unnest(con.confkey) WITH ORDINALITY k(attnum, i)
-               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
               ORDER BY k.i) AS ref_columns,
        con.confdeltype AS on_delete,
        con.confupdtype AS on_update,

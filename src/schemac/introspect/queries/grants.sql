@@ -1,6 +1,6 @@
 -- Privileges on schemas, relations and functions, one row per (object,
--- grantee, privilege): the effective ACL (a NULL ACL means acldefault), less
--- the owner's own entries. Rows with builtin = true are what acldefault gives
+-- grantee) with its privileges sorted: the effective ACL (a NULL ACL means
+-- acldefault), less the owner's own entries. Rows with builtin = true are what acldefault gives
 -- PUBLIC, so that a privilege revoked from PUBLIC can be told apart.
 WITH objects AS (
     SELECT 'schema' AS kind, n.oid, n.nspowner AS owner, 'n'::"char" AS acl_kind, n.nspacl AS acl
@@ -20,11 +20,13 @@ WITH objects AS (
 )
 SELECT o.kind, o.oid,
        CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-       lower(a.privilege_type) AS privilege,
+       array_agg(DISTINCT lower(a.privilege_type) ORDER BY lower(a.privilege_type)) AS privileges,
        false AS builtin
   FROM objects o, aclexplode(coalesce(o.acl, acldefault(o.acl_kind, o.owner))) a
  WHERE a.grantee <> o.owner
+ GROUP BY o.kind, o.oid, a.grantee
 UNION ALL
-SELECT o.kind, o.oid, 'public', lower(a.privilege_type), true
+SELECT o.kind, o.oid, 'public', array_agg(DISTINCT lower(a.privilege_type) ORDER BY lower(a.privilege_type)), true
   FROM objects o, aclexplode(acldefault(o.acl_kind, o.owner)) a
  WHERE a.grantee = 0
+ GROUP BY o.kind, o.oid
