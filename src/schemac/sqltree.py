@@ -8,6 +8,7 @@ so that text such as ``true); drop table x; --`` is an error, never output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 import pglast
@@ -35,8 +36,13 @@ def _syntax(exc: ParseError) -> str:
     return f"SQL syntax error: {exc.args[0]}"
 
 
+@lru_cache(maxsize=8192)
 def check_expression(text: str) -> ast.Node:
-    """Parse ``text`` as exactly one SQL value expression and return its node."""
+    """Parse ``text`` as exactly one SQL value expression and return its node.
+
+    Specs repeat the same expressions on many tables (``now()``, a tenant
+    filter), so results are cached: the node is shared and must not be changed.
+    """
     if not text or not text.strip():
         raise SqlProblem("empty SQL expression")
     try:
@@ -111,6 +117,7 @@ class TypeRef:
         return self.names[-1]
 
 
+@lru_cache(maxsize=4096)
 def parse_type(text: str) -> TypeRef:
     if not text or not text.strip():
         raise SqlProblem("empty type")
@@ -210,14 +217,22 @@ def _references_in_json(tree) -> References:
 
 
 def _contains(node: ast.Node, kind: type) -> list[ast.Node]:
+    """The nodes of type ``kind`` in the tree under ``node``, in the order they are written.
+
+    A plain walk over the nodes' slots: a pglast ``Visitor`` looks up its own
+    methods with ``inspect`` on every call, which costs more than the walk
+    when thousands of small expressions are checked."""
     found = []
-
-    class Finder(Visitor):
-        def visit(self, ancestors, node):
-            if isinstance(node, kind):
-                found.append(node)
-
-    Finder()(node)
+    stack: list = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif isinstance(item, ast.Node):
+            if isinstance(item, kind):
+                found.append(item)
+            children = [getattr(item, slot, None) for slot in type(item).__slots__]
+            stack.extend(child for child in reversed(children) if isinstance(child, (ast.Node, list, tuple)))
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -61,6 +61,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        # Templates do not change while schemac runs: no stat() per statement.
+        auto_reload=False,
     )
     env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path)
     return env
@@ -81,11 +83,16 @@ def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
     """Relations, functions and types named in SQL expressions (or queries)."""
     out: set[str] = set()
     for text in texts:
-        if not text:
-            continue
-        refs = references(text if query else f"SELECT {text}")
-        out |= _names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type")
+        if text:
+            out |= _requires_one(text if query else f"SELECT {text}")
     return out
+
+
+@lru_cache(maxsize=16384)
+def _requires_one(sql_text: str) -> frozenset[str]:
+    # The same expressions recur across tables (defaults, tenant filters).
+    refs = references(sql_text)
+    return frozenset(_names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type"))
 
 
 def requires_type(type_text: str) -> set[str]:
@@ -296,10 +303,13 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
         out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+    partitions_of: dict[QualifiedName, list[str]] = {}
+    for partition in catalog.partitions:
+        partitions_of.setdefault(partition.parent, []).append(f"rel:{partition.qname}")
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
-        requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}"}
-        requires |= {f"rel:{p.qname}" for p in catalog.partitions if p.parent in (fk.table, fk.ref_table)}
+        requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}",
+                    *partitions_of.get(fk.table, ()), *partitions_of.get(fk.ref_table, ())}
         out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
                              label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:
