@@ -94,6 +94,19 @@ def test_a_plan_larger_than_the_lock_table_stops_before_starting(database: str) 
         assert conn.execute("select to_regclass('t0')").fetchone()[0] is None
 
 
+def test_a_dev_server_with_a_small_lock_table_is_named_as_the_cause(tmp_path: Path, monkeypatch) -> None:
+    # A --dev-db server with few lock slots (2 x 100 connections): the goal's
+    # script runs in one transaction there, so it cannot take 3,000 tables.
+    from schemac import devdb
+
+    monkeypatch.setitem(devdb.SERVER_SETTINGS, "max_locks_per_transaction", "10")
+    goal = tmp_path / "many.sql"
+    goal.write_text("\n".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, note text);" for i in range(3000)))
+    with devdb.Cluster() as small:
+        with pytest.raises(live.LiveError, match="raise max_locks_per_transaction on that server"):
+            live.desired(str(goal), small.url())
+
+
 def test_history_records_what_ran(database: str) -> None:
     apply(database, Plan((Step("CREATE TABLE recorded (id int)", None),)), "abc123", ALL)
     with psycopg.connect(database, autocommit=True) as conn:

@@ -128,6 +128,10 @@ def apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
         if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
             hint = ("; the embedded PostgreSQL lacks this extension: give a server that has it "
                     "with --dev-db URL")
+        elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
+            hint = ("; the whole script runs in one transaction and the server's lock table is too small for it: "
+                    "raise max_locks_per_transaction on that server (a restart is needed), or leave out "
+                    "--dev-db to use the embedded PostgreSQL, which starts with 1024")
         raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None
 
 

@@ -18,6 +18,7 @@ from .catalog.graph import CycleError
 from .catalog.objects import Catalog
 from .errors import Problem, SpecError
 from .expand import expand
+from .gcpause import gc_paused
 from .lint import Finding, LintConfig, lint_sql
 from .render.sql import render
 from .spec.loader import Document, load_text
@@ -66,6 +67,12 @@ def _without_unknown_keys(error: ValidationError, doc: Document) -> Spec | None:
 
 
 def compile_text(text: str, file: str = "schema.yaml", today: date | None = None) -> Compiled:
+    # A large spec is hundreds of thousands of small objects kept to the end.
+    with gc_paused():
+        return _compile(text, file, today)
+
+
+def _compile(text: str, file: str, today: date | None) -> Compiled:
     doc = load_text(text, file)
     shape: list[Problem] = []
     try:
