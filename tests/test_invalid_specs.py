@@ -1,6 +1,7 @@
 """Every malformed spec in tests/specs/invalid/ must give the message a person can act on.
 
-Each case is one file, ``NN_what_is_wrong.yaml``, whose header comments say
+Each case is one file, ``NN_what_is_wrong.yaml`` (two digits, 01-99, then
+three from 100), whose header comments say
 what ``schemac validate`` must print for it:
 
     # expect: LINE:COL: path.in.spec: message     (one line per problem)
@@ -89,9 +90,9 @@ def test_there_are_enough_cases() -> None:
     names = sorted(p.name for p in CASES_DIR.glob("*.yaml"))
     assert len(names) >= MIN_CASES, f"only {len(names)} malformed specs in {CASES_DIR}"
     for name in names:
-        assert re.fullmatch(r"\d{2}_[a-z0-9_]+\.yaml", name), f"{name}: name it NN_what_is_wrong.yaml"
+        assert re.fullmatch(r"(\d{2}|[1-9]\d{2})_[a-z0-9_]+\.yaml", name), f"{name}: name it NN_what_is_wrong.yaml"
         assert read_case(CASES_DIR / name).expected, f"{name}: no '# expect:' line"
-    numbers = [name[:2] for name in names]
+    numbers = [int(name.split("_", 1)[0]) for name in names]
     assert len(numbers) == len(set(numbers)), "two cases share a number"
 
 

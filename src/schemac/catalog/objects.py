@@ -149,20 +149,48 @@ class Index:
 
 
 @dataclass(frozen=True)
+class PartitionKeyPart:
+    """One part of a partition key: a column, or an expression as PostgreSQL accepts it."""
+
+    column: str | None = None
+    expression: str | None = None
+
+
+@dataclass(frozen=True)
 class PartitionKey:
     strategy: Literal["range", "list", "hash"]
-    column: str
+    parts: tuple[PartitionKeyPart, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The key's plain columns, expressions left out."""
+        return tuple(p.column for p in self.parts if p.column is not None)
+
+    @property
+    def column(self) -> str | None:
+        """The column of a one-column key; None for an expression or several parts."""
+        return self.parts[0].column if len(self.parts) == 1 else None
+
+    @property
+    def text(self) -> str:
+        """The parts as a reader sees them: ``tenant_id, lower(code)``."""
+        return ", ".join(p.column if p.column is not None else p.expression or "" for p in self.parts)
 
 
 @dataclass(frozen=True)
 class Partition:
-    """A child table; ``bound`` is the text after FOR VALUES, or ``None`` for DEFAULT."""
+    """A child table; ``bound`` is the text after FOR VALUES, or ``None`` for DEFAULT.
+
+    A partition with a ``partition_key`` is partitioned in turn: its own
+    partitions name it as their ``parent``.
+    """
 
     qname: QualifiedName
     parent: QualifiedName
     bound: str | None
     rls_enabled: bool = False
     rls_forced: bool = False
+    partition_key: PartitionKey | None = None
 
 
 @dataclass(frozen=True)

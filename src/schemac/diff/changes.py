@@ -71,6 +71,20 @@ class Replace(Change):
 
 
 @dataclass(frozen=True)
+class Repartition(Replace):
+    """A table's or a partition's partition key changes. PostgreSQL cannot change a key in
+    place: the relation is dropped and made again, rows and all (planned as a Replace)."""
+
+    def describe(self) -> str:
+        def key(obj: Any) -> str:
+            k = obj.partition_key
+            return f"{k.strategy} ({k.text})" if k else "none"
+
+        return (f"rebuild {kind_of(self.after)} {name_of(self.after)}: partition key {key(self.before)} -> "
+                f"{key(self.after)}; its rows are not kept")
+
+
+@dataclass(frozen=True)
 class AddColumn(Change):
     table: cat.Table
     column: cat.Column

@@ -313,7 +313,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif b.partition_key != a.partition_key:
-            out.append(ch.Replace(b, a))
+            out.append(ch.Repartition(b, a))
         elif b != a:
             out += _table_changes(b, a)
 
@@ -360,6 +360,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
+    if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
+        return [ch.Repartition(before, after)]
     if isinstance(after, cat.Partition) and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced) \
             and before.bound == after.bound:
         return [ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)]

@@ -190,10 +190,9 @@ class _Document:
         self._constraints(t, fks)
         partitions = self.by_table["partitions"][t.qname]
         if t.partition_key:
-            how = f"Partitioned by {t.partition_key.strategy} of {code(t.partition_key.column)}"
+            how = f"Partitioned by {t.partition_key.strategy} of {code(t.partition_key.text)}"
             if partitions:
-                self.para(f"{how}:", "", *(f"- {code(p.qname.name)}: {'default' if p.bound is None else code(p.bound)}"
-                                            for p in partitions))
+                self.para(f"{how}:", "", *self._partitions(t.qname, 0))
             else:
                 self.para(f"{how}; no partition yet.")
         if indexes:
@@ -209,6 +208,13 @@ class _Document:
                             *((f" on policy {code(p.name)}", p.ignore) for p in policies)])
         if ignored:
             self.para("Lint findings accepted on purpose:", "", *ignored)
+
+    def _partitions(self, parent, depth: int):
+        """A list item per partition; sub-partitions nested under theirs."""
+        for p in self.by_table["partitions"][parent]:
+            sub = f", partitioned by {p.partition_key.strategy} of {code(p.partition_key.text)}" if p.partition_key else ""
+            yield f"{'  ' * depth}- {code(p.qname.name)}: {'default' if p.bound is None else code(p.bound)}{sub}"
+            yield from self._partitions(p.qname, depth + 1)
 
     def _column(self, t: Table, col: Column, fks: list[ForeignKey]) -> tuple[str, ...]:
         keys = []

@@ -82,6 +82,7 @@ SHORTHANDS: dict[str, Transform] = {
     "RlsSpec._shorthand": _or({"type": "boolean", "description": "`true`: enabled and forced."}),
     "Argument._shorthand": _or({**_STRING, "description": "`name type`, or just the type."}),
     "PartitionSpec._period": _or({"type": "integer", "description": "A year: `2024`."}),
+    "PartitionKeySpec._shorthand": _or({**_STRING, "description": "A column name: `tenant_id`."}),
     "Spec._schema_list": _schema_list,
     # Only refuses a form, with a better message than the shape error.
     "ForeignKeySpec._mapping": _same,
@@ -115,6 +116,11 @@ DESCRIPTIONS: dict[str, str] = {
     "PolicySpec.using": "SQL: which existing rows the policy lets the role see or change.",
     "PolicySpec.with_check": "SQL: which new or changed rows the policy lets the role write.",
     "PolicySpec.roles": "The roles the policy applies to; none means PUBLIC.",
+    "PartitionSpec.column": "The partition key when it is one column.",
+    "PartitionSpec.columns": "The partition key's parts, in order: column names or {expression: ...}.",
+    "PartitionBound.from": "Range: the lowest value, included; a list with one value per key part for a key of several.",
+    "PartitionBound.to": "Range: the upper bound, excluded; a list with one value per key part for a key of several.",
+    "PartitionBound.partition": "Partition this partition in turn (sub-partitions), as a table's `partition`.",
 }
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..catalog.objects import Catalog
+from ..catalog.partitions import root
 from ..spec.models import Spec
 from .append_only import append_only
 from .audit import audit
@@ -41,15 +42,16 @@ Expansion = Callable[[Spec, Catalog], Catalog]
 def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
     """Partitions of a table with row level security get it too.
 
-    A partition can be queried by its own name, and then only its own
-    policies apply, not its parent's. With RLS on and no policy of its own,
-    direct access sees no rows, while access through the parent is filtered
-    by the parent's policies as usual.
+    Sub-partitions get their table's as well. A partition can be queried by
+    its own name, and then only its own policies apply, not its parent's.
+    With RLS on and no policy of its own, direct access sees no rows, while
+    access through the parent is filtered by the parent's policies as usual.
     """
-    parents = {t.qname: t for t in catalog.tables}
+    tables = {t.qname: t for t in catalog.tables}
+    parent_of = {p.qname: p.parent for p in catalog.partitions}
     partitions = tuple(
-        replace(p, rls_enabled=parents[p.parent].rls_enabled, rls_forced=parents[p.parent].rls_forced)
-        if p.parent in parents else p
+        replace(p, rls_enabled=table.rls_enabled, rls_forced=table.rls_forced)
+        if (table := tables.get(root(parent_of, p.parent))) else p
         for p in catalog.partitions
     )
     return replace(catalog, partitions=partitions)

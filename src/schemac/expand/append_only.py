@@ -8,8 +8,8 @@ Each table with ``append_only: true`` gets:
   default). Triggers bind every role: the owner, ``service_role`` and roles
   with BYPASSRLS too, which policies do not. A statement trigger on a
   partitioned table does not fire for a partition truncated by its own name,
-  so each partition gets the TRUNCATE trigger as well (row triggers reach
-  partitions by themselves);
+  so each partition (and sub-partition) gets the TRUNCATE trigger as well
+  (row triggers reach partitions by themselves);
 - a table comment that starts with "Append-only", which the linter reads;
 - no UPDATE or DELETE policy: the tenancy convention generates none, and a
   policy the spec writes for UPDATE, DELETE or ALL is an error.
@@ -22,6 +22,7 @@ from dataclasses import replace
 import psycopg.errors
 
 from ..catalog import objects as cat
+from ..catalog.partitions import descendants
 from ..spec import models as m
 from .common import Draft, Issues, body, helper, name, spec_tables
 
@@ -51,9 +52,6 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
 
     function = helper(spec, "reject_mutation")
     draft = Draft(catalog)
-    partitions: dict = {}
-    for partition in catalog.partitions:
-        partitions.setdefault(partition.parent, []).append(partition.qname)
     for t in tables:
         table = draft.table(t.qname)
         if table is None:
@@ -68,7 +66,7 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                                           ("update", "delete")))
         draft.triggers.append(cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before",
                                           ("truncate",), level="statement"))
-        for partition in partitions.get(t.qname, ()):
+        for partition in (p.qname for p in descendants(catalog.partitions, t.qname)):  # sub-partitions too
             draft.triggers.append(cat.Trigger(name(partition, [], "no_truncate"), partition, function,
                                               "before", ("truncate",), level="statement"))
     draft.add_function(cat.Function(

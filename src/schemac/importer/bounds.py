@@ -3,8 +3,8 @@
 A run of partitions named ``<table>_2024``, ``<table>_2025``, ... whose
 bounds are exactly the years (or months) the spec would make becomes
 ``{interval: year, start: 2024, until: 2026}``; other bounds become explicit
-``partitions`` (``{from: ..., to: ...}``, ``{values: [...]}``,
-``{modulus: ..., remainder: ...}``).
+``partitions`` (``{from: ..., to: ...}``, with a list of values per bound for
+a key of several columns, ``{values: [...]}``, ``{modulus: ..., remainder: ...}``).
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ def parse_bound(bound: str) -> dict:
     if text.startswith("FROM"):
         low, rest = _inside(text, "FROM")
         high, _ = _inside(rest, "TO")
-        lows, highs = split_top_level(low), split_top_level(high)
-        if len(lows) != 1 or len(highs) != 1:
-            raise BoundError("a bound over several columns cannot be written in the spec")
-        return {"from": _value(lows[0]), "to": _value(highs[0])}
+        lows, highs = [_value(v) for v in split_top_level(low)], [_value(v) for v in split_top_level(high)]
+        if len(lows) == 1:
+            return {"from": lows[0], "to": highs[0]}
+        return {"from": lows, "to": highs}  # one value per key column
     if text.startswith("IN"):
         inner, _ = _inside(text, "IN")
         return {"values": [_value(v) for v in split_top_level(inner)]}

@@ -185,41 +185,55 @@ class TableParts:
         return out
 
     def partition(self, table: cat.Table, path: tuple) -> dict | None:
-        key = table.partition_key
-        column = table.column(key.column)
-        if column is None:
-            self.cannot(path, f"the table is partitioned by {key.strategy} ({key.column}); the spec partitions by "
-                              "one column, so the partitioning is left out")
-            return None
-        out: dict[str, Any] = {"by": key.strategy, "column": key.column}
-        children = self.children[table.qname]
+        return self.partitioning(table, table.qname, table.partition_key, path)
+
+    def partitioning(self, table: cat.Table, parent: QualifiedName, key: cat.PartitionKey, path: tuple) -> dict | None:
+        """``partition:`` of ``parent`` (the table, or a partition partitioned in turn), its partitions' with it."""
+        out: dict[str, Any] = {"by": key.strategy}
+        if key.column is not None:
+            out["column"] = key.column
+        else:
+            out["columns"] = [p.column if p.column is not None else {"expression": p.expression} for p in key.parts]
+        children = self.children[parent]
         for child in children:
             if (child.rls_enabled, child.rls_forced) != (table.rls_enabled, table.rls_forced):
                 self.cannot(path, f"partition {child.qname} has row level security set apart from its table; "
                                   "the spec gives partitions their table's")
-            if child.qname in self.children:
-                self.cannot(path, f"partition {child.qname} is itself partitioned; the spec cannot say that")
         default = [p for p in children if p.bound is None]
         ranged = [p for p in children if p.bound is not None]
-        if key.strategy == "range":
+        column = table.column(key.column) if key.column is not None else None
+        if key.strategy == "range" and parent == table.qname and column is not None \
+                and not any(p.partition_key for p in ranged):
             series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
             if series is not None:
                 out.update(series)
                 ranged = []
         if default:
-            if default[0].qname == QualifiedName(table.qname.schema, f"{table.qname.name}_default"):
+            if default[0].partition_key is not None:
+                self.cannot(path, f"the default partition {default[0].qname} is partitioned in turn; the spec "
+                                  "partitions only the partitions it names")
+            if default[0].qname == QualifiedName(parent.schema, f"{parent.name}_default"):
                 out["default"] = True
             else:
                 self.cannot(path, f"the default partition is named {default[0].qname}; the spec names it "
-                                  f"{table.qname.name}_default")
+                                  f"{parent.name}_default")
         if ranged:
             named = {}
             for p in ranged:
-                name = p.qname.name if p.qname.schema == table.qname.schema else str(p.qname)
+                name = p.qname.name if p.qname.schema == parent.schema else str(p.qname)
                 try:
                     named[name] = parse_bound(p.bound)
                 except BoundError as exc:
                     self.cannot(path, f"partition {p.qname}: {exc}; left out")
+                    continue
+                if p.partition_key is not None:
+                    sub = self.partitioning(table, p.qname, p.partition_key, path)
+                    if sub is None:
+                        del named[name]
+                        self.cannot(path, f"partition {p.qname} is partitioned in turn, and that cannot be written; "
+                                          "left out")
+                        continue
+                    named[name]["partition"] = sub
             if named:
                 out["partitions"] = named
         if key.strategy == "range" and "interval" not in out and "partitions" not in out:

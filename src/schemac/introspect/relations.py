@@ -8,16 +8,16 @@ triggers) is attached by oid and dropped when its relation was left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from ..catalog.objects import (
-    Check, Column, ForeignKey, Index, IndexKey, Partition, PartitionKey, PrimaryKey, QualifiedName,
+    Check, Column, ForeignKey, Index, IndexKey, Partition, PartitionKey, PartitionKeyPart, PrimaryKey, QualifiedName,
     Table, Unique, View,
 )
 from ..render.quoting import ident
 from .security import Grants
-from .text import check_expression, closing_paren, config_setting, truthy
+from .text import check_expression, closing_paren, config_setting, split_top_level, truthy
 
 Row = Mapping[str, Any]
 Names = MutableMapping[int, QualifiedName]
@@ -52,19 +52,19 @@ def _column(row: Row) -> Column:
     )
 
 
-def _partition_key(row: Row, attnames: Mapping[int, str]) -> PartitionKey | None:
+def _partition_key(row: Row, columns: Sequence[str | None]) -> PartitionKey | None:
+    """The key from its strategy, the column of each part (None for an expression), and
+    the expressions as ``pg_get_partkeydef`` prints them: ``RANGE (a, lower(b))``."""
     if row["partition_strategy"] is None:
         return None
-    attnums = row["partition_columns"]
-    if len(attnums) == 1 and attnums[0] != 0:
-        column = attnames[attnums[0]]
-    else:
-        # An expression or several columns: the catalog holds one column, so
-        # keep the key as PostgreSQL prints it ("RANGE (a, lower(b))" -> "a, lower(b)").
-        text = row["partition_key"]
-        start = text.index("(")
-        column = text[start + 1:closing_paren(text, start)]
-    return PartitionKey(STRATEGIES[row["partition_strategy"]], column)
+    text = row["partition_key"]
+    start = text.index("(")
+    printed = split_top_level(text[start + 1:closing_paren(text, start)])
+    parts = tuple(
+        PartitionKeyPart(column=column) if column is not None else PartitionKeyPart(expression=_unwrap(item))
+        for column, item in zip(columns, printed)
+    )
+    return PartitionKey(STRATEGIES[row["partition_strategy"]], parts)
 
 
 def tables(
@@ -93,13 +93,15 @@ def tables(
             elif con["type"] == "c":
                 checks.append(Check(con["name"], check_expression(con["definition"])[0]))
         cols = columns.get(oid, [])
+        names_by_number = {c["attnum"]: c["name"] for c in cols}
         out.append(Table(
             qname=qname,
             columns=tuple(_column(c) for c in cols),
             primary_key=primary_key,
             uniques=tuple(sorted(uniques, key=lambda u: u.name)),
             checks=tuple(sorted(checks, key=lambda c: c.name)),
-            partition_key=_partition_key(row, {c["attnum"]: c["name"] for c in cols}),
+            partition_key=_partition_key(row, [None if n == 0 else names_by_number.get(n)
+                                               for n in row["partition_columns"] or ()]),
             rls_enabled=row["rls_enabled"],
             rls_forced=row["rls_forced"],
             grants=grants.get(("relation", oid), ()),
@@ -120,6 +122,7 @@ def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
             bound=None if bound == "DEFAULT" else bound.removeprefix("FOR VALUES "),
             rls_enabled=row["rls_enabled"],
             rls_forced=row["rls_forced"],
+            partition_key=_partition_key(row, row["partition_column_names"] or ()),
         ))
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
+from ..catalog.partitions import children
 from ..diff import changes as ch
 from ..render.quoting import ident
 from ..render.sql import (
@@ -176,18 +177,16 @@ def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> 
 # -- creates and alterations ----------------------------------------------------------------
 
 
-def _attached(catalog: Catalog, relations: set[QualifiedName]) -> dict[QualifiedName, list[Any]]:
-    """For each relation in ``relations``: what dropping it takes with it, and must be made again."""
-    out: dict[QualifiedName, list[Any]] = {qname: [] for qname in relations}
+def _attached(catalog: Catalog) -> dict[QualifiedName, list[Any]]:
+    """For each relation: what dropping it takes with it, and must be made again."""
+    out: dict[QualifiedName, list[Any]] = {}
     for obj in (*catalog.indexes, *catalog.policies, *catalog.triggers):
-        if obj.table in relations:
-            out[obj.table].append(obj)
+        out.setdefault(obj.table, []).append(obj)
     for fk in catalog.foreign_keys:
-        for qname in {fk.table, fk.ref_table} & relations:
-            out[qname].append(fk)
+        for qname in {fk.table, fk.ref_table}:
+            out.setdefault(qname, []).append(fk)
     for partition in catalog.partitions:
-        if partition.parent in relations:
-            out[partition.parent].append(partition)
+        out.setdefault(partition.parent, []).append(partition)
     return out
 
 
@@ -337,12 +336,23 @@ def _drop_index(index: cat.Index) -> str:
 
 def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change: ch.Change | None) -> list[Step]:
     """An index for a partitioned table that has rows: built on the parent alone
-    (instantly), then concurrently on each partition, which is attached to it."""
-    steps = [Step(index_sql(index, only=True), change)]
-    for partition in partitions:
+    (instantly), then concurrently on each partition, which is attached to it.
+    A partition partitioned in turn gets its index the same way, on it alone,
+    its own partitions' attached, before it is attached to its parent's."""
+    return [Step(index_sql(index, only=True), change), *_index_partitions(index, children(partitions), change)]
+
+
+def _index_partitions(index: cat.Index, below: dict, change: ch.Change | None) -> list[Step]:
+    steps = []
+    for partition in below.get(index.table, ()):
         child = replace(index, name=default_name(partition.qname, [k.column or "expr" for k in index.keys], "idx"),
                         table=partition.qname)
-        steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER, undo=_drop_index(child)))
+        if partition.partition_key is not None:
+            steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER))
+            steps += _index_partitions(child, below, change)
+        else:
+            steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER,
+                              undo=_drop_index(child)))
         steps.append(Step(_sql("attach_index", QualifiedName(index.table.schema, index.name),
                                QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER))
     return steps
@@ -380,17 +390,22 @@ def _with_dependents(desired: Catalog, drops: list[Any], creates: list[Any],
     """Dropping a table or view takes its indexes, policies, triggers, keys and
     partitions with it: make again those the desired side keeps, and drop none
     of them on their own."""
-    relations = [o for o in drops if isinstance(o, (cat.Table, cat.View))]
-    dropped = {o.qname for o in relations}
-    attached = _attached(desired, dropped)
+    # A dropped partition takes its own partitions (and what hangs off them) too.
+    relations = [(o.qname, owner[id(o)]) for o in drops if isinstance(o, (cat.Table, cat.View, cat.Partition))]
+    dropped = {qname for qname, _ in relations}
+    attached = _attached(desired)
     creates = list(creates)
     made = set(creates)
-    for relation in relations:
-        for obj in attached[relation.qname]:
+    while relations:
+        qname, change = relations.pop(0)
+        for obj in attached.get(qname, ()):
+            if isinstance(obj, cat.Partition) and obj.qname not in dropped:
+                dropped.add(obj.qname)
+                relations.append((obj.qname, change))
             if obj not in made:
                 creates.append(obj)
                 made.add(obj)
-                owner[id(obj)] = owner[id(relation)]
+                owner[id(obj)] = change
     drops = [o for o in drops if not (
         isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and
         (getattr(o, "table", None) in dropped or getattr(o, "parent", None) in dropped)
@@ -419,8 +434,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
             # Every partition, new ones too: the plan creates partitions before indexes.
-            children = [p for p in desired.partitions if p.parent == source.table]
-            first, *rest = _partitioned_index(source, children, change)
+            first, *rest = _partitioned_index(source, list(desired.partitions), change)
             forward.append((stmt, first))
             for later in rest:
                 forward.append((Statement(Stage.INDEXES, later.sql), later))

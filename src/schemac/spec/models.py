@@ -279,17 +279,38 @@ class IndexSpec(Model):
     ignore: Ignore = {}
 
 
+class PartitionKeySpec(Model):
+    """One part of a partition key: ``tenant_id`` (a column) or ``{expression: "lower(code)"}``."""
+
+    column: str | None = None
+    expression: SqlText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"column": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "PartitionKeySpec":
+        if (self.column is None) == (self.expression is None):
+            raise ValueError("a partition key part has either 'column' or 'expression'")
+        return self
+
+
 class PartitionSpec(Model):
     """Declarative partitioning.
 
     Range by time: ``{by: range, column: occurred_at, interval: year, start: 2024, premake: 2}``
     creates one partition per period from ``start`` through ``until`` (or, without
     ``until``, through the current period plus ``premake``).
-    List and hash: partitions are listed under ``partitions``.
+    List, hash and other ranges: partitions are listed under ``partitions``.
+    The key is one ``column``, or ``columns``: several, or expressions
+    (``columns: [tenant_id, {expression: "lower(code)"}]``).
     """
 
     by: Literal["range", "list", "hash"]
-    column: str
+    column: str | None = None
+    columns: list[PartitionKeySpec] | None = Field(default=None, min_length=1)
     interval: Literal["year", "month"] | None = None
     start: str | None = None
     until: str | None = None
@@ -305,6 +326,10 @@ class PartitionSpec(Model):
 
     @model_validator(mode="after")
     def _coherent(self) -> "PartitionSpec":
+        if self.column is not None and self.columns is not None:
+            raise ValueError("give the key as 'column' (one column) or 'columns', not both")
+        if self.column is None and self.columns is None:
+            raise ValueError("partitioning needs its key: 'column' (one column) or 'columns'")
         if self.by == "range" and self.interval is None and not self.partitions:
             raise ValueError("range partitioning needs 'interval' (year or month) and 'start', or explicit 'partitions'")
         if self.interval is not None:
@@ -316,13 +341,26 @@ class PartitionSpec(Model):
             raise ValueError("hash partitioning has no default partition")
         return self
 
+    @property
+    def key(self) -> list[PartitionKeySpec]:
+        """The key's parts, whichever way it was written."""
+        return self.columns if self.columns is not None else [PartitionKeySpec(column=self.column)]
+
+    @property
+    def key_columns(self) -> list[str]:
+        """The key's plain columns, expressions left out."""
+        return [k.column for k in self.key if k.column is not None]
+
 
 class PartitionBound(Model):
+    """A partition's bound; with ``partition``, the partition is partitioned in turn (sub-partitions)."""
+
     values: list[Any] | None = None
     from_: Any = Field(default=None, alias="from")
     to: Any = None
     modulus: int | None = None
     remainder: int | None = None
+    partition: PartitionSpec | None = None
 
 
 class PolicySpec(Model):
@@ -666,4 +704,5 @@ class Spec(Model):
 
 
 PartitionSpec.model_rebuild()
+PartitionBound.model_rebuild()
 SchemaSpec.model_rebuild()

@@ -22,7 +22,7 @@ from ..sqltree import (
 from . import models as m
 from .loader import Positions
 from .names import default_name, identifier_problem, split_qualified, suggest
-from .partitions import PeriodError, time_partitions
+from .partitioning import partitioning, unique_key_problem
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
 
@@ -442,13 +442,13 @@ class Resolver:
 
         partition_key = None
         if table.partition:
-            partition_key = self.partitioning(qname, path + ("partition",), table, columns, partitions)
+            partition_key = partitioning(self, qname, path + ("partition",), table, columns, partitions)
             pk_path = path + (("primary_key",) if table.primary_key else ("columns", pk_columns[0] if pk_columns else "", "primary_key"))
             for kind, cols, cpath in [("primary key", pk_columns, pk_path)] + [
                 ("unique constraint", u.columns, path + ("unique",)) for u in uniques
             ]:
-                if cols and table.partition.column not in cols:
-                    self.error(cpath, f"the {kind} ({', '.join(cols)}) of a table partitioned by '{table.partition.column}' must include '{table.partition.column}'; PostgreSQL enforces uniqueness per partition")
+                if cols and (problem := unique_key_problem(table.partition, kind, cols)):
+                    self.error(cpath, problem)
 
         seen_indexes: dict[tuple, int] = {}
         for i, index in enumerate(table.indexes):
@@ -462,8 +462,8 @@ class Resolver:
             seen_indexes[shape] = i
             built = self.index(qname, index, path + ("indexes", i), names)
             if built:
-                if table.partition and index.unique and not any(k.column == table.partition.column for k in built.keys):
-                    self.error(path + ("indexes", i), f"a unique index on a table partitioned by '{table.partition.column}' must include that column")
+                if table.partition and index.unique:
+                    self.unique_index_on_partitioned(table.partition, built, path + ("indexes", i))
                 indexes.append(built)
 
         rls = table.rls
@@ -492,65 +492,16 @@ class Resolver:
             self.qualify(f"{table.schema}.{name}", path, declare=True)
         return name
 
-    def partitioning(self, qname, path, table: m.TableSpec, columns, partitions) -> cat.PartitionKey | None:
-        spec = table.partition
-        column = next((c for c in columns if c.name == spec.column), None)
-        if spec.column not in table.columns:
-            if spec.column in added_columns(self.spec, table):
-                self.error(path + ("column",), f"'{spec.column}' is added by a convention; partition by a column declared under 'columns'")
-            else:
-                self.error(path + ("column",), f"unknown column '{spec.column}'{suggest(spec.column, table.columns)}")
-            return None
-        if spec.interval:
-            if column is None:
-                return None
-            try:
-                bounds = time_partitions(spec, column.type, self.today)
-            except PeriodError as exc:
-                self.error(path + ((exc.key,) if exc.key else ()), str(exc))
-                return None
-            for suffix, bound in bounds:
-                child = QualifiedName(qname.schema, f"{qname.name}_{suffix}")
-                if not self.partition_name(child, path):
-                    break  # the others are too long as well; one message says it
-                if self.qualify(str(child), path, declare=True):
-                    partitions.append(cat.Partition(child, qname, bound))
-        for name, bound in spec.partitions.items():
-            child = self.qualify(name if "." in name else f"{qname.schema}.{name}", path + ("partitions", name), declare=True)
-            text = self.partition_bound(spec.by, bound, path + ("partitions", name))
-            if child and text:
-                partitions.append(cat.Partition(child, qname, text))
-        if spec.default:
-            child = QualifiedName(qname.schema, f"{qname.name}_default")
-            if self.partition_name(child, path) and self.qualify(str(child), path + ("default",), declare=True):
-                partitions.append(cat.Partition(child, qname, None))
-        return cat.PartitionKey(spec.by, spec.column)
-
-    def partition_name(self, child: QualifiedName, path: Path) -> bool:
-        size = len(child.name.encode())
-        if size <= 63:
-            return True
-        self.error(path, f"the partition '{child.name}' would be {size} bytes; PostgreSQL truncates names "
-                         "longer than 63 bytes, so shorten the table name")
-        return False
-
-    def partition_bound(self, strategy: str, bound: m.PartitionBound, path: Path) -> str | None:
-        from ..render.quoting import literal
-
-        keys = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
-        stray = sorted(k for k in bound.model_fields_set - keys[strategy])
-        if stray:
-            self.error(path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition")
-            return None
-        if strategy == "list" and bound.values:
-            return f"IN ({', '.join(literal(v) for v in bound.values)})"
-        if strategy == "range" and bound.from_ is not None and bound.to is not None:
-            return f"FROM ({literal(bound.from_)}) TO ({literal(bound.to)})"
-        if strategy == "hash" and bound.modulus and bound.remainder is not None:
-            return f"WITH (MODULUS {bound.modulus}, REMAINDER {bound.remainder})"
-        need = {"list": "'values'", "range": "'from' and 'to'", "hash": "'modulus' and 'remainder'"}[strategy]
-        self.error(path, f"a {strategy} partition needs {need}")
-        return None
+    def unique_index_on_partitioned(self, spec: m.PartitionSpec, index: cat.Index, path: Path) -> None:
+        columns = [k.column for k in index.keys if k.column is not None]
+        if len(spec.key_columns) == 1 and spec.column is not None and not any(
+                bound.partition for bound in spec.partitions.values()):
+            if spec.column not in columns:
+                self.error(path, f"a unique index on a table partitioned by '{spec.column}' must include that column")
+            return
+        problem = unique_key_problem(spec, "unique index", columns)
+        if problem:
+            self.error(path, problem)
 
     def index(self, table: QualifiedName, index: m.IndexSpec, path: Path, names) -> cat.Index | None:
         keys = []
@@ -754,8 +705,9 @@ class Resolver:
         spec = self.tables[target][1] if target in self.tables else None
         pk = self.primary_keys.get(target) or self.platform.tables.get(target, ((),))[0]
         referenced = f"{target.name}({', '.join(ref_columns)})"
-        if spec and spec.partition and spec.partition.column not in ref_columns:
-            column = spec.partition.column
+        missing = [c for c in spec.partition.key_columns if c not in ref_columns] if spec and spec.partition else []
+        if missing:
+            column = missing[0]
             return (
                 f"foreign key to {referenced} cannot work: '{target.name}' is partitioned by '{column}', "
                 f"so its primary key is ({', '.join(pk)}) and no unique key covers ({', '.join(ref_columns)}) alone. "

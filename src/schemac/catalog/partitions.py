@@ -1,0 +1,37 @@
+"""The partition tree: a table's partitions, their partitions, and so on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .objects import Partition, QualifiedName
+
+
+def children(partitions: Iterable[Partition]) -> dict[QualifiedName, list[Partition]]:
+    """Each partitioned relation -> its direct partitions, in catalog order."""
+    out: dict[QualifiedName, list[Partition]] = {}
+    for partition in partitions:
+        out.setdefault(partition.parent, []).append(partition)
+    return out
+
+
+def descendants(partitions: Iterable[Partition], qname: QualifiedName) -> list[Partition]:
+    """Every partition below ``qname``, each after its parent (depth first, in catalog order)."""
+    below = children(partitions)
+    out: list[Partition] = []
+    pending = list(reversed(below.get(qname, [])))
+    while pending:
+        partition = pending.pop()
+        out.append(partition)
+        pending += reversed(below.get(partition.qname, []))
+    return out
+
+
+def root(parent_of: Mapping[QualifiedName, QualifiedName], qname: QualifiedName) -> QualifiedName:
+    """The table at the top of ``qname``'s tree (``qname`` itself when it is no partition);
+    ``parent_of`` maps each partition to its parent (``{p.qname: p.parent for p in partitions}``)."""
+    seen = set()
+    while qname in parent_of and qname not in seen:
+        seen.add(qname)
+        qname = parent_of[qname]
+    return qname
