@@ -270,11 +270,11 @@ class ExclusionElement(Model):
     def _shorthand(cls, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        column, sep, operator = value.strip().partition(" with ")
-        if not sep or not column.strip() or " " in column.strip() or not operator.strip():
+        words = value.split()
+        if len(words) != 3 or words[1].lower() != "with":
             raise ValueError(f"cannot read exclusion element {value!r}: write 'column with operator' "
                              "(room_id with =), or {expression: ..., with: ...} for an expression")
-        return {"column": column.strip(), "with": operator.strip()}
+        return {"column": words[0], "with": words[2]}
 
     @model_validator(mode="after")
     def _one_of(self) -> "ExclusionElement":

@@ -757,8 +757,9 @@ class Resolver(ConstraintParts):
         if spec and spec.pk and spec.pk.deferrable:
             deferrable.append(set(pk))
         if set(ref_columns) in deferrable:
-            return (f"foreign key to {referenced} cannot work: that key is deferrable, and PostgreSQL checks a "
-                    "foreign key only against a key that is not; make the key not deferrable, or add one that is not")
+            return (f"foreign key to {referenced} cannot work: that key is deferrable, and PostgreSQL lets a "
+                    "foreign key reference only a key that is not; drop 'deferrable' from the key, or add a unique "
+                    "key on the same columns that is not deferrable")
         if spec and spec.partition and spec.partition.column not in ref_columns:
             column = spec.partition.column
             return (
