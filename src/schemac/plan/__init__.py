@@ -429,6 +429,11 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             continue
         if isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
+        elif isinstance(source, cat.ForeignKey) and source.table in existing and source.table in partitioned \
+                and current.target_version < 18:
+            # Before PostgreSQL 18 a partitioned table takes no NOT VALID key: it checks
+            # every row as it is added, under a lock that blocks writes.
+            step = replace(step, hazards=step.hazards | {LONG_LOCK})
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
             if source.valid:  # else the goal lets existing rows break it: never validated

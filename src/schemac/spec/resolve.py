@@ -695,6 +695,8 @@ class Resolver(ConstraintParts):
                 continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
+            if not options["valid"] and table.partition:
+                self.needs_version(18, "a NOT VALID foreign key on a partitioned table", fpath)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
 
