@@ -119,6 +119,13 @@ def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> N
     assert data["functions"]["vehicle_count"]["revokes"] == [{"from": "public", "privileges": "execute"}]
     assert data["views"]["active_vehicles"]["security_invoker"] is True
     assert data["materialized_views"]["app.event_counts"]["with_data"] is False
+    reservations = tables["vehicle_reservations"]
+    assert reservations["exclude"] == [{"columns": ["vehicle_id with =", "during with &&"],
+                                        "name": "vehicle_reservations_no_overlap", "where": "NOT released",
+                                        "deferrable": "initially immediate"}]
+    assert reservations["checks"]["vehicle_reservations_short"]["valid"] is False
+    assert reservations["columns"]["vehicle_id"]["references"]["deferrable"] is True
+    assert tables["readings"]["columns"]["vehicle_id"]["references"]["deferrable"] == "initially immediate"
     # The tenancy convention fits vehicle_events; on vehicles (RLS not forced) it does not, and the
     # spec says so where it matters.
     assert data["conventions"]["tenancy"]["column"] == "org_id"

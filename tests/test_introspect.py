@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from schemac import devdb
-from schemac.catalog.objects import Catalog, Grant, IndexKey, QualifiedName
+from schemac.catalog.objects import Catalog, Check, Exclusion, ExclusionElement, Grant, IndexKey, QualifiedName
 from schemac.introspect import DEFAULT_EXCLUDE_SCHEMAS, introspect
 from schemac.introspect.reader import KINDS, QUERY_DIR
 from schemac.pipeline import compile_file
@@ -118,6 +118,22 @@ CREATE INDEX p_old_local ON zoo.p_old (d);
 ALTER TABLE zoo.p_old ENABLE ROW LEVEL SECURITY;
 CREATE TABLE zoo.l (k text) PARTITION BY LIST (k);
 CREATE TABLE zoo.l_null PARTITION OF zoo.l FOR VALUES IN (NULL, 'a');
+CREATE TABLE zoo.slots (
+    id int,
+    room text,
+    code int,
+    during tsrange,
+    parent int,
+    CONSTRAINT slots_pkey PRIMARY KEY (id) DEFERRABLE,
+    CONSTRAINT slots_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT slots_room_hash EXCLUDE USING hash (room WITH =),
+    CONSTRAINT "slots during" EXCLUDE USING gist (during WITH &&, (box(point(code, code), point(id, id))) WITH &&)
+        WHERE (room <> 'x) WHERE (')
+);
+INSERT INTO zoo.slots VALUES (1, 'a', -1, '[2020-01-01, 2020-01-02)', 5);
+ALTER TABLE zoo.slots ADD CONSTRAINT slots_code_positive CHECK (code > 0) NOT VALID;
+ALTER TABLE zoo.slots ADD CONSTRAINT slots_parent_fkey FOREIGN KEY (parent) REFERENCES zoo.t (id)
+    DEFERRABLE INITIALLY IMMEDIATE NOT VALID;
 ALTER TABLE zoo.t ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pol ON zoo.t AS RESTRICTIVE FOR UPDATE TO introspect_reader, postgres USING (a > 0) WITH CHECK (a > 1);
 CREATE POLICY pol_del ON zoo.t FOR DELETE USING (current_user = 'x');
@@ -424,6 +440,18 @@ def test_keys_and_checks(ek: Catalog) -> None:
     assert check.name == "orders_shipped_has_total"
     assert check.expression.startswith("((status <> 'shipped'::app.order_status) OR")
     assert _table(ek, "app.select").primary_key.columns == ("order",)
+    bookings = _table(ek, "app.room_bookings")
+    assert (bookings.primary_key.deferrable, bookings.primary_key.initially_deferred) == (True, True)
+    assert [(u.deferrable, u.initially_deferred) for u in bookings.uniques] == [(True, False)]
+    assert [(c.name, c.valid) for c in bookings.checks] == [("room_bookings_seat_positive", False)]
+    assert all(c.valid for c in orders.checks)
+    (exclusion,) = bookings.exclusions
+    assert exclusion == Exclusion(
+        "room_bookings_no_overlap",
+        (ExclusionElement("=", column="room"),
+         ExclusionElement("&&", expression="tstzrange(lower(during), upper(during), '[)'::text)")),
+        method="gist", include=("seat",), where="NOT cancelled", deferrable=True, initially_deferred=True,
+    )
 
 
 def test_foreign_keys(ek: Catalog) -> None:
@@ -435,8 +463,11 @@ def test_foreign_keys(ek: Catalog) -> None:
     assert (invoices.on_delete, invoices.deferrable) == (None, True)
     assert (invoices.columns, invoices.ref_table, invoices.ref_columns) == (
         ("order_id", "order_placed_on"), QualifiedName("app", "orders"), ("id", "placed_on"))
+    bookings = by_name["room_bookings_customer_id_fkey"]
+    assert (bookings.deferrable, bookings.initially_deferred, bookings.valid) == (True, False, False)
+    assert (invoices.initially_deferred, invoices.valid) == (True, True)
     # The copies PostgreSQL makes on each partition are not separate keys.
-    assert len(ek.foreign_keys) == 5
+    assert len(ek.foreign_keys) == 6
 
 
 def test_partitions(ek: Catalog) -> None:
@@ -609,3 +640,18 @@ def test_hand_written_cases(new_database: NewDatabase) -> None:
     child = {fk.name: fk for fk in catalog.foreign_keys}
     assert (child["child_t_fkey"].on_delete, child["child_t_fkey"].on_update) == ("set default", "set null")
     assert child["child_mc_fkey"].on_update == "restrict"
+    assert (child["child_t_fkey"].deferrable, child["child_t_fkey"].initially_deferred) == (True, True)
+    slots = _table(catalog, "zoo.slots")
+    assert (slots.primary_key.deferrable, slots.primary_key.initially_deferred) == (True, False)
+    assert (slots.uniques[0].deferrable, slots.uniques[0].initially_deferred) == (True, True)
+    assert slots.checks == (Check("slots_code_positive", "(code > 0)", valid=False),)
+    parent = child["slots_parent_fkey"]
+    assert (parent.valid, parent.deferrable, parent.initially_deferred) == (False, True, False)
+    during, room = slots.exclusions
+    assert room == Exclusion("slots_room_hash", (ExclusionElement("=", column="room"),), method="hash")
+    assert during.name == "slots during" and during.method == "gist"
+    assert during.elements == (ExclusionElement("&&", column="during"),
+                               ExclusionElement("&&", expression="box(point((code)::double precision, "
+                                                                 "(code)::double precision), "
+                                                                 "point((id)::double precision, (id)::double precision))"))
+    assert during.where == "room <> 'x) WHERE ('::text"

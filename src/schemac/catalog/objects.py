@@ -92,10 +92,19 @@ class Column:
     renamed_from: str | None = None
 
 
+# Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's
+# DEFERRABLE and INITIALLY DEFERRED (pg_constraint.condeferrable and
+# condeferred); ``valid`` is False for a constraint added NOT VALID and not
+# validated since (convalidated). On the desired side ``valid=False`` means
+# "need not be validated": schemac neither validates it nor drops it.
+
+
 @dataclass(frozen=True)
 class PrimaryKey:
     name: str
     columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,12 +112,40 @@ class Unique:
     name: str
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
     expression: str
+    valid: bool = True
+
+
+@dataclass(frozen=True)
+class ExclusionElement:
+    """One element of EXCLUDE: a column or an expression, compared WITH ``operator``."""
+
+    operator: str  # as PostgreSQL prints it: '=', '&&', or OPERATOR(schema.op) outside pg_catalog
+    column: str | None = None
+    expression: str | None = None
+    opclass: str | None = None
+    order: str | None = None
+    nulls: str | None = None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (predicate)]."""
+
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    method: str = "gist"
+    include: tuple[str, ...] = ()
+    where: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +158,8 @@ class ForeignKey:
     on_delete: str | None = None
     on_update: str | None = None
     deferrable: bool = False
+    initially_deferred: bool = False
+    valid: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,6 +265,7 @@ class Table:
     primary_key: PrimaryKey | None = None
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
     partition_key: PartitionKey | None = None
     rls_enabled: bool = False
     rls_forced: bool = False

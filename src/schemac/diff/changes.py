@@ -135,10 +135,13 @@ class AlterColumn(Change):
         return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
 
 
+TableConstraint = cat.PrimaryKey | cat.Unique | cat.Check | cat.Exclusion
+
+
 @dataclass(frozen=True)
 class AddConstraint(Change):
     table: QualifiedName
-    constraint: cat.PrimaryKey | cat.Unique | cat.Check
+    constraint: TableConstraint
     new_table: bool = False  # the table is created by the same plan
 
     def describe(self) -> str:
@@ -148,10 +151,36 @@ class AddConstraint(Change):
 @dataclass(frozen=True)
 class DropConstraint(Change):
     table: QualifiedName
-    constraint: cat.PrimaryKey | cat.Unique | cat.Check
+    constraint: TableConstraint
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Change):
+    """A check or foreign key the database holds NOT VALID, which the goal wants valid."""
+
+    table: QualifiedName
+    constraint: cat.Check | cat.ForeignKey
+
+    def describe(self) -> str:
+        return f"validate constraint {self.constraint.name} on {self.table}"
+
+
+@dataclass(frozen=True)
+class AlterConstraint(Change):
+    """A foreign key becomes deferrable, not deferrable, or initially deferred or immediate
+    (ALTER CONSTRAINT; PostgreSQL alters no other kind of constraint so)."""
+
+    before: cat.ForeignKey
+    after: cat.ForeignKey
+
+    def describe(self) -> str:
+        after = self.after
+        state = "not deferrable" if not after.deferrable else \
+            "deferrable initially " + ("deferred" if after.initially_deferred else "immediate")
+        return f"alter foreign key {after.name} on {after.table}: {state}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..catalog.objects import QualifiedName
 from ..render.quoting import ident
 from ..sqltree import references
 from . import changes as ch
+from .constraints import foreign_key_changes, rename_in_exclusions, table_constraint_changes
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -87,6 +88,7 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
                 columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
                 primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
                 uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
+                exclusions=rename_in_exclusions(t.exclusions, old, new),
             )
         tables.append(t)
     fks = tuple(
@@ -190,24 +192,7 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
                 out.append(ch.AlterColumn(q, b, a))
-    old_cons = _by([*filter(None, [before.primary_key]), *before.uniques, *before.checks], lambda c: c.name)
-    new_cons = _by([*filter(None, [after.primary_key]), *after.uniques, *after.checks], lambda c: c.name)
-    dropped, added = [], []
-    for name, b, a in _pair(old_cons, new_cons):
-        if b != a:
-            if b is not None:
-                dropped.append(b)
-            if a is not None:
-                added.append(a)
-    # The same constraint under another name (a renamed table keeps its old
-    # constraint names) is renamed, not dropped and made again.
-    for b in list(dropped):
-        twin = next((a for a in added if replace(a, name=b.name) == b), None)
-        if twin is not None:
-            dropped.remove(b)
-            added.remove(twin)
-            out.append(ch.RenameConstraint(q, b.name, twin.name))
-    out += [ch.DropConstraint(q, b) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
+    out += table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -370,6 +355,8 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
         if before.comment != after.comment:
             out.append(ch.SetComment("DOMAIN", ident(after.qname), after.comment))
         return out
+    if isinstance(after, cat.ForeignKey):
+        return foreign_key_changes(before, after)
     if isinstance(after, (cat.Function, cat.Sequence)):
         out: list[ch.Change] = []
         if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):

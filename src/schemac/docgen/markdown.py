@@ -47,6 +47,16 @@ def _ignored(items: Iterable[tuple[str, Ignores]]) -> list[str]:
     return [f"- {_rule(rule)}{where}: {cell(reason)}" for where, ignores in items for rule, reason in ignores]
 
 
+def _state(con) -> str:
+    """``, deferrable (initially deferred)``, ``, not valid``: a constraint's state where it is not the default."""
+    parts = []
+    if getattr(con, "deferrable", False):
+        parts.append("deferrable, initially " + ("deferred" if con.initially_deferred else "immediate"))
+    if not getattr(con, "valid", True):
+        parts.append("not valid: existing rows are not checked")
+    return "".join(f", {p}" for p in parts)
+
+
 class _Document:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
@@ -237,21 +247,24 @@ class _Document:
 
     def _constraints(self, t: Table, fks: list[ForeignKey]) -> None:
         items = []
-        if t.primary_key and len(t.primary_key.columns) > 1:
-            items.append(f"- primary key {code(t.primary_key.name)}: ({codes(t.primary_key.columns)})")
+        pk = t.primary_key
+        if pk and (len(pk.columns) > 1 or pk.deferrable):
+            items.append(f"- primary key {code(pk.name)}: ({codes(pk.columns)}){_state(pk)}")
         for u in t.uniques:
             nulls = ", nulls not distinct" if u.nulls_not_distinct else ""
-            items.append(f"- unique {code(u.name)}: ({codes(u.columns)}){nulls}")
+            items.append(f"- unique {code(u.name)}: ({codes(u.columns)}){nulls}{_state(u)}")
         for fk in fks:
             actions = [f"on {what} {action}" for what, action in (("delete", fk.on_delete), ("update", fk.on_update))
                        if action]
-            if fk.deferrable:
-                actions.append("deferrable")
             extra = f", {', '.join(actions)}" if actions else ""
             items.append(f"- foreign key {code(fk.name)}: ({codes(fk.columns)}) → "
-                         f"{self.link(fk.ref_table)} ({codes(fk.ref_columns)}){extra}")
+                         f"{self.link(fk.ref_table)} ({codes(fk.ref_columns)}){extra}{_state(fk)}")
         for check in t.checks:
-            items.append(f"- check {code(check.name)}: {code(check.expression)}")
+            items.append(f"- check {code(check.name)}: {code(check.expression)}{_state(check)}")
+        for x in t.exclusions:
+            elements = ", ".join(code(f"{e.column or '(' + e.expression + ')'} with {e.operator}") for e in x.elements)
+            where = f" where {code(x.where)}" if x.where else ""
+            items.append(f"- exclusion {code(x.name)} using {x.method}: {elements}{where}{_state(x)}")
         if items:
             self.para("Constraints:", "", *items)
 

@@ -79,6 +79,7 @@ SHORTHANDS: dict[str, Transform] = {
     "ColumnSpec._shorthand": _or({**_STRING, "description": "The column's type: `make: text`."}),
     "UniqueSpec._shorthand": _or({**_STRING_LIST, "minItems": 1, "description": "The columns: `[tenant_id, vin]`."}),
     "IndexColumn._shorthand": _or({**_STRING, "description": "`column [asc|desc] [nulls first|last]`."}),
+    "ExclusionElement._shorthand": _or({**_STRING, "description": "`column with operator`: `room_id with =`."}),
     "RlsSpec._shorthand": _or({"type": "boolean", "description": "`true`: enabled and forced."}),
     "Argument._shorthand": _or({**_STRING, "description": "`name type`, or just the type."}),
     "PartitionSpec._period": _or({"type": "integer", "description": "A year: `2024`."}),

@@ -128,8 +128,10 @@ class Targets:
             return [(("column", change.table.qname, change.column.name), None)]
         if isinstance(change, ch.AlterColumn):
             return [(("column", change.table, change.after.name), None)]
-        if isinstance(change, (ch.AddConstraint, ch.DropConstraint)):
+        if isinstance(change, (ch.AddConstraint, ch.DropConstraint, ch.ValidateConstraint)):
             return [(("constraint", change.table, change.constraint.name), None)]
+        if isinstance(change, ch.AlterConstraint):
+            return [(identity(change.after), change.after)]
         if isinstance(change, ch.SetRowSecurity):
             if change.table in self.partitions:
                 partition = cat.Partition(change.table, self.partitions[change.table], None)

@@ -11,6 +11,18 @@ from ..spec.names import default_name
 from .bounds import BoundError, parse_bound, time_series
 from .common import METHODS, bare, identity, key_of, short_type
 
+EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
+
+
+def constraint_state(con: Any) -> dict[str, Any]:
+    """``deferrable`` and ``valid`` as the spec writes them, where they are not the defaults."""
+    out: dict[str, Any] = {}
+    if getattr(con, "deferrable", False):
+        out["deferrable"] = True if con.initially_deferred else "initially immediate"
+    if not getattr(con, "valid", True):
+        out["valid"] = False
+    return out
+
 
 class TableParts:
     """The table half of :class:`~schemac.importer.explicit.Builder`."""
@@ -53,17 +65,18 @@ class TableParts:
         if pk is not None and not pk_default:
             self.cannot(path + ("primary_key",), f"the primary key is named {pk.name}; the spec always names it "
                                                  f"{default_name(q, (), 'pkey')}")
-        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 else None
+        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 and not pk.deferrable else None
         uniques = list(table.uniques)
         column_unique = {}
         for u in uniques:
-            if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct:
+            if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct \
+                    and not u.deferrable:
                 column_unique.setdefault(u.columns[0], u)
         checks = list(table.checks)
         column_check = {}
         for check in checks:
             for column in table.columns:
-                if check.name == default_name(q, (column.name,), "check"):
+                if check.name == default_name(q, (column.name,), "check") and check.valid:
                     column_check[column.name] = check
 
         skipped_columns = self.skipped_columns[q]
@@ -95,7 +108,7 @@ class TableParts:
                 self.located[path + ("columns", column.name, "references")] = identity(fk)
                 default = fk.name == default_name(q, fk.columns, "fkey")
                 target = f"{key_of(fk.ref_table)}.{fk.ref_columns[0]}"
-                if default and not fk.deferrable:
+                if default and not fk.deferrable and fk.valid:
                     spec["references"] = target
                     if fk.on_delete:
                         spec["on_delete"] = fk.on_delete
@@ -108,22 +121,23 @@ class TableParts:
                             ref[key] = getattr(fk, key)
                     if not default:
                         ref["name"] = fk.name
-                    if fk.deferrable:
-                        ref["deferrable"] = True
+                    ref.update(constraint_state(fk))
                     spec["references"] = ref
             if column.comment is not None:
                 spec["comment"] = column.comment
             columns[column.name] = spec["type"] if list(spec) == ["type"] else spec
         out["columns"] = columns
         if pk is not None and single_pk is None:
-            out["primary_key"] = list(pk.columns)
+            out["primary_key"] = {"columns": list(pk.columns), **constraint_state(pk)} if pk.deferrable \
+                else list(pk.columns)
         if uniques:
-            out["unique"] = [list(u.columns) if u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct
-                             else {"columns": list(u.columns), "name": u.name,
-                                   **({"nulls_not_distinct": True} if u.nulls_not_distinct else {})}
-                             for u in uniques]
+            out["unique"] = [self.unique(q, u) for u in uniques]
         if checks and not self.minimal:
-            out["checks"] = {check.name: bare(check.expression) for check in checks}
+            out["checks"] = {check.name: bare(check.expression) if check.valid
+                             else {"expression": bare(check.expression), "valid": False} for check in checks}
+        exclusions = [self.exclusion(q, x, path + ("exclude",)) for x in table.exclusions]
+        if any(exclusions):
+            out["exclude"] = [x for x in exclusions if x is not None]
         if table_fks:
             out["foreign_keys"] = [self.foreign_key(fk) for fk in table_fks]
             for j, fk in enumerate(table_fks):
@@ -180,9 +194,46 @@ class TableParts:
                 out[key] = getattr(fk, key)
         if fk.name != default_name(fk.table, fk.columns, "fkey"):
             out["name"] = fk.name
-        if fk.deferrable:
-            out["deferrable"] = True
+        out.update(constraint_state(fk))
         return out
+
+    @staticmethod
+    def unique(table: QualifiedName, u: cat.Unique) -> list | dict:
+        if u.name == default_name(table, u.columns, "key") and not u.nulls_not_distinct and not u.deferrable:
+            return list(u.columns)
+        out: dict[str, Any] = {"columns": list(u.columns), "name": u.name}
+        if u.nulls_not_distinct:
+            out["nulls_not_distinct"] = True
+        return {**out, **constraint_state(u)}
+
+    def exclusion(self, table: QualifiedName, x: cat.Exclusion, path: tuple) -> dict | None:
+        if x.method not in EXCLUSION_METHODS:
+            self.cannot(path, f"exclusion constraint {x.name} uses {x.method}; the spec knows "
+                              f"{', '.join(EXCLUSION_METHODS)}; left out")
+            return None
+        if not self.name_ok(x.name, path):
+            return None
+        elements: list[Any] = []
+        for e in x.elements:
+            if e.column is not None and not (e.opclass or e.order or e.nulls):
+                elements.append(f"{e.column} with {e.operator}")
+                continue
+            item: dict[str, Any] = {"column": e.column} if e.column else {"expression": e.expression}
+            item["with"] = e.operator
+            for attr in ("opclass", "order", "nulls"):
+                if getattr(e, attr):
+                    item[attr] = getattr(e, attr)
+            elements.append(item)
+        out: dict[str, Any] = {"columns": elements}
+        if x.name != default_name(table, [e.column or "expr" for e in x.elements], "excl"):
+            out["name"] = x.name
+        if x.method != "gist":
+            out["method"] = x.method
+        if x.where is not None:
+            out["where"] = bare(x.where)
+        if x.include:
+            out["include"] = list(x.include)
+        return {**out, **constraint_state(x)}
 
     def partition(self, table: cat.Table, path: tuple) -> dict | None:
         return self.partitioning(table, table.qname, table.partition_key, path)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from ..catalog.objects import (
-    Check, Column, ForeignKey, Index, IndexKey, Partition, PartitionKey, PartitionKeyPart, PrimaryKey, QualifiedName,
-    Table, Unique, View,
+    Check, Column, Exclusion, ExclusionElement, ForeignKey, Index, IndexKey, Partition, PartitionKey, PartitionKeyPart,
+    PrimaryKey, QualifiedName, Table, Unique, View,
 )
 from ..render.quoting import ident
 from .security import Grants
@@ -84,14 +84,17 @@ def tables(
     for row in rows:
         oid, qname = row["oid"], _qname(row)
         names[oid] = qname
-        primary_key, uniques, checks = None, [], []
+        primary_key, uniques, checks, exclusions = None, [], [], []
         for con in constraints.get(oid, ()):
             if con["type"] == "p":
-                primary_key = PrimaryKey(con["name"], tuple(con["columns"]))
+                primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con))
             elif con["type"] == "u":
-                uniques.append(Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"])))
+                uniques.append(Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"]),
+                                      **_timing(con)))
             elif con["type"] == "c":
-                checks.append(Check(con["name"], check_expression(con["definition"])[0]))
+                checks.append(Check(con["name"], check_expression(con["definition"])[0], con["validated"]))
+            elif con["type"] == "x":
+                exclusions.append(_exclusion(con))
         cols = columns.get(oid, [])
         names_by_number = {c["attnum"]: c["name"] for c in cols}
         out.append(Table(
@@ -100,6 +103,7 @@ def tables(
             primary_key=primary_key,
             uniques=tuple(sorted(uniques, key=lambda u: u.name)),
             checks=tuple(sorted(checks, key=lambda c: c.name)),
+            exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
             partition_key=_partition_key(row, [None if n == 0 else names_by_number.get(n)
                                                for n in row["partition_columns"] or ()]),
             rls_enabled=row["rls_enabled"],
@@ -160,7 +164,8 @@ def foreign_keys(constraint_rows: Iterable[Row], names: Mapping[int, QualifiedNa
             ref_columns=tuple(row["ref_columns"]),
             on_delete=ACTIONS[row["on_delete"]],
             on_update=ACTIONS[row["on_update"]],
-            deferrable=row["deferrable"],
+            valid=row["validated"],
+            **_timing(row),
         ))
     return tuple(sorted(out, key=lambda f: (f.table.schema, f.table.name, f.name)))
 
@@ -178,7 +183,7 @@ def _unwrap(expression: str | None) -> str | None:
     return expression
 
 
-def _index_key(row: Row) -> IndexKey:
+def _index_key(row: Row, column: str = "column_name") -> IndexKey:
     descending = bool(row["option"] & INDOPTION_DESC)
     nulls_first = bool(row["option"] & INDOPTION_NULLS_FIRST)
     nulls = None
@@ -190,12 +195,27 @@ def _index_key(row: Row) -> IndexKey:
     if not row["opclass_is_default"]:
         opclass = _opclass(row["opclass_schema"], row["opclass_name"])
     return IndexKey(
-        column=row["column_name"],
+        column=row[column],
         expression=_unwrap(row["expression"]),
         order="desc" if descending else None,
         nulls=nulls,
         opclass=opclass,
     )
+
+
+def _timing(row: Row) -> dict[str, bool]:
+    return {"deferrable": row["deferrable"], "initially_deferred": row["deferred"]}
+
+
+def _exclusion(row: Row) -> Exclusion:
+    """An exclusion constraint from its row: its index's keys, each with the operator it is compared with."""
+    elements = []
+    for element in row["elements"]:
+        key = _index_key(element, "column")
+        elements.append(ExclusionElement(element["operator"], key.column, key.expression, key.opclass, key.order,
+                                         key.nulls))
+    return Exclusion(row["name"], tuple(elements), row["method"], tuple(row["include"]), _unwrap(row["where"]),
+                     **_timing(row))
 
 
 def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Index, ...]:

@@ -19,6 +19,7 @@ from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
+from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident
 from ..render.sql import (
     column_definition, environment, foreign_key_sql, function_sql, index_sql, requires_sql, requires_type, statements,
@@ -222,6 +223,15 @@ def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[
         return _add_constraint(c, existing, one)
     if isinstance(c, ch.DropConstraint):
         return [one(_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES)]
+    if isinstance(c, ch.ValidateConstraint):
+        # Scans the table, but under a lock that lets reads and writes go on.
+        stage = Stage.FOREIGN_KEYS if isinstance(c.constraint, cat.ForeignKey) else Stage.TABLES
+        return [one(_sql("validate_constraint", c.table, c.constraint.name), stage, {f"rel:{c.table}"},
+                    phase=Phase.AFTER)]
+    if isinstance(c, ch.AlterConstraint):
+        state = timing(c.after).strip() or "NOT DEFERRABLE"
+        return [one(_sql("alter_constraint", c.after.table, c.after.name, state), Stage.FOREIGN_KEYS,
+                    {f"rel:{c.after.table}"})]
     if isinstance(c, ch.SetRowSecurity):
         out = []
         if c.enabled != c.was_enabled:
@@ -314,18 +324,16 @@ def _alter_domain(c: ch.AlterDomain, one) -> list:
 
 def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> list:
     con = c.constraint
-    if isinstance(con, cat.PrimaryKey):
-        body = f"PRIMARY KEY ({', '.join(map(ident, con.columns))})"
-    elif isinstance(con, cat.Unique):
-        nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
-        body = f"UNIQUE{nnd} ({', '.join(map(ident, con.columns))})"
-    else:
-        body = f"CHECK ({con.expression})"
+    body = constraint_body(con)
     requires = {f"rel:{c.table}"}
+    if isinstance(con, cat.Check) and not con.valid:
+        # The goal lets existing rows break it: added NOT VALID, and never validated.
+        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
         return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires),
                 one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
+    # A key or exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
     hazards = {LONG_LOCK} if c.table in existing else set()
     return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
 
@@ -441,10 +449,16 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             continue
         if isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
+        elif isinstance(source, cat.ForeignKey) and source.table in existing and source.table in partitioned \
+                and current.target_version < 18:
+            # Before PostgreSQL 18 a partitioned table takes no NOT VALID key: it checks
+            # every row as it is added, under a lock that blocks writes.
+            step = replace(step, hazards=step.hazards | {LONG_LOCK})
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
-            validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
-            forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
+            if source.valid:  # else the goal lets existing rows break it: never validated
+                validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
+                forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
         forward.append((stmt, step))
     for change in alters:
         if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):

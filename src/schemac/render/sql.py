@@ -13,6 +13,7 @@ from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import QualifiedName
 from ..sqltree import parse_type, references
+from .constraints import constraint_body, inline_constraints, timing
 from .quoting import ident, literal
 
 SECTION_TITLES = {
@@ -156,14 +157,8 @@ def _table_lines(table: cat.Table) -> list[str]:
         if len(parts) > 2:
             parts[1] = parts[1].ljust(type_width)
         lines.append(" ".join(parts))
-    if table.primary_key:
-        cols = ", ".join(map(ident, table.primary_key.columns))
-        lines.append(f"CONSTRAINT {ident(table.primary_key.name)} PRIMARY KEY ({cols})")
-    for unique in table.uniques:
-        nnd = " NULLS NOT DISTINCT" if unique.nulls_not_distinct else ""
-        lines.append(f"CONSTRAINT {ident(unique.name)} UNIQUE{nnd} ({', '.join(map(ident, unique.columns))})")
-    for check in table.checks:
-        lines.append(f"CONSTRAINT {ident(check.name)} CHECK ({check.expression})")
+    for con in inline_constraints(table):
+        lines.append(f"CONSTRAINT {ident(con.name)} {constraint_body(con, indent='    ')}")
     return lines
 
 
@@ -175,9 +170,15 @@ def _table(table: cat.Table) -> Iterator[Statement]:
         requires |= requires_sql(column.default, column.generated)
     for check in table.checks:
         requires |= requires_sql(check.expression)
+    for exclusion in table.exclusions:
+        requires |= requires_sql(exclusion.where, *(e.expression for e in exclusion.elements))
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
                     provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
                     source=table)
+    for check in table.checks:
+        if not check.valid:
+            yield Statement(Stage.TABLES, not_valid_check_sql(q, check), requires=frozenset({f"rel:{q}"}),
+                            label=f"check {check.name} on {q}", source=table)
     yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
     for column in table.columns:
         yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, f"rel:{q}", Stage.TABLES)
@@ -210,8 +211,14 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
 
 
 def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
-    """ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY; ``not_valid`` skips checking existing rows now."""
-    return _render("foreign_key", fk=fk, not_valid=not_valid)
+    """ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY; ``not_valid`` skips checking existing rows now
+    (as does a key that need not be valid)."""
+    return _render("foreign_key", fk=fk, timing=timing(fk).strip(), not_valid=not_valid or not fk.valid)
+
+
+def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
+    """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass."""
+    return _render("check_not_valid", table=table, check=check)
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:

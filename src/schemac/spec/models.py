@@ -69,6 +69,14 @@ def _flag_form(value: Any) -> str:
 # `true`, `false`, or a column name: `created_at: inserted_at`.
 FlagOrName = Annotated[Annotated[bool, Tag("form[flag]")] | Annotated[str, Tag("form[name]")], Discriminator(_flag_form)]
 
+# `deferrable: true` is DEFERRABLE INITIALLY DEFERRED (checked at commit);
+# `initially immediate` checks at each statement unless SET CONSTRAINTS defers it.
+Deferrable = Annotated[
+    Annotated[bool, Tag("form[flag]")]
+    | Annotated[Literal["initially deferred", "initially immediate"], Tag("form[name]")],
+    Discriminator(_flag_form),
+]
+
 
 class Target(Model):
     postgres: int = 15
@@ -156,7 +164,8 @@ class ColumnReference(Model):
     on_delete: Action | None = None
     on_update: Action | None = None
     name: str | None = None
-    deferrable: bool = False
+    deferrable: Deferrable = False
+    valid: bool = True  # false: added NOT VALID, and existing rows are never checked
 
     @model_validator(mode="before")
     @classmethod
@@ -196,6 +205,7 @@ class UniqueSpec(Model):
     columns: list[str] = Field(min_length=1)
     name: str | None = None
     nulls_not_distinct: bool = False
+    deferrable: Deferrable = False
 
     @model_validator(mode="before")
     @classmethod
@@ -222,7 +232,66 @@ class ForeignKeySpec(Model):
     on_delete: Action | None = None
     on_update: Action | None = None
     name: str | None = None
-    deferrable: bool = False
+    deferrable: Deferrable = False
+    valid: bool = True  # false: added NOT VALID, and existing rows are never checked
+
+
+class PrimaryKeySpec(Model):
+    """``primary_key: {columns: [id], deferrable: true}``: the long form of ``primary_key: [id]``."""
+
+    columns: OneOrMany = Field(min_length=1)
+    deferrable: Deferrable = False
+
+
+class CheckSpec(Model):
+    """``{expression: amount >= 0, valid: false}``: the long form of a named check."""
+
+    expression: SqlText
+    valid: bool = True  # false: added NOT VALID, and existing rows are never checked
+
+
+OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"
+
+
+class ExclusionElement(Model):
+    """One element of an exclusion constraint: a column or an expression, and the operator
+    two rows' values must not satisfy together (``with``); ``room_id with =`` is short for
+    ``{column: room_id, with: '='}``."""
+
+    column: str | None = None
+    expression: SqlText | None = None
+    with_: str = Field(alias="with")
+    opclass: str | None = None
+    order: Literal["asc", "desc"] | None = None
+    nulls: Literal["first", "last"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        words = value.split()
+        if len(words) != 3 or words[1].lower() != "with":
+            raise ValueError(f"cannot read exclusion element {value!r}: write 'column with operator' "
+                             "(room_id with =), or {expression: ..., with: ...} for an expression")
+        return {"column": words[0], "with": words[2]}
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "ExclusionElement":
+        if (self.column is None) == (self.expression is None):
+            raise ValueError("an exclusion element has either 'column' or 'expression'")
+        return self
+
+
+class ExclusionSpec(Model):
+    """``EXCLUDE USING gist (room_id WITH =, during WITH &&)``: no two rows may match on every element."""
+
+    columns: list[ExclusionElement] = Field(min_length=1)
+    name: str | None = None
+    method: Literal["gist", "spgist", "btree", "hash"] = "gist"
+    where: SqlText | None = None
+    include: list[str] = []
+    deferrable: Deferrable = False
 
 
 class IndexColumn(Model):
@@ -414,9 +483,10 @@ class AuditSwitch(Model):
 
 class TableSpec(Model):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
-    primary_key: OneOrMany | None = None
+    primary_key: Either(OneOrMany, PrimaryKeySpec) | None = None
     unique: list[UniqueSpec] = []
-    checks: dict[str, SqlText] = {}
+    checks: dict[str, Either(SqlText, CheckSpec)] = {}
+    exclude: list[ExclusionSpec] = []
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
     partition: PartitionSpec | None = None
@@ -434,6 +504,13 @@ class TableSpec(Model):
     soft_delete: bool = False
     append_only: bool = False
     audit: Either(bool, AuditSwitch) = False
+
+    @property
+    def pk(self) -> PrimaryKeySpec | None:
+        """The table-level primary key in its long form, or None."""
+        if isinstance(self.primary_key, list):
+            return PrimaryKeySpec(columns=self.primary_key)
+        return self.primary_key
 
     @property
     def tenancy(self) -> TenantScopedSpec | None:

@@ -20,6 +20,7 @@ from ..sqltree import (
     parse_type, references,
 )
 from . import models as m
+from .constraints import ConstraintParts, deferrable
 from .loader import Positions
 from .names import default_name, identifier_problem, split_qualified, suggest
 from .partitioning import partitioning, unique_key_problem
@@ -33,7 +34,7 @@ SEQUENCE_PRIVILEGES = {"usage", "select", "update", "all"}
 FUNCTION_PRIVILEGES = {"execute", "all"}
 
 
-class Resolver:
+class Resolver(ConstraintParts):
     def __init__(self, spec: m.Spec, positions: Positions, today: date):
         self.spec = spec
         self.pos = positions
@@ -375,8 +376,8 @@ class Resolver:
 
     @staticmethod
     def primary_key_columns(table: m.TableSpec) -> tuple[str, ...]:
-        if table.primary_key:
-            return tuple(table.primary_key)
+        if table.pk:
+            return tuple(table.pk.columns)
         return tuple(name for name, column in table.columns.items() if column.primary_key)
 
     def column(self, table: m.TableSpec, name: str, spec: m.ColumnSpec, path: Path) -> cat.Column | None:
@@ -399,7 +400,7 @@ class Resolver:
             self.error(path + ("on_delete" if spec.on_delete else "on_update",), "'on_delete' and 'on_update' need 'references'")
         if type_ is None:
             return None
-        not_null = spec.not_null or spec.primary_key or name in (table.primary_key or ())
+        not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
         return cat.Column(name, type_, not_null, spec.default, spec.identity, spec.generated,
                           spec.collation, spec.comment, spec.renamed_from)
 
@@ -410,10 +411,13 @@ class Resolver:
         pk_columns = self.primary_keys[qname]
         pk = None
         if pk_columns:
-            for i, column in enumerate(table.primary_key or ()):
+            long_form = isinstance(table.primary_key, m.PrimaryKeySpec)
+            for i, column in enumerate(table.pk.columns if table.pk else ()):
                 if column not in names:
-                    self.error(path + ("primary_key", i), f"unknown column '{column}'{suggest(column, names)}")
-            pk = cat.PrimaryKey(self.constraint_name(qname, (), "pkey", path), pk_columns)
+                    where = ("primary_key", "columns", i) if long_form else ("primary_key", i)
+                    self.error(path + where, f"unknown column '{column}'{suggest(column, names)}")
+            pk = cat.PrimaryKey(self.constraint_name(qname, (), "pkey", path), pk_columns,
+                                **deferrable(table.pk.deferrable if table.pk else False))
         uniques = []
         for name, column in table.columns.items():
             if column.unique:
@@ -428,22 +432,15 @@ class Resolver:
             if unique.nulls_not_distinct:
                 self.needs_version(15, "NULLS NOT DISTINCT", upath)
             name = unique.name or default_name(qname, unique.columns, "key")
-            uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns), unique.nulls_not_distinct))
-        checks = []
-        for name, column in table.columns.items():
-            if column.check:
-                checks.append(cat.Check(default_name(qname, (name,), "check"), column.check))
-        for name, expression in table.checks.items():
-            self.ident(name, path + ("checks", name))
-            if name in {c.name for c in checks}:
-                self.error(path + ("checks", name), f"constraint '{name}' is already the name of a column's check; choose another name", key=True)
-            elif self.expression(expression, path + ("checks", name), "a check constraint") is not None:
-                checks.append(cat.Check(name, expression))
+            uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns),
+                                      unique.nulls_not_distinct, **deferrable(unique.deferrable)))
+        checks = self.checks(qname, path, table)
+        exclusions = self.exclusions(qname, path, table, names)
 
         partition_key = None
         if table.partition:
             partition_key = partitioning(self, qname, path + ("partition",), table, columns, partitions)
-            pk_path = path + (("primary_key",) if table.primary_key else ("columns", pk_columns[0] if pk_columns else "", "primary_key"))
+            pk_path = path + (("primary_key",) if table.pk else ("columns", pk_columns[0] if pk_columns else "", "primary_key"))
             for kind, cols, cpath in [("primary key", pk_columns, pk_path)] + [
                 ("unique constraint", u.columns, path + ("unique",)) for u in uniques
             ]:
@@ -481,7 +478,7 @@ class Resolver:
             if built:
                 triggers.append(built)
         grants = self.grants(table.grants, table.revokes, TABLE_PRIVILEGES, path)
-        return cat.Table(qname, columns, pk, tuple(uniques), tuple(checks), partition_key,
+        return cat.Table(qname, columns, pk, tuple(uniques), tuple(checks), tuple(exclusions), partition_key,
                          bool(rls and rls.enable), bool(rls and rls.force), grants, table.comment, table.renamed_from,
                          self.ignores(table.ignore, path))
 
@@ -609,7 +606,7 @@ class Resolver:
             if (ref.on_delete and column.on_delete) or (ref.on_update and column.on_update):
                 self.error(fpath, "'on_delete'/'on_update' given twice")
             options = dict(on_delete=ref.on_delete or column.on_delete, on_update=ref.on_update or column.on_update,
-                           deferrable=ref.deferrable, name=ref.name)
+                           name=ref.name, valid=ref.valid, **deferrable(ref.deferrable))
             # 'public.vehicles' reads as table 'public', column 'vehicles' until
             # we know that 'public.vehicles' is a table.
             whole = f"{ref.table}.{ref.column}"
@@ -618,7 +615,8 @@ class Resolver:
             else:
                 wanted.append(((name,), ref.table, (ref.column,) if ref.column else None, options, fpath))
         for i, fk in enumerate(table.foreign_keys):
-            options = dict(on_delete=fk.on_delete, on_update=fk.on_update, deferrable=fk.deferrable, name=fk.name)
+            options = dict(on_delete=fk.on_delete, on_update=fk.on_update, name=fk.name, valid=fk.valid,
+                           **deferrable(fk.deferrable))
             for j, column in enumerate(fk.columns):
                 if column not in table.columns and column not in added_columns(self.spec, table):
                     self.error(path + ("foreign_keys", i, "columns", j), f"unknown column '{column}'{suggest(column, table.columns)}")
@@ -648,6 +646,8 @@ class Resolver:
                 continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
+            if not options["valid"] and table.partition:
+                self.needs_version(18, "a NOT VALID foreign key on a partitioned table", fpath)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
 
@@ -694,9 +694,10 @@ class Resolver:
         if target in self.platform.tables:
             return wanted == set(self.platform.tables[target][0])
         spec = self.tables[target][1]
-        keys = [set(self.primary_keys[target])]
+        # PostgreSQL refuses a foreign key to a deferrable key.
+        keys = [set(self.primary_keys[target])] if not (spec.pk and spec.pk.deferrable) else []
         keys += [{n} for n, c in spec.columns.items() if c.unique]
-        keys += [set(u.columns) for u in spec.unique]
+        keys += [set(u.columns) for u in spec.unique if not u.deferrable]
         keys += [{k.column for k in i.columns} for i in spec.indexes
                  if i.unique and i.where is None and all(k.column for k in i.columns)]
         return wanted in keys
@@ -705,6 +706,13 @@ class Resolver:
         spec = self.tables[target][1] if target in self.tables else None
         pk = self.primary_keys.get(target) or self.platform.tables.get(target, ((),))[0]
         referenced = f"{target.name}({', '.join(ref_columns)})"
+        deferrable = [set(u.columns) for u in spec.unique if u.deferrable] if spec else []
+        if spec and spec.pk and spec.pk.deferrable:
+            deferrable.append(set(pk))
+        if set(ref_columns) in deferrable:
+            return (f"foreign key to {referenced} cannot work: that key is deferrable, and PostgreSQL lets a "
+                    "foreign key reference only a key that is not; drop 'deferrable' from the key, or add a unique "
+                    "key on the same columns that is not deferrable")
         missing = [c for c in spec.partition.key_columns if c not in ref_columns] if spec and spec.partition else []
         if missing:
             column = missing[0]

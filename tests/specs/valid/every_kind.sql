@@ -142,6 +142,26 @@ CREATE TABLE app.sessions (
     user_id bigint NOT NULL
 ) PARTITION BY HASH (user_id);
 
+CREATE TABLE app.room_bookings (
+    id          bigint    NOT NULL,
+    customer_id bigint,
+    room        text      NOT NULL,
+    seat        int       NOT NULL,
+    during      tstzrange NOT NULL,
+    cancelled   boolean   NOT NULL DEFAULT false,
+    CONSTRAINT room_bookings_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT room_bookings_room_seat_during_key UNIQUE (room, seat, during) DEFERRABLE INITIALLY IMMEDIATE,
+    CONSTRAINT room_bookings_no_overlap EXCLUDE USING gist (
+        room WITH =,
+        (tstzrange(lower(during), upper(during), '[)')) WITH &&
+    ) INCLUDE (seat) WHERE (not cancelled) DEFERRABLE INITIALLY DEFERRED
+);
+
+ALTER TABLE app.room_bookings
+    ADD CONSTRAINT room_bookings_seat_positive
+    CHECK (seat > 0)
+    NOT VALID;
+
 CREATE TABLE app."select" (
     "order" int  NOT NULL,
     "user"  text,
@@ -241,6 +261,13 @@ ALTER TABLE app.members
     FOREIGN KEY (team_id)
     REFERENCES app.teams (id)
     ON DELETE CASCADE;
+
+ALTER TABLE app.room_bookings
+    ADD CONSTRAINT room_bookings_customer_id_fkey
+    FOREIGN KEY (customer_id)
+    REFERENCES app.customers (id)
+    DEFERRABLE INITIALLY IMMEDIATE
+    NOT VALID;
 
 -- Functions that read tables -----------------------------------------------
 

@@ -18,12 +18,48 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.convalidated AS validated,
-       i.indnullsnotdistinct AS nulls_not_distinct
+       i.indnullsnotdistinct AS nulls_not_distinct,
+       -- Exclusion constraints, read like indexes (queries/indexes.sql): the
+       -- method, the predicate, the INCLUDE columns, and per key element its
+       -- column or expression, its operator, order flags and operator class.
+       am.amname AS method,
+       pg_get_expr(i.indpred, i.indrelid) AS "where",
+       ARRAY(SELECT a.attname
+               FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos)
+               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+              WHERE k.pos > i.indnkeyatts
+              ORDER BY k.pos) AS include,
+       (SELECT json_agg(json_build_object(
+                   'column', a.attname,
+                   'expression', CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.pos::int, false) END,
+                   'operator', CASE WHEN opn.nspname = 'pg_catalog' THEN op.oprname
+                                    ELSE 'OPERATOR(' || quote_ident(opn.nspname) || '.' || op.oprname || ')' END,
+                   'option', i.indoption[k.pos - 1],
+                   'opclass_schema', ocn.nspname,
+                   'opclass_name', opc.opcname,
+                   'opclass_is_default', opc.opcdefault
+                       AND (opc.opcintype = kt.oid
+                            OR NOT EXISTS (SELECT FROM pg_opclass o2
+                                            WHERE o2.opcmethod = opc.opcmethod AND o2.opcdefault
+                                              AND o2.opcintype = kt.oid)))
+                 ORDER BY k.pos)
+          FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos)
+          LEFT JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+          LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.pos
+          LEFT JOIN pg_type t ON t.oid = coalesce(a.atttypid, ia.atttypid)
+          LEFT JOIN pg_type kt ON kt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+          LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.pos - 1]
+          LEFT JOIN pg_namespace ocn ON ocn.oid = opc.opcnamespace
+          LEFT JOIN pg_operator op ON op.oid = con.conexclop[k.pos]
+          LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace
+         WHERE k.pos <= i.indnkeyatts) AS elements
   FROM pg_constraint con
   JOIN pg_class c ON c.oid = con.conrelid
   LEFT JOIN pg_class fc ON fc.oid = con.confrelid
   LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-  LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
+  LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
+  LEFT JOIN pg_class ic ON ic.oid = i.indexrelid AND con.contype = 'x'
+  LEFT JOIN pg_am am ON am.oid = ic.relam
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0
    AND con.conislocal

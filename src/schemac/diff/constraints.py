@@ -1,0 +1,93 @@
+"""Changes of constraints: keys, checks and exclusion constraints of a table, and foreign keys.
+
+Two facts of PostgreSQL shape them. A constraint's DEFERRABLE state can be
+altered in place only for a foreign key (ALTER CONSTRAINT); any other kind
+is dropped and added again. A NOT VALID check or foreign key becomes valid
+by VALIDATE CONSTRAINT, never by being made again; and one the goal allows
+to stay NOT VALID (``valid=False``) matches the database either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..catalog import objects as cat
+from . import changes as ch
+
+SAME, VALIDATE, DIFFERS = "same", "validate", "differs"
+
+
+def validity(before: Any, after: Any) -> str:
+    """Whether ``before`` is ``after`` (SAME), is it once validated (VALIDATE), or is another constraint."""
+    if before == after:
+        return SAME
+    if not hasattr(after, "valid"):
+        return DIFFERS
+    if not after.valid and replace(before, valid=False) == after:
+        return SAME  # the goal allows it NOT VALID; a valid one serves as well
+    if not before.valid and replace(before, valid=True) == after:
+        return VALIDATE
+    return DIFFERS
+
+
+def _by_name(table: cat.Table) -> dict[str, ch.TableConstraint]:
+    keys = [table.primary_key] if table.primary_key else []
+    return {c.name: c for c in [*keys, *table.uniques, *table.checks, *table.exclusions]}
+
+
+def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+    """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate."""
+    q = after.qname
+    old, new = _by_name(before), _by_name(after)
+    dropped, added, validated = [], [], []
+    for name in sorted(set(old) | set(new)):
+        b, a = old.get(name), new.get(name)
+        state = validity(b, a) if b is not None and a is not None and type(b) is type(a) else DIFFERS
+        if state == VALIDATE:
+            validated.append(a)
+        elif state == DIFFERS:
+            if b is not None:
+                dropped.append(b)
+            if a is not None:
+                added.append(a)
+    out: list[ch.Change] = []
+    # The same constraint under another name (a renamed table keeps its old
+    # constraint names) is renamed, not dropped and made again.
+    for b in list(dropped):
+        twin = next((a for a in added if replace(a, name=b.name) == b), None)
+        if twin is not None:
+            dropped.remove(b)
+            added.remove(twin)
+            out.append(ch.RenameConstraint(q, b.name, twin.name))
+    out += [ch.DropConstraint(q, b) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
+    return out + [ch.ValidateConstraint(q, a) for a in validated]
+
+
+def _timing(fk: cat.ForeignKey) -> tuple[bool, bool]:
+    return fk.deferrable, fk.initially_deferred
+
+
+def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[ch.Change]:
+    """A foreign key that differs: altered in place where only its DEFERRABLE state or
+    validity differ, else dropped and added again."""
+    timed = replace(before, deferrable=after.deferrable, initially_deferred=after.initially_deferred)
+    state = validity(timed, after)
+    if state == DIFFERS:
+        return [ch.Replace(before, after)]
+    out: list[ch.Change] = []
+    if _timing(before) != _timing(after):
+        out.append(ch.AlterConstraint(before, after))
+    if state == VALIDATE:
+        out.append(ch.ValidateConstraint(after.table, after))
+    return out
+
+
+def rename_in_exclusions(exclusions: tuple[cat.Exclusion, ...], old: str, new: str) -> tuple[cat.Exclusion, ...]:
+    """Exclusion constraints as they are after a column is renamed from ``old`` to ``new``."""
+    return tuple(
+        replace(x, elements=tuple(replace(e, column=new) if e.column == old else e for e in x.elements),
+                include=tuple(new if c == old else c for c in x.include))
+        for x in exclusions
+    )
+

@@ -1,0 +1,58 @@
+"""The text of table constraints, as CREATE TABLE and ALTER TABLE ... ADD CONSTRAINT write it."""
+
+from __future__ import annotations
+
+from ..catalog import objects as cat
+from .quoting import ident
+
+TableConstraint = cat.PrimaryKey | cat.Unique | cat.Check | cat.Exclusion
+
+
+def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
+    """`` DEFERRABLE INITIALLY ...`` for a deferrable constraint, else nothing (NOT DEFERRABLE is the default)."""
+    if not con.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY " + ("DEFERRED" if con.initially_deferred else "IMMEDIATE")
+
+
+def _columns(names) -> str:
+    return ", ".join(map(ident, names))
+
+
+def exclusion_element(element: cat.ExclusionElement) -> str:
+    text = ident(element.column) if element.column else f"({element.expression})"
+    if element.opclass:
+        text += f" {element.opclass}"
+    if element.order:
+        text += f" {element.order.upper()}"
+    if element.nulls:
+        text += f" NULLS {element.nulls.upper()}"
+    return f"{text} WITH {element.operator}"
+
+
+def constraint_body(con: TableConstraint, indent: str = "") -> str:
+    """What follows ``CONSTRAINT name``: ``PRIMARY KEY (id)``, ``EXCLUDE USING gist (...)``, ...
+
+    An exclusion constraint's elements go one to a line, under the line the
+    constraint starts on, which is indented by ``indent``."""
+    if isinstance(con, cat.PrimaryKey):
+        return f"PRIMARY KEY ({_columns(con.columns)}){timing(con)}"
+    if isinstance(con, cat.Unique):
+        nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
+        return f"UNIQUE{nnd} ({_columns(con.columns)}){timing(con)}"
+    if isinstance(con, cat.Check):
+        return f"CHECK ({con.expression})"
+    inner = f",\n{indent}    ".join(exclusion_element(e) for e in con.elements)
+    text = f"EXCLUDE USING {con.method} (\n{indent}    {inner}\n{indent})"
+    if con.include:
+        text += f" INCLUDE ({_columns(con.include)})"
+    if con.where:
+        text += f" WHERE ({con.where})"
+    return text + timing(con)
+
+
+def inline_constraints(table: cat.Table) -> list[TableConstraint]:
+    """The constraints CREATE TABLE declares. A check that need not be valid is added
+    NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every check."""
+    keys: list[TableConstraint] = [table.primary_key] if table.primary_key else []
+    return [*keys, *table.uniques, *(c for c in table.checks if c.valid), *table.exclusions]

@@ -1,0 +1,142 @@
+"""Table constraints from the spec: keys' DEFERRABLE state, checks, exclusion constraints.
+
+A mixin of :class:`~schemac.spec.resolve.Resolver`: it reports through the
+resolver's ``error`` and reads its tables, extensions and domains.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog import objects as cat
+from ..catalog.objects import QualifiedName
+from ..errors import Path
+from ..sqltree import SqlProblem, parse_type
+from . import models as m
+from .names import default_name, suggest
+
+# An operator as PostgreSQL spells one, or OPERATOR(schema.op).
+OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]{1,63}|OPERATOR\([a-z_][a-z0-9_]*\.[+\-*/<>=~!@#%^&|`?]{1,63}\)")
+# Types whose values gist compares only through the btree_gist extension.
+BTREE_GIST_TYPES = frozenset("""
+    int2 int4 int8 float4 float8 numeric money oid text varchar bpchar bytea bool uuid
+    date time timetz timestamp timestamptz interval inet cidr macaddr macaddr8 bit varbit
+""".split())
+GIST_EXTENSION = "btree_gist"
+
+
+def deferrable(value: bool | str) -> dict[str, bool]:
+    """The spec's ``deferrable`` as the catalog's two flags; ``true`` is INITIALLY DEFERRED."""
+    return {"deferrable": value is not False, "initially_deferred": value in (True, "initially deferred")}
+
+
+class ConstraintParts:
+    """The constraint half of the resolver."""
+
+    def checks(self, qname: QualifiedName, path: Path, table: m.TableSpec) -> list[cat.Check]:
+        checks = []
+        for name, column in table.columns.items():
+            if column.check:
+                checks.append(cat.Check(default_name(qname, (name,), "check"), column.check))
+        for name, written in table.checks.items():
+            cpath = path + ("checks", name)
+            check = written if isinstance(written, m.CheckSpec) else m.CheckSpec(expression=written)
+            self.ident(name, cpath)
+            epath = cpath + ("expression",) if isinstance(written, m.CheckSpec) else cpath
+            if name in {c.name for c in checks}:
+                self.error(cpath, f"constraint '{name}' is already the name of a column's check; choose another name", key=True)
+            elif self.expression(check.expression, epath, "a check constraint") is not None:
+                checks.append(cat.Check(name, check.expression, check.valid))
+        return checks
+
+    def exclusions(self, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> list[cat.Exclusion]:
+        out = []
+        for i, spec in enumerate(table.exclude):
+            built = self.exclusion(qname, path + ("exclude", i), table, spec, names)
+            if built is not None:
+                out.append(built)
+        return out
+
+    def exclusion(self, qname: QualifiedName, path: Path, table: m.TableSpec, spec: m.ExclusionSpec,
+                  names) -> cat.Exclusion | None:
+        ok = True
+        elements = []
+        for j, element in enumerate(spec.columns):
+            epath = path + ("columns", j)
+            # `room_id with =` or a mapping: point at the key where there is one.
+            at = (lambda key: epath + (key,) if epath + (key,) in self.pos.keys else epath)
+            if element.column is not None and element.column not in names:
+                self.error(at("column"), f"unknown column '{element.column}'{suggest(element.column, names)}")
+                ok = False
+            if element.expression is not None and \
+                    self.expression(element.expression, epath + ("expression",), "an exclusion element") is None:
+                ok = False
+            if not OPERATOR.fullmatch(element.with_):
+                self.error(at("with"), f"'{element.with_}' is not an operator; write one such as '=' or '&&' "
+                                       "(or OPERATOR(schema.op) for an extension's)")
+                ok = False
+            elements.append(cat.ExclusionElement(element.with_, element.column, element.expression,
+                                                 element.opclass, element.order, element.nulls))
+        for j, column in enumerate(spec.include):
+            if column not in names:
+                self.error(path + ("include", j), f"unknown column '{column}'{suggest(column, names)}")
+                ok = False
+        if spec.where is not None and self.expression(spec.where, path + ("where",), "an exclusion predicate") is None:
+            ok = False
+        if spec.method == "gist" and ok:
+            ok = self.gist_types(table, spec, path)
+        if table.partition and ok:
+            ok = self.partitioned_exclusion(table, spec, path)
+        if spec.name:
+            ok = self.ident(spec.name, path + ("name",), key=False) and ok
+        key_names = [e.column or "expr" for e in spec.columns]
+        name = spec.name or default_name(qname, key_names, "excl")
+        if not self.qualify(f"{qname.schema}.{name}", path + ("name",) if spec.name else path, declare=True):
+            ok = False
+        if not ok:
+            return None
+        return cat.Exclusion(name, tuple(elements), spec.method, tuple(spec.include), spec.where,
+                             **deferrable(spec.deferrable))
+
+    def gist_types(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
+        """A gist exclusion on a scalar column (``room_id with =``) needs btree_gist's operator classes."""
+        if GIST_EXTENSION in self.extensions:
+            return True
+        for j, element in enumerate(spec.columns):
+            column = table.columns.get(element.column) if element.column else None
+            if column is None or element.opclass:
+                continue
+            base = self.base_type(column.type)
+            if base in BTREE_GIST_TYPES:
+                self.error(path + ("columns", j),
+                           f"column '{element.column}' is {column.type}, which gist compares only with the extension "
+                           f"'{GIST_EXTENSION}'; add it under 'extensions'")
+                return False
+        return True
+
+    def base_type(self, text: str) -> str | None:
+        """A column type's base name (a domain's underlying type), or None for arrays and unknown types."""
+        try:
+            ref = parse_type(text)
+        except SqlProblem:
+            return None
+        if ref.array:
+            return None
+        domain = self.spec.domains.get(".".join(ref.names)) or (
+            self.spec.domains.get(ref.base) if len(ref.names) == 1 else None)
+        return self.base_type(domain.type) if domain else ref.base
+
+    def partitioned_exclusion(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
+        """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares the
+        partition column with equality, so that each partition can enforce it alone."""
+        column = table.partition.column
+        target = self.spec.target.postgres
+        if target < 17:
+            self.error(path, f"an exclusion constraint on a partitioned table needs PostgreSQL 17 or later; "
+                             f"the target is PostgreSQL {target}")
+            return False
+        if not any(e.column == column and e.with_ == "=" for e in spec.columns):
+            self.error(path, f"an exclusion constraint on a table partitioned by '{column}' must include "
+                             f"'{column} with ='; PostgreSQL enforces it per partition")
+            return False
+        return True

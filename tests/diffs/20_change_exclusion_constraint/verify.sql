@@ -1,0 +1,1 @@
+select count(*) = 3 from bookings

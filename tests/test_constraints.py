@@ -1,0 +1,181 @@
+"""Constraint states on real PostgreSQL: what DEFERRABLE, NOT VALID and EXCLUDE do once applied,
+and the plan for what PostgreSQL versions do differently (tests/diffs holds the migrations that
+every version plans alike)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from schemac import live
+from schemac.apply import ApplyError, Settings, apply
+from schemac.cli import main
+from schemac.plan import HAZARDS, LONG_LOCK
+
+ALL = Settings(allowed_hazards=frozenset(HAZARDS))
+
+BOOKINGS = """\
+version: 1
+extensions: [btree_gist]
+tables:
+  rooms:
+    columns:
+      id: {type: bigint, primary_key: true}
+  bookings:
+    columns:
+      id: {type: bigint, primary_key: true}
+      room_id: {type: bigint, not_null: true, references: {table: rooms, deferrable: initially immediate}}
+      during: {type: tstzrange, not_null: true}
+      mileage: int
+    checks:
+      bookings_mileage_positive: {expression: mileage >= 0, valid: %(valid)s}
+    exclude:
+      - name: bookings_no_overlap
+        columns: [room_id with =, during with &&]
+        deferrable: %(deferrable)s
+"""
+
+
+@pytest.fixture
+def database(pg_cluster):
+    name = f"constraints_{uuid.uuid4().hex[:8]}"
+    yield pg_cluster.create_database(name)
+    pg_cluster.drop_database(name)
+
+
+def _migrate(url: str, spec: Path, dev_db: str) -> None:
+    """Plan ``url`` to ``spec``, apply, and check that nothing is left to do."""
+    goal = live.desired(str(spec), dev_db)
+    apply(url, live.plan(live.current(url), goal), "", ALL)
+    assert live.plan(live.current(url), goal).empty
+
+
+def _spec(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
+        database, pg_cluster, tmp_path) -> None:
+    _migrate(database, _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "true", "deferrable": "true"}),
+             pg_cluster.url())
+    with psycopg.connect(database) as conn:
+        conn.execute("insert into rooms values (1)")
+        conn.execute("insert into bookings values (1, 1, '[2026-01-01 10:00, 2026-01-01 12:00)', 1)")
+        conn.commit()
+        # Two bookings overlap for a moment inside the transaction: fine, as at commit they do not.
+        conn.execute("insert into bookings values (2, 1, '[2026-01-01 11:00, 2026-01-01 13:00)', 1)")
+        conn.execute("update bookings set during = '[2026-01-01 10:00, 2026-01-01 11:00)' where id = 1")
+        conn.commit()
+        conn.execute("insert into bookings values (3, 1, '[2026-01-01 12:30, 2026-01-01 14:00)', 1)")
+        with pytest.raises(psycopg.errors.ExclusionViolation):
+            conn.commit()
+
+    _migrate(database, _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"}),
+             pg_cluster.url())
+    with psycopg.connect(database) as conn:
+        with pytest.raises(psycopg.errors.ExclusionViolation):
+            conn.execute("insert into bookings values (3, 1, '[2026-01-01 12:30, 2026-01-01 14:00)', 1)")
+        conn.rollback()
+        # The foreign key, deferrable initially immediate, waits when a transaction asks it to.
+        conn.execute("set constraints bookings_room_id_fkey deferred")
+        conn.execute("insert into bookings values (4, 2, '[2026-02-01, 2026-02-02)', 1)")
+        conn.execute("insert into rooms values (2)")
+        conn.commit()
+
+
+def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(
+        database, pg_cluster, tmp_path) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("create extension btree_gist")
+        conn.execute("create table rooms (id bigint primary key)")
+        conn.execute("create table bookings (id bigint primary key, room_id bigint not null, "
+                     "during tstzrange not null, mileage int)")
+        conn.execute("insert into rooms values (1)")
+        conn.execute("insert into bookings values (1, 1, '[2026-01-01, 2026-01-02)', -5)")
+    spec = _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "false", "deferrable": "false"})
+    plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
+    assert "ADD CONSTRAINT bookings_mileage_positive CHECK ((mileage >= 0)) NOT VALID;" in plan.sql()
+    assert "VALIDATE CONSTRAINT bookings_mileage_positive" not in plan.sql()
+    _migrate(database, spec, pg_cluster.url())
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select mileage from bookings").fetchall() == [(-5,)]
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("insert into bookings values (2, 1, '[2026-02-01, 2026-02-02)', -1)")
+        assert conn.execute("select convalidated from pg_constraint "
+                            "where conname = 'bookings_mileage_positive'").fetchone() == (False,)
+    # Once the spec wants it valid, the old row stops the validation, and the database is left as it was.
+    spec = _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"})
+    plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
+    assert [s.change.describe() for s in plan.steps] == [
+        "validate constraint bookings_mileage_positive on public.bookings"]
+    with pytest.raises(ApplyError, match="bookings_mileage_positive"):
+        apply(database, plan, "", ALL)
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("update bookings set mileage = 0")
+    _migrate(database, spec, pg_cluster.url())
+
+
+PARTITIONED = """\
+version: 1
+target: {postgres: 15}
+tables:
+  owners:
+    columns:
+      id: {type: bigint, primary_key: true}
+  readings:
+    columns:
+      owner_id: {type: bigint, not_null: %(owner)s}
+      taken_on: {type: date, not_null: true}
+    partition:
+      by: range
+      column: taken_on
+      partitions:
+        readings_2026: {from: 2026-01-01, to: 2027-01-01}
+"""
+
+
+def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_path) -> None:
+    """PostgreSQL 18 adds it NOT VALID and validates it after; before 18 it is added checked, a long lock."""
+    _migrate(database, _spec(tmp_path, "a.yaml", PARTITIONED % {"owner": "true"}), pg_cluster.url())
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("insert into owners values (1); insert into readings values (1, '2026-05-01')")
+        major = conn.info.server_version // 10000
+    to = _spec(tmp_path, "b.yaml", (PARTITIONED % {"owner": "true"}).replace(
+        "not_null: true}\n      taken_on", "not_null: true, references: owners}\n      taken_on"))
+    plan = live.plan(live.current(database), live.desired(str(to), pg_cluster.url()))
+    steps = [(s.change.describe(), sorted(s.hazards), s.phase.name) for s in plan.steps]
+    if major >= 18:
+        assert "NOT VALID" in plan.sql()
+        assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [], "TRANSACTION"),
+                         ("create foreign key readings_owner_id_fkey on public.readings", [], "AFTER")]
+    else:
+        assert "NOT VALID" not in plan.sql()
+        assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [LONG_LOCK],
+                          "TRANSACTION")]
+    _migrate(database, to, pg_cluster.url())
+    # Its deferrable state is altered in place, on the table and its partitions alike.
+    deferred = _spec(tmp_path, "c.yaml", to.read_text().replace("references: owners", "references: "
+                                                                 "{table: owners, deferrable: true}"))
+    plan = live.plan(live.current(database), live.desired(str(deferred), pg_cluster.url()))
+    assert plan.sql().count("ALTER CONSTRAINT readings_owner_id_fkey DEFERRABLE INITIALLY DEFERRED") == 1
+    _migrate(database, deferred, pg_cluster.url())
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert conn.execute("select bool_and(condeferred) from pg_constraint "
+                            "where conname = 'readings_owner_id_fkey'").fetchone() == (True,)
+
+
+def test_a_misspelt_deferrable_state_names_the_ones_there_are(tmp_path, monkeypatch) -> None:
+    (tmp_path / "schema.yaml").write_text(
+        "version: 1\ntables:\n  t:\n    columns:\n      id: int\n"
+        "    unique:\n      - {columns: [id], deferrable: initialy deferred}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--spec", "schema.yaml"])
+    assert result.exit_code == 2
+    assert ("schema.yaml:7:37: tables.t.unique[0].deferrable: 'initialy deferred' is not allowed here; expected "
+            "'initially deferred' or 'initially immediate'; did you mean 'initially deferred'?") in result.output
