@@ -23,13 +23,13 @@ SELECT con.conrelid AS table_oid,
        -- method, the predicate, the INCLUDE columns, and per key element its
        -- column or expression, its operator, order flags and operator class.
        am.amname AS method,
-       pg_get_expr(i.indpred, i.indrelid) AS "where",
-       ARRAY(SELECT a.attname
+       CASE WHEN con.contype = 'x' THEN pg_get_expr(i.indpred, i.indrelid) END AS "where",
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT a.attname
                FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos)
                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
               WHERE k.pos > i.indnkeyatts
-              ORDER BY k.pos) AS include,
-       (SELECT json_agg(json_build_object(
+              ORDER BY k.pos) END AS include,
+       CASE WHEN con.contype = 'x' THEN (SELECT json_agg(json_build_object(
                    'column', a.attname,
                    'expression', CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.pos::int, false) END,
                    'operator', CASE WHEN opn.nspname = 'pg_catalog' THEN op.oprname
@@ -52,7 +52,7 @@ SELECT con.conrelid AS table_oid,
           LEFT JOIN pg_namespace ocn ON ocn.oid = opc.opcnamespace
           LEFT JOIN pg_operator op ON op.oid = con.conexclop[k.pos]
           LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace
-         WHERE k.pos <= i.indnkeyatts) AS elements
+         WHERE k.pos <= i.indnkeyatts) END AS elements
   FROM pg_constraint con
   JOIN pg_class c ON c.oid = con.conrelid
   LEFT JOIN pg_class fc ON fc.oid = con.confrelid
