@@ -135,25 +135,46 @@ def apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
         raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """What a spec or an SQL file puts into the scratch database."""
+
+    script: str
+    flavor: str
+    renames: Renames = field(default_factory=Renames)
+    runtime_partitioned: frozenset = frozenset()
+
+
+def _goal(path: Path) -> _Goal:
+    if path.suffix == ".sql":
+        return _Goal(path.read_text(), "postgres")
+    from .pipeline import compile_file  # the spec compiler: not needed for databases and SQL files
+
+    compiled = compile_file(path)
+    return _Goal(compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog),
+                 _runtime_partitioned(compiled))
+
+
 def desired(source: str, dev_db: str | None = None) -> Side:
     """The side a plan goes to: a spec (.yaml), an SQL file, or a database URL."""
     if is_url(source):
         with connect(source) as conn:
             return Side(read(conn), redact(source))
     path = Path(source)
-    if path.suffix == ".sql":
-        script, flavor, renames, runtime = path.read_text(), "postgres", Renames(), frozenset()
-    else:
-        from .pipeline import compile_file  # the spec compiler: not needed for databases and SQL files
-
-        compiled = compile_file(path)
-        script, flavor, renames = compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog)
-        runtime = _runtime_partitioned(compiled)
-    with scratch_database(dev_db) as url, connect(url) as conn:
-        if flavor == "supabase" or uses_auth(script):
-            install_standin(conn)
-        apply_script(conn, script, str(path))
-        return Side(read(conn), str(path), renames, runtime)
+    # The scratch database (a server start, when it is the embedded one) is
+    # made while the spec compiles.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_goal, path)
+        try:
+            with scratch_database(dev_db) as url, connect(url) as conn:
+                goal = pending.result()
+                if goal.flavor == "supabase" or uses_auth(goal.script):
+                    install_standin(conn)
+                apply_script(conn, goal.script, str(path))
+                return Side(read(conn), str(path), goal.renames, goal.runtime_partitioned)
+        except LiveError:
+            pending.result()  # a spec's own problems come first: they are the user's to fix
+            raise
 
 
 def current(source: str | None) -> Side:
