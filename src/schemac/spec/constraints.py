@@ -54,7 +54,8 @@ class ConstraintParts:
         NOT ENFORCED (PostgreSQL 18) checks no row, ever: PostgreSQL records it NOT VALID too."""
         if written.enforced:
             return {"valid": written.valid, "enforced": True}
-        self.needs_version(18, "a constraint that is not enforced (NOT ENFORCED)", path + ("enforced",))
+        kind = "check" if isinstance(written, m.CheckSpec) else "foreign key"
+        self.needs_version(18, f"a NOT ENFORCED {kind} ('enforced: false')", path + ("enforced",))
         if "valid" in written.model_fields_set and written.valid:
             self.error(path + ("valid",), "a constraint that is not enforced is never valid: PostgreSQL checks "
                                           "no row for it and records it NOT VALID; drop 'valid: true'")
