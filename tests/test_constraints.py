@@ -1,4 +1,4 @@
-"""Constraint states on real PostgreSQL: what DEFERRABLE, NOT VALID and EXCLUDE do once applied,
+"""Constraint states on real PostgreSQL: what DEFERRABLE, NOT VALID, NOT ENFORCED and EXCLUDE do once applied,
 and the plan for what PostgreSQL versions do differently (tests/diffs holds the migrations that
 every version plans alike)."""
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from schemac import live
@@ -179,3 +180,100 @@ def test_a_misspelt_deferrable_state_names_the_ones_there_are(tmp_path, monkeypa
     assert result.exit_code == 2
     assert ("schema.yaml:7:37: tables.t.unique[0].deferrable: 'initialy deferred' is not allowed here; expected "
             "'initially deferred' or 'initially immediate'; did you mean 'initially deferred'?") in result.output
+
+
+UNENFORCED = """\
+version: 1
+target: {postgres: 18}
+tables:
+  owners:
+    columns:
+      id: {type: bigint, primary_key: true}
+  vehicles:
+    columns:
+      id: {type: bigint, primary_key: true}
+      owner_id: {type: bigint, references: {table: owners, on_delete: cascade, enforced: %(enforced)s}}
+"""
+
+
+def _needs_18(pg_cluster) -> None:
+    major = pg_cluster.server_version_num // 10000
+    if major < 18:
+        pytest.skip(f"NOT ENFORCED needs PostgreSQL 18; the server is PostgreSQL {major}")
+
+
+def _fk_state(url: str) -> tuple[bool, bool]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("select conenforced, convalidated from pg_constraint "
+                            "where conname = 'vehicles_owner_id_fkey'").fetchone()
+
+
+def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the_rows(
+        database, pg_cluster, tmp_path) -> None:
+    _needs_18(pg_cluster)
+    _migrate(database, _spec(tmp_path, "a.yaml", UNENFORCED % {"enforced": "false"}), pg_cluster.url())
+    assert _fk_state(database) == (False, False)
+    assert [fk.enforced for fk in live.current(database).catalog.foreign_keys] == [False]
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("insert into owners values (1)")
+        conn.execute("insert into vehicles values (1, 1), (2, 42)")  # no owner 42: let in
+        conn.execute("delete from owners")  # and no cascade: a key not enforced has no triggers
+        assert conn.execute("select count(*) from vehicles").fetchone() == (2,)
+
+    # Enforced again: added NOT VALID (a brief lock), validated after the transaction
+    # (no ACCESS EXCLUSIVE lock held while the rows are read), never ALTER ... ENFORCED.
+    enforced = _spec(tmp_path, "b.yaml", UNENFORCED % {"enforced": "true"})
+    plan = live.plan(live.current(database), live.desired(str(enforced), pg_cluster.url()))
+    assert [(s.change.describe(), sorted(s.hazards), s.phase.name) for s in plan.steps] == [
+        ("enforce foreign key vehicles_owner_id_fkey on public.vehicles", [], "TRANSACTION"),
+        ("enforce foreign key vehicles_owner_id_fkey on public.vehicles", [], "TRANSACTION"),
+        ("enforce foreign key vehicles_owner_id_fkey on public.vehicles", [], "AFTER"),
+    ]
+    assert "ALTER CONSTRAINT" not in plan.sql()
+    assert [s.sql.splitlines()[0] for s in plan.steps] == [
+        "ALTER TABLE public.vehicles DROP CONSTRAINT vehicles_owner_id_fkey;",
+        "ALTER TABLE public.vehicles",
+        "ALTER TABLE public.vehicles VALIDATE CONSTRAINT vehicles_owner_id_fkey;",
+    ]
+    assert plan.steps[1].sql.endswith("NOT VALID;")
+    # The orphaned rows stop the validation. The key is then enforced for new rows and NOT VALID,
+    # as a key added to a table with rows is until it is validated, and the next plan validates it.
+    with pytest.raises(ApplyError, match="vehicles_owner_id_fkey"):
+        apply(database, plan, "", ALL)
+    assert _fk_state(database) == (True, False)
+    with psycopg.connect(database, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute("insert into vehicles values (3, 43)")
+    plan = live.plan(live.current(database), live.desired(str(enforced), pg_cluster.url()))
+    assert [s.change.describe() for s in plan.steps] == [
+        "validate constraint vehicles_owner_id_fkey on public.vehicles"]
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("insert into owners values (1), (42)")
+    _migrate(database, enforced, pg_cluster.url())
+    assert _fk_state(database) == (True, True)
+
+    # Not enforced again: one ALTER CONSTRAINT, which reads no row.
+    unenforced = _spec(tmp_path, "c.yaml", UNENFORCED % {"enforced": "false"})
+    plan = live.plan(live.current(database), live.desired(str(unenforced), pg_cluster.url()))
+    assert [(s.change.describe(), sorted(s.hazards), s.sql) for s in plan.steps] == [
+        ("alter foreign key vehicles_owner_id_fkey on public.vehicles: not enforced (no longer checked)", [],
+         "ALTER TABLE public.vehicles ALTER CONSTRAINT vehicles_owner_id_fkey NOT ENFORCED;")]
+    _migrate(database, unenforced, pg_cluster.url())
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("insert into vehicles values (3, 43)")
+
+
+def test_import_keeps_what_is_not_enforced(database, pg_cluster, tmp_path) -> None:
+    _needs_18(pg_cluster)
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("create table owners (id bigint primary key)")
+        conn.execute("create table vehicles (id bigint primary key, mileage int, "
+                     "owner_id bigint references owners not enforced, "
+                     "constraint vehicles_mileage_positive check (mileage >= 0) not enforced)")
+    out = tmp_path / "schema.yaml"
+    result = CliRunner().invoke(main, ["import", "--db", database, "--out", str(out), "--dev-db", pg_cluster.url()])
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    vehicles = yaml.safe_load(out.read_text())["tables"]["vehicles"]
+    assert vehicles["columns"]["owner_id"]["references"] == {"table": "owners", "column": "id", "enforced": False}
+    assert vehicles["checks"] == {"vehicles_mileage_positive": {"expression": "mileage >= 0", "enforced": False}}

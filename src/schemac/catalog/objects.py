@@ -97,6 +97,9 @@ class Column:
 # condeferred); ``valid`` is False for a constraint added NOT VALID and not
 # validated since (convalidated). On the desired side ``valid=False`` means
 # "need not be validated": schemac neither validates it nor drops it.
+# ``enforced`` is False for a check or foreign key declared NOT ENFORCED
+# (PostgreSQL 18, pg_constraint.conenforced): PostgreSQL checks no row for it,
+# and records it NOT VALID, so such a constraint always has ``valid=False``.
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Check:
     name: str
     expression: str
     valid: bool = True
+    enforced: bool = True
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     valid: bool = True
+    enforced: bool = True
 
 
 @dataclass(frozen=True)

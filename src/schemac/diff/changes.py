@@ -41,12 +41,17 @@ def name_of(obj: Any) -> str:
     return str(obj.qname)
 
 
+def state_of(obj: Any) -> str:
+    """`` (not enforced)`` for a check or foreign key PostgreSQL does not enforce, else nothing."""
+    return "" if getattr(obj, "enforced", True) else " (not enforced)"
+
+
 @dataclass(frozen=True)
 class Create(Change):
     obj: Any
 
     def describe(self) -> str:
-        return f"create {kind_of(self.obj)} {name_of(self.obj)}"
+        return f"create {kind_of(self.obj)} {name_of(self.obj)}{state_of(self.obj)}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,16 @@ class Repartition(Replace):
 
         return (f"rebuild {kind_of(self.after)} {name_of(self.after)}: partition key {key(self.before)} -> "
                 f"{key(self.after)}; its rows are not kept")
+
+
+@dataclass(frozen=True)
+class EnforceForeignKey(Replace):
+    """A foreign key NOT ENFORCED in the database that the goal wants enforced. ALTER CONSTRAINT
+    ... ENFORCED would check every row under an ACCESS EXCLUSIVE lock; the key is made again
+    instead (planned as a Replace): added NOT VALID, then validated without blocking writes."""
+
+    def describe(self) -> str:
+        return f"enforce foreign key {name_of(self.after)}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,7 @@ class AddConstraint(Change):
     new_table: bool = False  # the table is created by the same plan
 
     def describe(self) -> str:
-        return f"add constraint {self.constraint.name} on {self.table}"
+        return f"add constraint {self.constraint.name} on {self.table}{state_of(self.constraint)}"
 
 
 @dataclass(frozen=True)
@@ -170,17 +185,26 @@ class ValidateConstraint(Change):
 
 @dataclass(frozen=True)
 class AlterConstraint(Change):
-    """A foreign key becomes deferrable, not deferrable, or initially deferred or immediate
-    (ALTER CONSTRAINT; PostgreSQL alters no other kind of constraint so)."""
+    """A foreign key becomes deferrable, not deferrable, or initially deferred or immediate,
+    or NOT ENFORCED (ALTER CONSTRAINT; PostgreSQL alters no other kind of constraint so)."""
 
     before: cat.ForeignKey
     after: cat.ForeignKey
 
+    @property
+    def timing_changed(self) -> bool:
+        b, a = self.before, self.after
+        return (b.deferrable, b.initially_deferred) != (a.deferrable, a.initially_deferred)
+
     def describe(self) -> str:
         after = self.after
-        state = "not deferrable" if not after.deferrable else \
-            "deferrable initially " + ("deferred" if after.initially_deferred else "immediate")
-        return f"alter foreign key {after.name} on {after.table}: {state}"
+        states = []
+        if self.timing_changed:
+            states.append("not deferrable" if not after.deferrable else
+                          "deferrable initially " + ("deferred" if after.initially_deferred else "immediate"))
+        if self.before.enforced and not after.enforced:
+            states.append("not enforced (no longer checked)")
+        return f"alter foreign key {after.name} on {after.table}: {', '.join(states)}"
 
 
 @dataclass(frozen=True)

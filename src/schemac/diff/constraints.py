@@ -1,10 +1,15 @@
 """Changes of constraints: keys, checks and exclusion constraints of a table, and foreign keys.
 
-Two facts of PostgreSQL shape them. A constraint's DEFERRABLE state can be
+Three facts of PostgreSQL shape them. A constraint's DEFERRABLE state can be
 altered in place only for a foreign key (ALTER CONSTRAINT); any other kind
 is dropped and added again. A NOT VALID check or foreign key becomes valid
 by VALIDATE CONSTRAINT, never by being made again; and one the goal allows
-to stay NOT VALID (``valid=False``) matches the database either way.
+to stay NOT VALID (``valid=False``) matches the database either way. A
+NOT ENFORCED check (PostgreSQL 18) is dropped and added again either way
+(PostgreSQL 18 alters the enforcement of foreign keys only); a foreign key
+is made NOT ENFORCED in place, and enforced by being made again, NOT VALID
+and then validated, since ALTER CONSTRAINT ... ENFORCED checks every row
+under a lock that blocks reads and writes.
 """
 
 from __future__ import annotations
@@ -69,9 +74,14 @@ def _timing(fk: cat.ForeignKey) -> tuple[bool, bool]:
 
 
 def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[ch.Change]:
-    """A foreign key that differs: altered in place where only its DEFERRABLE state or
-    validity differ, else dropped and added again."""
+    """A foreign key that differs: altered in place where only its DEFERRABLE state,
+    validity or enforcement differ, else dropped and added again."""
     timed = replace(before, deferrable=after.deferrable, initially_deferred=after.initially_deferred)
+    if before.enforced != after.enforced:
+        # The same key but for its enforcement (NOT ENFORCED is always NOT VALID too).
+        if replace(timed, enforced=after.enforced, valid=after.valid) != after:
+            return [ch.Replace(before, after)]
+        return [ch.AlterConstraint(before, after) if before.enforced else ch.EnforceForeignKey(before, after)]
     state = validity(timed, after)
     if state == DIFFERS:
         return [ch.Replace(before, after)]

@@ -48,11 +48,14 @@ def _ignored(items: Iterable[tuple[str, Ignores]]) -> list[str]:
 
 
 def _state(con) -> str:
-    """``, deferrable (initially deferred)``, ``, not valid``: a constraint's state where it is not the default."""
+    """``, deferrable (initially deferred)``, ``, not valid``, ``, not enforced``: a constraint's state where it
+    is not the default."""
     parts = []
     if getattr(con, "deferrable", False):
         parts.append("deferrable, initially " + ("deferred" if con.initially_deferred else "immediate"))
-    if not getattr(con, "valid", True):
+    if not getattr(con, "enforced", True):
+        parts.append("not enforced: no row is checked")
+    elif not getattr(con, "valid", True):
         parts.append("not valid: existing rows are not checked")
     return "".join(f", {p}" for p in parts)
 

@@ -15,11 +15,14 @@ EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 
 
 def constraint_state(con: Any) -> dict[str, Any]:
-    """``deferrable`` and ``valid`` as the spec writes them, where they are not the defaults."""
+    """``deferrable``, ``valid`` and ``enforced`` as the spec writes them, where they are not the
+    defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
     out: dict[str, Any] = {}
     if getattr(con, "deferrable", False):
         out["deferrable"] = True if con.initially_deferred else "initially immediate"
-    if not getattr(con, "valid", True):
+    if not getattr(con, "enforced", True):
+        out["enforced"] = False
+    elif not getattr(con, "valid", True):
         out["valid"] = False
     return out
 
@@ -134,7 +137,8 @@ class TableParts:
             out["unique"] = [self.unique(q, u) for u in uniques]
         if checks and not self.minimal:
             out["checks"] = {check.name: bare(check.expression) if check.valid
-                             else {"expression": bare(check.expression), "valid": False} for check in checks}
+                             else {"expression": bare(check.expression), **constraint_state(check)}
+                             for check in checks}
         exclusions = [self.exclusion(q, x, path + ("exclude",)) for x in table.exclusions]
         if any(exclusions):
             out["exclude"] = [x for x in exclusions if x is not None]

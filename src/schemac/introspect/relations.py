@@ -92,7 +92,8 @@ def tables(
                 uniques.append(Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"]),
                                       **_timing(con)))
             elif con["type"] == "c":
-                checks.append(Check(con["name"], check_expression(con["definition"])[0], con["validated"]))
+                checks.append(Check(con["name"], check_expression(con["definition"])[0], con["validated"],
+                                    con["enforced"] is not False))
             elif con["type"] == "x":
                 exclusions.append(_exclusion(con))
         cols = columns.get(oid, [])
@@ -165,6 +166,7 @@ def foreign_keys(constraint_rows: Iterable[Row], names: Mapping[int, QualifiedNa
             on_delete=ACTIONS[row["on_delete"]],
             on_update=ACTIONS[row["on_update"]],
             valid=row["validated"],
+            enforced=row["enforced"] is not False,
             **_timing(row),
         ))
     return tuple(sorted(out, key=lambda f: (f.table.schema, f.table.name, f.name)))

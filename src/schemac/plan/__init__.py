@@ -229,8 +229,10 @@ def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[
         return [one(_sql("validate_constraint", c.table, c.constraint.name), stage, {f"rel:{c.table}"},
                     phase=Phase.AFTER)]
     if isinstance(c, ch.AlterConstraint):
-        state = timing(c.after).strip() or "NOT DEFERRABLE"
-        return [one(_sql("alter_constraint", c.after.table, c.after.name, state), Stage.FOREIGN_KEYS,
+        state = [timing(c.after).strip() or "NOT DEFERRABLE"] if c.timing_changed else []
+        if c.before.enforced and not c.after.enforced:
+            state.append("NOT ENFORCED")  # checks nothing: a brief lock
+        return [one(_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)), Stage.FOREIGN_KEYS,
                     {f"rel:{c.after.table}"})]
     if isinstance(c, ch.SetRowSecurity):
         out = []
@@ -326,6 +328,9 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
     con = c.constraint
     body = constraint_body(con)
     requires = {f"rel:{c.table}"}
+    if isinstance(con, cat.Check) and not con.enforced:
+        # NOT ENFORCED: no row is checked, now or later (its body says so).
+        return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and not con.valid:
         # The goal lets existing rows break it: added NOT VALID, and never validated.
         return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires)]

@@ -41,7 +41,7 @@ def constraint_body(con: TableConstraint, indent: str = "") -> str:
         nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
         return f"UNIQUE{nnd} ({_columns(con.columns)}){timing(con)}"
     if isinstance(con, cat.Check):
-        return f"CHECK ({con.expression})"
+        return f"CHECK ({con.expression})" + ("" if con.enforced else " NOT ENFORCED")
     inner = f",\n{indent}    ".join(exclusion_element(e) for e in con.elements)
     text = f"EXCLUDE USING {con.method} (\n{indent}    {inner}\n{indent})"
     if con.include:
@@ -53,6 +53,6 @@ def constraint_body(con: TableConstraint, indent: str = "") -> str:
 
 def inline_constraints(table: cat.Table) -> list[TableConstraint]:
     """The constraints CREATE TABLE declares. A check that need not be valid is added
-    NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every check."""
+    NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every enforced check."""
     keys: list[TableConstraint] = [table.primary_key] if table.primary_key else []
-    return [*keys, *table.uniques, *(c for c in table.checks if c.valid), *table.exclusions]
+    return [*keys, *table.uniques, *(c for c in table.checks if c.valid or not c.enforced), *table.exclusions]

@@ -176,7 +176,7 @@ def _table(table: cat.Table) -> Iterator[Statement]:
                     provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
                     source=table)
     for check in table.checks:
-        if not check.valid:
+        if not check.valid and check.enforced:
             yield Statement(Stage.TABLES, not_valid_check_sql(q, check), requires=frozenset({f"rel:{q}"}),
                             label=f"check {check.name} on {q}", source=table)
     yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
@@ -212,8 +212,9 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
 
 def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
     """ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY; ``not_valid`` skips checking existing rows now
-    (as does a key that need not be valid)."""
-    return _render("foreign_key", fk=fk, timing=timing(fk).strip(), not_valid=not_valid or not fk.valid)
+    (as does a key that need not be valid). A key NOT ENFORCED checks no rows at all, and says only that."""
+    return _render("foreign_key", fk=fk, timing=timing(fk).strip(),
+                   not_valid=(not_valid or not fk.valid) and fk.enforced)
 
 
 def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:

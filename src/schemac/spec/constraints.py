@@ -46,8 +46,20 @@ class ConstraintParts:
             if name in {c.name for c in checks}:
                 self.error(cpath, f"constraint '{name}' is already the name of a column's check; choose another name", key=True)
             elif self.expression(check.expression, epath, "a check constraint") is not None:
-                checks.append(cat.Check(name, check.expression, check.valid))
+                checks.append(cat.Check(name, check.expression, **self.enforcement(check, cpath)))
         return checks
+
+    def enforcement(self, written: m.CheckSpec | m.ForeignKeySpec | m.ColumnReference, path: Path) -> dict[str, bool]:
+        """``valid`` and ``enforced`` of a check or foreign key as the catalog holds them. A constraint
+        NOT ENFORCED (PostgreSQL 18) checks no row, ever: PostgreSQL records it NOT VALID too."""
+        if written.enforced:
+            return {"valid": written.valid, "enforced": True}
+        kind = "check" if isinstance(written, m.CheckSpec) else "foreign key"
+        self.needs_version(18, f"a NOT ENFORCED {kind} ('enforced: false')", path + ("enforced",))
+        if "valid" in written.model_fields_set and written.valid:
+            self.error(path + ("valid",), "a constraint that is not enforced is never valid: PostgreSQL checks "
+                                          "no row for it and records it NOT VALID; drop 'valid: true'")
+        return {"valid": False, "enforced": False}
 
     def exclusions(self, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> list[cat.Exclusion]:
         out = []

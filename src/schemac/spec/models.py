@@ -166,6 +166,7 @@ class ColumnReference(Model):
     name: str | None = None
     deferrable: Deferrable = False
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
+    enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
 
     @model_validator(mode="before")
     @classmethod
@@ -234,6 +235,7 @@ class ForeignKeySpec(Model):
     name: str | None = None
     deferrable: Deferrable = False
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
+    enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
 
 
 class PrimaryKeySpec(Model):
@@ -248,6 +250,7 @@ class CheckSpec(Model):
 
     expression: SqlText
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
+    enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
 
 
 OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"

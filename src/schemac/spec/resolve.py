@@ -606,7 +606,7 @@ class Resolver(ConstraintParts):
             if (ref.on_delete and column.on_delete) or (ref.on_update and column.on_update):
                 self.error(fpath, "'on_delete'/'on_update' given twice")
             options = dict(on_delete=ref.on_delete or column.on_delete, on_update=ref.on_update or column.on_update,
-                           name=ref.name, valid=ref.valid, **deferrable(ref.deferrable))
+                           name=ref.name, **self.enforcement(ref, fpath), **deferrable(ref.deferrable))
             # 'public.vehicles' reads as table 'public', column 'vehicles' until
             # we know that 'public.vehicles' is a table.
             whole = f"{ref.table}.{ref.column}"
@@ -615,8 +615,8 @@ class Resolver(ConstraintParts):
             else:
                 wanted.append(((name,), ref.table, (ref.column,) if ref.column else None, options, fpath))
         for i, fk in enumerate(table.foreign_keys):
-            options = dict(on_delete=fk.on_delete, on_update=fk.on_update, name=fk.name, valid=fk.valid,
-                           **deferrable(fk.deferrable))
+            options = dict(on_delete=fk.on_delete, on_update=fk.on_update, name=fk.name,
+                           **self.enforcement(fk, path + ("foreign_keys", i)), **deferrable(fk.deferrable))
             for j, column in enumerate(fk.columns):
                 if column not in table.columns and column not in added_columns(self.spec, table):
                     self.error(path + ("foreign_keys", i, "columns", j), f"unknown column '{column}'{suggest(column, table.columns)}")
@@ -646,7 +646,7 @@ class Resolver(ConstraintParts):
                 continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
-            if not options["valid"] and table.partition:
+            if not options["valid"] and options["enforced"] and table.partition:
                 self.needs_version(18, "a NOT VALID foreign key on a partitioned table", fpath)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out

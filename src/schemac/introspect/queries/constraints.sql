@@ -18,6 +18,12 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.convalidated AS validated,
+       -- NOT ENFORCED (PostgreSQL 18, checks and foreign keys): such a
+       -- constraint is always NOT VALID too, so only those rows are looked at.
+       -- conenforced is read through the row as JSON because the column does
+       -- not exist before 18, where every constraint is enforced.
+       CASE WHEN NOT con.convalidated
+            THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) END AS enforced,
        i.indnullsnotdistinct AS nulls_not_distinct,
        -- Exclusion constraints, read like indexes (queries/indexes.sql): the
        -- method, the predicate, the INCLUDE columns, and per key element its
