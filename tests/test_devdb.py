@@ -7,7 +7,10 @@ run their own (about 0.7 s each).
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -20,6 +23,20 @@ from schemac import devdb
 def bindir() -> Path:
     """The binaries under test, found without starting a server."""
     return devdb.find_bindir()
+
+
+@pytest.fixture
+def home() -> Iterator[Path]:
+    """A directory for a persistent cluster, outside pytest's own temporary tree.
+
+    The server runs as a non-root user when the tests run as root, so the
+    path must be traversable by it; pytest sets its per-user directory back
+    to 0700 whenever another pytest session starts on the machine, which
+    would lock a running server out of its own data directory.
+    """
+    path = Path(tempfile.mkdtemp(prefix="schemac-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _major(version: str) -> int:
@@ -128,8 +145,8 @@ def test_leaving_the_with_block_stops(bindir: Path) -> None:
     assert not directory.exists()
 
 
-def test_persistent_cluster_keeps_its_data(tmp_path: Path, bindir: Path) -> None:
-    path = tmp_path / "devdb"
+def test_persistent_cluster_keeps_its_data(home: Path, bindir: Path) -> None:
+    path = home / "devdb"
     with devdb.Cluster.persistent(path, bindir) as cluster:
         with cluster.connect() as conn:
             conn.execute("CREATE TABLE kept_table (id int)")
@@ -142,8 +159,8 @@ def test_persistent_cluster_keeps_its_data(tmp_path: Path, bindir: Path) -> None
     assert found == "kept_table"
 
 
-def test_persistent_cluster_left_running_is_reused(tmp_path: Path, bindir: Path) -> None:
-    path = tmp_path / "devdb"
+def test_persistent_cluster_left_running_is_reused(home: Path, bindir: Path) -> None:
+    path = home / "devdb"
     with devdb.Cluster.persistent(path, bindir, keep_running=True) as first:
         with first.connect() as conn:
             (started,) = conn.execute("SELECT pg_postmaster_start_time()").fetchone()
@@ -156,8 +173,8 @@ def test_persistent_cluster_left_running_is_reused(tmp_path: Path, bindir: Path)
     assert not (second.data_dir / "postmaster.pid").exists()
 
 
-def test_long_path_gets_a_short_socket_directory(tmp_path: Path, bindir: Path) -> None:
-    path = tmp_path / ("d" * 60) / ("e" * 60)
+def test_long_path_gets_a_short_socket_directory(home: Path, bindir: Path) -> None:
+    path = home / ("d" * 60) / ("e" * 60)
     with devdb.Cluster.persistent(path, bindir) as cluster:
         socket_dir = cluster.socket_dir
         assert socket_dir != cluster.data_dir
@@ -167,8 +184,8 @@ def test_long_path_gets_a_short_socket_directory(tmp_path: Path, bindir: Path) -
     assert not socket_dir.exists()
 
 
-def test_start_failure_raises_with_the_server_log(tmp_path: Path, bindir: Path) -> None:
-    path = tmp_path / "devdb"
+def test_start_failure_raises_with_the_server_log(home: Path, bindir: Path) -> None:
+    path = home / "devdb"
     with devdb.Cluster.persistent(path, bindir) as cluster:
         conf = cluster.data_dir / "postgresql.auto.conf"
     with conf.open("a") as handle:
