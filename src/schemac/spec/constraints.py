@@ -6,17 +6,13 @@ resolver's ``error`` and reads its tables, extensions and domains.
 
 from __future__ import annotations
 
-import re
-
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
-from ..sqltree import SqlProblem, parse_type
+from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator, parse_type
 from . import models as m
-from .names import default_name, suggest
+from .names import default_name, qualified_identifier_problem, suggest
 
-# An operator as PostgreSQL spells one, or OPERATOR(schema.op).
-OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]{1,63}|OPERATOR\([a-z_][a-z0-9_]*\.[+\-*/<>=~!@#%^&|`?]{1,63}\)")
 # Types whose values gist compares only through the btree_gist extension.
 BTREE_GIST_TYPES = frozenset("""
     int2 int4 int8 float4 float8 numeric money oid text varchar bpchar bytea bool uuid
@@ -71,9 +67,9 @@ class ConstraintParts:
             if element.expression is not None and \
                     self.expression(element.expression, epath + ("expression",), "an exclusion element") is None:
                 ok = False
-            if not OPERATOR.fullmatch(element.with_):
-                self.error(at("with"), f"'{element.with_}' is not an operator; write one such as '=' or '&&' "
-                                       "(or OPERATOR(schema.op) for an extension's)")
+            if not self.operator(element.with_, at("with")):
+                ok = False
+            if element.opclass is not None and not self.opclass(element.opclass, epath + ("opclass",)):
                 ok = False
             elements.append(cat.ExclusionElement(element.with_, element.column, element.expression,
                                                  element.opclass, element.order, element.nulls))
@@ -97,6 +93,26 @@ class ConstraintParts:
             return None
         return cat.Exclusion(name, tuple(elements), spec.method, tuple(spec.include), spec.where,
                              **deferrable(spec.deferrable))
+
+    def operator(self, text: str, path: Path) -> bool:
+        """An exclusion element's ``with``: one operator, as PostgreSQL's parser reads it."""
+        try:
+            check_operator(text)
+            return True
+        except SqlProblem:
+            pass
+        marks = [mark for mark in COMMENT_MARKS if mark in text]
+        why = f" ('{marks[0]}' starts or ends a comment)" if marks else ""
+        self.error(path, f"'{text}' is not an operator{why}; write one such as '=' or '&&' "
+                         "(or OPERATOR(schema.op) for an extension's)")
+        return False
+
+    def opclass(self, text: str, path: Path) -> bool:
+        """An index key's or exclusion element's operator class: a name, optionally schema-qualified."""
+        problem = qualified_identifier_problem(text)
+        if problem is not None:
+            self.error(path, f"not an operator class name: {problem}")
+        return problem is None
 
     def gist_types(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
         """A gist exclusion on a scalar column (``room_id with =``) needs btree_gist's operator classes."""

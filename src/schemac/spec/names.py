@@ -34,6 +34,17 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
+def qualified_identifier_problem(text: str) -> str | None:
+    """Why ``text`` is not a name, optionally schema-qualified (``text_pattern_ops``,
+    ``extensions.gist_trgm_ops``), or ``None`` if it is one."""
+    if not isinstance(text, str):
+        return "a name must be text"
+    parts = text.split(".")
+    if len(parts) > 2:
+        return f"'{text}' has {len(parts)} parts; write name or schema.name"
+    return next((problem for part in parts if (problem := identifier_problem(part))), None)
+
+
 def split_qualified(key: str, default_schema: str = "public") -> tuple[str, str] | None:
     """``'private.audit'`` -> ``('private', 'audit')``; ``'audit'`` -> ``('public', 'audit')``."""
     parts = key.split(".")

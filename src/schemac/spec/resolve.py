@@ -509,6 +509,8 @@ class Resolver(ConstraintParts):
                 ok = False
             if key.expression is not None and self.expression(key.expression, path + ("columns", i, "expression"), "an index expression") is None:
                 ok = False
+            if key.opclass is not None and not self.opclass(key.opclass, path + ("columns", i, "opclass")):
+                ok = False
             keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, key.opclass))
         for i, column in enumerate(index.include):
             if names is not None and column not in names:
