@@ -6,12 +6,14 @@ resolver's ``error`` and reads its tables, extensions and domains.
 
 from __future__ import annotations
 
+from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator, parse_type
 from . import models as m
 from .names import default_name, qualified_identifier_problem, suggest
+from .partitioning import _expressions, required_columns
 
 # Types whose values gist compares only through the btree_gist extension.
 BTREE_GIST_TYPES = frozenset("""
@@ -143,16 +145,32 @@ class ConstraintParts:
         return self.base_type(domain.type) if domain else ref.base
 
     def partitioned_exclusion(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
-        """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares the
-        partition column with equality, so that each partition can enforce it alone."""
-        column = table.partition.column
-        target = self.spec.target.postgres
-        if target < 17:
-            self.error(path, f"an exclusion constraint on a partitioned table needs PostgreSQL 17 or later; "
-                             f"the target is PostgreSQL {target}")
+        """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares every
+        partition key column (its partitions' keys included) with equality, so that each partition
+        can enforce it alone; a key expression rules it out."""
+        if not self.needs_version(versions.EXCLUSION_ON_PARTITIONED, "an exclusion constraint on a partitioned table",
+                                  path):
             return False
-        if not any(e.column == column and e.with_ == "=" for e in spec.columns):
-            self.error(path, f"an exclusion constraint on a table partitioned by '{column}' must include "
-                             f"'{column} with ='; PostgreSQL enforces it per partition")
+        partition = table.partition
+        expressions = _expressions(partition)
+        if expressions:
+            self.error(path, f"an exclusion constraint cannot be on a table partitioned by the expression "
+                             f"{expressions[0]}: PostgreSQL enforces it per partition, which needs every key column "
+                             "compared with '='; partition by a column instead")
             return False
-        return True
+        required = required_columns(partition)
+        equal = {e.column for e in spec.columns if e.column is not None and e.with_ == "="}
+        missing = [c for c in required if c not in equal]
+        if not missing:
+            return True
+        own = [c for c in missing if required[c] is None]
+        if own:
+            by = f"'{partition.column}'" if partition.column is not None else f"({', '.join(partition.key_columns)})"
+            need = " and ".join(f"'{c} with ='" for c in own)
+            self.error(path, f"an exclusion constraint on a table partitioned by {by} must include {need}; "
+                             "PostgreSQL enforces it per partition")
+        else:
+            column = missing[0]
+            self.error(path, f"an exclusion constraint must include '{column} with =': the partition "
+                             f"'{required[column]}' is partitioned by it, and PostgreSQL enforces it per partition")
+        return False

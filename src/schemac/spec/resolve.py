@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
@@ -217,10 +218,12 @@ class Resolver(ConstraintParts):
 
     # -- the whole spec ----------------------------------------------------
 
-    def needs_version(self, version: int, feature: str, path: Path) -> None:
+    def needs_version(self, version: int, feature: str, path: Path) -> bool:
+        """Whether the target has ``feature``; if not, says so."""
         target = self.spec.target.postgres
         if target < version:
             self.error(path, f"{feature} needs PostgreSQL {version} or later; the target is PostgreSQL {target}")
+        return target >= version
 
     def resolve(self) -> cat.Catalog:
         spec = self.spec
@@ -430,7 +433,7 @@ class Resolver(ConstraintParts):
                 if column not in names:
                     self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
             if unique.nulls_not_distinct:
-                self.needs_version(15, "NULLS NOT DISTINCT", upath)
+                self.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", upath)
             name = unique.name or default_name(qname, unique.columns, "key")
             uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns),
                                       unique.nulls_not_distinct, **deferrable(unique.deferrable)))
@@ -519,7 +522,7 @@ class Resolver(ConstraintParts):
         if index.where is not None and self.expression(index.where, path + ("where",), "an index predicate") is None:
             ok = False
         if index.nulls_not_distinct:
-            self.needs_version(15, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
+            self.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
         if index.name:
             ok = self.ident(index.name, path + ("name",), key=False) and ok
         key_names = [k.column or "expr" for k in index.columns]
@@ -649,7 +652,8 @@ class Resolver(ConstraintParts):
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
             if not options["valid"] and table.partition:
-                self.needs_version(18, "a NOT VALID foreign key on a partitioned table", fpath)
+                self.needs_version(versions.NOT_VALID_FK_ON_PARTITIONED, "a NOT VALID foreign key on a partitioned table",
+                                   fpath)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
 
@@ -748,7 +752,8 @@ class Resolver(ConstraintParts):
                     query = None
                 materialized = kind == "materialized_views"
                 if getattr(view, "security_invoker", False):
-                    self.needs_version(15, "security_invoker views", path + ("security_invoker",))
+                    self.needs_version(versions.SECURITY_INVOKER_VIEWS, "security_invoker views",
+                                       path + ("security_invoker",))
                 grants = self.grants(view.grants, view.revokes, TABLE_PRIVILEGES, path)
                 if qname is None or query is None:
                     continue
