@@ -61,12 +61,14 @@ class TableParts:
                 table_fks.append(fk)
 
         pk = table.primary_key
+        if pk is not None and self.refused_key(q, pk, path + ("primary_key",)):
+            pk = None
         pk_default = pk is not None and pk.name == default_name(q, (), "pkey")
         if pk is not None and not pk_default:
             self.cannot(path + ("primary_key",), f"the primary key is named {pk.name}; the spec always names it "
                                                  f"{default_name(q, (), 'pkey')}")
         single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 and not pk.deferrable else None
-        uniques = list(table.uniques)
+        uniques = [u for u in table.uniques if not self.refused_key(q, u, path + ("unique",))]
         column_unique = {}
         for u in uniques:
             if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct \
@@ -172,6 +174,13 @@ class TableParts:
             out["triggers"] = triggers
         out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
         return out
+
+    def refused_key(self, table: QualifiedName, key: cat.PrimaryKey | cat.Unique, path: tuple) -> bool:
+        """Whether the spec cannot hold ``key`` (it is left out, with the reason where it was)."""
+        reason = self.choices.exclude.get(("constraint", table, key.name))
+        if reason is not None:
+            self.cannot(path, reason)
+        return reason is not None
 
     def generated_grants(self, table: cat.Table) -> dict[str, set[str]]:
         """What a convention grants on ``table`` (``("grant", table, role, privilege)`` in skip), by role."""
