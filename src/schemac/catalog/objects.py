@@ -124,15 +124,22 @@ class Check:
 
 
 @dataclass(frozen=True)
-class ExclusionElement:
-    """One element of EXCLUDE: a column or an expression, compared WITH ``operator``."""
+class IndexKey:
+    """One key of an index, or of the index behind an exclusion constraint: a column or an expression."""
 
-    operator: str  # as PostgreSQL prints it: '=', '&&', or OPERATOR(schema.op) outside pg_catalog
     column: str | None = None
     expression: str | None = None
-    opclass: str | None = None
     order: str | None = None
     nulls: str | None = None
+    opclass: str | None = None
+
+
+@dataclass(frozen=True)
+class ExclusionElement:
+    """One element of EXCLUDE: an index key, compared WITH ``operator``."""
+
+    key: IndexKey
+    operator: str  # as PostgreSQL prints it: '=', '&&', or OPERATOR(schema.op) outside pg_catalog
 
 
 @dataclass(frozen=True)
@@ -160,15 +167,6 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     valid: bool = True
-
-
-@dataclass(frozen=True)
-class IndexKey:
-    column: str | None = None
-    expression: str | None = None
-    order: str | None = None
-    nulls: str | None = None
-    opclass: str | None = None
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[c
 def rename_in_exclusions(exclusions: tuple[cat.Exclusion, ...], old: str, new: str) -> tuple[cat.Exclusion, ...]:
     """Exclusion constraints as they are after a column is renamed from ``old`` to ``new``."""
     return tuple(
-        replace(x, elements=tuple(replace(e, column=new) if e.column == old else e for e in x.elements),
+        replace(x, elements=tuple(replace(e, key=replace(e.key, column=new)) if e.key.column == old else e for e in x.elements),
                 include=tuple(new if c == old else c for c in x.include))
         for x in exclusions
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..spec.names import default_name
+from ..spec.names import default_name, key_name
 from .bounds import BoundError, parse_bound, time_series
 from .common import METHODS, bare, identity, key_of, short_type
 
@@ -22,6 +22,17 @@ def constraint_state(con: Any) -> dict[str, Any]:
     if not getattr(con, "valid", True):
         out["valid"] = False
     return out
+
+
+def key_spec(key: cat.IndexKey, also: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An index key, or an exclusion element's (``also`` holds its ``with``), as a mapping:
+    its column or expression, then ``also``, then the options it has."""
+    item: dict[str, Any] = {"column": key.column} if key.column is not None else {"expression": key.expression}
+    item.update(also or {})
+    for attr in ("order", "nulls", "opclass"):
+        if getattr(key, attr):
+            item[attr] = getattr(key, attr)
+    return item
 
 
 class TableParts:
@@ -224,17 +235,12 @@ class TableParts:
             return None
         elements: list[Any] = []
         for e in x.elements:
-            if e.column is not None and not (e.opclass or e.order or e.nulls):
-                elements.append(f"{e.column} with {e.operator}")
-                continue
-            item: dict[str, Any] = {"column": e.column} if e.column else {"expression": e.expression}
-            item["with"] = e.operator
-            for attr in ("opclass", "order", "nulls"):
-                if getattr(e, attr):
-                    item[attr] = getattr(e, attr)
-            elements.append(item)
+            if e.key == cat.IndexKey(column=e.key.column) and e.key.column is not None:
+                elements.append(f"{e.key.column} with {e.operator}")  # room_id with =
+            else:
+                elements.append(key_spec(e.key, {"with": e.operator}))
         out: dict[str, Any] = {"columns": elements}
-        if x.name != default_name(table, [e.column or "expr" for e in x.elements], "excl"):
+        if x.name != key_name(table, [e.key for e in x.elements], "excl"):
             out["name"] = x.name
         if x.method != "gist":
             out["method"] = x.method
@@ -307,20 +313,16 @@ class TableParts:
             return None
         if not self.name_ok(index.name, path):
             return None
-        keys = []
+        keys: list[Any] = []
         for key in index.keys:
-            if key.column is not None and key.opclass is None:
+            if key.column is not None and key.opclass is None:  # occurred_at desc nulls last
                 words = [key.column] + ([key.order] if key.order else []) + \
                         ([f"nulls {key.nulls}"] if key.nulls else [])
                 keys.append(" ".join(words))
             else:
-                item: dict[str, Any] = {"column": key.column} if key.column else {"expression": key.expression}
-                for attr in ("order", "nulls", "opclass"):
-                    if getattr(key, attr):
-                        item[attr] = getattr(key, attr)
-                keys.append(item)
+                keys.append(key_spec(key))
         out: dict[str, Any] = {"columns": keys}
-        if index.name != default_name(index.table, [k.column or "expr" for k in index.keys], "idx"):
+        if index.name != key_name(index.table, index.keys, "idx"):
             out["name"] = index.name
         if index.unique:
             out["unique"] = True

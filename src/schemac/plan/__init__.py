@@ -25,7 +25,7 @@ from ..render.quoting import ident
 from ..render.sql import (
     column_definition, environment, foreign_key_sql, function_sql, index_sql, requires_sql, requires_type, statements,
 )
-from ..spec.names import default_name
+from ..spec.names import default_name, key_name
 
 # Hazards, as the issue names them.
 DATA_LOSS = "data-loss"
@@ -358,8 +358,7 @@ def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change
 def _index_partitions(index: cat.Index, below: dict, change: ch.Change | None) -> list[Step]:
     steps = []
     for partition in below.get(index.table, ()):
-        child = replace(index, name=default_name(partition.qname, [k.column or "expr" for k in index.keys], "idx"),
-                        table=partition.qname)
+        child = replace(index, name=key_name(partition.qname, index.keys, "idx"), table=partition.qname)
         if partition.partition_key is not None:
             steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER))
             steps += _index_partitions(child, below, change)

@@ -19,15 +19,20 @@ def _columns(names) -> str:
     return ", ".join(map(ident, names))
 
 
+def index_key_sql(key: cat.IndexKey) -> str:
+    """One key of an index or of an exclusion constraint: ``lower(name) text_pattern_ops DESC NULLS LAST``."""
+    text = ident(key.column) if key.column else f"({key.expression})"
+    if key.opclass:
+        text += f" {key.opclass}"
+    if key.order:
+        text += f" {key.order.upper()}"
+    if key.nulls:
+        text += f" NULLS {key.nulls.upper()}"
+    return text
+
+
 def exclusion_element(element: cat.ExclusionElement) -> str:
-    text = ident(element.column) if element.column else f"({element.expression})"
-    if element.opclass:
-        text += f" {element.opclass}"
-    if element.order:
-        text += f" {element.order.upper()}"
-    if element.nulls:
-        text += f" NULLS {element.nulls.upper()}"
-    return f"{text} WITH {element.operator}"
+    return f"{index_key_sql(element.key)} WITH {element.operator}"
 
 
 def constraint_body(con: TableConstraint, indent: str = "") -> str:

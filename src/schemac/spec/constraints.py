@@ -12,7 +12,7 @@ from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator, parse_type
 from . import models as m
-from .names import default_name, qualified_identifier_problem, suggest
+from .names import default_name, key_name, qualified_identifier_problem, suggest
 from .partitioning import _expressions, required_columns
 
 # Types whose values gist compares only through the btree_gist extension.
@@ -73,8 +73,8 @@ class ConstraintParts:
                 ok = False
             if element.opclass is not None and not self.opclass(element.opclass, epath + ("opclass",)):
                 ok = False
-            elements.append(cat.ExclusionElement(element.with_, element.column, element.expression,
-                                                 element.opclass, element.order, element.nulls))
+            key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, element.opclass)
+            elements.append(cat.ExclusionElement(key, element.with_))
         for j, column in enumerate(spec.include):
             if column not in names:
                 self.error(path + ("include", j), f"unknown column '{column}'{suggest(column, names)}")
@@ -87,8 +87,7 @@ class ConstraintParts:
             ok = self.partitioned_exclusion(table, spec, path)
         if spec.name:
             ok = self.ident(spec.name, path + ("name",), key=False) and ok
-        key_names = [e.column or "expr" for e in spec.columns]
-        name = spec.name or default_name(qname, key_names, "excl")
+        name = spec.name or key_name(qname, spec.columns, "excl")
         if not self.qualify(f"{qname.schema}.{name}", path + ("name",) if spec.name else path, declare=True):
             ok = False
         if not ok:

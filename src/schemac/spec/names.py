@@ -61,6 +61,12 @@ def suggest(word: str, choices) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
+def key_name(table: QualifiedName | str, keys, suffix: str) -> str:
+    """The default name of an index (``idx``) or exclusion constraint (``excl``) over ``keys``
+    (anything with a ``column``): an expression counts as ``expr``."""
+    return default_name(table, [k.column or "expr" for k in keys], suffix)
+
+
 def default_name(table: QualifiedName | str, columns, suffix: str) -> str:
     """``vehicles_tenant_id_vin_key``, shortened with a stable hash when over 63 bytes."""
     base = table.name if isinstance(table, QualifiedName) else table

@@ -23,7 +23,7 @@ from ..sqltree import (
 from . import models as m
 from .constraints import ConstraintParts, deferrable
 from .loader import Positions
-from .names import default_name, identifier_problem, split_qualified, suggest
+from .names import default_name, identifier_problem, key_name, split_qualified, suggest
 from .partitioning import partitioning, unique_key_problem
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
@@ -525,8 +525,7 @@ class Resolver(ConstraintParts):
             self.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
         if index.name:
             ok = self.ident(index.name, path + ("name",), key=False) and ok
-        key_names = [k.column or "expr" for k in index.columns]
-        name = index.name or default_name(table, key_names, "idx")
+        name = index.name or key_name(table, index.columns, "idx")
         if not self.qualify(f"{table.schema}.{name}", path + ("name",) if index.name else path, declare=True):
             ok = False
         if not ok:
