@@ -155,6 +155,10 @@ class Exclusion:
     initially_deferred: bool = False
 
 
+# What a table declares itself; foreign keys stand apart (Catalog.foreign_keys).
+TableConstraint = PrimaryKey | Unique | Check | Exclusion
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     name: str
@@ -274,6 +278,12 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def constraints(self) -> tuple[TableConstraint, ...]:
+        """Its primary key, unique, check and exclusion constraints, in that order."""
+        key: tuple[TableConstraint, ...] = (self.primary_key,) if self.primary_key else ()
+        return key + self.uniques + self.checks + self.exclusions
 
 
 @dataclass(frozen=True)

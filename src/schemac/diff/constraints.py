@@ -32,8 +32,7 @@ def validity(before: Any, after: Any) -> str:
 
 
 def _by_name(table: cat.Table) -> dict[str, ch.TableConstraint]:
-    keys = [table.primary_key] if table.primary_key else []
-    return {c.name: c for c in [*keys, *table.uniques, *table.checks, *table.exclusions]}
+    return {c.name: c for c in table.constraints}
 
 
 def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import objects as cat
 from .quoting import ident
 
-TableConstraint = cat.PrimaryKey | cat.Unique | cat.Check | cat.Exclusion
+TableConstraint = cat.TableConstraint
 
 
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
@@ -59,5 +59,4 @@ def constraint_body(con: TableConstraint, indent: str = "") -> str:
 def inline_constraints(table: cat.Table) -> list[TableConstraint]:
     """The constraints CREATE TABLE declares. A check that need not be valid is added
     NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every check."""
-    keys: list[TableConstraint] = [table.primary_key] if table.primary_key else []
-    return [*keys, *table.uniques, *(c for c in table.checks if c.valid), *table.exclusions]
+    return [c for c in table.constraints if not (isinstance(c, cat.Check) and not c.valid)]
