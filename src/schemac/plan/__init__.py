@@ -23,7 +23,8 @@ from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident
 from ..render.sql import (
-    column_definition, environment, foreign_key_sql, function_sql, index_sql, requires_sql, requires_type, statements,
+    column_definition, environment, foreign_key_sql, function_sql, index_sql, not_valid_check_sql, requires_sql,
+    requires_type, statements,
 )
 from ..spec.names import default_name, key_name
 
@@ -333,10 +334,10 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
     requires = {f"rel:{c.table}"}
     if isinstance(con, cat.Check) and not con.valid:
         # The goal lets existing rows break it: added NOT VALID, and never validated.
-        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires)]
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
-        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires),
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires),
                 one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
     # A key or exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
     hazards = {LONG_LOCK} if c.table in existing else set()

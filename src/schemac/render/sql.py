@@ -208,8 +208,10 @@ def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
 
 
 def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
-    """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass."""
-    return _render("check_not_valid", table=table, check=check)
+    """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass,
+    as a plan adds one too (the add_constraint macro of changes.sql.j2)."""
+    add_constraint = environment().get_template("changes.sql.j2").module.add_constraint  # type: ignore[attr-defined]
+    return str(add_constraint(table, check.name, constraint_body(check), not_valid=True)).strip()
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
