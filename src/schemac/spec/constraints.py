@@ -10,7 +10,7 @@ from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
-from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator, parse_type
+from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator
 from . import models as m
 from .names import default_name, key_name, qualified_identifier_problem, suggest
 from .partitioning import _expressions, required_columns
@@ -124,24 +124,12 @@ class ConstraintParts:
             if column is None or element.opclass:
                 continue
             base = self.base_type(column.type)
-            if base in BTREE_GIST_TYPES:
+            if base is not None and base[0] not in self.user_types and base[1].base in BTREE_GIST_TYPES:
                 self.error(path + ("columns", j),
                            f"column '{element.column}' is {column.type}, which gist compares only with the extension "
                            f"'{GIST_EXTENSION}'; add it under 'extensions'")
                 return False
         return True
-
-    def base_type(self, text: str) -> str | None:
-        """A column type's base name (a domain's underlying type), or None for arrays and unknown types."""
-        try:
-            ref = parse_type(text)
-        except SqlProblem:
-            return None
-        if ref.array:
-            return None
-        domain = self.spec.domains.get(".".join(ref.names)) or (
-            self.spec.domains.get(ref.base) if len(ref.names) == 1 else None)
-        return self.base_type(domain.type) if domain else ref.base
 
     def partitioned_exclusion(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
         """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares every

@@ -18,7 +18,7 @@ from ..lint import LintConfig, UnknownRule, all_rules, get_rule
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
     common_table_names, forbid_subquery,
-    parse_type, references,
+    TypeRef, parse_type, references,
 )
 from . import models as m
 from .constraints import ConstraintParts, deferrable
@@ -494,11 +494,6 @@ class Resolver(ConstraintParts):
 
     def unique_index_on_partitioned(self, spec: m.PartitionSpec, index: cat.Index, path: Path) -> None:
         columns = [k.column for k in index.keys if k.column is not None]
-        if len(spec.key_columns) == 1 and spec.column is not None and not any(
-                bound.partition for bound in spec.partitions.values()):
-            if spec.column not in columns:
-                self.error(path, f"a unique index on a table partitioned by '{spec.column}' must include that column")
-            return
         problem = unique_key_problem(spec, "unique index", columns)
         if problem:
             self.error(path, problem)
@@ -656,8 +651,9 @@ class Resolver(ConstraintParts):
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
 
-    def type_family(self, type_text: str) -> str | None:
-        """What a column's values compare as: 'integer', 'text', 'uuid', an enum's name, ...; None if unknown."""
+    def base_type(self, type_text: str) -> tuple[QualifiedName, TypeRef] | None:
+        """The type under a column type's domains (a domain of a domain too), as a name and as
+        written; None for an array or a type that cannot be read."""
         try:
             ref = parse_type(type_text)
         except SqlProblem:
@@ -667,7 +663,15 @@ class Resolver(ConstraintParts):
         qname = QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
         if self.user_types.get(qname) == "domain":
             domain = self.spec.domains.get(str(qname)) or self.spec.domains.get(qname.name)
-            return self.type_family(domain.type) if domain else None
+            return self.base_type(domain.type) if domain else None
+        return qname, ref
+
+    def type_family(self, type_text: str) -> str | None:
+        """What a column's values compare as: 'integer', 'text', 'uuid', an enum's name, ...; None if unknown."""
+        base = self.base_type(type_text)
+        if base is None:
+            return None
+        qname, ref = base
         if qname in self.user_types:
             return str(qname)
         families = {"int2": "integer", "int4": "integer", "int8": "integer", "serial": "integer",
