@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from schemac import live
 from schemac.apply import ApplyError, Settings, apply
 from schemac.cli import main
+from schemac.pipeline import compile_text
 from schemac.plan import HAZARDS, LONG_LOCK
 
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
@@ -169,6 +170,36 @@ def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_pa
     with psycopg.connect(database, autocommit=True) as conn:
         assert conn.execute("select bool_and(condeferred) from pg_constraint "
                             "where conname = 'readings_owner_id_fkey'").fetchone() == (True,)
+
+
+def test_a_key_that_need_not_be_valid_on_a_partitioned_table_where_postgresql_takes_no_not_valid_one(
+        database, tmp_path) -> None:
+    """A target-18 spec planned against the server it runs on: before PostgreSQL 18, a new partitioned
+    table gets the key checked (it has no rows), and a table with rows gets no plan, with the reason."""
+    spec = (PARTITIONED % {"owner": "true"}).replace("postgres: 15", "postgres: 18").replace(
+        "not_null: true}\n      taken_on", "not_null: true, references: {table: owners, valid: false}}\n      taken_on")
+    # The compiled catalog, not one read back from a scratch database: before 18 the scratch
+    # database would refuse the spec's own NOT VALID key.
+    goal = live.Side(compile_text(spec).catalog, "spec")
+    with psycopg.connect(database) as conn:
+        major = conn.info.server_version // 10000
+    plan = live.plan(live.current(database), goal)
+    assert ("NOT VALID" in plan.sql()) == (major >= 18)
+    apply(database, plan, "", ALL)
+    assert live.plan(live.current(database), goal).empty
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("alter table readings drop constraint readings_owner_id_fkey")
+        conn.execute("insert into readings values (7, '2026-05-01')")  # owner 7 does not exist
+    if major >= 18:
+        plan = live.plan(live.current(database), goal)
+        assert "NOT VALID" in plan.sql() and "VALIDATE" not in plan.sql()
+        apply(database, plan, "", ALL)
+        return
+    with pytest.raises(live.LiveError, match=f"the foreign key readings_owner_id_fkey on public.readings need not "
+                                             f"be valid \\(valid: false\\), but PostgreSQL {major} cannot add a "
+                                             "NOT VALID foreign key to a partitioned table"):
+        live.plan(live.current(database), goal)
 
 
 def test_a_misspelt_deferrable_state_names_the_ones_there_are(tmp_path, monkeypatch) -> None:

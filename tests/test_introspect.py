@@ -448,8 +448,8 @@ def test_keys_and_checks(ek: Catalog) -> None:
     (exclusion,) = bookings.exclusions
     assert exclusion == Exclusion(
         "room_bookings_no_overlap",
-        (ExclusionElement("=", column="room"),
-         ExclusionElement("&&", expression="tstzrange(lower(during), upper(during), '[)'::text)")),
+        (ExclusionElement(IndexKey(column="room"), "="),
+         ExclusionElement(IndexKey(expression="tstzrange(lower(during), upper(during), '[)'::text)"), "&&")),
         method="gist", include=("seat",), where="NOT cancelled", deferrable=True, initially_deferred=True,
     )
 
@@ -648,10 +648,11 @@ def test_hand_written_cases(new_database: NewDatabase) -> None:
     parent = child["slots_parent_fkey"]
     assert (parent.valid, parent.deferrable, parent.initially_deferred) == (False, True, False)
     during, room = slots.exclusions
-    assert room == Exclusion("slots_room_hash", (ExclusionElement("=", column="room"),), method="hash")
+    assert room == Exclusion("slots_room_hash", (ExclusionElement(IndexKey(column="room"), "="),), method="hash")
     assert during.name == "slots during" and during.method == "gist"
-    assert during.elements == (ExclusionElement("&&", column="during"),
-                               ExclusionElement("&&", expression="box(point((code)::double precision, "
-                                                                 "(code)::double precision), "
-                                                                 "point((id)::double precision, (id)::double precision))"))
+    assert during.elements == (ExclusionElement(IndexKey(column="during"), "&&"),
+                               ExclusionElement(IndexKey(expression="box(point((code)::double precision, "
+                                                                     "(code)::double precision), "
+                                                                     "point((id)::double precision, "
+                                                                     "(id)::double precision))"), "&&"))
     assert during.where == "room <> 'x) WHERE ('::text"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pglast import parser
 
-from schemac.sqltree import _Collector, references
+from schemac.sqltree import SqlProblem, _Collector, check_operator, references
 
 ROOT = Path(__file__).parents[1]
 FILES = [ROOT / "generated" / "schema.sql", *sorted((ROOT / "tests" / "specs" / "valid").glob("*.sql")),
@@ -27,3 +27,17 @@ def test_json_references_match_the_visitor(sql: str) -> None:
     found = references(sql)
     assert (found.relations, found.functions, found.types) == \
         (collector.refs.relations, collector.refs.functions, collector.refs.types)
+
+
+@pytest.mark.parametrize("text", ["=", "&&", "<->", "-|-", "!~~", "OPERATOR(public.&&)", "OPERATOR(pg_catalog.=)"])
+def test_an_operator_reads_as_one(text: str) -> None:
+    assert check_operator(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "/*", "*/&&", "&& --", "--", "= 1; drop table rooms", "= b or a =", " =", "", "a", "OPERATOR(Public.&&)",
+    'OPERATOR("public".&&)', "OPERATOR(a.b.&&)", "&&)", "(&&",
+])
+def test_what_is_not_one_operator_is_refused(text: str) -> None:
+    with pytest.raises(SqlProblem):
+        check_operator(text)

@@ -25,7 +25,7 @@ from . import devdb
 from .catalog.objects import Catalog
 from .diff import Renames, compare
 from .gcpause import gc_paused
-from .plan import Plan, make_plan
+from .plan import Plan, PlanError, make_plan
 from .sqltree import references
 from .supabase import has_auth_schema, install_standin
 
@@ -39,7 +39,8 @@ _MISSING_FROM_EMBEDDED = ("pgcrypto", "uuid-ossp", "pg_cron", "postgis", "pg_net
 
 
 class LiveError(Exception):
-    """A database could not be read or a side could not be prepared; the message says why."""
+    """A database could not be read, a side could not be prepared, or no plan runs on the server;
+    the message says why."""
 
 
 def is_url(source: str) -> bool:
@@ -218,6 +219,10 @@ def both(start: str | None, goal: str, dev_db: str | None = None) -> tuple[Side,
 
 
 def plan(start: Side, goal: Side) -> Plan:
+    """The plan from ``start`` to ``goal``; LiveError when none can run on the start's server."""
     with gc_paused():
         changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
-        return make_plan(start.catalog, goal.catalog, changes)
+        try:
+            return make_plan(start.catalog, goal.catalog, changes)
+        except PlanError as exc:
+            raise LiveError(str(exc)) from None

@@ -56,6 +56,38 @@ def check_expression(text: str) -> ast.Node:
     return stmt.targetList[0].val
 
 
+# Text that opens or closes a comment. PostgreSQL ends an operator's name
+# before `--` or `/*`; schemac refuses `*/` as well, which can only serve to
+# close a comment opened elsewhere.
+COMMENT_MARKS = ("--", "/*", "*/")
+
+
+@lru_cache(maxsize=256)
+def check_operator(text: str) -> str:
+    """``text`` as one binary operator: ``=``, ``&&``, or ``OPERATOR(schema.op)``.
+
+    PostgreSQL's parser decides: ``SELECT a <op> b`` must read as that one
+    operator between two columns, written back the same way. Returns the text."""
+    if not text or text != text.strip():
+        raise SqlProblem("not an operator")
+    if any(mark in text for mark in COMMENT_MARKS):
+        raise SqlProblem("an operator cannot hold '--', '/*' or '*/', which start or end a comment")
+    try:
+        stmts = parser.parse_sql(f"SELECT a {text} b")
+    except ParseError:
+        raise SqlProblem("not an operator") from None
+    stmt = stmts[0].stmt if len(stmts) == 1 else None
+    node = stmt.targetList[0].val if _is_bare_select_of_one(stmt) else None
+    if not (isinstance(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_OP
+            and isinstance(node.lexpr, ast.ColumnRef) and isinstance(node.rexpr, ast.ColumnRef)):
+        raise SqlProblem("not an operator")
+    names = [n.sval for n in node.name]
+    written = names[0] if len(names) == 1 else f"OPERATOR({'.'.join(names)})"
+    if written != text or len(names) > 2:
+        raise SqlProblem("not an operator")
+    return text
+
+
 _SELECT_CLAUSES = (
     "fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
     "limitOffset", "windowClause", "distinctClause", "intoClause", "lockingClause",

@@ -128,15 +128,22 @@ class Check:
 
 
 @dataclass(frozen=True)
-class ExclusionElement:
-    """One element of EXCLUDE: a column or an expression, compared WITH ``operator``."""
+class IndexKey:
+    """One key of an index, or of the index behind an exclusion constraint: a column or an expression."""
 
-    operator: str  # as PostgreSQL prints it: '=', '&&', or OPERATOR(schema.op) outside pg_catalog
     column: str | None = None
     expression: str | None = None
-    opclass: str | None = None
     order: str | None = None
     nulls: str | None = None
+    opclass: str | None = None
+
+
+@dataclass(frozen=True)
+class ExclusionElement:
+    """One element of EXCLUDE: an index key, compared WITH ``operator``."""
+
+    key: IndexKey
+    operator: str  # as PostgreSQL prints it: '=', '&&', or OPERATOR(schema.op) outside pg_catalog
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,10 @@ class Exclusion:
     initially_deferred: bool = False
 
 
+# What a table declares itself; foreign keys stand apart (Catalog.foreign_keys).
+TableConstraint = PrimaryKey | Unique | Check | Exclusion
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     name: str
@@ -165,15 +176,6 @@ class ForeignKey:
     initially_deferred: bool = False
     valid: bool = True
     enforced: bool = True
-
-
-@dataclass(frozen=True)
-class IndexKey:
-    column: str | None = None
-    expression: str | None = None
-    order: str | None = None
-    nulls: str | None = None
-    opclass: str | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,12 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def constraints(self) -> tuple[TableConstraint, ...]:
+        """Its primary key, unique, check and exclusion constraints, in that order."""
+        key: tuple[TableConstraint, ...] = (self.primary_key,) if self.primary_key else ()
+        return key + self.uniques + self.checks + self.exclusions
 
 
 @dataclass(frozen=True)

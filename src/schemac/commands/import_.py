@@ -87,10 +87,10 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
                     server_url = stack.enter_context(verify.server(dev_db))
             if sql_file is not None:
                 with out.progress(f"Running {sql_file} on a scratch database"):
-                    source = verify.read_sql(sql_file, server_url, schemas)
+                    source, refused = verify.read_sql(sql_file, server_url, schemas)
             else:
                 with out.progress(f"Reading {label}"):
-                    source = verify.read(db, schemas)
+                    source, refused = verify.read(db, schemas)
             check = None
             if not no_verify:
                 rounds = [0]
@@ -100,7 +100,8 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
                     with out.progress(f"Proving the round trip (build, apply, read back; round {rounds[0]})"):
                         return verify.differences(source, verify.applied(text, server_url, schemas, str(out_file)))
 
-            result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label)
+            result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label,
+                                    refused=refused)
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)

@@ -44,13 +44,13 @@ def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Sid
     try:
         with out.progress(f"Reading {'the database' if start else 'an empty database'} and {goal}"):
             start_side, goal_side = both(start, goal, dev_db)
+        return make_plan(start_side, goal_side), start_side
     except SpecError as exc:
         print_problems(exc, goal)
         sys.exit(EXIT_BAD_INPUT)
     except LiveError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    return make_plan(start_side, goal_side), start_side
 
 
 @click.command()

@@ -150,7 +150,7 @@ class AlterColumn(Change):
         return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
 
 
-TableConstraint = cat.PrimaryKey | cat.Unique | cat.Check | cat.Exclusion
+TableConstraint = cat.TableConstraint
 
 
 @dataclass(frozen=True)

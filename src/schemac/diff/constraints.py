@@ -37,8 +37,7 @@ def validity(before: Any, after: Any) -> str:
 
 
 def _by_name(table: cat.Table) -> dict[str, ch.TableConstraint]:
-    keys = [table.primary_key] if table.primary_key else []
-    return {c.name: c for c in [*keys, *table.uniques, *table.checks, *table.exclusions]}
+    return {c.name: c for c in table.constraints}
 
 
 def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
@@ -96,7 +95,7 @@ def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[c
 def rename_in_exclusions(exclusions: tuple[cat.Exclusion, ...], old: str, new: str) -> tuple[cat.Exclusion, ...]:
     """Exclusion constraints as they are after a column is renamed from ``old`` to ``new``."""
     return tuple(
-        replace(x, elements=tuple(replace(e, column=new) if e.column == old else e for e in x.elements),
+        replace(x, elements=tuple(replace(e, key=replace(e.key, column=new)) if e.key.column == old else e for e in x.elements),
                 include=tuple(new if c == old else c for c in x.include))
         for x in exclusions
     )

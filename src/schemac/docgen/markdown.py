@@ -265,7 +265,7 @@ class _Document:
         for check in t.checks:
             items.append(f"- check {code(check.name)}: {code(check.expression)}{_state(check)}")
         for x in t.exclusions:
-            elements = ", ".join(code(f"{e.column or '(' + e.expression + ')'} with {e.operator}") for e in x.elements)
+            elements = ", ".join(code(f"{e.key.column or '(' + e.key.expression + ')'} with {e.operator}") for e in x.elements)
             where = f" where {code(x.where)}" if x.where else ""
             items.append(f"- exclusion {code(x.name)} using {x.method}: {elements}{where}{_state(x)}")
         if items:

@@ -44,10 +44,8 @@ def _relations(catalog: cat.Catalog):
     for table in catalog.tables:
         q = table.qname
         out.append((q, (q.schema, q.name)))
-        if table.primary_key:
-            out.append((q, (q.schema, table.primary_key.name)))
-        out += [(q, (q.schema, u.name)) for u in table.uniques]
-        out += [(q, (q.schema, x.name)) for x in table.exclusions]  # each has an index of its name
+        # Keys and exclusion constraints: each has an index of its name.
+        out += [(q, (q.schema, c.name)) for c in table.constraints if not isinstance(c, cat.Check)]
     out += [(p.parent, (p.qname.schema, p.qname.name)) for p in catalog.partitions]
     out += [(v.qname, (v.qname.schema, v.qname.name)) for v in catalog.views]
     out += [(s.qname, (s.qname.schema, s.qname.name)) for s in catalog.sequences]

@@ -285,13 +285,14 @@ def _pattern_notes(source: cat.Catalog) -> dict:
 
 
 def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: bool = True,
-                   label: str = "a database") -> Imported:
+                   label: str = "a database", refused: dict | None = None) -> Imported:
     """The spec of ``source``. ``check(text)`` builds and applies a spec and returns how the
-    result differs from ``source``; without it, the spec is written out in full, unproven."""
+    result differs from ``source``; without it, the spec is written out in full, unproven.
+    ``refused`` names what the spec cannot hold (identity -> why), read apart from the catalog."""
     differences: list[str] = []
     problems: list[str] = []
     baseline: set[str] | None = None
-    exclude: dict = {}
+    exclude: dict = dict(refused or {})
     if check is not None:
         # Everything written out: what it cannot reproduce, no convention will. What the spec
         # refuses (it does not build with it) is left out, with the reason, and tried again.

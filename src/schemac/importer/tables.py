@@ -7,7 +7,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..spec.names import default_name
+from ..spec.names import default_name, key_name
 from .bounds import BoundError, parse_bound, time_series
 from .common import METHODS, bare, identity, key_of, short_type
 
@@ -25,6 +25,17 @@ def constraint_state(con: Any) -> dict[str, Any]:
     elif not getattr(con, "valid", True):
         out["valid"] = False
     return out
+
+
+def key_spec(key: cat.IndexKey, also: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An index key, or an exclusion element's (``also`` holds its ``with``), as a mapping:
+    its column or expression, then ``also``, then the options it has."""
+    item: dict[str, Any] = {"column": key.column} if key.column is not None else {"expression": key.expression}
+    item.update(also or {})
+    for attr in ("order", "nulls", "opclass"):
+        if getattr(key, attr):
+            item[attr] = getattr(key, attr)
+    return item
 
 
 class TableParts:
@@ -64,12 +75,14 @@ class TableParts:
                 table_fks.append(fk)
 
         pk = table.primary_key
+        if pk is not None and self.refused_key(q, pk, path + ("primary_key",)):
+            pk = None
         pk_default = pk is not None and pk.name == default_name(q, (), "pkey")
         if pk is not None and not pk_default:
             self.cannot(path + ("primary_key",), f"the primary key is named {pk.name}; the spec always names it "
                                                  f"{default_name(q, (), 'pkey')}")
         single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 and not pk.deferrable else None
-        uniques = list(table.uniques)
+        uniques = [u for u in table.uniques if not self.refused_key(q, u, path + ("unique",))]
         column_unique = {}
         for u in uniques:
             if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct \
@@ -177,6 +190,13 @@ class TableParts:
         out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
         return out
 
+    def refused_key(self, table: QualifiedName, key: cat.PrimaryKey | cat.Unique, path: tuple) -> bool:
+        """Whether the spec cannot hold ``key`` (it is left out, with the reason where it was)."""
+        reason = self.choices.exclude.get(("constraint", table, key.name))
+        if reason is not None:
+            self.cannot(path, reason)
+        return reason is not None
+
     def generated_grants(self, table: cat.Table) -> dict[str, set[str]]:
         """What a convention grants on ``table`` (``("grant", table, role, privilege)`` in skip), by role."""
         return self.granted.get(table.qname, {})
@@ -219,17 +239,12 @@ class TableParts:
             return None
         elements: list[Any] = []
         for e in x.elements:
-            if e.column is not None and not (e.opclass or e.order or e.nulls):
-                elements.append(f"{e.column} with {e.operator}")
-                continue
-            item: dict[str, Any] = {"column": e.column} if e.column else {"expression": e.expression}
-            item["with"] = e.operator
-            for attr in ("opclass", "order", "nulls"):
-                if getattr(e, attr):
-                    item[attr] = getattr(e, attr)
-            elements.append(item)
+            if e.key == cat.IndexKey(column=e.key.column) and e.key.column is not None:
+                elements.append(f"{e.key.column} with {e.operator}")  # room_id with =
+            else:
+                elements.append(key_spec(e.key, {"with": e.operator}))
         out: dict[str, Any] = {"columns": elements}
-        if x.name != default_name(table, [e.column or "expr" for e in x.elements], "excl"):
+        if x.name != key_name(table, [e.key for e in x.elements], "excl"):
             out["name"] = x.name
         if x.method != "gist":
             out["method"] = x.method
@@ -302,20 +317,16 @@ class TableParts:
             return None
         if not self.name_ok(index.name, path):
             return None
-        keys = []
+        keys: list[Any] = []
         for key in index.keys:
-            if key.column is not None and key.opclass is None:
+            if key.column is not None and key.opclass is None:  # occurred_at desc nulls last
                 words = [key.column] + ([key.order] if key.order else []) + \
                         ([f"nulls {key.nulls}"] if key.nulls else [])
                 keys.append(" ".join(words))
             else:
-                item: dict[str, Any] = {"column": key.column} if key.column else {"expression": key.expression}
-                for attr in ("order", "nulls", "opclass"):
-                    if getattr(key, attr):
-                        item[attr] = getattr(key, attr)
-                keys.append(item)
+                keys.append(key_spec(key))
         out: dict[str, Any] = {"columns": keys}
-        if index.name != default_name(index.table, [k.column or "expr" for k in index.keys], "idx"):
+        if index.name != key_name(index.table, index.keys, "idx"):
             out["name"] = index.name
         if index.unique:
             out["unique"] = True

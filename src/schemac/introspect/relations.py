@@ -211,11 +211,7 @@ def _timing(row: Row) -> dict[str, bool]:
 
 def _exclusion(row: Row) -> Exclusion:
     """An exclusion constraint from its row: its index's keys, each with the operator it is compared with."""
-    elements = []
-    for element in row["elements"]:
-        key = _index_key(element, "column")
-        elements.append(ExclusionElement(element["operator"], key.column, key.expression, key.opclass, key.order,
-                                         key.nulls))
+    elements = [ExclusionElement(_index_key(element, "column"), element["operator"]) for element in row["elements"]]
     return Exclusion(row["name"], tuple(elements), row["method"], tuple(row["include"]), _unwrap(row["where"]),
                      **_timing(row))
 

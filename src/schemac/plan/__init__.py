@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
+from .. import versions
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
@@ -22,9 +23,10 @@ from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident
 from ..render.sql import (
-    column_definition, environment, foreign_key_sql, function_sql, index_sql, requires_sql, requires_type, statements,
+    column_definition, environment, foreign_key_sql, function_sql, index_sql, not_valid_check_sql, requires_sql,
+    requires_type, statements,
 )
-from ..spec.names import default_name
+from ..spec.names import default_name, key_name
 
 # Hazards, as the issue names them.
 DATA_LOSS = "data-loss"
@@ -33,6 +35,10 @@ LONG_LOCK = "long-lock"
 BREAKS_CLIENTS = "breaks-clients"
 WIDENS_ACCESS = "widens-access"
 HAZARDS = (DATA_LOSS, TABLE_REWRITE, LONG_LOCK, BREAKS_CLIENTS, WIDENS_ACCESS)
+
+
+class PlanError(Exception):
+    """No plan can take the database to the goal on its server; the message says why."""
 
 
 class Phase(IntEnum):
@@ -333,10 +339,10 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
         return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and not con.valid:
         # The goal lets existing rows break it: added NOT VALID, and never validated.
-        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires)]
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
-        return [one(_sql("add_constraint", c.table, con.name, body, not_valid=True), Stage.TABLES, requires),
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires),
                 one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
     # A key or exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
     hazards = {LONG_LOCK} if c.table in existing else set()
@@ -358,8 +364,7 @@ def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change
 def _index_partitions(index: cat.Index, below: dict, change: ch.Change | None) -> list[Step]:
     steps = []
     for partition in below.get(index.table, ()):
-        child = replace(index, name=default_name(partition.qname, [k.column or "expr" for k in index.keys], "idx"),
-                        table=partition.qname)
+        child = replace(index, name=key_name(partition.qname, index.keys, "idx"), table=partition.qname)
         if partition.partition_key is not None:
             steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER))
             steps += _index_partitions(child, below, change)
@@ -427,6 +432,24 @@ def _with_dependents(desired: Catalog, drops: list[Any], creates: list[Any],
     return drops, creates
 
 
+def _partitioned_tables(catalog: Catalog) -> set[QualifiedName]:
+    return {t.qname for t in catalog.tables if t.partition_key}
+
+
+def _checked_key(fk: cat.ForeignKey, current: Catalog, existing: set[QualifiedName]) -> str:
+    """A foreign key that need not be valid, on a partitioned table, for a server before PostgreSQL 18,
+    which takes no NOT VALID key there. On a new table, which has no rows, it is added checked
+    at no cost; on a table that has rows, checking them is not what the goal asks: no plan."""
+    if fk.table in existing:
+        raise PlanError(
+            f"the foreign key {fk.name} on {fk.table} need not be valid (valid: false), but PostgreSQL "
+            f"{current.target_version} cannot add a NOT VALID foreign key to a partitioned table (PostgreSQL "
+            f"{versions.NOT_VALID_FK_ON_PARTITIONED} can); adding it checked would check every existing row "
+            "under a lock that blocks writes. Set 'valid: true' to add it so, or plan against PostgreSQL "
+            f"{versions.NOT_VALID_FK_ON_PARTITIONED}")
+    return foreign_key_sql(replace(fk, valid=True))
+
+
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
     drops, creates, alters, owner = _sort_changes(changes)
@@ -440,11 +463,16 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
 
     # Creates and alterations share one dependency order.
     forward: list[tuple[Statement, Step]] = []
-    partitioned = {t.qname for t in current.tables if t.partition_key}
+    partitioned = _partitioned_tables(current)
+    old_server = current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED
+    goal_partitioned = _partitioned_tables(desired)
     for stmt in statements(_object_catalog(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
         step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
+        if isinstance(source, cat.ForeignKey) and not source.valid and old_server \
+                and source.table in goal_partitioned:
+            step = replace(step, sql=_checked_key(source, current, existing))
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
             # Every partition, new ones too: the plan creates partitions before indexes.
             first, *rest = _partitioned_index(source, list(desired.partitions), change)
@@ -455,7 +483,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         if isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
         elif isinstance(source, cat.ForeignKey) and source.table in existing and source.table in partitioned \
-                and current.target_version < 18:
+                and old_server:
             # Before PostgreSQL 18 a partitioned table takes no NOT VALID key: it checks
             # every row as it is added, under a lock that blocks writes.
             step = replace(step, hazards=step.hazards | {LONG_LOCK})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import objects as cat
 from .quoting import ident
 
-TableConstraint = cat.PrimaryKey | cat.Unique | cat.Check | cat.Exclusion
+TableConstraint = cat.TableConstraint
 
 
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
@@ -19,15 +19,20 @@ def _columns(names) -> str:
     return ", ".join(map(ident, names))
 
 
+def index_key_sql(key: cat.IndexKey) -> str:
+    """One key of an index or of an exclusion constraint: ``lower(name) text_pattern_ops DESC NULLS LAST``."""
+    text = ident(key.column) if key.column else f"({key.expression})"
+    if key.opclass:
+        text += f" {key.opclass}"
+    if key.order:
+        text += f" {key.order.upper()}"
+    if key.nulls:
+        text += f" NULLS {key.nulls.upper()}"
+    return text
+
+
 def exclusion_element(element: cat.ExclusionElement) -> str:
-    text = ident(element.column) if element.column else f"({element.expression})"
-    if element.opclass:
-        text += f" {element.opclass}"
-    if element.order:
-        text += f" {element.order.upper()}"
-    if element.nulls:
-        text += f" NULLS {element.nulls.upper()}"
-    return f"{text} WITH {element.operator}"
+    return f"{index_key_sql(element.key)} WITH {element.operator}"
 
 
 def constraint_body(con: TableConstraint, indent: str = "") -> str:
@@ -54,5 +59,4 @@ def constraint_body(con: TableConstraint, indent: str = "") -> str:
 def inline_constraints(table: cat.Table) -> list[TableConstraint]:
     """The constraints CREATE TABLE declares. A check that need not be valid is added
     NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every enforced check."""
-    keys: list[TableConstraint] = [table.primary_key] if table.primary_key else []
-    return [*keys, *table.uniques, *(c for c in table.checks if c.valid or not c.enforced), *table.exclusions]
+    return [c for c in table.constraints if not (isinstance(c, cat.Check) and not c.valid and c.enforced)]

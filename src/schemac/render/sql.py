@@ -13,7 +13,7 @@ from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import QualifiedName
 from ..sqltree import parse_type, references
-from .constraints import constraint_body, inline_constraints, timing
+from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal
 
 SECTION_TITLES = {
@@ -171,7 +171,7 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for check in table.checks:
         requires |= requires_sql(check.expression)
     for exclusion in table.exclusions:
-        requires |= requires_sql(exclusion.where, *(e.expression for e in exclusion.elements))
+        requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
                     provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
                     source=table)
@@ -191,17 +191,8 @@ def _table(table: cat.Table) -> Iterator[Statement]:
 def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = False) -> str:
     """CREATE INDEX; ``only`` builds it on a partitioned table alone, for its
     partitions' indexes to be attached one by one."""
-    keys = []
-    for key in index.keys:
-        text = ident(key.column) if key.column else f"({key.expression})"
-        if key.opclass:
-            text += f" {key.opclass}"
-        if key.order:
-            text += f" {key.order.upper()}"
-        if key.nulls:
-            text += f" NULLS {key.nulls.upper()}"
-        keys.append(text)
-    return _render("index", index=index, keys=", ".join(keys), concurrently=concurrently, only=only)
+    keys = ", ".join(map(index_key_sql, index.keys))
+    return _render("index", index=index, keys=keys, concurrently=concurrently, only=only)
 
 
 def _index(index: cat.Index, stage: Stage) -> Statement:
@@ -218,8 +209,10 @@ def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
 
 
 def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
-    """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass."""
-    return _render("check_not_valid", table=table, check=check)
+    """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass,
+    as a plan adds one too (the add_constraint macro of changes.sql.j2)."""
+    add_constraint = environment().get_template("changes.sql.j2").module.add_constraint  # type: ignore[attr-defined]
+    return str(add_constraint(table, check.name, constraint_body(check), not_valid=True)).strip()
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:

@@ -6,17 +6,15 @@ resolver's ``error`` and reads its tables, extensions and domains.
 
 from __future__ import annotations
 
-import re
-
+from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
-from ..sqltree import SqlProblem, parse_type
+from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator
 from . import models as m
-from .names import default_name, suggest
+from .names import default_name, key_name, qualified_identifier_problem, suggest
+from .partitioning import _expressions, required_columns
 
-# An operator as PostgreSQL spells one, or OPERATOR(schema.op).
-OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]{1,63}|OPERATOR\([a-z_][a-z0-9_]*\.[+\-*/<>=~!@#%^&|`?]{1,63}\)")
 # Types whose values gist compares only through the btree_gist extension.
 BTREE_GIST_TYPES = frozenset("""
     int2 int4 int8 float4 float8 numeric money oid text varchar bpchar bytea bool uuid
@@ -55,7 +53,7 @@ class ConstraintParts:
         if written.enforced:
             return {"valid": written.valid, "enforced": True}
         kind = "check" if isinstance(written, m.CheckSpec) else "foreign key"
-        self.needs_version(18, f"a NOT ENFORCED {kind} ('enforced: false')", path + ("enforced",))
+        self.needs_version(versions.NOT_ENFORCED, f"a NOT ENFORCED {kind} ('enforced: false')", path + ("enforced",))
         if "valid" in written.model_fields_set and written.valid:
             self.error(path + ("valid",), "a constraint that is not enforced is never valid: PostgreSQL checks "
                                           "no row for it and records it NOT VALID; drop 'valid: true'")
@@ -83,12 +81,12 @@ class ConstraintParts:
             if element.expression is not None and \
                     self.expression(element.expression, epath + ("expression",), "an exclusion element") is None:
                 ok = False
-            if not OPERATOR.fullmatch(element.with_):
-                self.error(at("with"), f"'{element.with_}' is not an operator; write one such as '=' or '&&' "
-                                       "(or OPERATOR(schema.op) for an extension's)")
+            if not self.operator(element.with_, at("with")):
                 ok = False
-            elements.append(cat.ExclusionElement(element.with_, element.column, element.expression,
-                                                 element.opclass, element.order, element.nulls))
+            if element.opclass is not None and not self.opclass(element.opclass, epath + ("opclass",)):
+                ok = False
+            key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, element.opclass)
+            elements.append(cat.ExclusionElement(key, element.with_))
         for j, column in enumerate(spec.include):
             if column not in names:
                 self.error(path + ("include", j), f"unknown column '{column}'{suggest(column, names)}")
@@ -101,14 +99,33 @@ class ConstraintParts:
             ok = self.partitioned_exclusion(table, spec, path)
         if spec.name:
             ok = self.ident(spec.name, path + ("name",), key=False) and ok
-        key_names = [e.column or "expr" for e in spec.columns]
-        name = spec.name or default_name(qname, key_names, "excl")
+        name = spec.name or key_name(qname, spec.columns, "excl")
         if not self.qualify(f"{qname.schema}.{name}", path + ("name",) if spec.name else path, declare=True):
             ok = False
         if not ok:
             return None
         return cat.Exclusion(name, tuple(elements), spec.method, tuple(spec.include), spec.where,
                              **deferrable(spec.deferrable))
+
+    def operator(self, text: str, path: Path) -> bool:
+        """An exclusion element's ``with``: one operator, as PostgreSQL's parser reads it."""
+        try:
+            check_operator(text)
+            return True
+        except SqlProblem:
+            pass
+        marks = [mark for mark in COMMENT_MARKS if mark in text]
+        why = f" ('{marks[0]}' starts or ends a comment)" if marks else ""
+        self.error(path, f"'{text}' is not an operator{why}; write one such as '=' or '&&' "
+                         "(or OPERATOR(schema.op) for an extension's)")
+        return False
+
+    def opclass(self, text: str, path: Path) -> bool:
+        """An index key's or exclusion element's operator class: a name, optionally schema-qualified."""
+        problem = qualified_identifier_problem(text)
+        if problem is not None:
+            self.error(path, f"not an operator class name: {problem}")
+        return problem is None
 
     def gist_types(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
         """A gist exclusion on a scalar column (``room_id with =``) needs btree_gist's operator classes."""
@@ -119,36 +136,40 @@ class ConstraintParts:
             if column is None or element.opclass:
                 continue
             base = self.base_type(column.type)
-            if base in BTREE_GIST_TYPES:
+            if base is not None and base[0] not in self.user_types and base[1].base in BTREE_GIST_TYPES:
                 self.error(path + ("columns", j),
                            f"column '{element.column}' is {column.type}, which gist compares only with the extension "
                            f"'{GIST_EXTENSION}'; add it under 'extensions'")
                 return False
         return True
 
-    def base_type(self, text: str) -> str | None:
-        """A column type's base name (a domain's underlying type), or None for arrays and unknown types."""
-        try:
-            ref = parse_type(text)
-        except SqlProblem:
-            return None
-        if ref.array:
-            return None
-        domain = self.spec.domains.get(".".join(ref.names)) or (
-            self.spec.domains.get(ref.base) if len(ref.names) == 1 else None)
-        return self.base_type(domain.type) if domain else ref.base
-
     def partitioned_exclusion(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
-        """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares the
-        partition column with equality, so that each partition can enforce it alone."""
-        column = table.partition.column
-        target = self.spec.target.postgres
-        if target < 17:
-            self.error(path, f"an exclusion constraint on a partitioned table needs PostgreSQL 17 or later; "
-                             f"the target is PostgreSQL {target}")
+        """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares every
+        partition key column (its partitions' keys included) with equality, so that each partition
+        can enforce it alone; a key expression rules it out."""
+        if not self.needs_version(versions.EXCLUSION_ON_PARTITIONED, "an exclusion constraint on a partitioned table",
+                                  path):
             return False
-        if not any(e.column == column and e.with_ == "=" for e in spec.columns):
-            self.error(path, f"an exclusion constraint on a table partitioned by '{column}' must include "
-                             f"'{column} with ='; PostgreSQL enforces it per partition")
+        partition = table.partition
+        expressions = _expressions(partition)
+        if expressions:
+            self.error(path, f"an exclusion constraint cannot be on a table partitioned by the expression "
+                             f"{expressions[0]}: PostgreSQL enforces it per partition, which needs every key column "
+                             "compared with '='; partition by a column instead")
             return False
-        return True
+        required = required_columns(partition)
+        equal = {e.column for e in spec.columns if e.column is not None and e.with_ == "="}
+        missing = [c for c in required if c not in equal]
+        if not missing:
+            return True
+        own = [c for c in missing if required[c] is None]
+        if own:
+            by = f"'{partition.column}'" if partition.column is not None else f"({', '.join(partition.key_columns)})"
+            need = " and ".join(f"'{c} with ='" for c in own)
+            self.error(path, f"an exclusion constraint on a table partitioned by {by} must include {need}; "
+                             "PostgreSQL enforces it per partition")
+        else:
+            column = missing[0]
+            self.error(path, f"an exclusion constraint must include '{column} with =': the partition "
+                             f"'{required[column]}' is partitioned by it, and PostgreSQL enforces it per partition")
+        return False

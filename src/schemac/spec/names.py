@@ -34,6 +34,17 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
+def qualified_identifier_problem(text: str) -> str | None:
+    """Why ``text`` is not a name, optionally schema-qualified (``text_pattern_ops``,
+    ``extensions.gist_trgm_ops``), or ``None`` if it is one."""
+    if not isinstance(text, str):
+        return "a name must be text"
+    parts = text.split(".")
+    if len(parts) > 2:
+        return f"'{text}' has {len(parts)} parts; write name or schema.name"
+    return next((problem for part in parts if (problem := identifier_problem(part))), None)
+
+
 def split_qualified(key: str, default_schema: str = "public") -> tuple[str, str] | None:
     """``'private.audit'`` -> ``('private', 'audit')``; ``'audit'`` -> ``('public', 'audit')``."""
     parts = key.split(".")
@@ -48,6 +59,12 @@ def suggest(word: str, choices) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
     match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def key_name(table: QualifiedName | str, keys, suffix: str) -> str:
+    """The default name of an index (``idx``) or exclusion constraint (``excl``) over ``keys``
+    (anything with a ``column``): an expression counts as ``expr``."""
+    return default_name(table, [k.column or "expr" for k in keys], suffix)
 
 
 def default_name(table: QualifiedName | str, columns, suffix: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
@@ -17,12 +18,12 @@ from ..lint import LintConfig, UnknownRule, all_rules, get_rule
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
     common_table_names, forbid_subquery,
-    parse_type, references,
+    TypeRef, parse_type, references,
 )
 from . import models as m
 from .constraints import ConstraintParts, deferrable
 from .loader import Positions
-from .names import default_name, identifier_problem, split_qualified, suggest
+from .names import default_name, identifier_problem, key_name, split_qualified, suggest
 from .partitioning import partitioning, unique_key_problem
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
@@ -217,10 +218,12 @@ class Resolver(ConstraintParts):
 
     # -- the whole spec ----------------------------------------------------
 
-    def needs_version(self, version: int, feature: str, path: Path) -> None:
+    def needs_version(self, version: int, feature: str, path: Path) -> bool:
+        """Whether the target has ``feature``; if not, says so."""
         target = self.spec.target.postgres
         if target < version:
             self.error(path, f"{feature} needs PostgreSQL {version} or later; the target is PostgreSQL {target}")
+        return target >= version
 
     def resolve(self) -> cat.Catalog:
         spec = self.spec
@@ -430,7 +433,7 @@ class Resolver(ConstraintParts):
                 if column not in names:
                     self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
             if unique.nulls_not_distinct:
-                self.needs_version(15, "NULLS NOT DISTINCT", upath)
+                self.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", upath)
             name = unique.name or default_name(qname, unique.columns, "key")
             uniques.append(cat.Unique(self.constraint_name(qname, unique.columns, "key", upath, name), tuple(unique.columns),
                                       unique.nulls_not_distinct, **deferrable(unique.deferrable)))
@@ -491,11 +494,6 @@ class Resolver(ConstraintParts):
 
     def unique_index_on_partitioned(self, spec: m.PartitionSpec, index: cat.Index, path: Path) -> None:
         columns = [k.column for k in index.keys if k.column is not None]
-        if len(spec.key_columns) == 1 and spec.column is not None and not any(
-                bound.partition for bound in spec.partitions.values()):
-            if spec.column not in columns:
-                self.error(path, f"a unique index on a table partitioned by '{spec.column}' must include that column")
-            return
         problem = unique_key_problem(spec, "unique index", columns)
         if problem:
             self.error(path, problem)
@@ -509,6 +507,8 @@ class Resolver(ConstraintParts):
                 ok = False
             if key.expression is not None and self.expression(key.expression, path + ("columns", i, "expression"), "an index expression") is None:
                 ok = False
+            if key.opclass is not None and not self.opclass(key.opclass, path + ("columns", i, "opclass")):
+                ok = False
             keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, key.opclass))
         for i, column in enumerate(index.include):
             if names is not None and column not in names:
@@ -517,11 +517,10 @@ class Resolver(ConstraintParts):
         if index.where is not None and self.expression(index.where, path + ("where",), "an index predicate") is None:
             ok = False
         if index.nulls_not_distinct:
-            self.needs_version(15, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
+            self.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", path + ("nulls_not_distinct",))
         if index.name:
             ok = self.ident(index.name, path + ("name",), key=False) and ok
-        key_names = [k.column or "expr" for k in index.columns]
-        name = index.name or default_name(table, key_names, "idx")
+        name = index.name or key_name(table, index.columns, "idx")
         if not self.qualify(f"{table.schema}.{name}", path + ("name",) if index.name else path, declare=True):
             ok = False
         if not ok:
@@ -647,12 +646,14 @@ class Resolver(ConstraintParts):
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
             if not options["valid"] and options["enforced"] and table.partition:
-                self.needs_version(18, "a NOT VALID foreign key on a partitioned table", fpath)
+                self.needs_version(versions.NOT_VALID_FK_ON_PARTITIONED, "a NOT VALID foreign key on a partitioned table",
+                                   fpath)
             out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
         return out
 
-    def type_family(self, type_text: str) -> str | None:
-        """What a column's values compare as: 'integer', 'text', 'uuid', an enum's name, ...; None if unknown."""
+    def base_type(self, type_text: str) -> tuple[QualifiedName, TypeRef] | None:
+        """The type under a column type's domains (a domain of a domain too), as a name and as
+        written; None for an array or a type that cannot be read."""
         try:
             ref = parse_type(type_text)
         except SqlProblem:
@@ -662,7 +663,15 @@ class Resolver(ConstraintParts):
         qname = QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
         if self.user_types.get(qname) == "domain":
             domain = self.spec.domains.get(str(qname)) or self.spec.domains.get(qname.name)
-            return self.type_family(domain.type) if domain else None
+            return self.base_type(domain.type) if domain else None
+        return qname, ref
+
+    def type_family(self, type_text: str) -> str | None:
+        """What a column's values compare as: 'integer', 'text', 'uuid', an enum's name, ...; None if unknown."""
+        base = self.base_type(type_text)
+        if base is None:
+            return None
+        qname, ref = base
         if qname in self.user_types:
             return str(qname)
         families = {"int2": "integer", "int4": "integer", "int8": "integer", "serial": "integer",
@@ -746,7 +755,8 @@ class Resolver(ConstraintParts):
                     query = None
                 materialized = kind == "materialized_views"
                 if getattr(view, "security_invoker", False):
-                    self.needs_version(15, "security_invoker views", path + ("security_invoker",))
+                    self.needs_version(versions.SECURITY_INVOKER_VIEWS, "security_invoker views",
+                                       path + ("security_invoker",))
                 grants = self.grants(view.grants, view.revokes, TABLE_PRIVILEGES, path)
                 if qname is None or query is None:
                     continue

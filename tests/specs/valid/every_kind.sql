@@ -157,10 +157,7 @@ CREATE TABLE app.room_bookings (
     ) INCLUDE (seat) WHERE (not cancelled) DEFERRABLE INITIALLY DEFERRED
 );
 
-ALTER TABLE app.room_bookings
-    ADD CONSTRAINT room_bookings_seat_positive
-    CHECK (seat > 0)
-    NOT VALID;
+ALTER TABLE app.room_bookings ADD CONSTRAINT room_bookings_seat_positive CHECK (seat > 0) NOT VALID;
 
 CREATE TABLE app."select" (
     "order" int  NOT NULL,

@@ -1,0 +1,9 @@
+"""The first PostgreSQL major version with each feature schemac writes only when the server has it."""
+
+from __future__ import annotations
+
+NULLS_NOT_DISTINCT = 15
+SECURITY_INVOKER_VIEWS = 15
+EXCLUSION_ON_PARTITIONED = 17  # an exclusion constraint on a partitioned table
+NOT_VALID_FK_ON_PARTITIONED = 18  # ALTER TABLE <partitioned> ADD FOREIGN KEY ... NOT VALID
+NOT_ENFORCED = 18  # CHECK and FOREIGN KEY ... NOT ENFORCED
