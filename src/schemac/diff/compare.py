@@ -306,6 +306,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
                 if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
+    # A table rebuilt for a new partition key is dropped, and the views that read it with it.
+    gone = reshaped | {c.after.qname for c in out if isinstance(c, ch.Repartition)}
     old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
     replaced: set[QualifiedName] = set()
     pending = True
@@ -314,7 +316,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (reshaped | replaced):
+            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (gone | replaced):
                 replaced.add(key)
                 pending = True
     for key, b, a in _pair(old_views, new_views):

@@ -12,6 +12,7 @@ from .. import __version__
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import QualifiedName
+from ..catalog.partitions import children, descendants
 from ..sqltree import parse_type, references
 from .constraints import constraint_body, inline_constraints, timing
 from .quoting import ident, literal
@@ -310,13 +311,11 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
         out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
-    partitions_of: dict[QualifiedName, list[str]] = {}
-    for partition in catalog.partitions:
-        partitions_of.setdefault(partition.parent, []).append(f"rel:{partition.qname}")
+    below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
         requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}",
-                    *partitions_of.get(fk.table, ()), *partitions_of.get(fk.ref_table, ())}
+                    *(f"rel:{p.qname}" for q in (fk.table, fk.ref_table) for p in descendants(below, q))}
         out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
                              label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:
