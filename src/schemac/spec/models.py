@@ -420,6 +420,13 @@ class PartitionSpec(Model):
         """The key's plain columns, expressions left out."""
         return [k.column for k in self.key if k.column is not None]
 
+    @property
+    def single_column(self) -> str | None:
+        """The key's column when the key is one plain column, however it is written
+        (``column: at`` or ``columns: [at]``); else None."""
+        key = self.key
+        return key[0].column if len(key) == 1 else None
+
 
 class PartitionBound(Model):
     """A partition's bound; with ``partition``, the partition is partitioned in turn (sub-partitions)."""

@@ -491,10 +491,9 @@ class Resolver(ConstraintParts):
 
     def unique_index_on_partitioned(self, spec: m.PartitionSpec, index: cat.Index, path: Path) -> None:
         columns = [k.column for k in index.keys if k.column is not None]
-        if len(spec.key_columns) == 1 and spec.column is not None and not any(
-                bound.partition for bound in spec.partitions.values()):
-            if spec.column not in columns:
-                self.error(path, f"a unique index on a table partitioned by '{spec.column}' must include that column")
+        if spec.single_column is not None and not any(bound.partition for bound in spec.partitions.values()):
+            if spec.single_column not in columns:
+                self.error(path, f"a unique index on a table partitioned by '{spec.single_column}' must include that column")
             return
         problem = unique_key_problem(spec, "unique index", columns)
         if problem:
