@@ -292,3 +292,16 @@ def rename_column(text: str, old: str, new: str) -> str:
             return text  # written some other way ("code" where code would do): left alone
         source = source[:at] + renamed + source[at + len(written):]
     return source[len(prefix):].decode()
+
+
+@lru_cache(maxsize=4096)
+def looks_like_function(text: str) -> bool:
+    """Whether the expression ``text`` is a call (``lower(code)``, ``coalesce(a, b)``, ``greatest(a, b)``),
+    which PostgreSQL writes in a key without parentheses of its own, as ruleutils' looks_like_function."""
+    try:
+        tree = orjson.loads(parser.parse_sql_json(f"SELECT {text}"))
+        [item] = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"]
+    except (ParseError, KeyError, ValueError):
+        return False
+    value = item["ResTarget"]["val"]
+    return isinstance(value, dict) and next(iter(value)) in ("FuncCall", "CoalesceExpr", "MinMaxExpr")

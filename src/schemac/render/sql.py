@@ -13,7 +13,7 @@ from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
-from ..sqltree import parse_type, references
+from ..sqltree import looks_like_function, parse_type, references
 from .constraints import constraint_body, inline_constraints, timing
 from .quoting import ident, literal
 
@@ -54,6 +54,20 @@ def _search_path(text: str) -> str:
     return ", ".join(p if p == "pg_temp" else ident(p) for p in parts)
 
 
+def key_part_sql(part: cat.PartitionKeyPart) -> str:
+    """One part of a partition key as PostgreSQL prints it: a column, a call (``lower(code)``),
+    or any other expression in parentheses; then its collation and operator class."""
+    if part.column is not None:
+        text = ident(part.column)
+    else:
+        text = part.expression if looks_like_function(part.expression) else f"({part.expression})"
+    if part.collation:
+        text += f" COLLATE {part.collation}"
+    if part.opclass:
+        text += f" {part.opclass}"
+    return text
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -66,7 +80,7 @@ def environment() -> jinja2.Environment:
         # Templates do not change while schemac runs: no stat() per statement.
         auto_reload=False,
     )
-    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path)
+    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql)
     return env
 
 

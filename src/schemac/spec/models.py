@@ -349,10 +349,13 @@ class IndexSpec(Model):
 
 
 class PartitionKeySpec(Model):
-    """One part of a partition key: ``tenant_id`` (a column) or ``{expression: "lower(code)"}``."""
+    """One part of a partition key: ``tenant_id`` (a column) or ``{expression: "lower(code)"}``;
+    ``{column: code, collation: C, opclass: text_pattern_ops}`` for another collation or operator class."""
 
     column: str | None = None
     expression: SqlText | None = None
+    collation: str | None = None
+    opclass: str | None = None
 
     @model_validator(mode="before")
     @classmethod

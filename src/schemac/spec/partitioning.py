@@ -18,7 +18,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..expand import added_columns
-from ..render.quoting import literal
+from ..render.quoting import ident, literal
 from ..sqltree import column_names
 from . import models as m
 from .names import suggest
@@ -102,7 +102,11 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
                     if used not in names:
                         r.error(where, f"unknown column '{used}'{suggest(used, names)}")
                         ok = False
-        parts.append(cat.PartitionKeyPart(part.column, part.expression))
+        collation = ident(part.collation) if part.collation else None
+        opclass = _opclass(r, part.opclass, where + ("opclass",)) if part.opclass is not None else None
+        if part.opclass is not None and opclass is None:
+            ok = False
+        parts.append(cat.PartitionKeyPart(part.column, part.expression, collation, opclass))
     key = cat.PartitionKey(spec.by, tuple(parts))
     many = path + ("columns",)
     if spec.by == "list" and len(parts) > 1:
@@ -119,6 +123,18 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
                       "list the partitions under 'partitions'")
         ok = False
     return key if ok else None
+
+
+def _opclass(r: Resolver, text: str, path: Path) -> str | None:
+    """An operator class, ``name`` or ``schema.name``, as SQL writes it; None (and an error) if it is no name."""
+    names = text.split(".")
+    for name in names:
+        if not r.ident(name, path, key=False):
+            return None
+    if len(names) > 2:
+        r.error(path, f"'{text}' is not an operator class: write name or schema.name")
+        return None
+    return ident(QualifiedName(*names)) if len(names) == 2 else ident(text)
 
 
 def _key_column(r: Resolver, column: str, path: Path, table: m.TableSpec, names: set[str], timed: bool) -> bool:
