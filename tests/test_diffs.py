@@ -32,7 +32,7 @@ CASES = sorted(p for p in (Path(__file__).parent / "diffs").iterdir() if p.is_di
 def _summary(plan: Plan) -> str:
     lines = []
     for step in plan.steps:
-        title = step.change.describe() if step.change else step.sql.splitlines()[0]
+        title = step.title
         hazards = f" [{', '.join(sorted(step.hazards))}]" if step.hazards else ""
         where = "" if step.transactional else f" ({step.phase.name.lower()})"
         lines.append(f"{title}{hazards}{where}")

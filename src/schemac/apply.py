@@ -145,7 +145,7 @@ def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
     try:
         conn.execute(step.sql)
     except psycopg.Error as exc:
-        what = step.change.describe() if step.change else step.sql.splitlines()[0]
+        what = step.title
         raise ApplyError(f"step failed ({what}): {str(exc).strip().splitlines()[0]}; {consequence}") from None
 
 

@@ -150,7 +150,7 @@ class Output:
         if outside:  # where a step runs is said only when some run outside the transaction
             table.add_column("runs", style="cyan")
         for number, step in enumerate(plan.steps, 1):
-            title = step.change.describe() if step.change else step.sql.splitlines()[0]
+            title = step.title
             sql = Syntax(step.sql, "sql", theme="ansi_dark", background_color="default", word_wrap=True)
             cells = [str(number), Group(Text(title, style="bold red" if step.hazards else "bold"), sql),
                      "\n".join(sorted(step.hazards))]

@@ -16,6 +16,8 @@ from pglast import ast, enums, parser
 from pglast.parser import ParseError
 from pglast.visitors import Visitor
 
+from .render.quoting import ident
+
 
 class SqlProblem(ValueError):
     """The SQL text is not what its place in the spec needs."""
@@ -292,3 +294,46 @@ def column_qualifiers(node: ast.Node) -> list[str]:
     """The first name of every qualified column reference: ``old`` in ``old.status``."""
     return [ref.fields[0].sval for ref in _contains(node, ast.ColumnRef)
             if len(ref.fields) > 1 and hasattr(ref.fields[0], "sval")]
+
+
+def rename_column(text: str, old: str, new: str) -> str:
+    """The expression ``text`` with its references to the column ``old`` (unqualified, as
+    partition keys and index expressions write them) renamed ``new``; the rest is kept as written."""
+    if old not in text:
+        return text
+    prefix = b"SELECT "
+    source = prefix + text.encode()
+    try:
+        tree = orjson.loads(parser.parse_sql_json(source.decode()))
+    except ParseError:
+        return text
+    spots = []
+    stack: list = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("ColumnRef")
+            if ref is not None and len(ref["fields"]) == 1 and ref["fields"][0].get("String", {}).get("sval") == old:
+                spots.append(ref["location"])
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    written, renamed = ident(old).encode(), ident(new).encode()
+    for at in sorted(spots, reverse=True):  # locations are byte offsets; from the end, so earlier ones hold
+        if source[at:at + len(written)] != written:
+            return text  # written some other way ("code" where code would do): left alone
+        source = source[:at] + renamed + source[at + len(written):]
+    return source[len(prefix):].decode()
+
+
+@lru_cache(maxsize=4096)
+def looks_like_function(text: str) -> bool:
+    """Whether the expression ``text`` is a call (``lower(code)``, ``coalesce(a, b)``, ``greatest(a, b)``),
+    which PostgreSQL writes in a key without parentheses of its own, as ruleutils' looks_like_function."""
+    try:
+        tree = orjson.loads(parser.parse_sql_json(f"SELECT {text}"))
+        [item] = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"]
+    except (ParseError, KeyError, ValueError):
+        return False
+    value = item["ResTarget"]["val"]
+    return isinstance(value, dict) and next(iter(value)) in ("FuncCall", "CoalesceExpr", "MinMaxExpr")

@@ -196,10 +196,14 @@ class Index:
 
 @dataclass(frozen=True)
 class PartitionKeyPart:
-    """One part of a partition key: a column, or an expression as PostgreSQL accepts it."""
+    """One part of a partition key: a column, or an expression as PostgreSQL accepts it;
+    its collation and operator class when not the default, as SQL writes them (``"C"``,
+    ``text_pattern_ops``)."""
 
     column: str | None = None
     expression: str | None = None
+    collation: str | None = None
+    opclass: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,8 +223,12 @@ class PartitionKey:
 
     @property
     def text(self) -> str:
-        """The parts as a reader sees them: ``tenant_id, lower(code)``."""
-        return ", ".join(p.column if p.column is not None else p.expression or "" for p in self.parts)
+        """The parts as a reader sees them: ``tenant_id, lower(code) text_pattern_ops``."""
+        return ", ".join(
+            " ".join(filter(None, (p.column if p.column is not None else p.expression,
+                                   f"COLLATE {p.collation}" if p.collation else None, p.opclass)))
+            for p in self.parts
+        )
 
 
 @dataclass(frozen=True)

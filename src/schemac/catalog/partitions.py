@@ -1,8 +1,12 @@
-"""The partition tree: a table's partitions, their partitions, and so on."""
+"""The partition tree: a table's partitions, their partitions, and so on.
+
+Build the tree once with ``children`` and walk it with ``descendants``: a
+catalog of 2,000 tables is never scanned once per table.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .objects import Partition, QualifiedName
 
@@ -15,9 +19,9 @@ def children(partitions: Iterable[Partition]) -> dict[QualifiedName, list[Partit
     return out
 
 
-def descendants(partitions: Iterable[Partition], qname: QualifiedName) -> list[Partition]:
-    """Every partition below ``qname``, each after its parent (depth first, in catalog order)."""
-    below = children(partitions)
+def descendants(below: Mapping[QualifiedName, Sequence[Partition]], qname: QualifiedName) -> list[Partition]:
+    """Every partition below ``qname``, each after its parent (depth first, in catalog order);
+    ``below`` is the tree ``children`` built."""
     out: list[Partition] = []
     pending = list(reversed(below.get(qname, [])))
     while pending:

@@ -33,7 +33,7 @@ def _saved_plan(path: Path) -> tuple[Plan, str]:
     try:
         data = json.loads(path.read_text())
         steps = tuple(
-            Step(s["sql"], None, frozenset(s["hazards"]), Phase[s["phase"].upper()]) for s in data["steps"]
+            Step(s["sql"], None, frozenset(s["hazards"]), Phase[s["phase"].upper()], note=s.get("title")) for s in data["steps"]
         )
         return Plan(steps), data["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError) as exc:

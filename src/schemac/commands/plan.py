@@ -30,7 +30,7 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "") -> 
     for number, step in enumerate(plan.steps, 1):
         where = "" if step.transactional else f"  [{step.phase.name.lower()} the transaction]"
         hazards = f"  !! {', '.join(sorted(step.hazards))}" if step.hazards else ""
-        title = step.change.describe() if step.change else step.sql.splitlines()[0]
+        title = step.title
         lines.append(f"{number:>3}. {title}{hazards}{where}")
         lines.extend(f"       {line}" for line in step.sql.splitlines())
     hazards = sorted(plan.hazards)

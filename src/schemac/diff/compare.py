@@ -15,7 +15,8 @@ from typing import Any
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..render.quoting import ident
-from ..sqltree import references
+from ..catalog.partitions import children, descendants
+from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_exclusions, table_constraint_changes
 
@@ -76,7 +77,19 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
     })
 
 
-def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: str) -> cat.Catalog:
+def _rename_key(key: cat.PartitionKey | None, old: str, new: str) -> cat.PartitionKey | None:
+    if key is None:
+        return None
+    return replace(key, parts=tuple(
+        replace(p, column=new) if p.column == old else
+        replace(p, expression=rename_column(p.expression, old, new)) if p.expression is not None else p
+        for p in key.parts
+    ))
+
+
+def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: str,
+                   below: dict[QualifiedName, list[cat.Partition]]) -> cat.Catalog:
+    """``catalog`` as it is after the column is renamed; ``below`` is its partition tree (``children``)."""
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if n == old else n for n in names)
 
@@ -89,6 +102,7 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
                 primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
                 uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
                 exclusions=rename_in_exclusions(t.exclusions, old, new),
+                partition_key=_rename_key(t.partition_key, old, new),
             )
         tables.append(t)
     fks = tuple(
@@ -97,11 +111,20 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
         for fk in catalog.foreign_keys
     )
     indexes = tuple(
-        replace(i, keys=tuple(replace(k, column=new) if k.column == old else k for k in i.keys), include=cols(i.include))
+        replace(i, keys=tuple(replace(k, column=new) if k.column == old else
+                              replace(k, expression=rename_column(k.expression, old, new)) if k.expression else k
+                              for k in i.keys),
+                include=cols(i.include), where=i.where and rename_column(i.where, old, new))
         if i.table == table else i
         for i in catalog.indexes
     )
-    return replace(catalog, tables=tuple(tables), foreign_keys=fks, indexes=indexes)
+    # Sub-partitions are partitioned by columns of the table too.
+    keyed = {p.qname for p in descendants(below, table) if p.partition_key is not None}
+    partitions = catalog.partitions if not keyed else tuple(
+        replace(p, partition_key=_rename_key(p.partition_key, old, new)) if p.qname in keyed else p
+        for p in catalog.partitions
+    )
+    return replace(catalog, tables=tuple(tables), foreign_keys=fks, indexes=indexes, partitions=partitions)
 
 
 def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) -> tuple[cat.Catalog, list[ch.Change]]:
@@ -113,11 +136,12 @@ def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) 
             out.append(ch.RenameTable(old, new))
             current = _rename_everywhere(current, old, new)
     tables = {t.qname: t for t in current.tables}
+    below = children(current.partitions) if renames.columns else {}
     for (table, new), old in sorted(renames.columns.items()):
         existing = tables.get(table)
         if existing and existing.column(old) and not existing.column(new):
             out.append(ch.RenameColumn(table, old, new))
-            current = _rename_column(current, table, old, new)
+            current = _rename_column(current, table, old, new, below)
     return current, out
 
 
@@ -306,6 +330,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
                 if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
+    # A table rebuilt for a new partition key is dropped, and the views that read it with it.
+    gone = reshaped | {c.after.qname for c in out if isinstance(c, ch.Repartition)}
     old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
     replaced: set[QualifiedName] = set()
     pending = True
@@ -314,7 +340,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (reshaped | replaced):
+            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (gone | replaced):
                 replaced.add(key)
                 pending = True
     for key, b, a in _pair(old_views, new_views):

@@ -118,7 +118,12 @@ DESCRIPTIONS: dict[str, str] = {
     "PolicySpec.with_check": "SQL: which new or changed rows the policy lets the role write.",
     "PolicySpec.roles": "The roles the policy applies to; none means PUBLIC.",
     "PartitionSpec.column": "The partition key when it is one column.",
-    "PartitionSpec.columns": "The partition key's parts, in order: column names or {expression: ...}.",
+    "PartitionSpec.columns": "The partition key's parts, in order: column names, {column: ...} or {expression: ...}; "
+                             "`columns: [x]` is `column: x`.",
+    "PartitionKeySpec.collation": "The key part's collation, when not the column's or expression's (a collation of "
+                                  "pg_catalog: C, en_US).",
+    "PartitionKeySpec.opclass": "The key part's operator class, when not the default for its type "
+                                "(text_pattern_ops, or schema.name).",
     "PartitionBound.from": "Range: the lowest value, included; a list with one value per key part for a key of several.",
     "PartitionBound.to": "Range: the upper bound, excluded; a list with one value per key part for a key of several.",
     "PartitionBound.partition": "Partition this partition in turn (sub-partitions), as a table's `partition`.",

@@ -22,7 +22,7 @@ from dataclasses import replace
 import psycopg.errors
 
 from ..catalog import objects as cat
-from ..catalog.partitions import descendants
+from ..catalog.partitions import children, descendants
 from ..spec import models as m
 from .common import Draft, Issues, body, helper, name, spec_tables
 
@@ -52,6 +52,7 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
 
     function = helper(spec, "reject_mutation")
     draft = Draft(catalog)
+    below = children(catalog.partitions)
     for t in tables:
         table = draft.table(t.qname)
         if table is None:
@@ -66,7 +67,7 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                                           ("update", "delete")))
         draft.triggers.append(cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before",
                                           ("truncate",), level="statement"))
-        for partition in (p.qname for p in descendants(catalog.partitions, t.qname)):  # sub-partitions too
+        for partition in (p.qname for p in descendants(below, t.qname)):  # sub-partitions too
             draft.triggers.append(cat.Trigger(name(partition, [], "no_truncate"), partition, function,
                                               "before", ("truncate",), level="statement"))
     draft.add_function(cat.Function(

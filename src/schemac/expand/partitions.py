@@ -58,7 +58,7 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         table = draft.table(t.qname)
         if partition is None or partition.interval is None or table is None:
             continue
-        column = table.column(partition.column)
+        column = table.column(partition.single_column)
         if column is None:
             continue
         tables.append({

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..spec.names import default_name, key_name
+from ..spec.names import default_name, identifier_problem, key_name
 from .bounds import BoundError, parse_bound, time_series
 from .common import METHODS, bare, identity, key_of, short_type
 
@@ -260,10 +260,18 @@ class TableParts:
     def partitioning(self, table: cat.Table, parent: QualifiedName, key: cat.PartitionKey, path: tuple) -> dict | None:
         """``partition:`` of ``parent`` (the table, or a partition partitioned in turn), its partitions' with it."""
         out: dict[str, Any] = {"by": key.strategy}
-        if key.column is not None:
+        if key.column is not None and not (key.parts[0].collation or key.parts[0].opclass):
             out["column"] = key.column
         else:
-            out["columns"] = [p.column if p.column is not None else {"expression": p.expression} for p in key.parts]
+            out["columns"] = []
+            for p in key.parts:
+                part = _key_part(p)
+                if part is None:
+                    self.cannot(path, f"the partition key of {parent} ({key.text}) uses the collation {p.collation} "
+                                      f"or operator class {p.opclass}; the spec names only a collation of pg_catalog "
+                                      "and an operator class by its lower-case name")
+                    return None
+                out["columns"].append(part)
         children = self.children[parent]
         for child in children:
             if (child.rls_enabled, child.rls_forced) != (table.rls_enabled, table.rls_forced):
@@ -377,3 +385,20 @@ class TableParts:
         if trigger.args:
             out["args"] = list(trigger.args)
         return out
+
+
+def _key_part(part: cat.PartitionKeyPart) -> str | dict | None:
+    """A partition key part as the spec writes it; None when its collation or operator class cannot be written."""
+    if part.collation is None and part.opclass is None:
+        return part.column if part.column is not None else {"expression": part.expression}
+    out: dict[str, Any] = {"column": part.column} if part.column is not None else {"expression": part.expression}
+    if part.collation is not None:
+        quoted = part.collation.startswith('"') and part.collation.endswith('"') and '"."' not in part.collation
+        if not quoted and "." in part.collation:
+            return None  # in a schema of its own
+        out["collation"] = part.collation[1:-1].replace('""', '"') if quoted else part.collation
+    if part.opclass is not None:
+        if any(identifier_problem(name) for name in part.opclass.split(".")):
+            return None
+        out["opclass"] = part.opclass
+    return out

@@ -54,17 +54,30 @@ def _column(row: Row) -> Column:
 
 def _partition_key(row: Row, columns: Sequence[str | None]) -> PartitionKey | None:
     """The key from its strategy, the column of each part (None for an expression), and
-    the expressions as ``pg_get_partkeydef`` prints them: ``RANGE (a, lower(b))``."""
+    the parts as ``pg_get_partkeydef`` prints them: ``RANGE (a COLLATE "C", lower(b) text_pattern_ops)``.
+    It prints a part's collation and operator class only when they are not the default, after
+    the part: each is known by its name, read from the catalog, at the end of the part."""
     if row["partition_strategy"] is None:
         return None
     text = row["partition_key"]
     start = text.index("(")
     printed = split_top_level(text[start + 1:closing_paren(text, start)])
-    parts = tuple(
-        PartitionKeyPart(column=column) if column is not None else PartitionKeyPart(expression=_unwrap(item))
-        for column, item in zip(columns, printed)
-    )
-    return PartitionKey(STRATEGIES[row["partition_strategy"]], parts)
+    parts = []
+    for column, item, collation, opclass in zip(columns, printed, row["partition_collations"],
+                                                row["partition_opclasses"]):
+        if item.endswith(f" {opclass}"):
+            item = item[:-len(opclass) - 1]
+        else:
+            opclass = None
+        if collation is not None and item.endswith(f" COLLATE {collation}"):
+            item = item[:-len(collation) - len(" COLLATE ")]
+        else:
+            collation = None
+        if column is not None:
+            parts.append(PartitionKeyPart(column=column, collation=collation, opclass=opclass))
+        else:
+            parts.append(PartitionKeyPart(expression=_unwrap(item), collation=collation, opclass=opclass))
+    return PartitionKey(STRATEGIES[row["partition_strategy"]], tuple(parts))
 
 
 def tables(
@@ -115,16 +128,27 @@ def tables(
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
 
 
+def _bound(text: str) -> str | None:
+    """The text after FOR VALUES (None for DEFAULT); a hash bound's words in capitals, as compile
+    writes them (PostgreSQL prints ``WITH (modulus 2, remainder 0)``)."""
+    if text == "DEFAULT":
+        return None
+    text = text.removeprefix("FOR VALUES ")
+    if text.startswith("WITH ("):
+        words = [item.split(" ", 1) for item in split_top_level(text[len("WITH ("):closing_paren(text, 5)])]
+        return f"WITH ({', '.join(f'{word.upper()} {number}' for word, number in words)})"
+    return text
+
+
 def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
     out = []
     for row in rows:
         qname = _qname(row)
         names[row["oid"]] = qname
-        bound = row["bound"]
         out.append(Partition(
             qname=qname,
             parent=QualifiedName(row["parent_schema"], row["parent_name"]),
-            bound=None if bound == "DEFAULT" else bound.removeprefix("FOR VALUES "),
+            bound=_bound(row["bound"]),
             rls_enabled=row["rls_enabled"],
             rls_forced=row["rls_forced"],
             partition_key=_partition_key(row, row["partition_column_names"] or ()),

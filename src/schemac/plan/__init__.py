@@ -18,7 +18,7 @@ from .. import versions
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
-from ..catalog.partitions import children
+from ..catalog.partitions import children, descendants
 from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident
@@ -56,15 +56,26 @@ class Step:
     # What to run if the step fails outside a transaction, so it leaves nothing
     # half-made behind (an invalid index after a failed CREATE INDEX CONCURRENTLY).
     undo: str | None = None
+    # What the step does, when it is one of several for its change (a partition's
+    # index, a dependent made again); else the change says it.
+    note: str | None = None
 
     @property
     def transactional(self) -> bool:
         return self.phase == Phase.TRANSACTION
 
+    @property
+    def title(self) -> str:
+        """One line for a person reading the plan."""
+        if self.note:
+            return self.note
+        return self.change.describe() if self.change else self.sql.splitlines()[0]
+
     def to_dict(self) -> dict:
         return {
             "sql": self.sql,
             "change": self.change.describe() if self.change else None,
+            "title": self.title,
             "transactional": self.transactional,
             "phase": self.phase.name.lower(),
             "hazards": sorted(self.hazards),
@@ -177,8 +188,32 @@ def _drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> 
         hazards = _drop_hazards(obj)
         if isinstance(change, ch.Replace) and not isinstance(obj, (cat.Table, cat.Partition)):
             hazards = hazards - {BREAKS_CLIENTS}
-        out.append(Step(drop_sql(obj), change, hazards))
+        if isinstance(obj, cat.Partition):
+            # Detached first: PostgreSQL refuses DROP TABLE on a partition of a table
+            # that a foreign key references, and DETACH checks no row references it.
+            out.append(Step(_sql("detach_partition", obj.parent, obj.qname), change, hazards & {BREAKS_CLIENTS},
+                            note=f"detach partition {obj.qname} from {obj.parent}" + _for(obj, change)))
+        out.append(Step(drop_sql(obj), change, hazards, note=_note("drop", obj, change)))
     return out
+
+
+def _for(obj: Any, change: ch.Change | None) -> str:
+    """Why ``obj`` is dropped or made, when the change is about another object: ' (table x is rebuilt)'."""
+    if not isinstance(change, ch.Replace) or obj is change.before or obj is change.after:
+        return ""
+    verb = "rebuilt" if isinstance(change, ch.Repartition) else "replaced"
+    return f" ({ch.kind_of(change.after)} {ch.name_of(change.after)} is {verb})"
+
+
+def _note(verb: str, obj: Any, change: ch.Change | None) -> str | None:
+    """A step's title when its change alone would not say what it does; else None."""
+    if isinstance(change, ch.Repartition) and obj is change.after:
+        key = obj.partition_key
+        return f"create {ch.kind_of(obj)} {ch.name_of(obj)} again, partitioned by {key.strategy} ({key.text})"
+    reason = _for(obj, change)
+    if not reason:
+        return None
+    return f"{verb} {ch.kind_of(obj)} {ch.name_of(obj)}{' again' if verb == 'create' else ''}{reason}"
 
 
 # -- creates and alterations ----------------------------------------------------------------
@@ -353,26 +388,32 @@ def _drop_index(index: cat.Index) -> str:
     return _sql("drop", "INDEX CONCURRENTLY IF EXISTS", ident(QualifiedName(index.table.schema, index.name)))
 
 
-def _partitioned_index(index: cat.Index, partitions: list[cat.Partition], change: ch.Change | None) -> list[Step]:
+def _partitioned_index(index: cat.Index, below: dict[QualifiedName, list[cat.Partition]],
+                       change: ch.Change | None) -> list[Step]:
     """An index for a partitioned table that has rows: built on the parent alone
     (instantly), then concurrently on each partition, which is attached to it.
     A partition partitioned in turn gets its index the same way, on it alone,
-    its own partitions' attached, before it is attached to its parent's."""
-    return [Step(index_sql(index, only=True), change), *_index_partitions(index, children(partitions), change)]
+    its own partitions' attached, before it is attached to its parent's.
+    ``below`` is the desired partition tree (``children``)."""
+    note = f"create index {index.name} on {index.table} alone, for its partitions' indexes to be attached"
+    return [Step(index_sql(index, only=True), change, note=note), *_index_partitions(index, below, change)]
 
 
-def _index_partitions(index: cat.Index, below: dict, change: ch.Change | None) -> list[Step]:
+def _index_partitions(index: cat.Index, below: dict[QualifiedName, list[cat.Partition]],
+                      change: ch.Change | None) -> list[Step]:
     steps = []
     for partition in below.get(index.table, ()):
         child = replace(index, name=key_name(partition.qname, index.keys, "idx"), table=partition.qname)
         if partition.partition_key is not None:
-            steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER))
+            steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER,
+                              note=f"create index {child.name} on partition {partition.qname} alone"))
             steps += _index_partitions(child, below, change)
         else:
             steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER,
-                              undo=_drop_index(child)))
+                              undo=_drop_index(child), note=f"create index {child.name} on partition {partition.qname}"))
         steps.append(Step(_sql("attach_index", QualifiedName(index.table.schema, index.name),
-                               QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER))
+                               QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER,
+                          note=f"attach index {child.name} to {index.name}"))
     return steps
 
 
@@ -403,27 +444,44 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
     return drops, creates, alters, owner
 
 
-def _with_dependents(desired: Catalog, drops: list[Any], creates: list[Any],
+def _with_dependents(current: Catalog, desired: Catalog, had: dict[QualifiedName, list[cat.Partition]],
+                     wanted: dict[QualifiedName, list[cat.Partition]], drops: list[Any], creates: list[Any],
                      owner: dict[int, ch.Change]) -> tuple[list[Any], list[Any]]:
     """Dropping a table or view takes its indexes, policies, triggers, keys and
     partitions with it: make again those the desired side keeps, and drop none
-    of them on their own."""
-    # A dropped partition takes its own partitions (and what hangs off them) too.
+    of them on their own. A foreign key of another table that references it is
+    dropped first and made again after. ``had`` and ``wanted`` are the current
+    and desired partition trees (``children``)."""
     relations = [(o.qname, owner[id(o)]) for o in drops if isinstance(o, (cat.Table, cat.View, cat.Partition))]
-    dropped = {qname for qname, _ in relations}
+    dropped: dict[QualifiedName, ch.Change] = {}
     attached = _attached(desired)
     creates = list(creates)
     made = set(creates)
-    while relations:
-        qname, change = relations.pop(0)
-        for obj in attached.get(qname, ()):
-            if isinstance(obj, cat.Partition) and obj.qname not in dropped:
-                dropped.add(obj.qname)
-                relations.append((obj.qname, change))
-            if obj not in made:
-                creates.append(obj)
-                made.add(obj)
-                owner[id(obj)] = change
+
+    def remake(obj: Any, change: ch.Change) -> None:
+        if obj not in made:
+            creates.append(obj)
+            made.add(obj)
+            owner[id(obj)] = change
+
+    for qname, change in relations:
+        # A dropped partition takes its own partitions (and what hangs off them) too.
+        for partition in descendants(had, qname):
+            dropped.setdefault(partition.qname, change)
+        dropped.setdefault(qname, change)
+        kept = descendants(wanted, qname)
+        for partition in kept:
+            dropped.setdefault(partition.qname, change)
+            remake(partition, change)
+        for relation in (qname, *(p.qname for p in kept)):
+            for obj in attached.get(relation, ()):
+                if not isinstance(obj, cat.Partition):
+                    remake(obj, change)
+    dropping = {id(o) for o in drops}
+    for fk in current.foreign_keys:
+        if fk.ref_table in dropped and id(fk) not in dropping:
+            drops.append(fk)
+            owner[id(fk)] = dropped[fk.ref_table]
     drops = [o for o in drops if not (
         isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and
         (getattr(o, "table", None) in dropped or getattr(o, "parent", None) in dropped)
@@ -453,7 +511,8 @@ def _checked_key(fk: cat.ForeignKey, current: Catalog, existing: set[QualifiedNa
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
     drops, creates, alters, owner = _sort_changes(changes)
-    drops, creates = _with_dependents(desired, drops, creates, owner)
+    wanted = children(desired.partitions)
+    drops, creates = _with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     before_steps: list[Step] = []
 
@@ -469,13 +528,16 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     for stmt in statements(_object_catalog(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
-        step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset())
+        step = Step(stmt.text, change, _create_hazards(source, change) if source is not None else frozenset(),
+                    note=_note("create", source, change) if source is not None else None)
+        if isinstance(source, cat.Table) and stmt.provides is None:  # a check existing rows need not pass
+            step = replace(step, note=f"add {stmt.label} (not valid)")
         if isinstance(source, cat.ForeignKey) and not source.valid and old_server \
                 and source.table in goal_partitioned:
             step = replace(step, sql=_checked_key(source, current, existing))
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
             # Every partition, new ones too: the plan creates partitions before indexes.
-            first, *rest = _partitioned_index(source, list(desired.partitions), change)
+            first, *rest = _partitioned_index(source, wanted, change)
             forward.append((stmt, first))
             for later in rest:
                 forward.append((Statement(Stage.INDEXES, later.sql), later))
@@ -490,7 +552,8 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
             if source.valid:  # else the goal lets existing rows break it: never validated
-                validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER)
+                validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER,
+                                note=f"validate foreign key {source.name} on {source.table}")
                 forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
         forward.append((stmt, step))
     for change in alters:

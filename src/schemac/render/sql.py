@@ -12,7 +12,8 @@ from .. import __version__
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import QualifiedName
-from ..sqltree import parse_type, references
+from ..catalog.partitions import children, descendants
+from ..sqltree import looks_like_function, parse_type, references
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal
 
@@ -53,6 +54,20 @@ def _search_path(text: str) -> str:
     return ", ".join(p if p == "pg_temp" else ident(p) for p in parts)
 
 
+def key_part_sql(part: cat.PartitionKeyPart) -> str:
+    """One part of a partition key as PostgreSQL prints it: a column, a call (``lower(code)``),
+    or any other expression in parentheses; then its collation and operator class."""
+    if part.column is not None:
+        text = ident(part.column)
+    else:
+        text = part.expression if looks_like_function(part.expression) else f"({part.expression})"
+    if part.collation:
+        text += f" COLLATE {part.collation}"
+    if part.opclass:
+        text += f" {part.opclass}"
+    return text
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -65,7 +80,7 @@ def environment() -> jinja2.Environment:
         # Templates do not change while schemac runs: no stat() per statement.
         auto_reload=False,
     )
-    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path)
+    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql)
     return env
 
 
@@ -304,13 +319,11 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
         out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
-    partitions_of: dict[QualifiedName, list[str]] = {}
-    for partition in catalog.partitions:
-        partitions_of.setdefault(partition.parent, []).append(f"rel:{partition.qname}")
+    below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
         requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}",
-                    *partitions_of.get(fk.table, ()), *partitions_of.get(fk.ref_table, ())}
+                    *(f"rel:{p.qname}" for q in (fk.table, fk.ref_table) for p in descendants(below, q))}
         out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
                              label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:

@@ -352,10 +352,13 @@ class IndexSpec(Model):
 
 
 class PartitionKeySpec(Model):
-    """One part of a partition key: ``tenant_id`` (a column) or ``{expression: "lower(code)"}``."""
+    """One part of a partition key: ``tenant_id`` (a column) or ``{expression: "lower(code)"}``;
+    ``{column: code, collation: C, opclass: text_pattern_ops}`` for another collation or operator class."""
 
     column: str | None = None
     expression: SqlText | None = None
+    collation: str | None = None
+    opclass: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -422,6 +425,13 @@ class PartitionSpec(Model):
     def key_columns(self) -> list[str]:
         """The key's plain columns, expressions left out."""
         return [k.column for k in self.key if k.column is not None]
+
+    @property
+    def single_column(self) -> str | None:
+        """The key's column when the key is one plain column, however it is written
+        (``column: at`` or ``columns: [at]``); else None."""
+        key = self.key
+        return key[0].column if len(key) == 1 else None
 
 
 class PartitionBound(Model):

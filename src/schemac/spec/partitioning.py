@@ -18,7 +18,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..expand import added_columns
-from ..render.quoting import literal
+from ..render.quoting import ident, literal
 from ..sqltree import column_names
 from . import models as m
 from .names import suggest
@@ -39,7 +39,7 @@ def partitioning(r: Resolver, qname: QualifiedName, path: Path, table: m.TableSp
     if key is None:
         return None
     if spec.interval:
-        column = next((c for c in columns if c.name == spec.column), None)
+        column = next((c for c in columns if c.name == spec.single_column), None)
         if column is None:
             return None
         try:
@@ -82,7 +82,7 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
          columns: tuple[cat.Column, ...], *, top: bool) -> cat.PartitionKey | None:
     """The key as written, with every column and expression checked."""
     names = set(table.columns) | set(added_columns(r.spec, table))
-    one = spec.column is not None
+    one = spec.column is not None  # how the key is written, for where a message points
     parts, ok = [], True
     for i, part in enumerate(spec.key):
         where = path + (("column",) if one else ("columns", i))
@@ -102,7 +102,11 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
                     if used not in names:
                         r.error(where, f"unknown column '{used}'{suggest(used, names)}")
                         ok = False
-        parts.append(cat.PartitionKeyPart(part.column, part.expression))
+        collation = ident(part.collation) if part.collation else None
+        opclass = _opclass(r, part.opclass, where + ("opclass",)) if part.opclass is not None else None
+        if part.opclass is not None and opclass is None:
+            ok = False
+        parts.append(cat.PartitionKeyPart(part.column, part.expression, collation, opclass))
     key = cat.PartitionKey(spec.by, tuple(parts))
     many = path + ("columns",)
     if spec.by == "list" and len(parts) > 1:
@@ -113,12 +117,24 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
         r.error(path + ("interval",), "'interval' applies to a table's own partitioning; list a partition's "
                                       "sub-partitions under 'partitions'")
         ok = False
-    elif spec.interval is not None and not one:
+    elif spec.interval is not None and spec.single_column is None:
         what = f"a key of {len(parts)} parts ({key.text})" if len(parts) > 1 else f"the expression {key.text}"
         r.error(many, f"'interval' partitions by one date or timestamp column, not {what}; "
                       "list the partitions under 'partitions'")
         ok = False
     return key if ok else None
+
+
+def _opclass(r: Resolver, text: str, path: Path) -> str | None:
+    """An operator class, ``name`` or ``schema.name``, as SQL writes it; None (and an error) if it is no name."""
+    names = text.split(".")
+    for name in names:
+        if not r.ident(name, path, key=False):
+            return None
+    if len(names) > 2:
+        r.error(path, f"'{text}' is not an operator class: write name or schema.name")
+        return None
+    return ident(QualifiedName(*names)) if len(names) == 2 else ident(text)
 
 
 def _key_column(r: Resolver, column: str, path: Path, table: m.TableSpec, names: set[str], timed: bool) -> bool:
@@ -221,7 +237,7 @@ def unique_key_problem(spec: m.PartitionSpec, kind: str, columns) -> str | None:
         return None
     own = [c for c in missing if required[c] is None]
     if own:
-        by = f"'{spec.column}'" if spec.column is not None else f"({', '.join(spec.key_columns)})"
+        by = f"'{spec.single_column}'" if spec.single_column is not None else f"({', '.join(spec.key_columns)})"
         need = " and ".join(f"'{c}'" for c in own)
         return (f"the {kind} ({cols}) of a table partitioned by {by} must include {need}; "
                 "PostgreSQL enforces uniqueness per partition")

@@ -24,7 +24,7 @@ from . import models as m
 from .constraints import ConstraintParts, deferrable
 from .loader import Positions
 from .names import default_name, identifier_problem, key_name, split_qualified, suggest
-from .partitioning import partitioning, unique_key_problem
+from .partitioning import partitioning, required_columns, unique_key_problem
 from .platform import platform_for
 from .types import BUILTIN, EXTENSION_TYPES, PSEUDO, SPELLINGS, SUGGESTIBLE
 
@@ -722,14 +722,21 @@ class Resolver(ConstraintParts):
             return (f"foreign key to {referenced} cannot work: that key is deferrable, and PostgreSQL lets a "
                     "foreign key reference only a key that is not; drop 'deferrable' from the key, or add a unique "
                     "key on the same columns that is not deferrable")
-        missing = [c for c in spec.partition.key_columns if c not in ref_columns] if spec and spec.partition else []
+        # The key of every level counts: a unique key must hold the sub-partitions' columns too.
+        required = required_columns(spec.partition) if spec and spec.partition else {}
+        missing = [c for c in required if c not in ref_columns]
         if missing:
-            column = missing[0]
+            own = [c for c, source in required.items() if source is None]
+            by = f"'{own[0]}'" if len(own) == 1 else f"({', '.join(own)})"
+            by += "".join(f" and its partition '{source}' by '{c}'" for c, source in required.items() if source)
+            copies = " and ".join(missing)
+            what = "a column that copies" if len(missing) == 1 else "columns that copy"
+            both = "both" if len(missing) == 1 else "them all"
             return (
-                f"foreign key to {referenced} cannot work: '{target.name}' is partitioned by '{column}', "
+                f"foreign key to {referenced} cannot work: '{target.name}' is partitioned by {by}, "
                 f"so its primary key is ({', '.join(pk)}) and no unique key covers ({', '.join(ref_columns)}) alone. "
-                f"Add a column that copies the referenced row's {column} and reference both: "
-                f"foreign_keys: [{{columns: [{', '.join(columns)}, <{column} column>], "
+                f"Add {what} the referenced row's {copies} and reference {both}: "
+                f"foreign_keys: [{{columns: [{', '.join([*columns, *(f'<{c} column>' for c in missing)])}], "
                 f"references: {{table: {target.name}, columns: [{', '.join(pk)}]}}}}]"
             )
         return (

@@ -12,6 +12,19 @@ SELECT c.oid,
        c.relforcerowsecurity AS rls_forced,
        p.partstrat AS partition_strategy,
        pg_get_partkeydef(c.oid) AS partition_key,
+       ARRAY(SELECT CASE WHEN k.coll = 0 THEN NULL
+                         WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+                         ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
+               FROM unnest(p.partcollation::oid[]) WITH ORDINALITY k(coll, pos)
+               LEFT JOIN pg_collation co ON co.oid = k.coll
+               LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+              ORDER BY k.pos) AS partition_collations,
+       ARRAY(SELECT CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname)
+                         ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+               FROM unnest(p.partclass::oid[]) WITH ORDINALITY k(opc, pos)
+               JOIN pg_opclass oc ON oc.oid = k.opc
+               JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+              ORDER BY k.pos) AS partition_opclasses,
        ARRAY(SELECT a.attname
                FROM unnest(p.partattrs::int2[]) WITH ORDINALITY k(attnum, pos)
                LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum

@@ -1,4 +1,7 @@
--- Tables and partitioned tables (partitions are read by partitions.sql).
+-- Tables and partitioned tables (partitions are read by partitions.sql). A
+-- partition key's collations and operator classes are named as
+-- pg_get_partkeydef names them (qualified outside pg_catalog), so that they
+-- can be told apart from the key's expressions where it prints them.
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
@@ -7,6 +10,19 @@ SELECT c.oid,
        p.partstrat AS partition_strategy,
        p.partattrs::int2[] AS partition_columns,
        pg_get_partkeydef(c.oid) AS partition_key,
+       ARRAY(SELECT CASE WHEN k.coll = 0 THEN NULL
+                         WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+                         ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
+               FROM unnest(p.partcollation::oid[]) WITH ORDINALITY k(coll, pos)
+               LEFT JOIN pg_collation co ON co.oid = k.coll
+               LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+              ORDER BY k.pos) AS partition_collations,
+       ARRAY(SELECT CASE WHEN ocn.nspname = 'pg_catalog' THEN quote_ident(oc.opcname)
+                         ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+               FROM unnest(p.partclass::oid[]) WITH ORDINALITY k(opc, pos)
+               JOIN pg_opclass oc ON oc.oid = k.opc
+               JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+              ORDER BY k.pos) AS partition_opclasses,
        d.description AS comment
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -7,7 +7,9 @@ def no_primary_key(ctx):
     """
     ## What it does
     Reports a table (not a partition: partitions inherit their parent's key)
-    with no primary key.
+    with no primary key. A table partitioned by an expression, or with
+    partitions partitioned by one, is left alone: PostgreSQL allows no
+    primary key on it.
 
     ## Why is this bad
     Without a key, duplicate rows cannot be told apart or removed one at a
@@ -31,6 +33,16 @@ def no_primary_key(ctx):
     Adding a key to an existing table fails if it holds duplicates, and
     builds an index under lock.
     """
+    tables = ctx.model.tables
+    # The trees with an expression in some key, each known by its top table.
+    keyless = set()
+    for table in tables.values():
+        if table.partition_key and any(part.startswith("(") for part in table.partition_key):
+            top, seen = table, set()
+            while top.parent is not None and top.parent in tables and top.key not in seen:
+                seen.add(top.key)
+                top = tables[top.parent]
+            keyless.add(top.key)
     for table in ctx.model.parent_tables():
-        if table.primary_key is None:
+        if table.primary_key is None and table.key not in keyless:
             yield Hit(table.stmt, table.offset, f"table {label(table.key)} has no primary key")
