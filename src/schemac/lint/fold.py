@@ -104,7 +104,12 @@ def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
         offset=stmt.at(coldef.get("location")),
     )
     for constraint in constraints:
-        _add_constraint(table, constraint, stmt, (name,))
+        kind = constraint.get("contype")
+        # [NOT] ENFORCED after a column's REFERENCES arrives as a constraint of its own.
+        if kind in ("CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED") and table.foreign_keys:
+            table.foreign_keys[-1].enforced = kind == "CONSTR_ATTR_ENFORCED"
+        else:
+            _add_constraint(table, constraint, stmt, (name,))
 
 
 def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str, ...]) -> None:
@@ -127,6 +132,7 @@ def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str,
                 target_columns=tuple(strings(con.get("pk_attrs"))),
                 stmt=stmt,
                 offset=offset,
+                enforced=bool(con.get("is_enforced")),  # the parser's JSON leaves out false values
             )
         )
 

@@ -42,6 +42,7 @@ class ForeignKey:
     target_columns: tuple[str, ...]  # empty: the target's primary key
     stmt: Statement
     offset: int
+    enforced: bool = True  # False for PostgreSQL 18's NOT ENFORCED: no triggers check it
 
 
 @dataclass
