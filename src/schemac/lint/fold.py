@@ -103,38 +103,50 @@ def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
         stmt=stmt,
         offset=stmt.at(coldef.get("location")),
     )
+    last = None  # the key or foreign key that attribute constraints after it belong to
     for constraint in constraints:
         kind = constraint.get("contype")
-        # [NOT] ENFORCED after a column's REFERENCES arrives as a constraint of its own.
-        if kind in ("CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED") and table.foreign_keys:
-            table.foreign_keys[-1].enforced = kind == "CONSTR_ATTR_ENFORCED"
-        else:
-            _add_constraint(table, constraint, stmt, (name,))
+        # [NOT] DEFERRABLE and [NOT] ENFORCED after a column's key or REFERENCES
+        # arrive as constraints of their own.
+        if kind in ("CONSTR_ATTR_DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE") and isinstance(last, UniqueKey):
+            last.deferrable = kind == "CONSTR_ATTR_DEFERRABLE"
+        elif kind in ("CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED") and isinstance(last, ForeignKey):
+            last.enforced = kind == "CONSTR_ATTR_ENFORCED"
+        elif not kind.startswith("CONSTR_ATTR_"):
+            last = _add_constraint(table, constraint, stmt, (name,))
 
 
-def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str, ...]) -> None:
+def _add_constraint(table: Table, con: dict, stmt: Statement,
+                    column: tuple[str, ...]) -> UniqueKey | ForeignKey | None:
+    """Record a table or column constraint; return the key or foreign key it made, if any.
+
+    pglast's JSON leaves out false values: a missing ``deferrable`` is false,
+    a missing ``is_enforced`` is NOT ENFORCED."""
     kind = con.get("contype")
     offset = stmt.at(con.get("location"))
     if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
         columns = tuple(strings(con.get("keys"))) or column
         primary = kind == "CONSTR_PRIMARY"
-        table.keys.append(UniqueKey(columns, primary, stmt, offset))
+        key = UniqueKey(columns, primary, stmt, offset, deferrable=bool(con.get("deferrable")))
+        table.keys.append(key)
         table.indexes.append(
             Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset)
         )
-    elif kind == "CONSTR_FOREIGN":
-        table.foreign_keys.append(
-            ForeignKey(
-                name=con.get("conname"),
-                table=table.key,
-                columns=tuple(strings(con.get("fk_attrs"))) or column,
-                target=relation_key(con["pktable"]),
-                target_columns=tuple(strings(con.get("pk_attrs"))),
-                stmt=stmt,
-                offset=offset,
-                enforced=bool(con.get("is_enforced")),  # the parser's JSON leaves out false values
-            )
+        return key
+    if kind == "CONSTR_FOREIGN":
+        fk = ForeignKey(
+            name=con.get("conname"),
+            table=table.key,
+            columns=tuple(strings(con.get("fk_attrs"))) or column,
+            target=relation_key(con["pktable"]),
+            target_columns=tuple(strings(con.get("pk_attrs"))),
+            stmt=stmt,
+            offset=offset,
+            enforced=bool(con.get("is_enforced")),
         )
+        table.foreign_keys.append(fk)
+        return fk
+    return None
 
 
 def _create_table_as(model: Model, stmt: Statement) -> None:

@@ -31,6 +31,7 @@ class UniqueKey:
     primary: bool
     stmt: Statement
     offset: int
+    deferrable: bool = False  # checked at commit (or SET CONSTRAINTS): no ON CONFLICT arbiter
 
 
 @dataclass
