@@ -104,16 +104,20 @@ def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
         offset=stmt.at(coldef.get("location")),
     )
     last = None  # the key or foreign key that attribute constraints after it belong to
+    said_deferrable = False
     for constraint in constraints:
-        kind = constraint.get("contype")
-        # [NOT] DEFERRABLE and [NOT] ENFORCED after a column's key or REFERENCES
-        # arrive as constraints of their own.
-        if kind in ("CONSTR_ATTR_DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE") and isinstance(last, UniqueKey):
-            last.deferrable = kind == "CONSTR_ATTR_DEFERRABLE"
+        kind = constraint.get("contype", "")
+        # [NOT] DEFERRABLE, INITIALLY ... and [NOT] ENFORCED after a column's key
+        # or REFERENCES arrive as constraints of their own.
+        if not kind.startswith("CONSTR_ATTR_"):
+            last, said_deferrable = _add_constraint(table, constraint, stmt, (name,)), False
+        elif kind in ("CONSTR_ATTR_DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE") and isinstance(last, UniqueKey):
+            _set_deferrable(table, last, kind == "CONSTR_ATTR_DEFERRABLE")
+            said_deferrable = True
+        elif kind == "CONSTR_ATTR_DEFERRED" and isinstance(last, UniqueKey) and not said_deferrable:
+            _set_deferrable(table, last, True)  # INITIALLY DEFERRED alone implies DEFERRABLE, as in PostgreSQL
         elif kind in ("CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED") and isinstance(last, ForeignKey):
             last.enforced = kind == "CONSTR_ATTR_ENFORCED"
-        elif not kind.startswith("CONSTR_ATTR_"):
-            last = _add_constraint(table, constraint, stmt, (name,))
 
 
 def _add_constraint(table: Table, con: dict, stmt: Statement,
@@ -125,12 +129,20 @@ def _add_constraint(table: Table, con: dict, stmt: Statement,
     kind = con.get("contype")
     offset = stmt.at(con.get("location"))
     if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        primary, deferrable = kind == "CONSTR_PRIMARY", bool(con.get("deferrable"))
+        existing = next((i for i in table.indexes if i.name and i.name == con.get("indexname")), None)
+        if existing is not None:  # ADD CONSTRAINT ... USING INDEX: the index becomes the key's
+            existing.constraint, existing.deferrable = True, deferrable
+            table.keys = [k for k in table.keys if k.columns != existing.columns or k.primary]
+            key = UniqueKey(existing.columns, primary, stmt, offset, deferrable)
+            table.keys.append(key)
+            return key
         columns = tuple(strings(con.get("keys"))) or column
-        primary = kind == "CONSTR_PRIMARY"
-        key = UniqueKey(columns, primary, stmt, offset, deferrable=bool(con.get("deferrable")))
+        key = UniqueKey(columns, primary, stmt, offset, deferrable)
         table.keys.append(key)
         table.indexes.append(
-            Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset)
+            Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset,
+                  deferrable=deferrable)
         )
         return key
     if kind == "CONSTR_FOREIGN":
@@ -147,6 +159,14 @@ def _add_constraint(table: Table, con: dict, stmt: Statement,
         table.foreign_keys.append(fk)
         return fk
     return None
+
+
+def _set_deferrable(table: Table, key: UniqueKey, deferrable: bool) -> None:
+    """A column key's DEFERRABLE, written after it: on the key and on the index it made."""
+    key.deferrable = deferrable
+    index = next((i for i in reversed(table.indexes) if i.constraint and i.columns == key.columns), None)
+    if index is not None:
+        index.deferrable = deferrable
 
 
 def _create_table_as(model: Model, stmt: Statement) -> None:
@@ -169,6 +189,11 @@ def _alter_table(model: Model, stmt: Statement) -> None:
         definition = cmd.get("def") or {}
         if subtype == "AT_AddConstraint" and "Constraint" in definition:
             _add_constraint(table, definition["Constraint"], stmt, ())
+        elif subtype == "AT_AlterConstraint" and definition.get("ATAlterConstraint", {}).get("alterEnforceability"):
+            change = definition["ATAlterConstraint"]
+            for fk in table.foreign_keys:
+                if fk.name == change.get("conname"):
+                    fk.enforced = bool(change.get("is_enforced"))
         elif subtype == "AT_AddColumn" and "ColumnDef" in definition:
             _add_column(table, definition["ColumnDef"], stmt)
         elif subtype == "AT_DropColumn":

@@ -58,6 +58,7 @@ class Index:
     constraint: bool  # made by PRIMARY KEY / UNIQUE rather than CREATE INDEX
     stmt: Statement
     offset: int
+    deferrable: bool = False  # the index of a DEFERRABLE key
 
 
 @dataclass

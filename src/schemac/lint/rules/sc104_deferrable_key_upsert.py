@@ -3,21 +3,24 @@ from schemac.lint.rules._helpers import columns_text, label
 
 
 @rule("SC104", "deferrable-key-upsert", "warning",
-      "make the key not deferrable, or add a unique key on the same columns that is not")
+      "make the key not deferrable: nothing else lets INSERT ... ON CONFLICT use these columns")
 def deferrable_key_upsert(ctx):
     """
     ## What it does
     Reports a primary key or unique constraint declared `DEFERRABLE`
-    (initially deferred or not) when no key on the same columns is
-    checked at once.
+    (initially deferred or immediate, or only `INITIALLY DEFERRED`, which
+    implies it).
 
     ## Why is this bad
-    PostgreSQL cannot use a deferrable key to decide `INSERT ... ON
-    CONFLICT`: the statement fails with "ON CONFLICT does not support
-    deferrable unique constraints/exclusion constraints as arbiters". Every
-    upsert on those columns breaks, including Supabase's Data API (PostgREST
-    `Prefer: resolution=merge-duplicates`, `supabase-js` `.upsert()`).
-    A foreign key cannot reference a deferrable key either.
+    PostgreSQL cannot decide `INSERT ... ON CONFLICT` with a deferrable key:
+    the statement fails with "ON CONFLICT does not support deferrable unique
+    constraints/exclusion constraints as arbiters". It takes every unique
+    index on the conflict columns as an arbiter, so another, immediate key on
+    the same columns does not help, and `ON CONFLICT DO NOTHING` without
+    columns fails on any table with a deferrable key. Every upsert breaks,
+    Supabase's Data API included (PostgREST's
+    `Prefer: resolution=merge-duplicates`, `supabase-js`'s `.upsert()`). A
+    foreign key cannot reference a deferrable key either.
 
     ## Example
     ```sql
@@ -34,15 +37,15 @@ def deferrable_key_upsert(ctx):
     ```
 
     ## Fix safety
-    Making a key not deferrable changes when duplicates are reported: a
-    transaction that swaps two values row by row must then do it in one
-    statement. Replacing the constraint rebuilds its index under lock.
+    Without `DEFERRABLE` PostgreSQL checks the key row by row, so an update
+    that shifts values (`set position = position + 1`) can fail halfway
+    where it passed before: move such rows through a temporary value.
+    Replacing the constraint rebuilds its index under lock.
     """
     for table in ctx.model.parent_tables():
-        immediate = {frozenset(k.columns) for k in table.keys if not k.deferrable}
         for key in table.keys:
-            if key.deferrable and frozenset(key.columns) not in immediate:
+            if key.deferrable:
                 kind = "primary key" if key.primary else "unique key"
                 yield Hit(key.stmt, key.offset,
-                          f"deferrable {kind} {label(table.key)}{columns_text(key.columns)} cannot serve "
-                          "INSERT ... ON CONFLICT: upserts on these columns fail")
+                          f"deferrable {kind} {label(table.key)}{columns_text(key.columns)}: INSERT ... ON CONFLICT "
+                          "on these columns fails, and ON CONFLICT DO NOTHING on the table")

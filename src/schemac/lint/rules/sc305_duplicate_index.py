@@ -33,7 +33,9 @@ def duplicate_index(ctx):
         seen = {}
         for index in table.indexes:
             predicate = expression_key(index.predicate) if index.predicate else None
-            key = (index.method, index.columns, predicate)
+            # A deferrable key's index and an immediate unique index on the same
+            # columns do different work: only the immediate one can be referenced.
+            key = (index.method, index.columns, predicate, index.deferrable)
             first = seen.setdefault(key, index)
             if first is not index and not index.constraint:
                 yield Hit(index.stmt, index.offset,
