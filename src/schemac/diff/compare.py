@@ -230,6 +230,16 @@ def _reads(view: cat.View) -> set[QualifiedName]:
     return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
 
 
+def _policy_reads(policy: cat.Policy, among: set[QualifiedName]) -> set[QualifiedName]:
+    """The relations of ``among`` that the policy's expressions read. Most policies name
+    none of them: the text is parsed only when one of their names appears in it."""
+    expressions = [e for e in (policy.using, policy.with_check) if e]
+    if not any(q.name in e for q in among for e in expressions):
+        return set()
+    refs = references("SELECT " + ", ".join(f"({e})" for e in expressions))
+    return {QualifiedName(schema or "public", name) for schema, name in refs.relations} & among
+
+
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it."""
@@ -330,8 +340,13 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
                 if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
-    # A table rebuilt for a new partition key is dropped, and the views that read it with it.
-    gone = reshaped | {c.after.qname for c in out if isinstance(c, ch.Repartition)}
+    # A table rebuilt for a new partition key is dropped with its partitions, and the
+    # views and other tables' policies that read any of them with it.
+    rebuilt = {c.after.qname for c in out if isinstance(c, ch.Repartition)}
+    if rebuilt:
+        below = children(current.partitions)
+        rebuilt |= {p.qname for q in list(rebuilt) for p in descendants(below, q)}
+    gone = reshaped | rebuilt
     old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
     replaced: set[QualifiedName] = set()
     pending = True
@@ -351,6 +366,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif key in replaced:
             out.append(ch.Replace(b, a))
 
+    # A policy that reads a relation dropped or replaced above is dropped with it.
+    read = gone | replaced
     for _, b, a in _pair(_by(current.policies, lambda p: (p.table, p.name)),
                          _by(desired.policies, lambda p: (p.table, p.name))):
         if b is None:
@@ -359,6 +376,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Drop(b))
         elif b.table in reshaped:
             out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
+        elif read and b.table not in rebuilt and _policy_reads(b, read):
+            out.append(ch.Replace(b, a))
         elif b != a and comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
                 out.append(ch.Replace(b, a))
