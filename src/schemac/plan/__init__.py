@@ -508,6 +508,13 @@ def _checked_key(fk: cat.ForeignKey, current: Catalog, existing: set[QualifiedNa
     return foreign_key_sql(replace(fk, valid=True))
 
 
+def _emptied_reference(fk: cat.ForeignKey, change: ch.Change | None) -> QualifiedName | None:
+    """The table a foreign key of another table references, when the plan rebuilds it (empty), else None."""
+    if isinstance(change, ch.Repartition) and fk.table != change.after.qname:
+        return change.after.qname
+    return None
+
+
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
     drops, creates, alters, owner = _sort_changes(changes)
@@ -551,9 +558,17 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             step = replace(step, hazards=step.hazards | {LONG_LOCK})
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
+            emptied = _emptied_reference(source, change)
+            if emptied:
+                step = replace(step, hazards=step.hazards | {BREAKS_CLIENTS}, note=(
+                    f"create foreign key {source.name} on {source.table} again, not valid (table {emptied} is "
+                    f"rebuilt empty: rows of {source.table} that reference it fail the key until the rows "
+                    "they reference are written again)"))
             if source.valid:  # else the goal lets existing rows break it: never validated
                 validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER,
-                                note=f"validate foreign key {source.name} on {source.table}")
+                                note=f"validate foreign key {source.name} on {source.table}" + (
+                                    f" (fails while rows of {source.table} reference rows {emptied} no longer has)"
+                                    if emptied else ""))
                 forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
         forward.append((stmt, step))
     for change in alters:
