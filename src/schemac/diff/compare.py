@@ -18,7 +18,7 @@ from ..render.quoting import ident
 from ..catalog.partitions import children, descendants
 from ..sqltree import references, rename_column
 from . import changes as ch
-from .constraints import foreign_key_changes, rename_in_exclusions, table_constraint_changes
+from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -101,7 +101,8 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
                 columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
                 primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
                 uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
-                exclusions=rename_in_exclusions(t.exclusions, old, new),
+                checks=rename_in_constraints(t.checks, old, new),
+                exclusions=rename_in_constraints(t.exclusions, old, new),
                 partition_key=_rename_key(t.partition_key, old, new),
             )
         tables.append(t)
