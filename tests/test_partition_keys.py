@@ -59,7 +59,7 @@ tables:
       kind: {type: text, not_null: true}
     partition:
       by: range
-      columns: [{column: name, collation: C}, {expression: lower(kind), opclass: text_pattern_ops}]
+      columns: [{column: name, collation: C}, {expression: lower(kind), opclass: pg_catalog.text_pattern_ops}]
       partitions:
         names_a_m: {from: [a, a], to: [m, a]}
   buckets:
@@ -73,7 +73,8 @@ tables:
         buckets_0:
           modulus: 2
           remainder: 0
-          partition: {by: list, columns: [{column: code, collation: C}], partitions: {buckets_0_x: {values: [x]}}}
+          # Qualified in pg_catalog: written (and read back) as PostgreSQL prints it, unqualified.
+          partition: {by: list, columns: [{column: code, collation: pg_catalog.C}], partitions: {buckets_0_x: {values: [x]}}}
         buckets_1: {modulus: 2, remainder: 1}
 """
 
