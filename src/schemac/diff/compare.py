@@ -348,6 +348,15 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         below = children(current.partitions)
         rebuilt |= {p.qname for q in list(rebuilt) for p in descendants(below, q)}
     gone = reshaped | rebuilt
+    # Why each relation a dependent reads is dropped: the title of the dependent's steps says it.
+    why: dict[QualifiedName, str] = {q: f"columns of table {q} change" for q in reshaped}
+    why.update({c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt" for c in out
+                if isinstance(c, ch.Repartition)})
+    if rebuilt:
+        for c in out:
+            if isinstance(c, ch.Repartition):
+                for p in descendants(below, c.after.qname):
+                    why.setdefault(p.qname, f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt")
     old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
     replaced: set[QualifiedName] = set()
     pending = True
@@ -356,8 +365,13 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (gone | replaced):
+            if b != a and comparable(b) != comparable(a):
                 replaced.add(key)
+                why[key] = f"{ch.kind_of(b)} {key} is replaced"
+                pending = True
+            elif hits := _reads(b) & (gone | replaced):
+                replaced.add(key)
+                why[key] = why.get(key) or why[min(hits, key=str)]
                 pending = True
     for key, b, a in _pair(old_views, new_views):
         if b is None:
@@ -365,7 +379,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif key in replaced:
-            out.append(ch.Replace(b, a))
+            out.append(ch.Replace(b, a, because=why.get(key) if b == a or comparable(b) == comparable(a) else None))
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
@@ -376,9 +390,9 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif b.table in reshaped:
-            out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
-        elif read and b.table not in rebuilt and _policy_reads(b, read):
-            out.append(ch.Replace(b, a))
+            out.append(ch.Replace(b, a, because=why[b.table]))  # PostgreSQL refuses to retype a column a policy uses
+        elif read and b.table not in rebuilt and (hits := _policy_reads(b, read)):
+            out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
         elif b != a and comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
                 out.append(ch.Replace(b, a))

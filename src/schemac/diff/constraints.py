@@ -37,7 +37,7 @@ def validity(before: Any, after: Any) -> str:
     return DIFFERS
 
 
-def _by_name(table: cat.Table) -> dict[str, ch.TableConstraint]:
+def _by_name(table: cat.Table) -> dict[str, cat.TableConstraint]:
     return {c.name: c for c in table.constraints}
 
 

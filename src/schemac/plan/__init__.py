@@ -10,7 +10,7 @@ CONCURRENTLY on existing tables, VALIDATE CONSTRAINT).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -207,6 +207,10 @@ def _for(obj: Any, change: ch.Change | None) -> str:
 
 def _note(verb: str, obj: Any, change: ch.Change | None) -> str | None:
     """A step's title when its change alone would not say what it does; else None."""
+    if type(change) is ch.Replace and (obj is change.before or obj is change.after):
+        # Dropped, then made again: one title for each step.
+        what = f"{verb} {ch.kind_of(obj)} {ch.name_of(obj)}{' again' if verb == 'create' else ''}"
+        return what + (f" ({change.because})" if change.because else " (replaced)")
     if isinstance(change, ch.Repartition) and obj is change.after:
         key = obj.partition_key
         return f"create {ch.kind_of(obj)} {ch.name_of(obj)} again, partitioned by {key.strategy} ({key.text})"
@@ -246,9 +250,9 @@ def _create_hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
 def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[Statement, Step]]:
     """(ordering statement, step) pairs for changes that alter an object in place."""
 
-    def one(sql: str, stage: Stage, requires=(), hazards=(), phase=Phase.TRANSACTION):
+    def one(sql: str, stage: Stage, requires=(), hazards=(), phase=Phase.TRANSACTION, note=None):
         stmt = Statement(stage, sql, requires=frozenset(requires))
-        return (stmt, Step(sql, change, frozenset(hazards), phase))
+        return (stmt, Step(sql, change, frozenset(hazards), phase, note=note))
 
     c = change
     if isinstance(c, ch.AddColumn):
@@ -377,8 +381,9 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
         return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
-        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires),
-                one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires, note=f"{c.describe()} (not valid)"),
+                one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER,
+                    note=f"validate check {con.name} on {c.table}")]
     # A key or exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
     hazards = {LONG_LOCK} if c.table in existing else set()
     return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
