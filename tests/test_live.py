@@ -107,6 +107,36 @@ def test_a_dev_server_with_a_small_lock_table_is_named_as_the_cause(tmp_path: Pa
             live.desired(str(goal), small.url())
 
 
+def test_a_scratch_server_older_than_the_target_is_named_as_the_cause(pg_cluster, tmp_path: Path) -> None:
+    # A spec for PostgreSQL 18 with a NOT VALID foreign key on a partitioned table:
+    # an older scratch server cannot build it, and the message says why.
+    if pg_cluster.server_version_num // 10000 >= 18:
+        pytest.skip("needs a scratch server before PostgreSQL 18 (SCHEMAC_PG_BINDIR)")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("""\
+version: 1
+target: {postgres: 18}
+tables:
+  owners:
+    columns:
+      id: {type: bigint, primary_key: true}
+  events:
+    columns:
+      id: {type: bigint, not_null: true}
+      at: {type: date, not_null: true}
+      owner_id: {type: bigint, references: {table: owners, valid: false}}
+    primary_key: [id, at]
+    partition:
+      by: range
+      column: at
+      partitions: {events_2025: {from: '2025-01-01', to: '2026-01-01'}}
+""")
+    major = pg_cluster.server_version_num // 10000
+    with pytest.raises(live.LiveError, match=f"the spec targets PostgreSQL 18 .* the scratch server is PostgreSQL {major}: "
+                                             "give a PostgreSQL 18 server with --dev-db"):
+        live.desired(str(spec), pg_cluster.url())
+
+
 def test_history_records_what_ran(database: str) -> None:
     apply(database, Plan((Step("CREATE TABLE recorded (id int)", None),)), "abc123", ALL)
     with psycopg.connect(database, autocommit=True) as conn:

@@ -59,7 +59,7 @@ tables:
       kind: {type: text, not_null: true}
     partition:
       by: range
-      columns: [{column: name, collation: C}, {expression: lower(kind), opclass: text_pattern_ops}]
+      columns: [{column: name, collation: C}, {expression: lower(kind), opclass: pg_catalog.text_pattern_ops}]
       partitions:
         names_a_m: {from: [a, a], to: [m, a]}
   buckets:
@@ -73,7 +73,8 @@ tables:
         buckets_0:
           modulus: 2
           remainder: 0
-          partition: {by: list, columns: [{column: code, collation: C}], partitions: {buckets_0_x: {values: [x]}}}
+          # Qualified in pg_catalog: written (and read back) as PostgreSQL prints it, unqualified.
+          partition: {by: list, columns: [{column: code, collation: pg_catalog.C}], partitions: {buckets_0_x: {values: [x]}}}
         buckets_1: {modulus: 2, remainder: 1}
 """
 
@@ -123,3 +124,26 @@ def test_a_changed_key_collation_rebuilds_the_table(tmp_path, database, pg_clust
     assert [s.title for s in plan.steps][0] == \
         'rebuild table public.names: partition key range (name COLLATE "C", lower(kind) text_pattern_ops) -> ' \
         "range (name, lower(kind) text_pattern_ops); its rows are not kept"
+
+
+def test_an_exclusion_on_a_partitioned_table_takes_equality_written_out() -> None:
+    """OPERATOR(pg_catalog.=) is '='; a key column missing from it is named as the unique keys name it."""
+    spec = """\
+version: 1
+target: {postgres: 17}
+extensions: [btree_gist]
+tables:
+  bookings:
+    columns:
+      room:   {type: text, not_null: true}
+      during: {type: tstzrange, not_null: true}
+    partition:
+      by: list
+      columns: [room]
+      partitions: {bookings_a: {values: [a]}}
+    exclude:
+      - {name: no_overlap, columns: [{column: room, with: "OPERATOR(pg_catalog.=)"}, during with &&]}
+"""
+    assert "room WITH OPERATOR(pg_catalog.=)" in compile_text(spec).sql
+    with pytest.raises(Exception, match="partitioned by 'room' must include 'room with ='"):
+        compile_text(spec.replace('with: "OPERATOR(pg_catalog.=)"', 'with: "OPERATOR(pg_catalog.<>)"'))

@@ -118,8 +118,9 @@ def scratch_database(dev_db: str | None = None) -> Iterator[str]:
         yield cluster.create_database(name)
 
 
-def apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
-    """Run ``script`` in one transaction; on failure, a LiveError naming ``what`` (and a hint for a missing extension)."""
+def apply_script(conn: psycopg.Connection, script: str, what: str, target: int | None = None) -> None:
+    """Run ``script`` in one transaction; on failure, a LiveError naming ``what`` (and a hint for a missing
+    extension, or for a server older than the PostgreSQL ``target`` the script is written for)."""
     try:
         with conn.transaction():
             conn.execute(script)
@@ -133,6 +134,12 @@ def apply_script(conn: psycopg.Connection, script: str, what: str) -> None:
             hint = ("; the whole script runs in one transaction and the server's lock table is too small for it: "
                     "raise max_locks_per_transaction on that server (a restart is needed), or leave out "
                     "--dev-db to use the embedded PostgreSQL, which starts with 1024")
+        elif target and conn.info.server_version // 10000 < target:
+            # The SQL is written for the target (a NOT VALID foreign key on a partitioned
+            # table, NOT ENFORCED, ...): an older scratch server cannot build the goal.
+            hint = (f"; the spec targets PostgreSQL {target} and is written for it, but the scratch server is "
+                    f"PostgreSQL {conn.info.server_version // 10000}: give a PostgreSQL {target} server with "
+                    f"--dev-db URL (or ${devdb.BINDIR_ENV} for the embedded one), or target the older version")
         raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None
 
 
@@ -144,6 +151,7 @@ class _Goal:
     flavor: str
     renames: Renames = field(default_factory=Renames)
     runtime_partitioned: frozenset = frozenset()
+    target: int | None = None  # the PostgreSQL major version a spec targets
 
 
 def _goal(path: Path) -> _Goal:
@@ -153,7 +161,7 @@ def _goal(path: Path) -> _Goal:
 
     compiled = compile_file(path)
     return _Goal(compiled.sql, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog),
-                 _runtime_partitioned(compiled))
+                 _runtime_partitioned(compiled), compiled.catalog.target_version)
 
 
 def desired(source: str, dev_db: str | None = None) -> Side:
@@ -171,7 +179,7 @@ def desired(source: str, dev_db: str | None = None) -> Side:
                 goal = pending.result()
                 if goal.flavor == "supabase" or uses_auth(goal.script):
                     install_standin(conn)
-                apply_script(conn, goal.script, str(path))
+                apply_script(conn, goal.script, str(path), goal.target)
                 return Side(read(conn), str(path), goal.renames, goal.runtime_partitioned)
         except LiveError:
             pending.result()  # a spec's own problems come first: they are the user's to fix

@@ -129,7 +129,9 @@ class Check:
 
 @dataclass(frozen=True)
 class IndexKey:
-    """One key of an index, or of the index behind an exclusion constraint: a column or an expression."""
+    """One key of an index, or of the index behind an exclusion constraint: a column or an expression.
+    ``opclass`` is SQL, as PostgreSQL prints it: quoted where a name needs it, schema-qualified
+    outside pg_catalog (``text_pattern_ops``, ``extensions.gist_trgm_ops``); both sides store it so."""
 
     column: str | None = None
     expression: str | None = None
@@ -197,8 +199,9 @@ class Index:
 @dataclass(frozen=True)
 class PartitionKeyPart:
     """One part of a partition key: a column, or an expression as PostgreSQL accepts it;
-    its collation and operator class when not the default, as SQL writes them (``"C"``,
-    ``text_pattern_ops``)."""
+    its collation and operator class when not the default, as SQL writes them and PostgreSQL
+    prints them (``"C"``, ``text_pattern_ops``: quoted where a name needs it, schema-qualified
+    outside pg_catalog), the form of ``IndexKey.opclass`` too."""
 
     column: str | None = None
     expression: str | None = None

@@ -69,6 +69,8 @@ class Replace(Change):
 
     before: Any
     after: Any
+    # Why an object that is itself unchanged is made again: 'table public.codes is rebuilt'.
+    because: str | None = None
 
     def describe(self) -> str:
         verb = "alter" if isinstance(self.after, cat.Sequence) else "replace"
@@ -150,13 +152,10 @@ class AlterColumn(Change):
         return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
 
 
-TableConstraint = cat.TableConstraint
-
-
 @dataclass(frozen=True)
 class AddConstraint(Change):
     table: QualifiedName
-    constraint: TableConstraint
+    constraint: cat.TableConstraint
     new_table: bool = False  # the table is created by the same plan
 
     def describe(self) -> str:
@@ -166,7 +165,7 @@ class AddConstraint(Change):
 @dataclass(frozen=True)
 class DropConstraint(Change):
     table: QualifiedName
-    constraint: TableConstraint
+    constraint: cat.TableConstraint
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} on {self.table}"

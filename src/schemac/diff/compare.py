@@ -18,7 +18,7 @@ from ..render.quoting import ident
 from ..catalog.partitions import children, descendants
 from ..sqltree import references, rename_column
 from . import changes as ch
-from .constraints import foreign_key_changes, rename_in_exclusions, table_constraint_changes
+from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -101,7 +101,8 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
                 columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
                 primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
                 uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
-                exclusions=rename_in_exclusions(t.exclusions, old, new),
+                checks=rename_in_constraints(t.checks, old, new),
+                exclusions=rename_in_constraints(t.exclusions, old, new),
                 partition_key=_rename_key(t.partition_key, old, new),
             )
         tables.append(t)
@@ -230,6 +231,16 @@ def _reads(view: cat.View) -> set[QualifiedName]:
     return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
 
 
+def _policy_reads(policy: cat.Policy, among: set[QualifiedName]) -> set[QualifiedName]:
+    """The relations of ``among`` that the policy's expressions read. Most policies name
+    none of them: the text is parsed only when one of their names appears in it."""
+    expressions = [e for e in (policy.using, policy.with_check) if e]
+    if not any(q.name in e for q in among for e in expressions):
+        return set()
+    refs = references("SELECT " + ", ".join(f"({e})" for e in expressions))
+    return {QualifiedName(schema or "public", name) for schema, name in refs.relations} & among
+
+
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it."""
@@ -330,8 +341,22 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
                 if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
-    # A table rebuilt for a new partition key is dropped, and the views that read it with it.
-    gone = reshaped | {c.after.qname for c in out if isinstance(c, ch.Repartition)}
+    # A table rebuilt for a new partition key is dropped with its partitions, and the
+    # views and other tables' policies that read any of them with it.
+    rebuilt = {c.after.qname for c in out if isinstance(c, ch.Repartition)}
+    if rebuilt:
+        below = children(current.partitions)
+        rebuilt |= {p.qname for q in list(rebuilt) for p in descendants(below, q)}
+    gone = reshaped | rebuilt
+    # Why each relation a dependent reads is dropped: the title of the dependent's steps says it.
+    why: dict[QualifiedName, str] = {q: f"columns of table {q} change" for q in reshaped}
+    why.update({c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt" for c in out
+                if isinstance(c, ch.Repartition)})
+    if rebuilt:
+        for c in out:
+            if isinstance(c, ch.Repartition):
+                for p in descendants(below, c.after.qname):
+                    why.setdefault(p.qname, f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt")
     old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
     replaced: set[QualifiedName] = set()
     pending = True
@@ -340,8 +365,13 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if (b != a and comparable(b) != comparable(a)) or _reads(b) & (gone | replaced):
+            if b != a and comparable(b) != comparable(a):
                 replaced.add(key)
+                why[key] = f"{ch.kind_of(b)} {key} is replaced"
+                pending = True
+            elif hits := _reads(b) & (gone | replaced):
+                replaced.add(key)
+                why[key] = why.get(key) or why[min(hits, key=str)]
                 pending = True
     for key, b, a in _pair(old_views, new_views):
         if b is None:
@@ -349,8 +379,10 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif key in replaced:
-            out.append(ch.Replace(b, a))
+            out.append(ch.Replace(b, a, because=why.get(key) if b == a or comparable(b) == comparable(a) else None))
 
+    # A policy that reads a relation dropped or replaced above is dropped with it.
+    read = gone | replaced
     for _, b, a in _pair(_by(current.policies, lambda p: (p.table, p.name)),
                          _by(desired.policies, lambda p: (p.table, p.name))):
         if b is None:
@@ -358,7 +390,9 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif b.table in reshaped:
-            out.append(ch.Replace(b, a))  # PostgreSQL refuses to retype a column a policy uses
+            out.append(ch.Replace(b, a, because=why[b.table]))  # PostgreSQL refuses to retype a column a policy uses
+        elif read and b.table not in rebuilt and (hits := _policy_reads(b, read)):
+            out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
         elif b != a and comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
                 out.append(ch.Replace(b, a))

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..catalog import objects as cat
+from ..sqltree import rename_column
 from . import changes as ch
 
 SAME, VALIDATE, DIFFERS = "same", "validate", "differs"
@@ -36,7 +37,7 @@ def validity(before: Any, after: Any) -> str:
     return DIFFERS
 
 
-def _by_name(table: cat.Table) -> dict[str, ch.TableConstraint]:
+def _by_name(table: cat.Table) -> dict[str, cat.TableConstraint]:
     return {c.name: c for c in table.constraints}
 
 
@@ -92,11 +93,24 @@ def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[c
     return out
 
 
-def rename_in_exclusions(exclusions: tuple[cat.Exclusion, ...], old: str, new: str) -> tuple[cat.Exclusion, ...]:
-    """Exclusion constraints as they are after a column is renamed from ``old`` to ``new``."""
-    return tuple(
-        replace(x, elements=tuple(replace(e, key=replace(e.key, column=new)) if e.key.column == old else e for e in x.elements),
-                include=tuple(new if c == old else c for c in x.include))
-        for x in exclusions
-    )
+def _rename_key(key: cat.IndexKey, old: str, new: str) -> cat.IndexKey:
+    if key.column == old:
+        return replace(key, column=new)
+    if key.expression is not None:
+        return replace(key, expression=rename_column(key.expression, old, new))
+    return key
 
+
+def rename_in_constraints(constraints: tuple[Any, ...], old: str, new: str) -> tuple[Any, ...]:
+    """Checks or exclusion constraints as they are after a column is renamed from ``old`` to
+    ``new``: PostgreSQL follows the column in their columns and expressions alike."""
+    out = []
+    for con in constraints:
+        if isinstance(con, cat.Check):
+            con = replace(con, expression=rename_column(con.expression, old, new))
+        elif isinstance(con, cat.Exclusion):
+            con = replace(con, elements=tuple(replace(e, key=_rename_key(e.key, old, new)) for e in con.elements),
+                          include=tuple(new if c == old else c for c in con.include),
+                          where=con.where and rename_column(con.where, old, new))
+        out.append(con)
+    return tuple(out)

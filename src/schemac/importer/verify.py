@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 from psycopg.rows import dict_row
 
-from .. import devdb, live
+from .. import devdb, live, versions
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..diff import compare
@@ -42,14 +42,13 @@ def server(dev_db: str | None) -> Iterator[str]:
 # What the spec cannot hold, by identity (as importer.common.identity and the table
 # builder name it) -> why: left out of the spec, with a comment where it was.
 Refused = dict[tuple, str]
-TEMPORAL_SINCE = 180000  # pg_constraint.conperiod
 
 
 def temporal_constraints(conn: psycopg.Connection, catalog: Catalog) -> Refused:
     """PostgreSQL 18's keys WITHOUT OVERLAPS and foreign keys with PERIOD, which the catalog
     reads as plain keys: the importer leaves them out and says so, rather than writing
     a key that no longer excludes overlaps."""
-    if conn.info.server_version < TEMPORAL_SINCE:
+    if conn.info.server_version // 10000 < versions.TEMPORAL:
         return {}
     tables = {t.qname for t in catalog.tables}
     out: Refused = {}

@@ -10,7 +10,7 @@ CONCURRENTLY on existing tables, VALIDATE CONSTRAINT).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -207,6 +207,10 @@ def _for(obj: Any, change: ch.Change | None) -> str:
 
 def _note(verb: str, obj: Any, change: ch.Change | None) -> str | None:
     """A step's title when its change alone would not say what it does; else None."""
+    if type(change) is ch.Replace and (obj is change.before or obj is change.after):
+        # Dropped, then made again: one title for each step.
+        what = f"{verb} {ch.kind_of(obj)} {ch.name_of(obj)}{' again' if verb == 'create' else ''}"
+        return what + (f" ({change.because})" if change.because else " (replaced)")
     if isinstance(change, ch.Repartition) and obj is change.after:
         key = obj.partition_key
         return f"create {ch.kind_of(obj)} {ch.name_of(obj)} again, partitioned by {key.strategy} ({key.text})"
@@ -246,9 +250,9 @@ def _create_hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
 def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[Statement, Step]]:
     """(ordering statement, step) pairs for changes that alter an object in place."""
 
-    def one(sql: str, stage: Stage, requires=(), hazards=(), phase=Phase.TRANSACTION):
+    def one(sql: str, stage: Stage, requires=(), hazards=(), phase=Phase.TRANSACTION, note=None):
         stmt = Statement(stage, sql, requires=frozenset(requires))
-        return (stmt, Step(sql, change, frozenset(hazards), phase))
+        return (stmt, Step(sql, change, frozenset(hazards), phase, note=note))
 
     c = change
     if isinstance(c, ch.AddColumn):
@@ -377,8 +381,9 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName], one) -> l
         return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
-        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires),
-                one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER)]
+        return [one(not_valid_check_sql(c.table, con), Stage.TABLES, requires, note=f"{c.describe()} (not valid)"),
+                one(_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires, phase=Phase.AFTER,
+                    note=f"validate check {con.name} on {c.table}")]
     # A key or exclusion constraint builds its index under an ACCESS EXCLUSIVE lock.
     hazards = {LONG_LOCK} if c.table in existing else set()
     return [one(_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires, hazards)]
@@ -508,6 +513,13 @@ def _checked_key(fk: cat.ForeignKey, current: Catalog, existing: set[QualifiedNa
     return foreign_key_sql(replace(fk, valid=True))
 
 
+def _emptied_reference(fk: cat.ForeignKey, change: ch.Change | None) -> QualifiedName | None:
+    """The table a foreign key of another table references, when the plan rebuilds it (empty), else None."""
+    if isinstance(change, ch.Repartition) and fk.table != change.after.qname:
+        return change.after.qname
+    return None
+
+
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
     drops, creates, alters, owner = _sort_changes(changes)
@@ -551,9 +563,17 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             step = replace(step, hazards=step.hazards | {LONG_LOCK})
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
+            emptied = _emptied_reference(source, change)
+            if emptied:
+                step = replace(step, hazards=step.hazards | {BREAKS_CLIENTS}, note=(
+                    f"create foreign key {source.name} on {source.table} again, not valid (table {emptied} is "
+                    f"rebuilt empty: rows of {source.table} that reference it fail the key until the rows "
+                    "they reference are written again)"))
             if source.valid:  # else the goal lets existing rows break it: never validated
                 validate = Step(_sql("validate_constraint", source.table, source.name), change, phase=Phase.AFTER,
-                                note=f"validate foreign key {source.name} on {source.table}")
+                                note=f"validate foreign key {source.name} on {source.table}" + (
+                                    f" (fails while rows of {source.table} reference rows {emptied} no longer has)"
+                                    if emptied else ""))
                 forward.append((replace(stmt, sql=validate.sql, provides=None), validate))
         forward.append((stmt, step))
     for change in alters:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..catalog import objects as cat
 from .quoting import ident
 
-TableConstraint = cat.TableConstraint
 
 
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
@@ -35,7 +34,7 @@ def exclusion_element(element: cat.ExclusionElement) -> str:
     return f"{index_key_sql(element.key)} WITH {element.operator}"
 
 
-def constraint_body(con: TableConstraint, indent: str = "") -> str:
+def constraint_body(con: cat.TableConstraint, indent: str = "") -> str:
     """What follows ``CONSTRAINT name``: ``PRIMARY KEY (id)``, ``EXCLUDE USING gist (...)``, ...
 
     An exclusion constraint's elements go one to a line, under the line the
@@ -56,7 +55,7 @@ def constraint_body(con: TableConstraint, indent: str = "") -> str:
     return text + timing(con)
 
 
-def inline_constraints(table: cat.Table) -> list[TableConstraint]:
+def inline_constraints(table: cat.Table) -> list[cat.TableConstraint]:
     """The constraints CREATE TABLE declares. A check that need not be valid is added
     NOT VALID after it instead: in CREATE TABLE, PostgreSQL validates every enforced check."""
     return [c for c in table.constraints if not (isinstance(c, cat.Check) and not c.valid and c.enforced)]

@@ -10,10 +10,11 @@ from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
+from ..render.quoting import ident
 from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator
 from . import models as m
 from .names import default_name, key_name, qualified_identifier_problem, suggest
-from .partitioning import _expressions, required_columns
+from .partitioning import coverage
 
 # Types whose values gist compares only through the btree_gist extension.
 BTREE_GIST_TYPES = frozenset("""
@@ -83,9 +84,10 @@ class ConstraintParts:
                 ok = False
             if not self.operator(element.with_, at("with")):
                 ok = False
-            if element.opclass is not None and not self.opclass(element.opclass, epath + ("opclass",)):
+            opclass = self.opclass(element.opclass, epath + ("opclass",)) if element.opclass is not None else None
+            if element.opclass is not None and opclass is None:
                 ok = False
-            key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, element.opclass)
+            key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, opclass)
             elements.append(cat.ExclusionElement(key, element.with_))
         for j, column in enumerate(spec.include):
             if column not in names:
@@ -120,12 +122,33 @@ class ConstraintParts:
                          "(or OPERATOR(schema.op) for an extension's)")
         return False
 
-    def opclass(self, text: str, path: Path) -> bool:
-        """An index key's or exclusion element's operator class: a name, optionally schema-qualified."""
+    def opclass(self, text: str, path: Path) -> str | None:
+        """An operator class (of an index key, an exclusion element or a partition key part): a name,
+        optionally schema-qualified, as the catalog holds it (SQL, pg_catalog's left unqualified, as
+        PostgreSQL prints them); None, and an error, if it is no name."""
         problem = qualified_identifier_problem(text)
         if problem is not None:
             self.error(path, f"not an operator class name: {problem}")
-        return problem is None
+            return None
+        schema, _, name = text.rpartition(".")
+        return ident(QualifiedName(schema, name)) if schema and schema != "pg_catalog" else ident(name)
+
+    def collation(self, text: str, path: Path) -> str | None:
+        """A partition key part's collation: a name (``C``, ``en-x-icu``: any case), optionally
+        schema-qualified, as SQL writes it (``"C"``, pg_catalog's left unqualified, as PostgreSQL
+        prints them); None, and an error, if it is no name."""
+        names = text.split(".") if isinstance(text, str) else []
+        if not 1 <= len(names) <= 2 or not all(names):
+            self.error(path, f"'{text}' is not a collation name: write name or schema.name")
+            return None
+        for name in names:
+            if len(name.encode()) > 63:
+                self.error(path, f"collation name '{name}' is {len(name.encode())} bytes; PostgreSQL names are "
+                                 "at most 63")
+                return None
+        if len(names) == 2 and names[0] != "pg_catalog":
+            return ident(QualifiedName(*names))
+        return ident(names[-1])
 
     def gist_types(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
         """A gist exclusion on a scalar column (``room_id with =``) needs btree_gist's operator classes."""
@@ -150,26 +173,27 @@ class ConstraintParts:
         if not self.needs_version(versions.EXCLUSION_ON_PARTITIONED, "an exclusion constraint on a partitioned table",
                                   path):
             return False
-        partition = table.partition
-        expressions = _expressions(partition)
-        if expressions:
-            self.error(path, f"an exclusion constraint cannot be on a table partitioned by the expression "
-                             f"{expressions[0]}: PostgreSQL enforces it per partition, which needs every key column "
-                             "compared with '='; partition by a column instead")
-            return False
-        required = required_columns(partition)
-        equal = {e.column for e in spec.columns if e.column is not None and e.with_ == "="}
-        missing = [c for c in required if c not in equal]
-        if not missing:
+        # OPERATOR(pg_catalog.=) is '=' written out.
+        equal = {e.column for e in spec.columns if e.column is not None and e.with_ in ("=", "OPERATOR(pg_catalog.=)")}
+        gap = coverage(table.partition, table, equal)
+        if gap is None:
             return True
-        own = [c for c in missing if required[c] is None]
-        if own:
-            by = f"'{partition.column}'" if partition.column is not None else f"({', '.join(partition.key_columns)})"
-            need = " and ".join(f"'{c} with ='" for c in own)
-            self.error(path, f"an exclusion constraint on a table partitioned by {by} must include {need}; "
+        if gap.expression is not None:
+            self.error(path, f"an exclusion constraint cannot be on a table partitioned by the expression "
+                             f"{gap.expression}: PostgreSQL enforces it per partition, which needs every key column "
+                             "compared with '='; partition by a column instead")
+        elif gap.collated is not None:
+            column, collation = gap.collated
+            self.error(path, f"an exclusion constraint cannot be on a table partitioned by '{column}' with collation "
+                             f"{collation}: the constraint compares '{column}' by the column's own collation, so "
+                             "PostgreSQL cannot enforce it per partition; drop the partition key's collation or give "
+                             "the column that collation")
+        elif gap.own:
+            need = " and ".join(f"'{c} with ='" for c in gap.own)
+            self.error(path, f"an exclusion constraint on a table partitioned by {gap.by} must include {need}; "
                              "PostgreSQL enforces it per partition")
         else:
-            column = missing[0]
+            column, partition = gap.below
             self.error(path, f"an exclusion constraint must include '{column} with =': the partition "
-                             f"'{required[column]}' is partitioned by it, and PostgreSQL enforces it per partition")
+                             f"'{partition}' is partitioned by it, and PostgreSQL enforces it per partition")
         return False

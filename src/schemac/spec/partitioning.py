@@ -12,13 +12,14 @@ unique key is possible over an expression key.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..expand import added_columns
-from ..render.quoting import ident, literal
+from ..render.quoting import literal
 from ..sqltree import column_names
 from . import models as m
 from .names import suggest
@@ -102,9 +103,9 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
                     if used not in names:
                         r.error(where, f"unknown column '{used}'{suggest(used, names)}")
                         ok = False
-        collation = ident(part.collation) if part.collation else None
-        opclass = _opclass(r, part.opclass, where + ("opclass",)) if part.opclass is not None else None
-        if part.opclass is not None and opclass is None:
+        collation = r.collation(part.collation, where + ("collation",)) if part.collation is not None else None
+        opclass = r.opclass(part.opclass, where + ("opclass",)) if part.opclass is not None else None
+        if (part.opclass is not None and opclass is None) or (part.collation is not None and collation is None):
             ok = False
         parts.append(cat.PartitionKeyPart(part.column, part.expression, collation, opclass))
     key = cat.PartitionKey(spec.by, tuple(parts))
@@ -123,18 +124,6 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
                       "list the partitions under 'partitions'")
         ok = False
     return key if ok else None
-
-
-def _opclass(r: Resolver, text: str, path: Path) -> str | None:
-    """An operator class, ``name`` or ``schema.name``, as SQL writes it; None (and an error) if it is no name."""
-    names = text.split(".")
-    for name in names:
-        if not r.ident(name, path, key=False):
-            return None
-    if len(names) > 2:
-        r.error(path, f"'{text}' is not an operator class: write name or schema.name")
-        return None
-    return ident(QualifiedName(*names)) if len(names) == 2 else ident(text)
 
 
 def _key_column(r: Resolver, column: str, path: Path, table: m.TableSpec, names: set[str], timed: bool) -> bool:
@@ -223,24 +212,78 @@ def _expressions(spec: m.PartitionSpec) -> list[str]:
     return out
 
 
-def unique_key_problem(spec: m.PartitionSpec, kind: str, columns) -> str | None:
-    """Why PostgreSQL refuses the unique key ``columns`` on a table partitioned by ``spec``; None if it does not."""
-    cols = ", ".join(columns)
+def _collated(spec: m.PartitionSpec, table: m.TableSpec) -> dict[str, str]:
+    """Key columns of every level whose key part has a collation other than the column's -> that collation."""
+    out: dict[str, str] = {}
+    for part in spec.key:
+        if part.column is not None and part.collation is not None:
+            column = table.columns.get(part.column)
+            own = column.collation if column is not None else None
+            if _bare(part.collation) != (_bare(own) if own else None):
+                out.setdefault(part.column, part.collation)
+    for bound in spec.partitions.values():
+        if bound.partition is not None:
+            for column, collation in _collated(bound.partition, table).items():
+                out.setdefault(column, collation)
+    return out
+
+
+def _bare(collation: str) -> str:
+    return collation.removeprefix("pg_catalog.")
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """What a key (unique, primary, or an exclusion's '=' columns) lacks on a partitioned table,
+    for PostgreSQL to enforce it per partition; ``coverage`` says. Each message takes it from here."""
+
+    by: str  # the table's key, as messages name it: 'room' or (site_id, taken_at)
+    expression: str | None = None  # a key expression of some level: no key can cover it
+    collated: tuple[str, str] | None = None  # (column, collation): a key part compares by another collation
+    own: tuple[str, ...] = ()  # the table's own key columns the key lacks
+    below: tuple[str, str] | None = None  # (column, partition): a partitioned partition's key column it lacks
+
+
+def coverage(spec: m.PartitionSpec, table: m.TableSpec, covered) -> Uncovered | None:
+    """Why a key holding the columns ``covered`` cannot be enforced per partition of a table
+    partitioned by ``spec`` (sub-partitions included); None when it can."""
+    by = f"'{spec.single_column}'" if spec.single_column is not None else f"({', '.join(p.column or p.expression for p in spec.key)})"
     expressions = _expressions(spec)
     if expressions:
-        return (f"the {kind} ({cols}) cannot be on a table partitioned by the expression {expressions[0]}: "
-                "PostgreSQL enforces uniqueness per partition and cannot hold an expression in a unique key; "
-                "partition by a column instead")
+        return Uncovered(by, expression=expressions[0])
+    covered = set(covered)
+    collated = [(c, coll) for c, coll in _collated(spec, table).items() if c in covered]
+    if collated:
+        return Uncovered(by, collated=collated[0])
     required = required_columns(spec)
-    missing = [c for c in required if c not in columns]
+    missing = [c for c in required if c not in covered]
     if not missing:
         return None
-    own = [c for c in missing if required[c] is None]
+    own = tuple(c for c in missing if required[c] is None)
     if own:
-        by = f"'{spec.single_column}'" if spec.single_column is not None else f"({', '.join(spec.key_columns)})"
-        need = " and ".join(f"'{c}'" for c in own)
-        return (f"the {kind} ({cols}) of a table partitioned by {by} must include {need}; "
+        return Uncovered(by, own=own)
+    return Uncovered(by, below=(missing[0], required[missing[0]]))
+
+
+def unique_key_problem(spec: m.PartitionSpec, table: m.TableSpec, kind: str, columns) -> str | None:
+    """Why PostgreSQL refuses the unique key ``columns`` on a table partitioned by ``spec``; None if it does not."""
+    gap = coverage(spec, table, columns)
+    if gap is None:
+        return None
+    cols = ", ".join(columns)
+    if gap.expression is not None:
+        return (f"the {kind} ({cols}) cannot be on a table partitioned by the expression {gap.expression}: "
+                "PostgreSQL enforces uniqueness per partition and cannot hold an expression in a unique key; "
+                "partition by a column instead")
+    if gap.collated is not None:
+        column, collation = gap.collated
+        return (f"the {kind} ({cols}) cannot be on a table partitioned by '{column}' with collation {collation}: "
+                f"the key compares '{column}' by the column's own collation, so PostgreSQL cannot enforce "
+                "uniqueness per partition; drop the partition key's collation or give the column that collation")
+    if gap.own:
+        need = " and ".join(f"'{c}'" for c in gap.own)
+        return (f"the {kind} ({cols}) of a table partitioned by {gap.by} must include {need}; "
                 "PostgreSQL enforces uniqueness per partition")
-    column = missing[0]
-    return (f"the {kind} ({cols}) must include '{column}': the partition '{required[column]}' is partitioned "
+    column, partition = gap.below
+    return (f"the {kind} ({cols}) must include '{column}': the partition '{partition}' is partitioned "
             "by it, and PostgreSQL enforces uniqueness per partition")

@@ -447,7 +447,7 @@ class Resolver(ConstraintParts):
             for kind, cols, cpath in [("primary key", pk_columns, pk_path)] + [
                 ("unique constraint", u.columns, path + ("unique",)) for u in uniques
             ]:
-                if cols and (problem := unique_key_problem(table.partition, kind, cols)):
+                if cols and (problem := unique_key_problem(table.partition, table, kind, cols)):
                     self.error(cpath, problem)
 
         seen_indexes: dict[tuple, int] = {}
@@ -463,7 +463,7 @@ class Resolver(ConstraintParts):
             built = self.index(qname, index, path + ("indexes", i), names)
             if built:
                 if table.partition and index.unique:
-                    self.unique_index_on_partitioned(table.partition, built, path + ("indexes", i))
+                    self.unique_index_on_partitioned(table, built, path + ("indexes", i))
                 indexes.append(built)
 
         rls = table.rls
@@ -492,9 +492,9 @@ class Resolver(ConstraintParts):
             self.qualify(f"{table.schema}.{name}", path, declare=True)
         return name
 
-    def unique_index_on_partitioned(self, spec: m.PartitionSpec, index: cat.Index, path: Path) -> None:
+    def unique_index_on_partitioned(self, table: m.TableSpec, index: cat.Index, path: Path) -> None:
         columns = [k.column for k in index.keys if k.column is not None]
-        problem = unique_key_problem(spec, "unique index", columns)
+        problem = unique_key_problem(table.partition, table, "unique index", columns)
         if problem:
             self.error(path, problem)
 
@@ -507,9 +507,10 @@ class Resolver(ConstraintParts):
                 ok = False
             if key.expression is not None and self.expression(key.expression, path + ("columns", i, "expression"), "an index expression") is None:
                 ok = False
-            if key.opclass is not None and not self.opclass(key.opclass, path + ("columns", i, "opclass")):
+            opclass = self.opclass(key.opclass, path + ("columns", i, "opclass")) if key.opclass is not None else None
+            if key.opclass is not None and opclass is None:
                 ok = False
-            keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, key.opclass))
+            keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, opclass))
         for i, column in enumerate(index.include):
             if names is not None and column not in names:
                 self.error(path + ("include", i), f"unknown column '{column}'{suggest(column, names)}")
