@@ -8,8 +8,10 @@ no particular order; ``plan`` orders it by dependencies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Any
 
 from ..catalog import objects as cat
@@ -231,11 +233,23 @@ def _reads(view: cat.View) -> set[QualifiedName]:
     return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
 
 
-def _policy_reads(policy: cat.Policy, among: set[QualifiedName]) -> set[QualifiedName]:
-    """The relations of ``among`` that the policy's expressions read. Most policies name
-    none of them: the text is parsed only when one of their names appears in it."""
+# Identifiers as PostgreSQL prints them: bare, or in double quotes.
+_WORD = re.compile(r'[A-Za-z_][A-Za-z0-9_$]*|"((?:[^"]|"")+)"')
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    # Policies repeat the same expressions across tables.
+    return frozenset(match.group(1).replace('""', '"') if match.group(1) else match.group(0)
+                     for match in _WORD.finditer(text))
+
+
+def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]) -> set[QualifiedName]:
+    """The relations of ``among`` (whose names are ``names``) that the policy's expressions
+    read. Most policies name none of them: the text is parsed only when one of the names
+    appears in it as a word."""
     expressions = [e for e in (policy.using, policy.with_check) if e]
-    if not any(q.name in e for q in among for e in expressions):
+    if all(names.isdisjoint(_words(e)) for e in expressions):
         return set()
     refs = references("SELECT " + ", ".join(f"({e})" for e in expressions))
     return {QualifiedName(schema or "public", name) for schema, name in refs.relations} & among
@@ -383,6 +397,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
+    read_names = {q.name for q in read}
     for _, b, a in _pair(_by(current.policies, lambda p: (p.table, p.name)),
                          _by(desired.policies, lambda p: (p.table, p.name))):
         if b is None:
@@ -391,7 +406,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Drop(b))
         elif b.table in reshaped:
             out.append(ch.Replace(b, a, because=why[b.table]))  # PostgreSQL refuses to retype a column a policy uses
-        elif read and b.table not in rebuilt and (hits := _policy_reads(b, read)):
+        elif read and b.table not in rebuilt and (hits := _policy_reads(b, read, read_names)):
             out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
         elif b != a and comparable(b) != comparable(a):
             if (b.command, b.permissive) != (a.command, a.permissive):
