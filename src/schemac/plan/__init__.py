@@ -275,10 +275,13 @@ def _alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[tuple[
                     phase=Phase.AFTER)]
     if isinstance(c, ch.AlterConstraint):
         state = [timing(c.after).strip() or "NOT DEFERRABLE"] if c.timing_changed else []
+        hazards: set[str] = set()
         if c.before.enforced and not c.after.enforced:
             state.append("NOT ENFORCED")  # checks nothing: a brief lock
+            if {c.before.on_delete, c.before.on_update} & {"cascade", "set null", "set default"}:
+                hazards.add(BREAKS_CLIENTS)  # its ON DELETE / ON UPDATE actions stop with it
         return [one(_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)), Stage.FOREIGN_KEYS,
-                    {f"rel:{c.after.table}"})]
+                    {f"rel:{c.after.table}"}, hazards)]
     if isinstance(c, ch.SetRowSecurity):
         out = []
         if c.enabled != c.was_enabled:
