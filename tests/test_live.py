@@ -137,6 +137,26 @@ tables:
         live.desired(str(spec), pg_cluster.url())
 
 
+def test_a_column_collated_by_a_collation_of_another_schema_is_created_with_it(pg_cluster) -> None:
+    # Database to database: the catalog holds the collation as "public.german"; the
+    # CREATE TABLE must name it public.german, not "public.german".
+    urls = []
+    for name, table in (("coll_a", ""), ("coll_b", "CREATE TABLE people (name text COLLATE public.german);")):
+        url = pg_cluster.create_database(f"{name}_{uuid.uuid4().hex[:6]}")
+        urls.append(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"CREATE COLLATION public.german (provider = libc, locale = 'C'); {table}")
+    start, goal = urls
+    try:
+        plan = live.plan(live.current(start), live.desired(goal))
+        assert "name text COLLATE public.german" in plan.sql()
+        apply(start, plan, "", ALL)
+        assert live.plan(live.current(start), live.desired(goal)).empty
+    finally:
+        for url in urls:
+            pg_cluster.drop_database(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
+
+
 def test_history_records_what_ran(database: str) -> None:
     apply(database, Plan((Step("CREATE TABLE recorded (id int)", None),)), "abc123", ALL)
     with psycopg.connect(database, autocommit=True) as conn:

@@ -22,6 +22,15 @@ def ident(name: str | QualifiedName) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def collation(name: str) -> str:
+    """A column's collation as the catalog holds it (``C``, ``public.german``) in SQL:
+    ``"C"``, ``public.german``; one of pg_catalog is written unqualified."""
+    schema, _, bare = name.rpartition(".")
+    if schema and schema != "pg_catalog":
+        return ident(QualifiedName(schema, bare))
+    return ident(bare)
+
+
 def literal(value) -> str:
     """An SQL literal for a string, number or boolean from the spec."""
     if value is None:

@@ -134,7 +134,7 @@ class ConstraintParts:
         return ident(QualifiedName(schema, name)) if schema and schema != "pg_catalog" else ident(name)
 
     def collation(self, text: str, path: Path) -> str | None:
-        """A partition key part's collation: a name (``C``, ``en-x-icu``: any case), optionally
+        """A column's or partition key part's collation: a name (``C``, ``en-x-icu``: any case), optionally
         schema-qualified, as SQL writes it (``"C"``, pg_catalog's left unqualified, as PostgreSQL
         prints them); None, and an error, if it is no name."""
         names = text.split(".") if isinstance(text, str) else []

@@ -391,6 +391,8 @@ class Resolver(ConstraintParts):
             text = getattr(spec, key)
             if text is not None:
                 self.expression(text, path + (key,), where, columns=key != "default")
+        if spec.collation is not None:
+            self.collation(spec.collation, path + ("collation",))  # a name, or an error
         if spec.identity and (spec.default is not None or spec.generated is not None):
             self.error(path + ("identity",), "an identity column cannot also have a default or a generated expression")
         if spec.default is not None and spec.generated is not None:
