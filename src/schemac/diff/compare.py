@@ -35,6 +35,12 @@ def comparable(obj: Any) -> Any:
     return replace(obj, **updates) if updates else obj
 
 
+def differs(before: Any, after: Any) -> bool:
+    """Whether two versions of an object differ in substance. Equal objects (most of
+    them) are not copied into their comparable forms."""
+    return before != after and comparable(before) != comparable(after)
+
+
 @dataclass(frozen=True)
 class Renames:
     """From the spec's ``renamed_from``: new name -> old name."""
@@ -214,7 +220,7 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
             out.append(ch.AddColumn(after, a))
         elif a is None:
             out.append(ch.DropColumn(before, b))
-        elif b != a and comparable(b) != comparable(a):
+        elif differs(b, a):
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
@@ -228,9 +234,15 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
     return out
 
 
-def _reads(view: cat.View) -> set[QualifiedName]:
-    refs = references(view.query)
-    return {QualifiedName(schema or "public", name) for schema, name in refs.relations}
+@lru_cache(maxsize=16384)
+def _relations_read(sql_text: str) -> frozenset[QualifiedName]:
+    """The relations an SQL text names (unqualified ones in public). Cached: the view
+    loop below asks again on every pass, and policies repeat their expressions."""
+    return frozenset(QualifiedName(schema or "public", name) for schema, name in references(sql_text).relations)
+
+
+def _reads(view: cat.View) -> frozenset[QualifiedName]:
+    return _relations_read(view.query)
 
 
 # Identifiers as PostgreSQL prints them: bare, or in double quotes.
@@ -251,8 +263,7 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
     expressions = [e for e in (policy.using, policy.with_check) if e]
     if all(names.isdisjoint(_words(e)) for e in expressions):
         return set()
-    refs = references("SELECT " + ", ".join(f"({e})" for e in expressions))
-    return {QualifiedName(schema or "public", name) for schema, name in refs.relations} & among
+    return set(_relations_read("SELECT " + ", ".join(f"({e})" for e in expressions)) & among)
 
 
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
@@ -323,7 +334,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 created.append(a)
             elif a is None:
                 dropped.append(b)
-            elif b != a and comparable(b) != comparable(a):
+            elif differs(b, a):
                 out += _object_change(b, a)
         # The same index under another name is renamed, not rebuilt.
         unnamed: dict[Any, list[Any]] = {}
@@ -379,7 +390,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if b != a and comparable(b) != comparable(a):
+            if differs(b, a):
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -393,7 +404,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif a is None:
             out.append(ch.Drop(b))
         elif key in replaced:
-            out.append(ch.Replace(b, a, because=why.get(key) if b == a or comparable(b) == comparable(a) else None))
+            out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
@@ -408,7 +419,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Replace(b, a, because=why[b.table]))  # PostgreSQL refuses to retype a column a policy uses
         elif read and b.table not in rebuilt and (hits := _policy_reads(b, read, read_names)):
             out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
-        elif b != a and comparable(b) != comparable(a):
+        elif differs(b, a):
             if (b.command, b.permissive) != (a.command, a.permissive):
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):

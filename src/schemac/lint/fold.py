@@ -130,7 +130,8 @@ def _add_constraint(table: Table, con: dict, stmt: Statement,
     offset = stmt.at(con.get("location"))
     if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
         primary, deferrable = kind == "CONSTR_PRIMARY", bool(con.get("deferrable"))
-        existing = next((i for i in table.indexes if i.name and i.name == con.get("indexname")), None)
+        using = con.get("indexname")
+        existing = next((i for i in table.indexes if i.name == using), None) if using else None
         if existing is not None:  # ADD CONSTRAINT ... USING INDEX: the index becomes the key's
             existing.constraint, existing.deferrable = True, deferrable
             table.keys = [k for k in table.keys if k.columns != existing.columns or k.primary]

@@ -21,7 +21,7 @@ from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children, descendants
 from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
-from ..render.quoting import collation, ident
+from ..render.quoting import ident, qualified
 from ..render.sql import (
     column_definition, environment, foreign_key_sql, function_sql, index_sql, not_valid_check_sql, requires_sql,
     requires_type, statements,
@@ -319,7 +319,7 @@ def _alter_column(c: ch.AlterColumn, one) -> list:
     requires = {f"rel:{table}"}
     if c.type_changed:
         using = f"{ident(col)}::{c.after.type}"
-        action = f"TYPE {c.after.type}" + (f" COLLATE {collation(c.after.collation)}" if c.after.collation else "") + f" USING {using}"
+        action = f"TYPE {c.after.type}" + (f" COLLATE {qualified(c.after.collation)}" if c.after.collation else "") + f" USING {using}"
         out.append(one(_sql("alter_column", table, col, action), Stage.TABLES, requires, {TABLE_REWRITE, LONG_LOCK}))
     if c.default_changed:
         action = f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"

@@ -22,9 +22,10 @@ def ident(name: str | QualifiedName) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def collation(name: str) -> str:
-    """A column's collation as the catalog holds it (``C``, ``public.german``) in SQL:
-    ``"C"``, ``public.german``; one of pg_catalog is written unqualified."""
+def qualified(name: str) -> str:
+    """A name written ``name`` or ``schema.name`` (a collation, an operator class) in SQL:
+    ``C`` -> ``"C"``, ``public.german`` -> ``public.german``; pg_catalog's are written
+    unqualified, as PostgreSQL prints them."""
     schema, _, bare = name.rpartition(".")
     if schema and schema != "pg_catalog":
         return ident(QualifiedName(schema, bare))

@@ -15,7 +15,7 @@ from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..sqltree import looks_like_function, parse_type, references
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
-from .quoting import collation, ident, literal
+from .quoting import ident, literal, qualified
 
 SECTION_TITLES = {
     Stage.SCHEMAS: "Schemas",
@@ -145,7 +145,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     """Name, type, then the column's options, as separate words."""
     parts = [ident(column.name), column.type]
     if column.collation:
-        parts.append(f"COLLATE {collation(column.collation)}")
+        parts.append(f"COLLATE {qualified(column.collation)}")
     if column.not_null:
         parts.append("NOT NULL")
     if column.identity:

@@ -10,7 +10,7 @@ from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
-from ..render.quoting import ident
+from ..render.quoting import qualified
 from ..sqltree import COMMENT_MARKS, SqlProblem, check_operator
 from . import models as m
 from .names import default_name, key_name, qualified_identifier_problem, suggest
@@ -130,8 +130,7 @@ class ConstraintParts:
         if problem is not None:
             self.error(path, f"not an operator class name: {problem}")
             return None
-        schema, _, name = text.rpartition(".")
-        return ident(QualifiedName(schema, name)) if schema and schema != "pg_catalog" else ident(name)
+        return qualified(text)
 
     def collation(self, text: str, path: Path) -> str | None:
         """A column's or partition key part's collation: a name (``C``, ``en-x-icu``: any case), optionally
@@ -146,9 +145,7 @@ class ConstraintParts:
                 self.error(path, f"collation name '{name}' is {len(name.encode())} bytes; PostgreSQL names are "
                                  "at most 63")
                 return None
-        if len(names) == 2 and names[0] != "pg_catalog":
-            return ident(QualifiedName(*names))
-        return ident(names[-1])
+        return qualified(text)
 
     def gist_types(self, table: m.TableSpec, spec: m.ExclusionSpec, path: Path) -> bool:
         """A gist exclusion on a scalar column (``room_id with =``) needs btree_gist's operator classes."""
