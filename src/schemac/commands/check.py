@@ -61,9 +61,9 @@ def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_d
     docs_diff = _docs_diff(compiled, docs_file)
     if docs_diff:
         out.diff(docs_diff)
-        command = "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
-            "" if docs_file == Path("docs/schema.md") else f" --out {docs_file}")
-        out.error(f"{docs_file} is stale: run `{command}` and commit the result")
+        from .docs import docs_command
+
+        out.error(f"{docs_file} is stale: run `{docs_command(spec_path, docs_file)}` and commit the result")
         sys.exit(EXIT_FINDINGS)
     if db:
         from .plan import compute

@@ -12,6 +12,12 @@ from ..docgen.markdown import markdown
 from .common import EXIT_FINDINGS, compile_or_exit, output, spec_option
 
 
+def docs_command(spec_path: Path, out_file: Path) -> str:
+    """The `schemac docs` command that writes ``out_file`` from ``spec_path``, defaults left out."""
+    return "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
+        "" if out_file == Path("docs/schema.md") else f" --out {out_file}")
+
+
 @click.command()
 @spec_option
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/schema.md"),
@@ -46,9 +52,7 @@ def docs(spec_path: Path, out_file: Path, check: bool) -> None:
         diff = stale_diff(out_file, text)
         if diff:
             out.diff(diff)
-            command = "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
-                "" if out_file == Path("docs/schema.md") else f" --out {out_file}")
-            out.error(f"{out_file} is stale: run `{command}` and commit the result")
+            out.error(f"{out_file} is stale: run `{docs_command(spec_path, out_file)}` and commit the result")
             sys.exit(EXIT_FINDINGS)
         out.summary(f"{out_file} is up to date")
     elif write_if_changed(out_file, text):
