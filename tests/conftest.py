@@ -52,3 +52,13 @@ def pg_conn(pg_database: str) -> Iterator[psycopg.Connection]:
     """An autocommit connection to the module's database."""
     with psycopg.connect(pg_database, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[str]:
+    """The URL of a fresh database for this one test, dropped afterwards."""
+    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())
+    name = f"t_{stem[:40]}_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)

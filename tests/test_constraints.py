@@ -4,7 +4,6 @@ every version plans alike)."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -40,13 +39,6 @@ tables:
         columns: [room_id with =, during with &&]
         deferrable: %(deferrable)s
 """
-
-
-@pytest.fixture
-def database(pg_cluster):
-    name = f"constraints_{uuid.uuid4().hex[:8]}"
-    yield pg_cluster.create_database(name)
-    pg_cluster.drop_database(name)
 
 
 def _migrate(url: str, spec: Path, dev_db: str) -> None:

@@ -14,7 +14,6 @@ accept a deliberate change of the expected steps, run with
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -43,14 +42,6 @@ def _target(case: Path) -> int:
     """The newest PostgreSQL the case's specs target (``target: {postgres: N}``, 15 when they say nothing)."""
     return max((yaml.safe_load((case / name).read_text()).get("target") or {}).get("postgres", 15)
                for name in ("from.yaml", "to.yaml"))
-
-
-@pytest.fixture
-def database(pg_cluster):
-    name = f"diff_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)

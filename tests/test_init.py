@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
-import zipfile
 from pathlib import Path
 
 import psycopg
@@ -142,13 +139,3 @@ def test_supabase_saas_isolates_tenants(project: Path, pg_cluster: devdb.Cluster
             conn.execute("RESET ROLE")
     finally:
         pg_cluster.drop_database(name)
-
-
-def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("schemac-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"schemac/starters/{name}.yaml" for name in TEMPLATES} <= names

@@ -21,14 +21,6 @@ SPECS = [ROOT / "schema.yaml", *sorted((ROOT / "tests" / "specs" / "valid").glob
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 
 
-@pytest.fixture
-def database(pg_cluster):
-    name = f"live_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
-
-
 def _migrate(url: str, spec: Path, dev_db: str) -> None:
     goal = live.desired(str(spec), dev_db)
     if live.goal_needs_standin(str(spec)):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from schemac.starters import TEMPLATES
+
 ROOT = Path(__file__).parents[1]
 SRC = ROOT / "src" / "schemac"
 
@@ -49,7 +51,8 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
         assert owners & declared, f"schemac imports {module} but pyproject.toml does not depend on {sorted(owners)}"
 
 
-def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_the_wheel_carries_the_templates_and_the_starters(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
         check=True, capture_output=True,
@@ -58,3 +61,4 @@ def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for template in (ROOT / "templates").iterdir():
         assert f"schemac/templates/{template.name}" in names
+    assert {f"schemac/starters/{name}.yaml" for name in TEMPLATES} <= names

@@ -3,7 +3,6 @@ and what introspection reads back is what compile writes."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import psycopg
@@ -77,14 +76,6 @@ tables:
           partition: {by: list, columns: [{column: code, collation: pg_catalog.C}], partitions: {buckets_0_x: {values: [x]}}}
         buckets_1: {modulus: 2, remainder: 1}
 """
-
-
-@pytest.fixture
-def database(pg_cluster):
-    name = f"keys_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
 
 
 def test_keys_are_read_as_compile_writes_them(tmp_path, database, pg_cluster) -> None:

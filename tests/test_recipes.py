@@ -15,7 +15,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,13 +54,6 @@ def reference(tmp_path: Path) -> Path:
     (tmp_path / "migrations" / "0001_vehicle_color.sql").write_text(
         "SET lock_timeout = '5s';\nALTER TABLE public.vehicles ADD COLUMN color text;\n")
     return tmp_path
-
-
-@pytest.fixture
-def database(pg_cluster: devdb.Cluster) -> Iterator[str]:
-    name = f"t_recipes_{uuid.uuid4().hex[:8]}"
-    yield pg_cluster.create_database(name)
-    pg_cluster.drop_database(name)
 
 
 # -- pre-commit ---------------------------------------------------------------
@@ -223,6 +215,7 @@ def test_guide_install_block_is_the_readme_install() -> None:
     assert "export DATABASE_URL=" in skipped[1]
 
 
+@pytest.mark.slow
 def test_guide_runs_as_written(tmp_path: Path, database: str) -> None:
     blocks, skipped = _guide_blocks()
     assert len(skipped) == 2 and len(blocks) >= 8
