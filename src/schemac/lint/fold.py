@@ -388,6 +388,19 @@ def _grant(model: Model, stmt: Statement) -> None:
             function.granted -= roles
 
 
+def _role(model: Model, stmt: Statement) -> None:
+    """CREATE / ALTER ROLE: does the role bypass row level security?"""
+    node = stmt.node
+    name = node.get("role") if stmt.kind == "CreateRoleStmt" else role_name(node.get("role") or {})
+    for option in node.get("options") or ():
+        elem = option.get("DefElem", {})
+        if elem.get("defname") in ("bypassrls", "superuser") and name:
+            if (elem.get("arg") or {}).get("Boolean", {}).get("boolval"):
+                model.bypass_roles |= {name}
+            else:
+                model.bypass_roles -= {name}
+
+
 def _drop(model: Model, stmt: Statement) -> None:
     node = stmt.node
     kind = node.get("removeType")
@@ -446,6 +459,8 @@ _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "AlterFunctionStmt": _alter_function,
     "GrantStmt": _grant,
     "AlterDefaultPrivilegesStmt": _default_privileges,
+    "CreateRoleStmt": _role,
+    "AlterRoleStmt": _role,
     "DropStmt": _drop,
     "RenameStmt": _rename,
 }

@@ -145,6 +145,8 @@ class Model:
     # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
     # PRIVILEGES, per schema ("" for every schema)
     default_revoked: dict[str, set[str]] = field(default_factory=dict)
+    # roles created or altered WITH BYPASSRLS or SUPERUSER
+    bypass_roles: frozenset[str] = frozenset()
     # the statements that created each table, for the migration rules
     created_by: dict[Key, list[Statement]] = field(default_factory=dict)
 
