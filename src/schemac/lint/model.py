@@ -59,6 +59,10 @@ class Index:
     stmt: Statement
     offset: int
     deferrable: bool = False  # the index of a DEFERRABLE key
+    # What else sets it apart from an index on the same columns: each column's
+    # collation, operator class and order, INCLUDE columns, NULLS NOT DISTINCT
+    # (canonical text; see fold.index_variant).
+    variant: str = ""
 
 
 @dataclass
