@@ -31,12 +31,12 @@ _LEXEME = re.compile(
     r"""
       (?P<line_comment>--[^\n]*)
     | (?P<block_comment>/\*)
-    | (?P<escape_string>(?<![A-Za-z0-9_$])[eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
+    | (?P<escape_string>(?<![\w$])[eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
     | (?P<string>'[^']*(?:''[^']*)*')
     | (?P<identifier>"[^"]*(?:""[^"]*)*")
-    | (?P<dollar>(?<![A-Za-z0-9_$])\$(?:[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$)
+    | (?P<dollar>(?<![\w$])\$(?:[^\W\d]\w*)?\$)
     | (?P<cast>::)
-    | (?P<variable>:(?:'[A-Za-z0-9_\x80-\U0010ffff]+'|"[A-Za-z0-9_\x80-\U0010ffff]+"|[A-Za-z0-9_\x80-\U0010ffff]+))
+    | (?P<variable>:(?:'\w+'|"\w+"|\w+))
     | (?P<meta>\\)
     """,
     re.VERBOSE | re.DOTALL,
