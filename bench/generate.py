@@ -266,7 +266,7 @@ DEFECT_KINDS = [
     ("soft_delete_filter", ["soft-delete-filter-missing"]),
     ("initplan", ["rls-initplan"]),
     ("policy_no_role", ["policy-no-role"]),
-    ("timestamp_no_tz", ["timestamp-without-tz", "date-timestamptz-mix"]),
+    ("timestamp_no_tz", ["timestamp-without-tz"]),  # one finding per column: not also date-timestamptz-mix
     ("rls_disabled", ["rls-disabled"]),
     ("tenant_filter", ["tenant-filter-missing"]),
     ("duplicate_index", ["duplicate-index"]),

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from .lint import LintConfig
-from .spec.names import suggest
 
 FILE = "schemac.toml"
 PYPROJECT = "pyproject.toml"
@@ -84,6 +83,8 @@ def _settings(path: Path, table: Any, where: str, prefix: str = "") -> Config:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in KEYS:
+            from .spec.names import suggest  # only on this error: it imports the catalog, which lint never needs
+
             raise ConfigError(f"{where}: unknown setting '{key}'{suggest(key, KEYS)}; the settings are "
                               f"{', '.join(KEYS)}")
         if key == "lint":

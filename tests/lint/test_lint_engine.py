@@ -170,3 +170,35 @@ def test_suppression_covers_the_other_statements_of_its_object():
 def test_indexes_on_a_materialized_view_created_in_the_file_are_no_hazard():
     sql = "create materialized view private.mv as select 1 as x;\ncreate index on private.mv (x);\n"
     assert not {"index-not-concurrent", "lock-timeout-missing"} & {f.name for f in lint_sql(sql)}
+
+
+def test_one_finding_per_mistake_when_rules_overlap():
+    """A column or table that two rules see for the same reason is reported once:
+    a `timestamp` *_at column (timestamp-without-tz, not also date-timestamptz-mix),
+    an unindexed created_by foreign key (fk-unindexed, not also audit-column-unindexed),
+    a table with policies and RLS off (policy-without-rls, not also rls-disabled)."""
+    sql = (
+        "create table docs (id uuid primary key, created_at timestamp, updated_at timestamptz,\n"
+        "  created_by uuid references profiles);\n"
+        "create policy r on docs for select to authenticated using (id = (select auth.uid()));\n"
+    )
+    findings = lint_sql(sql)
+    names = sorted(f.name for f in findings)
+    assert names == ["fk-unindexed", "policy-without-rls", "timestamp-without-tz"], names
+
+
+def test_a_file_parsed_in_groups_gives_the_same_findings(monkeypatch):
+    """Large files are parsed in groups of statements (for the memory peak);
+    locations, non-ASCII text and BEGIN ATOMIC bodies come out as from one parse."""
+    from schemac.lint import source
+
+    sql = "".join(
+        f"-- tâble {i}\ncreate table t{i} (id int primary key, \"nöm\" text, at_{i} timestamp);\n"
+        f"create function f{i}() returns int language sql begin atomic select 1; select {i}; end;\n"
+        for i in range(30)
+    )
+    whole = [(f.line, f.column, f.code) for f in lint_sql(sql)]
+    monkeypatch.setattr(source, "GROUP_CHARS", 100)
+    grouped = [(f.line, f.column, f.code) for f in lint_sql(sql)]
+    assert grouped == whole
+    assert ("SC001" not in {code for _, _, code in whole}) and len(whole) >= 60

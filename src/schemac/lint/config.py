@@ -35,6 +35,12 @@ class LintConfig:
     append_only_tables: tuple[str, ...] = ()
     # Functions that must be wrapped in (select ...) inside policies; "schema.name" or "name".
     initplan_functions: tuple[str, ...] = DEFAULT_INITPLAN_FUNCTIONS
+    # Roles that row level security does not apply to (BYPASSRLS or superuser): a
+    # policy only for them, or gated on them, leaks nothing. Roles the linted SQL
+    # creates or alters WITH BYPASSRLS or SUPERUSER count too.
+    bypass_rls_roles: tuple[str, ...] = ("service_role", "supabase_admin", "postgres")
+    # The roles untrusted clients act as: policy-always-true is about these.
+    client_roles: tuple[str, ...] = ("public", "anon", "authenticated")
     # Supabase grants EXECUTE on new functions in public to anon directly (default
     # privileges), so revoking from PUBLIC alone is not enough there.
     supabase: bool = False

@@ -22,7 +22,7 @@ from schemac.lint.model import (
     UniqueKey,
 )
 from schemac.lint.source import Statement
-from schemac.lint.tree import Key, names_key, relation_key, strings, type_name
+from schemac.lint.tree import Key, dotted, names_key, relation_key, strings, type_name
 
 # CreateTrigStmt.events / .timing bit values (PostgreSQL's trigger.h)
 _TRIGGER_EVENTS = {4: "insert", 8: "delete", 16: "update", 32: "truncate"}
@@ -49,6 +49,26 @@ def role_name(spec: dict) -> str:
 def expression_key(expr: dict) -> str:
     """Canonical text of an expression, locations dropped, for comparing indexes."""
     return "(" + orjson.dumps(_strip_locations(expr), option=orjson.OPT_SORT_KEYS).decode()
+
+
+def index_variant(elements: list[dict], including: list[str], nulls_not_distinct: bool) -> str:
+    """Canonical text of an index's column options, INCLUDE list and NULLS NOT
+    DISTINCT. Defaults are spelt out (ascending, nulls last; no collation or
+    operator class: the column's own), and a one-column index read backwards
+    is the same index (``(a desc)`` serves what ``(a)`` serves)."""
+    columns = []
+    for elem in elements:
+        collation = strings(elem.get("collation"))
+        collation = "" if not collation or collation[-1] == "default" else ".".join(
+            collation[1:] if collation[0] == "pg_catalog" else collation)
+        descending = elem.get("ordering") == "SORTBY_DESC"
+        nulls = elem.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
+        nulls_first = descending if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST"
+        options = expression_key({"List": elem["opclassopts"]}) if elem.get("opclassopts") else ""
+        columns.append([collation, dotted(elem.get("opclass")), options, descending, nulls_first])
+    if len(columns) == 1 and columns[0][3]:
+        columns[0][3:] = [False, not columns[0][4]]
+    return orjson.dumps([columns, including, nulls_not_distinct]).decode()
 
 
 def _strip_locations(node):
@@ -141,9 +161,11 @@ def _add_constraint(table: Table, con: dict, stmt: Statement,
         columns = tuple(strings(con.get("keys"))) or column
         key = UniqueKey(columns, primary, stmt, offset, deferrable)
         table.keys.append(key)
+        variant = index_variant([{} for _ in columns], strings(con.get("including")),
+                                bool(con.get("nulls_not_distinct")))
         table.indexes.append(
             Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset,
-                  deferrable=deferrable)
+                  deferrable=deferrable, variant=variant)
         )
         return key
     if kind == "CONSTR_FOREIGN":
@@ -223,15 +245,15 @@ def _create_index(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["relation"]
     table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
-    columns = []
-    for param in node.get("indexParams") or ():
-        elem = param["IndexElem"]
-        columns.append(elem.get("name") or expression_key(elem.get("expr", {})))
+    elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
+    columns = [elem.get("name") or expression_key(elem.get("expr", {})) for elem in elements]
+    including = [param["IndexElem"].get("name", "") for param in node.get("indexIncludingParams") or ()]
     predicate = node.get("whereClause")
     unique = bool(node.get("unique"))
     index = Index(
         node.get("idxname"), table.key, tuple(columns), unique, node.get("accessMethod", "btree"),
         predicate, False, stmt, stmt.start,
+        variant=index_variant(elements, including, bool(node.get("nulls_not_distinct"))),
     )
     table.indexes.append(index)
     if unique and predicate is None and not any(c.startswith("(") for c in columns):
@@ -388,6 +410,19 @@ def _grant(model: Model, stmt: Statement) -> None:
             function.granted -= roles
 
 
+def _role(model: Model, stmt: Statement) -> None:
+    """CREATE / ALTER ROLE: does the role bypass row level security?"""
+    node = stmt.node
+    name = node.get("role") if stmt.kind == "CreateRoleStmt" else role_name(node.get("role") or {})
+    for option in node.get("options") or ():
+        elem = option.get("DefElem", {})
+        if elem.get("defname") in ("bypassrls", "superuser") and name:
+            if (elem.get("arg") or {}).get("Boolean", {}).get("boolval"):
+                model.bypass_roles |= {name}
+            else:
+                model.bypass_roles -= {name}
+
+
 def _drop(model: Model, stmt: Statement) -> None:
     node = stmt.node
     kind = node.get("removeType")
@@ -446,6 +481,8 @@ _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "AlterFunctionStmt": _alter_function,
     "GrantStmt": _grant,
     "AlterDefaultPrivilegesStmt": _default_privileges,
+    "CreateRoleStmt": _role,
+    "AlterRoleStmt": _role,
     "DropStmt": _drop,
     "RenameStmt": _rename,
 }

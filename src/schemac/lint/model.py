@@ -59,6 +59,10 @@ class Index:
     stmt: Statement
     offset: int
     deferrable: bool = False  # the index of a DEFERRABLE key
+    # What else sets it apart from an index on the same columns: each column's
+    # collation, operator class and order, INCLUDE columns, NULLS NOT DISTINCT
+    # (canonical text; see fold.index_variant).
+    variant: str = ""
 
 
 @dataclass
@@ -145,6 +149,8 @@ class Model:
     # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
     # PRIVILEGES, per schema ("" for every schema)
     default_revoked: dict[str, set[str]] = field(default_factory=dict)
+    # roles created or altered WITH BYPASSRLS or SUPERUSER
+    bypass_roles: frozenset[str] = frozenset()
     # the statements that created each table, for the migration rules
     created_by: dict[Key, list[Statement]] = field(default_factory=dict)
 

@@ -38,9 +38,16 @@ class Context:
     model: Model
     statements: list[Statement]
     config: LintConfig
+    # Names of the rules that run: where two rules would see one mistake, the
+    # more general one leaves it to the other (one finding per mistake).
+    enabled: frozenset[str] = frozenset()
 
     def of_kind(self, *kinds: str) -> Iterator[Statement]:
         return (s for s in self.statements if s.kind in kinds)
+
+    def reported_by(self, name: str) -> bool:
+        """Does the rule ``name`` run, so that another rule may leave a finding to it?"""
+        return name in self.enabled
 
 
 Check = Callable[[Context], Iterable[Hit]]

@@ -22,15 +22,23 @@ import orjson
 from pglast import parser
 from pglast.parser import ParseError
 
+from schemac.lint.psql import sql_of
+
 
 class Source:
-    """One file's text, and the byte-offset -> (line, column) mapping."""
+    """One file's text, and the byte-offset -> (line, column) mapping.
+
+    ``sql`` is the text the parser reads: the file with psql's meta-commands,
+    variables and COPY data blanked out byte for byte (see :mod:`schemac.lint.psql`),
+    so byte offsets in it are offsets in the file."""
 
     def __init__(self, text: str, file: str):
         self.text = text
         self.file = file
         self.data = text.encode("utf-8")
         self.is_ascii = len(self.data) == len(text)
+        self.sql = sql_of(text)
+        self.sql_data = self.data if self.sql is text else self.sql.encode("utf-8")
         self._line_starts: list[int] | None = None
 
     @property
@@ -50,9 +58,10 @@ class Source:
         return index + 1, len(self.data[start:offset].decode("utf-8", "replace")) + 1
 
     def byte_offset(self, char_offset: int) -> int:
+        """Byte offset of a character offset in ``sql`` (the parser's text)."""
         if self.is_ascii:
             return char_offset
-        return len(self.text[:char_offset].encode("utf-8"))
+        return len(self.sql[:char_offset].encode("utf-8"))
 
 
 @dataclass(eq=False)
@@ -92,15 +101,26 @@ class Parsed:
     problems: list[SyntaxProblem] = field(default_factory=list)
 
 
+# libpg_query's JSON for a 3.5 MB file is about 19 MB, and it is held, with the
+# parser's own memory, while orjson builds the tree (about 80 MB at the peak).
+# Parsed in groups of statements of about this many characters, the peak is
+# that of one group; the trees themselves are the same.
+GROUP_CHARS = 256_000
+
+
 def parse(source: Source) -> Parsed:
     """Parse the whole file; on a syntax error, parse it statement by statement
     so one bad statement costs one finding, not the whole file's lint."""
     try:
-        return Parsed(_statements(source, source.text, 0))
+        return Parsed(_in_groups(source, source.sql))
+    except ParseError:
+        pass
+    try:  # a group boundary the scanner put inside a BEGIN ATOMIC body, or a real error
+        return Parsed(_statements(source, source.sql, 0))
     except ParseError as error:
         first_error = error
     try:
-        chunks = _chunks(source.text)
+        chunks = _chunks(source.sql)
     except ParseError:
         chunks = None
     if chunks is None:  # the scanner itself failed (e.g. an unterminated quote)
@@ -109,10 +129,25 @@ def parse(source: Source) -> Parsed:
     for char_start, char_end in chunks:
         base = source.byte_offset(char_start)
         try:
-            parsed.statements.extend(_statements(source, source.text[char_start:char_end], base))
+            parsed.statements.extend(_statements(source, source.sql[char_start:char_end], base))
         except ParseError as error:
             parsed.problems.append(_problem(source, error, char_start))
     return parsed
+
+
+def _in_groups(source: Source, sql: str) -> list[Statement]:
+    if len(sql) <= GROUP_CHARS:
+        return _statements(source, sql, 0)
+    out: list[Statement] = []
+    start = base = 0  # character and byte offset of the group
+    for piece in parser.split(sql, with_parser=False, only_slices=True):
+        if piece.start - start >= GROUP_CHARS:
+            group = sql[start : piece.start]
+            out += _statements(source, group, base)
+            base += len(group) if source.is_ascii else len(group.encode("utf-8"))
+            start = piece.start
+    out += _statements(source, sql[start:], base)
+    return out
 
 
 def _problem(source: Source, error: ParseError, char_base: int) -> SyntaxProblem:

@@ -12,6 +12,10 @@ def rls_disabled(ctx):
     Partitions count: a partition can be queried directly, and then only its
     own RLS applies.
 
+    A table that has policies is left to `policy-without-rls`, which says
+    the same thing with the policies it names (one finding per table); this
+    rule reports it only when that one is not selected.
+
     ## Why is this bad
     Supabase's Data API (PostgREST) serves every table in an exposed schema
     to the `anon` and `authenticated` roles. Without RLS every row is
@@ -33,7 +37,10 @@ def rls_disabled(ctx):
     Unsafe until policies exist: enabling RLS with no policy denies every
     row to every role that does not bypass RLS.
     """
+    leave_to_policies = ctx.reported_by("policy-without-rls")
     for table in ctx.model.known_tables():
+        if table.policies and leave_to_policies:
+            continue
         if exposed(table.key, ctx.config) and not table.rls_enabled:
             what = "partition" if table.parent else "table"
             yield Hit(table.stmt, table.offset,

@@ -1,6 +1,6 @@
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
-from schemac.lint.tree import const_value
+from schemac.lint.rules._policies import bypass_roles, constant_truth, only_for_bypassing_roles
 
 
 @rule("SC211", "policy-always-true", "warning",
@@ -8,8 +8,22 @@ from schemac.lint.tree import const_value
 def policy_always_true(ctx):
     """
     ## What it does
-    Reports a permissive INSERT, UPDATE, DELETE or ALL policy whose USING or
-    WITH CHECK is the constant `true`.
+    Reports a permissive INSERT, UPDATE, DELETE or ALL policy for a client
+    role whose USING or WITH CHECK is always true: `true`, and any constant
+    expression that folds to true (`1 = 1`, `'a' = 'a'`, `not false`,
+    `x or true`). One finding per policy, naming every such clause.
+
+    The client roles are the roles untrusted callers act as: PUBLIC, `anon`
+    and `authenticated` (the `client_roles` option). A policy that names
+    only other roles is not reported: a `true` policy is how a dedicated
+    role (a worker, an admin role granted to a few) is given a whole table
+    under FORCE ROW LEVEL SECURITY, and who holds that role is decided by
+    GRANTs, not by the policy. Not reported either: policies only for roles
+    that bypass row level security (`service_role`, `postgres`, roles
+    created WITH BYPASSRLS; the `bypass_rls_roles` option) or gated on them
+    (`auth.role() = 'service_role'`), which change nothing; SELECT policies
+    (a table readable by all is a choice, as for a public catalog); and
+    restrictive policies, which are ANDed and cannot widen access.
 
     ## Why is this bad
     A permissive policy is ORed with the others, so `true` opens the command
@@ -31,12 +45,17 @@ def policy_always_true(ctx):
     ## Fix safety
     Unsafe if clients rely on writing rows the new condition rejects.
     """
+    bypassing = bypass_roles(ctx)
+    clients = set(ctx.config.client_roles)
     for table in ctx.model.tables.values():
         for policy in table.policies:
-            if policy.command == "select" or not policy.permissive:
+            if policy.command == "select" or not policy.permissive or not clients & set(policy.roles):
                 continue
-            for clause, expr in (("USING", policy.using), ("WITH CHECK", policy.check)):
-                if const_value(expr) is True:
-                    yield Hit(policy.stmt, policy.offset,
-                              f"write policy {policy.name} on {label(table.key)} has {clause} (true), "
-                              f"which admits every row")
+            if only_for_bypassing_roles(policy, bypassing):
+                continue
+            clauses = [clause for clause, expr in (("USING", policy.using), ("WITH CHECK", policy.check))
+                       if constant_truth(expr) is True]
+            if clauses:
+                yield Hit(policy.stmt, policy.offset,
+                          f"write policy {policy.name} on {label(table.key)} has {' and '.join(clauses)} "
+                          f"always true, which admits every row")

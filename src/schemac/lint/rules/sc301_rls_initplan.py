@@ -1,5 +1,6 @@
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
+from schemac.lint.rules._policies import bypass_roles
 from schemac.lint.tree import SUBQUERY, func_name, walk
 
 
@@ -12,6 +13,12 @@ def rls_initplan(ctx):
     `auth.email()` or `current_setting()` (the `initplan_functions` option;
     add your own, such as `private.current_tenant_id`) in a policy
     expression that are not inside a subquery (under a SubLink).
+
+    Not reported: policies of a table created here whose row level security
+    is not enabled (they cost nothing until it is, and
+    `policy-without-rls` already reports them), and policies only for roles
+    that bypass row level security (the `bypass_rls_roles` option), which
+    are never evaluated.
 
     ## Why is this bad
     PostgreSQL evaluates a bare function call in a policy once per row. In
@@ -35,8 +42,13 @@ def rls_initplan(ctx):
     Safe: the result is the same, computed once.
     """
     wanted = set(ctx.config.initplan_functions)
+    bypassing = bypass_roles(ctx)
     for table in ctx.model.tables.values():
+        if table.known and not table.rls_enabled:
+            continue
         for policy in table.policies:
+            if set(policy.roles) <= bypassing:
+                continue
             for expr in (policy.using, policy.check):
                 for name, body in walk(expr, SUBQUERY):
                     if name != "FuncCall":

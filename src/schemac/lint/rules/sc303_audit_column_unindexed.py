@@ -14,6 +14,11 @@ def audit_column_unindexed(ctx):
     `(tenant_id, created_by)` counts, and for a column an index's partial
     predicate mentions (`where deleted_at is null`) that index counts too.
 
+    An audit column that is by itself the column of a foreign key
+    (`created_by references profiles`) is left to `fk-unindexed`, which
+    reports the same missing index (one finding per column); this rule
+    reports it only when that one is not selected.
+
     ## Why is this bad
     "What did this user change?" and "what was deleted?" are the questions
     audit columns exist to answer, and without an index each is a
@@ -38,10 +43,12 @@ def audit_column_unindexed(ctx):
     Safe; on a large existing table create the index `concurrently`.
     """
     tenant = ctx.config.tenant_column
+    leave_to_fk = ctx.reported_by("fk-unindexed")
     for table in ctx.model.parent_tables():
+        referencing = {fk.columns for fk in table.foreign_keys if fk.enforced} if leave_to_fk else set()
         for name in ctx.config.audit_columns:
             column = table.columns.get(name)
-            if column is None or leads(table, (name,), tenant):
+            if column is None or (name,) in referencing or leads(table, (name,), tenant):
                 continue
             if any(_mentions(index.predicate, name) for index in table.indexes):
                 continue

@@ -11,6 +11,16 @@ def duplicate_index(ctx):
     predicate as an earlier index or primary key / unique constraint on the
     same table.
 
+    Not duplicates, because they serve other queries or enforce other
+    things: a different collation (`name collate "C"` beside `name`: only
+    the first serves `like 'abc%'` and byte-order sorts), operator class
+    (`text_pattern_ops`, `jsonb_path_ops`) or column order (`(a, b desc)`
+    beside `(a, b)`; a one-column index read backwards is the same index),
+    INCLUDE columns, NULLS NOT DISTINCT, predicate or expression. Of a plain
+    and a unique index on the same columns, the plain one is reported,
+    whichever comes first: the unique one also enforces, so it is the one to
+    keep.
+
     ## Why is this bad
     The duplicate serves no query the first does not, while every insert
     and update maintains both, and both take space in memory and on disk.
@@ -35,9 +45,13 @@ def duplicate_index(ctx):
             predicate = expression_key(index.predicate) if index.predicate else None
             # A deferrable key's index and an immediate unique index on the same
             # columns do different work: only the immediate one can be referenced.
-            key = (index.method, index.columns, predicate, index.deferrable)
+            key = (index.method, index.columns, index.variant, predicate, index.deferrable)
             first = seen.setdefault(key, index)
-            if first is not index and not index.constraint:
+            if first is index:
+                continue
+            if index.unique and not first.unique:  # the unique one is the one to keep: it also enforces
+                seen[key], first, index = index, index, first
+            if not index.constraint:
                 yield Hit(index.stmt, index.offset,
                           f"{index.name or 'index'} on {label(table.key)}{columns_text(index.columns)} "
-                          f"duplicates {first.name or 'an earlier index'}")
+                          f"duplicates {first.name or 'another index'}")

@@ -20,7 +20,9 @@ def date_timestamptz_mix(ctx):
     `*_at`, `*_time`, `event_*`, `occurred_*`, `date`, ...) typed `date` or
     `timestamp` beside them; and any `*_at` column that is not `timestamptz`.
     Calendar dates such as `due_on` or `birth_date` are not event times and
-    are left alone.
+    are left alone. A `timestamp` column is left to `timestamp-without-tz`,
+    which reports every one (one finding per column); this rule reports it
+    only when that one is not selected.
 
     ## Why is this bad
     Comparing a `date` with a `timestamptz` casts through the session time
@@ -51,10 +53,11 @@ def date_timestamptz_mix(ctx):
     Unsafe: changing a column's type rewrites the table and changes what
     existing queries compare against.
     """
+    left = {"timestamptz", "timestamp"} if ctx.reported_by("timestamp-without-tz") else {"timestamptz"}
     for table in ctx.model.parent_tables():
         has_tz = any(c.type == "timestamptz" for c in table.columns.values())
         for column in table.columns.values():
-            if column.type == "timestamptz":
+            if column.type in left:
                 continue
             mixed = has_tz and column.type in ("date", "timestamp") and is_event_time(column.name)
             misnamed = column.name.endswith("_at")

@@ -1,0 +1,140 @@
+"""psql scripts: what of the text is SQL for the server.
+
+Migration folders and ``pg_dump`` files are psql scripts: besides SQL they
+hold backslash meta-commands (``\\set``, ``\\i``, ``\\connect``, ``\\restrict``,
+...), psql variables inside statements (``:'name'``, ``:"name"``, ``:name``)
+and ``COPY ... FROM stdin`` data ended by ``\\.``. PostgreSQL's parser knows
+none of them. :func:`sql_of` returns the text the server would see, as psql
+reads it, with everything else blanked out byte for byte (a character becomes
+as many spaces as its UTF-8 bytes, newlines stay), so every byte offset, and
+every line and column, of the SQL is that of the original file.
+
+As in psql (``psqlscanslash.l``): a backslash outside a string, quoted
+identifier, comment or dollar-quoted body starts a meta-command that ends at
+the end of its line. ``\\g`` and its kin (``\\gx``, ``\\gset``, ``\\gexec``,
+``\\gdesc``) send the query before them as a semicolon would, so their
+backslash becomes ``;``. A variable is replaced by something of the same
+size that parses where its value would: ``:'v'`` a string literal,
+``:"v"`` a quoted identifier, and ``:v`` (substituted by psql only when the
+script set it with ``\\set``; ``a[1:n]`` is left alone otherwise) a plain
+identifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Where a lexical element that matters here may start. Lookbehinds keep
+# identifiers such as ``price$usd`` or ``date'...'``-like words from being read
+# as dollar quotes or escape strings.
+_LEXEME = re.compile(
+    r"""
+      (?P<line_comment>--[^\n]*)
+    | (?P<block_comment>/\*)
+    | (?P<escape_string>(?<![\w$])[eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
+    | (?P<string>'[^']*(?:''[^']*)*')
+    | (?P<identifier>"[^"]*(?:""[^"]*)*")
+    | (?P<dollar>(?<![\w$])\$(?:[^\W\d]\w*)?\$)
+    | (?P<cast>::)
+    | (?P<variable>:(?:'\w+'|"\w+"|\w+))
+    | (?P<meta>\\)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_SENDS_QUERY = frozenset({"g", "gx", "gset", "gexec", "gdesc"})
+# COPY ... FROM stdin (or psql's \\copy ... from stdin): data lines follow, up to \\.
+_FROM_STDIN = re.compile(r"\bfrom\s+stdin\b[^\n]*\n", re.IGNORECASE)
+_END_OF_DATA = re.compile(r"^\\\.\r?$", re.MULTILINE)
+
+
+def sql_of(text: str) -> str:
+    """The SQL of a psql script, same size in bytes as ``text`` (see the module doc)."""
+    if "\\" not in text:  # no meta-command, no \set variable, no COPY data
+        return text
+    text = _without_copy_data(text)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    defined: set[str] = set()
+    position = 0
+    while (match := _LEXEME.search(text, position)) is not None:
+        kind, start, end = match.lastgroup, match.start(), match.end()
+        if kind == "block_comment":
+            end = _block_comment_end(text, start)
+        elif kind == "dollar":
+            close = text.find(match.group(), end)
+            end = len(text) if close < 0 else close + len(match.group())
+        elif kind == "variable":
+            replacement = _variable(match.group(), defined)
+            if replacement is not None:
+                pieces += [text[done:start], replacement]
+                done = end
+        elif kind == "meta":
+            end = _line_end(text, start)
+            words = text[start + 1 : end].split()
+            name = words[0] if words else ""
+            if name == "set" and len(words) > 1:
+                defined.add(words[1])
+            pieces += [text[done:start], ";" if name in _SENDS_QUERY else " ", _blank(text[start + 1 : end])]
+            done = end
+        position = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _without_copy_data(text: str) -> str:
+    """Blank the data of each COPY ... FROM stdin, from the line after the
+    statement up to and including its ``\\.`` line."""
+    pieces, done = [], 0
+    for terminator in _END_OF_DATA.finditer(text):
+        opening = None
+        for opening in _FROM_STDIN.finditer(text, done, terminator.start()):
+            pass
+        if opening is None:
+            continue
+        pieces += [text[done : opening.end()], _blank(text[opening.end() : terminator.end()])]
+        done = terminator.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _variable(token: str, defined: set[str]) -> str | None:
+    quote = token[1]
+    if quote in "'\"":
+        return quote + "x" * (_size(token) - 2) + quote
+    if token[1:] in defined:
+        return "_" + token[1:]
+    return None
+
+
+def _block_comment_end(text: str, start: int) -> int:
+    """End of a /* */ comment starting at ``start``; they nest in PostgreSQL."""
+    depth, position = 0, start
+    while True:
+        opening = text.find("/*", position)
+        closing = text.find("*/", position)
+        if closing < 0:
+            return len(text)
+        if 0 <= opening < closing:
+            depth, position = depth + 1, opening + 2
+        else:
+            depth, position = depth - 1, closing + 2
+            if depth == 0:
+                return position
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _blank(text: str) -> str:
+    """Spaces in place of ``text``, as many as its bytes; newlines kept."""
+    if text.isascii():
+        return re.sub(r"[^\n]", " ", text)
+    return "".join(c if c == "\n" else " " * _size(c) for c in text)

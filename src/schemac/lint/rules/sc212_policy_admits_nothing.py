@@ -1,0 +1,66 @@
+from schemac.lint.registry import Hit, rule
+from schemac.lint.rules._helpers import label
+from schemac.lint.rules._policies import constant_truth
+
+
+@rule("SC212", "policy-admits-nothing", "warning",
+      "give the policy the expression it was meant to have: USING for reads, WITH CHECK for INSERT")
+def policy_admits_nothing(ctx):
+    """
+    ## What it does
+    Reports a permissive policy that can admit no row for some of its
+    commands: a `FOR INSERT` policy without `WITH CHECK`, a `FOR SELECT`,
+    `UPDATE` or `DELETE` policy without `USING`, an `ALL` policy with
+    neither, or an expression that is a constant false (`false`, `1 = 2`).
+
+    PostgreSQL treats a missing expression as false, not as true (checked on
+    PostgreSQL 15 and 18: with only `create policy p on t for insert to u`,
+    an INSERT by `u` fails with "new row violates row-level security
+    policy"). So a `FOR INSERT` policy without `WITH CHECK` does not open the
+    table to every row: it opens it to none. Not reported: `using (false)` on
+    a restrictive policy (it closes the table on purpose, and reads as such)
+    and an `ALL` or `UPDATE` policy with only `USING` (its `USING` checks new
+    rows too).
+
+    ## Why is this bad
+    The policy reads as a grant of access and grants none: the feature it
+    was written for fails with a policy violation, and the next person to
+    "fix" it is likely to write `with check (true)`.
+
+    ## Example
+    ```sql
+    create policy documents_insert on documents for insert to authenticated;
+    ```
+
+    ## Use instead
+    ```sql
+    create policy documents_insert on documents for insert to authenticated
+      with check (tenant_id = (select private.current_tenant_id()));
+    ```
+
+    ## Fix safety
+    Unsafe: the policy starts admitting rows; write the condition they must meet.
+    """
+    for table in ctx.model.tables.values():
+        for policy in table.policies:
+            if not policy.permissive:
+                continue
+            reason = _why_nothing(policy)
+            if reason:
+                yield Hit(policy.stmt, policy.offset,
+                          f"policy {policy.name} on {label(table.key)} admits no row: {reason}")
+
+
+def _why_nothing(policy) -> str | None:
+    using, check = policy.using, policy.check
+    if policy.command == "insert":
+        if check is None:
+            return "a FOR INSERT policy without WITH CHECK is false, not true"
+        return "its WITH CHECK is always false" if constant_truth(check) is False else None
+    if using is None and (policy.command != "all" or check is None):
+        return f"a FOR {policy.command.upper()} policy without USING is false, not true"
+    if using is not None and constant_truth(using) is False:
+        return "its USING is always false"
+    if check is not None and constant_truth(check) is False:
+        return "its WITH CHECK is always false"
+    return None

@@ -1,0 +1,50 @@
+"""psql scripts: meta-commands, variables and COPY data are not SQL, and
+everything after them keeps its line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemac.lint import lint_sql
+from schemac.lint.psql import sql_of
+
+
+def _at(sql: str, rule: str) -> list[str]:
+    return [f"{f.line}:{f.column}" for f in lint_sql(sql) if f.name == rule]
+
+
+@pytest.mark.parametrize("meta", [
+    r"\set ON_ERROR_STOP on", r"\i 001_base.sql", r"\ir ../common/roles.sql", r"\connect app",
+    r"\c app postgres", r"\echo héllo, 'unbalanced", r"\restrict abc123", r"\pset pager off",
+    r"\if :is_prod", r"\endif",
+])
+def test_a_meta_command_is_one_line_skipped(meta):
+    sql = f"create table a (id int primary key);\n{meta}\ncreate table b (id int primary key, t timestamp);\n"
+    findings = lint_sql(sql)
+    assert not [f for f in findings if f.name == "syntax-error"]
+    assert _at(sql, "timestamp-without-tz") == ["3:37"]
+
+
+def test_the_text_for_the_parser_keeps_every_byte_offset():
+    script = "\\echo ünïcode\nselect 'é' \\gset\n\\set v 'x'\nselect :'v', :\"v\", :v, :w, a[1:2], b::int;\n"
+    sql = sql_of(script)
+    assert len(sql.encode()) == len(script.encode())
+    assert sql.splitlines()[1] == "select 'é' ;    "  # \g and its kin send the query, as ';' does
+    assert sql.splitlines()[3] == "select 'xx', \"xx\", _v, :w, a[1:2], b::int;"  # :w was never \set
+
+
+def test_backslashes_inside_strings_comments_and_bodies_are_sql():
+    sql = ("select E'a\\'b\\n', 'c:\\d' /* \\x */; -- \\y\n"
+           "create function f() returns text language sql as $$ select '\\z' $$;\n")
+    assert sql_of(sql) == sql
+
+
+def test_copy_from_stdin_data_is_skipped_up_to_its_end_marker():
+    sql = ("create table a (id int primary key, name text);\n"
+           "copy a (id, name) from stdin;\n"
+           "1\tO'Brien\n"
+           "2\t\\N\n"
+           "\\.\n"
+           "create table b (id int primary key, t timestamp);\n")
+    assert not [f for f in lint_sql(sql) if f.name == "syntax-error"]
+    assert _at(sql, "timestamp-without-tz") == ["6:37"]
