@@ -196,9 +196,13 @@ def test_a_file_parsed_in_groups_gives_the_same_findings(monkeypatch):
         f"-- tâble {i}\ncreate table t{i} (id int primary key, \"nöm\" text, at_{i} timestamp);\n"
         f"create function f{i}() returns int language sql begin atomic select 1; select {i}; end;\n"
         for i in range(30)
-    )
+    ) + ("create function g() returns void language plpgsql as $$\nbegin\n  perform 1;\n"
+         "create temporary table scratch (a int);\nend $$;\n")  # a group boundary inside a body
     whole = [(f.line, f.column, f.code) for f in lint_sql(sql)]
     monkeypatch.setattr(source, "GROUP_CHARS", 100)
     grouped = [(f.line, f.column, f.code) for f in lint_sql(sql)]
     assert grouped == whole
+    # a group that would end at the only boundary after it: the one inside g's body
+    monkeypatch.setattr(source, "GROUP_CHARS", sql.index("create function g()"))
+    assert [(f.line, f.column, f.code) for f in lint_sql(sql)] == whole
     assert ("SC001" not in {code for _, _, code in whole}) and len(whole) >= 60

@@ -256,6 +256,8 @@ def _create_index(model: Model, stmt: Statement) -> None:
         variant=index_variant(elements, including, bool(node.get("nulls_not_distinct"))),
     )
     table.indexes.append(index)
+    if index.name:
+        model.index_tables[(table.key[0], index.name)] = table.key
     if unique and predicate is None and not any(c.startswith("(") for c in columns):
         table.keys.append(UniqueKey(tuple(columns), False, stmt, stmt.start))
 
@@ -442,8 +444,9 @@ def _drop(model: Model, stmt: Statement) -> None:
                 table.triggers = [t for t in table.triggers if t.name != name]
         elif kind == "OBJECT_INDEX" and items:
             schema, name = names_key(items)
-            for table in model.tables.values():
-                table.indexes = [i for i in table.indexes if not (i.name == name and table.key[0] == schema)]
+            table = model.tables.get(model.index_tables.pop((schema, name), ("", "")))
+            if table is not None:
+                table.indexes = [i for i in table.indexes if i.name != name]
         elif kind == "OBJECT_FUNCTION" and "ObjectWithArgs" in obj:
             model.functions.pop(names_key(obj["ObjectWithArgs"].get("objname")), None)
 
@@ -462,6 +465,9 @@ def _rename(model: Model, stmt: Statement) -> None:
         new_key = (key[0], node.get("newname", ""))
         model.tables[new_key] = model.tables.pop(key)
         table.key = new_key
+        for index, owner in model.index_tables.items():
+            if owner == key:
+                model.index_tables[index] = new_key
     elif kind == "OBJECT_COLUMN" and node.get("subname") in table.columns:
         column = table.columns.pop(node["subname"])
         column.name = node.get("newname", "")

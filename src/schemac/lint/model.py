@@ -149,6 +149,8 @@ class Model:
     # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
     # PRIVILEGES, per schema ("" for every schema)
     default_revoked: dict[str, set[str]] = field(default_factory=dict)
+    # index (schema, name) -> the table it is on, for DROP INDEX
+    index_tables: dict[Key, Key] = field(default_factory=dict)
     # roles created or altered WITH BYPASSRLS or SUPERUSER
     bypass_roles: frozenset[str] = frozenset()
     # the statements that created each table, for the migration rules

@@ -9,6 +9,11 @@ def unused_suppression(ctx):
     an unknown rule, or the rule it names found nothing in that statement
     (or file, for `-- schemac-ignore-file`).
 
+    Not reported: a suppression of a rule that does not run (not selected, or
+    ignored): it may well suppress something when the rule runs. Nor a
+    suppression repeated on each statement of an object that matched a
+    finding on one of them.
+
     ## Why is this bad
     A stale suppression hides the next real finding of that rule in that
     place, and a misspelt one silently suppresses nothing.

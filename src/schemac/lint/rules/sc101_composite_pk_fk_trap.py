@@ -13,6 +13,10 @@ def composite_pk_fk_trap(ctx):
     partitioned-table trap: a partitioned table's primary key must include
     the partition column, so `id` alone is not a key and cannot be referenced.
 
+    Not reported: a foreign key to a table the linted SQL does not create (its
+    keys are not known here), and one that names the key's columns in another
+    order (PostgreSQL matches the referenced columns to a key as a set).
+
     ## Why is this bad
     PostgreSQL refuses the foreign key ("there is no unique constraint
     matching given keys for referenced table"), usually late, when the

@@ -11,6 +11,10 @@ def no_primary_key(ctx):
     partitions partitioned by one, is left alone: PostgreSQL allows no
     primary key on it.
 
+    Not reported: partitions, tables partitioned by an expression (see above),
+    and materialized views or `CREATE TABLE AS` results, which declare no
+    keys.
+
     ## Why is this bad
     Without a key, duplicate rows cannot be told apart or removed one at a
     time, nothing can reference the table, logical replication cannot

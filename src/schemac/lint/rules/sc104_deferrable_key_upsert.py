@@ -11,6 +11,10 @@ def deferrable_key_upsert(ctx):
     (initially deferred or immediate, or only `INITIALLY DEFERRED`, which
     implies it).
 
+    Not reported: deferrable foreign keys and exclusion constraints: an
+    `ON CONFLICT` arbiter is a unique index, so only deferrable primary keys
+    and unique constraints break upserts.
+
     ## Why is this bad
     PostgreSQL cannot decide `INSERT ... ON CONFLICT` with a deferrable key:
     the statement fails with "ON CONFLICT does not support deferrable unique

@@ -12,8 +12,9 @@ def rls_disabled(ctx):
     Partitions count: a partition can be queried directly, and then only its
     own RLS applies.
 
-    A table that has policies is left to `policy-without-rls`, which says
-    the same thing with the policies it names (one finding per table); this
+    Not reported: tables in schemas the API does not expose, which clients
+    cannot reach, and tables the linted SQL only alters. A table that has
+    policies is left to `policy-without-rls`, which says the same thing with the policies it names (one finding per table); this
     rule reports it only when that one is not selected.
 
     ## Why is this bad

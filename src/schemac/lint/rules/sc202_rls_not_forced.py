@@ -8,6 +8,10 @@ def rls_not_forced(ctx):
     ## What it does
     Reports a table whose row level security is enabled but not forced.
 
+    Not reported: a table whose RLS is not enabled at all (`rls-disabled` and
+    `policy-without-rls` report that), and a table the linted SQL only alters
+    (whether it is forced elsewhere is not known).
+
     ## Why is this bad
     Without `FORCE ROW LEVEL SECURITY` the table's owner bypasses every
     policy. Functions owned by that role (SECURITY DEFINER functions,

@@ -8,6 +8,9 @@ def policy_without_rls(ctx):
     ## What it does
     Reports policies created on a table whose row level security is off.
 
+    Not reported: policies on a table the linted SQL does not create: its RLS
+    may have been enabled where it was created.
+
     ## Why is this bad
     Policies do nothing until RLS is enabled on their table. The schema
     reads as protected while every row is open: the most dangerous kind of

@@ -11,6 +11,9 @@ def rls_no_policy(ctx):
     Partitions are skipped: deny-all is what a partition should have, so
     that its rows are reached through the parent's policies only.
 
+    Not reported: partitions (see above), and tables the linted SQL does not
+    create (their policies may live elsewhere).
+
     ## Why is this bad
     It denies every row to every role subject to RLS. That is sometimes the
     intent (a table only SECURITY DEFINER functions touch), and often a

@@ -73,9 +73,9 @@ def soft_delete_filter_missing(ctx):
         if any(not p.permissive and hides_deleted(p.using, column, bypassing) for p in reads):
             continue
         for policy in reads:
-            if not policy.permissive or only_for_bypassing_roles(policy, bypassing):
+            if not policy.permissive or hides_deleted(policy.using, column, bypassing):
                 continue
-            if not hides_deleted(policy.using, column, bypassing):
+            if not only_for_bypassing_roles(policy, bypassing):
                 yield Hit(policy.stmt, policy.offset,
                           f"policy {policy.name} on {label(table.key)} lets {policy.command.upper()} "
                           f"see soft-deleted rows: its USING does not require {column} IS NULL")

@@ -21,6 +21,10 @@ def append_only_mutable(ctx):
     PL/pgSQL function is in the linted SQL, it must reject the change: raise
     an exception, or return NULL (which skips the row).
 
+    Not reported: tables not marked append-only, and a guard trigger whose
+    function is not in the linted SQL (it is taken to reject the change, as
+    it cannot be read).
+
     ## Why is this bad
     An event store that can be rewritten is not an event store. Policies
     only bind roles subject to RLS: the table owner, `service_role` and any

@@ -11,6 +11,10 @@ def security_definer_search_path(ctx):
     (`SET search_path` in its definition, or a later `ALTER FUNCTION ... SET
     search_path`).
 
+    Not reported: SECURITY INVOKER functions, which run with the caller's own
+    rights, so a search_path planted by the caller gains nothing.
+    `SET search_path FROM CURRENT` counts as pinned.
+
     ## Why is this bad
     The function runs with its owner's privileges but resolves unqualified
     names through the caller's `search_path`. A caller who can create

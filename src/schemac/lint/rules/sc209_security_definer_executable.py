@@ -18,6 +18,10 @@ def security_definer_executable(ctx):
     directly, it must be revoked from `anon` as well. Trigger functions are
     skipped: they cannot be called directly.
 
+    Not reported: SECURITY DEFINER functions in schemas the API does not
+    expose (clients cannot call them through it), and trigger functions (see
+    above).
+
     ## Why is this bad
     PostgreSQL grants EXECUTE to PUBLIC on every new function, and Supabase
     publishes functions in exposed schemas as RPC endpoints. A SECURITY

@@ -8,6 +8,9 @@ def policy_no_role(ctx):
     ## What it does
     Reports a policy without a `TO` clause.
 
+    Not reported: a policy written `TO public`: the choice was made in
+    writing.
+
     ## Why is this bad
     A policy without `TO` applies to PUBLIC, which on Supabase includes
     `anon`: the policy's expression is evaluated for signed-out callers too,

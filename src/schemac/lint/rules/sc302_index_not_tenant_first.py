@@ -11,6 +11,10 @@ def index_not_tenant_first(ctx):
     with that column. Primary keys and unique constraints are not indexes
     created for lookups and are left alone.
 
+    Not reported: primary keys and unique constraints (see above), tables
+    without the tenant column, and partitions, whose indexes come from their
+    parent.
+
     ## Why is this bad
     Every query through RLS carries `tenant_id = ...`. An index led by the
     tenant column serves the policy and the query's own filter at once, and

@@ -14,7 +14,7 @@ def audit_column_unindexed(ctx):
     `(tenant_id, created_by)` counts, and for a column an index's partial
     predicate mentions (`where deleted_at is null`) that index counts too.
 
-    An audit column that is by itself the column of a foreign key
+    Not reported: an audit column that is by itself the column of a foreign key
     (`created_by references profiles`) is left to `fk-unindexed`, which
     reports the same missing index (one finding per column); this rule
     reports it only when that one is not selected.

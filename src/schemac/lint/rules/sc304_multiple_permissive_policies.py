@@ -10,6 +10,9 @@ def multiple_permissive_policies(ctx):
     Reports a table with more than one permissive policy for the same role
     and command (an ALL policy counts for each command).
 
+    Not reported: restrictive policies (they are ANDed, not ORed), and
+    permissive policies that share no role and command.
+
     ## Why is this bad
     PostgreSQL evaluates every permissive policy that applies and ORs them,
     so each extra policy is another expression per row; and conditions

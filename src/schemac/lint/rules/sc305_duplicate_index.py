@@ -11,7 +11,7 @@ def duplicate_index(ctx):
     predicate as an earlier index or primary key / unique constraint on the
     same table.
 
-    Not duplicates, because they serve other queries or enforce other
+    Not reported, because they serve other queries or enforce other
     things: a different collation (`name collate "C"` beside `name`: only
     the first serves `like 'abc%'` and byte-order sorts), operator class
     (`text_pattern_ops`, `jsonb_path_ops`) or column order (`(a, b desc)`

@@ -19,8 +19,8 @@ def date_timestamptz_mix(ctx):
     On a table with `timestamptz` columns, reports event-time columns (named
     `*_at`, `*_time`, `event_*`, `occurred_*`, `date`, ...) typed `date` or
     `timestamp` beside them; and any `*_at` column that is not `timestamptz`.
-    Calendar dates such as `due_on` or `birth_date` are not event times and
-    are left alone. A `timestamp` column is left to `timestamp-without-tz`,
+    Not reported: calendar dates such as `due_on` or `birth_date`, which are
+    not event times. A `timestamp` column is left to `timestamp-without-tz`,
     which reports every one (one finding per column); this rule reports it
     only when that one is not selected.
 

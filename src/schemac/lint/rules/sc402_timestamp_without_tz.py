@@ -8,6 +8,9 @@ def timestamp_without_tz(ctx):
     ## What it does
     Reports columns typed `timestamp` (without time zone).
 
+    Not reported: `timestamp[]` arrays and `time` (a time of day, not an
+    instant).
+
     ## Why is this bad
     A `timestamp` stores a wall-clock reading with no zone: the same
     instant is stored differently by clients in different zones, and

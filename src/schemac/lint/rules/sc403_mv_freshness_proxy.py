@@ -22,6 +22,10 @@ def mv_freshness_proxy(ctx):
     (or the `pg_stat_get_last_*_time` functions), the statistics columns
     people use as a proxy for "when was this materialized view refreshed".
 
+    Not reported: the other statistics of `pg_stat_*` views (`n_live_tup`,
+    `seq_scan`, ...), which measure what they say; and statements that cannot
+    hold a query (CREATE TABLE, policies, ...).
+
     ## Why is this bad
     `REFRESH MATERIALIZED VIEW` touches none of them. Vacuum and analyze
     run on autovacuum's schedule, so a view can be days stale while the

@@ -11,6 +11,9 @@ def index_not_concurrent(ctx):
     not create (a table that already exists and holds data). Partitioned
     tables are skipped: PostgreSQL cannot build their indexes concurrently.
 
+    Not reported: an index on a table (or materialized view) created earlier
+    in the same file, which is empty, and on a partitioned table (see above).
+
     ## Why is this bad
     A plain `CREATE INDEX` holds a SHARE lock for the whole build: every
     insert, update and delete on the table waits, for minutes on a large

@@ -11,6 +11,11 @@ def constraint_not_valid(ctx):
     Reports a FOREIGN KEY or CHECK constraint added to an existing table
     without `NOT VALID`.
 
+    Not reported: constraints added to a table created earlier in the same
+    file (it is empty), `NOT VALID` constraints (their `VALIDATE CONSTRAINT`
+    takes a lock that lets writes through), and primary keys and unique
+    constraints, which build an index instead (see `index-not-concurrent`).
+
     ## Why is this bad
     Adding the constraint validates every existing row while holding a lock
     that blocks writes (and, for a foreign key, a lock on the referenced

@@ -13,6 +13,10 @@ def not_null_without_default(ctx):
     Reports `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a default on
     an existing table.
 
+    Not reported: a NOT NULL column with a default, an identity or a
+    generated column (PostgreSQL fills them in), and columns added to a table
+    created earlier in the same file.
+
     ## Why is this bad
     If the table has rows the statement fails ("column contains null
     values"); if it is empty today it fails in production, where it is not.

@@ -11,6 +11,11 @@ def column_type_rewrite(ctx):
     ## What it does
     Reports `ALTER COLUMN ... TYPE` on an existing table.
 
+    Not reported: type changes on a table created earlier in the same file.
+    Reported even where PostgreSQL needs no rewrite (`varchar(20)` to `text`):
+    which changes are binary-compatible depends on the types, and the
+    statement still takes an ACCESS EXCLUSIVE lock.
+
     ## Why is this bad
     Most type changes rewrite the whole table and rebuild its indexes under
     an ACCESS EXCLUSIVE lock, which blocks reads as well as writes. Only a

@@ -10,6 +10,9 @@ def drop_column(ctx):
     ## What it does
     Reports `ALTER TABLE ... DROP COLUMN` on an existing table.
 
+    Not reported: dropping a column of a table created earlier in the same
+    file, which holds no data yet.
+
     ## Why is this bad
     The data is gone, and clients still selecting the column (or inserting
     into it) fail as soon as the migration commits.

@@ -9,6 +9,9 @@ def drop_table(ctx):
     ## What it does
     Reports `DROP TABLE` of a table the file did not create.
 
+    Not reported: dropping a table created earlier in the same file, which
+    holds no data yet.
+
     ## Why is this bad
     The data is gone, and every client, view and function still using the
     table breaks.

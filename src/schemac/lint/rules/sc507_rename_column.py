@@ -10,6 +10,9 @@ def rename_column(ctx):
     ## What it does
     Reports `ALTER TABLE ... RENAME COLUMN` on an existing table.
 
+    Not reported: renaming a column of a table created earlier in the same
+    file: no client uses the old name yet.
+
     ## Why is this bad
     Clients that use the old name fail from the moment the migration
     commits until they are redeployed; policies and views follow the rename

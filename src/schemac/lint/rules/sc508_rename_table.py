@@ -10,6 +10,9 @@ def rename_table(ctx):
     ## What it does
     Reports `ALTER TABLE ... RENAME TO` on an existing table.
 
+    Not reported: renaming a table created earlier in the same file: no
+    client uses the old name yet.
+
     ## Why is this bad
     Clients using the old name fail from the moment the migration commits
     until they are redeployed.

@@ -11,6 +11,10 @@ def lock_timeout_missing(ctx):
     (ALTER TABLE, CREATE INDEX without CONCURRENTLY, DROP, RENAME) when the
     file has not set `lock_timeout` before it. Reported once per file.
 
+    Not reported: a file that sets `lock_timeout` before its first such
+    statement, statements on tables the file creates, and any statement after
+    the first in a file (one finding per file).
+
     ## Why is this bad
     A DDL statement waiting for its lock (behind one long-running query)
     makes every later query on the table queue behind it: a migration that

@@ -22,6 +22,10 @@ def concurrent_in_transaction(ctx):
     Reports `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` or
     `REINDEX ... CONCURRENTLY` between `BEGIN` and `COMMIT` in a file.
 
+    Not reported: concurrent operations outside `BEGIN` ... `COMMIT`. A file
+    with no explicit `BEGIN` is not known to run in a transaction, though a
+    migration tool may wrap it in one.
+
     ## Why is this bad
     PostgreSQL refuses them in a transaction block ("cannot run inside a
     transaction block"), so the migration fails, often only when deployed.
