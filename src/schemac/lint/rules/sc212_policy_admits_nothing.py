@@ -19,7 +19,8 @@ def policy_admits_nothing(ctx):
     policy"; with only `create policy p on t for update to u with check
     (true)`, an UPDATE by `u` changes no row). So a `FOR INSERT` policy
     without `WITH CHECK` does not open the table to every row: it opens it
-    to none. Not reported: `using (false)` on
+    to none (Supabase's splinter, lint 0024, counts it as always true;
+    PostgreSQL does not). Not reported: `using (false)` on
     a restrictive policy (it closes the table on purpose, and reads as such)
     an `ALL` or `UPDATE` policy with only `USING` (its `USING` checks new
     rows too), and policies of a table created here whose row level security
