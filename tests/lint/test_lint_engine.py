@@ -206,3 +206,18 @@ def test_a_file_parsed_in_groups_gives_the_same_findings(monkeypatch):
     monkeypatch.setattr(source, "GROUP_CHARS", sql.index("create function g()"))
     assert [(f.line, f.column, f.code) for f in lint_sql(sql)] == whole
     assert ("SC001" not in {code for _, _, code in whole}) and len(whole) >= 60
+
+
+def test_the_suppression_scan_reads_only_the_stretches_that_hold_a_marker():
+    """Its cost follows the number of `schemac` markers, not of statements."""
+    from schemac.lint.source import Source, parse
+    from schemac.lint.suppress import _pieces_with_marker, find_suppressions
+
+    sql = "".join(f"create table t{i} (id int primary key);\n" for i in range(500))
+    sql += "-- schemac: ignore[rls-disabled] a lookup table\ncreate table last (id int primary key);\n"
+    source = Source(sql, "many.sql")
+    statements = parse(source).statements
+    pieces = list(_pieces_with_marker(source, statements))
+    assert len(pieces) == 1 and "schemac: ignore" in pieces[0][1]
+    (suppression,) = find_suppressions(source, statements)
+    assert suppression.stmt is statements[-1]

@@ -60,6 +60,15 @@ def test_insert_policy_without_with_check_admits_no_row(pg_conn, roles):
     assert not found & {"tenant-filter-missing", "policy-always-true"}
 
 
+def test_update_policy_without_using_admits_no_row(pg_conn, roles):
+    client, worker = roles
+    policies = (f"create policy docs_read on docs for select to {client} using (true);\n"
+                f"create policy docs_update on docs for update to {client} with check (true);")
+    sql = _schema(client, worker, policies)
+    assert _run(pg_conn, sql, client, "update docs set tenant_id = 3") == 0
+    assert "policy-admits-nothing" in _rules(sql)
+
+
 def test_constant_true_with_check_admits_every_row(pg_conn, roles):
     client, worker = roles
     sql = _schema(client, worker, f"create policy docs_insert on docs for insert to {client} with check (1 = 1);")

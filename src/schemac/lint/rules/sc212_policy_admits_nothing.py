@@ -16,11 +16,15 @@ def policy_admits_nothing(ctx):
     PostgreSQL treats a missing expression as false, not as true (checked on
     PostgreSQL 15 and 18: with only `create policy p on t for insert to u`,
     an INSERT by `u` fails with "new row violates row-level security
-    policy"). So a `FOR INSERT` policy without `WITH CHECK` does not open the
-    table to every row: it opens it to none. Not reported: `using (false)` on
+    policy"; with only `create policy p on t for update to u with check
+    (true)`, an UPDATE by `u` changes no row). So a `FOR INSERT` policy
+    without `WITH CHECK` does not open the table to every row: it opens it
+    to none (Supabase's splinter, lint 0024, counts it as always true;
+    PostgreSQL does not). Not reported: `using (false)` on
     a restrictive policy (it closes the table on purpose, and reads as such)
-    and an `ALL` or `UPDATE` policy with only `USING` (its `USING` checks new
-    rows too).
+    an `ALL` or `UPDATE` policy with only `USING` (its `USING` checks new
+    rows too), and policies of a table created here whose row level security
+    is not enabled (`policy-without-rls` reports them).
 
     ## Why is this bad
     The policy reads as a grant of access and grants none: the feature it
@@ -42,6 +46,8 @@ def policy_admits_nothing(ctx):
     Unsafe: the policy starts admitting rows; write the condition they must meet.
     """
     for table in ctx.model.tables.values():
+        if table.known and not table.rls_enabled:
+            continue  # the policies do nothing yet: policy-without-rls says so
         for policy in table.policies:
             if not policy.permissive:
                 continue
