@@ -38,12 +38,15 @@ class Kind:
     sql_name: Callable[[Any], str]
     # The dependency key the statement creating it provides, if any (catalog.graph).
     provides: Callable[[Any], str | None] = lambda obj: None
-    # The relation it belongs to and is dropped with (a table's index, a partition's parent).
-    on: Callable[[Any], QualifiedName] | None = None
+    # The relations it belongs to and is dropped with, the one it is declared on first
+    # (an index's table; a foreign key's table and the table it references).
+    on: Callable[[Any], tuple[QualifiedName, ...]] | None = None
     # What dropping it risks: a set, or a function of the object.
     drop_hazards: frozenset[str] | Callable[[Any], frozenset[str]] = _NONE
     # GRANT ... ON <grant_keyword>: a view is granted on as a TABLE.
     grant_keyword: str | None = None
+    # A drop statement other than DROP <keyword> <sql_name>: (macro of changes.sql.j2, arguments).
+    dropped_by: Callable[[Any], tuple] | None = None
     # For kinds that share a class: whether ``obj`` is of this one.
     applies: Callable[[Any], bool] = lambda obj: True
 
@@ -51,10 +54,8 @@ class Kind:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
 
     def drop(self, obj: Any) -> tuple:
-        """The drop statement as a macro of changes.sql.j2 and its arguments."""
-        if self.cls is cat.ForeignKey:
-            return ("drop_constraint", obj.table, obj.name)
-        return ("drop", self.keyword, self.sql_name(obj))
+        """The drop statement: a macro of changes.sql.j2 and its arguments."""
+        return self.dropped_by(obj) if self.dropped_by else ("drop", self.keyword, self.sql_name(obj))
 
 
 def _qname(obj: Any) -> QualifiedName:
@@ -97,8 +98,13 @@ def _function_sql_name(function: cat.Function) -> str:
     return f"{ident(function.qname)}({function.signature})"
 
 
-def _table_of(obj: Any) -> QualifiedName:
-    return obj.table
+def _table_of(obj: Any) -> tuple[QualifiedName, ...]:
+    return (obj.table,)
+
+
+def _index_qname(index: cat.Index) -> QualifiedName:
+    """An index lives in its table's schema."""
+    return QualifiedName(index.table.schema, index.name)
 
 
 def _relation(obj: Any) -> str:
@@ -109,36 +115,54 @@ _ROWS = frozenset({DATA_LOSS, BREAKS_CLIENTS})  # what it holds goes with it
 _USED = frozenset({BREAKS_CLIENTS})  # clients name it
 
 
-SCHEMA = Kind(cat.Schema, "schema", "schemas", "SCHEMA", "schema", _name, _name, _sql_name,
-              provides=lambda s: schema_key(s.name), drop_hazards=_USED, grant_keyword="SCHEMA")
-EXTENSION = Kind(cat.Extension, "extension", "extensions", "EXTENSION", "extension", _name, _name, _sql_name,
-                 provides=lambda e: extension_key(e.name))
-ENUM = Kind(cat.Enum, "enum", "enums", "TYPE", "type", _qname, _qualified, _sql_qname,
-            provides=lambda e: type_key(e.qname), drop_hazards=_USED)
-DOMAIN = Kind(cat.Domain, "domain", "domains", "DOMAIN", "type", _qname, _qualified, _sql_qname,
-              provides=lambda d: type_key(d.qname), drop_hazards=_USED)
-SEQUENCE = Kind(cat.Sequence, "sequence", "sequences", "SEQUENCE", "sequence", _qname, _qualified, _sql_qname,
-                provides=_relation, drop_hazards=_ROWS, grant_keyword="SEQUENCE")
-TABLE = Kind(cat.Table, "table", "tables", "TABLE", "table", _qname, _qualified, _sql_qname,
-             provides=_relation, drop_hazards=_ROWS, grant_keyword="TABLE")
-PARTITION = Kind(cat.Partition, "partition", "partitions", "TABLE", "partition", _qname, _qualified, _sql_qname,
-                 provides=_relation, on=lambda p: p.parent, drop_hazards=_ROWS)
-FOREIGN_KEY = Kind(cat.ForeignKey, "foreign key", "foreign_keys", "CONSTRAINT", "fk", _on_table, _named_on_table,
-                   _sql_on_table, on=_table_of)
-INDEX = Kind(cat.Index, "index", "indexes", "INDEX", "index", lambda i: (i.table.schema, i.name), _named_on_table,
-             lambda i: ident(QualifiedName(i.table.schema, i.name)),
-             provides=lambda i: relation_key(QualifiedName(i.table.schema, i.name)), on=_table_of)
-POLICY = Kind(cat.Policy, "policy", "policies", "POLICY", "policy", _on_table, _named_on_table, _sql_on_table,
-              on=_table_of, drop_hazards=lambda p: _NONE if p.permissive else frozenset({WIDENS_ACCESS}))
-TRIGGER = Kind(cat.Trigger, "trigger", "triggers", "TRIGGER", "trigger", _on_table, _named_on_table, _sql_on_table,
-               on=_table_of)
-VIEW = Kind(cat.View, "view", "views", "VIEW", "view", _qname, _qualified, _sql_qname, provides=_relation,
-            drop_hazards=_USED, grant_keyword="TABLE", applies=lambda v: not v.materialized)
-MATERIALIZED_VIEW = Kind(cat.View, "materialized view", "views", "MATERIALIZED VIEW", "view", _qname, _qualified, _sql_qname,
-                         provides=_relation, drop_hazards=_USED, grant_keyword="TABLE", applies=lambda v: v.materialized)
-FUNCTION = Kind(cat.Function, "function", "functions", "FUNCTION", "function", lambda f: (f.qname, f.signature),
-                _function_name, _function_sql_name, provides=lambda f: function_key(f.qname), drop_hazards=_USED,
-                grant_keyword="FUNCTION")
+SCHEMA = Kind(
+    cat.Schema, noun="schema", slot="schemas", keyword="SCHEMA", tag="schema", identity=_name, name=_name,
+    sql_name=_sql_name, provides=lambda s: schema_key(s.name), drop_hazards=_USED, grant_keyword="SCHEMA")
+EXTENSION = Kind(
+    cat.Extension, noun="extension", slot="extensions", keyword="EXTENSION", tag="extension", identity=_name,
+    name=_name, sql_name=_sql_name, provides=lambda e: extension_key(e.name))
+ENUM = Kind(
+    cat.Enum, noun="enum", slot="enums", keyword="TYPE", tag="type", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=lambda e: type_key(e.qname), drop_hazards=_USED)
+DOMAIN = Kind(
+    cat.Domain, noun="domain", slot="domains", keyword="DOMAIN", tag="type", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=lambda d: type_key(d.qname), drop_hazards=_USED)
+SEQUENCE = Kind(
+    cat.Sequence, noun="sequence", slot="sequences", keyword="SEQUENCE", tag="sequence", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="SEQUENCE")
+TABLE = Kind(
+    cat.Table, noun="table", slot="tables", keyword="TABLE", tag="table", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="TABLE")
+PARTITION = Kind(
+    cat.Partition, noun="partition", slot="partitions", keyword="TABLE", tag="partition", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, on=lambda p: (p.parent,), drop_hazards=_ROWS)
+FOREIGN_KEY = Kind(
+    cat.ForeignKey, noun="foreign key", slot="foreign_keys", keyword="CONSTRAINT", tag="fk", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
+    dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
+INDEX = Kind(
+    cat.Index, noun="index", slot="indexes", keyword="INDEX", tag="index", identity=lambda i: (i.table.schema, i.name),
+    name=_named_on_table, sql_name=lambda i: ident(_index_qname(i)), provides=lambda i: relation_key(_index_qname(i)),
+    on=_table_of)
+POLICY = Kind(
+    cat.Policy, noun="policy", slot="policies", keyword="POLICY", tag="policy", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of,
+    drop_hazards=lambda p: _NONE if p.permissive else frozenset({WIDENS_ACCESS}))  # a restrictive one narrowed access
+TRIGGER = Kind(
+    cat.Trigger, noun="trigger", slot="triggers", keyword="TRIGGER", tag="trigger", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of)
+VIEW = Kind(
+    cat.View, noun="view", slot="views", keyword="VIEW", tag="view", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
+    applies=lambda v: not v.materialized)
+MATERIALIZED_VIEW = Kind(
+    cat.View, noun="materialized view", slot="views", keyword="MATERIALIZED VIEW", tag="view", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
+    applies=lambda v: v.materialized)
+FUNCTION = Kind(
+    cat.Function, noun="function", slot="functions", keyword="FUNCTION", tag="function",
+    identity=lambda f: (f.qname, f.signature), name=_function_name, sql_name=_function_sql_name,
+    provides=lambda f: function_key(f.qname), drop_hazards=_USED, grant_keyword="FUNCTION")
 
 KINDS = (SCHEMA, EXTENSION, ENUM, DOMAIN, SEQUENCE, TABLE, PARTITION, FOREIGN_KEY, INDEX, POLICY, TRIGGER, VIEW,
          MATERIALIZED_VIEW, FUNCTION)

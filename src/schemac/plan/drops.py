@@ -47,13 +47,11 @@ def drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> l
 def attached(catalog: Catalog) -> dict[QualifiedName, list[Any]]:
     """For each relation: what dropping it takes with it, and must be made again."""
     out: dict[QualifiedName, list[Any]] = {}
-    for obj in (*catalog.indexes, *catalog.policies, *catalog.triggers):
-        out.setdefault(obj.table, []).append(obj)
-    for fk in catalog.foreign_keys:
-        for qname in {fk.table, fk.ref_table}:
-            out.setdefault(qname, []).append(fk)
-    for partition in catalog.partitions:
-        out.setdefault(partition.parent, []).append(partition)
+    for kind in kinds.KINDS:
+        if kind.on is not None:
+            for obj in getattr(catalog, kind.slot):
+                for relation in kind.on(obj):
+                    out.setdefault(relation, []).append(obj)
     return out
 
 
@@ -96,7 +94,7 @@ def with_dependents(current: Catalog, desired: Catalog, had: dict[QualifiedName,
             drops.append(fk)
             owner[id(fk)] = dropped[fk.ref_table]
     drops = [o for o in drops if not (
-        isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and kinds.of(o).on(o) in dropped
+        isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and kinds.of(o).on(o)[0] in dropped
         or isinstance(o, cat.Sequence) and o.owned_by and o.owned_by[0] in dropped
     )]
     return drops, creates

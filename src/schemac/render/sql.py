@@ -149,7 +149,7 @@ def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
     """COMMENT ON the object, when it has a comment; after the statement that creates it."""
     kind = kinds.of(obj)
     yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, kind.provides(obj) or
-                        relation_key(kind.on(obj)), stage)
+                        relation_key(kind.on(obj)[0]), stage)
 
 
 def _grants(obj) -> Iterator[Statement]:
