@@ -305,4 +305,5 @@ class SetComment(Change):
 
     def describe(self) -> str:
         kind = kinds.of(self.obj)
-        return f"{'set' if self.text is not None else 'remove'} comment on {kind.keyword.lower()} {kind.sql_name(self.obj)}"
+        verb = "set" if self.text is not None else "remove"
+        return f"{verb} comment on {kind.keyword.lower()} {kind.sql_name(self.obj)}"

@@ -139,7 +139,8 @@ class Targets:
             if isinstance(change.obj, cat.Policy) and change.obj.table in self.tables:
                 return [(identity(change.obj), None)]
             return []
-        if isinstance(change, ch.ChangeGrants) and isinstance(change.obj, cat.Table) and change.obj.qname in self.tables:
+        if isinstance(change, ch.ChangeGrants) and isinstance(change.obj, cat.Table) \
+                and change.obj.qname in self.tables:
             table = change.obj.qname
             return [(("grant", table, change.role.lower(), p), None) for p in (*change.grant, *change.revoke)]
         return []

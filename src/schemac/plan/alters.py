@@ -25,7 +25,8 @@ Pair = tuple[Statement, Step]
 
 def _step(change: ch.Change, sql: str, stage: Stage, requires=(), hazards=frozenset(), phase=Phase.TRANSACTION,
           note: str | None = None) -> Pair:
-    return (Statement(stage, sql, requires=frozenset(requires)), Step(sql, change, frozenset(hazards), phase, note=note))
+    statement = Statement(stage, sql, requires=frozenset(requires))
+    return (statement, Step(sql, change, frozenset(hazards), phase, note=note))
 
 
 def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:

@@ -46,8 +46,8 @@ def _index_partitions(index: cat.Index, below: dict[QualifiedName, list[cat.Part
                               note=f"create index {child.name} on partition {partition.qname} alone"))
             steps += _index_partitions(child, below, change)
         else:
-            steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER,
-                              undo=_drop_index(child), note=f"create index {child.name} on partition {partition.qname}"))
+            steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER, undo=_drop_index(child),
+                              note=f"create index {child.name} on partition {partition.qname}"))
         steps.append(Step(change_sql("attach_index", QualifiedName(index.table.schema, index.name),
                                      QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER,
                           note=f"attach index {child.name} to {index.name}"))
