@@ -193,7 +193,9 @@ def snapshot_imports(out: Path, cluster: Cluster) -> None:
                *sorted((ROOT / "tests" / "imports").glob("*.sql"))]
     for source in sources:
         target = folder / f"{source.parent.name}_{source.stem}.yaml"
-        log = run_cli(["import", "--from", str(source), "--out", str(target), "--dev-db", cluster.url()])
+        # Relative: the spec's header names the file, and must not name the checkout.
+        log = run_cli(["import", "--from", str(source.relative_to(ROOT)), "--out", str(target),
+                       "--dev-db", cluster.url()])
         (folder / f"{source.parent.name}_{source.stem}.log").write_text(
             log.replace(str(folder), "OUT").replace(str(ROOT), "ROOT"))
 
@@ -240,6 +242,7 @@ def main() -> int:
     if out.exists() and any(out.iterdir()):
         parser.error(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
+    os.chdir(ROOT)  # paths given to commands are relative to the checkout
     print("builds, docs and validation messages", file=sys.stderr)
     snapshot_builds(out)
     print("plans between compiled catalogs", file=sys.stderr)
