@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from .objects import QualifiedName
+
 
 class Stage(IntEnum):
     SCHEMAS = 0
@@ -49,6 +51,30 @@ class Statement:
         """The SQL, under one ``-- schemac: ignore[rule] reason`` line per accepted finding."""
         lines = [f"-- schemac: ignore[{rule}] {reason}" for rule, reason in self.ignore]
         return "\n".join([*lines, self.sql])
+
+
+# Dependency keys: what a statement provides and requires, one namespace per kind of name
+# PostgreSQL resolves (a table, a view and a sequence share "rel": they are all relations).
+
+
+def relation_key(name: QualifiedName | str) -> str:
+    return f"rel:{name}"
+
+
+def function_key(name: QualifiedName | str) -> str:
+    return f"fn:{name}"
+
+
+def type_key(name: QualifiedName | str) -> str:
+    return f"type:{name}"
+
+
+def schema_key(name: str) -> str:
+    return f"schema:{name}"
+
+
+def extension_key(name: str) -> str:
+    return f"ext:{name}"
 
 
 class CycleError(ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 
@@ -23,22 +24,13 @@ class Change:
 
 
 def kind_of(obj: Any) -> str:
-    """'table', 'materialized view', 'function', ... for messages and SQL."""
-    if isinstance(obj, cat.View):
-        return "materialized view" if obj.materialized else "view"
-    if isinstance(obj, cat.ForeignKey):
-        return "foreign key"
-    return type(obj).__name__.lower()
+    """'table', 'materialized view', 'foreign key', ... for messages."""
+    return kinds.of(obj).noun
 
 
 def name_of(obj: Any) -> str:
-    if isinstance(obj, (cat.Index, cat.ForeignKey, cat.Policy, cat.Trigger)):
-        return f"{obj.name} on {obj.table}"
-    if isinstance(obj, (cat.Schema, cat.Extension)):
-        return obj.name
-    if isinstance(obj, cat.Function):
-        return f"{obj.qname}({obj.signature})"
-    return str(obj.qname)
+    """'public.notes', 'notes_pkey on public.notes', 'private.f(integer)', ... for messages."""
+    return kinds.of(obj).name(obj)
 
 
 def state_of(obj: Any) -> str:
@@ -290,10 +282,10 @@ class RenameIndex(Change):
 
 @dataclass(frozen=True)
 class ChangeGrants(Change):
-    """What one role may do on one object: privileges to grant and to revoke."""
+    """What one role may do on one object (a table, sequence, function or schema):
+    privileges to grant and to revoke."""
 
-    kind: str  # TABLE, SEQUENCE, FUNCTION, SCHEMA
-    target: str  # the object as SQL names it
+    obj: Any
     role: str
     grant: tuple[str, ...]
     revoke: tuple[str, ...]
@@ -301,14 +293,17 @@ class ChangeGrants(Change):
     def describe(self) -> str:
         parts = [f"grant {', '.join(self.grant)}" if self.grant else "",
                  f"revoke {', '.join(self.revoke)}" if self.revoke else ""]
-        return f"{' and '.join(p for p in parts if p)} on {self.target} for {self.role}"
+        return f"{' and '.join(p for p in parts if p)} on {kinds.of(self.obj).sql_name(self.obj)} for {self.role}"
 
 
 @dataclass(frozen=True)
 class SetComment(Change):
-    kind: str  # TABLE, COLUMN, VIEW, ...
-    target: str  # the object as SQL names it
+    """The comment on an object (None removes it); a column's is part of AlterColumn."""
+
+    obj: Any
     text: str | None
 
     def describe(self) -> str:
-        return f"{'set' if self.text is not None else 'remove'} comment on {self.kind.lower()} {self.target}"
+        kind = kinds.of(self.obj)
+        verb = "set" if self.text is not None else "remove"
+        return f"{verb} comment on {kind.keyword.lower()} {kind.sql_name(self.obj)}"

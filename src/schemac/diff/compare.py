@@ -1,8 +1,9 @@
 """Two catalogs in, typed changes out: what must change for ``current`` to become ``desired``.
 
-Objects are matched by identity (qualified name; name within a table; a
-function's name and argument types). Renames are never guessed: they come
-from ``renamed_from`` in the spec, passed in as ``Renames``. The result is in
+Objects are matched by the identity of their kind (``catalog.kinds``: a
+qualified name; a name within a table; a function's name and argument
+types). Renames are never guessed: they come from ``renamed_from`` in the
+spec, passed in as ``Renames``. The result is in
 no particular order; ``plan`` orders it by dependencies.
 """
 
@@ -14,9 +15,9 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
+from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..render.quoting import ident
 from ..catalog.partitions import children, descendants
 from ..sqltree import references, rename_column
 from . import changes as ch
@@ -170,7 +171,8 @@ def acl(grants: Iterable[cat.Grant]) -> dict[str, set[str]]:
     return {role: privs for role, privs in out.items() if privs}
 
 
-def _grant_changes(kind: str, target: str, before: tuple[cat.Grant, ...], after: tuple[cat.Grant, ...]) -> list[ch.Change]:
+def _grant_changes(obj: Any, before: tuple[cat.Grant, ...], after: tuple[cat.Grant, ...]) -> list[ch.Change]:
+    """Grants and revokes on ``obj`` (the desired side's object) from ``before`` to ``after``."""
     if before == after:
         return []
     old, new = acl(before), acl(after)
@@ -179,7 +181,7 @@ def _grant_changes(kind: str, target: str, before: tuple[cat.Grant, ...], after:
         add = tuple(sorted(new.get(role, set()) - old.get(role, set())))
         remove = tuple(sorted(old.get(role, set()) - new.get(role, set())))
         if add or remove:
-            out.append(ch.ChangeGrants(kind, target, role, add, remove))
+            out.append(ch.ChangeGrants(obj, role, add, remove))
     return out
 
 
@@ -188,6 +190,11 @@ def _grant_changes(kind: str, target: str, before: tuple[cat.Grant, ...], after:
 
 def _by(items: Iterable[Any], key) -> dict[Any, Any]:
     return {key(i): i for i in items}
+
+
+def _matched(kind: kinds.Kind, current: cat.Catalog, desired: cat.Catalog):
+    """``_pair`` over the objects of ``kind`` on the two sides, matched by identity."""
+    return _pair(_by(getattr(current, kind.slot), kind.identity), _by(getattr(desired, kind.slot), kind.identity))
 
 
 def _pair(before: dict, after: dict):
@@ -229,8 +236,8 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
-        out.append(ch.SetComment("TABLE", ident(q), after.comment))
-    out += _grant_changes("TABLE", ident(q), before.grants, after.grants)
+        out.append(ch.SetComment(after, after.comment))
+    out += _grant_changes(after, before.grants, after.grants)
     return out
 
 
@@ -291,7 +298,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         p for p in current.partitions if p.parent not in keep_partitions_of or p.qname in desired_partitions
     ))
 
-    for name, b, a in _pair(_by(current.schemas, lambda s: s.name), _by(desired.schemas, lambda s: s.name)):
+    for name, b, a in _matched(kinds.SCHEMA, current, desired):
         if name == "public" and (b is None or a is None):
             continue  # every database has it; a spec may leave it out
         if b is None:
@@ -300,36 +307,30 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Drop(b))
         else:
             if b.comment != a.comment:
-                out.append(ch.SetComment("SCHEMA", ident(name), a.comment))
-            out += _grant_changes("SCHEMA", ident(name), b.grants, a.grants)
+                out.append(ch.SetComment(a, a.comment))
+            out += _grant_changes(a, b.grants, a.grants)
 
-    for name, b, a in _pair(_by(current.extensions, lambda e: e.name), _by(desired.extensions, lambda e: e.name)):
+    for name, b, a in _matched(kinds.EXTENSION, current, desired):
         if b is None:
             out.append(ch.Create(a))
         elif a is None:
             out.append(ch.Drop(b))
 
-    for key, b, a in _pair(_by(current.enums, lambda e: e.qname), _by(desired.enums, lambda e: e.qname)):
+    for key, b, a in _matched(kinds.ENUM, current, desired):
         if b is None or a is None:
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif b.values != a.values:
             additions = _enum_additions(b, a)
             out += additions if additions is not None else [ch.Replace(b, a)]
         elif b.comment != a.comment:
-            out.append(ch.SetComment("TYPE", ident(key), a.comment))
+            out.append(ch.SetComment(a, a.comment))
 
-    simple = (
-        (current.domains, desired.domains, lambda o: o.qname),
-        (current.sequences, desired.sequences, lambda o: o.qname),
-        (current.functions, desired.functions, lambda f: (f.qname, f.signature)),
-        (current.partitions, desired.partitions, lambda p: p.qname),
-        (current.indexes, desired.indexes, lambda i: (i.table.schema, i.name)),
-        (current.foreign_keys, desired.foreign_keys, lambda fk: (fk.table, fk.name)),
-        (current.triggers, desired.triggers, lambda t: (t.table, t.name)),
-    )
-    for before_items, after_items, key in simple:
+    # Kinds whose objects are created, dropped or changed on their own.
+    simple = (kinds.DOMAIN, kinds.SEQUENCE, kinds.FUNCTION, kinds.PARTITION, kinds.INDEX, kinds.FOREIGN_KEY,
+              kinds.TRIGGER)
+    for kind in simple:
         created, dropped = [], []
-        for _, b, a in _pair(_by(before_items, key), _by(after_items, key)):
+        for _, b, a in _matched(kind, current, desired):
             if b is None:
                 created.append(a)
             elif a is None:
@@ -351,7 +352,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 out.append(ch.RenameIndex(b.table.schema, b.name, twin.name))
         out += [ch.Create(a) for a in created if id(a) not in renamed] + [ch.Drop(b) for b in dropped]
 
-    old_tables, new_tables = _by(current.tables, lambda t: t.qname), _by(desired.tables, lambda t: t.qname)
+    old_tables, new_tables = _by(current.tables, kinds.TABLE.identity), _by(desired.tables, kinds.TABLE.identity)
     for key, b, a in _pair(old_tables, new_tables):
         if b is None:
             out.append(ch.Create(a))
@@ -382,7 +383,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             if isinstance(c, ch.Repartition):
                 for p in descendants(below, c.after.qname):
                     why.setdefault(p.qname, f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt")
-    old_views, new_views = _by(current.views, lambda v: v.qname), _by(desired.views, lambda v: v.qname)
+    old_views, new_views = _by(current.views, kinds.VIEW.identity), _by(desired.views, kinds.VIEW.identity)
     replaced: set[QualifiedName] = set()
     pending = True
     while pending:
@@ -409,8 +410,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
     read_names = {q.name for q in read}
-    for _, b, a in _pair(_by(current.policies, lambda p: (p.table, p.name)),
-                         _by(desired.policies, lambda p: (p.table, p.name))):
+    for _, b, a in _matched(kinds.POLICY, current, desired):
         if b is None:
             out.append(ch.Create(a))
         elif a is None:
@@ -425,7 +425,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
                 out.append(ch.AlterPolicy(b, a))
             if b.comment != a.comment:
-                out.append(ch.SetComment("POLICY", f"{ident(a.name)} ON {ident(a.table)}", a.comment))
+                out.append(ch.SetComment(a, a.comment))
     return out
 
 
@@ -439,7 +439,7 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
     if isinstance(after, cat.Domain) and before.type == after.type:
         out = [ch.AlterDomain(before, after)] if replace(before, comment=None) != replace(after, comment=None) else []
         if before.comment != after.comment:
-            out.append(ch.SetComment("DOMAIN", ident(after.qname), after.comment))
+            out.append(ch.SetComment(after, after.comment))
         return out
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)
@@ -448,11 +448,7 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
         if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):
             out.append(ch.Replace(before, after))
         if before.comment != after.comment:
-            kind = {cat.Function: "FUNCTION", cat.Sequence: "SEQUENCE"}[type(after)]
-            target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
-            out.append(ch.SetComment(kind, target, after.comment))
-        kind = "FUNCTION" if isinstance(after, cat.Function) else "SEQUENCE"
-        target = ident(after.qname) + (f"({after.signature})" if isinstance(after, cat.Function) else "")
-        out += _grant_changes(kind, target, before.grants, after.grants)
+            out.append(ch.SetComment(after, after.comment))
+        out += _grant_changes(after, before.grants, after.grants)
         return out
     return [ch.Replace(before, after)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ..catalog import kinds
 from ..catalog.objects import (
     Catalog, Column, ForeignKey, Function, Ignores, Index, Policy, QualifiedName, Table, Trigger, View,
 )
@@ -68,10 +69,11 @@ class _Document:
         self.section_anchor: dict[str, str] = {}
         self.lines: list[str] = []
         self.by_table: dict[str, dict[QualifiedName, list]] = defaultdict(lambda: defaultdict(list))
-        for kind in ("foreign_keys", "indexes", "policies", "triggers", "partitions"):
-            for item in getattr(catalog, kind):
-                owner = item.parent if kind == "partitions" else item.table
-                self.by_table[kind][owner].append(item)
+        # What belongs to a table (its indexes, keys, policies, ...), by kind, under the table.
+        for kind in kinds.KINDS:
+            if kind.on is not None:
+                for item in getattr(catalog, kind.slot):
+                    self.by_table[kind.slot][kind.on(item)[0]].append(item)
 
     def heading(self, level: int, text: str) -> str:
         anchor = self.anchors.add(text)
@@ -87,9 +89,8 @@ class _Document:
 
     def render(self) -> str:
         c = self.catalog
-        counts = [(len(c.tables), "table"), (len(c.partitions), "partition"),
-                  (sum(not v.materialized for v in c.views), "view"),
-                  (sum(v.materialized for v in c.views), "materialized view"), (len(c.functions), "function")]
+        counted = (kinds.TABLE, kinds.PARTITION, kinds.VIEW, kinds.MATERIALIZED_VIEW, kinds.FUNCTION)
+        counts = [(sum(map(kind.applies, getattr(c, kind.slot))), kind.noun) for kind in counted]
         summary = ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in counts if n)
         # Links point ahead (contents, foreign keys), so every anchor is known first.
         self._plan_anchors()

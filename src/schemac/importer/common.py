@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..catalog import objects as cat
+from ..catalog import kinds
 from ..catalog.objects import QualifiedName
 from ..introspect.text import closing_paren
 
@@ -34,32 +34,13 @@ _SHORT_TYPES = (
 
 
 def identity(obj: Any) -> Identity:
-    """How an object is matched between two catalogs, as ``diff.compare`` matches it."""
-    if isinstance(obj, cat.Index):
-        return ("index", obj.table.schema, obj.name)
-    if isinstance(obj, cat.ForeignKey):
-        return ("fk", obj.table, obj.name)
-    if isinstance(obj, cat.Policy):
-        return ("policy", obj.table, obj.name)
-    if isinstance(obj, cat.Trigger):
-        return ("trigger", obj.table, obj.name)
-    if isinstance(obj, cat.Function):
-        return ("function", obj.qname)
-    if isinstance(obj, cat.View):
-        return ("view", obj.qname)
-    if isinstance(obj, cat.Table):
-        return ("table", obj.qname)
-    if isinstance(obj, cat.Partition):
-        return ("partition", obj.qname)
-    if isinstance(obj, cat.Schema):
-        return ("schema", obj.name)
-    if isinstance(obj, cat.Sequence):
-        return ("sequence", obj.qname)
-    if isinstance(obj, (cat.Enum, cat.Domain)):
-        return ("type", obj.qname)
-    if isinstance(obj, cat.Extension):
-        return ("extension", obj.name)
-    raise TypeError(obj)
+    """How an object is matched between two catalogs: its kind's tag and identity (catalog.kinds),
+    except that a function is matched by its name alone, as a trigger names the function it calls."""
+    kind = kinds.of(obj)
+    if kind is kinds.FUNCTION:
+        return (kind.tag, obj.qname)
+    key = kind.identity(obj)
+    return (kind.tag, *key) if isinstance(key, tuple) else (kind.tag, key)
 
 
 def key_of(qname: QualifiedName) -> str:

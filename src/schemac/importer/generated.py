@@ -19,7 +19,6 @@ from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
 from ..expand import EXPANSIONS
 from ..pipeline import build_date
-from ..render.quoting import ident
 from ..spec.loader import load_text
 from ..spec.models import Spec
 from ..spec.resolve import resolve
@@ -101,20 +100,13 @@ def generated(text: str, file: str = "import.yaml") -> Generated:
 
 
 class Targets:
-    """Objects as a change names them in SQL text (``public.vehicles``, ``name ON table``) -> identities."""
+    """The partitions of the catalogs a change may name (partition -> parent), and their tables."""
 
     def __init__(self, *catalogs: cat.Catalog):
-        self.relations: dict[str, QualifiedName] = {}
-        self.views: dict[str, QualifiedName] = {}
-        self.functions: dict[str, QualifiedName] = {}
+        self.tables: set[QualifiedName] = set()
         self.partitions: dict[QualifiedName, QualifiedName] = {}
         for catalog in catalogs:
-            for table in catalog.tables:
-                self.relations[ident(table.qname)] = table.qname
-            for view in catalog.views:
-                self.views[ident(view.qname)] = view.qname
-            for function in catalog.functions:
-                self.functions[f"{ident(function.qname)}({function.signature})"] = function.qname
+            self.tables.update(table.qname for table in catalog.tables)
             for partition in catalog.partitions:
                 self.partitions[partition.qname] = partition.parent
 
@@ -139,19 +131,16 @@ class Targets:
             return [(("rls", change.table), None)]
         if isinstance(change, ch.AlterPolicy):
             return [(identity(change.after), change.after)]
-        if isinstance(change, (ch.SetComment, ch.ChangeGrants)) and change.target in self.functions:
-            return [(("function", self.functions[change.target]), None)]
-        if isinstance(change, (ch.SetComment, ch.ChangeGrants)) and change.target in self.views:
-            return [(("view", self.views[change.target]), None)]
+        if isinstance(change, (ch.SetComment, ch.ChangeGrants)) and isinstance(change.obj, (cat.Function, cat.View)):
+            return [(identity(change.obj), None)]
         if isinstance(change, ch.SetComment):
-            if change.kind == "TABLE" and change.target in self.relations:
-                return [(("comment", self.relations[change.target]), None)]
-            if change.kind == "POLICY":
-                name, _, table = change.target.partition(" ON ")
-                if table in self.relations:
-                    return [(("policy", self.relations[table], name.strip('"')), None)]
+            if isinstance(change.obj, cat.Table) and change.obj.qname in self.tables:
+                return [(("comment", change.obj.qname), None)]
+            if isinstance(change.obj, cat.Policy) and change.obj.table in self.tables:
+                return [(identity(change.obj), None)]
             return []
-        if isinstance(change, ch.ChangeGrants) and change.kind == "TABLE" and change.target in self.relations:
-            table = self.relations[change.target]
+        if isinstance(change, ch.ChangeGrants) and isinstance(change.obj, cat.Table) \
+                and change.obj.qname in self.tables:
+            table = change.obj.qname
             return [(("grant", table, change.role.lower(), p), None) for p in (*change.grant, *change.revoke)]
         return []

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
 
 from .. import __version__
+from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, order
+from ..catalog.graph import (
+    Stage, Statement, extension_key, function_key, order, relation_key, schema_key, type_key,
+)
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..sqltree import looks_like_function, parse_type, references
@@ -88,11 +91,17 @@ def _render(template: str, **context) -> str:
     return environment().get_template(f"{template}.sql.j2").render(**context).strip()
 
 
+def change_sql(macro: str, *args, **kwargs) -> str:
+    """One statement that changes an existing database: a macro of changes.sql.j2."""
+    return str(getattr(environment().get_template("changes.sql.j2").module, macro)(*args, **kwargs)).strip()
+
+
 # -- what a piece of SQL depends on ----------------------------------------
 
 
-def _names(pairs, kind: str, default_schema: str = "public") -> set[str]:
-    return {f"{kind}:{schema or default_schema}.{name}" for schema, name in pairs}
+def _names(pairs, key, default_schema: str = "public") -> set[str]:
+    """Dependency keys (``key``: catalog.graph's relation_key, ...) of (schema or None, name) pairs."""
+    return {key(QualifiedName(schema or default_schema, name)) for schema, name in pairs}
 
 
 def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
@@ -108,7 +117,8 @@ def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
 def _requires_one(sql_text: str) -> frozenset[str]:
     # The same expressions recur across tables (defaults, tenant filters).
     refs = references(sql_text)
-    return frozenset(_names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type"))
+    return frozenset(_names(refs.relations, relation_key) | _names(refs.functions, function_key)
+                     | _names(refs.types, type_key))
 
 
 def requires_type(type_text: str) -> set[str]:
@@ -118,12 +128,12 @@ def requires_type(type_text: str) -> set[str]:
     except ValueError:
         return set()
     # A table's name is also the name of its row type.
-    schema, name = ref.names if len(ref.names) == 2 else ("public", ref.base)
-    return {f"type:{schema}.{name}", f"rel:{schema}.{name}"}
+    qname = QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
+    return {type_key(qname), relation_key(qname)}
 
 
 def _schema(q: QualifiedName) -> str:
-    return f"schema:{q.schema}"
+    return schema_key(q.schema)
 
 
 # -- statements per object kind ----------------------------------------------
@@ -135,10 +145,20 @@ def _comment(kind: str, target: str, text: str | None, requires: str, stage: Sta
                         requires=frozenset({requires}), label=f"comment on {target}")
 
 
-def _grants(grants: Iterable[cat.Grant], kind: str, target: str, requires: str) -> Iterator[Statement]:
-    for grant in grants:
-        yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind, target=target),
-                        requires=frozenset({requires}), label=f"grant on {target}")
+def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
+    """COMMENT ON the object, when it has a comment; after the statement that creates it."""
+    kind = kinds.of(obj)
+    yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, kind.provides(obj) or
+                        relation_key(kind.on(obj)[0]), stage)
+
+
+def _grants(obj) -> Iterator[Statement]:
+    """The object's GRANT and REVOKE statements, after the statement that creates it."""
+    kind = kinds.of(obj)
+    target = kind.sql_name(obj)
+    for grant in obj.grants:
+        yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
+                        requires=frozenset({kind.provides(obj)}), label=f"grant on {target}")
 
 
 def _column_parts(column: cat.Column) -> list[str]:
@@ -188,19 +208,20 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for exclusion in table.exclusions:
         requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
     yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
-                    provides=f"rel:{q}", requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
+                    provides=relation_key(q), requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
                     source=table)
     for check in table.checks:
         if not check.valid and check.enforced:
-            yield Statement(Stage.TABLES, not_valid_check_sql(q, check), requires=frozenset({f"rel:{q}"}),
+            yield Statement(Stage.TABLES, not_valid_check_sql(q, check), requires=frozenset({relation_key(q)}),
                             label=f"check {check.name} on {q}", source=table)
-    yield from _comment("TABLE", ident(q), table.comment, f"rel:{q}", Stage.TABLES)
+    yield from _comment_on(table, Stage.TABLES)
     for column in table.columns:
-        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, f"rel:{q}", Stage.TABLES)
+        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q),
+                            Stage.TABLES)
     if table.rls_enabled:
         yield Statement(Stage.SECURITY, _render("rls", qname=q, forced=table.rls_forced),
-                        requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}", ignore=table.ignore)
-    yield from _grants(table.grants, "TABLE", ident(q), f"rel:{q}")
+                        requires=frozenset({relation_key(q)}), label=f"row level security on {q}", ignore=table.ignore)
+    yield from _grants(table)
 
 
 def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = False) -> str:
@@ -211,8 +232,8 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
 
 
 def _index(index: cat.Index, stage: Stage) -> Statement:
-    requires = {f"rel:{index.table}"} | requires_sql(index.where, *(k.expression for k in index.keys))
-    return Statement(stage, index_sql(index), provides=f"rel:{index.table.schema}.{index.name}",
+    requires = {relation_key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
+    return Statement(stage, index_sql(index), provides=kinds.INDEX.provides(index),
                      requires=frozenset(requires), label=f"index {index.name}", ignore=index.ignore, source=index)
 
 
@@ -226,8 +247,7 @@ def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
 def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
     """ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID: a check existing rows need not pass,
     as a plan adds one too (the add_constraint macro of changes.sql.j2)."""
-    add_constraint = environment().get_template("changes.sql.j2").module.add_constraint  # type: ignore[attr-defined]
-    return str(add_constraint(table, check.name, constraint_body(check), not_valid=True)).strip()
+    return change_sql("add_constraint", table, check.name, constraint_body(check), not_valid=True)
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
@@ -246,16 +266,16 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         # tables and functions it uses must exist first. PL/pgSQL bodies are
         # only checked when they run.
         refs = references(function.body)
-        requires |= _names(refs.relations, "rel") | _names(refs.functions, "fn") | _names(refs.types, "type")
+        requires |= _names(refs.relations, relation_key) | _names(refs.functions, function_key) \
+            | _names(refs.types, type_key)
         if refs.relations:
             stage = Stage.TABLE_FUNCTIONS
-    requires.discard(f"fn:{q}")
+    requires.discard(function_key(q))
     yield Statement(stage, function_sql(function),
-                    provides=f"fn:{q}", requires=frozenset(requires), label=f"function {q}", ignore=function.ignore,
-                    source=function)
-    target = f"{ident(q)}({function.signature})"
-    yield from _comment("FUNCTION", target, function.comment, f"fn:{q}", stage)
-    yield from _grants(function.grants, "FUNCTION", target, f"fn:{q}")
+                    provides=function_key(q), requires=frozenset(requires), label=f"function {q}",
+                    ignore=function.ignore, source=function)
+    yield from _comment_on(function, stage)
+    yield from _grants(function)
 
 
 def _view(view: cat.View) -> Iterator[Statement]:
@@ -263,12 +283,11 @@ def _view(view: cat.View) -> Iterator[Statement]:
     options = [name for name, on in (("security_invoker = true", view.security_invoker),
                                      ("security_barrier = true", view.security_barrier)) if on]
     requires = {_schema(q)} | requires_sql(view.query, query=True)
-    requires.discard(f"rel:{q}")
-    yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=f"rel:{q}",
+    requires.discard(relation_key(q))
+    yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=relation_key(q),
                     requires=frozenset(requires), label=f"view {q}", ignore=view.ignore, source=view)
-    kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-    yield from _comment(kind, ident(q), view.comment, f"rel:{q}", Stage.VIEWS)
-    yield from _grants(view.grants, "TABLE", ident(q), f"rel:{q}")
+    yield from _comment_on(view, Stage.VIEWS)
+    yield from _grants(view)
 
 
 def statements(catalog: cat.Catalog) -> list[Statement]:
@@ -276,33 +295,34 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     out: list[Statement] = []
     for schema in catalog.schemas:
         if schema.name != "public":
-            out.append(Statement(Stage.SCHEMAS, _render("schema", schema=schema), provides=f"schema:{schema.name}",
+            out.append(Statement(Stage.SCHEMAS, _render("schema", schema=schema), provides=schema_key(schema.name),
                                  label=f"schema {schema.name}", source=schema))
-        out.extend(_comment("SCHEMA", ident(schema.name), schema.comment, f"schema:{schema.name}", Stage.SCHEMAS))
-        out.extend(_grants(schema.grants, "SCHEMA", ident(schema.name), f"schema:{schema.name}"))
+        out.extend(_comment_on(schema, Stage.SCHEMAS))
+        out.extend(_grants(schema))
     for ext in catalog.extensions:
-        requires = frozenset({f"schema:{ext.schema}"} if ext.schema else ())
-        out.append(Statement(Stage.EXTENSIONS, _render("extension", extension=ext), provides=f"ext:{ext.name}",
+        requires = frozenset({schema_key(ext.schema)} if ext.schema else ())
+        out.append(Statement(Stage.EXTENSIONS, _render("extension", extension=ext), provides=extension_key(ext.name),
                              requires=requires, label=f"extension {ext.name}", source=ext))
     for enum in catalog.enums:
-        out.append(Statement(Stage.TYPES, _render("enum", enum=enum), provides=f"type:{enum.qname}",
+        out.append(Statement(Stage.TYPES, _render("enum", enum=enum), provides=type_key(enum.qname),
                              requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}", source=enum))
-        out.extend(_comment("TYPE", ident(enum.qname), enum.comment, f"type:{enum.qname}", Stage.TYPES))
+        out.extend(_comment_on(enum, Stage.TYPES))
     for domain in catalog.domains:
         requires = {_schema(domain.qname)} | requires_type(domain.type)
         requires |= requires_sql(domain.default, *(e for _, e in domain.checks))
-        out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=f"type:{domain.qname}",
+        out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=type_key(domain.qname),
                              requires=frozenset(requires), label=f"domain {domain.qname}", source=domain))
-        out.extend(_comment("DOMAIN", ident(domain.qname), domain.comment, f"type:{domain.qname}", Stage.TYPES))
+        out.extend(_comment_on(domain, Stage.TYPES))
     for seq in catalog.sequences:
         q = seq.qname
-        out.append(Statement(Stage.SEQUENCES, _render("sequence", sequence=seq), provides=f"rel:{q}",
+        out.append(Statement(Stage.SEQUENCES, _render("sequence", sequence=seq), provides=relation_key(q),
                              requires=frozenset({_schema(q)}), label=f"sequence {q}", source=seq))
-        out.extend(_comment("SEQUENCE", ident(q), seq.comment, f"rel:{q}", Stage.SEQUENCES))
+        out.extend(_comment_on(seq, Stage.SEQUENCES))
         if seq.owned_by:
             out.append(Statement(Stage.TABLES, _render("sequence_owned_by", sequence=seq),
-                                 requires=frozenset({f"rel:{q}", f"rel:{seq.owned_by[0]}"}), label=f"sequence {q} owner"))
-        out.extend(_grants(seq.grants, "SEQUENCE", ident(q), f"rel:{q}"))
+                                 requires=frozenset({relation_key(q), relation_key(seq.owned_by[0])}),
+                                 label=f"sequence {q} owner"))
+        out.extend(_grants(seq))
     for function in catalog.functions:
         out.extend(_function(function))
     for table in catalog.tables:
@@ -310,11 +330,11 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     for partition in catalog.partitions:
         q = partition.qname
         out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
-                             provides=f"rel:{q}", requires=frozenset({f"rel:{partition.parent}"}),
+                             provides=relation_key(q), requires=frozenset({relation_key(partition.parent)}),
                              label=f"partition {q}", source=partition))
         if partition.rls_enabled:
             out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
-                                 requires=frozenset({f"rel:{q}"}), label=f"row level security on {q}"))
+                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}"))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
@@ -322,24 +342,23 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
-        requires = {f"rel:{fk.table}", f"rel:{fk.ref_table}",
-                    *(f"rel:{p.qname}" for q in (fk.table, fk.ref_table) for p in descendants(below, q))}
+        requires = {relation_key(fk.table), relation_key(fk.ref_table),
+                    *(relation_key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q))}
         out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
                              label=f"foreign key {fk.name}", source=fk))
     for view in catalog.views:
         out.extend(_view(view))
     for policy in catalog.policies:
-        requires = {f"rel:{policy.table}"} | requires_sql(policy.using, policy.with_check)
+        requires = {relation_key(policy.table)} | requires_sql(policy.using, policy.with_check)
         out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
                              label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore, source=policy))
-        out.extend(_comment("POLICY", f"{ident(policy.name)} ON {ident(policy.table)}", policy.comment,
-                            f"rel:{policy.table}", Stage.SECURITY))
+        out.extend(_comment_on(policy, Stage.SECURITY))
     for trigger in catalog.triggers:
         events = " OR ".join(
             "UPDATE OF " + ", ".join(map(ident, trigger.update_of)) if e == "update" and trigger.update_of else e.upper()
             for e in trigger.events
         )
-        requires = {f"rel:{trigger.table}", f"fn:{trigger.function}"} | requires_sql(trigger.when)
+        requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
                              requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
                              source=trigger))

@@ -1,0 +1,186 @@
+"""What each kind of catalog object is, in one place: how messages name it, how two
+objects are matched, where a catalog holds it, the SQL keyword and name it is written
+with, how it is dropped and what dropping it risks, and the dependency key it provides.
+
+diff (matching, messages), plan (drops, the catalog of a set of objects), render
+(dependency keys, comments and grants), the importer (identities) and docs read
+these entries; a new kind of object is one more entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..hazards import BREAKS_CLIENTS, DATA_LOSS, WIDENS_ACCESS
+from ..render.quoting import ident
+from . import objects as cat
+from .graph import extension_key, function_key, relation_key, schema_key, type_key
+from .objects import QualifiedName
+
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Kind:
+    cls: type
+    noun: str  # in messages: 'foreign key', 'materialized view'
+    slot: str  # its field of Catalog
+    keyword: str  # in SQL: DROP <keyword> ..., COMMENT ON <keyword> ...
+    # Objects of one tag share a namespace: an enum and a domain are both types.
+    tag: str
+    # How two objects of the kind are matched between catalogs (diff, importer).
+    identity: Callable[[Any], Any]
+    # The object in messages: 'public.notes', 'notes_pkey on public.notes', 'f(integer)'.
+    name: Callable[[Any], str]
+    # The object as SQL names it after its keyword, quoted: 'public.notes', 'p ON public.notes'.
+    sql_name: Callable[[Any], str]
+    # The dependency key the statement creating it provides, if any (catalog.graph).
+    provides: Callable[[Any], str | None] = lambda obj: None
+    # The relations it belongs to and is dropped with, the one it is declared on first
+    # (an index's table; a foreign key's table and the table it references).
+    on: Callable[[Any], tuple[QualifiedName, ...]] | None = None
+    # What dropping it risks: a set, or a function of the object.
+    drop_hazards: frozenset[str] | Callable[[Any], frozenset[str]] = _NONE
+    # GRANT ... ON <grant_keyword>: a view is granted on as a TABLE.
+    grant_keyword: str | None = None
+    # A drop statement other than DROP <keyword> <sql_name>: (macro of changes.sql.j2, arguments).
+    dropped_by: Callable[[Any], tuple] | None = None
+    # For kinds that share a class: whether ``obj`` is of this one.
+    applies: Callable[[Any], bool] = lambda obj: True
+
+    def hazards_of_drop(self, obj: Any) -> frozenset[str]:
+        return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
+
+    def drop(self, obj: Any) -> tuple:
+        """The drop statement: a macro of changes.sql.j2 and its arguments."""
+        return self.dropped_by(obj) if self.dropped_by else ("drop", self.keyword, self.sql_name(obj))
+
+
+def _qname(obj: Any) -> QualifiedName:
+    return obj.qname
+
+
+def _name(obj: Any) -> str:
+    return obj.name
+
+
+def _qualified(obj: Any) -> str:
+    return str(obj.qname)
+
+
+def _on_table(obj: Any) -> tuple[QualifiedName, str]:
+    return (obj.table, obj.name)
+
+
+def _named_on_table(obj: Any) -> str:
+    return f"{obj.name} on {obj.table}"
+
+
+def _sql_on_table(obj: Any) -> str:
+    return f"{ident(obj.name)} ON {ident(obj.table)}"
+
+
+def _sql_qname(obj: Any) -> str:
+    return ident(obj.qname)
+
+
+def _sql_name(obj: Any) -> str:
+    return ident(obj.name)
+
+
+def _function_name(function: cat.Function) -> str:
+    return f"{function.qname}({function.signature})"
+
+
+def _function_sql_name(function: cat.Function) -> str:
+    return f"{ident(function.qname)}({function.signature})"
+
+
+def _table_of(obj: Any) -> tuple[QualifiedName, ...]:
+    return (obj.table,)
+
+
+def _index_qname(index: cat.Index) -> QualifiedName:
+    """An index lives in its table's schema."""
+    return QualifiedName(index.table.schema, index.name)
+
+
+def _relation(obj: Any) -> str:
+    return relation_key(obj.qname)
+
+
+_ROWS = frozenset({DATA_LOSS, BREAKS_CLIENTS})  # what it holds goes with it
+_USED = frozenset({BREAKS_CLIENTS})  # clients name it
+
+
+SCHEMA = Kind(
+    cat.Schema, noun="schema", slot="schemas", keyword="SCHEMA", tag="schema", identity=_name, name=_name,
+    sql_name=_sql_name, provides=lambda s: schema_key(s.name), drop_hazards=_USED, grant_keyword="SCHEMA")
+EXTENSION = Kind(
+    cat.Extension, noun="extension", slot="extensions", keyword="EXTENSION", tag="extension", identity=_name,
+    name=_name, sql_name=_sql_name, provides=lambda e: extension_key(e.name))
+ENUM = Kind(
+    cat.Enum, noun="enum", slot="enums", keyword="TYPE", tag="type", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=lambda e: type_key(e.qname), drop_hazards=_USED)
+DOMAIN = Kind(
+    cat.Domain, noun="domain", slot="domains", keyword="DOMAIN", tag="type", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=lambda d: type_key(d.qname), drop_hazards=_USED)
+SEQUENCE = Kind(
+    cat.Sequence, noun="sequence", slot="sequences", keyword="SEQUENCE", tag="sequence", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="SEQUENCE")
+TABLE = Kind(
+    cat.Table, noun="table", slot="tables", keyword="TABLE", tag="table", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="TABLE")
+PARTITION = Kind(
+    cat.Partition, noun="partition", slot="partitions", keyword="TABLE", tag="partition", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, on=lambda p: (p.parent,), drop_hazards=_ROWS)
+FOREIGN_KEY = Kind(
+    cat.ForeignKey, noun="foreign key", slot="foreign_keys", keyword="CONSTRAINT", tag="fk", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
+    dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
+INDEX = Kind(
+    cat.Index, noun="index", slot="indexes", keyword="INDEX", tag="index", identity=lambda i: (i.table.schema, i.name),
+    name=_named_on_table, sql_name=lambda i: ident(_index_qname(i)), provides=lambda i: relation_key(_index_qname(i)),
+    on=_table_of)
+POLICY = Kind(
+    cat.Policy, noun="policy", slot="policies", keyword="POLICY", tag="policy", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of,
+    drop_hazards=lambda p: _NONE if p.permissive else frozenset({WIDENS_ACCESS}))  # a restrictive one narrowed access
+TRIGGER = Kind(
+    cat.Trigger, noun="trigger", slot="triggers", keyword="TRIGGER", tag="trigger", identity=_on_table,
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of)
+VIEW = Kind(
+    cat.View, noun="view", slot="views", keyword="VIEW", tag="view", identity=_qname, name=_qualified,
+    sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
+    applies=lambda v: not v.materialized)
+MATERIALIZED_VIEW = Kind(
+    cat.View, noun="materialized view", slot="views", keyword="MATERIALIZED VIEW", tag="view", identity=_qname,
+    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
+    applies=lambda v: v.materialized)
+FUNCTION = Kind(
+    cat.Function, noun="function", slot="functions", keyword="FUNCTION", tag="function",
+    identity=lambda f: (f.qname, f.signature), name=_function_name, sql_name=_function_sql_name,
+    provides=lambda f: function_key(f.qname), drop_hazards=_USED, grant_keyword="FUNCTION")
+
+KINDS = (SCHEMA, EXTENSION, ENUM, DOMAIN, SEQUENCE, TABLE, PARTITION, FOREIGN_KEY, INDEX, POLICY, TRIGGER, VIEW,
+         MATERIALIZED_VIEW, FUNCTION)
+
+_BY_CLASS: dict[type, tuple[Kind, ...]] = {}
+for _kind in KINDS:
+    _BY_CLASS[_kind.cls] = (*_BY_CLASS.get(_kind.cls, ()), _kind)
+
+
+def of(obj: Any) -> Kind:
+    """The kind of a catalog object."""
+    candidates = _BY_CLASS[type(obj)]
+    return candidates[0] if len(candidates) == 1 else next(k for k in candidates if k.applies(obj))
+
+
+def catalog_of(objects: Any, **fields: Any) -> cat.Catalog:
+    """A catalog holding just ``objects`` (each in its kind's slot), in their order."""
+    slots: dict[str, list[Any]] = {}
+    for obj in objects:
+        slots.setdefault(of(obj).slot, []).append(obj)
+    return cat.Catalog(**fields, **{slot: tuple(items) for slot, items in slots.items()})

@@ -1,0 +1,221 @@
+"""Changes made in place (ALTER ...): one function per change type, chosen by ``ALTERS``.
+
+Each returns (ordering statement, step) pairs: the statement places the step in
+the dependency order of the plan, the step is what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..catalog import objects as cat
+from ..catalog.graph import Stage, Statement, relation_key
+from ..catalog.kinds import of as kind_of
+from ..catalog.objects import QualifiedName
+from ..diff import changes as ch
+from ..render.constraints import constraint_body, timing
+from ..render.quoting import ident, qualified
+from ..render.sql import change_sql, column_definition, not_valid_check_sql, requires_sql, requires_type
+from ..spec.names import default_name
+from .hazards import rule
+from .steps import Phase, Step
+
+Pair = tuple[Statement, Step]
+
+
+def _step(change: ch.Change, sql: str, stage: Stage, requires=(), hazards=frozenset(), phase=Phase.TRANSACTION,
+          note: str | None = None) -> Pair:
+    statement = Statement(stage, sql, requires=frozenset(requires))
+    return (statement, Step(sql, change, frozenset(hazards), phase, note=note))
+
+
+def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
+    requires = {relation_key(c.table.qname)} | requires_type(c.column.type) \
+        | requires_sql(c.column.default, c.column.generated)
+    return [_step(c, change_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
+                  rule("add a generated column", bool(c.column.generated)))]
+
+
+def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("drop_column", c.table.qname, c.column.name), Stage.TABLES,
+                  hazards=rule("drop a column"))]
+
+
+def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
+    out = []
+    table, col = c.table, c.after.name
+    requires = {relation_key(table)}
+
+    def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
+        return _step(c, change_sql("alter_column", table, col, action), Stage.TABLES, requires, hazards, phase)
+
+    if c.type_changed:
+        collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
+        out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}::{c.after.type}",
+                         rule("change a column's type")))
+    if c.default_changed:
+        out.append(alter(f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"))
+    if c.identity_changed:
+        if c.before.identity:
+            out.append(alter("DROP IDENTITY"))
+        if c.after.identity:
+            out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+    if c.null_changed and not c.after.not_null:
+        out.append(alter("DROP NOT NULL"))
+    elif c.null_changed:
+        # SET NOT NULL alone scans the table under an exclusive lock. A check
+        # added NOT VALID and validated (which lets writes go on) proves it
+        # first, and PostgreSQL then sets NOT NULL without scanning.
+        # Not "<table>_<col>_not_null": PostgreSQL 18 names NOT NULL constraints so.
+        check = default_name(table, [col], "set_not_null")
+        out.append(_step(c, change_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)",
+                                       not_valid=True), Stage.TABLES, requires))
+        out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires,
+                         phase=Phase.AFTER))
+        out.append(alter("SET NOT NULL", phase=Phase.AFTER))
+        out.append(_step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
+    if c.comment_changed:
+        out.append(_step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment),
+                         Stage.GRANTS))
+    return out
+
+
+def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    con = c.constraint
+    body = constraint_body(con)
+    requires = {relation_key(c.table)}
+    if isinstance(con, cat.Check) and not con.enforced:
+        # NOT ENFORCED: no row is checked, now or later (its body says so).
+        return [_step(c, change_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires)]
+    if isinstance(con, cat.Check) and not con.valid:
+        # The goal lets existing rows break it: added NOT VALID, and never validated.
+        return [_step(c, not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
+    if isinstance(con, cat.Check) and c.table in existing:
+        # Added NOT VALID (a brief lock), then validated without blocking writes.
+        return [_step(c, not_valid_check_sql(c.table, con), Stage.TABLES, requires, note=f"{c.describe()} (not valid)"),
+                _step(c, change_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires,
+                      phase=Phase.AFTER, note=f"validate check {con.name} on {c.table}")]
+    return [_step(c, change_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires,
+                  rule("add a key or exclusion to a table with rows", c.table in existing))]
+
+
+def _drop_constraint(c: ch.DropConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES)]
+
+
+def _validate_constraint(c: ch.ValidateConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    # Scans the table, but under a lock that lets reads and writes go on.
+    stage = Stage.FOREIGN_KEYS if isinstance(c.constraint, cat.ForeignKey) else Stage.TABLES
+    return [_step(c, change_sql("validate_constraint", c.table, c.constraint.name), stage, {relation_key(c.table)},
+                  phase=Phase.AFTER)]
+
+
+def _alter_constraint(c: ch.AlterConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    state = [timing(c.after).strip() or "NOT DEFERRABLE"] if c.timing_changed else []
+    hazards = frozenset()
+    if c.before.enforced and not c.after.enforced:
+        state.append("NOT ENFORCED")  # checks nothing: a brief lock
+        hazards = rule("stop enforcing a foreign key that has actions",
+                       bool({c.before.on_delete, c.before.on_update} & {"cascade", "set null", "set default"}))
+    return [_step(c, change_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)), Stage.FOREIGN_KEYS,
+                  {relation_key(c.after.table)}, hazards)]
+
+
+def _set_row_security(c: ch.SetRowSecurity, existing: set[QualifiedName]) -> list[Pair]:
+    out = []
+    requires = {relation_key(c.table)}
+    if c.enabled != c.was_enabled:
+        out.append(_step(c, change_sql("row_security", c.table, "ENABLE" if c.enabled else "DISABLE"), Stage.SECURITY,
+                         requires, rule("disable row level security", not c.enabled)))
+    if c.forced != c.was_forced:
+        out.append(_step(c, change_sql("row_security", c.table, "FORCE" if c.forced else "NO FORCE"), Stage.SECURITY,
+                         requires, rule("stop forcing row level security", not c.forced)))
+    return out
+
+
+def _alter_policy(c: ch.AlterPolicy, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("alter_policy", c.after), Stage.SECURITY,
+                  hazards=rule("alter a permissive policy", c.after.permissive))]
+
+
+def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]:
+    out = []
+    q, before, after = c.after.qname, c.before, c.after
+
+    def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
+        return _step(c, change_sql("alter_domain", q, action), Stage.TYPES, (), hazards, phase)
+
+    if before.default != after.default:
+        out.append(alter(f"SET DEFAULT {after.default}" if after.default is not None else "DROP DEFAULT"))
+    if before.not_null != after.not_null:
+        out.append(alter("SET NOT NULL" if after.not_null else "DROP NOT NULL",
+                         rule("set a domain NOT NULL", after.not_null)))
+    old_checks, new_checks = dict(before.checks), dict(after.checks)
+    for name in sorted(set(old_checks) | set(new_checks)):
+        if old_checks.get(name) == new_checks.get(name):
+            continue
+        if name in old_checks:
+            out.append(alter(f"DROP CONSTRAINT {ident(name)}"))
+        if name in new_checks:
+            out.append(alter(f"ADD CONSTRAINT {ident(name)} CHECK ({new_checks[name]}) NOT VALID"))
+            out.append(alter(f"VALIDATE CONSTRAINT {ident(name)}", phase=Phase.AFTER))
+    return out
+
+
+def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
+
+
+def _rename_table(c: ch.RenameTable, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("rename_table", c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a table"))]
+
+
+def _rename_constraint(c: ch.RenameConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("rename_constraint", c.table, c.old, c.new), Stage.TABLES, {relation_key(c.table)})]
+
+
+def _rename_index(c: ch.RenameIndex, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("rename_index", QualifiedName(c.schema, c.old), c.new), Stage.INDEXES)]
+
+
+def _rename_column(c: ch.RenameColumn, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS,
+                  hazards=rule("rename a column"))]
+
+
+def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pair]:
+    kind = kind_of(c.obj)
+    return [_step(c, change_sql("grants", kind.grant_keyword, kind.sql_name(c.obj), c.role, c.grant, c.revoke),
+                  Stage.GRANTS, hazards=rule("grant a privilege", bool(c.grant)))]
+
+
+def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:
+    kind = kind_of(c.obj)
+    return [_step(c, change_sql("comment", kind.keyword, kind.sql_name(c.obj), c.text), Stage.GRANTS)]
+
+
+ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
+    ch.AddColumn: _add_column,
+    ch.DropColumn: _drop_column,
+    ch.AlterColumn: _alter_column,
+    ch.AddConstraint: _add_constraint,
+    ch.DropConstraint: _drop_constraint,
+    ch.ValidateConstraint: _validate_constraint,
+    ch.AlterConstraint: _alter_constraint,
+    ch.SetRowSecurity: _set_row_security,
+    ch.AlterPolicy: _alter_policy,
+    ch.AlterDomain: _alter_domain,
+    ch.AddEnumValue: _add_enum_value,
+    ch.RenameTable: _rename_table,
+    ch.RenameConstraint: _rename_constraint,
+    ch.RenameIndex: _rename_index,
+    ch.RenameColumn: _rename_column,
+    ch.ChangeGrants: _change_grants,
+    ch.SetComment: _set_comment,
+}
+
+
+def alter_steps(change: ch.Change, existing: set[QualifiedName]) -> list[Pair]:
+    """(ordering statement, step) pairs for a change that alters an object in place; ``existing``
+    holds the relations the database has (and keeps) before the plan runs."""
+    return ALTERS[type(change)](change, existing)

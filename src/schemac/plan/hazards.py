@@ -1,0 +1,72 @@
+"""Every hazard rule of a plan, in one place.
+
+A step carries the hazards of what it does: dropping an object carries its
+kind's (``catalog.kinds``), and every other hazardous step is one line of
+``RULES`` below, looked up by the step that does it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import kinds
+from ..catalog import objects as cat
+from ..diff import changes as ch
+from ..hazards import BREAKS_CLIENTS, DATA_LOSS, HAZARDS, LONG_LOCK, TABLE_REWRITE, WIDENS_ACCESS
+
+__all__ = ["BREAKS_CLIENTS", "DATA_LOSS", "HAZARDS", "LONG_LOCK", "RULES", "TABLE_REWRITE", "WIDENS_ACCESS",
+           "of_create", "of_drop", "rule"]
+
+# What a step does (by the change it comes from) -> its hazards. Steps not listed carry none.
+RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    # AddColumn, DropColumn, AlterColumn, RenameColumn
+    "add a generated column": {TABLE_REWRITE},  # computed and stored for every row
+    "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
+    "change a column's type": {TABLE_REWRITE, LONG_LOCK},
+    "rename a column": {BREAKS_CLIENTS},
+    # RenameTable
+    "rename a table": {BREAKS_CLIENTS},
+    # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
+    "add a key or exclusion to a table with rows": {LONG_LOCK},
+    # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it
+    "stop enforcing a foreign key that has actions": {BREAKS_CLIENTS},
+    # Create (or made again): before PostgreSQL 18 a partitioned table takes no NOT VALID key,
+    # so every row is checked as it is added, under a lock that blocks writes
+    "add a foreign key to a partitioned table with rows, before PostgreSQL 18": {LONG_LOCK},
+    "add a foreign key again, to a table rebuilt empty": {BREAKS_CLIENTS},
+    "create a permissive policy": {WIDENS_ACCESS},
+    # AlterDomain: SET NOT NULL checks every column of the domain's type
+    "set a domain NOT NULL": {LONG_LOCK},
+    # SetRowSecurity, AlterPolicy, ChangeGrants
+    "disable row level security": {WIDENS_ACCESS},
+    "stop forcing row level security": {WIDENS_ACCESS},
+    "alter a permissive policy": {WIDENS_ACCESS},
+    "grant a privilege": {WIDENS_ACCESS},
+    # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
+    "detach a partition": {BREAKS_CLIENTS},
+}.items()}
+
+
+def rule(situation: str, applies: bool = True) -> frozenset[str]:
+    """The hazards of ``situation`` (a key of RULES) when it applies, else none."""
+    return RULES[situation] if applies else frozenset()
+
+
+def of_drop(obj: Any, change: ch.Change | None) -> frozenset[str]:
+    """Dropping ``obj``: its kind's hazards. An object that holds no rows, dropped to be made
+    again in the same transaction (a Replace), is never missing for a client."""
+    hazards = kinds.of(obj).hazards_of_drop(obj)
+    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards:
+        hazards = hazards - {BREAKS_CLIENTS}
+    return hazards
+
+
+def of_create(obj: Any, change: ch.Change | None) -> frozenset[str]:
+    """Creating ``obj``: a permissive policy widens access, unless it is made again as it was
+    (same roles, type and expressions) around another change."""
+    if not (isinstance(obj, cat.Policy) and obj.permissive):
+        return frozenset()
+    before = change.before if isinstance(change, ch.Replace) else None
+    unchanged = isinstance(before, cat.Policy) and (before.roles, before.permissive, before.using, before.with_check) \
+        == (obj.roles, obj.permissive, obj.using, obj.with_check)
+    return rule("create a permissive policy", not unchanged)

@@ -1,0 +1,84 @@
+"""The order of a plan: drops first (dependents first), then renames, then creates and
+alterations in one dependency order; steps that must commit first before everything,
+steps that cannot run in the transaction after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import objects as cat
+from ..catalog.graph import Stage, Statement, function_key, order
+from ..catalog.objects import Catalog
+from ..catalog.partitions import children
+from ..diff import changes as ch
+from ..render.sql import change_sql, function_sql
+from .alters import alter_steps
+from .creates import create_steps
+from .drops import drop_steps, with_dependents
+from .steps import Phase, Plan, Step
+
+
+def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
+    """(objects to drop, objects to create, changes made in place, the change behind each object)."""
+    drops: list[Any] = []
+    creates: list[Any] = []
+    alters: list[ch.Change] = []
+    owner: dict[int, ch.Change] = {}
+    for change in changes:
+        if isinstance(change, ch.Create):
+            creates.append(change.obj)
+            owner[id(change.obj)] = change
+        elif isinstance(change, ch.Drop):
+            drops.append(change.obj)
+            owner[id(change.obj)] = change
+        elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
+            alters.append(change)
+        elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Function) \
+                and change.before.returns == change.after.returns:
+            alters.append(change)  # CREATE OR REPLACE keeps what depends on it
+        elif isinstance(change, ch.Replace):
+            drops.append(change.before)
+            creates.append(change.after)
+            owner[id(change.before)] = owner[id(change.after)] = change
+        else:
+            alters.append(change)
+    return drops, creates, alters, owner
+
+
+def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
+    """(ordering statement, step) pairs of a change made in place."""
+    if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
+        return [(Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", change.after), change))]
+    if isinstance(change, ch.Replace):  # a function whose signature and result stay
+        sql = function_sql(change.after, or_replace=True)
+        return [(Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)), Step(sql, change))]
+    return alter_steps(change, existing)
+
+
+def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
+    """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    drops, creates, alters, owner = _sort_changes(changes)
+    wanted = children(desired.partitions)
+    drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
+    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
+    existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
+    existing -= dropped_relations
+    steps: list[Step] = drop_steps(drops, owner)
+
+    # Creates and alterations share one dependency order.
+    forward = create_steps(creates, owner, current, desired, existing, wanted)
+    before_steps: list[Step] = []
+    for change in alters:
+        for stmt, step in _in_place(change, existing):
+            if step.phase == Phase.BEFORE:
+                before_steps.append(step)
+            else:
+                forward.append((stmt, step))
+    # Renames first: what follows is written with the new names.
+    is_rename = [isinstance(st.change, (ch.RenameTable, ch.RenameColumn)) for _, st in forward]
+    rest = [pair for pair, rename in zip(forward, is_rename) if not rename]
+    by_statement = {id(stmt): step for stmt, step in rest}
+    steps += [st for (_, st), rename in zip(forward, is_rename) if rename]
+    steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
+    ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
+    return Plan(tuple(s for s in ordered if s.sql))

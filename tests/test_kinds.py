@@ -1,0 +1,75 @@
+"""The kind registry (catalog/kinds.py): every catalog slot has its kinds, every object of a
+spec finds its kind, and what the registry writes for an object is SQL that parses."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pglast import parser
+
+from schemac.catalog import kinds
+from schemac.catalog.objects import Catalog
+from schemac.diff import changes as ch
+from schemac.pipeline import compile_text
+from schemac.plan import drop_sql
+from schemac.plan.alters import alter_steps
+
+SPECS = Path(__file__).parent / "specs" / "valid"
+EVERY_KIND = SPECS / "every_kind.yaml"
+# Catalog fields that hold objects, not facts about the catalog.
+OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor"}
+
+
+def _catalog(path: Path) -> Catalog:
+    return compile_text(path.read_text(), path.name, date(2026, 11, 26)).catalog
+
+
+def _objects(catalog: Catalog) -> list:
+    return [obj for slot in sorted(OBJECT_SLOTS) for obj in getattr(catalog, slot)]
+
+
+def test_every_slot_of_the_catalog_has_a_kind_and_every_kind_a_slot() -> None:
+    slots = {kind.slot for kind in kinds.KINDS}
+    assert OBJECT_SLOTS <= slots, f"Catalog fields without a kind: {OBJECT_SLOTS - slots}; add entries to catalog/kinds.py"
+    assert slots <= OBJECT_SLOTS, f"kinds whose slot is not a field of Catalog: {slots - OBJECT_SLOTS}"
+
+
+def test_kinds_that_share_a_class_tell_their_objects_apart() -> None:
+    catalog = _catalog(EVERY_KIND)
+    views = {kinds.of(v).noun: v for v in catalog.views}
+    assert set(views) == {"view", "materialized view"}
+    assert kinds.of(views["materialized view"]).keyword == "MATERIALIZED VIEW"
+    assert kinds.of(views["view"]).keyword == "VIEW"
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_object_sits_in_its_kinds_slot_under_a_unique_identity(path: Path) -> None:
+    catalog = _catalog(path)
+    seen: dict[tuple, object] = {}
+    for slot in OBJECT_SLOTS:
+        for obj in getattr(catalog, slot):
+            kind = kinds.of(obj)
+            assert kind.slot == slot
+            key = (kind.tag, kind.identity(obj))
+            assert key not in seen, f"{kind.noun} {kind.name(obj)} shares its identity with {seen[key]}"
+            seen[key] = obj
+    rebuilt = kinds.catalog_of(_objects(catalog))
+    for slot in OBJECT_SLOTS:
+        assert getattr(rebuilt, slot) == getattr(catalog, slot)
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_drop_comment_and_grant_statements_of_every_object_parse(path: Path) -> None:
+    for obj in _objects(_catalog(path)):
+        kind = kinds.of(obj)
+        parser.parse_sql(drop_sql(obj))
+        [(_, comment)] = alter_steps(ch.SetComment(obj, "it's documented"), set())
+        assert comment.sql.startswith(f"COMMENT ON {kind.keyword} {kind.sql_name(obj)} IS 'it''s documented'")
+        parser.parse_sql(comment.sql)
+        if kind.grant_keyword:
+            [(_, grant)] = alter_steps(ch.ChangeGrants(obj, "reader", ("select",), ()), set())
+            parser.parse_sql(grant.sql)
+            assert grant.change.describe() == f"grant select on {kind.sql_name(obj)} for reader"
