@@ -138,6 +138,38 @@ def check_plpgsql(text: str, header: str) -> None:
         raise SqlProblem(f"PL/pgSQL syntax error: {exc.args[0]}") from None
 
 
+def table_columns(text: str) -> list[tuple[str, str]]:
+    """The (name, type) pairs of a function's ``table (name type, ...)`` result, as written.
+
+    Split at the list's own commas (not those of ``numeric(10, 2)``), so that
+    each name and type is checked like a column's and the text itself is
+    never written into SQL."""
+    _no_comments(text)
+    source = text.encode()
+    tokens = parser.scan(text)
+    if len(tokens) < 3 or tokens[0].name != "TABLE" or tokens[1].name != "ASCII_40" or tokens[-1].name != "ASCII_41":
+        raise SqlProblem("write the result as table (name type, ...)")
+    parts, start, depth = [], tokens[1].end + 1, 0
+    for token in tokens[2:-1]:
+        if token.name in ("ASCII_40", "ASCII_91"):
+            depth += 1
+        elif token.name in ("ASCII_41", "ASCII_93"):
+            depth -= 1
+            if depth < 0:
+                raise SqlProblem("the column list of table (...) closes before its end")
+        elif token.name == "ASCII_44" and depth == 0:
+            parts.append(source[start:token.start])
+            start = token.end + 1
+    parts.append(source[start:tokens[-1].start])
+    out = []
+    for part in parts:
+        name, _, type_ = part.decode().strip().partition(" ")
+        if not name or not type_.strip():
+            raise SqlProblem("each column of table (...) is a name and a type: table (id uuid, total numeric)")
+        out.append((name, type_.strip()))
+    return out
+
+
 @dataclass(frozen=True)
 class TypeRef:
     """A type name as written: ``names`` (schema-qualified when written so), modifiers, array."""

@@ -15,9 +15,11 @@ from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
 from ..expand import ExpansionError, added_columns, expand
 from ..lint import LintConfig, UnknownRule, all_rules, get_rule
+from ..render.quoting import ident
+from ..render.sql import BODY_QUOTES
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
-    common_table_names, forbid_subquery,
+    common_table_names, forbid_subquery, table_columns,
     TypeRef, parse_type, references,
 )
 from . import models as m
@@ -815,13 +817,18 @@ class Resolver(ConstraintParts):
         lowered = returns.lower()
         if lowered.startswith("setof "):
             returns = "SETOF " + (self.type(returns[6:], path + ("returns",), pseudo=True) or returns[6:])
-        elif not re.match(r"table\s*\(", lowered):
+        elif re.match(r"table\s*\(", lowered):
+            returns = self.returns_table(returns, path + ("returns",)) or returns
+        else:
             returns = self.type(returns, path + ("returns",), pseudo=True) or returns
         if function.search_path is not None:
             for part in filter(None, (p.strip() for p in function.search_path.split(","))):
                 if part not in ("pg_temp", '""', "''"):
                     self.ident(part, path + ("search_path",), key=False)
-        if function.language == "sql":
+        if all(tag in function.body for tag in BODY_QUOTES):
+            self.error(path + ("body",), f"the body holds each of {', '.join(BODY_QUOTES)}, the dollar quotes "
+                                         "schemac writes a body between; leave one of them out")
+        elif function.language == "sql":
             self.sql(check_statements, function.body, path + ("body",), "function body")
         else:
             header = f"CREATE FUNCTION f() RETURNS {returns}"
@@ -836,6 +843,17 @@ class Resolver(ConstraintParts):
                             function.volatility, function.strict, function.security_definer,
                             function.search_path, function.parallel, grants, function.comment,
                             self.ignores(function.ignore, path))
+
+
+    def returns_table(self, text: str, path: Path) -> str | None:
+        """``table (name type, ...)`` checked like columns, and written back from its parts."""
+        columns = self.sql(table_columns, text, path, "returns")
+        if columns is None:
+            return None
+        written = [(self.ident(name, path, key=False), name, self.type(type_text, path)) for name, type_text in columns]
+        if not all(ok and type_ for ok, _, type_ in written):
+            return None
+        return f"TABLE({', '.join(f'{ident(name)} {type_}' for _, name, type_ in written)})"
 
 
 def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> cat.Catalog:
