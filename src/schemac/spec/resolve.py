@@ -248,6 +248,9 @@ class Resolver(ConstraintParts):
                                                       "conventions' helper functions belong in one that is not")
             elif helpers not in spec.schemas and self.ident(helpers, ("conventions", "schema")):
                 schemas.append(cat.Schema(helpers, exposed=False, comment=HELPER_SCHEMA_COMMENT))
+        if spec.conventions.user_id is not None:
+            # Written into column defaults and into the tenancy's SECURITY DEFINER function.
+            self.expression(spec.conventions.user_id, ("conventions", "user_id"), "a DEFAULT expression", columns=False)
         for i, role in enumerate(spec.roles):
             self.ident(role, ("roles", i), key=False)
         try:
