@@ -11,6 +11,7 @@ import click
 from ..errors import SpecError
 from ..live import LiveError, Side, both, fingerprint, plan as make_plan
 from ..plan import Plan
+from ..redact import redact
 from ..config import DATABASE_URL_VARIABLES
 from .common import EXIT_BAD_INPUT, output, print_problems
 
@@ -42,7 +43,7 @@ def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Sid
     """(plan, the side it starts from), or exit 2 with the problems."""
     out = output()
     try:
-        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {goal}"):
+        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {redact(goal)}"):
             start_side, goal_side = both(start, goal, dev_db)
         return make_plan(start_side, goal_side), start_side
     except SpecError as exc:
