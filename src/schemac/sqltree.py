@@ -23,15 +23,18 @@ class SqlProblem(ValueError):
     """The SQL text is not what its place in the spec needs."""
 
 
-def _no_comments(text: str) -> None:
+def _no_comments_or_semicolons(text: str) -> None:
     # A trailing `-- comment` inside an expression would swallow the closing
-    # parenthesis schemac writes after it.
+    # parenthesis schemac writes after it; a `;` would end the statement
+    # around it, even where PostgreSQL's parser reads the rest as nothing.
     try:
         tokens = parser.scan(text)
     except ParseError as exc:
         raise SqlProblem(_syntax(exc)) from None
     if any(t.name in ("SQL_COMMENT", "C_COMMENT") for t in tokens):
         raise SqlProblem("comments are not allowed inside an SQL expression; use the 'comment' key")
+    if any(t.name == "ASCII_59" for t in tokens):
+        raise SqlProblem("a ';' would end the statement schemac writes this into; remove it")
 
 
 def _syntax(exc: ParseError) -> str:
@@ -54,7 +57,7 @@ def check_expression(text: str) -> ast.Node:
     stmt = stmts[0].stmt if len(stmts) == 1 else None
     if not _is_bare_select_of_one(stmt):
         raise SqlProblem("not exactly one SQL expression")
-    _no_comments(text)
+    _no_comments_or_semicolons(text)
     return stmt.targetList[0].val
 
 
@@ -144,7 +147,7 @@ def table_columns(text: str) -> list[tuple[str, str]]:
     Split at the list's own commas (not those of ``numeric(10, 2)``), so that
     each name and type is checked like a column's and the text itself is
     never written into SQL."""
-    _no_comments(text)
+    _no_comments_or_semicolons(text)
     source = text.encode()
     tokens = parser.scan(text)
     if len(tokens) < 3 or tokens[0].name != "TABLE" or tokens[1].name != "ASCII_40" or tokens[-1].name != "ASCII_41":
@@ -187,7 +190,7 @@ class TypeRef:
 def parse_type(text: str) -> TypeRef:
     if not text or not text.strip():
         raise SqlProblem("empty type")
-    _no_comments(text)
+    _no_comments_or_semicolons(text)
     try:
         stmts = parser.parse_sql(f"SELECT NULL::{text}")
     except ParseError:
