@@ -125,6 +125,16 @@ def check_query(text: str) -> ast.Node:
     return stmts[0].stmt
 
 
+def without_trailing(text: str) -> str:
+    """``text`` up to its last token, without a final ``;`` or comment: schemac writes what
+    follows a query (``WITH NO DATA``, its own ``;``) on the same line, where a trailing
+    ``-- comment`` would swallow it."""
+    tokens = [t for t in parser.scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT", "ASCII_59")]
+    if not tokens:
+        return text.strip()
+    return text[:tokens[-1].end + 1].strip()  # scan's offsets count characters
+
+
 def check_statements(text: str) -> None:
     """A function body in SQL: one or more statements that parse."""
     try:
@@ -148,7 +158,6 @@ def table_columns(text: str) -> list[tuple[str, str]]:
     each name and type is checked like a column's and the text itself is
     never written into SQL."""
     _no_comments_or_semicolons(text)
-    source = text.encode()
     tokens = parser.scan(text)
     if len(tokens) < 3 or tokens[0].name != "TABLE" or tokens[1].name != "ASCII_40" or tokens[-1].name != "ASCII_41":
         raise SqlProblem("write the result as table (name type, ...)")
@@ -161,12 +170,12 @@ def table_columns(text: str) -> list[tuple[str, str]]:
             if depth < 0:
                 raise SqlProblem("the column list of table (...) closes before its end")
         elif token.name == "ASCII_44" and depth == 0:
-            parts.append(source[start:token.start])
+            parts.append(text[start:token.start])
             start = token.end + 1
-    parts.append(source[start:tokens[-1].start])
+    parts.append(text[start:tokens[-1].start])  # scan's offsets count characters
     out = []
     for part in parts:
-        name, _, type_ = part.decode().strip().partition(" ")
+        name, _, type_ = part.strip().partition(" ")
         if not name or not type_.strip():
             raise SqlProblem("each column of table (...) is a name and a type: table (id uuid, total numeric)")
         out.append((name, type_.strip()))

@@ -61,6 +61,10 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 MAX_DEPTH = 64
 
 
+# "\0" in a double-quoted YAML string; PostgreSQL's text cannot hold it, and libpq ends a string there.
+_NUL = "a NUL character (\\0) cannot be part of a name or of SQL; remove it"
+
+
 class _TooLarge(Exception):
     """The document is nested too deep, refers to itself, or grows too large through its aliases."""
 
@@ -102,6 +106,8 @@ class _Builder:
         value = self.build_scalar(node)
         if not isinstance(value, str):
             self.positions.raw[path] = node.value
+        elif "\x00" in value:
+            self.problems.append(Problem(*_mark(node), path, _NUL, self.positions.file))
         return value
 
     def _build_collection(self, node: yaml.Node, path: Path) -> Any:
@@ -118,6 +124,9 @@ class _Builder:
                 # instead of becoming YAML's boolean.
                 key = key_node.value
                 child = path + (key,)
+                if "\x00" in key:
+                    self.problems.append(Problem(*_mark(key_node), path, _NUL, self.positions.file))
+                    continue
                 if key in out:
                     first = self.positions.keys[child]
                     self.problems.append(

@@ -162,7 +162,14 @@ def _bound(r: Resolver, key: cat.PartitionKey, bound: m.PartitionBound, path: Pa
         if low is None or high is None:
             return None
         return f"FROM ({', '.join(map(literal, low))}) TO ({', '.join(map(literal, high))})"
-    if strategy == "hash" and bound.modulus and bound.remainder is not None:
+    if strategy == "hash" and bound.modulus is not None and bound.remainder is not None:
+        if bound.modulus <= 0:
+            r.error(path + ("modulus",), f"modulus {bound.modulus} must be a positive number (the number of partitions)")
+            return None
+        if not 0 <= bound.remainder < bound.modulus:
+            r.error(path + ("remainder",), f"remainder {bound.remainder} must be from 0 to {bound.modulus - 1} "
+                                           f"(less than modulus {bound.modulus})")
+            return None
         return f"WITH (MODULUS {bound.modulus}, REMAINDER {bound.remainder})"
     need = {"list": "'values'", "range": "'from' and 'to'", "hash": "'modulus' and 'remainder'"}[strategy]
     r.error(path, f"a {strategy} partition needs {need}")

@@ -19,7 +19,7 @@ from ..render.quoting import ident
 from ..render.sql import BODY_QUOTES
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
-    common_table_names, forbid_subquery, table_columns,
+    common_table_names, forbid_subquery, table_columns, without_trailing,
     TypeRef, parse_type, references,
 )
 from . import models as m
@@ -60,6 +60,15 @@ class Resolver(ConstraintParts):
 
     def error(self, path: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(self.pos.problem(path, message, key=key))
+
+    def distinct(self, items, path: Path, what: str) -> bool:
+        """No item of a list twice (a key's columns, a trigger's events): PostgreSQL refuses it."""
+        first: dict = {}
+        for i, item in enumerate(items):
+            if item in first:
+                self.error(path + (i,), f"{what} '{item}' is listed twice (first at [{first[item]}])")
+            first.setdefault(item, i)
+        return len(first) == len(items)
 
     def ident(self, name: str, path: Path, *, key: bool = True) -> bool:
         problem = identifier_problem(name)
@@ -422,6 +431,9 @@ class Resolver(ConstraintParts):
         pk = None
         if pk_columns:
             long_form = isinstance(table.primary_key, m.PrimaryKeySpec)
+            if table.pk:
+                self.distinct(table.pk.columns, path + (("primary_key", "columns") if long_form else ("primary_key",)),
+                              "column")
             for i, column in enumerate(table.pk.columns if table.pk else ()):
                 if column not in names:
                     where = ("primary_key", "columns", i) if long_form else ("primary_key", i)
@@ -436,6 +448,7 @@ class Resolver(ConstraintParts):
             upath = path + ("unique", i)
             # `[a, b]` or `{columns: [a, b]}`: point at the column as written.
             cpath = upath + ("columns",) if upath + ("columns",) in self.pos.keys else upath
+            self.distinct(unique.columns, cpath, "column")
             for j, column in enumerate(unique.columns):
                 if column not in names:
                     self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
@@ -560,6 +573,8 @@ class Resolver(ConstraintParts):
 
     def trigger(self, table, name, trigger: m.TriggerSpec, path, names) -> cat.Trigger | None:
         ok = self.ident(name, path)
+        ok = self.distinct(trigger.events, path + ("events",), "event") and ok
+        ok = self.distinct(trigger.update_of, path + ("update_of",), "column") and ok
         function = self.find_function(trigger.function, path + ("function",))
         if function and function in self.functions:
             returns = self.functions[function][1].returns.strip().lower()
@@ -624,6 +639,8 @@ class Resolver(ConstraintParts):
         for i, fk in enumerate(table.foreign_keys):
             options = dict(on_delete=fk.on_delete, on_update=fk.on_update, name=fk.name,
                            **self.enforcement(fk, path + ("foreign_keys", i)), **deferrable(fk.deferrable))
+            self.distinct(fk.columns, path + ("foreign_keys", i, "columns"), "column")
+            self.distinct(fk.references.columns, path + ("foreign_keys", i, "references", "columns"), "column")
             for j, column in enumerate(fk.columns):
                 if column not in table.columns and column not in added_columns(self.spec, table):
                     self.error(path + ("foreign_keys", i, "columns", j), f"unknown column '{column}'{suggest(column, table.columns)}")
@@ -781,7 +798,7 @@ class Resolver(ConstraintParts):
                         if built:
                             indexes.append(built)
                 out.append(cat.View(
-                    qname, view.query.strip().rstrip(";").rstrip(), materialized,
+                    qname, without_trailing(view.query), materialized,
                     with_data=getattr(view, "with_data", True),
                     security_invoker=getattr(view, "security_invoker", False),
                     security_barrier=getattr(view, "security_barrier", False),
@@ -812,6 +829,8 @@ class Resolver(ConstraintParts):
         for i, arg in enumerate(function.args):
             if arg.name is not None:
                 self.ident(arg.name, path + ("args", i), key=False)
+                if any(arg.name == a.name for a in args):
+                    self.error(path + ("args", i), f"argument name '{arg.name}' is used twice")
             type_ = self.type(arg.type, path + ("args", i, "type"), pseudo=True) or arg.type
             if arg.default is not None:
                 self.expression(arg.default, path + ("args", i, "default"), "an argument default", columns=False)
