@@ -167,20 +167,15 @@ def test_a_spec_without_settings_is_its_own_folders_project(project: Path) -> No
     assert run("build").output.startswith("wrote generated/schema.sql")
 
 
-def test_plan_out_json_writes_json_that_apply_takes(project: Path, pg_cluster, tmp_path: Path) -> None:
-    name = f"plan_out_{tmp_path.name[-8:].lower()}"
-    url = pg_cluster.create_database(name)
-    try:
-        (project / "tiny.yaml").write_text("version: 1\ntables:\n  notes:\n    columns:\n      id: {type: int, primary_key: true}\n")
-        env = {"SCHEMAC_DEV_DB": pg_cluster.url()}
-        assert run("plan", "--db", url, "--to", "tiny.yaml", "--out", "plan.sql", **env).exit_code == 0
-        assert (project / "plan.sql").read_text().startswith("BEGIN;\n\nCREATE TABLE public.notes")
-        result = run("plan", "--db", url, "--to", "tiny.yaml", "--out", "plan.json", **env)
-        assert result.exit_code == 0, result.output
-        assert (project / "plan.json").read_text().startswith("{")
-        result = run("apply", "--db", url, "--plan", "plan.json", "--yes", **env)
-        assert result.exit_code == 0, result.output
-        run("plan", "--db", url, "--to", "tiny.yaml", "--out", "plan.txt", **env)
-        assert (project / "plan.txt").read_text() == "No changes: the database matches.\n"
-    finally:
-        pg_cluster.drop_database(name)
+def test_plan_out_json_writes_json_that_apply_takes(project: Path, pg_cluster, database: str) -> None:
+    (project / "tiny.yaml").write_text("version: 1\ntables:\n  notes:\n    columns:\n      id: {type: int, primary_key: true}\n")
+    env = {"SCHEMAC_DEV_DB": pg_cluster.url()}
+    assert run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.sql", **env).exit_code == 0
+    assert (project / "plan.sql").read_text().startswith("BEGIN;\n\nCREATE TABLE public.notes")
+    result = run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.json", **env)
+    assert result.exit_code == 0, result.output
+    assert (project / "plan.json").read_text().startswith("{")
+    result = run("apply", "--db", database, "--plan", "plan.json", "--yes", **env)
+    assert result.exit_code == 0, result.output
+    run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.txt", **env)
+    assert (project / "plan.txt").read_text() == "No changes: the database matches.\n"

@@ -3,8 +3,6 @@ step ran, 'failed' with the first line of what stopped it otherwise; never a pas
 
 from __future__ import annotations
 
-import uuid
-
 import psycopg
 import pytest
 
@@ -12,14 +10,6 @@ from schemac.apply import ApplyError, Settings, apply
 from schemac.plan import HAZARDS, Phase, Plan, Step
 
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
-
-
-@pytest.fixture
-def database(pg_cluster):
-    name = f"history_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
 
 
 def _history(url: str) -> list[tuple]:
