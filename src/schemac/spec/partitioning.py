@@ -188,6 +188,9 @@ def _range_values(r: Resolver, key: cat.PartitionKey, value, path: Path, name: s
             r.error(path, f"'{name}' has {len(values)} value{'s' if len(values) != 1 else ''} but the partition "
                           f"key has {arity} parts ({key.text}); write {name}: [{', '.join(['...'] * arity)}]")
         return None
+    if None in values:
+        r.error(path, f"'{name}' holds null, which no partition bound can; write MINVALUE or MAXVALUE for no limit")
+        return None
     for i, v in enumerate(values[:-1]):
         text = str(v).upper() if isinstance(v, str) else ""
         if text in _INFINITE and str(values[i + 1]).upper() != text:

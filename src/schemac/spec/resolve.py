@@ -670,6 +670,10 @@ class Resolver(ConstraintParts):
                 continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
+            if any(fk.name == name for fk in out):
+                self.error(fpath, f"constraint '{name}' is already the name of another foreign key of this table; "
+                                  "give one of them a 'name', or remove the copy")
+                continue
             if not options["valid"] and options["enforced"] and table.partition:
                 self.needs_version(versions.NOT_VALID_FK_ON_PARTITIONED, "a NOT VALID foreign key on a partitioned table",
                                    fpath)
