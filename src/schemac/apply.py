@@ -161,8 +161,11 @@ def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str) -> list[Step]:
 
 
 def _record_failure(conn: psycopg.Connection, record: tuple, error: ApplyError) -> None:
-    conn.execute(_HISTORY)
-    conn.execute(_RECORD, (*record, "failed", _first_line(error)))
+    try:
+        conn.execute(_HISTORY)
+        conn.execute(_RECORD, (*record, "failed", _first_line(error)))
+    except psycopg.Error:
+        pass  # the error being reported is the apply's; a record that cannot be written must not hide it
 
 
 def _first_line(error: Exception) -> str:
