@@ -26,7 +26,7 @@ from .catalog.objects import Catalog
 from .diff import Renames, compare
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
-from .redact import redact, scrub
+from .redact import is_connection_string, redact, scrub
 from .sqltree import references
 from .supabase import has_auth_schema, install_standin
 
@@ -45,7 +45,7 @@ class LiveError(Exception):
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("postgres://", "postgresql://")) or "host=" in source or "dbname=" in source
+    return is_connection_string(source)
 
 
 @dataclass(frozen=True)

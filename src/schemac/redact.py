@@ -22,8 +22,18 @@ _KEYWORD_PASSWORD = re.compile(r"(?i)(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)
 _URL = re.compile(r"(?i)^\s*postgres(?:ql)?://")
 
 
+# `key=value` at the start: libpq's keyword form (no file a spec is read from is named so).
+_KEYWORDS = re.compile(r"^\s*[a-z_]+\s*=")
+
+
 def is_url(dsn: str) -> bool:
     return bool(_URL.match(dsn))
+
+
+def is_connection_string(text: str) -> bool:
+    """Whether ``text`` names a database (a URL or keywords) rather than a file: a keyword form
+    taken for a file name would be printed whole, password included, in "no such file"."""
+    return is_url(text) or bool(_KEYWORDS.match(text)) or "host=" in text or "dbname=" in text
 
 
 def _url_parts(dsn: str) -> tuple[str, str | None, str]:
