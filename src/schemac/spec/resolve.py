@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pglast import ast
+
 from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
@@ -404,7 +406,9 @@ class Resolver(ConstraintParts):
                            ("check", "a check constraint")):
             text = getattr(spec, key)
             if text is not None:
-                self.expression(text, path + (key,), where, columns=key != "default")
+                node = self.expression(text, path + (key,), where, columns=key != "default")
+                if key == "default" and node is not None and type_ is not None:
+                    self.enum_default(type_, node, path + (key,))
         if spec.collation is not None:
             self.collation(spec.collation, path + ("collation",))  # a name, or an error
         if spec.identity and (spec.default is not None or spec.generated is not None):
@@ -422,6 +426,15 @@ class Resolver(ConstraintParts):
         not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
         return cat.Column(name, type_, not_null, spec.default, spec.identity, spec.generated,
                           spec.collation, spec.comment, spec.renamed_from)
+
+    def enum_default(self, type_: str, node, path: Path) -> None:
+        """A default written as a text constant must be one of its enum type's values."""
+        spec = self.spec.enums.get(type_) or self.spec.enums.get(type_.removeprefix("public."))
+        value = node.arg if isinstance(node, ast.TypeCast) else node
+        text = getattr(getattr(value, "val", None), "sval", None) if isinstance(value, ast.A_Const) else None
+        if spec is not None and text is not None and text not in spec.values:
+            self.error(path, f"'{text}' is not a value of the enum {type_}; its values are {', '.join(spec.values)}"
+                             f"{suggest(text, spec.values)}")
 
     def table(self, qname, path, table: m.TableSpec, partitions, indexes, policies, triggers) -> cat.Table:
         columns = tuple(c for name, spec in table.columns.items()
