@@ -141,3 +141,41 @@ def test_import_writes_the_spec_the_settings_name(project: Path, pg_cluster) -> 
     assert result.exit_code == 0, result.output
     assert "wrote db/imported.yaml" in result.output
     assert run("validate").output.startswith("db/imported.yaml: valid (1 tables")
+
+
+def test_a_spec_in_another_project_uses_that_projects_folders(project: Path) -> None:
+    other = project / "other"
+    other.mkdir()
+    shutil.copy(ROOT / "schema.yaml", other / "schema.yaml")
+    (other / "schemac.toml").write_text('out = "sql"\n')
+    (project / "docs").mkdir()
+    (project / "docs" / "schema.md").write_text("the current folder's docs, stale for other/\n")
+
+    assert run("build", "--spec", "other/schema.yaml").output.startswith("wrote other/sql/schema.sql")
+    assert run("docs", "--spec", "other/schema.yaml").output == "wrote other/docs/schema.md\n"
+    result = run("check", "--spec", "other/schema.yaml")
+    assert result.exit_code == 0, result.output
+    assert not (project / "generated").exists()
+    # An option given on the command line is taken as it is, from the current folder.
+    assert run("check", "--spec", "other/schema.yaml", "--docs", "docs/schema.md").exit_code == 1
+
+
+def test_a_spec_without_settings_is_its_own_folders_project(project: Path) -> None:
+    assert run("build", "--spec", "db/schema.yaml").output.startswith("wrote db/generated/schema.sql")
+    assert run("check", "--spec", "db/schema.yaml").exit_code == 0
+    (project / "schemac.toml").write_text('spec = "db/schema.yaml"\n')  # now the project is the current folder
+    assert run("build").output.startswith("wrote generated/schema.sql")
+
+
+def test_plan_out_json_writes_json_that_apply_takes(project: Path, pg_cluster, database: str) -> None:
+    (project / "tiny.yaml").write_text("version: 1\ntables:\n  notes:\n    columns:\n      id: {type: int, primary_key: true}\n")
+    env = {"SCHEMAC_DEV_DB": pg_cluster.url()}
+    assert run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.sql", **env).exit_code == 0
+    assert (project / "plan.sql").read_text().startswith("BEGIN;\n\nCREATE TABLE public.notes")
+    result = run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.json", **env)
+    assert result.exit_code == 0, result.output
+    assert (project / "plan.json").read_text().startswith("{")
+    result = run("apply", "--db", database, "--plan", "plan.json", "--yes", **env)
+    assert result.exit_code == 0, result.output
+    run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.txt", **env)
+    assert (project / "plan.txt").read_text() == "No changes: the database matches.\n"

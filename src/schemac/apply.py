@@ -18,6 +18,7 @@ import psycopg
 from psycopg import sql
 
 from .plan import Phase, Plan, Step
+from .redact import scrub, target
 
 ADVISORY_LOCK_KEY = 0x5C4E4AC  # "schemac", as a number both applies agree on
 
@@ -32,6 +33,14 @@ CREATE TABLE IF NOT EXISTS schemac.history (
     sql         text        NOT NULL,
     outcome     text        NOT NULL
 );
+-- Added later: what stopped a failed apply (its first line).
+ALTER TABLE schemac.history ADD COLUMN IF NOT EXISTS error text;
+"""
+
+_RECORD = """
+INSERT INTO schemac.history (fingerprint, target, steps, sql, outcome, error)
+VALUES (%s, %s, %s, %s, %s, %s)
+RETURNING id
 """
 
 
@@ -97,8 +106,8 @@ def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings(
         raise HazardRefused(refused, settings.allowed_hazards)
     try:
         conn = psycopg.connect(url, autocommit=True)
-    except psycopg.OperationalError as exc:
-        raise ApplyError(f"cannot connect: {str(exc).strip()}") from None
+    except psycopg.Error as exc:
+        raise ApplyError(f"cannot connect: {scrub(str(exc).strip(), url)}") from None
     with conn:
         conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(settings.lock_timeout)))
         conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(settings.statement_timeout)))
@@ -106,7 +115,7 @@ def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings(
         if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
             raise ApplyError("another schemac apply is running against this database; try again when it ends")
         try:
-            return _run(conn, url, plan, fingerprint)
+            return _run(conn, plan, fingerprint)
         except psycopg.OperationalError as exc:
             # The connection died: PostgreSQL rolls back its open transaction.
             raise ApplyError(f"the connection was lost ({str(exc).strip()}); the transaction was rolled back") from None
@@ -115,30 +124,52 @@ def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings(
                 conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
 
 
-def _run(conn: psycopg.Connection, url: str, plan: Plan, fingerprint: str) -> list[Step]:
+def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str) -> list[Step]:
+    """Run the steps; schemac.history gets one row per apply: 'applied' when every step ran,
+    'failed' with the error's first line when one did not (the transaction's own record is
+    rolled back with it, so the failure is written after)."""
+    record = (fingerprint, target(conn.info), len(plan.steps), plan.sql())
     ran: list[Step] = []
-    for step in (s for s in plan.steps if s.phase == Phase.BEFORE):
-        _execute(conn, step, "before the transaction; nothing else was changed")
-        ran.append(step)
-    transactional = [s for s in plan.steps if s.phase == Phase.TRANSACTION]
-    with conn.transaction():
-        conn.execute(_HISTORY)
-        for step in transactional:
-            _execute(conn, step, "the transaction was rolled back; the database is as it was")
+    try:
+        for step in (s for s in plan.steps if s.phase == Phase.BEFORE):
+            _execute(conn, step, "before the transaction; nothing else was changed")
             ran.append(step)
-        conn.execute(
-            "INSERT INTO schemac.history (fingerprint, target, steps, sql, outcome) VALUES (%s, %s, %s, %s, 'applied')",
-            (fingerprint, _redact(url), len(plan.steps), plan.sql()),
-        )
-    for step in (s for s in plan.steps if s.phase == Phase.AFTER):
+        after = [s for s in plan.steps if s.phase == Phase.AFTER]
+        with conn.transaction():
+            conn.execute(_HISTORY)
+            for step in (s for s in plan.steps if s.phase == Phase.TRANSACTION):
+                _execute(conn, step, "the transaction was rolled back; the database is as it was")
+                ran.append(step)
+            # With steps still to run after the commit, the apply is not done when it commits.
+            row = conn.execute(_RECORD, (*record, "running" if after else "applied", None)).fetchone()[0]
+    except ApplyError as exc:
+        _record_failure(conn, record, exc)
+        raise
+    for step in after:
         try:
             _execute(conn, step, "the transaction before it was committed; run `schemac apply` again to finish")
-        except ApplyError:
+        except ApplyError as exc:
             if step.undo:
                 conn.execute(step.undo)
+            conn.execute("UPDATE schemac.history SET outcome = 'failed', error = %s WHERE id = %s",
+                         (_first_line(exc), row))
             raise
         ran.append(step)
+    if after:
+        conn.execute("UPDATE schemac.history SET outcome = 'applied' WHERE id = %s", (row,))
     return ran
+
+
+def _record_failure(conn: psycopg.Connection, record: tuple, error: ApplyError) -> None:
+    try:
+        conn.execute(_HISTORY)
+        conn.execute(_RECORD, (*record, "failed", _first_line(error)))
+    except psycopg.Error:
+        pass  # the error being reported is the apply's; a record that cannot be written must not hide it
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().split("\n", 1)[0]
 
 
 def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
@@ -147,9 +178,3 @@ def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
     except psycopg.Error as exc:
         what = step.title
         raise ApplyError(f"step failed ({what}): {str(exc).strip().splitlines()[0]}; {consequence}") from None
-
-
-def _redact(url: str) -> str:
-    from .live import redact
-
-    return redact(url)

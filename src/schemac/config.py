@@ -104,6 +104,26 @@ def _settings(path: Path, table: Any, where: str, prefix: str = "") -> Config:
     return Config(source=str(path), **values)
 
 
+def _has_settings(directory: Path) -> bool:
+    if (directory / FILE).is_file():
+        return True
+    try:
+        data = tomllib.loads((directory / PYPROJECT).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "schemac" in data["tool"]
+
+
+def project_folder(spec: Path) -> Path:
+    """The folder of the project ``spec`` belongs to: the nearest folder at or above the spec's
+    with settings (schemac.toml, or pyproject.toml with [tool.schemac]), else the spec's own;
+    relative to the current folder when it is inside it."""
+    here = Path.cwd()
+    start = (here / spec).resolve().parent
+    found = next((folder for folder in (start, *start.parents) if _has_settings(folder)), start)
+    return found.relative_to(here) if found.is_relative_to(here) else found
+
+
 def load(directory: Path = Path(".")) -> Config:
     """The settings of the project in ``directory``; ``Config()`` when it has none."""
     own = directory / FILE

@@ -26,6 +26,7 @@ from .catalog.objects import Catalog
 from .diff import Renames, compare
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
+from .redact import is_connection_string, redact, scrub
 from .sqltree import references
 from .supabase import has_auth_schema, install_standin
 
@@ -44,7 +45,7 @@ class LiveError(Exception):
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("postgres://", "postgresql://")) or "host=" in source or "dbname=" in source
+    return is_connection_string(source)
 
 
 @dataclass(frozen=True)
@@ -83,18 +84,8 @@ def fingerprint(catalog: Catalog) -> str:
 def connect(url: str) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=True)
-    except psycopg.OperationalError as exc:
-        raise LiveError(f"cannot connect to {redact(url)}: {str(exc).strip()}") from None
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "://" in url and "@" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return url
+    except psycopg.Error as exc:  # a malformed string is a ProgrammingError, quoting what it could not read
+        raise LiveError(f"cannot connect to {redact(url)}: {scrub(str(exc).strip(), url)}") from None
 
 
 @contextmanager

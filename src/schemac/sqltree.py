@@ -23,15 +23,18 @@ class SqlProblem(ValueError):
     """The SQL text is not what its place in the spec needs."""
 
 
-def _no_comments(text: str) -> None:
+def _no_comments_or_semicolons(text: str) -> None:
     # A trailing `-- comment` inside an expression would swallow the closing
-    # parenthesis schemac writes after it.
+    # parenthesis schemac writes after it; a `;` would end the statement
+    # around it, even where PostgreSQL's parser reads the rest as nothing.
     try:
         tokens = parser.scan(text)
     except ParseError as exc:
         raise SqlProblem(_syntax(exc)) from None
     if any(t.name in ("SQL_COMMENT", "C_COMMENT") for t in tokens):
         raise SqlProblem("comments are not allowed inside an SQL expression; use the 'comment' key")
+    if any(t.name == "ASCII_59" for t in tokens):
+        raise SqlProblem("a ';' would end the statement schemac writes this into; remove it")
 
 
 def _syntax(exc: ParseError) -> str:
@@ -54,7 +57,7 @@ def check_expression(text: str) -> ast.Node:
     stmt = stmts[0].stmt if len(stmts) == 1 else None
     if not _is_bare_select_of_one(stmt):
         raise SqlProblem("not exactly one SQL expression")
-    _no_comments(text)
+    _no_comments_or_semicolons(text)
     return stmt.targetList[0].val
 
 
@@ -122,6 +125,16 @@ def check_query(text: str) -> ast.Node:
     return stmts[0].stmt
 
 
+def without_trailing(text: str) -> str:
+    """``text`` up to its last token, without a final ``;`` or comment: schemac writes what
+    follows a query (``WITH NO DATA``, its own ``;``) on the same line, where a trailing
+    ``-- comment`` would swallow it."""
+    tokens = [t for t in parser.scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT", "ASCII_59")]
+    if not tokens:
+        return text.strip()
+    return text[:tokens[-1].end + 1].strip()  # scan's offsets count characters
+
+
 def check_statements(text: str) -> None:
     """A function body in SQL: one or more statements that parse."""
     try:
@@ -136,6 +149,37 @@ def check_plpgsql(text: str, header: str) -> None:
         pglast.parse_plpgsql(f"{header} AS $schemac$\n{text}\n$schemac$ LANGUAGE plpgsql")
     except ParseError as exc:
         raise SqlProblem(f"PL/pgSQL syntax error: {exc.args[0]}") from None
+
+
+def table_columns(text: str) -> list[tuple[str, str]]:
+    """The (name, type) pairs of a function's ``table (name type, ...)`` result, as written.
+
+    Split at the list's own commas (not those of ``numeric(10, 2)``), so that
+    each name and type is checked like a column's and the text itself is
+    never written into SQL."""
+    _no_comments_or_semicolons(text)
+    tokens = parser.scan(text)
+    if len(tokens) < 3 or tokens[0].name != "TABLE" or tokens[1].name != "ASCII_40" or tokens[-1].name != "ASCII_41":
+        raise SqlProblem("write the result as table (name type, ...)")
+    parts, start, depth = [], tokens[1].end + 1, 0
+    for token in tokens[2:-1]:
+        if token.name in ("ASCII_40", "ASCII_91"):
+            depth += 1
+        elif token.name in ("ASCII_41", "ASCII_93"):
+            depth -= 1
+            if depth < 0:
+                raise SqlProblem("the column list of table (...) closes before its end")
+        elif token.name == "ASCII_44" and depth == 0:
+            parts.append(text[start:token.start])
+            start = token.end + 1
+    parts.append(text[start:tokens[-1].start])  # scan's offsets count characters
+    out = []
+    for part in parts:
+        name, _, type_ = part.strip().partition(" ")
+        if not name or not type_.strip():
+            raise SqlProblem("each column of table (...) is a name and a type: table (id uuid, total numeric)")
+        out.append((name, type_.strip()))
+    return out
 
 
 @dataclass(frozen=True)
@@ -155,7 +199,7 @@ class TypeRef:
 def parse_type(text: str) -> TypeRef:
     if not text or not text.strip():
         raise SqlProblem("empty type")
-    _no_comments(text)
+    _no_comments_or_semicolons(text)
     try:
         stmts = parser.parse_sql(f"SELECT NULL::{text}")
     except ParseError:

@@ -8,7 +8,7 @@ import click
 
 from ..lint import Severity, at_or_above
 from ..pipeline import lint_compiled, write_generated
-from .common import compile_or_exit, out_option, output, project_lint_settings, report_findings, spec_option
+from .common import compile_or_exit, in_project, out_option, output, project_lint_settings, report_findings, spec_option
 
 
 @click.command()
@@ -25,6 +25,7 @@ def build(spec_path: Path, out_dir: Path) -> None:
       schemac build --spec schema.yaml --out generated/
     """
     out = output()
+    out_dir = in_project("out_dir", spec_path)
     compiled = compile_or_exit(spec_path)
     written = write_generated(compiled, out_dir)
     if written:

@@ -10,7 +10,8 @@ import click
 from ..lint import Severity, at_or_above
 from ..pipeline import lint_compiled, stale_diff
 from .common import (
-    EXIT_FINDINGS, compile_or_exit, out_option, output, project_lint_settings, report_findings, spec_option,
+    EXIT_FINDINGS, compile_or_exit, in_project, out_option, output, project_lint_settings, report_findings,
+    spec_option,
 )
 
 
@@ -47,6 +48,7 @@ def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_d
       schemac check --db "$DATABASE_URL"     # and no drift
     """
     out = output()
+    out_dir, docs_file = in_project("out_dir", spec_path), in_project("docs_file", spec_path)
     compiled = compile_or_exit(spec_path)
     diff = stale_diff(compiled, out_dir)
     findings = at_or_above(lint_compiled(compiled, out_dir, project_lint_settings()), Severity.WARNING)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from .. import config as project_config
 from ..console import Output, current
@@ -45,6 +46,24 @@ def settings() -> project_config.Config:
     except project_config.ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def in_project(option: str, spec_path: Path) -> Path:
+    """The path of ``option`` (--out, --docs) for ``spec_path``: as given on the command line, else
+    the setting of the spec's project or the default, in that project's folder, so that
+    ``--spec other/schema.yaml`` works on other/generated rather than the current folder's."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source(option) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        return ctx.params[option]
+    folder = project_config.project_folder(spec_path)
+    try:
+        settings = project_config.load(folder)
+    except project_config.ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    configured = settings.out if option == "out_dir" else settings.docs
+    default = next(p.default for p in ctx.command.params if p.name == option)
+    return folder / (configured or default)
 
 
 def print_problems(error: SpecError, spec_path) -> None:

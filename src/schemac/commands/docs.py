@@ -9,7 +9,7 @@ import click
 
 from ..docgen.files import stale_diff, write_if_changed
 from ..docgen.markdown import markdown
-from .common import EXIT_FINDINGS, compile_or_exit, output, spec_option
+from .common import EXIT_FINDINGS, compile_or_exit, in_project, output, spec_option
 
 
 def docs_command(spec_path: Path, out_file: Path) -> str:
@@ -47,6 +47,7 @@ def docs(spec_path: Path, out_file: Path, check: bool) -> None:
       schemac docs --spec schema.yaml --out docs/schema.md --check
     """
     out = output()
+    out_file = in_project("out_file", spec_path)
     text = markdown(compile_or_exit(spec_path).catalog)
     if check:
         diff = stale_diff(out_file, text)

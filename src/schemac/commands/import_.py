@@ -10,7 +10,8 @@ import click
 
 from ..config import DATABASE_URL_VARIABLES
 from ..errors import SpecError
-from ..live import LiveError, redact
+from ..live import LiveError
+from ..redact import redact
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
 
 

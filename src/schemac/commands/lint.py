@@ -11,7 +11,7 @@ from ..lint import (
     LintConfig, Severity, UnknownRule, at_or_above, explain, format_github, format_json, format_sarif, format_text,
     lint_files,
 )
-from .common import EXIT_FINDINGS, compile_or_exit, out_option, output, project_lint_settings, spec_option
+from .common import EXIT_FINDINGS, compile_or_exit, in_project, out_option, output, project_lint_settings, spec_option
 
 
 FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "github": format_github}
@@ -61,7 +61,7 @@ def lint(files: tuple[Path, ...], spec_path: Path, out_dir: Path, output_format:
     else:
         from ..pipeline import lint_compiled
 
-        findings = lint_compiled(compile_or_exit(spec_path), out_dir, settings)
+        findings = lint_compiled(compile_or_exit(spec_path), in_project("out_dir", spec_path), settings)
     failed = fail_on != "never" and at_or_above(findings, Severity(fail_on))
     if output_format == "text":
         out = output()

@@ -11,6 +11,7 @@ import click
 from ..errors import SpecError
 from ..live import LiveError, Side, both, fingerprint, plan as make_plan
 from ..plan import Plan
+from ..redact import redact
 from ..config import DATABASE_URL_VARIABLES
 from .common import EXIT_BAD_INPUT, output, print_problems
 
@@ -42,7 +43,7 @@ def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Sid
     """(plan, the side it starts from), or exit 2 with the problems."""
     out = output()
     try:
-        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {goal}"):
+        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {redact(goal)}"):
             start_side, goal_side = both(start, goal, dev_db)
         return make_plan(start_side, goal_side), start_side
     except SpecError as exc:
@@ -62,7 +63,8 @@ def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Sid
               help="What the database should become: a spec, an SQL file, or another database.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, sql to run by hand, json for tools and `schemac apply --plan`.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the plan here, not to stdout.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the plan here, not to stdout; without --format, a .json or .sql file gets that format.")
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB",
               help="A server for the scratch database a spec is applied to (default: embedded PostgreSQL).")
 def plan(db: str | None, start: str | None, goal: str, output_format: str, out: Path | None,
@@ -88,6 +90,9 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
             db = None  # --from given on the command line wins over the environment
         else:
             raise click.UsageError("--db and --from name the same thing; give one")
+    if out and ctx.get_parameter_source("output_format") == click.core.ParameterSource.DEFAULT:
+        # `--out plan.json` is meant for `apply --plan`; `--out plan.sql` to run by hand.
+        output_format = {".json": "json", ".sql": "sql"}.get(out.suffix.lower(), output_format)
     the_plan, start_side = compute(db or start, goal, dev_db)
     # Only JSON carries the fingerprint (for `apply --plan`); hashing a large
     # catalog is not free.

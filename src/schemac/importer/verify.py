@@ -22,6 +22,7 @@ from ..diff import compare
 from ..introspect import introspect
 from ..introspect.reader import query
 from ..pipeline import build_date, compile_text
+from ..redact import redact
 from ..supabase import install_standin
 
 
@@ -71,7 +72,7 @@ def read(url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, Refus
     """The catalog of the database at ``url`` (only ``schemas``, when given), and what the spec cannot hold."""
     with live.connect(url) as conn:
         catalog = introspect(conn, schemas=schemas or None, exclude_schemas=live.NOT_MANAGED,
-                             source=live.redact(url))
+                             source=redact(url))
         return catalog, temporal_constraints(conn, catalog)
 
 

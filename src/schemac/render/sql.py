@@ -20,6 +20,9 @@ from ..sqltree import looks_like_function, parse_type, references
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
 
+# A function body is written between the first of these it does not hold.
+BODY_QUOTES = ("$function$", "$body$", "$schemac$", "$schemac_body$")
+
 SECTION_TITLES = {
     Stage.SCHEMAS: "Schemas",
     Stage.EXTENSIONS: "Extensions",
@@ -251,7 +254,7 @@ def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
-    quote = next(tag for tag in ("$function$", "$body$", "$schemac$", "$schemac_body$") if tag not in function.body)
+    quote = next(tag for tag in BODY_QUOTES if tag not in function.body)
     return _render("function", function=function, quote=quote, or_replace=or_replace)
 
 

@@ -56,14 +56,61 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# A spec is a few levels deep (tables.t.columns.c.references.table); anything
+# near Python's recursion limit is an attack or an accident.
+MAX_DEPTH = 64
+
+
+# "\0" in a double-quoted YAML string; PostgreSQL's text cannot hold it, and libpq ends a string there.
+_NUL = "a NUL character (\\0) cannot be part of a name or of SQL; remove it"
+
+
+class _TooLarge(Exception):
+    """The document is nested too deep, refers to itself, or grows too large through its aliases."""
+
+    def __init__(self, node: yaml.Node, path: Path, message: str):
+        self.node = node
+        self.path = path
+        self.message = message
+
+
 class _Builder:
-    def __init__(self, positions: Positions):
+    """Nodes -> plain data. An alias is a second path to a node already read, so
+    aliases are followed, but within bounds: ``budget`` values in all (a
+    397-byte file of aliases to aliases would otherwise expand to billions),
+    ``MAX_DEPTH`` levels, and never into a node that holds the alias itself."""
+
+    def __init__(self, positions: Positions, budget: int):
         self.positions = positions
         self.problems: list[Problem] = []
         self._scalars = yaml.SafeLoader("")  # only for its scalar resolution
+        self._budget = budget
+        self._open: set[int] = set()  # the nodes being built, from the root down
 
     def build(self, node: yaml.Node, path: Path) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise _TooLarge(node, path, "the document grows too large through its aliases (*name); "
+                                  "write the repeated part out, or repeat it less")
+        if len(path) > MAX_DEPTH:
+            raise _TooLarge(node, path[:1], f"nested more than {MAX_DEPTH} levels deep; a spec needs far fewer")
+        if id(node) in self._open:
+            raise _TooLarge(node, path, "an alias (*name) here refers to a mapping or list that contains it")
         self.positions.nodes[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self._open.add(id(node))
+            try:
+                return self._build_collection(node, path)
+            finally:
+                self._open.discard(id(node))
+        value = self.build_scalar(node)
+        if not isinstance(value, str):
+            self.positions.raw[path] = node.value
+        elif "\x00" in value:
+            self.problems.append(Problem(*_mark(node), path, _NUL, self.positions.file))
+        return value
+
+    def _build_collection(self, node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -77,6 +124,9 @@ class _Builder:
                 # instead of becoming YAML's boolean.
                 key = key_node.value
                 child = path + (key,)
+                if "\x00" in key:
+                    self.problems.append(Problem(*_mark(key_node), path, _NUL, self.positions.file))
+                    continue
                 if key in out:
                     first = self.positions.keys[child]
                     self.problems.append(
@@ -86,12 +136,7 @@ class _Builder:
                 self.positions.keys[child] = _mark(key_node)
                 out[key] = self.build(value_node, child)
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        value = self.build_scalar(node)
-        if not isinstance(value, str):
-            self.positions.raw[path] = node.value
-        return value
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def build_scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -108,6 +153,8 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
         try:
             nodes = list(yaml.compose_all(text, Loader=_LOADER))
         except yaml.YAMLError:
+            if _deepest(text):  # the pure-Python parser takes minutes over thousands of open brackets
+                raise RecursionError from None
             # Read it again with the pure-Python parser, whose messages _explain knows.
             nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -115,13 +162,20 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
         raise SpecError([Problem(line, col, (), f"invalid YAML: {reason}", file)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
+    except RecursionError:
+        line, col = _deepest(text) or (1, 1)
+        raise SpecError([Problem(line, col, (), f"nested more than {MAX_DEPTH} levels deep; a spec needs far fewer",
+                                 file)]) from None
     if len(nodes) != 1:
         starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("---")]
         second = [n for n in starts if n > nodes[0].start_mark.line + 1] if nodes else []
         raise SpecError([Problem(second[0] if second else 1, 1, (), "expected one YAML document, found several (---)", file)])
-    builder = _Builder(positions)
+    # Without aliases a value takes at least a byte of the file; with them, allow some repetition.
+    builder = _Builder(positions, budget=10 * len(text) + 10_000)
     try:
         data = builder.build(nodes[0], ())
+    except _TooLarge as exc:
+        raise SpecError([Problem(*_mark(exc.node), exc.path, exc.message, file)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
     if builder.problems:
@@ -159,3 +213,15 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
                                        f"(line {above + 1}) are indented by {above_indent}")
                 break
     return line, col, f"{problem} ({context})" if context else problem
+
+
+def _deepest(text: str) -> tuple[int, int] | None:
+    """Where the brackets of ``text`` first open more than ``MAX_DEPTH`` deep, to place the
+    refusal of a document the YAML parser could not read for its depth; None if they never do."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        for col, char in enumerate(line, 1):
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_DEPTH:
+                return number, col
+    return None

@@ -162,7 +162,14 @@ def _bound(r: Resolver, key: cat.PartitionKey, bound: m.PartitionBound, path: Pa
         if low is None or high is None:
             return None
         return f"FROM ({', '.join(map(literal, low))}) TO ({', '.join(map(literal, high))})"
-    if strategy == "hash" and bound.modulus and bound.remainder is not None:
+    if strategy == "hash" and bound.modulus is not None and bound.remainder is not None:
+        if bound.modulus <= 0:
+            r.error(path + ("modulus",), f"modulus {bound.modulus} must be a positive number (the number of partitions)")
+            return None
+        if not 0 <= bound.remainder < bound.modulus:
+            r.error(path + ("remainder",), f"remainder {bound.remainder} must be from 0 to {bound.modulus - 1} "
+                                           f"(less than modulus {bound.modulus})")
+            return None
         return f"WITH (MODULUS {bound.modulus}, REMAINDER {bound.remainder})"
     need = {"list": "'values'", "range": "'from' and 'to'", "hash": "'modulus' and 'remainder'"}[strategy]
     r.error(path, f"a {strategy} partition needs {need}")
@@ -180,6 +187,9 @@ def _range_values(r: Resolver, key: cat.PartitionKey, value, path: Path, name: s
         else:
             r.error(path, f"'{name}' has {len(values)} value{'s' if len(values) != 1 else ''} but the partition "
                           f"key has {arity} parts ({key.text}); write {name}: [{', '.join(['...'] * arity)}]")
+        return None
+    if None in values:
+        r.error(path, f"'{name}' holds null, which no partition bound can; write MINVALUE or MAXVALUE for no limit")
         return None
     for i, v in enumerate(values[:-1]):
         text = str(v).upper() if isinstance(v, str) else ""

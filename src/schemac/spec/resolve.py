@@ -9,15 +9,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pglast import ast
+
 from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
 from ..expand import ExpansionError, added_columns, expand
 from ..lint import LintConfig, UnknownRule, all_rules, get_rule
+from ..render.quoting import ident
+from ..render.sql import BODY_QUOTES
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
-    common_table_names, forbid_subquery,
+    common_table_names, forbid_subquery, table_columns, without_trailing,
     TypeRef, parse_type, references,
 )
 from . import models as m
@@ -58,6 +62,15 @@ class Resolver(ConstraintParts):
 
     def error(self, path: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(self.pos.problem(path, message, key=key))
+
+    def distinct(self, items, path: Path, what: str) -> bool:
+        """No item of a list twice (a key's columns, a trigger's events): PostgreSQL refuses it."""
+        first: dict = {}
+        for i, item in enumerate(items):
+            if item in first:
+                self.error(path + (i,), f"{what} '{item}' is listed twice (first at [{first[item]}])")
+            first.setdefault(item, i)
+        return len(first) == len(items)
 
     def ident(self, name: str, path: Path, *, key: bool = True) -> bool:
         problem = identifier_problem(name)
@@ -246,6 +259,9 @@ class Resolver(ConstraintParts):
                                                       "conventions' helper functions belong in one that is not")
             elif helpers not in spec.schemas and self.ident(helpers, ("conventions", "schema")):
                 schemas.append(cat.Schema(helpers, exposed=False, comment=HELPER_SCHEMA_COMMENT))
+        if spec.conventions.user_id is not None:
+            # Written into column defaults and into the tenancy's SECURITY DEFINER function.
+            self.expression(spec.conventions.user_id, ("conventions", "user_id"), "a DEFAULT expression", columns=False)
         for i, role in enumerate(spec.roles):
             self.ident(role, ("roles", i), key=False)
         try:
@@ -390,7 +406,9 @@ class Resolver(ConstraintParts):
                            ("check", "a check constraint")):
             text = getattr(spec, key)
             if text is not None:
-                self.expression(text, path + (key,), where, columns=key != "default")
+                node = self.expression(text, path + (key,), where, columns=key != "default")
+                if key == "default" and node is not None and type_ is not None:
+                    self.enum_default(type_, node, path + (key,))
         if spec.collation is not None:
             self.collation(spec.collation, path + ("collation",))  # a name, or an error
         if spec.identity and (spec.default is not None or spec.generated is not None):
@@ -409,6 +427,15 @@ class Resolver(ConstraintParts):
         return cat.Column(name, type_, not_null, spec.default, spec.identity, spec.generated,
                           spec.collation, spec.comment, spec.renamed_from)
 
+    def enum_default(self, type_: str, node, path: Path) -> None:
+        """A default written as a text constant must be one of its enum type's values."""
+        spec = self.spec.enums.get(type_) or self.spec.enums.get(type_.removeprefix("public."))
+        value = node.arg if isinstance(node, ast.TypeCast) else node
+        text = getattr(getattr(value, "val", None), "sval", None) if isinstance(value, ast.A_Const) else None
+        if spec is not None and text is not None and text not in spec.values:
+            self.error(path, f"'{text}' is not a value of the enum {type_}; its values are {', '.join(spec.values)}"
+                             f"{suggest(text, spec.values)}")
+
     def table(self, qname, path, table: m.TableSpec, partitions, indexes, policies, triggers) -> cat.Table:
         columns = tuple(c for name, spec in table.columns.items()
                         if (c := self.column(table, name, spec, path + ("columns", name))) is not None)
@@ -417,6 +444,9 @@ class Resolver(ConstraintParts):
         pk = None
         if pk_columns:
             long_form = isinstance(table.primary_key, m.PrimaryKeySpec)
+            if table.pk:
+                self.distinct(table.pk.columns, path + (("primary_key", "columns") if long_form else ("primary_key",)),
+                              "column")
             for i, column in enumerate(table.pk.columns if table.pk else ()):
                 if column not in names:
                     where = ("primary_key", "columns", i) if long_form else ("primary_key", i)
@@ -431,6 +461,7 @@ class Resolver(ConstraintParts):
             upath = path + ("unique", i)
             # `[a, b]` or `{columns: [a, b]}`: point at the column as written.
             cpath = upath + ("columns",) if upath + ("columns",) in self.pos.keys else upath
+            self.distinct(unique.columns, cpath, "column")
             for j, column in enumerate(unique.columns):
                 if column not in names:
                     self.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
@@ -555,6 +586,8 @@ class Resolver(ConstraintParts):
 
     def trigger(self, table, name, trigger: m.TriggerSpec, path, names) -> cat.Trigger | None:
         ok = self.ident(name, path)
+        ok = self.distinct(trigger.events, path + ("events",), "event") and ok
+        ok = self.distinct(trigger.update_of, path + ("update_of",), "column") and ok
         function = self.find_function(trigger.function, path + ("function",))
         if function and function in self.functions:
             returns = self.functions[function][1].returns.strip().lower()
@@ -619,6 +652,8 @@ class Resolver(ConstraintParts):
         for i, fk in enumerate(table.foreign_keys):
             options = dict(on_delete=fk.on_delete, on_update=fk.on_update, name=fk.name,
                            **self.enforcement(fk, path + ("foreign_keys", i)), **deferrable(fk.deferrable))
+            self.distinct(fk.columns, path + ("foreign_keys", i, "columns"), "column")
+            self.distinct(fk.references.columns, path + ("foreign_keys", i, "references", "columns"), "column")
             for j, column in enumerate(fk.columns):
                 if column not in table.columns and column not in added_columns(self.spec, table):
                     self.error(path + ("foreign_keys", i, "columns", j), f"unknown column '{column}'{suggest(column, table.columns)}")
@@ -648,6 +683,10 @@ class Resolver(ConstraintParts):
                 continue
             name = options.pop("name") or default_name(qname, columns, "fkey")
             self.ident(name, fpath, key=False)
+            if any(fk.name == name for fk in out):
+                self.error(fpath, f"constraint '{name}' is already the name of another foreign key of this table; "
+                                  "give one of them a 'name', or remove the copy")
+                continue
             if not options["valid"] and options["enforced"] and table.partition:
                 self.needs_version(versions.NOT_VALID_FK_ON_PARTITIONED, "a NOT VALID foreign key on a partitioned table",
                                    fpath)
@@ -776,7 +815,7 @@ class Resolver(ConstraintParts):
                         if built:
                             indexes.append(built)
                 out.append(cat.View(
-                    qname, view.query.strip().rstrip(";").rstrip(), materialized,
+                    qname, without_trailing(view.query), materialized,
                     with_data=getattr(view, "with_data", True),
                     security_invoker=getattr(view, "security_invoker", False),
                     security_barrier=getattr(view, "security_barrier", False),
@@ -807,6 +846,8 @@ class Resolver(ConstraintParts):
         for i, arg in enumerate(function.args):
             if arg.name is not None:
                 self.ident(arg.name, path + ("args", i), key=False)
+                if any(arg.name == a.name for a in args):
+                    self.error(path + ("args", i), f"argument name '{arg.name}' is used twice")
             type_ = self.type(arg.type, path + ("args", i, "type"), pseudo=True) or arg.type
             if arg.default is not None:
                 self.expression(arg.default, path + ("args", i, "default"), "an argument default", columns=False)
@@ -815,13 +856,18 @@ class Resolver(ConstraintParts):
         lowered = returns.lower()
         if lowered.startswith("setof "):
             returns = "SETOF " + (self.type(returns[6:], path + ("returns",), pseudo=True) or returns[6:])
-        elif not re.match(r"table\s*\(", lowered):
+        elif re.match(r"table\s*\(", lowered):
+            returns = self.returns_table(returns, path + ("returns",)) or returns
+        else:
             returns = self.type(returns, path + ("returns",), pseudo=True) or returns
         if function.search_path is not None:
             for part in filter(None, (p.strip() for p in function.search_path.split(","))):
                 if part not in ("pg_temp", '""', "''"):
                     self.ident(part, path + ("search_path",), key=False)
-        if function.language == "sql":
+        if all(tag in function.body for tag in BODY_QUOTES):
+            self.error(path + ("body",), f"the body holds each of {', '.join(BODY_QUOTES)}, the dollar quotes "
+                                         "schemac writes a body between; leave one of them out")
+        elif function.language == "sql":
             self.sql(check_statements, function.body, path + ("body",), "function body")
         else:
             header = f"CREATE FUNCTION f() RETURNS {returns}"
@@ -836,6 +882,17 @@ class Resolver(ConstraintParts):
                             function.volatility, function.strict, function.security_definer,
                             function.search_path, function.parallel, grants, function.comment,
                             self.ignores(function.ignore, path))
+
+
+    def returns_table(self, text: str, path: Path) -> str | None:
+        """``table (name type, ...)`` checked like columns, and written back from its parts."""
+        columns = self.sql(table_columns, text, path, "returns")
+        if columns is None:
+            return None
+        written = [(self.ident(name, path, key=False), name, self.type(type_text, path)) for name, type_text in columns]
+        if not all(ok and type_ for ok, _, type_ in written):
+            return None
+        return f"TABLE({', '.join(f'{ident(name)} {type_}' for _, name, type_ in written)})"
 
 
 def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> cat.Catalog:
