@@ -30,7 +30,7 @@ class RoutineParts:
         return out
 
     def function(self, function: cat.Function, path: tuple) -> dict | None:
-        if not self.name_ok(function.qname.name, ("functions",)):
+        if not self.name_ok(function.qname.name, ("functions",), key_part=True):
             return None
         if function.language not in LANGUAGES:
             self.cannot(("functions",), f"{function.qname}({function.signature}) is written in {function.language}; "
