@@ -147,11 +147,12 @@ class Server:
 
     def dump(self, url: str, column_order: bool = True) -> Counter:
         """``pg_dump --schema-only`` as a multiset of statements (comments, SET lines, psql meta-commands out)."""
-        result = subprocess.run([self.pg_dump, "--schema-only", "--no-owner", url], capture_output=True, text=True,
-                                check=True)
+        # schemac's own history (schemac.history, written by apply) is not part of the schema compared.
+        result = subprocess.run([self.pg_dump, "--schema-only", "--no-owner", "--exclude-schema", "schemac", url],
+                                capture_output=True, text=True, check=True)
         lines = [line for line in result.stdout.splitlines()
                  if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))]
-        statements = (part.strip() for part in "\n".join(lines).split(";\n") if part.strip())
+        statements = (part.strip() for part in ("\n".join(lines) + "\n").split(";\n") if part.strip())
         return Counter(s if column_order else column_order_free(s) for s in statements)
 
 
