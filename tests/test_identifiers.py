@@ -1,6 +1,5 @@
-"""Names as PostgreSQL has them (capitals, spaces, punctuation, up to 63 bytes), and the
-tracebacks the real-world corpus (bench/corpus.py) found in import and docs, each as a
-minimal case on real PostgreSQL."""
+"""Names as PostgreSQL has them (capitals, spaces, punctuation, up to 63 bytes): written in
+the spec, imported, built, planned and documented, on real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -95,45 +94,6 @@ def test_a_dotted_table_name_is_named_as_not_imported(tmp_path: Path, pg_cluster
     assert result.exit_code == 1, result.output
     assert "the name 'v1.items' holds a dot" in result.output
     assert "plain" in yaml.safe_load(spec.read_text())["tables"]
-
-
-def test_a_question_mark_in_a_flow_value_imports(tmp_path: Path, pg_cluster) -> None:
-    # jsonb's ? operator in a check and an index predicate, a comment ending in ?: PyYAML ends a
-    # plain scalar at '?' inside {...}, so the writer must quote them.
-    source = tmp_path / "question.sql"
-    source.write_text(
-        "create table docs (id int primary key, body jsonb check (body ? 'title'), note text);\n"
-        "comment on table docs is 'Is this ok?';\n"
-        "comment on column docs.note is 'why?';\n"
-        "create index docs_titled on docs (id) where body ? 'title';\n"
-    )
-    spec = tmp_path / "schema.yaml"
-    result = run("import", "--from", str(source), "--out", str(spec), "--dev-db", pg_cluster.url())
-    assert result.exit_code == 0, result.output
-    table = yaml.safe_load(spec.read_text())["tables"]["docs"]
-    assert table["columns"]["note"]["comment"] == "why?"
-    assert "?" in table["columns"]["body"]["check"]
-
-
-def test_docs_when_a_table_and_a_function_share_a_name(tmp_path: Path) -> None:
-    spec = tmp_path / "schema.yaml"
-    spec.write_text(
-        "version: 1\n"
-        "tables:\n"
-        "  items:\n"
-        "    columns:\n"
-        "      id: {type: integer, primary_key: true}\n"
-        "functions:\n"
-        "  items:\n"
-        "    returns: integer\n"
-        "    language: sql\n"
-        "    body: select 1\n"
-    )
-    result = run("docs", "--spec", str(spec), "--out", str(tmp_path / "schema.md"))
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "schema.md").read_text()
-    assert "- [Tables](#tables): [items](#items)" in text
-    assert "- [Functions](#functions): [items](#items-1)" in text
 
 
 def test_a_hand_written_spec_with_such_names_applies_and_plans_empty(tmp_path: Path, pg_cluster, database) -> None:

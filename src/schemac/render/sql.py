@@ -183,8 +183,8 @@ def column_definition(column: cat.Column) -> str:
 
 
 def _table_lines(table: cat.Table) -> list[str]:
-    width = max(len(ident(c.name)) for c in table.columns)
-    type_width = max(len(c.type) for c in table.columns)
+    width = max((len(ident(c.name)) for c in table.columns), default=0)  # a table may have no columns
+    type_width = max((len(c.type) for c in table.columns), default=0)
     lines = []
     for column in table.columns:
         parts = _column_parts(column)
