@@ -10,7 +10,7 @@ folder per example holding its ``supabase/migrations``), as that repository
 is too large to clone here.
 
 The only edits are those that let a file run on a fresh database of a
-shared server: Chinook's ``DROP DATABASE`` / ``CREATE DATABASE`` / ``\\c``
+shared server: migra's fixtures get the role its test harness creates; Chinook's ``DROP DATABASE`` / ``CREATE DATABASE`` / ``\\c``
 lines are left out, PostgREST's load script includes its fixtures from a
 ``parts/`` folder and skips OrioleDB's and PostGIS's set-up (neither is on
 the servers here).
@@ -59,7 +59,12 @@ def supabase_case(folder: Path) -> None:
 
 def migra(repo: Repo, out: Path) -> int:
     cases = sorted({path.split("/")[2] for path in repo.files("tests/FIXTURES/")})
+    # migra's test harness creates this role before it loads a fixture.
+    role = ("DO $$ BEGIN CREATE ROLE schemainspect_test_role; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n")
     for case in cases:
+        for side in ("old", "new"):
+            write(out / case / side / "0_role.sql", role)
         write(out / case / "old" / "a.sql", repo.read(f"tests/FIXTURES/{case}/a.sql"))
         write(out / case / "new" / "b.sql", repo.read(f"tests/FIXTURES/{case}/b.sql"))
     return len(cases)
