@@ -62,3 +62,35 @@ def test_a_table_without_columns_is_planned(tmp_path: Path, pg_cluster) -> None:
     assert result.exit_code == 0, result.output
     [step] = json.loads(result.output)["steps"]
     assert "CREATE TABLE public.nothing_yet (\n)" in step["sql"]
+
+
+def test_a_security_definer_function_without_search_path_imports_with_the_risk_accepted(tmp_path: Path,
+                                                                                        pg_cluster) -> None:
+    # Supabase's examples write them so (an RBAC helper that policies call): refusing the function
+    # also lost every policy that calls it.
+    source = tmp_path / "definer.sql"
+    source.write_text(
+        "create table roles (user_id uuid, role text);\n"
+        "alter table roles enable row level security;\n"
+        "create function is_admin(uid uuid) returns boolean language sql security definer\n"
+        "  as $$ select exists (select 1 from public.roles where user_id = uid and role = 'admin') $$;\n"
+        "create policy \"Admins can read roles\" on roles for select using (is_admin(user_id));\n"
+    )
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--from", str(source), "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    function = yaml.safe_load(spec.read_text())["functions"]["is_admin"]
+    assert function["security_definer"] is True and "search_path" not in function
+    assert "security-definer-search-path" in function["ignore"]
+
+    built = run("build", "--spec", str(spec), "--out", str(tmp_path / "generated"))
+    assert built.exit_code == 0, built.output
+    assert "SC208" not in built.output
+
+    del function["ignore"]
+    data = yaml.safe_load(spec.read_text())
+    data["functions"]["is_admin"] = function
+    spec.write_text(yaml.safe_dump(data))
+    refused = run("validate", "--spec", str(spec))
+    assert refused.exit_code == 2
+    assert "a SECURITY DEFINER function must pin 'search_path'" in refused.output
