@@ -4,8 +4,10 @@ as a minimal case: every command ends with a result or a message, never a traceb
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -94,3 +96,25 @@ def test_a_security_definer_function_without_search_path_imports_with_the_risk_a
     refused = run("validate", "--spec", str(spec))
     assert refused.exit_code == 2
     assert "a SECURITY DEFINER function must pin 'search_path'" in refused.output
+
+
+@pytest.mark.parametrize("body", [
+    "begin atomic select amount from orders where id = x; end",
+    "return (select amount from orders where id = x)",
+])
+def test_an_sql_standard_function_body_applies_and_converges(body: str, tmp_path: Path, pg_cluster) -> None:
+    # Read from a database, the body was rendered as a string ($$BEGIN ATOMIC ...$$) and pglast's
+    # reading of it raised while ordering the statements.
+    source = tmp_path / "atomic.sql"
+    source.write_text("create table orders (id int, amount numeric);\n"
+                      f"create function total(x int) returns numeric language sql {body};\n")
+    name = f"atomic_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.create_database(name)
+    try:
+        applied = run("apply", "--db", url, "--to", str(source), "--yes", "--dev-db", pg_cluster.url())
+        assert applied.exit_code == 0, applied.output
+        planned = run("plan", "--db", url, "--to", str(source), "--format", "json", "--dev-db", pg_cluster.url())
+        assert planned.exit_code == 0, planned.output
+        assert json.loads(planned.output)["steps"] == []
+    finally:
+        pg_cluster.drop_database(name)
