@@ -109,7 +109,8 @@ def postgrest(repo: Repo, out: Path) -> int:
             write(out / "parts" / name, text)
     load = re.sub(r"^\\ir \.\./.*$", r"-- (left out by corpus_layout) \g<0>", load, flags=re.M)
     load = re.sub(r"^\\ir (\w+\.sql)$", r"\\ir parts/\1", load, flags=re.M)
-    write(out / "load.sql", load)
+    # PostgREST's test script passes the connecting user as PGUSER.
+    write(out / "load.sql", "\\set PGUSER :USER\n" + load)
     return 1
 
 
