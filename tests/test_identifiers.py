@@ -125,3 +125,11 @@ def test_a_hand_written_spec_with_such_names_applies_and_plans_empty(tmp_path: P
     planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
     assert planned.exit_code == 0, planned.output
     assert json.loads(planned.output)["steps"] == []
+
+
+def test_a_double_quote_in_a_table_name_stays_inside_its_mermaid_entity() -> None:
+    from schemac.catalog.objects import QualifiedName
+    from schemac.docgen.mermaid import entity
+
+    assert entity(QualifiedName("public", 'say "hi"')) == '"say #quot;hi#quot;"'
+    assert entity(QualifiedName("app", "Order Lines")) == '"app.Order Lines"'
