@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from schemac.cli import main
 
 
-@pytest.mark.xfail(strict=True, reason="plan/__init__.py _note reads key.strategy of the new side, None when a "
+@pytest.mark.xfail(strict=True, reason="plan/steps.py note() reads key.strategy of the new side, None when a "
                                        "table stops being partitioned (migra's 'partitioning' fixture)")
 def test_a_table_that_stops_being_partitioned_is_planned(tmp_path: Path, pg_cluster) -> None:
     name = f"unpart_{uuid.uuid4().hex[:8]}"
