@@ -61,11 +61,16 @@ def _state(con) -> str:
     return "".join(f", {p}" for p in parts)
 
 
+def _namespace(section: str) -> str:
+    return "function" if section == "Functions" else "relation"
+
+
 class _Document:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.anchors = Anchors()
-        self.anchor_of: dict[QualifiedName, str] = {}
+        # A table and a function may share a name: relations and functions are anchored apart.
+        self.anchor_of: dict[tuple[str, QualifiedName], str] = {}
         self.section_anchor: dict[str, str] = {}
         self.lines: list[str] = []
         self.by_table: dict[str, dict[QualifiedName, list]] = defaultdict(lambda: defaultdict(list))
@@ -84,7 +89,7 @@ class _Document:
         self.lines += [*lines, ""]
 
     def link(self, qname: QualifiedName) -> str:
-        anchor = self.anchor_of.get(qname)
+        anchor = self.anchor_of.get(("relation", qname))
         return f"[{code(display(qname))}](#{anchor})" if anchor else code(display(qname))
 
     def render(self) -> str:
@@ -136,18 +141,18 @@ class _Document:
         for title, members in self._sections():
             self.section_anchor[title] = anchors.add(title)
             for qname, text in members:
-                self.anchor_of[qname] = anchors.add(text)
+                self.anchor_of[_namespace(title), qname] = anchors.add(text)
 
-    def _object_heading(self, qname: QualifiedName) -> None:
+    def _object_heading(self, qname: QualifiedName, namespace: str = "relation") -> None:
         anchor = self.heading(3, display(qname))
-        assert anchor == self.anchor_of[qname], (anchor, self.anchor_of[qname])
+        assert anchor == self.anchor_of[namespace, qname], (anchor, self.anchor_of[namespace, qname])
 
     def _contents(self) -> None:
         self.heading(2, "Contents")
         for title, members in self._sections():
             entry = f"- [{title}](#{self.section_anchor[title]})"
             if members:
-                entry += ": " + ", ".join(f"[{text}](#{self.anchor_of[q]})" for q, text in members)
+                entry += ": " + ", ".join(f"[{text}](#{self.anchor_of[_namespace(title), q]})" for q, text in members)
             self.lines.append(entry)
         self.lines.append("")
 
@@ -334,7 +339,7 @@ class _Document:
             self._function(f)
 
     def _function(self, f: Function) -> None:
-        self._object_heading(f.qname)
+        self._object_heading(f.qname, "function")
         args = ", ".join(" ".join(p for p in (a.mode if a.mode != "in" else "", a.name or "", display_type(a.type)) if p)
                          + (f" default {a.default}" if a.default else "") for a in f.args)
         self.para(code(f"{display(f.qname)}({args}) returns {display_type(f.returns)}"))

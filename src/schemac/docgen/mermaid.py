@@ -29,7 +29,8 @@ _KEY_WORDS = {"pk", "fk", "uk"}
 
 def entity(qname: QualifiedName) -> str:
     name = qname.name if qname.schema == "public" else str(qname)
-    return f'"{name}"'
+    # A double quote would end the name early: Mermaid writes it as an entity code.
+    return '"' + name.replace('"', "#quot;") + '"'
 
 
 def attribute_type(sql_type: str) -> str:

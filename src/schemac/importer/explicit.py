@@ -21,7 +21,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..spec.names import identifier_problem
+from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.types import EXTENSION_TYPES
 from .common import (
@@ -128,8 +128,10 @@ class Builder(TableParts, RoutineParts):
                 return rest
         return text
 
-    def name_ok(self, name: str, path: tuple) -> bool:
-        problem = identifier_problem(name)
+    def name_ok(self, name: str, path: tuple, *, key_part: bool = False) -> bool:
+        """Whether ``name`` can be written in the spec; ``key_part``: as part of a ``schema.name`` or
+        ``table.column`` reference (a schema, a relation, a function, a type, a column)."""
+        problem = key_part_problem(name) if key_part else identifier_problem(name)
         if problem:
             self.cannot(path, f"the name '{name}' cannot be written in the spec ({problem})")
         return problem is None
@@ -220,14 +222,14 @@ class Builder(TableParts, RoutineParts):
                                  ("sequences", () if self.minimal else c.sequences, self.sequence)):
             section = {}
             for obj in items:
-                if self.name_ok(obj.qname.name, (key,)) and self.keep(obj, (key, key_of(obj.qname))):
+                if self.name_ok(obj.qname.name, (key,), key_part=True) and self.keep(obj, (key, key_of(obj.qname))):
                     section[key_of(obj.qname)] = make(obj, (key, key_of(obj.qname)))
             if section:
                 data[key] = section
         tables = {}
         for table in c.tables:
             path = ("tables", key_of(table.qname))
-            if not self.name_ok(table.qname.name, ("tables",)) or not self.keep(table, path):
+            if not self.name_ok(table.qname.name, ("tables",), key_part=True) or not self.keep(table, path):
                 continue
             tables[key_of(table.qname)] = self.table(table, path)
         parents = {p.qname: p.parent for p in c.partitions}
@@ -243,7 +245,7 @@ class Builder(TableParts, RoutineParts):
             for view in c.views:
                 kind = "materialized_views" if view.materialized else "views"
                 path = (kind, key_of(view.qname))
-                if not self.name_ok(view.qname.name, (kind,)) or not self.keep(view, path):
+                if not self.name_ok(view.qname.name, (kind,), key_part=True) or not self.keep(view, path):
                     continue
                 section = materialized if view.materialized else views
                 section[key_of(view.qname)] = self.view(view, path)
@@ -291,7 +293,7 @@ class Builder(TableParts, RoutineParts):
         out = {}
         for schema in self.catalog.schemas:
             path = ("schemas", schema.name)
-            if not self.name_ok(schema.name, ("schemas",)):
+            if not self.name_ok(schema.name, ("schemas",), key_part=True):
                 continue
             if schema.name in self.platform.schemas and schema.name != "public":
                 continue

@@ -98,7 +98,7 @@ class TableParts:
         skipped_columns = self.skipped_columns[q]
         columns = {}
         for column in table.columns:
-            if column.name in skipped_columns or not self.name_ok(column.name, path + ("columns",)):
+            if column.name in skipped_columns or not self.name_ok(column.name, path + ("columns",), key_part=True):
                 continue
             spec: dict[str, Any] = {"type": self.type(column.type)}
             if column.name == single_pk:
@@ -327,7 +327,8 @@ class TableParts:
             return None
         keys: list[Any] = []
         for key in index.keys:
-            if key.column is not None and key.opclass is None:  # occurred_at desc nulls last
+            # occurred_at desc nulls last; a column whose name has a space is written {column: ...}
+            if key.column is not None and key.opclass is None and not any(c.isspace() for c in key.column):
                 words = [key.column] + ([key.order] if key.order else []) + \
                         ([f"nulls {key.nulls}"] if key.nulls else [])
                 keys.append(" ".join(words))

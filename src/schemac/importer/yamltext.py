@@ -86,7 +86,8 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
-    if flow and any(c in text for c in ",[]{}"):
+    # In a flow collection PyYAML ends a plain scalar at '?' as well (jsonb's `doc ? 'key'`).
+    if flow and any(c in text for c in ",[]{}?"):
         return False
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
 

@@ -7,6 +7,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
+from pglast.parser import ParseError
 
 from .. import __version__
 from ..catalog import kinds
@@ -186,8 +187,8 @@ def column_definition(column: cat.Column) -> str:
 
 
 def _table_lines(table: cat.Table) -> list[str]:
-    width = max(len(ident(c.name)) for c in table.columns)
-    type_width = max(len(c.type) for c in table.columns)
+    width = max((len(ident(c.name)) for c in table.columns), default=0)  # a table may have no columns
+    type_width = max((len(c.type) for c in table.columns), default=0)
     lines = []
     for column in table.columns:
         parts = _column_parts(column)
@@ -255,7 +256,15 @@ def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
     quote = next(tag for tag in BODY_QUOTES if tag not in function.body)
-    return _render("function", function=function, quote=quote, or_replace=or_replace)
+    return _render("function", function=function, quote=quote, or_replace=or_replace,
+                   standard_body=standard_body(function))
+
+
+def standard_body(function: cat.Function) -> bool:
+    """Whether an SQL function's body is SQL-standard (``BEGIN ATOMIC ... END`` or ``RETURN ...``),
+    written after the header rather than as a string."""
+    head = function.body.lstrip()[:12].upper()
+    return function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN"))
 
 
 def _function(function: cat.Function) -> Iterator[Statement]:
@@ -268,11 +277,17 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         # PostgreSQL checks an SQL function's body when it is created, so the
         # tables and functions it uses must exist first. PL/pgSQL bodies are
         # only checked when they run.
-        refs = references(function.body)
-        requires |= _names(refs.relations, relation_key) | _names(refs.functions, function_key) \
-            | _names(refs.types, type_key)
-        if refs.relations:
+        try:
+            refs = references(function.body)
+        except ParseError:
+            # A body pglast cannot read (an SQL-standard BEGIN ATOMIC body read from a database):
+            # PostgreSQL reports what is wrong with it; created after the tables, it finds them.
             stage = Stage.TABLE_FUNCTIONS
+        else:
+            requires |= _names(refs.relations, relation_key) | _names(refs.functions, function_key) \
+                | _names(refs.types, type_key)
+            if refs.relations:
+                stage = Stage.TABLE_FUNCTIONS
     requires.discard(function_key(q))
     yield Statement(stage, function_sql(function),
                     provides=function_key(q), requires=frozenset(requires), label=f"function {q}",

@@ -9,29 +9,46 @@ import re
 from ..catalog.objects import QualifiedName
 
 MAX_IDENTIFIER_BYTES = 63
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 
 
 def identifier_problem(name: str) -> str | None:
-    """Why ``name`` cannot be used as an identifier, or ``None`` if it can."""
+    """Why ``name`` cannot be used as an identifier, or ``None`` if it can.
+
+    Any name PostgreSQL accepts is a name here (capitals, spaces, punctuation:
+    ``"Individuals can view their own todos."``); the SQL quotes it where needed.
+    """
     if not isinstance(name, str) or not name:
         return "an identifier cannot be empty"
+    if "\0" in name:
+        return "an identifier cannot hold the NUL character"
     if len(name.encode()) > MAX_IDENTIFIER_BYTES:
         return (
             f"identifier '{name}' is {len(name.encode())} bytes; PostgreSQL truncates names "
             f"longer than {MAX_IDENTIFIER_BYTES} bytes, so choose a shorter one"
         )
-    if not _IDENTIFIER.match(name):
-        if _IDENTIFIER.match(name.lower()):
-            return (
-                f"identifier '{name}' has upper-case letters; PostgreSQL folds unquoted names to "
-                f"lower case, so write '{name.lower()}'"
-            )
-        return (
-            f"invalid identifier '{name}': use lower-case letters, digits and underscores, "
-            "starting with a letter or underscore"
-        )
     return None
+
+
+def key_part_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a part of a ``schema.name`` or ``table.column`` reference in the spec, or ``None``."""
+    if "." in name:
+        return f"the name '{name}' holds a dot, which the spec's schema.name and table.column references cannot tell apart"
+    return identifier_problem(name)
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+
+
+def plain_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a plain lower-case name (as an operator class is written), or ``None``."""
+    if problem := identifier_problem(name):
+        return problem
+    if _PLAIN_NAME.match(name):
+        return None
+    if _PLAIN_NAME.match(name.lower()):
+        return (f"identifier '{name}' has upper-case letters; PostgreSQL folds unquoted names to "
+                f"lower case, so write '{name.lower()}'")
+    return f"invalid identifier '{name}': use lower-case letters, digits and underscores, starting with a letter or underscore"
 
 
 def qualified_identifier_problem(text: str) -> str | None:
@@ -42,7 +59,7 @@ def qualified_identifier_problem(text: str) -> str | None:
     parts = text.split(".")
     if len(parts) > 2:
         return f"'{text}' has {len(parts)} parts; write name or schema.name"
-    return next((problem for part in parts if (problem := identifier_problem(part))), None)
+    return next((problem for part in parts if (problem := plain_name_problem(part))), None)
 
 
 def split_qualified(key: str, default_schema: str = "public") -> tuple[str, str] | None:

@@ -875,14 +875,13 @@ class Resolver(ConstraintParts):
                 check_plpgsql(function.body, header)
             except SqlProblem as exc:
                 self.error(path + ("body",), f"function body: {exc}")
-        if function.security_definer and function.search_path is None:
+        if function.security_definer and function.search_path is None and not _accepted(function.ignore, UNPINNED):
             self.error(path + ("search_path",), "a SECURITY DEFINER function must pin 'search_path' (for example search_path: '') so callers cannot hijack the names it uses", key=True)
         grants = self.grants(function.grants, function.revokes, FUNCTION_PRIVILEGES, path)
         return cat.Function(qname, tuple(args), returns, function.language, function.body.strip("\n"),
                             function.volatility, function.strict, function.security_definer,
                             function.search_path, function.parallel, grants, function.comment,
                             self.ignores(function.ignore, path))
-
 
     def returns_table(self, text: str, path: Path) -> str | None:
         """``table (name type, ...)`` checked like columns, and written back from its parts."""
@@ -893,6 +892,23 @@ class Resolver(ConstraintParts):
         if not all(ok and type_ for ok, _, type_ in written):
             return None
         return f"TABLE({', '.join(f'{ident(name)} {type_}' for _, name, type_ in written)})"
+
+
+# A SECURITY DEFINER function without a pinned search_path is refused unless the spec accepts
+# the lint finding on it, with a reason (``ignore: {security-definer-search-path: why}``), as
+# an import does for a database that has one.
+UNPINNED = "security-definer-search-path"
+
+
+def _accepted(ignore: dict[str, str], rule_name: str) -> bool:
+    """Whether ``ignore`` accepts the lint rule ``rule_name`` (by name or code) with a reason."""
+    for name, reason in ignore.items():
+        try:
+            if get_rule(name).name == rule_name and reason.strip():
+                return True
+        except UnknownRule:
+            continue
+    return False
 
 
 def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> cat.Catalog:
