@@ -100,7 +100,8 @@ def note(verb: str, obj: Any, change: ch.Change | None) -> str | None:
         return what + (f" ({change.because})" if change.because else " (replaced)")
     if isinstance(change, ch.Repartition) and obj is change.after:
         key = obj.partition_key
-        return f"create {ch.kind_of(obj)} {ch.name_of(obj)} again, partitioned by {key.strategy} ({key.text})"
+        how = f"partitioned by {key.strategy} ({key.text})" if key else "not partitioned"
+        return f"create {ch.kind_of(obj)} {ch.name_of(obj)} again, {how}"
     why = reason(obj, change)
     if not why:
         return None
