@@ -57,8 +57,15 @@ def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
     return replace(catalog, partitions=partitions)
 
 
+def distribution(spec: Spec, catalog: Catalog) -> Catalog:
+    """Citus: where each table lives (schemac.citus); last, so it judges what the conventions added."""
+    from ..citus import distribution as place  # schemac.citus builds on this package
+
+    return place(spec, catalog)
+
+
 EXPANSIONS: tuple[Expansion, ...] = (
-    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security,
+    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security, distribution,
 )
 
 
