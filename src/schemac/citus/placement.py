@@ -42,7 +42,7 @@ def placements(spec: m.Spec, catalog: cat.Catalog, issues: Issues) -> dict[Quali
             out[t.qname] = chosen
     # Tenant-scoped tables colocate with the tenants table only when it is distributed itself.
     for qname, chosen in list(out.items()):
-        if chosen.colocate_with == tenants and "distributed" not in _spec(tables, qname).model_fields_set:
+        if tenants is not None and chosen.colocate_with == tenants and "distributed" not in _spec(tables, qname).model_fields_set:
             if tenants not in out or out[tenants].kind != "distributed":
                 out[qname] = cat.Distribution(qname, "distributed", chosen.column)
     _check_colocation(tables, out, issues)

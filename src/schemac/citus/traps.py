@@ -180,10 +180,11 @@ def _foreign_key(fk: cat.ForeignKey, placed, groups, places: Places, issues: Iss
     referenced = f"{tgt}({_cols(fk.ref_columns)})"
     if target == "distributed" and source == "local":
         dist = placed[fk.ref_table]
+        copy = fk.columns[fk.ref_columns.index(dist.column)] if dist.column in fk.ref_columns else "..."
         issues.add(path, f"'{src}' stays on the coordinator, but its foreign key references distributed table "
                          f"{referenced}: Citus accepts such a key and never enforces it, so deleting a '{tgt}' "
-                         f"row leaves dangling '{src}' rows; distribute '{src}' by its copy of '{dist.column}' "
-                         f"(distributed: {{column: ..., colocate_with: {tgt}}})", key=key)
+                         f"row leaves dangling '{src}' rows; distribute '{src}' colocated with '{tgt}' "
+                         f"(distributed: {{column: {copy}, colocate_with: {tgt}}})", key=key)
     elif target == "distributed" and source == "reference":
         issues.add(path, f"reference table '{src}' cannot keep a foreign key to distributed table {referenced}: "
                          f"every node holds all of '{src}' but only some shards of '{tgt}'; distribute '{src}' "
@@ -213,12 +214,13 @@ def _between_distributed(fk: cat.ForeignKey, source: cat.Distribution, target: c
         return
     paired = source.column in fk.columns and fk.ref_columns[fk.columns.index(source.column)] == target.column
     if not paired:
-        others = [(c, r) for c, r in zip(fk.columns, fk.ref_columns) if c != source.column and r != target.column]
-        columns = _cols((source.column, *(c for c, _ in others)))
-        ref_columns = _cols((target.column, *(r for _, r in others)))
+        columns = _cols((source.column, *(c for c in fk.columns if c != source.column)))
+        ref_columns = _cols((target.column, *(r for r in fk.ref_columns if r != target.column)))
+        pair = (f"'{source.column}' on both sides" if source.column == target.column
+                else f"'{source.column}' with '{target.column}'")
         issues.add(path, f"the foreign key ({_cols(fk.columns)}) from '{src}' to '{tgt}'({_cols(fk.ref_columns)}) "
-                         f"must pair the distribution columns '{source.column}' and '{target.column}' at the same "
-                         f"position, so that both rows sit in the same shard: foreign_keys: [{{columns: [{columns}], "
+                         f"must pair the distribution columns, {pair}, at the same position, so that both rows "
+                         f"sit in one shard: foreign_keys: [{{columns: [{columns}], "
                          f"references: {{table: {tgt}, columns: [{ref_columns}]}}}}]", key=key)
         return
     if fk.on_delete in REFUSED_ON_DELETE or fk.on_update not in LOCAL_ONLY_ACTIONS:
