@@ -46,9 +46,9 @@ def citus_cluster() -> Iterator[devdb.CitusCluster]:
         yield cluster
 
 
-@pytest.fixture(scope="module")
-def citus_database(request: pytest.FixtureRequest, citus_cluster: devdb.CitusCluster) -> Iterator[str]:
-    """The coordinator's URL of a fresh Citus database for this test module, dropped afterwards."""
+@pytest.fixture
+def citus_database(citus_cluster: devdb.CitusCluster) -> Iterator[str]:
+    """The coordinator's URL of a fresh Citus database for this test, dropped afterwards."""
     name = f"c_{uuid.uuid4().hex[:12]}"
     url = citus_cluster.create_database(name)
     yield url

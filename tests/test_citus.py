@@ -1,0 +1,203 @@
+"""Citus: the spec's distribution compiled, and proved on a coordinator with two workers.
+
+Tests marked ``citus`` need a Citus build ($SCHEMAC_CITUS_DIR, from
+../shared/citus/build.sh) and skip with the reason where there is none.
+The traps' messages are checked by tests/specs/invalid/170-181.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from pglast import split
+
+from schemac.errors import SpecError
+from schemac.pipeline import compile_file, compile_text
+from schemac.supabase import install_standin
+
+CITUS_REFERENCE = Path(__file__).parent / "specs" / "citus" / "reference.yaml"
+
+SAAS = """\
+version: 1
+target: {postgres: 18, citus: true}
+roles: [app_user]
+conventions:
+  tenancy: {references: tenants.id, roles: [app_user], current_tenant: {source: claim}}
+tables:
+  tenants:
+    columns:
+      id:   {type: uuid, primary_key: true}
+      name: {type: text, not_null: true}
+  plans:
+    columns:
+      code: {type: text, primary_key: true}
+  projects:
+    tenant_scoped: true
+    columns:
+      id:   {type: uuid, not_null: true}
+      plan: {type: text, references: plans.code}
+    primary_key: [tenant_id, id]
+  tasks:
+    tenant_scoped: true
+    columns:
+      id:         {type: uuid, not_null: true}
+      project_id: {type: uuid, not_null: true}
+    primary_key: [tenant_id, id]
+    foreign_keys:
+      - columns: [tenant_id, project_id]
+        references: {table: projects, columns: [tenant_id, id]}
+        on_delete: cascade
+"""
+
+
+def distribution_lines(sql: str) -> list[str]:
+    return [line for line in sql.splitlines() if line.startswith("SELECT create_")]
+
+
+def test_tenancy_convention_places_every_table():
+    sql = compile_text(SAAS).sql
+    assert distribution_lines(sql) == [
+        "SELECT create_reference_table('public.plans');",
+        "SELECT create_distributed_table('public.tenants', 'id');",
+        "SELECT create_distributed_table('public.projects', 'tenant_id', colocate_with => 'public.tenants');",
+        "SELECT create_distributed_table('public.tasks', 'tenant_id', colocate_with => 'public.tenants');",
+    ]
+    # Tables exist before Citus takes them; keys and policies come after, and Citus propagates them.
+    assert sql.index("CREATE TABLE public.tasks") < sql.index("create_reference_table") \
+        < sql.index("ADD CONSTRAINT tasks_tenant_id_project_id_fkey") < sql.index("CREATE POLICY")
+
+
+def test_convention_policies_call_the_tenant_function_directly():
+    sql = compile_text(SAAS).sql
+    assert "USING (tenant_id = private.current_tenant_id())" in sql
+    assert "(select private.current_tenant_id())" not in sql
+
+
+def test_written_placement_wins_over_the_convention():
+    spec = (SAAS + "  jobs:\n    distributed: false\n    columns:\n      id: {type: bigint, primary_key: true}\n").replace(
+        "  tasks:\n    tenant_scoped: true\n",
+        "  tasks:\n    tenant_scoped: true\n    distributed: {column: tenant_id, colocate_with: projects}\n")
+    lines = distribution_lines(compile_text(spec).sql)
+    assert not any("jobs" in line for line in lines)
+    assert lines[-1] == "SELECT create_distributed_table('public.tasks', 'tenant_id', colocate_with => 'public.projects');"
+
+
+def test_colocation_group_follows_its_head_whatever_the_spec_order():
+    spec = SAAS.replace(
+        "  tasks:\n    tenant_scoped: true\n",
+        "  tasks:\n    tenant_scoped: true\n    distributed: {column: tenant_id, colocate_with: audit}\n") + """\
+  audit:
+    distributed: {column: tenant_id, shard_count: 8}
+    columns:
+      tenant_id: {type: uuid, not_null: true}
+      id:        {type: bigint, not_null: true}
+    primary_key: [tenant_id, id]
+"""
+    spec = spec.replace("""      - columns: [tenant_id, project_id]
+        references: {table: projects, columns: [tenant_id, id]}
+        on_delete: cascade
+""", "").replace("    foreign_keys:\n", "").replace(
+        "  tasks:\n    tenant_scoped: true\n", "  tasks:\n    tenant_scoped: {commands: [select]}\n")
+    with pytest.raises(SpecError) as problems:
+        compile_text(spec)
+    # tasks' tenant key joins it to tenants, which is in another colocation group than audit's.
+    assert "not colocated" in str(problems.value.problems[0])
+
+
+def test_without_citus_the_sql_has_no_distribution():
+    sql = compile_text(SAAS.replace("citus: true", "citus: false")).sql
+    assert distribution_lines(sql) == []
+    assert "(select private.current_tenant_id())" in sql
+
+
+def test_reference_schema_on_citus_builds():
+    compiled = compile_file(CITUS_REFERENCE)
+    lines = distribution_lines(compiled.sql)
+    assert lines[:2] == ["SELECT create_reference_table('public.tenants');",
+                         "SELECT create_reference_table('public.profiles');"]
+    assert "SELECT create_distributed_table('public.vehicle_events', 'tenant_id');" in lines
+    assert compiled.sql.startswith("-- Generated by schemac")
+    assert "on Citus." in compiled.sql.splitlines()[2]
+
+
+# -- on the cluster ----------------------------------------------------------------
+
+
+def apply_sql(url: str, sql: str, *, supabase: bool = False) -> None:
+    """The built SQL in one transaction, a statement at a time as `schemac apply` runs a plan (Citus
+    forwards some statements to the workers as the client sent them, and a whole script is refused)."""
+    with psycopg.connect(url) as conn:
+        if supabase:
+            install_standin(conn)
+        for statement in split(sql):
+            conn.execute(statement)
+        conn.commit()
+
+
+@pytest.mark.citus
+def test_reference_schema_applies_on_the_cluster(citus_database):
+    apply_sql(citus_database, compile_file(CITUS_REFERENCE).sql, supabase=True)
+    with psycopg.connect(citus_database) as conn:
+        placed = dict(conn.execute(
+            "SELECT logicalrelid::text, partmethod FROM pg_dist_partition WHERE logicalrelid::text NOT LIKE '%\\_20%'"
+        ).fetchall())
+        shards = conn.execute("SELECT count(DISTINCT nodename) FROM citus_shards "
+                              "WHERE table_name = 'vehicles'::regclass").fetchone()[0]
+        policies = conn.execute("SELECT count(*) FROM pg_policies WHERE tablename = 'vehicles'").fetchone()[0]
+    assert placed["tenants"] == "n" and placed["profiles"] == "n"  # 'n': a reference table
+    assert placed["vehicles"] == "h" and placed["vehicle_events"] == "h"  # 'h': hash-distributed
+    assert shards == 2
+    assert policies == 3  # select, insert, update: soft delete replaces delete
+
+
+@pytest.mark.citus
+def test_distributed_saas_isolates_tenants_on_the_workers(citus_database):
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        # The spec names roles the database has; Citus creates them on the workers too, and reaches
+        # the workers as the role a query acts as, so that role may log in.
+        conn.execute("CREATE ROLE app_user LOGIN")
+    apply_sql(citus_database, compile_text(SAAS).sql)
+    a, b = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("INSERT INTO tenants VALUES (%s, 'a'), (%s, 'b')", (a, b))
+        conn.execute("INSERT INTO projects (tenant_id, id) VALUES (%s, gen_random_uuid()), "
+                     "(%s, gen_random_uuid()), (%s, gen_random_uuid())", (a, a, b))
+    with psycopg.connect(citus_database) as conn:
+        # Only SET LOCAL with citus.propagate_set_commands reaches the workers, where the policies run.
+        conn.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+        conn.execute(f"SET LOCAL request.jwt.claims = '{{\"app_metadata\": {{\"tenant_id\": \"{a}\"}}}}'")
+        conn.execute("SET LOCAL ROLE app_user")
+        seen = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+        routed = conn.execute("EXPLAIN SELECT count(*) FROM projects WHERE tenant_id = %s", (a,)).fetchall()
+    assert seen == 2
+    assert any("Task Count: 1" in row[0] for row in routed)
+
+
+@pytest.mark.citus
+def test_local_table_keeps_a_dangling_row_that_schemac_refuses(citus_database):
+    """The silent trap: a coordinator-local table's foreign key to a distributed table is accepted
+    by Citus and not enforced on delete. schemac refuses the spec (case 176); here is why."""
+    spec = SAAS + """\
+  exports:
+    distributed: false
+    columns:
+      id:        {type: bigint, primary_key: true}
+      tenant_id: {type: uuid, not_null: true, references: tenants.id}
+"""
+    with pytest.raises(SpecError) as problems:
+        compile_text(spec)
+    assert "never enforces it" in str(problems.value.problems[0])
+
+    tenant = "00000000-0000-0000-0000-0000000000cc"
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("CREATE TABLE trap_tenants (id uuid PRIMARY KEY)")
+        conn.execute("SELECT create_distributed_table('trap_tenants', 'id')")
+        conn.execute("CREATE TABLE trap_exports (id bigint PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES trap_tenants (id))")
+        conn.execute("INSERT INTO trap_tenants VALUES (%s)", (tenant,))
+        conn.execute("INSERT INTO trap_exports VALUES (1, %s)", (tenant,))
+        conn.execute("DELETE FROM trap_tenants WHERE id = %s", (tenant,))  # PostgreSQL alone would refuse this
+        tenants = conn.execute("SELECT count(*) FROM trap_tenants WHERE id = %s", (tenant,)).fetchone()[0]
+        exports = conn.execute("SELECT count(*) FROM trap_exports WHERE tenant_id = %s", (tenant,)).fetchone()[0]
+    assert (tenants, exports) == (0, 1)  # the export row points at a tenant that no longer exists
