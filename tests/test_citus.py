@@ -201,3 +201,18 @@ def test_local_table_keeps_a_dangling_row_that_schemac_refuses(citus_database):
         tenants = conn.execute("SELECT count(*) FROM trap_tenants WHERE id = %s", (tenant,)).fetchone()[0]
         exports = conn.execute("SELECT count(*) FROM trap_exports WHERE tenant_id = %s", (tenant,)).fetchone()[0]
     assert (tenants, exports) == (0, 1)  # the export row points at a tenant that no longer exists
+
+
+def test_lint_catches_a_migration_that_distributes_after_a_bad_key(tmp_path):
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    migration = tmp_path / "0007_distribute.sql"
+    migration.write_text(
+        "create table vehicles (tenant_id uuid not null, id uuid primary key);\n"
+        "select create_distributed_table('vehicles', 'tenant_id');\n"
+    )
+    result = CliRunner().invoke(main, ["lint", str(migration)])
+    assert result.exit_code == 1
+    assert f"{migration}:1:57: error SC150 citus-key-without-distribution-column" in result.output
