@@ -85,25 +85,50 @@ def test_written_placement_wins_over_the_convention():
 
 
 def test_colocation_group_follows_its_head_whatever_the_spec_order():
-    spec = SAAS.replace(
-        "  tasks:\n    tenant_scoped: true\n",
-        "  tasks:\n    tenant_scoped: true\n    distributed: {column: tenant_id, colocate_with: audit}\n") + """\
-  audit:
-    distributed: {column: tenant_id, shard_count: 8}
+    spec = """\
+version: 1
+target: {postgres: 18, citus: true}
+tables:
+  order_lines:
+    distributed: {column: account_id, colocate_with: orders}
     columns:
-      tenant_id: {type: uuid, not_null: true}
-      id:        {type: bigint, not_null: true}
-    primary_key: [tenant_id, id]
+      account_id: {type: bigint, not_null: true}
+      order_id:   {type: bigint, not_null: true}
+      line:       {type: integer, not_null: true}
+      currency:   {type: text, not_null: true, references: currencies.code}
+    primary_key: [account_id, order_id, line]
+    foreign_keys:
+      - columns: [account_id, order_id]
+        references: {table: orders, columns: [account_id, id]}
+  orders:
+    distributed: {column: account_id, colocate_with: accounts}
+    columns:
+      account_id: {type: bigint, not_null: true}
+      id:         {type: bigint, not_null: true}
+    primary_key: [account_id, id]
+  accounts:
+    distributed: {column: id, shard_count: 8}
+    columns:
+      id: {type: bigint, primary_key: true}
+  currencies:
+    columns:
+      code: {type: text, primary_key: true}
 """
-    spec = spec.replace("""      - columns: [tenant_id, project_id]
-        references: {table: projects, columns: [tenant_id, id]}
-        on_delete: cascade
-""", "").replace("    foreign_keys:\n", "").replace(
-        "  tasks:\n    tenant_scoped: true\n", "  tasks:\n    tenant_scoped: {commands: [select]}\n")
+    assert distribution_lines(compile_text(spec).sql) == [
+        "SELECT create_reference_table('public.currencies');",
+        "SELECT create_distributed_table('public.accounts', 'id', shard_count => 8);",
+        "SELECT create_distributed_table('public.orders', 'account_id', colocate_with => 'public.accounts');",
+        "SELECT create_distributed_table('public.order_lines', 'account_id', colocate_with => 'public.orders');",
+    ]
+
+
+def test_on_update_over_the_distribution_column_is_refused():
+    spec = SAAS.replace("        on_delete: cascade\n", "        on_delete: cascade\n        on_update: cascade\n")
     with pytest.raises(SpecError) as problems:
         compile_text(spec)
-    # tasks' tenant key joins it to tenants, which is in another colocation group than audit's.
-    assert "not colocated" in str(problems.value.problems[0])
+    assert [p.message for p in problems.value.problems] == [
+        "on_update: cascade on the foreign key from 'tasks' to 'projects' would change the distribution column "
+        "'tenant_id', which Citus refuses; drop 'on_update' (only no action or restrict are allowed)"]
 
 
 def test_without_citus_the_sql_has_no_distribution():

@@ -223,11 +223,14 @@ def _between_distributed(fk: cat.ForeignKey, source: cat.Distribution, target: c
                          f"sit in one shard: foreign_keys: [{{columns: [{columns}], "
                          f"references: {{table: {tgt}, columns: [{ref_columns}]}}}}]", key=key)
         return
-    if fk.on_delete in REFUSED_ON_DELETE or fk.on_update not in LOCAL_ONLY_ACTIONS:
-        what, action = ("on_delete", fk.on_delete) if fk.on_delete in REFUSED_ON_DELETE else ("on_update", fk.on_update)
-        issues.add(path, f"{what}: {action} on the foreign key from '{src}' to '{tgt}' would change the "
+    if fk.on_delete in REFUSED_ON_DELETE:
+        issues.add(path, f"on_delete: {fk.on_delete} on the foreign key from '{src}' to '{tgt}' would change the "
                          f"distribution column '{source.column}', which Citus refuses; use on_delete: cascade or "
-                         f"restrict", key=key)
+                         "restrict", key=key)
+    elif fk.on_update not in LOCAL_ONLY_ACTIONS:
+        issues.add(path, f"on_update: {fk.on_update} on the foreign key from '{src}' to '{tgt}' would change the "
+                         f"distribution column '{source.column}', which Citus refuses; drop 'on_update' (only no "
+                         "action or restrict are allowed)", key=key)
 
 
 def _policy(policy: cat.Policy, table: str, places: Places, issues: Issues) -> None:
