@@ -31,7 +31,7 @@ def placements(spec: m.Spec, catalog: cat.Catalog, issues: Issues) -> dict[Quali
                                                 "switch Citus on first: target: {citus: true}", key=True)
         return {}
     by_name = {t.qname: t for t in catalog.tables}
-    tenants = _tenants_table(spec, catalog)
+    tenants = _distributed_tenants_table(spec, catalog, tables)
     out: dict[QualifiedName, cat.Distribution] = {}
     for t in tables:
         table = by_name.get(t.qname)
@@ -40,32 +40,30 @@ def placements(spec: m.Spec, catalog: cat.Catalog, issues: Issues) -> dict[Quali
         chosen = _placement(spec, t, table, tenants, issues)
         if chosen is not None:
             out[t.qname] = chosen
-    # Tenant-scoped tables colocate with the tenants table only when it is distributed itself.
-    for qname, chosen in list(out.items()):
-        if tenants is not None and chosen.colocate_with == tenants and "distributed" not in _spec(tables, qname).model_fields_set:
-            if tenants not in out or out[tenants].kind != "distributed":
-                out[qname] = cat.Distribution(qname, "distributed", chosen.column)
     _check_colocation(tables, out, issues)
     return out
 
 
-def _spec(tables: list[SpecTable], qname: QualifiedName) -> m.TableSpec:
-    return next(t.spec for t in tables if t.qname == qname)
-
-
-def _tenants_table(spec: m.Spec, catalog: cat.Catalog) -> QualifiedName | None:
+def _distributed_tenants_table(spec: m.Spec, catalog: cat.Catalog,
+                               tables: list[SpecTable]) -> tuple[QualifiedName, str] | None:
+    """The tenancy convention's tenants table and the key tenant columns reference, when the table is
+    distributed (by that key, unless it says otherwise): tenant-scoped tables are colocated with it.
+    None when there is none, or it is a reference or local table."""
     conv = spec.conventions.tenancy
-    if conv is None:
+    found = find_key(catalog, spec, conv.references) if conv is not None else None
+    if found is None or isinstance(found, str):
         return None
-    found = find_key(catalog, spec, conv.references)
-    return None if isinstance(found, str) else found[0]
+    written = next((t.spec for t in tables if t.qname == found[0]), None)
+    if written is None or written.reference or written.distributed is False:
+        return None
+    return found[0], found[1]
 
 
-def _placement(spec: m.Spec, t: SpecTable, table: cat.Table, tenants: QualifiedName | None,
+def _placement(spec: m.Spec, t: SpecTable, table: cat.Table, tenants: tuple[QualifiedName, str] | None,
                issues: Issues) -> cat.Distribution | None:
     written = t.spec.distributed
     tenant_column = spec.conventions.tenancy.column if spec.conventions.tenancy and t.spec.tenancy else None
-    own_key = table.primary_key.columns[0] if t.qname == tenants and table.primary_key else None
+    own_key = tenants[1] if tenants and tenants[0] == t.qname else None
     if t.spec.reference:
         if written:
             issues.add(t.path + ("reference",), "a table is either distributed or a reference table, not both; "
@@ -103,7 +101,7 @@ def _placement(spec: m.Spec, t: SpecTable, table: cat.Table, tenants: QualifiedN
                                                   "tenants table have a default")
             return None
         return cat.Distribution(t.qname, "reference")
-    colocate_with = tenants if tenant_column and tenants is not None and tenants != t.qname else None
+    colocate_with = tenants[0] if tenant_column and tenants and tenants[0] != t.qname else None
     return cat.Distribution(t.qname, "distributed", column, colocate_with)
 
 

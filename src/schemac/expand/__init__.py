@@ -11,7 +11,9 @@ The conventions (one module each) come first, in an order where each sees
 what it needs: audit columns before the tenancy's tenant-first indexes are
 chosen, tenant policies before soft delete filters them, append-only guards
 before partitions copy them to future partitions. Partition security comes
-last, so partitions get the row level security the conventions set.
+after them, so partitions get the row level security the conventions set,
+and Citus' placement of tables (schemac.citus) last, so that it judges the
+keys, foreign keys and policies the conventions added.
 
 An expansion that finds a problem in the spec raises ``ExpansionError``
 with its path in the spec; ``resolve`` runs the expansions once to report
@@ -58,8 +60,8 @@ def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
 
 
 def distribution(spec: Spec, catalog: Catalog) -> Catalog:
-    """Citus: where each table lives (schemac.citus); last, so it judges what the conventions added."""
-    from ..citus import distribution as place  # schemac.citus builds on this package
+    """Citus: where each table lives. Imported here, not at the top: schemac.citus builds on expand.common."""
+    from ..citus import distribution as place
 
     return place(spec, catalog)
 

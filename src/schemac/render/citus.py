@@ -48,23 +48,19 @@ def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
 def _in_order(distributions: tuple[cat.Distribution, ...]) -> list[cat.Distribution]:
     """Reference tables, then each colocation group together, its head first; else spec order."""
     placed = {d.table: d for d in distributions}
-
-    def head(d: cat.Distribution) -> QualifiedName:
-        seen = {d.table}
-        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in placed and d.colocate_with not in seen:
-            d = placed[d.colocate_with]
-            seen.add(d.table)
-        return d.table
-
     position = {d.table: i for i, d in enumerate(distributions)}
-    depth = {}
-    for d in distributions:
-        n, seen, current = 0, {d.table}, d
-        while isinstance(current.colocate_with, QualifiedName) and current.colocate_with in placed \
-                and current.colocate_with not in seen:
-            current = placed[current.colocate_with]
-            seen.add(current.table)
-            n += 1
-        depth[d.table] = n
-    return sorted(distributions, key=lambda d: (d.kind != "reference", position[head(d)], depth[d.table],
-                                                position[d.table]))
+
+    def chain(d: cat.Distribution) -> list[QualifiedName]:
+        """The table, the one it is colocated with, and so on to the group's head."""
+        out = [d.table]
+        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in placed \
+                and d.colocate_with not in out:
+            d = placed[d.colocate_with]
+            out.append(d.table)
+        return out
+
+    def key(d: cat.Distribution) -> tuple:
+        tables = chain(d)
+        return d.kind != "reference", position[tables[-1]], len(tables), position[d.table]
+
+    return sorted(distributions, key=key)
