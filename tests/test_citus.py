@@ -241,3 +241,39 @@ def test_lint_catches_a_migration_that_distributes_after_a_bad_key(tmp_path):
     result = CliRunner().invoke(main, ["lint", str(migration)])
     assert result.exit_code == 1
     assert f"{migration}:1:57: error SC150 citus-key-without-distribution-column" in result.output
+
+
+@pytest.mark.citus
+def test_citus_saas_template_on_the_cluster(citus_database):
+    """The template as its comments say to use it: partitions made later are distributed with their
+    table, and a tenant passed with SET LOCAL sees its own rows only, routed to one shard."""
+    from schemac.starters import template_text
+
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("CREATE ROLE app_user LOGIN")
+    apply_sql(citus_database, compile_text(template_text("citus-saas")).sql)
+    a, b = "00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000b2"
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("INSERT INTO plans VALUES ('free', 'Free', 0)")
+        conn.execute("INSERT INTO tenants (id, name) VALUES (%s, 'a'), (%s, 'b')", (a, b))
+        conn.execute("INSERT INTO projects (tenant_id, name) VALUES (%s, 'one'), (%s, 'two'), (%s, 'three')",
+                     (a, a, b))
+        latest = conn.execute("SELECT max(inhrelid::regclass::text) FROM pg_inherits "
+                              "WHERE inhparent = 'activity'::regclass").fetchone()[0]
+        conn.execute(f"DROP TABLE {latest}")  # as if its month had not been made yet
+        made = conn.execute("SELECT private.create_partitions()").fetchall()
+        undistributed = conn.execute(
+            "SELECT count(*) FROM pg_inherits i WHERE i.inhparent = 'activity'::regclass "
+            "AND NOT EXISTS (SELECT FROM pg_dist_partition d WHERE d.logicalrelid = i.inhrelid)").fetchone()[0]
+    assert made and undistributed == 0
+    with psycopg.connect(citus_database) as conn:
+        conn.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+        conn.execute(f"SET LOCAL app.tenant_id = '{a}'")
+        conn.execute("SET LOCAL ROLE app_user")
+        names = [r[0] for r in conn.execute("SELECT name FROM projects ORDER BY name").fetchall()]
+        plan = conn.execute("EXPLAIN SELECT name FROM projects WHERE tenant_id = %s", (a,)).fetchall()
+        conn.execute("INSERT INTO activity (tenant_id, kind) VALUES (%s, 'login')", (a,))
+        logged = conn.execute("SELECT count(*) FROM activity").fetchone()[0]
+    assert names == ["one", "two"]
+    assert any("Task Count: 1" in row[0] for row in plan)
+    assert logged == 1
