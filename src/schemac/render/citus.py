@@ -18,7 +18,10 @@ from .quoting import ident
 # The conventions' triggers (updated_at, the append-only guard) read and
 # write only the row they fire for, which is what Citus runs safely on a
 # shard; Citus asks for this setting before it accepts any trigger.
-UNSAFE_TRIGGERS = "SET citus.enable_unsafe_triggers = on;"
+UNSAFE_TRIGGERS = """\
+-- Citus accepts triggers on its tables only with this on. The conventions' triggers
+-- read and write only the row they fire for, which runs safely on a shard.
+SET citus.enable_unsafe_triggers = on;"""
 
 
 def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
