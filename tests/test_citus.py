@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from pglast import split
+from psycopg import sql
 
 from schemac.errors import SpecError
 from schemac.pipeline import compile_file, compile_text
@@ -150,13 +151,21 @@ def test_reference_schema_on_citus_builds():
 # -- on the cluster ----------------------------------------------------------------
 
 
-def apply_sql(url: str, sql: str, *, supabase: bool = False) -> None:
+def login_role(url: str, role: str) -> None:
+    """Create ``role`` with LOGIN unless the cluster has it (roles belong to the cluster, not to a database):
+    Citus reaches the workers as the role a query runs as, so that role must be able to log in."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+
+
+def apply_sql(url: str, script: str, *, supabase: bool = False) -> None:
     """The built SQL in one transaction, a statement at a time as `schemac apply` runs a plan (Citus
     forwards some statements to the workers as the client sent them, and a whole script is refused)."""
     with psycopg.connect(url) as conn:
         if supabase:
             install_standin(conn)
-        for statement in split(sql):
+        for statement in split(script):
             conn.execute(statement)
         conn.commit()
 
@@ -179,10 +188,7 @@ def test_reference_schema_applies_on_the_cluster(citus_database):
 
 @pytest.mark.citus
 def test_distributed_saas_isolates_tenants_on_the_workers(citus_database):
-    with psycopg.connect(citus_database, autocommit=True) as conn:
-        # The spec names roles the database has; Citus creates them on the workers too, and reaches
-        # the workers as the role a query acts as, so that role may log in.
-        conn.execute("CREATE ROLE app_user LOGIN")
+    login_role(citus_database, "app_user")  # the spec names roles the database has
     apply_sql(citus_database, compile_text(SAAS).sql)
     a, b = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"
     with psycopg.connect(citus_database, autocommit=True) as conn:
@@ -249,8 +255,7 @@ def test_citus_saas_template_on_the_cluster(citus_database):
     table, and a tenant passed with SET LOCAL sees its own rows only, routed to one shard."""
     from schemac.starters import template_text
 
-    with psycopg.connect(citus_database, autocommit=True) as conn:
-        conn.execute("CREATE ROLE app_user LOGIN")
+    login_role(citus_database, "app_user")
     apply_sql(citus_database, compile_text(template_text("citus-saas")).sql)
     a, b = "00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000b2"
     with psycopg.connect(citus_database, autocommit=True) as conn:

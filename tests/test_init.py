@@ -71,8 +71,9 @@ def apply_on_citus(url: str, spec: str, sql_file: Path) -> None:
     """On a coordinator with workers, in one transaction, a statement at a time (Citus forwards some
     statements to the workers as the client sent them, and refuses a whole script there)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        for role in yaml.safe_load(spec).get("roles", []):
-            conn.execute(f"CREATE ROLE {role} LOGIN")
+        for role in yaml.safe_load(spec).get("roles", []):  # roles belong to the cluster: maybe made already
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                conn.execute(f"CREATE ROLE {role} LOGIN")
         with conn.transaction():
             for statement in split(sql_file.read_text()):
                 conn.execute(statement)
