@@ -282,3 +282,20 @@ def test_citus_saas_template_on_the_cluster(citus_database):
     assert names == ["one", "two"]
     assert any("Task Count: 1" in row[0] for row in plan)
     assert logged == 1
+
+
+def test_citus_build_folder_is_named_or_explained(tmp_path, monkeypatch):
+    from schemac import devdb
+
+    monkeypatch.delenv(devdb.CITUS_DIR_ENV, raising=False)
+    with pytest.raises(devdb.DevDBError, match="set SCHEMAC_CITUS_DIR to the folder that ../shared/citus/build.sh"):
+        devdb.find_citus_dir()
+    monkeypatch.setenv(devdb.CITUS_DIR_ENV, str(tmp_path))
+    with pytest.raises(devdb.DevDBError, match=r"SCHEMAC_CITUS_DIR=.* is not a Citus build \(no lib/citus.so"):
+        devdb.find_citus_dir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "citus.so").write_bytes(b"")
+    (tmp_path / "share" / "extension").mkdir(parents=True)
+    (tmp_path / "share" / "extension" / "citus.control").write_text("")
+    assert devdb.find_citus_dir() == tmp_path
+    assert devdb.citus_settings(tmp_path, 4)["extension_control_path"] == f"{tmp_path}/share:$system"
