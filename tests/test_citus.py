@@ -2,7 +2,7 @@
 
 Tests marked ``citus`` need a Citus build ($SCHEMAC_CITUS_DIR, from
 ../shared/citus/build.sh) and skip with the reason where there is none.
-The traps' messages are checked by tests/specs/invalid/170-181.
+The traps' messages are checked by tests/specs/invalid/170-182.
 """
 
 from __future__ import annotations

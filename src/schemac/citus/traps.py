@@ -4,7 +4,8 @@ Each problem is reported at the place of the spec that causes it, with the
 change that fixes it:
 
 - a primary key, unique constraint or unique index of a distributed table
-  without its distribution column (Citus checks uniqueness inside one shard);
+  without its distribution column, or an exclusion constraint that does not
+  compare it with ``=`` (Citus checks them inside one shard);
 - a foreign key between distributed tables that are not colocated, or that
   does not pair their distribution columns at the same position;
 - ``ON DELETE SET NULL`` / ``SET DEFAULT`` (or any ``ON UPDATE`` action) on a
@@ -79,6 +80,10 @@ class Places:
                 return t.path + ("unique", i)
         return t.path
 
+    def exclusion(self, qname: QualifiedName, i: int) -> Path:
+        t = self.tables[qname]
+        return t.path + ("exclude", i) if i < len(t.spec.exclude) else t.path
+
     def index(self, index: cat.Index) -> Path:
         t = self.tables.get(index.table)
         if t is None:
@@ -133,6 +138,12 @@ def _keys(table: cat.Table, column: str, places: Places, issues: Issues) -> None
                        f"the unique constraint ({_cols(unique.columns)}) of distributed table '{name}' does not "
                        f"include its distribution column '{column}'; {why}: unique: "
                        f"[[{_cols((column, *unique.columns))}]]")
+    for i, exclusion in enumerate(table.exclusions):
+        if not any(e.key.column == column and e.operator == "=" for e in exclusion.elements):
+            issues.add(places.exclusion(table.qname, i),
+                       f"the exclusion constraint '{exclusion.name}' of distributed table '{name}' does not compare "
+                       f"its distribution column '{column}' with =; {why}: add '{column} with =' to its columns "
+                       "(an = on uuid or text in a gist index needs the extension btree_gist)")
 
 
 def _unique_indexes(catalog: cat.Catalog, placed, places: Places, issues: Issues) -> None:
