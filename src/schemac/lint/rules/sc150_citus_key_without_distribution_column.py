@@ -12,6 +12,10 @@ def citus_key_without_distribution_column(ctx):
     file distributes with `create_distributed_table` that does not include
     the distribution column.
 
+    Not reported: keys of tables the file does not distribute (reference
+    tables and local tables keep any key), and of a table distributed
+    elsewhere (its distribution column is not known here).
+
     ## Why is this bad
     Citus keeps each shard's rows on one node and can check uniqueness only
     inside a shard, so it refuses the table ("cannot create constraint"),

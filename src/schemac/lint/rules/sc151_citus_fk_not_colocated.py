@@ -11,6 +11,11 @@ def citus_fk_not_colocated(ctx):
     colocated, or that does not pair their distribution columns at the same
     position of its column lists.
 
+    Not reported: a foreign key to a reference table (allowed from any
+    distributed table), and one between tables the file does not distribute.
+    Colocation is followed through `colocate_with`; without it, Citus'
+    default groups tables by the type of their distribution column.
+
     ## Why is this bad
     Citus checks a foreign key inside one node: the referencing row and the
     referenced row must sit in shards of the same colocation group, with the

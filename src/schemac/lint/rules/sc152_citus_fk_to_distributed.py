@@ -10,6 +10,9 @@ def citus_fk_to_distributed(ctx):
     Reports a foreign key to a table the file distributes, from a reference
     table or from a table left on the coordinator (a local table).
 
+    Not reported: foreign keys to tables distributed elsewhere than in the
+    linted file, which are not known to be distributed here.
+
     ## Why is this bad
     From a reference table Citus refuses the key: every node holds the whole
     reference table but only some shards of the distributed one. From a

@@ -13,6 +13,9 @@ def citus_fk_action_on_distribution_column(ctx):
     on a foreign key of a distributed table that includes its distribution
     column.
 
+    Not reported: `ON DELETE CASCADE`, `RESTRICT` and `NO ACTION`, which
+    Citus allows, and any action on a key without the distribution column.
+
     ## Why is this bad
     The action would change the distribution column of the referencing row,
     which would move the row to another shard; Citus refuses such a key

@@ -12,6 +12,10 @@ def citus_policy_on_workers(ctx):
     Reports a policy on a distributed or reference table with a subquery
     (such as `(select auth.uid())`), or that reads `current_setting()`.
 
+    Not reported: policies on tables the file does not distribute, where the
+    `(select ...)` form is what makes row level security cheap, and a setting
+    read inside a function the policy calls (the function is not known here).
+
     ## Why is this bad
     Citus refuses to create a policy with a subquery on its tables ("cannot
     create policy"), so the usual `(select f())` form fails the migration.
