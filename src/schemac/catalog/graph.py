@@ -78,6 +78,11 @@ def extension_key(name: str) -> str:
     return f"ext:{name}"
 
 
+def distribution_key(name: QualifiedName | str) -> str:
+    """A table made a Citus distributed or reference table."""
+    return f"dist:{name}"
+
+
 class CycleError(ValueError):
     def __init__(self, labels: list[str]):
         self.labels = labels

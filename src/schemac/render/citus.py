@@ -10,7 +10,7 @@ Citus propagates them to every shard.
 from __future__ import annotations
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement
+from ..catalog.graph import Stage, Statement, distribution_key, relation_key
 from ..catalog.partitions import children, descendants
 from ..catalog.objects import QualifiedName
 from .quoting import ident
@@ -31,19 +31,18 @@ def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
         return []
     out = []
     if any(t.table in placed for t in catalog.triggers):
-        out.append(Statement(Stage.DISTRIBUTION, UNSAFE_TRIGGERS, provides="setting:citus.enable_unsafe_triggers",
-                             label="citus triggers"))
+        out.append(Statement(Stage.DISTRIBUTION, UNSAFE_TRIGGERS, label="citus triggers"))
     below = children(catalog.partitions)
     for distribution in _in_order(catalog.distributions):
         q = distribution.table
-        requires = {f"rel:{q}", *(f"rel:{p.qname}" for p in descendants(below, q))}
+        requires = {relation_key(q), *(relation_key(p.qname) for p in descendants(below, q))}
         colocate_with = distribution.colocate_with
         if isinstance(colocate_with, QualifiedName):
-            requires.add(f"dist:{colocate_with}")
+            requires.add(distribution_key(colocate_with))
             colocate_with = ident(colocate_with)
         out.append(Statement(Stage.DISTRIBUTION, render("distribution", distribution=distribution,
                                                         colocate_with=colocate_with),
-                             provides=f"dist:{q}", requires=frozenset(requires),
+                             provides=distribution_key(q), requires=frozenset(requires),
                              label=f"{distribution.kind} table {q}", source=distribution))
     return out
 
