@@ -30,6 +30,31 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"schemac dev database: PostgreSQL {version} ({source})"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "citus: needs a Citus build ($SCHEMAC_CITUS_DIR); skipped without one")
+
+
+@pytest.fixture(scope="session")
+def citus_cluster() -> Iterator[devdb.CitusCluster]:
+    """One Citus coordinator and two workers for the session (4 shards per table, to stay quick);
+    tests that ask for it skip, with the reason, where no Citus build is available."""
+    try:
+        cluster = devdb.CitusCluster()
+    except devdb.DevDBError as exc:
+        pytest.skip(f"no Citus cluster: {str(exc).splitlines()[0]}")
+    with cluster:
+        yield cluster
+
+
+@pytest.fixture
+def citus_database(citus_cluster: devdb.CitusCluster) -> Iterator[str]:
+    """The coordinator's URL of a fresh Citus database for this test, dropped afterwards."""
+    name = f"c_{uuid.uuid4().hex[:12]}"
+    url = citus_cluster.create_database(name)
+    yield url
+    citus_cluster.drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[devdb.Cluster]:
     """The session's PostgreSQL server; stopped and removed at the end."""

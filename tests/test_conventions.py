@@ -45,7 +45,7 @@ def _resolved(text: str):
 def test_every_convention_is_an_expansion() -> None:
     names = [e.__name__ for e in EXPANSIONS]
     assert names == ["audit", "tenancy", "soft_delete", "append_only", "partitions", "signup", "monitoring",
-                     "partition_security"]
+                     "partition_security", "distribution"]
 
 
 def test_expansions_are_pure() -> None:

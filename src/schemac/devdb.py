@@ -230,6 +230,7 @@ class Cluster:
         *,
         path: str | os.PathLike[str] | None = None,
         keep_running: bool = False,
+        settings: dict[str, str] | None = None,
     ):
         if keep_running and path is None:
             raise ValueError("keep_running needs a persistent path")
@@ -237,6 +238,7 @@ class Cluster:
         self.version = bindir_version(self.bindir)
         self.temporary = path is None
         self.keep_running = keep_running
+        self.settings = {**SERVER_SETTINGS, **(settings or {})}
         self.port = PORT
         self._user = _system_user()
         self._server_version_num: int | None = None
@@ -424,7 +426,7 @@ class Cluster:
             if self._user is not None:
                 os.chown(socket_dir, self._user.pw_uid, self._user.pw_gid)
         options = ["-k", str(socket_dir), "-p", str(self.port)]
-        for name, value in SERVER_SETTINGS.items():
+        for name, value in self.settings.items():
             options += ["-c", f"{name}={value}"]
         command = [
             str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
@@ -472,6 +474,123 @@ class Cluster:
         except psycopg.Error:
             self.port, self.socket_dir = PORT, self.data_dir
             return False
+
+
+
+# -- a Citus cluster -------------------------------------------------------------
+
+CITUS_DIR_ENV = "SCHEMAC_CITUS_DIR"
+
+
+def find_citus_dir(citus_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of a Citus build (``lib/citus.so``, ``share/extension/citus.control``):
+    ``citus_dir`` if given, else ``$SCHEMAC_CITUS_DIR``."""
+    source = "citus_dir"
+    if citus_dir is None:
+        citus_dir, source = os.environ.get(CITUS_DIR_ENV), CITUS_DIR_ENV
+    if not citus_dir:
+        raise DevDBError(f"no Citus build: set {CITUS_DIR_ENV} to the folder that ../shared/citus/build.sh prints")
+    path = Path(citus_dir)
+    if not (path / "lib" / "citus.so").is_file() or not (path / "share" / "extension" / "citus.control").is_file():
+        raise DevDBError(f"{source}={path} is not a Citus build (no lib/citus.so and share/extension/citus.control)")
+    return path
+
+
+def citus_settings(citus_dir: Path, shard_count: int) -> dict[str, str]:
+    """Server settings that load Citus from its own folder, the server's tree left untouched."""
+    return {
+        "shared_preload_libraries": "citus",
+        # extension_control_path is PostgreSQL 18's; older servers need Citus installed in their tree.
+        "dynamic_library_path": f"{citus_dir / 'lib'}:$libdir",
+        "extension_control_path": f"{citus_dir / 'share'}:$system",
+        "citus.shard_count": str(shard_count),
+        # Every node of a scratch cluster runs on one machine: no background
+        # statistics, and room for the connections between the nodes.
+        "max_connections": "200",
+    }
+
+
+class CitusCluster:
+    """A Citus coordinator and its workers, each a throwaway :class:`Cluster`.
+
+    ``create_database(name)`` makes a database that is a Citus cluster of its
+    own: the extension created on every node and the workers registered with
+    the coordinator, whose URL it returns. The nodes reach one another over
+    their unix sockets. ``stop()`` stops them all.
+    """
+
+    def __init__(
+        self,
+        citus_dir: str | os.PathLike[str] | None = None,
+        *,
+        workers: int = 2,
+        shard_count: int = 4,
+        bindir: str | os.PathLike[str] | None = None,
+    ):
+        self.citus_dir = find_citus_dir(citus_dir)
+        bindir = find_bindir(bindir)
+        if _major(bindir_version(bindir)) < 18:
+            raise DevDBError(f"loading Citus from {self.citus_dir} needs PostgreSQL 18 (extension_control_path); "
+                             f"the servers in {bindir} are PostgreSQL {bindir_version(bindir)}")
+        if os.geteuid() == 0:
+            _add_traverse_upwards(self.citus_dir)
+        settings = citus_settings(self.citus_dir, shard_count)
+        self.nodes: list[Cluster] = []
+        try:
+            for _ in range(1 + workers):
+                self.nodes.append(Cluster(bindir, settings=settings))
+        except BaseException:
+            self.stop()
+            raise
+        self.version = self.coordinator.version
+
+    @property
+    def coordinator(self) -> Cluster:
+        return self.nodes[0]
+
+    @property
+    def workers(self) -> list[Cluster]:
+        return self.nodes[1:]
+
+    def url(self, dbname: str = "postgres") -> str:
+        """The coordinator's URL for ``dbname``: where a client connects."""
+        return self.coordinator.url(dbname)
+
+    def create_database(self, name: str) -> str:
+        """Create ``name`` on every node as one Citus cluster; return the coordinator's URL."""
+        for node in self.nodes:
+            node.create_database(name)
+            with node.connect(name) as conn:
+                conn.execute("CREATE EXTENSION citus")
+        with self.coordinator.connect(name) as conn:
+            conn.execute("SELECT citus_set_coordinator_host(%s, %s)",
+                         (str(self.coordinator.socket_dir), self.coordinator.port))
+            for worker in self.workers:
+                conn.execute("SELECT citus_add_node(%s, %s)", (str(worker.socket_dir), worker.port))
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        for node in self.nodes:
+            node.drop_database(name)
+
+    def stop(self) -> None:
+        errors = []
+        for node in self.nodes:
+            try:
+                node.stop()
+            except DevDBError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    def __enter__(self) -> CitusCluster:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<CitusCluster PostgreSQL {self.version}, {len(self.workers)} workers, Citus from {self.citus_dir}>"
 
 
 def _run_kwargs(user: pwd.struct_passwd | None, cwd: Path) -> dict[str, Any]:

@@ -25,13 +25,14 @@ class Stage(IntEnum):
     FUNCTIONS = 4
     TABLES = 5
     PARTITIONS = 6
-    INDEXES = 7
-    FOREIGN_KEYS = 8
-    TABLE_FUNCTIONS = 9
-    VIEWS = 10
-    SECURITY = 11
-    TRIGGERS = 12
-    GRANTS = 13
+    DISTRIBUTION = 7  # Citus: tables become distributed or reference tables, partitions with them
+    INDEXES = 8
+    FOREIGN_KEYS = 9
+    TABLE_FUNCTIONS = 10
+    VIEWS = 11
+    SECURITY = 12
+    TRIGGERS = 13
+    GRANTS = 14
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,11 @@ def schema_key(name: str) -> str:
 
 def extension_key(name: str) -> str:
     return f"ext:{name}"
+
+
+def distribution_key(name: QualifiedName | str) -> str:
+    """A table made a Citus distributed or reference table."""
+    return f"dist:{name}"
 
 
 class CycleError(ValueError):

@@ -346,6 +346,20 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """How Citus places a table: sharded by ``column`` (``distributed``), or copied whole to every
+    node (``reference``). ``colocate_with`` is the table whose shards its shards sit beside, or
+    ``"none"`` for a colocation group of its own; None lets Citus colocate by column type and shard
+    count. Tables without one stay on the coordinator."""
+
+    table: QualifiedName
+    kind: Literal["distributed", "reference"]
+    column: str | None = None
+    colocate_with: QualifiedName | Literal["none"] | None = None
+    shard_count: int | None = None
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything one database holds that schemac manages. Tuples are in a stable order."""
 
@@ -365,3 +379,4 @@ class Catalog:
     triggers: tuple[Trigger, ...] = ()
     views: tuple[View, ...] = ()
     functions: tuple[Function, ...] = ()
+    distributions: tuple[Distribution, ...] = ()

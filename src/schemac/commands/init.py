@@ -34,6 +34,8 @@ def init(template: str, spec_path: Path, force: bool) -> None:
                         level security: tenants, profiles, memberships, projects
       vehicle-timeline  schemac's reference schema: a fleet's history around
                         an append-only event store partitioned by year
+      citus-saas        a multi-tenant SaaS sharded by tenant on Citus:
+                        distributed, colocated and reference tables
 
     \b
     Exit codes: 0 written, 2 the spec exists (and no --force) or bad usage.

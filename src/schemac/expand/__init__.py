@@ -11,7 +11,9 @@ The conventions (one module each) come first, in an order where each sees
 what it needs: audit columns before the tenancy's tenant-first indexes are
 chosen, tenant policies before soft delete filters them, append-only guards
 before partitions copy them to future partitions. Partition security comes
-last, so partitions get the row level security the conventions set.
+after them, so partitions get the row level security the conventions set,
+and Citus' placement of tables (schemac.citus) last, so that it judges the
+keys, foreign keys and policies the conventions added.
 
 An expansion that finds a problem in the spec raises ``ExpansionError``
 with its path in the spec; ``resolve`` runs the expansions once to report
@@ -57,8 +59,15 @@ def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
     return replace(catalog, partitions=partitions)
 
 
+def distribution(spec: Spec, catalog: Catalog) -> Catalog:
+    """Citus: where each table lives. Imported here, not at the top: schemac.citus builds on expand.common."""
+    from ..citus import distribution as place
+
+    return place(spec, catalog)
+
+
 EXPANSIONS: tuple[Expansion, ...] = (
-    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security,
+    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security, distribution,
 )
 
 

@@ -79,7 +79,8 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     draft.ensure_schema(spec.conventions.schema_)
     function = helper(spec, "create_partitions")
     draft.add_function(cat.Function(
-        function, (), "SETOF text", "plpgsql", body("create_partitions", tables=tables), search_path="''",
+        function, (), "SETOF text", "plpgsql", body("create_partitions", tables=tables, citus=spec.target.citus),
+        search_path="''",
         grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
         comment="Creates the missing partitions of the current and the premade periods; returns their names "
                 "(partitions convention). Idempotent.",

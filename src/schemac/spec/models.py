@@ -81,6 +81,8 @@ Deferrable = Annotated[
 class Target(Model):
     postgres: int = 15
     flavor: Literal["postgres", "supabase"] = "postgres"
+    # The database is a Citus coordinator: tables are distributed or reference tables (docs/citus.md).
+    citus: bool = False
 
     @field_validator("postgres")
     @classmethod
@@ -494,6 +496,17 @@ class AuditSwitch(Model):
     updated_by: bool | None = None
 
 
+class DistributedSpec(Model):
+    """``distributed: {column: tenant_id, colocate_with: tenants}``: sharded by Citus on ``column``.
+
+    ``colocate_with`` is a distributed table, or ``none`` for a colocation group of its own;
+    without it Citus colocates tables whose column types and shard counts match."""
+
+    column: str
+    colocate_with: str | None = None
+    shard_count: Annotated[int, Field(ge=1, le=64000)] | None = None
+
+
 class TableSpec(Model):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     primary_key: Either(OneOrMany, PrimaryKeySpec) | None = None
@@ -517,6 +530,10 @@ class TableSpec(Model):
     soft_delete: bool = False
     append_only: bool = False
     audit: Either(bool, AuditSwitch) = False
+    # Citus (target.citus): sharded, copied to every node, or (distributed: false) kept on the coordinator.
+    # Unset: the tenancy convention decides (docs/citus.md).
+    distributed: Either(bool, DistributedSpec) | None = None
+    reference: bool = False
 
     @property
     def pk(self) -> PrimaryKeySpec | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-TEMPLATES = ("minimal", "supabase-saas", "vehicle-timeline")
+TEMPLATES = ("minimal", "supabase-saas", "vehicle-timeline", "citus-saas")
 DEFAULT = "minimal"
 
 
