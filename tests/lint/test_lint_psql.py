@@ -48,3 +48,23 @@ def test_copy_from_stdin_data_is_skipped_up_to_its_end_marker():
            "create table b (id int primary key, t timestamp);\n")
     assert not [f for f in lint_sql(sql) if f.name == "syntax-error"]
     assert _at(sql, "timestamp-without-tz") == ["6:37"]
+
+
+def test_backslash_semicolon_and_colon_are_sql_characters():
+    """psql sends ``\\;`` as a ';' that does not end the query, and ``\\:`` as a ':'
+    it does not read as a variable: neither starts a meta-command."""
+    script = "select 1\\; select 2;\ncreate table b (id int primary key, t timestamp);\nselect 'a'\\:\\:text;\n"
+    assert sql_of(script).splitlines()[::2] == ["select 1 ; select 2;", "select 'a'  ::text;"]
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+    assert _at(script, "timestamp-without-tz") == ["2:37"]
+
+
+def test_a_meta_command_ends_at_a_double_backslash_or_the_next_command():
+    """The arguments of a meta-command stop at an unquoted backslash: ``\\\\``
+    hands the rest of the line back to SQL, another backslash starts the next
+    command; a backslash inside a quoted argument is part of it."""
+    script = ("\\set x 1 \\\\ create table b (id int primary key, t timestamp);\n"
+              "\\echo 'a \\\\ b' \\echo c \\\\ create table c (id int primary key, t timestamp);\n"
+              "\\! echo \\\\ create table d (t timestamp)\n")
+    assert _at(script, "timestamp-without-tz") == ["1:49", "2:63"]
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
