@@ -68,3 +68,19 @@ def test_a_meta_command_ends_at_a_double_backslash_or_the_next_command():
               "\\! echo \\\\ create table d (t timestamp)\n")
     assert _at(script, "timestamp-without-tz") == ["1:49", "2:63"]
     assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+
+
+def test_quoted_variables_set_outside_the_script_are_substituted():
+    """``psql -v app=...`` sets them on the command line: a script with no
+    backslash at all may still use ``:"app"`` and ``:'app'``."""
+    script = "create schema :\"app\";\ncreate table :\"app\".t (id int primary key, at timestamp);\nselect :'v';\n"
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+    assert _at(script, "timestamp-without-tz") == ["2:44"]
+
+
+def test_variables_in_bodies_strings_and_comments_are_left_alone():
+    """psql substitutes none of them, and neither does the linter."""
+    script = ("\\set v x\n"
+              "create function f() returns text language sql as $$ select ':v' || :v $$; -- :v\n"
+              "select ':v', $q$:'v'$q$ /* :\"v\" */;\n")
+    assert sql_of(script).splitlines()[1:] == script.splitlines()[1:]

@@ -15,11 +15,12 @@ meta-command that ends at the end of its line, or at the next unquoted
 backslash (a double one, ``\\\\``, hands the rest of the line back to SQL);
 ``\\;`` and ``\\:`` are a plain ``;`` and ``:``. ``\\g`` and its kin
 (``\\gx``, ``\\gset``, ``\\gexec``, ``\\gdesc``) send the query before them as
-a semicolon would, so their backslash becomes ``;``. A variable is replaced by something of the same
-size that parses where its value would: ``:'v'`` a string literal,
-``:"v"`` a quoted identifier, and ``:v`` (substituted by psql only when the
-script set it with ``\\set``; ``a[1:n]`` is left alone otherwise) a plain
-identifier.
+a semicolon would, so their backslash becomes ``;``. A variable is
+replaced by something of the same size that parses where its value would:
+``:'v'`` a string literal, ``:"v"`` a quoted identifier (both may be set
+outside the script, by ``psql -v``), and ``:v`` (substituted by psql only
+when the script set it with ``\\set``; ``a[1:n]`` is left alone otherwise) a
+plain identifier.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ _END_OF_DATA = re.compile(r"^\\\.\r?$", re.MULTILINE)
 
 def sql_of(text: str) -> str:
     """The SQL of a psql script, same size in bytes as ``text`` (see the module doc)."""
-    if "\\" not in text:  # no meta-command, no \set variable, no COPY data
-        return text
+    if "\\" not in text and ":'" not in text and ':"' not in text:
+        return text  # no meta-command, no variable, no COPY data
     text = _without_copy_data(text)
     pieces: list[str] = []
     done = 0  # text[:done] is in pieces
