@@ -45,6 +45,7 @@ _LEXEME = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_LEXEME_START = re.compile(r"[-/'\"$:\\]")
 _SENDS_QUERY = frozenset({"g", "gx", "gset", "gexec", "gdesc"})
 # Meta-commands whose argument is the rest of the line, backslashes and all.
 _WHOLE_LINE = frozenset({"!", "copy", "ef", "ev", "sf", "sv", "h", "help"})
@@ -66,7 +67,7 @@ def sql_of(text: str) -> str:
     done = 0  # text[:done] is in pieces
     defined: set[str] = set()
     position = 0
-    while (match := _LEXEME.search(text, position)) is not None:
+    while (match := _next_lexeme(text, position)) is not None:
         kind, start, end = match.lastgroup, match.start(), match.end()
         if kind == "block_comment":
             end = _block_comment_end(text, start)
@@ -93,6 +94,23 @@ def sql_of(text: str) -> str:
         position = end
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def _next_lexeme(text: str, position: int) -> re.Match | None:
+    """The first lexeme at or after ``position``. Candidates are found by
+    their first character, which the regular expression engine skips to in
+    C, instead of trying every alternative at every position (a third of the
+    lint's CPU time on a 3.5 MB pg_dump that holds one ``\\restrict`` line);
+    an escape string is found at its quote."""
+    while (candidate := _LEXEME_START.search(text, position)) is not None:
+        start = candidate.start()
+        if start > position and text[start - 1] in "eE" and text[start] == "'":
+            start -= 1
+        match = _LEXEME.match(text, start) or _LEXEME.match(text, candidate.start())
+        if match is not None:
+            return match
+        position = candidate.start() + 1
+    return None
 
 
 def _without_copy_data(text: str) -> str:
