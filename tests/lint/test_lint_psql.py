@@ -30,7 +30,7 @@ def test_the_text_for_the_parser_keeps_every_byte_offset():
     sql = sql_of(script)
     assert len(sql.encode()) == len(script.encode())
     assert sql.splitlines()[1] == "select 'é' ;    "  # \g and its kin send the query, as ';' does
-    assert sql.splitlines()[3] == "select 'xx', \"xx\", _v, :w, a[1:2], b::int;"  # :w was never \set
+    assert sql.splitlines()[3] == "select  'v',  \"v\", _v, :w, a[1:2], b::int;"  # :w was never \set
 
 
 def test_backslashes_inside_strings_comments_and_bodies_are_sql():
@@ -76,6 +76,8 @@ def test_quoted_variables_set_outside_the_script_are_substituted():
     script = "create schema :\"app\";\ncreate table :\"app\".t (id int primary key, at timestamp);\nselect :'v';\n"
     assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
     assert _at(script, "timestamp-without-tz") == ["2:44"]
+    keyless = script.replace(" primary key", "")
+    assert [f.message for f in lint_sql(keyless) if f.name == "no-primary-key"] == ["table app.t has no primary key"]
 
 
 def test_variables_in_bodies_strings_and_comments_are_left_alone():

@@ -17,8 +17,8 @@ backslash (a double one, ``\\\\``, hands the rest of the line back to SQL);
 (``\\gx``, ``\\gset``, ``\\gexec``, ``\\gdesc``) send the query before them as
 a semicolon would, so their backslash becomes ``;``. A variable is
 replaced by something of the same size that parses where its value would:
-``:'v'`` a string literal, ``:"v"`` a quoted identifier (both may be set
-outside the script, by ``psql -v``), and ``:v`` (substituted by psql only
+``:'v'`` the string literal ``'v'``, ``:"v"`` the quoted identifier ``"v"``
+(both may be set outside the script, by ``psql -v``), and ``:v`` (substituted by psql only
 when the script set it with ``\\set``; ``a[1:n]`` is left alone otherwise) a
 plain identifier.
 """
@@ -132,9 +132,8 @@ def _without_copy_data(text: str) -> str:
 
 
 def _variable(token: str, defined: set[str]) -> str | None:
-    quote = token[1]
-    if quote in "'\"":
-        return quote + "x" * (_size(token) - 2) + quote
+    if token[1] in "'\"":  # the variable's name stands for its value: messages name it
+        return " " + token[1:]
     if token[1:] in defined:
         return "_" + token[1:]
     return None
