@@ -245,6 +245,8 @@ def _create_index(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["relation"]
     table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    if _index_exists(model, table.key[0], node.get("idxname")):
+        return  # PostgreSQL refuses it, or skips it (IF NOT EXISTS): the other branch of a psql \if
     elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
     columns = [elem.get("name") or expression_key(elem.get("expr", {})) for elem in elements]
     including = [param["IndexElem"].get("name", "") for param in node.get("indexIncludingParams") or ()]
@@ -260,6 +262,11 @@ def _create_index(model: Model, stmt: Statement) -> None:
         model.index_tables[(table.key[0], index.name)] = table.key
     if unique and predicate is None and not any(c.startswith("(") for c in columns):
         table.keys.append(UniqueKey(tuple(columns), False, stmt, stmt.start))
+
+
+def _index_exists(model: Model, schema: str, name: str | None) -> bool:
+    table = model.tables.get(model.index_tables.get((schema, name), ("", ""))) if name else None
+    return table is not None and any(index.name == name for index in table.indexes)
 
 
 def _create_policy(model: Model, stmt: Statement) -> None:
