@@ -91,6 +91,8 @@ def _create_table(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["relation"]
     key = relation_key(relation)
+    if key in model.tables and model.tables[key].known:
+        return  # PostgreSQL refuses it, or skips it (IF NOT EXISTS): the table stays as it was
     table = Table(key, known=True, stmt=stmt, offset=stmt.at(relation.get("location")))
     model.tables[key] = table
     model.created_by.setdefault(key, []).append(stmt)
