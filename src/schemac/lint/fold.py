@@ -275,6 +275,8 @@ def _create_policy(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["table"]
     table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    if any(policy.name == node.get("policy_name", "") for policy in table.policies):
+        return  # PostgreSQL refuses it: the other branch of a psql \if
     roles = node.get("roles") or []
     has_to = not (
         len(roles) == 1
