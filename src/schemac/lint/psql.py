@@ -17,10 +17,10 @@ backslash (a double one, ``\\\\``, hands the rest of the line back to SQL);
 (``\\gx``, ``\\gset``, ``\\gexec``, ``\\gdesc``) send the query before them as
 a semicolon would, so their backslash becomes ``;``. A variable is
 replaced by something of the same size that parses where its value would:
-``:'v'`` the string literal ``'v'``, ``:"v"`` the quoted identifier ``"v"``
-(both may be set outside the script, by ``psql -v``), and ``:v`` (substituted by psql only
-when the script set it with ``\\set``; ``a[1:n]`` is left alone otherwise) a
-plain identifier.
+``:'v'`` the string literal ``'v'``, ``:"v"`` the quoted identifier
+``"v"`` (both may be set outside the script, by ``psql -v``), and ``:v``
+(substituted by psql only when the script set it with ``\\set``;
+``a[1:n]`` is left alone otherwise) a plain identifier.
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ def sql_of(text: str) -> str:
             name = words[0] if words else ""
             if name == "set" and len(words) > 1:
                 defined.add(words[1])
-            pieces += [text[done:start], ";" if name in _SENDS_QUERY else " ", _blank(text[start + 1 : resume])]
+            sends = ";" if name in _SENDS_QUERY else " "
+            pieces += [text[done:start], sends, _blank(text[start + 1 : resume])]
             done = end = resume
         position = end
     pieces.append(text[done:])
