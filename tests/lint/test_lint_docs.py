@@ -42,3 +42,19 @@ def test_every_rule_says_what_it_does_not_report():
     missing = [rule.name for rule in all_rules()
                if "Not reported" not in section(rule.doc, "What it does") and rule.name != "fk-unindexed"]
     assert missing == []
+
+
+def test_configuration_md_documents_every_lint_setting_and_its_example_reads():
+    import re
+    import tomllib
+    from dataclasses import fields
+
+    from schemac.lint import LintConfig
+
+    text = (DOCS.parents[0] / "configuration.md").read_text(encoding="utf-8")
+    section = text.split("## Lint settings", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
+    assert documented == {f.name.replace("_", "-") for f in fields(LintConfig)}
+    example = re.search(r"```toml\n(.*?)```", section, re.DOTALL).group(1)
+    config = LintConfig.from_mapping(tomllib.loads(example)["lint"])
+    assert "etl_worker" in config.bypass_rls_roles and "api_user" in config.client_roles

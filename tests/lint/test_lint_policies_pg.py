@@ -86,3 +86,14 @@ def test_a_bypassrls_role_sees_every_row_so_its_policies_leak_nothing(pg_conn, r
     linted = f"create role {worker} bypassrls;\n" + sql
     assert "tenant-filter-missing" not in _rules(linted)
     assert "tenant-filter-missing" in _rules(linted.replace(f"= '{worker}'", "= 'someone_else'"))
+
+
+def test_all_policy_with_only_with_check_reads_no_row_but_inserts(pg_conn, roles):
+    """Its WITH CHECK does not stand in for the missing USING: SELECT, UPDATE
+    and DELETE see nothing through it, INSERT is checked by it."""
+    client, worker = roles
+    sql = _schema(client, worker, f"create policy docs_all on docs for all to {client} with check (tenant_id = 1);")
+    assert _run(pg_conn, sql, client, "select id from docs") == []
+    assert _run(pg_conn, sql, client, "delete from docs") == 0
+    assert _run(pg_conn, sql, client, "insert into docs values (3, 1)") == 1
+    assert "policy-admits-nothing" in _rules(sql)

@@ -30,7 +30,7 @@ def test_the_text_for_the_parser_keeps_every_byte_offset():
     sql = sql_of(script)
     assert len(sql.encode()) == len(script.encode())
     assert sql.splitlines()[1] == "select 'é' ;    "  # \g and its kin send the query, as ';' does
-    assert sql.splitlines()[3] == "select 'xx', \"xx\", _v, :w, a[1:2], b::int;"  # :w was never \set
+    assert sql.splitlines()[3] == "select  'v',  \"v\", _v, :w, a[1:2], b::int;"  # :w was never \set
 
 
 def test_backslashes_inside_strings_comments_and_bodies_are_sql():
@@ -48,3 +48,41 @@ def test_copy_from_stdin_data_is_skipped_up_to_its_end_marker():
            "create table b (id int primary key, t timestamp);\n")
     assert not [f for f in lint_sql(sql) if f.name == "syntax-error"]
     assert _at(sql, "timestamp-without-tz") == ["6:37"]
+
+
+def test_backslash_semicolon_and_colon_are_sql_characters():
+    """psql sends ``\\;`` as a ';' that does not end the query, and ``\\:`` as a ':'
+    it does not read as a variable: neither starts a meta-command."""
+    script = "select 1\\; select 2;\ncreate table b (id int primary key, t timestamp);\nselect 'a'\\:\\:text;\n"
+    assert sql_of(script).splitlines()[::2] == ["select 1 ; select 2;", "select 'a'  ::text;"]
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+    assert _at(script, "timestamp-without-tz") == ["2:37"]
+
+
+def test_a_meta_command_ends_at_a_double_backslash_or_the_next_command():
+    """The arguments of a meta-command stop at an unquoted backslash: ``\\\\``
+    hands the rest of the line back to SQL, another backslash starts the next
+    command; a backslash inside a quoted argument is part of it."""
+    script = ("\\set x 1 \\\\ create table b (id int primary key, t timestamp);\n"
+              "\\echo 'a \\\\ b' \\echo c \\\\ create table c (id int primary key, t timestamp);\n"
+              "\\! echo \\\\ create table d (t timestamp)\n")
+    assert _at(script, "timestamp-without-tz") == ["1:49", "2:63"]
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+
+
+def test_quoted_variables_set_outside_the_script_are_substituted():
+    """``psql -v app=...`` sets them on the command line: a script with no
+    backslash at all may still use ``:"app"`` and ``:'app'``."""
+    script = "create schema :\"app\";\ncreate table :\"app\".t (id int primary key, at timestamp);\nselect :'v';\n"
+    assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
+    assert _at(script, "timestamp-without-tz") == ["2:44"]
+    keyless = script.replace(" primary key", "")
+    assert [f.message for f in lint_sql(keyless) if f.name == "no-primary-key"] == ["table app.t has no primary key"]
+
+
+def test_variables_in_bodies_strings_and_comments_are_left_alone():
+    """psql substitutes none of them, and neither does the linter."""
+    script = ("\\set v x\n"
+              "create function f() returns text language sql as $$ select ':v' || :v $$; -- :v\n"
+              "select ':v', $q$:'v'$q$ /* :\"v\" */;\n")
+    assert sql_of(script).splitlines()[1:] == script.splitlines()[1:]

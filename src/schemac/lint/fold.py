@@ -91,6 +91,8 @@ def _create_table(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["relation"]
     key = relation_key(relation)
+    if key in model.tables and model.tables[key].known:
+        return  # PostgreSQL refuses it, or skips it (IF NOT EXISTS): the table stays as it was
     table = Table(key, known=True, stmt=stmt, offset=stmt.at(relation.get("location")))
     model.tables[key] = table
     model.created_by.setdefault(key, []).append(stmt)
@@ -245,6 +247,8 @@ def _create_index(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["relation"]
     table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    if _index_exists(model, table.key[0], node.get("idxname")):
+        return  # PostgreSQL refuses it, or skips it (IF NOT EXISTS): the other branch of a psql \if
     elements = [param["IndexElem"] for param in node.get("indexParams") or ()]
     columns = [elem.get("name") or expression_key(elem.get("expr", {})) for elem in elements]
     including = [param["IndexElem"].get("name", "") for param in node.get("indexIncludingParams") or ()]
@@ -262,10 +266,17 @@ def _create_index(model: Model, stmt: Statement) -> None:
         table.keys.append(UniqueKey(tuple(columns), False, stmt, stmt.start))
 
 
+def _index_exists(model: Model, schema: str, name: str | None) -> bool:
+    table = model.tables.get(model.index_tables.get((schema, name), ("", ""))) if name else None
+    return table is not None and any(index.name == name for index in table.indexes)
+
+
 def _create_policy(model: Model, stmt: Statement) -> None:
     node = stmt.node
     relation = node["table"]
     table = _table(model, relation_key(relation), stmt, stmt.at(relation.get("location")))
+    if any(policy.name == node.get("policy_name", "") for policy in table.policies):
+        return  # PostgreSQL refuses it: the other branch of a psql \if
     roles = node.get("roles") or []
     has_to = not (
         len(roles) == 1

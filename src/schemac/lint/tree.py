@@ -100,10 +100,19 @@ def conjuncts(expr: dict | None) -> list[dict]:
 
 def column_refs(expr: Any, outside_subqueries: bool = False) -> Iterator[tuple[list[str], dict]]:
     """``(field names, body)`` of each ColumnRef; optionally skipping subqueries,
-    where an unqualified name may belong to another table."""
+    where an unqualified name may belong to another table. A subquery without
+    FROM (``(select private.is_member(tenant_id))``) brings no table, so its
+    names are the enclosing query's and are kept."""
     for name, body in walk(expr, SUBQUERY if outside_subqueries else frozenset()):
         if name == "ColumnRef":
             yield strings(body.get("fields")), body
+        elif name == "SelectStmt" and outside_subqueries and _brings_no_table(body):
+            yield from column_refs(body, outside_subqueries=True)
+
+
+def _brings_no_table(select: dict) -> bool:
+    return (not select.get("fromClause") and not select.get("withClause")
+            and select.get("op", "SETOP_NONE") == "SETOP_NONE")
 
 
 def func_name(call: dict) -> str:

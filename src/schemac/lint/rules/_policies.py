@@ -29,7 +29,8 @@ def only_for_bypassing_roles(policy: Policy, roles: frozenset[str]) -> bool:
     True when every role it names bypasses RLS, or when each of its
     expressions requires, through top-level ANDs, that the caller be such a
     role (``auth.role() = 'service_role'``, ``(auth.jwt() ->> 'role') =
-    'service_role'``, ``current_user = 'service_role'``)."""
+    'service_role'``, ``current_user = 'service_role'``, ``auth.role() in
+    (...)`` or ``= ANY (ARRAY[...])`` of such roles only)."""
     if set(policy.roles) <= roles:
         return True
     expressions = [e for e in (policy.using, policy.check) if e is not None]
@@ -50,8 +51,11 @@ def _role_test(term: dict, roles: frozenset[str]) -> bool:
         for side, other in ((left, right), (right, left)):
             if _is_role(side) and _text(other) in roles:
                 return True
-    elif test.get("kind") == "AEXPR_IN" and _is_role(left):
-        items = (right or {}).get("List", {}).get("items") or ()
+    elif test.get("kind") in ("AEXPR_IN", "AEXPR_OP_ANY") and _is_role(left):
+        # ``in ('a', 'b')``, and ``= ANY (ARRAY['a'::text, 'b'::text])`` as pg_dump
+        # (and so ``supabase db diff``) prints it
+        right = _unwrap(right)
+        items = right.get("List", {}).get("items") or right.get("A_ArrayExpr", {}).get("elements") or ()
         return bool(items) and all(_text(item) in roles for item in items)
     return False
 

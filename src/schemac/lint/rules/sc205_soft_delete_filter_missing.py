@@ -36,7 +36,8 @@ def soft_delete_filter_missing(ctx):
     (`service_role`, `postgres`, roles created WITH BYPASSRLS; the
     `bypass_rls_roles` option) or gated on them (`auth.role() =
     'service_role'`, `(auth.jwt() ->> 'role') = 'service_role'`,
-    `current_user = ...`): those roles see deleted rows whatever the policy
+    `current_user = ...`, or `= ANY (ARRAY[...])` of such roles, as pg_dump
+    prints `in (...)`): those roles see deleted rows whatever the policy
     says, so it shows them to no one else. Nor policies that admit no row (no
     USING, or a constant false).
 

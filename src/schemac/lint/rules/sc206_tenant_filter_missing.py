@@ -6,9 +6,9 @@ from schemac.lint.tree import Key, column_refs, conjuncts, strings
 
 def constrains(expr, column: str, table: Key) -> bool:
     """Does a top-level AND term of ``expr`` use the table's own ``column``?
-    References inside subqueries do not count, as there an unqualified name
-    may belong to the subquery's table (``tenant_memberships.tenant_id``),
-    except in a correlated EXISTS that compares the column, qualified by the
+    References inside subqueries with a FROM clause do not count, as there an
+    unqualified name may belong to the subquery's table
+    (``tenant_memberships.tenant_id``), except in a correlated EXISTS that compares the column, qualified by the
     table's name, with one of its own."""
     for term in conjuncts(expr):
         for fields, _ in column_refs(term, outside_subqueries=True):
@@ -72,11 +72,15 @@ def tenant_filter_missing(ctx):
     EXISTS that compares it, qualified by the table's name, with a column of
     its own (`exists (select 1 from tenant_users tu where tu.tenant_id =
     docs.tenant_id and tu.user_id = (select auth.uid()))`), as the
-    `tenant_id in (select ...)` form does. Not reported: policies only for
-    roles that bypass row level security (`service_role`, `postgres`, roles
-    created WITH BYPASSRLS; the `bypass_rls_roles` option) or gated on them
-    (`auth.role() = 'service_role'`, `(auth.jwt() ->> 'role') =
-    'service_role'`, `current_user = ...`): those roles see every row
+    `tenant_id in (select ...)` form does; so does a subquery without FROM,
+    which can only read the policy's table (`(select
+    private.is_member(tenant_id))`, a membership helper wrapped for the
+    initplan). Not reported: policies only for roles that bypass row level
+    security (`service_role`, `postgres`, roles created WITH BYPASSRLS; the
+    `bypass_rls_roles` option) or gated on them (`auth.role() =
+    'service_role'`, `(auth.jwt() ->> 'role') = 'service_role'`,
+    `current_user = ...`, or `= ANY (ARRAY[...])` of such roles, as pg_dump
+    prints `in (...)`): those roles see every row
     whatever the policy says, so it leaks nothing. Nor policies that admit no
     row (no expression, or a constant false), which `policy-admits-nothing`
     reports.

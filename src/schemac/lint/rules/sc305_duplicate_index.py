@@ -19,7 +19,9 @@ def duplicate_index(ctx):
     INCLUDE columns, NULLS NOT DISTINCT, predicate or expression. Of a plain
     and a unique index on the same columns, the plain one is reported,
     whichever comes first: the unique one also enforces, so it is the one to
-    keep.
+    keep. Nor an index created under a name an index of the schema already
+    has (`create index if not exists`, or each branch of a psql `\\if`):
+    PostgreSQL makes no second index of it.
 
     ## Why is this bad
     The duplicate serves no query the first does not, while every insert
