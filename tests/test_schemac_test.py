@@ -72,7 +72,9 @@ def test_a_permissive_policy_fails(pg_cluster, tmp_path: Path) -> None:
     failing = [line for line in lines if line.startswith("FAIL")]
     assert "FAIL  tenancy: projects: tenant A sees its own rows and none of B's" in failing
     assert "FAIL  tenancy: projects: tenant A cannot insert a row of B" in failing
-    assert "FAIL  tenancy: projects: tenant A cannot move its row to B" in failing
+    assert "FAIL  tenancy: projects: tenant A cannot update B's rows" in failing
+    # Moving A's project to B is still refused, by the tasks that reference it through (org_id, project_id).
+    assert "FAIL  tenancy: projects: tenant A cannot move its row to B" not in failing
     assert "FAIL  soft_delete: projects: a soft-deleted row is invisible to its own tenant" not in failing
     assert "seen: saw 1 rows of A and 1 of other tenants (1 of B)" in result.output
     assert lines[-1] == f"{sum(1 for line in lines if line.startswith('PASS'))} passed, {len(failing)} failed"
