@@ -605,21 +605,27 @@ ALTER TABLE public.documents FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.audit_log FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2024 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2024 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2025 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2025 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2026 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2026 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2027 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2027 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2028 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2028 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_default FORCE ROW LEVEL SECURITY;
 

@@ -352,7 +352,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                              label=f"partition {q}", source=partition))
         if partition.rls_enabled:
             out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
-                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}"))
+                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}",
+                                 ignore=partition.ignore))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.

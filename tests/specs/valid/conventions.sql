@@ -418,18 +418,23 @@ ALTER TABLE public.tasks FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_09 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_09 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_10 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_10 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_11 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_11 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_12 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_12 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2027_01 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2027_01 FORCE ROW LEVEL SECURITY;
 
