@@ -270,17 +270,17 @@ def _scope(spec, draft: Draft, t: SpecTable, conv: m.TenancySpec, function, key,
     draft.policies.extend(policies)
 
 
-
 def _keys_within_tenant(draft: Draft, scoped: list[SpecTable], column: str, issues: Issues) -> None:
-    """Each foreign key from a tenant-scoped table to another gets the tenant column in front on both sides."""
+    """Each foreign key from a tenant-scoped table to another gets the tenant column in front on both
+    sides; a key that names the tenant column on either side is left as written."""
     tables = {t.qname: t for t in scoped}
     keys = []
     for fk in draft.foreign_keys:
-        if fk.table in tables and fk.ref_table in tables and column not in fk.columns:
-            if "set null" in (fk.on_delete, fk.on_update) or "set default" in (fk.on_delete, fk.on_update):
-                action = "set null" if "set null" in (fk.on_delete, fk.on_update) else "set default"
+        if fk.table in tables and fk.ref_table in tables and column not in fk.columns + fk.ref_columns:
+            clears = next((a for a in (fk.on_delete, fk.on_update) if a in ("set null", "set default")), None)
+            if clears:
                 issues.add(_path_of(tables[fk.table], fk),
-                           f"a foreign key between tenant-scoped tables includes {column}, so '{action}' would "
+                           f"a foreign key between tenant-scoped tables includes {column}, so '{clears}' would "
                            f"set {column} too; use cascade, restrict or no action")
             else:
                 fk = _with_tenant(draft, fk, column)
