@@ -98,7 +98,8 @@ SELECT p.polrelid::regclass::text, r.role, cmd.cmd, array_agg(p.polname ORDER BY
   JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   CROSS JOIN LATERAL unnest(CASE WHEN p.polroles = '{0}' THEN ARRAY['public']::name[]
-                                 ELSE (SELECT array_agg(rolname) FROM pg_roles WHERE oid = ANY (p.polroles)) END) r(role)
+                                 ELSE (SELECT array_agg(rolname) FROM pg_roles WHERE oid = ANY (p.polroles))
+                            END) r(role)
   CROSS JOIN LATERAL unnest(CASE p.polcmd WHEN '*' THEN ARRAY['r', 'a', 'w', 'd']
                                  ELSE ARRAY[p.polcmd::text] END) cmd(cmd)
  WHERE p.polpermissive AND n.nspname <> ALL (%(platform)s)

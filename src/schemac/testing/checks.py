@@ -121,7 +121,8 @@ def tenant_cannot_reference_another(ctx: Context) -> Iterator[Result]:
         name = f"tenancy: {_label(fk.table)}: tenant A cannot attach a row to B's {_label(fk.ref_table)}"
         parent = ctx.world.rows[fk.ref_table]["B"]
         types = {c.name: c.type for c in ctx.world.table(fk.table).columns}
-        row = {c: (v, t) for c, v, t in values(ctx.world, ctx.conn, fk.table, "A", 1, ctx.world.attempt.get(fk.table, 0))}
+        made = values(ctx.world, ctx.conn, fk.table, "A", 1, ctx.world.attempt.get(fk.table, 0))
+        row = {c: (v, t) for c, v, t in made}
         for own, ref in zip(fk.columns, fk.ref_columns):
             if own != column:
                 row[own] = (parent[ref], types[own])
@@ -146,7 +147,7 @@ def audit_users_are_not_forged(ctx: Context) -> Iterator[Result]:
             if not part.endswith("_by"):
                 continue
             row = values(ctx.world, ctx.conn, t.qname, "A", 1, ctx.world.attempt.get(t.qname, 0))
-            row = [r for r in row if r[0] != column] + [(column, b, "uuid")]
+            row = [r for r in row if r[0] != column] + [(column, b, ctx.world.table(t.qname).column(column).type)]
             insert, params = insert_sql(t.qname, row, returning=False)
             insert += sql.SQL(" RETURNING {}::text").format(_c(column))
             with ctx.scope():
