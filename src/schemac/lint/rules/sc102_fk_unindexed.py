@@ -12,8 +12,11 @@ def fk_unindexed(ctx):
     columns may lead in any order, and a primary key or unique constraint
     counts; a partial index does not. An index led by other columns (the
     tenant column, say) and then the key's does not count either, unless
-    those columns are part of the key. A key declared `NOT ENFORCED`
-    (PostgreSQL 18) is left alone: nothing looks it up on deletes.
+    those columns are part of the key.
+
+    Not reported: a key declared `NOT ENFORCED` (PostgreSQL 18), which
+    nothing looks up on deletes; partitions, which have their parent's
+    indexes (the parent is reported).
 
     ## Why is this bad
     Every delete or key update on the referenced table looks up the

@@ -10,9 +10,12 @@ def tenant_fk_without_tenant(ctx):
     ## What it does
     Reports a foreign key from a table with the tenant column (`tenant_id`
     by default; the `tenant_column` option) to another table with it, when
-    the key does not pair the two tenant columns. A key to a table without
-    the tenant column (`profiles`, `auth.users`, the tenants table itself)
-    is left alone: its rows are not a tenant's.
+    the key does not pair the two tenant columns.
+
+    Not reported: a key to a table without the tenant column (`profiles`,
+    `auth.users`, the tenants table itself), whose rows are no tenant's; a
+    key to a table the linted SQL does not create, whose columns are not
+    known here.
 
     ## Why is this bad
     A foreign-key check ignores row level security: it looks the parent up

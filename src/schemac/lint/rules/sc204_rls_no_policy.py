@@ -15,8 +15,8 @@ def rls_no_policy(ctx):
     conventions do, so that the choice is written down where Supabase's
     advisor, which reports such partitions too, will raise it.
 
-    Not reported: partitions (see above), and tables the linted SQL does not
-    create (their policies may live elsewhere).
+    Not reported: tables the linted SQL does not create (their policies may
+    live elsewhere).
 
     ## Why is this bad
     It denies every row to every role subject to RLS. That is sometimes the
