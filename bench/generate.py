@@ -333,7 +333,7 @@ def core_tables() -> list[Table]:
         ],
         indexes=[
             Index("tenant_memberships_user_id_tenant_id_idx", ["user_id", "tenant_id"]),
-            Index("tenant_memberships_tenant_id_created_by_idx", ["tenant_id", "created_by"]),
+            Index("tenant_memberships_created_by_idx", ["created_by"]),
         ],
         rls_force=False,
         policies=[Policy("tenant_memberships_select_own_tenant", "select", ["authenticated"], using=TENANT)],
@@ -341,9 +341,25 @@ def core_tables() -> list[Table]:
         ignore={"rls-not-forced": "private.current_tenant_id() reads memberships as the table owner; "
                                   "forced RLS would hide every membership from it."},
         index_ignore={"tenant_memberships_user_id_tenant_id_idx": {
-            "index-not-tenant-first": "finds the caller's memberships, before any tenant is known."}},
+            "index-not-tenant-first": "finds the caller's memberships, before any tenant is known."},
+            "tenant_memberships_created_by_idx": user_key_ignore("created_by")},
     )
     return [tenants, profiles, memberships]
+
+
+def user_key_ignore(column: str) -> dict[str, str]:
+    """Why the index of a key to profiles is led by that key, not by the tenant column."""
+    return {"index-not-tenant-first": f"serves the foreign key to profiles; deleting a user looks up its rows "
+                                      f"by {column} alone."}
+
+
+def tenant_key(parent: Table) -> list[str]:
+    """(tenant_id, id) of a tenant's table, made a unique key there so that keys from other tenant
+    tables can include the tenant: a row then references only its own tenant's rows."""
+    name = pg_name(parent.name, "tenant_id", "id", suffix="key")
+    if all(n != name for n, _ in parent.uniques):
+        parent.uniques.append((name, ["tenant_id", "id"]))
+    return ["tenant_id", "id"]
 
 
 def table_names(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
@@ -459,15 +475,18 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
         used.add(col)
         not_null = rng.random() < 0.6
         table.columns.append(Column(col, "uuid", not_null))
-        on_delete = "cascade" if not_null and rng.random() < 0.7 else ("restrict" if not_null else "set null")
-        table.fks.append(ForeignKey(pg_name(name, col, suffix="fkey"), [col], parent.qname, ["id"], on_delete))
+        # No SET NULL: it would clear tenant_id too, which the key includes.
+        on_delete = "cascade" if not_null and rng.random() < 0.7 else "restrict"
+        table.fks.append(ForeignKey(pg_name(name, "tenant_id", col, suffix="fkey"), ["tenant_id", col],
+                                    parent.qname, tenant_key(parent), on_delete))
         if not (defect == "fk_unindexed" and p == 0):
             index_cols.append(["tenant_id", col])
     if owned:
         table.columns.append(Column("owner_id", "uuid", True, "auth.uid()"))
         table.fks.append(ForeignKey(pg_name(name, "owner_id", suffix="fkey"), ["owner_id"], "public.profiles",
                                     ["id"], "cascade"))
-        index_cols.append(["tenant_id", "owner_id"])
+        index_cols.append(["owner_id", "tenant_id"])
+        table.index_ignore[pg_name(name, "owner_id", "tenant_id", suffix="idx")] = user_key_ignore("owner_id")
 
     # Data columns.
     for cname, ctype, not_null, default, check in rng.sample(DATA_COLUMNS, rng.randint(2, 5)):
@@ -485,10 +504,10 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
     created_by = rng.random() < 0.4
     updated_by = created_by and rng.random() < 0.3
     audit_columns(rng, table, soft_delete, updated, created_by, updated_by)
-    if created_by:
-        index_cols.append(["tenant_id", "created_by"])
-    if updated_by:
-        index_cols.append(["tenant_id", "updated_by"])
+    for column, present in (("created_by", created_by), ("updated_by", updated_by)):
+        if present:
+            index_cols.append([column])
+            table.index_ignore[pg_name(name, column, suffix="idx")] = user_key_ignore(column)
 
     for cols in index_cols:
         table.indexes.append(Index(pg_name(name, *cols, suffix="idx"), cols))
@@ -500,6 +519,10 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
           and not any(u[1][0] == "tenant_id" for u in table.uniques)):
         table.indexes.append(Index(pg_name(name, "tenant_id", "created_at", suffix="idx"),
                                    ["tenant_id", "created_at DESC"]))
+    if not any(i.columns[0] == "tenant_id" and i.where is None for i in table.indexes) \
+            and not any(u[1][0] == "tenant_id" for u in table.uniques):
+        # The key to tenants: deleting a tenant looks its rows up, which a partial index cannot serve.
+        table.indexes.append(Index(pg_name(name, "tenant_id", suffix="idx"), ["tenant_id"]))
     if defect == "duplicate_index":
         first = table.indexes[0]
         table.indexes.append(Index(pg_name(name, *[c.split()[0] for c in first.columns], suffix="idx1"),
@@ -593,7 +616,7 @@ def events_table(module: str, name: str, partitioned: bool) -> Table:
     ]
     table.indexes += [
         Index(pg_name(name, "tenant_id", "occurred_at", suffix="idx"), ["tenant_id", "occurred_at DESC"]),
-        Index(pg_name(name, "tenant_id", "actor_id", suffix="idx"), ["tenant_id", "actor_id"]),
+        Index(pg_name(name, "actor_id", suffix="idx"), ["actor_id"]),
         Index(pg_name(name, "tenant_id", "subject_id", suffix="idx"), ["tenant_id", "subject_id"]),
     ]
     table.policies += [
@@ -604,6 +627,7 @@ def events_table(module: str, name: str, partitioned: bool) -> Table:
         Trigger(f"{name}_append_only", "private.reject_mutation", ["update", "delete"]),
         Trigger(f"{name}_no_truncate", "private.reject_mutation", ["truncate"], level="statement"),
     ]
+    table.index_ignore[pg_name(name, "actor_id", suffix="idx")] = user_key_ignore("actor_id")
     table.grants = ["select", "insert"]
     table.comment = (f"append-only log of {module} activity" + (", partitioned by year." if partitioned else "."))
     return table
@@ -1036,6 +1060,9 @@ def render_table_parts(t: Table) -> tuple[list[str], list[str]]:
         out += render_index(index, t.qname)
     structure, out = out, []
     for target in [t.qname, *partitions]:
+        if t.rls_enable and target != t.qname:
+            out += suppression_lines({"rls-no-policy": f"reached through {t.qname}, under its policies; "
+                                                       "a query naming the partition is denied."})
         if t.rls_enable:
             out.append(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY;")
         if t.rls_force:
@@ -1109,6 +1136,13 @@ def spec_table(t: Table) -> dict:
             col["comment"] = c.comment
         columns[c.name] = col if len(col) > 1 else col["type"]
     spec["columns"] = columns
+    composite = [fk for fk in t.fks if len(fk.columns) > 1]
+    if composite:
+        spec["foreign_keys"] = [
+            {"columns": list(fk.columns),
+             "references": {"table": fk.table.removeprefix("public."), "columns": list(fk.ref_columns)},
+             **({"on_delete": fk.on_delete} if fk.on_delete else {}), "name": fk.name}
+            for fk in composite]
     if len(t.primary_key) > 1:
         spec["primary_key"] = list(t.primary_key)
     if t.uniques:

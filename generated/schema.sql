@@ -57,7 +57,24 @@ begin
 end;
 $function$;
 
-COMMENT ON FUNCTION private.set_updated_by() IS 'Sets updated_by on every UPDATE (audit convention).';
+COMMENT ON FUNCTION private.set_updated_by() IS 'Sets updated_by on every INSERT and UPDATE, whatever the statement gave (audit convention).';
+
+CREATE FUNCTION private.set_created_by()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    new.created_by := auth.uid();
+  else
+    new.created_by := old.created_by;
+  end if;
+  return new;
+end;
+$function$;
+
+COMMENT ON FUNCTION private.set_created_by() IS 'Sets created_by on INSERT and keeps it on UPDATE, whatever the statement gave (audit convention).';
 
 CREATE FUNCTION private.current_tenant_id()
 RETURNS uuid
@@ -221,6 +238,7 @@ CREATE TABLE public.vehicles (
     deleted_at timestamptz,
     CONSTRAINT vehicles_pkey PRIMARY KEY (id),
     CONSTRAINT vehicles_tenant_id_vin_key UNIQUE (tenant_id, vin),
+    CONSTRAINT vehicles_tenant_id_id_key UNIQUE (tenant_id, id),
     CONSTRAINT vehicles_model_year_check CHECK (model_year between 1886 and 2100)
 );
 
@@ -233,7 +251,8 @@ CREATE TABLE public.vehicle_events (
     payload     jsonb                     NOT NULL DEFAULT '{}',
     created_at  timestamptz               NOT NULL DEFAULT now(),
     created_by  uuid                      DEFAULT auth.uid(),
-    CONSTRAINT vehicle_events_pkey PRIMARY KEY (id, occurred_at)
+    CONSTRAINT vehicle_events_pkey PRIMARY KEY (id, occurred_at),
+    CONSTRAINT vehicle_events_tenant_id_id_occurred_at_key UNIQUE (tenant_id, id, occurred_at)
 ) PARTITION BY RANGE (occurred_at);
 
 COMMENT ON TABLE public.vehicle_events IS 'Append-only. The timeline of every vehicle; partitioned by year.';
@@ -315,37 +334,42 @@ CREATE INDEX tenant_memberships_user_id_tenant_id_idx
 CREATE INDEX vehicle_events_tenant_id_vehicle_id_occurred_at_idx
     ON public.vehicle_events (tenant_id, vehicle_id, occurred_at DESC);
 
-CREATE INDEX documents_tenant_id_vehicle_id_idx
-    ON public.documents (tenant_id, vehicle_id)
-    WHERE deleted_at is null;
-
--- schemac: ignore[index-not-tenant-first] serves the foreign key to vehicle_events, which is checked by event.
-CREATE INDEX documents_event_id_event_occurred_at_idx
-    ON public.documents (event_id, event_occurred_at);
-
 CREATE INDEX audit_log_tenant_id_occurred_at_idx
     ON public.audit_log (tenant_id, occurred_at DESC);
 
-CREATE INDEX audit_log_tenant_id_actor_id_idx
-    ON public.audit_log (tenant_id, actor_id);
+-- schemac: ignore[index-not-tenant-first] serves the foreign key to profiles; deleting a user looks up its rows by actor_id alone.
+CREATE INDEX audit_log_actor_id_idx
+    ON public.audit_log (actor_id);
 
-CREATE INDEX tenant_memberships_tenant_id_created_by_idx
-    ON public.tenant_memberships (tenant_id, created_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by created_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX tenant_memberships_created_by_idx
+    ON public.tenant_memberships (created_by);
 
-CREATE INDEX vehicles_tenant_id_created_by_idx
-    ON public.vehicles (tenant_id, created_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by created_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX vehicles_created_by_idx
+    ON public.vehicles (created_by);
 
-CREATE INDEX vehicles_tenant_id_updated_by_idx
-    ON public.vehicles (tenant_id, updated_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by updated_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX vehicles_updated_by_idx
+    ON public.vehicles (updated_by);
 
-CREATE INDEX vehicle_events_tenant_id_created_by_idx
-    ON public.vehicle_events (tenant_id, created_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by created_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX vehicle_events_created_by_idx
+    ON public.vehicle_events (created_by);
 
-CREATE INDEX documents_tenant_id_created_by_idx
-    ON public.documents (tenant_id, created_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by created_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX documents_created_by_idx
+    ON public.documents (created_by);
 
-CREATE INDEX documents_tenant_id_updated_by_idx
-    ON public.documents (tenant_id, updated_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by updated_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX documents_updated_by_idx
+    ON public.documents (updated_by);
+
+CREATE INDEX documents_tenant_id_vehicle_id_idx
+    ON public.documents (tenant_id, vehicle_id);
+
+CREATE INDEX documents_tenant_id_event_id_event_occurred_at_idx
+    ON public.documents (tenant_id, event_id, event_occurred_at);
 
 CREATE INDEX tenants_live_idx
     ON public.tenants (created_at DESC)
@@ -389,9 +413,9 @@ ALTER TABLE public.vehicle_events
     ON DELETE CASCADE;
 
 ALTER TABLE public.vehicle_events
-    ADD CONSTRAINT vehicle_events_vehicle_id_fkey
-    FOREIGN KEY (vehicle_id)
-    REFERENCES public.vehicles (id)
+    ADD CONSTRAINT vehicle_events_tenant_id_vehicle_id_fkey
+    FOREIGN KEY (tenant_id, vehicle_id)
+    REFERENCES public.vehicles (tenant_id, id)
     ON DELETE CASCADE;
 
 ALTER TABLE public.documents
@@ -401,15 +425,15 @@ ALTER TABLE public.documents
     ON DELETE CASCADE;
 
 ALTER TABLE public.documents
-    ADD CONSTRAINT documents_vehicle_id_fkey
-    FOREIGN KEY (vehicle_id)
-    REFERENCES public.vehicles (id)
+    ADD CONSTRAINT documents_tenant_id_vehicle_id_fkey
+    FOREIGN KEY (tenant_id, vehicle_id)
+    REFERENCES public.vehicles (tenant_id, id)
     ON DELETE CASCADE;
 
 ALTER TABLE public.documents
-    ADD CONSTRAINT documents_event_id_event_occurred_at_fkey
-    FOREIGN KEY (event_id, event_occurred_at)
-    REFERENCES public.vehicle_events (id, occurred_at);
+    ADD CONSTRAINT documents_tenant_id_event_id_event_occurred_at_fkey
+    FOREIGN KEY (tenant_id, event_id, event_occurred_at)
+    REFERENCES public.vehicle_events (tenant_id, id, occurred_at);
 
 ALTER TABLE public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey
@@ -581,21 +605,27 @@ ALTER TABLE public.documents FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.audit_log FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2024 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2024 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2025 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2025 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2026 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2026 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2027 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2027 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_2028 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_2028 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.vehicle_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.vehicle_events_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.vehicle_events_default FORCE ROW LEVEL SECURITY;
 
@@ -714,17 +744,35 @@ CREATE TRIGGER profiles_set_updated_at
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_at();
 
+CREATE TRIGGER tenant_memberships_set_created_by
+    BEFORE INSERT OR UPDATE
+    ON public.tenant_memberships
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_created_by();
+
 CREATE TRIGGER vehicles_set_updated_at
     BEFORE UPDATE
     ON public.vehicles
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_at();
 
+CREATE TRIGGER vehicles_set_created_by
+    BEFORE INSERT OR UPDATE
+    ON public.vehicles
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_created_by();
+
 CREATE TRIGGER vehicles_set_updated_by
-    BEFORE UPDATE
+    BEFORE INSERT OR UPDATE
     ON public.vehicles
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_by();
+
+CREATE TRIGGER vehicle_events_set_created_by
+    BEFORE INSERT
+    ON public.vehicle_events
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_created_by();
 
 CREATE TRIGGER documents_set_updated_at
     BEFORE UPDATE
@@ -732,8 +780,14 @@ CREATE TRIGGER documents_set_updated_at
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_at();
 
+CREATE TRIGGER documents_set_created_by
+    BEFORE INSERT OR UPDATE
+    ON public.documents
+    FOR EACH ROW
+    EXECUTE FUNCTION private.set_created_by();
+
 CREATE TRIGGER documents_set_updated_by
-    BEFORE UPDATE
+    BEFORE INSERT OR UPDATE
     ON public.documents
     FOR EACH ROW
     EXECUTE FUNCTION private.set_updated_by();

@@ -106,6 +106,36 @@ def test_append_only_tables_get_no_update_or_delete_policy() -> None:
     assert table.comment.startswith("Append-only")
 
 
+def test_keys_between_tenant_tables_carry_the_tenant() -> None:
+    spec, catalog = _resolved(SPEC.read_text())
+    expanded = expand(spec, catalog)
+    tasks, projects = QualifiedName("public", "tasks"), QualifiedName("public", "projects")
+    key = next(fk for fk in expanded.foreign_keys if fk.table == tasks and fk.ref_table == projects)
+    assert (key.name, key.columns, key.ref_columns) == (
+        "tasks_org_id_project_id_fkey", ("org_id", "project_id"), ("org_id", "id"))
+    table = next(t for t in expanded.tables if t.qname == projects)
+    assert ("projects_org_id_id_key", ("org_id", "id")) in {(u.name, u.columns) for u in table.uniques}
+    # Keys to tables that are no tenant's keep their columns, and get an index led by them.
+    author = next(fk for fk in expanded.foreign_keys if fk.table == tasks and fk.columns == ("author_id",))
+    assert author.ref_table == QualifiedName("public", "profiles")
+    assert any(i.table == tasks and [k.column for k in i.keys] == ["author_id"] for i in expanded.indexes)
+
+
+def test_a_named_key_keeps_its_name_and_set_null_is_refused() -> None:
+    text = SPEC.read_text().replace(
+        "project_id: {type: uuid, not_null: true, references: projects.id, on_delete: cascade}",
+        "project_id: {type: uuid, not_null: true, references: {table: projects, name: tasks_project}}")
+    spec, catalog = _resolved(text)
+    key = next(fk for fk in expand(spec, catalog).foreign_keys if fk.name == "tasks_project")
+    assert key.columns == ("org_id", "project_id")
+    text = SPEC.read_text().replace("references: projects.id, on_delete: cascade",
+                                    "references: projects.id, on_delete: set null")
+    with pytest.raises(SpecError) as caught:
+        compile_text(text, "t.yaml", BUILT)
+    assert ("tables.tasks.columns.project_id.references: a foreign key between tenant-scoped tables includes "
+            "org_id, so 'set null' would set org_id too") in str(caught.value)
+
+
 # -- on PostgreSQL -----------------------------------------------------------------
 
 
@@ -182,6 +212,21 @@ def test_audit_columns_fill_themselves(reset) -> None:
     author, updated_by, updated = reset.execute(
         "SELECT author_id, updated_by, updated_at FROM projects WHERE name = 'audited 2'").fetchone()
     assert (author, updated_by) == (U1, U2) and updated >= inserted
+
+
+def test_a_tenant_cannot_reference_another_tenants_rows(reset) -> None:
+    theirs = reset.execute("SELECT id FROM projects WHERE org_id = %s AND name = 'p0'", (O2,)).fetchone()[0]
+    _as(reset, U1, O1)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        reset.execute("INSERT INTO tasks (org_id, project_id, title) VALUES (%s, %s, 'into theirs')", (O1, theirs))
+
+
+def test_authors_are_not_taken_from_the_client(reset) -> None:
+    _as(reset, U1, O1)
+    reset.execute("INSERT INTO projects (org_id, name, author_id, updated_by) VALUES (%s, 'forged', %s, %s)",
+                  (O1, U2, U2))
+    reset.execute("UPDATE projects SET author_id = %s WHERE name = 'forged'", (U2,))
+    assert reset.execute("SELECT author_id, updated_by FROM projects WHERE name = 'forged'").fetchone() == (U1, U1)
 
 
 @pytest.mark.parametrize("role", ["postgres", "service_role", "authenticated"])

@@ -91,8 +91,8 @@ def test_diagram_keys_and_cardinalities() -> None:
     assert '    "auth.users" ||--o| "profiles" : "id"' in lines
     # Not null: every vehicle has a tenant; dashed: not part of the vehicle's key.
     assert '    "tenants" ||..o{ "vehicles" : "tenant_id"' in lines
-    # Nullable, composite: a document may point at one event.
-    assert '    "vehicle_events" |o..o{ "documents" : "event_id, event_occurred_at"' in lines
+    # Nullable, composite: a document may point at one event (of its own tenant).
+    assert '    "vehicle_events" |o..o{ "documents" : "tenant_id, event_id, event_occurred_at"' in lines
     # Partitions are not tables of the diagram.
     assert not any("vehicle_events_2024" in line for line in lines)
 

@@ -45,6 +45,8 @@ def test_reference_checks_every_convention(pg_cluster) -> None:
     result = _test("--spec", str(ROOT / "schema.yaml"), "--dev-db", pg_cluster.url())
     out = result.output
     assert "PASS  tenancy: vehicles: tenant A cannot move its row to B" in out
+    assert "PASS  tenancy: documents: tenant A cannot attach a row to B's vehicle_events" in out
+    assert "PASS  audit: documents: tenant A cannot set created_by of its row to B's user" in out
     assert "PASS  soft_delete: vehicles: a soft-deleted row is invisible to its own tenant" in out
     assert "PASS  append_only: vehicle_events: UPDATE fails for service_role" in out
     assert "PASS  append_only: audit_log: DELETE fails for the owner" in out
@@ -72,7 +74,9 @@ def test_a_permissive_policy_fails(pg_cluster, tmp_path: Path) -> None:
     failing = [line for line in lines if line.startswith("FAIL")]
     assert "FAIL  tenancy: projects: tenant A sees its own rows and none of B's" in failing
     assert "FAIL  tenancy: projects: tenant A cannot insert a row of B" in failing
-    assert "FAIL  tenancy: projects: tenant A cannot move its row to B" in failing
+    assert "FAIL  tenancy: projects: tenant A cannot update B's rows" in failing
+    # Moving A's project to B is still refused, by the tasks that reference it through (org_id, project_id).
+    assert "FAIL  tenancy: projects: tenant A cannot move its row to B" not in failing
     assert "FAIL  soft_delete: projects: a soft-deleted row is invisible to its own tenant" not in failing
     assert "seen: saw 1 rows of A and 1 of other tenants (1 of B)" in result.output
     assert lines[-1] == f"{sum(1 for line in lines if line.startswith('PASS'))} passed, {len(failing)} failed"
@@ -95,6 +99,34 @@ def test_an_append_only_table_without_its_guard_fails(pg_cluster) -> None:
     }  # TRUNCATE keeps its own statement-level trigger
     assert all(r.passed for r in results if "TRUNCATE" in r.name)
     assert failing["append_only: task_events: DELETE fails for the owner"] == "1 row"
+
+
+def test_keys_without_the_tenant_and_client_set_authors_fail(pg_cluster) -> None:
+    """The conventions' schema as it was before keys carried the tenant and triggers set the authors."""
+    compiled = compile_text(CONVENTIONS.read_text(), "conventions.yaml")
+    catalog = compiled.catalog
+    keys = tuple(replace(fk, name="tasks_project_id_fkey", columns=("project_id",), ref_columns=("id",))
+                 if fk.name == "tasks_org_id_project_id_fkey" else fk for fk in catalog.foreign_keys)
+    triggers = tuple(t for t in catalog.triggers if not t.name.endswith(("_set_created_by", "_set_updated_by")))
+    catalog = replace(catalog, foreign_keys=keys, triggers=triggers)
+    compiled = replace(compiled, catalog=catalog, sql=render(catalog))
+    with scratch_database(pg_cluster.url()) as url, psycopg.connect(url, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute(compiled.sql)
+        results = run(compiled, conn)
+    failing = {r.name: r.seen for r in results if not r.passed}
+    assert set(failing) == {
+        "tenancy: tasks: tenant A cannot attach a row to B's projects",
+        "audit: projects: tenant A cannot insert a row with author_id = B's user",
+        "audit: projects: tenant A cannot set author_id of its row to B's user",
+        "audit: projects: tenant A cannot insert a row with updated_by = B's user",
+        "audit: projects: tenant A cannot set updated_by of its row to B's user",
+        "audit: tasks: tenant A cannot insert a row with author_id = B's user",
+        "audit: tasks: tenant A cannot set author_id of its row to B's user",
+        "audit: task_events: tenant A cannot insert a row with author_id = B's user",
+    }, failing
+    assert failing["tenancy: tasks: tenant A cannot attach a row to B's projects"] == (
+        "the row was inserted with tasks (project_id) naming B's row")
 
 
 SPEC_TESTS = """

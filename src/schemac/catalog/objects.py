@@ -248,6 +248,7 @@ class Partition:
     rls_enabled: bool = False
     rls_forced: bool = False
     partition_key: PartitionKey | None = None
+    ignore: Ignores = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..catalog import kinds
 from ..catalog.objects import (
     Catalog, Column, ForeignKey, Function, Ignores, Index, Policy, QualifiedName, Table, Trigger, View,
 )
+from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
 from . import words
@@ -223,8 +224,11 @@ class _Document:
             self.para("Triggers:", "", *(f"- {code(tr.name)}: {words.trigger(tr)}" for tr in triggers))
         if t.grants:
             self.para("Privileges: " + "; ".join(words.grants(t.grants)) + ".")
+        # The partitions' are alike (the conventions give each the same): said once for all.
+        below = tuple(dict.fromkeys(i for p in descendants(self.by_table["partitions"], t.qname) for i in p.ignore))
         ignored = _ignored([("", t.ignore), *((f" on index {code(i.name)}", i.ignore) for i in indexes),
-                            *((f" on policy {code(p.name)}", p.ignore) for p in policies)])
+                            *((f" on policy {code(p.name)}", p.ignore) for p in policies),
+                            (" on its partitions", below)])
         if ignored:
             self.para("Lint findings accepted on purpose:", "", *ignored)
 

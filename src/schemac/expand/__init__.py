@@ -42,21 +42,30 @@ Expansion = Callable[[Spec, Catalog], Catalog]
 
 
 def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
-    """Partitions of a table with row level security get it too.
+    """Partitions of a table with row level security get it too, and no policy.
 
     Sub-partitions get their table's as well. A partition can be queried by
     its own name, and then only its own policies apply, not its parent's.
     With RLS on and no policy of its own, direct access sees no rows, while
     access through the parent is filtered by the parent's policies as usual.
+    Copying the parent's policies instead would be a second set to keep equal
+    to the first, for a way in nobody needs. The choice is recorded as an
+    accepted ``rls-no-policy`` finding, so the SQL and the docs give the
+    reason (Supabase's advisor reports such partitions too).
     """
     tables = {t.qname: t for t in catalog.tables}
     parent_of = {p.qname: p.parent for p in catalog.partitions}
-    partitions = tuple(
-        replace(p, rls_enabled=table.rls_enabled, rls_forced=table.rls_forced)
-        if (table := tables.get(root(parent_of, p.parent))) else p
-        for p in catalog.partitions
-    )
-    return replace(catalog, partitions=partitions)
+    partitions = []
+    for p in catalog.partitions:
+        table = tables.get(top := root(parent_of, p.parent))
+        if table is not None:
+            p = replace(p, rls_enabled=table.rls_enabled, rls_forced=table.rls_forced)
+        if table is not None and table.rls_enabled:
+            p = replace(p, ignore=p.ignore + ((
+                "rls-no-policy", f"rows of {top} are reached through it, under its policies; a query that "
+                                 "names a partition directly is denied."),))
+        partitions.append(p)
+    return replace(catalog, partitions=tuple(partitions))
 
 
 def distribution(spec: Spec, catalog: Catalog) -> Catalog:

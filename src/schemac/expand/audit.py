@@ -5,13 +5,23 @@ columns of ``conventions.audit``:
 
 - ``created_at`` / ``updated_at``: ``timestamptz NOT NULL DEFAULT now()``;
 - ``created_by`` / ``updated_by``: the current user's id
-  (``conventions.user_id``, ``auth.uid()`` on Supabase) as default, with a
-  foreign key where ``references`` is set (``ON DELETE SET NULL``);
-- BEFORE UPDATE triggers calling ``<schema>.set_updated_at()`` and
-  ``<schema>.set_updated_by()``, so the columns are right whoever writes;
-- an index for each ``*_by`` column, led by the tenant column on
-  tenant-scoped tables: "what did this user change" is a lookup, and
-  deleting a user must not scan every table.
+  (``conventions.user_id``, ``auth.uid()`` on Supabase), with a foreign key
+  where ``references`` is set (``ON DELETE SET NULL``);
+- BEFORE triggers that set those columns whoever writes and whatever the
+  statement says: ``<schema>.set_updated_at()`` on UPDATE,
+  ``<schema>.set_updated_by()`` on INSERT and UPDATE, and
+  ``<schema>.set_created_by()``, which sets ``created_by`` on INSERT and
+  keeps it on UPDATE. A trigger rather than a default plus a privilege or
+  check: a default is only a suggestion the client may override, a check
+  ``created_by = auth.uid()`` would refuse the service role's writes (which
+  have no user) and needs the function in a constraint, and a column-level
+  grant would have to list every other column and follow each new one. The
+  trigger holds for every role and every statement; a backend writing for a
+  user passes that user in the JWT (``sub``), and a row written without one
+  records none;
+- an index led by each ``*_by`` column: deleting a user looks up its rows by
+  that column alone (no tenant in the lookup), and "what did this user
+  change" is the question the column exists for.
 
 An append-only table gets only the ``created_*`` columns.
 """
@@ -85,29 +95,41 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                 draft.add_foreign_key(cat.ForeignKey(name(table.qname, [column], "fkey"), table.qname, (column,),
                                                      ref_table, (ref_column,), on_delete=on_delete))
         draft.put(target)
-        tenant = tenant_column(spec, table.spec)
+        scoped = tenant_column(spec, table.spec) is not None
         for part in ("created_by", "updated_by"):
-            if part not in parts:
-                continue
-            keys = tuple(c for c in (tenant, parts[part]) if c)
-            if not draft.leads_with(target, keys):
-                draft.add_index(cat.Index(name(table.qname, keys, "idx"), table.qname,
-                                          tuple(cat.IndexKey(column=c) for c in keys)))
-        for part in ("updated_at", "updated_by"):
+            if part in parts and not draft.leads_with(target, (parts[part],)):
+                draft.add_index(_user_index(table.qname, parts[part], scoped))
+        for part in ("updated_at", "created_by", "updated_by"):
             if part in parts:
                 triggered.add(part)
+                # An append-only table's rows are never updated (its guard raises), and a
+                # second UPDATE trigger there would read as a way around the guard.
+                events = {"updated_at": ("update",), "updated_by": ("insert", "update"),
+                          "created_by": ("insert",) if table.spec.append_only else ("insert", "update")}[part]
                 draft.triggers.append(cat.Trigger(name(table.qname, [], f"set_{part}"), table.qname,
-                                                  helper(spec, f"set_{part}"), "before", ("update",)))
-    for part in ("updated_at", "updated_by"):
+                                                  helper(spec, f"set_{part}"), "before", events))
+    for part, template, value, when in (
+        ("updated_at", "set_column", "now()", "on every UPDATE"),
+        ("updated_by", "set_column", current_user, "on every INSERT and UPDATE, whatever the statement gave"),
+        ("created_by", "set_created_by", current_user, "on INSERT and keeps it on UPDATE, whatever the statement gave"),
+    ):
         if part in triggered:
             column = part_column(convention, part)
             draft.add_function(cat.Function(
                 helper(spec, f"set_{part}"), (), "trigger", "plpgsql",
-                body("set_column", column=column, value="now()" if part == "updated_at" else current_user),
+                body(template, column=column, value=value),
                 search_path="''",
-                comment=f"Sets {column} on every UPDATE (audit convention).",
+                comment=f"Sets {column} {when} (audit convention).",
             ))
     return draft.done()
+
+
+def _user_index(table, column: str, scoped: bool) -> cat.Index:
+    """The index of an audit key, led by the key: the lookups that need it carry no tenant."""
+    ignore = ((("index-not-tenant-first",
+                f"looks rows up by {column} alone: deleting a user (its foreign key) and \"what did this user "
+                "change\" carry no tenant."),) if scoped else ())
+    return cat.Index(name(table, [column], "idx"), table, (cat.IndexKey(column=column),), ignore=ignore)
 
 
 def part_column(convention: m.AuditConvention, part: str) -> str:

@@ -234,12 +234,13 @@ class Draft:
         self.views.setdefault(view.qname, view)
 
     def leads_with(self, table: cat.Table, columns: tuple[str, ...]) -> bool:
-        """Does a primary key, unique constraint or full index of ``table`` start with ``columns``?"""
+        """Does a primary key, unique constraint or full index of ``table`` start with ``columns``,
+        in any order? An equality on each of them is served the same by any order."""
         n = len(columns)
         keys = [table.primary_key.columns] if table.primary_key else []
         keys += [u.columns for u in table.uniques]
         keys += self._index_keys.get(table.qname, [])
-        return any(tuple(k[:n]) == tuple(columns) for k in keys)
+        return any(set(k[:n]) == set(columns) for k in keys)
 
     def ensure_schema(self, schema: str, usage: tuple[str, ...] = ()) -> None:
         """The helper schema exists (created, not exposed, when the spec does not declare it)

@@ -7,6 +7,13 @@ roles of the policies and how the current tenant is found. Each table with
 
 - the tenant column (``NOT NULL``, the type of the referenced key) after its
   leading primary-key columns, and its foreign key (``ON DELETE CASCADE``);
+- the tenant column in each of its foreign keys to another tenant-scoped
+  table, ``(tenant_id, vehicle_id) -> vehicles (tenant_id, id)``, with the
+  unique key that needs on the referenced table and an index led by the
+  key's columns: a foreign-key check ignores row level security, so a key
+  without the tenant would let a tenant attach rows to another tenant's
+  (and learn which of its ids exist). It also makes the delete-time lookup
+  ``tenant_id = $1 AND vehicle_id = $2``, which tenant-first indexes serve;
 - an index led by the tenant column, unless a key or index already is;
 - row level security, enabled and forced;
 - with ``policies: auto`` (the default when the table writes no policies),
@@ -94,6 +101,7 @@ def tenancy(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         if generated is not None:
             draft.add_function(generated)
     draft.ensure_schema(function.schema, tuple(roles))
+    _keys_within_tenant(draft, scoped, column, issues)
     for t in scoped:
         _scope(spec, draft, t, conv, function, (tenants, key, type_), roles, issues)
     issues.raise_if_any(catalog)
@@ -261,3 +269,44 @@ def _scope(spec, draft: Draft, t: SpecTable, conv: m.TenancySpec, function, key,
     draft.put(replace(table, grants=table.grants + (grant,)))
     draft.policies.extend(policies)
 
+
+def _keys_within_tenant(draft: Draft, scoped: list[SpecTable], column: str, issues: Issues) -> None:
+    """Each foreign key from a tenant-scoped table to another gets the tenant column in front on both
+    sides; a key that names the tenant column on either side is left as written."""
+    tables = {t.qname: t for t in scoped}
+    keys = []
+    for fk in draft.foreign_keys:
+        if fk.table in tables and fk.ref_table in tables and column not in fk.columns + fk.ref_columns:
+            clears = next((a for a in (fk.on_delete, fk.on_update) if a in ("set null", "set default")), None)
+            if clears:
+                issues.add(_path_of(tables[fk.table], fk),
+                           f"a foreign key between tenant-scoped tables includes {column}, so '{clears}' would "
+                           f"set {column} too; use cascade, restrict or no action")
+            else:
+                fk = _with_tenant(draft, fk, column)
+        keys.append(fk)
+    draft.foreign_keys = keys
+
+
+def _with_tenant(draft: Draft, fk: cat.ForeignKey, column: str) -> cat.ForeignKey:
+    columns, ref_columns = (column, *fk.columns), (column, *fk.ref_columns)
+    default = name(fk.table, fk.columns, "fkey")
+    fk = replace(fk, name=name(fk.table, columns, "fkey") if fk.name == default else fk.name,
+                 columns=columns, ref_columns=ref_columns)
+    target = draft.table(fk.ref_table)
+    keys = ([target.primary_key.columns] if target.primary_key else []) + [u.columns for u in target.uniques]
+    if not any(set(k) == set(ref_columns) for k in keys):
+        unique = cat.Unique(name(fk.ref_table, ref_columns, "key"), ref_columns)
+        draft.put(replace(target, uniques=target.uniques + (unique,)))
+    if not draft.leads_with(draft.table(fk.table), columns):
+        draft.add_index(cat.Index(name(fk.table, columns, "idx"), fk.table,
+                                  tuple(cat.IndexKey(column=c) for c in columns)))
+    return fk
+
+
+def _path_of(t: SpecTable, fk: cat.ForeignKey) -> tuple:
+    """Where the spec declares ``fk``: a column's 'references' or an entry of 'foreign_keys'."""
+    for i, declared in enumerate(t.spec.foreign_keys):
+        if tuple(declared.columns) == fk.columns:
+            return t.path + ("foreign_keys", i)
+    return t.path + ("columns", fk.columns[0], "references")

@@ -354,7 +354,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                              label=f"partition {q}", source=partition))
         if partition.rls_enabled:
             out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
-                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}"))
+                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}",
+                                 ignore=partition.ignore))
     out.extend(distribution_statements(catalog, _render))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:

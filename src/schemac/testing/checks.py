@@ -15,7 +15,7 @@ import psycopg.errors
 from psycopg import sql
 
 from ..catalog.objects import QualifiedName
-from ..expand.common import helper, soft_delete_column, spec_tables
+from ..expand.common import audit_parts, helper, soft_delete_column, spec_tables
 from .result import Result
 from .session import Context
 from .world import _label, insert_sql, tenant_column, touched, values
@@ -108,6 +108,69 @@ def tenant_cannot_move_a_row(ctx: Context) -> Iterator[Result]:
             out = ctx.attempt(sql.SQL("UPDATE {t} SET {c} = {b} WHERE {c} = {a}").format(
                 t=_t(qname), c=_c(column), a=sql.Literal(a), b=sql.Literal(b)))
         yield Result.expect(name, _no_row_reached(out), f"{out.rowcount} rows moved from A to B")
+
+
+def tenant_cannot_reference_another(ctx: Context) -> Iterator[Result]:
+    """A's new row pointing at B's parent row is refused: a foreign-key check ignores RLS, so only a key
+    that includes the tenant column keeps references inside one tenant."""
+    scoped = dict(_scoped(ctx))
+    for fk in ctx.world.catalog.foreign_keys:
+        column = scoped.get(fk.table)
+        if column is None or fk.ref_table not in scoped or not ctx.world.filled(fk.ref_table):
+            continue
+        name = f"tenancy: {_label(fk.table)}: tenant A cannot attach a row to B's {_label(fk.ref_table)}"
+        parent = ctx.world.rows[fk.ref_table]["B"]
+        types = {c.name: c.type for c in ctx.world.table(fk.table).columns}
+        made = values(ctx.world, ctx.conn, fk.table, "A", 1, ctx.world.attempt.get(fk.table, 0))
+        row = {c: (v, t) for c, v, t in made}
+        for own, ref in zip(fk.columns, fk.ref_columns):
+            if own != column:
+                row[own] = (parent[ref], types[own])
+        query, params = insert_sql(fk.table, [(c, v, t) for c, (v, t) in row.items()], returning=False)
+        with ctx.scope():
+            ctx.act_as_tenant("A")
+            out = ctx.attempt(query, params)
+        # 23503: the key found no parent of A's; 42501: A may not insert here at all.
+        yield Result.expect(name, out.sqlstate in ("23503", "42501"),
+                            f"the row was inserted with {_label(fk.table)} ({', '.join(fk.columns)}) naming B's row"
+                            if not out.failed else out.describe())
+
+
+def audit_users_are_not_forged(ctx: Context) -> Iterator[Result]:
+    """``created_by`` / ``updated_by`` hold the acting user, whatever the statement says."""
+    scoped = dict(_scoped(ctx))
+    a, b = str(ctx.world.users["A"]), str(ctx.world.users["B"])
+    for t in spec_tables(ctx.spec):
+        if t.qname not in scoped:
+            continue
+        for part, column in audit_parts(ctx.spec, t.spec).items():
+            if not part.endswith("_by"):
+                continue
+            row = values(ctx.world, ctx.conn, t.qname, "A", 1, ctx.world.attempt.get(t.qname, 0))
+            row = [r for r in row if r[0] != column] + [(column, b, ctx.world.table(t.qname).column(column).type)]
+            insert, params = insert_sql(t.qname, row, returning=False)
+            insert += sql.SQL(" RETURNING {}::text").format(_c(column))
+            with ctx.scope():
+                ctx.act_as_tenant("A")
+                out = ctx.attempt(insert, params)
+            stored = out.rows[0][0] if not out.failed and out.rows else None
+            yield Result.expect(f"audit: {_label(t.qname)}: tenant A cannot insert a row with {column} = B's user",
+                                out.sqlstate == "42501" or (not out.failed and stored == a),
+                                out.describe() if out.failed else f"{column} was stored as {stored} "
+                                                                  f"(A is {a}, B is {b})")
+            if t.spec.append_only:
+                continue
+            before = ctx.world.rows[t.qname]["A"].get(column)
+            update = sql.SQL("UPDATE {t} SET {c} = {b} WHERE {w} RETURNING {c}::text").format(
+                t=_t(t.qname), c=_c(column), b=sql.Literal(b), w=_key(ctx, t.qname, ctx.world.rows[t.qname]["A"]))
+            with ctx.scope():
+                ctx.act_as_tenant("A")
+                out = ctx.attempt(update)
+            stored = out.rows[0][0] if not out.failed and out.rows else None
+            allowed = {str(before) if before is not None else None} | ({a} if part == "updated_by" else set())
+            yield Result.expect(f"audit: {_label(t.qname)}: tenant A cannot set {column} of its row to B's user",
+                                out.failed or out.rowcount == 0 or stored in allowed,
+                                f"{column} became {stored} (A is {a}, B is {b})")
 
 
 def soft_deleted_rows_are_invisible(ctx: Context) -> Iterator[Result]:
@@ -252,6 +315,7 @@ def partitions_are_ahead(ctx: Context) -> Iterator[Result]:
 
 CHECKS: tuple[Check, ...] = (
     tenant_sees_only_its_rows, tenant_cannot_insert_for_another, tenant_cannot_change_another,
-    tenant_cannot_move_a_row, soft_deleted_rows_are_invisible, append_only_holds_for_every_role, anon_sees_nothing,
+    tenant_cannot_move_a_row, tenant_cannot_reference_another, audit_users_are_not_forged,
+    soft_deleted_rows_are_invisible, append_only_holds_for_every_role, anon_sees_nothing,
     security_definer_search_path, partitions_are_ahead,
 )

@@ -34,7 +34,24 @@ begin
 end;
 $function$;
 
-COMMENT ON FUNCTION internal.set_updated_by() IS 'Sets updated_by on every UPDATE (audit convention).';
+COMMENT ON FUNCTION internal.set_updated_by() IS 'Sets updated_by on every INSERT and UPDATE, whatever the statement gave (audit convention).';
+
+CREATE FUNCTION internal.set_created_by()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    new.author_id := auth.uid();
+  else
+    new.author_id := old.author_id;
+  end if;
+  return new;
+end;
+$function$;
+
+COMMENT ON FUNCTION internal.set_created_by() IS 'Sets author_id on INSERT and keeps it on UPDATE, whatever the statement gave (audit convention).';
 
 CREATE FUNCTION internal.current_org()
 RETURNS uuid
@@ -171,7 +188,8 @@ CREATE TABLE public.projects (
     updated_by  uuid        DEFAULT auth.uid(),
     removed_at  timestamptz,
     CONSTRAINT projects_pkey PRIMARY KEY (id),
-    CONSTRAINT projects_org_id_name_key UNIQUE (org_id, name)
+    CONSTRAINT projects_org_id_name_key UNIQUE (org_id, name),
+    CONSTRAINT projects_org_id_id_key UNIQUE (org_id, id)
 );
 
 CREATE TABLE public.tasks (
@@ -234,17 +252,21 @@ CREATE INDEX tasks_org_id_project_id_idx
 CREATE INDEX task_events_org_id_task_id_occurred_at_idx
     ON public.task_events (org_id, task_id, occurred_at DESC);
 
-CREATE INDEX projects_org_id_author_id_idx
-    ON public.projects (org_id, author_id);
+-- schemac: ignore[index-not-tenant-first] looks rows up by author_id alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX projects_author_id_idx
+    ON public.projects (author_id);
 
-CREATE INDEX projects_org_id_updated_by_idx
-    ON public.projects (org_id, updated_by);
+-- schemac: ignore[index-not-tenant-first] looks rows up by updated_by alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX projects_updated_by_idx
+    ON public.projects (updated_by);
 
-CREATE INDEX tasks_org_id_author_id_idx
-    ON public.tasks (org_id, author_id);
+-- schemac: ignore[index-not-tenant-first] looks rows up by author_id alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX tasks_author_id_idx
+    ON public.tasks (author_id);
 
-CREATE INDEX task_events_org_id_author_id_idx
-    ON public.task_events (org_id, author_id);
+-- schemac: ignore[index-not-tenant-first] looks rows up by author_id alone: deleting a user (its foreign key) and "what did this user change" carry no tenant.
+CREATE INDEX task_events_author_id_idx
+    ON public.task_events (author_id);
 
 CREATE INDEX orgs_live_idx
     ON public.orgs (inserted_at DESC)
@@ -272,9 +294,9 @@ ALTER TABLE public.tasks
     ON DELETE RESTRICT;
 
 ALTER TABLE public.tasks
-    ADD CONSTRAINT tasks_project_id_fkey
-    FOREIGN KEY (project_id)
-    REFERENCES public.projects (id)
+    ADD CONSTRAINT tasks_org_id_project_id_fkey
+    FOREIGN KEY (org_id, project_id)
+    REFERENCES public.projects (org_id, id)
     ON DELETE CASCADE;
 
 ALTER TABLE public.projects
@@ -396,18 +418,23 @@ ALTER TABLE public.tasks FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_09 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_09 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_10 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_10 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_11 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_11 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2026_12 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2026_12 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.task_events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.task_events_2027_01 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.task_events_2027_01 FORCE ROW LEVEL SECURITY;
 
@@ -509,8 +536,14 @@ CREATE TRIGGER projects_set_updated_at
     FOR EACH ROW
     EXECUTE FUNCTION internal.set_updated_at();
 
+CREATE TRIGGER projects_set_created_by
+    BEFORE INSERT OR UPDATE
+    ON public.projects
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.set_created_by();
+
 CREATE TRIGGER projects_set_updated_by
-    BEFORE UPDATE
+    BEFORE INSERT OR UPDATE
     ON public.projects
     FOR EACH ROW
     EXECUTE FUNCTION internal.set_updated_by();
@@ -520,6 +553,18 @@ CREATE TRIGGER tasks_set_updated_at
     ON public.tasks
     FOR EACH ROW
     EXECUTE FUNCTION internal.set_updated_at();
+
+CREATE TRIGGER tasks_set_created_by
+    BEFORE INSERT OR UPDATE
+    ON public.tasks
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.set_created_by();
+
+CREATE TRIGGER task_events_set_created_by
+    BEFORE INSERT
+    ON public.task_events
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.set_created_by();
 
 CREATE TRIGGER task_events_append_only
     BEFORE UPDATE OR DELETE

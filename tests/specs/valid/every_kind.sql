@@ -306,15 +306,19 @@ CREATE UNIQUE INDEX customer_order_totals_customer_id_idx
 ALTER TABLE app.orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.orders FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of app.orders are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE app.orders_2026_01 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.orders_2026_01 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of app.orders are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE app.orders_2026_02 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.orders_2026_02 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of app.orders are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE app.orders_2026_03 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.orders_2026_03 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of app.orders are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE app.orders_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.orders_default FORCE ROW LEVEL SECURITY;
 

@@ -119,36 +119,47 @@ ALTER TABLE public.codes FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.readings are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.readings_s1_2026 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.readings_s1_2026 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.readings are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.readings_rest ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.readings_rest FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.codes are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.codes_a ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.codes_a FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.codes are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.codes_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.codes_default FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2025 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2025 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026_eu ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026_eu FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026_us ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026_us FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026_us_0 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026_us_0 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026_us_1 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026_us_1 FORCE ROW LEVEL SECURITY;
 
+-- schemac: ignore[rls-no-policy] rows of public.events are reached through it, under its policies; a query that names a partition directly is denied.
 ALTER TABLE public.events_2026_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.events_2026_default FORCE ROW LEVEL SECURITY;
 

@@ -7,12 +7,16 @@ from schemac.lint.rules._helpers import label
 def rls_no_policy(ctx):
     """
     ## What it does
-    Reports a table with row level security enabled and no policy.
-    Partitions are skipped: deny-all is what a partition should have, so
-    that its rows are reached through the parent's policies only.
+    Reports a table with row level security enabled and no policy,
+    partitions included: a partition can be queried by its own name, and
+    then only its own policies apply. Deny-all is the usual choice for a
+    partition (its rows are reached through the parent, under the parent's
+    policies); suppress the finding with that reason, as schemac's
+    conventions do, so that the choice is written down where Supabase's
+    advisor, which reports such partitions too, will raise it.
 
-    Not reported: partitions (see above), and tables the linted SQL does not
-    create (their policies may live elsewhere).
+    Not reported: tables the linted SQL does not create (their policies may
+    live elsewhere).
 
     ## Why is this bad
     It denies every row to every role subject to RLS. That is sometimes the
@@ -35,8 +39,10 @@ def rls_no_policy(ctx):
     Adding a policy opens rows; write it deliberately.
     """
     for table in ctx.model.known_tables():
-        if table.rls_enabled and not table.policies and table.parent is None:
+        if table.rls_enabled and not table.policies:
             stmt = table.rls_stmt or table.stmt
+            through = f" queried by its own name (through {label(table.parent)}, its policies apply)" \
+                if table.parent else ""
             yield Hit(stmt, table.rls_offset if table.rls_stmt else table.offset,
                       f"row level security is enabled on {label(table.key)} but it has no policy, "
-                      f"so it denies every row")
+                      f"so it denies every row{through}")
