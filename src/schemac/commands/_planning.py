@@ -25,13 +25,14 @@ def timeout_options(command):
                         help="How long reading the database may wait for a lock another session holds.")(command)
 
 
-def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "") -> str:
-    """The plan as text, SQL or JSON; ``start_fingerprint`` goes into JSON only."""
+def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goal: str = "") -> str:
+    """The plan as text, SQL or JSON; ``start_fingerprint`` and ``goal`` (a spec or SQL file, which
+    `apply --plan` plans to again to check the file) go into JSON only."""
     if output_format == "sql":
         return plan.sql()
     if output_format == "json":
-        return json.dumps({"fingerprint": start_fingerprint, "steps": [s.to_dict() for s in plan.steps]},
-                          indent=2) + "\n"
+        head = {"fingerprint": start_fingerprint, **({"goal": goal} if goal else {})}
+        return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps]}, indent=2) + "\n"
     if plan.empty:
         return "No changes: the database matches.\n"
     lines = []

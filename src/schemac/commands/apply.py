@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ..apply import ApplyError, HazardRefused, Session, Settings, refused_steps
 from ..config import DATABASE_URL_VARIABLES
@@ -41,6 +42,15 @@ def _saved_plan(path: Path) -> tuple[list[str], str]:
         raise click.BadParameter(f"{path} is not a plan written by `schemac plan --format json`: {exc}") from None
 
 
+def _saved_goal(path: Path) -> str | None:
+    """The spec or SQL file a saved plan was made for, when it says."""
+    try:
+        goal = json.loads(path.read_text()).get("goal")
+    except (OSError, ValueError, AttributeError):
+        return None  # _saved_plan says what is wrong with the file
+    return goal if isinstance(goal, str) and goal else None
+
+
 def _saved_plan_problem(path: Path, the_plan: Plan, start_fingerprint: str) -> str:
     """Why the saved plan may not run, or ''."""
     saved_steps, expected = _saved_plan(path)
@@ -60,7 +70,7 @@ def _saved_plan_problem(path: Path, the_plan: Plan, start_fingerprint: str) -> s
               help="What the database should become.")
 @click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Run this saved plan (from `schemac plan --format json`), once it is checked to be the plan "
-                   "from the database, as it is now, to --to.")
+                   "from the database, as it is now, to --to (default: the spec the plan was made for).")
 @click.option("--dry-run", is_flag=True, help="Show the plan and stop.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before running.")
 @click.option("--allow-hazards", metavar="LIST", help=f"Comma-separated hazards to allow: {', '.join(HAZARDS)}, or all.")
@@ -93,6 +103,9 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
     """
     out = output()
     allowed = _hazard_list(allow_hazards)
+    if plan_file and click.get_current_context().get_parameter_source("goal") in (
+            ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+        goal = _saved_goal(plan_file) or goal  # the goal the plan was made for, unless --to names one
     target = goal_or_exit(goal)  # compiled once: planned to, built once, and checked against
     settings = Settings(lock_timeout, statement_timeout, allowed, lock_wait=lock_wait)
     reads = Timeouts(lock=lock_timeout)  # a step may run without limit; a read of the catalog may not

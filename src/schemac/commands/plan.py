@@ -8,7 +8,7 @@ import click
 
 from ..config import DATABASE_URL_VARIABLES
 from ..connection import Timeouts
-from ..live import fingerprint
+from ..live import fingerprint, is_url
 from .common import output
 from ._planning import FORMATS, format_plan, plan_or_exit, timeout_options
 
@@ -58,7 +58,8 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
     # Only JSON carries the fingerprint (for `apply --plan`); hashing a large
     # catalog is not free.
     text = format_plan(the_plan, output_format,
-                       fingerprint(start_side.catalog) if output_format == "json" else "")
+                       fingerprint(start_side.catalog) if output_format == "json" else "",
+                       "" if is_url(goal) else goal)
     if out:
         out.write_text(text)
         output().summary(f"wrote {out} ({len(the_plan.steps)} steps)")
