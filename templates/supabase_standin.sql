@@ -8,19 +8,7 @@
 -- request.jwt.claims setting (and the older request.jwt.claim.* settings) the
 -- way Supabase's own definitions do, so that policies run for real.
 
-DO $standin$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN
-        CREATE ROLE anon NOLOGIN NOINHERIT;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN
-        CREATE ROLE authenticated NOLOGIN NOINHERIT;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'service_role') THEN
-        CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
-    END IF;
-END
-$standin$;
+-- The roles anon, authenticated and service_role come first: supabase_roles.sql.
 
 CREATE SCHEMA auth;
 CREATE SCHEMA IF NOT EXISTS extensions;

@@ -30,7 +30,7 @@ import psycopg
 import pytest
 
 from schemac.lint import lint_sql
-from schemac.live import scratch_database
+from schemac.scratch import scratch_database
 from schemac.pipeline import compile_file, compile_text, lint_config
 from schemac.starters import TEMPLATES, template_text
 from schemac.supabase import install_standin

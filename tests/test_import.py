@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemac import live
+from schemac import live, scratch
 from schemac.apply import Settings, apply
 from schemac.cli import main
 from schemac.errors import SpecError
@@ -62,7 +62,7 @@ def _load(url: str, sql: str, standin: bool = False) -> None:
 def _round_trip(spec: Path, source_url: str, target_url: str, dev_db: str) -> None:
     """Build the imported spec, migrate an empty database to it, and plan against the source: empty."""
     goal = live.desired(str(spec), dev_db)
-    if live.goal_needs_standin(str(spec)):
+    if scratch.load(spec).needs_standin:
         with psycopg.connect(target_url, autocommit=True) as conn:
             install_standin(conn)
     apply(target_url, live.plan(live.current(target_url), goal), "", ALL)

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from schemac import live
+from schemac import live, scratch
 from schemac.apply import ADVISORY_LOCK_KEY, ApplyError, HazardRefused, Settings, apply
 from schemac.cli import main
 from schemac.plan import HAZARDS, Phase, Plan, Step
@@ -23,7 +23,7 @@ ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 
 def _migrate(url: str, spec: Path, dev_db: str) -> None:
     goal = live.desired(str(spec), dev_db)
-    if live.goal_needs_standin(str(spec)):
+    if scratch.load(spec).needs_standin:
         with psycopg.connect(url, autocommit=True) as conn:
             from schemac.supabase import install_standin
 
@@ -75,7 +75,7 @@ def test_a_killed_connection_leaves_the_database_as_it_was(database: str) -> Non
 def test_two_applies_never_interleave(database: str) -> None:
     with psycopg.connect(database, autocommit=True) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
-        with pytest.raises(ApplyError, match="another schemac apply"):
+        with pytest.raises(ApplyError, match=r"another apply is running \(pid \d+, since "):
             apply(database, Plan((Step("CREATE TABLE t (id int)", None),)), "", ALL)
 
 

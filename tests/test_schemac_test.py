@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import main
-from schemac.live import scratch_database
+from schemac.scratch import scratch_database
 from schemac.pipeline import compile_text
 from schemac.render.sql import render
 from schemac.supabase import install_standin

@@ -1,10 +1,16 @@
 """Run a plan against a live database, safely.
 
 - Hazardous steps run only when their hazard is allowed explicitly.
-- A session advisory lock keeps two applies from interleaving.
-- ``lock_timeout`` and ``statement_timeout`` are set for every step.
+- A session advisory lock keeps two applies from interleaving. It is taken
+  first (:class:`Session`), so that the plan is made, or a saved plan checked,
+  while no other apply can change the database; a second apply waits up to
+  ``Settings.lock_wait`` seconds, then stops naming the one that runs.
+- ``lock_timeout`` and ``statement_timeout`` are set for every step, and
+  ``idle_in_transaction_session_timeout`` for the session: a client that
+  vanishes mid-transaction does not keep its locks.
 - The transactional steps run in one transaction with the history record, so
-  a failure anywhere leaves the database as it was.
+  a failure there leaves the database as it was, but for the steps that run
+  before the transaction (new enum values), which the message then names.
 - Before starting, the lock table is checked against what the transaction
   needs, so a large plan never fails halfway with "out of shared memory".
 """
@@ -12,13 +18,16 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
+from .connection import LiveError, Timeouts, connect
 from .plan import Phase, Plan, Step
-from .redact import scrub, target
+from .redact import target
+from .supabase import has_auth_schema, standin_sql
 
 ADVISORY_LOCK_KEY = 0x5C4E4AC  # "schemac", as a number both applies agree on
 
@@ -63,6 +72,14 @@ class Settings:
     lock_timeout: str = "5s"
     statement_timeout: str = "0"
     allowed_hazards: frozenset[str] = frozenset()
+    lock_wait: float = 0  # seconds a second apply waits for the first to end before it stops
+    idle_in_transaction_timeout: str = "1min"
+    connect_timeout: int = 10
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return Timeouts(self.connect_timeout, self.lock_timeout, self.statement_timeout,
+                        self.idle_in_transaction_timeout)
 
 
 def refused_steps(plan: Plan, allowed: frozenset[str]) -> list[Step]:
@@ -99,32 +116,91 @@ def check_lock_capacity(conn: psycopg.Connection, plan: Plan) -> None:
         )
 
 
-def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings()) -> list[Step]:
-    """Run ``plan``; return the steps that ran. Raises before changing anything when it cannot run whole."""
-    refused = refused_steps(plan, settings.allowed_hazards)
-    if refused:
-        raise HazardRefused(refused, settings.allowed_hazards)
-    try:
-        conn = psycopg.connect(url, autocommit=True)
-    except psycopg.Error as exc:
-        raise ApplyError(f"cannot connect: {scrub(str(exc).strip(), url)}") from None
-    with conn:
-        conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(settings.lock_timeout)))
-        conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(settings.statement_timeout)))
-        check_lock_capacity(conn, plan)
-        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
-            raise ApplyError("another schemac apply is running against this database; try again when it ends")
+class Session:
+    """A connection holding the apply lock of its database, for as long as the ``with`` block runs.
+
+    Raises ApplyError on entering when the lock stays taken for ``settings.lock_wait`` seconds.
+    """
+
+    def __init__(self, url: str, settings: Settings = Settings()):
+        self.url, self.settings = url, settings
+        self.conn: psycopg.Connection | None = None
+
+    def __enter__(self) -> Session:
         try:
-            return _run(conn, plan, fingerprint)
+            self.conn = connect(self.url, self.settings.timeouts)
+        except LiveError as exc:
+            raise ApplyError(str(exc)) from None
+        try:
+            self.conn.execute("SET application_name = 'schemac apply'")
+            self.conn.execute(sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
+                sql.Literal(self.settings.idle_in_transaction_timeout)))
+            self._lock()
+        except BaseException:
+            self.conn.close()
+            raise
+        return self
+
+    def _lock(self) -> None:
+        deadline = time.monotonic() + self.settings.lock_wait
+        while not self.conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()[0]:
+            if time.monotonic() >= deadline:
+                raise ApplyError(f"another apply is running ({self._holder()}); try again when it ends")
+            time.sleep(0.2)
+
+    def _holder(self) -> str:
+        row = self.conn.execute(
+            "SELECT l.pid, to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS UTC'),"
+            "       a.application_name, a.client_addr"
+            "  FROM pg_locks l LEFT JOIN pg_stat_activity a USING (pid)"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s AND l.objsubid = 1"
+            "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (ADVISORY_LOCK_KEY,)).fetchone()
+        if row is None:
+            return "it ended just now"
+        pid, since, application, address = row
+        who = f", {application}" if application else ""
+        where = f" from {address}" if address else ""
+        return f"pid {pid}, since {since}{who}{where}" if since else f"pid {pid}"
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.conn is not None and not self.conn.closed:
+            try:
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+            except psycopg.Error:
+                pass  # a broken connection: the server let the lock go when it ended
+            self.conn.close()
+
+    def run(self, plan: Plan, fingerprint: str, standin: bool = False) -> list[Step]:
+        """Run ``plan``; return the steps that ran. Raises before changing anything when it cannot run whole.
+
+        ``standin``: install the Supabase stand-in first, in the transaction, when the database has no auth
+        schema (the plan was made from the database with it: see ``live.current``)."""
+        refused = refused_steps(plan, self.settings.allowed_hazards)
+        if refused:
+            raise HazardRefused(refused, self.settings.allowed_hazards)
+        conn = self.conn
+        conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(self.settings.lock_timeout)))
+        conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(self.settings.statement_timeout)))
+        check_lock_capacity(conn, plan)
+        try:
+            return _run(conn, plan, fingerprint, standin and not has_auth_schema(conn))
         except psycopg.OperationalError as exc:
             # The connection died: PostgreSQL rolls back its open transaction.
             raise ApplyError(f"the connection was lost ({str(exc).strip()}); the transaction was rolled back") from None
-        finally:
-            if not conn.closed:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
 
 
-def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str) -> list[Step]:
+def apply(url: str, plan: Plan, fingerprint: str, settings: Settings = Settings()) -> list[Step]:
+    """Take the lock and run ``plan``; return the steps that ran. Raises before changing anything when it
+    cannot run whole. To plan under the lock, use :class:`Session`."""
+    refused = refused_steps(plan, settings.allowed_hazards)
+    if refused:
+        raise HazardRefused(refused, settings.allowed_hazards)
+    with Session(url, settings) as session:
+        return session.run(plan, fingerprint)
+
+
+def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str, standin: bool = False) -> list[Step]:
     """Run the steps; schemac.history gets one row per apply: 'applied' when every step ran,
     'failed' with the error's first line when one did not (the transaction's own record is
     rolled back with it, so the failure is written after)."""
@@ -132,13 +208,16 @@ def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str) -> list[Step]:
     ran: list[Step] = []
     try:
         for step in (s for s in plan.steps if s.phase == Phase.BEFORE):
-            _execute(conn, step, "before the transaction; nothing else was changed")
+            _execute(conn, step, "before the transaction; " + _committed_before(ran, "nothing else was changed"))
             ran.append(step)
         after = [s for s in plan.steps if s.phase == Phase.AFTER]
+        rolled_back = "the transaction was rolled back; " + _committed_before(ran, "the database is as it was")
         with conn.transaction():
+            if standin:
+                conn.execute(standin_sql())
             conn.execute(_HISTORY)
             for step in (s for s in plan.steps if s.phase == Phase.TRANSACTION):
-                _execute(conn, step, "the transaction was rolled back; the database is as it was")
+                _execute(conn, step, rolled_back)
                 ran.append(step)
             # With steps still to run after the commit, the apply is not done when it commits.
             row = conn.execute(_RECORD, (*record, "running" if after else "applied", None)).fetchone()[0]
@@ -170,6 +249,15 @@ def _record_failure(conn: psycopg.Connection, record: tuple, error: ApplyError) 
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().split("\n", 1)[0]
+
+
+def _committed_before(ran: list[Step], otherwise: str) -> str:
+    """What stays of the steps committed before the transaction (they cannot be rolled back), or ``otherwise``."""
+    if not ran:
+        return otherwise
+    titles = "; ".join(step.title for step in ran)
+    return (f"but {len(ran)} step(s) before it were committed and stay: {titles} "
+            "(new enum values cannot be removed; they are unused and harmless)")
 
 
 def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:

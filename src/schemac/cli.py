@@ -27,7 +27,9 @@ class LazyGroup(click.Group):
     @staticmethod
     def modules() -> dict[str, str]:
         """Command name -> module name: ``json-schema`` -> ``json_schema``, ``import`` -> ``import_``."""
-        names = (m.name for m in pkgutil.iter_modules(commands.__path__) if m.name != "common")
+        # common and _private modules are what commands share, not commands.
+        names = (m.name for m in pkgutil.iter_modules(commands.__path__)
+                 if m.name != "common" and not m.name.startswith("_"))
         return {name.rstrip("_").replace("_", "-"): name for name in names}
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -7,6 +7,7 @@ level and wins over pyproject.toml when both exist:
     out = "db/generated"           # the folder of the generated SQL
     docs = "docs/schema.md"        # the Markdown reference `schemac docs` writes
     dev-db = "postgresql://localhost/postgres"   # a server for scratch databases
+    lock-timeout = "5s"            # how long plan, check and apply wait for a lock (--lock-timeout)
     [lint]                         # as the spec's `lint:` section, which wins over it
     exposed-schemas = ["api"]
 
@@ -32,7 +33,7 @@ FILE = "schemac.toml"
 PYPROJECT = "pyproject.toml"
 DATABASE_URL_VARIABLES = ("SCHEMAC_DATABASE_URL", "DATABASE_URL")
 DEV_DB_VARIABLE = "SCHEMAC_DEV_DB"
-KEYS = ("spec", "out", "docs", "dev-db", "lint")
+KEYS = ("spec", "out", "docs", "dev-db", "lock-timeout", "lint")
 
 
 class ConfigError(ValueError):
@@ -46,6 +47,7 @@ class Config:
     out: Path | None = None
     docs: Path | None = None
     dev_db: str | None = None
+    lock_timeout: str | None = None
     lint: dict[str, Any] = field(default_factory=dict)
 
     def default_map(self) -> dict[str, dict[str, Any]]:
@@ -56,15 +58,16 @@ class Config:
         docs = {"out_file": self.docs} if self.docs else {}
         dev_db = {"dev_db": self.dev_db} if self.dev_db else {}
         written = {"out_file": self.spec} if self.spec else {}
+        reads = {"lock_timeout": self.lock_timeout} if self.lock_timeout else {}
         return {
             "validate": spec,
             "build": {**spec, **out},
-            "check": {**spec, **out, **dev_db, **({"docs_file": self.docs} if self.docs else {})},
+            "check": {**spec, **out, **dev_db, **reads, **({"docs_file": self.docs} if self.docs else {})},
             "lint": {**spec, **out},
             "docs": {**spec, **docs},
             "init": spec,
-            "plan": {**goal, **dev_db},
-            "apply": {**goal, **dev_db},
+            "plan": {**goal, **dev_db, **reads},
+            "apply": {**goal, **dev_db, **reads},
             "import": {**written, **dev_db},
         }
 
@@ -99,6 +102,8 @@ def _settings(path: Path, table: Any, where: str, prefix: str = "") -> Config:
             raise ConfigError(f"{where}: '{key}' must be a non-empty string")
         elif key == "dev-db":
             values["dev_db"] = value
+        elif key == "lock-timeout":
+            values["lock_timeout"] = value
         else:
             values[key] = Path(value)
     return Config(source=str(path), **values)

@@ -61,6 +61,9 @@ SERVER_SETTINGS = {
     "synchronous_commit": "off",
 }
 
+# The whole environment of initdb, pg_ctl and the server. TZ: initdb writes it as the cluster's timezone.
+SERVER_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C"}
+
 _TIMEOUT = 60  # seconds, for initdb and for pg_ctl's start and stop waits
 _SOCKET_PATH_MAX = 103  # sun_path holds 108 bytes on Linux, 104 on macOS
 _LOG_LINES = 40
@@ -595,9 +598,10 @@ class CitusCluster:
 
 def _run_kwargs(user: pwd.struct_passwd | None, cwd: Path) -> dict[str, Any]:
     """subprocess.run arguments to run a server program as ``user``."""
-    # PG* variables would change the port, data directory or options.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env["TZ"] = "UTC"  # initdb writes it as the cluster's timezone
+    # An environment of its own, nothing of the caller's: the server runs what the
+    # goal asks for, and the caller's environment may hold a production URL or keys.
+    # (PG* variables would also change the port, data directory or options.)
+    env = dict(SERVER_ENVIRONMENT)
     kwargs: dict[str, Any] = {"env": env, "cwd": str(cwd)}
     if user is not None:
         kwargs.update(user=user.pw_uid, group=user.pw_gid, extra_groups=[])

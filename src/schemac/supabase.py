@@ -1,28 +1,56 @@
-"""The local stand-in for Supabase's platform surface (roles, auth schema, auth functions).
+"""The Supabase platform as schemac sees it: the schemas it owns, and a local stand-in for its surface.
 
-Used only where a database has no ``auth`` schema, so that a ``supabase``
-flavored schema applies and its policies run on a plain PostgreSQL.
+``NOT_MANAGED`` is the one list of schemas a plan never reads or touches.
+The stand-in (roles, auth schema, auth functions) is used only where a
+database has no ``auth`` schema, so that a ``supabase`` flavored schema
+applies and its policies run on a plain PostgreSQL.
 """
 
 from __future__ import annotations
 
 import psycopg
 
-from .render.sql import template_dir
+# schemac's own bookkeeping (the apply history).
+HISTORY_SCHEMA = "schemac"
+
+# Schemas the platform (Supabase, and the extensions it ships: pg_cron, pg_net,
+# pgmq, pg_tle, ...) owns. A spec never manages them, so a plan must never read
+# them as the spec's objects, nor drop what they hold. Left out whatever the
+# flavor: a plain PostgreSQL with pg_cron or pgmq has the same schemas.
+PLATFORM_SCHEMAS: tuple[str, ...] = (
+    "_analytics", "_realtime", "_supavisor", "auth", "cron", "extensions", "graphql",
+    "graphql_public", "net", "pgbouncer", "pgmq", "pgsodium", "pgsodium_masks", "pgtle",
+    "realtime", "storage", "supabase_functions", "supabase_migrations", "vault",
+)
+
+NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS)))
 
 
-def standin_sql() -> str:
-    return (template_dir() / "supabase_standin.sql").read_text()
+def roles_sql() -> str:
+    """The stand-in's roles (anon, authenticated, service_role), made where they do not exist."""
+    from .render.sql import template_dir  # the renderer is not needed to know the platform's schemas
+
+    return (template_dir() / "supabase_roles.sql").read_text()
+
+
+def standin_sql(with_roles: bool = True) -> str:
+    """The stand-in: its roles (unless ``with_roles`` is false: made beforehand by a role that may), its auth
+    schema and functions, its grants."""
+    from .render.sql import template_dir
+
+    rest = (template_dir() / "supabase_standin.sql").read_text()
+    return roles_sql() + "\n" + rest if with_roles else rest
 
 
 def has_auth_schema(conn: psycopg.Connection) -> bool:
     return conn.execute("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'auth')").fetchone()[0]
 
 
-def install_standin(conn: psycopg.Connection) -> bool:
-    """Install the stand-in unless ``auth`` exists; return whether it was installed."""
+def install_standin(conn: psycopg.Connection, with_roles: bool = True) -> bool:
+    """Install the stand-in unless ``auth`` exists; return whether it was installed. Without ``with_roles``,
+    its roles must exist already (see :func:`roles_sql`)."""
     if has_auth_schema(conn):
         return False
     with conn.transaction():
-        conn.execute(standin_sql())
+        conn.execute(standin_sql(with_roles))
     return True

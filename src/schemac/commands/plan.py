@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 
-from ..errors import SpecError
-from ..live import LiveError, Side, both, fingerprint, plan as make_plan
-from ..plan import Plan
-from ..redact import redact
 from ..config import DATABASE_URL_VARIABLES
-from .common import EXIT_BAD_INPUT, output, print_problems
-
-FORMATS = ("text", "sql", "json")
-
-
-def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "") -> str:
-    """The plan as text, SQL or JSON; ``start_fingerprint`` goes into JSON only."""
-    if output_format == "sql":
-        return plan.sql()
-    if output_format == "json":
-        return json.dumps({"fingerprint": start_fingerprint, "steps": [s.to_dict() for s in plan.steps]},
-                          indent=2) + "\n"
-    if plan.empty:
-        return "No changes: the database matches.\n"
-    lines = []
-    for number, step in enumerate(plan.steps, 1):
-        where = "" if step.transactional else f"  [{step.phase.name.lower()} the transaction]"
-        hazards = f"  !! {', '.join(sorted(step.hazards))}" if step.hazards else ""
-        title = step.title
-        lines.append(f"{number:>3}. {title}{hazards}{where}")
-        lines.extend(f"       {line}" for line in step.sql.splitlines())
-    hazards = sorted(plan.hazards)
-    lines.append(f"\n{len(plan.steps)} steps" + (f"; hazards: {', '.join(hazards)}" if hazards else ""))
-    return "\n".join(lines) + "\n"
-
-
-def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Side]:
-    """(plan, the side it starts from), or exit 2 with the problems."""
-    out = output()
-    try:
-        with out.progress(f"Reading {'the database' if start else 'an empty database'} and {redact(goal)}"):
-            start_side, goal_side = both(start, goal, dev_db)
-        return make_plan(start_side, goal_side), start_side
-    except SpecError as exc:
-        print_problems(exc, goal)
-        sys.exit(EXIT_BAD_INPUT)
-    except LiveError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+from ..connection import Timeouts
+from ..live import fingerprint, is_url
+from .common import output
+from ._planning import FORMATS, format_plan, plan_or_exit, timeout_options
 
 
 @click.command()
@@ -67,8 +26,9 @@ def compute(start: str | None, goal: str, dev_db: str | None) -> tuple[Plan, Sid
               help="Write the plan here, not to stdout; without --format, a .json or .sql file gets that format.")
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB",
               help="A server for the scratch database a spec is applied to (default: embedded PostgreSQL).")
+@timeout_options
 def plan(db: str | None, start: str | None, goal: str, output_format: str, out: Path | None,
-         dev_db: str | None) -> None:
+         dev_db: str | None, lock_timeout: str, statement_timeout: str) -> None:
     """Show the migration from a database to the spec, step by step, with hazards.
 
     The spec (or SQL file) is applied to a scratch database and read back,
@@ -93,11 +53,13 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
     if out and ctx.get_parameter_source("output_format") == click.core.ParameterSource.DEFAULT:
         # `--out plan.json` is meant for `apply --plan`; `--out plan.sql` to run by hand.
         output_format = {".json": "json", ".sql": "sql"}.get(out.suffix.lower(), output_format)
-    the_plan, start_side = compute(db or start, goal, dev_db)
+    the_plan, start_side = plan_or_exit(db or start, goal, dev_db,
+                                         Timeouts(lock=lock_timeout, statement=statement_timeout))
     # Only JSON carries the fingerprint (for `apply --plan`); hashing a large
     # catalog is not free.
     text = format_plan(the_plan, output_format,
-                       fingerprint(start_side.catalog) if output_format == "json" else "")
+                       fingerprint(start_side.catalog) if output_format == "json" else "",
+                       "" if is_url(goal) else goal)
     if out:
         out.write_text(text)
         output().summary(f"wrote {out} ({len(the_plan.steps)} steps)")

@@ -41,18 +41,17 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
       schemac test --dev-db postgresql://localhost/postgres
       schemac test --db postgresql://localhost/empty_db
     """
-    from ..live import LiveError, apply_script, connect, scratch_database, uses_auth
-    from ..supabase import install_standin
+    from ..live import LiveError, connect
+    from ..scratch import Goal, prepare, scratch_database
     from ..testing import run
 
     compiled = compile_or_exit(spec_path)
+    goal = Goal.of_compiled(compiled, str(spec_path))
     out = output()
 
     def on(url: str):
         with connect(url) as conn, conn.transaction(force_rollback=True):
-            if compiled.catalog.flavor == "supabase" or uses_auth(compiled.sql):
-                install_standin(conn)
-            apply_script(conn, compiled.sql, str(spec_path))
+            prepare(conn, goal)
             return run(compiled, conn)
 
     try:

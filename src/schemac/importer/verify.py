@@ -15,15 +15,13 @@ from pathlib import Path
 import psycopg
 from psycopg.rows import dict_row
 
-from .. import devdb, live, versions
+from .. import devdb, live, scratch, versions
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..diff import compare
-from ..introspect import introspect
 from ..introspect.reader import query
 from ..pipeline import build_date, compile_text
 from ..redact import redact
-from ..supabase import install_standin
 
 
 @contextmanager
@@ -71,24 +69,16 @@ def temporal_constraints(conn: psycopg.Connection, catalog: Catalog) -> Refused:
 def read(url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, Refused]:
     """The catalog of the database at ``url`` (only ``schemas``, when given), and what the spec cannot hold."""
     with live.connect(url) as conn:
-        catalog = introspect(conn, schemas=schemas or None, exclude_schemas=live.NOT_MANAGED,
-                             source=redact(url))
+        catalog = scratch.catalog(conn, schemas, source=redact(url))
         return catalog, temporal_constraints(conn, catalog)
 
 
 def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, Refused]:
-    """The catalog an SQL file makes when run on an empty database (with the Supabase stand-in if it uses auth),
-    and what the spec cannot hold."""
-    try:
-        script = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise live.LiveError(f"cannot read {path}: {exc}") from None
-    with live.scratch_database(server_url) as url, live.connect(url) as conn:
-        if live.uses_auth(script):
-            install_standin(conn)
-        live.apply_script(conn, script, str(path))
-        catalog = introspect(conn, schemas=schemas or None, exclude_schemas=live.NOT_MANAGED, source=str(path))
-        return catalog, temporal_constraints(conn, catalog)
+    """The catalog an SQL file makes when built on a scratch database, and what the spec cannot hold."""
+    goal = scratch.load(path)
+    with scratch.built(goal, server_url) as built:
+        catalog = built.catalog(schemas, source=goal.label)
+        return catalog, temporal_constraints(built.conn, catalog)
 
 
 def applied(text: str, server_url: str, schemas: Sequence[str] | None = None, file: str = "schema.yaml") -> Catalog:
@@ -96,12 +86,9 @@ def applied(text: str, server_url: str, schemas: Sequence[str] | None = None, fi
 
     Raises ``SpecError`` when the spec does not build, ``LiveError`` when its SQL does not apply.
     """
-    compiled = compile_text(text, file, build_date())
-    with live.scratch_database(server_url) as url, live.connect(url) as conn:
-        if compiled.catalog.flavor == "supabase":
-            install_standin(conn)
-        live.apply_script(conn, compiled.sql, file)
-        return introspect(conn, schemas=schemas or None, exclude_schemas=live.NOT_MANAGED, source=file)
+    goal = scratch.Goal.of_compiled(compile_text(text, file, build_date()), file)
+    with scratch.built(goal, server_url) as built:
+        return built.catalog(schemas, source=file)
 
 
 def differences(source: Catalog, made: Catalog) -> list[ch.Change]:

@@ -22,18 +22,13 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from ..catalog.objects import Catalog, QualifiedName
+from ..supabase import NOT_MANAGED
 from . import relations, routines, schema_objects, security
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
-# Schemas a Supabase project (or a common extension) owns: a spec never
-# manages them, so a plan must never drop what they hold. schemac's own
-# bookkeeping schema is left out too.
-DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = (
-    "_analytics", "_realtime", "_supavisor", "auth", "cron", "extensions", "graphql",
-    "graphql_public", "net", "pgbouncer", "pgmq", "pgsodium", "pgsodium_masks", "pgtle",
-    "realtime", "schemac", "storage", "supabase_functions", "supabase_migrations", "vault",
-)
+# Schemas a plan never reads: the platform's and schemac's own (one list, in supabase.py).
+DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = NOT_MANAGED
 
 # "schemas" first: the others read only from the schemas it returns.
 KINDS = (

@@ -16,6 +16,7 @@ from psycopg import sql
 
 from ..catalog.objects import QualifiedName
 from ..expand.common import audit_parts, helper, soft_delete_column, spec_tables
+from ..supabase import NOT_MANAGED
 from .result import Result
 from .session import Context
 from .world import _label, insert_sql, tenant_column, touched, values
@@ -23,8 +24,7 @@ from .world import _label, insert_sql, tenant_column, touched, values
 Check = Callable[[Context], Iterator[Result]]
 
 # Schemas whose functions are the platform's (or the stand-in's), not the spec's.
-PLATFORM_SCHEMAS = ("pg_catalog", "information_schema", "auth", "extensions", "storage", "realtime", "graphql",
-                    "graphql_public", "vault", "pgsodium", "supabase_functions", "net", "cron", "pgbouncer")
+PLATFORM_SCHEMAS = ("pg_catalog", "information_schema", *NOT_MANAGED)
 
 
 def _t(qname: QualifiedName) -> sql.Identifier:

@@ -1,0 +1,83 @@
+"""What plan, apply and check share: reading the two sides, and a plan written for people or tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..connection import DEFAULT_TIMEOUTS, Timeouts
+from ..errors import SpecError
+from ..live import Goal, LiveError, Side, both, is_url, plan
+from ..plan import Plan
+from .common import EXIT_BAD_INPUT, output, print_problems
+
+FORMATS = ("text", "sql", "json")
+
+
+def timeout_options(command):
+    """--lock-timeout and --statement-timeout for a command that reads a database."""
+    command = click.option("--statement-timeout", default=DEFAULT_TIMEOUTS.statement, show_default=True,
+                           help="How long one query reading the database may run (0: no limit).")(command)
+    return click.option("--lock-timeout", default=DEFAULT_TIMEOUTS.lock, show_default=True,
+                        help="How long reading the database may wait for a lock another session holds.")(command)
+
+
+def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goal: str = "") -> str:
+    """The plan as text, SQL or JSON; ``start_fingerprint`` and ``goal`` (a spec or SQL file, which
+    `apply --plan` plans to again to check the file) go into JSON only."""
+    if output_format == "sql":
+        return plan.sql()
+    if output_format == "json":
+        head = {"fingerprint": start_fingerprint, **({"goal": goal} if goal else {})}
+        return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps]}, indent=2) + "\n"
+    if plan.empty:
+        return "No changes: the database matches.\n"
+    lines = []
+    for number, step in enumerate(plan.steps, 1):
+        where = "" if step.transactional else f"  [{step.phase.name.lower()} the transaction]"
+        hazards = f"  !! {', '.join(sorted(step.hazards))}" if step.hazards else ""
+        lines.append(f"{number:>3}. {step.title}{hazards}{where}")
+        lines.extend(f"       {line}" for line in step.sql.splitlines())
+    hazards = sorted(plan.hazards)
+    lines.append(f"\n{len(plan.steps)} steps" + (f"; hazards: {', '.join(hazards)}" if hazards else ""))
+    return "\n".join(lines) + "\n"
+
+
+def goal_or_exit(goal: str) -> Goal | str:
+    """The goal, compiled once (a database URL stays a URL); exit 2 with the problems of a spec that does not
+    compile, or a file that cannot be read."""
+    if is_url(goal):
+        return goal
+    from ..scratch import load
+
+    try:
+        return load(Path(goal))
+    except SpecError as exc:
+        print_problems(exc, goal)
+        sys.exit(EXIT_BAD_INPUT)
+    except LiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def sides(start: str | None, goal: Goal | str, dev_db: str | None,
+          timeouts: Timeouts = DEFAULT_TIMEOUTS) -> tuple[Side, Side]:
+    """The start and the goal, read at the same time (LiveError when one cannot be)."""
+    label = goal.label if isinstance(goal, Goal) else "the other database"
+    with output().progress(f"Reading {'the database' if start else 'an empty database'} and {label}"):
+        return both(start, goal, dev_db, timeouts)
+
+
+def plan_or_exit(start: str | None, goal: Goal | str, dev_db: str | None,
+                 timeouts: Timeouts = DEFAULT_TIMEOUTS) -> tuple[Plan, Side]:
+    """(plan, the side it starts from), or exit 2 with the problems."""
+    loaded = goal if isinstance(goal, Goal) else goal_or_exit(goal)
+    try:
+        start_side, goal_side = sides(start, loaded, dev_db, timeouts)
+        return plan(start_side, goal_side), start_side
+    except LiveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)

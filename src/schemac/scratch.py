@@ -1,0 +1,364 @@
+"""A goal (a spec or an SQL file) built on a scratch database, the one way schemac does it.
+
+``plan``, ``apply``, ``check --db`` and ``import`` compare a database with
+what a goal makes, so each builds the goal the same way (:func:`built`): on
+an empty database (the embedded PostgreSQL unless ``dev_db`` names a server),
+with the Supabase stand-in first when the goal needs it
+(:attr:`Goal.needs_standin`, the one rule; ``schemac test`` follows it too),
+then its SQL in one transaction.
+
+The goal is code anyone who edits the spec wrote, and ``plan`` runs where the
+production URL is in the environment; so the scratch server is untrusted:
+
+- the goal is built by a role made for it, which logs in as itself (so it
+  cannot ``RESET ROLE`` back to the superuser), owns the scratch database and
+  nothing else, and is not a superuser nor a member of
+  pg_execute_server_program, pg_read_server_files or pg_write_server_files:
+  ``COPY ... TO PROGRAM`` and reading or writing the server's files are
+  refused. On a ``--dev-db`` server where schemac may not make roles, the
+  goal is built as the connecting role, which must meet the same conditions;
+- materialized views are made ``WITH NO DATA`` there, so no query of the goal
+  runs while it is built (the catalog read back still says WITH DATA where the
+  goal does);
+- extensions: those the server marks trusted are created by the goal's role
+  itself (PostgreSQL runs a trusted extension's own script with the rights it
+  needs). Of the others, the superuser creates beforehand only those of a
+  short list whose objects give a role that is not a superuser no program,
+  file or network access (``HARMLESS_UNTRUSTED``: vector, pg_stat_statements,
+  postgis, ...), and only where the goal asks for them with
+  ``CREATE EXTENSION IF NOT EXISTS`` (as every spec does) in a schema that
+  exists by then; any other (dblink, file_fdw, postgres_fdw, untrusted
+  languages, ...) is refused with a message;
+- the embedded server is started with an environment of its own (devdb.py),
+  so nothing of the caller's environment is visible to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+import psycopg
+from pglast import parser
+from pglast.parser import ParseError
+from psycopg import sql
+
+from . import devdb
+from .catalog.objects import Catalog
+from .connection import LiveError, connect
+from .diff import Renames
+from .sqltree import references
+from .supabase import NOT_MANAGED, has_auth_schema, install_standin, roles_sql
+
+if TYPE_CHECKING:
+    from .pipeline import Compiled
+
+# Extensions the embedded PostgreSQL does not have.
+_MISSING_FROM_EMBEDDED = ("pgcrypto", "uuid-ossp", "pg_cron", "postgis", "pg_net", "pgsodium")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What a spec or an SQL file puts into a database, and what a plan to it must know."""
+
+    script: str
+    label: str
+    flavor: str = "postgres"
+    renames: Renames = field(default_factory=Renames)
+    # Tables whose partitions are also made at run time (the partitions
+    # convention's create_partitions()): a plan never drops those it does not list.
+    runtime_partitioned: frozenset = frozenset()
+    target: int | None = None  # the PostgreSQL major version a spec targets
+
+    @cached_property
+    def needs_standin(self) -> bool:
+        """Whether a plain PostgreSQL needs the Supabase stand-in before this goal: a supabase spec, or SQL
+        that names the auth schema."""
+        return self.flavor == "supabase" or uses_auth(self.script)
+
+    @classmethod
+    def of_compiled(cls, compiled: Compiled, label: str) -> Goal:
+        return cls(compiled.sql, label, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog),
+                   _runtime_partitioned(compiled), compiled.catalog.target_version)
+
+
+def load(path: Path) -> Goal:
+    """The goal of an SQL file or a spec (compiled here; SpecError when it does not compile)."""
+    if path.suffix == ".sql":
+        try:
+            return Goal(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LiveError(f"cannot read {path}: {exc}") from None
+    from .pipeline import compile_file  # the spec compiler: not needed for databases and SQL files
+
+    return Goal.of_compiled(compile_file(path), str(path))
+
+
+def _runtime_partitioned(compiled: Compiled) -> frozenset:
+    spec = compiled.spec
+    if not getattr(getattr(spec, "conventions", None), "partitions", False):
+        return frozenset()
+    return frozenset(
+        t.qname for t in compiled.catalog.tables
+        if t.partition_key and t.partition_key.strategy == "range"
+        and any(key in (str(t.qname), t.qname.name) and table.partition and table.partition.interval
+                for key, table in spec.tables.items())
+    )
+
+
+def uses_auth(script: str) -> bool:
+    """Whether SQL names Supabase's auth schema (a table, a function or a type in it)."""
+    try:
+        refs = references(script)
+    except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
+        return False
+    return any(schema == "auth" for schema, _ in refs.relations | refs.functions | refs.types)
+
+
+@contextmanager
+def _server(dev_db: str | None) -> Iterator[str]:
+    """A superuser's (or ``dev_db``'s) URL on a server to make scratch databases on."""
+    if dev_db:
+        yield dev_db
+        return
+    try:
+        cluster = devdb.Cluster()
+    except devdb.DevDBError as exc:
+        raise LiveError(str(exc)) from None
+    with cluster:
+        yield cluster.url()
+
+
+@contextmanager
+def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
+    """The URL (as ``admin_url``'s user) of a new empty database, dropped afterwards."""
+    name = f"schemac_scratch_{secrets.token_hex(4)}"
+    with connect(admin_url) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        if owner:
+            admin.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name),
+                                                                          sql.Identifier(owner)))
+    try:
+        yield psycopg.conninfo.make_conninfo(admin_url, dbname=name)
+    finally:
+        with connect(admin_url) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def scratch_database(dev_db: str | None = None) -> Iterator[str]:
+    """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
+    embedded PostgreSQL started for it. Its user is the server's: for what schemac trusts (``schemac test``)."""
+    with _server(dev_db) as admin_url, _database(admin_url) as url:
+        yield url
+
+
+# Extensions the server does not mark trusted whose objects still give a role that is not a
+# superuser no way to run programs, read or write the server's files, or reach other servers
+# (their risky functions, where they have any, are the superuser's or pg_stat_*'s only).
+HARMLESS_UNTRUSTED = frozenset({
+    "amcheck", "autoinc", "bloom", "earthdistance", "insert_username", "moddatetime", "pg_buffercache",
+    "pg_freespacemap", "pg_prewarm", "pg_stat_statements", "pg_visibility", "pgrowlocks", "pgstattuple",
+    "postgis", "postgis_topology", "vector",
+})
+
+# Members of these may run programs, or read or write files, as the server.
+_DANGEROUS_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files")
+
+
+@contextmanager
+def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
+    """(the role that builds a goal, the connection parameters to log in as it): a role made for it where the
+    admin is a superuser, else the admin's own role once it is shown to be as restricted."""
+    with connect(admin_url) as admin:
+        superuser, dangerous = admin.execute(
+            "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
+            "                   WHERE pg_has_role(current_user, r, 'MEMBER'))"
+            "  FROM pg_roles WHERE rolname = current_user", (list(_DANGEROUS_ROLES),)).fetchone()
+        if not superuser:
+            if dangerous:
+                raise LiveError(f"the scratch server's role is a member of {', '.join(dangerous)}: the goal is "
+                                "code from the spec and is not built by a role that may run programs or touch "
+                                "the server's files; give --dev-db a role without them")
+            yield None, {}
+            return
+        role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                              "NOREPLICATION NOBYPASSRLS").format(sql.Identifier(role), sql.Literal(password)))
+    try:
+        yield role, {"user": role, "password": password}
+    finally:
+        with connect(admin_url) as admin:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+@dataclass
+class Built:
+    """A scratch database that holds a goal, and how to read it back."""
+
+    conn: psycopg.Connection  # logged in as the role that built the goal
+    # Materialized views made WITH NO DATA here that the goal makes with data: (schema or None, name).
+    emptied: frozenset = frozenset()
+
+    def catalog(self, schemas: Sequence[str] | None = None, source: str = "database") -> Catalog:
+        return _with_data(catalog(self.conn, schemas, source), self.emptied)
+
+
+@contextmanager
+def built(goal: Goal | Future, dev_db: str | None = None) -> Iterator[Built]:
+    """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
+    removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts)."""
+    with _server(dev_db) as admin_url, _builder(admin_url) as (role, login):
+        with _database(admin_url, owner=role) as url:
+            goal = goal.result() if isinstance(goal, Future) else goal
+            if goal.needs_standin and role is not None:
+                with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
+                    admin.execute(roles_sql())
+            with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
+                script, emptied = without_data(goal.script)
+                if goal.needs_standin and not has_auth_schema(conn):
+                    install_standin(conn, with_roles=role is None)
+                if role is not None:
+                    with connect(url) as admin:
+                        _create_untrusted_extensions(admin, script)
+                apply_script(conn, script, goal.label, goal.target)
+                yield Built(conn, emptied)
+
+
+def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
+    """As the superuser, the extensions of HARMLESS_UNTRUSTED that ``script`` creates IF NOT EXISTS, where the
+    server has them and does not mark them trusted."""
+    wanted = [node for _, node in _statements(script, "extension") if "CreateExtensionStmt" in node]
+    if not wanted:
+        return
+    untrusted = {name for (name,) in admin.execute(
+        "SELECT e.name FROM pg_available_extensions e JOIN pg_available_extension_versions v"
+        "    ON v.name = e.name AND v.version = e.default_version"
+        " WHERE NOT v.trusted AND e.installed_version IS NULL AND e.name = ANY(%s)",
+        ([s["CreateExtensionStmt"]["extname"] for s in wanted],))}
+    for statement in wanted:
+        node = statement["CreateExtensionStmt"]
+        if not node.get("if_not_exists") or node["extname"] not in untrusted & HARMLESS_UNTRUSTED:
+            continue
+        options = {o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"] for o in node.get("options", [])
+                   if "String" in o["DefElem"].get("arg", {})}
+        schema = options.get("schema")
+        if schema and admin.execute("SELECT to_regnamespace(%s) IS NULL", (schema,)).fetchone()[0]:
+            continue  # made by the goal later: the goal's role then meets the extension, and says so
+        admin.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
+            sql.Identifier(node["extname"]),
+            sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
+            sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"])) if "new_version" in options
+            else sql.SQL("")))
+
+
+def prepare(conn: psycopg.Connection, goal: Goal) -> None:
+    """Put ``goal`` into the database of ``conn`` as its user (``schemac test``, which trusts the spec and
+    needs its rows): the stand-in first when the goal needs it and the database has no auth schema, then the
+    goal's SQL in one transaction."""
+    if goal.needs_standin:
+        install_standin(conn)
+    apply_script(conn, goal.script, goal.label, goal.target)
+
+
+def without_data(script: str) -> tuple[str, frozenset]:
+    """``script`` with its materialized views made WITH NO DATA, and their names (schema or None, name).
+
+    Only the end of each such statement changes (``WITH DATA`` or nothing becomes ``WITH NO DATA``), so the
+    rest of the text, and what PostgreSQL stores of it, stays as written."""
+    edits: list[tuple[int, int, str]] = []
+    names = set()
+    for where, node in _statements(script, "materialized"):
+        ctas = node.get("CreateTableAsStmt")
+        if not ctas or ctas.get("objtype") != "OBJECT_MATVIEW" or ctas["into"].get("skipData"):
+            continue
+        tokens = parser.scan(script[where])  # offsets in characters, as the slice's
+        last = tokens[-1]
+        if len(tokens) > 2 and (tokens[-2].name, last.name) == ("WITH", "DATA_P"):
+            edits.append((where.start + tokens[-2].start, where.start + last.end + 1, "WITH NO DATA"))
+        else:
+            edits.append((where.start + last.end + 1, where.start + last.end + 1, " WITH NO DATA"))
+        rel = ctas["into"]["rel"]
+        names.add((rel.get("schemaname"), rel["relname"]))
+    for begin, end, replacement in reversed(edits):
+        script = script[:begin] + replacement + script[end:]
+    return script, frozenset(names)
+
+
+def _statements(script: str, word: str) -> list[tuple[slice, dict]]:
+    """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds ``word`` (in lower case).
+
+    The scanner splits the script (a quarter of a second for the 2,000-table bench's 4 MB) and only those
+    statements are parsed: parsing the whole script to JSON and loading it takes seconds."""
+    if word not in script.lower():
+        return []
+    out = []
+    for where in parser.split(script, with_parser=False, only_slices=True):
+        text = script[where]
+        if word not in text.lower():
+            continue
+        try:
+            (raw,) = orjson.loads(parser.parse_sql_json(text))["stmts"]
+        except (ParseError, ValueError, KeyError):  # PostgreSQL reports it when the script runs
+            continue
+        out.append((where, raw["stmt"]))
+    return out
+
+
+def _with_data(catalog: Catalog, emptied: frozenset) -> Catalog:
+    """The catalog with WITH DATA again on the materialized views that were made without it only here."""
+    if not emptied:
+        return catalog
+
+    def restored(view):
+        named = (view.qname.schema, view.qname.name) in emptied or (None, view.qname.name) in emptied
+        return dataclasses.replace(view, with_data=True) if view.materialized and named else view
+
+    return dataclasses.replace(catalog, views=tuple(restored(v) for v in catalog.views))
+
+
+def catalog(conn: psycopg.Connection, schemas: Sequence[str] | None = None, source: str = "database") -> Catalog:
+    """What schemac manages in the (scratch) database of ``conn``: only ``schemas``, when given."""
+    from .introspect import introspect
+
+    return introspect(conn, schemas=schemas or None, exclude_schemas=NOT_MANAGED, source=source)
+
+
+def apply_script(conn: psycopg.Connection, script: str, what: str, target: int | None = None) -> None:
+    """Run ``script`` in one transaction; on failure, a LiveError naming ``what`` (and a hint for a missing
+    extension, or for a server older than the PostgreSQL ``target`` the script is written for)."""
+    try:
+        with conn.transaction():
+            conn.execute(script)
+    except psycopg.Error as exc:
+        message = str(exc).strip().splitlines()[0]
+        hint = ""
+        if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
+            hint = ("; the embedded PostgreSQL lacks this extension: give a server that has it "
+                    "with --dev-db URL")
+        elif exc.sqlstate == "42501" and "extension" in message:
+            hint = ("; the goal is built on the scratch server by a role that is not a superuser, which can create "
+                    "only the extensions the server marks trusted (pg_available_extension_versions.trusted), and is given "
+                    f"beforehand only these others: {', '.join(sorted(HARMLESS_UNTRUSTED))}")
+        elif exc.sqlstate == "42501":
+            hint = ("; the goal is built on the scratch server by a role that is not a superuser and may not run "
+                    "programs or read or write the server's files")
+        elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
+            hint = ("; the whole script runs in one transaction and the server's lock table is too small for it: "
+                    "raise max_locks_per_transaction on that server (a restart is needed), or leave out "
+                    "--dev-db to use the embedded PostgreSQL, which starts with 1024")
+        elif target and conn.info.server_version // 10000 < target:
+            # The SQL is written for the target (a NOT VALID foreign key on a partitioned
+            # table, NOT ENFORCED, ...): an older scratch server cannot build the goal.
+            hint = (f"; the spec targets PostgreSQL {target} and is written for it, but the scratch server is "
+                    f"PostgreSQL {conn.info.server_version // 10000}: give a PostgreSQL {target} server with "
+                    f"--dev-db URL (or ${devdb.BINDIR_ENV} for the embedded one), or target the older version")
+        raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None
