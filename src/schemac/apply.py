@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from .connection import LiveError, Timeouts, connect
+from .connection import Timeouts, connect
 from .plan import Phase, Plan, Step
 from .redact import target
 from .supabase import has_auth_schema, standin_sql
@@ -127,10 +127,8 @@ class Session:
         self.conn: psycopg.Connection | None = None
 
     def __enter__(self) -> Session:
-        try:
-            self.conn = connect(self.url, self.settings.timeouts)
-        except LiveError as exc:
-            raise ApplyError(str(exc)) from None
+        # A database that cannot be reached is bad input (LiveError, exit 2), not a failed apply.
+        self.conn = connect(self.url, self.settings.timeouts)
         try:
             self.conn.execute("SET application_name = 'schemac apply'")
             self.conn.execute(sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
