@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, relation_key
+from ..catalog.graph import Stage, Statement, column_key, relation_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -24,8 +24,8 @@ Pair = tuple[Statement, Step]
 
 
 def _step(change: ch.Change, sql: str, stage: Stage, requires=(), hazards=frozenset(), phase=Phase.TRANSACTION,
-          note: str | None = None) -> Pair:
-    statement = Statement(stage, sql, requires=frozenset(requires))
+          note: str | None = None, provides: str | None = None) -> Pair:
+    statement = Statement(stage, sql, provides, requires=frozenset(requires))
     return (statement, Step(sql, change, frozenset(hazards), phase, note=note))
 
 
@@ -33,7 +33,8 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
     requires = {relation_key(c.table.qname)} | requires_type(c.column.type) \
         | requires_sql(c.column.default, c.column.generated)
     return [_step(c, change_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
-                  rule("add a generated column", bool(c.column.generated)))]
+                  rule("add a generated column", bool(c.column.generated)),
+                  provides=column_key(c.table.qname, c.column.name))]
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:

@@ -4,10 +4,11 @@ steps that cannot run in the transaction after it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, function_key, order
+from ..catalog.graph import Stage, Statement, column_key, function_key, order, relation_key
 from ..catalog.objects import Catalog
 from ..catalog.partitions import children
 from ..diff import changes as ch
@@ -45,10 +46,33 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
     return drops, creates, alters, owner
 
 
+def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
+    """A sequence altered in place; a new owner is set once its column exists."""
+    before, after = change.before, change.after
+    out = []
+    if replace(before, owned_by=None) != replace(after, owned_by=None):
+        out.append((Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", after), change)))
+    if after.owned_by and after.owned_by != before.owned_by:
+        table, column = after.owned_by
+        sql = change_sql("sequence_owner", after.qname, after.owned_by)
+        out.append((Statement(Stage.TABLES, sql, requires=frozenset({relation_key(table), column_key(table, column)})),
+                    Step(sql, change, note=f"sequence {after.qname} owned by {table}.{column}")))
+    return out
+
+
+def _released(alters: list[ch.Change]) -> list[Step]:
+    """OWNED BY NONE for each sequence that changes or loses its owner, before anything is
+    dropped: dropping the old owning column or table would take the sequence with it."""
+    return [Step(change_sql("sequence_owner", c.after.qname, None), c,
+                 note=f"sequence {c.after.qname} no longer owned by {c.before.owned_by[0]}.{c.before.owned_by[1]}")
+            for c in alters if isinstance(c, ch.Replace) and isinstance(c.after, cat.Sequence)
+            and c.before.owned_by and c.before.owned_by != c.after.owned_by]
+
+
 def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     """(ordering statement, step) pairs of a change made in place."""
     if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
-        return [(Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", change.after), change))]
+        return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
         sql = function_sql(change.after, or_replace=True)
         return [(Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)), Step(sql, change))]
@@ -63,7 +87,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
-    steps: list[Step] = drop_steps(drops, owner)
+    steps: list[Step] = _released(alters) + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted)
