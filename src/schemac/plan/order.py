@@ -87,6 +87,10 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
+    # A sequence or type dropped for good goes last: the columns that use it change first.
+    late = [o for o in drops if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain)) and isinstance(owner[id(o)], ch.Drop)
+            and o.qname not in {getattr(c, "qname", None) for c in creates}]
+    drops = [o for o in drops if o not in late]
     steps: list[Step] = _released(alters) + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
@@ -104,5 +108,6 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     by_statement = {id(stmt): step for stmt, step in rest}
     steps += [st for (_, st), rename in zip(forward, is_rename) if rename]
     steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
+    steps += drop_steps(late, owner)
     ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
     return Plan(tuple(s for s in ordered if s.sql))
