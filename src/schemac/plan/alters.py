@@ -54,16 +54,21 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
         out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}::{c.after.type}",
                          rule("change a column's type")))
+    # A column has a default or an identity, never both: the old one goes first.
+    if c.identity_changed and c.before.identity:
+        out.append(alter("DROP IDENTITY"))
     if c.default_changed:
         out.append(alter(f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"))
-    if c.identity_changed:
-        if c.before.identity:
-            out.append(alter("DROP IDENTITY"))
-        if c.after.identity:
-            out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+    # PostgreSQL adds an identity only to a column already NOT NULL: set in the
+    # transaction, since the identity cannot wait for a check validated after it.
+    identity_needs_not_null = c.identity_changed and bool(c.after.identity) and not c.before.not_null
+    if identity_needs_not_null:
+        out.append(alter("SET NOT NULL"))
+    if c.identity_changed and c.after.identity:
+        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
-    elif c.null_changed:
+    elif c.null_changed and not identity_needs_not_null:
         # SET NOT NULL alone scans the table under an exclusive lock. A check
         # added NOT VALID and validated (which lets writes go on) proves it
         # first, and PostgreSQL then sets NOT NULL without scanning.

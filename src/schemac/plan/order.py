@@ -91,7 +91,14 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     late = [o for o in drops if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain)) and isinstance(owner[id(o)], ch.Drop)
             and o.qname not in {getattr(c, "qname", None) for c in creates}]
     drops = [o for o in drops if o not in late]
-    steps: list[Step] = _released(alters) + drop_steps(drops, owner)
+    # Constraints go before the columns they hold change (a key's NOT NULL dropped, a column
+    # dropped with its constraints): after the foreign keys that may reference them, which
+    # nothing depends on, and before the functions their checks may call.
+    foreign_keys = [o for o in drops if isinstance(o, cat.ForeignKey)]
+    constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
+    alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
+    steps: list[Step] = _released(alters) + drop_steps(foreign_keys, owner) + constraint_drops \
+        + drop_steps([o for o in drops if not isinstance(o, cat.ForeignKey)], owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted)
