@@ -14,9 +14,20 @@ from ..catalog.partitions import children
 from ..diff import changes as ch
 from ..render.sql import change_sql, function_sql
 from .alters import alter_steps
-from .creates import create_steps
+from .creates import create_steps, renames_argument
 from .drops import drop_steps, with_dependents
 from .steps import Phase, Plan, Step
+
+
+def replaceable(before: cat.Function, after: cat.Function) -> bool:
+    """Whether CREATE OR REPLACE takes ``before`` to ``after``: PostgreSQL refuses to change
+    the result (OUT arguments included), rename an input argument or remove a default."""
+    def outputs(f: cat.Function) -> list[cat.Argument]:
+        return [a for a in f.args if a.mode in ("out", "inout")]
+
+    defaults_removed = sum(a.default is not None for a in after.args) < sum(a.default is not None for a in before.args)
+    return before.returns == after.returns and outputs(before) == outputs(after) \
+        and not renames_argument(before, after) and not defaults_removed
 
 
 def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
@@ -35,7 +46,7 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
             alters.append(change)
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Function) \
-                and change.before.returns == change.after.returns:
+                and replaceable(change.before, change.after):
             alters.append(change)  # CREATE OR REPLACE keeps what depends on it
         elif isinstance(change, ch.Replace):
             drops.append(change.before)
