@@ -116,6 +116,8 @@ class AlterColumn(Change):
     table: QualifiedName
     before: cat.Column
     after: cat.Column
+    # One enum to another: PostgreSQL has no cast between them, but both read and write text.
+    via_text: bool = False
 
     @property
     def type_changed(self) -> bool:

@@ -215,7 +215,17 @@ def _enum_additions(before: cat.Enum, after: cat.Enum) -> list[ch.Change] | None
     return out
 
 
-def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
+    """The spellings a column's type may give an enum in: qualified, and bare in public."""
+    out = set()
+    for enum in enums:
+        out |= {str(enum.qname), f"{enum.qname.schema}.{enum.qname.name}"}
+        if enum.qname.schema == "public":
+            out.add(enum.qname.name)
+    return out
+
+
+def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = frozenset()) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
@@ -231,7 +241,7 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
-                out.append(ch.AlterColumn(q, b, a))
+                out.append(ch.AlterColumn(q, b, a, via_text=b.type != a.type and {b.type, a.type} <= enum_types))
     out += table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
@@ -353,6 +363,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         out += [ch.Create(a) for a in created if id(a) not in renamed] + [ch.Drop(b) for b in dropped]
 
     old_tables, new_tables = _by(current.tables, kinds.TABLE.identity), _by(desired.tables, kinds.TABLE.identity)
+    enum_types = _type_names(current.enums) | _type_names(desired.enums)
     for key, b, a in _pair(old_tables, new_tables):
         if b is None:
             out.append(ch.Create(a))
@@ -361,7 +372,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a:
-            out += _table_changes(b, a)
+            out += _table_changes(b, a, enum_types)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -373,9 +384,12 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     if rebuilt:
         below = children(current.partitions)
         rebuilt |= {p.qname for q in list(rebuilt) for p in descendants(below, q)}
-    gone = reshaped | rebuilt
+    # A table dropped while a view of the same name replaces it (or a view reading it goes on).
+    dropped = {c.obj.qname for c in out if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Table)}
+    gone = reshaped | rebuilt | dropped
     # Why each relation a dependent reads is dropped: the title of the dependent's steps says it.
-    why: dict[QualifiedName, str] = {q: f"columns of table {q} change" for q in reshaped}
+    why: dict[QualifiedName, str] = {q: f"table {q} is dropped" for q in dropped}
+    why.update({q: f"columns of table {q} change" for q in reshaped})
     why.update({c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt" for c in out
                 if isinstance(c, ch.Repartition)})
     if rebuilt:

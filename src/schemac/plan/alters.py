@@ -50,15 +50,23 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
         return _step(c, change_sql("alter_column", table, col, action), Stage.TABLES, requires, hazards, phase)
 
+    # PostgreSQL casts a default to a column's new type only where an implicit cast
+    # exists (never to an enum): the old default goes first, the new one after.
+    default_reset = c.type_changed and c.before.default is not None
+    if default_reset:
+        out.append(alter("DROP DEFAULT"))
     if c.type_changed:
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}::{c.after.type}",
+        cast = "::text" if c.via_text else ""
+        out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}{cast}::{c.after.type}",
                          rule("change a column's type")))
     # A column has a default or an identity, never both: the old one goes first.
     if c.identity_changed and c.before.identity:
         out.append(alter("DROP IDENTITY"))
-    if c.default_changed:
-        out.append(alter(f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"))
+    if (c.default_changed or default_reset) and c.after.default is not None:
+        out.append(alter(f"SET DEFAULT {c.after.default}"))
+    elif c.default_changed and not default_reset:
+        out.append(alter("DROP DEFAULT"))
     # PostgreSQL adds an identity only to a column already NOT NULL: set in the
     # transaction, since the identity cannot wait for a check validated after it.
     identity_needs_not_null = c.identity_changed and bool(c.after.identity) and not c.before.not_null
