@@ -6,6 +6,7 @@ the dependency order of the plan, the step is what runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
@@ -18,7 +19,7 @@ from ..render.quoting import ident, qualified
 from ..render.sql import change_sql, column_definition, not_valid_check_sql, requires_sql, requires_type
 from ..spec.names import default_name
 from .hazards import rule
-from .steps import Phase, Step
+from .steps import Phase, PlanError, Step
 
 Pair = tuple[Statement, Step]
 
@@ -42,9 +43,50 @@ def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
                   hazards=rule("drop a column"))]
 
 
+# Built-in types by family: PostgreSQL casts within a family, and between families only
+# where _CASTS says (text reads and writes every type, so it is in none). Names are
+# PostgreSQL's own (format_type), each alias mapped to one.
+_ALIASES = {"int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
+            "float8": "double precision", "decimal": "numeric", "bool": "boolean", "timestamptz":
+            "timestamp with time zone", "timestamp without time zone": "timestamp", "timetz": "time with time zone",
+            "time without time zone": "time"}
+_FAMILIES = {
+    "number": {"smallint", "integer", "bigint", "numeric", "real", "double precision"},
+    "time": {"date", "timestamp", "timestamp with time zone", "time", "time with time zone"},
+    "boolean": {"boolean"},
+    "uuid": {"uuid"},
+    "json": {"json", "jsonb"},
+    "bytea": {"bytea"},
+}
+_CASTS = {("integer", "boolean"), ("boolean", "integer"),
+          *(("jsonb", t) for t in (*_FAMILIES["number"], "boolean")),
+          *((t, "bytea") for t in ("smallint", "integer", "bigint")),  # PostgreSQL 18
+          *(("bytea", t) for t in ("smallint", "integer", "bigint"))}
+
+
+def _base(type_: str) -> str:
+    """A type's canonical name without its modifiers: numeric(10,2) -> numeric, int4 -> integer."""
+    base = re.sub(r"\s*\(.*?\)", "", type_.lower()).strip()
+    return _ALIASES.get(base, base)
+
+
+def _family(type_: str) -> str | None:
+    return next((name for name, members in _FAMILIES.items() if _base(type_) in members), None)
+
+
+def _no_cast(before: str, after: str) -> bool:
+    """Whether PostgreSQL surely has no cast from one built-in type to the other."""
+    old, new = _family(before), _family(after)
+    return old is not None and new is not None and old != new and (_base(before), _base(after)) not in _CASTS
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
+    if c.type_changed and _no_cast(c.before.type, c.after.type):
+        raise PlanError(f"column {table}.{col}: PostgreSQL has no cast from {c.before.type} to {c.after.type}, so "
+                        f"its rows cannot be converted as they are; drop the column and add it again under "
+                        f"another name (its values are lost), or convert them in a migration of your own first")
     requires = {relation_key(table)}
 
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
