@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from schemac.diff import Renames, compare
+from schemac.errors import SpecError
 from schemac.pipeline import compile_text
 from schemac.plan import PlanError, make_plan
 from schemac.plan.alters import _ALIASES, _FAMILIES, _no_cast
@@ -17,12 +18,12 @@ from schemac.plan.alters import _ALIASES, _FAMILIES, _no_cast
 HEAD = "version: 1\ntarget: {postgres: 15, flavor: postgres}\n"
 
 
-def _catalog(column_type: str):
+def _catalog(column: str):
     return compile_text(HEAD + textwrap.dedent(f"""
         tables:
           events:
             columns:
-              at: {{type: {column_type}}}
+              at: {column}
         """)).catalog
 
 
@@ -46,3 +47,16 @@ def test_no_cast_is_claimed_where_the_server_has_one(pg_conn: psycopg.Connection
         "SELECT EXISTS (SELECT FROM pg_cast WHERE castsource = %s::regtype AND casttarget = %s::regtype)",
         (a, b)).fetchone()[0]]
     assert wrong == []
+
+
+def test_using_says_how_the_rows_convert() -> None:
+    current = _catalog("bigint")
+    desired = _catalog("{type: timestamptz, using: 'to_timestamp(at)'}")
+    plan = make_plan(current, desired, compare(current, desired, Renames.from_catalog(desired)))
+    assert [s.sql for s in plan.steps] == [
+        "ALTER TABLE public.events ALTER COLUMN at TYPE timestamptz USING to_timestamp(at);"]
+
+
+def test_using_is_one_sql_expression() -> None:
+    with pytest.raises(SpecError, match="using"):
+        _catalog("{type: timestamptz, using: 'to_timestamp(at); drop table events'}")

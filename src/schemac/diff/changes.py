@@ -118,6 +118,8 @@ class AlterColumn(Change):
     after: cat.Column
     # One enum to another: PostgreSQL has no cast between them, but both read and write text.
     via_text: bool = False
+    # The spec's ``using:``: how the rows convert to the new type.
+    using: str | None = None
 
     @property
     def type_changed(self) -> bool:

@@ -44,21 +44,26 @@ def differs(before: Any, after: Any) -> bool:
 
 @dataclass(frozen=True)
 class Renames:
-    """From the spec's ``renamed_from``: new name -> old name."""
+    """From the spec's ``renamed_from``: new name -> old name; and its columns' ``using``:
+    (table, column) -> how a type change converts the rows. Hints for a migration, which
+    a database read back from the spec does not keep."""
 
     tables: dict[QualifiedName, QualifiedName] = field(default_factory=dict)
     columns: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
+    using: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(cls, catalog: cat.Catalog) -> "Renames":
-        tables, columns = {}, {}
+        tables, columns, using = {}, {}, {}
         for table in catalog.tables:
             if table.renamed_from:
                 tables[table.qname] = QualifiedName(table.qname.schema, table.renamed_from)
             for column in table.columns:
                 if column.renamed_from:
                     columns[(table.qname, column.name)] = column.renamed_from
-        return cls(tables, columns)
+                if column.using:
+                    using[(table.qname, column.name)] = column.using
+        return cls(tables, columns, using)
 
 
 # -- renames ----------------------------------------------------------------------
@@ -225,7 +230,8 @@ def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
     return out
 
 
-def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = frozenset()) -> list[ch.Change]:
+def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = frozenset(),
+                   using: dict[tuple[QualifiedName, str], str] | None = None) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
@@ -241,7 +247,8 @@ def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = f
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
-                out.append(ch.AlterColumn(q, b, a, via_text=b.type != a.type and {b.type, a.type} <= enum_types))
+                out.append(ch.AlterColumn(q, b, a, via_text=b.type != a.type and {b.type, a.type} <= enum_types,
+                                          using=(using or {}).get((q, name))))
     out += table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
@@ -372,7 +379,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a:
-            out += _table_changes(b, a, enum_types)
+            out += _table_changes(b, a, enum_types, (renames or Renames()).using)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.

@@ -83,10 +83,11 @@ def _no_cast(before: str, after: str) -> bool:
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
-    if c.type_changed and _no_cast(c.before.type, c.after.type):
+    if c.type_changed and c.using is None and _no_cast(c.before.type, c.after.type):
         raise PlanError(f"column {table}.{col}: PostgreSQL has no cast from {c.before.type} to {c.after.type}, so "
-                        f"its rows cannot be converted as they are; drop the column and add it again under "
-                        f"another name (its values are lost), or convert them in a migration of your own first")
+                        f"its rows cannot be converted as they are; give the column a 'using:' expression that "
+                        f"computes the new value from the old (using: to_timestamp({col})), or drop it and add it "
+                        f"again under another name (its values are lost)")
     requires = {relation_key(table)}
 
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
@@ -100,7 +101,8 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if c.type_changed:
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
         cast = "::text" if c.via_text else ""
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}{cast}::{c.after.type}",
+        using = c.using or f"{ident(col)}{cast}::{c.after.type}"
+        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}",
                          rule("change a column's type")))
     # A column has a default or an identity, never both: the old one goes first.
     if c.identity_changed and c.before.identity:
