@@ -220,6 +220,17 @@ def _enum_additions(before: cat.Enum, after: cat.Enum) -> list[ch.Change] | None
     return out
 
 
+def _replace_enum(before: cat.Enum, after: cat.Enum, current: cat.Catalog, desired: cat.Catalog,
+                  renames: Renames) -> ch.Replace:
+    """A Replace, or a ReplaceEnum when columns of tables kept use the enum."""
+    names = _type_names((before,))
+    wanted = {(t.qname, c.name): c for t in desired.tables for c in t.columns}
+    kept = {t.qname for t in desired.tables}  # a table dropped is dropped first, its columns with it
+    columns = tuple((t.qname, c, wanted.get((t.qname, c.name)), renames.using.get((t.qname, c.name)))
+                    for t in current.tables if t.qname in kept for c in t.columns if c.type in names)
+    return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
+
+
 def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
     """The spellings a column's type may give an enum in: qualified, and bare in public."""
     out = set()
@@ -338,7 +349,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif b.values != a.values:
             additions = _enum_additions(b, a)
-            out += additions if additions is not None else [ch.Replace(b, a)]
+            out += additions if additions is not None else [_replace_enum(b, a, current, desired, renames or Renames())]
         elif b.comment != a.comment:
             out.append(ch.SetComment(a, a.comment))
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, column_key, function_key, order, relation_key
-from ..catalog.objects import Catalog
+from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
-from ..render.sql import change_sql, function_sql
+from ..render.quoting import ident
+from ..render.sql import change_sql, function_sql, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
 from .drops import drop_steps, with_dependents
+from .hazards import rule
 from .steps import Phase, Plan, Step
 
 
@@ -80,6 +83,38 @@ def _released(alters: list[ch.Change]) -> list[Step]:
             and c.before.owned_by and c.before.owned_by != c.after.owned_by]
 
 
+def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
+    """An enum that loses or reorders values while columns use it: renamed away, made
+    again, each column converted through text (a row holding a removed value stops the
+    migration, unless the column's ``using:`` maps it), then the old type dropped.
+    Returns the other changes and the steps of the swaps."""
+    kept, steps = [], []
+    for change in changes:
+        if not isinstance(change, ch.ReplaceEnum):
+            kept.append(change)
+            continue
+        enum = change.after
+        old = QualifiedName(enum.qname.schema, f"{enum.qname.name}_replaced")
+        steps.append(Step(change_sql("rename_type", enum.qname, old.name), change,
+                          note=f"rename enum {enum.qname} to {old.name}, to make it again"))
+        steps += [Step(s.sql, change, note=f"create enum {enum.qname} again, with its new values")
+                  for s in statements(kinds.catalog_of([enum]))]
+        for table, now, goal, using in change.columns:
+            column = f"column {table}.{now.name}"
+
+            def alter(action: str, note: str, hazards=frozenset()) -> Step:
+                return Step(change_sql("alter_column", table, now.name, action), change, hazards, note=note)
+            if now.default is not None:  # PostgreSQL will not cast a default to an enum
+                steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
+            convert = using or f"{ident(now.name)}::text::{ident(enum.qname)}"
+            steps.append(alter(f"TYPE {ident(enum.qname)} USING {convert}", f"convert {column} to the new enum "
+                               f"{enum.qname}", rule("change a column's type")))
+            if goal is not None and goal.default is not None:
+                steps.append(alter(f"SET DEFAULT {goal.default}", f"set the default of {column} again"))
+        steps.append(Step(change_sql("drop", "TYPE", ident(old)), change, note=f"drop enum {old}, replaced"))
+    return kept, steps
+
+
 def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     """(ordering statement, step) pairs of a change made in place."""
     if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
@@ -92,6 +127,7 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    changes, swaps = _enum_swaps(changes)
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
@@ -109,7 +145,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
     steps: list[Step] = _released(alters) + drop_steps(foreign_keys, owner) + constraint_drops \
-        + drop_steps([o for o in drops if not isinstance(o, cat.ForeignKey)], owner)
+        + drop_steps([o for o in drops if not isinstance(o, cat.ForeignKey)], owner) + swaps
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted)
