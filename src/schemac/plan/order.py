@@ -139,13 +139,10 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
             and o.qname not in {getattr(c, "qname", None) for c in creates}]
     drops = [o for o in drops if o not in late]
     # Constraints go before the columns they hold change (a key's NOT NULL dropped, a column
-    # dropped with its constraints): after the foreign keys that may reference them, which
-    # nothing depends on, and before the functions their checks may call.
-    foreign_keys = [o for o in drops if isinstance(o, cat.ForeignKey)]
+    # dropped with its constraints), after the renames (they are written with the new names).
     constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
-    steps: list[Step] = _released(alters) + drop_steps(foreign_keys, owner) + constraint_drops \
-        + drop_steps([o for o in drops if not isinstance(o, cat.ForeignKey)], owner) + swaps
+    steps: list[Step] = _released(alters) + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted)
@@ -161,6 +158,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     rest = [pair for pair, rename in zip(forward, is_rename) if not rename]
     by_statement = {id(stmt): step for stmt, step in rest}
     steps += [st for (_, st), rename in zip(forward, is_rename) if rename]
+    steps += constraint_drops + swaps
     steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
     steps += drop_steps(late, owner)
     ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
