@@ -135,9 +135,11 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
     # A sequence or type dropped for good goes last: the columns that use it change first.
+    # (Unless something new takes its name.)
+    made = {getattr(c, "qname", None) for c in creates}
     late = [o for o in drops if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain)) and isinstance(owner[id(o)], ch.Drop)
-            and o.qname not in {getattr(c, "qname", None) for c in creates}]
-    drops = [o for o in drops if o not in late]
+            and o.qname not in made]
+    drops = [o for o in drops if not any(o is x for x in late)]
     # Constraints go before the columns they hold change (a key's NOT NULL dropped, a column
     # dropped with its constraints), after the renames (they are written with the new names).
     constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
