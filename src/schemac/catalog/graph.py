@@ -62,6 +62,11 @@ def relation_key(name: QualifiedName | str) -> str:
     return f"rel:{name}"
 
 
+def column_key(table: QualifiedName | str, column: str) -> str:
+    """A column added to a table that exists (a new table's columns come with its relation_key)."""
+    return f"col:{table}.{column}"
+
+
 def function_key(name: QualifiedName | str) -> str:
     return f"fn:{name}"
 

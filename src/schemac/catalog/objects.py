@@ -8,7 +8,7 @@ kept as text that has already been parsed and checked as one expression.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -90,6 +90,9 @@ class Column:
     collation: str | None = None
     comment: str | None = None
     renamed_from: str | None = None
+    # How a migration converts the column's rows when its type changes (ALTER COLUMN ... TYPE
+    # ... USING); the database does not keep it, so it is no part of the column's state.
+    using: str | None = field(default=None, compare=False)
 
 
 # Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's

@@ -70,6 +70,15 @@ class Replace(Change):
 
 
 @dataclass(frozen=True)
+class ReplaceEnum(Replace):
+    """An enum that loses or reorders values while columns use it: made again beside the
+    old one, and each column converted. ``columns``: (table, the column now, the column
+    wanted or None, the spec's ``using:`` or None)."""
+
+    columns: tuple[tuple[QualifiedName, cat.Column, cat.Column | None, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class Repartition(Replace):
     """A table's or a partition's partition key changes. PostgreSQL cannot change a key in
     place: the relation is dropped and made again, rows and all (planned as a Replace)."""
@@ -116,6 +125,10 @@ class AlterColumn(Change):
     table: QualifiedName
     before: cat.Column
     after: cat.Column
+    # One enum to another: PostgreSQL has no cast between them, but both read and write text.
+    via_text: bool = False
+    # The spec's ``using:``: how the rows convert to the new type.
+    using: str | None = None
 
     @property
     def type_changed(self) -> bool:

@@ -44,21 +44,26 @@ def differs(before: Any, after: Any) -> bool:
 
 @dataclass(frozen=True)
 class Renames:
-    """From the spec's ``renamed_from``: new name -> old name."""
+    """From the spec's ``renamed_from``: new name -> old name; and its columns' ``using``:
+    (table, column) -> how a type change converts the rows. Hints for a migration, which
+    a database read back from the spec does not keep."""
 
     tables: dict[QualifiedName, QualifiedName] = field(default_factory=dict)
     columns: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
+    using: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(cls, catalog: cat.Catalog) -> "Renames":
-        tables, columns = {}, {}
+        tables, columns, using = {}, {}, {}
         for table in catalog.tables:
             if table.renamed_from:
                 tables[table.qname] = QualifiedName(table.qname.schema, table.renamed_from)
             for column in table.columns:
                 if column.renamed_from:
                     columns[(table.qname, column.name)] = column.renamed_from
-        return cls(tables, columns)
+                if column.using:
+                    using[(table.qname, column.name)] = column.using
+        return cls(tables, columns, using)
 
 
 # -- renames ----------------------------------------------------------------------
@@ -215,7 +220,29 @@ def _enum_additions(before: cat.Enum, after: cat.Enum) -> list[ch.Change] | None
     return out
 
 
-def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+def _replace_enum(before: cat.Enum, after: cat.Enum, current: cat.Catalog, desired: cat.Catalog,
+                  renames: Renames) -> ch.Replace:
+    """A Replace, or a ReplaceEnum when columns of tables kept use the enum."""
+    names = _type_names((before,))
+    wanted = {(t.qname, c.name): c for t in desired.tables for c in t.columns}
+    kept = {t.qname for t in desired.tables}  # a table dropped is dropped first, its columns with it
+    columns = tuple((t.qname, c, wanted.get((t.qname, c.name)), renames.using.get((t.qname, c.name)))
+                    for t in current.tables if t.qname in kept for c in t.columns if c.type in names)
+    return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
+
+
+def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
+    """The spellings a column's type may give an enum in: qualified, and bare in public."""
+    out = set()
+    for enum in enums:
+        out |= {str(enum.qname), f"{enum.qname.schema}.{enum.qname.name}"}
+        if enum.qname.schema == "public":
+            out.add(enum.qname.name)
+    return out
+
+
+def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = frozenset(),
+                   using: dict[tuple[QualifiedName, str], str] | None = None) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
@@ -231,7 +258,8 @@ def _table_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
-                out.append(ch.AlterColumn(q, b, a))
+                out.append(ch.AlterColumn(q, b, a, via_text=b.type != a.type and {b.type, a.type} <= enum_types,
+                                          using=(using or {}).get((q, name))))
     out += table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
@@ -321,7 +349,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif b.values != a.values:
             additions = _enum_additions(b, a)
-            out += additions if additions is not None else [ch.Replace(b, a)]
+            out += additions if additions is not None else [_replace_enum(b, a, current, desired, renames or Renames())]
         elif b.comment != a.comment:
             out.append(ch.SetComment(a, a.comment))
 
@@ -353,6 +381,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         out += [ch.Create(a) for a in created if id(a) not in renamed] + [ch.Drop(b) for b in dropped]
 
     old_tables, new_tables = _by(current.tables, kinds.TABLE.identity), _by(desired.tables, kinds.TABLE.identity)
+    enum_types = _type_names(current.enums) | _type_names(desired.enums)
     for key, b, a in _pair(old_tables, new_tables):
         if b is None:
             out.append(ch.Create(a))
@@ -361,7 +390,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a:
-            out += _table_changes(b, a)
+            out += _table_changes(b, a, enum_types, (renames or Renames()).using)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -373,9 +402,12 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     if rebuilt:
         below = children(current.partitions)
         rebuilt |= {p.qname for q in list(rebuilt) for p in descendants(below, q)}
-    gone = reshaped | rebuilt
+    # A table dropped while a view of the same name replaces it (or a view reading it goes on).
+    dropped = {c.obj.qname for c in out if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Table)}
+    gone = reshaped | rebuilt | dropped
     # Why each relation a dependent reads is dropped: the title of the dependent's steps says it.
-    why: dict[QualifiedName, str] = {q: f"columns of table {q} change" for q in reshaped}
+    why: dict[QualifiedName, str] = {q: f"table {q} is dropped" for q in dropped}
+    why.update({q: f"columns of table {q} change" for q in reshaped})
     why.update({c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt" for c in out
                 if isinstance(c, ch.Repartition)})
     if rebuilt:

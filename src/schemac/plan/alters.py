@@ -6,10 +6,11 @@ the dependency order of the plan, the step is what runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, relation_key
+from ..catalog.graph import Stage, Statement, column_key, relation_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -18,14 +19,14 @@ from ..render.quoting import ident, qualified
 from ..render.sql import change_sql, column_definition, not_valid_check_sql, requires_sql, requires_type
 from ..spec.names import default_name
 from .hazards import rule
-from .steps import Phase, Step
+from .steps import Phase, PlanError, Step
 
 Pair = tuple[Statement, Step]
 
 
 def _step(change: ch.Change, sql: str, stage: Stage, requires=(), hazards=frozenset(), phase=Phase.TRANSACTION,
-          note: str | None = None) -> Pair:
-    statement = Statement(stage, sql, requires=frozenset(requires))
+          note: str | None = None, provides: str | None = None) -> Pair:
+    statement = Statement(stage, sql, provides, requires=frozenset(requires))
     return (statement, Step(sql, change, frozenset(hazards), phase, note=note))
 
 
@@ -33,7 +34,8 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
     requires = {relation_key(c.table.qname)} | requires_type(c.column.type) \
         | requires_sql(c.column.default, c.column.generated)
     return [_step(c, change_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
-                  rule("add a generated column", bool(c.column.generated)))]
+                  rule("add a generated column", bool(c.column.generated)),
+                  provides=column_key(c.table.qname, c.column.name))]
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
@@ -41,28 +43,84 @@ def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
                   hazards=rule("drop a column"))]
 
 
+# Built-in types by family: PostgreSQL casts within a family, and between families only
+# where _CASTS says (text reads and writes every type, so it is in none). Names are
+# PostgreSQL's own (format_type), each alias mapped to one.
+_ALIASES = {"int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
+            "float8": "double precision", "decimal": "numeric", "bool": "boolean", "timestamptz":
+            "timestamp with time zone", "timestamp without time zone": "timestamp", "timetz": "time with time zone",
+            "time without time zone": "time"}
+_FAMILIES = {
+    "number": {"smallint", "integer", "bigint", "numeric", "real", "double precision"},
+    "time": {"date", "timestamp", "timestamp with time zone", "time", "time with time zone"},
+    "boolean": {"boolean"},
+    "uuid": {"uuid"},
+    "json": {"json", "jsonb"},
+    "bytea": {"bytea"},
+}
+_CASTS = {("integer", "boolean"), ("boolean", "integer"),
+          *(("jsonb", t) for t in (*_FAMILIES["number"], "boolean")),
+          *((t, "bytea") for t in ("smallint", "integer", "bigint")),  # PostgreSQL 18
+          *(("bytea", t) for t in ("smallint", "integer", "bigint"))}
+
+
+def _base(type_: str) -> str:
+    """A type's canonical name without its modifiers: numeric(10,2) -> numeric, int4 -> integer."""
+    base = re.sub(r"\s*\(.*?\)", "", type_.lower()).strip()
+    return _ALIASES.get(base, base)
+
+
+def _family(type_: str) -> str | None:
+    return next((name for name, members in _FAMILIES.items() if _base(type_) in members), None)
+
+
+def _no_cast(before: str, after: str) -> bool:
+    """Whether PostgreSQL surely has no cast from one built-in type to the other."""
+    old, new = _family(before), _family(after)
+    return old is not None and new is not None and old != new and (_base(before), _base(after)) not in _CASTS
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
+    if c.type_changed and c.using is None and _no_cast(c.before.type, c.after.type):
+        raise PlanError(f"column {table}.{col}: PostgreSQL has no cast from {c.before.type} to {c.after.type}, so "
+                        f"its rows cannot be converted as they are; give the column a 'using:' expression that "
+                        f"computes the new value from the old (using: to_timestamp({col})), or drop it and add it "
+                        f"again under another name (its values are lost)")
     requires = {relation_key(table)}
 
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
         return _step(c, change_sql("alter_column", table, col, action), Stage.TABLES, requires, hazards, phase)
 
+    # PostgreSQL casts a default to a column's new type only where an implicit cast
+    # exists (never to an enum): the old default goes first, the new one after.
+    default_reset = c.type_changed and c.before.default is not None
+    if default_reset:
+        out.append(alter("DROP DEFAULT"))
     if c.type_changed:
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {ident(col)}::{c.after.type}",
+        cast = "::text" if c.via_text else ""
+        using = c.using or f"{ident(col)}{cast}::{c.after.type}"
+        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}",
                          rule("change a column's type")))
-    if c.default_changed:
-        out.append(alter(f"SET DEFAULT {c.after.default}" if c.after.default is not None else "DROP DEFAULT"))
-    if c.identity_changed:
-        if c.before.identity:
-            out.append(alter("DROP IDENTITY"))
-        if c.after.identity:
-            out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+    # A column has a default or an identity, never both: the old one goes first.
+    if c.identity_changed and c.before.identity:
+        out.append(alter("DROP IDENTITY"))
+    if (c.default_changed or default_reset) and c.after.default is not None:
+        out.append(alter(f"SET DEFAULT {c.after.default}"))
+    elif c.default_changed and not default_reset:
+        out.append(alter("DROP DEFAULT"))
+    # PostgreSQL adds an identity only to a column already NOT NULL: set in the
+    # transaction, since the identity cannot wait for a check validated after it.
+    identity_needs_not_null = c.identity_changed and bool(c.after.identity) and not c.before.not_null
+    if identity_needs_not_null:
+        out.append(alter("SET NOT NULL"))
+    if c.identity_changed and c.after.identity:
+        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
-    elif c.null_changed:
+    elif c.null_changed and not identity_needs_not_null:
         # SET NOT NULL alone scans the table under an exclusive lock. A check
         # added NOT VALID and validated (which lets writes go on) proves it
         # first, and PostgreSQL then sets NOT NULL without scanning.

@@ -79,6 +79,20 @@ def _partitioned_tables(catalog: Catalog) -> set[QualifiedName]:
     return {t.qname for t in catalog.tables if t.partition_key}
 
 
+def renames_argument(before: cat.Function, after: cat.Function) -> bool:
+    """Whether an input argument that had a name gets another (a caller naming it breaks)."""
+    def inputs(f: cat.Function) -> list[cat.Argument]:
+        return [a for a in f.args if a.mode != "out"]
+
+    return any(old.name and old.name != new.name for old, new in zip(inputs(before), inputs(after)))
+
+
+def _hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
+    renamed = isinstance(change, ch.Replace) and obj is change.after and isinstance(obj, cat.Function) \
+        and renames_argument(change.before, obj)
+    return of_create(obj, change) | rule("rename a function's argument", renamed)
+
+
 def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catalog, desired: Catalog,
                  existing: set[QualifiedName], wanted: dict[QualifiedName, list[cat.Partition]]) -> list[Pair]:
     """(ordering statement, step) pairs that make ``creates``; ``existing`` holds the relations the
@@ -90,7 +104,7 @@ def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catal
     for stmt in statements(kinds.catalog_of(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
-        step = Step(stmt.text, change, of_create(source, change) if source is not None else frozenset(),
+        step = Step(stmt.text, change, _hazards(source, change) if source is not None else frozenset(),
                     note=note("create", source, change) if source is not None else None)
         if isinstance(source, cat.Table) and stmt.provides is None:  # a check existing rows need not pass
             step = replace(step, note=f"add {stmt.label} (not valid)")

@@ -35,6 +35,8 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "add a foreign key to a partitioned table with rows, before PostgreSQL 18": {LONG_LOCK},
     "add a foreign key again, to a table rebuilt empty": {BREAKS_CLIENTS},
     "create a permissive policy": {WIDENS_ACCESS},
+    # Create (again): a caller that names the argument (PostgREST's RPC does) no longer finds it
+    "rename a function's argument": {BREAKS_CLIENTS},
     # AlterDomain: SET NOT NULL checks every column of the domain's type
     "set a domain NOT NULL": {LONG_LOCK},
     # SetRowSecurity, AlterPolicy, ChangeGrants

@@ -4,18 +4,33 @@ steps that cannot run in the transaction after it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, function_key, order
-from ..catalog.objects import Catalog
+from ..catalog.graph import Stage, Statement, column_key, function_key, order, relation_key
+from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
-from ..render.sql import change_sql, function_sql
+from ..render.quoting import ident
+from ..render.sql import change_sql, function_sql, statements
 from .alters import alter_steps
-from .creates import create_steps
+from .creates import create_steps, renames_argument
 from .drops import drop_steps, with_dependents
+from .hazards import rule
 from .steps import Phase, Plan, Step
+
+
+def replaceable(before: cat.Function, after: cat.Function) -> bool:
+    """Whether CREATE OR REPLACE takes ``before`` to ``after``: PostgreSQL refuses to change
+    the result (OUT arguments included), rename an input argument or remove a default."""
+    def outputs(f: cat.Function) -> list[cat.Argument]:
+        return [a for a in f.args if a.mode in ("out", "inout")]
+
+    defaults_removed = sum(a.default is not None for a in after.args) < sum(a.default is not None for a in before.args)
+    return before.returns == after.returns and outputs(before) == outputs(after) \
+        and not renames_argument(before, after) and not defaults_removed
 
 
 def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
@@ -34,7 +49,7 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
             alters.append(change)
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Function) \
-                and change.before.returns == change.after.returns:
+                and replaceable(change.before, change.after):
             alters.append(change)  # CREATE OR REPLACE keeps what depends on it
         elif isinstance(change, ch.Replace):
             drops.append(change.before)
@@ -45,10 +60,65 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
     return drops, creates, alters, owner
 
 
+def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
+    """A sequence altered in place; a new owner is set once its column exists."""
+    before, after = change.before, change.after
+    out = []
+    if replace(before, owned_by=None) != replace(after, owned_by=None):
+        out.append((Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", after), change)))
+    if after.owned_by and after.owned_by != before.owned_by:
+        table, column = after.owned_by
+        sql = change_sql("sequence_owner", after.qname, after.owned_by)
+        out.append((Statement(Stage.TABLES, sql, requires=frozenset({relation_key(table), column_key(table, column)})),
+                    Step(sql, change, note=f"sequence {after.qname} owned by {table}.{column}")))
+    return out
+
+
+def _released(alters: list[ch.Change]) -> list[Step]:
+    """OWNED BY NONE for each sequence that changes or loses its owner, before anything is
+    dropped: dropping the old owning column or table would take the sequence with it."""
+    return [Step(change_sql("sequence_owner", c.after.qname, None), c,
+                 note=f"sequence {c.after.qname} no longer owned by {c.before.owned_by[0]}.{c.before.owned_by[1]}")
+            for c in alters if isinstance(c, ch.Replace) and isinstance(c.after, cat.Sequence)
+            and c.before.owned_by and c.before.owned_by != c.after.owned_by]
+
+
+def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
+    """An enum that loses or reorders values while columns use it: renamed away, made
+    again, each column converted through text (a row holding a removed value stops the
+    migration, unless the column's ``using:`` maps it), then the old type dropped.
+    Returns the other changes and the steps of the swaps."""
+    kept, steps = [], []
+    for change in changes:
+        if not isinstance(change, ch.ReplaceEnum):
+            kept.append(change)
+            continue
+        enum = change.after
+        old = QualifiedName(enum.qname.schema, f"{enum.qname.name}_replaced")
+        steps.append(Step(change_sql("rename_type", enum.qname, old.name), change,
+                          note=f"rename enum {enum.qname} to {old.name}, to make it again"))
+        steps += [Step(s.sql, change, note=f"create enum {enum.qname} again, with its new values")
+                  for s in statements(kinds.catalog_of([enum]))]
+        for table, now, goal, using in change.columns:
+            column = f"column {table}.{now.name}"
+
+            def alter(action: str, note: str, hazards=frozenset()) -> Step:
+                return Step(change_sql("alter_column", table, now.name, action), change, hazards, note=note)
+            if now.default is not None:  # PostgreSQL will not cast a default to an enum
+                steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
+            convert = using or f"{ident(now.name)}::text::{ident(enum.qname)}"
+            steps.append(alter(f"TYPE {ident(enum.qname)} USING {convert}", f"convert {column} to the new enum "
+                               f"{enum.qname}", rule("change a column's type")))
+            if goal is not None and goal.default is not None:
+                steps.append(alter(f"SET DEFAULT {goal.default}", f"set the default of {column} again"))
+        steps.append(Step(change_sql("drop", "TYPE", ident(old)), change, note=f"drop enum {old}, replaced"))
+    return kept, steps
+
+
 def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     """(ordering statement, step) pairs of a change made in place."""
     if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
-        return [(Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", change.after), change))]
+        return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
         sql = function_sql(change.after, or_replace=True)
         return [(Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)), Step(sql, change))]
@@ -57,13 +127,24 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    changes, swaps = _enum_swaps(changes)
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
-    steps: list[Step] = drop_steps(drops, owner)
+    # A sequence or type dropped for good goes last: the columns that use it change first.
+    # (Unless something new takes its name.)
+    made = {getattr(c, "qname", None) for c in creates}
+    late = [o for o in drops if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain)) and isinstance(owner[id(o)], ch.Drop)
+            and o.qname not in made]
+    drops = [o for o in drops if not any(o is x for x in late)]
+    # Constraints go before the columns they hold change (a key's NOT NULL dropped, a column
+    # dropped with its constraints), after the renames (they are written with the new names).
+    constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
+    alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
+    steps: list[Step] = _released(alters) + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted)
@@ -79,6 +160,8 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     rest = [pair for pair, rename in zip(forward, is_rename) if not rename]
     by_statement = {id(stmt): step for stmt, step in rest}
     steps += [st for (_, st), rename in zip(forward, is_rename) if rename]
+    steps += constraint_drops + swaps
     steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
+    steps += drop_steps(late, owner)
     ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
     return Plan(tuple(s for s in ordered if s.sql))

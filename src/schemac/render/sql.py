@@ -13,7 +13,7 @@ from .. import __version__
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import (
-    Stage, Statement, extension_key, function_key, order, relation_key, schema_key, type_key,
+    Stage, Statement, column_key, extension_key, function_key, order, relation_key, schema_key, type_key,
 )
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
@@ -340,7 +340,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.extend(_comment_on(seq, Stage.SEQUENCES))
         if seq.owned_by:
             out.append(Statement(Stage.TABLES, _render("sequence_owned_by", sequence=seq),
-                                 requires=frozenset({relation_key(q), relation_key(seq.owned_by[0])}),
+                                 requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]),
+                                                     column_key(*seq.owned_by)}),
                                  label=f"sequence {q} owner"))
         out.extend(_grants(seq))
     for function in catalog.functions:

@@ -196,6 +196,7 @@ class ColumnSpec(Model):
     collation: str | None = None
     comment: str | None = None
     renamed_from: str | None = None
+    using: SqlText | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -403,7 +403,7 @@ class Resolver(ConstraintParts):
         self.ident(name, path)
         type_ = self.type(spec.type, path + ("type",))
         for key, where in (("default", "a DEFAULT expression"), ("generated", "a generated column"),
-                           ("check", "a check constraint")):
+                           ("check", "a check constraint"), ("using", "a USING expression")):
             text = getattr(spec, key)
             if text is not None:
                 node = self.expression(text, path + (key,), where, columns=key != "default")
@@ -425,7 +425,7 @@ class Resolver(ConstraintParts):
             return None
         not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
         return cat.Column(name, type_, not_null, spec.default, spec.identity, spec.generated,
-                          spec.collation, spec.comment, spec.renamed_from)
+                          spec.collation, spec.comment, spec.renamed_from, spec.using)
 
     def enum_default(self, type_: str, node, path: Path) -> None:
         """A default written as a text constant must be one of its enum type's values."""

@@ -1,0 +1,1 @@
+INSERT INTO notes (feeling) VALUES ('happy');

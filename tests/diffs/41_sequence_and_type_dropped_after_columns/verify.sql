@@ -1,0 +1,1 @@
+SELECT (SELECT feeling FROM notes) = 'happy';

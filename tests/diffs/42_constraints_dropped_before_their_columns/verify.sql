@@ -1,0 +1,1 @@
+SELECT count(*) = 2 FROM prices WHERE sku IS NOT NULL;

@@ -1,0 +1,1 @@
+SELECT greet(new_name => 'x') = 'hello x';

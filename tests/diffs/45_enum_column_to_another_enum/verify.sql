@@ -1,0 +1,1 @@
+SELECT (SELECT status::text || label::text FROM tasks) = 'closedopen';

@@ -1,0 +1,1 @@
+INSERT INTO tickets VALUES ('closed'), (DEFAULT); INSERT INTO audits VALUES ('stalled'), ('closed');

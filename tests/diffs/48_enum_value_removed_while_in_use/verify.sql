@@ -1,0 +1,1 @@
+SELECT (SELECT string_agg(status::text, ',' ORDER BY status) FROM tickets) = 'open,closed' AND (SELECT string_agg(status::text, ',' ORDER BY status) FROM audits) = 'open,closed';
