@@ -22,8 +22,16 @@ from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
 
-# A function body is written between the first of these it does not hold.
+# A function body is written between the first of these that cannot end it early.
 BODY_QUOTES = ("$function$", "$body$", "$schemac$", "$schemac_body$")
+
+
+def body_quote(body: str) -> str | None:
+    """The dollar quote to write ``body`` between, or None when each would end it early.
+
+    The body sits right against its quotes (PostgreSQL keeps every byte between
+    them), so a body ending in ``$function`` rules out ``$function$`` as well."""
+    return next((tag for tag in BODY_QUOTES if tag not in body + tag[:-1]), None)
 
 SECTION_TITLES = {
     Stage.SCHEMAS: "Schemas",
@@ -257,7 +265,7 @@ def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
-    quote = next(tag for tag in BODY_QUOTES if tag not in function.body)
+    quote = body_quote(function.body)
     return _render("function", function=function, quote=quote, or_replace=or_replace,
                    standard_body=standard_body(function))
 
