@@ -865,8 +865,8 @@ class Resolver(ConstraintParts):
                 if part not in ("pg_temp", '""', "''"):
                     self.ident(part, path + ("search_path",), key=False)
         if body_quote(function.body) is None:
-            self.error(path + ("body",), f"the body holds each of {', '.join(BODY_QUOTES)}, the dollar quotes "
-                                         "schemac writes a body between; leave one of them out")
+            self.error(path + ("body",), f"the body holds (or ends with the start of) each of {', '.join(BODY_QUOTES)}, "
+                                         "the dollar quotes schemac writes a body between; leave one of them out")
         elif function.language == "sql":
             self.sql(check_statements, function.body, path + ("body",), "function body")
         else:
