@@ -166,11 +166,12 @@ def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
                         relation_key(kind.on(obj)[0]), stage)
 
 
-def _grants(obj) -> Iterator[Statement]:
-    """The object's GRANT and REVOKE statements, after the statement that creates it."""
+def _grants(obj, grants: tuple[cat.Grant, ...] | None = None) -> Iterator[Statement]:
+    """The object's GRANT and REVOKE statements (``grants``, else all of its own), after the
+    statement that creates it."""
     kind = kinds.of(obj)
     target = kind.sql_name(obj)
-    for grant in obj.grants:
+    for grant in obj.grants if grants is None else grants:
         yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
                         requires=frozenset({kind.provides(obj)}), label=f"grant on {target}")
 
@@ -303,7 +304,29 @@ def _function(function: cat.Function) -> Iterator[Statement]:
                     provides=function_key(q), requires=frozenset(requires), label=f"function {q}",
                     ignore=function.ignore, source=function)
     yield from _comment_on(function, stage)
-    yield from _grants(function)
+    yield from _grants(function, beyond_create_default(function.grants))
+
+
+def beyond_create_default(grants: tuple[cat.Grant, ...]) -> tuple[cat.Grant, ...]:
+    """A new function's grants less the EXECUTE that CREATE FUNCTION gives PUBLIC.
+
+    A function read from a database carries its effective privileges, PUBLIC's
+    default EXECUTE included (a NULL proacl); granting that again is redundant
+    and turns the NULL ACL into an explicit one, so a function the spec says
+    nothing about would not end as CREATE FUNCTION leaves it. Once PUBLIC's
+    EXECUTE is revoked, a later grant to PUBLIC is no longer a default."""
+    out = []
+    revoked = False
+    for grant in grants:
+        if grant.revoke:
+            revoked = revoked or "public" in grant.roles
+        elif not revoked and "public" in grant.roles and set(grant.privileges) <= {"execute", "all"}:
+            roles = tuple(role for role in grant.roles if role != "public")
+            if not roles:
+                continue
+            grant = cat.Grant(grant.privileges, roles)
+        out.append(grant)
+    return tuple(out)
 
 
 def _view(view: cat.View) -> Iterator[Statement]:
