@@ -153,6 +153,15 @@ def test_trigger_in_words() -> None:
 def test_inline_code_survives_backticks_and_newlines() -> None:
     assert code("a\n   b") == "`a b`"
     assert code("`x`") == "`` `x` ``"
+    assert code("a ``b`` c") == "```a ``b`` c```"
+
+
+def test_inline_code_keeps_the_spaces_of_a_name() -> None:
+    # CommonMark keeps a lone space at one end of a code span, and drops one from each end when
+    # both have one: a name that starts and ends with a space is padded.
+    assert code("Users can view their own todos. ") == "`Users can view their own todos. `"
+    assert code(" both ") == "`  both  `"
+    assert code("two  spaces") == "`two  spaces`"
 
 
 # -- the document -------------------------------------------------------------
@@ -269,3 +278,27 @@ def test_commands_md_covers_every_command_with_its_exit_codes() -> None:
         assert f"Usage: schemac {name} [OPTIONS]" in section
         assert "Example" in section, f"schemac {name} --help has no example"
         assert "Exit codes:\n\n- 0: " in section
+
+
+def test_a_policy_name_ending_in_a_space_is_documented_as_it_is(tmp_path: Path) -> None:
+    # Supabase's examples name policies as sentences, some with a space at the end: another
+    # name than the one without it, so the reference must show it.
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\n"
+        "roles: [authenticated]\n"
+        "tables:\n"
+        "  todos:\n"
+        "    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n"
+        "    rls: true\n"
+        "    policies:\n"
+        "      'Users can view their own todos. ':\n"
+        "        command: select\n"
+        "        roles: [authenticated]\n"
+        "        using: 'true'\n"
+    )
+    out = tmp_path / "schema.md"
+    result = CliRunner().invoke(main, ["--no-color", "docs", "--spec", str(spec), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "`Users can view their own todos. `" in out.read_text()

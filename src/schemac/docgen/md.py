@@ -12,11 +12,19 @@ def one_line(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """``text`` as inline code, on one line, safe inside a table cell."""
-    text = one_line(text).replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    """``text`` as inline code, on one line, safe inside a table cell.
+
+    SQL written on several lines is joined into one; text of one line (a name)
+    is kept as it is, its spaces included: ``"…todos. "`` is another policy
+    than ``"…todos."``."""
+    if "\n" in text or "\r" in text:
+        text = one_line(text)
+    text = text.replace("|", "\\|")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    # CommonMark drops one space from each end of a code span that starts and ends with one,
+    # and a backtick at either end would join the fence.
+    pad = text.startswith("`") or text.endswith("`") or (text[:1] == text[-1:] == " " and text.strip() != "")
+    return f"{fence}{' ' if pad else ''}{text}{' ' if pad else ''}{fence}"
 
 
 def codes(items: Iterable[str]) -> str:

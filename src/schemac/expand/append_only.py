@@ -24,7 +24,7 @@ import psycopg.errors
 from ..catalog import objects as cat
 from ..catalog.partitions import children, descendants
 from ..spec import models as m
-from .common import Draft, Issues, body, helper, name, spec_tables
+from .common import Draft, Issues, function_body, helper, name, spec_tables
 
 MARK = "Append-only"
 
@@ -71,7 +71,7 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             draft.triggers.append(cat.Trigger(name(partition, [], "no_truncate"), partition, function,
                                               "before", ("truncate",), level="statement"))
     draft.add_function(cat.Function(
-        function, (), "trigger", "plpgsql", body("reject_mutation", errcode=errcode), search_path="''",
+        function, (), "trigger", "plpgsql", function_body("reject_mutation", errcode=errcode), search_path="''",
         comment="Rejects UPDATE, DELETE and TRUNCATE on append-only tables, for every role (append-only convention).",
     ))
     return draft.done()

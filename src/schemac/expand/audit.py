@@ -31,7 +31,7 @@ from __future__ import annotations
 from ..catalog import objects as cat
 from ..spec import models as m
 from .common import (
-    Draft, Issues, audit_parts, body, find_key, helper, insert_column, name, spec_tables, tenant_column, user_id,
+    Draft, Issues, audit_parts, find_key, function_body, helper, insert_column, name, spec_tables, tenant_column, user_id,
 )
 
 
@@ -117,7 +117,7 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             column = part_column(convention, part)
             draft.add_function(cat.Function(
                 helper(spec, f"set_{part}"), (), "trigger", "plpgsql",
-                body(template, column=column, value=value),
+                function_body(template, column=column, value=value),
                 search_path="''",
                 comment=f"Sets {column} {when} (audit convention).",
             ))

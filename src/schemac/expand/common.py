@@ -168,6 +168,12 @@ def body(template: str, **context) -> str:
     return environment().get_template(f"convention_{template}.sql.j2").render(**context).strip("\n")
 
 
+def function_body(template: str, **context) -> str:
+    """A function body from ``templates/convention_<template>.sql.j2``, on lines of its own: PostgreSQL
+    keeps the newlines after and before the quotes, and the SQL written reads as a block."""
+    return "\n" + body(template, **context) + "\n"
+
+
 def name(table: QualifiedName, columns, suffix: str) -> str:
     """A generated object's name: ``vehicles_tenant_id_idx``, shortened when over 63 bytes."""
     return default_name(table, tuple(columns), suffix)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ..catalog import objects as cat
 from ..spec import models as m
-from .common import Draft, Issues, body, check_roles, helper
+from .common import Draft, Issues, body, check_roles, function_body, helper
 
 
 def monitoring(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
@@ -58,7 +58,7 @@ def monitoring(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     draft.add_function(cat.Function(
         helper(spec, "refresh_materialized_view"),
         (cat.Argument("p_view", "regclass"), cat.Argument("p_concurrently", "boolean", "false")),
-        "void", "plpgsql", body("refresh_materialized_view", log=log), search_path="''",
+        "void", "plpgsql", function_body("refresh_materialized_view", log=log), search_path="''",
         grants=(cat.Grant(("execute",), callers, revoke=True),),
         comment="Refreshes a materialized view and records it in mv_refresh_log (monitoring convention).",
     ))

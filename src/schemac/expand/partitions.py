@@ -31,7 +31,7 @@ import re
 
 from ..catalog import objects as cat
 from ..spec import models as m
-from .common import Draft, Issues, body, helper, spec_tables
+from .common import Draft, Issues, body, function_body, helper, spec_tables
 
 _CRON = re.compile(r"(@(yearly|annually|monthly|weekly|daily|hourly|reboot))|(\d+ seconds)|(\S+( \S+){4})\Z")
 JOB = "schemac: create partitions"
@@ -79,7 +79,7 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     draft.ensure_schema(spec.conventions.schema_)
     function = helper(spec, "create_partitions")
     draft.add_function(cat.Function(
-        function, (), "SETOF text", "plpgsql", body("create_partitions", tables=tables, citus=spec.target.citus),
+        function, (), "SETOF text", "plpgsql", function_body("create_partitions", tables=tables, citus=spec.target.citus),
         search_path="''",
         grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
         comment="Creates the missing partitions of the current and the premade periods; returns their names "

@@ -25,7 +25,7 @@ from ..render.quoting import ident, literal
 from ..spec import models as m
 from ..spec.names import split_qualified, suggest
 from ..spec.platform import SUPABASE
-from .common import Draft, Issues, body, helper
+from .common import Draft, Issues, function_body, helper
 
 AUTH_USERS = QualifiedName("auth", "users")
 JSON_COLUMNS = ("raw_user_meta_data", "raw_app_meta_data")
@@ -80,7 +80,7 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     draft.ensure_schema(function.schema)
     draft.add_function(cat.Function(
         function, (), "trigger", "plpgsql",
-        body("handle_new_user", table=table.qname, columns=columns, values=values, key=key),
+        function_body("handle_new_user", table=table.qname, columns=columns, values=values, key=key),
         security_definer=True, search_path="''",
         grants=(cat.Grant(("execute",), ("public", "anon", "authenticated"), revoke=True),),
         comment=f"Creates the {table.qname.name} row of every new auth user (sign-up convention).",

@@ -40,7 +40,7 @@ from ..render.quoting import ident, literal
 from ..spec import models as m
 from ..spec.names import split_qualified, suggest
 from .common import (
-    Draft, Issues, SpecTable, body, call, check_roles, find_key, helper_schema, insert_column, name, spec_tables,
+    Draft, Issues, SpecTable, call, check_roles, find_key, function_body, helper_schema, insert_column, name, spec_tables,
     user_id,
 )
 
@@ -198,7 +198,7 @@ def _current_tenant(spec, catalog, conv: m.TenancySpec, function: QualifiedName,
         "membership": "the tenant the request names, if the caller is a member of it",
     }[current.kind]
     generated = cat.Function(
-        function, (), type_, "plpgsql", body("current_tenant", **context),
+        function, (), type_, "plpgsql", function_body("current_tenant", **context),
         volatility="stable",
         security_definer=membership is not None,
         search_path="''",

@@ -84,6 +84,6 @@ class RoutineParts:
                                        "the names in the body"}
         if function.parallel:
             out["parallel"] = function.parallel
-        out["body"] = block(function.body.strip("\n"))
+        out["body"] = function.body
         out.update(self.privileges("function", function.qname.schema, function.grants, path))
         return out

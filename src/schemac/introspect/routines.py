@@ -50,8 +50,7 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
             args=_arguments(row),
             returns=row["returns"],
             language=row["language"],
-            # The renderer puts the body on lines of its own, between newlines.
-            body=row["body"].strip("\n"),
+            body=row["body"],
             volatility=VOLATILITY[row["volatility"]],
             strict=row["strict"],
             security_definer=row["security_definer"],

@@ -22,8 +22,16 @@ from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
 
-# A function body is written between the first of these it does not hold.
+# A function body is written between the first of these that cannot end it early.
 BODY_QUOTES = ("$function$", "$body$", "$schemac$", "$schemac_body$")
+
+
+def body_quote(body: str) -> str | None:
+    """The dollar quote to write ``body`` between, or None when each would end it early.
+
+    The body sits right against its quotes (PostgreSQL keeps every byte between
+    them), so a body ending in ``$function`` rules out ``$function$`` as well."""
+    return next((tag for tag in BODY_QUOTES if tag not in body + tag[:-1]), None)
 
 SECTION_TITLES = {
     Stage.SCHEMAS: "Schemas",
@@ -158,11 +166,12 @@ def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
                         relation_key(kind.on(obj)[0]), stage)
 
 
-def _grants(obj) -> Iterator[Statement]:
-    """The object's GRANT and REVOKE statements, after the statement that creates it."""
+def _grants(obj, grants: tuple[cat.Grant, ...] | None = None) -> Iterator[Statement]:
+    """The object's GRANT and REVOKE statements (``grants``, else all of its own), after the
+    statement that creates it."""
     kind = kinds.of(obj)
     target = kind.sql_name(obj)
-    for grant in obj.grants:
+    for grant in obj.grants if grants is None else grants:
         yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
                         requires=frozenset({kind.provides(obj)}), label=f"grant on {target}")
 
@@ -257,7 +266,7 @@ def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
 
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
-    quote = next(tag for tag in BODY_QUOTES if tag not in function.body)
+    quote = body_quote(function.body)
     return _render("function", function=function, quote=quote, or_replace=or_replace,
                    standard_body=standard_body(function))
 
@@ -295,7 +304,29 @@ def _function(function: cat.Function) -> Iterator[Statement]:
                     provides=function_key(q), requires=frozenset(requires), label=f"function {q}",
                     ignore=function.ignore, source=function)
     yield from _comment_on(function, stage)
-    yield from _grants(function)
+    yield from _grants(function, beyond_create_default(function.grants))
+
+
+def beyond_create_default(grants: tuple[cat.Grant, ...]) -> tuple[cat.Grant, ...]:
+    """A new function's grants less the EXECUTE that CREATE FUNCTION gives PUBLIC.
+
+    A function read from a database carries its effective privileges, PUBLIC's
+    default EXECUTE included (a NULL proacl); granting that again is redundant
+    and turns the NULL ACL into an explicit one, so a function the spec says
+    nothing about would not end as CREATE FUNCTION leaves it. Once PUBLIC's
+    EXECUTE is revoked, a later grant to PUBLIC is no longer a default."""
+    out = []
+    revoked = False
+    for grant in grants:
+        if grant.revoke:
+            revoked = revoked or "public" in grant.roles
+        elif not revoked and "public" in grant.roles and set(grant.privileges) <= {"execute", "all"}:
+            roles = tuple(role for role in grant.roles if role != "public")
+            if not roles:
+                continue
+            grant = cat.Grant(grant.privileges, roles)
+        out.append(grant)
+    return tuple(out)
 
 
 def _view(view: cat.View) -> Iterator[Statement]:

@@ -509,7 +509,7 @@ class DistributedSpec(Model):
 
 
 class TableSpec(Model):
-    columns: dict[str, ColumnSpec] = Field(min_length=1)
+    columns: dict[str, ColumnSpec]
     primary_key: Either(OneOrMany, PrimaryKeySpec) | None = None
     unique: list[UniqueSpec] = []
     checks: dict[str, Either(SqlText, CheckSpec)] = {}

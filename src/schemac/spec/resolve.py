@@ -18,7 +18,7 @@ from ..errors import Path, Problem, SpecError
 from ..expand import ExpansionError, added_columns, expand
 from ..lint import LintConfig, UnknownRule, all_rules, get_rule
 from ..render.quoting import ident
-from ..render.sql import BODY_QUOTES
+from ..render.sql import BODY_QUOTES, body_quote
 from ..sqltree import (
     SqlProblem, check_expression, check_plpgsql, check_query, check_statements, column_names, column_qualifiers,
     common_table_names, forbid_subquery, table_columns, without_trailing,
@@ -864,9 +864,9 @@ class Resolver(ConstraintParts):
             for part in filter(None, (p.strip() for p in function.search_path.split(","))):
                 if part not in ("pg_temp", '""', "''"):
                     self.ident(part, path + ("search_path",), key=False)
-        if all(tag in function.body for tag in BODY_QUOTES):
-            self.error(path + ("body",), f"the body holds each of {', '.join(BODY_QUOTES)}, the dollar quotes "
-                                         "schemac writes a body between; leave one of them out")
+        if body_quote(function.body) is None:
+            self.error(path + ("body",), f"the body holds (or ends with the start of) each of {', '.join(BODY_QUOTES)}, "
+                                         "the dollar quotes schemac writes a body between; leave one of them out")
         elif function.language == "sql":
             self.sql(check_statements, function.body, path + ("body",), "function body")
         else:
@@ -878,7 +878,7 @@ class Resolver(ConstraintParts):
         if function.security_definer and function.search_path is None and not _accepted(function.ignore, UNPINNED):
             self.error(path + ("search_path",), "a SECURITY DEFINER function must pin 'search_path' (for example search_path: '') so callers cannot hijack the names it uses", key=True)
         grants = self.grants(function.grants, function.revokes, FUNCTION_PRIVILEGES, path)
-        return cat.Function(qname, tuple(args), returns, function.language, function.body.strip("\n"),
+        return cat.Function(qname, tuple(args), returns, function.language, function.body,
                             function.volatility, function.strict, function.security_definer,
                             function.search_path, function.parallel, grants, function.comment,
                             self.ignores(function.ignore, path))

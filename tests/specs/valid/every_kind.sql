@@ -60,8 +60,7 @@ CREATE FUNCTION internal.touch()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = ''
-AS $function$
-begin
+AS $function$begin
   new.updated_at := now();
   return new;
 end;
@@ -71,9 +70,7 @@ CREATE FUNCTION internal.is_weekend(at timestamptz DEFAULT now())
 RETURNS boolean
 LANGUAGE sql
 STABLE
-AS $function$
-select extract(isodow from at) in (6, 7)
-$function$;
+AS $function$select extract(isodow from at) in (6, 7)$function$;
 
 -- Tables -------------------------------------------------------------------
 
@@ -274,9 +271,7 @@ LANGUAGE sql
 STABLE
 STRICT
 PARALLEL SAFE
-AS $function$
-select count(*) from app.orders o where o.customer_id = p_customer
-$function$;
+AS $function$select count(*) from app.orders o where o.customer_id = p_customer$function$;
 
 COMMENT ON FUNCTION app.customer_order_count(bigint) IS 'How many orders a customer has placed.';
 
