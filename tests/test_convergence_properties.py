@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,8 @@ from schemac.apply import Settings, apply
 from schemac.errors import SpecError
 from schemac.plan import HAZARDS
 from schemac.render.quoting import ident
+
+pytestmark = pytest.mark.slow  # hypothesis-generated migrations, each applied and re-planned on a server
 
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 names = st.from_regex(r"[a-z][a-z0-9]{1,8}", fullmatch=True).filter(lambda n: ident(n) == n)

@@ -18,6 +18,8 @@ import pytest
 
 from schemac import devdb
 
+pytestmark = pytest.mark.slow  # servers started, stopped and restarted
+
 
 @pytest.fixture(scope="module")
 def bindir() -> Path:

@@ -23,6 +23,8 @@ import yaml
 
 from schemac import devdb
 
+pytestmark = pytest.mark.slow  # every recipe of the docs run as written, end to end
+
 ROOT = Path(__file__).parents[1]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 WORKFLOW = ROOT / "docs" / "ci" / "schemac.yml"
@@ -215,7 +217,6 @@ def test_guide_install_block_is_the_readme_install() -> None:
     assert "export DATABASE_URL=" in skipped[1]
 
 
-@pytest.mark.slow
 def test_guide_runs_as_written(tmp_path: Path, database: str) -> None:
     blocks, skipped = _guide_blocks()
     assert len(skipped) == 2 and len(blocks) >= 8
