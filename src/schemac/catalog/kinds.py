@@ -41,7 +41,7 @@ class Kind:
     # The relations it belongs to and is dropped with, the one it is declared on first
     # (an index's table; a foreign key's table and the table it references).
     on: Callable[[Any], tuple[QualifiedName, ...]] | None = None
-    # What dropping it risks: a set, or a function of the object.
+    # What dropping it risks: a set, or a function of the object (why each: plan/hazards.py).
     drop_hazards: frozenset[str] | Callable[[Any], frozenset[str]] = _NONE
     # GRANT ... ON <grant_keyword>: a view is granted on as a TABLE.
     grant_keyword: str | None = None
@@ -139,18 +139,18 @@ PARTITION = Kind(
 FOREIGN_KEY = Kind(
     cat.ForeignKey, noun="foreign key", slot="foreign_keys", keyword="CONSTRAINT", tag="fk", identity=_on_table,
     name=_named_on_table, sql_name=_sql_on_table, on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
-    dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
+    drop_hazards=_USED, dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
 INDEX = Kind(
     cat.Index, noun="index", slot="indexes", keyword="INDEX", tag="index", identity=lambda i: (i.table.schema, i.name),
     name=_named_on_table, sql_name=lambda i: ident(_index_qname(i)), provides=lambda i: relation_key(_index_qname(i)),
-    on=_table_of)
+    on=_table_of, drop_hazards=lambda i: _USED if i.unique else _NONE)
 POLICY = Kind(
     cat.Policy, noun="policy", slot="policies", keyword="POLICY", tag="policy", identity=_on_table,
     name=_named_on_table, sql_name=_sql_on_table, on=_table_of,
-    drop_hazards=lambda p: _NONE if p.permissive else frozenset({WIDENS_ACCESS}))  # a restrictive one narrowed access
+    drop_hazards=lambda p: _USED if p.permissive else frozenset({WIDENS_ACCESS}))
 TRIGGER = Kind(
     cat.Trigger, noun="trigger", slot="triggers", keyword="TRIGGER", tag="trigger", identity=_on_table,
-    name=_named_on_table, sql_name=_sql_on_table, on=_table_of)
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of, drop_hazards=_USED)
 VIEW = Kind(
     cat.View, noun="view", slot="views", keyword="VIEW", tag="view", identity=_qname, name=_qualified,
     sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",

@@ -171,6 +171,8 @@ class AddConstraint(Change):
 class DropConstraint(Change):
     table: QualifiedName
     constraint: cat.TableConstraint
+    # Added again under the same name (its definition changes): never missing after the plan.
+    added_again: bool = False
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} on {self.table}"

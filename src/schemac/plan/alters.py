@@ -158,7 +158,8 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[P
 
 
 def _drop_constraint(c: ch.DropConstraint, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES)]
+    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES,
+                  hazards=rule("drop a key, check or exclusion for good", not c.added_again))]
 
 
 def _validate_constraint(c: ch.ValidateConstraint, existing: set[QualifiedName]) -> list[Pair]:

@@ -3,6 +3,26 @@
 A step carries the hazards of what it does: dropping an object carries its
 kind's (``catalog.kinds``), and every other hazardous step is one line of
 ``RULES`` below, looked up by the step that does it.
+
+Why each kind's drop carries what it does (the sets sit in its ``catalog.kinds`` entry):
+
+- table, partition, sequence: data-loss and breaks-clients; what it holds goes with it.
+- schema, enum, domain, view, materialized view, function: breaks-clients; clients and
+  other objects name it.
+- permissive policy: breaks-clients; the rows it admitted are no longer readable or
+  writable for its roles (with RLS on, the last one gone leaves the table deny-all).
+- restrictive policy: widens-access; the rows it kept out become reachable.
+- trigger: breaks-clients; what it did on every write (a timestamp, an audit row, a
+  check that raises) silently stops.
+- foreign key: breaks-clients; rows it refused are accepted, its ON DELETE/ON UPDATE
+  actions stop.
+- unique index: breaks-clients; duplicates are accepted and ON CONFLICT on its columns
+  fails. A plain index: none; queries get slower, but no row or client is lost, and a
+  hazard on every index would drown the ones that are.
+- extension: none of its own; what uses it is dropped by its own step.
+
+A drop inside a Replace (made again in the same transaction) holds nothing a client
+misses, unless it holds rows (``of_drop``).
 """
 
 from __future__ import annotations
@@ -28,6 +48,8 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "rename a table": {BREAKS_CLIENTS},
     # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
     "add a key or exclusion to a table with rows": {LONG_LOCK},
+    # DropConstraint, unless added again: rows it refused are accepted (and ON CONFLICT on a key fails)
+    "drop a key, check or exclusion for good": {BREAKS_CLIENTS},
     # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it
     "stop enforcing a foreign key that has actions": {BREAKS_CLIENTS},
     # Create (or made again): before PostgreSQL 18 a partitioned table takes no NOT VALID key,
