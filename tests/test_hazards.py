@@ -187,7 +187,28 @@ CASES: dict[str, tuple] = {
                     ITEMS + "    indexes: [{columns: [name], name: b_idx}]\n", set()),
     "ChangeGrants": (ITEMS, ITEMS + "    grants: [{to: public, privileges: [select]}]\n", {ACCESS}),
     "SetComment": (ITEMS, ITEMS + "    comment: Things.\n", set()),
+    "AlterPublication": (ITEMS + "publications: {feed: {tables: [items]}}\n",
+                         ITEMS + "publications: {feed: {publish: [insert]}}\n", {CLIENTS}),
 }
+
+
+@pytest.mark.parametrize("before, after, hazards", [
+    ("", "{feed: {tables: [items]}}", {ACCESS}),
+    ("", "{feed: {}}", set()),
+    ("{feed: {}}", "{feed: {tables: [items]}}", {ACCESS}),
+    ("{feed: {publish: [insert]}}", "{feed: {}}", set()),
+    ("{feed: {}}", "{feed: {publish: [insert]}}", {CLIENTS}),
+    ("{feed: {tables: [items]}}", "{feed: {all_tables: true}}", {ACCESS}),
+    ("{feed: {all_tables: true}}", "{feed: {tables: [items]}}", {CLIENTS}),
+    ("{feed: {all_tables: true}}", "", {CLIENTS}),
+], ids=["created with a table", "created empty", "table added", "operations added", "operations removed",
+        "made all-tables", "all-tables narrowed", "dropped"])
+def test_a_publication_widens_access_as_it_publishes_and_breaks_clients_as_it_stops(before, after, hazards) -> None:
+    def spec(publications: str) -> str:
+        return ITEMS + f"publications: {publications}\n" if publications else ITEMS
+
+    by_type = _hazards_by_change_type(spec(before), spec(after))
+    assert set().union(*by_type.values()) == hazards, by_type
 
 
 def test_every_change_type_has_a_case() -> None:

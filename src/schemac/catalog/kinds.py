@@ -16,7 +16,7 @@ from typing import Any
 from ..hazards import BREAKS_CLIENTS, DATA_LOSS, WIDENS_ACCESS
 from ..render.quoting import ident
 from . import objects as cat
-from .graph import extension_key, function_key, relation_key, schema_key, type_key
+from .graph import extension_key, function_key, publication_key, relation_key, schema_key, type_key
 from .objects import QualifiedName
 
 _NONE: frozenset[str] = frozenset()
@@ -164,8 +164,12 @@ FUNCTION = Kind(
     identity=lambda f: (f.qname, f.signature), name=_function_name, sql_name=_function_sql_name,
     provides=lambda f: function_key(f.qname), drop_hazards=_USED, grant_keyword="FUNCTION")
 
+PUBLICATION = Kind(
+    cat.Publication, noun="publication", slot="publications", keyword="PUBLICATION", tag="publication",
+    identity=_name, name=_name, sql_name=_sql_name, provides=lambda p: publication_key(p.name), drop_hazards=_USED)
+
 KINDS = (SCHEMA, EXTENSION, ENUM, DOMAIN, SEQUENCE, TABLE, PARTITION, FOREIGN_KEY, INDEX, POLICY, TRIGGER, VIEW,
-         MATERIALIZED_VIEW, FUNCTION)
+         MATERIALIZED_VIEW, FUNCTION, PUBLICATION)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:

@@ -364,6 +364,19 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """CREATE PUBLICATION: the changes of ``tables`` (or of every table) that logical
+    replication sends to subscribers. ``publish`` is in PostgreSQL's order."""
+
+    name: str
+    tables: tuple[QualifiedName, ...] = ()  # sorted; empty with all_tables
+    all_tables: bool = False
+    publish: tuple[str, ...] = ("insert", "update", "delete", "truncate")
+    via_partition_root: bool = False
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything one database holds that schemac manages. Tuples are in a stable order."""
 
@@ -384,3 +397,4 @@ class Catalog:
     views: tuple[View, ...] = ()
     functions: tuple[Function, ...] = ()
     distributions: tuple[Distribution, ...] = ()
+    publications: tuple[Publication, ...] = ()

@@ -247,6 +247,33 @@ class AlterDomain(Change):
 
 
 @dataclass(frozen=True)
+class AlterPublication(Change):
+    """A publication's tables or options change; whether it publishes all tables stays."""
+
+    before: cat.Publication
+    after: cat.Publication
+
+    @property
+    def added(self) -> tuple[QualifiedName, ...]:
+        return tuple(t for t in self.after.tables if t not in self.before.tables)
+
+    @property
+    def removed(self) -> tuple[QualifiedName, ...]:
+        return tuple(t for t in self.before.tables if t not in self.after.tables)
+
+    @property
+    def options_changed(self) -> bool:
+        b, a = self.before, self.after
+        return (b.publish, b.via_partition_root) != (a.publish, a.via_partition_root)
+
+    def describe(self) -> str:
+        what = [*(f"add {t}" for t in self.added), *(f"drop {t}" for t in self.removed)]
+        if self.options_changed:
+            what.append("options")
+        return f"alter publication {self.after.name}: {', '.join(what)}"
+
+
+@dataclass(frozen=True)
 class AddEnumValue(Change):
     enum: QualifiedName
     value: str

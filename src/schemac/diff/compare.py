@@ -85,7 +85,10 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
                    if f.name in ("qname", "table", "ref_table", "parent", "owned_by")}
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
-    return replace(catalog, **{
+    # A publication keeps a renamed table.
+    publications = tuple(replace(p, tables=tuple(sorted((new if t == old else t for t in p.tables), key=str)))
+                         if old in p.tables else p for p in catalog.publications)
+    return replace(catalog, publications=publications, **{
         name: tuple(fix(o) for o in getattr(catalog, name))
         for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
     })
@@ -439,6 +442,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
 
+    out += _publication_changes(current, desired, rebuilt)
+
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
     read_names = {q.name for q in read}
@@ -456,6 +461,29 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
                 out.append(ch.AlterPolicy(b, a))
+            if b.comment != a.comment:
+                out.append(ch.SetComment(a, a.comment))
+    return out
+
+
+def _publication_changes(current: cat.Catalog, desired: cat.Catalog,
+                         rebuilt: set[QualifiedName]) -> list[ch.Change]:
+    """Publications: their tables and options change in place (ALTER PUBLICATION); one that
+    starts or stops publishing all tables is made again. A table the plan drops (or rebuilds)
+    leaves its publications with it: it is not dropped from them on its own, and a rebuilt
+    one is added again."""
+    relations = [*current.tables, *current.partitions]
+    dropped = {r.qname for r in relations} - {r.qname for r in (*desired.tables, *desired.partitions)} | rebuilt
+    out: list[ch.Change] = []
+    for _, b, a in _matched(kinds.PUBLICATION, current, desired):
+        if b is None or a is None:
+            out.append(ch.Create(a) if b is None else ch.Drop(b))
+        elif b.all_tables != a.all_tables:
+            out.append(ch.Replace(b, a))
+        else:
+            kept = replace(b, tables=tuple(t for t in b.tables if t not in dropped))
+            if replace(kept, comment=None) != replace(a, comment=None):
+                out.append(ch.AlterPublication(kept, a))
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return out

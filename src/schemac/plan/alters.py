@@ -16,7 +16,9 @@ from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident, qualified
-from ..render.sql import change_sql, column_definition, not_valid_check_sql, requires_sql, requires_type
+from ..render.sql import (
+    change_sql, column_definition, not_valid_check_sql, publication_options, requires_sql, requires_type,
+)
 from ..spec.names import default_name
 from .hazards import rule
 from .steps import Phase, PlanError, Step
@@ -221,6 +223,22 @@ def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]
     return out
 
 
+def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
+    name = c.after.name
+    out = []
+    if c.added:
+        out.append(_step(c, change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
+                         Stage.PUBLICATIONS, {relation_key(t) for t in c.added}, rule("publish a table")))
+    if c.removed:
+        out.append(_step(c, change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, c.removed))),
+                         Stage.PUBLICATIONS, hazards=rule("stop publishing a table")))
+    if c.options_changed:
+        out.append(_step(c, change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
+                         Stage.PUBLICATIONS, hazards=rule("stop publishing an operation",
+                                                          not set(c.before.publish) <= set(c.after.publish))))
+    return out
+
+
 def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pair]:
     return [_step(c, change_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
 
@@ -264,6 +282,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetRowSecurity: _set_row_security,
     ch.AlterPolicy: _alter_policy,
     ch.AlterDomain: _alter_domain,
+    ch.AlterPublication: _alter_publication,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

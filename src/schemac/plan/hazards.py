@@ -20,6 +20,8 @@ Why each kind's drop carries what it does (the sets sit in its ``catalog.kinds``
   fails. A plain index: none; queries get slower, but no row or client is lost, and a
   hazard on every index would drown the ones that are.
 - extension: none of its own; what uses it is dropped by its own step.
+- publication: breaks-clients; its subscribers stop receiving changes (Supabase Realtime
+  among them, for supabase_realtime).
 
 A drop inside a Replace (made again in the same transaction) holds nothing a client
 misses, unless it holds rows (``of_drop``).
@@ -66,6 +68,11 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "stop forcing row level security": {WIDENS_ACCESS},
     "alter a permissive policy": {WIDENS_ACCESS},
     "grant a privilege": {WIDENS_ACCESS},
+    # AlterPublication, and a publication created with tables: subscribers receive the rows
+    # (like a grant); stopping leaves them without the changes they replicate.
+    "publish a table": {WIDENS_ACCESS},
+    "stop publishing a table": {BREAKS_CLIENTS},
+    "stop publishing an operation": {BREAKS_CLIENTS},
     # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
     "detach a partition": {BREAKS_CLIENTS},
 }.items()}
@@ -80,14 +87,24 @@ def of_drop(obj: Any, change: ch.Change | None) -> frozenset[str]:
     """Dropping ``obj``: its kind's hazards. An object that holds no rows, dropped to be made
     again in the same transaction (a Replace), is never missing for a client."""
     hazards = kinds.of(obj).hazards_of_drop(obj)
-    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards:
+    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards \
+            and not (isinstance(obj, cat.Publication) and _publishes_more(obj, change.after)):
         hazards = hazards - {BREAKS_CLIENTS}
     return hazards
 
 
+def _publishes_more(a: cat.Publication, b: cat.Publication) -> bool:
+    """Whether ``a`` sends changes of a table that ``b`` does not."""
+    return not b.all_tables and (a.all_tables or bool(set(a.tables) - set(b.tables)))
+
+
 def of_create(obj: Any, change: ch.Change | None) -> frozenset[str]:
     """Creating ``obj``: a permissive policy widens access, unless it is made again as it was
-    (same roles, type and expressions) around another change."""
+    (same roles, type and expressions) around another change; so does a publication that
+    publishes tables."""
+    if isinstance(obj, cat.Publication):
+        before = change.before if isinstance(change, ch.Replace) else cat.Publication(obj.name)
+        return rule("publish a table", _publishes_more(obj, before))
     if not (isinstance(obj, cat.Policy) and obj.permissive):
         return frozenset()
     before = change.before if isinstance(change, ch.Replace) else None

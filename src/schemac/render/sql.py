@@ -13,7 +13,8 @@ from .. import __version__
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import (
-    Stage, Statement, column_key, extension_key, function_key, order, relation_key, schema_key, type_key,
+    Stage, Statement, column_key, extension_key, function_key, order, publication_key, relation_key, schema_key,
+    type_key,
 )
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
@@ -49,6 +50,7 @@ SECTION_TITLES = {
     Stage.SECURITY: "Row level security",
     Stage.TRIGGERS: "Triggers",
     Stage.GRANTS: "Grants",
+    Stage.PUBLICATIONS: "Publications",
 }
 
 
@@ -97,7 +99,8 @@ def environment() -> jinja2.Environment:
         # Templates do not change while schemac runs: no stat() per statement.
         auto_reload=False,
     )
-    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql)
+    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql,
+                       publication_options=publication_options)
     return env
 
 
@@ -416,7 +419,19 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
                              requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
                              source=trigger))
+    for publication in catalog.publications:
+        out.append(Statement(Stage.PUBLICATIONS, _render("publication", publication=publication),
+                             provides=publication_key(publication.name),
+                             requires=frozenset(relation_key(t) for t in publication.tables),
+                             label=f"publication {publication.name}", source=publication))
+        out.extend(_comment_on(publication, Stage.PUBLICATIONS))
     return out
+
+
+def publication_options(publication: cat.Publication) -> str:
+    """The WITH (...) of a publication: what it publishes, and as which table a partition's rows go."""
+    return (f"publish = {literal(', '.join(publication.publish))}, "
+            f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}")
 
 
 def header(catalog: cat.Catalog) -> str:

@@ -298,6 +298,7 @@ class Resolver(ConstraintParts):
         for qname, (path, table) in self.tables.items():
             fks.extend(self.foreign_keys(qname, path, table))
         views = self.views(indexes)
+        publications = self.publications()
         if self.problems:
             raise SpecError(self.problems)
         catalog = cat.Catalog(
@@ -317,6 +318,7 @@ class Resolver(ConstraintParts):
             triggers=tuple(triggers),
             views=views,
             functions=functions,
+            publications=publications,
         )
         self.check_expansions(catalog)
         return catalog
@@ -389,6 +391,20 @@ class Resolver(ConstraintParts):
             grants = self.grants(seq.grants, seq.revokes, SEQUENCE_PRIVILEGES, path)
             out.append(cat.Sequence(qname, seq.type, seq.start, seq.increment, seq.min_value, seq.max_value,
                                     seq.cache, seq.cycle, owned_by, grants, seq.comment))
+        return tuple(out)
+
+    def publications(self) -> tuple[cat.Publication, ...]:
+        out = []
+        for name, publication in self.spec.publications.items():
+            path = ("publications", name)
+            if not self.ident(name, path):
+                continue
+            if publication.all_tables and publication.tables:
+                self.error(path + ("all_tables",), "a publication of all tables lists no tables", key=True)
+            tables = {self.find_table(ref, path + ("tables", i)) for i, ref in enumerate(publication.tables)}
+            publish = tuple(op for op in ("insert", "update", "delete", "truncate") if op in publication.publish)
+            out.append(cat.Publication(name, tuple(sorted((t for t in tables if t), key=str)), publication.all_tables,
+                                       publish, publication.publish_via_partition_root, publication.comment))
         return tuple(out)
 
     # -- tables ------------------------------------------------------------
