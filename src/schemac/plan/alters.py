@@ -228,14 +228,17 @@ def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> 
     out = []
     if c.added:
         out.append(_step(c, change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
-                         Stage.PUBLICATIONS, {relation_key(t) for t in c.added}, rule("publish a table")))
+                         Stage.PUBLICATIONS, {relation_key(t) for t in c.added}, rule("publish a table"),
+                         note=f"add {', '.join(map(str, c.added))} to publication {name}"))
     if c.removed:
         out.append(_step(c, change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, c.removed))),
-                         Stage.PUBLICATIONS, hazards=rule("stop publishing a table")))
+                         Stage.PUBLICATIONS, hazards=rule("stop publishing a table"),
+                         note=f"drop {', '.join(map(str, c.removed))} from publication {name}"))
     if c.options_changed:
         out.append(_step(c, change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
                          Stage.PUBLICATIONS, hazards=rule("stop publishing an operation",
-                                                          not set(c.before.publish) <= set(c.after.publish))))
+                                                          not set(c.before.publish) <= set(c.after.publish)),
+                         note=f"set the options of publication {name}"))
     return out
 
 
