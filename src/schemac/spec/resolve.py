@@ -400,7 +400,7 @@ class Resolver(ConstraintParts):
             if not self.ident(name, path):
                 continue
             if publication.all_tables and publication.tables:
-                self.error(path + ("all_tables",), "a publication of all tables lists no tables", key=True)
+                self.error(path + ("all_tables",), "all_tables publishes every table; leave out 'tables'", key=True)
             tables = {self.find_table(ref, path + ("tables", i)) for i, ref in enumerate(publication.tables)}
             publish = tuple(op for op in ("insert", "update", "delete", "truncate") if op in publication.publish)
             out.append(cat.Publication(name, tuple(sorted((t for t in tables if t), key=str)), publication.all_tables,

@@ -358,3 +358,11 @@ GRANT SELECT ON TABLE app.customers TO PUBLIC;
 REVOKE TRUNCATE ON TABLE app.customers FROM PUBLIC;
 
 GRANT SELECT ON TABLE app.customer_orders TO PUBLIC;
+
+-- Publications -------------------------------------------------------------
+
+CREATE PUBLICATION order_changes
+    FOR TABLE app.customers, app.orders
+    WITH (publish = 'insert, update, delete', publish_via_partition_root = true);
+
+COMMENT ON PUBLICATION order_changes IS 'What the warehouse replicates.';
