@@ -19,6 +19,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
+from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
@@ -474,8 +475,14 @@ def _publication_changes(current: cat.Catalog, desired: cat.Catalog,
     one is added again."""
     relations = [*current.tables, *current.partitions]
     dropped = {r.qname for r in relations} - {r.qname for r in (*desired.tables, *desired.partitions)} | rebuilt
+    # The platform's own publications exist before any spec: never created or dropped.
+    platform = platform_for(current.flavor).publications | platform_for(desired.flavor).publications
     out: list[ch.Change] = []
-    for _, b, a in _matched(kinds.PUBLICATION, current, desired):
+    for name, b, a in _matched(kinds.PUBLICATION, current, desired):
+        if name in platform and a is None:
+            continue
+        if name in platform and b is None:
+            b = cat.Publication(name)
         if b is None or a is None:
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif b.all_tables != a.all_tables:

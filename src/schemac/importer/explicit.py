@@ -270,6 +270,8 @@ class Builder(TableParts, RoutineParts):
             publications = {}
             for publication in c.publications:
                 path = ("publications", publication.name)
+                if publication.name in self.platform.publications and publication == cat.Publication(publication.name):
+                    continue  # the platform's, as it made it
                 if self.name_ok(publication.name, ("publications",)) and self.keep(publication, path):
                     publications[publication.name] = self.publication(publication, path)
             if publications:

@@ -18,6 +18,7 @@ from ..catalog.graph import (
 )
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
+from ..spec.platform import platform_for
 from ..sqltree import looks_like_function, parse_type, references
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
@@ -419,11 +420,15 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
                              requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
                              source=trigger))
+    platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:
-        out.append(Statement(Stage.PUBLICATIONS, _render("publication", publication=publication),
-                             provides=publication_key(publication.name),
-                             requires=frozenset(relation_key(t) for t in publication.tables),
-                             label=f"publication {publication.name}", source=publication))
+        sql = _render("publication", publication=publication, platform=publication.name in platform,
+                      default=cat.Publication(publication.name))
+        if sql:  # else the platform's own, left as the platform made it
+            out.append(Statement(Stage.PUBLICATIONS, sql,
+                                 provides=publication_key(publication.name),
+                                 requires=frozenset(relation_key(t) for t in publication.tables),
+                                 label=f"publication {publication.name}", source=publication))
         out.extend(_comment_on(publication, Stage.PUBLICATIONS))
     return out
 

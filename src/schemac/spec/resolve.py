@@ -399,7 +399,10 @@ class Resolver(ConstraintParts):
             path = ("publications", name)
             if not self.ident(name, path):
                 continue
-            if publication.all_tables and publication.tables:
+            if publication.all_tables and name in self.platform.publications:
+                self.error(path + ("all_tables",), f"publication {name} belongs to the platform; list the tables "
+                                                   "it publishes under 'tables'", key=True)
+            elif publication.all_tables and publication.tables:
                 self.error(path + ("all_tables",), "all_tables publishes every table; leave out 'tables'", key=True)
             tables = {self.find_table(ref, path + ("tables", i)) for i, ref in enumerate(publication.tables)}
             publish = tuple(op for op in ("insert", "update", "delete", "truncate") if op in publication.publish)
