@@ -801,8 +801,7 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
-    publications: dict[str, PublicationSpec] = Field(
-        default={}, description="Publications for logical replication (Supabase Realtime reads supabase_realtime).")
+    publications: dict[str, PublicationSpec] = {}
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),
         description="Conventions set once and switched on per table (tenant_scoped, soft_delete, append_only, "
