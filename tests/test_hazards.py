@@ -187,9 +187,27 @@ CASES: dict[str, tuple] = {
                     ITEMS + "    indexes: [{columns: [name], name: b_idx}]\n", set()),
     "ChangeGrants": (ITEMS, ITEMS + "    grants: [{to: public, privileges: [select]}]\n", {ACCESS}),
     "SetComment": (ITEMS, ITEMS + "    comment: Things.\n", set()),
+    "SetReplicaIdentity": (ITEMS + "    replica_identity: full\n", ITEMS, {CLIENTS}),
     "AlterPublication": (ITEMS + "publications: {feed: {tables: [items]}}\n",
                          ITEMS + "publications: {feed: {publish: [insert]}}\n", {CLIENTS}),
 }
+
+
+@pytest.mark.parametrize("before, after, hazards", [
+    ("default", "full", set()),
+    ("full", "default", {CLIENTS}),
+    ("default", "nothing", {CLIENTS}),
+    ("default", "index items_name_key", set()),
+    ("full", "index items_name_key", {CLIENTS}),
+])
+def test_a_replica_identity_breaks_clients_when_subscribers_get_less_of_the_old_row(before, after, hazards) -> None:
+    def spec(identity: str) -> str:
+        return ITEMS.replace("name: {type: text, not_null: true}", "name: {type: text, not_null: true, unique: true}") \
+            + f"    replica_identity: {identity}\n"
+
+    by_type = _hazards_by_change_type(spec(before), spec(after))
+    assert set(by_type) == {"SetReplicaIdentity"}
+    assert by_type["SetReplicaIdentity"] == frozenset(hazards)
 
 
 @pytest.mark.parametrize("before, after, hazards", [

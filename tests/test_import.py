@@ -472,10 +472,13 @@ create publication fleet for table vehicles, app.trips
 comment on publication fleet is 'What the dashboard replicates.';
 create publication everything for all tables;
 create publication empty;
+alter table vehicles replica identity full;
+create unique index trips_vehicle_idx on app.trips (vehicle_id);
+alter table app.trips alter vehicle_id set not null, replica identity using index trips_vehicle_idx;
 """
 
 
-def test_publications_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+def test_publications_and_replica_identities_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
     source = databases()
     _load(source, PUBLICATIONS)
     spec = tmp_path / "schema.yaml"
@@ -489,6 +492,9 @@ def test_publications_import_back_exactly(tmp_path, databases, pg_cluster) -> No
         "everything": {"all_tables": True},
         "empty": {},
     }
+    tables = yaml.safe_load(spec.read_text())["tables"]
+    assert tables["vehicles"]["replica_identity"] == "full"
+    assert tables["app.trips"]["replica_identity"] == "index trips_vehicle_idx"
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 

@@ -295,6 +295,10 @@ class Table:
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignores = ()
+    # REPLICA IDENTITY: what logical replication sends of the old row on UPDATE and DELETE
+    # (default: its primary key; full: every column; nothing; index: that unique index's columns).
+    replica_identity: str = "default"
+    replica_index: str | None = None  # with replica_identity "index"
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

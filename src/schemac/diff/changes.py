@@ -247,6 +247,19 @@ class AlterDomain(Change):
 
 
 @dataclass(frozen=True)
+class SetReplicaIdentity(Change):
+    """What logical replication sends of a table's old rows (REPLICA IDENTITY)."""
+
+    table: QualifiedName
+    before: tuple[str, str | None]  # (identity, index)
+    after: tuple[str, str | None]
+
+    def describe(self) -> str:
+        identity, index = self.after
+        return f"replica identity of {self.table}: {identity}{f' {index}' if index else ''}"
+
+
+@dataclass(frozen=True)
 class AlterPublication(Change):
     """A publication's tables or options change; whether it publishes all tables stays."""
 

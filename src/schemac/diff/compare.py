@@ -269,6 +269,9 @@ def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = f
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
+    replica = (before.replica_identity, before.replica_index), (after.replica_identity, after.replica_index)
+    if replica[0] != replica[1]:
+        out.append(ch.SetReplicaIdentity(q, *replica))
     out += _grant_changes(after, before.grants, after.grants)
     return out
 

@@ -223,6 +223,15 @@ def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]
     return out
 
 
+def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]) -> list[Pair]:
+    (was, _), (identity, index) = c.before, c.after
+    requires = {relation_key(c.table)} | ({relation_key(QualifiedName(c.table.schema, index))} if index else set())
+    # After the transaction when an index identifies rows: the plan may build it concurrently.
+    return [_step(c, change_sql("replica_identity", c.table, identity, index), Stage.INDEXES, requires,
+                  rule("send less of the old row to subscribers", was == "full" or identity == "nothing"),
+                  Phase.AFTER if index else Phase.TRANSACTION)]
+
+
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
@@ -286,6 +295,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AlterPolicy: _alter_policy,
     ch.AlterDomain: _alter_domain,
     ch.AlterPublication: _alter_publication,
+    ch.SetReplicaIdentity: _set_replica_identity,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

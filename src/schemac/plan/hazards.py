@@ -73,6 +73,10 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "publish a table": {WIDENS_ACCESS},
     "stop publishing a table": {BREAKS_CLIENTS},
     "stop publishing an operation": {BREAKS_CLIENTS},
+    # SetReplicaIdentity from full, or to nothing: subscribers (Supabase Realtime's old
+    # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
+    # table fail.
+    "send less of the old row to subscribers": {BREAKS_CLIENTS},
     # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
     "detach a partition": {BREAKS_CLIENTS},
 }.items()}

@@ -237,6 +237,12 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for column in table.columns:
         yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q),
                             Stage.TABLES)
+    if table.replica_identity != "default":
+        index = QualifiedName(q.schema, table.replica_index) if table.replica_index else None
+        yield Statement(Stage.INDEXES if index else Stage.TABLES,
+                        change_sql("replica_identity", q, table.replica_identity, table.replica_index),
+                        requires=frozenset({relation_key(q), *([relation_key(index)] if index else [])}),
+                        label=f"replica identity of {q}", source=table)
     if table.rls_enabled:
         yield Statement(Stage.SECURITY, _render("rls", qname=q, forced=table.rls_forced),
                         requires=frozenset({relation_key(q)}), label=f"row level security on {q}", ignore=table.ignore)

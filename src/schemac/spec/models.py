@@ -537,6 +537,10 @@ class TableSpec(Model):
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignore = {}
+    replica_identity: str | None = Field(
+        default=None, description="REPLICA IDENTITY: `default` (the primary key), `full` (every column; Supabase "
+                                  "Realtime needs it for the old row of updates and deletes), `nothing`, or "
+                                  "`index NAME` (a unique index of the table).")
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False

@@ -533,9 +533,28 @@ class Resolver(ConstraintParts):
             if built:
                 triggers.append(built)
         grants = self.grants(table.grants, table.revokes, TABLE_PRIVILEGES, path)
+        identity, replica_index = self.replica_identity(qname, table, pk, uniques, indexes, path)
         return cat.Table(qname, columns, pk, tuple(uniques), tuple(checks), tuple(exclusions), partition_key,
                          bool(rls and rls.enable), bool(rls and rls.force), grants, table.comment, table.renamed_from,
-                         self.ignores(table.ignore, path))
+                         self.ignores(table.ignore, path), identity, replica_index)
+
+    def replica_identity(self, qname, table: m.TableSpec, pk, uniques, indexes, path: Path) -> tuple[str, str | None]:
+        """``replica_identity``: default, full, nothing, or ``index NAME`` of a unique index or key of the table."""
+        text = " ".join((table.replica_identity or "default").split())
+        if text in ("default", "full", "nothing"):
+            return text, None
+        word, _, name = text.partition(" ")
+        keys = [k.name for k in (pk, *uniques) if k is not None and not k.deferrable]
+        keys += [i.name for i in indexes if i.table == qname and i.unique and not i.where]
+        if word != "index" or not name:
+            self.error(path + ("replica_identity",), f"'{text}' is not a replica identity; expected default, full, "
+                                                      "nothing or 'index NAME'")
+        elif name not in keys:
+            self.error(path + ("replica_identity",), f"'{name}' is not a unique, non-partial, non-deferrable index of "
+                                                      f"table '{qname}'{suggest(name, keys)}")
+        else:
+            return "index", name
+        return "default", None
 
     def constraint_name(self, table: QualifiedName, columns, suffix: str, path: Path, name: str | None = None) -> str:
         """Names of index-backed constraints live in the schema's relation namespace."""
