@@ -470,7 +470,6 @@ create table readings_eu partition of readings for values in ('de', 'fr');
 create publication fleet for table vehicles, app.trips
     with (publish = 'insert, update', publish_via_partition_root = true);
 comment on publication fleet is 'What the dashboard replicates.';
-create publication everything for all tables;
 create publication empty;
 alter table vehicles replica identity full;
 create unique index trips_vehicle_idx on app.trips (vehicle_id);
@@ -489,7 +488,6 @@ def test_publications_and_replica_identities_import_back_exactly(tmp_path, datab
     assert publications == {
         "fleet": {"tables": ["app.trips", "vehicles"], "publish": ["insert", "update"],
                   "publish_via_partition_root": True, "comment": "What the dashboard replicates."},
-        "everything": {"all_tables": True},
         "empty": {},
     }
     tables = yaml.safe_load(spec.read_text())["tables"]
