@@ -177,6 +177,9 @@ CASES: dict[str, tuple] = {
                     ITEMS + "    rls: {enable: true}\n    policies: {p: {command: select, using: id > 1}}\n",
                     {ACCESS}),
     "AlterDomain": ("domains: {code: {type: text}}\n", "domains: {code: {type: text, not_null: true}}\n", {LOCK}),
+    # An enum that loses a value a column uses: made again, each column converted (rewritten).
+    "ReplaceEnum": ("enums: {state: [a, b, c]}\ntables:\n  t:\n    columns: {s: state}\n",
+                    "enums: {state: [a, c]}\ntables:\n  t:\n    columns: {s: state}\n", {REWRITE, LOCK}),
     "AddEnumValue": ("enums: {state: [a, b]}\n", "enums: {state: [a, b, c]}\n", set()),
     "RenameTable": (ITEMS, ITEMS.replace("  items:\n", "  goods:\n    renamed_from: items\n"), {CLIENTS}),
     "RenameColumn": (ITEMS, ITEMS.replace("name: {type: text", "title: {renamed_from: name, type: text"),
