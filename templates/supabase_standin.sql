@@ -60,6 +60,10 @@ GRANT EXECUTE ON FUNCTION auth.uid(), auth.role(), auth.email(), auth.jwt()
     TO anon, authenticated, service_role;
 GRANT ALL ON TABLE auth.users TO service_role;
 
+-- Realtime streams the changes of the tables a project adds to this publication;
+-- Supabase creates it empty.
+CREATE PUBLICATION supabase_realtime;
+
 -- Supabase grants the API roles every privilege on new objects in public and
 -- relies on RLS to restrict rows; the stand-in does the same.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;

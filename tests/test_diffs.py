@@ -5,7 +5,8 @@ A case holds ``from.yaml`` and ``to.yaml`` (specs), the expected steps in
 optionally ``seed.sql`` (rows written after ``from`` is applied) and
 ``verify.sql`` (a query that must return true after the migration). The test
 applies ``from``, seeds it, plans to ``to``, checks the steps, applies them,
-plans again and expects nothing left to do, then runs ``verify.sql``. A case
+plans again and expects nothing left to do, then runs ``verify.sql``. A case whose
+``from`` targets Supabase starts from a database with the platform's stand-in. A case
 whose specs target a PostgreSQL newer than the server's is skipped. To
 accept a deliberate change of the expected steps, run with
 ``SCHEMAC_UPDATE_GOLDEN=1`` and review the diff.
@@ -24,6 +25,7 @@ from schemac import live
 from schemac.apply import Settings, apply
 from schemac.diff.compare import same_schema
 from schemac.plan import HAZARDS, Plan
+from schemac.supabase import install_standin
 
 CASES = sorted(p for p in (Path(__file__).parent / "diffs").iterdir() if p.is_dir())
 
@@ -50,6 +52,9 @@ def test_diff_case(case: Path, database: str, pg_cluster) -> None:
     if _target(case) > major:
         pytest.skip(f"the case targets PostgreSQL {_target(case)}; the server is PostgreSQL {major}")
     dev_db = pg_cluster.url()
+    if (yaml.safe_load((case / "from.yaml").read_text()).get("target") or {}).get("flavor") == "supabase":
+        with psycopg.connect(database, autocommit=True) as conn:
+            install_standin(conn)  # what a Supabase project has before its first migration
     start = live.plan(live.current(database), live.desired(str(case / "from.yaml"), dev_db))
     apply(database, start, "", Settings(allowed_hazards=frozenset(HAZARDS)))
     if (case / "seed.sql").exists():

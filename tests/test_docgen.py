@@ -302,3 +302,10 @@ def test_a_policy_name_ending_in_a_space_is_documented_as_it_is(tmp_path: Path) 
     result = CliRunner().invoke(main, ["--no-color", "docs", "--spec", str(spec), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "`Users can view their own todos. `" in out.read_text()
+
+
+def test_publications_are_listed_with_their_tables_and_operations() -> None:
+    text = _docs(EVERY_KIND)
+    assert "- [Publications](#publications)" in text
+    assert ("| `order_changes` | `app.customers`, `app.orders` | insert, update, delete (partitions as their table) "
+            "| What the warehouse replicates. |") in text

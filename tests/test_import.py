@@ -459,3 +459,51 @@ def test_temporal_keys_are_named_as_not_imported(tmp_path, pg_cluster) -> None:
             "cannot hold; left out") in comments
     assert ("foreign key stays_room_id_during_fkey uses PERIOD (a temporal foreign key of PostgreSQL 18), which "
             "the spec cannot hold; left out") in comments
+
+
+PUBLICATIONS = """
+create schema app;
+create table vehicles (id bigint primary key);
+create table app.trips (id bigint primary key, vehicle_id bigint);
+create table readings (id bigint not null, region text not null) partition by list (region);
+create table readings_eu partition of readings for values in ('de', 'fr');
+create publication fleet for table vehicles, app.trips
+    with (publish = 'insert, update', publish_via_partition_root = true);
+comment on publication fleet is 'What the dashboard replicates.';
+create publication empty;
+alter table vehicles replica identity full;
+create unique index trips_vehicle_idx on app.trips (vehicle_id);
+alter table app.trips alter vehicle_id set not null, replica identity using index trips_vehicle_idx;
+"""
+
+
+def test_publications_and_replica_identities_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PUBLICATIONS)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    publications = yaml.safe_load(spec.read_text())["publications"]
+    assert publications == {
+        "fleet": {"tables": ["app.trips", "vehicles"], "publish": ["insert", "update"],
+                  "publish_via_partition_root": True, "comment": "What the dashboard replicates."},
+        "empty": {},
+    }
+    tables = yaml.safe_load(spec.read_text())["tables"]
+    assert tables["vehicles"]["replica_identity"] == "full"
+    assert tables["app.trips"]["replica_identity"] == "index trips_vehicle_idx"
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+def test_a_published_partition_is_named_as_not_imported(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PUBLICATIONS + "create publication eu for table readings_eu;\n")
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    assert "public.readings_eu is in the publication but is not a table the spec holds" in result.output
+    assert "differs: alter publication eu: add public.readings_eu" in result.output
+    text = spec.read_text()
+    assert "# not imported: public.readings_eu is in the publication" in text
+    assert yaml.safe_load(text)["publications"]["eu"] == {}

@@ -33,6 +33,7 @@ class Stage(IntEnum):
     SECURITY = 12
     TRIGGERS = 13
     GRANTS = 14
+    PUBLICATIONS = 15
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ def extension_key(name: str) -> str:
 def distribution_key(name: QualifiedName | str) -> str:
     """A table made a Citus distributed or reference table."""
     return f"dist:{name}"
+
+
+def publication_key(name: str) -> str:
+    return f"pub:{name}"
 
 
 class CycleError(ValueError):

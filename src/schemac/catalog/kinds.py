@@ -16,7 +16,7 @@ from typing import Any
 from ..hazards import BREAKS_CLIENTS, DATA_LOSS, WIDENS_ACCESS
 from ..render.quoting import ident
 from . import objects as cat
-from .graph import extension_key, function_key, relation_key, schema_key, type_key
+from .graph import extension_key, function_key, publication_key, relation_key, schema_key, type_key
 from .objects import QualifiedName
 
 _NONE: frozenset[str] = frozenset()
@@ -41,7 +41,7 @@ class Kind:
     # The relations it belongs to and is dropped with, the one it is declared on first
     # (an index's table; a foreign key's table and the table it references).
     on: Callable[[Any], tuple[QualifiedName, ...]] | None = None
-    # What dropping it risks: a set, or a function of the object.
+    # What dropping it risks: a set, or a function of the object (why each: plan/hazards.py).
     drop_hazards: frozenset[str] | Callable[[Any], frozenset[str]] = _NONE
     # GRANT ... ON <grant_keyword>: a view is granted on as a TABLE.
     grant_keyword: str | None = None
@@ -139,18 +139,18 @@ PARTITION = Kind(
 FOREIGN_KEY = Kind(
     cat.ForeignKey, noun="foreign key", slot="foreign_keys", keyword="CONSTRAINT", tag="fk", identity=_on_table,
     name=_named_on_table, sql_name=_sql_on_table, on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
-    dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
+    drop_hazards=_USED, dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
 INDEX = Kind(
     cat.Index, noun="index", slot="indexes", keyword="INDEX", tag="index", identity=lambda i: (i.table.schema, i.name),
     name=_named_on_table, sql_name=lambda i: ident(_index_qname(i)), provides=lambda i: relation_key(_index_qname(i)),
-    on=_table_of)
+    on=_table_of, drop_hazards=lambda i: _USED if i.unique else _NONE)
 POLICY = Kind(
     cat.Policy, noun="policy", slot="policies", keyword="POLICY", tag="policy", identity=_on_table,
     name=_named_on_table, sql_name=_sql_on_table, on=_table_of,
-    drop_hazards=lambda p: _NONE if p.permissive else frozenset({WIDENS_ACCESS}))  # a restrictive one narrowed access
+    drop_hazards=lambda p: _USED if p.permissive else frozenset({WIDENS_ACCESS}))
 TRIGGER = Kind(
     cat.Trigger, noun="trigger", slot="triggers", keyword="TRIGGER", tag="trigger", identity=_on_table,
-    name=_named_on_table, sql_name=_sql_on_table, on=_table_of)
+    name=_named_on_table, sql_name=_sql_on_table, on=_table_of, drop_hazards=_USED)
 VIEW = Kind(
     cat.View, noun="view", slot="views", keyword="VIEW", tag="view", identity=_qname, name=_qualified,
     sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
@@ -164,8 +164,12 @@ FUNCTION = Kind(
     identity=lambda f: (f.qname, f.signature), name=_function_name, sql_name=_function_sql_name,
     provides=lambda f: function_key(f.qname), drop_hazards=_USED, grant_keyword="FUNCTION")
 
+PUBLICATION = Kind(
+    cat.Publication, noun="publication", slot="publications", keyword="PUBLICATION", tag="publication",
+    identity=_name, name=_name, sql_name=_sql_name, provides=lambda p: publication_key(p.name), drop_hazards=_USED)
+
 KINDS = (SCHEMA, EXTENSION, ENUM, DOMAIN, SEQUENCE, TABLE, PARTITION, FOREIGN_KEY, INDEX, POLICY, TRIGGER, VIEW,
-         MATERIALIZED_VIEW, FUNCTION)
+         MATERIALIZED_VIEW, FUNCTION, PUBLICATION)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:

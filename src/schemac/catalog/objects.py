@@ -295,6 +295,10 @@ class Table:
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignores = ()
+    # REPLICA IDENTITY: what logical replication sends of the old row on UPDATE and DELETE
+    # (default: its primary key; full: every column; nothing; index: that unique index's columns).
+    replica_identity: str = "default"
+    replica_index: str | None = None  # with replica_identity "index"
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -364,6 +368,19 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """CREATE PUBLICATION: the changes of ``tables`` (or of every table) that logical
+    replication sends to subscribers. ``publish`` is in PostgreSQL's order."""
+
+    name: str
+    tables: tuple[QualifiedName, ...] = ()  # sorted; empty with all_tables
+    all_tables: bool = False
+    publish: tuple[str, ...] = ("insert", "update", "delete", "truncate")
+    via_partition_root: bool = False
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything one database holds that schemac manages. Tuples are in a stable order."""
 
@@ -384,3 +401,4 @@ class Catalog:
     views: tuple[View, ...] = ()
     functions: tuple[Function, ...] = ()
     distributions: tuple[Distribution, ...] = ()
+    publications: tuple[Publication, ...] = ()

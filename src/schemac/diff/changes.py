@@ -171,6 +171,8 @@ class AddConstraint(Change):
 class DropConstraint(Change):
     table: QualifiedName
     constraint: cat.TableConstraint
+    # Added again under the same name (its definition changes): never missing after the plan.
+    added_again: bool = False
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} on {self.table}"
@@ -242,6 +244,46 @@ class AlterDomain(Change):
 
     def describe(self) -> str:
         return f"alter domain {self.after.qname}"
+
+
+@dataclass(frozen=True)
+class SetReplicaIdentity(Change):
+    """What logical replication sends of a table's old rows (REPLICA IDENTITY)."""
+
+    table: QualifiedName
+    before: tuple[str, str | None]  # (identity, index)
+    after: tuple[str, str | None]
+
+    def describe(self) -> str:
+        identity, index = self.after
+        return f"replica identity of {self.table}: {identity}{f' {index}' if index else ''}"
+
+
+@dataclass(frozen=True)
+class AlterPublication(Change):
+    """A publication's tables or options change; whether it publishes all tables stays."""
+
+    before: cat.Publication
+    after: cat.Publication
+
+    @property
+    def added(self) -> tuple[QualifiedName, ...]:
+        return tuple(t for t in self.after.tables if t not in self.before.tables)
+
+    @property
+    def removed(self) -> tuple[QualifiedName, ...]:
+        return tuple(t for t in self.before.tables if t not in self.after.tables)
+
+    @property
+    def options_changed(self) -> bool:
+        b, a = self.before, self.after
+        return (b.publish, b.via_partition_root) != (a.publish, a.via_partition_root)
+
+    def describe(self) -> str:
+        what = [*(f"add {t}" for t in self.added), *(f"drop {t}" for t in self.removed)]
+        if self.options_changed:
+            what.append("options")
+        return f"alter publication {self.after.name}: {', '.join(what)}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
+from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
@@ -85,7 +86,10 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
                    if f.name in ("qname", "table", "ref_table", "parent", "owned_by")}
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
-    return replace(catalog, **{
+    # A publication keeps a renamed table.
+    publications = tuple(replace(p, tables=tuple(sorted((new if t == old else t for t in p.tables), key=str)))
+                         if old in p.tables else p for p in catalog.publications)
+    return replace(catalog, publications=publications, **{
         name: tuple(fix(o) for o in getattr(catalog, name))
         for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
     })
@@ -265,6 +269,9 @@ def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = f
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
+    replica = (before.replica_identity, before.replica_index), (after.replica_identity, after.replica_index)
+    if replica[0] != replica[1]:
+        out.append(ch.SetReplicaIdentity(q, *replica))
     out += _grant_changes(after, before.grants, after.grants)
     return out
 
@@ -439,6 +446,8 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
 
+    out += _publication_changes(current, desired, rebuilt)
+
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
     read_names = {q.name for q in read}
@@ -456,6 +465,35 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
                 out.append(ch.AlterPolicy(b, a))
+            if b.comment != a.comment:
+                out.append(ch.SetComment(a, a.comment))
+    return out
+
+
+def _publication_changes(current: cat.Catalog, desired: cat.Catalog,
+                         rebuilt: set[QualifiedName]) -> list[ch.Change]:
+    """Publications: their tables and options change in place (ALTER PUBLICATION); one that
+    starts or stops publishing all tables is made again. A table the plan drops (or rebuilds)
+    leaves its publications with it: it is not dropped from them on its own, and a rebuilt
+    one is added again."""
+    relations = [*current.tables, *current.partitions]
+    dropped = {r.qname for r in relations} - {r.qname for r in (*desired.tables, *desired.partitions)} | rebuilt
+    # The platform's own publications exist before any spec: never created or dropped.
+    platform = platform_for(current.flavor).publications | platform_for(desired.flavor).publications
+    out: list[ch.Change] = []
+    for name, b, a in _matched(kinds.PUBLICATION, current, desired):
+        if name in platform and a is None:
+            continue
+        if name in platform and b is None:
+            b = cat.Publication(name)
+        if b is None or a is None:
+            out.append(ch.Create(a) if b is None else ch.Drop(b))
+        elif b.all_tables != a.all_tables:
+            out.append(ch.Replace(b, a))
+        else:
+            kept = replace(b, tables=tuple(t for t in b.tables if t not in dropped))
+            if replace(kept, comment=None) != replace(a, comment=None):
+                out.append(ch.AlterPublication(kept, a))
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return out

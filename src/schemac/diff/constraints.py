@@ -65,7 +65,8 @@ def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Cha
             dropped.remove(b)
             added.remove(twin)
             out.append(ch.RenameConstraint(q, b.name, twin.name))
-    out += [ch.DropConstraint(q, b) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
+    again = {a.name for a in added}
+    out += [ch.DropConstraint(q, b, b.name in again) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
     return out + [ch.ValidateConstraint(q, a) for a in validated]
 
 

@@ -115,6 +115,7 @@ class _Document:
         self._views(False)
         self._views(True)
         self._functions()
+        self._publications()
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
         return "\n".join(self.lines) + "\n"
@@ -132,6 +133,8 @@ class _Document:
                 items.append((title, [(v.qname, display(v.qname)) for v in views]))
         if c.functions:
             items.append(("Functions", [(f.qname, display(f.qname)) for f in c.functions]))
+        if c.publications:
+            items.append(("Publications", []))
         return items
 
     def _plan_anchors(self) -> None:
@@ -341,6 +344,16 @@ class _Document:
         self.heading(2, "Functions")
         for f in self.catalog.functions:
             self._function(f)
+
+    def _publications(self) -> None:
+        if not self.catalog.publications:
+            return
+        self.heading(2, "Publications")
+        self.para("What logical replication sends to subscribers.")
+        rows = [(code(p.name), "all tables" if p.all_tables else ", ".join(code(display(t)) for t in p.tables),
+                 ", ".join(p.publish) + (" (partitions as their table)" if p.via_partition_root else ""),
+                 cell(p.comment or "")) for p in self.catalog.publications]
+        self.para(*table(("publication", "tables", "publishes", "comment"), rows))
 
     def _function(self, f: Function) -> None:
         self._object_heading(f.qname, "function")

@@ -103,6 +103,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Spec.views": "Views, by name or schema.name.",
     "Spec.materialized_views": "Materialized views, by name or schema.name.",
     "Spec.functions": "Functions, by name or schema.name.",
+    "Spec.publications": "Publications for logical replication, by name (on Supabase, supabase_realtime is the "
+                         "platform's: list the tables Realtime streams).",
     "Spec.lint": "Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.",
     "Target.postgres": "The major version of PostgreSQL the SQL targets (13 to 18).",
     "Target.flavor": "supabase: the spec may use auth.users, auth.uid(), auth.jwt() and the roles anon, "

@@ -267,6 +267,15 @@ class Builder(TableParts, RoutineParts):
                     functions[key_of(function.qname)] = built
             if functions:
                 data["functions"] = functions
+            publications = {}
+            for publication in c.publications:
+                path = ("publications", publication.name)
+                if publication.name in self.platform.publications and publication == cat.Publication(publication.name):
+                    continue  # the platform's, as it made it
+                if self.name_ok(publication.name, ("publications",)) and self.keep(publication, path):
+                    publications[publication.name] = self.publication(publication, path)
+            if publications:
+                data["publications"] = publications
         roles = sorted(r for r in self.roles | self.named_roles()
                        if r not in self.platform.roles and r != "public")
         if roles:
@@ -305,6 +314,26 @@ class Builder(TableParts, RoutineParts):
             if schema.name == "public" and not entry:
                 continue
             out[schema.name] = entry
+        return out
+
+    def publication(self, publication: cat.Publication, path: tuple) -> dict:
+        out: dict[str, Any] = {}
+        tables = {t.qname for t in self.catalog.tables}
+        if publication.all_tables:
+            out["all_tables"] = True
+        elif publication.tables:
+            listed = [t for t in publication.tables if t in tables]
+            for other in sorted(set(publication.tables) - tables, key=str):
+                self.cannot(path, f"{other} is in the publication but is not a table the spec holds (a partition "
+                                  "is published through its table); left out of it")
+            if listed:
+                out["tables"] = [key_of(t) for t in listed]
+        if publication.publish != cat.Publication(publication.name).publish:
+            out["publish"] = list(publication.publish)
+        if publication.via_partition_root:
+            out["publish_via_partition_root"] = True
+        if publication.comment is not None:
+            out["comment"] = publication.comment
         return out
 
     def enum(self, enum: cat.Enum, path: tuple) -> Any:

@@ -24,7 +24,8 @@ Path = tuple[Any, ...]
 WIDTH = 100  # a flow mapping longer than this is written as a block
 # Mappings keyed by names (a table's checks, policies, ...) read best one name per line.
 BLOCK_KEYS = frozenset({"checks", "policies", "triggers", "partitions", "columns", "tables", "views",
-                        "materialized_views", "functions", "enums", "domains", "sequences", "schemas"})
+                        "materialized_views", "functions", "enums", "domains", "sequences", "schemas",
+                        "publications"})
 _COMMENT_WIDTH = 88
 _RESOLVER = Resolver()
 _STR = "tag:yaml.org,2002:str"

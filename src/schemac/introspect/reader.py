@@ -33,7 +33,7 @@ DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = NOT_MANAGED
 # "schemas" first: the others read only from the schemas it returns.
 KINDS = (
     "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns", "constraints",
-    "partitions", "indexes", "policies", "triggers", "views", "functions", "grants",
+    "partitions", "indexes", "policies", "triggers", "views", "functions", "grants", "publications",
 )
 
 Row = dict[str, Any]
@@ -136,4 +136,5 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         triggers=routines.triggers(rows["triggers"], names),
         views=views,
         functions=routines.functions(rows["functions"], grants),
+        publications=schema_objects.publications(rows["publications"]),
     )

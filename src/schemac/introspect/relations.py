@@ -124,8 +124,13 @@ def tables(
             rls_forced=row["rls_forced"],
             grants=grants.get(("relation", oid), ()),
             comment=row["comment"],
+            replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
+            replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
         ))
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
+
+
+_REPLICA_IDENTITY = {"d": "default", "f": "full", "n": "nothing", "i": "index"}
 
 
 def _bound(text: str) -> str | None:

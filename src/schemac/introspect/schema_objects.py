@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Domain, Enum, Extension, QualifiedName, Schema, Sequence
+from ..catalog.objects import Domain, Enum, Extension, Publication, QualifiedName, Schema, Sequence
 from .security import Grants
 from .text import check_expression
 
@@ -26,6 +26,11 @@ def schemas(rows: Iterable[Row], grants: Grants) -> tuple[Schema, ...]:
 def extensions(rows: Iterable[Row]) -> tuple[Extension, ...]:
     return tuple(sorted((Extension(row["name"], row["schema"], row["version"]) for row in rows),
                         key=lambda e: e.name))
+
+
+def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
+    return tuple(Publication(row["name"], tuple(QualifiedName(*t) for t in row["tables"]), row["all_tables"],
+                             tuple(row["publish"]), row["via_partition_root"], row["comment"]) for row in rows)
 
 
 def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:

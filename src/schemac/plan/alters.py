@@ -16,7 +16,9 @@ from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident, qualified
-from ..render.sql import change_sql, column_definition, not_valid_check_sql, requires_sql, requires_type
+from ..render.sql import (
+    change_sql, column_definition, not_valid_check_sql, publication_options, requires_sql, requires_type,
+)
 from ..spec.names import default_name
 from .hazards import rule
 from .steps import Phase, PlanError, Step
@@ -158,7 +160,8 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[P
 
 
 def _drop_constraint(c: ch.DropConstraint, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES)]
+    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES,
+                  hazards=rule("drop a key, check or exclusion for good", not c.added_again))]
 
 
 def _validate_constraint(c: ch.ValidateConstraint, existing: set[QualifiedName]) -> list[Pair]:
@@ -220,6 +223,34 @@ def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]
     return out
 
 
+def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]) -> list[Pair]:
+    (was, _), (identity, index) = c.before, c.after
+    requires = {relation_key(c.table)} | ({relation_key(QualifiedName(c.table.schema, index))} if index else set())
+    # After the transaction when an index identifies rows: the plan may build it concurrently.
+    return [_step(c, change_sql("replica_identity", c.table, identity, index), Stage.INDEXES, requires,
+                  rule("send less of the old row to subscribers", was == "full" or identity == "nothing"),
+                  Phase.AFTER if index else Phase.TRANSACTION)]
+
+
+def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
+    name = c.after.name
+    out = []
+    if c.added:
+        out.append(_step(c, change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
+                         Stage.PUBLICATIONS, {relation_key(t) for t in c.added}, rule("publish a table"),
+                         note=f"add {', '.join(map(str, c.added))} to publication {name}"))
+    if c.removed:
+        out.append(_step(c, change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, c.removed))),
+                         Stage.PUBLICATIONS, hazards=rule("stop publishing a table"),
+                         note=f"drop {', '.join(map(str, c.removed))} from publication {name}"))
+    if c.options_changed:
+        out.append(_step(c, change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
+                         Stage.PUBLICATIONS, hazards=rule("stop publishing an operation",
+                                                          not set(c.before.publish) <= set(c.after.publish)),
+                         note=f"set the options of publication {name}"))
+    return out
+
+
 def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pair]:
     return [_step(c, change_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
 
@@ -263,6 +294,8 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetRowSecurity: _set_row_security,
     ch.AlterPolicy: _alter_policy,
     ch.AlterDomain: _alter_domain,
+    ch.AlterPublication: _alter_publication,
+    ch.SetReplicaIdentity: _set_replica_identity,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

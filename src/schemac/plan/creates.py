@@ -106,8 +106,10 @@ def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catal
         change = owner.get(id(source)) if source is not None else None
         step = Step(stmt.text, change, _hazards(source, change) if source is not None else frozenset(),
                     note=note("create", source, change) if source is not None else None)
-        if isinstance(source, cat.Table) and stmt.provides is None:  # a check existing rows need not pass
-            step = replace(step, note=f"add {stmt.label} (not valid)")
+        if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
+            # A check existing rows need not pass, or the table's replica identity.
+            step = replace(step, note=f"add {stmt.label} (not valid)" if stmt.label.startswith("check ")
+                           else f"set {stmt.label}")
         if isinstance(source, cat.ForeignKey) and not source.valid and old_server \
                 and source.table in goal_partitioned:
             step = replace(step, sql=_checked_key(source, current, existing))

@@ -3,6 +3,28 @@
 A step carries the hazards of what it does: dropping an object carries its
 kind's (``catalog.kinds``), and every other hazardous step is one line of
 ``RULES`` below, looked up by the step that does it.
+
+Why each kind's drop carries what it does (the sets sit in its ``catalog.kinds`` entry):
+
+- table, partition, sequence: data-loss and breaks-clients; what it holds goes with it.
+- schema, enum, domain, view, materialized view, function: breaks-clients; clients and
+  other objects name it.
+- permissive policy: breaks-clients; the rows it admitted are no longer readable or
+  writable for its roles (with RLS on, the last one gone leaves the table deny-all).
+- restrictive policy: widens-access; the rows it kept out become reachable.
+- trigger: breaks-clients; what it did on every write (a timestamp, an audit row, a
+  check that raises) silently stops.
+- foreign key: breaks-clients; rows it refused are accepted, its ON DELETE/ON UPDATE
+  actions stop.
+- unique index: breaks-clients; duplicates are accepted and ON CONFLICT on its columns
+  fails. A plain index: none; queries get slower, but no row or client is lost, and a
+  hazard on every index would drown the ones that are.
+- extension: none of its own; what uses it is dropped by its own step.
+- publication: breaks-clients; its subscribers stop receiving changes (Supabase Realtime
+  among them, for supabase_realtime).
+
+A drop inside a Replace (made again in the same transaction) holds nothing a client
+misses, unless it holds rows (``of_drop``).
 """
 
 from __future__ import annotations
@@ -28,6 +50,8 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "rename a table": {BREAKS_CLIENTS},
     # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
     "add a key or exclusion to a table with rows": {LONG_LOCK},
+    # DropConstraint, unless added again: rows it refused are accepted (and ON CONFLICT on a key fails)
+    "drop a key, check or exclusion for good": {BREAKS_CLIENTS},
     # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it
     "stop enforcing a foreign key that has actions": {BREAKS_CLIENTS},
     # Create (or made again): before PostgreSQL 18 a partitioned table takes no NOT VALID key,
@@ -44,6 +68,15 @@ RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "stop forcing row level security": {WIDENS_ACCESS},
     "alter a permissive policy": {WIDENS_ACCESS},
     "grant a privilege": {WIDENS_ACCESS},
+    # AlterPublication, and a publication created with tables: subscribers receive the rows
+    # (like a grant); stopping leaves them without the changes they replicate.
+    "publish a table": {WIDENS_ACCESS},
+    "stop publishing a table": {BREAKS_CLIENTS},
+    "stop publishing an operation": {BREAKS_CLIENTS},
+    # SetReplicaIdentity from full, or to nothing: subscribers (Supabase Realtime's old
+    # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
+    # table fail.
+    "send less of the old row to subscribers": {BREAKS_CLIENTS},
     # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
     "detach a partition": {BREAKS_CLIENTS},
 }.items()}
@@ -58,14 +91,24 @@ def of_drop(obj: Any, change: ch.Change | None) -> frozenset[str]:
     """Dropping ``obj``: its kind's hazards. An object that holds no rows, dropped to be made
     again in the same transaction (a Replace), is never missing for a client."""
     hazards = kinds.of(obj).hazards_of_drop(obj)
-    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards:
+    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards \
+            and not (isinstance(obj, cat.Publication) and _publishes_more(obj, change.after)):
         hazards = hazards - {BREAKS_CLIENTS}
     return hazards
 
 
+def _publishes_more(a: cat.Publication, b: cat.Publication) -> bool:
+    """Whether ``a`` sends changes of a table that ``b`` does not."""
+    return not b.all_tables and (a.all_tables or bool(set(a.tables) - set(b.tables)))
+
+
 def of_create(obj: Any, change: ch.Change | None) -> frozenset[str]:
     """Creating ``obj``: a permissive policy widens access, unless it is made again as it was
-    (same roles, type and expressions) around another change."""
+    (same roles, type and expressions) around another change; so does a publication that
+    publishes tables."""
+    if isinstance(obj, cat.Publication):
+        before = change.before if isinstance(change, ch.Replace) else cat.Publication(obj.name)
+        return rule("publish a table", _publishes_more(obj, before))
     if not (isinstance(obj, cat.Policy) and obj.permissive):
         return frozenset()
     before = change.before if isinstance(change, ch.Replace) else None

@@ -13,10 +13,12 @@ from .. import __version__
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import (
-    Stage, Statement, column_key, extension_key, function_key, order, relation_key, schema_key, type_key,
+    Stage, Statement, column_key, extension_key, function_key, order, publication_key, relation_key, schema_key,
+    type_key,
 )
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
+from ..spec.platform import platform_for
 from ..sqltree import looks_like_function, parse_type, references
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
@@ -49,6 +51,7 @@ SECTION_TITLES = {
     Stage.SECURITY: "Row level security",
     Stage.TRIGGERS: "Triggers",
     Stage.GRANTS: "Grants",
+    Stage.PUBLICATIONS: "Publications",
 }
 
 
@@ -97,7 +100,8 @@ def environment() -> jinja2.Environment:
         # Templates do not change while schemac runs: no stat() per statement.
         auto_reload=False,
     )
-    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql)
+    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql,
+                       publication_options=publication_options)
     return env
 
 
@@ -233,6 +237,12 @@ def _table(table: cat.Table) -> Iterator[Statement]:
     for column in table.columns:
         yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q),
                             Stage.TABLES)
+    if table.replica_identity != "default":
+        index = QualifiedName(q.schema, table.replica_index) if table.replica_index else None
+        yield Statement(Stage.INDEXES if index else Stage.TABLES,
+                        change_sql("replica_identity", q, table.replica_identity, table.replica_index),
+                        requires=frozenset({relation_key(q), *([relation_key(index)] if index else [])}),
+                        label=f"replica identity of {q}", source=table)
     if table.rls_enabled:
         yield Statement(Stage.SECURITY, _render("rls", qname=q, forced=table.rls_forced),
                         requires=frozenset({relation_key(q)}), label=f"row level security on {q}", ignore=table.ignore)
@@ -416,7 +426,23 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
                              requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
                              source=trigger))
+    platform = platform_for(catalog.flavor).publications
+    for publication in catalog.publications:
+        sql = _render("publication", publication=publication, platform=publication.name in platform,
+                      default=cat.Publication(publication.name))
+        if sql:  # else the platform's own, left as the platform made it
+            out.append(Statement(Stage.PUBLICATIONS, sql,
+                                 provides=publication_key(publication.name),
+                                 requires=frozenset(relation_key(t) for t in publication.tables),
+                                 label=f"publication {publication.name}", source=publication))
+        out.extend(_comment_on(publication, Stage.PUBLICATIONS))
     return out
+
+
+def publication_options(publication: cat.Publication) -> str:
+    """The WITH (...) of a publication: what it publishes, and as which table a partition's rows go."""
+    return (f"publish = {literal(', '.join(publication.publish))}, "
+            f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}")
 
 
 def header(catalog: cat.Catalog) -> str:

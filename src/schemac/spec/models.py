@@ -155,6 +155,17 @@ class SequenceSpec(Model):
     comment: str | None = None
 
 
+class PublicationSpec(Model):
+    tables: list[str] = Field(default=[], description="The tables whose changes it sends (schema.table, or a "
+                                                      "table of public).")
+    all_tables: bool = Field(default=False, description="Every table of the database, now and later (FOR ALL TABLES).")
+    publish: list[Literal["insert", "update", "delete", "truncate"]] = Field(
+        default=["insert", "update", "delete", "truncate"], description="The operations it sends.")
+    publish_via_partition_root: bool = Field(
+        default=False, description="A partition's changes are sent as the partitioned table's.")
+    comment: str | None = None
+
+
 Action = Literal["no action", "restrict", "cascade", "set null", "set default"]
 
 
@@ -526,6 +537,10 @@ class TableSpec(Model):
     comment: str | None = None
     renamed_from: str | None = None
     ignore: Ignore = {}
+    replica_identity: str | None = Field(
+        default=None, description="REPLICA IDENTITY: `default` (the primary key), `full` (every column; Supabase "
+                                  "Realtime needs it for the old row of updates and deletes), `nothing`, or "
+                                  "`index NAME` (a unique index of the table).")
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False
@@ -790,6 +805,7 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    publications: dict[str, PublicationSpec] = {}
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),
         description="Conventions set once and switched on per table (tenant_scoped, soft_delete, append_only, "

@@ -14,6 +14,9 @@ class Platform:
     tables: dict[QualifiedName, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     functions: dict[QualifiedName, str] = field(default_factory=dict)  # name -> return type
     roles: frozenset[str] = frozenset({"public"})
+    # Publications the platform creates; a spec may list tables in them, and a plan never
+    # creates or drops them.
+    publications: frozenset[str] = frozenset()
 
 
 POSTGRES = Platform(schemas=frozenset({"public", "pg_catalog", "information_schema"}))
@@ -35,6 +38,7 @@ SUPABASE = Platform(
         QualifiedName("auth", "email"): "text",
     },
     roles=frozenset({"public", "anon", "authenticated", "service_role", "postgres", "supabase_admin"}),
+    publications=frozenset({"supabase_realtime"}),  # what Realtime's postgres_changes reads
 )
 
 

@@ -298,6 +298,7 @@ class Resolver(ConstraintParts):
         for qname, (path, table) in self.tables.items():
             fks.extend(self.foreign_keys(qname, path, table))
         views = self.views(indexes)
+        publications = self.publications()
         if self.problems:
             raise SpecError(self.problems)
         catalog = cat.Catalog(
@@ -317,6 +318,7 @@ class Resolver(ConstraintParts):
             triggers=tuple(triggers),
             views=views,
             functions=functions,
+            publications=publications,
         )
         self.check_expansions(catalog)
         return catalog
@@ -389,6 +391,23 @@ class Resolver(ConstraintParts):
             grants = self.grants(seq.grants, seq.revokes, SEQUENCE_PRIVILEGES, path)
             out.append(cat.Sequence(qname, seq.type, seq.start, seq.increment, seq.min_value, seq.max_value,
                                     seq.cache, seq.cycle, owned_by, grants, seq.comment))
+        return tuple(out)
+
+    def publications(self) -> tuple[cat.Publication, ...]:
+        out = []
+        for name, publication in self.spec.publications.items():
+            path = ("publications", name)
+            if not self.ident(name, path):
+                continue
+            if publication.all_tables and name in self.platform.publications:
+                self.error(path + ("all_tables",), f"publication {name} belongs to the platform; list the tables "
+                                                   "it publishes under 'tables'", key=True)
+            elif publication.all_tables and publication.tables:
+                self.error(path + ("all_tables",), "all_tables publishes every table; leave out 'tables'", key=True)
+            tables = {self.find_table(ref, path + ("tables", i)) for i, ref in enumerate(publication.tables)}
+            publish = tuple(op for op in ("insert", "update", "delete", "truncate") if op in publication.publish)
+            out.append(cat.Publication(name, tuple(sorted((t for t in tables if t), key=str)), publication.all_tables,
+                                       publish, publication.publish_via_partition_root, publication.comment))
         return tuple(out)
 
     # -- tables ------------------------------------------------------------
@@ -514,9 +533,28 @@ class Resolver(ConstraintParts):
             if built:
                 triggers.append(built)
         grants = self.grants(table.grants, table.revokes, TABLE_PRIVILEGES, path)
+        identity, replica_index = self.replica_identity(qname, table, pk, uniques, indexes, path)
         return cat.Table(qname, columns, pk, tuple(uniques), tuple(checks), tuple(exclusions), partition_key,
                          bool(rls and rls.enable), bool(rls and rls.force), grants, table.comment, table.renamed_from,
-                         self.ignores(table.ignore, path))
+                         self.ignores(table.ignore, path), identity, replica_index)
+
+    def replica_identity(self, qname, table: m.TableSpec, pk, uniques, indexes, path: Path) -> tuple[str, str | None]:
+        """``replica_identity``: default, full, nothing, or ``index NAME`` of a unique index or key of the table."""
+        text = " ".join((table.replica_identity or "default").split())
+        if text in ("default", "full", "nothing"):
+            return text, None
+        word, _, name = text.partition(" ")
+        keys = [k.name for k in (pk, *uniques) if k is not None and not k.deferrable]
+        keys += [i.name for i in indexes if i.table == qname and i.unique and not i.where]
+        if word != "index" or not name:
+            self.error(path + ("replica_identity",), f"'{text}' is not a replica identity; expected default, full, "
+                                                      "nothing or 'index NAME'")
+        elif name not in keys:
+            self.error(path + ("replica_identity",), f"'{name}' is not a unique, non-partial, non-deferrable index of "
+                                                      f"table '{qname}'{suggest(name, keys)}")
+        else:
+            return "index", name
+        return "default", None
 
     def constraint_name(self, table: QualifiedName, columns, suffix: str, path: Path, name: str | None = None) -> str:
         """Names of index-backed constraints live in the schema's relation namespace."""

@@ -91,6 +91,8 @@ COMMENT ON TABLE app.customers IS 'People who buy things.';
 
 COMMENT ON COLUMN app.customers.name IS 'As the customer writes it.';
 
+ALTER TABLE app.customers REPLICA IDENTITY FULL;
+
 CREATE TABLE app.orders (
     id             bigint                 NOT NULL GENERATED ALWAYS AS IDENTITY,
     customer_id    bigint                 NOT NULL,
@@ -223,6 +225,8 @@ CREATE INDEX orders_customer_during_idx
 
 CREATE UNIQUE INDEX invoices_order_id_order_placed_on_idx
     ON app.invoices (order_id, order_placed_on);
+
+ALTER TABLE app.invoices REPLICA IDENTITY USING INDEX invoices_order_id_order_placed_on_idx;
 
 -- Foreign keys -------------------------------------------------------------
 
@@ -358,3 +362,11 @@ GRANT SELECT ON TABLE app.customers TO PUBLIC;
 REVOKE TRUNCATE ON TABLE app.customers FROM PUBLIC;
 
 GRANT SELECT ON TABLE app.customer_orders TO PUBLIC;
+
+-- Publications -------------------------------------------------------------
+
+CREATE PUBLICATION order_changes
+    FOR TABLE app.customers, app.orders
+    WITH (publish = 'insert, update, delete', publish_via_partition_root = true);
+
+COMMENT ON PUBLICATION order_changes IS 'What the warehouse replicates.';

@@ -23,7 +23,10 @@ SELECT c.oid,
                JOIN pg_opclass oc ON oc.oid = k.opc
                JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
               ORDER BY k.pos) AS partition_opclasses,
-       d.description AS comment
+       d.description AS comment,
+       c.relreplident AS replica_identity,
+       (SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
+         WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_partitioned_table p ON p.partrelid = c.oid

@@ -1,0 +1,18 @@
+-- Publications, with the tables of managed schemas they list. Supabase's own
+-- (supabase_realtime) is read like any other. FOR TABLES IN SCHEMA, column lists
+-- and row filters are not modelled.
+SELECT p.pubname AS name,
+       p.puballtables AS all_tables,
+       array_remove(ARRAY[CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+                          CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END],
+                    NULL) AS publish,
+       p.pubviaroot AS via_partition_root,
+       COALESCE((SELECT array_agg(ARRAY[n.nspname, c.relname]::text[] ORDER BY n.nspname, c.relname)
+                   FROM pg_publication_rel r
+                   JOIN pg_class c ON c.oid = r.prrelid
+                   JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE r.prpubid = p.oid AND c.relnamespace = ANY (%(namespaces)s::oid[])),
+                '{}') AS tables,
+       obj_description(p.oid, 'pg_publication') AS comment
+  FROM pg_publication p
+ ORDER BY p.pubname
