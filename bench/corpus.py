@@ -148,10 +148,17 @@ class Server:
     def dump(self, url: str, column_order: bool = True) -> Counter:
         """``pg_dump --schema-only`` as a multiset of statements (comments, SET lines, psql meta-commands out)."""
         # schemac's own history (schemac.history, written by apply) is not part of the schema compared.
-        result = subprocess.run([self.pg_dump, "--schema-only", "--no-owner", "--exclude-schema", "schemac", url],
-                                capture_output=True, text=True, check=True)
-        lines = [line for line in result.stdout.splitlines()
-                 if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))]
+        result = subprocess.run(
+            [self.pg_dump, "--schema-only", "--no-owner", "--exclude-schema", "schemac", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        lines = [
+            line
+            for line in result.stdout.splitlines()
+            if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))
+        ]
         statements = (part.strip() for part in ("\n".join(lines) + "\n").split(";\n") if part.strip())
         return Counter(s if column_order else column_order_free(s) for s in statements)
 
@@ -167,8 +174,9 @@ def column_order_free(statement: str) -> str:
 
 
 def dump_difference(expected: Counter, got: Counter) -> list[str]:
-    return ([f"- {s}" for s in sorted((expected - got).elements())]
-            + [f"+ {s}" for s in sorted((got - expected).elements())])
+    return [f"- {s}" for s in sorted((expected - got).elements())] + [
+        f"+ {s}" for s in sorted((got - expected).elements())
+    ]
 
 
 # ------------------------------------------------------------------- schemac
@@ -202,7 +210,7 @@ class Schemac:
 
 
 def crash(step: str, stderr: str) -> Crash:
-    text = stderr[stderr.rindex(TRACEBACK):]
+    text = stderr[stderr.rindex(TRACEBACK) :]
     frames = [f"{short(m['file'])}:{m['line']} in {m['func']}" for m in FRAME.finditer(text)][-FRAMES_KEPT:]
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith(" ")]
     return Crash(step, frames, lines[-1].strip() if lines else "")
@@ -231,8 +239,11 @@ def run_schema(case: Path, result: Result, server: Server, schemac: Schemac, tag
         if done.returncode in (0, 1) and spec.exists():
             result.import_exact = done.returncode == 0
             result.not_imported = listed_after(done.stdout, "not imported (")
-            result.import_differs = [line.strip()[len("differs: "):] for line in done.stderr.splitlines()
-                                     if line.strip().startswith("differs: ")]
+            result.import_differs = [
+                line.strip()[len("differs: ") :]
+                for line in done.stderr.splitlines()
+                if line.strip().startswith("differs: ")
+            ]
             if done.returncode == 1 and not result.import_differs:
                 schemac.failed("import", done)
         else:
@@ -272,8 +283,9 @@ def run_schema(case: Path, result: Result, server: Server, schemac: Schemac, tag
 def run_pair(case: Path, result: Result, server: Server, schemac: Schemac, tag: str) -> None:
     old = server.fresh(f"{tag}_old", result.flavor)
     new = server.fresh(f"{tag}_new", result.flavor)
-    errors = [f"{side}: {e}" for side, url in (("old", old), ("new", new))
-              if (e := server.load(url, sql_files(case / side)))]
+    errors = [
+        f"{side}: {e}" for side, url in (("old", old), ("new", new)) if (e := server.load(url, sql_files(case / side)))
+    ]
     result.loads = not errors
     if errors:
         result.load_error = "; ".join(errors)
@@ -296,7 +308,7 @@ def listed_after(text: str, heading: str) -> list[str]:
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith(heading):
-            return [item.strip() for item in lines[i + 1:] if item.startswith("  ")][:1000]
+            return [item.strip() for item in lines[i + 1 :] if item.startswith("  ")][:1000]
     return []
 
 
@@ -326,15 +338,48 @@ def mark(value: bool | None) -> str:
 
 def row(r: Result) -> list[str]:
     if r.kind == "pair":
-        return [r.case, r.kind, mark(r.loads), "", "", "", "", "", mark(r.converges), str(len(r.crashes)),
-                f"{r.seconds:.1f}"]
+        return [
+            r.case,
+            r.kind,
+            mark(r.loads),
+            "",
+            "",
+            "",
+            "",
+            "",
+            mark(r.converges),
+            str(len(r.crashes)),
+            f"{r.seconds:.1f}",
+        ]
     plan = "-" if r.plan_steps is None else ("yes" if r.plan_steps == 0 else f"NO ({r.plan_steps})")
-    return [r.case, r.kind, mark(r.loads), mark(r.import_exact), str(len(r.not_imported)) if r.loads else "",
-            plan, mark(r.rebuild_equal), mark(r.docs), "", str(len(r.crashes)), f"{r.seconds:.1f}"]
+    return [
+        r.case,
+        r.kind,
+        mark(r.loads),
+        mark(r.import_exact),
+        str(len(r.not_imported)) if r.loads else "",
+        plan,
+        mark(r.rebuild_equal),
+        mark(r.docs),
+        "",
+        str(len(r.crashes)),
+        f"{r.seconds:.1f}",
+    ]
 
 
-HEADER = ["case", "kind", "loads", "import exact", "not imported", "plan empty", "rebuild equal", "docs",
-          "converges", "tracebacks", "s"]
+HEADER = [
+    "case",
+    "kind",
+    "loads",
+    "import exact",
+    "not imported",
+    "plan empty",
+    "rebuild equal",
+    "docs",
+    "converges",
+    "tracebacks",
+    "s",
+]
 
 
 def totals(results: list[Result]) -> list[str]:
@@ -344,11 +389,19 @@ def totals(results: list[Result]) -> list[str]:
     def count(rs: list[Result], test) -> str:
         return f"{sum(1 for r in rs if test(r))}/{len(rs)}"
 
-    return [f"total ({len(results)} cases)", "", count(results, lambda r: r.loads),
-            count(schemas, lambda r: r.import_exact), str(sum(len(r.not_imported) for r in schemas)),
-            count(schemas, lambda r: r.plan_steps == 0), count(schemas, lambda r: r.rebuild_equal),
-            count(schemas, lambda r: r.docs), count(pairs, lambda r: r.converges),
-            str(sum(len(r.crashes) for r in results)), f"{sum(r.seconds for r in results):.0f}"]
+    return [
+        f"total ({len(results)} cases)",
+        "",
+        count(results, lambda r: r.loads),
+        count(schemas, lambda r: r.import_exact),
+        str(sum(len(r.not_imported) for r in schemas)),
+        count(schemas, lambda r: r.plan_steps == 0),
+        count(schemas, lambda r: r.rebuild_equal),
+        count(schemas, lambda r: r.docs),
+        count(pairs, lambda r: r.converges),
+        str(sum(len(r.crashes) for r in results)),
+        f"{sum(r.seconds for r in results):.0f}",
+    ]
 
 
 def table(rows: list[list[str]]) -> str:
@@ -381,8 +434,9 @@ def main(argv: list[str] | None = None) -> int:
             print(" | ".join(row(result)), file=sys.stderr, flush=True)
     print(table([row(r) for r in results] + [totals(results)]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"postgres": cluster.version, "cases": [asdict(r) for r in results]},
-                                    indent=1) + "\n")
+    args.json.write_text(
+        json.dumps({"postgres": cluster.version, "cases": [asdict(r) for r in results]}, indent=1) + "\n"
+    )
     if temporary and not os.environ.get("CORPUS_KEEP"):
         shutil.rmtree(args.work, ignore_errors=True)
     return 0

@@ -36,13 +36,18 @@ class Repo:
         self.name = name
 
     def files(self, prefix: str) -> list[str]:
-        out = subprocess.run(["git", "--git-dir", str(self.git_dir), "ls-tree", "-r", "--name-only", "HEAD", prefix],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "--git-dir", str(self.git_dir), "ls-tree", "-r", "--name-only", "HEAD", prefix],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return out.splitlines()
 
     def read(self, path: str) -> str:
-        return subprocess.run(["git", "--git-dir", str(self.git_dir), "show", f"HEAD:{path}"], capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run(
+            ["git", "--git-dir", str(self.git_dir), "show", f"HEAD:{path}"], capture_output=True, text=True, check=True
+        ).stdout
 
     def available(self) -> bool:
         return self.git_dir.is_dir()
@@ -60,8 +65,7 @@ def supabase_case(folder: Path) -> None:
 def migra(repo: Repo, out: Path) -> int:
     cases = sorted({path.split("/")[2] for path in repo.files("tests/FIXTURES/")})
     # migra's test harness creates this role before it loads a fixture.
-    role = ("DO $$ BEGIN CREATE ROLE schemainspect_test_role; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n")
+    role = "DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n"
     for case in cases:
         for side in ("old", "new"):
             write(out / case / side / "0_role.sql", role)
@@ -93,8 +97,9 @@ def migrations(repo: Repo, folder: str, out: Path) -> int:
 
 def chinook(repo: Repo, out: Path) -> int:
     text = repo.read("ChinookDatabase/DataSources/Chinook_PostgreSql.sql")
-    text = re.sub(r"^(DROP DATABASE|CREATE DATABASE|\\c)\b.*$", r"-- (left out by corpus_layout) \g<0>", text,
-                  flags=re.M)
+    text = re.sub(
+        r"^(DROP DATABASE|CREATE DATABASE|\\c)\b.*$", r"-- (left out by corpus_layout) \g<0>", text, flags=re.M
+    )
     write(out / "chinook.sql", text)
     return 1
 
@@ -104,8 +109,12 @@ def postgrest(repo: Repo, out: Path) -> int:
     for name in re.findall(r"^\\ir (\S+\.sql)$", load, flags=re.M):
         if "/" not in name:
             text = repo.read(f"test/spec/fixtures/{name}")
-            text = re.sub(r"^(create extension if not exists postgis\b.*)$", r"-- (left out by corpus_layout) \1",
-                          text, flags=re.M | re.I)
+            text = re.sub(
+                r"^(create extension if not exists postgis\b.*)$",
+                r"-- (left out by corpus_layout) \1",
+                text,
+                flags=re.M | re.I,
+            )
             write(out / "parts" / name, text)
     load = re.sub(r"^\\ir \.\./.*$", r"-- (left out by corpus_layout) \g<0>", load, flags=re.M)
     load = re.sub(r"^\\ir (\w+\.sql)$", r"\\ir parts/\1", load, flags=re.M)

@@ -52,34 +52,108 @@ OWNER = "owner_id = (select auth.uid())"
 
 # Modules of an app, and the things each could hold: (plural, singular).
 MODULES = [
-    "crm", "billing", "fleet", "inventory", "hr", "support", "projects", "sales",
-    "marketing", "payroll", "shipping", "procurement", "analytics", "compliance",
-    "assets", "catalog", "scheduling", "learning", "legal", "facilities", "finance",
-    "maintenance", "quality", "warehouse", "contracts", "recruiting", "events",
-    "content", "partners", "research", "security", "telemetry", "loyalty", "booking",
-    "clinic", "property", "energy", "insurance", "logistics", "community",
+    "crm",
+    "billing",
+    "fleet",
+    "inventory",
+    "hr",
+    "support",
+    "projects",
+    "sales",
+    "marketing",
+    "payroll",
+    "shipping",
+    "procurement",
+    "analytics",
+    "compliance",
+    "assets",
+    "catalog",
+    "scheduling",
+    "learning",
+    "legal",
+    "facilities",
+    "finance",
+    "maintenance",
+    "quality",
+    "warehouse",
+    "contracts",
+    "recruiting",
+    "events",
+    "content",
+    "partners",
+    "research",
+    "security",
+    "telemetry",
+    "loyalty",
+    "booking",
+    "clinic",
+    "property",
+    "energy",
+    "insurance",
+    "logistics",
+    "community",
 ]
 NOUNS = [
-    ("accounts", "account"), ("contacts", "contact"), ("invoices", "invoice"),
-    ("invoice_lines", "invoice_line"), ("payments", "payment"), ("orders", "order"),
-    ("order_items", "order_item"), ("products", "product"), ("vendors", "vendor"),
-    ("tickets", "ticket"), ("comments", "comment"), ("attachments", "attachment"),
-    ("notes", "note"), ("tasks", "task"), ("milestones", "milestone"),
-    ("locations", "location"), ("assets", "asset"), ("inspections", "inspection"),
-    ("schedules", "schedule"), ("shifts", "shift"), ("employees", "employee"),
-    ("teams", "team"), ("approvals", "approval"), ("budgets", "budget"),
-    ("expenses", "expense"), ("reports", "report"), ("subscriptions", "subscription"),
-    ("plans", "plan"), ("campaigns", "campaign"), ("leads", "lead"),
-    ("opportunities", "opportunity"), ("quotes", "quote"), ("shipments", "shipment"),
-    ("parcels", "parcel"), ("routes", "route"), ("vehicles", "vehicle"),
-    ("devices", "device"), ("readings", "reading"), ("alerts", "alert"),
-    ("incidents", "incident"), ("audits", "audit"), ("documents", "document"),
-    ("templates", "template"), ("tags", "tag"), ("categories", "category"),
-    ("reviews", "review"), ("surveys", "survey"), ("responses", "response"),
-    ("courses", "course"), ("enrollments", "enrollment"), ("sessions", "session"),
-    ("certificates", "certificate"), ("renewals", "renewal"), ("claims", "claim"),
-    ("requests", "request"), ("forecasts", "forecast"), ("targets", "target"),
-    ("suppliers", "supplier"), ("batches", "batch"), ("bins", "bin"),
+    ("accounts", "account"),
+    ("contacts", "contact"),
+    ("invoices", "invoice"),
+    ("invoice_lines", "invoice_line"),
+    ("payments", "payment"),
+    ("orders", "order"),
+    ("order_items", "order_item"),
+    ("products", "product"),
+    ("vendors", "vendor"),
+    ("tickets", "ticket"),
+    ("comments", "comment"),
+    ("attachments", "attachment"),
+    ("notes", "note"),
+    ("tasks", "task"),
+    ("milestones", "milestone"),
+    ("locations", "location"),
+    ("assets", "asset"),
+    ("inspections", "inspection"),
+    ("schedules", "schedule"),
+    ("shifts", "shift"),
+    ("employees", "employee"),
+    ("teams", "team"),
+    ("approvals", "approval"),
+    ("budgets", "budget"),
+    ("expenses", "expense"),
+    ("reports", "report"),
+    ("subscriptions", "subscription"),
+    ("plans", "plan"),
+    ("campaigns", "campaign"),
+    ("leads", "lead"),
+    ("opportunities", "opportunity"),
+    ("quotes", "quote"),
+    ("shipments", "shipment"),
+    ("parcels", "parcel"),
+    ("routes", "route"),
+    ("vehicles", "vehicle"),
+    ("devices", "device"),
+    ("readings", "reading"),
+    ("alerts", "alert"),
+    ("incidents", "incident"),
+    ("audits", "audit"),
+    ("documents", "document"),
+    ("templates", "template"),
+    ("tags", "tag"),
+    ("categories", "category"),
+    ("reviews", "review"),
+    ("surveys", "survey"),
+    ("responses", "response"),
+    ("courses", "course"),
+    ("enrollments", "enrollment"),
+    ("sessions", "session"),
+    ("certificates", "certificate"),
+    ("renewals", "renewal"),
+    ("claims", "claim"),
+    ("requests", "request"),
+    ("forecasts", "forecast"),
+    ("targets", "target"),
+    ("suppliers", "supplier"),
+    ("batches", "batch"),
+    ("bins", "bin"),
 ]
 
 # Data columns: (name, type, not_null, default, check).
@@ -127,9 +201,11 @@ def pg_name(*parts: str, suffix: str) -> str:
     return f"{name[: 63 - len(suffix) - 10]}_{digest}_{suffix}"
 
 
-ENUMS = {"membership_role": ["owner", "admin", "member", "viewer"],
-         "record_status": ["draft", "active", "archived"],
-         "priority_level": ["low", "normal", "high", "urgent"]}
+ENUMS = {
+    "membership_role": ["owner", "admin", "member", "viewer"],
+    "record_status": ["draft", "active", "archived"],
+    "priority_level": ["low", "normal", "high", "urgent"],
+}
 
 # --------------------------------------------------------------------------- model
 
@@ -279,7 +355,8 @@ DEFECT_RULES = dict(DEFECT_KINDS)
 def core_tables() -> list[Table]:
     """tenants, profiles and tenant_memberships, as in the reference schema.yaml."""
     tenants = Table(
-        "tenants", "core",
+        "tenants",
+        "core",
         columns=[
             Column("id", "uuid", True, "gen_random_uuid()"),
             Column("name", "text", True),
@@ -288,17 +365,26 @@ def core_tables() -> list[Table]:
             Column("updated_at", "timestamptz", True, "now()"),
             Column("deleted_at", "timestamptz"),
         ],
-        primary_key=["id"], uniques=[("tenants_slug_key", ["slug"])],
+        primary_key=["id"],
+        uniques=[("tenants_slug_key", ["slug"])],
         checks=[("tenants_slug_format", "slug ~ '^[a-z0-9-]{3,63}$'")],
-        policies=[Policy("tenants_select_own", "select", ["authenticated"],
-                         using="id = (select private.current_tenant_id()) and deleted_at is null")],
+        policies=[
+            Policy(
+                "tenants_select_own",
+                "select",
+                ["authenticated"],
+                using="id = (select private.current_tenant_id()) and deleted_at is null",
+            )
+        ],
         triggers=[Trigger("tenants_set_updated_at", "private.set_updated_at", ["update"])],
-        grants=["select"], comment="One customer organisation; every other row belongs to one.",
+        grants=["select"],
+        comment="One customer organisation; every other row belongs to one.",
         ignore={"audit-column-unindexed": "tenants are few and always read by primary key."},
         soft_delete=True,
     )
     profiles = Table(
-        "profiles", "core",
+        "profiles",
+        "core",
         columns=[
             Column("id", "uuid", True),
             Column("display_name", "text"),
@@ -310,14 +396,21 @@ def core_tables() -> list[Table]:
         fks=[ForeignKey("profiles_id_fkey", ["id"], "auth.users", ["id"], "cascade")],
         policies=[
             Policy("profiles_select_self", "select", ["authenticated"], using="id = (select auth.uid())"),
-            Policy("profiles_update_self", "update", ["authenticated"], using="id = (select auth.uid())",
-                   check="id = (select auth.uid())"),
+            Policy(
+                "profiles_update_self",
+                "update",
+                ["authenticated"],
+                using="id = (select auth.uid())",
+                check="id = (select auth.uid())",
+            ),
         ],
         triggers=[Trigger("profiles_set_updated_at", "private.set_updated_at", ["update"])],
-        grants=["select", "update"], comment="One row per Supabase auth user.",
+        grants=["select", "update"],
+        comment="One row per Supabase auth user.",
     )
     memberships = Table(
-        "tenant_memberships", "core",
+        "tenant_memberships",
+        "core",
         columns=[
             Column("tenant_id", "uuid", True),
             Column("user_id", "uuid", True),
@@ -337,20 +430,28 @@ def core_tables() -> list[Table]:
         ],
         rls_force=False,
         policies=[Policy("tenant_memberships_select_own_tenant", "select", ["authenticated"], using=TENANT)],
-        grants=["select"], comment="Who belongs to which tenant, with which role.",
-        ignore={"rls-not-forced": "private.current_tenant_id() reads memberships as the table owner; "
-                                  "forced RLS would hide every membership from it."},
-        index_ignore={"tenant_memberships_user_id_tenant_id_idx": {
-            "index-not-tenant-first": "finds the caller's memberships, before any tenant is known."},
-            "tenant_memberships_created_by_idx": user_key_ignore("created_by")},
+        grants=["select"],
+        comment="Who belongs to which tenant, with which role.",
+        ignore={
+            "rls-not-forced": "private.current_tenant_id() reads memberships as the table owner; "
+            "forced RLS would hide every membership from it."
+        },
+        index_ignore={
+            "tenant_memberships_user_id_tenant_id_idx": {
+                "index-not-tenant-first": "finds the caller's memberships, before any tenant is known."
+            },
+            "tenant_memberships_created_by_idx": user_key_ignore("created_by"),
+        },
     )
     return [tenants, profiles, memberships]
 
 
 def user_key_ignore(column: str) -> dict[str, str]:
     """Why the index of a key to profiles is led by that key, not by the tenant column."""
-    return {"index-not-tenant-first": f"serves the foreign key to profiles; deleting a user looks up its rows "
-                                      f"by {column} alone."}
+    return {
+        "index-not-tenant-first": f"serves the foreign key to profiles; deleting a user looks up its rows "
+        f"by {column} alone."
+    }
 
 
 def tenant_key(parent: Table) -> list[str]:
@@ -399,8 +500,7 @@ def generate(n: int, defects: bool = True) -> Schema:
         if defects and i % DEFECT_EVERY == DEFECT_EVERY // 2:
             defect = DEFECT_KINDS[defect_cycle % len(DEFECT_KINDS)][0]
             defect_cycle += 1
-        if (i % partitioned_every == partitioned_every - 1 and defect is None
-                and f"{module}_activity" not in taken):
+        if i % partitioned_every == partitioned_every - 1 and defect is None and f"{module}_activity" not in taken:
             table = events_table(module, f"{module}_activity", partitioned=True)
         elif rng.random() < 0.05 and defect is None and f"{module}_{singular}_events" not in taken:
             table = events_table(module, f"{module}_{singular}_events", partitioned=False)
@@ -410,8 +510,9 @@ def generate(n: int, defects: bool = True) -> Schema:
             others.append(table)
             parents_ok.add(id(table))
         if defect:
-            schema.defects.append(Defect(defect, DEFECT_RULES[defect], table.qname,
-                                         in_spec=defect != "duplicate_index"))
+            schema.defects.append(
+                Defect(defect, DEFECT_RULES[defect], table.qname, in_spec=defect != "duplicate_index")
+            )
         schema.tables.append(table)
         taken.add(table.name)
         by_module.setdefault(module, []).append(table)
@@ -422,35 +523,51 @@ def generate(n: int, defects: bool = True) -> Schema:
     return schema
 
 
-def audit_columns(rng: random.Random, table: Table, soft_delete: bool, updated: bool, created_by: bool,
-                  updated_by: bool) -> None:
+def audit_columns(
+    rng: random.Random, table: Table, soft_delete: bool, updated: bool, created_by: bool, updated_by: bool
+) -> None:
     table.columns.append(Column("created_at", "timestamptz", True, "now()"))
     if updated:
         table.columns.append(Column("updated_at", "timestamptz", True, "now()"))
     if created_by:
         table.columns.append(Column("created_by", "uuid", False, "auth.uid()"))
-        table.fks.append(ForeignKey(pg_name(table.name, "created_by", suffix="fkey"), ["created_by"],
-                                    "public.profiles", ["id"], "set null"))
+        table.fks.append(
+            ForeignKey(
+                pg_name(table.name, "created_by", suffix="fkey"), ["created_by"], "public.profiles", ["id"], "set null"
+            )
+        )
     if updated_by:
         table.columns.append(Column("updated_by", "uuid"))
-        table.fks.append(ForeignKey(pg_name(table.name, "updated_by", suffix="fkey"), ["updated_by"],
-                                    "public.profiles", ["id"], "set null"))
+        table.fks.append(
+            ForeignKey(
+                pg_name(table.name, "updated_by", suffix="fkey"), ["updated_by"], "public.profiles", ["id"], "set null"
+            )
+        )
     if soft_delete:
         table.columns.append(Column("deleted_at", "timestamptz"))
         table.soft_delete = True
 
 
-def entity_table(rng: random.Random, module: str, name: str, noun: str, singular: str,
-                 earlier: list[Table], others: list[Table], singular_of: dict[str, str],
-                 defect: str | None) -> Table:
+def entity_table(
+    rng: random.Random,
+    module: str,
+    name: str,
+    noun: str,
+    singular: str,
+    earlier: list[Table],
+    others: list[Table],
+    singular_of: dict[str, str],
+    defect: str | None,
+) -> Table:
     owned = defect in ("initplan", "tenant_filter") or (defect is None and rng.random() < 0.12)
     soft_delete = defect == "soft_delete_filter" or rng.random() < 0.35
     table = Table(name, module)
     table.columns.append(Column("id", "uuid", True, "gen_random_uuid()"))
     table.columns.append(Column("tenant_id", "uuid", True))
     table.primary_key = ["id"]
-    table.fks.append(ForeignKey(pg_name(name, "tenant_id", suffix="fkey"), ["tenant_id"], "public.tenants",
-                                ["id"], "cascade"))
+    table.fks.append(
+        ForeignKey(pg_name(name, "tenant_id", suffix="fkey"), ["tenant_id"], "public.tenants", ["id"], "cascade")
+    )
     index_cols: list[list[str]] = []
 
     # Parents: mostly earlier tables of the same module.
@@ -477,14 +594,22 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
         table.columns.append(Column(col, "uuid", not_null))
         # No SET NULL: it would clear tenant_id too, which the key includes.
         on_delete = "cascade" if not_null and rng.random() < 0.7 else "restrict"
-        table.fks.append(ForeignKey(pg_name(name, "tenant_id", col, suffix="fkey"), ["tenant_id", col],
-                                    parent.qname, tenant_key(parent), on_delete))
+        table.fks.append(
+            ForeignKey(
+                pg_name(name, "tenant_id", col, suffix="fkey"),
+                ["tenant_id", col],
+                parent.qname,
+                tenant_key(parent),
+                on_delete,
+            )
+        )
         if not (defect == "fk_unindexed" and p == 0):
             index_cols.append(["tenant_id", col])
     if owned:
         table.columns.append(Column("owner_id", "uuid", True, "auth.uid()"))
-        table.fks.append(ForeignKey(pg_name(name, "owner_id", suffix="fkey"), ["owner_id"], "public.profiles",
-                                    ["id"], "cascade"))
+        table.fks.append(
+            ForeignKey(pg_name(name, "owner_id", suffix="fkey"), ["owner_id"], "public.profiles", ["id"], "cascade")
+        )
         index_cols.append(["owner_id", "tenant_id"])
         table.index_ignore[pg_name(name, "owner_id", "tenant_id", suffix="idx")] = user_key_ignore("owner_id")
 
@@ -512,21 +637,34 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
     for cols in index_cols:
         table.indexes.append(Index(pg_name(name, *cols, suffix="idx"), cols))
     if soft_delete:
-        table.indexes.append(Index(pg_name(name, "tenant_id", "created_at", suffix="idx"),
-                                   ["tenant_id", "created_at DESC"], where="deleted_at is null"))
-    elif (rng.random() < 0.4 or defect == "duplicate_index"
-          or not any(i.columns[0] == "tenant_id" for i in table.indexes)
-          and not any(u[1][0] == "tenant_id" for u in table.uniques)):
-        table.indexes.append(Index(pg_name(name, "tenant_id", "created_at", suffix="idx"),
-                                   ["tenant_id", "created_at DESC"]))
-    if not any(i.columns[0] == "tenant_id" and i.where is None for i in table.indexes) \
-            and not any(u[1][0] == "tenant_id" for u in table.uniques):
+        table.indexes.append(
+            Index(
+                pg_name(name, "tenant_id", "created_at", suffix="idx"),
+                ["tenant_id", "created_at DESC"],
+                where="deleted_at is null",
+            )
+        )
+    elif (
+        rng.random() < 0.4
+        or defect == "duplicate_index"
+        or not any(i.columns[0] == "tenant_id" for i in table.indexes)
+        and not any(u[1][0] == "tenant_id" for u in table.uniques)
+    ):
+        table.indexes.append(
+            Index(pg_name(name, "tenant_id", "created_at", suffix="idx"), ["tenant_id", "created_at DESC"])
+        )
+    if not any(i.columns[0] == "tenant_id" and i.where is None for i in table.indexes) and not any(
+        u[1][0] == "tenant_id" for u in table.uniques
+    ):
         # The key to tenants: deleting a tenant looks its rows up, which a partial index cannot serve.
         table.indexes.append(Index(pg_name(name, "tenant_id", suffix="idx"), ["tenant_id"]))
     if defect == "duplicate_index":
         first = table.indexes[0]
-        table.indexes.append(Index(pg_name(name, *[c.split()[0] for c in first.columns], suffix="idx1"),
-                                   list(first.columns), first.where))
+        table.indexes.append(
+            Index(
+                pg_name(name, *[c.split()[0] for c in first.columns], suffix="idx1"), list(first.columns), first.where
+            )
+        )
         table.spec_skip_indexes.add(table.indexes[-1].name)
 
     # Row level security and policies.
@@ -546,15 +684,18 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
         table.policies += [
             Policy(f"{name}_select", "select", ["authenticated"], using=read_owner),
             Policy(f"{name}_insert", "insert", ["authenticated"], check=write_owner),
-            Policy(f"{name}_update", "update", ["authenticated"], using=f"{TENANT} and {OWNER}{live}",
-                   check=write_owner),
+            Policy(
+                f"{name}_update", "update", ["authenticated"], using=f"{TENANT} and {OWNER}{live}", check=write_owner
+            ),
             Policy(f"{name}_delete", "delete", ["authenticated"], using=write_owner),
         ]
         table.grants = ["select", "insert", "update", "delete"]
-    elif defect != "rls_disabled" and rng.random() < 0.65 and defect not in (
-            "soft_delete_filter", "policy_no_role", "multiple_permissive"):
-        table.policies.append(Policy(f"{name}_tenant_isolation", "all", ["authenticated"], using=read,
-                                     check=TENANT))
+    elif (
+        defect != "rls_disabled"
+        and rng.random() < 0.65
+        and defect not in ("soft_delete_filter", "policy_no_role", "multiple_permissive")
+    ):
+        table.policies.append(Policy(f"{name}_tenant_isolation", "all", ["authenticated"], using=read, check=TENANT))
         table.grants = ["select", "insert", "update", "delete"]
     elif defect != "rls_disabled":
         select_using = TENANT if defect == "soft_delete_filter" else read
@@ -569,8 +710,14 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
             table.policies.append(Policy(f"{name}_delete", "delete", ["authenticated"], using=TENANT))
             table.grants.append("delete")
         if defect == "multiple_permissive":
-            table.policies.append(Policy(f"{name}_select_archived", "select", ["authenticated"],
-                                         using=f"{TENANT} and status = 'archived'{live}"))
+            table.policies.append(
+                Policy(
+                    f"{name}_select_archived",
+                    "select",
+                    ["authenticated"],
+                    using=f"{TENANT} and status = 'archived'{live}",
+                )
+            )
             if table.column("status") is None:
                 table.columns.insert(2, Column("status", "public.record_status", True, "'active'"))
     else:
@@ -584,8 +731,9 @@ def entity_table(rng: random.Random, module: str, name: str, noun: str, singular
         table.grants = []
     if rng.random() < 0.55:
         template = rng.choice(COMMENTS)
-        table.comment = template.format(noun=noun.replace("_", " "), Noun=noun.replace("_", " ").capitalize(),
-                                        module=module)
+        table.comment = template.format(
+            noun=noun.replace("_", " "), Noun=noun.replace("_", " ").capitalize(), module=module
+        )
     if rng.random() < 0.1:
         column = rng.choice(table.columns[2:])
         column.comment = f"{column.name.replace('_', ' ').capitalize()} of the {singular.replace('_', ' ')}."
@@ -629,66 +777,111 @@ def events_table(module: str, name: str, partitioned: bool) -> Table:
     ]
     table.index_ignore[pg_name(name, "actor_id", suffix="idx")] = user_key_ignore("actor_id")
     table.grants = ["select", "insert"]
-    table.comment = (f"append-only log of {module} activity" + (", partitioned by year." if partitioned else "."))
+    table.comment = f"append-only log of {module} activity" + (", partitioned by year." if partitioned else ".")
     return table
 
 
 def add_functions(schema: Schema, rng: random.Random, defects: bool) -> None:
     schema.functions += [
-        Function("private.set_updated_at", [], "trigger", "plpgsql",
-                 "begin\n  new.updated_at := now();\n  return new;\nend;\n", search_path="''"),
-        Function("private.reject_mutation", [], "trigger", "plpgsql",
-                 "begin\n  raise exception '% on %.% is not allowed: the table is append-only',\n"
-                 "    tg_op, tg_table_schema, tg_table_name\n    using errcode = 'insufficient_privilege';\nend;\n",
-                 search_path="''",
-                 comment="Guards append-only tables against UPDATE, DELETE and TRUNCATE, for every role."),
-        Function("private.current_tenant_id", [], "uuid", "sql",
-                 "select m.tenant_id\n  from public.tenant_memberships m\n where m.user_id = auth.uid()\n"
-                 "   and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid\n",
-                 volatility="stable", security_definer=True, search_path="''", revoke_from=["public", "anon"],
-                 grant_to=["authenticated"], reads_tables=True,
-                 comment="The caller's tenant, taken from the JWT and checked against their memberships."),
+        Function(
+            "private.set_updated_at",
+            [],
+            "trigger",
+            "plpgsql",
+            "begin\n  new.updated_at := now();\n  return new;\nend;\n",
+            search_path="''",
+        ),
+        Function(
+            "private.reject_mutation",
+            [],
+            "trigger",
+            "plpgsql",
+            "begin\n  raise exception '% on %.% is not allowed: the table is append-only',\n"
+            "    tg_op, tg_table_schema, tg_table_name\n    using errcode = 'insufficient_privilege';\nend;\n",
+            search_path="''",
+            comment="Guards append-only tables against UPDATE, DELETE and TRUNCATE, for every role.",
+        ),
+        Function(
+            "private.current_tenant_id",
+            [],
+            "uuid",
+            "sql",
+            "select m.tenant_id\n  from public.tenant_memberships m\n where m.user_id = auth.uid()\n"
+            "   and m.tenant_id = nullif(auth.jwt() -> 'app_metadata' ->> 'tenant_id', '')::uuid\n",
+            volatility="stable",
+            security_definer=True,
+            search_path="''",
+            revoke_from=["public", "anon"],
+            grant_to=["authenticated"],
+            reads_tables=True,
+            comment="The caller's tenant, taken from the JWT and checked against their memberships.",
+        ),
     ]
     # One reporting function per 100 tables, reading a table of its module.
     candidates = [t for t in schema.tables[3:] if t.column("amount") and t.partition_years is None]
     for t in candidates[: max(1, schema.n // 100)]:
         live = " and t.deleted_at is null" if t.soft_delete else ""
-        schema.functions.append(Function(
-            f"public.{t.name}_total", [("p_since", "timestamptz")], "numeric", "sql",
-            f"select coalesce(sum(t.amount), 0)\n  from public.{t.name} t\n"
-            f" where t.created_at >= p_since{live}\n",
-            volatility="stable", grant_to=["authenticated"], reads_tables=True,
-            comment=f"Total amount of {t.name} since a date, for the caller's tenant (RLS applies)."))
+        schema.functions.append(
+            Function(
+                f"public.{t.name}_total",
+                [("p_since", "timestamptz")],
+                "numeric",
+                "sql",
+                f"select coalesce(sum(t.amount), 0)\n  from public.{t.name} t\n where t.created_at >= p_since{live}\n",
+                volatility="stable",
+                grant_to=["authenticated"],
+                reads_tables=True,
+                comment=f"Total amount of {t.name} since a date, for the caller's tenant (RLS applies).",
+            )
+        )
     if defects:
-        fn = Function("private.purge_deleted_rows", [("p_before", "timestamptz")], "bigint", "plpgsql",
-                      "declare\n  n bigint;\nbegin\n  delete from public.tenants where deleted_at < p_before;\n"
-                      "  get diagnostics n = row_count;\n  return n;\nend;\n",
-                      security_definer=True, revoke_from=["public", "anon"], spec_skip=True,
-                      comment="Removes tenants soft-deleted before a date; run by the nightly job.")
+        fn = Function(
+            "private.purge_deleted_rows",
+            [("p_before", "timestamptz")],
+            "bigint",
+            "plpgsql",
+            "declare\n  n bigint;\nbegin\n  delete from public.tenants where deleted_at < p_before;\n"
+            "  get diagnostics n = row_count;\n  return n;\nend;\n",
+            security_definer=True,
+            revoke_from=["public", "anon"],
+            spec_skip=True,
+            comment="Removes tenants soft-deleted before a date; run by the nightly job.",
+        )
         schema.functions.append(fn)
-        schema.defects.append(Defect("secdef_search_path", ["security-definer-search-path"], fn.name,
-                                     in_spec=False))
+        schema.defects.append(Defect("secdef_search_path", ["security-definer-search-path"], fn.name, in_spec=False))
 
 
 def add_views(schema: Schema, rng: random.Random) -> None:
     soft = [t for t in schema.tables[3:] if t.soft_delete and t.partition_years is None]
     for t in soft[: max(1, schema.n // 40)]:
         cols = ", ".join(f"t.{c.name}" for c in t.columns if c.name != "deleted_at")
-        schema.views.append(View(f"public.{t.name}_live",
-                                 f"select {cols}\n  from public.{t.name} t\n where t.deleted_at is null",
-                                 f"{t.name} without soft-deleted rows."))
+        schema.views.append(
+            View(
+                f"public.{t.name}_live",
+                f"select {cols}\n  from public.{t.name} t\n where t.deleted_at is null",
+                f"{t.name} without soft-deleted rows.",
+            )
+        )
     events = [t for t in schema.tables if t.partition_years]
     source = events[0] if events else next(t for t in schema.tables if "append-only" in (t.comment or ""))
     for k in range(max(1, schema.n // 500)):
         name = f"private.activity_summary_{k + 1}"
-        schema.matviews.append(MatView(
-            name,
-            f"select e.tenant_id,\n       e.kind,\n       count(*) as event_count,\n"
-            f"       max(e.occurred_at) as last_event_at\n  from public.{source.name} e\n"
-            f" group by e.tenant_id, e.kind",
-            [Index(pg_name(name.split(".")[1], "tenant_id", "kind", suffix="idx"), ["tenant_id", "kind"],
-                   unique=True)],
-            "Per-tenant activity counts; private because materialized views bypass RLS."))
+        schema.matviews.append(
+            MatView(
+                name,
+                f"select e.tenant_id,\n       e.kind,\n       count(*) as event_count,\n"
+                f"       max(e.occurred_at) as last_event_at\n  from public.{source.name} e\n"
+                f" group by e.tenant_id, e.kind",
+                [
+                    Index(
+                        pg_name(name.split(".")[1], "tenant_id", "kind", suffix="idx"),
+                        ["tenant_id", "kind"],
+                        unique=True,
+                    )
+                ],
+                "Per-tenant activity counts; private because materialized views bypass RLS.",
+            )
+        )
 
 
 # ------------------------------------------------------------------ the second side
@@ -697,11 +890,32 @@ MUTATE_SHARE = 0.10  # the share of objects changed by mutate()
 
 # Columns whose names the generated policies, checks, triggers, views and
 # functions use: mutate() changes only their comments.
-_STRUCTURAL = {"id", "tenant_id", "owner_id", "created_at", "updated_at", "deleted_at", "created_by",
-               "updated_by", "status", "amount", "quantity", "code", "occurred_at", "kind", "actor_id",
-               "subject_id", "payload"}
-_WIDER_TYPE = {"text": "varchar(200)", "integer": "bigint", "double precision": "numeric",
-               "char(3)": "varchar(3)", "date": "timestamptz"}
+_STRUCTURAL = {
+    "id",
+    "tenant_id",
+    "owner_id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "created_by",
+    "updated_by",
+    "status",
+    "amount",
+    "quantity",
+    "code",
+    "occurred_at",
+    "kind",
+    "actor_id",
+    "subject_id",
+    "payload",
+}
+_WIDER_TYPE = {
+    "text": "varchar(200)",
+    "integer": "bigint",
+    "double precision": "numeric",
+    "char(3)": "varchar(3)",
+    "date": "timestamptz",
+}
 _NEW_DEFAULT = {"text": "''", "integer": "0", "boolean": "false", "double precision": "0"}
 
 
@@ -718,8 +932,12 @@ def _referenced_columns(t: Table) -> set[str]:
         used.update(fk.columns)
     for index in t.indexes:
         used.update(c.split()[0] for c in index.columns)
-    text = " ".join([e for _, e in t.checks] + [p.using or "" for p in t.policies]
-                    + [p.check or "" for p in t.policies] + [i.where or "" for i in t.indexes])
+    text = " ".join(
+        [e for _, e in t.checks]
+        + [p.using or "" for p in t.policies]
+        + [p.check or "" for p in t.policies]
+        + [i.where or "" for i in t.indexes]
+    )
     used.update(c.name for c in t.columns if c.name in text.replace("(", " ").replace(")", " ").split())
     return used | (_STRUCTURAL & {c.name for c in t.columns})
 
@@ -759,16 +977,28 @@ def mutate(schema: Schema, seed: int, share: float = MUTATE_SHARE, peer_safe: bo
 
     objects = len(schema.tables) + len(schema.views) + len(schema.functions) + len(schema.matviews)
     for t in schema.tables:
-        objects += (len(t.columns) + len(t.indexes) + len(t.policies) + len(t.triggers) + len(t.fks)
-                    + len(t.checks) + len(t.uniques) + 1)  # + the primary key
+        objects += (
+            len(t.columns)
+            + len(t.indexes)
+            + len(t.policies)
+            + len(t.triggers)
+            + len(t.fks)
+            + len(t.checks)
+            + len(t.uniques)
+            + 1
+        )  # + the primary key
     counts["objects"] = objects
 
     # Tables nothing refers to may be dropped.
     referenced = {fk.table for t in schema.tables for fk in t.fks}
-    read_by = " ".join([v.query for v in schema.views] + [m.query for m in schema.matviews]
-                       + [f.body for f in schema.functions])
-    droppable = [t for t in schema.tables[3:]
-                 if t.qname not in referenced and f"public.{t.name} " not in read_by and not t.partition_years]
+    read_by = " ".join(
+        [v.query for v in schema.views] + [m.query for m in schema.matviews] + [f.body for f in schema.functions]
+    )
+    droppable = [
+        t
+        for t in schema.tables[3:]
+        if t.qname not in referenced and f"public.{t.name} " not in read_by and not t.partition_years
+    ]
     dropped = set(t.name for t in rng.sample(droppable, min(len(droppable), max(1, len(schema.tables) // 100))))
     schema.tables = [t for t in schema.tables if t.name not in dropped]
     counts["table dropped"] = len(dropped)
@@ -862,8 +1092,11 @@ def mutate(schema: Schema, seed: int, share: float = MUTATE_SHARE, peer_safe: bo
             elif kind == "rls":
                 t.rls_force = not t.rls_force
             elif kind == "column":
-                t.columns.append(Column("external_id", "text") if t.column("external_id") is None
-                                 else Column("archived_at", "timestamptz"))
+                t.columns.append(
+                    Column("external_id", "text")
+                    if t.column("external_id") is None
+                    else Column("archived_at", "timestamptz")
+                )
             else:
                 col = rng.choice(free).name
                 name = pg_name(t.name, "tenant_id", col, suffix="idx")
@@ -884,8 +1117,11 @@ def mutate(schema: Schema, seed: int, share: float = MUTATE_SHARE, peer_safe: bo
             count("function body")
 
     # New tables: entity tables of a new module, and partitioned event logs.
-    entities = [t for t in schema.tables[3:] if t.partition_years is None and t.column("id").type == "uuid"
-                and not t.name.endswith("_events")]
+    entities = [
+        t
+        for t in schema.tables[3:]
+        if t.partition_years is None and t.column("id").type == "uuid" and not t.name.endswith("_events")
+    ]
     singular_of = {t.name: t.name.split("_", 1)[1].rstrip("s") for t in entities}
     taken = {t.name for t in schema.tables}
     added: list[Table] = []
@@ -953,9 +1189,15 @@ def render_sql(schema: Schema) -> str:
         if f.reads_tables and f.name != "private.current_tenant_id":
             out += render_function(f)
     for v in schema.views:
-        out += [f"CREATE VIEW {v.name} WITH (security_invoker = true) AS", v.query + ";", "",
-                f"COMMENT ON VIEW {v.name} IS {q(v.comment)};", "",
-                f"GRANT SELECT ON TABLE {v.name} TO authenticated;", ""]
+        out += [
+            f"CREATE VIEW {v.name} WITH (security_invoker = true) AS",
+            v.query + ";",
+            "",
+            f"COMMENT ON VIEW {v.name} IS {q(v.comment)};",
+            "",
+            f"GRANT SELECT ON TABLE {v.name} TO authenticated;",
+            "",
+        ]
     for m in schema.matviews:
         out += [f"CREATE MATERIALIZED VIEW {m.name} AS", m.query + ";", ""]
         for index in m.indexes:
@@ -1036,8 +1278,10 @@ def render_table_parts(t: Table) -> tuple[list[str], list[str]]:
     for fk in t.fks:
         if len(fk.columns) > 1:
             action = f" ON DELETE {fk.on_delete.upper()}" if fk.on_delete else ""
-            body.append(f"CONSTRAINT {fk.name} FOREIGN KEY ({', '.join(fk.columns)}) "
-                        f"REFERENCES {fk.table} ({', '.join(fk.ref_columns)}){action}")
+            body.append(
+                f"CONSTRAINT {fk.name} FOREIGN KEY ({', '.join(fk.columns)}) "
+                f"REFERENCES {fk.table} ({', '.join(fk.ref_columns)}){action}"
+            )
     tail = " PARTITION BY RANGE (occurred_at);" if t.partition_years else ";"
     out += [f"CREATE TABLE {t.qname} (", ",\n".join("    " + b for b in body), ")" + tail, ""]
     if t.comment:
@@ -1051,8 +1295,11 @@ def render_table_parts(t: Table) -> tuple[list[str], list[str]]:
         for year in range(start, until + 1):
             part = f"public.{t.name}_{year}"
             partitions.append(part)
-            out += [f"CREATE TABLE {part} PARTITION OF {t.qname}",
-                    f"    FOR VALUES FROM ('{year}-01-01 00:00:00+00') TO ('{year + 1}-01-01 00:00:00+00');", ""]
+            out += [
+                f"CREATE TABLE {part} PARTITION OF {t.qname}",
+                f"    FOR VALUES FROM ('{year}-01-01 00:00:00+00') TO ('{year + 1}-01-01 00:00:00+00');",
+                "",
+            ]
         partitions.append(f"public.{t.name}_default")
         out += [f"CREATE TABLE public.{t.name}_default PARTITION OF {t.qname} DEFAULT;", ""]
     for index in t.indexes:
@@ -1061,8 +1308,12 @@ def render_table_parts(t: Table) -> tuple[list[str], list[str]]:
     structure, out = out, []
     for target in [t.qname, *partitions]:
         if t.rls_enable and target != t.qname:
-            out += suppression_lines({"rls-no-policy": f"reached through {t.qname}, under its policies; "
-                                                       "a query naming the partition is denied."})
+            out += suppression_lines(
+                {
+                    "rls-no-policy": f"reached through {t.qname}, under its policies; "
+                    "a query naming the partition is denied."
+                }
+            )
         if t.rls_enable:
             out.append(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY;")
         if t.rls_force:
@@ -1081,8 +1332,14 @@ def render_table_parts(t: Table) -> tuple[list[str], list[str]]:
         out += lines + [""]
     for tr in t.triggers:
         level = "ROW" if tr.level == "row" else "STATEMENT"
-        out += [f"CREATE TRIGGER {tr.name}", f"    BEFORE {' OR '.join(e.upper() for e in tr.events)}",
-                f"    ON {t.qname}", f"    FOR EACH {level}", f"    EXECUTE FUNCTION {tr.function}();", ""]
+        out += [
+            f"CREATE TRIGGER {tr.name}",
+            f"    BEFORE {' OR '.join(e.upper() for e in tr.events)}",
+            f"    ON {t.qname}",
+            f"    FOR EACH {level}",
+            f"    EXECUTE FUNCTION {tr.function}();",
+            "",
+        ]
     if t.grants:
         out += [f"GRANT {', '.join(g.upper() for g in t.grants)} ON TABLE {t.qname} TO authenticated;", ""]
     return structure, out
@@ -1139,21 +1396,33 @@ def spec_table(t: Table) -> dict:
     composite = [fk for fk in t.fks if len(fk.columns) > 1]
     if composite:
         spec["foreign_keys"] = [
-            {"columns": list(fk.columns),
-             "references": {"table": fk.table.removeprefix("public."), "columns": list(fk.ref_columns)},
-             **({"on_delete": fk.on_delete} if fk.on_delete else {}), "name": fk.name}
-            for fk in composite]
+            {
+                "columns": list(fk.columns),
+                "references": {"table": fk.table.removeprefix("public."), "columns": list(fk.ref_columns)},
+                **({"on_delete": fk.on_delete} if fk.on_delete else {}),
+                "name": fk.name,
+            }
+            for fk in composite
+        ]
     if len(t.primary_key) > 1:
         spec["primary_key"] = list(t.primary_key)
     if t.uniques:
-        spec["unique"] = [{"columns": cols, "name": name} if name != pg_name(t.name, *cols, suffix="key")
-                          else cols for name, cols in t.uniques]
+        spec["unique"] = [
+            {"columns": cols, "name": name} if name != pg_name(t.name, *cols, suffix="key") else cols
+            for name, cols in t.uniques
+        ]
     if t.checks:
         spec["checks"] = {name: expr for name, expr in t.checks}
     if t.partition_years:
         start, until = t.partition_years
-        spec["partition"] = {"by": "range", "column": "occurred_at", "interval": "year",
-                             "start": str(start), "until": str(until), "default": True}
+        spec["partition"] = {
+            "by": "range",
+            "column": "occurred_at",
+            "interval": "year",
+            "start": str(start),
+            "until": str(until),
+            "default": True,
+        }
     indexes = []
     for index in t.indexes:
         if index.name in t.spec_skip_indexes:
@@ -1217,27 +1486,43 @@ def render_spec(schema: Schema) -> str:
     spec: dict = {
         "version": 1,
         "target": {"postgres": 15, "flavor": "supabase"},
-        "schemas": {"public": {"exposed": True},
-                    "private": {"comment": "Internal helpers; not exposed through the API.",
-                                "grants": [{"to": "authenticated", "privileges": ["usage"]}]}},
+        "schemas": {
+            "public": {"exposed": True},
+            "private": {
+                "comment": "Internal helpers; not exposed through the API.",
+                "grants": [{"to": "authenticated", "privileges": ["usage"]}],
+            },
+        },
         "enums": {name: list(values) for name, values in schema.enums.items()},
         "functions": {f.name: spec_function(f) for f in schema.functions if not f.spec_skip},
         "tables": {t.name: spec_table(t) for t in schema.tables},
     }
     if schema.views:
-        spec["views"] = {v.name.removeprefix("public."): {
-            "security_invoker": True, "query": v.query + "\n",
-            "grants": [{"to": "authenticated", "privileges": ["select"]}], "comment": v.comment}
-            for v in schema.views}
+        spec["views"] = {
+            v.name.removeprefix("public."): {
+                "security_invoker": True,
+                "query": v.query + "\n",
+                "grants": [{"to": "authenticated", "privileges": ["select"]}],
+                "comment": v.comment,
+            }
+            for v in schema.views
+        }
     if schema.matviews:
-        spec["materialized_views"] = {m.name: {
-            "query": m.query + "\n",
-            "indexes": [spec_index(i, m.name.split(".")[1]) for i in m.indexes],
-            "comment": m.comment} for m in schema.matviews}
-    header = (f"# Synthetic multi-tenant schema: {schema.n} tables (bench/generate.py, seed {SEED!r}).\n"
-              f"# The same schema as schema_{schema.n}.sql; compile it with `schemac build --spec FILE`.\n")
-    return header + yaml.dump(spec, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                              width=120, allow_unicode=True)
+        spec["materialized_views"] = {
+            m.name: {
+                "query": m.query + "\n",
+                "indexes": [spec_index(i, m.name.split(".")[1]) for i in m.indexes],
+                "comment": m.comment,
+            }
+            for m in schema.matviews
+        }
+    header = (
+        f"# Synthetic multi-tenant schema: {schema.n} tables (bench/generate.py, seed {SEED!r}).\n"
+        f"# The same schema as schema_{schema.n}.sql; compile it with `schemac build --spec FILE`.\n"
+    )
+    return header + yaml.dump(
+        spec, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120, allow_unicode=True
+    )
 
 
 class _Dumper(yaml.SafeDumper):
@@ -1263,14 +1548,16 @@ def expected(schema: Schema) -> dict:
             counts[rule] = counts.get(rule, 0) + 1
     return {
         "tables": schema.n,
-        "defects": [{"kind": d.kind, "rules": d.rules, "object": d.object, "in_spec": d.in_spec}
-                    for d in schema.defects],
+        "defects": [
+            {"kind": d.kind, "rules": d.rules, "object": d.object, "in_spec": d.in_spec} for d in schema.defects
+        ],
         "expected_rule_counts": dict(sorted(counts.items())),
     }
 
 
-def write(n: int, out: Path, defects: bool = True, mutate_seed: int | None = None,
-          peer_safe: bool = False) -> dict[str, Path]:
+def write(
+    n: int, out: Path, defects: bool = True, mutate_seed: int | None = None, peer_safe: bool = False
+) -> dict[str, Path]:
     """Write schema_N.sql, .yaml and .expected.json; with ``mutate_seed``, the
     changed side instead: schema_N_bSEED.sql, .yaml and .changes.json (the
     changes made, by kind); ``peer_safe``: see :func:`mutate`
@@ -1288,7 +1575,8 @@ def write(n: int, out: Path, defects: bool = True, mutate_seed: int | None = Non
     paths["sql"].write_text(render_sql(schema), encoding="utf-8")
     paths["yaml"].write_text(render_spec(schema), encoding="utf-8")
     next(p for k, p in paths.items() if k in ("expected", "changes")).write_text(
-        json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        json.dumps(report, indent=2) + "\n", encoding="utf-8"
+    )
     return paths
 
 
@@ -1312,23 +1600,33 @@ def check_pg(sql_path: Path) -> None:
             conn.execute(standin.read_text(encoding="utf-8"))
             with conn.transaction():
                 conn.execute(sql_path.read_text(encoding="utf-8"))
-            count = conn.execute("select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                                 "where n.nspname = 'public' and c.relkind in ('r', 'p')").fetchone()[0]
+            count = conn.execute(
+                "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                "where n.nspname = 'public' and c.relkind in ('r', 'p')"
+            ).fetchone()[0]
             policies = conn.execute("select count(*) from pg_policies where schemaname = 'public'").fetchone()[0]
     print(f"  applied {sql_path.name} to PostgreSQL: {count} tables (partitions included), {policies} policies")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tables", type=int, nargs="+", default=[100, 500, 2000], metavar="N")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     parser.add_argument("--no-defects", action="store_true", help="leave out the planted mistakes")
-    parser.add_argument("--mutate", type=int, metavar="SEED",
-                        help="write the other side of a diff benchmark instead: the schema with about 10%% of its "
-                             "objects changed (schema_N_bSEED.sql/.yaml/.changes.json)")
-    parser.add_argument("--check-pg", action="store_true",
-                        help="apply each SQL file to a throwaway PostgreSQL (schemac.devdb) to prove it valid")
+    parser.add_argument(
+        "--mutate",
+        type=int,
+        metavar="SEED",
+        help="write the other side of a diff benchmark instead: the schema with about 10%% of its "
+        "objects changed (schema_N_bSEED.sql/.yaml/.changes.json)",
+    )
+    parser.add_argument(
+        "--check-pg",
+        action="store_true",
+        help="apply each SQL file to a throwaway PostgreSQL (schemac.devdb) to prove it valid",
+    )
     args = parser.parse_args(argv)
     for n in args.tables:
         paths = write(n, args.out, defects=not args.no_defects, mutate_seed=args.mutate)

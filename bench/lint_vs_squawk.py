@@ -44,7 +44,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -133,9 +132,14 @@ def measure(command: list[str], stdout: Path, cwd: Path) -> Run:
     child (and of any children it waited for), unlike
     ``getrusage(RUSAGE_CHILDREN)``, whose ``ru_maxrss`` is the maximum over
     every child ever waited for."""
-    result = subprocess.run([sys.executable, "-S", "-c", _WRAPPER, str(stdout), str(stdout.with_suffix(".stderr")),
-                             *command], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL,
-                            env=TOOL_ENV)
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", _WRAPPER, str(stdout), str(stdout.with_suffix(".stderr")), *command],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        env=TOOL_ENV,
+    )
     if result.returncode != 0:
         raise SystemExit(f"measuring {' '.join(command)} failed:\n{result.stderr}")
     wall, maxrss_kib, exit_code, cpu = result.stdout.split()
@@ -174,8 +178,12 @@ def machine() -> dict:
     except ImportError:
         pglast_version = "not installed"
     try:
-        commit = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"], capture_output=True,
-                                text=True, timeout=30).stdout.strip() or "unknown"
+        commit = (
+            subprocess.run(
+                ["git", "-C", str(HERE), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+            or "unknown"
+        )
     except OSError:
         commit = "unknown"
     return {
@@ -248,15 +256,17 @@ def profile_schemac(sql: Path, out: Path, top: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000], metavar="N")
     parser.add_argument("--reps", type=int, default=5, help="measured runs per tool and size (after a warm-up)")
     parser.add_argument("--build-reps", type=int, default=3, help="measured runs of schemac build per size")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-build", action="store_true", help="skip timing schemac build")
-    parser.add_argument("--squawk-tty", action="store_true",
-                        help="also time squawk's default (tty) reporter once on the largest size")
+    parser.add_argument(
+        "--squawk-tty", action="store_true", help="also time squawk's default (tty) reporter once on the largest size"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile schemac lint on the largest size")
     args = parser.parse_args(argv)
 
@@ -271,18 +281,28 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     info = machine() | {"schemac": version([schemac, "--version"]), "squawk": version([squawk, "--version"])}
-    print(f"# schemac lint vs squawk, {info['date']}: {info['cpus']} CPUs ({info['cpu']}), "
-          f"Python {info['python']}, pglast {info['pglast']}, {info['schemac']}, {info['squawk']}\n",
-          flush=True)
+    print(
+        f"# schemac lint vs squawk, {info['date']}: {info['cpus']} CPUs ({info['cpu']}), "
+        f"Python {info['python']}, pglast {info['pglast']}, {info['schemac']}, {info['squawk']}\n",
+        flush=True,
+    )
 
-    results: dict = {"machine": info, "reps": args.reps, "shapes": {shape: {} for shape in SHAPES},
-                     "load_before": os.getloadavg()}
+    results: dict = {
+        "machine": info,
+        "reps": args.reps,
+        "shapes": {shape: {} for shape in SHAPES},
+        "load_before": os.getloadavg(),
+    }
     for n in args.sizes:
         paths = generate.write(n, out)
         statements, size = generate.sql_stats(paths["sql"])
         entry = side_by_side(schemac, squawk, [paths["sql"]], f"file_{n}", args.reps, out)
-        entry |= {"files": 1, "statements": statements, "bytes": size,
-                  "findings_vs_planted": compare_findings(out / f"schemac_file_{n}.json", paths["expected"])}
+        entry |= {
+            "files": 1,
+            "statements": statements,
+            "bytes": size,
+            "findings_vs_planted": compare_findings(out / f"schemac_file_{n}.json", paths["expected"]),
+        }
         report_line("schema file", n, entry)
         if not args.no_build:
             entry["build"] = time_build(schemac, paths["yaml"], n, args.build_reps, out)
@@ -290,8 +310,11 @@ def main(argv: list[str] | None = None) -> int:
 
         files = migrations.write(n, out)
         entry = side_by_side(schemac, squawk, files, f"migrations_{n}", args.reps, out)
-        entry |= {"files": len(files), "statements": sum(generate.sql_stats(f)[0] for f in files),
-                  "bytes": sum(f.stat().st_size for f in files)}
+        entry |= {
+            "files": len(files),
+            "statements": sum(generate.sql_stats(f)[0] for f in files),
+            "bytes": sum(f.stat().st_size for f in files),
+        }
         report_line("migrations", n, entry)
         results["shapes"]["migrations"][n] = entry
 
@@ -338,9 +361,18 @@ def side_by_side(schemac: str, squawk: str, files: list[Path], label: str, reps:
     for tool in commands:
         check_exit(series[tool], allowed[tool], stdout[tool])
     return {
-        "lint": {tool: {"runs": [asdict(r) for r in s.runs], "median": s.median, "min": s.low, "max": s.high,
-                        "cpu": s.cpu, "peak_mb": s.peak, "findings": count_json(stdout[tool])}
-                 for tool, s in series.items()},
+        "lint": {
+            tool: {
+                "runs": [asdict(r) for r in s.runs],
+                "median": s.median,
+                "min": s.low,
+                "max": s.high,
+                "cpu": s.cpu,
+                "peak_mb": s.peak,
+                "findings": count_json(stdout[tool]),
+            }
+            for tool, s in series.items()
+        },
         "ratio": series["schemac"].median / series["squawk"].median,
         "cpu_ratio": series["schemac"].cpu / series["squawk"].cpu,
     }
@@ -348,10 +380,13 @@ def side_by_side(schemac: str, squawk: str, files: list[Path], label: str, reps:
 
 def report_line(shape: str, n: int, entry: dict) -> None:
     schemac, squawk = entry["lint"]["schemac"], entry["lint"]["squawk"]
-    print(f"{shape}, {n} tables ({entry['files']} files, {entry['statements']} statements, "
-          f"{entry['bytes'] / 1e6:.2f} MB): schemac {schemac['median']:.2f} s ({schemac['cpu']:.2f} s CPU), "
-          f"{schemac['peak_mb']:.0f} MB; squawk {squawk['median']:.2f} s ({squawk['cpu']:.2f} s CPU), "
-          f"{squawk['peak_mb']:.0f} MB; ratio {entry['ratio']:.2f} (CPU {entry['cpu_ratio']:.2f})", flush=True)
+    print(
+        f"{shape}, {n} tables ({entry['files']} files, {entry['statements']} statements, "
+        f"{entry['bytes'] / 1e6:.2f} MB): schemac {schemac['median']:.2f} s ({schemac['cpu']:.2f} s CPU), "
+        f"{schemac['peak_mb']:.0f} MB; squawk {squawk['median']:.2f} s ({squawk['cpu']:.2f} s CPU), "
+        f"{squawk['peak_mb']:.0f} MB; ratio {entry['ratio']:.2f} (CPU {entry['cpu_ratio']:.2f})",
+        flush=True,
+    )
 
 
 def time_build(schemac: str, spec: Path, n: int, reps: int, out: Path) -> dict:
@@ -363,63 +398,122 @@ def time_build(schemac: str, spec: Path, n: int, reps: int, out: Path) -> dict:
         check_exit(build, {0}, out / f"build_{n}.txt")
         built, built_size = generate.sql_stats(Path(tmp) / "schema.sql")
     print(f"  schemac build: {build.median:.2f} s, {build.peak:.0f} MB -> {built} statements", flush=True)
-    return asdict(build) | {"median": build.median, "min": build.low, "max": build.high, "peak_mb": build.peak,
-                            "spec_bytes": spec.stat().st_size, "sql_statements": built, "sql_bytes": built_size}
+    return asdict(build) | {
+        "median": build.median,
+        "min": build.low,
+        "max": build.high,
+        "peak_mb": build.peak,
+        "spec_bytes": spec.stat().st_size,
+        "sql_statements": built,
+        "sql_bytes": built_size,
+    }
 
 
 def render(results: dict, largest: int) -> str:
     info = results["machine"]
-    parts = [f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
-             f"pglast {info['pglast']}, {info['schemac']} (commit {info['commit']}), {info['squawk']}; median of {results['reps']} runs "
-             f"after a warm-up, each in a fresh process. Load average (1 min) before / after the run: "
-             f"{results['load_before'][0]:.2f} / {results['load_after'][0]:.2f}."]
+    parts = [
+        f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"pglast {info['pglast']}, {info['schemac']} (commit {info['commit']}), {info['squawk']}; median of {results['reps']} runs "
+        f"after a warm-up, each in a fresh process. Load average (1 min) before / after the run: "
+        f"{results['load_before'][0]:.2f} / {results['load_after'][0]:.2f}."
+    ]
     rows, verdicts = [], []
     for shape in SHAPES:
         for n, e in results["shapes"][shape].items():
             s, q = e["lint"]["schemac"], e["lint"]["squawk"]
-            rows.append([shape, f"{n:,}", f"{e['files']:,}", f"{e['statements']:,}", f"{e['bytes'] / 1e6:.2f}",
-                         f"{s['median']:.2f} ({s['min']:.2f}-{s['max']:.2f})",
-                         f"{q['median']:.2f} ({q['min']:.2f}-{q['max']:.2f})", f"**{e['ratio']:.2f}x**",
-                         f"{s['cpu']:.2f} / {q['cpu']:.2f}", f"**{e['cpu_ratio']:.2f}x**",
-                         f"{s['peak_mb']:.0f}", f"{q['peak_mb']:.0f}", f"{s['findings']} / {q['findings']}"])
+            rows.append(
+                [
+                    shape,
+                    f"{n:,}",
+                    f"{e['files']:,}",
+                    f"{e['statements']:,}",
+                    f"{e['bytes'] / 1e6:.2f}",
+                    f"{s['median']:.2f} ({s['min']:.2f}-{s['max']:.2f})",
+                    f"{q['median']:.2f} ({q['min']:.2f}-{q['max']:.2f})",
+                    f"**{e['ratio']:.2f}x**",
+                    f"{s['cpu']:.2f} / {q['cpu']:.2f}",
+                    f"**{e['cpu_ratio']:.2f}x**",
+                    f"{s['peak_mb']:.0f}",
+                    f"{q['peak_mb']:.0f}",
+                    f"{s['findings']} / {q['findings']}",
+                ]
+            )
             target = TARGET_RATIO.get(n)
             if target:
-                verdicts.append(f"{shape}, {n:,} tables: {e['ratio']:.2f}x wall, {e['cpu_ratio']:.2f}x CPU "
-                                f"(target {target:g}x: {'met' if e['cpu_ratio'] <= target else 'NOT met'} on CPU, "
-                                f"{'met' if e['ratio'] <= target else 'NOT met'} on wall); peak {s['peak_mb']:.0f} MB "
-                                f"({'under' if s['peak_mb'] < TARGET_PEAK_MB else 'NOT under'} {TARGET_PEAK_MB} MB)")
-    parts.append("### Lint: `schemac lint FILES --format json --fail-on never` vs `squawk --reporter json FILES`\n\n"
-                 + md_table(["shape", "tables", "files", "statements", "MB", "schemac s (min-max)",
-                             "squawk s (min-max)", "schemac/squawk wall", "CPU s schemac / squawk",
-                             "schemac/squawk CPU", "schemac peak MB", "squawk peak MB",
-                             "findings schemac / squawk"], rows))
+                verdicts.append(
+                    f"{shape}, {n:,} tables: {e['ratio']:.2f}x wall, {e['cpu_ratio']:.2f}x CPU "
+                    f"(target {target:g}x: {'met' if e['cpu_ratio'] <= target else 'NOT met'} on CPU, "
+                    f"{'met' if e['ratio'] <= target else 'NOT met'} on wall); peak {s['peak_mb']:.0f} MB "
+                    f"({'under' if s['peak_mb'] < TARGET_PEAK_MB else 'NOT under'} {TARGET_PEAK_MB} MB)"
+                )
+    parts.append(
+        "### Lint: `schemac lint FILES --format json --fail-on never` vs `squawk --reporter json FILES`\n\n"
+        + md_table(
+            [
+                "shape",
+                "tables",
+                "files",
+                "statements",
+                "MB",
+                "schemac s (min-max)",
+                "squawk s (min-max)",
+                "schemac/squawk wall",
+                "CPU s schemac / squawk",
+                "schemac/squawk CPU",
+                "schemac peak MB",
+                "squawk peak MB",
+                "findings schemac / squawk",
+            ],
+            rows,
+        )
+    )
     if verdicts:
         parts.append("Targets:\n\n" + "\n".join(f"- {v}" for v in verdicts))
     if "squawk_tty" in results:
         t = results["squawk_tty"]
-        parts.append(f"squawk with its default (tty) reporter on {t['tables']:,} tables: {t['wall']:.2f} s, "
-                     f"{t['peak_mb']:.0f} MB (not comparable: it renders every finding with source context).")
+        parts.append(
+            f"squawk with its default (tty) reporter on {t['tables']:,} tables: {t['wall']:.2f} s, "
+            f"{t['peak_mb']:.0f} MB (not comparable: it renders every finding with source context)."
+        )
     build_rows = []
     for n, e in results["shapes"]["schema file"].items():
         if "build" in e:
             b = e["build"]
-            build_rows.append([f"{n:,}", f"{b['spec_bytes'] / 1e6:.2f}", f"{b['median']:.2f} ({b['min']:.2f}-"
-                               f"{b['max']:.2f})", f"{b['peak_mb']:.0f}", f"{b['sql_statements']:,}"])
+            build_rows.append(
+                [
+                    f"{n:,}",
+                    f"{b['spec_bytes'] / 1e6:.2f}",
+                    f"{b['median']:.2f} ({b['min']:.2f}-{b['max']:.2f})",
+                    f"{b['peak_mb']:.0f}",
+                    f"{b['sql_statements']:,}",
+                ]
+            )
     if build_rows:
-        parts.append("### Compile: `schemac build --spec schema_N.yaml --out DIR` (validates, compiles, lints)\n\n"
-                     + md_table(["tables", "spec MB", "seconds (min-max)", "peak MB", "statements written"],
-                                build_rows))
+        parts.append(
+            "### Compile: `schemac build --spec schema_N.yaml --out DIR` (validates, compiles, lints)\n\n"
+            + md_table(["tables", "spec MB", "seconds (min-max)", "peak MB", "statements written"], build_rows)
+        )
     big = results["shapes"]["schema file"].get(largest)
     if big:
         cmp = big["findings_vs_planted"]
-        rows = [[r["rule"], str(r["planted"]), str(r["reported"]),
-                 "" if r["reported"] == r["planted"] else ("missed" if r["reported"] < r["planted"] else "extra")]
-                for r in cmp["rows"]]
-        parts.append(f"### schemac findings on {largest:,} tables against the planted defects\n\n"
-                     + md_table(["rule", "planted", "reported", ""], rows))
+        rows = [
+            [
+                r["rule"],
+                str(r["planted"]),
+                str(r["reported"]),
+                "" if r["reported"] == r["planted"] else ("missed" if r["reported"] < r["planted"] else "extra"),
+            ]
+            for r in cmp["rows"]
+        ]
+        parts.append(
+            f"### schemac findings on {largest:,} tables against the planted defects\n\n"
+            + md_table(["rule", "planted", "reported", ""], rows)
+        )
         if cmp["extra_examples"]:
-            lines = [f"- `{rule}`: " + "; ".join(f"`{x}`" for x in examples)
-                     for rule, examples in cmp["extra_examples"].items()]
+            lines = [
+                f"- `{rule}`: " + "; ".join(f"`{x}`" for x in examples)
+                for rule, examples in cmp["extra_examples"].items()
+            ]
             parts.append("Examples of findings beyond the planted ones:\n\n" + "\n".join(lines))
     return "\n\n".join(parts)
 

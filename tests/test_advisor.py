@@ -113,7 +113,7 @@ WRAPPED = re.compile(r"\(\s*SELECT\s+$", re.IGNORECASE)
 
 
 def per_row_calls(expression: str) -> list[str]:
-    return [m.group(1) for m in PER_ROW_CALL.finditer(expression) if not WRAPPED.search(expression[:m.start()])]
+    return [m.group(1) for m in PER_ROW_CALL.finditer(expression) if not WRAPPED.search(expression[: m.start()])]
 
 
 def advisor_findings(conn: psycopg.Connection, exposed: list[str]) -> dict[str, list]:
@@ -122,13 +122,16 @@ def advisor_findings(conn: psycopg.Connection, exposed: list[str]) -> dict[str, 
     return {
         "unindexed foreign key": [f"{table}({columns})" for _, table, columns in rows(UNINDEXED_FOREIGN_KEYS)],
         "RLS disabled in an exposed schema": [table for (table,) in rows(RLS_DISABLED)],
-        "auth call per row in a policy": [f"{policy} on {table}: {', '.join(calls)}"
-                                          for table, policy, expr in rows(POLICY_EXPRESSIONS)
-                                          if (calls := per_row_calls(expr))],
+        "auth call per row in a policy": [
+            f"{policy} on {table}: {', '.join(calls)}"
+            for table, policy, expr in rows(POLICY_EXPRESSIONS)
+            if (calls := per_row_calls(expr))
+        ],
         "SECURITY DEFINER without search_path": [f for (f,) in rows(DEFINER_WITHOUT_SEARCH_PATH)],
         "duplicate index": [f"{table}: {', '.join(names)}" for table, names in rows(DUPLICATE_INDEXES)],
-        "multiple permissive policies": [f"{table} {role} {cmd}: {', '.join(names)}"
-                                         for table, role, cmd, names in rows(MULTIPLE_PERMISSIVE)],
+        "multiple permissive policies": [
+            f"{table} {role} {cmd}: {', '.join(names)}" for table, role, cmd, names in rows(MULTIPLE_PERMISSIVE)
+        ],
     }
 
 
@@ -146,8 +149,9 @@ LINTED_KEY = re.compile(r"^foreign key (\S+\(.*?\)) -> ")
 
 def linted_unindexed(sql: str, config=None) -> set[str]:
     kwargs = {} if config is None else {"config": config}
-    return {LINTED_KEY.match(f.message).group(1)
-            for f in lint_sql(sql, "schema.sql", **kwargs) if f.name == "fk-unindexed"}
+    return {
+        LINTED_KEY.match(f.message).group(1) for f in lint_sql(sql, "schema.sql", **kwargs) if f.name == "fk-unindexed"
+    }
 
 
 def _bench_sql() -> str:
@@ -211,8 +215,12 @@ create table events_2026 partition of events for values from ('2026-01-01') to (
 
 def test_lint_and_the_catalog_name_the_same_foreign_keys(database) -> None:
     database.execute(MIXED)
-    expected = {"tenant_first(parent_id)", "partial(parent_id)", "composite_behind(tenant_id, parent_id)",
-                "events(parent_id)"}
+    expected = {
+        "tenant_first(parent_id)",
+        "partial(parent_id)",
+        "composite_behind(tenant_id, parent_id)",
+        "events(parent_id)",
+    }
     assert unindexed_on_tables(database) == expected
     assert linted_unindexed(MIXED) == expected
     # The partition has its own copy of the key, as unindexed as its parent's.

@@ -80,7 +80,10 @@ def test_bad_spec_exits_2_with_located_problems(project: Path) -> None:
     )
     result = run("validate")
     assert result.exit_code == 2
-    assert "schema.yaml:5:13: tables.cars.columns.made.type: unknown type 'timestampz'; did you mean 'timestamptz'?" in result.output
+    assert (
+        "schema.yaml:5:13: tables.cars.columns.made.type: unknown type 'timestampz'; did you mean 'timestamptz'?"
+        in result.output
+    )
     assert "Traceback" not in result.output
 
 

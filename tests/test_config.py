@@ -46,7 +46,8 @@ def test_schemac_toml_sets_the_paths(project: Path) -> None:
 def test_pyproject_tool_schemac_and_its_lint_table(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.schemac]\nspec = "db/schema.yaml"\n\n'
-        '[tool.schemac.lint]\nexposed-schemas = ["api"]\n')
+        '[tool.schemac.lint]\nexposed-schemas = ["api"]\n'
+    )
     loaded = config.load(project)
     assert loaded.spec == Path("db/schema.yaml")
     assert loaded.lint == {"exposed-schemas": ["api"]}
@@ -67,12 +68,15 @@ def test_the_command_line_wins(project: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('spce = "x.yaml"\n', "unknown setting 'spce'; did you mean 'spec'?"),
-    ("spec = 3\n", "'spec' must be a non-empty string"),
-    ("[lint]\nexposed-schemaz = []\n", "schemac.toml: [lint]: unknown lint option 'exposed-schemaz'"),
-    ("spec = \n", "schemac.toml: "),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('spce = "x.yaml"\n', "unknown setting 'spce'; did you mean 'spec'?"),
+        ("spec = 3\n", "'spec' must be a non-empty string"),
+        ("[lint]\nexposed-schemaz = []\n", "schemac.toml: [lint]: unknown lint option 'exposed-schemaz'"),
+        ("spec = \n", "schemac.toml: "),
+    ],
+)
 def test_bad_settings_exit_2_and_name_the_key(project: Path, text: str, message: str) -> None:
     (project / "schemac.toml").write_text(text)
     result = run("validate", "--spec", "db/schema.yaml")
@@ -90,8 +94,10 @@ def test_help_works_whatever_the_settings_say(project: Path) -> None:
 def test_the_database_url_comes_from_the_environment() -> None:
     assert config.database_url({}) is None
     assert config.database_url({"DATABASE_URL": "postgresql://b"}) == "postgresql://b"
-    assert config.database_url({"SCHEMAC_DATABASE_URL": "postgresql://a", "DATABASE_URL": "postgresql://b"}) == \
-        "postgresql://a"
+    assert (
+        config.database_url({"SCHEMAC_DATABASE_URL": "postgresql://a", "DATABASE_URL": "postgresql://b"})
+        == "postgresql://a"
+    )
     assert config.database_url({"SCHEMAC_DATABASE_URL": "", "DATABASE_URL": "postgresql://b"}) == "postgresql://b"
 
 
@@ -168,7 +174,9 @@ def test_a_spec_without_settings_is_its_own_folders_project(project: Path) -> No
 
 
 def test_plan_out_json_writes_json_that_apply_takes(project: Path, pg_cluster, database: str) -> None:
-    (project / "tiny.yaml").write_text("version: 1\ntables:\n  notes:\n    columns:\n      id: {type: int, primary_key: true}\n")
+    (project / "tiny.yaml").write_text(
+        "version: 1\ntables:\n  notes:\n    columns:\n      id: {type: int, primary_key: true}\n"
+    )
     env = {"SCHEMAC_DEV_DB": pg_cluster.url()}
     assert run("plan", "--db", database, "--to", "tiny.yaml", "--out", "plan.sql", **env).exit_code == 0
     assert (project / "plan.sql").read_text().startswith("BEGIN;\n\nCREATE TABLE public.notes")

@@ -54,10 +54,8 @@ def _spec(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
-        database, pg_cluster, tmp_path) -> None:
-    _migrate(database, _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "true", "deferrable": "true"}),
-             pg_cluster.url())
+def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(database, pg_cluster, tmp_path) -> None:
+    _migrate(database, _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "true", "deferrable": "true"}), pg_cluster.url())
     with psycopg.connect(database) as conn:
         conn.execute("insert into rooms values (1)")
         conn.execute("insert into bookings values (1, 1, '[2026-01-01 10:00, 2026-01-01 12:00)', 1)")
@@ -70,8 +68,7 @@ def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
         with pytest.raises(psycopg.errors.ExclusionViolation):
             conn.commit()
 
-    _migrate(database, _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"}),
-             pg_cluster.url())
+    _migrate(database, _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"}), pg_cluster.url())
     with psycopg.connect(database) as conn:
         with pytest.raises(psycopg.errors.ExclusionViolation):
             conn.execute("insert into bookings values (3, 1, '[2026-01-01 12:30, 2026-01-01 14:00)', 1)")
@@ -83,13 +80,14 @@ def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
         conn.commit()
 
 
-def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(
-        database, pg_cluster, tmp_path) -> None:
+def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(database, pg_cluster, tmp_path) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("create extension btree_gist")
         conn.execute("create table rooms (id bigint primary key)")
-        conn.execute("create table bookings (id bigint primary key, room_id bigint not null, "
-                     "during tstzrange not null, mileage int)")
+        conn.execute(
+            "create table bookings (id bigint primary key, room_id bigint not null, "
+            "during tstzrange not null, mileage int)"
+        )
         conn.execute("insert into rooms values (1)")
         conn.execute("insert into bookings values (1, 1, '[2026-01-01, 2026-01-02)', -5)")
     spec = _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "false", "deferrable": "false"})
@@ -101,13 +99,15 @@ def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(
         assert conn.execute("select mileage from bookings").fetchall() == [(-5,)]
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("insert into bookings values (2, 1, '[2026-02-01, 2026-02-02)', -1)")
-        assert conn.execute("select convalidated from pg_constraint "
-                            "where conname = 'bookings_mileage_positive'").fetchone() == (False,)
+        assert conn.execute(
+            "select convalidated from pg_constraint where conname = 'bookings_mileage_positive'"
+        ).fetchone() == (False,)
     # Once the spec wants it valid, the old row stops the validation, and the database is left as it was.
     spec = _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"})
     plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
     assert [s.change.describe() for s in plan.steps] == [
-        "validate constraint bookings_mileage_positive on public.bookings"]
+        "validate constraint bookings_mileage_positive on public.bookings"
+    ]
     with pytest.raises(ApplyError, match="bookings_mileage_positive"):
         apply(database, plan, "", ALL)
     with psycopg.connect(database, autocommit=True) as conn:
@@ -140,36 +140,53 @@ def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_pa
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into owners values (1); insert into readings values (1, '2026-05-01')")
         major = conn.info.server_version // 10000
-    to = _spec(tmp_path, "b.yaml", (PARTITIONED % {"owner": "true"}).replace(
-        "not_null: true}\n      taken_on", "not_null: true, references: owners}\n      taken_on"))
+    to = _spec(
+        tmp_path,
+        "b.yaml",
+        (PARTITIONED % {"owner": "true"}).replace(
+            "not_null: true}\n      taken_on", "not_null: true, references: owners}\n      taken_on"
+        ),
+    )
     plan = live.plan(live.current(database), live.desired(str(to), pg_cluster.url()))
     steps = [(s.change.describe(), sorted(s.hazards), s.phase.name) for s in plan.steps]
     if major >= 18:
         assert "NOT VALID" in plan.sql()
-        assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [], "TRANSACTION"),
-                         ("create foreign key readings_owner_id_fkey on public.readings", [], "AFTER")]
+        assert steps == [
+            ("create foreign key readings_owner_id_fkey on public.readings", [], "TRANSACTION"),
+            ("create foreign key readings_owner_id_fkey on public.readings", [], "AFTER"),
+        ]
     else:
         assert "NOT VALID" not in plan.sql()
-        assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [LONG_LOCK],
-                          "TRANSACTION")]
+        assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [LONG_LOCK], "TRANSACTION")]
     _migrate(database, to, pg_cluster.url())
     # Its deferrable state is altered in place, on the table and its partitions alike.
-    deferred = _spec(tmp_path, "c.yaml", to.read_text().replace("references: owners", "references: "
-                                                                 "{table: owners, deferrable: true}"))
+    deferred = _spec(
+        tmp_path,
+        "c.yaml",
+        to.read_text().replace("references: owners", "references: {table: owners, deferrable: true}"),
+    )
     plan = live.plan(live.current(database), live.desired(str(deferred), pg_cluster.url()))
     assert plan.sql().count("ALTER CONSTRAINT readings_owner_id_fkey DEFERRABLE INITIALLY DEFERRED") == 1
     _migrate(database, deferred, pg_cluster.url())
     with psycopg.connect(database, autocommit=True) as conn:
-        assert conn.execute("select bool_and(condeferred) from pg_constraint "
-                            "where conname = 'readings_owner_id_fkey'").fetchone() == (True,)
+        assert conn.execute(
+            "select bool_and(condeferred) from pg_constraint where conname = 'readings_owner_id_fkey'"
+        ).fetchone() == (True,)
 
 
 def test_a_key_that_need_not_be_valid_on_a_partitioned_table_where_postgresql_takes_no_not_valid_one(
-        database, tmp_path) -> None:
+    database, tmp_path
+) -> None:
     """A target-18 spec planned against the server it runs on: before PostgreSQL 18, a new partitioned
     table gets the key checked (it has no rows), and a table with rows gets no plan, with the reason."""
-    spec = (PARTITIONED % {"owner": "true"}).replace("postgres: 15", "postgres: 18").replace(
-        "not_null: true}\n      taken_on", "not_null: true, references: {table: owners, valid: false}}\n      taken_on")
+    spec = (
+        (PARTITIONED % {"owner": "true"})
+        .replace("postgres: 15", "postgres: 18")
+        .replace(
+            "not_null: true}\n      taken_on",
+            "not_null: true, references: {table: owners, valid: false}}\n      taken_on",
+        )
+    )
     # The compiled catalog, not one read back from a scratch database: before 18 the scratch
     # database would refuse the spec's own NOT VALID key.
     goal = live.Side(compile_text(spec).catalog, "spec")
@@ -188,21 +205,27 @@ def test_a_key_that_need_not_be_valid_on_a_partitioned_table_where_postgresql_ta
         assert "NOT VALID" in plan.sql() and "VALIDATE" not in plan.sql()
         apply(database, plan, "", ALL)
         return
-    with pytest.raises(live.LiveError, match=f"the foreign key readings_owner_id_fkey on public.readings need not "
-                                             f"be valid \\(valid: false\\), but PostgreSQL {major} cannot add a "
-                                             "NOT VALID foreign key to a partitioned table"):
+    with pytest.raises(
+        live.LiveError,
+        match=f"the foreign key readings_owner_id_fkey on public.readings need not "
+        f"be valid \\(valid: false\\), but PostgreSQL {major} cannot add a "
+        "NOT VALID foreign key to a partitioned table",
+    ):
         live.plan(live.current(database), goal)
 
 
 def test_a_misspelt_deferrable_state_names_the_ones_there_are(tmp_path, monkeypatch) -> None:
     (tmp_path / "schema.yaml").write_text(
         "version: 1\ntables:\n  t:\n    columns:\n      id: int\n"
-        "    unique:\n      - {columns: [id], deferrable: initialy deferred}\n")
+        "    unique:\n      - {columns: [id], deferrable: initialy deferred}\n"
+    )
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate", "--spec", "schema.yaml"])
     assert result.exit_code == 2
-    assert ("schema.yaml:7:37: tables.t.unique[0].deferrable: 'initialy deferred' is not allowed here; expected "
-            "'initially deferred' or 'initially immediate'; did you mean 'initially deferred'?") in result.output
+    assert (
+        "schema.yaml:7:37: tables.t.unique[0].deferrable: 'initialy deferred' is not allowed here; expected "
+        "'initially deferred' or 'initially immediate'; did you mean 'initially deferred'?"
+    ) in result.output
 
 
 UNENFORCED = """\
@@ -227,12 +250,14 @@ def _needs_18(pg_cluster) -> None:
 
 def _fk_state(url: str) -> tuple[bool, bool]:
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute("select conenforced, convalidated from pg_constraint "
-                            "where conname = 'vehicles_owner_id_fkey'").fetchone()
+        return conn.execute(
+            "select conenforced, convalidated from pg_constraint where conname = 'vehicles_owner_id_fkey'"
+        ).fetchone()
 
 
 def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the_rows(
-        database, pg_cluster, tmp_path) -> None:
+    database, pg_cluster, tmp_path
+) -> None:
     _needs_18(pg_cluster)
     _migrate(database, _spec(tmp_path, "a.yaml", UNENFORCED % {"enforced": "false"}), pg_cluster.url())
     assert _fk_state(database) == (False, False)
@@ -269,7 +294,8 @@ def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the
             conn.execute("insert into vehicles values (3, 43)")
     plan = live.plan(live.current(database), live.desired(str(enforced), pg_cluster.url()))
     assert [s.change.describe() for s in plan.steps] == [
-        "validate constraint vehicles_owner_id_fkey on public.vehicles"]
+        "validate constraint vehicles_owner_id_fkey on public.vehicles"
+    ]
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into owners values (1), (42)")
     _migrate(database, enforced, pg_cluster.url())
@@ -280,9 +306,12 @@ def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the
     unenforced = _spec(tmp_path, "c.yaml", UNENFORCED % {"enforced": "false"})
     plan = live.plan(live.current(database), live.desired(str(unenforced), pg_cluster.url()))
     assert [(s.change.describe(), sorted(s.hazards), s.sql) for s in plan.steps] == [
-        ("alter foreign key vehicles_owner_id_fkey on public.vehicles: not enforced (no longer checked)",
-         ["breaks-clients"],
-         "ALTER TABLE public.vehicles ALTER CONSTRAINT vehicles_owner_id_fkey NOT ENFORCED;")]
+        (
+            "alter foreign key vehicles_owner_id_fkey on public.vehicles: not enforced (no longer checked)",
+            ["breaks-clients"],
+            "ALTER TABLE public.vehicles ALTER CONSTRAINT vehicles_owner_id_fkey NOT ENFORCED;",
+        )
+    ]
     _migrate(database, unenforced, pg_cluster.url())
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into vehicles values (3, 43)")
@@ -292,9 +321,11 @@ def test_import_keeps_what_is_not_enforced(database, pg_cluster, tmp_path) -> No
     _needs_18(pg_cluster)
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("create table owners (id bigint primary key)")
-        conn.execute("create table vehicles (id bigint primary key, mileage int, "
-                     "owner_id bigint references owners not enforced, "
-                     "constraint vehicles_mileage_positive check (mileage >= 0) not enforced)")
+        conn.execute(
+            "create table vehicles (id bigint primary key, mileage int, "
+            "owner_id bigint references owners not enforced, "
+            "constraint vehicles_mileage_positive check (mileage >= 0) not enforced)"
+        )
     out = tmp_path / "schema.yaml"
     result = CliRunner().invoke(main, ["import", "--db", database, "--out", str(out), "--dev-db", pg_cluster.url()])
     assert result.exit_code == 0, result.output

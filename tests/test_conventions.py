@@ -44,8 +44,17 @@ def _resolved(text: str):
 
 def test_every_convention_is_an_expansion() -> None:
     names = [e.__name__ for e in EXPANSIONS]
-    assert names == ["audit", "tenancy", "soft_delete", "append_only", "partitions", "signup", "monitoring",
-                     "partition_security", "distribution"]
+    assert names == [
+        "audit",
+        "tenancy",
+        "soft_delete",
+        "append_only",
+        "partitions",
+        "signup",
+        "monitoring",
+        "partition_security",
+        "distribution",
+    ]
 
 
 def test_expansions_are_pure() -> None:
@@ -63,28 +72,41 @@ def test_resolve_leaves_the_conventions_to_expand() -> None:
     expanded = expand(spec, catalog)
     projects = next(t for t in expanded.tables if t.qname.name == "projects")
     assert [c.name for c in projects.columns] == [
-        "id", "org_id", "name", "inserted_at", "author_id", "updated_at", "updated_by", "removed_at"]
+        "id",
+        "org_id",
+        "name",
+        "inserted_at",
+        "author_id",
+        "updated_at",
+        "updated_by",
+        "removed_at",
+    ]
     assert projects.rls_enabled and projects.rls_forced
 
 
 def test_an_expansion_problem_carries_its_path() -> None:
     spec, catalog = _resolved(SPEC.read_text())
-    spec = spec.model_copy(update={"tables": {**spec.tables, "orgs": spec.tables["orgs"].model_copy(
-        update={"tenant_scoped": True})}})
+    spec = spec.model_copy(
+        update={"tables": {**spec.tables, "orgs": spec.tables["orgs"].model_copy(update={"tenant_scoped": True})}}
+    )
     with pytest.raises(ExpansionError) as caught:
         expand(spec, catalog)
     assert [(path, key) for path, _, key in caught.value.issues] == [(("tables", "orgs", "tenant_scoped"), True)]
 
 
 def test_a_declared_helper_function_is_used_as_it_is() -> None:
-    text = SPEC.read_text().replace("tables:\n", """functions:
+    text = SPEC.read_text().replace(
+        "tables:\n",
+        """functions:
   internal.current_org:
     returns: uuid
     volatility: stable
     body: select '00000000-0000-0000-0000-000000000001'::uuid
 
 tables:
-""", 1)
+""",
+        1,
+    )
     sql = compile_text(text, "t.yaml", BUILT).sql
     assert sql.count("CREATE FUNCTION internal.current_org()") == 1
     assert "select '00000000-0000-0000-0000-000000000001'::uuid" in sql
@@ -112,7 +134,10 @@ def test_keys_between_tenant_tables_carry_the_tenant() -> None:
     tasks, projects = QualifiedName("public", "tasks"), QualifiedName("public", "projects")
     key = next(fk for fk in expanded.foreign_keys if fk.table == tasks and fk.ref_table == projects)
     assert (key.name, key.columns, key.ref_columns) == (
-        "tasks_org_id_project_id_fkey", ("org_id", "project_id"), ("org_id", "id"))
+        "tasks_org_id_project_id_fkey",
+        ("org_id", "project_id"),
+        ("org_id", "id"),
+    )
     table = next(t for t in expanded.tables if t.qname == projects)
     assert ("projects_org_id_id_key", ("org_id", "id")) in {(u.name, u.columns) for u in table.uniques}
     # Keys to tables that are no tenant's keep their columns, and get an index led by them.
@@ -124,16 +149,20 @@ def test_keys_between_tenant_tables_carry_the_tenant() -> None:
 def test_a_named_key_keeps_its_name_and_set_null_is_refused() -> None:
     text = SPEC.read_text().replace(
         "project_id: {type: uuid, not_null: true, references: projects.id, on_delete: cascade}",
-        "project_id: {type: uuid, not_null: true, references: {table: projects, name: tasks_project}}")
+        "project_id: {type: uuid, not_null: true, references: {table: projects, name: tasks_project}}",
+    )
     spec, catalog = _resolved(text)
     key = next(fk for fk in expand(spec, catalog).foreign_keys if fk.name == "tasks_project")
     assert key.columns == ("org_id", "project_id")
-    text = SPEC.read_text().replace("references: projects.id, on_delete: cascade",
-                                    "references: projects.id, on_delete: set null")
+    text = SPEC.read_text().replace(
+        "references: projects.id, on_delete: cascade", "references: projects.id, on_delete: set null"
+    )
     with pytest.raises(SpecError) as caught:
         compile_text(text, "t.yaml", BUILT)
-    assert ("tables.tasks.columns.project_id.references: a foreign key between tenant-scoped tables includes "
-            "org_id, so 'set null' would set org_id too") in str(caught.value)
+    assert (
+        "tables.tasks.columns.project_id.references: a foreign key between tenant-scoped tables includes "
+        "org_id, so 'set null' would set org_id too"
+    ) in str(caught.value)
 
 
 # -- on PostgreSQL -----------------------------------------------------------------
@@ -148,11 +177,14 @@ def db(pg_database: str):
         for user, org in ((U1, O1), (U2, O2)):
             conn.execute(
                 "INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES (%s, %s, %s)",
-                (user, f"{user.int}@example.com", json.dumps({"full_name": f"User {user.int}"})))
+                (user, f"{user.int}@example.com", json.dumps({"full_name": f"User {user.int}"})),
+            )
             conn.execute("INSERT INTO orgs (id, name) VALUES (%s, %s)", (org, f"org {org.int}"))
             for n in range(3):
-                conn.execute("INSERT INTO projects (org_id, name, removed_at) VALUES (%s, %s, %s)",
-                             (org, f"p{n}", "2026-01-01" if n == 2 else None))
+                conn.execute(
+                    "INSERT INTO projects (org_id, name, removed_at) VALUES (%s, %s, %s)",
+                    (org, f"p{n}", "2026-01-01" if n == 2 else None),
+                )
         yield conn
 
 
@@ -205,12 +237,14 @@ def test_audit_columns_fill_themselves(reset) -> None:
     _as(reset, U1, O1)
     reset.execute("INSERT INTO projects (org_id, name) VALUES (%s, 'audited')", (O1,))
     author, inserted, updated = reset.execute(
-        "SELECT author_id, inserted_at, updated_at FROM projects WHERE name = 'audited'").fetchone()
+        "SELECT author_id, inserted_at, updated_at FROM projects WHERE name = 'audited'"
+    ).fetchone()
     assert author == U1 and inserted == updated
     _as(reset, U2, O1)  # claims O1 without a membership check: this spec reads the claim alone
     reset.execute("UPDATE projects SET name = 'audited 2' WHERE name = 'audited'")
     author, updated_by, updated = reset.execute(
-        "SELECT author_id, updated_by, updated_at FROM projects WHERE name = 'audited 2'").fetchone()
+        "SELECT author_id, updated_by, updated_at FROM projects WHERE name = 'audited 2'"
+    ).fetchone()
     assert (author, updated_by) == (U1, U2) and updated >= inserted
 
 
@@ -223,8 +257,9 @@ def test_a_tenant_cannot_reference_another_tenants_rows(reset) -> None:
 
 def test_authors_are_not_taken_from_the_client(reset) -> None:
     _as(reset, U1, O1)
-    reset.execute("INSERT INTO projects (org_id, name, author_id, updated_by) VALUES (%s, 'forged', %s, %s)",
-                  (O1, U2, U2))
+    reset.execute(
+        "INSERT INTO projects (org_id, name, author_id, updated_by) VALUES (%s, 'forged', %s, %s)", (O1, U2, U2)
+    )
     reset.execute("UPDATE projects SET author_id = %s WHERE name = 'forged'", (U2,))
     assert reset.execute("SELECT author_id, updated_by FROM projects WHERE name = 'forged'").fetchone() == (U1, U1)
 
@@ -236,8 +271,12 @@ def test_append_only_holds_for_every_role(reset, role: str) -> None:
         _as(reset, U1, O1)
     else:
         reset.execute(f"SET ROLE {role}")
-    statements = ["UPDATE task_events SET task_id = 2", "DELETE FROM task_events", "TRUNCATE task_events",
-                  "TRUNCATE task_events_2026_10"]
+    statements = [
+        "UPDATE task_events SET task_id = 2",
+        "DELETE FROM task_events",
+        "TRUNCATE task_events",
+        "TRUNCATE task_events_2026_10",
+    ]
     if role != "authenticated":  # authenticated has no privilege on the partition: refused before the trigger
         statements.append("DELETE FROM task_events_2026_10")
     for statement in statements:
@@ -255,22 +294,27 @@ def test_partition_maintenance_is_idempotent(reset) -> None:
     assert all(name.startswith("public.task_events_") for name in created)
     assert reset.execute("SELECT * FROM internal.create_partitions()").fetchall() == []
     ok, ahead = reset.execute(
-        "SELECT ok, periods_ahead FROM internal.partition_coverage WHERE table_name = 'task_events'").fetchone()
+        "SELECT ok, periods_ahead FROM internal.partition_coverage WHERE table_name = 'task_events'"
+    ).fetchone()
     assert ok and ahead >= 2
     # New partitions are guarded like the built ones: forced RLS, the TRUNCATE trigger.
     for name in created:
         forced, guards = reset.execute(
             "SELECT c.relforcerowsecurity, (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid"
-            " AND t.tgname LIKE '%%no_truncate') FROM pg_class c WHERE c.oid = %s::regclass", (name,)).fetchone()
+            " AND t.tgname LIKE '%%no_truncate') FROM pg_class c WHERE c.oid = %s::regclass",
+            (name,),
+        ).fetchone()
         assert forced and guards == 1, name
 
 
 def test_refreshes_are_logged_and_freshness_reads_the_log(reset) -> None:
     assert reset.execute(
-        "SELECT refreshed_at FROM internal.mv_freshness WHERE view_name = 'task_counts'").fetchone() == (None,)
+        "SELECT refreshed_at FROM internal.mv_freshness WHERE view_name = 'task_counts'"
+    ).fetchone() == (None,)
     reset.execute("SELECT internal.refresh_materialized_view('internal.task_counts')")
     refreshed = reset.execute(
-        "SELECT refreshed_at FROM internal.mv_freshness WHERE view_name = 'task_counts'").fetchone()[0]
+        "SELECT refreshed_at FROM internal.mv_freshness WHERE view_name = 'task_counts'"
+    ).fetchone()[0]
     assert refreshed is not None
     with pytest.raises(psycopg.errors.WrongObjectType):
         reset.execute("SELECT internal.refresh_materialized_view('public.tasks')")
@@ -323,8 +367,10 @@ def test_plain_postgres_with_a_setting(pg_cluster) -> None:
             conn.execute("INSERT INTO notes (tenant_id, body) VALUES (%s, 'a'), (%s, 'b')", (O1, O2))
             conn.execute("GRANT USAGE ON SCHEMA public TO schemac_app")
             conn.execute("SET ROLE schemac_app")
-            conn.execute("SELECT set_config('app.tenant_id', %s, false), set_config('app.user_id', %s, false)",
-                         (str(O1), str(U1)))
+            conn.execute(
+                "SELECT set_config('app.tenant_id', %s, false), set_config('app.user_id', %s, false)",
+                (str(O1), str(U1)),
+            )
             assert conn.execute("SELECT body FROM notes").fetchall() == [("a",)]
             conn.execute("INSERT INTO notes (tenant_id, body) VALUES (%s, 'c')", (O1,))
             assert conn.execute("SELECT created_by FROM notes WHERE body = 'c'").fetchone() == (U1,)
@@ -337,24 +383,35 @@ def test_plain_postgres_with_a_setting(pg_cluster) -> None:
 
 
 def test_pg_cron_schedules_the_maintenance() -> None:
-    text = SPEC.read_text().replace("target: {postgres: 15, flavor: supabase}\n",
-                                    "target: {postgres: 15, flavor: supabase}\nextensions: [pg_cron]\n", 1)
+    text = SPEC.read_text().replace(
+        "target: {postgres: 15, flavor: supabase}\n",
+        "target: {postgres: 15, flavor: supabase}\nextensions: [pg_cron]\n",
+        1,
+    )
     sql = compile_text(text, "t.yaml", BUILT).sql
-    assert ("CREATE MATERIALIZED VIEW internal.partition_maintenance_job AS\n"
-            "select cron.schedule('schemac: create partitions', '@daily', 'select internal.create_partitions()')"
-            " as job_id;") in sql
+    assert (
+        "CREATE MATERIALIZED VIEW internal.partition_maintenance_job AS\n"
+        "select cron.schedule('schemac: create partitions', '@daily', 'select internal.create_partitions()')"
+        " as job_id;"
+    ) in sql
     assert "partition_maintenance_job" not in compile_text(SPEC.read_text(), "t.yaml", BUILT).sql
 
 
-
-@pytest.mark.parametrize("text, message", [
-    ("version: 1\nconventions:\n  schema: public\n  monitoring: true\n",
-     "t.yaml:3:11: conventions.schema: schema 'public' is exposed through the API; the conventions' helper "
-     "functions belong in one that is not"),
-    ("version: 1\ntarget: {flavor: supabase}\nconventions:\n  schema: auth\n  monitoring: true\n",
-     "t.yaml:4:11: conventions.schema: schema 'auth' belongs to the platform; the conventions' helpers need a "
-     "schema of their own"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "version: 1\nconventions:\n  schema: public\n  monitoring: true\n",
+            "t.yaml:3:11: conventions.schema: schema 'public' is exposed through the API; the conventions' helper "
+            "functions belong in one that is not",
+        ),
+        (
+            "version: 1\ntarget: {flavor: supabase}\nconventions:\n  schema: auth\n  monitoring: true\n",
+            "t.yaml:4:11: conventions.schema: schema 'auth' belongs to the platform; the conventions' helpers need a "
+            "schema of their own",
+        ),
+    ],
+)
 def test_the_helpers_schema_is_not_exposed(text: str, message: str) -> None:
     # (More malformed uses are in tests/specs/invalid/, 83-98.)
     with pytest.raises(SpecError) as caught:

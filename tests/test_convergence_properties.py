@@ -36,7 +36,8 @@ def specs(draw) -> dict:
             columns[column] = {"type": draw(types), "not_null": draw(st.booleans())}
             if draw(st.integers(0, 3)) == 0:
                 columns[column]["default"] = {"text": "'x'", "integer": "0", "bigint": "1", "boolean": "false"}.get(
-                    columns[column]["type"], None)
+                    columns[column]["type"], None
+                )
         spec = {"columns": columns, "primary_key": ["id", "at"]}
         plain = [c for c in columns if c not in ("id", "at")]
         if plain and draw(st.booleans()):
@@ -76,7 +77,8 @@ def pairs(draw) -> tuple[dict, dict]:
             table["indexes"] = [] if table.get("indexes") else [{"columns": ["at"]}]
     if draw(st.booleans()):
         b["tables"][draw(names.filter(lambda n: n not in b["tables"]))] = {
-            "columns": {"id": {"type": "bigint", "primary_key": True}}}
+            "columns": {"id": {"type": "bigint", "primary_key": True}}
+        }
     b.pop("views", None) if draw(st.booleans()) else None
     return a, b
 
@@ -92,7 +94,11 @@ def _fresh(pg_cluster) -> str:
 
 
 # SCHEMAC_PROPERTY_EXAMPLES=200 for a longer search than CI runs.
-SETTINGS = settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", 12)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", 12)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @SETTINGS
@@ -123,8 +129,12 @@ def test_any_migration_converges_and_keeps_rows(pair: tuple[dict, dict], pg_clus
     kept = sorted(set(pair[0]["tables"]) & set(pair[1]["tables"]))
     with psycopg.connect(url, autocommit=True) as conn:
         for table in kept:
-            conn.execute(f"insert into {table} (id, at) select g, '2025-06-01'::timestamptz from generate_series(1, 3) g "
-                         "on conflict do nothing" if not _needs_values(pair[0]["tables"][table]) else "select 1")
+            conn.execute(
+                f"insert into {table} (id, at) select g, '2025-06-01'::timestamptz from generate_series(1, 3) g "
+                "on conflict do nothing"
+                if not _needs_values(pair[0]["tables"][table])
+                else "select 1"
+            )
     apply(url, live.plan(live.current(url), goal_b), "", ALL)
     assert live.plan(live.current(url), goal_b).empty
     with psycopg.connect(url, autocommit=True) as conn:
@@ -135,5 +145,7 @@ def test_any_migration_converges_and_keeps_rows(pair: tuple[dict, dict], pg_clus
 
 def _needs_values(table: dict) -> bool:
     """Whether a row needs more than id and at (a NOT NULL column without a default)."""
-    return any(c.get("not_null") and c.get("default") is None and name not in ("id", "at")
-               for name, c in table["columns"].items())
+    return any(
+        c.get("not_null") and c.get("default") is None and name not in ("id", "at")
+        for name, c in table["columns"].items()
+    )

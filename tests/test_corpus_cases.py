@@ -66,8 +66,9 @@ def test_a_table_without_columns_is_planned(tmp_path: Path, pg_cluster) -> None:
     assert "CREATE TABLE public.nothing_yet (\n)" in step["sql"]
 
 
-def test_a_security_definer_function_without_search_path_imports_with_the_risk_accepted(tmp_path: Path,
-                                                                                        pg_cluster) -> None:
+def test_a_security_definer_function_without_search_path_imports_with_the_risk_accepted(
+    tmp_path: Path, pg_cluster
+) -> None:
     # Supabase's examples write them so (an RBAC helper that policies call): refusing the function
     # also lost every policy that calls it.
     source = tmp_path / "definer.sql"
@@ -76,7 +77,7 @@ def test_a_security_definer_function_without_search_path_imports_with_the_risk_a
         "alter table roles enable row level security;\n"
         "create function is_admin(uid uuid) returns boolean language sql security definer\n"
         "  as $$ select exists (select 1 from public.roles where user_id = uid and role = 'admin') $$;\n"
-        "create policy \"Admins can read roles\" on roles for select using (is_admin(user_id));\n"
+        'create policy "Admins can read roles" on roles for select using (is_admin(user_id));\n'
     )
     spec = tmp_path / "schema.yaml"
     result = run("import", "--from", str(source), "--out", str(spec), "--dev-db", pg_cluster.url())
@@ -98,16 +99,21 @@ def test_a_security_definer_function_without_search_path_imports_with_the_risk_a
     assert "a SECURITY DEFINER function must pin 'search_path'" in refused.output
 
 
-@pytest.mark.parametrize("body", [
-    "begin atomic select amount from orders where id = x; end",
-    "return (select amount from orders where id = x)",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "begin atomic select amount from orders where id = x; end",
+        "return (select amount from orders where id = x)",
+    ],
+)
 def test_an_sql_standard_function_body_applies_and_converges(body: str, tmp_path: Path, pg_cluster) -> None:
     # Read from a database, the body was rendered as a string ($$BEGIN ATOMIC ...$$) and pglast's
     # reading of it raised while ordering the statements.
     source = tmp_path / "atomic.sql"
-    source.write_text("create table orders (id int, amount numeric);\n"
-                      f"create function total(x int) returns numeric language sql {body};\n")
+    source.write_text(
+        "create table orders (id int, amount numeric);\n"
+        f"create function total(x int) returns numeric language sql {body};\n"
+    )
     name = f"atomic_{uuid.uuid4().hex[:8]}"
     url = pg_cluster.create_database(name)
     try:

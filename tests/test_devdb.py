@@ -80,9 +80,7 @@ def test_server_runs_with_the_scratch_settings(pg_conn: psycopg.Connection) -> N
 def test_module_database_starts_empty(pg_conn: psycopg.Connection) -> None:
     (name,) = pg_conn.execute("SELECT current_database()").fetchone()
     assert name.startswith("t_test_devdb_")
-    (tables,) = pg_conn.execute(
-        "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
-    ).fetchone()
+    (tables,) = pg_conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
     assert tables == 0
 
 
@@ -99,9 +97,7 @@ def test_databases_are_isolated(pg_cluster: devdb.Cluster) -> None:
         pg_cluster.drop_database("iso_first")
         pg_cluster.drop_database("iso_second")
     with pg_cluster.connect() as conn:
-        rows = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'iso\\_%'"
-        ).fetchall()
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'iso\\_%'").fetchall()
     assert rows == []
 
 
@@ -230,9 +226,7 @@ def test_no_binaries_names_the_ways_out(monkeypatch: pytest.MonkeyPatch) -> None
     assert "--dev-db URL" in str(caught.value)
 
 
-def test_a_bindir_without_postgres_is_refused(
-    tmp_path: Path, bindir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bindir_without_postgres_is_refused(tmp_path: Path, bindir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(devdb.BINDIR_ENV, str(tmp_path))
     with pytest.raises(devdb.DevDBError, match=devdb.BINDIR_ENV):
         devdb.find_bindir()

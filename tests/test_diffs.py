@@ -42,8 +42,10 @@ def _summary(plan: Plan) -> str:
 
 def _target(case: Path) -> int:
     """The newest PostgreSQL the case's specs target (``target: {postgres: N}``, 15 when they say nothing)."""
-    return max((yaml.safe_load((case / name).read_text()).get("target") or {}).get("postgres", 15)
-               for name in ("from.yaml", "to.yaml"))
+    return max(
+        (yaml.safe_load((case / name).read_text()).get("target") or {}).get("postgres", 15)
+        for name in ("from.yaml", "to.yaml")
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)

@@ -86,7 +86,7 @@ def test_diagram_lines_follow_mermaid_grammar(spec: str) -> None:
 
 def test_diagram_keys_and_cardinalities() -> None:
     lines = _diagram(_docs(ROOT / "schema.yaml"))
-    assert '        uuid tenant_id PK, FK' in lines  # tenant_memberships
+    assert "        uuid tenant_id PK, FK" in lines  # tenant_memberships
     # A profile is an auth user: the key is the foreign key, one to at most one.
     assert '    "auth.users" ||--o| "profiles" : "id"' in lines
     # Not null: every vehicle has a tenant; dashed: not part of the vehicle's key.
@@ -117,36 +117,60 @@ def test_mermaid_names_are_made_safe() -> None:
 TENANT = "tenant_id = (select private.current_tenant_id())"
 
 
-@pytest.mark.parametrize("policy,expected", [
-    (Policy("p", T, "select", True, ("authenticated",), f"{TENANT} and deleted_at is null"),
-     f"Authenticated users may select rows where `{TENANT} and deleted_at is null`."),
-    (Policy("p", T, "insert", True, ("authenticated",), None, TENANT),
-     f"Authenticated users may insert rows where `{TENANT}`."),
-    (Policy("p", T, "update", True, ("authenticated",), f"{TENANT} and deleted_at is null", TENANT),
-     f"Authenticated users may update rows where `{TENANT} and deleted_at is null`; "
-     f"new and changed rows must satisfy `{TENANT}`."),
-    (Policy("p", T, "update", True, ("authenticated",), "id = (select auth.uid())"),
-     "Authenticated users may update rows where `id = (select auth.uid())`; the changed rows must still satisfy it."),
-    (Policy("p", T, "delete", True, ("service_role", "admin"), None),
-     "The service role and role `admin` may delete any row."),
-    (Policy("p", T, "all", True, (), "true"),
-     "Every role may select, insert, update and delete any row."),
-    (Policy("p", T, "select", True, ("anon",), "a | b = 1"),
-     "Anonymous users may select rows where `a \\| b = 1`."),
-    (Policy("p", T, "all", False, ("public",), "not internal.is_weekend()", "not internal.is_weekend()"),
-     "Every role may select, insert, update and delete only rows where `not internal.is_weekend()`, "
-     "whatever other policies allow."),
-])
+@pytest.mark.parametrize(
+    "policy,expected",
+    [
+        (
+            Policy("p", T, "select", True, ("authenticated",), f"{TENANT} and deleted_at is null"),
+            f"Authenticated users may select rows where `{TENANT} and deleted_at is null`.",
+        ),
+        (
+            Policy("p", T, "insert", True, ("authenticated",), None, TENANT),
+            f"Authenticated users may insert rows where `{TENANT}`.",
+        ),
+        (
+            Policy("p", T, "update", True, ("authenticated",), f"{TENANT} and deleted_at is null", TENANT),
+            f"Authenticated users may update rows where `{TENANT} and deleted_at is null`; "
+            f"new and changed rows must satisfy `{TENANT}`.",
+        ),
+        (
+            Policy("p", T, "update", True, ("authenticated",), "id = (select auth.uid())"),
+            "Authenticated users may update rows where `id = (select auth.uid())`; the changed rows must still satisfy it.",
+        ),
+        (
+            Policy("p", T, "delete", True, ("service_role", "admin"), None),
+            "The service role and role `admin` may delete any row.",
+        ),
+        (Policy("p", T, "all", True, (), "true"), "Every role may select, insert, update and delete any row."),
+        (
+            Policy("p", T, "select", True, ("anon",), "a | b = 1"),
+            "Anonymous users may select rows where `a \\| b = 1`.",
+        ),
+        (
+            Policy("p", T, "all", False, ("public",), "not internal.is_weekend()", "not internal.is_weekend()"),
+            "Every role may select, insert, update and delete only rows where `not internal.is_weekend()`, "
+            "whatever other policies allow.",
+        ),
+    ],
+)
 def test_policy_in_words(policy: Policy, expected: str) -> None:
     assert words.policy(policy) == expected
 
 
 def test_trigger_in_words() -> None:
-    trigger = Trigger("g", T, QualifiedName("internal", "touch"), "before", ("update",), ("name", "email"),
-                      "row", "old.name is distinct from new.name", ("x",))
+    trigger = Trigger(
+        "g",
+        T,
+        QualifiedName("internal", "touch"),
+        "before",
+        ("update",),
+        ("name", "email"),
+        "row",
+        "old.name is distinct from new.name",
+        ("x",),
+    )
     assert words.trigger(trigger) == (
-        "before update of name, email, for each row when `old.name is distinct from new.name`: "
-        "`internal.touch('x')`"
+        "before update of name, email, for each row when `old.name is distinct from new.name`: `internal.touch('x')`"
     )
 
 
@@ -166,10 +190,13 @@ def test_inline_code_keeps_the_spaces_of_a_name() -> None:
 
 # -- the document -------------------------------------------------------------
 
+
 def test_reference_sections() -> None:
     text = _docs(ROOT / "schema.yaml")
-    assert "Authenticated users may select rows where `tenant_id = (select private.current_tenant_id()) " \
-           "and deleted_at is null`." in text
+    assert (
+        "Authenticated users may select rows where `tenant_id = (select private.current_tenant_id()) "
+        "and deleted_at is null`." in text
+    )
     assert "Row level security: enabled, not forced" in text  # tenant_memberships
     assert "- SC202 `rls-not-forced`: private.current_tenant_id() reads memberships" in text
     assert "- SC302 `index-not-tenant-first` on index `tenant_memberships_user_id_tenant_id_idx`: finds the" in text
@@ -185,8 +212,10 @@ def test_every_kind_of_object_has_its_place() -> None:
     text = markdown(compiled.catalog)
     c = compiled.catalog
     headings = set(re.findall(r"^### (.+)$", text, re.M))
-    names = {(q.name if q.schema == "public" else str(q)) for q in
-             [t.qname for t in c.tables] + [v.qname for v in c.views] + [f.qname for f in c.functions]}
+    names = {
+        (q.name if q.schema == "public" else str(q))
+        for q in [t.qname for t in c.tables] + [v.qname for v in c.views] + [f.qname for f in c.functions]
+    }
     assert names <= headings
     for e in c.enums:
         assert f"`{e.qname.name if e.qname.schema == 'public' else e.qname}`" in text
@@ -209,6 +238,7 @@ def test_every_link_leads_to_a_heading(spec: str) -> None:
 
 # -- the command --------------------------------------------------------------
 
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "schema.yaml", tmp_path / "schema.yaml")
@@ -230,8 +260,9 @@ def test_command_writes_then_checks(project: Path) -> None:
     assert run("docs").output == "docs/schema.md is up to date\n"
     assert run("docs", "--check").exit_code == 0
 
-    (project / "schema.yaml").write_text((project / "schema.yaml").read_text().replace(
-        "One row per Supabase auth user.", "One row per user."))
+    (project / "schema.yaml").write_text(
+        (project / "schema.yaml").read_text().replace("One row per Supabase auth user.", "One row per user.")
+    )
     changed = run("docs", "--check")
     assert changed.exit_code == 1
     assert "-One row per Supabase auth user.\n+One row per user.\n" in changed.output
@@ -256,6 +287,7 @@ def test_command_on_a_bad_spec_exits_2(project: Path) -> None:
 
 
 # -- docs/commands.md -----------------------------------------------------------
+
 
 def test_docs_commands_md_is_current() -> None:
     from schemac.docgen.commands import commands_markdown
@@ -307,5 +339,7 @@ def test_a_policy_name_ending_in_a_space_is_documented_as_it_is(tmp_path: Path) 
 def test_publications_are_listed_with_their_tables_and_operations() -> None:
     text = _docs(EVERY_KIND)
     assert "- [Publications](#publications)" in text
-    assert ("| `order_changes` | `app.customers`, `app.orders` | insert, update, delete (partitions as their table) "
-            "| What the warehouse replicates. |") in text
+    assert (
+        "| `order_changes` | `app.customers`, `app.orders` | insert, update, delete (partitions as their table) "
+        "| What the warehouse replicates. |"
+    ) in text

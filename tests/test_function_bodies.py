@@ -62,8 +62,9 @@ BODIES = {
 def test_the_spec_body_is_prosrc(name: str, tmp_path: Path, make_database, pg_cluster) -> None:
     body = BODIES[name]
     spec = tmp_path / "schema.yaml"
-    spec.write_text(yaml.safe_dump({"version": 1, "functions": {
-        name: {"returns": "integer", "language": "sql", "body": body}}}))
+    spec.write_text(
+        yaml.safe_dump({"version": 1, "functions": {name: {"returns": "integer", "language": "sql", "body": body}}})
+    )
     url = make_database()
     applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
@@ -74,23 +75,25 @@ def test_the_spec_body_is_prosrc(name: str, tmp_path: Path, make_database, pg_cl
 def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, make_database, pg_cluster) -> None:
     # `body: |` ends the text with one newline, as YAML says; PostgreSQL keeps it.
     spec = tmp_path / "schema.yaml"
-    spec.write_text("version: 1\n"
-                    "functions:\n"
-                    "  one:\n"
-                    "    returns: integer\n"
-                    "    language: plpgsql\n"
-                    "    body: |\n"
-                    "      begin\n"
-                    "        return 1;\n"
-                    "      end;\n"
-                    "  two:\n"
-                    "    returns: integer\n"
-                    "    language: plpgsql\n"
-                    "    body: |\n"
-                    "\n"
-                    "      begin\n"
-                    "        return 2;\n"
-                    "      end;\n")
+    spec.write_text(
+        "version: 1\n"
+        "functions:\n"
+        "  one:\n"
+        "    returns: integer\n"
+        "    language: plpgsql\n"
+        "    body: |\n"
+        "      begin\n"
+        "        return 1;\n"
+        "      end;\n"
+        "  two:\n"
+        "    returns: integer\n"
+        "    language: plpgsql\n"
+        "    body: |\n"
+        "\n"
+        "      begin\n"
+        "        return 2;\n"
+        "      end;\n"
+    )
     url = make_database()
     applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
@@ -106,13 +109,15 @@ def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, make_database, p
 def test_a_database_rebuilt_from_its_import_has_the_same_bodies(tmp_path: Path, make_database, pg_cluster) -> None:
     original = make_database()
     with psycopg.connect(original, autocommit=True) as conn:
-        conn.execute("create table items (id int primary key, price numeric);\n"
-                     "create function one() returns int language sql as $$SELECT 1$$;\n"
-                     "create function spaced(x int) returns int language sql as $$ select x + 1 $$;\n"
-                     "create function crlf() returns int language sql as $$\r\nselect 1\r\n$$;\n"
-                     "create function total() returns numeric language plpgsql as $fn$\n"
-                     "begin\n  return (select sum(price) from public.items);  \nend;$fn$;\n"
-                     "create function quoted() returns text language sql as $x$select '$function'$x$;\n")
+        conn.execute(
+            "create table items (id int primary key, price numeric);\n"
+            "create function one() returns int language sql as $$SELECT 1$$;\n"
+            "create function spaced(x int) returns int language sql as $$ select x + 1 $$;\n"
+            "create function crlf() returns int language sql as $$\r\nselect 1\r\n$$;\n"
+            "create function total() returns numeric language plpgsql as $fn$\n"
+            "begin\n  return (select sum(price) from public.items);  \nend;$fn$;\n"
+            "create function quoted() returns text language sql as $x$select '$function'$x$;\n"
+        )
     spec = tmp_path / "schema.yaml"
     imported = run("import", "--db", original, "--out", str(spec), "--dev-db", pg_cluster.url())
     assert imported.exit_code == 0, imported.output

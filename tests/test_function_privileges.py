@@ -55,7 +55,8 @@ def test_a_new_function_keeps_the_default_acl_and_the_spec_grants(tmp_path: Path
             plain, private = conn.execute(
                 "SELECT proname = 'plain', has_function_privilege('public', p.oid, 'EXECUTE'),"
                 "       has_function_privilege('reader', p.oid, 'EXECUTE'), proacl IS NULL"
-                "  FROM pg_proc p WHERE pronamespace = 'public'::regnamespace ORDER BY proname").fetchall()
+                "  FROM pg_proc p WHERE pronamespace = 'public'::regnamespace ORDER BY proname"
+            ).fetchall()
         # plain: as CREATE FUNCTION leaves it (a NULL ACL: PUBLIC may execute).
         assert plain == (True, True, True, True)
         assert private == (False, False, True, False)

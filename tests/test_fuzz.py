@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,19 +37,61 @@ EXAMPLES = int(os.environ.get("SCHEMAC_FUZZ_EXAMPLES", "60"))
 SECONDS_PER_SPEC = 10
 APPLIED_SAMPLE = 3
 
-hostile = st.sampled_from([
-    "", " ", ";", "x; drop table t", "x'); drop table t; --", "$$", "$function$", "-- c", "/*", "*/",
-    "a" * 70, "é", "Ω" * 40, "\t", "\n", "null", "true", "1e309", "-1", "0", "2147483648",
-    "table(", "table(a int", "setof", "public.", ".", "a.b.c", "select", "(select 1)", "now()",
-    "auth.uid()", "tenant_id", "id", "public", "private", "cascade",
-])
+hostile = st.sampled_from(
+    [
+        "",
+        " ",
+        ";",
+        "x; drop table t",
+        "x'); drop table t; --",
+        "$$",
+        "$function$",
+        "-- c",
+        "/*",
+        "*/",
+        "a" * 70,
+        "é",
+        "Ω" * 40,
+        "\t",
+        "\n",
+        "null",
+        "true",
+        "1e309",
+        "-1",
+        "0",
+        "2147483648",
+        "table(",
+        "table(a int",
+        "setof",
+        "public.",
+        ".",
+        "a.b.c",
+        "select",
+        "(select 1)",
+        "now()",
+        "auth.uid()",
+        "tenant_id",
+        "id",
+        "public",
+        "private",
+        "cascade",
+    ]
+)
 scalars = st.one_of(
-    hostile, st.text(max_size=12), st.integers(-(2**40), 2**40), st.booleans(), st.none(),
+    hostile,
+    st.text(max_size=12),
+    st.integers(-(2**40), 2**40),
+    st.booleans(),
+    st.none(),
     st.floats(allow_nan=True, allow_infinity=True),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.one_of(hostile, st.text(max_size=8)), inner, max_size=3)),
-    max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.one_of(hostile, st.text(max_size=8)), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 def _places(data, path=()):
@@ -72,7 +113,11 @@ def mutated_specs(draw) -> str:
         for _ in range(draw(st.integers(1, 3))):
             at = draw(st.integers(0, len(text)))
             cut = draw(st.integers(0, 8))
-            text = text[:at] + draw(st.sampled_from(["", ":", "-", " ", "\n", "[", "{", "&a", "*a", "'", '"', "#"])) + text[at + cut:]
+            text = (
+                text[:at]
+                + draw(st.sampled_from(["", ":", "-", " ", "\n", "[", "{", "&a", "*a", "'", '"', "#"]))
+                + text[at + cut :]
+            )
         return text
     data = copy.deepcopy(SEED_DATA[seed])
     places = list(_places(data))[1:]
@@ -114,9 +159,12 @@ def time_limit(seconds: int):
 applied: list[str] = []
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 60,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(mutated_specs())
 def test_a_mutated_spec_gives_sql_or_problems(pg_cluster, text: str) -> None:
     with time_limit(SECONDS_PER_SPEC):

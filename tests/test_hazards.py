@@ -40,25 +40,28 @@ def _hazards_by_change_type(before: str, after: str, postgres: int = 15) -> dict
 # -- every kind: what dropping one of it risks -------------------------------------------
 
 # By noun, and for kinds whose objects differ in what they risk, by variant.
-DROP_HAZARDS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "schema": {CLIENTS},
-    "extension": set(),
-    "enum": {CLIENTS},
-    "domain": {CLIENTS},
-    "sequence": {DATA, CLIENTS},
-    "table": {DATA, CLIENTS},
-    "partition": {DATA, CLIENTS},
-    "foreign key": {CLIENTS},
-    "index": set(),
-    "index (unique)": {CLIENTS},
-    "policy": {CLIENTS},
-    "policy (restrictive)": {ACCESS},
-    "trigger": {CLIENTS},
-    "view": {CLIENTS},
-    "materialized view": {CLIENTS},
-    "function": {CLIENTS},
-    "publication": {CLIENTS},
-}.items()}
+DROP_HAZARDS: dict[str, frozenset[str]] = {
+    k: frozenset(v)
+    for k, v in {
+        "schema": {CLIENTS},
+        "extension": set(),
+        "enum": {CLIENTS},
+        "domain": {CLIENTS},
+        "sequence": {DATA, CLIENTS},
+        "table": {DATA, CLIENTS},
+        "partition": {DATA, CLIENTS},
+        "foreign key": {CLIENTS},
+        "index": set(),
+        "index (unique)": {CLIENTS},
+        "policy": {CLIENTS},
+        "policy (restrictive)": {ACCESS},
+        "trigger": {CLIENTS},
+        "view": {CLIENTS},
+        "materialized view": {CLIENTS},
+        "function": {CLIENTS},
+        "publication": {CLIENTS},
+    }.items()
+}
 
 
 def _variant(obj) -> str:
@@ -110,13 +113,17 @@ tables:
 """
 
 
-@pytest.mark.parametrize("removed, hazards", [
-    ("      orders_read: {command: select, using: \"true\"}\n", {CLIENTS}),
-    ("      orders_not_empty: {as: restrictive, using: \"code <> ''\"}\n", {ACCESS}),
-    ("    triggers:\n      orders_touch: {function: touch, timing: before, events: [update]}\n", {CLIENTS}),
-    ("    indexes:\n      - {columns: [code, id], name: orders_code_id_idx}\n", set()),
-    ("    unique: [{columns: [code], name: orders_code_key}]\n", {CLIENTS}),
-], ids=["permissive policy", "restrictive policy", "trigger", "plain index", "unique constraint"])
+@pytest.mark.parametrize(
+    "removed, hazards",
+    [
+        ('      orders_read: {command: select, using: "true"}\n', {CLIENTS}),
+        ("      orders_not_empty: {as: restrictive, using: \"code <> ''\"}\n", {ACCESS}),
+        ("    triggers:\n      orders_touch: {function: touch, timing: before, events: [update]}\n", {CLIENTS}),
+        ("    indexes:\n      - {columns: [code, id], name: orders_code_id_idx}\n", set()),
+        ("    unique: [{columns: [code], name: orders_code_key}]\n", {CLIENTS}),
+    ],
+    ids=["permissive policy", "restrictive policy", "trigger", "plain index", "unique constraint"],
+)
 def test_a_plan_drops_each_object_with_the_hazards_of_its_kind(removed: str, hazards: set[str]) -> None:
     assert removed in ORDERS
     by_type = _hazards_by_change_type(ORDERS, ORDERS.replace(removed, ""))
@@ -139,11 +146,14 @@ tables:
       id: {type: bigint, primary_key: true}
       name: {type: text, not_null: true}
 """
-ITEM_KEYED = ITEMS + """      owner: {type: bigint, references: {table: owners}}
+ITEM_KEYED = (
+    ITEMS
+    + """      owner: {type: bigint, references: {table: owners}}
   owners:
     columns:
       id: {type: bigint, primary_key: true}
 """
+)
 
 
 def _with(column: str, extra: str = "") -> str:
@@ -155,75 +165,115 @@ CASES: dict[str, tuple] = {
     "Create": ("", ITEMS, set()),
     "Drop": (ITEMS, "", {DATA, CLIENTS}),
     # Made again in the same transaction: a view is never missing for a client.
-    "Replace": (ITEMS + "views: {v: {query: select id from items}}\n",
-                ITEMS + "views: {v: {query: select name from items}}\n", set()),
+    "Replace": (
+        ITEMS + "views: {v: {query: select id from items}}\n",
+        ITEMS + "views: {v: {query: select name from items}}\n",
+        set(),
+    ),
     "Repartition": (
         ITEMS + "    partition: {by: hash, column: id, partitions: {items_0: {modulus: 1, remainder: 0}}}\n",
         ITEMS + "    partition: {by: list, column: id, partitions: {items_0: {values: [1]}}}\n",
-        {DATA, CLIENTS}),
-    "EnforceForeignKey": (ITEM_KEYED.replace("{table: owners}", "{table: owners, enforced: false}"), ITEM_KEYED,
-                          set(), 18),
+        {DATA, CLIENTS},
+    ),
+    "EnforceForeignKey": (
+        ITEM_KEYED.replace("{table: owners}", "{table: owners, enforced: false}"),
+        ITEM_KEYED,
+        set(),
+        18,
+    ),
     "AddColumn": (ITEMS, _with("note: text"), set()),
     "DropColumn": (_with("note: text"), ITEMS, {DATA, CLIENTS}),
     "AlterColumn": (_with("note: text"), _with("note: varchar(10)"), {REWRITE, LOCK}),
     "AddConstraint": (ITEMS, ITEMS + "    checks: {items_name: \"name <> ''\"}\n", set()),
     "DropConstraint": (ITEMS + "    checks: {items_name: \"name <> ''\"}\n", ITEMS, {CLIENTS}),
-    "ValidateConstraint": (ITEMS + "    checks: {items_name: {expression: \"name <> ''\", valid: false}}\n",
-                           ITEMS + "    checks: {items_name: \"name <> ''\"}\n", set()),
-    "AlterConstraint": (ITEM_KEYED, ITEM_KEYED.replace("{table: owners}", "{table: owners, deferrable: true}"),
-                        set()),
+    "ValidateConstraint": (
+        ITEMS + "    checks: {items_name: {expression: \"name <> ''\", valid: false}}\n",
+        ITEMS + "    checks: {items_name: \"name <> ''\"}\n",
+        set(),
+    ),
+    "AlterConstraint": (ITEM_KEYED, ITEM_KEYED.replace("{table: owners}", "{table: owners, deferrable: true}"), set()),
     "SetRowSecurity": (ITEMS + "    rls: {enable: true}\n", ITEMS, {ACCESS}),
-    "AlterPolicy": (ITEMS + "    rls: {enable: true}\n    policies: {p: {command: select, using: id > 0}}\n",
-                    ITEMS + "    rls: {enable: true}\n    policies: {p: {command: select, using: id > 1}}\n",
-                    {ACCESS}),
+    "AlterPolicy": (
+        ITEMS + "    rls: {enable: true}\n    policies: {p: {command: select, using: id > 0}}\n",
+        ITEMS + "    rls: {enable: true}\n    policies: {p: {command: select, using: id > 1}}\n",
+        {ACCESS},
+    ),
     "AlterDomain": ("domains: {code: {type: text}}\n", "domains: {code: {type: text, not_null: true}}\n", {LOCK}),
     # An enum that loses a value a column uses: made again, each column converted (rewritten).
-    "ReplaceEnum": ("enums: {state: [a, b, c]}\ntables:\n  t:\n    columns: {s: state}\n",
-                    "enums: {state: [a, c]}\ntables:\n  t:\n    columns: {s: state}\n", {REWRITE, LOCK}),
+    "ReplaceEnum": (
+        "enums: {state: [a, b, c]}\ntables:\n  t:\n    columns: {s: state}\n",
+        "enums: {state: [a, c]}\ntables:\n  t:\n    columns: {s: state}\n",
+        {REWRITE, LOCK},
+    ),
     "AddEnumValue": ("enums: {state: [a, b]}\n", "enums: {state: [a, b, c]}\n", set()),
     "RenameTable": (ITEMS, ITEMS.replace("  items:\n", "  goods:\n    renamed_from: items\n"), {CLIENTS}),
-    "RenameColumn": (ITEMS, ITEMS.replace("name: {type: text", "title: {renamed_from: name, type: text"),
-                     {CLIENTS}),
-    "RenameConstraint": (ITEMS + "    checks: {items_name: \"name <> ''\"}\n",
-                         ITEMS + "    checks: {items_name_set: \"name <> ''\"}\n", set()),
-    "RenameIndex": (ITEMS + "    indexes: [{columns: [name], name: a_idx}]\n",
-                    ITEMS + "    indexes: [{columns: [name], name: b_idx}]\n", set()),
+    "RenameColumn": (ITEMS, ITEMS.replace("name: {type: text", "title: {renamed_from: name, type: text"), {CLIENTS}),
+    "RenameConstraint": (
+        ITEMS + "    checks: {items_name: \"name <> ''\"}\n",
+        ITEMS + "    checks: {items_name_set: \"name <> ''\"}\n",
+        set(),
+    ),
+    "RenameIndex": (
+        ITEMS + "    indexes: [{columns: [name], name: a_idx}]\n",
+        ITEMS + "    indexes: [{columns: [name], name: b_idx}]\n",
+        set(),
+    ),
     "ChangeGrants": (ITEMS, ITEMS + "    grants: [{to: public, privileges: [select]}]\n", {ACCESS}),
     "SetComment": (ITEMS, ITEMS + "    comment: Things.\n", set()),
     "SetReplicaIdentity": (ITEMS + "    replica_identity: full\n", ITEMS, {CLIENTS}),
-    "AlterPublication": (ITEMS + "publications: {feed: {tables: [items]}}\n",
-                         ITEMS + "publications: {feed: {publish: [insert]}}\n", {CLIENTS}),
+    "AlterPublication": (
+        ITEMS + "publications: {feed: {tables: [items]}}\n",
+        ITEMS + "publications: {feed: {publish: [insert]}}\n",
+        {CLIENTS},
+    ),
 }
 
 
-@pytest.mark.parametrize("before, after, hazards", [
-    ("default", "full", set()),
-    ("full", "default", {CLIENTS}),
-    ("default", "nothing", {CLIENTS}),
-    ("default", "index items_name_key", set()),
-    ("full", "index items_name_key", {CLIENTS}),
-])
+@pytest.mark.parametrize(
+    "before, after, hazards",
+    [
+        ("default", "full", set()),
+        ("full", "default", {CLIENTS}),
+        ("default", "nothing", {CLIENTS}),
+        ("default", "index items_name_key", set()),
+        ("full", "index items_name_key", {CLIENTS}),
+    ],
+)
 def test_a_replica_identity_breaks_clients_when_subscribers_get_less_of_the_old_row(before, after, hazards) -> None:
     def spec(identity: str) -> str:
-        return ITEMS.replace("name: {type: text, not_null: true}", "name: {type: text, not_null: true, unique: true}") \
+        return (
+            ITEMS.replace("name: {type: text, not_null: true}", "name: {type: text, not_null: true, unique: true}")
             + f"    replica_identity: {identity}\n"
+        )
 
     by_type = _hazards_by_change_type(spec(before), spec(after))
     assert set(by_type) == {"SetReplicaIdentity"}
     assert by_type["SetReplicaIdentity"] == frozenset(hazards)
 
 
-@pytest.mark.parametrize("before, after, hazards", [
-    ("", "{feed: {tables: [items]}}", {ACCESS}),
-    ("", "{feed: {}}", set()),
-    ("{feed: {}}", "{feed: {tables: [items]}}", {ACCESS}),
-    ("{feed: {publish: [insert]}}", "{feed: {}}", set()),
-    ("{feed: {}}", "{feed: {publish: [insert]}}", {CLIENTS}),
-    ("{feed: {tables: [items]}}", "{feed: {all_tables: true}}", {ACCESS}),
-    ("{feed: {all_tables: true}}", "{feed: {tables: [items]}}", {CLIENTS}),
-    ("{feed: {all_tables: true}}", "", {CLIENTS}),
-], ids=["created with a table", "created empty", "table added", "operations added", "operations removed",
-        "made all-tables", "all-tables narrowed", "dropped"])
+@pytest.mark.parametrize(
+    "before, after, hazards",
+    [
+        ("", "{feed: {tables: [items]}}", {ACCESS}),
+        ("", "{feed: {}}", set()),
+        ("{feed: {}}", "{feed: {tables: [items]}}", {ACCESS}),
+        ("{feed: {publish: [insert]}}", "{feed: {}}", set()),
+        ("{feed: {}}", "{feed: {publish: [insert]}}", {CLIENTS}),
+        ("{feed: {tables: [items]}}", "{feed: {all_tables: true}}", {ACCESS}),
+        ("{feed: {all_tables: true}}", "{feed: {tables: [items]}}", {CLIENTS}),
+        ("{feed: {all_tables: true}}", "", {CLIENTS}),
+    ],
+    ids=[
+        "created with a table",
+        "created empty",
+        "table added",
+        "operations added",
+        "operations removed",
+        "made all-tables",
+        "all-tables narrowed",
+        "dropped",
+    ],
+)
 def test_a_publication_widens_access_as_it_publishes_and_breaks_clients_as_it_stops(before, after, hazards) -> None:
     def spec(publications: str) -> str:
         return ITEMS + f"publications: {publications}\n" if publications else ITEMS
@@ -233,8 +283,11 @@ def test_a_publication_widens_access_as_it_publishes_and_breaks_clients_as_it_st
 
 
 def test_every_change_type_has_a_case() -> None:
-    types = {name for name, cls in inspect.getmembers(ch, inspect.isclass)
-             if issubclass(cls, ch.Change) and cls is not ch.Change}
+    types = {
+        name
+        for name, cls in inspect.getmembers(ch, inspect.isclass)
+        if issubclass(cls, ch.Change) and cls is not ch.Change
+    }
     assert types <= set(CASES), f"change types with no hazard case here: {types - set(CASES)}"
 
 

@@ -112,13 +112,27 @@ def test_a_hand_written_spec_with_such_names_applies_and_plans_empty(tmp_path: P
         "    policies:\n"
         f"""      '{SENTENCE}': {{command: select, using: '"2fa_enabled"'}}\n"""
     )
-    applied = run("apply", "--db", database, "--to", str(spec), "--yes", "--allow-hazards", "widens-access",
-                  "--dev-db", pg_cluster.url())
+    applied = run(
+        "apply",
+        "--db",
+        database,
+        "--to",
+        str(spec),
+        "--yes",
+        "--allow-hazards",
+        "widens-access",
+        "--dev-db",
+        pg_cluster.url(),
+    )
     assert applied.exit_code == 0, applied.output
     with psycopg.connect(database) as conn:
-        columns = [r[0] for r in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'public.\"Vehicles\"'::regclass AND attnum > 0 "
-            "ORDER BY attnum")]
+        columns = [
+            r[0]
+            for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'public.\"Vehicles\"'::regclass AND attnum > 0 "
+                "ORDER BY attnum"
+            )
+        ]
         policies = [r[0] for r in conn.execute("SELECT policyname FROM pg_policies WHERE tablename = 'Vehicles'")]
     assert columns == ["id", "display name", "2fa_enabled"]
     assert policies == [SENTENCE]

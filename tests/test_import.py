@@ -85,8 +85,14 @@ def test_the_reference_database_round_trips_with_its_conventions(tmp_path, datab
     assert tables["vehicles"]["audit"] is True
     assert tables["vehicle_events"]["append_only"] is True
     assert tables["audit_log"]["tenant_scoped"] == {"commands": ["select"]}
-    assert tables["vehicle_events"]["partition"] == {"by": "range", "column": "occurred_at", "interval": "year",
-                                                     "start": 2024, "until": 2028, "default": True}
+    assert tables["vehicle_events"]["partition"] == {
+        "by": "range",
+        "column": "occurred_at",
+        "interval": "year",
+        "start": 2024,
+        "until": 2028,
+        "default": True,
+    }
     assert data["conventions"]["tenancy"]["current_tenant"] == {"membership": "tenant_memberships"}
     assert {"partitions", "monitoring", "signup"} <= set(data["conventions"])
     # ... so the generated objects are not written out again.
@@ -108,9 +114,17 @@ def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> N
     data = yaml.safe_load(text)
     tables = data["tables"]
     assert data["roles"] == ["fleet_app", "fleet_readonly"]
-    assert data["enums"]["event_kind"] == {"values": ["service", "repair", "fuel"], "comment": "What happened to a vehicle."}
-    assert tables["vehicle_events"]["partition"] == {"by": "range", "column": "occurred_at", "interval": "year",
-                                                     "start": 2024, "until": 2026}
+    assert data["enums"]["event_kind"] == {
+        "values": ["service", "repair", "fuel"],
+        "comment": "What happened to a vehicle.",
+    }
+    assert tables["vehicle_events"]["partition"] == {
+        "by": "range",
+        "column": "occurred_at",
+        "interval": "year",
+        "start": 2024,
+        "until": 2026,
+    }
     assert tables["invoices"]["partition"]["partitions"]["invoices_eu"] == {"values": ["de", "fr", "it"]}
     assert tables["readings"]["partition"]["partitions"]["readings_1"] == {"modulus": 2, "remainder": 1}
     assert tables["vehicles"]["policies"]["vehicles_readonly"]["as"] == "restrictive"
@@ -120,9 +134,14 @@ def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> N
     assert data["views"]["active_vehicles"]["security_invoker"] is True
     assert data["materialized_views"]["app.event_counts"]["with_data"] is False
     reservations = tables["vehicle_reservations"]
-    assert reservations["exclude"] == [{"columns": ["vehicle_id with =", "during with &&"],
-                                        "name": "vehicle_reservations_no_overlap", "where": "NOT released",
-                                        "deferrable": "initially immediate"}]
+    assert reservations["exclude"] == [
+        {
+            "columns": ["vehicle_id with =", "during with &&"],
+            "name": "vehicle_reservations_no_overlap",
+            "where": "NOT released",
+            "deferrable": "initially immediate",
+        }
+    ]
     assert reservations["checks"]["vehicle_reservations_short"]["valid"] is False
     assert reservations["columns"]["vehicle_id"]["references"]["deferrable"] is True
     assert tables["readings"]["columns"]["vehicle_id"]["references"]["deferrable"] == "initially immediate"
@@ -158,8 +177,9 @@ create table codes_a partition of codes for values in ('a', 'b');
 """
 
 
-def test_a_sub_partitioned_table_with_a_key_of_several_columns_imports_back_exactly(tmp_path, databases,
-                                                                                     pg_cluster) -> None:
+def test_a_sub_partitioned_table_with_a_key_of_several_columns_imports_back_exactly(
+    tmp_path, databases, pg_cluster
+) -> None:
     source = databases()
     _load(source, SUB_PARTITIONED)
     spec = tmp_path / "schema.yaml"
@@ -177,8 +197,14 @@ def test_a_sub_partitioned_table_with_a_key_of_several_columns_imports_back_exac
     assert s1["partition"]["default"] is True
     assert s1["partition"]["partitions"]["readings_s1_eu"] == {
         "values": ["de", "fr"],
-        "partition": {"by": "hash", "column": "site_id", "partitions": {
-            "readings_s1_eu_0": {"modulus": 2, "remainder": 0}, "readings_s1_eu_1": {"modulus": 2, "remainder": 1}}},
+        "partition": {
+            "by": "hash",
+            "column": "site_id",
+            "partitions": {
+                "readings_s1_eu_0": {"modulus": 2, "remainder": 0},
+                "readings_s1_eu_1": {"modulus": 2, "remainder": 1},
+            },
+        },
     }
     assert tables["codes"]["partition"]["columns"] == [{"expression": "lower(code)"}]
     _round_trip(spec, source, databases(), pg_cluster.url())
@@ -256,8 +282,10 @@ def test_import_reads_the_database_url_from_the_environment(tmp_path, databases,
     assert result.exit_code == 0, result.output
     assert "notes:" in result.stdout
     assert "Not checked against PostgreSQL" in result.stdout
-    assert yaml.safe_load(result.stdout)["tables"]["notes"]["columns"] == {"id": {"type": "bigint", "primary_key": True},
-                                                                          "body": "text"}
+    assert yaml.safe_load(result.stdout)["tables"]["notes"]["columns"] == {
+        "id": {"type": "bigint", "primary_key": True},
+        "body": "text",
+    }
 
 
 def test_import_is_listed_and_has_help() -> None:
@@ -270,22 +298,67 @@ def test_import_is_listed_and_has_help() -> None:
 # -- the pieces -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "plain", "yes", "no", "on", "null", "~", "2024", "2024-01-01", "1e3", "0x1f", "a: b", "a #b", "- x", "[x]",
-    "{x}", "x, y", "'quoted'", '"double"', "it's", 'say "hi" and it\'s', "back\\slash", " lead", "trail ",
-    "tab\there", "", "*star", "&anchor", "!tag", "%pct", "@at", "`tick", "|pipe", ">gt", "?q", ":colon",
-    "unicode é ✓", "ctrl\x07", "\u2028",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "2024",
+        "2024-01-01",
+        "1e3",
+        "0x1f",
+        "a: b",
+        "a #b",
+        "- x",
+        "[x]",
+        "{x}",
+        "x, y",
+        "'quoted'",
+        '"double"',
+        "it's",
+        'say "hi" and it\'s',
+        "back\\slash",
+        " lead",
+        "trail ",
+        "tab\there",
+        "",
+        "*star",
+        "&anchor",
+        "!tag",
+        "%pct",
+        "@at",
+        "`tick",
+        "|pipe",
+        ">gt",
+        "?q",
+        ":colon",
+        "unicode é ✓",
+        "ctrl\x07",
+        "\u2028",
+    ],
+)
 def test_scalars_read_back_as_written(text: str) -> None:
     for flow in (False, True):
         assert yaml.safe_load(f"k: {scalar(text, flow)}")["k"] == text
         assert yaml.safe_load(f"k: [{scalar(text, True)}]")["k"] == [text]
 
 
-@pytest.mark.parametrize("text", [
-    "begin\n  return 1;\nend;\n", "begin\n  return 1;\nend;", "  indented first\nline\n", "a\n\n\nb\n\n",
-    "trailing space \nx\n", "\ttab first\nx\n", "x\r\ny\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "begin\n  return 1;\nend;\n",
+        "begin\n  return 1;\nend;",
+        "  indented first\nline\n",
+        "a\n\n\nb\n\n",
+        "trailing space \nx\n",
+        "\ttab first\nx\n",
+        "x\r\ny\n",
+    ],
+)
 def test_multi_line_text_reads_back_as_written(text: str) -> None:
     doc = Commented({"functions": {"f": {"body": text, "returns": "void"}}})
     doc.note(("functions", "f"), "a comment")
@@ -303,7 +376,8 @@ def test_bounds_as_the_spec_writes_them() -> None:
 # -- as a property: any spec schemac builds imports back, conventions and all ----------------
 
 names = st.from_regex(r"[a-z][a-z0-9]{1,7}", fullmatch=True).filter(
-    lambda n: ident(n) == n and n not in ("tenants", "profiles"))
+    lambda n: ident(n) == n and n not in ("tenants", "profiles")
+)
 column_types = st.sampled_from(["text", "integer", "bigint", "boolean", "numeric(10, 2)", "varchar(40)", "jsonb"])
 
 
@@ -311,16 +385,30 @@ column_types = st.sampled_from(["text", "integer", "bigint", "boolean", "numeric
 def convention_specs(draw) -> dict:
     """A Supabase spec whose tables switch the conventions on and off at random."""
     tables: dict = {
-        "tenants": {"columns": {"id": {"type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
-                                "name": {"type": "text", "not_null": True}},
-                    "rls": True,
-                    "policies": {"tenants_read": {"command": "select", "roles": ["authenticated"],
-                                                  "using": "id = (select private.current_tenant_id())"}}},
-        "profiles": {"columns": {"id": {"type": "uuid", "primary_key": True, "references": "auth.users.id",
-                                        "on_delete": "cascade"}, "email": "text"},
-                     "rls": True,
-                     "policies": {"profiles_self": {"command": "select", "roles": ["authenticated"],
-                                                    "using": "id = (select auth.uid())"}}},
+        "tenants": {
+            "columns": {
+                "id": {"type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
+                "name": {"type": "text", "not_null": True},
+            },
+            "rls": True,
+            "policies": {
+                "tenants_read": {
+                    "command": "select",
+                    "roles": ["authenticated"],
+                    "using": "id = (select private.current_tenant_id())",
+                }
+            },
+        },
+        "profiles": {
+            "columns": {
+                "id": {"type": "uuid", "primary_key": True, "references": "auth.users.id", "on_delete": "cascade"},
+                "email": "text",
+            },
+            "rls": True,
+            "policies": {
+                "profiles_self": {"command": "select", "roles": ["authenticated"], "using": "id = (select auth.uid())"}
+            },
+        },
     }
     for name in draw(st.lists(names, min_size=1, max_size=3, unique=True)):
         columns = {"id": {"type": "uuid", "not_null": True, "default": "gen_random_uuid()"}}
@@ -331,8 +419,14 @@ def convention_specs(draw) -> dict:
         if partitioned:
             columns["at"] = {"type": "timestamptz", "not_null": True}
             table["primary_key"] = ["id", "at"]
-            table["partition"] = {"by": "range", "column": "at", "interval": "year", "start": 2025, "until": 2026,
-                                  "default": draw(st.booleans())}
+            table["partition"] = {
+                "by": "range",
+                "column": "at",
+                "interval": "year",
+                "start": 2025,
+                "until": 2026,
+                "default": draw(st.booleans()),
+            }
         else:
             table["primary_key"] = ["id"]
         if draw(st.booleans()):
@@ -345,11 +439,11 @@ def convention_specs(draw) -> dict:
         if audit:
             table["audit"] = audit
         tables[name] = table
-    conventions = {"tenancy": {"references": "tenants.id"},
-                   "audit": {"created_by": {"references": "profiles.id"}}}
+    conventions = {"tenancy": {"references": "tenants.id"}, "audit": {"created_by": {"references": "profiles.id"}}}
     if draw(st.booleans()):
-        conventions["tenancy"]["current_tenant"] = {"membership": draw(st.sampled_from(
-            [n for n, t in tables.items() if t.get("tenant_scoped")] or [None]))}
+        conventions["tenancy"]["current_tenant"] = {
+            "membership": draw(st.sampled_from([n for n, t in tables.items() if t.get("tenant_scoped")] or [None]))
+        }
         if conventions["tenancy"]["current_tenant"]["membership"] is None:
             del conventions["tenancy"]["current_tenant"]
         else:
@@ -357,12 +451,19 @@ def convention_specs(draw) -> dict:
             member["columns"]["user_id"] = {"type": "uuid", "not_null": True}
     if any("partition" in t for t in tables.values()) and draw(st.booleans()):
         conventions["partitions"] = True
-    return {"version": 1, "target": {"postgres": 15, "flavor": "supabase"}, "conventions": conventions,
-            "tables": tables}
+    return {
+        "version": 1,
+        "target": {"postgres": 15, "flavor": "supabase"},
+        "conventions": conventions,
+        "tables": tables,
+    }
 
 
-@settings(max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", 8)), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", 8)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(spec=convention_specs())
 def test_any_spec_imports_back_exactly(spec: dict, pg_cluster, tmp_path: Path) -> None:
     path = tmp_path / f"{uuid.uuid4().hex[:8]}.yaml"
@@ -382,11 +483,16 @@ def test_any_spec_imports_back_exactly(spec: dict, pg_cluster, tmp_path: Path) -
         pg_cluster.drop_database(name)
     assert not result.problems, result.problems
     assert not result.differences, result.text
-    switched = {key for t in spec["tables"].values() for key in ("tenant_scoped", "soft_delete", "append_only")
-                if t.get(key)}
+    switched = {
+        key for t in spec["tables"].values() for key in ("tenant_scoped", "soft_delete", "append_only") if t.get(key)
+    }
     imported = yaml.safe_load(result.text)
-    found = {key for t in imported["tables"].values() for key in ("tenant_scoped", "soft_delete", "append_only")
-             if t.get(key)}
+    found = {
+        key
+        for t in imported["tables"].values()
+        for key in ("tenant_scoped", "soft_delete", "append_only")
+        if t.get(key)
+    }
     assert switched == found, result.text
 
 
@@ -419,10 +525,13 @@ def test_an_unpinned_security_definer_is_accepted_and_a_trigger_keeps_its_helper
 
 def test_only_the_schemas_asked_for_and_a_round_trip_that_cannot_run(tmp_path, databases, pg_cluster) -> None:
     source = databases()
-    _load(source, "create schema private; create table private.secrets (id int primary key);"
-                  "create table public.notes (id int primary key);"
-                  "create function public.count_secrets() returns bigint language sql stable"
-                  " as $$ select count(*) from private.secrets $$;")
+    _load(
+        source,
+        "create schema private; create table private.secrets (id int primary key);"
+        "create table public.notes (id int primary key);"
+        "create function public.count_secrets() returns bigint language sql stable"
+        " as $$ select count(*) from private.secrets $$;",
+    )
     spec = tmp_path / "schema.yaml"
     result = run("import", "--db", source, "--schema", "public", "--out", str(spec), "--dev-db", pg_cluster.url())
     assert result.exit_code == 1, result.output
@@ -431,8 +540,20 @@ def test_only_the_schemas_asked_for_and_a_round_trip_that_cannot_run(tmp_path, d
     assert "private" not in data.get("schemas", {})
     assert "Round trip: not proved" in spec.read_text()
     assert "private.secrets" in result.output  # PostgreSQL's reason, passed on
-    result = run("import", "--db", source, "--schema", "public", "--schema", "private", "--out", str(spec),
-                 "--force", "--dev-db", pg_cluster.url())
+    result = run(
+        "import",
+        "--db",
+        source,
+        "--schema",
+        "public",
+        "--schema",
+        "private",
+        "--out",
+        str(spec),
+        "--force",
+        "--dev-db",
+        pg_cluster.url(),
+    )
     assert result.exit_code == 0, result.output
     assert set(yaml.safe_load(spec.read_text())["tables"]) == {"notes", "private.secrets"}
 
@@ -448,17 +569,22 @@ def test_temporal_keys_are_named_as_not_imported(tmp_path, pg_cluster) -> None:
         "create extension btree_gist;\n"
         "create table rooms (id bigint, during tstzrange, primary key (id, during without overlaps));\n"
         "create table stays (id bigint primary key, room_id bigint, during tstzrange,"
-        " foreign key (room_id, period during) references rooms (id, period during));\n")
+        " foreign key (room_id, period during) references rooms (id, period during));\n"
+    )
     spec = tmp_path / "schema.yaml"
     result = run("import", "--from", str(sql), "--out", str(spec), "--dev-db", pg_cluster.url())
     assert result.exit_code == 1, result.output  # the round trip differs: the keys are not in the spec
     data = yaml.safe_load(spec.read_text())
     assert "primary_key" not in data["tables"]["rooms"] and "references" not in str(data["tables"]["stays"])
     comments = re.sub(r"\n\s*# ", " ", spec.read_text())
-    assert ("the primary key rooms_pkey is WITHOUT OVERLAPS (a temporal key of PostgreSQL 18), which the spec "
-            "cannot hold; left out") in comments
-    assert ("foreign key stays_room_id_during_fkey uses PERIOD (a temporal foreign key of PostgreSQL 18), which "
-            "the spec cannot hold; left out") in comments
+    assert (
+        "the primary key rooms_pkey is WITHOUT OVERLAPS (a temporal key of PostgreSQL 18), which the spec "
+        "cannot hold; left out"
+    ) in comments
+    assert (
+        "foreign key stays_room_id_during_fkey uses PERIOD (a temporal foreign key of PostgreSQL 18), which "
+        "the spec cannot hold; left out"
+    ) in comments
 
 
 PUBLICATIONS = """
@@ -486,8 +612,12 @@ def test_publications_and_replica_identities_import_back_exactly(tmp_path, datab
     assert "the round trip is exact" in result.output
     publications = yaml.safe_load(spec.read_text())["publications"]
     assert publications == {
-        "fleet": {"tables": ["app.trips", "vehicles"], "publish": ["insert", "update"],
-                  "publish_via_partition_root": True, "comment": "What the dashboard replicates."},
+        "fleet": {
+            "tables": ["app.trips", "vehicles"],
+            "publish": ["insert", "update"],
+            "publish_via_partition_root": True,
+            "comment": "What the dashboard replicates.",
+        },
         "empty": {},
     }
     tables = yaml.safe_load(spec.read_text())["tables"]

@@ -32,10 +32,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("template", [pytest.param(t, marks=pytest.mark.citus) if t.startswith("citus") else t
-                                      for t in TEMPLATES])
-def test_template_builds_checks_lints_clean_and_applies(template: str, project: Path,
-                                                         request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "template", [pytest.param(t, marks=pytest.mark.citus) if t.startswith("citus") else t for t in TEMPLATES]
+)
+def test_template_builds_checks_lints_clean_and_applies(
+    template: str, project: Path, request: pytest.FixtureRequest
+) -> None:
     result = run("init", "--template", template)
     assert result.exit_code == 0, result.output
     assert f"wrote schema.yaml (template {template})" in result.output
@@ -143,10 +145,15 @@ def test_supabase_saas_isolates_tenants(project: Path, pg_cluster: devdb.Cluster
             for tenant, user in zip(tenants, users):
                 conn.execute("INSERT INTO auth.users (id, email) VALUES (%s, %s)", (user, f"{user.int}@example.com"))
                 conn.execute("INSERT INTO profiles (id) VALUES (%s)", (user,))
-                conn.execute("INSERT INTO tenants (id, name, slug) VALUES (%s, 'T', %s)", (tenant, f"tenant-{tenant.int}"))
-                conn.execute("INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES (%s, %s, 'owner')",
-                             (tenant, user))
-                conn.execute("INSERT INTO projects (tenant_id, name) VALUES (%s, 'live'), (%s, 'gone')", (tenant, tenant))
+                conn.execute(
+                    "INSERT INTO tenants (id, name, slug) VALUES (%s, 'T', %s)", (tenant, f"tenant-{tenant.int}")
+                )
+                conn.execute(
+                    "INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES (%s, %s, 'owner')", (tenant, user)
+                )
+                conn.execute(
+                    "INSERT INTO projects (tenant_id, name) VALUES (%s, 'live'), (%s, 'gone')", (tenant, tenant)
+                )
                 conn.execute("UPDATE projects SET deleted_at = now() WHERE name = 'gone'")
             claims = {"sub": str(users[0]), "role": "authenticated", "app_metadata": {"tenant_id": str(tenants[0])}}
             conn.execute("SET ROLE authenticated")

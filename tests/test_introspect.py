@@ -191,11 +191,14 @@ def differences(a: Catalog, b: Catalog) -> str:
         if x == y:
             continue
         out.append(f"--- Catalog.{field.name} differs:\n")
-        out.extend(difflib.unified_diff(
-            pprint.pformat(x, width=120).splitlines(keepends=True),
-            pprint.pformat(y, width=120).splitlines(keepends=True),
-            fromfile="A (introspected)", tofile="B (rendered from A, introspected)",
-        ))
+        out.extend(
+            difflib.unified_diff(
+                pprint.pformat(x, width=120).splitlines(keepends=True),
+                pprint.pformat(y, width=120).splitlines(keepends=True),
+                fromfile="A (introspected)",
+                tofile="B (rendered from A, introspected)",
+            )
+        )
     return "".join(out)
 
 
@@ -283,13 +286,17 @@ def test_round_trip_of_a_spec(spec: Path, new_database: NewDatabase) -> None:
     compiled = compile_file(spec)
     first, second = round_trip(new_database, compiled.sql, supabase=compiled.catalog.flavor == "supabase")
     assert first.tables, "the spec should have produced tables"
-    assert first == second, "render(introspect(A)) applied to B does not introspect equal:\n" + differences(first, second)
+    assert first == second, "render(introspect(A)) applied to B does not introspect equal:\n" + differences(
+        first, second
+    )
 
 
 @pytest.mark.parametrize(("sql", "on_supabase"), [(HAND_WRITTEN, False), (SUPABASE, True)], ids=["zoo", "supabase"])
 def test_round_trip_of_hand_written_sql(sql: str, on_supabase: bool, new_database: NewDatabase) -> None:
     first, second = round_trip(new_database, sql, supabase=on_supabase)
-    assert first == second, "render(introspect(A)) applied to B does not introspect equal:\n" + differences(first, second)
+    assert first == second, "render(introspect(A)) applied to B does not introspect equal:\n" + differences(
+        first, second
+    )
 
 
 # -- stability and what is left out -------------------------------------------
@@ -321,12 +328,16 @@ def test_catalog_metadata(ek: Catalog, every_kind: psycopg.Connection, supabase:
 
 def test_objects_of_extensions_are_left_out(ek: Catalog) -> None:
     assert [(e.name, e.schema) for e in ek.extensions] == [
-        ("btree_gist", "public"), ("citext", "public"), ("pg_trgm", "public"),
+        ("btree_gist", "public"),
+        ("citext", "public"),
+        ("pg_trgm", "public"),
     ]
     assert all(e.version for e in ek.extensions)
     # citext, pg_trgm and btree_gist put hundreds of functions and types in public.
     assert [str(f.qname) for f in ek.functions] == [
-        "app.customer_order_count", "internal.is_weekend", "internal.touch",
+        "app.customer_order_count",
+        "internal.is_weekend",
+        "internal.touch",
     ]
     assert [str(d.qname) for d in ek.domains] == ["app.email", "public.positive_amount"]
     assert [str(e.qname) for e in ek.enums] == ["app.order_status", "public.priority"]
@@ -341,13 +352,19 @@ def test_functions_postgresql_creates_with_a_type_are_left_out(new_database: New
 
 def test_platform_schemas_are_left_out(supabase: psycopg.Connection, sb: Catalog) -> None:
     assert [s.name for s in sb.schemas] == ["private", "public"]
-    qnames = [o.qname for kind in ("enums", "domains", "sequences", "tables", "partitions", "views", "functions")
-              for o in getattr(sb, kind)]
+    qnames = [
+        o.qname
+        for kind in ("enums", "domains", "sequences", "tables", "partitions", "views", "functions")
+        for o in getattr(sb, kind)
+    ]
     assert qnames and not [q for q in qnames if q.schema not in ("private", "public")]
     # A key that points into the platform is the user's, and is kept.
     (fk,) = sb.foreign_keys
     assert (fk.table, fk.ref_table, fk.on_delete) == (
-        QualifiedName("public", "profiles"), QualifiedName("auth", "users"), "cascade")
+        QualifiedName("public", "profiles"),
+        QualifiedName("auth", "users"),
+        "cascade",
+    )
     assert {"auth", "storage", "extensions", "realtime", "vault", "schemac"} <= set(DEFAULT_EXCLUDE_SCHEMAS)
 
     everything = introspect(supabase, exclude_schemas=())
@@ -416,7 +433,14 @@ def test_enums_domains_and_sequences(ek: Catalog) -> None:
 def test_columns(ek: Catalog) -> None:
     customers = _table(ek, "app.customers")
     assert [c.name for c in customers.columns] == [
-        "id", "email", "name", "name_lower", "priority", "referred_by", "created_at", "updated_at",
+        "id",
+        "email",
+        "name",
+        "name_lower",
+        "priority",
+        "referred_by",
+        "created_at",
+        "updated_at",
     ]
     id_, email, name, name_lower, priority, *_ = customers.columns
     assert (id_.type, id_.identity, id_.not_null, id_.default) == ("bigint", "by default", True, None)
@@ -448,9 +472,15 @@ def test_keys_and_checks(ek: Catalog) -> None:
     (exclusion,) = bookings.exclusions
     assert exclusion == Exclusion(
         "room_bookings_no_overlap",
-        (ExclusionElement(IndexKey(column="room"), "="),
-         ExclusionElement(IndexKey(expression="tstzrange(lower(during), upper(during), '[)'::text)"), "&&")),
-        method="gist", include=("seat",), where="NOT cancelled", deferrable=True, initially_deferred=True,
+        (
+            ExclusionElement(IndexKey(column="room"), "="),
+            ExclusionElement(IndexKey(expression="tstzrange(lower(during), upper(during), '[)'::text)"), "&&"),
+        ),
+        method="gist",
+        include=("seat",),
+        where="NOT cancelled",
+        deferrable=True,
+        initially_deferred=True,
     )
 
 
@@ -462,7 +492,10 @@ def test_foreign_keys(ek: Catalog) -> None:
     invoices = by_name["invoices_order_id_order_placed_on_fkey"]
     assert (invoices.on_delete, invoices.deferrable) == (None, True)
     assert (invoices.columns, invoices.ref_table, invoices.ref_columns) == (
-        ("order_id", "order_placed_on"), QualifiedName("app", "orders"), ("id", "placed_on"))
+        ("order_id", "order_placed_on"),
+        QualifiedName("app", "orders"),
+        ("id", "placed_on"),
+    )
     bookings = by_name["room_bookings_customer_id_fkey"]
     assert (bookings.deferrable, bookings.initially_deferred, bookings.valid) == (True, False, False)
     assert (invoices.initially_deferred, invoices.valid) == (True, True)
@@ -535,10 +568,17 @@ def test_triggers(ek: Catalog, sb: Catalog) -> None:
     # One trigger each on the partitioned table, not one more per partition.
     append_only, no_truncate = sb.triggers
     assert (append_only.name, append_only.events, append_only.level) == (
-        "events_append_only", ("update", "delete"), "row")
+        "events_append_only",
+        ("update", "delete"),
+        "row",
+    )
     assert append_only.function == QualifiedName("private", "reject")
     assert (no_truncate.events, no_truncate.level, no_truncate.when, no_truncate.args) == (
-        ("truncate",), "statement", None, ())
+        ("truncate",),
+        "statement",
+        None,
+        (),
+    )
     (partition,) = sb.partitions
     assert partition.bound == "FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00')"
 
@@ -560,7 +600,12 @@ def test_functions(ek: Catalog) -> None:
     by_name = {f.qname.name: f for f in ek.functions}
     count = by_name["customer_order_count"]
     assert (count.returns, count.language, count.volatility, count.strict, count.parallel) == (
-        "bigint", "sql", "stable", True, "safe")
+        "bigint",
+        "sql",
+        "stable",
+        True,
+        "safe",
+    )
     assert [(a.name, a.type, a.mode) for a in count.args] == [("p_customer", "bigint", "in")]
     assert count.body == "select count(*) from app.orders o where o.customer_id = p_customer"
     assert count.comment == "How many orders a customer has placed."
@@ -581,7 +626,8 @@ def test_effective_grants(ek: Catalog, sb: Catalog) -> None:
     profiles = {g.roles[0]: g for g in _table(sb, "public.profiles").grants}
     assert set(profiles) == {"anon", "authenticated", "service_role"}
     assert {"select", "insert", "update", "delete", "truncate", "references", "trigger"} <= set(
-        profiles["authenticated"].privileges)
+        profiles["authenticated"].privileges
+    )
     assert list(profiles["anon"].privileges) == sorted(profiles["anon"].privileges)
     current = next(f for f in sb.functions if f.qname.name == "current_tenant_id")
     assert current.grants == (Grant(("execute",), ("authenticated",)), Grant(("execute",), ("public",), revoke=True))
@@ -631,8 +677,11 @@ def test_hand_written_cases(new_database: NewDatabase) -> None:
     serial = next(s for s in catalog.sequences if s.qname.name == "t_id_seq")
     assert serial.owned_by == (QualifiedName("zoo", "t"), "id")
     bounds = {p.qname.name: p.bound for p in catalog.partitions}
-    assert bounds == {"l_null": "IN (NULL, 'a')", "p_new": "FROM ('2020-01-01') TO (MAXVALUE)",
-                      "p_old": "FROM (MINVALUE) TO ('2020-01-01')"}
+    assert bounds == {
+        "l_null": "IN (NULL, 'a')",
+        "p_new": "FROM ('2020-01-01') TO (MAXVALUE)",
+        "p_old": "FROM (MINVALUE) TO ('2020-01-01')",
+    }
     policy = next(p for p in catalog.policies if p.name == "pol")
     assert (policy.roles, policy.command, policy.permissive) == (("introspect_reader", "postgres"), "update", False)
     mixed = _table(catalog, "zoo.Mixed Case")
@@ -650,9 +699,16 @@ def test_hand_written_cases(new_database: NewDatabase) -> None:
     during, room = slots.exclusions
     assert room == Exclusion("slots_room_hash", (ExclusionElement(IndexKey(column="room"), "="),), method="hash")
     assert during.name == "slots during" and during.method == "gist"
-    assert during.elements == (ExclusionElement(IndexKey(column="during"), "&&"),
-                               ExclusionElement(IndexKey(expression="box(point((code)::double precision, "
-                                                                     "(code)::double precision), "
-                                                                     "point((id)::double precision, "
-                                                                     "(id)::double precision))"), "&&"))
+    assert during.elements == (
+        ExclusionElement(IndexKey(column="during"), "&&"),
+        ExclusionElement(
+            IndexKey(
+                expression="box(point((code)::double precision, "
+                "(code)::double precision), "
+                "point((id)::double precision, "
+                "(id)::double precision))"
+            ),
+            "&&",
+        ),
+    )
     assert during.where == "room <> 'x) WHERE ('::text"

@@ -51,7 +51,7 @@ class Case:
         raw = self.path.read_bytes()
         if not self.strip_header:
             return raw
-        return b"".join(raw.splitlines(keepends=True)[self.header_lines:])
+        return b"".join(raw.splitlines(keepends=True)[self.header_lines :])
 
 
 def read_case(path: Path) -> Case:
@@ -115,7 +115,8 @@ def test_invalid_spec(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         pytest.fail(f"schemac crashed with {result.exception!r} instead of reporting the problem:\n{output}")
     assert result.exit_code == 2, (
         f"exit code {result.exit_code}, expected 2"
-        + (" (schemac accepted this spec)" if result.exit_code == 0 else "") + f":\n{output}"
+        + (" (schemac accepted this spec)" if result.exit_code == 0 else "")
+        + f":\n{output}"
     )
     assert isinstance(result.exception, SystemExit)
 
@@ -124,7 +125,9 @@ def test_invalid_spec(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     missing = [line for line in wanted if line not in printed]
     unexpected = [line for line in printed if line not in wanted]
     assert not missing and not unexpected, (
-        "\nexpected but not printed:\n  " + "\n  ".join(missing or ["(none)"])
-        + "\nprinted but not expected:\n  " + "\n  ".join(unexpected or ["(none)"])
+        "\nexpected but not printed:\n  "
+        + "\n  ".join(missing or ["(none)"])
+        + "\nprinted but not expected:\n  "
+        + "\n  ".join(unexpected or ["(none)"])
         + f"\nfull output:\n{output}"
     )

@@ -35,7 +35,9 @@ def _objects(catalog: Catalog) -> list:
 
 def test_every_slot_of_the_catalog_has_a_kind_and_every_kind_a_slot() -> None:
     slots = {kind.slot for kind in kinds.KINDS}
-    assert OBJECT_SLOTS <= slots, f"Catalog fields without a kind: {OBJECT_SLOTS - slots}; add entries to catalog/kinds.py"
+    assert OBJECT_SLOTS <= slots, (
+        f"Catalog fields without a kind: {OBJECT_SLOTS - slots}; add entries to catalog/kinds.py"
+    )
     assert slots <= OBJECT_SLOTS, f"kinds whose slot is not a field of Catalog: {slots - OBJECT_SLOTS}"
 
 

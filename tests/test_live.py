@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import uuid
 from pathlib import Path
 
@@ -51,10 +50,12 @@ def test_hazards_are_refused_unless_allowed(database: str, pg_cluster) -> None:
 
 
 def test_a_failing_step_leaves_the_database_as_it_was(database: str) -> None:
-    plan = Plan((
-        Step("CREATE TABLE first_one (id int)", None),
-        Step("CREATE TABLE second_one (id int REFERENCES nowhere)", None),
-    ))
+    plan = Plan(
+        (
+            Step("CREATE TABLE first_one (id int)", None),
+            Step("CREATE TABLE second_one (id int REFERENCES nowhere)", None),
+        )
+    )
     with pytest.raises(ApplyError, match="rolled back"):
         apply(database, plan, "", ALL)
     with psycopg.connect(database, autocommit=True) as conn:
@@ -64,8 +65,9 @@ def test_a_failing_step_leaves_the_database_as_it_was(database: str) -> None:
 
 
 def test_a_killed_connection_leaves_the_database_as_it_was(database: str) -> None:
-    plan = Plan((Step("CREATE TABLE survivor (id int)", None),
-                 Step("SELECT pg_terminate_backend(pg_backend_pid())", None)))
+    plan = Plan(
+        (Step("CREATE TABLE survivor (id int)", None), Step("SELECT pg_terminate_backend(pg_backend_pid())", None))
+    )
     with pytest.raises(ApplyError):
         apply(database, plan, "", ALL)
     with psycopg.connect(database, autocommit=True) as conn:
@@ -125,8 +127,11 @@ tables:
       partitions: {events_2025: {from: '2025-01-01', to: '2026-01-01'}}
 """)
     major = pg_cluster.server_version_num // 10000
-    with pytest.raises(live.LiveError, match=f"the spec targets PostgreSQL 18 .* the scratch server is PostgreSQL {major}: "
-                                             "give a PostgreSQL 18 server with --dev-db"):
+    with pytest.raises(
+        live.LiveError,
+        match=f"the spec targets PostgreSQL 18 .* the scratch server is PostgreSQL {major}: "
+        "give a PostgreSQL 18 server with --dev-db",
+    ):
         live.desired(str(spec), pg_cluster.url())
 
 
@@ -181,18 +186,23 @@ def test_cli_plan_apply_and_drift(database: str, pg_cluster, tmp_path: Path, mon
     assert result.exit_code == 3  # dropping a column loses data: refused without --allow-hazards
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("alter table vehicles add column trim_level text")
-    result = runner.invoke(main, ["apply", "--db", database, "--plan", "plan.json", "--yes",
-                                  "--allow-hazards", "data-loss,breaks-clients"])
+    result = runner.invoke(
+        main, ["apply", "--db", database, "--plan", "plan.json", "--yes", "--allow-hazards", "data-loss,breaks-clients"]
+    )
     assert result.exit_code == 1
     assert "the database changed since plan.json was made" in result.output
 
 
 def test_a_failed_concurrent_index_leaves_no_invalid_index(database: str, pg_cluster, tmp_path: Path) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute("create table cars (id bigint primary key, plate text); insert into cars values (1, 'A'), (2, 'A')")
+        conn.execute(
+            "create table cars (id bigint primary key, plate text); insert into cars values (1, 'A'), (2, 'A')"
+        )
     spec = tmp_path / "schema.yaml"
-    spec.write_text("version: 1\ntables:\n  cars:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
-                    "      plate: text\n    indexes:\n      - {columns: [plate], unique: true}\n")
+    spec.write_text(
+        "version: 1\ntables:\n  cars:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "      plate: text\n    indexes:\n      - {columns: [plate], unique: true}\n"
+    )
     plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
     (step,) = plan.steps
     assert step.phase == Phase.AFTER and "CONCURRENTLY" in step.sql

@@ -47,11 +47,11 @@ def test_plan_from_an_empty_database_ends_with_a_result_or_a_message(spec: Path,
 @pytest.mark.slow
 @pytest.mark.parametrize("case", DIFF_CASES, ids=lambda p: p.name)
 def test_apply_migrate_import_and_docs_end_with_a_result_or_a_message(
-        case: Path, database: str, pg_cluster, tmp_path: Path) -> None:
+    case: Path, database: str, pg_cluster, tmp_path: Path
+) -> None:
     dev_db = pg_cluster.url()
     for side in ("from.yaml", "to.yaml"):
-        _run("apply", "--db", database, "--to", str(case / side), "--yes", "--allow-hazards", "all",
-             "--dev-db", dev_db)
+        _run("apply", "--db", database, "--to", str(case / side), "--yes", "--allow-hazards", "all", "--dev-db", dev_db)
     imported = tmp_path / "imported.yaml"
     _run("import", "--db", database, "--out", str(imported), "--dev-db", dev_db)
     if imported.exists():

@@ -21,8 +21,10 @@ TRAP = (
     " primary key (id, occurred_at)) partition by range (occurred_at);\n"
     "create table documents (id uuid primary key, event_id uuid references events (id));\n"
 )
-NOTES = "version: 1\ntables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true}\n" \
-        "    rls: true\n    policies:\n      notes_all: {roles: [public], using: 'true'}\n"
+NOTES = (
+    "version: 1\ntables:\n  notes:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+    "    rls: true\n    policies:\n      notes_all: {roles: [public], using: 'true'}\n"
+)
 
 
 @pytest.fixture
@@ -96,8 +98,7 @@ def test_summary_line_is_colored_with_color(project: Path) -> None:
 
 def _database_with_an_extra_table(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("drop table if exists doomed; drop table if exists notes;"
-                     "create table doomed (id int primary key)")
+        conn.execute("drop table if exists doomed; drop table if exists notes;create table doomed (id int primary key)")
 
 
 def test_plan_as_a_table_with_hazards_highlighted(project: Path, pg_database: str, pg_cluster) -> None:

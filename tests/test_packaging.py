@@ -55,7 +55,8 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
 def test_the_wheel_carries_the_templates_and_the_starters(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("schemac-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

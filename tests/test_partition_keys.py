@@ -86,35 +86,52 @@ def test_keys_are_read_as_compile_writes_them(tmp_path, database, pg_cluster) ->
     compiled = compile_text(KEYS).sql
     goal = live.desired(str(spec), pg_cluster.url())
     plan = live.plan(live.current(database), goal)
-    for text in ("PARTITION BY LIST (lower(code))", "WITH (MODULUS 2, REMAINDER 0)",
-                 'PARTITION BY RANGE (name COLLATE "C", lower(kind) text_pattern_ops)',
-                 'PARTITION BY LIST (code COLLATE "C")'):
+    for text in (
+        "PARTITION BY LIST (lower(code))",
+        "WITH (MODULUS 2, REMAINDER 0)",
+        'PARTITION BY RANGE (name COLLATE "C", lower(kind) text_pattern_ops)',
+        'PARTITION BY LIST (code COLLATE "C")',
+    ):
         assert text in compiled
         assert text in plan.sql()
     apply(database, plan, "", Settings(allowed_hazards=frozenset(HAZARDS)))
     with psycopg.connect(database) as conn:
-        defs = dict(conn.execute("select relname, pg_get_partkeydef(oid) from pg_class "
-                                 "where relname in ('names', 'buckets_0')").fetchall())
-    assert defs == {"names": 'RANGE (name COLLATE "C", lower(kind) text_pattern_ops)',
-                    "buckets_0": 'LIST (code COLLATE "C")'}
+        defs = dict(
+            conn.execute(
+                "select relname, pg_get_partkeydef(oid) from pg_class where relname in ('names', 'buckets_0')"
+            ).fetchall()
+        )
+    assert defs == {
+        "names": 'RANGE (name COLLATE "C", lower(kind) text_pattern_ops)',
+        "buckets_0": 'LIST (code COLLATE "C")',
+    }
     after = live.current(database)
     assert same_schema(after.catalog, goal.catalog)
     assert live.plan(after, goal).empty
     # The importer writes the key back as the spec does.
     imported = import_catalog(after.catalog, None).text
-    assert "{column: name, collation: C}" in imported and "{expression: lower(kind), opclass: text_pattern_ops}" in imported
+    assert (
+        "{column: name, collation: C}" in imported
+        and "{expression: lower(kind), opclass: text_pattern_ops}" in imported
+    )
 
 
 def test_a_changed_key_collation_rebuilds_the_table(tmp_path, database, pg_cluster) -> None:
     spec = tmp_path / "schema.yaml"
     spec.write_text(KEYS)
-    apply(database, live.plan(live.current(database), live.desired(str(spec), pg_cluster.url())), "",
-          Settings(allowed_hazards=frozenset(HAZARDS)))
+    apply(
+        database,
+        live.plan(live.current(database), live.desired(str(spec), pg_cluster.url())),
+        "",
+        Settings(allowed_hazards=frozenset(HAZARDS)),
+    )
     spec.write_text(KEYS.replace("{column: name, collation: C}", "name"))
     plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
-    assert [s.title for s in plan.steps][0] == \
-        'rebuild table public.names: partition key range (name COLLATE "C", lower(kind) text_pattern_ops) -> ' \
+    assert (
+        [s.title for s in plan.steps][0]
+        == 'rebuild table public.names: partition key range (name COLLATE "C", lower(kind) text_pattern_ops) -> '
         "range (name, lower(kind) text_pattern_ops); its rows are not kept"
+    )
 
 
 def test_an_exclusion_on_a_partitioned_table_takes_equality_written_out() -> None:

@@ -78,8 +78,9 @@ def test_an_index_on_an_existing_table_is_built_concurrently_outside_the_transac
 
 
 def test_a_rename_from_the_spec_keeps_the_column_and_breaks_only_clients() -> None:
-    renamed = ITEMS.replace("name: {type: text, not_null: true}",
-                            "title: {type: text, not_null: true, renamed_from: name}")
+    renamed = ITEMS.replace(
+        "name: {type: text, not_null: true}", "title: {type: text, not_null: true, renamed_from: name}"
+    )
     plan = _plan(ITEMS, renamed)
     assert [s.sql for s in plan.steps] == ["ALTER TABLE public.items RENAME COLUMN name TO title;"]
     assert plan.hazards == {"breaks-clients"}

@@ -19,12 +19,15 @@ HEAD = "version: 1\ntarget: {postgres: 15, flavor: postgres}\n"
 
 
 def _catalog(column: str):
-    return compile_text(HEAD + textwrap.dedent(f"""
+    return compile_text(
+        HEAD
+        + textwrap.dedent(f"""
         tables:
           events:
             columns:
               at: {column}
-        """)).catalog
+        """)
+    ).catalog
 
 
 def test_a_type_change_with_no_cast_is_refused_with_what_to_do() -> None:
@@ -43,9 +46,13 @@ def test_no_cast_is_claimed_where_the_server_has_one(pg_conn: psycopg.Connection
     types = sorted(set().union(*_FAMILIES.values(), _ALIASES))
     claimed = [(a, b) for a, b in itertools.product(types, types) if _no_cast(a, b)]
     assert ("bigint", "timestamp") in claimed
-    wrong = [(a, b) for a, b in claimed if pg_conn.execute(
-        "SELECT EXISTS (SELECT FROM pg_cast WHERE castsource = %s::regtype AND casttarget = %s::regtype)",
-        (a, b)).fetchone()[0]]
+    wrong = [
+        (a, b)
+        for a, b in claimed
+        if pg_conn.execute(
+            "SELECT EXISTS (SELECT FROM pg_cast WHERE castsource = %s::regtype AND casttarget = %s::regtype)", (a, b)
+        ).fetchone()[0]
+    ]
     assert wrong == []
 
 
@@ -54,7 +61,8 @@ def test_using_says_how_the_rows_convert() -> None:
     desired = _catalog("{type: timestamptz, using: 'to_timestamp(at)'}")
     plan = make_plan(current, desired, compare(current, desired, Renames.from_catalog(desired)))
     assert [s.sql for s in plan.steps] == [
-        "ALTER TABLE public.events ALTER COLUMN at TYPE timestamptz USING to_timestamp(at);"]
+        "ALTER TABLE public.events ALTER COLUMN at TYPE timestamptz USING to_timestamp(at);"
+    ]
 
 
 def test_using_is_one_sql_expression() -> None:

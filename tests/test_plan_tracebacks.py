@@ -26,8 +26,9 @@ def test_a_table_that_stops_being_partitioned_is_rebuilt(tmp_path: Path, databas
     planned = _schemac("plan", "--db", database, "--to", str(goal), "--dev-db", pg_cluster.url())
     assert planned.exit_code == 0, planned.output
     assert "create table public.t again, not partitioned" in planned.output
-    applied = _schemac("apply", "--db", database, "--to", str(goal), "--yes", "--allow-hazards", "all",
-                       "--dev-db", pg_cluster.url())
+    applied = _schemac(
+        "apply", "--db", database, "--to", str(goal), "--yes", "--allow-hazards", "all", "--dev-db", pg_cluster.url()
+    )
     assert applied.exit_code == 0, applied.output
     with psycopg.connect(database) as conn:
         assert conn.execute("select relkind from pg_class where relname = 't'").fetchone() == ("r",)

@@ -13,7 +13,9 @@ from schemac.errors import SpecError
 from schemac.pipeline import compile_text
 from schemac.render.quoting import ident, literal
 
-names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30).filter(
+names = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30
+).filter(
     lambda n: len(n.encode()) <= 63  # PostgreSQL truncates longer names; schemac rejects them
 )
 
@@ -34,8 +36,23 @@ identifiers = st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True).filter(
     lambda n: ident(n) == n  # keywords would be quoted; fine, but keep the generated specs plain
 )
 column_types = st.sampled_from(
-    ["text", "integer", "bigint", "uuid", "timestamptz", "date", "jsonb", "boolean", "numeric(10, 2)",
-     "varchar(40)", "text[]", "double precision", "bytea", "inet", "interval"]
+    [
+        "text",
+        "integer",
+        "bigint",
+        "uuid",
+        "timestamptz",
+        "date",
+        "jsonb",
+        "boolean",
+        "numeric(10, 2)",
+        "varchar(40)",
+        "text[]",
+        "double precision",
+        "bytea",
+        "inet",
+        "interval",
+    ]
 )
 
 
@@ -49,8 +66,11 @@ def specs(draw) -> dict:
         for column in column_names:
             columns[column] = {"type": draw(column_types), "not_null": draw(st.booleans())}
         if i > 0 and draw(st.booleans()):
-            columns["parent_id"] = {"type": "bigint", "references": f"{table_names[draw(st.integers(0, i - 1))]}.id",
-                                    "on_delete": draw(st.sampled_from(["cascade", "set null", "restrict"]))}
+            columns["parent_id"] = {
+                "type": "bigint",
+                "references": f"{table_names[draw(st.integers(0, i - 1))]}.id",
+                "on_delete": draw(st.sampled_from(["cascade", "set null", "restrict"])),
+            }
         indexed = draw(st.lists(st.sampled_from(column_names), max_size=2, unique=True))
         tables[table] = {"columns": columns, "indexes": [{"columns": [c]} for c in indexed]}
         if draw(st.booleans()):

@@ -15,7 +15,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,8 +40,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _sh(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", script], cwd=cwd, env=_env(**env), capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(["bash", "-c", script], cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture
@@ -54,11 +52,13 @@ def reference(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "docs" / "schema.md", tmp_path / "docs" / "schema.md")
     (tmp_path / "migrations").mkdir()
     (tmp_path / "migrations" / "0001_vehicle_color.sql").write_text(
-        "SET lock_timeout = '5s';\nALTER TABLE public.vehicles ADD COLUMN color text;\n")
+        "SET lock_timeout = '5s';\nALTER TABLE public.vehicles ADD COLUMN color text;\n"
+    )
     return tmp_path
 
 
 # -- pre-commit ---------------------------------------------------------------
+
 
 def _hooks() -> list[dict]:
     return yaml.safe_load(HOOKS.read_text())
@@ -113,7 +113,8 @@ def test_check_hook_fails_when_generated_is_stale(reference: Path) -> None:
 def test_sql_hook_fails_on_a_bad_migration(reference: Path) -> None:
     # Fails every insert while old code runs: an error, not a warning.
     (reference / "migrations" / "0002_paint.sql").write_text(
-        "SET lock_timeout = '5s';\nALTER TABLE public.vehicles ADD COLUMN paint text NOT NULL;\n")
+        "SET lock_timeout = '5s';\nALTER TABLE public.vehicles ADD COLUMN paint text NOT NULL;\n"
+    )
     hook = next(h for h in _hooks() if h["id"] == "schemac-lint-sql")
     result = _sh(shlex.join([*shlex.split(hook["entry"]), *_files_for(hook, reference)]), reference)
     assert result.returncode == 1
@@ -121,6 +122,7 @@ def test_sql_hook_fails_on_a_bad_migration(reference: Path) -> None:
 
 
 # -- GitHub Actions -------------------------------------------------------------
+
 
 def _workflow() -> dict:
     data = yaml.safe_load(WORKFLOW.read_text())
@@ -203,8 +205,10 @@ def _script(blocks: list[str]) -> str:
             m = _EXITS.match(line)
             if m:
                 command, code = m.group("command"), m.group("code")
-                lines.append(f'set +e; {command}; rc=$?; set -e; [ "$rc" -eq {code} ] || '
-                             f'{{ echo "expected exit {code}, got $rc: {command}" >&2; exit 99; }}')
+                lines.append(
+                    f'set +e; {command}; rc=$?; set -e; [ "$rc" -eq {code} ] || '
+                    f'{{ echo "expected exit {code}, got $rc: {command}" >&2; exit 99; }}'
+                )
             else:
                 lines.append(line)
     return "\n".join(lines) + "\n"

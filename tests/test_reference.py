@@ -30,8 +30,12 @@ def db(pg_database: str):
         for user, tenant in ((U1, T1), (U2, T2)):
             # The sign-up trigger creates the profile.
             conn.execute("INSERT INTO auth.users (id, email) VALUES (%s, %s)", (user, f"{user}@example.com"))
-            conn.execute("INSERT INTO tenants (id, name, slug) VALUES (%s, %s, %s)", (tenant, "T", f"tenant-{tenant.int}"))
-            conn.execute("INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES (%s, %s, 'owner')", (tenant, user))
+            conn.execute(
+                "INSERT INTO tenants (id, name, slug) VALUES (%s, %s, %s)", (tenant, "T", f"tenant-{tenant.int}")
+            )
+            conn.execute(
+                "INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES (%s, %s, 'owner')", (tenant, user)
+            )
             for n in range(3):
                 vin = f"1HGCM82633A00{tenant.int}{n}{'0' * 2}"[:17]
                 conn.execute(
@@ -63,7 +67,9 @@ def test_tenant_sees_only_its_live_rows(db) -> None:
 
 def test_sign_up_created_the_profiles(db) -> None:
     assert db.execute("SELECT id, email FROM profiles ORDER BY id").fetchall() == [
-        (U1, f"{U1}@example.com"), (U2, f"{U2}@example.com")]
+        (U1, f"{U1}@example.com"),
+        (U2, f"{U2}@example.com"),
+    ]
 
 
 def test_anon_sees_nothing(db) -> None:
@@ -106,9 +112,13 @@ def test_events_are_append_only_even_for_the_owner(db) -> None:
     for role in ("postgres", "service_role"):
         db.execute(f"SET ROLE {role}")
         try:
-            for statement in ("UPDATE vehicle_events SET payload = '{\"x\": 1}'", "DELETE FROM vehicle_events",
-                              "TRUNCATE vehicle_events CASCADE", f"DELETE FROM {partition}",
-                              f"TRUNCATE {partition} CASCADE"):
+            for statement in (
+                "UPDATE vehicle_events SET payload = '{\"x\": 1}'",
+                "DELETE FROM vehicle_events",
+                "TRUNCATE vehicle_events CASCADE",
+                f"DELETE FROM {partition}",
+                f"TRUNCATE {partition} CASCADE",
+            ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                     db.execute(statement)
         finally:
@@ -118,7 +128,8 @@ def test_events_are_append_only_even_for_the_owner(db) -> None:
 
 def test_a_document_can_point_at_an_event(db) -> None:
     event_id, occurred_at, vehicle = db.execute(
-        "SELECT id, occurred_at, vehicle_id FROM vehicle_events LIMIT 1").fetchone()
+        "SELECT id, occurred_at, vehicle_id FROM vehicle_events LIMIT 1"
+    ).fetchone()
     db.execute(
         "INSERT INTO documents (tenant_id, vehicle_id, event_id, event_occurred_at, storage_path, mime_type, size_bytes)"
         " VALUES (%s, %s, %s, %s, 'a/b.pdf', 'application/pdf', 10)",
@@ -135,11 +146,14 @@ def test_a_document_can_point_at_an_event(db) -> None:
 def test_refreshes_are_logged_and_freshness_reads_the_log(db) -> None:
     db.execute("SELECT private.refresh_materialized_view('private.vehicle_timeline_summary')")
     refreshed, age = db.execute(
-        "SELECT refreshed_at, age FROM private.mv_freshness WHERE view_name = 'vehicle_timeline_summary'").fetchone()
+        "SELECT refreshed_at, age FROM private.mv_freshness WHERE view_name = 'vehicle_timeline_summary'"
+    ).fetchone()
     assert refreshed is not None and age.total_seconds() >= 0
 
 
 def test_partitions_are_kept_ahead(db) -> None:
     db.execute("SELECT * FROM private.create_partitions()")
     assert db.execute("SELECT * FROM private.create_partitions()").fetchall() == []
-    assert db.execute("SELECT ok FROM private.partition_coverage WHERE table_name = 'vehicle_events'").fetchone() == (True,)
+    assert db.execute("SELECT ok FROM private.partition_coverage WHERE table_name = 'vehicle_events'").fetchone() == (
+        True,
+    )

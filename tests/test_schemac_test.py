@@ -62,7 +62,9 @@ PERMISSIVE = CONVENTIONS.read_text().replace(
     "        command: all\n"
     "        roles: [authenticated]\n"
     "        using: true\n"
-    "        with_check: true\n", 1)
+    "        with_check: true\n",
+    1,
+)
 
 
 def test_a_permissive_policy_fails(pg_cluster, tmp_path: Path) -> None:
@@ -93,7 +95,8 @@ def test_an_append_only_table_without_its_guard_fails(pg_cluster) -> None:
         results = run(compiled, conn)
     failing = {r.name: r.seen for r in results if not r.passed}
     assert set(failing) == {
-        "append_only: task_events: UPDATE fails for the owner", "append_only: task_events: DELETE fails for the owner",
+        "append_only: task_events: UPDATE fails for the owner",
+        "append_only: task_events: DELETE fails for the owner",
         "append_only: task_events: UPDATE fails for service_role",
         "append_only: task_events: DELETE fails for service_role",
     }  # TRUNCATE keeps its own statement-level trigger
@@ -105,8 +108,12 @@ def test_keys_without_the_tenant_and_client_set_authors_fail(pg_cluster) -> None
     """The conventions' schema as it was before keys carried the tenant and triggers set the authors."""
     compiled = compile_text(CONVENTIONS.read_text(), "conventions.yaml")
     catalog = compiled.catalog
-    keys = tuple(replace(fk, name="tasks_project_id_fkey", columns=("project_id",), ref_columns=("id",))
-                 if fk.name == "tasks_org_id_project_id_fkey" else fk for fk in catalog.foreign_keys)
+    keys = tuple(
+        replace(fk, name="tasks_project_id_fkey", columns=("project_id",), ref_columns=("id",))
+        if fk.name == "tasks_org_id_project_id_fkey"
+        else fk
+        for fk in catalog.foreign_keys
+    )
     triggers = tuple(t for t in catalog.triggers if not t.name.endswith(("_set_created_by", "_set_updated_by")))
     catalog = replace(catalog, foreign_keys=keys, triggers=triggers)
     compiled = replace(compiled, catalog=catalog, sql=render(catalog))
@@ -126,7 +133,8 @@ def test_keys_without_the_tenant_and_client_set_authors_fail(pg_cluster) -> None
         "audit: task_events: tenant A cannot insert a row with author_id = B's user",
     }, failing
     assert failing["tenancy: tasks: tenant A cannot attach a row to B's projects"] == (
-        "the row was inserted with tasks (project_id) naming B's row")
+        "the row was inserted with tasks (project_id) naming B's row"
+    )
 
 
 SPEC_TESTS = """
@@ -174,7 +182,9 @@ def test_db_is_left_as_it_was(pg_cluster) -> None:
         assert result.exit_code == 0, result.output
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT to_regclass('public.projects'), to_regclass('auth.users')").fetchone() == (
-                None, None)
+                None,
+                None,
+            )
 
 
 UNFILLABLE = """
@@ -200,6 +210,8 @@ def test_a_table_that_cannot_be_filled_is_named(pg_cluster, tmp_path: Path) -> N
     spec.write_text(UNFILLABLE)
     result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
     assert result.exit_code == 1, result.output
-    assert ("FAIL  fill: shapes: rows for two tenants\n        seen: column area is NOT NULL without a default, "
-            "and schemac cannot make a value of type polygon; give it a default") in result.output
+    assert (
+        "FAIL  fill: shapes: rows for two tenants\n        seen: column area is NOT NULL without a default, "
+        "and schemac cannot make a value of type polygon; give it a default"
+    ) in result.output
     assert "tenancy: shapes" not in result.output

@@ -39,21 +39,36 @@ tests:
 """
 
 FORMS = {
-    "url": lambda c, pw=PASSWORD: f"postgresql://{c['user']}:{quote(pw, safe='')}@/{c['dbname']}?host={c['host']}&port={c['port']}",
-    "keywords": lambda c, pw=PASSWORD: f"host={c['host']} port={c['port']} dbname={c['dbname']} user={c['user']} password={pw}",
+    "url": lambda c, pw=PASSWORD: (
+        f"postgresql://{c['user']}:{quote(pw, safe='')}@/{c['dbname']}?host={c['host']}&port={c['port']}"
+    ),
+    "keywords": lambda c, pw=PASSWORD: (
+        f"host={c['host']} port={c['port']} dbname={c['dbname']} user={c['user']} password={pw}"
+    ),
     "quoted-keywords": lambda c, pw="Hunter2 with 'quotes'": (
         f"host={c['host']} port={c['port']} dbname={c['dbname']} user={c['user']} "
-        f"password='{pw.replace(chr(39), chr(92) + chr(39))}'"),
-    "query": lambda c, pw=PASSWORD: f"postgresql://{c['user']}@/{c['dbname']}?host={c['host']}&port={c['port']}&password={pw}",
+        f"password='{pw.replace(chr(39), chr(92) + chr(39))}'"
+    ),
+    "query": lambda c, pw=PASSWORD: (
+        f"postgresql://{c['user']}@/{c['dbname']}?host={c['host']}&port={c['port']}&password={pw}"
+    ),
     "percent": lambda c: FORMS["url"](c, PERCENT),
-    "malformed-percent": lambda c: f"postgresql://{c['user']}:Bad%zzSecret@/{c['dbname']}?host={c['host']}&port={c['port']}",
+    "malformed-percent": lambda c: (
+        f"postgresql://{c['user']}:Bad%zzSecret@/{c['dbname']}?host={c['host']}&port={c['port']}"
+    ),
     # Neither host= nor dbname=: once taken for a file name, and printed whole in "no such file".
     "unknown-keyword": lambda c: f"hots={c['host']} password={PASSWORD}",
 }
 REFUSED = {"malformed-percent", "unknown-keyword"}
-SECRETS = {"url": [PASSWORD], "keywords": [PASSWORD], "quoted-keywords": ["Hunter2 with 'quotes'", "Hunter2 with \\'quotes\\'"],
-           "query": [PASSWORD], "percent": [PERCENT, quote(PERCENT, safe="")], "malformed-percent": ["Bad%zzSecret"],
-           "unknown-keyword": [PASSWORD]}
+SECRETS = {
+    "url": [PASSWORD],
+    "keywords": [PASSWORD],
+    "quoted-keywords": ["Hunter2 with 'quotes'", "Hunter2 with \\'quotes\\'"],
+    "query": [PASSWORD],
+    "percent": [PERCENT, quote(PERCENT, safe="")],
+    "malformed-percent": ["Bad%zzSecret"],
+    "unknown-keyword": [PASSWORD],
+}
 COMMANDS = {
     "plan": lambda dsn: ["-v", "plan", "--db", dsn],
     "plan-to-url": lambda dsn: ["-v", "plan", "--to", dsn],
@@ -73,8 +88,9 @@ def target(database: str) -> dict:
 @pytest.mark.slow
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("command", COMMANDS)
-def test_no_command_prints_or_stores_a_password(command: str, form: str, target, pg_cluster, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_command_prints_or_stores_a_password(
+    command: str, form: str, target, pg_cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SCHEMAC_DEV_DB", pg_cluster.url())
     (tmp_path / "schema.yaml").write_text(SPEC)
@@ -98,16 +114,24 @@ def test_no_command_prints_or_stores_a_password(command: str, form: str, target,
         assert rows[0][0] == f"{target['user']}@{target['host']}:{target['port']}/{target['dbname']}"
 
 
-@pytest.mark.parametrize("dsn, shown", [
-    ("postgresql://app:s3cret@db.example.com:5432/prod", "postgresql://app:***@db.example.com:5432/prod"),
-    ("postgres://app:p@ss@db/prod?sslmode=require", "postgres://app:***@db/prod?sslmode=require"),
-    ("postgresql://app@db/prod?sslmode=require&password=s3cret&application_name=x",
-     "postgresql://app@db/prod?sslmode=require&password=***&application_name=x"),
-    ("host=db user=app password=s3cret dbname=prod", "host=db user=app password=*** dbname=prod"),
-    ("host=db password = 'a b\\'c' sslpassword=keypass dbname=prod", "host=db password = *** sslpassword=*** dbname=prod"),
-    ("postgresql://app@db/prod", "postgresql://app@db/prod"),
-    ("service=prod", "service=prod"),
-])
+@pytest.mark.parametrize(
+    "dsn, shown",
+    [
+        ("postgresql://app:s3cret@db.example.com:5432/prod", "postgresql://app:***@db.example.com:5432/prod"),
+        ("postgres://app:p@ss@db/prod?sslmode=require", "postgres://app:***@db/prod?sslmode=require"),
+        (
+            "postgresql://app@db/prod?sslmode=require&password=s3cret&application_name=x",
+            "postgresql://app@db/prod?sslmode=require&password=***&application_name=x",
+        ),
+        ("host=db user=app password=s3cret dbname=prod", "host=db user=app password=*** dbname=prod"),
+        (
+            "host=db password = 'a b\\'c' sslpassword=keypass dbname=prod",
+            "host=db password = *** sslpassword=*** dbname=prod",
+        ),
+        ("postgresql://app@db/prod", "postgresql://app@db/prod"),
+        ("service=prod", "service=prod"),
+    ],
+)
 def test_every_form_is_redacted(dsn: str, shown: str) -> None:
     assert redact(dsn) == shown
     for password in passwords(dsn):
@@ -117,4 +141,5 @@ def test_every_form_is_redacted(dsn: str, shown: str) -> None:
 def test_a_message_quoting_the_password_is_scrubbed() -> None:
     dsn = "postgresql://app:p%zzsecret@db/prod"
     assert scrub(f'invalid percent-encoded token: "p%zzsecret" in {dsn}', dsn) == (
-        'invalid percent-encoded token: "***" in postgresql://app:***@db/prod')
+        'invalid percent-encoded token: "***" in postgresql://app:***@db/prod'
+    )

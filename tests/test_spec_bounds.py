@@ -25,14 +25,17 @@ def _laughs(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param(_laughs(9), id="billion-laughs"),
-    pytest.param(_laughs(30), id="laughs-30-levels"),
-    pytest.param("version: 1\ntables: &t\n  x: *t\n", id="alias-to-itself"),
-    pytest.param("version: 1\ntables: " + "[" * 900 + "]" * 900 + "\n", id="lists-900-deep"),
-    pytest.param("version: 1\ntables: " + "{a: " * 500 + "1" + "}" * 500 + "\n", id="maps-500-deep"),
-    pytest.param("version: 1\ntables: " + "[" * 5000 + "\n", id="unclosed-5000-deep"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_laughs(9), id="billion-laughs"),
+        pytest.param(_laughs(30), id="laughs-30-levels"),
+        pytest.param("version: 1\ntables: &t\n  x: *t\n", id="alias-to-itself"),
+        pytest.param("version: 1\ntables: " + "[" * 900 + "]" * 900 + "\n", id="lists-900-deep"),
+        pytest.param("version: 1\ntables: " + "{a: " * 500 + "1" + "}" * 500 + "\n", id="maps-500-deep"),
+        pytest.param("version: 1\ntables: " + "[" * 5000 + "\n", id="unclosed-5000-deep"),
+    ],
+)
 def test_hostile_yaml_is_refused_quickly_in_little_memory(text: str) -> None:
     tracemalloc.start()
     started = time.monotonic()

@@ -10,8 +10,11 @@ from pglast import parser
 from schemac.sqltree import SqlProblem, _Collector, check_operator, references
 
 ROOT = Path(__file__).parents[1]
-FILES = [ROOT / "generated" / "schema.sql", *sorted((ROOT / "tests" / "specs" / "valid").glob("*.sql")),
-         *sorted((ROOT / "tests" / "lint" / "fixtures").glob("*.sql"))]
+FILES = [
+    ROOT / "generated" / "schema.sql",
+    *sorted((ROOT / "tests" / "specs" / "valid").glob("*.sql")),
+    *sorted((ROOT / "tests" / "lint" / "fixtures").glob("*.sql")),
+]
 EXTRA = [
     "select nextval('public.x'), auth.uid(), 'a'::public.t from public.vehicles v join y on true "
     "where z in (select 1 from w)",
@@ -25,8 +28,11 @@ def test_json_references_match_the_visitor(sql: str) -> None:
     collector = _Collector()
     collector(parser.parse_sql(sql))
     found = references(sql)
-    assert (found.relations, found.functions, found.types) == \
-        (collector.refs.relations, collector.refs.functions, collector.refs.types)
+    assert (found.relations, found.functions, found.types) == (
+        collector.refs.relations,
+        collector.refs.functions,
+        collector.refs.types,
+    )
 
 
 @pytest.mark.parametrize("text", ["=", "&&", "<->", "-|-", "!~~", "OPERATOR(public.&&)", "OPERATOR(pg_catalog.=)"])
@@ -34,10 +40,25 @@ def test_an_operator_reads_as_one(text: str) -> None:
     assert check_operator(text) == text
 
 
-@pytest.mark.parametrize("text", [
-    "/*", "*/&&", "&& --", "--", "= 1; drop table rooms", "= b or a =", " =", "", "a", "OPERATOR(Public.&&)",
-    'OPERATOR("public".&&)', "OPERATOR(a.b.&&)", "&&)", "(&&",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/*",
+        "*/&&",
+        "&& --",
+        "--",
+        "= 1; drop table rooms",
+        "= b or a =",
+        " =",
+        "",
+        "a",
+        "OPERATOR(Public.&&)",
+        'OPERATOR("public".&&)',
+        "OPERATOR(a.b.&&)",
+        "&&)",
+        "(&&",
+    ],
+)
 def test_what_is_not_one_operator_is_refused(text: str) -> None:
     with pytest.raises(SqlProblem):
         check_operator(text)

@@ -35,8 +35,9 @@ def spec(tmp_path: Path) -> Path:
 
 
 def _plan(database: str, spec: Path, pg_cluster, *more: str):
-    return CliRunner().invoke(main, ["--no-color", "plan", "--db", database, "--to", str(spec),
-                                     "--dev-db", pg_cluster.url(), *more])
+    return CliRunner().invoke(
+        main, ["--no-color", "plan", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), *more]
+    )
 
 
 PLATFORM = ("_analytics", "_realtime", "_supavisor", "pgmq", "pgtle", "auth", "storage", "cron")
@@ -45,8 +46,10 @@ PLATFORM = ("_analytics", "_realtime", "_supavisor", "pgmq", "pgtle", "auth", "s
 def test_plan_never_touches_the_platforms_schemas(database: str, spec: Path, pg_cluster) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         for schema in PLATFORM:
-            conn.execute(f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.queue (id int PRIMARY KEY);"
-                         f" CREATE FUNCTION {schema}.f() RETURNS int LANGUAGE sql AS 'select 1'")
+            conn.execute(
+                f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.queue (id int PRIMARY KEY);"
+                f" CREATE FUNCTION {schema}.f() RETURNS int LANGUAGE sql AS 'select 1'"
+            )
         conn.execute("CREATE TABLE cars (id bigint PRIMARY KEY)")
     result = _plan(database, spec, pg_cluster)
     assert result.exit_code == 0, result.output
@@ -71,12 +74,14 @@ tables:
 
 
 def _apply(database: str, spec: Path, pg_cluster, *more: str):
-    return CliRunner().invoke(main, ["--no-color", "apply", "--db", database, "--to", str(spec),
-                                     "--dev-db", pg_cluster.url(), "--yes", *more])
+    return CliRunner().invoke(
+        main, ["--no-color", "apply", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes", *more]
+    )
 
 
 def test_apply_compiles_the_spec_once_and_installs_the_standin_by_the_one_rule(
-        database: str, tmp_path: Path, pg_cluster, monkeypatch) -> None:
+    database: str, tmp_path: Path, pg_cluster, monkeypatch
+) -> None:
     # A postgres-flavored spec whose policy calls auth.uid(): the scratch build installed
     # the stand-in for it, apply did not, and the target then lacked auth.
     from schemac import pipeline
@@ -153,20 +158,27 @@ def test_the_scratch_server_sees_none_of_the_callers_environment(monkeypatch) ->
 
 
 def _schemac(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "schemac.cli", "--no-color", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "schemac.cli", "--no-color", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _columns(database: str, table: str) -> set[str]:
     with psycopg.connect(database, autocommit=True) as conn:
-        return {name for (name,) in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
-            (table,))}
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
+                (table,),
+            )
+        }
 
 
 @pytest.mark.slow  # two processes, each with its own scratch build
-def test_two_concurrent_applies_of_different_specs_never_both_commit(database: str, tmp_path: Path,
-                                                                      pg_cluster) -> None:
+def test_two_concurrent_applies_of_different_specs_never_both_commit(database: str, tmp_path: Path, pg_cluster) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("CREATE TABLE cars (id bigint PRIMARY KEY)")
     specs = []
@@ -174,8 +186,9 @@ def test_two_concurrent_applies_of_different_specs_never_both_commit(database: s
         spec = tmp_path / f"{column}.yaml"
         spec.write_text(SMALL_SPEC + f"      {column}: text\n")
         specs.append(spec)
-    runs = [_schemac("apply", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes")
-            for spec in specs]
+    runs = [
+        _schemac("apply", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes") for spec in specs
+    ]
     outcomes = [(run.wait(timeout=120), run.stdout.read()) for run in runs]
     committed = [output for code, output in outcomes if code == 0]
     assert len(committed) == 1, outcomes
@@ -188,16 +201,18 @@ def test_two_concurrent_applies_of_different_specs_never_both_commit(database: s
 
 def test_a_plan_files_hazards_are_not_trusted(database: str, spec: Path, tmp_path: Path, pg_cluster) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute("CREATE TABLE cars (id bigint PRIMARY KEY); CREATE TABLE keep_me (id int); "
-                     "INSERT INTO keep_me VALUES (1)")
+        conn.execute(
+            "CREATE TABLE cars (id bigint PRIMARY KEY); CREATE TABLE keep_me (id int); INSERT INTO keep_me VALUES (1)"
+        )
     spec.write_text(SMALL_SPEC + "  keep_me:\n    columns:\n      id: int\n")
     plan_file = tmp_path / "plan.json"
     result = _plan(database, spec, pg_cluster, "--format", "json", "--out", str(plan_file))
     assert result.exit_code == 0, result.output
     saved = json.loads(plan_file.read_text())
     assert saved["steps"] == []
-    saved["steps"].append({"sql": "DROP TABLE keep_me;", "phase": "transaction", "hazards": [],
-                           "title": "a harmless step"})
+    saved["steps"].append(
+        {"sql": "DROP TABLE keep_me;", "phase": "transaction", "hazards": [], "title": "a harmless step"}
+    )
     plan_file.write_text(json.dumps(saved))
     result = _apply(database, spec, pg_cluster, "--plan", str(plan_file))
     assert result.exit_code == 1, result.output
@@ -206,8 +221,7 @@ def test_a_plan_files_hazards_are_not_trusted(database: str, spec: Path, tmp_pat
         assert conn.execute("SELECT count(*) FROM keep_me").fetchone()[0] == 1
 
 
-def test_a_saved_plan_runs_with_the_hazards_of_its_steps(database: str, spec: Path, tmp_path: Path,
-                                                        pg_cluster) -> None:
+def test_a_saved_plan_runs_with_the_hazards_of_its_steps(database: str, spec: Path, tmp_path: Path, pg_cluster) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("CREATE TABLE cars (id bigint PRIMARY KEY, colour text)")
     plan_file = tmp_path / "plan.json"
@@ -225,8 +239,9 @@ def test_a_saved_plan_runs_with_the_hazards_of_its_steps(database: str, spec: Pa
 
 
 @pytest.mark.parametrize("given", ["flag", "schemac.toml"])
-def test_a_held_lock_makes_plan_fail_naming_the_wait(given: str, database: str, spec: Path, pg_cluster,
-                                                     monkeypatch) -> None:
+def test_a_held_lock_makes_plan_fail_naming_the_wait(
+    given: str, database: str, spec: Path, pg_cluster, monkeypatch
+) -> None:
     # Reading a column's default (pg_get_expr) waits for the table's lock.
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("CREATE TABLE cars (id bigint PRIMARY KEY, colour text DEFAULT 'red')")
@@ -249,8 +264,10 @@ def test_the_apply_session_has_its_timeouts(database: str) -> None:
     from schemac.apply import Session, Settings
 
     with Session(database, Settings(lock_timeout="3s", idle_in_transaction_timeout="45s")) as session:
-        shown = [session.conn.execute(f"SHOW {name}").fetchone()[0]
-                 for name in ("lock_timeout", "idle_in_transaction_session_timeout")]
+        shown = [
+            session.conn.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("lock_timeout", "idle_in_transaction_session_timeout")
+        ]
         parameters = session.conn.info.get_parameters()
     assert shown == ["3s", "45s"]
     assert parameters["connect_timeout"] == "10" and parameters["keepalives"] == "1"
@@ -285,8 +302,12 @@ def test_enum_values_committed_before_a_failed_transaction_are_reported(database
 
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("CREATE TYPE mood AS ENUM ('ok')")
-    plan = Plan((Step("ALTER TYPE mood ADD VALUE 'meh'", None, phase=Phase.BEFORE, note="add value meh to mood"),
-                 Step("CREATE TABLE broken (id int REFERENCES nowhere)", None)))
+    plan = Plan(
+        (
+            Step("ALTER TYPE mood ADD VALUE 'meh'", None, phase=Phase.BEFORE, note="add value meh to mood"),
+            Step("CREATE TABLE broken (id int REFERENCES nowhere)", None),
+        )
+    )
     with pytest.raises(ApplyError) as failure:
         apply(database, plan, "", Settings(allowed_hazards=frozenset(HAZARDS)))
     message = str(failure.value)
@@ -307,11 +328,14 @@ def test_apply_plans_under_the_lock(database: str, tmp_path: Path, pg_cluster) -
     spec.write_text(SMALL_SPEC + "      plate: text\n")
     with psycopg.connect(database, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
-        waiting = _schemac("apply", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes",
-                           "--wait", "60")
+        waiting = _schemac(
+            "apply", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes", "--wait", "60"
+        )
         deadline = time.monotonic() + 60
-        while not other.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'schemac apply'"
-                                "   AND datname = current_database()").fetchone()[0]:
+        while not other.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'schemac apply'"
+            "   AND datname = current_database()"
+        ).fetchone()[0]:
             assert time.monotonic() < deadline and waiting.poll() is None, waiting.stdout.read()
             time.sleep(0.1)
         other.execute("ALTER TABLE cars ADD COLUMN colour text")
@@ -326,8 +350,10 @@ def test_extensions_on_the_untrusted_scratch_server(tmp_path: Path, pg_cluster) 
     # Trusted (btree_gist) by the goal's role; vector, untrusted but harmless, by the superuser
     # beforehand; dblink (untrusted, reaches other servers) refused.
     spec = tmp_path / "schema.yaml"
-    spec.write_text("version: 1\nextensions: [btree_gist, vector]\ntables:\n  cars:\n    columns:\n"
-                    "      id: {type: bigint, primary_key: true}\n      shape: vector(3)\n")
+    spec.write_text(
+        "version: 1\nextensions: [btree_gist, vector]\ntables:\n  cars:\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      shape: vector(3)\n"
+    )
     result = CliRunner().invoke(main, ["--no-color", "plan", "--to", str(spec), "--dev-db", pg_cluster.url()])
     available = {name for (name,) in pg_cluster.connect().execute("SELECT name FROM pg_available_extensions")}
     if "vector" in available:

@@ -32,8 +32,9 @@ def test_a_table_without_columns_imports_applies_and_plans_empty(tmp_path: Path,
         applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
         assert applied.exit_code == 0, applied.output
         with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT relnatts FROM pg_class WHERE oid = 'public.nothing_yet'::regclass"
-                                ).fetchone() == (0,)
+            assert conn.execute(
+                "SELECT relnatts FROM pg_class WHERE oid = 'public.nothing_yet'::regclass"
+            ).fetchone() == (0,)
         planned = run("plan", "--db", url, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
         assert planned.exit_code == 0, planned.output
         assert json.loads(planned.output)["steps"] == []

@@ -78,8 +78,9 @@ class Settings:
 
     @property
     def timeouts(self) -> Timeouts:
-        return Timeouts(self.connect_timeout, self.lock_timeout, self.statement_timeout,
-                        self.idle_in_transaction_timeout)
+        return Timeouts(
+            self.connect_timeout, self.lock_timeout, self.statement_timeout, self.idle_in_transaction_timeout
+        )
 
 
 def refused_steps(plan: Plan, allowed: frozenset[str]) -> list[Step]:
@@ -131,8 +132,11 @@ class Session:
         self.conn = connect(self.url, self.settings.timeouts)
         try:
             self.conn.execute("SET application_name = 'schemac apply'")
-            self.conn.execute(sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
-                sql.Literal(self.settings.idle_in_transaction_timeout)))
+            self.conn.execute(
+                sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
+                    sql.Literal(self.settings.idle_in_transaction_timeout)
+                )
+            )
             self._lock()
         except BaseException:
             self.conn.close()
@@ -153,7 +157,8 @@ class Session:
             "  FROM pg_locks l LEFT JOIN pg_stat_activity a USING (pid)"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s AND l.objsubid = 1"
             "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            (ADVISORY_LOCK_KEY,)).fetchone()
+            (ADVISORY_LOCK_KEY,),
+        ).fetchone()
         if row is None:
             return "it ended just now"
         pid, since, application, address = row
@@ -228,8 +233,9 @@ def _run(conn: psycopg.Connection, plan: Plan, fingerprint: str, standin: bool =
         except ApplyError as exc:
             if step.undo:
                 conn.execute(step.undo)
-            conn.execute("UPDATE schemac.history SET outcome = 'failed', error = %s WHERE id = %s",
-                         (_first_line(exc), row))
+            conn.execute(
+                "UPDATE schemac.history SET outcome = 'failed', error = %s WHERE id = %s", (_first_line(exc), row)
+            )
             raise
         ran.append(step)
     if after:
@@ -254,8 +260,10 @@ def _committed_before(ran: list[Step], otherwise: str) -> str:
     if not ran:
         return otherwise
     titles = "; ".join(step.title for step in ran)
-    return (f"but {len(ran)} step(s) before it were committed and stay: {titles} "
-            "(new enum values cannot be removed; they are unused and harmless)")
+    return (
+        f"but {len(ran)} step(s) before it were committed and stay: {titles} "
+        "(new enum values cannot be removed; they are unused and harmless)"
+    )
 
 
 def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:

@@ -28,8 +28,9 @@ class LazyGroup(click.Group):
     def modules() -> dict[str, str]:
         """Command name -> module name: ``json-schema`` -> ``json_schema``, ``import`` -> ``import_``."""
         # common and _private modules are what commands share, not commands.
-        names = (m.name for m in pkgutil.iter_modules(commands.__path__)
-                 if m.name != "common" and not m.name.startswith("_"))
+        names = (
+            m.name for m in pkgutil.iter_modules(commands.__path__) if m.name != "common" and not m.name.startswith("_")
+        )
         return {name.rstrip("_").replace("_", "-"): name for name in names}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -47,8 +48,12 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="schemac")
 @click.option("-q", "--quiet", "quiet", count=True, help="Show only findings, plans and errors.")
 @click.option("-v", "--verbose", "verbose", count=True, help="Also say what each step does and how long it takes.")
-@click.option("--color/--no-color", "color", default=None,
-              help="Colour the output, or not (default: on a terminal, unless NO_COLOR is set).")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the output, or not (default: on a terminal, unless NO_COLOR is set).",
+)
 @click.pass_context
 def main(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> None:
     """schemac: PostgreSQL schema as code.

@@ -88,8 +88,9 @@ def _settings(path: Path, table: Any, where: str, prefix: str = "") -> Config:
         if key not in KEYS:
             from .spec.names import suggest  # only on this error: it imports the catalog, which lint never needs
 
-            raise ConfigError(f"{where}: unknown setting '{key}'{suggest(key, KEYS)}; the settings are "
-                              f"{', '.join(KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown setting '{key}'{suggest(key, KEYS)}; the settings are {', '.join(KEYS)}"
+            )
         if key == "lint":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'lint' must be a table ([{prefix}lint])")

@@ -64,7 +64,8 @@ def lock_holders(conn: psycopg.Connection) -> str:
         " WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid()"
         "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         "   AND l.mode = 'AccessExclusiveLock'"
-        " ORDER BY 1, 2").fetchall()
+        " ORDER BY 1, 2"
+    ).fetchall()
     return ", ".join(f"{name} (pid {pid}, {mode} since {since})" for name, pid, mode, since in rows)
 
 
@@ -73,9 +74,12 @@ def waited(exc: psycopg.Error, conn: psycopg.Connection, what: str, timeouts: Ti
     if exc.sqlstate == "55P03":  # lock_not_available: lock_timeout ran out
         holders = lock_holders(conn) if not conn.closed else ""
         held = f": held by {holders}" if holders else ""
-        return LiveError(f"{what} waited longer than lock_timeout ({timeouts.lock}) for a lock{held}; "
-                         "try again when that session ends, or give a longer --lock-timeout")
+        return LiveError(
+            f"{what} waited longer than lock_timeout ({timeouts.lock}) for a lock{held}; "
+            "try again when that session ends, or give a longer --lock-timeout"
+        )
     if exc.sqlstate == "57014" and "statement timeout" in str(exc):
-        return LiveError(f"{what} ran longer than statement_timeout ({timeouts.statement}); "
-                         "give a longer --statement-timeout")
+        return LiveError(
+            f"{what} ran longer than statement_timeout ({timeouts.statement}); give a longer --statement-timeout"
+        )
     return None

@@ -91,8 +91,13 @@ class Output:
         from rich.console import Console
 
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=True, color_system="standard", highlight=False,
-                          width=shutil.get_terminal_size((100, 24)).columns)
+        console = Console(
+            file=buffer,
+            force_terminal=True,
+            color_system="standard",
+            highlight=False,
+            width=shutil.get_terminal_size((100, 24)).columns,
+        )
         for renderable in renderables:
             console.print(renderable, soft_wrap=not wrap)
         return buffer.getvalue()
@@ -139,8 +144,9 @@ class Output:
         from rich.text import Text
 
         if plan.empty:
-            click.echo(self._render(Text("No changes: the database matches.", style="bold green")), nl=False,
-                       color=True)
+            click.echo(
+                self._render(Text("No changes: the database matches.", style="bold green")), nl=False, color=True
+            )
             return
         table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
         table.add_column("#", justify="right", style="dim")
@@ -152,8 +158,11 @@ class Output:
         for number, step in enumerate(plan.steps, 1):
             title = step.title
             sql = Syntax(step.sql, "sql", theme="ansi_dark", background_color="default", word_wrap=True)
-            cells = [str(number), Group(Text(title, style="bold red" if step.hazards else "bold"), sql),
-                     "\n".join(sorted(step.hazards))]
+            cells = [
+                str(number),
+                Group(Text(title, style="bold red" if step.hazards else "bold"), sql),
+                "\n".join(sorted(step.hazards)),
+            ]
             if outside:
                 cells.append("" if step.transactional else f"{step.phase.name.lower()} the transaction")
             table.add_row(*cells)

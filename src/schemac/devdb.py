@@ -139,7 +139,10 @@ def bindir_version(bindir: Path) -> str:
     try:
         out = subprocess.run(
             [str(bindir / "postgres"), "--version"],
-            capture_output=True, text=True, check=True, timeout=_TIMEOUT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=_TIMEOUT,
         ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise DevDBError(f"cannot run {bindir / 'postgres'} --version: {exc}") from exc
@@ -162,8 +165,7 @@ def _system_user() -> pwd.struct_passwd | None:
         return None
     with contextlib.suppress(KeyError):
         return pwd.getpwnam(SYSTEM_USER)
-    command = ["useradd", "--system", "--user-group", "--no-create-home",
-               "--shell", "/usr/sbin/nologin", SYSTEM_USER]
+    command = ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", SYSTEM_USER]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT)
         detail = result.stderr.strip()
@@ -196,8 +198,7 @@ def _open_install_to_others(bindir: Path) -> None:
     """
     prefix = bindir.resolve().parent
     _add_traverse_upwards(prefix)
-    checks = [bindir / "initdb", bindir / "pg_ctl", bindir / "postgres",
-              bindir, prefix / "lib", prefix / "share"]
+    checks = [bindir / "initdb", bindir / "pg_ctl", bindir / "postgres", bindir, prefix / "lib", prefix / "share"]
     if all(p.stat().st_mode & stat.S_IXOTH for p in checks if p.exists()):
         return
     for root, dirs, files in os.walk(prefix):
@@ -405,13 +406,23 @@ class Cluster:
     def _initdb(self) -> None:
         self._prepare_owned(self.data_dir, directory=True)
         command = [
-            str(self.bindir / "initdb"), "-D", str(self.data_dir),
-            "-A", "trust", "-U", SUPERUSER, "--encoding=UTF8", "--no-locale",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data_dir),
+            "-A",
+            "trust",
+            "-U",
+            SUPERUSER,
+            "--encoding=UTF8",
+            "--no-locale",
             "--no-sync",
         ]
         try:
             result = subprocess.run(
-                command, capture_output=True, text=True, timeout=_TIMEOUT,
+                command,
+                capture_output=True,
+                text=True,
+                timeout=_TIMEOUT,
                 **self._run_kwargs(),
             )
             failure, output = (result.returncode != 0), result.stdout + result.stderr
@@ -432,9 +443,16 @@ class Cluster:
         for name, value in self.settings.items():
             options += ["-c", f"{name}={value}"]
         command = [
-            str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-            "-l", str(self.log_file), "-w", "-t", str(_TIMEOUT),
-            "-o", shlex.join(options),  # pg_ctl hands -o to /bin/sh
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            str(_TIMEOUT),
+            "-o",
+            shlex.join(options),  # pg_ctl hands -o to /bin/sh
             "start",
         ]
         # Output goes to a file, not a pipe: a pipe inherited by the server
@@ -442,8 +460,12 @@ class Cluster:
         with tempfile.TemporaryFile("w+") as output:
             try:
                 result = subprocess.run(
-                    command, stdin=subprocess.DEVNULL, stdout=output,
-                    stderr=subprocess.STDOUT, text=True, timeout=_TIMEOUT + 10,
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=_TIMEOUT + 10,
                     **self._run_kwargs(),
                 )
                 failure = result.returncode != 0
@@ -477,7 +499,6 @@ class Cluster:
         except psycopg.Error:
             self.port, self.socket_dir = PORT, self.data_dir
             return False
-
 
 
 # -- a Citus cluster -------------------------------------------------------------
@@ -533,8 +554,10 @@ class CitusCluster:
         self.citus_dir = find_citus_dir(citus_dir)
         bindir = find_bindir(bindir)
         if _major(bindir_version(bindir)) < 18:
-            raise DevDBError(f"loading Citus from {self.citus_dir} needs PostgreSQL 18 (extension_control_path); "
-                             f"the servers in {bindir} are PostgreSQL {bindir_version(bindir)}")
+            raise DevDBError(
+                f"loading Citus from {self.citus_dir} needs PostgreSQL 18 (extension_control_path); "
+                f"the servers in {bindir} are PostgreSQL {bindir_version(bindir)}"
+            )
         if os.geteuid() == 0:
             _add_traverse_upwards(self.citus_dir)
         settings = citus_settings(self.citus_dir, shard_count)
@@ -566,8 +589,9 @@ class CitusCluster:
             with node.connect(name) as conn:
                 conn.execute("CREATE EXTENSION citus")
         with self.coordinator.connect(name) as conn:
-            conn.execute("SELECT citus_set_coordinator_host(%s, %s)",
-                         (str(self.coordinator.socket_dir), self.coordinator.port))
+            conn.execute(
+                "SELECT citus_set_coordinator_host(%s, %s)", (str(self.coordinator.socket_dir), self.coordinator.port)
+            )
             for worker in self.workers:
                 conn.execute("SELECT citus_add_node(%s, %s)", (str(worker.socket_dir), worker.port))
         return self.url(name)
@@ -626,8 +650,11 @@ def _shutdown(
         try:
             result = subprocess.run(
                 [str(pg_ctl), "-D", str(data_dir), "-m", mode, "-w", "-t", str(_TIMEOUT), "stop"],
-                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                timeout=_TIMEOUT + 10, **{**run_kwargs, "cwd": "/"},
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=_TIMEOUT + 10,
+                **{**run_kwargs, "cwd": "/"},
             )
             failure, output = result.returncode != 0, result.stdout + result.stderr
         except (OSError, subprocess.SubprocessError) as exc:

@@ -26,8 +26,19 @@ from .redact import is_connection_string, redact
 from .scratch import Goal
 from .supabase import has_auth_schema, install_standin
 
-__all__ = ["Goal", "LiveError", "Side", "both", "connect", "current", "desired", "fingerprint", "plan", "read",
-           "redact"]
+__all__ = [
+    "Goal",
+    "LiveError",
+    "Side",
+    "both",
+    "connect",
+    "current",
+    "desired",
+    "fingerprint",
+    "plan",
+    "read",
+    "redact",
+]
 
 
 def is_url(source: str) -> bool:
@@ -112,8 +123,9 @@ def current(source: str | None, standin: bool = False, timeouts: Timeouts = DEFA
     return _database(source, standin, timeouts)
 
 
-def both(start: str | None, goal: str | Goal, dev_db: str | None = None,
-         timeouts: Timeouts = DEFAULT_TIMEOUTS) -> tuple[Side, Side]:
+def both(
+    start: str | None, goal: str | Goal, dev_db: str | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+) -> tuple[Side, Side]:
     """The start and the goal, read at the same time: most of reading a database
     is waiting for the server, so the two reads overlap."""
     with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:

@@ -9,7 +9,7 @@ import copy
 import difflib
 import os
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -40,7 +40,7 @@ def build_date() -> date:
     """Today, or the date in SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 
@@ -139,10 +139,14 @@ def stale_diff(compiled: Compiled, out: Path) -> str:
         target = out / name
         current = target.read_text() if target.exists() else ""
         if current != text:
-            chunks.extend(difflib.unified_diff(
-                current.splitlines(keepends=True), text.splitlines(keepends=True),
-                fromfile=f"{target} (committed)", tofile=f"{target} (built from spec)",
-            ))
+            chunks.extend(
+                difflib.unified_diff(
+                    current.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile=f"{target} (committed)",
+                    tofile=f"{target} (built from spec)",
+                )
+            )
     return "".join(chunks)
 
 
@@ -159,8 +163,7 @@ def _convention_columns(spec: Spec) -> dict:
 
     soft_delete = conventions.soft_delete.column
     audit = [named(conventions.audit.created_by, "created_by"), named(conventions.audit.updated_by, "updated_by")]
-    out = {"soft_delete_column": soft_delete,
-           "audit_columns": [c for c in (*audit, soft_delete) if c]}
+    out = {"soft_delete_column": soft_delete, "audit_columns": [c for c in (*audit, soft_delete) if c]}
     if conventions.tenancy is not None:
         out["tenant_column"] = conventions.tenancy.column
     return out

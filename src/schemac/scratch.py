@@ -86,8 +86,14 @@ class Goal:
 
     @classmethod
     def of_compiled(cls, compiled: Compiled, label: str) -> Goal:
-        return cls(compiled.sql, label, compiled.catalog.flavor, Renames.from_catalog(compiled.catalog),
-                   _runtime_partitioned(compiled), compiled.catalog.target_version)
+        return cls(
+            compiled.sql,
+            label,
+            compiled.catalog.flavor,
+            Renames.from_catalog(compiled.catalog),
+            _runtime_partitioned(compiled),
+            compiled.catalog.target_version,
+        )
 
 
 def load(path: Path) -> Goal:
@@ -107,10 +113,14 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
     if not getattr(getattr(spec, "conventions", None), "partitions", False):
         return frozenset()
     return frozenset(
-        t.qname for t in compiled.catalog.tables
-        if t.partition_key and t.partition_key.strategy == "range"
-        and any(key in (str(t.qname), t.qname.name) and table.partition and table.partition.interval
-                for key, table in spec.tables.items())
+        t.qname
+        for t in compiled.catalog.tables
+        if t.partition_key
+        and t.partition_key.strategy == "range"
+        and any(
+            key in (str(t.qname), t.qname.name) and table.partition and table.partition.interval
+            for key, table in spec.tables.items()
+        )
     )
 
 
@@ -144,8 +154,7 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
     with connect(admin_url) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         if owner:
-            admin.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name),
-                                                                          sql.Identifier(owner)))
+            admin.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(owner)))
     try:
         yield psycopg.conninfo.make_conninfo(admin_url, dbname=name)
     finally:
@@ -164,11 +173,26 @@ def scratch_database(dev_db: str | None = None) -> Iterator[str]:
 # Extensions the server does not mark trusted whose objects still give a role that is not a
 # superuser no way to run programs, read or write the server's files, or reach other servers
 # (their risky functions, where they have any, are the superuser's or pg_stat_*'s only).
-HARMLESS_UNTRUSTED = frozenset({
-    "amcheck", "autoinc", "bloom", "earthdistance", "insert_username", "moddatetime", "pg_buffercache",
-    "pg_freespacemap", "pg_prewarm", "pg_stat_statements", "pg_visibility", "pgrowlocks", "pgstattuple",
-    "postgis", "postgis_topology", "vector",
-})
+HARMLESS_UNTRUSTED = frozenset(
+    {
+        "amcheck",
+        "autoinc",
+        "bloom",
+        "earthdistance",
+        "insert_username",
+        "moddatetime",
+        "pg_buffercache",
+        "pg_freespacemap",
+        "pg_prewarm",
+        "pg_stat_statements",
+        "pg_visibility",
+        "pgrowlocks",
+        "pgstattuple",
+        "postgis",
+        "postgis_topology",
+        "vector",
+    }
+)
 
 # Members of these may run programs, or read or write files, as the server.
 _DANGEROUS_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files")
@@ -182,17 +206,24 @@ def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
         superuser, dangerous = admin.execute(
             "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
             "                   WHERE pg_has_role(current_user, r, 'MEMBER'))"
-            "  FROM pg_roles WHERE rolname = current_user", (list(_DANGEROUS_ROLES),)).fetchone()
+            "  FROM pg_roles WHERE rolname = current_user",
+            (list(_DANGEROUS_ROLES),),
+        ).fetchone()
         if not superuser:
             if dangerous:
-                raise LiveError(f"the scratch server's role is a member of {', '.join(dangerous)}: the goal is "
-                                "code from the spec and is not built by a role that may run programs or touch "
-                                "the server's files; give --dev-db a role without them")
+                raise LiveError(
+                    f"the scratch server's role is a member of {', '.join(dangerous)}: the goal is "
+                    "code from the spec and is not built by a role that may run programs or touch "
+                    "the server's files; give --dev-db a role without them"
+                )
             yield None, {}
             return
         role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                              "NOREPLICATION NOBYPASSRLS").format(sql.Identifier(role), sql.Literal(password)))
+        admin.execute(
+            sql.SQL(
+                "CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            ).format(sql.Identifier(role), sql.Literal(password))
+        )
     try:
         yield role, {"user": role, "password": password}
     finally:
@@ -239,25 +270,36 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
     wanted = [node for _, node in _statements(script, "extension") if "CreateExtensionStmt" in node]
     if not wanted:
         return
-    untrusted = {name for (name,) in admin.execute(
-        "SELECT e.name FROM pg_available_extensions e JOIN pg_available_extension_versions v"
-        "    ON v.name = e.name AND v.version = e.default_version"
-        " WHERE NOT v.trusted AND e.installed_version IS NULL AND e.name = ANY(%s)",
-        ([s["CreateExtensionStmt"]["extname"] for s in wanted],))}
+    untrusted = {
+        name
+        for (name,) in admin.execute(
+            "SELECT e.name FROM pg_available_extensions e JOIN pg_available_extension_versions v"
+            "    ON v.name = e.name AND v.version = e.default_version"
+            " WHERE NOT v.trusted AND e.installed_version IS NULL AND e.name = ANY(%s)",
+            ([s["CreateExtensionStmt"]["extname"] for s in wanted],),
+        )
+    }
     for statement in wanted:
         node = statement["CreateExtensionStmt"]
         if not node.get("if_not_exists") or node["extname"] not in untrusted & HARMLESS_UNTRUSTED:
             continue
-        options = {o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"] for o in node.get("options", [])
-                   if "String" in o["DefElem"].get("arg", {})}
+        options = {
+            o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"]
+            for o in node.get("options", [])
+            if "String" in o["DefElem"].get("arg", {})
+        }
         schema = options.get("schema")
         if schema and admin.execute("SELECT to_regnamespace(%s) IS NULL", (schema,)).fetchone()[0]:
             continue  # made by the goal later: the goal's role then meets the extension, and says so
-        admin.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
-            sql.Identifier(node["extname"]),
-            sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
-            sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"])) if "new_version" in options
-            else sql.SQL("")))
+        admin.execute(
+            sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
+                sql.Identifier(node["extname"]),
+                sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
+                sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"]))
+                if "new_version" in options
+                else sql.SQL(""),
+            )
+        )
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:
@@ -342,23 +384,30 @@ def apply_script(conn: psycopg.Connection, script: str, what: str, target: int |
         message = str(exc).strip().splitlines()[0]
         hint = ""
         if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
-            hint = ("; the embedded PostgreSQL lacks this extension: give a server that has it "
-                    "with --dev-db URL")
+            hint = "; the embedded PostgreSQL lacks this extension: give a server that has it with --dev-db URL"
         elif exc.sqlstate == "42501" and "extension" in message:
-            hint = ("; the goal is built on the scratch server by a role that is not a superuser, which can create "
-                    "only the extensions the server marks trusted (pg_available_extension_versions.trusted), and is given "
-                    f"beforehand only these others: {', '.join(sorted(HARMLESS_UNTRUSTED))}")
+            hint = (
+                "; the goal is built on the scratch server by a role that is not a superuser, which can create "
+                "only the extensions the server marks trusted (pg_available_extension_versions.trusted), and is given "
+                f"beforehand only these others: {', '.join(sorted(HARMLESS_UNTRUSTED))}"
+            )
         elif exc.sqlstate == "42501":
-            hint = ("; the goal is built on the scratch server by a role that is not a superuser and may not run "
-                    "programs or read or write the server's files")
+            hint = (
+                "; the goal is built on the scratch server by a role that is not a superuser and may not run "
+                "programs or read or write the server's files"
+            )
         elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
-            hint = ("; the whole script runs in one transaction and the server's lock table is too small for it: "
-                    "raise max_locks_per_transaction on that server (a restart is needed), or leave out "
-                    "--dev-db to use the embedded PostgreSQL, which starts with 1024")
+            hint = (
+                "; the whole script runs in one transaction and the server's lock table is too small for it: "
+                "raise max_locks_per_transaction on that server (a restart is needed), or leave out "
+                "--dev-db to use the embedded PostgreSQL, which starts with 1024"
+            )
         elif target and conn.info.server_version // 10000 < target:
             # The SQL is written for the target (a NOT VALID foreign key on a partitioned
             # table, NOT ENFORCED, ...): an older scratch server cannot build the goal.
-            hint = (f"; the spec targets PostgreSQL {target} and is written for it, but the scratch server is "
-                    f"PostgreSQL {conn.info.server_version // 10000}: give a PostgreSQL {target} server with "
-                    f"--dev-db URL (or ${devdb.BINDIR_ENV} for the embedded one), or target the older version")
+            hint = (
+                f"; the spec targets PostgreSQL {target} and is written for it, but the scratch server is "
+                f"PostgreSQL {conn.info.server_version // 10000}: give a PostgreSQL {target} server with "
+                f"--dev-db URL (or ${devdb.BINDIR_ENV} for the embedded one), or target the older version"
+            )
         raise LiveError(f"{what} does not apply to the scratch database: {message}{hint}") from None

@@ -83,8 +83,12 @@ def check_operator(text: str) -> str:
         raise SqlProblem("not an operator") from None
     stmt = stmts[0].stmt if len(stmts) == 1 else None
     node = stmt.targetList[0].val if _is_bare_select_of_one(stmt) else None
-    if not (isinstance(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_OP
-            and isinstance(node.lexpr, ast.ColumnRef) and isinstance(node.rexpr, ast.ColumnRef)):
+    if not (
+        isinstance(node, ast.A_Expr)
+        and node.kind == enums.A_Expr_Kind.AEXPR_OP
+        and isinstance(node.lexpr, ast.ColumnRef)
+        and isinstance(node.rexpr, ast.ColumnRef)
+    ):
         raise SqlProblem("not an operator")
     names = [n.sval for n in node.name]
     written = names[0] if len(names) == 1 else f"OPERATOR({'.'.join(names)})"
@@ -94,9 +98,19 @@ def check_operator(text: str) -> str:
 
 
 _SELECT_CLAUSES = (
-    "fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount",
-    "limitOffset", "windowClause", "distinctClause", "intoClause", "lockingClause",
-    "withClause", "valuesClause",
+    "fromClause",
+    "whereClause",
+    "groupClause",
+    "havingClause",
+    "sortClause",
+    "limitCount",
+    "limitOffset",
+    "windowClause",
+    "distinctClause",
+    "intoClause",
+    "lockingClause",
+    "withClause",
+    "valuesClause",
 )
 
 
@@ -132,7 +146,7 @@ def without_trailing(text: str) -> str:
     tokens = [t for t in parser.scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT", "ASCII_59")]
     if not tokens:
         return text.strip()
-    return text[:tokens[-1].end + 1].strip()  # scan's offsets count characters
+    return text[: tokens[-1].end + 1].strip()  # scan's offsets count characters
 
 
 def check_statements(text: str) -> None:
@@ -170,9 +184,9 @@ def table_columns(text: str) -> list[tuple[str, str]]:
             if depth < 0:
                 raise SqlProblem("the column list of table (...) closes before its end")
         elif token.name == "ASCII_44" and depth == 0:
-            parts.append(text[start:token.start])
+            parts.append(text[start : token.start])
             start = token.end + 1
-    parts.append(text[start:tokens[-1].start])  # scan's offsets count characters
+    parts.append(text[start : tokens[-1].start])  # scan's offsets count characters
     out = []
     for part in parts:
         name, _, type_ = part.strip().partition(" ")
@@ -336,8 +350,11 @@ def common_table_names(node: ast.Node) -> set[str]:
 
 def column_qualifiers(node: ast.Node) -> list[str]:
     """The first name of every qualified column reference: ``old`` in ``old.status``."""
-    return [ref.fields[0].sval for ref in _contains(node, ast.ColumnRef)
-            if len(ref.fields) > 1 and hasattr(ref.fields[0], "sval")]
+    return [
+        ref.fields[0].sval
+        for ref in _contains(node, ast.ColumnRef)
+        if len(ref.fields) > 1 and hasattr(ref.fields[0], "sval")
+    ]
 
 
 def rename_column(text: str, old: str, new: str) -> str:
@@ -364,10 +381,10 @@ def rename_column(text: str, old: str, new: str) -> str:
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     written, renamed = ident(old).encode(), ident(new).encode()
     for at in sorted(spots, reverse=True):  # locations are byte offsets; from the end, so earlier ones hold
-        if source[at:at + len(written)] != written:
+        if source[at : at + len(written)] != written:
             return text  # written some other way ("code" where code would do): left alone
-        source = source[:at] + renamed + source[at + len(written):]
-    return source[len(prefix):].decode()
+        source = source[:at] + renamed + source[at + len(written) :]
+    return source[len(prefix) :].decode()
 
 
 @lru_cache(maxsize=4096)

@@ -18,9 +18,25 @@ HISTORY_SCHEMA = "schemac"
 # them as the spec's objects, nor drop what they hold. Left out whatever the
 # flavor: a plain PostgreSQL with pg_cron or pgmq has the same schemas.
 PLATFORM_SCHEMAS: tuple[str, ...] = (
-    "_analytics", "_realtime", "_supavisor", "auth", "cron", "extensions", "graphql",
-    "graphql_public", "net", "pgbouncer", "pgmq", "pgsodium", "pgsodium_masks", "pgtle",
-    "realtime", "storage", "supabase_functions", "supabase_migrations", "vault",
+    "_analytics",
+    "_realtime",
+    "_supavisor",
+    "auth",
+    "cron",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "net",
+    "pgbouncer",
+    "pgmq",
+    "pgsodium",
+    "pgsodium_masks",
+    "pgtle",
+    "realtime",
+    "storage",
+    "supabase_functions",
+    "supabase_migrations",
+    "vault",
 )
 
 NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS)))

@@ -12,8 +12,11 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 
 def test_committed_rule_docs_match_the_docstrings():
     expected = generate()
-    stale = [name for name, content in expected.items()
-             if not (DOCS / name).exists() or (DOCS / name).read_text(encoding="utf-8") != content]
+    stale = [
+        name
+        for name, content in expected.items()
+        if not (DOCS / name).exists() or (DOCS / name).read_text(encoding="utf-8") != content
+    ]
     extra = sorted(p.name for p in DOCS.glob("*.md") if p.name not in expected)
     assert not stale and not extra, (
         f"run `PYTHONPATH=src python -m schemac.lint.docs docs/rules`; stale: {stale}, extra: {extra}"
@@ -23,14 +26,38 @@ def test_committed_rule_docs_match_the_docstrings():
 def test_issue_three_names_exist():
     names = {rule.name for rule in all_rules()}
     assert names >= {
-        "composite-pk-fk-trap", "soft-delete-filter-missing", "append-only-mutable", "date-timestamptz-mix",
-        "audit-column-unindexed", "fk-unindexed", "mv-freshness-proxy", "rls-disabled", "rls-not-forced",
-        "policy-without-rls", "rls-no-policy", "policy-no-role", "tenant-filter-missing", "rls-initplan",
-        "policy-always-true", "multiple-permissive-policies", "security-definer-search-path",
-        "security-definer-executable", "index-not-tenant-first", "duplicate-index", "no-primary-key",
-        "timestamp-without-tz", "index-not-concurrent", "constraint-not-valid", "not-null-without-default",
-        "column-type-rewrite", "drop-column", "drop-table", "rename-column", "rename-table",
-        "lock-timeout-missing", "concurrent-in-transaction",
+        "composite-pk-fk-trap",
+        "soft-delete-filter-missing",
+        "append-only-mutable",
+        "date-timestamptz-mix",
+        "audit-column-unindexed",
+        "fk-unindexed",
+        "mv-freshness-proxy",
+        "rls-disabled",
+        "rls-not-forced",
+        "policy-without-rls",
+        "rls-no-policy",
+        "policy-no-role",
+        "tenant-filter-missing",
+        "rls-initplan",
+        "policy-always-true",
+        "multiple-permissive-policies",
+        "security-definer-search-path",
+        "security-definer-executable",
+        "index-not-tenant-first",
+        "duplicate-index",
+        "no-primary-key",
+        "timestamp-without-tz",
+        "index-not-concurrent",
+        "constraint-not-valid",
+        "not-null-without-default",
+        "column-type-rewrite",
+        "drop-column",
+        "drop-table",
+        "rename-column",
+        "rename-table",
+        "lock-timeout-missing",
+        "concurrent-in-transaction",
     }
 
 
@@ -39,8 +66,11 @@ def test_every_rule_says_what_it_does_not_report():
     fk-unindexed is rewritten on issue 15's branch, which owns its text."""
     from schemac.lint.registry import section
 
-    missing = [rule.name for rule in all_rules()
-               if "Not reported" not in section(rule.doc, "What it does") and rule.name != "fk-unindexed"]
+    missing = [
+        rule.name
+        for rule in all_rules()
+        if "Not reported" not in section(rule.doc, "What it does") and rule.name != "fk-unindexed"
+    ]
     assert missing == []
 
 

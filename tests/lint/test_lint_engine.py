@@ -15,8 +15,8 @@ def _at(findings, name):
 def test_columns_count_characters_not_bytes():
     sql = (
         "-- ünïcödé 🚗 comment\n"
-        "create table \"véhicules\" (nom text, \"event_créé\" date, \"mis_à_jour_at\" timestamptz);\n"
-        "create table \"🚗\" (id int primary key, at timestamp);\n"
+        'create table "véhicules" (nom text, "event_créé" date, "mis_à_jour_at" timestamptz);\n'
+        'create table "🚗" (id int primary key, at timestamp);\n'
     )
     findings = lint_sql(sql, "u.sql")
     assert _at(findings, "no-primary-key") == [(2, 14)]
@@ -162,7 +162,8 @@ def test_suppression_covers_the_other_statements_of_its_object():
     )
     findings = lint_sql(sql)
     assert [(f.line, f.name) for f in findings if f.name in ("rls-not-forced", "no-primary-key")] == [
-        (6, "no-primary-key"), (7, "rls-not-forced"),
+        (6, "no-primary-key"),
+        (7, "rls-not-forced"),
     ]
     assert "unused-suppression" not in {f.name for f in findings}
 
@@ -193,11 +194,13 @@ def test_a_file_parsed_in_groups_gives_the_same_findings(monkeypatch):
     from schemac.lint import source
 
     sql = "".join(
-        f"-- tâble {i}\ncreate table t{i} (id int primary key, \"nöm\" text, at_{i} timestamp);\n"
+        f'-- tâble {i}\ncreate table t{i} (id int primary key, "nöm" text, at_{i} timestamp);\n'
         f"create function f{i}() returns int language sql begin atomic select 1; select {i}; end;\n"
         for i in range(30)
-    ) + ("create function g() returns void language plpgsql as $$\nbegin\n  perform 1;\n"
-         "create temporary table scratch (a int);\nend $$;\n")  # a group boundary inside a body
+    ) + (
+        "create function g() returns void language plpgsql as $$\nbegin\n  perform 1;\n"
+        "create temporary table scratch (a int);\nend $$;\n"
+    )  # a group boundary inside a body
     whole = [(f.line, f.column, f.code) for f in lint_sql(sql)]
     monkeypatch.setattr(source, "GROUP_CHARS", 100)
     grouped = [(f.line, f.column, f.code) for f in lint_sql(sql)]

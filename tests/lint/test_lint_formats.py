@@ -9,7 +9,7 @@ from schemac.lint import all_rules, format_github, format_json, format_sarif, fo
 SQL = (
     "create table vehicles (id uuid primary key, tenant_id uuid, deleted_at timestamptz);\n"
     "alter table vehicles enable row level security;\n"
-    "create policy \"read, all: 100%\" on vehicles for select using (tenant_id = auth.uid());\n"
+    'create policy "read, all: 100%" on vehicles for select using (tenant_id = auth.uid());\n'
     "select 1 frm x;\n"
 )
 
@@ -23,8 +23,9 @@ def test_text():
     lines = format_text(findings, hints=False).splitlines()
     assert len(lines) == len(findings)
     first = findings[0]
-    assert lines[0] == (f"db/schema.sql:{first.line}:{first.column}: {first.severity.value} "
-                        f"{first.code} {first.name}: {first.message}")
+    assert lines[0] == (
+        f"db/schema.sql:{first.line}:{first.column}: {first.severity.value} {first.code} {first.name}: {first.message}"
+    )
     with_hints = format_text(findings).splitlines()
     assert with_hints[1].strip() == f"help: {first.help}"
     assert "\033[" in format_text(findings, color=True)
@@ -82,9 +83,9 @@ def test_github_annotations_are_escaped():
     for line, finding in zip(lines, findings):
         level = {"error": "error", "warning": "warning", "info": "notice"}[finding.severity.value]
         assert line.startswith(f"::{level} file=db/schema.sql,line={finding.line},col={finding.column},")
-        properties, message = line[2 + len(level) + 1:].split("::", 1)
+        properties, message = line[2 + len(level) + 1 :].split("::", 1)
         assert "\n" not in message and "title=" + f"{finding.code} {finding.name}" in properties
-    policy_line = next(l for l in lines if "SC210" in l)
+    policy_line = next(line for line in lines if "SC210" in line)
     assert "read%2C all%3A 100%25" not in policy_line.split("::")[1]  # properties hold no message text
     assert "read, all: 100%25" in policy_line.split("::", 2)[2]
     assert "%0A" in policy_line  # the hint is on a second line of the annotation

@@ -62,8 +62,10 @@ def test_insert_policy_without_with_check_admits_no_row(pg_conn, roles):
 
 def test_update_policy_without_using_admits_no_row(pg_conn, roles):
     client, worker = roles
-    policies = (f"create policy docs_read on docs for select to {client} using (true);\n"
-                f"create policy docs_update on docs for update to {client} with check (true);")
+    policies = (
+        f"create policy docs_read on docs for select to {client} using (true);\n"
+        f"create policy docs_update on docs for update to {client} with check (true);"
+    )
     sql = _schema(client, worker, policies)
     assert _run(pg_conn, sql, client, "update docs set tenant_id = 3") == 0
     assert "policy-admits-nothing" in _rules(sql)
@@ -78,8 +80,10 @@ def test_constant_true_with_check_admits_every_row(pg_conn, roles):
 
 def test_a_bypassrls_role_sees_every_row_so_its_policies_leak_nothing(pg_conn, roles):
     client, worker = roles
-    policies = (f"create policy docs_worker on docs for select to {worker} using (tenant_id = 1);\n"
-                f"create policy docs_gated on docs for select to {client} using (current_user = '{worker}');")
+    policies = (
+        f"create policy docs_worker on docs for select to {worker} using (tenant_id = 1);\n"
+        f"create policy docs_gated on docs for select to {client} using (current_user = '{worker}');"
+    )
     sql = _schema(client, worker, policies)
     assert _run(pg_conn, sql, worker, "select id from docs order by id") == [(1,), (2,)]
     assert _run(pg_conn, sql, client, "select id from docs") == []

@@ -13,11 +13,21 @@ def _at(sql: str, rule: str) -> list[str]:
     return [f"{f.line}:{f.column}" for f in lint_sql(sql) if f.name == rule]
 
 
-@pytest.mark.parametrize("meta", [
-    r"\set ON_ERROR_STOP on", r"\i 001_base.sql", r"\ir ../common/roles.sql", r"\connect app",
-    r"\c app postgres", r"\echo héllo, 'unbalanced", r"\restrict abc123", r"\pset pager off",
-    r"\if :is_prod", r"\endif",
-])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        r"\set ON_ERROR_STOP on",
+        r"\i 001_base.sql",
+        r"\ir ../common/roles.sql",
+        r"\connect app",
+        r"\c app postgres",
+        r"\echo héllo, 'unbalanced",
+        r"\restrict abc123",
+        r"\pset pager off",
+        r"\if :is_prod",
+        r"\endif",
+    ],
+)
 def test_a_meta_command_is_one_line_skipped(meta):
     sql = f"create table a (id int primary key);\n{meta}\ncreate table b (id int primary key, t timestamp);\n"
     findings = lint_sql(sql)
@@ -34,18 +44,22 @@ def test_the_text_for_the_parser_keeps_every_byte_offset():
 
 
 def test_backslashes_inside_strings_comments_and_bodies_are_sql():
-    sql = ("select E'a\\'b\\n', 'c:\\d' /* \\x */; -- \\y\n"
-           "create function f() returns text language sql as $$ select '\\z' $$;\n")
+    sql = (
+        "select E'a\\'b\\n', 'c:\\d' /* \\x */; -- \\y\n"
+        "create function f() returns text language sql as $$ select '\\z' $$;\n"
+    )
     assert sql_of(sql) == sql
 
 
 def test_copy_from_stdin_data_is_skipped_up_to_its_end_marker():
-    sql = ("create table a (id int primary key, name text);\n"
-           "copy a (id, name) from stdin;\n"
-           "1\tO'Brien\n"
-           "2\t\\N\n"
-           "\\.\n"
-           "create table b (id int primary key, t timestamp);\n")
+    sql = (
+        "create table a (id int primary key, name text);\n"
+        "copy a (id, name) from stdin;\n"
+        "1\tO'Brien\n"
+        "2\t\\N\n"
+        "\\.\n"
+        "create table b (id int primary key, t timestamp);\n"
+    )
     assert not [f for f in lint_sql(sql) if f.name == "syntax-error"]
     assert _at(sql, "timestamp-without-tz") == ["6:37"]
 
@@ -63,9 +77,11 @@ def test_a_meta_command_ends_at_a_double_backslash_or_the_next_command():
     """The arguments of a meta-command stop at an unquoted backslash: ``\\\\``
     hands the rest of the line back to SQL, another backslash starts the next
     command; a backslash inside a quoted argument is part of it."""
-    script = ("\\set x 1 \\\\ create table b (id int primary key, t timestamp);\n"
-              "\\echo 'a \\\\ b' \\echo c \\\\ create table c (id int primary key, t timestamp);\n"
-              "\\! echo \\\\ create table d (t timestamp)\n")
+    script = (
+        "\\set x 1 \\\\ create table b (id int primary key, t timestamp);\n"
+        "\\echo 'a \\\\ b' \\echo c \\\\ create table c (id int primary key, t timestamp);\n"
+        "\\! echo \\\\ create table d (t timestamp)\n"
+    )
     assert _at(script, "timestamp-without-tz") == ["1:49", "2:63"]
     assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
 
@@ -73,7 +89,7 @@ def test_a_meta_command_ends_at_a_double_backslash_or_the_next_command():
 def test_quoted_variables_set_outside_the_script_are_substituted():
     """``psql -v app=...`` sets them on the command line: a script with no
     backslash at all may still use ``:"app"`` and ``:'app'``."""
-    script = "create schema :\"app\";\ncreate table :\"app\".t (id int primary key, at timestamp);\nselect :'v';\n"
+    script = 'create schema :"app";\ncreate table :"app".t (id int primary key, at timestamp);\nselect :\'v\';\n'
     assert not [f for f in lint_sql(script) if f.name == "syntax-error"]
     assert _at(script, "timestamp-without-tz") == ["2:44"]
     keyless = script.replace(" primary key", "")
@@ -82,7 +98,9 @@ def test_quoted_variables_set_outside_the_script_are_substituted():
 
 def test_variables_in_bodies_strings_and_comments_are_left_alone():
     """psql substitutes none of them, and neither does the linter."""
-    script = ("\\set v x\n"
-              "create function f() returns text language sql as $$ select ':v' || :v $$; -- :v\n"
-              "select ':v', $q$:'v'$q$ /* :\"v\" */;\n")
+    script = (
+        "\\set v x\n"
+        "create function f() returns text language sql as $$ select ':v' || :v $$; -- :v\n"
+        "select ':v', $q$:'v'$q$ /* :\"v\" */;\n"
+    )
     assert sql_of(script).splitlines()[1:] == script.splitlines()[1:]

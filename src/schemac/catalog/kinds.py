@@ -116,60 +116,214 @@ _USED = frozenset({BREAKS_CLIENTS})  # clients name it
 
 
 SCHEMA = Kind(
-    cat.Schema, noun="schema", slot="schemas", keyword="SCHEMA", tag="schema", identity=_name, name=_name,
-    sql_name=_sql_name, provides=lambda s: schema_key(s.name), drop_hazards=_USED, grant_keyword="SCHEMA")
+    cat.Schema,
+    noun="schema",
+    slot="schemas",
+    keyword="SCHEMA",
+    tag="schema",
+    identity=_name,
+    name=_name,
+    sql_name=_sql_name,
+    provides=lambda s: schema_key(s.name),
+    drop_hazards=_USED,
+    grant_keyword="SCHEMA",
+)
 EXTENSION = Kind(
-    cat.Extension, noun="extension", slot="extensions", keyword="EXTENSION", tag="extension", identity=_name,
-    name=_name, sql_name=_sql_name, provides=lambda e: extension_key(e.name))
+    cat.Extension,
+    noun="extension",
+    slot="extensions",
+    keyword="EXTENSION",
+    tag="extension",
+    identity=_name,
+    name=_name,
+    sql_name=_sql_name,
+    provides=lambda e: extension_key(e.name),
+)
 ENUM = Kind(
-    cat.Enum, noun="enum", slot="enums", keyword="TYPE", tag="type", identity=_qname, name=_qualified,
-    sql_name=_sql_qname, provides=lambda e: type_key(e.qname), drop_hazards=_USED)
+    cat.Enum,
+    noun="enum",
+    slot="enums",
+    keyword="TYPE",
+    tag="type",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=lambda e: type_key(e.qname),
+    drop_hazards=_USED,
+)
 DOMAIN = Kind(
-    cat.Domain, noun="domain", slot="domains", keyword="DOMAIN", tag="type", identity=_qname, name=_qualified,
-    sql_name=_sql_qname, provides=lambda d: type_key(d.qname), drop_hazards=_USED)
+    cat.Domain,
+    noun="domain",
+    slot="domains",
+    keyword="DOMAIN",
+    tag="type",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=lambda d: type_key(d.qname),
+    drop_hazards=_USED,
+)
 SEQUENCE = Kind(
-    cat.Sequence, noun="sequence", slot="sequences", keyword="SEQUENCE", tag="sequence", identity=_qname,
-    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="SEQUENCE")
+    cat.Sequence,
+    noun="sequence",
+    slot="sequences",
+    keyword="SEQUENCE",
+    tag="sequence",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=_relation,
+    drop_hazards=_ROWS,
+    grant_keyword="SEQUENCE",
+)
 TABLE = Kind(
-    cat.Table, noun="table", slot="tables", keyword="TABLE", tag="table", identity=_qname, name=_qualified,
-    sql_name=_sql_qname, provides=_relation, drop_hazards=_ROWS, grant_keyword="TABLE")
+    cat.Table,
+    noun="table",
+    slot="tables",
+    keyword="TABLE",
+    tag="table",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=_relation,
+    drop_hazards=_ROWS,
+    grant_keyword="TABLE",
+)
 PARTITION = Kind(
-    cat.Partition, noun="partition", slot="partitions", keyword="TABLE", tag="partition", identity=_qname,
-    name=_qualified, sql_name=_sql_qname, provides=_relation, on=lambda p: (p.parent,), drop_hazards=_ROWS)
+    cat.Partition,
+    noun="partition",
+    slot="partitions",
+    keyword="TABLE",
+    tag="partition",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=_relation,
+    on=lambda p: (p.parent,),
+    drop_hazards=_ROWS,
+)
 FOREIGN_KEY = Kind(
-    cat.ForeignKey, noun="foreign key", slot="foreign_keys", keyword="CONSTRAINT", tag="fk", identity=_on_table,
-    name=_named_on_table, sql_name=_sql_on_table, on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
-    drop_hazards=_USED, dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name))
+    cat.ForeignKey,
+    noun="foreign key",
+    slot="foreign_keys",
+    keyword="CONSTRAINT",
+    tag="fk",
+    identity=_on_table,
+    name=_named_on_table,
+    sql_name=_sql_on_table,
+    on=lambda fk: tuple(dict.fromkeys((fk.table, fk.ref_table))),
+    drop_hazards=_USED,
+    dropped_by=lambda fk: ("drop_constraint", fk.table, fk.name),
+)
 INDEX = Kind(
-    cat.Index, noun="index", slot="indexes", keyword="INDEX", tag="index", identity=lambda i: (i.table.schema, i.name),
-    name=_named_on_table, sql_name=lambda i: ident(_index_qname(i)), provides=lambda i: relation_key(_index_qname(i)),
-    on=_table_of, drop_hazards=lambda i: _USED if i.unique else _NONE)
+    cat.Index,
+    noun="index",
+    slot="indexes",
+    keyword="INDEX",
+    tag="index",
+    identity=lambda i: (i.table.schema, i.name),
+    name=_named_on_table,
+    sql_name=lambda i: ident(_index_qname(i)),
+    provides=lambda i: relation_key(_index_qname(i)),
+    on=_table_of,
+    drop_hazards=lambda i: _USED if i.unique else _NONE,
+)
 POLICY = Kind(
-    cat.Policy, noun="policy", slot="policies", keyword="POLICY", tag="policy", identity=_on_table,
-    name=_named_on_table, sql_name=_sql_on_table, on=_table_of,
-    drop_hazards=lambda p: _USED if p.permissive else frozenset({WIDENS_ACCESS}))
+    cat.Policy,
+    noun="policy",
+    slot="policies",
+    keyword="POLICY",
+    tag="policy",
+    identity=_on_table,
+    name=_named_on_table,
+    sql_name=_sql_on_table,
+    on=_table_of,
+    drop_hazards=lambda p: _USED if p.permissive else frozenset({WIDENS_ACCESS}),
+)
 TRIGGER = Kind(
-    cat.Trigger, noun="trigger", slot="triggers", keyword="TRIGGER", tag="trigger", identity=_on_table,
-    name=_named_on_table, sql_name=_sql_on_table, on=_table_of, drop_hazards=_USED)
+    cat.Trigger,
+    noun="trigger",
+    slot="triggers",
+    keyword="TRIGGER",
+    tag="trigger",
+    identity=_on_table,
+    name=_named_on_table,
+    sql_name=_sql_on_table,
+    on=_table_of,
+    drop_hazards=_USED,
+)
 VIEW = Kind(
-    cat.View, noun="view", slot="views", keyword="VIEW", tag="view", identity=_qname, name=_qualified,
-    sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
-    applies=lambda v: not v.materialized)
+    cat.View,
+    noun="view",
+    slot="views",
+    keyword="VIEW",
+    tag="view",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=_relation,
+    drop_hazards=_USED,
+    grant_keyword="TABLE",
+    applies=lambda v: not v.materialized,
+)
 MATERIALIZED_VIEW = Kind(
-    cat.View, noun="materialized view", slot="views", keyword="MATERIALIZED VIEW", tag="view", identity=_qname,
-    name=_qualified, sql_name=_sql_qname, provides=_relation, drop_hazards=_USED, grant_keyword="TABLE",
-    applies=lambda v: v.materialized)
+    cat.View,
+    noun="materialized view",
+    slot="views",
+    keyword="MATERIALIZED VIEW",
+    tag="view",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=_relation,
+    drop_hazards=_USED,
+    grant_keyword="TABLE",
+    applies=lambda v: v.materialized,
+)
 FUNCTION = Kind(
-    cat.Function, noun="function", slot="functions", keyword="FUNCTION", tag="function",
-    identity=lambda f: (f.qname, f.signature), name=_function_name, sql_name=_function_sql_name,
-    provides=lambda f: function_key(f.qname), drop_hazards=_USED, grant_keyword="FUNCTION")
+    cat.Function,
+    noun="function",
+    slot="functions",
+    keyword="FUNCTION",
+    tag="function",
+    identity=lambda f: (f.qname, f.signature),
+    name=_function_name,
+    sql_name=_function_sql_name,
+    provides=lambda f: function_key(f.qname),
+    drop_hazards=_USED,
+    grant_keyword="FUNCTION",
+)
 
 PUBLICATION = Kind(
-    cat.Publication, noun="publication", slot="publications", keyword="PUBLICATION", tag="publication",
-    identity=_name, name=_name, sql_name=_sql_name, provides=lambda p: publication_key(p.name), drop_hazards=_USED)
+    cat.Publication,
+    noun="publication",
+    slot="publications",
+    keyword="PUBLICATION",
+    tag="publication",
+    identity=_name,
+    name=_name,
+    sql_name=_sql_name,
+    provides=lambda p: publication_key(p.name),
+    drop_hazards=_USED,
+)
 
-KINDS = (SCHEMA, EXTENSION, ENUM, DOMAIN, SEQUENCE, TABLE, PARTITION, FOREIGN_KEY, INDEX, POLICY, TRIGGER, VIEW,
-         MATERIALIZED_VIEW, FUNCTION, PUBLICATION)
+KINDS = (
+    SCHEMA,
+    EXTENSION,
+    ENUM,
+    DOMAIN,
+    SEQUENCE,
+    TABLE,
+    PARTITION,
+    FOREIGN_KEY,
+    INDEX,
+    POLICY,
+    TRIGGER,
+    VIEW,
+    MATERIALIZED_VIEW,
+    FUNCTION,
+    PUBLICATION,
+)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:

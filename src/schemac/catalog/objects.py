@@ -231,8 +231,16 @@ class PartitionKey:
     def text(self) -> str:
         """The parts as a reader sees them: ``tenant_id, lower(code) text_pattern_ops``."""
         return ", ".join(
-            " ".join(filter(None, (p.column if p.column is not None else p.expression,
-                                   f"COLLATE {p.collation}" if p.collation else None, p.opclass)))
+            " ".join(
+                filter(
+                    None,
+                    (
+                        p.column if p.column is not None else p.expression,
+                        f"COLLATE {p.collation}" if p.collation else None,
+                        p.opclass,
+                    ),
+                )
+            )
             for p in self.parts
         )
 

@@ -53,15 +53,17 @@ def _direct_tenant_calls(spec: Spec, catalog: Catalog, placed: dict[QualifiedNam
         return catalog
     function = QualifiedName(*parts)
     wrapped, direct = call(function), f"{ident(function)}()"
-    written = {(t.qname, name) for t in spec_tables(spec) if isinstance(t.spec.policies, dict)
-               for name in t.spec.policies}
+    written = {
+        (t.qname, name) for t in spec_tables(spec) if isinstance(t.spec.policies, dict) for name in t.spec.policies
+    }
 
     def unwrapped(text: str | None) -> str | None:
         return text.replace(wrapped, direct) if text else text
 
     policies = tuple(
         replace(p, using=unwrapped(p.using), with_check=unwrapped(p.with_check))
-        if p.table in placed and (p.table, p.name) not in written else p
+        if p.table in placed and (p.table, p.name) not in written
+        else p
         for p in catalog.policies
     )
     return replace(catalog, policies=policies)

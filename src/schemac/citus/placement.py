@@ -27,8 +27,11 @@ def placements(spec: m.Spec, catalog: cat.Catalog, issues: Issues) -> dict[Quali
         for t in tables:
             for key in ("distributed", "reference"):
                 if key in t.spec.model_fields_set:
-                    issues.add(t.path + (key,), f"'{key}' places a table on a Citus cluster; "
-                                                "switch Citus on first: target: {citus: true}", key=True)
+                    issues.add(
+                        t.path + (key,),
+                        f"'{key}' places a table on a Citus cluster; switch Citus on first: target: {{citus: true}}",
+                        key=True,
+                    )
         return {}
     by_name = {t.qname: t for t in catalog.tables}
     tenants = _distributed_tenants_table(spec, catalog, tables)
@@ -44,8 +47,9 @@ def placements(spec: m.Spec, catalog: cat.Catalog, issues: Issues) -> dict[Quali
     return out
 
 
-def _distributed_tenants_table(spec: m.Spec, catalog: cat.Catalog,
-                               tables: list[SpecTable]) -> tuple[QualifiedName, str] | None:
+def _distributed_tenants_table(
+    spec: m.Spec, catalog: cat.Catalog, tables: list[SpecTable]
+) -> tuple[QualifiedName, str] | None:
     """The tenancy convention's tenants table and the key tenant columns reference, when the table is
     distributed (by that key, unless it says otherwise): tenant-scoped tables are colocated with it.
     None when there is none, or it is a reference or local table."""
@@ -59,15 +63,19 @@ def _distributed_tenants_table(spec: m.Spec, catalog: cat.Catalog,
     return found[0], found[1]
 
 
-def _placement(spec: m.Spec, t: SpecTable, table: cat.Table, tenants: tuple[QualifiedName, str] | None,
-               issues: Issues) -> cat.Distribution | None:
+def _placement(
+    spec: m.Spec, t: SpecTable, table: cat.Table, tenants: tuple[QualifiedName, str] | None, issues: Issues
+) -> cat.Distribution | None:
     written = t.spec.distributed
     tenant_column = spec.conventions.tenancy.column if spec.conventions.tenancy and t.spec.tenancy else None
     own_key = tenants[1] if tenants and tenants[0] == t.qname else None
     if t.spec.reference:
         if written:
-            issues.add(t.path + ("reference",), "a table is either distributed or a reference table, not both; "
-                                                "remove 'reference' or 'distributed'", key=True)
+            issues.add(
+                t.path + ("reference",),
+                "a table is either distributed or a reference table, not both; remove 'reference' or 'distributed'",
+                key=True,
+            )
             return None
         return cat.Distribution(t.qname, "reference")
     if written is False:
@@ -85,20 +93,27 @@ def _placement(spec: m.Spec, t: SpecTable, table: cat.Table, tenants: tuple[Qual
             elif parts := split_qualified(written.colocate_with):
                 colocate_with = QualifiedName(*parts)
             else:
-                issues.add(t.path + ("distributed", "colocate_with"),
-                           f"'{written.colocate_with}' is not a table name; write a distributed table, or none")
+                issues.add(
+                    t.path + ("distributed", "colocate_with"),
+                    f"'{written.colocate_with}' is not a table name; write a distributed table, or none",
+                )
                 return None
         if written.shard_count is not None and isinstance(colocate_with, QualifiedName):
-            issues.add(t.path + ("distributed", "shard_count"),
-                       f"a table colocated with '{written.colocate_with}' has its shard count; drop 'shard_count'")
+            issues.add(
+                t.path + ("distributed", "shard_count"),
+                f"a table colocated with '{written.colocate_with}' has its shard count; drop 'shard_count'",
+            )
             return None
         return cat.Distribution(t.qname, "distributed", written.column, colocate_with, written.shard_count)
     column = tenant_column or own_key
     if column is None:
         if written is True:
-            issues.add(t.path + ("distributed",), f"name the column to distribute '{t.key}' by: "
-                                                  "distributed: {column: ...}; only tenant-scoped tables and the "
-                                                  "tenants table have a default")
+            issues.add(
+                t.path + ("distributed",),
+                f"name the column to distribute '{t.key}' by: "
+                "distributed: {column: ...}; only tenant-scoped tables and the "
+                "tenants table have a default",
+            )
             return None
         return cat.Distribution(t.qname, "reference")
     colocate_with = tenants[0] if tenant_column and tenants and tenants[0] != t.qname else None
@@ -117,14 +132,20 @@ def _check_colocation(tables: list[SpecTable], out: dict[QualifiedName, cat.Dist
             known = [q.name if q.schema == "public" else str(q) for q in paths]
             issues.add(path, f"unknown table '{target.name}'{suggest(target.name, known)}")
         elif target not in out or out[target].kind != "distributed":
-            issues.add(path, f"'{target.name}' is not distributed, so nothing can be colocated with it; "
-                             f"distribute it too, or drop 'colocate_with'")
+            issues.add(
+                path,
+                f"'{target.name}' is not distributed, so nothing can be colocated with it; "
+                f"distribute it too, or drop 'colocate_with'",
+            )
         else:
             seen = {qname}
             while isinstance(target, QualifiedName) and target in out:
                 if target in seen:
-                    issues.add(path, f"colocation of '{qname.name}' goes round in a circle; one table of the "
-                                     "group must be colocated with none or with no other")
+                    issues.add(
+                        path,
+                        f"colocation of '{qname.name}' goes round in a circle; one table of the "
+                        "group must be colocated with none or with no other",
+                    )
                     break
                 seen.add(target)
                 target = out[target].colocate_with

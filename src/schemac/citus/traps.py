@@ -89,8 +89,9 @@ class Places:
         if t is None:
             return ()
         for i, written in enumerate(t.spec.indexes):
-            if written.unique and [k.column or k.expression for k in written.columns] == \
-                    [k.column or k.expression for k in index.keys]:
+            if written.unique and [k.column or k.expression for k in written.columns] == [
+                k.column or k.expression for k in index.keys
+            ]:
                 return t.path + ("indexes", i)
         return t.path
 
@@ -129,21 +130,27 @@ def _keys(table: cat.Table, column: str, places: Places, issues: Issues) -> None
     why = "Citus can check a key only inside one shard"
     if table.primary_key and column not in table.primary_key.columns:
         cols = table.primary_key.columns
-        issues.add(places.primary_key(table.qname),
-                   f"the primary key ({_cols(cols)}) of distributed table '{name}' does not include its "
-                   f"distribution column '{column}'; {why}: primary_key: [{_cols((column, *cols))}]")
+        issues.add(
+            places.primary_key(table.qname),
+            f"the primary key ({_cols(cols)}) of distributed table '{name}' does not include its "
+            f"distribution column '{column}'; {why}: primary_key: [{_cols((column, *cols))}]",
+        )
     for unique in table.uniques:
         if column not in unique.columns:
-            issues.add(places.unique(table.qname, unique.columns),
-                       f"the unique constraint ({_cols(unique.columns)}) of distributed table '{name}' does not "
-                       f"include its distribution column '{column}'; {why}: unique: "
-                       f"[[{_cols((column, *unique.columns))}]]")
+            issues.add(
+                places.unique(table.qname, unique.columns),
+                f"the unique constraint ({_cols(unique.columns)}) of distributed table '{name}' does not "
+                f"include its distribution column '{column}'; {why}: unique: "
+                f"[[{_cols((column, *unique.columns))}]]",
+            )
     for i, exclusion in enumerate(table.exclusions):
         if not any(e.key.column == column and e.operator == "=" for e in exclusion.elements):
-            issues.add(places.exclusion(table.qname, i),
-                       f"the exclusion constraint '{exclusion.name}' of distributed table '{name}' does not compare "
-                       f"its distribution column '{column}' with =; {why}: add '{column} with =' to its columns "
-                       "(an = on uuid or text in a gist index needs the extension btree_gist)")
+            issues.add(
+                places.exclusion(table.qname, i),
+                f"the exclusion constraint '{exclusion.name}' of distributed table '{name}' does not compare "
+                f"its distribution column '{column}' with =; {why}: add '{column} with =' to its columns "
+                "(an = on uuid or text in a gist index needs the extension btree_gist)",
+            )
 
 
 def _unique_indexes(catalog: cat.Catalog, placed, places: Places, issues: Issues) -> None:
@@ -153,10 +160,12 @@ def _unique_indexes(catalog: cat.Catalog, placed, places: Places, issues: Issues
             continue
         if chosen.column not in [k.column for k in index.keys]:
             keys = [k.column or k.expression for k in index.keys]
-            issues.add(places.index(index),
-                       f"the unique index on ({_cols(keys)}) of distributed table '{index.table.name}' does not "
-                       f"include its distribution column '{chosen.column}'; Citus can check uniqueness only "
-                       f"inside one shard: columns: [{_cols((chosen.column, *keys))}]")
+            issues.add(
+                places.index(index),
+                f"the unique index on ({_cols(keys)}) of distributed table '{index.table.name}' does not "
+                f"include its distribution column '{chosen.column}'; Citus can check uniqueness only "
+                f"inside one shard: columns: [{_cols((chosen.column, *keys))}]",
+            )
 
 
 def _group(qname: QualifiedName, placed: dict[QualifiedName, cat.Distribution], tables) -> tuple:
@@ -192,56 +201,101 @@ def _foreign_key(fk: cat.ForeignKey, placed, groups, places: Places, issues: Iss
     if target == "distributed" and source == "local":
         dist = placed[fk.ref_table]
         copy = fk.columns[fk.ref_columns.index(dist.column)] if dist.column in fk.ref_columns else "..."
-        issues.add(path, f"'{src}' stays on the coordinator, but its foreign key references distributed table "
-                         f"{referenced}: Citus accepts such a key and never enforces it, so deleting a '{tgt}' "
-                         f"row leaves dangling '{src}' rows; distribute '{src}' colocated with '{tgt}' "
-                         f"(distributed: {{column: {copy}, colocate_with: {tgt}}})", key=key)
+        issues.add(
+            path,
+            f"'{src}' stays on the coordinator, but its foreign key references distributed table "
+            f"{referenced}: Citus accepts such a key and never enforces it, so deleting a '{tgt}' "
+            f"row leaves dangling '{src}' rows; distribute '{src}' colocated with '{tgt}' "
+            f"(distributed: {{column: {copy}, colocate_with: {tgt}}})",
+            key=key,
+        )
     elif target == "distributed" and source == "reference":
-        issues.add(path, f"reference table '{src}' cannot keep a foreign key to distributed table {referenced}: "
-                         f"every node holds all of '{src}' but only some shards of '{tgt}'; distribute '{src}' "
-                         f"colocated with '{tgt}', or drop the foreign key", key=key)
+        issues.add(
+            path,
+            f"reference table '{src}' cannot keep a foreign key to distributed table {referenced}: "
+            f"every node holds all of '{src}' but only some shards of '{tgt}'; distribute '{src}' "
+            f"colocated with '{tgt}', or drop the foreign key",
+            key=key,
+        )
     elif target == "local" and source == "distributed":
-        issues.add(path, f"distributed table '{src}' cannot keep a foreign key to {referenced}, which stays on "
-                         f"the coordinator; make '{tgt}' a reference table (reference: true)", key=key)
+        issues.add(
+            path,
+            f"distributed table '{src}' cannot keep a foreign key to {referenced}, which stays on "
+            f"the coordinator; make '{tgt}' a reference table (reference: true)",
+            key=key,
+        )
     elif target == "local" and source == "reference":
-        actions = [(what, action) for what, action in (("on_delete", fk.on_delete), ("on_update", fk.on_update))
-                   if action not in LOCAL_ONLY_ACTIONS]
+        actions = [
+            (what, action)
+            for what, action in (("on_delete", fk.on_delete), ("on_update", fk.on_update))
+            if action not in LOCAL_ONLY_ACTIONS
+        ]
         if actions:
             what, action = actions[0]
-            issues.add(path, f"a foreign key from reference table '{src}' to {referenced}, which stays on the "
-                             f"coordinator, may only be NO ACTION or RESTRICT (Citus refuses {what}: {action}); "
-                             f"drop '{what}', or make '{tgt}' a reference table", key=key)
+            issues.add(
+                path,
+                f"a foreign key from reference table '{src}' to {referenced}, which stays on the "
+                f"coordinator, may only be NO ACTION or RESTRICT (Citus refuses {what}: {action}); "
+                f"drop '{what}', or make '{tgt}' a reference table",
+                key=key,
+            )
     elif target == "distributed" and source == "distributed":
         _between_distributed(fk, placed[fk.table], placed[fk.ref_table], groups, path, key, issues)
 
 
-def _between_distributed(fk: cat.ForeignKey, source: cat.Distribution, target: cat.Distribution, groups,
-                         path: Path, key: bool, issues: Issues) -> None:
+def _between_distributed(
+    fk: cat.ForeignKey,
+    source: cat.Distribution,
+    target: cat.Distribution,
+    groups,
+    path: Path,
+    key: bool,
+    issues: Issues,
+) -> None:
     src, tgt = fk.table.name, fk.ref_table.name
     if groups[fk.table] != groups[fk.ref_table]:
-        issues.add(path, f"the foreign key from '{src}' to '{tgt}' joins distributed tables that are not "
-                         f"colocated, and Citus checks a foreign key inside one node only: colocate them "
-                         f"(distributed: {{column: {source.column}, colocate_with: {tgt}}})", key=key)
+        issues.add(
+            path,
+            f"the foreign key from '{src}' to '{tgt}' joins distributed tables that are not "
+            f"colocated, and Citus checks a foreign key inside one node only: colocate them "
+            f"(distributed: {{column: {source.column}, colocate_with: {tgt}}})",
+            key=key,
+        )
         return
     paired = source.column in fk.columns and fk.ref_columns[fk.columns.index(source.column)] == target.column
     if not paired:
         columns = _cols((source.column, *(c for c in fk.columns if c != source.column)))
         ref_columns = _cols((target.column, *(r for r in fk.ref_columns if r != target.column)))
-        pair = (f"'{source.column}' on both sides" if source.column == target.column
-                else f"'{source.column}' with '{target.column}'")
-        issues.add(path, f"the foreign key ({_cols(fk.columns)}) from '{src}' to '{tgt}'({_cols(fk.ref_columns)}) "
-                         f"must pair the distribution columns, {pair}, at the same position, so that both rows "
-                         f"sit in one shard: foreign_keys: [{{columns: [{columns}], "
-                         f"references: {{table: {tgt}, columns: [{ref_columns}]}}}}]", key=key)
+        pair = (
+            f"'{source.column}' on both sides"
+            if source.column == target.column
+            else f"'{source.column}' with '{target.column}'"
+        )
+        issues.add(
+            path,
+            f"the foreign key ({_cols(fk.columns)}) from '{src}' to '{tgt}'({_cols(fk.ref_columns)}) "
+            f"must pair the distribution columns, {pair}, at the same position, so that both rows "
+            f"sit in one shard: foreign_keys: [{{columns: [{columns}], "
+            f"references: {{table: {tgt}, columns: [{ref_columns}]}}}}]",
+            key=key,
+        )
         return
     if fk.on_delete in REFUSED_ON_DELETE:
-        issues.add(path, f"on_delete: {fk.on_delete} on the foreign key from '{src}' to '{tgt}' would change the "
-                         f"distribution column '{source.column}', which Citus refuses; use on_delete: cascade or "
-                         "restrict", key=key)
+        issues.add(
+            path,
+            f"on_delete: {fk.on_delete} on the foreign key from '{src}' to '{tgt}' would change the "
+            f"distribution column '{source.column}', which Citus refuses; use on_delete: cascade or "
+            "restrict",
+            key=key,
+        )
     elif fk.on_update not in LOCAL_ONLY_ACTIONS:
-        issues.add(path, f"on_update: {fk.on_update} on the foreign key from '{src}' to '{tgt}' would change the "
-                         f"distribution column '{source.column}', which Citus refuses; drop 'on_update' (only no "
-                         "action or restrict are allowed)", key=key)
+        issues.add(
+            path,
+            f"on_update: {fk.on_update} on the foreign key from '{src}' to '{tgt}' would change the "
+            f"distribution column '{source.column}', which Citus refuses; drop 'on_update' (only no "
+            "action or restrict are allowed)",
+            key=key,
+        )
 
 
 def _policy(policy: cat.Policy, table: str, places: Places, issues: Issues) -> None:
@@ -253,14 +307,21 @@ def _policy(policy: cat.Policy, table: str, places: Places, issues: Issues) -> N
         try:
             forbid_subquery(check_expression(text), "")
         except SqlProblem:
-            issues.add(path, f"policy '{policy.name}' on {table} '{policy.table.name}' has a subquery, and Citus "
-                             "cannot create such a policy on its tables (\"cannot create policy\"); call the "
-                             "function without (select ...), e.g. tenant_id = private.current_tenant_id()",
-                       key=is_key)
+            issues.add(
+                path,
+                f"policy '{policy.name}' on {table} '{policy.table.name}' has a subquery, and Citus "
+                'cannot create such a policy on its tables ("cannot create policy"); call the '
+                "function without (select ...), e.g. tenant_id = private.current_tenant_id()",
+                key=is_key,
+            )
             continue
         functions = {name for _, name in references(f"SELECT {text}").functions}
         if "current_setting" in functions:
-            issues.add(path, f"policy '{policy.name}' on {table} '{policy.table.name}' reads current_setting(), "
-                             "and Citus runs the policy on the workers, which do not see a SET or set_config() "
-                             "made on the coordinator (the policy finds no setting: no rows, inserts refused); "
-                             "see docs/citus.md for SET LOCAL with citus.propagate_set_commands", key=is_key)
+            issues.add(
+                path,
+                f"policy '{policy.name}' on {table} '{policy.table.name}' reads current_setting(), "
+                "and Citus runs the policy on the workers, which do not see a SET or set_config() "
+                "made on the coordinator (the policy finds no setting: no rows, inserts refused); "
+                "see docs/citus.md for SET LOCAL with citus.propagate_set_commands",
+                key=is_key,
+            )

@@ -19,10 +19,18 @@ FORMATS = ("text", "sql", "json")
 
 def timeout_options(command):
     """--lock-timeout and --statement-timeout for a command that reads a database."""
-    command = click.option("--statement-timeout", default=DEFAULT_TIMEOUTS.statement, show_default=True,
-                           help="How long one query reading the database may run (0: no limit).")(command)
-    return click.option("--lock-timeout", default=DEFAULT_TIMEOUTS.lock, show_default=True,
-                        help="How long reading the database may wait for a lock another session holds.")(command)
+    command = click.option(
+        "--statement-timeout",
+        default=DEFAULT_TIMEOUTS.statement,
+        show_default=True,
+        help="How long one query reading the database may run (0: no limit).",
+    )(command)
+    return click.option(
+        "--lock-timeout",
+        default=DEFAULT_TIMEOUTS.lock,
+        show_default=True,
+        help="How long reading the database may wait for a lock another session holds.",
+    )(command)
 
 
 def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goal: str = "") -> str:
@@ -63,16 +71,18 @@ def goal_or_exit(goal: str) -> Goal | str:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def sides(start: str | None, goal: Goal | str, dev_db: str | None,
-          timeouts: Timeouts = DEFAULT_TIMEOUTS) -> tuple[Side, Side]:
+def sides(
+    start: str | None, goal: Goal | str, dev_db: str | None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+) -> tuple[Side, Side]:
     """The start and the goal, read at the same time (LiveError when one cannot be)."""
     label = goal.label if isinstance(goal, Goal) else "the other database"
     with output().progress(f"Reading {'the database' if start else 'an empty database'} and {label}"):
         return both(start, goal, dev_db, timeouts)
 
 
-def plan_or_exit(start: str | None, goal: Goal | str, dev_db: str | None,
-                 timeouts: Timeouts = DEFAULT_TIMEOUTS) -> tuple[Plan, Side]:
+def plan_or_exit(
+    start: str | None, goal: Goal | str, dev_db: str | None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+) -> tuple[Plan, Side]:
     """(plan, the side it starts from), or exit 2 with the problems."""
     loaded = goal if isinstance(goal, Goal) else goal_or_exit(goal)
     try:

@@ -21,7 +21,6 @@ from ._planning import format_plan, goal_or_exit, sides
 EXIT_REFUSED = 3
 
 
-
 def _hazard_list(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()
@@ -55,33 +54,71 @@ def _saved_plan_problem(path: Path, the_plan: Plan, start_fingerprint: str) -> s
     """Why the saved plan may not run, or ''."""
     saved_steps, expected = _saved_plan(path)
     if start_fingerprint != expected:
-        return (f"the database changed since {path} was made (fingerprint {start_fingerprint}, the plan was made "
-                f"for {expected}); plan again")
+        return (
+            f"the database changed since {path} was made (fingerprint {start_fingerprint}, the plan was made "
+            f"for {expected}); plan again"
+        )
     if saved_steps != [step.sql for step in the_plan.steps]:
-        return (f"{path} does not hold the plan from this database to the goal (its steps were edited, or it was "
-                "made for another goal); plan again")
+        return (
+            f"{path} does not hold the plan from this database to the goal (its steps were edited, or it was "
+            "made for another goal); plan again"
+        )
     return ""
 
 
 @click.command()
-@click.option("--db", required=True, metavar="URL", envvar=list(DATABASE_URL_VARIABLES),
-              help="The database to migrate; default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.")
-@click.option("--to", "goal", default="schema.yaml", show_default=True, metavar="SPEC|FILE.sql|URL",
-              help="What the database should become.")
-@click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Run this saved plan (from `schemac plan --format json`), once it is checked to be the plan "
-                   "from the database, as it is now, to --to (default: the spec the plan was made for).")
+@click.option(
+    "--db",
+    required=True,
+    metavar="URL",
+    envvar=list(DATABASE_URL_VARIABLES),
+    help="The database to migrate; default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.",
+)
+@click.option(
+    "--to",
+    "goal",
+    default="schema.yaml",
+    show_default=True,
+    metavar="SPEC|FILE.sql|URL",
+    help="What the database should become.",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run this saved plan (from `schemac plan --format json`), once it is checked to be the plan "
+    "from the database, as it is now, to --to (default: the spec the plan was made for).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the plan and stop.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before running.")
-@click.option("--allow-hazards", metavar="LIST", help=f"Comma-separated hazards to allow: {', '.join(HAZARDS)}, or all.")
-@click.option("--lock-timeout", default="5s", show_default=True,
-              help="How long a read or a step may wait for a table's lock.")
+@click.option(
+    "--allow-hazards", metavar="LIST", help=f"Comma-separated hazards to allow: {', '.join(HAZARDS)}, or all."
+)
+@click.option(
+    "--lock-timeout", default="5s", show_default=True, help="How long a read or a step may wait for a table's lock."
+)
 @click.option("--statement-timeout", default="0", show_default=True, help="How long a step may run (0: no limit).")
-@click.option("--wait", "lock_wait", default=0.0, show_default=True, metavar="SECONDS",
-              help="How long to wait for another apply to the same database to end before stopping.")
+@click.option(
+    "--wait",
+    "lock_wait",
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply to the same database to end before stopping.",
+)
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB", help="A server for the scratch database.")
-def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, allow_hazards: str | None,
-          lock_timeout: str, statement_timeout: str, lock_wait: float, dev_db: str | None) -> None:
+def apply(
+    db: str,
+    goal: str,
+    plan_file: Path | None,
+    dry_run: bool,
+    yes: bool,
+    allow_hazards: str | None,
+    lock_timeout: str,
+    statement_timeout: str,
+    lock_wait: float,
+    dev_db: str | None,
+) -> None:
     """Migrate a database to the spec: lock, plan, show, ask, run, verify.
 
     The apply lock of the database is taken first, and the plan is made
@@ -104,7 +141,9 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
     out = output()
     allowed = _hazard_list(allow_hazards)
     if plan_file and click.get_current_context().get_parameter_source("goal") in (
-            ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+        ParameterSource.DEFAULT,
+        ParameterSource.DEFAULT_MAP,
+    ):
         goal = _saved_goal(plan_file) or goal  # the goal the plan was made for, unless --to names one
     target = goal_or_exit(goal)  # compiled once: planned to, built once, and checked against
     settings = Settings(lock_timeout, statement_timeout, allowed, lock_wait=lock_wait)
@@ -132,8 +171,10 @@ def apply(db: str, goal: str, plan_file: Path | None, dry_run: bool, yes: bool, 
                 out.echo("Nothing was changed.")
                 sys.exit(EXIT_FINDINGS)
             if standin:
-                out.info("the local Supabase stand-in (roles anon, authenticated, service_role; schema auth) "
-                         "is installed first, in the same transaction")
+                out.info(
+                    "the local Supabase stand-in (roles anon, authenticated, service_role; schema auth) "
+                    "is installed first, in the same transaction"
+                )
             with out.progress(f"Applying {len(the_plan.steps)} steps"):
                 ran = session.run(the_plan, start_fingerprint, standin)
             out.info(f"applied {len(ran)} steps")

@@ -11,7 +11,13 @@ from ..lint import Severity, at_or_above
 from ..pipeline import lint_compiled, stale_diff
 from ._planning import timeout_options
 from .common import (
-    EXIT_FINDINGS, compile_or_exit, in_project, out_option, output, project_lint_settings, report_findings,
+    EXIT_FINDINGS,
+    compile_or_exit,
+    in_project,
+    out_option,
+    output,
+    project_lint_settings,
+    report_findings,
     spec_option,
 )
 
@@ -29,13 +35,26 @@ def _docs_diff(compiled, docs_file: Path) -> str:
 @click.command()
 @spec_option
 @out_option
-@click.option("--docs", "docs_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/schema.md"),
-              show_default=True, help="The Markdown reference to check, when it exists (see `schemac docs`).")
+@click.option(
+    "--docs",
+    "docs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/schema.md"),
+    show_default=True,
+    help="The Markdown reference to check, when it exists (see `schemac docs`).",
+)
 @click.option("--db", metavar="URL", help="Also fail when this database differs from the spec (drift).")
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB", help="A server for the scratch database.")
 @timeout_options
-def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_db: str | None, lock_timeout: str,
-          statement_timeout: str) -> None:
+def check(
+    spec_path: Path,
+    out_dir: Path,
+    docs_file: Path,
+    db: str | None,
+    dev_db: str | None,
+    lock_timeout: str,
+    statement_timeout: str,
+) -> None:
     """For CI: fail unless schema.yaml is valid, generated/ matches it and lint finds no error.
 
     Builds in memory and compares with the committed files; when they
@@ -76,10 +95,13 @@ def check(spec_path: Path, out_dir: Path, docs_file: Path, db: str | None, dev_d
         from ._planning import format_plan, plan_or_exit
 
         with out.progress("Comparing the database with the spec"):
-            drift, _ = plan_or_exit(db, Goal.of_compiled(compiled, str(spec_path)), dev_db,
-                                    Timeouts(lock=lock_timeout, statement=statement_timeout))
+            drift, _ = plan_or_exit(
+                db,
+                Goal.of_compiled(compiled, str(spec_path)),
+                dev_db,
+                Timeouts(lock=lock_timeout, statement=statement_timeout),
+            )
         if not drift.empty:
-
             out.plan(drift, format_plan(drift, "text"))
             out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")
             sys.exit(EXIT_FINDINGS)

@@ -20,12 +20,20 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 spec_option = click.option(
-    "--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("schema.yaml"),
-    show_default=True, help="The spec to read.",
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("schema.yaml"),
+    show_default=True,
+    help="The spec to read.",
 )
 out_option = click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"),
-    show_default=True, help="Folder of the generated SQL.",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("generated"),
+    show_default=True,
+    help="Folder of the generated SQL.",
 )
 
 
@@ -73,7 +81,7 @@ def print_problems(error: SpecError, spec_path) -> None:
     click.echo(f"{count} problem{'s' if count != 1 else ''} in {spec_path}", err=True)
 
 
-def compile_or_exit(spec_path: Path) -> "Compiled":
+def compile_or_exit(spec_path: Path) -> Compiled:
     """The compiled spec; on problems, print them all and exit 2."""
     # Imported here: `schemac lint FILE` needs no compiler (0.3 s of start-up).
     from ..pipeline import compile_file
@@ -95,5 +103,7 @@ def report_findings(findings: list[Finding]) -> None:
         out = output()
         out.findings(findings, format_text(findings))
         counts = {s: sum(f.severity == s for f in findings) for s in (Severity.ERROR, Severity.WARNING)}
-        out.summary(f"lint: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings",
-                    ok=not counts[Severity.ERROR] and not counts[Severity.WARNING])
+        out.summary(
+            f"lint: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings",
+            ok=not counts[Severity.ERROR] and not counts[Severity.WARNING],
+        )

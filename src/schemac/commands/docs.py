@@ -14,14 +14,23 @@ from .common import EXIT_FINDINGS, compile_or_exit, in_project, output, spec_opt
 
 def docs_command(spec_path: Path, out_file: Path) -> str:
     """The `schemac docs` command that writes ``out_file`` from ``spec_path``, defaults left out."""
-    return "schemac docs" + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}") + (
-        "" if out_file == Path("docs/schema.md") else f" --out {out_file}")
+    return (
+        "schemac docs"
+        + ("" if spec_path == Path("schema.yaml") else f" --spec {spec_path}")
+        + ("" if out_file == Path("docs/schema.md") else f" --out {out_file}")
+    )
 
 
 @click.command()
 @spec_option
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/schema.md"),
-              show_default=True, help="The Markdown file to write.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/schema.md"),
+    show_default=True,
+    help="The Markdown file to write.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file is not what would be written.")
 def docs(spec_path: Path, out_file: Path, check: bool) -> None:
     """Write the Markdown reference of the schema, with an ER diagram.

@@ -16,23 +16,60 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
 
 
 @click.command("import")
-@click.option("--db", metavar="URL", envvar=list(DATABASE_URL_VARIABLES),
-              help="The database to import; default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.")
-@click.option("--from", "sql_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Import what this SQL file creates (run on a scratch database), instead of a database.")
-@click.option("--schema", "schemas", multiple=True, metavar="NAME",
-              help="Import only this schema (repeat for several); default: all but the platform's.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              default=Path("schema.yaml"), show_default=True, help="Where to write the spec; - for stdout.")
+@click.option(
+    "--db",
+    metavar="URL",
+    envvar=list(DATABASE_URL_VARIABLES),
+    help="The database to import; default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.",
+)
+@click.option(
+    "--from",
+    "sql_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Import what this SQL file creates (run on a scratch database), instead of a database.",
+)
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    metavar="NAME",
+    help="Import only this schema (repeat for several); default: all but the platform's.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("schema.yaml"),
+    show_default=True,
+    help="Where to write the spec; - for stdout.",
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-@click.option("--no-conventions", is_flag=True,
-              help="Write every object out; do not use tenant_scoped, soft_delete, audit, append_only, ...")
-@click.option("--no-verify", is_flag=True,
-              help="Do not prove the round trip (no scratch database needed); implies --no-conventions.")
-@click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB",
-              help="A server for the scratch databases (default: embedded PostgreSQL).")
-def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out_file: Path, force: bool,
-            no_conventions: bool, no_verify: bool, dev_db: str | None) -> None:
+@click.option(
+    "--no-conventions",
+    is_flag=True,
+    help="Write every object out; do not use tenant_scoped, soft_delete, audit, append_only, ...",
+)
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="Do not prove the round trip (no scratch database needed); implies --no-conventions.",
+)
+@click.option(
+    "--dev-db",
+    metavar="URL",
+    envvar="SCHEMAC_DEV_DB",
+    help="A server for the scratch databases (default: embedded PostgreSQL).",
+)
+def import_(
+    db: str | None,
+    sql_file: Path | None,
+    schemas: tuple[str, ...],
+    out_file: Path,
+    force: bool,
+    no_conventions: bool,
+    no_verify: bool,
+    dev_db: str | None,
+) -> None:
     """Write schema.yaml from an existing database, or from an SQL file.
 
     Every table, key, index, partition, policy, trigger, view, function,
@@ -73,8 +110,9 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
         else:
             raise click.UsageError("give --db URL or --from FILE.sql, not both")
     if sql_file is None and db is None:
-        raise click.UsageError("give the database to import with --db URL (or $DATABASE_URL), "
-                               "or an SQL file with --from FILE.sql")
+        raise click.UsageError(
+            "give the database to import with --db URL (or $DATABASE_URL), or an SQL file with --from FILE.sql"
+        )
     to_stdout = str(out_file) == "-"
     if not to_stdout and out_file.exists() and not force:
         out.error(f"{out_file} already exists; schemac import leaves it as it is (--force overwrites it)")
@@ -101,8 +139,9 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
                     with out.progress(f"Proving the round trip (build, apply, read back; round {rounds[0]})"):
                         return verify.differences(source, verify.applied(text, server_url, schemas, str(out_file)))
 
-            result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label,
-                                    refused=refused)
+            result = import_catalog(
+                source, check, conventions=not (no_conventions or no_verify), label=label, refused=refused
+            )
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)
@@ -116,7 +155,7 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(result.text, encoding="utf-8")
     catalog = source
-    counts = (f"{len(catalog.tables)} tables, {len(catalog.views)} views, {len(catalog.functions)} functions")
+    counts = f"{len(catalog.tables)} tables, {len(catalog.views)} views, {len(catalog.functions)} functions"
     if result.conventions:
         listed = ", ".join(f"{name} ({n})" if n else name for name, n in result.conventions.items())
         out.info(f"conventions: {listed}", err=to_stdout)
@@ -128,15 +167,19 @@ def import_(db: str | None, sql_file: Path | None, schemas: tuple[str, ...], out
     if result.problems:
         for problem in result.problems:
             out.error(problem)
-        out.error(f"wrote {where} ({counts}), but the round trip could not be proved: the spec did not build "
-                  "or apply (see above)")
+        out.error(
+            f"wrote {where} ({counts}), but the round trip could not be proved: the spec did not build "
+            "or apply (see above)"
+        )
         sys.exit(EXIT_FINDINGS)
     if result.differences:
         for difference in result.differences:
             out.error(f"  differs: {difference}")
-        out.error(f"wrote {where} ({counts}), but applied to an empty database it differs from {label} "
-                  f"in {len(result.differences)} way{'s' if len(result.differences) != 1 else ''} "
-                  "(listed above and at the top of the file)")
+        out.error(
+            f"wrote {where} ({counts}), but applied to an empty database it differs from {label} "
+            f"in {len(result.differences)} way{'s' if len(result.differences) != 1 else ''} "
+            "(listed above and at the top of the file)"
+        )
         sys.exit(EXIT_FINDINGS)
     proof = "the round trip is exact" if result.verified else "not verified (--no-verify)"
     out.summary(f"wrote {where} from {label} ({counts}); {proof}", err=to_stdout)

@@ -14,10 +14,21 @@ from .common import EXIT_BAD_INPUT, output
 
 
 @click.command()
-@click.option("--template", type=click.Choice(list(TEMPLATES)), default=DEFAULT, show_default=True,
-              help="What the new spec holds (see above).")
-@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("schema.yaml"),
-              show_default=True, help="Where to write the spec.")
+@click.option(
+    "--template",
+    type=click.Choice(list(TEMPLATES)),
+    default=DEFAULT,
+    show_default=True,
+    help="What the new spec holds (see above).",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("schema.yaml"),
+    show_default=True,
+    help="Where to write the spec.",
+)
 @click.option("--force", is_flag=True, help="Overwrite the spec if it exists.")
 def init(template: str, spec_path: Path, force: bool) -> None:
     """Start a project: write a commented schema.yaml from a template.

@@ -13,8 +13,12 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
 
 
 @click.command("json-schema")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if --out's file is not what would be written.")
 def json_schema(out_file: Path | None, check: bool) -> None:
     """Print the JSON Schema of schema.yaml, for editors.

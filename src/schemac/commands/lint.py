@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from ..lint import (
-    LintConfig, Severity, UnknownRule, at_or_above, explain, format_github, format_json, format_sarif, format_text,
+    LintConfig,
+    Severity,
+    UnknownRule,
+    at_or_above,
+    explain,
+    format_github,
+    format_json,
+    format_sarif,
+    format_text,
     lint_files,
 )
 from .common import EXIT_FINDINGS, compile_or_exit, in_project, out_option, output, project_lint_settings, spec_option
@@ -21,13 +29,25 @@ FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @spec_option
 @out_option
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True,
-              help="text for people, json for tools, sarif for code scanning, github for workflow annotations.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-              show_default=True, help="Exit 1 when a finding of this severity or worse is found.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, sarif for code scanning, github for workflow annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding of this severity or worse is found.",
+)
 @click.option("--explain", "explain_rule", metavar="RULE", help="Print the documentation of one rule and exit.")
-def lint(files: tuple[Path, ...], spec_path: Path, out_dir: Path, output_format: str, fail_on: str,
-         explain_rule: str | None) -> None:
+def lint(
+    files: tuple[Path, ...], spec_path: Path, out_dir: Path, output_format: str, fail_on: str, explain_rule: str | None
+) -> None:
     """Lint SQL for the mistakes that hurt multi-tenant PostgreSQL schemas.
 
     With no FILES, lints the SQL compiled from the spec (as it would be

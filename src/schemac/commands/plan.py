@@ -14,21 +14,52 @@ from ._planning import FORMATS, format_plan, plan_or_exit, timeout_options
 
 
 @click.command()
-@click.option("--db", "db", metavar="URL", envvar=list(DATABASE_URL_VARIABLES),
-              help="The database to migrate (same as --from URL); default: $SCHEMAC_DATABASE_URL, then "
-                   "$DATABASE_URL.")
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    envvar=list(DATABASE_URL_VARIABLES),
+    help="The database to migrate (same as --from URL); default: $SCHEMAC_DATABASE_URL, then $DATABASE_URL.",
+)
 @click.option("--from", "start", metavar="URL", help="Plan from this database; without it, from an empty one.")
-@click.option("--to", "goal", default="schema.yaml", show_default=True, metavar="SPEC|FILE.sql|URL",
-              help="What the database should become: a spec, an SQL file, or another database.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, sql to run by hand, json for tools and `schemac apply --plan`.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the plan here, not to stdout; without --format, a .json or .sql file gets that format.")
-@click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB",
-              help="A server for the scratch database a spec is applied to (default: embedded PostgreSQL).")
+@click.option(
+    "--to",
+    "goal",
+    default="schema.yaml",
+    show_default=True,
+    metavar="SPEC|FILE.sql|URL",
+    help="What the database should become: a spec, an SQL file, or another database.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, sql to run by hand, json for tools and `schemac apply --plan`.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the plan here, not to stdout; without --format, a .json or .sql file gets that format.",
+)
+@click.option(
+    "--dev-db",
+    metavar="URL",
+    envvar="SCHEMAC_DEV_DB",
+    help="A server for the scratch database a spec is applied to (default: embedded PostgreSQL).",
+)
 @timeout_options
-def plan(db: str | None, start: str | None, goal: str, output_format: str, out: Path | None,
-         dev_db: str | None, lock_timeout: str, statement_timeout: str) -> None:
+def plan(
+    db: str | None,
+    start: str | None,
+    goal: str,
+    output_format: str,
+    out: Path | None,
+    dev_db: str | None,
+    lock_timeout: str,
+    statement_timeout: str,
+) -> None:
     """Show the migration from a database to the spec, step by step, with hazards.
 
     The spec (or SQL file) is applied to a scratch database and read back,
@@ -53,13 +84,17 @@ def plan(db: str | None, start: str | None, goal: str, output_format: str, out: 
     if out and ctx.get_parameter_source("output_format") == click.core.ParameterSource.DEFAULT:
         # `--out plan.json` is meant for `apply --plan`; `--out plan.sql` to run by hand.
         output_format = {".json": "json", ".sql": "sql"}.get(out.suffix.lower(), output_format)
-    the_plan, start_side = plan_or_exit(db or start, goal, dev_db,
-                                         Timeouts(lock=lock_timeout, statement=statement_timeout))
+    the_plan, start_side = plan_or_exit(
+        db or start, goal, dev_db, Timeouts(lock=lock_timeout, statement=statement_timeout)
+    )
     # Only JSON carries the fingerprint (for `apply --plan`); hashing a large
     # catalog is not free.
-    text = format_plan(the_plan, output_format,
-                       fingerprint(start_side.catalog) if output_format == "json" else "",
-                       "" if is_url(goal) else goal)
+    text = format_plan(
+        the_plan,
+        output_format,
+        fingerprint(start_side.catalog) if output_format == "json" else "",
+        "" if is_url(goal) else goal,
+    )
     if out:
         out.write_text(text)
         output().summary(f"wrote {out} ({len(the_plan.steps)} steps)")

@@ -12,11 +12,19 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, compile_or_exit, output, spec
 
 @click.command()
 @spec_option
-@click.option("--db", "db_url", metavar="URL",
-              help="Test in this database: everything is applied in one transaction that is rolled back at the "
-                   "end, so the database is left as it was (it must not already hold the schema).")
-@click.option("--dev-db", "dev_db", metavar="URL",
-              help="A PostgreSQL server to create the scratch database on (default: the embedded PostgreSQL).")
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Test in this database: everything is applied in one transaction that is rolled back at the "
+    "end, so the database is left as it was (it must not already hold the schema).",
+)
+@click.option(
+    "--dev-db",
+    "dev_db",
+    metavar="URL",
+    help="A PostgreSQL server to create the scratch database on (default: the embedded PostgreSQL).",
+)
 def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     """Prove the spec's guarantees on a real PostgreSQL.
 

@@ -88,8 +88,10 @@ class Repartition(Replace):
             k = obj.partition_key
             return f"{k.strategy} ({k.text})" if k else "none"
 
-        return (f"rebuild {kind_of(self.after)} {name_of(self.after)}: partition key {key(self.before)} -> "
-                f"{key(self.after)}; its rows are not kept")
+        return (
+            f"rebuild {kind_of(self.after)} {name_of(self.after)}: partition key {key(self.before)} -> "
+            f"{key(self.after)}; its rows are not kept"
+        )
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,17 @@ class AlterColumn(Change):
         return self.before.comment != self.after.comment
 
     def describe(self) -> str:
-        what = [name for name, flag in (("type", self.type_changed), ("not null", self.null_changed),
-                                        ("default", self.default_changed), ("identity", self.identity_changed),
-                                        ("comment", self.comment_changed)) if flag]
+        what = [
+            name
+            for name, flag in (
+                ("type", self.type_changed),
+                ("not null", self.null_changed),
+                ("default", self.default_changed),
+                ("identity", self.identity_changed),
+                ("comment", self.comment_changed),
+            )
+            if flag
+        ]
         return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
 
 
@@ -206,8 +216,11 @@ class AlterConstraint(Change):
         after = self.after
         states = []
         if self.timing_changed:
-            states.append("not deferrable" if not after.deferrable else
-                          "deferrable initially " + ("deferred" if after.initially_deferred else "immediate"))
+            states.append(
+                "not deferrable"
+                if not after.deferrable
+                else "deferrable initially " + ("deferred" if after.initially_deferred else "immediate")
+            )
         if self.before.enforced and not after.enforced:
             states.append("not enforced (no longer checked)")
         return f"alter foreign key {after.name} on {after.table}: {', '.join(states)}"
@@ -346,8 +359,10 @@ class ChangeGrants(Change):
     revoke: tuple[str, ...]
 
     def describe(self) -> str:
-        parts = [f"grant {', '.join(self.grant)}" if self.grant else "",
-                 f"revoke {', '.join(self.revoke)}" if self.revoke else ""]
+        parts = [
+            f"grant {', '.join(self.grant)}" if self.grant else "",
+            f"revoke {', '.join(self.revoke)}" if self.revoke else "",
+        ]
         return f"{' and '.join(p for p in parts if p)} on {kinds.of(self.obj).sql_name(self.obj)} for {self.role}"
 
 

@@ -54,7 +54,7 @@ class Renames:
     using: dict[tuple[QualifiedName, str], str] = field(default_factory=dict)
 
     @classmethod
-    def from_catalog(cls, catalog: cat.Catalog) -> "Renames":
+    def from_catalog(cls, catalog: cat.Catalog) -> Renames:
         tables, columns, using = {}, {}, {}
         for table in catalog.tables:
             if table.renamed_from:
@@ -82,32 +82,49 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
     """``catalog`` as it is after ``ALTER TABLE old RENAME TO new``."""
 
     def fix(obj: Any) -> Any:
-        updates = {f.name: _rename_qname(getattr(obj, f.name), old, new) for f in fields(obj)
-                   if f.name in ("qname", "table", "ref_table", "parent", "owned_by")}
+        updates = {
+            f.name: _rename_qname(getattr(obj, f.name), old, new)
+            for f in fields(obj)
+            if f.name in ("qname", "table", "ref_table", "parent", "owned_by")
+        }
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
     # A publication keeps a renamed table.
-    publications = tuple(replace(p, tables=tuple(sorted((new if t == old else t for t in p.tables), key=str)))
-                         if old in p.tables else p for p in catalog.publications)
-    return replace(catalog, publications=publications, **{
-        name: tuple(fix(o) for o in getattr(catalog, name))
-        for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
-    })
+    publications = tuple(
+        replace(p, tables=tuple(sorted((new if t == old else t for t in p.tables), key=str))) if old in p.tables else p
+        for p in catalog.publications
+    )
+    return replace(
+        catalog,
+        publications=publications,
+        **{
+            name: tuple(fix(o) for o in getattr(catalog, name))
+            for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
+        },
+    )
 
 
 def _rename_key(key: cat.PartitionKey | None, old: str, new: str) -> cat.PartitionKey | None:
     if key is None:
         return None
-    return replace(key, parts=tuple(
-        replace(p, column=new) if p.column == old else
-        replace(p, expression=rename_column(p.expression, old, new)) if p.expression is not None else p
-        for p in key.parts
-    ))
+    return replace(
+        key,
+        parts=tuple(
+            replace(p, column=new)
+            if p.column == old
+            else replace(p, expression=rename_column(p.expression, old, new))
+            if p.expression is not None
+            else p
+            for p in key.parts
+        ),
+    )
 
 
-def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: str,
-                   below: dict[QualifiedName, list[cat.Partition]]) -> cat.Catalog:
+def _rename_column(
+    catalog: cat.Catalog, table: QualifiedName, old: str, new: str, below: dict[QualifiedName, list[cat.Partition]]
+) -> cat.Catalog:
     """``catalog`` as it is after the column is renamed; ``below`` is its partition tree (``children``)."""
+
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if n == old else n for n in names)
 
@@ -125,23 +142,40 @@ def _rename_column(catalog: cat.Catalog, table: QualifiedName, old: str, new: st
             )
         tables.append(t)
     fks = tuple(
-        replace(fk, columns=cols(fk.columns)) if fk.table == table else
-        replace(fk, ref_columns=cols(fk.ref_columns)) if fk.ref_table == table else fk
+        replace(fk, columns=cols(fk.columns))
+        if fk.table == table
+        else replace(fk, ref_columns=cols(fk.ref_columns))
+        if fk.ref_table == table
+        else fk
         for fk in catalog.foreign_keys
     )
     indexes = tuple(
-        replace(i, keys=tuple(replace(k, column=new) if k.column == old else
-                              replace(k, expression=rename_column(k.expression, old, new)) if k.expression else k
-                              for k in i.keys),
-                include=cols(i.include), where=i.where and rename_column(i.where, old, new))
-        if i.table == table else i
+        replace(
+            i,
+            keys=tuple(
+                replace(k, column=new)
+                if k.column == old
+                else replace(k, expression=rename_column(k.expression, old, new))
+                if k.expression
+                else k
+                for k in i.keys
+            ),
+            include=cols(i.include),
+            where=i.where and rename_column(i.where, old, new),
+        )
+        if i.table == table
+        else i
         for i in catalog.indexes
     )
     # Sub-partitions are partitioned by columns of the table too.
     keyed = {p.qname for p in descendants(below, table) if p.partition_key is not None}
-    partitions = catalog.partitions if not keyed else tuple(
-        replace(p, partition_key=_rename_key(p.partition_key, old, new)) if p.qname in keyed else p
-        for p in catalog.partitions
+    partitions = (
+        catalog.partitions
+        if not keyed
+        else tuple(
+            replace(p, partition_key=_rename_key(p.partition_key, old, new)) if p.qname in keyed else p
+            for p in catalog.partitions
+        )
     )
     return replace(catalog, tables=tuple(tables), foreign_keys=fks, indexes=indexes, partitions=partitions)
 
@@ -219,19 +253,25 @@ def _enum_additions(before: cat.Enum, after: cat.Enum) -> list[ch.Change] | None
     out: list[ch.Change] = []
     for i, value in enumerate(after.values):
         if value not in before.values:
-            following = next((v for v in after.values[i + 1:] if v in before.values), None)
+            following = next((v for v in after.values[i + 1 :] if v in before.values), None)
             out.append(ch.AddEnumValue(after.qname, value, following))
     return out
 
 
-def _replace_enum(before: cat.Enum, after: cat.Enum, current: cat.Catalog, desired: cat.Catalog,
-                  renames: Renames) -> ch.Replace:
+def _replace_enum(
+    before: cat.Enum, after: cat.Enum, current: cat.Catalog, desired: cat.Catalog, renames: Renames
+) -> ch.Replace:
     """A Replace, or a ReplaceEnum when columns of tables kept use the enum."""
     names = _type_names((before,))
     wanted = {(t.qname, c.name): c for t in desired.tables for c in t.columns}
     kept = {t.qname for t in desired.tables}  # a table dropped is dropped first, its columns with it
-    columns = tuple((t.qname, c, wanted.get((t.qname, c.name)), renames.using.get((t.qname, c.name)))
-                    for t in current.tables if t.qname in kept for c in t.columns if c.type in names)
+    columns = tuple(
+        (t.qname, c, wanted.get((t.qname, c.name)), renames.using.get((t.qname, c.name)))
+        for t in current.tables
+        if t.qname in kept
+        for c in t.columns
+        if c.type in names
+    )
     return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
 
 
@@ -245,8 +285,12 @@ def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
     return out
 
 
-def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = frozenset(),
-                   using: dict[tuple[QualifiedName, str], str] | None = None) -> list[ch.Change]:
+def _table_changes(
+    before: cat.Table,
+    after: cat.Table,
+    enum_types: set[str] = frozenset(),
+    using: dict[tuple[QualifiedName, str], str] | None = None,
+) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
@@ -262,8 +306,15 @@ def _table_changes(before: cat.Table, after: cat.Table, enum_types: set[str] = f
             if b.generated != a.generated:
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
-                out.append(ch.AlterColumn(q, b, a, via_text=b.type != a.type and {b.type, a.type} <= enum_types,
-                                          using=(using or {}).get((q, name))))
+                out.append(
+                    ch.AlterColumn(
+                        q,
+                        b,
+                        a,
+                        via_text=b.type != a.type and {b.type, a.type} <= enum_types,
+                        using=(using or {}).get((q, name)),
+                    )
+                )
     out += table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
@@ -294,8 +345,9 @@ _WORD = re.compile(r'[A-Za-z_][A-Za-z0-9_$]*|"((?:[^"]|"")+)"')
 @lru_cache(maxsize=16384)
 def _words(text: str) -> frozenset[str]:
     # Policies repeat the same expressions across tables.
-    return frozenset(match.group(1).replace('""', '"') if match.group(1) else match.group(0)
-                     for match in _WORD.finditer(text))
+    return frozenset(
+        match.group(1).replace('""', '"') if match.group(1) else match.group(0) for match in _WORD.finditer(text)
+    )
 
 
 def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]) -> set[QualifiedName]:
@@ -319,8 +371,12 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     return canonical(a) == canonical(b)
 
 
-def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None = None,
-            keep_partitions_of: frozenset[QualifiedName] = frozenset()) -> list[ch.Change]:
+def compare(
+    current: cat.Catalog,
+    desired: cat.Catalog,
+    renames: Renames | None = None,
+    keep_partitions_of: frozenset[QualifiedName] = frozenset(),
+) -> list[ch.Change]:
     """The changes that turn ``current`` into ``desired``.
 
     Partitions of the tables in ``keep_partitions_of`` that only ``current``
@@ -329,9 +385,12 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     """
     current, out = apply_renames(current, desired, renames or Renames())
     desired_partitions = {p.qname for p in desired.partitions}
-    current = replace(current, partitions=tuple(
-        p for p in current.partitions if p.parent not in keep_partitions_of or p.qname in desired_partitions
-    ))
+    current = replace(
+        current,
+        partitions=tuple(
+            p for p in current.partitions if p.parent not in keep_partitions_of or p.qname in desired_partitions
+        ),
+    )
 
     for name, b, a in _matched(kinds.SCHEMA, current, desired):
         if name == "public" and (b is None or a is None):
@@ -361,8 +420,15 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
             out.append(ch.SetComment(a, a.comment))
 
     # Kinds whose objects are created, dropped or changed on their own.
-    simple = (kinds.DOMAIN, kinds.SEQUENCE, kinds.FUNCTION, kinds.PARTITION, kinds.INDEX, kinds.FOREIGN_KEY,
-              kinds.TRIGGER)
+    simple = (
+        kinds.DOMAIN,
+        kinds.SEQUENCE,
+        kinds.FUNCTION,
+        kinds.PARTITION,
+        kinds.INDEX,
+        kinds.FOREIGN_KEY,
+        kinds.TRIGGER,
+    )
     for kind in simple:
         created, dropped = [], []
         for _, b, a in _matched(kind, current, desired):
@@ -401,8 +467,11 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
-    reshaped = {c.table if isinstance(c, ch.AlterColumn) else c.table.qname for c in out
-                if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)}
+    reshaped = {
+        c.table if isinstance(c, ch.AlterColumn) else c.table.qname
+        for c in out
+        if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)
+    }
     # A table rebuilt for a new partition key is dropped with its partitions, and the
     # views and other tables' policies that read any of them with it.
     rebuilt = {c.after.qname for c in out if isinstance(c, ch.Repartition)}
@@ -415,8 +484,13 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     # Why each relation a dependent reads is dropped: the title of the dependent's steps says it.
     why: dict[QualifiedName, str] = {q: f"table {q} is dropped" for q in dropped}
     why.update({q: f"columns of table {q} change" for q in reshaped})
-    why.update({c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt" for c in out
-                if isinstance(c, ch.Repartition)})
+    why.update(
+        {
+            c.after.qname: f"{ch.kind_of(c.after)} {c.after.qname} is rebuilt"
+            for c in out
+            if isinstance(c, ch.Repartition)
+        }
+    )
     if rebuilt:
         for c in out:
             if isinstance(c, ch.Repartition):
@@ -470,8 +544,7 @@ def compare(current: cat.Catalog, desired: cat.Catalog, renames: Renames | None 
     return out
 
 
-def _publication_changes(current: cat.Catalog, desired: cat.Catalog,
-                         rebuilt: set[QualifiedName]) -> list[ch.Change]:
+def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:
     """Publications: their tables and options change in place (ALTER PUBLICATION); one that
     starts or stops publishing all tables is made again. A table the plan drops (or rebuilds)
     leaves its publications with it: it is not dropped from them on its own, and a rebuilt
@@ -503,9 +576,14 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
     if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
-    if isinstance(after, cat.Partition) and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced) \
-            and before.bound == after.bound:
-        return [ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)]
+    if (
+        isinstance(after, cat.Partition)
+        and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced)
+        and before.bound == after.bound
+    ):
+        return [
+            ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)
+        ]
     if isinstance(after, cat.Domain) and before.type == after.type:
         out = [ch.AlterDomain(before, after)] if replace(before, comment=None) != replace(after, comment=None) else []
         if before.comment != after.comment:

@@ -110,8 +110,11 @@ def rename_in_constraints(constraints: tuple[Any, ...], old: str, new: str) -> t
         if isinstance(con, cat.Check):
             con = replace(con, expression=rename_column(con.expression, old, new))
         elif isinstance(con, cat.Exclusion):
-            con = replace(con, elements=tuple(replace(e, key=_rename_key(e.key, old, new)) for e in con.elements),
-                          include=tuple(new if c == old else c for c in con.include),
-                          where=con.where and rename_column(con.where, old, new))
+            con = replace(
+                con,
+                elements=tuple(replace(e, key=_rename_key(e.key, old, new)) for e in con.elements),
+                include=tuple(new if c == old else c for c in con.include),
+                where=con.where and rename_column(con.where, old, new),
+            )
         out.append(con)
     return tuple(out)

@@ -19,10 +19,14 @@ def stale_diff(path: Path, text: str) -> str:
     current = current_text(path)
     if current == text:
         return ""
-    return "".join(difflib.unified_diff(
-        (current or "").splitlines(keepends=True), text.splitlines(keepends=True),
-        fromfile=f"{path} (committed)", tofile=f"{path} (generated)",
-    ))
+    return "".join(
+        difflib.unified_diff(
+            (current or "").splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"{path} (committed)",
+            tofile=f"{path} (generated)",
+        )
+    )
 
 
 def write_if_changed(path: Path, text: str) -> bool:

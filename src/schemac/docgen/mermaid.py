@@ -88,7 +88,8 @@ def er_diagram(catalog: Catalog) -> list[str]:
         markers = _markers(table, fks_of.get(table.qname, []))
         attributes = [
             f"        {attribute_type(c.type)} {attribute_name(c.name)} {', '.join(markers[c.name])}"
-            for c in table.columns if markers.get(c.name)
+            for c in table.columns
+            if markers.get(c.name)
         ]
         if attributes:
             lines += [f"    {entity(table.qname)} {{", *attributes, "    }"]

@@ -104,11 +104,11 @@ DESCRIPTIONS: dict[str, str] = {
     "Spec.materialized_views": "Materialized views, by name or schema.name.",
     "Spec.functions": "Functions, by name or schema.name.",
     "Spec.publications": "Publications for logical replication, by name (on Supabase, supabase_realtime is the "
-                         "platform's: list the tables Realtime streams).",
+    "platform's: list the tables Realtime streams).",
     "Spec.lint": "Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.",
     "Target.postgres": "The major version of PostgreSQL the SQL targets (13 to 18).",
     "Target.flavor": "supabase: the spec may use auth.users, auth.uid(), auth.jwt() and the roles anon, "
-                     "authenticated and service_role.",
+    "authenticated and service_role.",
     "TableSpec.columns": "The columns, in order: `name: type` or `name: {type: ..., not_null: true, ...}`.",
     "TableSpec.rls": "Row level security: `true` enables and forces it; or {enable, force}.",
     "TableSpec.policies": "Row level security policies, by name.",
@@ -121,11 +121,11 @@ DESCRIPTIONS: dict[str, str] = {
     "PolicySpec.roles": "The roles the policy applies to; none means PUBLIC.",
     "PartitionSpec.column": "The partition key when it is one column.",
     "PartitionSpec.columns": "The partition key's parts, in order: column names, {column: ...} or {expression: ...}; "
-                             "`columns: [x]` is `column: x`.",
+    "`columns: [x]` is `column: x`.",
     "PartitionKeySpec.collation": "The key part's collation, when not the column's or expression's (a collation of "
-                                  "pg_catalog: C, en_US).",
+    "pg_catalog: C, en_US).",
     "PartitionKeySpec.opclass": "The key part's operator class, when not the default for its type "
-                                "(text_pattern_ops, or schema.name).",
+    "(text_pattern_ops, or schema.name).",
     "PartitionBound.from": "Range: the lowest value, included; a list with one value per key part for a key of several.",
     "PartitionBound.to": "Range: the upper bound, excluded; a list with one value per key part for a key of several.",
     "PartitionBound.partition": "Partition this partition in turn (sub-partitions), as a table's `partition`.",

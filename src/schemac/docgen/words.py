@@ -57,8 +57,11 @@ def rls_state(table: Table, policy_count: int) -> str:
         if policy_count:
             state += "; its policies have no effect until it is enabled"
         return f"Row level security: {state}."
-    forced = ("enabled and forced (the table's owner is held to the policies too)" if table.rls_forced
-              else "enabled, not forced (the table's owner bypasses the policies)")
+    forced = (
+        "enabled and forced (the table's owner is held to the policies too)"
+        if table.rls_forced
+        else "enabled, not forced (the table's owner bypasses the policies)"
+    )
     if not policy_count:
         forced += "; no policy, so no row is visible to any role held to it"
     return f"Row level security: {forced}."

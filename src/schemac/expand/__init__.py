@@ -61,9 +61,17 @@ def partition_security(spec: Spec, catalog: Catalog) -> Catalog:
         if table is not None:
             p = replace(p, rls_enabled=table.rls_enabled, rls_forced=table.rls_forced)
         if table is not None and table.rls_enabled:
-            p = replace(p, ignore=p.ignore + ((
-                "rls-no-policy", f"rows of {top} are reached through it, under its policies; a query that "
-                                 "names a partition directly is denied."),))
+            p = replace(
+                p,
+                ignore=p.ignore
+                + (
+                    (
+                        "rls-no-policy",
+                        f"rows of {top} are reached through it, under its policies; a query that "
+                        "names a partition directly is denied.",
+                    ),
+                ),
+            )
         partitions.append(p)
     return replace(catalog, partitions=tuple(partitions))
 
@@ -76,7 +84,15 @@ def distribution(spec: Spec, catalog: Catalog) -> Catalog:
 
 
 EXPANSIONS: tuple[Expansion, ...] = (
-    audit, tenancy, soft_delete, append_only, partitions, signup, monitoring, partition_security, distribution,
+    audit,
+    tenancy,
+    soft_delete,
+    append_only,
+    partitions,
+    signup,
+    monitoring,
+    partition_security,
+    distribution,
 )
 
 

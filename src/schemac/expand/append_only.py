@@ -38,16 +38,20 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     try:
         psycopg.errors.lookup(errcode.upper())
     except KeyError:
-        issues.add(("conventions", "append_only", "errcode"),
-                   f"unknown SQLSTATE '{errcode}'; write a condition name such as insufficient_privilege, "
-                   "or a five-character code such as 42501")
+        issues.add(
+            ("conventions", "append_only", "errcode"),
+            f"unknown SQLSTATE '{errcode}'; write a condition name such as insufficient_privilege, "
+            "or a five-character code such as 42501",
+        )
     for t in tables:
         if isinstance(t.spec.policies, dict):
             for policy_name, policy in t.spec.policies.items():
                 if policy.command in ("update", "delete", "all"):
-                    issues.add(t.path + ("policies", policy_name, "command"),
-                               f"an append-only table takes no {policy.command.upper()} policy; its rows never change "
-                               "(use command: select or insert)")
+                    issues.add(
+                        t.path + ("policies", policy_name, "command"),
+                        f"an append-only table takes no {policy.command.upper()} policy; its rows never change "
+                        "(use command: select or insert)",
+                    )
     issues.raise_if_any(catalog)
 
     function = helper(spec, "reject_mutation")
@@ -63,15 +67,27 @@ def append_only(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         elif "append-only" not in comment.lower() and "append only" not in comment.lower():
             comment = f"{MARK}. {comment}"
         draft.put(replace(table, comment=comment))
-        draft.triggers.append(cat.Trigger(name(t.qname, [], "append_only"), t.qname, function, "before",
-                                          ("update", "delete")))
-        draft.triggers.append(cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before",
-                                          ("truncate",), level="statement"))
+        draft.triggers.append(
+            cat.Trigger(name(t.qname, [], "append_only"), t.qname, function, "before", ("update", "delete"))
+        )
+        draft.triggers.append(
+            cat.Trigger(name(t.qname, [], "no_truncate"), t.qname, function, "before", ("truncate",), level="statement")
+        )
         for partition in (p.qname for p in descendants(below, t.qname)):  # sub-partitions too
-            draft.triggers.append(cat.Trigger(name(partition, [], "no_truncate"), partition, function,
-                                              "before", ("truncate",), level="statement"))
-    draft.add_function(cat.Function(
-        function, (), "trigger", "plpgsql", function_body("reject_mutation", errcode=errcode), search_path="''",
-        comment="Rejects UPDATE, DELETE and TRUNCATE on append-only tables, for every role (append-only convention).",
-    ))
+            draft.triggers.append(
+                cat.Trigger(
+                    name(partition, [], "no_truncate"), partition, function, "before", ("truncate",), level="statement"
+                )
+            )
+    draft.add_function(
+        cat.Function(
+            function,
+            (),
+            "trigger",
+            "plpgsql",
+            function_body("reject_mutation", errcode=errcode),
+            search_path="''",
+            comment="Rejects UPDATE, DELETE and TRUNCATE on append-only tables, for every role (append-only convention).",
+        )
+    )
     return draft.done()

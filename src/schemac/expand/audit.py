@@ -31,7 +31,17 @@ from __future__ import annotations
 from ..catalog import objects as cat
 from ..spec import models as m
 from .common import (
-    Draft, Issues, audit_parts, find_key, function_body, helper, insert_column, name, spec_tables, tenant_column, user_id,
+    Draft,
+    Issues,
+    audit_parts,
+    find_key,
+    function_body,
+    helper,
+    insert_column,
+    name,
+    spec_tables,
+    tenant_column,
+    user_id,
 )
 
 
@@ -68,13 +78,18 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     for table in tables:
         for part, column in audit_parts(spec, table.spec).items():
             if column in table.spec.columns:
-                issues.add(table.path + ("columns", column),
-                           f"the audit convention adds '{column}' to this table; remove it here, "
-                           f"or leave it out with audit: {{{part}: false}}", key=True)
+                issues.add(
+                    table.path + ("columns", column),
+                    f"the audit convention adds '{column}' to this table; remove it here, "
+                    f"or leave it out with audit: {{{part}: false}}",
+                    key=True,
+                )
             if part.endswith("_by") and current_user is None:
-                issues.add(table.path + ("audit",),
-                           f"'{part}' needs the current user's id: set conventions.user_id to an SQL expression "
-                           f"that gives it (Supabase has auth.uid()), or turn it off with audit: {{{part}: false}}")
+                issues.add(
+                    table.path + ("audit",),
+                    f"'{part}' needs the current user's id: set conventions.user_id to an SQL expression "
+                    f"that gives it (Supabase has auth.uid()), or turn it off with audit: {{{part}: false}}",
+                )
     issues.raise_if_any(catalog)
 
     draft = Draft(catalog)
@@ -92,8 +107,16 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             target = insert_column(target, cat.Column(column, type_, default=current_user))
             if reference:
                 ref_table, ref_column, on_delete = reference
-                draft.add_foreign_key(cat.ForeignKey(name(table.qname, [column], "fkey"), table.qname, (column,),
-                                                     ref_table, (ref_column,), on_delete=on_delete))
+                draft.add_foreign_key(
+                    cat.ForeignKey(
+                        name(table.qname, [column], "fkey"),
+                        table.qname,
+                        (column,),
+                        ref_table,
+                        (ref_column,),
+                        on_delete=on_delete,
+                    )
+                )
         draft.put(target)
         scoped = tenant_column(spec, table.spec) is not None
         for part in ("created_by", "updated_by"):
@@ -104,10 +127,16 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
                 triggered.add(part)
                 # An append-only table's rows are never updated (its guard raises), and a
                 # second UPDATE trigger there would read as a way around the guard.
-                events = {"updated_at": ("update",), "updated_by": ("insert", "update"),
-                          "created_by": ("insert",) if table.spec.append_only else ("insert", "update")}[part]
-                draft.triggers.append(cat.Trigger(name(table.qname, [], f"set_{part}"), table.qname,
-                                                  helper(spec, f"set_{part}"), "before", events))
+                events = {
+                    "updated_at": ("update",),
+                    "updated_by": ("insert", "update"),
+                    "created_by": ("insert",) if table.spec.append_only else ("insert", "update"),
+                }[part]
+                draft.triggers.append(
+                    cat.Trigger(
+                        name(table.qname, [], f"set_{part}"), table.qname, helper(spec, f"set_{part}"), "before", events
+                    )
+                )
     for part, template, value, when in (
         ("updated_at", "set_column", "now()", "on every UPDATE"),
         ("updated_by", "set_column", current_user, "on every INSERT and UPDATE, whatever the statement gave"),
@@ -115,20 +144,33 @@ def audit(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     ):
         if part in triggered:
             column = part_column(convention, part)
-            draft.add_function(cat.Function(
-                helper(spec, f"set_{part}"), (), "trigger", "plpgsql",
-                function_body(template, column=column, value=value),
-                search_path="''",
-                comment=f"Sets {column} {when} (audit convention).",
-            ))
+            draft.add_function(
+                cat.Function(
+                    helper(spec, f"set_{part}"),
+                    (),
+                    "trigger",
+                    "plpgsql",
+                    function_body(template, column=column, value=value),
+                    search_path="''",
+                    comment=f"Sets {column} {when} (audit convention).",
+                )
+            )
     return draft.done()
 
 
 def _user_index(table, column: str, scoped: bool) -> cat.Index:
     """The index of an audit key, led by the key: the lookups that need it carry no tenant."""
-    ignore = ((("index-not-tenant-first",
-                f"looks rows up by {column} alone: deleting a user (its foreign key) and \"what did this user "
-                "change\" carry no tenant."),) if scoped else ())
+    ignore = (
+        (
+            (
+                "index-not-tenant-first",
+                f'looks rows up by {column} alone: deleting a user (its foreign key) and "what did this user '
+                'change" carry no tenant.',
+            ),
+        )
+        if scoped
+        else ()
+    )
     return cat.Index(name(table, [column], "idx"), table, (cat.IndexKey(column=column),), ignore=ignore)
 
 

@@ -22,21 +22,31 @@ def clashes(spec: m.Spec, before: cat.Catalog, after: cat.Catalog) -> list[tuple
             schema, _, name = key.rpartition(".")
             paths[cat.QualifiedName(schema or "public", name)] = (kind, key)
     issues = []
-    for what, collect in (("the name", _relations), ("the constraint", _constraints), ("the policy", _policies),
-                          ("the trigger", _triggers)):
+    for what, collect in (
+        ("the name", _relations),
+        ("the constraint", _constraints),
+        ("the policy", _policies),
+        ("the trigger", _triggers),
+    ):
         had = Counter(key for _, key in collect(before))
         now = defaultdict(list)
         for owner, key in collect(after):
             now[key].append(owner)
         for key, owners in now.items():
             if len(owners) > 1 and len(owners) > had[key]:
-                issues.append((paths.get(owners[0], ("conventions",)),
-                               f"{what} '{key[-1]}' is given twice: a convention generates it and the spec "
-                               "already uses it; rename the spec's one", False))
+                issues.append(
+                    (
+                        paths.get(owners[0], ("conventions",)),
+                        f"{what} '{key[-1]}' is given twice: a convention generates it and the spec "
+                        "already uses it; rename the spec's one",
+                        False,
+                    )
+                )
     return issues
 
 
 # Each collector gives (owner table, key): names must be unique per key.
+
 
 def _relations(catalog: cat.Catalog):
     """Everything in a schema's relation namespace, keyed (schema, name)."""

@@ -37,8 +37,13 @@ _CRON = re.compile(r"(@(yearly|annually|monthly|weekly|daily|hourly|reboot))|(\d
 JOB = "schemac: create partitions"
 
 # How a period's first instant is written as a bound, per column type (as resolve writes them).
-_BOUND_SUFFIX = {"timestamptz": " 00:00:00+00", "timestamp with time zone": " 00:00:00+00",
-                 "timestamp": " 00:00:00", "timestamp without time zone": " 00:00:00", "date": ""}
+_BOUND_SUFFIX = {
+    "timestamptz": " 00:00:00+00",
+    "timestamp with time zone": " 00:00:00+00",
+    "timestamp": " 00:00:00",
+    "timestamp without time zone": " 00:00:00",
+    "date": "",
+}
 
 
 def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
@@ -47,9 +52,10 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         return catalog
     issues = Issues()
     if not _CRON.fullmatch(convention.schedule.strip()):
-        issues.add(("conventions", "partitions", "schedule"),
-                   f"'{convention.schedule}' is not a cron schedule: write five fields ('0 3 * * *'), "
-                   "'@daily' or 'N seconds'")
+        issues.add(
+            ("conventions", "partitions", "schedule"),
+            f"'{convention.schedule}' is not a cron schedule: write five fields ('0 3 * * *'), '@daily' or 'N seconds'",
+        )
     guard = helper(spec, "reject_mutation")
     draft = Draft(catalog)
     tables = []
@@ -61,44 +67,60 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         column = table.column(partition.single_column)
         if column is None:
             continue
-        tables.append({
-            "qname": t.qname,
-            "interval": partition.interval,
-            "premake": partition.premake,
-            "suffix": "YYYY" if partition.interval == "year" else "YYYY_MM",
-            "bound_suffix": _BOUND_SUFFIX.get(column.type.lower(), ""),
-            "rls": table.rls_enabled,
-            "forced": table.rls_forced,
-            "guard": guard if t.spec.append_only else None,
-        })
+        tables.append(
+            {
+                "qname": t.qname,
+                "interval": partition.interval,
+                "premake": partition.premake,
+                "suffix": "YYYY" if partition.interval == "year" else "YYYY_MM",
+                "bound_suffix": _BOUND_SUFFIX.get(column.type.lower(), ""),
+                "rls": table.rls_enabled,
+                "forced": table.rls_forced,
+                "guard": guard if t.spec.append_only else None,
+            }
+        )
     if not tables:
-        issues.add(("conventions", "partitions"), "no table is partitioned by time (partition: {by: range, "
-                                                  "interval: year, start: ...}); remove 'partitions'", key=True)
+        issues.add(
+            ("conventions", "partitions"),
+            "no table is partitioned by time (partition: {by: range, interval: year, start: ...}); remove 'partitions'",
+            key=True,
+        )
     issues.raise_if_any(catalog)
 
     draft.ensure_schema(spec.conventions.schema_)
     function = helper(spec, "create_partitions")
-    draft.add_function(cat.Function(
-        function, (), "SETOF text", "plpgsql", function_body("create_partitions", tables=tables, citus=spec.target.citus),
-        search_path="''",
-        grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
-        comment="Creates the missing partitions of the current and the premade periods; returns their names "
-                "(partitions convention). Idempotent.",
-    ))
-    draft.add_view(cat.View(
-        helper(spec, "partition_coverage"), body("partition_coverage", tables=tables),
-        comment="Partitions by time: how many periods ahead each table is covered (partitions convention)."))
+    draft.add_function(
+        cat.Function(
+            function,
+            (),
+            "SETOF text",
+            "plpgsql",
+            function_body("create_partitions", tables=tables, citus=spec.target.citus),
+            search_path="''",
+            grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
+            comment="Creates the missing partitions of the current and the premade periods; returns their names "
+            "(partitions convention). Idempotent.",
+        )
+    )
+    draft.add_view(
+        cat.View(
+            helper(spec, "partition_coverage"),
+            body("partition_coverage", tables=tables),
+            comment="Partitions by time: how many periods ahead each table is covered (partitions convention).",
+        )
+    )
     if any(e.name == "pg_cron" for e in catalog.extensions):
-        draft.add_view(cat.View(
-            helper(spec, "partition_maintenance_job"),
-            body("partition_job", job=JOB, schedule=convention.schedule.strip(), function=function),
-            materialized=True,
-            comment="Registers the pg_cron job that runs create_partitions(); REFRESH to register it again "
-                    "(partitions convention).",
-        ))
+        draft.add_view(
+            cat.View(
+                helper(spec, "partition_maintenance_job"),
+                body("partition_job", job=JOB, schedule=convention.schedule.strip(), function=function),
+                materialized=True,
+                comment="Registers the pg_cron job that runs create_partitions(); REFRESH to register it again "
+                "(partitions convention).",
+            )
+        )
     return draft.done()
 
 
 def _callers(spec: m.Spec) -> tuple[str, ...]:
     return ("public", "anon", "authenticated") if spec.target.flavor == "supabase" else ("public",)
-

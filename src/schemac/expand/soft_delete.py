@@ -45,10 +45,16 @@ def soft_delete(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues.ident(column, ("conventions", "soft_delete", "column"))
     for t in tables:
         if t.spec.append_only:
-            issues.add(t.path + ("soft_delete",), "an append-only table cannot be soft-deleted: that is an UPDATE "
-                                                  "of its rows; keep 'append_only' or 'soft_delete'", key=True)
+            issues.add(
+                t.path + ("soft_delete",),
+                "an append-only table cannot be soft-deleted: that is an UPDATE "
+                "of its rows; keep 'append_only' or 'soft_delete'",
+                key=True,
+            )
         if column in t.spec.columns:
-            issues.add(t.path + ("columns", column), f"soft_delete adds the column '{column}'; remove it here", key=True)
+            issues.add(
+                t.path + ("columns", column), f"soft_delete adds the column '{column}'; remove it here", key=True
+            )
     issues.raise_if_any(catalog)
 
     live = f"{ident(column)} is null"
@@ -66,8 +72,12 @@ def soft_delete(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             draft.add_index(cat.Index(name(t.qname, [], "live_idx"), t.qname, keys, where=live))
     draft.policies = [
         replace(p, using=f"({p.using}) and {live}" if _needs_parentheses(p.using) else f"{p.using} and {live}")
-        if p.table in soft and p.permissive and p.command in READ_COMMANDS and p.using is not None
-        and not requires_null(p.using, column) else p
+        if p.table in soft
+        and p.permissive
+        and p.command in READ_COMMANDS
+        and p.using is not None
+        and not requires_null(p.using, column)
+        else p
         for p in draft.policies
     ]
     return draft.done()
@@ -103,8 +113,12 @@ def requires_null(text: str, column: str) -> bool:
     except SqlProblem:
         return False
     for term in _conjuncts(node):
-        if (isinstance(term, ast.NullTest) and term.nulltesttype == enums.NullTestType.IS_NULL
-                and isinstance(term.arg, ast.ColumnRef) and term.arg.fields[-1].sval == column):
+        if (
+            isinstance(term, ast.NullTest)
+            and term.nulltesttype == enums.NullTestType.IS_NULL
+            and isinstance(term.arg, ast.ColumnRef)
+            and term.arg.fields[-1].sval == column
+        ):
             return True
     return False
 
@@ -117,5 +131,6 @@ def _needs_parentheses(text: str) -> bool:
         node = check_expression(text)
     except SqlProblem:
         return True
-    return not (isinstance(node, ast.BoolExpr) and node.boolop == enums.BoolExprType.AND_EXPR) and \
-        isinstance(node, ast.BoolExpr)
+    return not (isinstance(node, ast.BoolExpr) and node.boolop == enums.BoolExprType.AND_EXPR) and isinstance(
+        node, ast.BoolExpr
+    )

@@ -38,8 +38,11 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     issues = Issues()
     path = ("conventions", "signup")
     if spec.target.flavor != "supabase":
-        issues.add(path, "the sign-up workflow creates profiles for Supabase's auth.users; "
-                         "it needs target: {flavor: supabase}", key=True)
+        issues.add(
+            path,
+            "the sign-up workflow creates profiles for Supabase's auth.users; it needs target: {flavor: supabase}",
+            key=True,
+        )
         issues.raise_if_any(catalog)
     draft = Draft(catalog)
     parts = split_qualified(convention.table)
@@ -49,8 +52,11 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
         issues.add(path + ("table",), f"unknown table '{convention.table}'{suggest(convention.table, known)}")
         issues.raise_if_any(catalog)
     if not table.primary_key or len(table.primary_key.columns) != 1:
-        issues.add(path + ("table",), f"table '{table.qname.name}' needs a one-column primary key to hold the "
-                                      "user's id (id uuid primary key references auth.users)")
+        issues.add(
+            path + ("table",),
+            f"table '{table.qname.name}' needs a one-column primary key to hold the "
+            "user's id (id uuid primary key references auth.users)",
+        )
         issues.raise_if_any(catalog)
     key = table.primary_key.columns[0]
     users = SUPABASE.tables[AUTH_USERS][1]
@@ -59,18 +65,26 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     names = [c.name for c in table.columns]
     for column, source in convention.columns.items():
         if column not in names:
-            issues.add(path + ("columns", column), f"table '{table.qname.name}' has no column '{column}'"
-                                                   f"{suggest(column, names)}", key=True)
+            issues.add(
+                path + ("columns", column),
+                f"table '{table.qname.name}' has no column '{column}'{suggest(column, names)}",
+                key=True,
+            )
             continue
         if column == key:
-            issues.add(path + ("columns", column), f"'{column}' is the primary key; it is always auth.users.id", key=True)
+            issues.add(
+                path + ("columns", column), f"'{column}' is the primary key; it is always auth.users.id", key=True
+            )
             continue
         head, _, field = source.partition(".")
         if head not in users or (field and head not in JSON_COLUMNS):
             choices = [*users, *(f"{c}.<key>" for c in JSON_COLUMNS)]
-            issues.add(path + ("columns", column), f"'{source}' is not a column of auth.users{suggest(source, choices)}; "
-                                                   f"write a column ({', '.join(users[:3])}, ...) or "
-                                                   "raw_user_meta_data.<key>")
+            issues.add(
+                path + ("columns", column),
+                f"'{source}' is not a column of auth.users{suggest(source, choices)}; "
+                f"write a column ({', '.join(users[:3])}, ...) or "
+                "raw_user_meta_data.<key>",
+            )
             continue
         columns.append(column)
         values.append(f"new.{ident(head)} ->> {literal(field)}" if field else f"new.{ident(head)}")
@@ -78,12 +92,18 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
 
     function = helper(spec, "handle_new_user")
     draft.ensure_schema(function.schema)
-    draft.add_function(cat.Function(
-        function, (), "trigger", "plpgsql",
-        function_body("handle_new_user", table=table.qname, columns=columns, values=values, key=key),
-        security_definer=True, search_path="''",
-        grants=(cat.Grant(("execute",), ("public", "anon", "authenticated"), revoke=True),),
-        comment=f"Creates the {table.qname.name} row of every new auth user (sign-up convention).",
-    ))
+    draft.add_function(
+        cat.Function(
+            function,
+            (),
+            "trigger",
+            "plpgsql",
+            function_body("handle_new_user", table=table.qname, columns=columns, values=values, key=key),
+            security_definer=True,
+            search_path="''",
+            grants=(cat.Grant(("execute",), ("public", "anon", "authenticated"), revoke=True),),
+            comment=f"Creates the {table.qname.name} row of every new auth user (sign-up convention).",
+        )
+    )
     draft.triggers.append(cat.Trigger("on_auth_user_created", AUTH_USERS, function, "after", ("insert",)))
     return draft.done()

@@ -70,8 +70,10 @@ class _State:
         if switch not in self.switches.get(table, {}):
             return False
         del self.switches[table][switch]
-        self.rejected[table].append(f"`{switch}: true` was tried here and not kept: the database differs from "
-                                    f"what it generates (plan step: {why}); written out as it is.")
+        self.rejected[table].append(
+            f"`{switch}: true` was tried here and not kept: the database differs from "
+            f"what it generates (plan step: {why}); written out as it is."
+        )
         if switch == "tenant_scoped" and not any("tenant_scoped" in s for s in self.switches.values()):
             self.conventions.pop("tenancy", None)
         return True
@@ -87,8 +89,10 @@ class _State:
             return any([self.disable(t, switch, why) for t in list(self.switches)])
         if self.conventions.pop(convention, None) is None:
             return False
-        self.rejected[None].append(f"`conventions.{convention}` was tried and not kept: the database differs from "
-                                   f"what it generates (plan step: {why}); its objects are written out as they are.")
+        self.rejected[None].append(
+            f"`conventions.{convention}` was tried and not kept: the database differs from "
+            f"what it generates (plan step: {why}); its objects are written out as they are."
+        )
         return True
 
 
@@ -103,8 +107,11 @@ def _tenant_policies(source: cat.Catalog, table: QualifiedName, column: str) -> 
         if policy.table != table:
             continue
         text = policy.using or policy.with_check
-        if policy.name == default_name(table, (), policy.command) and policy.command != "all" \
-                and tenant_call(text, column) is not None:
+        if (
+            policy.name == default_name(table, (), policy.command)
+            and policy.command != "all"
+            and tenant_call(text, column) is not None
+        ):
             ours.append(policy)
         else:
             others.append(policy)
@@ -125,8 +132,11 @@ def _shape_tenancy(source: cat.Catalog, state: _State) -> None:
         if others or not ours or table in state.own_policies:
             switches["tenant_scoped"] = True  # the table writes its own policies
             continue
-        model = m.TableSpec(columns={"x": "text"}, soft_delete=bool(switches.get("soft_delete")),
-                            append_only=bool(switches.get("append_only")))
+        model = m.TableSpec(
+            columns={"x": "text"},
+            soft_delete=bool(switches.get("soft_delete")),
+            append_only=bool(switches.get("append_only")),
+        )
         wanted: dict = {}
         commands = [c for c in ("select", "insert", "update", "delete") if c in {p.command for p in ours}]
         if tuple(commands) != default_commands(model):
@@ -158,11 +168,13 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
     if "monitoring" in state.conventions:  # its log table, made by the convention unless declared
         skip.add(("table", QualifiedName(state.conventions.get("schema", "private"), "mv_refresh_log")))
     no_indexes = frozenset(skip) | {identity(i) for i in source.indexes}
-    first = generated(dump(build(source, Choices(base.conventions, switches, no_indexes, state.exclude),
-                                 minimal=True).doc))
+    first = generated(
+        dump(build(source, Choices(base.conventions, switches, no_indexes, state.exclude), minimal=True).doc)
+    )
     skip |= {k for k in first.added if k[0] == "index"}
-    made = generated(dump(build(source, Choices(base.conventions, switches, frozenset(skip), state.exclude),
-                                minimal=True).doc))
+    made = generated(
+        dump(build(source, Choices(base.conventions, switches, frozenset(skip), state.exclude), minimal=True).doc)
+    )
     skip |= {key for key in made.added if key not in state.keep}
     # A trigger written out calls its function by name, so that function is written out too
     # (the conventions then use it rather than make their own).
@@ -172,8 +184,9 @@ def _choose(source: cat.Catalog, state: _State) -> tuple[Choices, Generated]:
     # A tenant-scoped table that writes its own policies gets none generated, nor their grants.
     for table, switch in switches.items():
         if switch.get("tenant_scoped") is True:
-            ours, others = _tenant_policies(source, table, state.conventions.get("tenancy", {}).get("column",
-                                                                                                   "tenant_id"))
+            ours, others = _tenant_policies(
+                source, table, state.conventions.get("tenancy", {}).get("column", "tenant_id")
+            )
             if others or table in state.own_policies:
                 skip -= {identity(p) for p in ours}
                 skip -= {k for k in skip if k[0] == "grant" and k[1] == table}
@@ -195,8 +208,9 @@ def _blame_problems(error: SpecError, state: _State, keys: dict[str, QualifiedNa
     return changed
 
 
-def _blame_changes(changes: list[ch.Change], made: Generated, state: _State, targets: Targets,
-                   source: cat.Catalog) -> bool:
+def _blame_changes(
+    changes: list[ch.Change], made: Generated, state: _State, targets: Targets, source: cat.Catalog
+) -> bool:
     present = objects(source)
     changed = False
     for change in changes:
@@ -214,8 +228,12 @@ def _blame_changes(changes: list[ch.Change], made: Generated, state: _State, tar
                         state.keep.add(key)
                         state.keep.update(k for k, t in made.tables.items() if t == key[1] and k in made.added)
                         changed = True
-                elif expansion == "tenancy" and key[0] in ("policy", "grant") and table in state.switches \
-                        and "tenant_scoped" in state.switches[table]:
+                elif (
+                    expansion == "tenancy"
+                    and key[0] in ("policy", "grant")
+                    and table in state.switches
+                    and "tenant_scoped" in state.switches[table]
+                ):
                     # The tenant column, its key, index and row level security may still be the
                     # convention's: first try the table's own policies, written out.
                     if table not in state.own_policies:
@@ -241,8 +259,9 @@ def _attach(doc: Commented, path: tuple, text: str) -> None:
     doc.note(at if at else ("version",), text)
 
 
-def _render(source: cat.Catalog, choices: Choices, header: list[str] | None = None,
-            notes: dict | None = None) -> tuple[str, list[str]]:
+def _render(
+    source: cat.Catalog, choices: Choices, header: list[str] | None = None, notes: dict | None = None
+) -> tuple[str, list[str]]:
     """The spec's text, with ``notes`` (table or None -> lines) and what could not be imported as comments."""
     built = build(source, choices)
     doc = built.doc
@@ -255,8 +274,11 @@ def _render(source: cat.Catalog, choices: Choices, header: list[str] | None = No
         _attach(doc, path, f"not imported: {message}")
         unsupported.append(message)
     if header is not None and unsupported:
-        header = [*header[:-1], f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a "
-                                "comment where it was.", ""]
+        header = [
+            *header[:-1],
+            f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a comment where it was.",
+            "",
+        ]
     return dump(doc, header or ()), unsupported
 
 
@@ -278,14 +300,22 @@ def _pattern_notes(source: cat.Catalog) -> dict:
     notes = defaultdict(list, {k: list(v) for k, v in found.notes.items()})
     for table, switches in found.switches.items():
         listed = ", ".join(f"`{s}: true`" for s in switches)
-        notes[table].append(f"This table follows schemac's conventions ({listed}); with those switches the "
-                            "conventions would generate the columns, keys, indexes, policies and triggers "
-                            "written out here (see docs/spec.md, Conventions).")
+        notes[table].append(
+            f"This table follows schemac's conventions ({listed}); with those switches the "
+            "conventions would generate the columns, keys, indexes, policies and triggers "
+            "written out here (see docs/spec.md, Conventions)."
+        )
     return notes
 
 
-def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: bool = True,
-                   label: str = "a database", refused: dict | None = None) -> Imported:
+def import_catalog(
+    source: cat.Catalog,
+    check: Check | None,
+    *,
+    conventions: bool = True,
+    label: str = "a database",
+    refused: dict | None = None,
+) -> Imported:
     """The spec of ``source``. ``check(text)`` builds and applies a spec and returns how the
     result differs from ``source``; without it, the spec is written out in full, unproven.
     ``refused`` names what the spec cannot hold (identity -> why), read apart from the catalog."""
@@ -319,7 +349,8 @@ def import_catalog(source: cat.Catalog, check: Check | None, *, conventions: boo
                 notes[table].append(
                     "`tenant_scoped: true` makes the tenant column, its key, index and row level security here; "
                     f"its generated policies differ from the database's (plan step: {why}), so the policies are "
-                    "written out.")
+                    "written out."
+                )
     else:
         choices = Choices(exclude=exclude)
         notes = _pattern_notes(source) if conventions else {}
@@ -380,22 +411,29 @@ def _with_conventions(source: cat.Catalog, check: Check, baseline: set[str], exc
     return None, state
 
 
-def _header(label: str, verified: bool, differences: list[str], problems: list[str],
-            counts: dict[str, int]) -> list[str]:
+def _header(
+    label: str, verified: bool, differences: list[str], problems: list[str], counts: dict[str, int]
+) -> list[str]:
     lines = [f"Imported by `schemac import` from {label}."]
     if not verified:
-        lines.append("Not checked against PostgreSQL: every object is written out; `schemac import` without "
-                     "--no-verify also proves the round trip and uses the conventions where they fit.")
+        lines.append(
+            "Not checked against PostgreSQL: every object is written out; `schemac import` without "
+            "--no-verify also proves the round trip and uses the conventions where they fit."
+        )
     elif problems:
         lines.append("Round trip: not proved; built and applied to an empty database, this spec failed:")
         lines += [f"  {p}" for p in problems[:10]]
     elif differences:
-        lines.append(f"Round trip: NOT exact. Built and applied to an empty database, this spec differs from "
-                     f"the source in {len(differences)} way{'s' if len(differences) != 1 else ''}:")
+        lines.append(
+            f"Round trip: NOT exact. Built and applied to an empty database, this spec differs from "
+            f"the source in {len(differences)} way{'s' if len(differences) != 1 else ''}:"
+        )
         lines += [f"  {d}" for d in differences[:10]]
     else:
-        lines.append("Round trip: built and applied to an empty database, this spec reads back as the source "
-                     "(`schemac plan` between the two is empty).")
+        lines.append(
+            "Round trip: built and applied to an empty database, this spec reads back as the source "
+            "(`schemac plan` between the two is empty)."
+        )
     if counts:
         parts = [f"{name} on {n} table{'s' if n != 1 else ''}" if n else name for name, n in counts.items()]
         lines.append("Conventions recognised: " + ", ".join(parts) + ".")

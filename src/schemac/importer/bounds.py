@@ -51,7 +51,7 @@ def _inside(text: str, keyword: str) -> tuple[str, str]:
         raise BoundError(f"cannot read the bound {text!r}")
     start = text.index("(", len(keyword))
     end = closing_paren(text, start)
-    return text[start + 1:end], text[end + 1:].strip()
+    return text[start + 1 : end], text[end + 1 :].strip()
 
 
 def parse_bound(bound: str) -> dict:
@@ -87,7 +87,7 @@ def time_series(table: QualifiedName, bounds: list[tuple[QualifiedName, str]], c
     for interval in ("year", "month"):
         suffixes = []
         for q, _ in bounds:
-            suffix = q.name[len(table.name) + 1:] if q.name.startswith(table.name + "_") else ""
+            suffix = q.name[len(table.name) + 1 :] if q.name.startswith(table.name + "_") else ""
             suffixes.append(suffix)
         width = 4 if interval == "year" else 7
         if not all(len(s) == width and s.replace("_", "").isdigit() for s in suffixes):

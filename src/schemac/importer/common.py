@@ -21,8 +21,19 @@ FULL = {
     "function": ("execute",),
     "schema": ("usage", "create"),
 }
-SPEC_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger",
-                   "usage", "execute", "create", "all"}
+SPEC_PRIVILEGES = {
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "truncate",
+    "references",
+    "trigger",
+    "usage",
+    "execute",
+    "create",
+    "all",
+}
 
 _SHORT_TYPES = (
     (re.compile(r"timestamp(\(\d+\))? with time zone"), r"timestamptz\1"),

@@ -25,7 +25,15 @@ from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.types import EXTENSION_TYPES
 from .common import (
-    FULL, SPEC_PRIVILEGES, SUPABASE_API_ROLES, TABLE_PRIVILEGES, Identity, bare, identity, key_of, one,
+    FULL,
+    SPEC_PRIVILEGES,
+    SUPABASE_API_ROLES,
+    TABLE_PRIVILEGES,
+    Identity,
+    bare,
+    identity,
+    key_of,
+    one,
     short_type,
 )
 from .routines import RoutineParts
@@ -33,6 +41,7 @@ from .tables import TableParts
 from .yamltext import Commented
 
 __all__ = ["Built", "Builder", "Choices", "build", "identity", "key_of"]
+
 
 @dataclass(frozen=True)
 class Choices:
@@ -70,8 +79,9 @@ class Builder(TableParts, RoutineParts):
         self.unsupported: list[tuple[tuple, str]] = []
         self.platform = platform_for(catalog.flavor)
         self.roles: set[str] = set()
-        self.user_types = {e.qname for e in catalog.enums} | {d.qname for d in catalog.domains} | \
-            {t.qname for t in catalog.tables}
+        self.user_types = (
+            {e.qname for e in catalog.enums} | {d.qname for d in catalog.domains} | {t.qname for t in catalog.tables}
+        )
         self.extension_schemas = {e.schema for e in catalog.extensions}
         self.spec_tables = {t.qname for t in catalog.tables} | set(self.platform.tables)
         self.function_names: dict[QualifiedName, int] = defaultdict(int)
@@ -81,8 +91,9 @@ class Builder(TableParts, RoutineParts):
         self.full_table = TABLE_PRIVILEGES + (("maintain",) if catalog.target_version >= 17 else ())
         self.located: dict[tuple, Identity] = {}
         # What hangs off each table, found once.
-        self.on: dict[str, dict[QualifiedName, list]] = {kind: defaultdict(list) for kind in (
-            "foreign_keys", "indexes", "policies", "triggers")}
+        self.on: dict[str, dict[QualifiedName, list]] = {
+            kind: defaultdict(list) for kind in ("foreign_keys", "indexes", "policies", "triggers")
+        }
         for kind, by_table in self.on.items():
             for obj in getattr(catalog, kind):
                 by_table[obj.table].append(obj)
@@ -154,8 +165,16 @@ class Builder(TableParts, RoutineParts):
                     out[role] = {"usage"}
         return out
 
-    def privileges(self, kind: str, schema: str, grants: tuple[cat.Grant, ...], path: tuple,
-                   *, revokes: bool = True, also: dict[str, set[str]] | None = None) -> dict[str, list]:
+    def privileges(
+        self,
+        kind: str,
+        schema: str,
+        grants: tuple[cat.Grant, ...],
+        path: tuple,
+        *,
+        revokes: bool = True,
+        also: dict[str, set[str]] | None = None,
+    ) -> dict[str, list]:
         """``{grants: [...], revokes: [...]}`` that turn what the platform gives (and ``also``, what the
         conventions grant) into ``grants``."""
         held: dict[str, set[str]] = defaultdict(set)
@@ -181,8 +200,11 @@ class Builder(TableParts, RoutineParts):
                     privileges = {"all"}
                 odd = sorted(privileges - SPEC_PRIVILEGES)
                 if odd:
-                    self.cannot(path, f"{', '.join(odd).upper()} {verb} {'to' if verb == 'granted' else 'from'} "
-                                      f"{role}: the spec has no such privilege")
+                    self.cannot(
+                        path,
+                        f"{', '.join(odd).upper()} {verb} {'to' if verb == 'granted' else 'from'} "
+                        f"{role}: the spec has no such privilege",
+                    )
                     privileges = privileges - set(odd)
                 if privileges:
                     out[frozenset(privileges)].append(role)
@@ -191,16 +213,23 @@ class Builder(TableParts, RoutineParts):
         data: dict[str, list] = {}
         order = [p for p in ("all", *TABLE_PRIVILEGES, "usage", "execute", "create")]
         if add:
-            data["grants"] = [{"to": one(roles), "privileges": one(sorted(p, key=order.index))}
-                              for p, roles in sorted(add.items(), key=lambda kv: (kv[1], sorted(kv[0])))]
+            data["grants"] = [
+                {"to": one(roles), "privileges": one(sorted(p, key=order.index))}
+                for p, roles in sorted(add.items(), key=lambda kv: (kv[1], sorted(kv[0])))
+            ]
         if remove:
             if revokes:
-                data["revokes"] = [{"from": one(roles), "privileges": one(sorted(p, key=order.index))}
-                                   for p, roles in sorted(remove.items(), key=lambda kv: (kv[1], sorted(kv[0])))]
+                data["revokes"] = [
+                    {"from": one(roles), "privileges": one(sorted(p, key=order.index))}
+                    for p, roles in sorted(remove.items(), key=lambda kv: (kv[1], sorted(kv[0])))
+                ]
             else:
                 for privileges, roles in remove.items():
-                    self.cannot(path, f"{', '.join(sorted(privileges)).upper()} is revoked from {', '.join(roles)}: "
-                                      "the spec can grant on a schema, not revoke")
+                    self.cannot(
+                        path,
+                        f"{', '.join(sorted(privileges)).upper()} is revoked from {', '.join(roles)}: "
+                        "the spec can grant on a schema, not revoke",
+                    )
         return data
 
     # -- the whole spec ---------------------------------------------------------------
@@ -218,8 +247,11 @@ class Builder(TableParts, RoutineParts):
         schemas = self.schemas()
         if schemas:
             data["schemas"] = schemas
-        for key, items, make in (("enums", c.enums, self.enum), ("domains", c.domains, self.domain),
-                                 ("sequences", () if self.minimal else c.sequences, self.sequence)):
+        for key, items, make in (
+            ("enums", c.enums, self.enum),
+            ("domains", c.domains, self.domain),
+            ("sequences", () if self.minimal else c.sequences, self.sequence),
+        ):
             section = {}
             for obj in items:
                 if self.name_ok(obj.qname.name, (key,), key_part=True) and self.keep(obj, (key, key_of(obj.qname))):
@@ -235,9 +267,11 @@ class Builder(TableParts, RoutineParts):
         parents = {p.qname: p.parent for p in c.partitions}
         for trigger in c.triggers:
             if trigger.table in parents and not self.skipped(trigger):
-                self.cannot(("tables", key_of(parents[trigger.table])),
-                            f"trigger {trigger.name} on the partition {trigger.table}: the spec puts triggers on "
-                            "tables (a row trigger on the table reaches its partitions); left out")
+                self.cannot(
+                    ("tables", key_of(parents[trigger.table])),
+                    f"trigger {trigger.name} on the partition {trigger.table}: the spec puts triggers on "
+                    "tables (a row trigger on the table reaches its partitions); left out",
+                )
         if tables:
             data["tables"] = tables
         if not self.minimal:
@@ -257,8 +291,11 @@ class Builder(TableParts, RoutineParts):
             for function in c.functions:
                 path = ("functions", key_of(function.qname))
                 if key_of(function.qname) in functions and not self.skipped(function):
-                    self.cannot(("functions",), f"{function.qname}({function.signature}) overloads another function "
-                                                "of that name; the spec holds one function per name, so it is left out")
+                    self.cannot(
+                        ("functions",),
+                        f"{function.qname}({function.signature}) overloads another function "
+                        "of that name; the spec holds one function per name, so it is left out",
+                    )
                     continue
                 if not self.keep(function, path):
                     continue
@@ -276,8 +313,7 @@ class Builder(TableParts, RoutineParts):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
                 data["publications"] = publications
-        roles = sorted(r for r in self.roles | self.named_roles()
-                       if r not in self.platform.roles and r != "public")
+        roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:
             items = list(data.items())
             items.insert(roles_at, ("roles", roles))
@@ -307,7 +343,9 @@ class Builder(TableParts, RoutineParts):
             if schema.name in self.platform.schemas and schema.name != "public":
                 continue
             entry: dict[str, Any] = {}
-            if schema.comment is not None and not (schema.name == "public" and schema.comment == "standard public schema"):
+            if schema.comment is not None and not (
+                schema.name == "public" and schema.comment == "standard public schema"
+            ):
                 entry["comment"] = schema.comment
             if not self.minimal:
                 entry.update(self.privileges("schema", schema.name, schema.grants, path, revokes=False))
@@ -324,8 +362,11 @@ class Builder(TableParts, RoutineParts):
         elif publication.tables:
             listed = [t for t in publication.tables if t in tables]
             for other in sorted(set(publication.tables) - tables, key=str):
-                self.cannot(path, f"{other} is in the publication but is not a table the spec holds (a partition "
-                                  "is published through its table); left out of it")
+                self.cannot(
+                    path,
+                    f"{other} is in the publication but is not a table the spec holds (a partition "
+                    "is published through its table); left out of it",
+                )
             if listed:
                 out["tables"] = [key_of(t) for t in listed]
         if publication.publish != cat.Publication(publication.name).publish:
@@ -387,6 +428,7 @@ class Builder(TableParts, RoutineParts):
         return out
 
     # -- tables ----------------------------------------------------------------------
+
 
 def build(catalog: cat.Catalog, choices: Choices = Choices(), *, minimal: bool = False) -> Built:
     """The spec data for ``catalog``, less what ``choices`` hands to the conventions."""

@@ -34,8 +34,17 @@ GLOBAL_KINDS = ("function", "view", "table", "schema")
 def objects(catalog: cat.Catalog) -> dict[Identity, Any]:
     """Every object of ``catalog`` by identity, with table attributes as objects of their own."""
     out: dict[Identity, Any] = {}
-    for kind in ("schemas", "functions", "views", "tables", "partitions", "foreign_keys", "indexes", "policies",
-                 "triggers"):
+    for kind in (
+        "schemas",
+        "functions",
+        "views",
+        "tables",
+        "partitions",
+        "foreign_keys",
+        "indexes",
+        "policies",
+        "triggers",
+    ):
         for obj in getattr(catalog, kind):
             out[identity(obj)] = obj
     for table in catalog.tables:
@@ -139,8 +148,11 @@ class Targets:
             if isinstance(change.obj, cat.Policy) and change.obj.table in self.tables:
                 return [(identity(change.obj), None)]
             return []
-        if isinstance(change, ch.ChangeGrants) and isinstance(change.obj, cat.Table) \
-                and change.obj.qname in self.tables:
+        if (
+            isinstance(change, ch.ChangeGrants)
+            and isinstance(change.obj, cat.Table)
+            and change.obj.qname in self.tables
+        ):
             table = change.obj.qname
             return [(("grant", table, change.role.lower(), p), None) for p in (*change.grant, *change.revoke)]
         return []

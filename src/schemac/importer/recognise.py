@@ -96,8 +96,15 @@ def _is_key(table: cat.Table, column: str) -> bool:
 
 def helper_schema(catalog: cat.Catalog) -> str:
     """The schema the conventions' helper functions are in: where most of them are, else private."""
-    names = {"current_tenant_id", "set_updated_at", "set_updated_by", "reject_mutation", "create_partitions",
-             "refresh_materialized_view", "handle_new_user"}
+    names = {
+        "current_tenant_id",
+        "set_updated_at",
+        "set_updated_by",
+        "reject_mutation",
+        "create_partitions",
+        "refresh_materialized_view",
+        "handle_new_user",
+    }
     counts = Counter(f.qname.schema for f in catalog.functions if f.qname.name in names)
     return counts.most_common(1)[0][0] if counts else "private"
 
@@ -145,15 +152,16 @@ def _append_only(catalog, schema, functions, tables, out: Guess, conventions: di
         else:
             out.notes[trigger.table].append(
                 f"trigger {trigger.name} rejects UPDATE and DELETE, as `append_only: true` does; that convention "
-                f"calls {guard}(), so the trigger is written out as it is")
+                f"calls {guard}(), so the trigger is written out as it is"
+            )
     if found:
         body = functions[guard].body
         at = body.lower().find("errcode")
         if at >= 0:
             start = body.find("'", at)
             end = body.find("'", start + 1)
-            if 0 <= start < end and body[start + 1:end] != "insufficient_privilege":
-                conventions["append_only"] = {"errcode": body[start + 1:end]}
+            if 0 <= start < end and body[start + 1 : end] != "insufficient_privilege":
+                conventions["append_only"] = {"errcode": body[start + 1 : end]}
     return found
 
 
@@ -176,8 +184,11 @@ def _tenancy(catalog, tables, functions, out: Guess, conventions: dict, schema: 
         calls = Counter()
         scoped = []
         for table in members:
-            policy_calls = [tenant_call(p.using, column) or tenant_call(p.with_check, column)
-                            for p in catalog.policies if p.table == table.qname]
+            policy_calls = [
+                tenant_call(p.using, column) or tenant_call(p.with_check, column)
+                for p in catalog.policies
+                if p.table == table.qname
+            ]
             if table.rls_enabled and any(policy_calls):
                 scoped.append(table)
                 calls.update(c for c in policy_calls if c)
@@ -187,8 +198,12 @@ def _tenancy(catalog, tables, functions, out: Guess, conventions: dict, schema: 
         return
     (column, tenants, key), scoped, calls = best
     function = calls.most_common(1)[0][0]
-    roles = Counter(r for p in catalog.policies if p.table in {t.qname for t in scoped}
-                    and (tenant_call(p.using, column) or tenant_call(p.with_check, column)) for r in p.roles)
+    roles = Counter(
+        r
+        for p in catalog.policies
+        if p.table in {t.qname for t in scoped} and (tenant_call(p.using, column) or tenant_call(p.with_check, column))
+        for r in p.roles
+    )
     tenancy: dict = {}
     if column != "tenant_id":
         tenancy["column"] = column
@@ -221,8 +236,9 @@ def _current_tenant(function: QualifiedName, body: cat.Function | None, column: 
                 user = next((c for c in ("user_id", "profile_id", "member_id") if c in columns), None)
                 if user is None:
                     continue
-                membership = key_of(table.qname) if user == "user_id" else {"table": key_of(table.qname),
-                                                                            "user_column": user}
+                membership = (
+                    key_of(table.qname) if user == "user_id" else {"table": key_of(table.qname), "user_column": user}
+                )
                 return {"membership": membership} if default else {"function": name, "membership": membership}
     if "current_setting(" in text and "request.jwt" not in text:
         return {"source": "setting"} if default else {"function": name, "source": "setting"}
@@ -233,8 +249,12 @@ def _soft_delete(catalog, append_only: set, out: Guess, conventions: dict) -> No
     counts = Counter()
     for table in catalog.tables:
         for column in table.columns:
-            if "deleted" in column.name and column.type == TIMESTAMPTZ and not column.not_null \
-                    and column.default is None:
+            if (
+                "deleted" in column.name
+                and column.type == TIMESTAMPTZ
+                and not column.not_null
+                and column.default is None
+            ):
                 counts[column.name] += 1
     if not counts:
         return
@@ -259,15 +279,18 @@ def _audit_parts(table: cat.Table, user_default: str | None) -> set[str]:
             parts.add(part)
     for part in ("created_by", "updated_by"):
         column = table.column(part)
-        if column is not None and not column.not_null and column.default is not None \
-                and column.default == user_default:
+        if column is not None and not column.not_null and column.default is not None and column.default == user_default:
             parts.add(part)
     return parts
 
 
 def _audit(catalog, tables, append_only: set, out: Guess, conventions: dict) -> None:
-    users = Counter(c.default for t in catalog.tables for c in t.columns
-                    if c.name in ("created_by", "updated_by") and c.default is not None)
+    users = Counter(
+        c.default
+        for t in catalog.tables
+        for c in t.columns
+        if c.name in ("created_by", "updated_by") and c.default is not None
+    )
     user_default = users.most_common(1)[0][0] if users else None
     found = {t.qname: _audit_parts(t, user_default) for t in catalog.tables}
     found = {q: parts for q, parts in found.items() if parts & {"created_at", "updated_at"}}
@@ -275,8 +298,11 @@ def _audit(catalog, tables, append_only: set, out: Guess, conventions: dict) -> 
         return
     audit: dict = {}
     for part in ("created_by", "updated_by"):
-        references = Counter((fk.ref_table, fk.ref_columns[0], fk.on_delete) for fk in catalog.foreign_keys
-                             if fk.table in found and fk.columns == (part,))
+        references = Counter(
+            (fk.ref_table, fk.ref_columns[0], fk.on_delete)
+            for fk in catalog.foreign_keys
+            if fk.table in found and fk.columns == (part,)
+        )
         if references and any(part in parts for parts in found.values()):
             (table, column, action), _ = references.most_common(1)[0]
             setting: dict = {"references": f"{key_of(table)}.{column}"}
@@ -285,8 +311,11 @@ def _audit(catalog, tables, append_only: set, out: Guess, conventions: dict) -> 
             audit[part] = setting
     if audit:
         conventions["audit"] = audit
-    if user_default is not None and any(parts & {"created_by", "updated_by"} for parts in found.values()) and \
-            not (catalog.flavor == "supabase" and user_default == "auth.uid()"):
+    if (
+        user_default is not None
+        and any(parts & {"created_by", "updated_by"} for parts in found.values())
+        and not (catalog.flavor == "supabase" and user_default == "auth.uid()")
+    ):
         conventions["user_id"] = user_default
     # Parts the convention does not give by default are switched on per table, and the
     # others off, so that the conventions section holds only what must be said once.
@@ -307,8 +336,9 @@ def _monitoring(catalog, schema, functions, conventions: dict) -> None:
     health = views.get(QualifiedName(schema, "table_health"))
     if not names and health is None:
         return
-    roles = sorted({r for g in (health.grants if health else ()) if not g.revoke and "select" in g.privileges
-                    for r in g.roles})
+    roles = sorted(
+        {r for g in (health.grants if health else ()) if not g.revoke and "select" in g.privileges for r in g.roles}
+    )
     conventions["monitoring"] = {"roles": roles} if roles else True
 
 
@@ -319,11 +349,19 @@ def _signup(catalog, schema, functions, tables, conventions: dict) -> None:
     users = QualifiedName("auth", "users")
     for fk in catalog.foreign_keys:
         table = tables.get(fk.table)
-        if fk.ref_table != users or table is None or table.primary_key is None or \
-                table.primary_key.columns != fk.columns or str(table.qname) not in function.body:
+        if (
+            fk.ref_table != users
+            or table is None
+            or table.primary_key is None
+            or table.primary_key.columns != fk.columns
+            or str(table.qname) not in function.body
+        ):
             continue
         auth_columns = SUPABASE.tables[users][1]
-        columns = {c.name: c.name for c in table.columns
-                   if c.name in auth_columns and c.name not in fk.columns and f"new.{c.name}" in function.body}
+        columns = {
+            c.name: c.name
+            for c in table.columns
+            if c.name in auth_columns and c.name not in fk.columns and f"new.{c.name}" in function.body
+        }
         conventions["signup"] = {"table": key_of(table.qname), "columns": columns} if columns else key_of(table.qname)
         return

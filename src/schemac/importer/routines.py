@@ -34,13 +34,19 @@ class RoutineParts:
         if not self.name_ok(function.qname.name, ("functions",), key_part=True):
             return None
         if function.language not in LANGUAGES:
-            self.cannot(("functions",), f"{function.qname}({function.signature}) is written in {function.language}; "
-                                        "the spec holds sql and plpgsql functions; left out")
+            self.cannot(
+                ("functions",),
+                f"{function.qname}({function.signature}) is written in {function.language}; "
+                "the spec holds sql and plpgsql functions; left out",
+            )
             return None
         head = function.body.lstrip().upper()
         if function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN ")):
-            self.cannot(("functions",), f"{function.qname}({function.signature}) has an SQL-standard body "
-                                        "(BEGIN ATOMIC / RETURN); the spec holds bodies as text; left out")
+            self.cannot(
+                ("functions",),
+                f"{function.qname}({function.signature}) has an SQL-standard body "
+                "(BEGIN ATOMIC / RETURN); the spec holds bodies as text; left out",
+            )
             return None
         out: dict[str, Any] = {}
         if function.comment is not None:
@@ -80,8 +86,9 @@ class RoutineParts:
             out["search_path"] = function.search_path or "''"
         elif function.security_definer:
             # Modelled as the database has it; the spec says the risk was accepted, and lint stays quiet on it.
-            out["ignore"] = {UNPINNED: "imported as the database has it: pin search_path and schema-qualify "
-                                       "the names in the body"}
+            out["ignore"] = {
+                UNPINNED: "imported as the database has it: pin search_path and schema-qualify the names in the body"
+            }
         if function.parallel:
             out["parallel"] = function.parallel
         out["body"] = function.body

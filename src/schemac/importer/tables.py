@@ -42,7 +42,6 @@ class TableParts:
     """The table half of :class:`~schemac.importer.explicit.Builder`."""
 
     def table(self, table: cat.Table, path: tuple) -> dict:
-        c = self.catalog
         q = table.qname
         switches = self.choices.switches.get(q, {})
         out: dict[str, Any] = {}
@@ -51,7 +50,7 @@ class TableParts:
             if comment == "Append-only: UPDATE, DELETE and TRUNCATE are rejected for every role.":
                 comment = None
             elif comment.startswith("Append-only. "):
-                comment = comment[len("Append-only. "):]
+                comment = comment[len("Append-only. ") :]
         if comment is not None and not self.minimal:
             out["comment"] = comment
         if table.replica_identity != "default":
@@ -68,8 +67,11 @@ class TableParts:
         for fk in fks:
             ref = fk.ref_table in self.spec_tables
             if not ref:
-                self.cannot(path, f"foreign key {fk.name} references {fk.ref_table}, which the spec cannot name "
-                                  "(not a table of these schemas); left out")
+                self.cannot(
+                    path,
+                    f"foreign key {fk.name} references {fk.ref_table}, which the spec cannot name "
+                    "(not a table of these schemas); left out",
+                )
                 continue
             if len(fk.columns) == 1 and fk.columns[0] not in column_fks:
                 column_fks[fk.columns[0]] = fk
@@ -81,14 +83,20 @@ class TableParts:
             pk = None
         pk_default = pk is not None and pk.name == default_name(q, (), "pkey")
         if pk is not None and not pk_default:
-            self.cannot(path + ("primary_key",), f"the primary key is named {pk.name}; the spec always names it "
-                                                 f"{default_name(q, (), 'pkey')}")
+            self.cannot(
+                path + ("primary_key",),
+                f"the primary key is named {pk.name}; the spec always names it {default_name(q, (), 'pkey')}",
+            )
         single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 and not pk.deferrable else None
         uniques = [u for u in table.uniques if not self.refused_key(q, u, path + ("unique",))]
         column_unique = {}
         for u in uniques:
-            if len(u.columns) == 1 and u.name == default_name(q, u.columns, "key") and not u.nulls_not_distinct \
-                    and not u.deferrable:
+            if (
+                len(u.columns) == 1
+                and u.name == default_name(q, u.columns, "key")
+                and not u.nulls_not_distinct
+                and not u.deferrable
+            ):
                 column_unique.setdefault(u.columns[0], u)
         checks = list(table.checks)
         column_check = {}
@@ -146,14 +154,18 @@ class TableParts:
             columns[column.name] = spec["type"] if list(spec) == ["type"] else spec
         out["columns"] = columns
         if pk is not None and single_pk is None:
-            out["primary_key"] = {"columns": list(pk.columns), **constraint_state(pk)} if pk.deferrable \
-                else list(pk.columns)
+            out["primary_key"] = (
+                {"columns": list(pk.columns), **constraint_state(pk)} if pk.deferrable else list(pk.columns)
+            )
         if uniques:
             out["unique"] = [self.unique(q, u) for u in uniques]
         if checks and not self.minimal:
-            out["checks"] = {check.name: bare(check.expression) if check.valid
-                             else {"expression": bare(check.expression), **constraint_state(check)}
-                             for check in checks}
+            out["checks"] = {
+                check.name: bare(check.expression)
+                if check.valid
+                else {"expression": bare(check.expression), **constraint_state(check)}
+                for check in checks
+            }
         exclusions = [self.exclusion(q, x, path + ("exclude",)) for x in table.exclusions]
         if any(exclusions):
             out["exclude"] = [x for x in exclusions if x is not None]
@@ -183,7 +195,9 @@ class TableParts:
             out["policies"] = policies
         triggers = {}
         for trigger in self.on["triggers"][q]:
-            if self.name_ok(trigger.name, path + ("triggers",)) and self.keep(trigger, path + ("triggers", trigger.name)):
+            if self.name_ok(trigger.name, path + ("triggers",)) and self.keep(
+                trigger, path + ("triggers", trigger.name)
+            ):
                 built = self.trigger(trigger, path + ("triggers",))
                 if built is not None:
                     triggers[trigger.name] = built
@@ -213,8 +227,10 @@ class TableParts:
         return out
 
     def foreign_key(self, fk: cat.ForeignKey) -> dict:
-        out: dict[str, Any] = {"columns": list(fk.columns),
-                               "references": {"table": key_of(fk.ref_table), "columns": list(fk.ref_columns)}}
+        out: dict[str, Any] = {
+            "columns": list(fk.columns),
+            "references": {"table": key_of(fk.ref_table), "columns": list(fk.ref_columns)},
+        }
         for key in ("on_delete", "on_update"):
             if getattr(fk, key):
                 out[key] = getattr(fk, key)
@@ -234,8 +250,11 @@ class TableParts:
 
     def exclusion(self, table: QualifiedName, x: cat.Exclusion, path: tuple) -> dict | None:
         if x.method not in EXCLUSION_METHODS:
-            self.cannot(path, f"exclusion constraint {x.name} uses {x.method}; the spec knows "
-                              f"{', '.join(EXCLUSION_METHODS)}; left out")
+            self.cannot(
+                path,
+                f"exclusion constraint {x.name} uses {x.method}; the spec knows "
+                f"{', '.join(EXCLUSION_METHODS)}; left out",
+            )
             return None
         if not self.name_ok(x.name, path):
             return None
@@ -269,34 +288,48 @@ class TableParts:
             for p in key.parts:
                 part = _key_part(p)
                 if part is None:
-                    self.cannot(path, f"the partition key of {parent} ({key.text}) uses the collation {p.collation} "
-                                      f"or operator class {p.opclass}; the spec names only a collation of pg_catalog "
-                                      "and an operator class by its lower-case name")
+                    self.cannot(
+                        path,
+                        f"the partition key of {parent} ({key.text}) uses the collation {p.collation} "
+                        f"or operator class {p.opclass}; the spec names only a collation of pg_catalog "
+                        "and an operator class by its lower-case name",
+                    )
                     return None
                 out["columns"].append(part)
         children = self.children[parent]
         for child in children:
             if (child.rls_enabled, child.rls_forced) != (table.rls_enabled, table.rls_forced):
-                self.cannot(path, f"partition {child.qname} has row level security set apart from its table; "
-                                  "the spec gives partitions their table's")
+                self.cannot(
+                    path,
+                    f"partition {child.qname} has row level security set apart from its table; "
+                    "the spec gives partitions their table's",
+                )
         default = [p for p in children if p.bound is None]
         ranged = [p for p in children if p.bound is not None]
         column = table.column(key.column) if key.column is not None else None
-        if key.strategy == "range" and parent == table.qname and column is not None \
-                and not any(p.partition_key for p in ranged):
+        if (
+            key.strategy == "range"
+            and parent == table.qname
+            and column is not None
+            and not any(p.partition_key for p in ranged)
+        ):
             series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
             if series is not None:
                 out.update(series)
                 ranged = []
         if default:
             if default[0].partition_key is not None:
-                self.cannot(path, f"the default partition {default[0].qname} is partitioned in turn; the spec "
-                                  "partitions only the partitions it names")
+                self.cannot(
+                    path,
+                    f"the default partition {default[0].qname} is partitioned in turn; the spec "
+                    "partitions only the partitions it names",
+                )
             if default[0].qname == QualifiedName(parent.schema, f"{parent.name}_default"):
                 out["default"] = True
             else:
-                self.cannot(path, f"the default partition is named {default[0].qname}; the spec names it "
-                                  f"{parent.name}_default")
+                self.cannot(
+                    path, f"the default partition is named {default[0].qname}; the spec names it {parent.name}_default"
+                )
         if ranged:
             named = {}
             for p in ranged:
@@ -310,8 +343,9 @@ class TableParts:
                     sub = self.partitioning(table, p.qname, p.partition_key, path)
                     if sub is None:
                         del named[name]
-                        self.cannot(path, f"partition {p.qname} is partitioned in turn, and that cannot be written; "
-                                          "left out")
+                        self.cannot(
+                            path, f"partition {p.qname} is partitioned in turn, and that cannot be written; left out"
+                        )
                         continue
                     named[name]["partition"] = sub
             if named:
@@ -331,8 +365,9 @@ class TableParts:
         for key in index.keys:
             # occurred_at desc nulls last; a column whose name has a space is written {column: ...}
             if key.column is not None and key.opclass is None and not any(c.isspace() for c in key.column):
-                words = [key.column] + ([key.order] if key.order else []) + \
-                        ([f"nulls {key.nulls}"] if key.nulls else [])
+                words = (
+                    [key.column] + ([key.order] if key.order else []) + ([f"nulls {key.nulls}"] if key.nulls else [])
+                )
                 keys.append(" ".join(words))
             else:
                 keys.append(key_spec(key))

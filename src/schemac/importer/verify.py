@@ -56,13 +56,16 @@ def temporal_constraints(conn: psycopg.Connection, catalog: Catalog) -> Refused:
         if table not in tables:
             continue
         if row["type"] == "f":
-            out[("fk", table, row["name"])] = (f"foreign key {row['name']} uses PERIOD (a temporal foreign key of "
-                                               "PostgreSQL 18), which the spec cannot hold; left out")
+            out[("fk", table, row["name"])] = (
+                f"foreign key {row['name']} uses PERIOD (a temporal foreign key of "
+                "PostgreSQL 18), which the spec cannot hold; left out"
+            )
         else:
             kind = "primary key" if row["type"] == "p" else "unique constraint"
             out[("constraint", table, row["name"])] = (
                 f"the {kind} {row['name']} is WITHOUT OVERLAPS (a temporal key of PostgreSQL 18), which the "
-                "spec cannot hold; left out")
+                "spec cannot hold; left out"
+            )
     return out
 
 

@@ -23,9 +23,24 @@ Path = tuple[Any, ...]
 
 WIDTH = 100  # a flow mapping longer than this is written as a block
 # Mappings keyed by names (a table's checks, policies, ...) read best one name per line.
-BLOCK_KEYS = frozenset({"checks", "policies", "triggers", "partitions", "columns", "tables", "views",
-                        "materialized_views", "functions", "enums", "domains", "sequences", "schemas",
-                        "publications"})
+BLOCK_KEYS = frozenset(
+    {
+        "checks",
+        "policies",
+        "triggers",
+        "partitions",
+        "columns",
+        "tables",
+        "views",
+        "materialized_views",
+        "functions",
+        "enums",
+        "domains",
+        "sequences",
+        "schemas",
+        "publications",
+    }
+)
 _COMMENT_WIDTH = 88
 _RESOLVER = Resolver()
 _STR = "tag:yaml.org,2002:str"
@@ -57,8 +72,9 @@ def dump(doc: Commented, header: Sequence[str] = ()) -> str:
     out = []
     for line in header:
         indent = " " * (len(line) - len(line.lstrip()))
-        for part in textwrap.wrap(line, _COMMENT_WIDTH, subsequent_indent=indent + "  ",
-                                  break_on_hyphens=False, break_long_words=False) or [""]:
+        for part in textwrap.wrap(
+            line, _COMMENT_WIDTH, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False
+        ) or [""]:
             out.append(f"# {part}".rstrip())
     _Writer(doc, out).mapping(doc.data, (), 0)
     text = "\n".join(out) + "\n"
@@ -118,8 +134,7 @@ def _literal_ok(text: str) -> bool:
         return False
     lines = text.split("\n")
     for line in lines:
-        if line != line.rstrip() or any((ord(c) < 32 and c != "\t") or c in "\x7f\ufeff\u2028\u2029\x85"
-                                        for c in line):
+        if line != line.rstrip() or any((ord(c) < 32 and c != "\t") or c in "\x7f\ufeff\u2028\u2029\x85" for c in line):
             return False
     first = next(line for line in lines if line)
     return not first.startswith("\t")
@@ -155,9 +170,9 @@ class _Writer:
 
     def has_comments(self, value: Any, path: Path) -> bool:
         """Whether a comment is attached anywhere inside ``value`` (then it is written as a block)."""
-        if any(p[:len(path)] == path and len(p) > len(path) for p in self.doc.above):
+        if any(p[: len(path)] == path and len(p) > len(path) for p in self.doc.above):
             return True
-        return any(p[:len(path)] == path and len(p) > len(path) for p in self.doc.after)
+        return any(p[: len(path)] == path and len(p) > len(path) for p in self.doc.after)
 
     def flow(self, value: Any, depth: int = 0) -> str | None:
         """``value`` on one line, or None when it cannot or should not be: a mapping holds
@@ -245,7 +260,7 @@ class _Writer:
                 first = start
                 while self.out[first].lstrip().startswith("#"):
                     first += 1
-                self.out[first] = pad + "- " + self.out[first][indent + 2:]
+                self.out[first] = pad + "- " + self.out[first][indent + 2 :]
             else:
                 self.out.append(f"{pad}-")
                 self.sequence(item, here, indent + 2)

@@ -32,8 +32,22 @@ DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = NOT_MANAGED
 
 # "schemas" first: the others read only from the schemas it returns.
 KINDS = (
-    "schemas", "extensions", "enums", "domains", "sequences", "tables", "columns", "constraints",
-    "partitions", "indexes", "policies", "triggers", "views", "functions", "grants", "publications",
+    "schemas",
+    "extensions",
+    "enums",
+    "domains",
+    "sequences",
+    "tables",
+    "columns",
+    "constraints",
+    "partitions",
+    "indexes",
+    "policies",
+    "triggers",
+    "views",
+    "functions",
+    "grants",
+    "publications",
 )
 
 Row = dict[str, Any]

@@ -12,8 +12,21 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from ..catalog.objects import (
-    Check, Column, Exclusion, ExclusionElement, ForeignKey, Index, IndexKey, Partition, PartitionKey, PartitionKeyPart,
-    PrimaryKey, QualifiedName, Table, Unique, View,
+    Check,
+    Column,
+    Exclusion,
+    ExclusionElement,
+    ForeignKey,
+    Index,
+    IndexKey,
+    Partition,
+    PartitionKey,
+    PartitionKeyPart,
+    PrimaryKey,
+    QualifiedName,
+    Table,
+    Unique,
+    View,
 )
 from ..render.quoting import ident
 from .security import Grants
@@ -61,16 +74,17 @@ def _partition_key(row: Row, columns: Sequence[str | None]) -> PartitionKey | No
         return None
     text = row["partition_key"]
     start = text.index("(")
-    printed = split_top_level(text[start + 1:closing_paren(text, start)])
+    printed = split_top_level(text[start + 1 : closing_paren(text, start)])
     parts = []
-    for column, item, collation, opclass in zip(columns, printed, row["partition_collations"],
-                                                row["partition_opclasses"]):
+    for column, item, collation, opclass in zip(
+        columns, printed, row["partition_collations"], row["partition_opclasses"]
+    ):
         if item.endswith(f" {opclass}"):
-            item = item[:-len(opclass) - 1]
+            item = item[: -len(opclass) - 1]
         else:
             opclass = None
         if collation is not None and item.endswith(f" COLLATE {collation}"):
-            item = item[:-len(collation) - len(" COLLATE ")]
+            item = item[: -len(collation) - len(" COLLATE ")]
         else:
             collation = None
         if column is not None:
@@ -102,31 +116,41 @@ def tables(
             if con["type"] == "p":
                 primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con))
             elif con["type"] == "u":
-                uniques.append(Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"]),
-                                      **_timing(con)))
+                uniques.append(
+                    Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"]), **_timing(con))
+                )
             elif con["type"] == "c":
-                checks.append(Check(con["name"], check_expression(con["definition"])[0], con["validated"],
-                                    con["enforced"] is not False))
+                checks.append(
+                    Check(
+                        con["name"],
+                        check_expression(con["definition"])[0],
+                        con["validated"],
+                        con["enforced"] is not False,
+                    )
+                )
             elif con["type"] == "x":
                 exclusions.append(_exclusion(con))
         cols = columns.get(oid, [])
         names_by_number = {c["attnum"]: c["name"] for c in cols}
-        out.append(Table(
-            qname=qname,
-            columns=tuple(_column(c) for c in cols),
-            primary_key=primary_key,
-            uniques=tuple(sorted(uniques, key=lambda u: u.name)),
-            checks=tuple(sorted(checks, key=lambda c: c.name)),
-            exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
-            partition_key=_partition_key(row, [None if n == 0 else names_by_number.get(n)
-                                               for n in row["partition_columns"] or ()]),
-            rls_enabled=row["rls_enabled"],
-            rls_forced=row["rls_forced"],
-            grants=grants.get(("relation", oid), ()),
-            comment=row["comment"],
-            replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
-            replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
-        ))
+        out.append(
+            Table(
+                qname=qname,
+                columns=tuple(_column(c) for c in cols),
+                primary_key=primary_key,
+                uniques=tuple(sorted(uniques, key=lambda u: u.name)),
+                checks=tuple(sorted(checks, key=lambda c: c.name)),
+                exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
+                partition_key=_partition_key(
+                    row, [None if n == 0 else names_by_number.get(n) for n in row["partition_columns"] or ()]
+                ),
+                rls_enabled=row["rls_enabled"],
+                rls_forced=row["rls_forced"],
+                grants=grants.get(("relation", oid), ()),
+                comment=row["comment"],
+                replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
+                replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
+            )
+        )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
 
 
@@ -140,7 +164,7 @@ def _bound(text: str) -> str | None:
         return None
     text = text.removeprefix("FOR VALUES ")
     if text.startswith("WITH ("):
-        words = [item.split(" ", 1) for item in split_top_level(text[len("WITH ("):closing_paren(text, 5)])]
+        words = [item.split(" ", 1) for item in split_top_level(text[len("WITH (") : closing_paren(text, 5)])]
         return f"WITH ({', '.join(f'{word.upper()} {number}' for word, number in words)})"
     return text
 
@@ -150,14 +174,16 @@ def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
     for row in rows:
         qname = _qname(row)
         names[row["oid"]] = qname
-        out.append(Partition(
-            qname=qname,
-            parent=QualifiedName(row["parent_schema"], row["parent_name"]),
-            bound=_bound(row["bound"]),
-            rls_enabled=row["rls_enabled"],
-            rls_forced=row["rls_forced"],
-            partition_key=_partition_key(row, row["partition_column_names"] or ()),
-        ))
+        out.append(
+            Partition(
+                qname=qname,
+                parent=QualifiedName(row["parent_schema"], row["parent_name"]),
+                bound=_bound(row["bound"]),
+                rls_enabled=row["rls_enabled"],
+                rls_forced=row["rls_forced"],
+                partition_key=_partition_key(row, row["partition_column_names"] or ()),
+            )
+        )
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))
 
 
@@ -167,16 +193,18 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
         qname = _qname(row)
         names[row["oid"]] = qname
         options = row["options"]
-        out.append(View(
-            qname=qname,
-            query=row["query"].strip().removesuffix(";").rstrip(),
-            materialized=row["materialized"],
-            with_data=row["populated"],
-            security_invoker=truthy(config_setting(options, "security_invoker")),
-            security_barrier=truthy(config_setting(options, "security_barrier")),
-            grants=grants.get(("relation", row["oid"]), ()),
-            comment=row["comment"],
-        ))
+        out.append(
+            View(
+                qname=qname,
+                query=row["query"].strip().removesuffix(";").rstrip(),
+                materialized=row["materialized"],
+                with_data=row["populated"],
+                security_invoker=truthy(config_setting(options, "security_invoker")),
+                security_barrier=truthy(config_setting(options, "security_barrier")),
+                grants=grants.get(("relation", row["oid"]), ()),
+                comment=row["comment"],
+            )
+        )
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
 
 
@@ -186,18 +214,20 @@ def foreign_keys(constraint_rows: Iterable[Row], names: Mapping[int, QualifiedNa
         table = names.get(row["table_oid"])
         if row["type"] != "f" or table is None:
             continue
-        out.append(ForeignKey(
-            name=row["name"],
-            table=table,
-            columns=tuple(row["columns"]),
-            ref_table=QualifiedName(row["ref_schema"], row["ref_table"]),
-            ref_columns=tuple(row["ref_columns"]),
-            on_delete=ACTIONS[row["on_delete"]],
-            on_update=ACTIONS[row["on_update"]],
-            valid=row["validated"],
-            enforced=row["enforced"] is not False,
-            **_timing(row),
-        ))
+        out.append(
+            ForeignKey(
+                name=row["name"],
+                table=table,
+                columns=tuple(row["columns"]),
+                ref_table=QualifiedName(row["ref_schema"], row["ref_table"]),
+                ref_columns=tuple(row["ref_columns"]),
+                on_delete=ACTIONS[row["on_delete"]],
+                on_update=ACTIONS[row["on_update"]],
+                valid=row["validated"],
+                enforced=row["enforced"] is not False,
+                **_timing(row),
+            )
+        )
     return tuple(sorted(out, key=lambda f: (f.table.schema, f.table.name, f.name)))
 
 
@@ -241,8 +271,9 @@ def _timing(row: Row) -> dict[str, bool]:
 def _exclusion(row: Row) -> Exclusion:
     """An exclusion constraint from its row: its index's keys, each with the operator it is compared with."""
     elements = [ExclusionElement(_index_key(element, "column"), element["operator"]) for element in row["elements"]]
-    return Exclusion(row["name"], tuple(elements), row["method"], tuple(row["include"]), _unwrap(row["where"]),
-                     **_timing(row))
+    return Exclusion(
+        row["name"], tuple(elements), row["method"], tuple(row["include"]), _unwrap(row["where"]), **_timing(row)
+    )
 
 
 def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Index, ...]:
@@ -257,15 +288,17 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
         if table is None:
             continue
         count = first["key_count"]
-        out.append(Index(
-            name=first["name"],
-            table=table,
-            keys=tuple(_index_key(row) for row in index_columns[:count]),
-            unique=first["unique"],
-            method=first["method"],
-            where=first["where"],
-            include=tuple(row["column_name"] for row in index_columns[count:]),
-            nulls_not_distinct=first["nulls_not_distinct"],
-            valid=first["valid"],
-        ))
+        out.append(
+            Index(
+                name=first["name"],
+                table=table,
+                keys=tuple(_index_key(row) for row in index_columns[:count]),
+                unique=first["unique"],
+                method=first["method"],
+                where=first["where"],
+                include=tuple(row["column_name"] for row in index_columns[count:]),
+                nulls_not_distinct=first["nulls_not_distinct"],
+                valid=first["valid"],
+            )
+        )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

@@ -45,20 +45,22 @@ def _search_path(config: list[str] | None) -> str | None:
 def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
     out = []
     for row in rows:
-        out.append(Function(
-            qname=QualifiedName(row["schema"], row["name"]),
-            args=_arguments(row),
-            returns=row["returns"],
-            language=row["language"],
-            body=row["body"],
-            volatility=VOLATILITY[row["volatility"]],
-            strict=row["strict"],
-            security_definer=row["security_definer"],
-            search_path=_search_path(row["config"]),
-            parallel=PARALLEL[row["parallel"]],
-            grants=grants.get(("function", row["oid"]), ()),
-            comment=row["comment"],
-        ))
+        out.append(
+            Function(
+                qname=QualifiedName(row["schema"], row["name"]),
+                args=_arguments(row),
+                returns=row["returns"],
+                language=row["language"],
+                body=row["body"],
+                volatility=VOLATILITY[row["volatility"]],
+                strict=row["strict"],
+                security_definer=row["security_definer"],
+                search_path=_search_path(row["config"]),
+                parallel=PARALLEL[row["parallel"]],
+                grants=grants.get(("function", row["oid"]), ()),
+                comment=row["comment"],
+            )
+        )
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
 
 
@@ -81,15 +83,17 @@ def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[T
             timing = "before"
         else:
             timing = "after"
-        out.append(Trigger(
-            name=row["name"],
-            table=table,
-            function=QualifiedName(row["function_schema"], row["function_name"]),
-            timing=timing,
-            events=tuple(event for event, bit in TRIGGER_EVENTS if tgtype & bit),
-            update_of=tuple(row["update_of"]),
-            level="row" if tgtype & TRIGGER_ROW else "statement",
-            when=trigger_when(row["definition"]) if row["definition"] else None,
-            args=_trigger_args(row["args"], row["nargs"]),
-        ))
+        out.append(
+            Trigger(
+                name=row["name"],
+                table=table,
+                function=QualifiedName(row["function_schema"], row["function_name"]),
+                timing=timing,
+                events=tuple(event for event, bit in TRIGGER_EVENTS if tgtype & bit),
+                update_of=tuple(row["update_of"]),
+                level="row" if tgtype & TRIGGER_ROW else "statement",
+                when=trigger_when(row["definition"]) if row["definition"] else None,
+                args=_trigger_args(row["args"], row["nargs"]),
+            )
+        )
     return tuple(sorted(out, key=lambda t: (t.table.schema, t.table.name, t.name)))

@@ -24,13 +24,21 @@ def schemas(rows: Iterable[Row], grants: Grants) -> tuple[Schema, ...]:
 
 
 def extensions(rows: Iterable[Row]) -> tuple[Extension, ...]:
-    return tuple(sorted((Extension(row["name"], row["schema"], row["version"]) for row in rows),
-                        key=lambda e: e.name))
+    return tuple(sorted((Extension(row["name"], row["schema"], row["version"]) for row in rows), key=lambda e: e.name))
 
 
 def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
-    return tuple(Publication(row["name"], tuple(QualifiedName(*t) for t in row["tables"]), row["all_tables"],
-                             tuple(row["publish"]), row["via_partition_root"], row["comment"]) for row in rows)
+    return tuple(
+        Publication(
+            row["name"],
+            tuple(QualifiedName(*t) for t in row["tables"]),
+            row["all_tables"],
+            tuple(row["publish"]),
+            row["via_partition_root"],
+            row["comment"],
+        )
+        for row in rows
+    )
 
 
 def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:
@@ -41,8 +49,10 @@ def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:
 def domains(rows: Iterable[Row]) -> tuple[Domain, ...]:
     out = []
     for row in rows:
-        checks = tuple((name, check_expression(definition)[0])
-                       for name, definition in zip(row["check_names"], row["check_definitions"]))
+        checks = tuple(
+            (name, check_expression(definition)[0])
+            for name, definition in zip(row["check_names"], row["check_definitions"])
+        )
         out.append(Domain(_qname(row), row["type"], row["not_null"], row["default"], checks, row["comment"]))
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
 
@@ -53,17 +63,19 @@ def sequences(rows: Iterable[Row], grants: Grants) -> tuple[Sequence, ...]:
         owned_by = None
         if row["owner_table"] is not None:
             owned_by = (QualifiedName(row["owner_schema"], row["owner_table"]), row["owner_column"])
-        out.append(Sequence(
-            qname=_qname(row),
-            type=row["type"],
-            start=row["start"],
-            increment=row["increment"],
-            min_value=row["min_value"],
-            max_value=row["max_value"],
-            cache=row["cache"],
-            cycle=row["cycle"],
-            owned_by=owned_by,
-            grants=grants.get(("relation", row["oid"]), ()),
-            comment=row["comment"],
-        ))
+        out.append(
+            Sequence(
+                qname=_qname(row),
+                type=row["type"],
+                start=row["start"],
+                increment=row["increment"],
+                min_value=row["min_value"],
+                max_value=row["max_value"],
+                cache=row["cache"],
+                cycle=row["cycle"],
+                owned_by=owned_by,
+                grants=grants.get(("relation", row["oid"]), ()),
+                comment=row["comment"],
+            )
+        )
     return tuple(sorted(out, key=lambda s: (s.qname.schema, s.qname.name)))

@@ -50,14 +50,16 @@ def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[P
         table = names.get(row["table_oid"])
         if table is None:
             continue
-        out.append(Policy(
-            name=row["name"],
-            table=table,
-            command=COMMANDS[row["command"]],
-            permissive=row["permissive"],
-            roles=tuple(sorted(row["roles"])),
-            using=row["using"],
-            with_check=row["with_check"],
-            comment=row["comment"],
-        ))
+        out.append(
+            Policy(
+                name=row["name"],
+                table=table,
+                command=COMMANDS[row["command"]],
+                permissive=row["permissive"],
+                roles=tuple(sorted(row["roles"])),
+                using=row["using"],
+                with_check=row["with_check"],
+                comment=row["comment"],
+            )
+        )
     return tuple(sorted(out, key=lambda p: (p.table.schema, p.table.name, p.name)))

@@ -81,7 +81,7 @@ def check_expression(definition: str) -> tuple[str, str]:
     """``CHECK (expr) NOT VALID`` -> (``expr``, ``"NOT VALID"``): the expression and what follows it."""
     start = definition.index("(")
     end = closing_paren(definition, start)
-    return definition[start + 1:end], definition[end + 1:].strip()
+    return definition[start + 1 : end], definition[end + 1 :].strip()
 
 
 def trigger_when(definition: str) -> str | None:
@@ -90,7 +90,7 @@ def trigger_when(definition: str) -> str | None:
     if at < 0:
         return None
     start = at + len(" WHEN ")
-    return definition[start + 1:closing_paren(definition, start)]
+    return definition[start + 1 : closing_paren(definition, start)]
 
 
 def config_setting(config: list[str] | None, name: str) -> str | None:
@@ -113,7 +113,7 @@ def search_path_names(value: str) -> list[str]:
             break
         if value[i] == '"':
             end = skip_quoted(value, i)
-            names.append(value[i + 1:end - 1].replace('""', '"'))
+            names.append(value[i + 1 : end - 1].replace('""', '"'))
             i = end
         else:
             end = value.find(",", i)

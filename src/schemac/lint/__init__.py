@@ -1,8 +1,8 @@
 """schemac's SQL linter: a library that never prints or exits.
 
-    from schemac.lint import LintConfig, lint_sql, format_text
-    findings = lint_sql(sql_text, "schema.sql", LintConfig())
-    print(format_text(findings))
+from schemac.lint import LintConfig, lint_sql, format_text
+findings = lint_sql(sql_text, "schema.sql", LintConfig())
+print(format_text(findings))
 """
 
 from schemac.lint.config import LintConfig

@@ -11,7 +11,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from schemac.lint.finding import Severity
 
@@ -51,7 +52,7 @@ class LintConfig:
     severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "LintConfig":
+    def from_mapping(cls, data: Mapping[str, Any]) -> LintConfig:
         """Build from a TOML/YAML mapping; keys may use '-' or '_'. Raises ValueError."""
         known = {f.name for f in fields(cls)}
         kwargs: dict[str, Any] = {}
@@ -79,7 +80,7 @@ class LintConfig:
         return cls(**kwargs)
 
     @classmethod
-    def from_pyproject(cls, path: str | Path) -> "LintConfig":
+    def from_pyproject(cls, path: str | Path) -> LintConfig:
         """The ``[tool.schemac.lint]`` table of a pyproject.toml; defaults if it has
         none. Raises ValueError for invalid TOML or options, OSError if unreadable."""
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from schemac.lint.explain import FAMILIES, render_rule
 from schemac.lint.registry import Rule, all_rules
 
+
 def render_index(rules: list[Rule]) -> str:
     lines = [
         "# Lint rules",
@@ -42,7 +43,7 @@ def render_index(rules: list[Rule]) -> str:
         "`[tool.schemac.lint]` in pyproject.toml (or the spec's `lint:` section), read by",
         "`LintConfig.from_mapping`: `select` / `ignore` (codes, names or code prefixes such as `SC5`),",
         "`severity` (a table of rule = error | warning | info), `soft-delete-column` (`deleted_at`),",
-        "`tenant-column` (`tenant_id`), `exposed-schemas` (`[\"public\"]`), `audit-columns`",
+        '`tenant-column` (`tenant_id`), `exposed-schemas` (`["public"]`), `audit-columns`',
         "(`created_by`, `updated_by`, `deleted_at`), `append-only-tables`, `initplan-functions`,",
         "`bypass-rls-roles` (`service_role`, `supabase_admin`, `postgres`: roles row level security",
         "does not apply to, besides those the SQL creates WITH BYPASSRLS or SUPERUSER), `client-roles`",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from os import PathLike
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from schemac.gcpause import gc_paused
 from schemac.lint.config import LintConfig
@@ -85,8 +85,11 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
             continue
         for hit in rule.check(context):
             subject = subject_of(hit.stmt)
-            candidates = (by_owner.get(id(hit.stmt), []) + by_owner.get(id(hit.stmt.source), [])
-                          + by_owner.get((id(hit.stmt.source), subject), []))
+            candidates = (
+                by_owner.get(id(hit.stmt), [])
+                + by_owner.get(id(hit.stmt.source), [])
+                + by_owner.get((id(hit.stmt.source), subject), [])
+            )
             if not _suppressed(rule, candidates):
                 findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt))
 
@@ -109,14 +112,15 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
 def enabled_rules(config: LintConfig) -> list[Rule]:
     def matches(rule: Rule, entries: tuple[str, ...]) -> bool:
         names = {rule.code.lower(), rule.name, *rule.aliases}
-        return any(e.lower() in names or e.lower() == "all" or rule.code.lower().startswith(e.lower())
-                   for e in entries)
+        return any(e.lower() in names or e.lower() == "all" or rule.code.lower().startswith(e.lower()) for e in entries)
 
     # A syntax error is reported whatever is selected: a file that does not parse
     # was not linted, and a narrow --select must not hide that. Only ignore drops it.
-    return [r for r in all_rules()
-            if (not config.select or r.name == SYNTAX_ERROR or matches(r, config.select))
-            and not matches(r, config.ignore)]
+    return [
+        r
+        for r in all_rules()
+        if (not config.select or r.name == SYNTAX_ERROR or matches(r, config.select)) and not matches(r, config.ignore)
+    ]
 
 
 def _suppressed(rule: Rule, suppressions: list[Suppression]) -> bool:
@@ -146,11 +150,13 @@ def _unused(suppression: Suppression, active: set[str]) -> list[str]:
     return messages
 
 
-def _finding(rule: Rule, source: Source, offset: int, message: str, config: LintConfig,
-             stmt: Statement | None = None) -> tuple[Source, int, Finding]:
+def _finding(
+    rule: Rule, source: Source, offset: int, message: str, config: LintConfig, stmt: Statement | None = None
+) -> tuple[Source, int, Finding]:
     severity = config.severity.get(rule.code) or config.severity.get(rule.name) or rule.severity
     line, column = source.position(offset)
     end_line, end_column = source.position(stmt.end) if stmt and stmt.end > offset else (line, column)
-    finding = Finding(rule.code, rule.name, Severity(severity), source.file, line, column,
-                      end_line, end_column, message, rule.hint)
+    finding = Finding(
+        rule.code, rule.name, Severity(severity), source.file, line, column, end_line, end_column, message, rule.hint
+    )
     return source, offset, finding

@@ -6,7 +6,7 @@ untouched (single-statement rules still see them).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import orjson
 
@@ -59,8 +59,11 @@ def index_variant(elements: list[dict], including: list[str], nulls_not_distinct
     columns = []
     for elem in elements:
         collation = strings(elem.get("collation"))
-        collation = "" if not collation or collation[-1] == "default" else ".".join(
-            collation[1:] if collation[0] == "pg_catalog" else collation)
+        collation = (
+            ""
+            if not collation or collation[-1] == "default"
+            else ".".join(collation[1:] if collation[0] == "pg_catalog" else collation)
+        )
         descending = elem.get("ordering") == "SORTBY_DESC"
         nulls = elem.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
         nulls_first = descending if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST"
@@ -142,8 +145,7 @@ def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
             last.enforced = kind == "CONSTR_ATTR_ENFORCED"
 
 
-def _add_constraint(table: Table, con: dict, stmt: Statement,
-                    column: tuple[str, ...]) -> UniqueKey | ForeignKey | None:
+def _add_constraint(table: Table, con: dict, stmt: Statement, column: tuple[str, ...]) -> UniqueKey | ForeignKey | None:
     """Record a table or column constraint; return the key or foreign key it made, if any.
 
     pglast's JSON leaves out false values: a missing ``deferrable`` is false,
@@ -163,11 +165,23 @@ def _add_constraint(table: Table, con: dict, stmt: Statement,
         columns = tuple(strings(con.get("keys"))) or column
         key = UniqueKey(columns, primary, stmt, offset, deferrable)
         table.keys.append(key)
-        variant = index_variant([{} for _ in columns], strings(con.get("including")),
-                                bool(con.get("nulls_not_distinct")))
+        variant = index_variant(
+            [{} for _ in columns], strings(con.get("including")), bool(con.get("nulls_not_distinct"))
+        )
         table.indexes.append(
-            Index(con.get("conname"), table.key, columns, True, "btree", None, True, stmt, offset,
-                  deferrable=deferrable, variant=variant)
+            Index(
+                con.get("conname"),
+                table.key,
+                columns,
+                True,
+                "btree",
+                None,
+                True,
+                stmt,
+                offset,
+                deferrable=deferrable,
+                variant=variant,
+            )
         )
         return key
     if kind == "CONSTR_FOREIGN":
@@ -255,8 +269,15 @@ def _create_index(model: Model, stmt: Statement) -> None:
     predicate = node.get("whereClause")
     unique = bool(node.get("unique"))
     index = Index(
-        node.get("idxname"), table.key, tuple(columns), unique, node.get("accessMethod", "btree"),
-        predicate, False, stmt, stmt.start,
+        node.get("idxname"),
+        table.key,
+        tuple(columns),
+        unique,
+        node.get("accessMethod", "btree"),
+        predicate,
+        False,
+        stmt,
+        stmt.start,
         variant=index_variant(elements, including, bool(node.get("nulls_not_distinct"))),
     )
     table.indexes.append(index)
@@ -362,9 +383,14 @@ def _create_function(model: Model, stmt: Statement) -> None:
     node = stmt.node
     key = names_key(node.get("funcname"))
     function = Function(
-        key=key, security_definer=False, search_path_pinned=False,
-        returns=type_name(node.get("returnType")), language="sql", body=None,
-        stmt=stmt, offset=stmt.start,
+        key=key,
+        security_definer=False,
+        search_path_pinned=False,
+        returns=type_name(node.get("returnType")),
+        language="sql",
+        body=None,
+        stmt=stmt,
+        offset=stmt.start,
     )
     _function_options(function, node.get("options"))
     function.revoked |= model.default_revoked.get("", set()) | model.default_revoked.get(key[0], set())

@@ -53,8 +53,7 @@ def _rule(rule) -> dict:
     }
 
 
-_FAMILIES = {"0": "engine", "1": "integrity", "2": "security", "3": "performance",
-             "4": "consistency", "5": "migration"}
+_FAMILIES = {"0": "engine", "1": "integrity", "2": "security", "3": "performance", "4": "consistency", "5": "migration"}
 
 
 def _result(f: Finding, index: dict[str, int], root) -> dict:
@@ -66,17 +65,19 @@ def _result(f: Finding, index: dict[str, int], root) -> dict:
         "ruleIndex": index[f.code],
         "level": _LEVEL[f.severity],
         "message": {"text": f.message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": location,
-                "region": {
-                    "startLine": f.line,
-                    "startColumn": f.column,
-                    "endLine": f.end_line,
-                    "endColumn": max(f.end_column, f.column) if f.end_line == f.line else f.end_column,
-                },
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {
+                        "startLine": f.line,
+                        "startColumn": f.column,
+                        "endLine": f.end_line,
+                        "endColumn": max(f.end_column, f.column) if f.end_line == f.line else f.end_column,
+                    },
+                }
             }
-        }],
+        ],
     }
 
 

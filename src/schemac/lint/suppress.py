@@ -87,7 +87,7 @@ def parse_directive(comment: str) -> tuple[tuple[str, ...], bool] | None:
     body = comment[2:-2] if comment.startswith("/*") else comment[2:]
     body = body.strip()
     if body.startswith("schemac:"):
-        body = body[len("schemac:"):].strip()
+        body = body[len("schemac:") :].strip()
         for keyword, file_wide in (("ignore-file[", True), ("ignore[", False)):
             if body.startswith(keyword) and "]" in body:
                 inside = body[len(keyword) : body.index("]")]
@@ -95,7 +95,7 @@ def parse_directive(comment: str) -> tuple[tuple[str, ...], bool] | None:
         return None
     for keyword, file_wide in (("schemac-ignore-file", True), ("schemac-ignore", False)):
         if body.startswith(keyword):
-            words = body[len(keyword):].split()
+            words = body[len(keyword) :].split()
             listed = []
             # names run until a word that neither ends with nor follows a comma
             for word in words:

@@ -8,7 +8,8 @@ this call outside a subquery?" without tracking ancestors.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 DEFAULT_SCHEMA = "public"
 
@@ -111,8 +112,9 @@ def column_refs(expr: Any, outside_subqueries: bool = False) -> Iterator[tuple[l
 
 
 def _brings_no_table(select: dict) -> bool:
-    return (not select.get("fromClause") and not select.get("withClause")
-            and select.get("op", "SETOP_NONE") == "SETOP_NONE")
+    return (
+        not select.get("fromClause") and not select.get("withClause") and select.get("op", "SETOP_NONE") == "SETOP_NONE"
+    )
 
 
 def func_name(call: dict) -> str:

@@ -16,5 +16,17 @@ from .hazards import BREAKS_CLIENTS, DATA_LOSS, HAZARDS, LONG_LOCK, TABLE_REWRIT
 from .order import make_plan
 from .steps import Phase, Plan, PlanError, Step
 
-__all__ = ["BREAKS_CLIENTS", "DATA_LOSS", "HAZARDS", "LONG_LOCK", "TABLE_REWRITE", "WIDENS_ACCESS", "Phase", "Plan",
-           "PlanError", "Step", "drop_sql", "make_plan"]
+__all__ = [
+    "BREAKS_CLIENTS",
+    "DATA_LOSS",
+    "HAZARDS",
+    "LONG_LOCK",
+    "TABLE_REWRITE",
+    "WIDENS_ACCESS",
+    "Phase",
+    "Plan",
+    "PlanError",
+    "Step",
+    "drop_sql",
+    "make_plan",
+]

@@ -17,7 +17,12 @@ from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident, qualified
 from ..render.sql import (
-    change_sql, column_definition, not_valid_check_sql, publication_options, requires_sql, requires_type,
+    change_sql,
+    column_definition,
+    not_valid_check_sql,
+    publication_options,
+    requires_sql,
+    requires_type,
 )
 from ..spec.names import default_name
 from .hazards import rule
@@ -26,32 +31,61 @@ from .steps import Phase, PlanError, Step
 Pair = tuple[Statement, Step]
 
 
-def _step(change: ch.Change, sql: str, stage: Stage, requires=(), hazards=frozenset(), phase=Phase.TRANSACTION,
-          note: str | None = None, provides: str | None = None) -> Pair:
+def _step(
+    change: ch.Change,
+    sql: str,
+    stage: Stage,
+    requires=(),
+    hazards=frozenset(),
+    phase=Phase.TRANSACTION,
+    note: str | None = None,
+    provides: str | None = None,
+) -> Pair:
     statement = Statement(stage, sql, provides, requires=frozenset(requires))
     return (statement, Step(sql, change, frozenset(hazards), phase, note=note))
 
 
 def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
-    requires = {relation_key(c.table.qname)} | requires_type(c.column.type) \
+    requires = (
+        {relation_key(c.table.qname)}
+        | requires_type(c.column.type)
         | requires_sql(c.column.default, c.column.generated)
-    return [_step(c, change_sql("add_column", c.table.qname, column_definition(c.column)), Stage.TABLES, requires,
-                  rule("add a generated column", bool(c.column.generated)),
-                  provides=column_key(c.table.qname, c.column.name))]
+    )
+    return [
+        _step(
+            c,
+            change_sql("add_column", c.table.qname, column_definition(c.column)),
+            Stage.TABLES,
+            requires,
+            rule("add a generated column", bool(c.column.generated)),
+            provides=column_key(c.table.qname, c.column.name),
+        )
+    ]
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("drop_column", c.table.qname, c.column.name), Stage.TABLES,
-                  hazards=rule("drop a column"))]
+    return [
+        _step(c, change_sql("drop_column", c.table.qname, c.column.name), Stage.TABLES, hazards=rule("drop a column"))
+    ]
 
 
 # Built-in types by family: PostgreSQL casts within a family, and between families only
 # where _CASTS says (text reads and writes every type, so it is in none). Names are
 # PostgreSQL's own (format_type), each alias mapped to one.
-_ALIASES = {"int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
-            "float8": "double precision", "decimal": "numeric", "bool": "boolean", "timestamptz":
-            "timestamp with time zone", "timestamp without time zone": "timestamp", "timetz": "time with time zone",
-            "time without time zone": "time"}
+_ALIASES = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "decimal": "numeric",
+    "bool": "boolean",
+    "timestamptz": "timestamp with time zone",
+    "timestamp without time zone": "timestamp",
+    "timetz": "time with time zone",
+    "time without time zone": "time",
+}
 _FAMILIES = {
     "number": {"smallint", "integer", "bigint", "numeric", "real", "double precision"},
     "time": {"date", "timestamp", "timestamp with time zone", "time", "time with time zone"},
@@ -60,10 +94,13 @@ _FAMILIES = {
     "json": {"json", "jsonb"},
     "bytea": {"bytea"},
 }
-_CASTS = {("integer", "boolean"), ("boolean", "integer"),
-          *(("jsonb", t) for t in (*_FAMILIES["number"], "boolean")),
-          *((t, "bytea") for t in ("smallint", "integer", "bigint")),  # PostgreSQL 18
-          *(("bytea", t) for t in ("smallint", "integer", "bigint"))}
+_CASTS = {
+    ("integer", "boolean"),
+    ("boolean", "integer"),
+    *(("jsonb", t) for t in (*_FAMILIES["number"], "boolean")),
+    *((t, "bytea") for t in ("smallint", "integer", "bigint")),  # PostgreSQL 18
+    *(("bytea", t) for t in ("smallint", "integer", "bigint")),
+}
 
 
 def _base(type_: str) -> str:
@@ -86,10 +123,12 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     out = []
     table, col = c.table, c.after.name
     if c.type_changed and c.using is None and _no_cast(c.before.type, c.after.type):
-        raise PlanError(f"column {table}.{col}: PostgreSQL has no cast from {c.before.type} to {c.after.type}, so "
-                        f"its rows cannot be converted as they are; give the column a 'using:' expression that "
-                        f"computes the new value from the old (using: to_timestamp({col})), or drop it and add it "
-                        f"again under another name (its values are lost)")
+        raise PlanError(
+            f"column {table}.{col}: PostgreSQL has no cast from {c.before.type} to {c.after.type}, so "
+            f"its rows cannot be converted as they are; give the column a 'using:' expression that "
+            f"computes the new value from the old (using: to_timestamp({col})), or drop it and add it "
+            f"again under another name (its values are lost)"
+        )
     requires = {relation_key(table)}
 
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
@@ -104,8 +143,7 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
         cast = "::text" if c.via_text else ""
         using = c.using or f"{ident(col)}{cast}::{c.after.type}"
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}",
-                         rule("change a column's type")))
+        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}", rule("change a column's type")))
     # A column has a default or an identity, never both: the old one goes first.
     if c.identity_changed and c.before.identity:
         out.append(alter("DROP IDENTITY"))
@@ -128,15 +166,21 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         # first, and PostgreSQL then sets NOT NULL without scanning.
         # Not "<table>_<col>_not_null": PostgreSQL 18 names NOT NULL constraints so.
         check = default_name(table, [col], "set_not_null")
-        out.append(_step(c, change_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)",
-                                       not_valid=True), Stage.TABLES, requires))
-        out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires,
-                         phase=Phase.AFTER))
+        out.append(
+            _step(
+                c,
+                change_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)", not_valid=True),
+                Stage.TABLES,
+                requires,
+            )
+        )
+        out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
         out.append(alter("SET NOT NULL", phase=Phase.AFTER))
         out.append(_step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
     if c.comment_changed:
-        out.append(_step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment),
-                         Stage.GRANTS))
+        out.append(
+            _step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS)
+        )
     return out
 
 
@@ -152,23 +196,51 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[P
         return [_step(c, not_valid_check_sql(c.table, con), Stage.TABLES, requires)]
     if isinstance(con, cat.Check) and c.table in existing:
         # Added NOT VALID (a brief lock), then validated without blocking writes.
-        return [_step(c, not_valid_check_sql(c.table, con), Stage.TABLES, requires, note=f"{c.describe()} (not valid)"),
-                _step(c, change_sql("validate_constraint", c.table, con.name), Stage.TABLES, requires,
-                      phase=Phase.AFTER, note=f"validate check {con.name} on {c.table}")]
-    return [_step(c, change_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires,
-                  rule("add a key or exclusion to a table with rows", c.table in existing))]
+        return [
+            _step(c, not_valid_check_sql(c.table, con), Stage.TABLES, requires, note=f"{c.describe()} (not valid)"),
+            _step(
+                c,
+                change_sql("validate_constraint", c.table, con.name),
+                Stage.TABLES,
+                requires,
+                phase=Phase.AFTER,
+                note=f"validate check {con.name} on {c.table}",
+            ),
+        ]
+    return [
+        _step(
+            c,
+            change_sql("add_constraint", c.table, con.name, body),
+            Stage.TABLES,
+            requires,
+            rule("add a key or exclusion to a table with rows", c.table in existing),
+        )
+    ]
 
 
 def _drop_constraint(c: ch.DropConstraint, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("drop_constraint", c.table, c.constraint.name), Stage.TABLES,
-                  hazards=rule("drop a key, check or exclusion for good", not c.added_again))]
+    return [
+        _step(
+            c,
+            change_sql("drop_constraint", c.table, c.constraint.name),
+            Stage.TABLES,
+            hazards=rule("drop a key, check or exclusion for good", not c.added_again),
+        )
+    ]
 
 
 def _validate_constraint(c: ch.ValidateConstraint, existing: set[QualifiedName]) -> list[Pair]:
     # Scans the table, but under a lock that lets reads and writes go on.
     stage = Stage.FOREIGN_KEYS if isinstance(c.constraint, cat.ForeignKey) else Stage.TABLES
-    return [_step(c, change_sql("validate_constraint", c.table, c.constraint.name), stage, {relation_key(c.table)},
-                  phase=Phase.AFTER)]
+    return [
+        _step(
+            c,
+            change_sql("validate_constraint", c.table, c.constraint.name),
+            stage,
+            {relation_key(c.table)},
+            phase=Phase.AFTER,
+        )
+    ]
 
 
 def _alter_constraint(c: ch.AlterConstraint, existing: set[QualifiedName]) -> list[Pair]:
@@ -176,27 +248,56 @@ def _alter_constraint(c: ch.AlterConstraint, existing: set[QualifiedName]) -> li
     hazards = frozenset()
     if c.before.enforced and not c.after.enforced:
         state.append("NOT ENFORCED")  # checks nothing: a brief lock
-        hazards = rule("stop enforcing a foreign key that has actions",
-                       bool({c.before.on_delete, c.before.on_update} & {"cascade", "set null", "set default"}))
-    return [_step(c, change_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)), Stage.FOREIGN_KEYS,
-                  {relation_key(c.after.table)}, hazards)]
+        hazards = rule(
+            "stop enforcing a foreign key that has actions",
+            bool({c.before.on_delete, c.before.on_update} & {"cascade", "set null", "set default"}),
+        )
+    return [
+        _step(
+            c,
+            change_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)),
+            Stage.FOREIGN_KEYS,
+            {relation_key(c.after.table)},
+            hazards,
+        )
+    ]
 
 
 def _set_row_security(c: ch.SetRowSecurity, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     requires = {relation_key(c.table)}
     if c.enabled != c.was_enabled:
-        out.append(_step(c, change_sql("row_security", c.table, "ENABLE" if c.enabled else "DISABLE"), Stage.SECURITY,
-                         requires, rule("disable row level security", not c.enabled)))
+        out.append(
+            _step(
+                c,
+                change_sql("row_security", c.table, "ENABLE" if c.enabled else "DISABLE"),
+                Stage.SECURITY,
+                requires,
+                rule("disable row level security", not c.enabled),
+            )
+        )
     if c.forced != c.was_forced:
-        out.append(_step(c, change_sql("row_security", c.table, "FORCE" if c.forced else "NO FORCE"), Stage.SECURITY,
-                         requires, rule("stop forcing row level security", not c.forced)))
+        out.append(
+            _step(
+                c,
+                change_sql("row_security", c.table, "FORCE" if c.forced else "NO FORCE"),
+                Stage.SECURITY,
+                requires,
+                rule("stop forcing row level security", not c.forced),
+            )
+        )
     return out
 
 
 def _alter_policy(c: ch.AlterPolicy, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("alter_policy", c.after), Stage.SECURITY,
-                  hazards=rule("alter a permissive policy", c.after.permissive))]
+    return [
+        _step(
+            c,
+            change_sql("alter_policy", c.after),
+            Stage.SECURITY,
+            hazards=rule("alter a permissive policy", c.after.permissive),
+        )
+    ]
 
 
 def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]:
@@ -209,8 +310,9 @@ def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]
     if before.default != after.default:
         out.append(alter(f"SET DEFAULT {after.default}" if after.default is not None else "DROP DEFAULT"))
     if before.not_null != after.not_null:
-        out.append(alter("SET NOT NULL" if after.not_null else "DROP NOT NULL",
-                         rule("set a domain NOT NULL", after.not_null)))
+        out.append(
+            alter("SET NOT NULL" if after.not_null else "DROP NOT NULL", rule("set a domain NOT NULL", after.not_null))
+        )
     old_checks, new_checks = dict(before.checks), dict(after.checks)
     for name in sorted(set(old_checks) | set(new_checks)):
         if old_checks.get(name) == new_checks.get(name):
@@ -227,27 +329,52 @@ def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]
     (was, _), (identity, index) = c.before, c.after
     requires = {relation_key(c.table)} | ({relation_key(QualifiedName(c.table.schema, index))} if index else set())
     # After the transaction when an index identifies rows: the plan may build it concurrently.
-    return [_step(c, change_sql("replica_identity", c.table, identity, index), Stage.INDEXES, requires,
-                  rule("send less of the old row to subscribers", was == "full" or identity == "nothing"),
-                  Phase.AFTER if index else Phase.TRANSACTION)]
+    return [
+        _step(
+            c,
+            change_sql("replica_identity", c.table, identity, index),
+            Stage.INDEXES,
+            requires,
+            rule("send less of the old row to subscribers", was == "full" or identity == "nothing"),
+            Phase.AFTER if index else Phase.TRANSACTION,
+        )
+    ]
 
 
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
     if c.added:
-        out.append(_step(c, change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
-                         Stage.PUBLICATIONS, {relation_key(t) for t in c.added}, rule("publish a table"),
-                         note=f"add {', '.join(map(str, c.added))} to publication {name}"))
+        out.append(
+            _step(
+                c,
+                change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
+                Stage.PUBLICATIONS,
+                {relation_key(t) for t in c.added},
+                rule("publish a table"),
+                note=f"add {', '.join(map(str, c.added))} to publication {name}",
+            )
+        )
     if c.removed:
-        out.append(_step(c, change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, c.removed))),
-                         Stage.PUBLICATIONS, hazards=rule("stop publishing a table"),
-                         note=f"drop {', '.join(map(str, c.removed))} from publication {name}"))
+        out.append(
+            _step(
+                c,
+                change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, c.removed))),
+                Stage.PUBLICATIONS,
+                hazards=rule("stop publishing a table"),
+                note=f"drop {', '.join(map(str, c.removed))} from publication {name}",
+            )
+        )
     if c.options_changed:
-        out.append(_step(c, change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
-                         Stage.PUBLICATIONS, hazards=rule("stop publishing an operation",
-                                                          not set(c.before.publish) <= set(c.after.publish)),
-                         note=f"set the options of publication {name}"))
+        out.append(
+            _step(
+                c,
+                change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
+                Stage.PUBLICATIONS,
+                hazards=rule("stop publishing an operation", not set(c.before.publish) <= set(c.after.publish)),
+                note=f"set the options of publication {name}",
+            )
+        )
     return out
 
 
@@ -268,14 +395,21 @@ def _rename_index(c: ch.RenameIndex, existing: set[QualifiedName]) -> list[Pair]
 
 
 def _rename_column(c: ch.RenameColumn, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS,
-                  hazards=rule("rename a column"))]
+    return [
+        _step(c, change_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a column"))
+    ]
 
 
 def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pair]:
     kind = kind_of(c.obj)
-    return [_step(c, change_sql("grants", kind.grant_keyword, kind.sql_name(c.obj), c.role, c.grant, c.revoke),
-                  Stage.GRANTS, hazards=rule("grant a privilege", bool(c.grant)))]
+    return [
+        _step(
+            c,
+            change_sql("grants", kind.grant_keyword, kind.sql_name(c.obj), c.role, c.grant, c.revoke),
+            Stage.GRANTS,
+            hazards=rule("grant a privilege", bool(c.grant)),
+        )
+    ]
 
 
 def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:

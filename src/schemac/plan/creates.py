@@ -25,8 +25,9 @@ def _drop_index(index: cat.Index) -> str:
     return change_sql("drop", "INDEX CONCURRENTLY IF EXISTS", kinds.INDEX.sql_name(index))
 
 
-def _partitioned_index(index: cat.Index, below: dict[QualifiedName, list[cat.Partition]],
-                       change: ch.Change | None) -> list[Step]:
+def _partitioned_index(
+    index: cat.Index, below: dict[QualifiedName, list[cat.Partition]], change: ch.Change | None
+) -> list[Step]:
     """An index for a partitioned table that has rows: built on the parent alone
     (instantly), then concurrently on each partition, which is attached to it.
     A partition partitioned in turn gets its index the same way, on it alone,
@@ -36,21 +37,44 @@ def _partitioned_index(index: cat.Index, below: dict[QualifiedName, list[cat.Par
     return [Step(index_sql(index, only=True), change, note=title), *_index_partitions(index, below, change)]
 
 
-def _index_partitions(index: cat.Index, below: dict[QualifiedName, list[cat.Partition]],
-                      change: ch.Change | None) -> list[Step]:
+def _index_partitions(
+    index: cat.Index, below: dict[QualifiedName, list[cat.Partition]], change: ch.Change | None
+) -> list[Step]:
     steps = []
     for partition in below.get(index.table, ()):
         child = replace(index, name=key_name(partition.qname, index.keys, "idx"), table=partition.qname)
         if partition.partition_key is not None:
-            steps.append(Step(index_sql(child, only=True), change, phase=Phase.AFTER,
-                              note=f"create index {child.name} on partition {partition.qname} alone"))
+            steps.append(
+                Step(
+                    index_sql(child, only=True),
+                    change,
+                    phase=Phase.AFTER,
+                    note=f"create index {child.name} on partition {partition.qname} alone",
+                )
+            )
             steps += _index_partitions(child, below, change)
         else:
-            steps.append(Step(index_sql(child, concurrently=True), change, phase=Phase.AFTER, undo=_drop_index(child),
-                              note=f"create index {child.name} on partition {partition.qname}"))
-        steps.append(Step(change_sql("attach_index", QualifiedName(index.table.schema, index.name),
-                                     QualifiedName(partition.qname.schema, child.name)), change, phase=Phase.AFTER,
-                          note=f"attach index {child.name} to {index.name}"))
+            steps.append(
+                Step(
+                    index_sql(child, concurrently=True),
+                    change,
+                    phase=Phase.AFTER,
+                    undo=_drop_index(child),
+                    note=f"create index {child.name} on partition {partition.qname}",
+                )
+            )
+        steps.append(
+            Step(
+                change_sql(
+                    "attach_index",
+                    QualifiedName(index.table.schema, index.name),
+                    QualifiedName(partition.qname.schema, child.name),
+                ),
+                change,
+                phase=Phase.AFTER,
+                note=f"attach index {child.name} to {index.name}",
+            )
+        )
     return steps
 
 
@@ -64,7 +88,8 @@ def _checked_key(fk: cat.ForeignKey, current: Catalog, existing: set[QualifiedNa
             f"{current.target_version} cannot add a NOT VALID foreign key to a partitioned table (PostgreSQL "
             f"{versions.NOT_VALID_FK_ON_PARTITIONED} can); adding it checked would check every existing row "
             "under a lock that blocks writes. Set 'valid: true' to add it so, or plan against PostgreSQL "
-            f"{versions.NOT_VALID_FK_ON_PARTITIONED}")
+            f"{versions.NOT_VALID_FK_ON_PARTITIONED}"
+        )
     return foreign_key_sql(replace(fk, valid=True))
 
 
@@ -81,6 +106,7 @@ def _partitioned_tables(catalog: Catalog) -> set[QualifiedName]:
 
 def renames_argument(before: cat.Function, after: cat.Function) -> bool:
     """Whether an input argument that had a name gets another (a caller naming it breaks)."""
+
     def inputs(f: cat.Function) -> list[cat.Argument]:
         return [a for a in f.args if a.mode != "out"]
 
@@ -88,13 +114,23 @@ def renames_argument(before: cat.Function, after: cat.Function) -> bool:
 
 
 def _hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
-    renamed = isinstance(change, ch.Replace) and obj is change.after and isinstance(obj, cat.Function) \
+    renamed = (
+        isinstance(change, ch.Replace)
+        and obj is change.after
+        and isinstance(obj, cat.Function)
         and renames_argument(change.before, obj)
+    )
     return of_create(obj, change) | rule("rename a function's argument", renamed)
 
 
-def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catalog, desired: Catalog,
-                 existing: set[QualifiedName], wanted: dict[QualifiedName, list[cat.Partition]]) -> list[Pair]:
+def create_steps(
+    creates: list[Any],
+    owner: dict[int, ch.Change],
+    current: Catalog,
+    desired: Catalog,
+    existing: set[QualifiedName],
+    wanted: dict[QualifiedName, list[cat.Partition]],
+) -> list[Pair]:
     """(ordering statement, step) pairs that make ``creates``; ``existing`` holds the relations the
     database has (and keeps) before the plan runs, ``wanted`` the desired partition tree."""
     out: list[Pair] = []
@@ -104,14 +140,18 @@ def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catal
     for stmt in statements(kinds.catalog_of(creates)):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
-        step = Step(stmt.text, change, _hazards(source, change) if source is not None else frozenset(),
-                    note=note("create", source, change) if source is not None else None)
+        step = Step(
+            stmt.text,
+            change,
+            _hazards(source, change) if source is not None else frozenset(),
+            note=note("create", source, change) if source is not None else None,
+        )
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
             # A check existing rows need not pass, or the table's replica identity.
-            step = replace(step, note=f"add {stmt.label} (not valid)" if stmt.label.startswith("check ")
-                           else f"set {stmt.label}")
-        if isinstance(source, cat.ForeignKey) and not source.valid and old_server \
-                and source.table in goal_partitioned:
+            step = replace(
+                step, note=f"add {stmt.label} (not valid)" if stmt.label.startswith("check ") else f"set {stmt.label}"
+            )
+        if isinstance(source, cat.ForeignKey) and not source.valid and old_server and source.table in goal_partitioned:
             step = replace(step, sql=_checked_key(source, current, existing))
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
             # Every partition, new ones too: the plan creates partitions before indexes.
@@ -122,23 +162,41 @@ def create_steps(creates: list[Any], owner: dict[int, ch.Change], current: Catal
             continue
         if isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
-        elif isinstance(source, cat.ForeignKey) and source.table in existing and source.table in partitioned \
-                and old_server:
-            step = replace(step, hazards=step.hazards
-                           | rule("add a foreign key to a partitioned table with rows, before PostgreSQL 18"))
+        elif (
+            isinstance(source, cat.ForeignKey)
+            and source.table in existing
+            and source.table in partitioned
+            and old_server
+        ):
+            step = replace(
+                step,
+                hazards=step.hazards | rule("add a foreign key to a partitioned table with rows, before PostgreSQL 18"),
+            )
         elif isinstance(source, cat.ForeignKey) and source.table in existing:
             step = replace(step, sql=foreign_key_sql(source, not_valid=True))
             emptied = _emptied_reference(source, change)
             if emptied:
-                step = replace(step, hazards=step.hazards | rule("add a foreign key again, to a table rebuilt empty"),
-                               note=(f"create foreign key {source.name} on {source.table} again, not valid (table "
-                                     f"{emptied} is rebuilt empty: rows of {source.table} that reference it fail the "
-                                     "key until the rows they reference are written again)"))
+                step = replace(
+                    step,
+                    hazards=step.hazards | rule("add a foreign key again, to a table rebuilt empty"),
+                    note=(
+                        f"create foreign key {source.name} on {source.table} again, not valid (table "
+                        f"{emptied} is rebuilt empty: rows of {source.table} that reference it fail the "
+                        "key until the rows they reference are written again)"
+                    ),
+                )
             if source.valid:  # else the goal lets existing rows break it: never validated
-                validate = Step(change_sql("validate_constraint", source.table, source.name), change,
-                                phase=Phase.AFTER, note=f"validate foreign key {source.name} on {source.table}" + (
-                                    f" (fails while rows of {source.table} reference rows {emptied} no longer has)"
-                                    if emptied else ""))
+                validate = Step(
+                    change_sql("validate_constraint", source.table, source.name),
+                    change,
+                    phase=Phase.AFTER,
+                    note=f"validate foreign key {source.name} on {source.table}"
+                    + (
+                        f" (fails while rows of {source.table} reference rows {emptied} no longer has)"
+                        if emptied
+                        else ""
+                    ),
+                )
                 out.append((replace(stmt, sql=validate.sql, provides=None), validate))
         out.append((stmt, step))
     return out

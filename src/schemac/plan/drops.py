@@ -38,8 +38,14 @@ def drop_steps(objects: list[Any], changes_by_object: dict[int, ch.Change]) -> l
         if isinstance(obj, cat.Partition):
             # Detached first: PostgreSQL refuses DROP TABLE on a partition of a table
             # that a foreign key references, and DETACH checks no row references it.
-            out.append(Step(change_sql("detach_partition", obj.parent, obj.qname), change, rule("detach a partition"),
-                            note=f"detach partition {obj.qname} from {obj.parent}" + reason(obj, change)))
+            out.append(
+                Step(
+                    change_sql("detach_partition", obj.parent, obj.qname),
+                    change,
+                    rule("detach a partition"),
+                    note=f"detach partition {obj.qname} from {obj.parent}" + reason(obj, change),
+                )
+            )
         out.append(Step(drop_sql(obj), change, hazards, note=note("drop", obj, change)))
     return out
 
@@ -55,9 +61,15 @@ def attached(catalog: Catalog) -> dict[QualifiedName, list[Any]]:
     return out
 
 
-def with_dependents(current: Catalog, desired: Catalog, had: dict[QualifiedName, list[cat.Partition]],
-                    wanted: dict[QualifiedName, list[cat.Partition]], drops: list[Any], creates: list[Any],
-                    owner: dict[int, ch.Change]) -> tuple[list[Any], list[Any]]:
+def with_dependents(
+    current: Catalog,
+    desired: Catalog,
+    had: dict[QualifiedName, list[cat.Partition]],
+    wanted: dict[QualifiedName, list[cat.Partition]],
+    drops: list[Any],
+    creates: list[Any],
+    owner: dict[int, ch.Change],
+) -> tuple[list[Any], list[Any]]:
     """Dropping a table or view takes its indexes, policies, triggers, keys and
     partitions with it: make again those the desired side keeps, and drop none
     of them on their own. A foreign key of another table that references it is
@@ -93,8 +105,15 @@ def with_dependents(current: Catalog, desired: Catalog, had: dict[QualifiedName,
         if fk.ref_table in dropped and id(fk) not in dropping:
             drops.append(fk)
             owner[id(fk)] = dropped[fk.ref_table]
-    drops = [o for o in drops if not (
-        isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition)) and kinds.of(o).on(o)[0] in dropped
-        or isinstance(o, cat.Sequence) and o.owned_by and o.owned_by[0] in dropped
-    )]
+    drops = [
+        o
+        for o in drops
+        if not (
+            isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition))
+            and kinds.of(o).on(o)[0] in dropped
+            or isinstance(o, cat.Sequence)
+            and o.owned_by
+            and o.owned_by[0] in dropped
+        )
+    ]
     return drops, creates

@@ -36,50 +36,63 @@ from ..catalog import objects as cat
 from ..diff import changes as ch
 from ..hazards import BREAKS_CLIENTS, DATA_LOSS, HAZARDS, LONG_LOCK, TABLE_REWRITE, WIDENS_ACCESS
 
-__all__ = ["BREAKS_CLIENTS", "DATA_LOSS", "HAZARDS", "LONG_LOCK", "RULES", "TABLE_REWRITE", "WIDENS_ACCESS",
-           "of_create", "of_drop", "rule"]
+__all__ = [
+    "BREAKS_CLIENTS",
+    "DATA_LOSS",
+    "HAZARDS",
+    "LONG_LOCK",
+    "RULES",
+    "TABLE_REWRITE",
+    "WIDENS_ACCESS",
+    "of_create",
+    "of_drop",
+    "rule",
+]
 
 # What a step does (by the change it comes from) -> its hazards. Steps not listed carry none.
-RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    # AddColumn, DropColumn, AlterColumn, RenameColumn
-    "add a generated column": {TABLE_REWRITE},  # computed and stored for every row
-    "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
-    "change a column's type": {TABLE_REWRITE, LONG_LOCK},
-    "rename a column": {BREAKS_CLIENTS},
-    # RenameTable
-    "rename a table": {BREAKS_CLIENTS},
-    # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
-    "add a key or exclusion to a table with rows": {LONG_LOCK},
-    # DropConstraint, unless added again: rows it refused are accepted (and ON CONFLICT on a key fails)
-    "drop a key, check or exclusion for good": {BREAKS_CLIENTS},
-    # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it
-    "stop enforcing a foreign key that has actions": {BREAKS_CLIENTS},
-    # Create (or made again): before PostgreSQL 18 a partitioned table takes no NOT VALID key,
-    # so every row is checked as it is added, under a lock that blocks writes
-    "add a foreign key to a partitioned table with rows, before PostgreSQL 18": {LONG_LOCK},
-    "add a foreign key again, to a table rebuilt empty": {BREAKS_CLIENTS},
-    "create a permissive policy": {WIDENS_ACCESS},
-    # Create (again): a caller that names the argument (PostgREST's RPC does) no longer finds it
-    "rename a function's argument": {BREAKS_CLIENTS},
-    # AlterDomain: SET NOT NULL checks every column of the domain's type
-    "set a domain NOT NULL": {LONG_LOCK},
-    # SetRowSecurity, AlterPolicy, ChangeGrants
-    "disable row level security": {WIDENS_ACCESS},
-    "stop forcing row level security": {WIDENS_ACCESS},
-    "alter a permissive policy": {WIDENS_ACCESS},
-    "grant a privilege": {WIDENS_ACCESS},
-    # AlterPublication, and a publication created with tables: subscribers receive the rows
-    # (like a grant); stopping leaves them without the changes they replicate.
-    "publish a table": {WIDENS_ACCESS},
-    "stop publishing a table": {BREAKS_CLIENTS},
-    "stop publishing an operation": {BREAKS_CLIENTS},
-    # SetReplicaIdentity from full, or to nothing: subscribers (Supabase Realtime's old
-    # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
-    # table fail.
-    "send less of the old row to subscribers": {BREAKS_CLIENTS},
-    # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
-    "detach a partition": {BREAKS_CLIENTS},
-}.items()}
+RULES: dict[str, frozenset[str]] = {
+    k: frozenset(v)
+    for k, v in {
+        # AddColumn, DropColumn, AlterColumn, RenameColumn
+        "add a generated column": {TABLE_REWRITE},  # computed and stored for every row
+        "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
+        "change a column's type": {TABLE_REWRITE, LONG_LOCK},
+        "rename a column": {BREAKS_CLIENTS},
+        # RenameTable
+        "rename a table": {BREAKS_CLIENTS},
+        # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
+        "add a key or exclusion to a table with rows": {LONG_LOCK},
+        # DropConstraint, unless added again: rows it refused are accepted (and ON CONFLICT on a key fails)
+        "drop a key, check or exclusion for good": {BREAKS_CLIENTS},
+        # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it
+        "stop enforcing a foreign key that has actions": {BREAKS_CLIENTS},
+        # Create (or made again): before PostgreSQL 18 a partitioned table takes no NOT VALID key,
+        # so every row is checked as it is added, under a lock that blocks writes
+        "add a foreign key to a partitioned table with rows, before PostgreSQL 18": {LONG_LOCK},
+        "add a foreign key again, to a table rebuilt empty": {BREAKS_CLIENTS},
+        "create a permissive policy": {WIDENS_ACCESS},
+        # Create (again): a caller that names the argument (PostgREST's RPC does) no longer finds it
+        "rename a function's argument": {BREAKS_CLIENTS},
+        # AlterDomain: SET NOT NULL checks every column of the domain's type
+        "set a domain NOT NULL": {LONG_LOCK},
+        # SetRowSecurity, AlterPolicy, ChangeGrants
+        "disable row level security": {WIDENS_ACCESS},
+        "stop forcing row level security": {WIDENS_ACCESS},
+        "alter a permissive policy": {WIDENS_ACCESS},
+        "grant a privilege": {WIDENS_ACCESS},
+        # AlterPublication, and a publication created with tables: subscribers receive the rows
+        # (like a grant); stopping leaves them without the changes they replicate.
+        "publish a table": {WIDENS_ACCESS},
+        "stop publishing a table": {BREAKS_CLIENTS},
+        "stop publishing an operation": {BREAKS_CLIENTS},
+        # SetReplicaIdentity from full, or to nothing: subscribers (Supabase Realtime's old
+        # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
+        # table fail.
+        "send less of the old row to subscribers": {BREAKS_CLIENTS},
+        # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
+        "detach a partition": {BREAKS_CLIENTS},
+    }.items()
+}
 
 
 def rule(situation: str, applies: bool = True) -> frozenset[str]:
@@ -91,8 +104,11 @@ def of_drop(obj: Any, change: ch.Change | None) -> frozenset[str]:
     """Dropping ``obj``: its kind's hazards. An object that holds no rows, dropped to be made
     again in the same transaction (a Replace), is never missing for a client."""
     hazards = kinds.of(obj).hazards_of_drop(obj)
-    if isinstance(change, ch.Replace) and DATA_LOSS not in hazards \
-            and not (isinstance(obj, cat.Publication) and _publishes_more(obj, change.after)):
+    if (
+        isinstance(change, ch.Replace)
+        and DATA_LOSS not in hazards
+        and not (isinstance(obj, cat.Publication) and _publishes_more(obj, change.after))
+    ):
         hazards = hazards - {BREAKS_CLIENTS}
     return hazards
 
@@ -112,6 +128,10 @@ def of_create(obj: Any, change: ch.Change | None) -> frozenset[str]:
     if not (isinstance(obj, cat.Policy) and obj.permissive):
         return frozenset()
     before = change.before if isinstance(change, ch.Replace) else None
-    unchanged = isinstance(before, cat.Policy) and (before.roles, before.permissive, before.using, before.with_check) \
-        == (obj.roles, obj.permissive, obj.using, obj.with_check)
+    unchanged = isinstance(before, cat.Policy) and (
+        before.roles,
+        before.permissive,
+        before.using,
+        before.with_check,
+    ) == (obj.roles, obj.permissive, obj.using, obj.with_check)
     return rule("create a permissive policy", not unchanged)

@@ -25,12 +25,17 @@ from .steps import Phase, Plan, Step
 def replaceable(before: cat.Function, after: cat.Function) -> bool:
     """Whether CREATE OR REPLACE takes ``before`` to ``after``: PostgreSQL refuses to change
     the result (OUT arguments included), rename an input argument or remove a default."""
+
     def outputs(f: cat.Function) -> list[cat.Argument]:
         return [a for a in f.args if a.mode in ("out", "inout")]
 
     defaults_removed = sum(a.default is not None for a in after.args) < sum(a.default is not None for a in before.args)
-    return before.returns == after.returns and outputs(before) == outputs(after) \
-        and not renames_argument(before, after) and not defaults_removed
+    return (
+        before.returns == after.returns
+        and outputs(before) == outputs(after)
+        and not renames_argument(before, after)
+        and not defaults_removed
+    )
 
 
 def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
@@ -48,8 +53,11 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
             owner[id(change.obj)] = change
         elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
             alters.append(change)
-        elif isinstance(change, ch.Replace) and isinstance(change.after, cat.Function) \
-                and replaceable(change.before, change.after):
+        elif (
+            isinstance(change, ch.Replace)
+            and isinstance(change.after, cat.Function)
+            and replaceable(change.before, change.after)
+        ):
             alters.append(change)  # CREATE OR REPLACE keeps what depends on it
         elif isinstance(change, ch.Replace):
             drops.append(change.before)
@@ -69,18 +77,30 @@ def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
     if after.owned_by and after.owned_by != before.owned_by:
         table, column = after.owned_by
         sql = change_sql("sequence_owner", after.qname, after.owned_by)
-        out.append((Statement(Stage.TABLES, sql, requires=frozenset({relation_key(table), column_key(table, column)})),
-                    Step(sql, change, note=f"sequence {after.qname} owned by {table}.{column}")))
+        out.append(
+            (
+                Statement(Stage.TABLES, sql, requires=frozenset({relation_key(table), column_key(table, column)})),
+                Step(sql, change, note=f"sequence {after.qname} owned by {table}.{column}"),
+            )
+        )
     return out
 
 
 def _released(alters: list[ch.Change]) -> list[Step]:
     """OWNED BY NONE for each sequence that changes or loses its owner, before anything is
     dropped: dropping the old owning column or table would take the sequence with it."""
-    return [Step(change_sql("sequence_owner", c.after.qname, None), c,
-                 note=f"sequence {c.after.qname} no longer owned by {c.before.owned_by[0]}.{c.before.owned_by[1]}")
-            for c in alters if isinstance(c, ch.Replace) and isinstance(c.after, cat.Sequence)
-            and c.before.owned_by and c.before.owned_by != c.after.owned_by]
+    return [
+        Step(
+            change_sql("sequence_owner", c.after.qname, None),
+            c,
+            note=f"sequence {c.after.qname} no longer owned by {c.before.owned_by[0]}.{c.before.owned_by[1]}",
+        )
+        for c in alters
+        if isinstance(c, ch.Replace)
+        and isinstance(c.after, cat.Sequence)
+        and c.before.owned_by
+        and c.before.owned_by != c.after.owned_by
+    ]
 
 
 def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
@@ -95,20 +115,33 @@ def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
             continue
         enum = change.after
         old = QualifiedName(enum.qname.schema, f"{enum.qname.name}_replaced")
-        steps.append(Step(change_sql("rename_type", enum.qname, old.name), change,
-                          note=f"rename enum {enum.qname} to {old.name}, to make it again"))
-        steps += [Step(s.sql, change, note=f"create enum {enum.qname} again, with its new values")
-                  for s in statements(kinds.catalog_of([enum]))]
+        steps.append(
+            Step(
+                change_sql("rename_type", enum.qname, old.name),
+                change,
+                note=f"rename enum {enum.qname} to {old.name}, to make it again",
+            )
+        )
+        steps += [
+            Step(s.sql, change, note=f"create enum {enum.qname} again, with its new values")
+            for s in statements(kinds.catalog_of([enum]))
+        ]
         for table, now, goal, using in change.columns:
             column = f"column {table}.{now.name}"
 
             def alter(action: str, note: str, hazards=frozenset()) -> Step:
                 return Step(change_sql("alter_column", table, now.name, action), change, hazards, note=note)
+
             if now.default is not None:  # PostgreSQL will not cast a default to an enum
                 steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
             convert = using or f"{ident(now.name)}::text::{ident(enum.qname)}"
-            steps.append(alter(f"TYPE {ident(enum.qname)} USING {convert}", f"convert {column} to the new enum "
-                               f"{enum.qname}", rule("change a column's type")))
+            steps.append(
+                alter(
+                    f"TYPE {ident(enum.qname)} USING {convert}",
+                    f"convert {column} to the new enum {enum.qname}",
+                    rule("change a column's type"),
+                )
+            )
             if goal is not None and goal.default is not None:
                 steps.append(alter(f"SET DEFAULT {goal.default}", f"set the default of {column} again"))
         steps.append(Step(change_sql("drop", "TYPE", ident(old)), change, note=f"drop enum {old}, replaced"))
@@ -137,12 +170,19 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     # A sequence or type dropped for good goes last: the columns that use it change first.
     # (Unless something new takes its name.)
     made = {getattr(c, "qname", None) for c in creates}
-    late = [o for o in drops if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain)) and isinstance(owner[id(o)], ch.Drop)
-            and o.qname not in made]
+    late = [
+        o
+        for o in drops
+        if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain))
+        and isinstance(owner[id(o)], ch.Drop)
+        and o.qname not in made
+    ]
     drops = [o for o in drops if not any(o is x for x in late)]
     # Constraints go before the columns they hold change (a key's NOT NULL dropped, a column
     # dropped with its constraints), after the renames (they are written with the new names).
-    constraint_drops = [step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)]
+    constraint_drops = [
+        step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)
+    ]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
     steps: list[Step] = _released(alters) + drop_steps(drops, owner)
 

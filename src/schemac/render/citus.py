@@ -40,10 +40,16 @@ def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
         if isinstance(colocate_with, QualifiedName):
             requires.add(distribution_key(colocate_with))
             colocate_with = ident(colocate_with)
-        out.append(Statement(Stage.DISTRIBUTION, render("distribution", distribution=distribution,
-                                                        colocate_with=colocate_with),
-                             provides=distribution_key(q), requires=frozenset(requires),
-                             label=f"{distribution.kind} table {q}", source=distribution))
+        out.append(
+            Statement(
+                Stage.DISTRIBUTION,
+                render("distribution", distribution=distribution, colocate_with=colocate_with),
+                provides=distribution_key(q),
+                requires=frozenset(requires),
+                label=f"{distribution.kind} table {q}",
+                source=distribution,
+            )
+        )
     return out
 
 
@@ -55,8 +61,7 @@ def _in_order(distributions: tuple[cat.Distribution, ...]) -> list[cat.Distribut
     def chain(d: cat.Distribution) -> list[QualifiedName]:
         """The table, the one it is colocated with, and so on to the group's head."""
         out = [d.table]
-        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in placed \
-                and d.colocate_with not in out:
+        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in placed and d.colocate_with not in out:
             d = placed[d.colocate_with]
             out.append(d.table)
         return out

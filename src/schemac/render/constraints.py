@@ -6,7 +6,6 @@ from ..catalog import objects as cat
 from .quoting import ident
 
 
-
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
     """`` DEFERRABLE INITIALLY ...`` for a deferrable constraint, else nothing (NOT DEFERRABLE is the default)."""
     if not con.deferrable:

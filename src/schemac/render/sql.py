@@ -13,7 +13,15 @@ from .. import __version__
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import (
-    Stage, Statement, column_key, extension_key, function_key, order, publication_key, relation_key, schema_key,
+    Stage,
+    Statement,
+    column_key,
+    extension_key,
+    function_key,
+    order,
+    publication_key,
+    relation_key,
+    schema_key,
     type_key,
 )
 from ..catalog.objects import QualifiedName
@@ -34,6 +42,7 @@ def body_quote(body: str) -> str | None:
     The body sits right against its quotes (PostgreSQL keeps every byte between
     them), so a body ending in ``$function`` rules out ``$function$`` as well."""
     return next((tag for tag in BODY_QUOTES if tag not in body + tag[:-1]), None)
+
 
 SECTION_TITLES = {
     Stage.SCHEMAS: "Schemas",
@@ -100,8 +109,14 @@ def environment() -> jinja2.Environment:
         # Templates do not change while schemac runs: no stat() per statement.
         auto_reload=False,
     )
-    env.filters.update(ident=ident, literal=literal, role=_role, search_path=_search_path, key_part=key_part_sql,
-                       publication_options=publication_options)
+    env.filters.update(
+        ident=ident,
+        literal=literal,
+        role=_role,
+        search_path=_search_path,
+        key_part=key_part_sql,
+        publication_options=publication_options,
+    )
     return env
 
 
@@ -135,8 +150,9 @@ def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
 def _requires_one(sql_text: str) -> frozenset[str]:
     # The same expressions recur across tables (defaults, tenant filters).
     refs = references(sql_text)
-    return frozenset(_names(refs.relations, relation_key) | _names(refs.functions, function_key)
-                     | _names(refs.types, type_key))
+    return frozenset(
+        _names(refs.relations, relation_key) | _names(refs.functions, function_key) | _names(refs.types, type_key)
+    )
 
 
 def requires_type(type_text: str) -> set[str]:
@@ -159,15 +175,20 @@ def _schema(q: QualifiedName) -> str:
 
 def _comment(kind: str, target: str, text: str | None, requires: str, stage: Stage) -> Iterator[Statement]:
     if text is not None:
-        yield Statement(stage, _render("comment", kind=kind, target=target, text=text),
-                        requires=frozenset({requires}), label=f"comment on {target}")
+        yield Statement(
+            stage,
+            _render("comment", kind=kind, target=target, text=text),
+            requires=frozenset({requires}),
+            label=f"comment on {target}",
+        )
 
 
 def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
     """COMMENT ON the object, when it has a comment; after the statement that creates it."""
     kind = kinds.of(obj)
-    yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, kind.provides(obj) or
-                        relation_key(kind.on(obj)[0]), stage)
+    yield from _comment(
+        kind.keyword, kind.sql_name(obj), obj.comment, kind.provides(obj) or relation_key(kind.on(obj)[0]), stage
+    )
 
 
 def _grants(obj, grants: tuple[cat.Grant, ...] | None = None) -> Iterator[Statement]:
@@ -176,8 +197,12 @@ def _grants(obj, grants: tuple[cat.Grant, ...] | None = None) -> Iterator[Statem
     kind = kinds.of(obj)
     target = kind.sql_name(obj)
     for grant in obj.grants if grants is None else grants:
-        yield Statement(Stage.GRANTS, _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
-                        requires=frozenset({kind.provides(obj)}), label=f"grant on {target}")
+        yield Statement(
+            Stage.GRANTS,
+            _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
+            requires=frozenset({kind.provides(obj)}),
+            label=f"grant on {target}",
+        )
 
 
 def _column_parts(column: cat.Column) -> list[str]:
@@ -226,26 +251,44 @@ def _table(table: cat.Table) -> Iterator[Statement]:
         requires |= requires_sql(check.expression)
     for exclusion in table.exclusions:
         requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
-    yield Statement(Stage.TABLES, _render("table", table=table, lines=_table_lines(table)),
-                    provides=relation_key(q), requires=frozenset(requires), label=f"table {q}", ignore=table.ignore,
-                    source=table)
+    yield Statement(
+        Stage.TABLES,
+        _render("table", table=table, lines=_table_lines(table)),
+        provides=relation_key(q),
+        requires=frozenset(requires),
+        label=f"table {q}",
+        ignore=table.ignore,
+        source=table,
+    )
     for check in table.checks:
         if not check.valid and check.enforced:
-            yield Statement(Stage.TABLES, not_valid_check_sql(q, check), requires=frozenset({relation_key(q)}),
-                            label=f"check {check.name} on {q}", source=table)
+            yield Statement(
+                Stage.TABLES,
+                not_valid_check_sql(q, check),
+                requires=frozenset({relation_key(q)}),
+                label=f"check {check.name} on {q}",
+                source=table,
+            )
     yield from _comment_on(table, Stage.TABLES)
     for column in table.columns:
-        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q),
-                            Stage.TABLES)
+        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q), Stage.TABLES)
     if table.replica_identity != "default":
         index = QualifiedName(q.schema, table.replica_index) if table.replica_index else None
-        yield Statement(Stage.INDEXES if index else Stage.TABLES,
-                        change_sql("replica_identity", q, table.replica_identity, table.replica_index),
-                        requires=frozenset({relation_key(q), *([relation_key(index)] if index else [])}),
-                        label=f"replica identity of {q}", source=table)
+        yield Statement(
+            Stage.INDEXES if index else Stage.TABLES,
+            change_sql("replica_identity", q, table.replica_identity, table.replica_index),
+            requires=frozenset({relation_key(q), *([relation_key(index)] if index else [])}),
+            label=f"replica identity of {q}",
+            source=table,
+        )
     if table.rls_enabled:
-        yield Statement(Stage.SECURITY, _render("rls", qname=q, forced=table.rls_forced),
-                        requires=frozenset({relation_key(q)}), label=f"row level security on {q}", ignore=table.ignore)
+        yield Statement(
+            Stage.SECURITY,
+            _render("rls", qname=q, forced=table.rls_forced),
+            requires=frozenset({relation_key(q)}),
+            label=f"row level security on {q}",
+            ignore=table.ignore,
+        )
     yield from _grants(table)
 
 
@@ -258,15 +301,23 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
 
 def _index(index: cat.Index, stage: Stage) -> Statement:
     requires = {relation_key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
-    return Statement(stage, index_sql(index), provides=kinds.INDEX.provides(index),
-                     requires=frozenset(requires), label=f"index {index.name}", ignore=index.ignore, source=index)
+    return Statement(
+        stage,
+        index_sql(index),
+        provides=kinds.INDEX.provides(index),
+        requires=frozenset(requires),
+        label=f"index {index.name}",
+        ignore=index.ignore,
+        source=index,
+    )
 
 
 def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
     """ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY; ``not_valid`` skips checking existing rows now
     (as does a key that need not be valid). A key NOT ENFORCED checks no rows at all, and says only that."""
-    return _render("foreign_key", fk=fk, timing=timing(fk).strip(),
-                   not_valid=(not_valid or not fk.valid) and fk.enforced)
+    return _render(
+        "foreign_key", fk=fk, timing=timing(fk).strip(), not_valid=(not_valid or not fk.valid) and fk.enforced
+    )
 
 
 def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
@@ -277,8 +328,9 @@ def not_valid_check_sql(table: QualifiedName, check: cat.Check) -> str:
 
 def function_sql(function: cat.Function, *, or_replace: bool = False) -> str:
     quote = body_quote(function.body)
-    return _render("function", function=function, quote=quote, or_replace=or_replace,
-                   standard_body=standard_body(function))
+    return _render(
+        "function", function=function, quote=quote, or_replace=or_replace, standard_body=standard_body(function)
+    )
 
 
 def standard_body(function: cat.Function) -> bool:
@@ -305,14 +357,23 @@ def _function(function: cat.Function) -> Iterator[Statement]:
             # PostgreSQL reports what is wrong with it; created after the tables, it finds them.
             stage = Stage.TABLE_FUNCTIONS
         else:
-            requires |= _names(refs.relations, relation_key) | _names(refs.functions, function_key) \
+            requires |= (
+                _names(refs.relations, relation_key)
+                | _names(refs.functions, function_key)
                 | _names(refs.types, type_key)
+            )
             if refs.relations:
                 stage = Stage.TABLE_FUNCTIONS
     requires.discard(function_key(q))
-    yield Statement(stage, function_sql(function),
-                    provides=function_key(q), requires=frozenset(requires), label=f"function {q}",
-                    ignore=function.ignore, source=function)
+    yield Statement(
+        stage,
+        function_sql(function),
+        provides=function_key(q),
+        requires=frozenset(requires),
+        label=f"function {q}",
+        ignore=function.ignore,
+        source=function,
+    )
     yield from _comment_on(function, stage)
     yield from _grants(function, beyond_create_default(function.grants))
 
@@ -341,12 +402,25 @@ def beyond_create_default(grants: tuple[cat.Grant, ...]) -> tuple[cat.Grant, ...
 
 def _view(view: cat.View) -> Iterator[Statement]:
     q = view.qname
-    options = [name for name, on in (("security_invoker = true", view.security_invoker),
-                                     ("security_barrier = true", view.security_barrier)) if on]
+    options = [
+        name
+        for name, on in (
+            ("security_invoker = true", view.security_invoker),
+            ("security_barrier = true", view.security_barrier),
+        )
+        if on
+    ]
     requires = {_schema(q)} | requires_sql(view.query, query=True)
     requires.discard(relation_key(q))
-    yield Statement(Stage.VIEWS, _render("view", view=view, options=options), provides=relation_key(q),
-                    requires=frozenset(requires), label=f"view {q}", ignore=view.ignore, source=view)
+    yield Statement(
+        Stage.VIEWS,
+        _render("view", view=view, options=options),
+        provides=relation_key(q),
+        requires=frozenset(requires),
+        label=f"view {q}",
+        ignore=view.ignore,
+        source=view,
+    )
     yield from _comment_on(view, Stage.VIEWS)
     yield from _grants(view)
 
@@ -356,34 +430,77 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     out: list[Statement] = []
     for schema in catalog.schemas:
         if schema.name != "public":
-            out.append(Statement(Stage.SCHEMAS, _render("schema", schema=schema), provides=schema_key(schema.name),
-                                 label=f"schema {schema.name}", source=schema))
+            out.append(
+                Statement(
+                    Stage.SCHEMAS,
+                    _render("schema", schema=schema),
+                    provides=schema_key(schema.name),
+                    label=f"schema {schema.name}",
+                    source=schema,
+                )
+            )
         out.extend(_comment_on(schema, Stage.SCHEMAS))
         out.extend(_grants(schema))
     for ext in catalog.extensions:
         requires = frozenset({schema_key(ext.schema)} if ext.schema else ())
-        out.append(Statement(Stage.EXTENSIONS, _render("extension", extension=ext), provides=extension_key(ext.name),
-                             requires=requires, label=f"extension {ext.name}", source=ext))
+        out.append(
+            Statement(
+                Stage.EXTENSIONS,
+                _render("extension", extension=ext),
+                provides=extension_key(ext.name),
+                requires=requires,
+                label=f"extension {ext.name}",
+                source=ext,
+            )
+        )
     for enum in catalog.enums:
-        out.append(Statement(Stage.TYPES, _render("enum", enum=enum), provides=type_key(enum.qname),
-                             requires=frozenset({_schema(enum.qname)}), label=f"type {enum.qname}", source=enum))
+        out.append(
+            Statement(
+                Stage.TYPES,
+                _render("enum", enum=enum),
+                provides=type_key(enum.qname),
+                requires=frozenset({_schema(enum.qname)}),
+                label=f"type {enum.qname}",
+                source=enum,
+            )
+        )
         out.extend(_comment_on(enum, Stage.TYPES))
     for domain in catalog.domains:
         requires = {_schema(domain.qname)} | requires_type(domain.type)
         requires |= requires_sql(domain.default, *(e for _, e in domain.checks))
-        out.append(Statement(Stage.TYPES, _render("domain", domain=domain), provides=type_key(domain.qname),
-                             requires=frozenset(requires), label=f"domain {domain.qname}", source=domain))
+        out.append(
+            Statement(
+                Stage.TYPES,
+                _render("domain", domain=domain),
+                provides=type_key(domain.qname),
+                requires=frozenset(requires),
+                label=f"domain {domain.qname}",
+                source=domain,
+            )
+        )
         out.extend(_comment_on(domain, Stage.TYPES))
     for seq in catalog.sequences:
         q = seq.qname
-        out.append(Statement(Stage.SEQUENCES, _render("sequence", sequence=seq), provides=relation_key(q),
-                             requires=frozenset({_schema(q)}), label=f"sequence {q}", source=seq))
+        out.append(
+            Statement(
+                Stage.SEQUENCES,
+                _render("sequence", sequence=seq),
+                provides=relation_key(q),
+                requires=frozenset({_schema(q)}),
+                label=f"sequence {q}",
+                source=seq,
+            )
+        )
         out.extend(_comment_on(seq, Stage.SEQUENCES))
         if seq.owned_by:
-            out.append(Statement(Stage.TABLES, _render("sequence_owned_by", sequence=seq),
-                                 requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]),
-                                                     column_key(*seq.owned_by)}),
-                                 label=f"sequence {q} owner"))
+            out.append(
+                Statement(
+                    Stage.TABLES,
+                    _render("sequence_owned_by", sequence=seq),
+                    requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]), column_key(*seq.owned_by)}),
+                    label=f"sequence {q} owner",
+                )
+            )
         out.extend(_grants(seq))
     for function in catalog.functions:
         out.extend(_function(function))
@@ -391,13 +508,26 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         out.extend(_table(table))
     for partition in catalog.partitions:
         q = partition.qname
-        out.append(Statement(Stage.PARTITIONS, _render("partition", partition=partition),
-                             provides=relation_key(q), requires=frozenset({relation_key(partition.parent)}),
-                             label=f"partition {q}", source=partition))
+        out.append(
+            Statement(
+                Stage.PARTITIONS,
+                _render("partition", partition=partition),
+                provides=relation_key(q),
+                requires=frozenset({relation_key(partition.parent)}),
+                label=f"partition {q}",
+                source=partition,
+            )
+        )
         if partition.rls_enabled:
-            out.append(Statement(Stage.SECURITY, _render("rls", qname=q, forced=partition.rls_forced),
-                                 requires=frozenset({relation_key(q)}), label=f"row level security on {q}",
-                                 ignore=partition.ignore))
+            out.append(
+                Statement(
+                    Stage.SECURITY,
+                    _render("rls", qname=q, forced=partition.rls_forced),
+                    requires=frozenset({relation_key(q)}),
+                    label=f"row level security on {q}",
+                    ignore=partition.ignore,
+                )
+            )
     out.extend(distribution_statements(catalog, _render))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
@@ -406,51 +536,91 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
-        requires = {relation_key(fk.table), relation_key(fk.ref_table),
-                    *(relation_key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q))}
-        out.append(Statement(Stage.FOREIGN_KEYS, foreign_key_sql(fk), requires=frozenset(requires),
-                             label=f"foreign key {fk.name}", source=fk))
+        requires = {
+            relation_key(fk.table),
+            relation_key(fk.ref_table),
+            *(relation_key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q)),
+        }
+        out.append(
+            Statement(
+                Stage.FOREIGN_KEYS,
+                foreign_key_sql(fk),
+                requires=frozenset(requires),
+                label=f"foreign key {fk.name}",
+                source=fk,
+            )
+        )
     for view in catalog.views:
         out.extend(_view(view))
     for policy in catalog.policies:
         requires = {relation_key(policy.table)} | requires_sql(policy.using, policy.with_check)
-        out.append(Statement(Stage.SECURITY, _render("policy", policy=policy), requires=frozenset(requires),
-                             label=f"policy {policy.name} on {policy.table}", ignore=policy.ignore, source=policy))
+        out.append(
+            Statement(
+                Stage.SECURITY,
+                _render("policy", policy=policy),
+                requires=frozenset(requires),
+                label=f"policy {policy.name} on {policy.table}",
+                ignore=policy.ignore,
+                source=policy,
+            )
+        )
         out.extend(_comment_on(policy, Stage.SECURITY))
     for trigger in catalog.triggers:
         events = " OR ".join(
-            "UPDATE OF " + ", ".join(map(ident, trigger.update_of)) if e == "update" and trigger.update_of else e.upper()
+            "UPDATE OF " + ", ".join(map(ident, trigger.update_of))
+            if e == "update" and trigger.update_of
+            else e.upper()
             for e in trigger.events
         )
         requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
-        out.append(Statement(Stage.TRIGGERS, _render("trigger", trigger=trigger, events=events),
-                             requires=frozenset(requires), label=f"trigger {trigger.name} on {trigger.table}",
-                             source=trigger))
+        out.append(
+            Statement(
+                Stage.TRIGGERS,
+                _render("trigger", trigger=trigger, events=events),
+                requires=frozenset(requires),
+                label=f"trigger {trigger.name} on {trigger.table}",
+                source=trigger,
+            )
+        )
     platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:
-        sql = _render("publication", publication=publication, platform=publication.name in platform,
-                      default=cat.Publication(publication.name))
+        sql = _render(
+            "publication",
+            publication=publication,
+            platform=publication.name in platform,
+            default=cat.Publication(publication.name),
+        )
         if sql:  # else the platform's own, left as the platform made it
-            out.append(Statement(Stage.PUBLICATIONS, sql,
-                                 provides=publication_key(publication.name),
-                                 requires=frozenset(relation_key(t) for t in publication.tables),
-                                 label=f"publication {publication.name}", source=publication))
+            out.append(
+                Statement(
+                    Stage.PUBLICATIONS,
+                    sql,
+                    provides=publication_key(publication.name),
+                    requires=frozenset(relation_key(t) for t in publication.tables),
+                    label=f"publication {publication.name}",
+                    source=publication,
+                )
+            )
         out.extend(_comment_on(publication, Stage.PUBLICATIONS))
     return out
 
 
 def publication_options(publication: cat.Publication) -> str:
     """The WITH (...) of a publication: what it publishes, and as which table a partition's rows go."""
-    return (f"publish = {literal(', '.join(publication.publish))}, "
-            f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}")
+    return (
+        f"publish = {literal(', '.join(publication.publish))}, "
+        f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}"
+    )
 
 
 def header(catalog: cat.Catalog) -> str:
-    return "\n".join([
-        f"-- Generated by schemac {__version__} from {catalog.source}; do not edit.",
-        f"-- Change {catalog.source} and run `schemac build` instead.",
-        f"-- Target: PostgreSQL {catalog.target_version} ({catalog.flavor}){' on Citus' if catalog.distributions else ''}.",
-    ])
+    return "\n".join(
+        [
+            f"-- Generated by schemac {__version__} from {catalog.source}; do not edit.",
+            f"-- Change {catalog.source} and run `schemac build` instead.",
+            f"-- Target: PostgreSQL {catalog.target_version} ({catalog.flavor}){' on Citus' if catalog.distributions else ''}.",
+        ]
+    )
 
 
 def render(catalog: cat.Catalog) -> str:

@@ -17,10 +17,12 @@ from .names import default_name, key_name, qualified_identifier_problem, suggest
 from .partitioning import coverage
 
 # Types whose values gist compares only through the btree_gist extension.
-BTREE_GIST_TYPES = frozenset("""
+BTREE_GIST_TYPES = frozenset(
+    """
     int2 int4 int8 float4 float8 numeric money oid text varchar bpchar bytea bool uuid
     date time timetz timestamp timestamptz interval inet cidr macaddr macaddr8 bit varbit
-""".split())
+""".split()
+)
 GIST_EXTENSION = "btree_gist"
 
 
@@ -43,7 +45,9 @@ class ConstraintParts:
             self.ident(name, cpath)
             epath = cpath + ("expression",) if isinstance(written, m.CheckSpec) else cpath
             if name in {c.name for c in checks}:
-                self.error(cpath, f"constraint '{name}' is already the name of a column's check; choose another name", key=True)
+                self.error(
+                    cpath, f"constraint '{name}' is already the name of a column's check; choose another name", key=True
+                )
             elif self.expression(check.expression, epath, "a check constraint") is not None:
                 checks.append(cat.Check(name, check.expression, **self.enforcement(check, cpath)))
         return checks
@@ -56,8 +60,11 @@ class ConstraintParts:
         kind = "check" if isinstance(written, m.CheckSpec) else "foreign key"
         self.needs_version(versions.NOT_ENFORCED, f"a NOT ENFORCED {kind} ('enforced: false')", path + ("enforced",))
         if "valid" in written.model_fields_set and written.valid:
-            self.error(path + ("valid",), "a constraint that is not enforced is never valid: PostgreSQL checks "
-                                          "no row for it and records it NOT VALID; drop 'valid: true'")
+            self.error(
+                path + ("valid",),
+                "a constraint that is not enforced is never valid: PostgreSQL checks "
+                "no row for it and records it NOT VALID; drop 'valid: true'",
+            )
         return {"valid": False, "enforced": False}
 
     def exclusions(self, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> list[cat.Exclusion]:
@@ -68,19 +75,22 @@ class ConstraintParts:
                 out.append(built)
         return out
 
-    def exclusion(self, qname: QualifiedName, path: Path, table: m.TableSpec, spec: m.ExclusionSpec,
-                  names) -> cat.Exclusion | None:
+    def exclusion(
+        self, qname: QualifiedName, path: Path, table: m.TableSpec, spec: m.ExclusionSpec, names
+    ) -> cat.Exclusion | None:
         ok = True
         elements = []
         for j, element in enumerate(spec.columns):
             epath = path + ("columns", j)
             # `room_id with =` or a mapping: point at the key where there is one.
-            at = (lambda key: epath + (key,) if epath + (key,) in self.pos.keys else epath)
+            at = lambda key: epath + (key,) if epath + (key,) in self.pos.keys else epath
             if element.column is not None and element.column not in names:
                 self.error(at("column"), f"unknown column '{element.column}'{suggest(element.column, names)}")
                 ok = False
-            if element.expression is not None and \
-                    self.expression(element.expression, epath + ("expression",), "an exclusion element") is None:
+            if (
+                element.expression is not None
+                and self.expression(element.expression, epath + ("expression",), "an exclusion element") is None
+            ):
                 ok = False
             if not self.operator(element.with_, at("with")):
                 ok = False
@@ -106,8 +116,9 @@ class ConstraintParts:
             ok = False
         if not ok:
             return None
-        return cat.Exclusion(name, tuple(elements), spec.method, tuple(spec.include), spec.where,
-                             **deferrable(spec.deferrable))
+        return cat.Exclusion(
+            name, tuple(elements), spec.method, tuple(spec.include), spec.where, **deferrable(spec.deferrable)
+        )
 
     def operator(self, text: str, path: Path) -> bool:
         """An exclusion element's ``with``: one operator, as PostgreSQL's parser reads it."""
@@ -118,8 +129,11 @@ class ConstraintParts:
             pass
         marks = [mark for mark in COMMENT_MARKS if mark in text]
         why = f" ('{marks[0]}' starts or ends a comment)" if marks else ""
-        self.error(path, f"'{text}' is not an operator{why}; write one such as '=' or '&&' "
-                         "(or OPERATOR(schema.op) for an extension's)")
+        self.error(
+            path,
+            f"'{text}' is not an operator{why}; write one such as '=' or '&&' "
+            "(or OPERATOR(schema.op) for an extension's)",
+        )
         return False
 
     def opclass(self, text: str, path: Path) -> str | None:
@@ -142,8 +156,9 @@ class ConstraintParts:
             return None
         for name in names:
             if len(name.encode()) > 63:
-                self.error(path, f"collation name '{name}' is {len(name.encode())} bytes; PostgreSQL names are "
-                                 "at most 63")
+                self.error(
+                    path, f"collation name '{name}' is {len(name.encode())} bytes; PostgreSQL names are at most 63"
+                )
                 return None
         return qualified(text)
 
@@ -157,9 +172,11 @@ class ConstraintParts:
                 continue
             base = self.base_type(column.type)
             if base is not None and base[0] not in self.user_types and base[1].base in BTREE_GIST_TYPES:
-                self.error(path + ("columns", j),
-                           f"column '{element.column}' is {column.type}, which gist compares only with the extension "
-                           f"'{GIST_EXTENSION}'; add it under 'extensions'")
+                self.error(
+                    path + ("columns", j),
+                    f"column '{element.column}' is {column.type}, which gist compares only with the extension "
+                    f"'{GIST_EXTENSION}'; add it under 'extensions'",
+                )
                 return False
         return True
 
@@ -167,8 +184,9 @@ class ConstraintParts:
         """PostgreSQL 17 allows an exclusion constraint on a partitioned table that compares every
         partition key column (its partitions' keys included) with equality, so that each partition
         can enforce it alone; a key expression rules it out."""
-        if not self.needs_version(versions.EXCLUSION_ON_PARTITIONED, "an exclusion constraint on a partitioned table",
-                                  path):
+        if not self.needs_version(
+            versions.EXCLUSION_ON_PARTITIONED, "an exclusion constraint on a partitioned table", path
+        ):
             return False
         # OPERATOR(pg_catalog.=) is '=' written out.
         equal = {e.column for e in spec.columns if e.column is not None and e.with_ in ("=", "OPERATOR(pg_catalog.=)")}
@@ -176,21 +194,33 @@ class ConstraintParts:
         if gap is None:
             return True
         if gap.expression is not None:
-            self.error(path, f"an exclusion constraint cannot be on a table partitioned by the expression "
-                             f"{gap.expression}: PostgreSQL enforces it per partition, which needs every key column "
-                             "compared with '='; partition by a column instead")
+            self.error(
+                path,
+                f"an exclusion constraint cannot be on a table partitioned by the expression "
+                f"{gap.expression}: PostgreSQL enforces it per partition, which needs every key column "
+                "compared with '='; partition by a column instead",
+            )
         elif gap.collated is not None:
             column, collation = gap.collated
-            self.error(path, f"an exclusion constraint cannot be on a table partitioned by '{column}' with collation "
-                             f"{collation}: the constraint compares '{column}' by the column's own collation, so "
-                             "PostgreSQL cannot enforce it per partition; drop the partition key's collation or give "
-                             "the column that collation")
+            self.error(
+                path,
+                f"an exclusion constraint cannot be on a table partitioned by '{column}' with collation "
+                f"{collation}: the constraint compares '{column}' by the column's own collation, so "
+                "PostgreSQL cannot enforce it per partition; drop the partition key's collation or give "
+                "the column that collation",
+            )
         elif gap.own:
             need = " and ".join(f"'{c} with ='" for c in gap.own)
-            self.error(path, f"an exclusion constraint on a table partitioned by {gap.by} must include {need}; "
-                             "PostgreSQL enforces it per partition")
+            self.error(
+                path,
+                f"an exclusion constraint on a table partitioned by {gap.by} must include {need}; "
+                "PostgreSQL enforces it per partition",
+            )
         else:
             column, partition = gap.below
-            self.error(path, f"an exclusion constraint must include '{column} with =': the partition "
-                             f"'{partition}' is partitioned by it, and PostgreSQL enforces it per partition")
+            self.error(
+                path,
+                f"an exclusion constraint must include '{column} with =': the partition "
+                f"'{partition}' is partitioned by it, and PostgreSQL enforces it per partition",
+            )
         return False

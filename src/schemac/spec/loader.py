@@ -90,8 +90,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         self._budget -= 1
         if self._budget < 0:
-            raise _TooLarge(node, path, "the document grows too large through its aliases (*name); "
-                                  "write the repeated part out, or repeat it less")
+            raise _TooLarge(
+                node,
+                path,
+                "the document grows too large through its aliases (*name); "
+                "write the repeated part out, or repeat it less",
+            )
         if len(path) > MAX_DEPTH:
             raise _TooLarge(node, path[:1], f"nested more than {MAX_DEPTH} levels deep; a spec needs far fewer")
         if id(node) in self._open:
@@ -115,10 +119,19 @@ class _Builder:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(Problem(*_mark(key_node), path, "YAML merge keys (<<) are not supported; write the keys out", self.positions.file))
+                    self.problems.append(
+                        Problem(
+                            *_mark(key_node),
+                            path,
+                            "YAML merge keys (<<) are not supported; write the keys out",
+                            self.positions.file,
+                        )
+                    )
                     continue
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(Problem(*_mark(key_node), path, "a key must be a plain scalar", self.positions.file))
+                    self.problems.append(
+                        Problem(*_mark(key_node), path, "a key must be a plain scalar", self.positions.file)
+                    )
                     continue
                 # Keys are names: a column called `on` or `no` stays that word
                 # instead of becoming YAML's boolean.
@@ -130,7 +143,12 @@ class _Builder:
                 if key in out:
                     first = self.positions.keys[child]
                     self.problems.append(
-                        Problem(*_mark(key_node), child, f"duplicate key '{key}' (first defined at line {first[0]})", self.positions.file)
+                        Problem(
+                            *_mark(key_node),
+                            child,
+                            f"duplicate key '{key}' (first defined at line {first[0]})",
+                            self.positions.file,
+                        )
                     )
                     continue
                 self.positions.keys[child] = _mark(key_node)
@@ -164,12 +182,15 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
         raise SpecError([Problem(1, 1, (), f"invalid YAML: {exc}", file)]) from None
     except RecursionError:
         line, col = _deepest(text) or (1, 1)
-        raise SpecError([Problem(line, col, (), f"nested more than {MAX_DEPTH} levels deep; a spec needs far fewer",
-                                 file)]) from None
+        raise SpecError(
+            [Problem(line, col, (), f"nested more than {MAX_DEPTH} levels deep; a spec needs far fewer", file)]
+        ) from None
     if len(nodes) != 1:
         starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("---")]
         second = [n for n in starts if n > nodes[0].start_mark.line + 1] if nodes else []
-        raise SpecError([Problem(second[0] if second else 1, 1, (), "expected one YAML document, found several (---)", file)])
+        raise SpecError(
+            [Problem(second[0] if second else 1, 1, (), "expected one YAML document, found several (---)", file)]
+        )
     # Without aliases a value takes at least a byte of the file; with them, allow some repetition.
     builder = _Builder(positions, budget=10 * len(text) + 10_000)
     try:
@@ -183,7 +204,9 @@ def load_text(text: str, file: str = "schema.yaml") -> Document:
     if not isinstance(data, dict):
         line, col = _mark(nodes[0])
         kind = "a list" if isinstance(data, list) else f"the scalar {data!r}"
-        raise SpecError([Problem(line, col, (), f"a spec is a mapping of keys such as 'version' and 'tables', not {kind}", file)])
+        raise SpecError(
+            [Problem(line, col, (), f"a spec is a mapping of keys such as 'version' and 'tables', not {kind}", file)]
+        )
     return Document(data, positions)
 
 
@@ -200,8 +223,11 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
         start = exc.context_mark
         bracket = lines[start.line][start.column] if start.line < len(lines) else "{"
         closer = {"{": "}", "[": "]"}.get(bracket, "}")
-        return (start.line + 1, start.column + 1,
-                f"'{bracket}' was never closed (expected ',' or '{closer}' at line {line}, column {col})")
+        return (
+            start.line + 1,
+            start.column + 1,
+            f"'{bracket}' was never closed (expected ',' or '{closer}' at line {line}, column {col})",
+        )
     if problem.startswith("expected <block end>") and 0 < line <= len(lines):
         indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
         for above in range(line - 2, -1, -1):
@@ -209,8 +235,14 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
             if content and not content.startswith("#"):
                 above_indent = len(lines[above]) - len(lines[above].lstrip(" "))
                 if above_indent != indent:
-                    return line, col, (f"this line is indented by {indent} spaces, but the keys above it "
-                                       f"(line {above + 1}) are indented by {above_indent}")
+                    return (
+                        line,
+                        col,
+                        (
+                            f"this line is indented by {indent} spaces, but the keys above it "
+                            f"(line {above + 1}) are indented by {above_indent}"
+                        ),
+                    )
                 break
     return line, col, f"{problem} ({context})" if context else problem
 

@@ -14,8 +14,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 Privilege = Literal[
-    "select", "insert", "update", "delete", "truncate", "references", "trigger",
-    "usage", "execute", "create", "all",
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "truncate",
+    "references",
+    "trigger",
+    "usage",
+    "execute",
+    "create",
+    "all",
 ]
 
 
@@ -67,7 +76,9 @@ def _flag_form(value: Any) -> str:
 
 
 # `true`, `false`, or a column name: `created_at: inserted_at`.
-FlagOrName = Annotated[Annotated[bool, Tag("form[flag]")] | Annotated[str, Tag("form[name]")], Discriminator(_flag_form)]
+FlagOrName = Annotated[
+    Annotated[bool, Tag("form[flag]")] | Annotated[str, Tag("form[name]")], Discriminator(_flag_form)
+]
 
 # `deferrable: true` is DEFERRABLE INITIALLY DEFERRED (checked at commit);
 # `initially immediate` checks at each statement unless SET CONSTRAINTS defers it.
@@ -94,7 +105,7 @@ class Target(Model):
 
 class SchemaSpec(Model):
     exposed: bool | None = None  # default: public is exposed, other schemas are not
-    grants: list["Grant"] = []
+    grants: list[Grant] = []
     comment: str | None = None
 
 
@@ -156,13 +167,16 @@ class SequenceSpec(Model):
 
 
 class PublicationSpec(Model):
-    tables: list[str] = Field(default=[], description="The tables whose changes it sends (schema.table, or a "
-                                                      "table of public).")
+    tables: list[str] = Field(
+        default=[], description="The tables whose changes it sends (schema.table, or a table of public)."
+    )
     all_tables: bool = Field(default=False, description="Every table of the database, now and later (FOR ALL TABLES).")
     publish: list[Literal["insert", "update", "delete", "truncate"]] = Field(
-        default=["insert", "update", "delete", "truncate"], description="The operations it sends.")
+        default=["insert", "update", "delete", "truncate"], description="The operations it sends."
+    )
     publish_via_partition_root: bool = Field(
-        default=False, description="A partition's changes are sent as the partitioned table's.")
+        default=False, description="A partition's changes are sent as the partitioned table's."
+    )
     comment: str | None = None
 
 
@@ -215,7 +229,6 @@ class ColumnSpec(Model):
         return {"type": value} if isinstance(value, str) else value
 
 
-
 class UniqueSpec(Model):
     columns: list[str] = Field(min_length=1)
     name: str | None = None
@@ -244,6 +257,7 @@ class ForeignKeySpec(Model):
             table = value.split(".")[0] if value.count(".") == 1 else value.rsplit(".", 1)[0]
             raise ValueError(f"write the referenced table and its key columns as {{table: {table}, columns: [...]}}")
         return value
+
     on_delete: Action | None = None
     on_update: Action | None = None
     name: str | None = None
@@ -289,12 +303,14 @@ class ExclusionElement(Model):
             return value
         words = value.split()
         if len(words) != 3 or words[1].lower() != "with":
-            raise ValueError(f"cannot read exclusion element {value!r}: write 'column with operator' "
-                             "(room_id with =), or {expression: ..., with: ...} for an expression")
+            raise ValueError(
+                f"cannot read exclusion element {value!r}: write 'column with operator' "
+                "(room_id with =), or {expression: ..., with: ...} for an expression"
+            )
         return {"column": words[0], "with": words[2]}
 
     @model_validator(mode="after")
-    def _one_of(self) -> "ExclusionElement":
+    def _one_of(self) -> ExclusionElement:
         if (self.column is None) == (self.expression is None):
             raise ValueError("an exclusion element has either 'column' or 'expression'")
         return self
@@ -344,7 +360,7 @@ class IndexColumn(Model):
         return out
 
     @model_validator(mode="after")
-    def _one_of(self) -> "IndexColumn":
+    def _one_of(self) -> IndexColumn:
         if (self.column is None) == (self.expression is None):
             raise ValueError("an index key has either 'column' or 'expression'")
         return self
@@ -380,7 +396,7 @@ class PartitionKeySpec(Model):
         return {"column": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _one_of(self) -> "PartitionKeySpec":
+    def _one_of(self) -> PartitionKeySpec:
         if (self.column is None) == (self.expression is None):
             raise ValueError("a partition key part has either 'column' or 'expression'")
         return self
@@ -405,7 +421,7 @@ class PartitionSpec(Model):
     until: str | None = None
     premake: Annotated[int, Field(ge=0, le=120)] = 2
     default: bool = False
-    partitions: dict[str, "PartitionBound"] = {}
+    partitions: dict[str, PartitionBound] = {}
 
     @field_validator("start", "until", mode="before")
     @classmethod
@@ -414,13 +430,15 @@ class PartitionSpec(Model):
         return str(value) if isinstance(value, (int, date)) and not isinstance(value, bool) else value
 
     @model_validator(mode="after")
-    def _coherent(self) -> "PartitionSpec":
+    def _coherent(self) -> PartitionSpec:
         if self.column is not None and self.columns is not None:
             raise ValueError("give the key as 'column' (one column) or 'columns', not both")
         if self.column is None and self.columns is None:
             raise ValueError("partitioning needs its key: 'column' (one column) or 'columns'")
         if self.by == "range" and self.interval is None and not self.partitions:
-            raise ValueError("range partitioning needs 'interval' (year or month) and 'start', or explicit 'partitions'")
+            raise ValueError(
+                "range partitioning needs 'interval' (year or month) and 'start', or explicit 'partitions'"
+            )
         if self.interval is not None:
             if self.by != "range":
                 raise ValueError("'interval' applies to range partitioning only")
@@ -485,7 +503,9 @@ class RlsSpec(Model):
 class TriggerSpec(Model):
     function: str
     timing: Literal["before", "after", "instead of"] = "before"
-    events: Annotated[list[Literal["insert", "update", "delete", "truncate"]], BeforeValidator(_listify)] = Field(min_length=1)
+    events: Annotated[list[Literal["insert", "update", "delete", "truncate"]], BeforeValidator(_listify)] = Field(
+        min_length=1
+    )
     update_of: list[str] = []
     level: Literal["row", "statement"] = "row"
     when: SqlText | None = None
@@ -538,9 +558,11 @@ class TableSpec(Model):
     renamed_from: str | None = None
     ignore: Ignore = {}
     replica_identity: str | None = Field(
-        default=None, description="REPLICA IDENTITY: `default` (the primary key), `full` (every column; Supabase "
-                                  "Realtime needs it for the old row of updates and deletes), `nothing`, or "
-                                  "`index NAME` (a unique index of the table).")
+        default=None,
+        description="REPLICA IDENTITY: `default` (the primary key), `full` (every column; Supabase "
+        "Realtime needs it for the old row of updates and deletes), `nothing`, or "
+        "`index NAME` (a unique index of the table).",
+    )
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False
@@ -653,9 +675,11 @@ class CurrentTenantSpec(Model):
         return value if value is None else value.strip().removesuffix("()").strip()
 
     @model_validator(mode="after")
-    def _coherent(self) -> "CurrentTenantSpec":
+    def _coherent(self) -> CurrentTenantSpec:
         if self.source == "membership" and self.membership is None:
-            raise ValueError("source 'membership' needs 'membership': the table of memberships, e.g. membership: tenant_memberships")
+            raise ValueError(
+                "source 'membership' needs 'membership': the table of memberships, e.g. membership: tenant_memberships"
+            )
         if self.membership is not None and self.source not in (None, "membership"):
             raise ValueError(f"'membership' applies to source 'membership', not '{self.source}'")
         return self
@@ -771,11 +795,12 @@ class Expectation(Model):
     error: str | None = None  # a SQLSTATE (42501) or its condition name (insufficient_privilege)
 
     @model_validator(mode="after")
-    def _one(self) -> "Expectation":
+    def _one(self) -> Expectation:
         given = [k for k in ("count", "rows", "error") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("expect one of 'count', 'rows' or 'error'"
-                             + (f", not {' and '.join(given)}" if given else ""))
+            raise ValueError(
+                "expect one of 'count', 'rows' or 'error'" + (f", not {' and '.join(given)}" if given else "")
+            )
         return self
 
 
@@ -809,13 +834,15 @@ class Spec(Model):
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),
         description="Conventions set once and switched on per table (tenant_scoped, soft_delete, append_only, "
-                    "audit): tenancy, soft delete, audit, append-only, partitions, sign-up and monitoring.")
+        "audit): tenancy, soft delete, audit, append-only, partitions, sign-up and monitoring.",
+    )
     # Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.
     lint: dict[str, Any] = {}
     tests: dict[str, SpecTest] = Field(
         default={},
         description="Tests `schemac test` runs after its generated checks: each acts as a role with JWT claims, "
-                    "runs SQL and expects a row count, rows, or an error.")
+        "runs SQL and expects a row count, rows, or an error.",
+    )
 
     @field_validator("schemas", mode="before")
     @classmethod

@@ -32,7 +32,9 @@ def identifier_problem(name: str) -> str | None:
 def key_part_problem(name: str) -> str | None:
     """Why ``name`` cannot be a part of a ``schema.name`` or ``table.column`` reference in the spec, or ``None``."""
     if "." in name:
-        return f"the name '{name}' holds a dot, which the spec's schema.name and table.column references cannot tell apart"
+        return (
+            f"the name '{name}' holds a dot, which the spec's schema.name and table.column references cannot tell apart"
+        )
     return identifier_problem(name)
 
 
@@ -46,8 +48,10 @@ def plain_name_problem(name: str) -> str | None:
     if _PLAIN_NAME.match(name):
         return None
     if _PLAIN_NAME.match(name.lower()):
-        return (f"identifier '{name}' has upper-case letters; PostgreSQL folds unquoted names to "
-                f"lower case, so write '{name.lower()}'")
+        return (
+            f"identifier '{name}' has upper-case letters; PostgreSQL folds unquoted names to "
+            f"lower case, so write '{name.lower()}'"
+        )
     return f"invalid identifier '{name}': use lower-case letters, digits and underscores, starting with a letter or underscore"
 
 

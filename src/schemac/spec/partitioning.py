@@ -32,8 +32,14 @@ _BOUND_KEYS = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus",
 _INFINITE = ("MINVALUE", "MAXVALUE")
 
 
-def partitioning(r: Resolver, qname: QualifiedName, path: Path, table: m.TableSpec,
-                 columns: tuple[cat.Column, ...], partitions: list[cat.Partition]) -> cat.PartitionKey | None:
+def partitioning(
+    r: Resolver,
+    qname: QualifiedName,
+    path: Path,
+    table: m.TableSpec,
+    columns: tuple[cat.Column, ...],
+    partitions: list[cat.Partition],
+) -> cat.PartitionKey | None:
     """The table's partition key; its partitions (and theirs) are appended to ``partitions``."""
     spec = table.partition
     key = _key(r, spec, path, table, columns, top=True)
@@ -58,8 +64,16 @@ def partitioning(r: Resolver, qname: QualifiedName, path: Path, table: m.TableSp
     return key
 
 
-def _children(r: Resolver, parent: QualifiedName, spec: m.PartitionSpec, key: cat.PartitionKey, path: Path,
-              table: m.TableSpec, columns: tuple[cat.Column, ...], partitions: list[cat.Partition]) -> None:
+def _children(
+    r: Resolver,
+    parent: QualifiedName,
+    spec: m.PartitionSpec,
+    key: cat.PartitionKey,
+    path: Path,
+    table: m.TableSpec,
+    columns: tuple[cat.Column, ...],
+    partitions: list[cat.Partition],
+) -> None:
     """The partitions listed under ``partitions`` and the default one, each with its own partitions."""
     for name, bound in spec.partitions.items():
         ppath = path + ("partitions", name)
@@ -79,8 +93,9 @@ def _children(r: Resolver, parent: QualifiedName, spec: m.PartitionSpec, key: ca
             partitions.append(cat.Partition(child, parent, None))
 
 
-def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
-         columns: tuple[cat.Column, ...], *, top: bool) -> cat.PartitionKey | None:
+def _key(
+    r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec, columns: tuple[cat.Column, ...], *, top: bool
+) -> cat.PartitionKey | None:
     """The key as written, with every column and expression checked."""
     names = set(table.columns) | set(added_columns(r.spec, table))
     one = spec.column is not None  # how the key is written, for where a message points
@@ -111,17 +126,25 @@ def _key(r: Resolver, spec: m.PartitionSpec, path: Path, table: m.TableSpec,
     key = cat.PartitionKey(spec.by, tuple(parts))
     many = path + ("columns",)
     if spec.by == "list" and len(parts) > 1:
-        r.error(many, f"list partitioning takes one column or expression, not {len(parts)} ({key.text}); "
-                      "use range or hash for a key of several parts")
+        r.error(
+            many,
+            f"list partitioning takes one column or expression, not {len(parts)} ({key.text}); "
+            "use range or hash for a key of several parts",
+        )
         ok = False
     if spec.interval is not None and not top:
-        r.error(path + ("interval",), "'interval' applies to a table's own partitioning; list a partition's "
-                                      "sub-partitions under 'partitions'")
+        r.error(
+            path + ("interval",),
+            "'interval' applies to a table's own partitioning; list a partition's sub-partitions under 'partitions'",
+        )
         ok = False
     elif spec.interval is not None and spec.single_column is None:
         what = f"a key of {len(parts)} parts ({key.text})" if len(parts) > 1 else f"the expression {key.text}"
-        r.error(many, f"'interval' partitions by one date or timestamp column, not {what}; "
-                      "list the partitions under 'partitions'")
+        r.error(
+            many,
+            f"'interval' partitions by one date or timestamp column, not {what}; "
+            "list the partitions under 'partitions'",
+        )
         ok = False
     return key if ok else None
 
@@ -142,8 +165,11 @@ def partition_name(r: Resolver, child: QualifiedName, path: Path) -> bool:
     size = len(child.name.encode())
     if size <= 63:
         return True
-    r.error(path, f"the partition '{child.name}' would be {size} bytes; PostgreSQL truncates names "
-                  "longer than 63 bytes, so shorten the table name")
+    r.error(
+        path,
+        f"the partition '{child.name}' would be {size} bytes; PostgreSQL truncates names "
+        "longer than 63 bytes, so shorten the table name",
+    )
     return False
 
 
@@ -164,11 +190,16 @@ def _bound(r: Resolver, key: cat.PartitionKey, bound: m.PartitionBound, path: Pa
         return f"FROM ({', '.join(map(literal, low))}) TO ({', '.join(map(literal, high))})"
     if strategy == "hash" and bound.modulus is not None and bound.remainder is not None:
         if bound.modulus <= 0:
-            r.error(path + ("modulus",), f"modulus {bound.modulus} must be a positive number (the number of partitions)")
+            r.error(
+                path + ("modulus",), f"modulus {bound.modulus} must be a positive number (the number of partitions)"
+            )
             return None
         if not 0 <= bound.remainder < bound.modulus:
-            r.error(path + ("remainder",), f"remainder {bound.remainder} must be from 0 to {bound.modulus - 1} "
-                                           f"(less than modulus {bound.modulus})")
+            r.error(
+                path + ("remainder",),
+                f"remainder {bound.remainder} must be from 0 to {bound.modulus - 1} "
+                f"(less than modulus {bound.modulus})",
+            )
             return None
         return f"WITH (MODULUS {bound.modulus}, REMAINDER {bound.remainder})"
     need = {"list": "'values'", "range": "'from' and 'to'", "hash": "'modulus' and 'remainder'"}[strategy]
@@ -182,11 +213,16 @@ def _range_values(r: Resolver, key: cat.PartitionKey, value, path: Path, name: s
     arity = len(key.parts)
     if len(values) != arity:
         if arity == 1:
-            r.error(path, f"'{name}' has {len(values)} values but the partition key is one part "
-                          f"({key.text}); write one value")
+            r.error(
+                path,
+                f"'{name}' has {len(values)} values but the partition key is one part ({key.text}); write one value",
+            )
         else:
-            r.error(path, f"'{name}' has {len(values)} value{'s' if len(values) != 1 else ''} but the partition "
-                          f"key has {arity} parts ({key.text}); write {name}: [{', '.join(['...'] * arity)}]")
+            r.error(
+                path,
+                f"'{name}' has {len(values)} value{'s' if len(values) != 1 else ''} but the partition "
+                f"key has {arity} parts ({key.text}); write {name}: [{', '.join(['...'] * arity)}]",
+            )
         return None
     if None in values:
         r.error(path, f"'{name}' holds null, which no partition bound can; write MINVALUE or MAXVALUE for no limit")
@@ -194,8 +230,11 @@ def _range_values(r: Resolver, key: cat.PartitionKey, value, path: Path, name: s
     for i, v in enumerate(values[:-1]):
         text = str(v).upper() if isinstance(v, str) else ""
         if text in _INFINITE and str(values[i + 1]).upper() != text:
-            r.error(path, f"in '{name}', every value after {text} must be {text} too (PostgreSQL's rule for "
-                          "bounds over several columns)")
+            r.error(
+                path,
+                f"in '{name}', every value after {text} must be {text} too (PostgreSQL's rule for "
+                "bounds over several columns)",
+            )
             return None
     return values
 
@@ -257,7 +296,11 @@ class Uncovered:
 def coverage(spec: m.PartitionSpec, table: m.TableSpec, covered) -> Uncovered | None:
     """Why a key holding the columns ``covered`` cannot be enforced per partition of a table
     partitioned by ``spec`` (sub-partitions included); None when it can."""
-    by = f"'{spec.single_column}'" if spec.single_column is not None else f"({', '.join(p.column or p.expression for p in spec.key)})"
+    by = (
+        f"'{spec.single_column}'"
+        if spec.single_column is not None
+        else f"({', '.join(p.column or p.expression for p in spec.key)})"
+    )
     expressions = _expressions(spec)
     if expressions:
         return Uncovered(by, expression=expressions[0])
@@ -282,18 +325,26 @@ def unique_key_problem(spec: m.PartitionSpec, table: m.TableSpec, kind: str, col
         return None
     cols = ", ".join(columns)
     if gap.expression is not None:
-        return (f"the {kind} ({cols}) cannot be on a table partitioned by the expression {gap.expression}: "
-                "PostgreSQL enforces uniqueness per partition and cannot hold an expression in a unique key; "
-                "partition by a column instead")
+        return (
+            f"the {kind} ({cols}) cannot be on a table partitioned by the expression {gap.expression}: "
+            "PostgreSQL enforces uniqueness per partition and cannot hold an expression in a unique key; "
+            "partition by a column instead"
+        )
     if gap.collated is not None:
         column, collation = gap.collated
-        return (f"the {kind} ({cols}) cannot be on a table partitioned by '{column}' with collation {collation}: "
-                f"the key compares '{column}' by the column's own collation, so PostgreSQL cannot enforce "
-                "uniqueness per partition; drop the partition key's collation or give the column that collation")
+        return (
+            f"the {kind} ({cols}) cannot be on a table partitioned by '{column}' with collation {collation}: "
+            f"the key compares '{column}' by the column's own collation, so PostgreSQL cannot enforce "
+            "uniqueness per partition; drop the partition key's collation or give the column that collation"
+        )
     if gap.own:
         need = " and ".join(f"'{c}'" for c in gap.own)
-        return (f"the {kind} ({cols}) of a table partitioned by {gap.by} must include {need}; "
-                "PostgreSQL enforces uniqueness per partition")
+        return (
+            f"the {kind} ({cols}) of a table partitioned by {gap.by} must include {need}; "
+            "PostgreSQL enforces uniqueness per partition"
+        )
     column, partition = gap.below
-    return (f"the {kind} ({cols}) must include '{column}': the partition '{partition}' is partitioned "
-            "by it, and PostgreSQL enforces uniqueness per partition")
+    return (
+        f"the {kind} ({cols}) must include '{column}': the partition '{partition}' is partitioned "
+        "by it, and PostgreSQL enforces uniqueness per partition"
+    )

@@ -7,6 +7,7 @@ from datetime import date
 
 from . import models as m
 
+
 class PeriodError(ValueError):
     """A period that cannot be read; ``key`` names the spec key at fault, if one is."""
 
@@ -50,7 +51,13 @@ def _literal(year: int, month: int, column_type: str) -> str:
 def time_partitions(spec: m.PartitionSpec, column_type: str, today: date) -> list[tuple[str, str]]:
     """``[(suffix, bound)]`` from ``start`` through ``until``, or the current period + ``premake``."""
     column_type = column_type.lower()
-    if column_type not in ("date", "timestamptz", "timestamp with time zone", "timestamp", "timestamp without time zone"):
+    if column_type not in (
+        "date",
+        "timestamptz",
+        "timestamp with time zone",
+        "timestamp",
+        "timestamp without time zone",
+    ):
         raise PeriodError(f"partitioning by {spec.interval} needs a date or timestamptz column, not {column_type}")
     interval = spec.interval
     current = _period(spec.start, interval, "start")
@@ -61,7 +68,9 @@ def time_partitions(spec: m.PartitionSpec, column_type: str, today: date) -> lis
         for _ in range(spec.premake):
             last = _next(*last, interval)
     if last < current:
-        raise PeriodError(f"the last partition ({last[0]}{'-%02d' % last[1] if interval == 'month' else ''}) comes before 'start'")
+        raise PeriodError(
+            f"the last partition ({last[0]}{f'-{last[1]:02d}' if interval == 'month' else ''}) comes before 'start'"
+        )
     out = []
     while current <= last:
         following = _next(*current, interval)

@@ -26,10 +26,19 @@ POSTGRES = Platform(schemas=frozenset({"public", "pg_catalog", "information_sche
 SUPABASE = Platform(
     schemas=POSTGRES.schemas | {"auth", "storage", "extensions", "realtime", "graphql", "vault"},
     tables={
-        QualifiedName("auth", "users"): (("id",), (
-            "id", "email", "phone", "raw_user_meta_data", "raw_app_meta_data",
-            "created_at", "updated_at", "deleted_at",
-        )),
+        QualifiedName("auth", "users"): (
+            ("id",),
+            (
+                "id",
+                "email",
+                "phone",
+                "raw_user_meta_data",
+                "raw_app_meta_data",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+            ),
+        ),
     },
     functions={
         QualifiedName("auth", "uid"): "uuid",

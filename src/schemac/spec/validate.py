@@ -126,13 +126,19 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
             expected = err["ctx"]["expected"]
             choices = [e.strip("'") for e in expected.replace(" or ", ", ").split(", ")]
             if isinstance(value, str) and value in choices and f"'{value}'" not in expected:
-                out.append(positions.problem(loc, f"expected the number {value}, got text '{value}'; write {loc[-1]}: {value} without quotes"))
+                out.append(
+                    positions.problem(
+                        loc, f"expected the number {value}, got text '{value}'; write {loc[-1]}: {value} without quotes"
+                    )
+                )
                 continue
             hint = suggest(value, choices) if isinstance(value, str) else ""
             out.append(positions.problem(loc, f"{_yaml(value)} is not allowed here; expected {expected}{hint}"))
         elif kind in ("model_type", "dict_type") and value is None and len(loc) >= 2 and loc[-2] == "columns":
             # `deleted_at:` with nothing after it; the empty value has no useful position.
-            out.append(positions.problem(loc, f"column '{loc[-1]}' has no type; write for example '{loc[-1]}: text'", key=True))
+            out.append(
+                positions.problem(loc, f"column '{loc[-1]}' has no type; write for example '{loc[-1]}: text'", key=True)
+            )
         elif kind in ("model_type", "dict_type"):
             out.append(positions.problem(loc, f"expected a mapping, got {_describe(value)}", key=value is None))
         elif kind == "list_type":
@@ -140,9 +146,13 @@ def problems_from(error: ValidationError, positions: Positions, data: Any) -> li
         elif kind in ("string_type",):
             out.append(positions.problem(loc, f"expected text, got {_describe(value, positions.raw.get(loc))}"))
         elif kind in ("bool_type", "bool_parsing"):
-            out.append(positions.problem(loc, f"expected true or false, got {_describe(value, positions.raw.get(loc))}"))
+            out.append(
+                positions.problem(loc, f"expected true or false, got {_describe(value, positions.raw.get(loc))}")
+            )
         elif kind in ("int_type", "int_parsing", "int_from_float"):
-            out.append(positions.problem(loc, f"expected a whole number, got {_describe(value, positions.raw.get(loc))}"))
+            out.append(
+                positions.problem(loc, f"expected a whole number, got {_describe(value, positions.raw.get(loc))}")
+            )
         elif kind == "value_error":
             out.append(positions.problem(loc, err["msg"].removeprefix("Value error, ")))
         else:

@@ -48,7 +48,8 @@ def _key(ctx: Context, qname: QualifiedName, row: dict) -> sql.Composed:
     table = ctx.world.table(qname)
     columns = table.primary_key.columns if table.primary_key else tuple(c.name for c in table.columns)
     return sql.SQL(" AND ").join(
-        sql.SQL("{} IS NOT DISTINCT FROM {}").format(_c(c), sql.Literal(row[c])) for c in columns)
+        sql.SQL("{} IS NOT DISTINCT FROM {}").format(_c(c), sql.Literal(row[c])) for c in columns
+    )
 
 
 def tenant_sees_only_its_rows(ctx: Context) -> Iterator[Result]:
@@ -63,9 +64,12 @@ def tenant_sees_only_its_rows(ctx: Context) -> Iterator[Result]:
         seen = {tenant: count for tenant, count in out.rows}
         a, b = ctx.world.tenant_id("A"), ctx.world.tenant_id("B")
         others = sum(count for tenant, count in seen.items() if tenant != a)
-        yield Result.expect(name, others == 0 and seen.get(a, 0) > 0,
-                            f"saw {seen.get(a, 0)} rows of A and {others} of other tenants"
-                            + (f" ({seen.get(b, 0)} of B)" if b in seen else ""))
+        yield Result.expect(
+            name,
+            others == 0 and seen.get(a, 0) > 0,
+            f"saw {seen.get(a, 0)} rows of A and {others} of other tenants"
+            + (f" ({seen.get(b, 0)} of B)" if b in seen else ""),
+        )
 
 
 def tenant_cannot_insert_for_another(ctx: Context) -> Iterator[Result]:
@@ -76,9 +80,11 @@ def tenant_cannot_insert_for_another(ctx: Context) -> Iterator[Result]:
         with ctx.scope():
             ctx.act_as_tenant("A")
             out = ctx.attempt(query, params)
-        yield Result.expect(name, out.sqlstate == "42501",
-                            "the row was inserted" if not out.failed else f"refused, but not by a privilege check: "
-                                                                          f"{out.describe()}")
+        yield Result.expect(
+            name,
+            out.sqlstate == "42501",
+            "the row was inserted" if not out.failed else f"refused, but not by a privilege check: {out.describe()}",
+        )
 
 
 def _no_row_reached(out) -> bool:
@@ -105,8 +111,11 @@ def tenant_cannot_move_a_row(ctx: Context) -> Iterator[Result]:
         a, b = ctx.world.tenant_id("A"), ctx.world.tenant_id("B")
         with ctx.scope():
             ctx.act_as_tenant("A")
-            out = ctx.attempt(sql.SQL("UPDATE {t} SET {c} = {b} WHERE {c} = {a}").format(
-                t=_t(qname), c=_c(column), a=sql.Literal(a), b=sql.Literal(b)))
+            out = ctx.attempt(
+                sql.SQL("UPDATE {t} SET {c} = {b} WHERE {c} = {a}").format(
+                    t=_t(qname), c=_c(column), a=sql.Literal(a), b=sql.Literal(b)
+                )
+            )
         yield Result.expect(name, _no_row_reached(out), f"{out.rowcount} rows moved from A to B")
 
 
@@ -131,9 +140,13 @@ def tenant_cannot_reference_another(ctx: Context) -> Iterator[Result]:
             ctx.act_as_tenant("A")
             out = ctx.attempt(query, params)
         # 23503: the key found no parent of A's; 42501: A may not insert here at all.
-        yield Result.expect(name, out.sqlstate in ("23503", "42501"),
-                            f"the row was inserted with {_label(fk.table)} ({', '.join(fk.columns)}) naming B's row"
-                            if not out.failed else out.describe())
+        yield Result.expect(
+            name,
+            out.sqlstate in ("23503", "42501"),
+            f"the row was inserted with {_label(fk.table)} ({', '.join(fk.columns)}) naming B's row"
+            if not out.failed
+            else out.describe(),
+        )
 
 
 def audit_users_are_not_forged(ctx: Context) -> Iterator[Result]:
@@ -154,23 +167,27 @@ def audit_users_are_not_forged(ctx: Context) -> Iterator[Result]:
                 ctx.act_as_tenant("A")
                 out = ctx.attempt(insert, params)
             stored = out.rows[0][0] if not out.failed and out.rows else None
-            yield Result.expect(f"audit: {_label(t.qname)}: tenant A cannot insert a row with {column} = B's user",
-                                out.sqlstate == "42501" or (not out.failed and stored == a),
-                                out.describe() if out.failed else f"{column} was stored as {stored} "
-                                                                  f"(A is {a}, B is {b})")
+            yield Result.expect(
+                f"audit: {_label(t.qname)}: tenant A cannot insert a row with {column} = B's user",
+                out.sqlstate == "42501" or (not out.failed and stored == a),
+                out.describe() if out.failed else f"{column} was stored as {stored} (A is {a}, B is {b})",
+            )
             if t.spec.append_only:
                 continue
             before = ctx.world.rows[t.qname]["A"].get(column)
             update = sql.SQL("UPDATE {t} SET {c} = {b} WHERE {w} RETURNING {c}::text").format(
-                t=_t(t.qname), c=_c(column), b=sql.Literal(b), w=_key(ctx, t.qname, ctx.world.rows[t.qname]["A"]))
+                t=_t(t.qname), c=_c(column), b=sql.Literal(b), w=_key(ctx, t.qname, ctx.world.rows[t.qname]["A"])
+            )
             with ctx.scope():
                 ctx.act_as_tenant("A")
                 out = ctx.attempt(update)
             stored = out.rows[0][0] if not out.failed and out.rows else None
             allowed = {str(before) if before is not None else None} | ({a} if part == "updated_by" else set())
-            yield Result.expect(f"audit: {_label(t.qname)}: tenant A cannot set {column} of its row to B's user",
-                                out.failed or out.rowcount == 0 or stored in allowed,
-                                f"{column} became {stored} (A is {a}, B is {b})")
+            yield Result.expect(
+                f"audit: {_label(t.qname)}: tenant A cannot set {column} of its row to B's user",
+                out.failed or out.rowcount == 0 or stored in allowed,
+                f"{column} became {stored} (A is {a}, B is {b})",
+            )
 
 
 def soft_deleted_rows_are_invisible(ctx: Context) -> Iterator[Result]:
@@ -185,15 +202,19 @@ def soft_deleted_rows_are_invisible(ctx: Context) -> Iterator[Result]:
             ctx.act_as_tenant("A")
             before = ctx.attempt(count)
             ctx.act(None)
-            ctx.conn.execute(sql.SQL("UPDATE {t} SET {c} = now() WHERE {w}").format(
-                t=_t(t.qname), c=_c(column), w=where))
+            ctx.conn.execute(
+                sql.SQL("UPDATE {t} SET {c} = now() WHERE {w}").format(t=_t(t.qname), c=_c(column), w=where)
+            )
             ctx.act_as_tenant("A")
             after = ctx.attempt(count)
         if before.failed or before.rows[0][0] != 1:
             yield Result.failed(name, f"tenant A could not see its live row to begin with ({_counted(before)})")
         else:
-            yield Result.expect(name, not after.failed and after.rows[0][0] == 0,
-                                f"after {column} was set, tenant A still saw it ({_counted(after)})")
+            yield Result.expect(
+                name,
+                not after.failed and after.rows[0][0] == 0,
+                f"after {column} was set, tenant A still saw it ({_counted(after)})",
+            )
 
 
 def _counted(out) -> str:
@@ -236,8 +257,9 @@ def append_only_holds_for_every_role(ctx: Context) -> Iterator[Result]:
                 else:
                     # TRUNCATE as a policy-bound role may also be refused for want of the privilege (42501).
                     ok = out.failed and (expected is None or out.sqlstate in (expected, "42501"))
-                    yield Result.expect(name, ok, f"{out.describe()}" + (
-                        f" (expected error {expected})" if out.failed else ""))
+                    yield Result.expect(
+                        name, ok, f"{out.describe()}" + (f" (expected error {expected})" if out.failed else "")
+                    )
 
 
 def anon_sees_nothing(ctx: Context) -> Iterator[Result]:
@@ -259,10 +281,15 @@ def security_definer_search_path(ctx: Context) -> Iterator[Result]:
         "   SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%%' LIMIT 1), '')"
         "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
         " WHERE p.prosecdef AND n.nspname <> ALL(%s) AND n.nspname NOT LIKE 'pg\\_%%'"
-        " ORDER BY 1", (list(PLATFORM_SCHEMAS),)).fetchall()
+        " ORDER BY 1",
+        (list(PLATFORM_SCHEMAS),),
+    ).fetchall()
     for function, setting in rows:
-        yield Result.expect(f"security_definer: {function}: search_path is pinned", bool(setting),
-                            "no SET search_path: it resolves names through the caller's search_path")
+        yield Result.expect(
+            f"security_definer: {function}: search_path is pinned",
+            bool(setting),
+            "no SET search_path: it resolves names through the caller's search_path",
+        )
 
 
 def _periods(interval: str, premake: int, today: date) -> list[date]:
@@ -297,9 +324,13 @@ def partitions_are_ahead(ctx: Context) -> Iterator[Result]:
                 "         'FROM \\(''([^'']*)''\\)'))[1]::timestamptz"
                 "   AND %s::timestamptz < (regexp_match(pg_get_expr(c.relpartbound, c.oid),"
                 "         'TO \\(''([^'']*)''\\)'))[1]::timestamptz",
-                (str(t.qname), f"{start} 00:00:00+00", f"{start} 00:00:00+00")).fetchone()
-            yield Result.expect(name, found is not None, f"no partition of {_label(t.qname)} has {period} "
-                                                         "(only the DEFAULT partition, if any)")
+                (str(t.qname), f"{start} 00:00:00+00", f"{start} 00:00:00+00"),
+            ).fetchone()
+            yield Result.expect(
+                name,
+                found is not None,
+                f"no partition of {_label(t.qname)} has {period} (only the DEFAULT partition, if any)",
+            )
     name = f"partitions: {function}() is idempotent (a second call creates nothing)"
     call = sql.SQL("SELECT * FROM {}()").format(_t(function))
     with ctx.scope():
@@ -308,14 +339,23 @@ def partitions_are_ahead(ctx: Context) -> Iterator[Result]:
     if first.failed:
         yield Result.failed(name, f"the first call failed: {first.describe()}")
     else:
-        yield Result.expect(name, not second.failed and second.rowcount == 0,
-                            second.describe() if second.failed else
-                            f"the second call created {', '.join(r[0] for r in second.rows)}")
+        yield Result.expect(
+            name,
+            not second.failed and second.rowcount == 0,
+            second.describe() if second.failed else f"the second call created {', '.join(r[0] for r in second.rows)}",
+        )
 
 
 CHECKS: tuple[Check, ...] = (
-    tenant_sees_only_its_rows, tenant_cannot_insert_for_another, tenant_cannot_change_another,
-    tenant_cannot_move_a_row, tenant_cannot_reference_another, audit_users_are_not_forged,
-    soft_deleted_rows_are_invisible, append_only_holds_for_every_role, anon_sees_nothing,
-    security_definer_search_path, partitions_are_ahead,
+    tenant_sees_only_its_rows,
+    tenant_cannot_insert_for_another,
+    tenant_cannot_change_another,
+    tenant_cannot_move_a_row,
+    tenant_cannot_reference_another,
+    audit_users_are_not_forged,
+    soft_deleted_rows_are_invisible,
+    append_only_holds_for_every_role,
+    anon_sees_nothing,
+    security_definer_search_path,
+    partitions_are_ahead,
 )

@@ -71,14 +71,16 @@ class Context:
 
     def act(self, role: str | None, claims: dict | None = None) -> None:
         """Become ``role`` (None: the connecting user) with ``claims``, until the scope ends."""
-        self.conn.execute("SELECT set_config('request.jwt.claims', %s, true)",
-                          (json.dumps(claims) if claims is not None else "",))
+        self.conn.execute(
+            "SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims) if claims is not None else "",)
+        )
         tenancy = self.spec.conventions.tenancy
         if tenancy is not None and tenancy.current.kind == "setting" and claims and "sub" in claims:
             tenant = next((t for t, u in self.world.users.items() if str(u) == claims["sub"]), None)
             if tenant and self.world.tenant_table:
-                self.conn.execute("SELECT set_config(%s, %s, true)",
-                                  (tenancy.current.setting, str(self.world.tenant_id(tenant))))
+                self.conn.execute(
+                    "SELECT set_config(%s, %s, true)", (tenancy.current.setting, str(self.world.tenant_id(tenant)))
+                )
         if role is None:
             self.conn.execute("RESET ROLE")
         else:

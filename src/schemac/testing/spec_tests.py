@@ -49,9 +49,12 @@ def run_spec_tests(ctx: Context) -> Iterator[Result]:
             out = ctx.attempt(test.sql)
         if expect.error is not None:
             wanted = sqlstate(expect.error)
-            yield Result.expect(name, out.failed and out.sqlstate == wanted,
-                                out.describe() + (f" (expected error {wanted})" if out.failed else
-                                                  f" and no error (expected error {wanted})"))
+            yield Result.expect(
+                name,
+                out.failed and out.sqlstate == wanted,
+                out.describe()
+                + (f" (expected error {wanted})" if out.failed else f" and no error (expected error {wanted})"),
+            )
         elif out.failed:
             yield Result.failed(name, out.describe())
         elif expect.count is not None:

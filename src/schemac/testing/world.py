@@ -34,8 +34,13 @@ AUTH_USERS = QualifiedName("auth", "users")
 
 _TEXT = {"text", "character varying", "character", "citext", "name"}
 _NUMBER = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
-_TIME = {"timestamp with time zone", "timestamp without time zone", "date", "time without time zone",
-         "time with time zone"}
+_TIME = {
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "date",
+    "time without time zone",
+    "time with time zone",
+}
 
 
 class CannotFill(Exception):
@@ -93,8 +98,9 @@ def make_world(compiled: Compiled, conn: psycopg.Connection) -> World:
     tenancy = compiled.spec.conventions.tenancy
     if tenancy is not None:
         scoped = [q for q in touched(compiled) if tenant_column(compiled, q)]
-        fk = next((f for f in catalog.foreign_keys if scoped and f.table in scoped
-                   and f.columns == (tenancy.column,)), None)
+        fk = next(
+            (f for f in catalog.foreign_keys if scoped and f.table in scoped and f.columns == (tenancy.column,)), None
+        )
         if fk is not None:
             world.tenant_table, world.tenant_key = fk.ref_table, fk.ref_columns[0]
     if _has_auth_users(conn):
@@ -102,8 +108,10 @@ def make_world(compiled: Compiled, conn: psycopg.Connection) -> World:
         for tenant in TENANTS:
             user = uuid.uuid5(uuid.NAMESPACE_URL, f"schemac-test-user-{tenant}")
             world.users[tenant] = user
-            conn.execute("INSERT INTO auth.users (id, email) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                         (user, f"schemac-test-{tenant.lower()}@example.com"))
+            conn.execute(
+                "INSERT INTO auth.users (id, email) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (user, f"schemac-test-{tenant.lower()}@example.com"),
+            )
             world.rows[AUTH_USERS][tenant] = {"id": user}
     else:
         world.users = {t: uuid.uuid5(uuid.NAMESPACE_URL, f"schemac-test-user-{t}") for t in TENANTS}
@@ -136,8 +144,10 @@ def _required_fks(catalog: cat.Catalog, table: cat.Table) -> list[cat.ForeignKey
         if fk.table != table.qname:
             continue
         columns = [table.column(c) for c in fk.columns]
-        if all(c is not None and (c.not_null or (table.primary_key and c.name in table.primary_key.columns))
-               for c in columns):
+        if all(
+            c is not None and (c.not_null or (table.primary_key and c.name in table.primary_key.columns))
+            for c in columns
+        ):
             out.append(fk)
     return out
 
@@ -163,8 +173,9 @@ def _order(catalog: cat.Catalog, wanted: list[QualifiedName]) -> list[QualifiedN
     return out
 
 
-def values(world: World, conn: psycopg.Connection, qname: QualifiedName, tenant: str, n: int,
-           attempt: int) -> list[tuple[str, object, str]]:
+def values(
+    world: World, conn: psycopg.Connection, qname: QualifiedName, tenant: str, n: int, attempt: int
+) -> list[tuple[str, object, str]]:
     """``[(column, value, type)]`` for a new row of ``tenant``; the ``n``-th one, so unique values differ."""
     table = world.table(qname)
     if table is None:
@@ -186,15 +197,18 @@ def values(world: World, conn: psycopg.Connection, qname: QualifiedName, tenant:
     return [(name, value, type_) for name, (value, type_) in given.items()]
 
 
-def insert_sql(qname: QualifiedName, row: list[tuple[str, object, str]], *, returning: bool = True,
-               on_conflict: bool = False) -> tuple[sql.Composed, list]:
+def insert_sql(
+    qname: QualifiedName, row: list[tuple[str, object, str]], *, returning: bool = True, on_conflict: bool = False
+) -> tuple[sql.Composed, list]:
     target = sql.Identifier(qname.schema, qname.name)
     tail = sql.SQL(" ON CONFLICT DO NOTHING" if on_conflict else "") + sql.SQL(" RETURNING *" if returning else "")
     if not row:
         return sql.SQL("INSERT INTO {} DEFAULT VALUES").format(target) + tail, []
     columns = sql.SQL(", ").join(sql.Identifier(c) for c, _, _ in row)
     placeholders = sql.SQL(", ").join(sql.SQL("%s::" + t) for _, _, t in row)
-    return sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(target, columns, placeholders) + tail, [v for _, v, _ in row]
+    return sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(target, columns, placeholders) + tail, [
+        v for _, v, _ in row
+    ]
 
 
 def fill(world: World, conn: psycopg.Connection, qname: QualifiedName, tenant: str, n: int) -> dict:
@@ -209,8 +223,12 @@ def fill(world: World, conn: psycopg.Connection, qname: QualifiedName, tenant: s
                 found = cur.fetchone()
                 if found is None and row:
                     where = sql.SQL(" AND ").join(sql.SQL("{} = %s::" + t).format(sql.Identifier(c)) for c, _, t in row)
-                    cur.execute(sql.SQL("SELECT * FROM {} WHERE {} LIMIT 1").format(
-                        sql.Identifier(qname.schema, qname.name), where), [v for _, v, _ in row])
+                    cur.execute(
+                        sql.SQL("SELECT * FROM {} WHERE {} LIMIT 1").format(
+                            sql.Identifier(qname.schema, qname.name), where
+                        ),
+                        [v for _, v, _ in row],
+                    )
                     found = cur.fetchone()
                 if found is None:
                     raise CannotFill("the row was neither inserted nor found")
@@ -226,10 +244,13 @@ def fill(world: World, conn: psycopg.Connection, qname: QualifiedName, tenant: s
 def _value(conn: psycopg.Connection, qname: QualifiedName, column: cat.Column, tenant: str, n: int, attempt: int):
     kind, base = conn.execute(
         "SELECT t.typtype, format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END, NULL)"
-        "  FROM pg_type t WHERE t.oid = %s::regtype", (column.type,)).fetchone()
+        "  FROM pg_type t WHERE t.oid = %s::regtype",
+        (column.type,),
+    ).fetchone()
     if kind == "e":
-        return conn.execute("SELECT enumlabel FROM pg_enum WHERE enumtypid = %s::regtype ORDER BY enumsortorder "
-                            "LIMIT 1", (column.type,)).fetchone()[0]
+        return conn.execute(
+            "SELECT enumlabel FROM pg_enum WHERE enumtypid = %s::regtype ORDER BY enumsortorder LIMIT 1", (column.type,)
+        ).fetchone()[0]
     base = base.split("(")[0].strip()
     if base in _TEXT:
         return f"schemac-{tenant.lower()}-{n}" if attempt == 0 else f"SCHEMAC{tenant}{n:09d}"
@@ -247,5 +268,7 @@ def _value(conn: psycopg.Connection, qname: QualifiedName, column: cat.Column, t
         return "127.0.0.1"
     if base == "bytea":
         return "\\x00"
-    raise CannotFill(f"column {column.name} is NOT NULL without a default, and schemac cannot make a value of "
-                     f"type {column.type}; give it a default")
+    raise CannotFill(
+        f"column {column.name} is NOT NULL without a default, and schemac cannot make a value of "
+        f"type {column.type}; give it a default"
+    )

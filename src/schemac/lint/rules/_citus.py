@@ -55,9 +55,16 @@ def placements(ctx: Context) -> list[Placement]:
                 continue
             column = positional[1] if len(positional) > 1 else named.get("distribution_column")
             colocate = named.get("colocate_with") or (positional[3] if len(positional) > 3 else None)
-            out.append(Placement(table_key(positional[0]), "distributed" if called == DISTRIBUTE else "reference",
-                                 column if isinstance(column, str) else None,
-                                 colocate if isinstance(colocate, str) else None, stmt, stmt.at(body.get("location"))))
+            out.append(
+                Placement(
+                    table_key(positional[0]),
+                    "distributed" if called == DISTRIBUTE else "reference",
+                    column if isinstance(column, str) else None,
+                    colocate if isinstance(colocate, str) else None,
+                    stmt,
+                    stmt.at(body.get("location")),
+                )
+            )
     return out
 
 
@@ -91,8 +98,11 @@ def fk_actions(fk: ForeignKey) -> tuple[str, str]:
     """ON DELETE and ON UPDATE of a foreign key, as libpg_query's letters: a (no action),
     r (restrict), c (cascade), n (set null), d (set default)."""
     for name, body in walk(fk.stmt.node):
-        if name == "Constraint" and body.get("contype") == "CONSTR_FOREIGN" \
-                and fk.stmt.at(body.get("location")) == fk.offset:
+        if (
+            name == "Constraint"
+            and body.get("contype") == "CONSTR_FOREIGN"
+            and fk.stmt.at(body.get("location")) == fk.offset
+        ):
             return body.get("fk_del_action", "a"), body.get("fk_upd_action", "a")
     return "a", "a"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from schemac.lint.registry import Context
 from schemac.lint.source import Statement

@@ -116,8 +116,12 @@ def _text(node: dict | None) -> str | None:
 # Constant folding: whether an expression is true whatever the row.
 
 _COMPARISONS = {
-    "=": lambda a, b: a == b, "<>": lambda a, b: a != b,
-    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+    "=": lambda a, b: a == b,
+    "<>": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
 }
 
 

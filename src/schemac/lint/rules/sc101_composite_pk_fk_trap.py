@@ -2,9 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import columns_text, label
 
 
-@rule("SC101", "composite-pk-fk-trap", "error",
-      "reference every column of the target's primary key (include the partition column), "
-      "or reference a unique key")
+@rule(
+    "SC101",
+    "composite-pk-fk-trap",
+    "error",
+    "reference every column of the target's primary key (include the partition column), or reference a unique key",
+)
 def composite_pk_fk_trap(ctx):
     """
     ## What it does
@@ -68,9 +71,11 @@ def composite_pk_fk_trap(ctx):
 
 def _message(fk, target, referenced):
     pk = target.primary_key
-    text = (f"foreign key {label(fk.table)}{columns_text(fk.columns)} references "
-            f"{label(target.key)}{columns_text(referenced)}, which is not a primary key or unique "
-            f"constraint of {label(target.key)}")
+    text = (
+        f"foreign key {label(fk.table)}{columns_text(fk.columns)} references "
+        f"{label(target.key)}{columns_text(referenced)}, which is not a primary key or unique "
+        f"constraint of {label(target.key)}"
+    )
     if pk:
         text += f"; its primary key is {columns_text(pk.columns)}"
         missing = [c for c in target.partition_key or () if c not in referenced]

@@ -2,9 +2,13 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import columns_text, label
 
 
-@rule("SC102", "fk-unindexed", "warning",
-      "create an index led by the foreign key's columns; between tenant-scoped tables, put the tenant "
-      "column in the key, (tenant_id, x) -> (tenant_id, id), and a tenant-first index serves it")
+@rule(
+    "SC102",
+    "fk-unindexed",
+    "warning",
+    "create an index led by the foreign key's columns; between tenant-scoped tables, put the tenant "
+    "column in the key, (tenant_id, x) -> (tenant_id, id), and a tenant-first index serves it",
+)
 def fk_unindexed(ctx):
     """
     ## What it does
@@ -61,9 +65,12 @@ def fk_unindexed(ctx):
     for table in ctx.model.parent_tables():
         for fk in table.foreign_keys:
             if fk.enforced and not _led_by(table, fk.columns):
-                yield Hit(fk.stmt, fk.offset,
-                          f"foreign key {label(table.key)}{columns_text(fk.columns)} -> "
-                          f"{label(fk.target)} has no index that leads with its columns{_near_miss(table, fk.columns)}")
+                yield Hit(
+                    fk.stmt,
+                    fk.offset,
+                    f"foreign key {label(table.key)}{columns_text(fk.columns)} -> "
+                    f"{label(fk.target)} has no index that leads with its columns{_near_miss(table, fk.columns)}",
+                )
 
 
 def _full(table):
@@ -81,13 +88,14 @@ def _near_miss(table, columns):
     for index in _full(table):
         cols = index.columns
         for start in range(1, len(cols) - n + 1):
-            if set(cols[start:start + n]) == wanted:
+            if set(cols[start : start + n]) == wanted:
                 before = columns_text(cols[:start])
-                return (f"; {index.name or 'an index'} has them after {before}, which PostgreSQL before 18 cannot "
-                        f"use for the key's lookups; 18 can skip-scan it, one probe per distinct {before}, cheap "
-                        f"only while those are few")
-    partial = next((i for i in table.indexes if i.predicate is not None
-                    and set(i.columns[:n]) == wanted), None)
+                return (
+                    f"; {index.name or 'an index'} has them after {before}, which PostgreSQL before 18 cannot "
+                    f"use for the key's lookups; 18 can skip-scan it, one probe per distinct {before}, cheap "
+                    f"only while those are few"
+                )
+    partial = next((i for i in table.indexes if i.predicate is not None and set(i.columns[:n]) == wanted), None)
     if partial is not None:
         return f"; {partial.name or 'an index'} is partial, and the key's lookups have no predicate to use it"
     return ""

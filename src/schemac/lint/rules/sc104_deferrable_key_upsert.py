@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import columns_text, label
 
 
-@rule("SC104", "deferrable-key-upsert", "warning",
-      "make the key not deferrable: nothing else lets INSERT ... ON CONFLICT use these columns")
+@rule(
+    "SC104",
+    "deferrable-key-upsert",
+    "warning",
+    "make the key not deferrable: nothing else lets INSERT ... ON CONFLICT use these columns",
+)
 def deferrable_key_upsert(ctx):
     """
     ## What it does
@@ -50,6 +54,9 @@ def deferrable_key_upsert(ctx):
         for key in table.keys:
             if key.deferrable:
                 kind = "primary key" if key.primary else "unique key"
-                yield Hit(key.stmt, key.offset,
-                          f"deferrable {kind} {label(table.key)}{columns_text(key.columns)}: INSERT ... ON CONFLICT "
-                          "on these columns fails, and ON CONFLICT DO NOTHING on the table")
+                yield Hit(
+                    key.stmt,
+                    key.offset,
+                    f"deferrable {kind} {label(table.key)}{columns_text(key.columns)}: INSERT ... ON CONFLICT "
+                    "on these columns fails, and ON CONFLICT DO NOTHING on the table",
+                )

@@ -2,9 +2,13 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import columns_text, label
 
 
-@rule("SC105", "tenant-fk-without-tenant", "error",
-      "put the tenant column in the key on both sides: (tenant_id, x) references target (tenant_id, id), "
-      "with a unique key on the target's (tenant_id, id)")
+@rule(
+    "SC105",
+    "tenant-fk-without-tenant",
+    "error",
+    "put the tenant column in the key on both sides: (tenant_id, x) references target (tenant_id, id), "
+    "with a unique key on the target's (tenant_id, id)",
+)
 def tenant_fk_without_tenant(ctx):
     """
     ## What it does
@@ -65,6 +69,9 @@ def tenant_fk_without_tenant(ctx):
             referenced = fk.target_columns or (pk.columns if pk else ())
             if (tenant, tenant) in zip(fk.columns, referenced) or (not referenced and tenant in fk.columns):
                 continue
-            yield Hit(fk.stmt, fk.offset,
-                      f"foreign key {label(table.key)}{columns_text(fk.columns)} -> {label(target.key)} joins two "
-                      f"tenant-scoped tables without {tenant}, so a row can reference another tenant's row")
+            yield Hit(
+                fk.stmt,
+                fk.offset,
+                f"foreign key {label(table.key)}{columns_text(fk.columns)} -> {label(target.key)} joins two "
+                f"tenant-scoped tables without {tenant}, so a row can reference another tenant's row",
+            )

@@ -3,8 +3,12 @@ from schemac.lint.rules._citus import label, placed
 from schemac.lint.rules._helpers import columns_text
 
 
-@rule("SC150", "citus-key-without-distribution-column", "error",
-      "put the distribution column in the key: primary key (tenant_id, id)")
+@rule(
+    "SC150",
+    "citus-key-without-distribution-column",
+    "error",
+    "put the distribution column in the key: primary key (tenant_id, id)",
+)
 def citus_key_without_distribution_column(ctx):
     """
     ## What it does
@@ -46,8 +50,16 @@ def citus_key_without_distribution_column(ctx):
         for index in table.indexes:
             if not index.unique or placement.column in index.columns:
                 continue
-            what = "primary key" if any(k.primary and k.columns == index.columns and k.stmt is index.stmt
-                                        for k in table.keys) else "unique key" if index.constraint else "unique index"
-            yield Hit(index.stmt, index.offset,
-                      f"{what} {columns_text(index.columns)} of {label(key)} does not include its distribution "
-                      f"column {placement.column}; Citus can check uniqueness only inside one shard")
+            what = (
+                "primary key"
+                if any(k.primary and k.columns == index.columns and k.stmt is index.stmt for k in table.keys)
+                else "unique key"
+                if index.constraint
+                else "unique index"
+            )
+            yield Hit(
+                index.stmt,
+                index.offset,
+                f"{what} {columns_text(index.columns)} of {label(key)} does not include its distribution "
+                f"column {placement.column}; Citus can check uniqueness only inside one shard",
+            )

@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._citus import colocation_group, label, placed
 
 
-@rule("SC151", "citus-fk-not-colocated", "error",
-      "colocate the tables and pair their distribution columns: foreign key (tenant_id, x) references t (tenant_id, id)")
+@rule(
+    "SC151",
+    "citus-fk-not-colocated",
+    "error",
+    "colocate the tables and pair their distribution columns: foreign key (tenant_id, x) references t (tenant_id, id)",
+)
 def citus_fk_not_colocated(ctx):
     """
     ## What it does
@@ -49,16 +53,25 @@ def citus_fk_not_colocated(ctx):
             target = by_table.get(fk.target)
             if target is None or target.kind != "distributed":
                 continue
-            if colocation_group(table.key, by_table, ctx.model.tables) != \
-                    colocation_group(fk.target, by_table, ctx.model.tables):
-                yield Hit(fk.stmt, fk.offset, f"foreign key from {label(table.key)} to {label(fk.target)} joins "
-                                              "distributed tables that are not colocated")
+            if colocation_group(table.key, by_table, ctx.model.tables) != colocation_group(
+                fk.target, by_table, ctx.model.tables
+            ):
+                yield Hit(
+                    fk.stmt,
+                    fk.offset,
+                    f"foreign key from {label(table.key)} to {label(fk.target)} joins "
+                    "distributed tables that are not colocated",
+                )
                 continue
             target_table = ctx.model.tables.get(fk.target)
-            referenced = fk.target_columns or (target_table.primary_key.columns
-                                               if target_table and target_table.primary_key else ())
+            referenced = fk.target_columns or (
+                target_table.primary_key.columns if target_table and target_table.primary_key else ()
+            )
             pairs = dict(zip(fk.columns, referenced))
             if pairs.get(source.column) != target.column:
-                yield Hit(fk.stmt, fk.offset,
-                          f"foreign key from {label(table.key)} to {label(fk.target)} does not pair the "
-                          f"distribution columns {source.column} and {target.column} at the same position")
+                yield Hit(
+                    fk.stmt,
+                    fk.offset,
+                    f"foreign key from {label(table.key)} to {label(fk.target)} does not pair the "
+                    f"distribution columns {source.column} and {target.column} at the same position",
+                )

@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._citus import label, placed
 
 
-@rule("SC152", "citus-fk-to-distributed", "error",
-      "distribute the referencing table too, colocated with the one it references")
+@rule(
+    "SC152",
+    "citus-fk-to-distributed",
+    "error",
+    "distribute the referencing table too, colocated with the one it references",
+)
 def citus_fk_to_distributed(ctx):
     """
     ## What it does
@@ -47,10 +51,17 @@ def citus_fk_to_distributed(ctx):
             if target is None or target.kind != "distributed":
                 continue
             if source is None:
-                yield Hit(fk.stmt, fk.offset,
-                          f"local table {label(table.key)} has a foreign key to distributed table "
-                          f"{label(fk.target)}: Citus accepts it and never enforces it, so deletes leave "
-                          "dangling rows")
+                yield Hit(
+                    fk.stmt,
+                    fk.offset,
+                    f"local table {label(table.key)} has a foreign key to distributed table "
+                    f"{label(fk.target)}: Citus accepts it and never enforces it, so deletes leave "
+                    "dangling rows",
+                )
             else:
-                yield Hit(fk.stmt, fk.offset, f"reference table {label(table.key)} cannot have a foreign key to "
-                                              f"distributed table {label(fk.target)}")
+                yield Hit(
+                    fk.stmt,
+                    fk.offset,
+                    f"reference table {label(table.key)} cannot have a foreign key to "
+                    f"distributed table {label(fk.target)}",
+                )

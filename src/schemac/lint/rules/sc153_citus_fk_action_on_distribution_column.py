@@ -4,8 +4,12 @@ from schemac.lint.rules._citus import fk_actions, label, placed
 ACTIONS = {"n": "SET NULL", "d": "SET DEFAULT", "c": "CASCADE"}
 
 
-@rule("SC153", "citus-fk-action-on-distribution-column", "error",
-      "use on delete cascade, restrict or no action, and no on update action")
+@rule(
+    "SC153",
+    "citus-fk-action-on-distribution-column",
+    "error",
+    "use on delete cascade, restrict or no action, and no on update action",
+)
 def citus_fk_action_on_distribution_column(ctx):
     """
     ## What it does
@@ -52,5 +56,9 @@ def citus_fk_action_on_distribution_column(ctx):
                 what = f"on update {ACTIONS[on_update].lower()}"
             else:
                 continue
-            yield Hit(fk.stmt, fk.offset, f"{what} on the foreign key of {label(table.key)} would change its "
-                                          f"distribution column {source.column}, which Citus refuses")
+            yield Hit(
+                fk.stmt,
+                fk.offset,
+                f"{what} on the foreign key of {label(table.key)} would change its "
+                f"distribution column {source.column}, which Citus refuses",
+            )

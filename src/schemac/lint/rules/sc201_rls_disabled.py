@@ -2,8 +2,7 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import exposed, label
 
 
-@rule("SC201", "rls-disabled", "error",
-      "alter table ... enable row level security (and force it), then add policies")
+@rule("SC201", "rls-disabled", "error", "alter table ... enable row level security (and force it), then add policies")
 def rls_disabled(ctx):
     """
     ## What it does
@@ -44,6 +43,8 @@ def rls_disabled(ctx):
             continue
         if exposed(table.key, ctx.config) and not table.rls_enabled:
             what = "partition" if table.parent else "table"
-            yield Hit(table.stmt, table.offset,
-                      f"{what} {label(table.key)} is in exposed schema {table.key[0]} "
-                      f"without row level security")
+            yield Hit(
+                table.stmt,
+                table.offset,
+                f"{what} {label(table.key)} is in exposed schema {table.key[0]} without row level security",
+            )

@@ -35,6 +35,8 @@ def rls_not_forced(ctx):
     """
     for table in ctx.model.known_tables():
         if table.rls_enabled and not table.rls_forced:
-            yield Hit(table.rls_stmt or table.stmt, table.rls_offset if table.rls_stmt else table.offset,
-                      f"row level security on {label(table.key)} is enabled but not forced; "
-                      f"the table owner bypasses it")
+            yield Hit(
+                table.rls_stmt or table.stmt,
+                table.rls_offset if table.rls_stmt else table.offset,
+                f"row level security on {label(table.key)} is enabled but not forced; the table owner bypasses it",
+            )

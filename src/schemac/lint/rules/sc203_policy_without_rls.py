@@ -36,6 +36,9 @@ def policy_without_rls(ctx):
         if table.policies and not table.rls_enabled:
             first = table.policies[0]
             names = ", ".join(p.name for p in table.policies)
-            yield Hit(first.stmt, first.offset,
-                      f"{label(table.key)} has policies ({names}) but row level security is not enabled, "
-                      f"so they have no effect")
+            yield Hit(
+                first.stmt,
+                first.offset,
+                f"{label(table.key)} has policies ({names}) but row level security is not enabled, "
+                f"so they have no effect",
+            )

@@ -2,8 +2,7 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
 
 
-@rule("SC204", "rls-no-policy", "info",
-      "add the policies the table needs, or suppress this if deny-all is intended")
+@rule("SC204", "rls-no-policy", "info", "add the policies the table needs, or suppress this if deny-all is intended")
 def rls_no_policy(ctx):
     """
     ## What it does
@@ -41,8 +40,12 @@ def rls_no_policy(ctx):
     for table in ctx.model.known_tables():
         if table.rls_enabled and not table.policies:
             stmt = table.rls_stmt or table.stmt
-            through = f" queried by its own name (through {label(table.parent)}, its policies apply)" \
-                if table.parent else ""
-            yield Hit(stmt, table.rls_offset if table.rls_stmt else table.offset,
-                      f"row level security is enabled on {label(table.key)} but it has no policy, "
-                      f"so it denies every row{through}")
+            through = (
+                f" queried by its own name (through {label(table.parent)}, its policies apply)" if table.parent else ""
+            )
+            yield Hit(
+                stmt,
+                table.rls_offset if table.rls_stmt else table.offset,
+                f"row level security is enabled on {label(table.key)} but it has no policy, "
+                f"so it denies every row{through}",
+            )

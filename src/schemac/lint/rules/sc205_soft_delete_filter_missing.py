@@ -12,16 +12,24 @@ def hides_deleted(expr: dict | None, column: str, bypassing: frozenset[str]) -> 
         return True
     for term in conjuncts(expr):
         either = term.get("BoolExpr")
-        if either and either.get("boolop") == "OR_EXPR" and all(
-            hides_deleted(branch, column, bypassing) or requires_role(branch, bypassing)
-            for branch in either.get("args") or ()
+        if (
+            either
+            and either.get("boolop") == "OR_EXPR"
+            and all(
+                hides_deleted(branch, column, bypassing) or requires_role(branch, bypassing)
+                for branch in either.get("args") or ()
+            )
         ):
             return True
     return False
 
 
-@rule("SC205", "soft-delete-filter-missing", "error",
-      "add `and deleted_at is null` to the policy's USING, or a restrictive policy that requires it")
+@rule(
+    "SC205",
+    "soft-delete-filter-missing",
+    "error",
+    "add `and deleted_at is null` to the policy's USING, or a restrictive policy that requires it",
+)
 def soft_delete_filter_missing(ctx):
     """
     ## What it does
@@ -69,14 +77,20 @@ def soft_delete_filter_missing(ctx):
     for table in ctx.model.known_tables():
         if column not in table.columns:
             continue
-        reads = [p for p in table.policies if p.command in ("select", "all")
-                 and p.using is not None and constant_truth(p.using) is not False]
+        reads = [
+            p
+            for p in table.policies
+            if p.command in ("select", "all") and p.using is not None and constant_truth(p.using) is not False
+        ]
         if any(not p.permissive and hides_deleted(p.using, column, bypassing) for p in reads):
             continue
         for policy in reads:
             if not policy.permissive or hides_deleted(policy.using, column, bypassing):
                 continue
             if not only_for_bypassing_roles(policy, bypassing):
-                yield Hit(policy.stmt, policy.offset,
-                          f"policy {policy.name} on {label(table.key)} lets {policy.command.upper()} "
-                          f"see soft-deleted rows: its USING does not require {column} IS NULL")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"policy {policy.name} on {label(table.key)} lets {policy.command.upper()} "
+                    f"see soft-deleted rows: its USING does not require {column} IS NULL",
+                )

@@ -57,8 +57,7 @@ def _relations(item: dict):
         yield from item.items()
 
 
-@rule("SC206", "tenant-filter-missing", "error",
-      "add `tenant_id = (select private.current_tenant_id())` to the policy")
+@rule("SC206", "tenant-filter-missing", "error", "add `tenant_id = (select private.current_tenant_id())` to the policy")
 def tenant_filter_missing(ctx):
     """
     ## What it does
@@ -123,6 +122,9 @@ def tenant_filter_missing(ctx):
             if admitted is None or constrains(admitted, column, table.key):
                 continue
             if constant_truth(admitted) is not False and not only_for_bypassing_roles(policy, bypassing):
-                yield Hit(policy.stmt, policy.offset,
-                          f"policy {policy.name} on {label(table.key)} does not constrain {column}, "
-                          f"so it admits rows of every tenant")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"policy {policy.name} on {label(table.key)} does not constrain {column}, "
+                    f"so it admits rows of every tenant",
+                )

@@ -9,8 +9,12 @@ from schemac.lint.tree import walk
 _ERROR = 21  # elog level of RAISE EXCEPTION (PostgreSQL's elog.h)
 
 
-@rule("SC207", "append-only-mutable", "error",
-      "drop UPDATE/DELETE/ALL policies and add a BEFORE UPDATE OR DELETE trigger that raises")
+@rule(
+    "SC207",
+    "append-only-mutable",
+    "error",
+    "drop UPDATE/DELETE/ALL policies and add a BEFORE UPDATE OR DELETE trigger that raises",
+)
 def append_only_mutable(ctx):
     """
     ## What it does
@@ -55,25 +59,34 @@ def append_only_mutable(ctx):
             continue
         for policy in table.policies:
             if policy.command in ("update", "delete", "all"):
-                yield Hit(policy.stmt, policy.offset,
-                          f"append-only table {label(table.key)} can be rewritten through its "
-                          f"{policy.command.upper()} policy {policy.name}")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"append-only table {label(table.key)} can be rewritten through its "
+                    f"{policy.command.upper()} policy {policy.name}",
+                )
         guarded = set()
         for trigger in table.triggers:
             if trigger.timing not in ("before", "instead") or not trigger.events & {"update", "delete"}:
                 continue
             function = ctx.model.functions.get(trigger.function)
             if function is not None and not _rejects(function):
-                yield Hit(trigger.stmt, trigger.offset,
-                          f"trigger {trigger.name} on append-only table {label(table.key)} calls "
-                          f"{label(function.key)}, which neither raises an exception nor returns NULL")
+                yield Hit(
+                    trigger.stmt,
+                    trigger.offset,
+                    f"trigger {trigger.name} on append-only table {label(table.key)} calls "
+                    f"{label(function.key)}, which neither raises an exception nor returns NULL",
+                )
                 continue
             guarded |= trigger.events & {"update", "delete"}
         missing = sorted({"update", "delete"} - guarded)
         if missing:
-            yield Hit(table.stmt, table.offset,
-                      f"append-only table {label(table.key)} has no BEFORE trigger rejecting "
-                      f"{' and '.join(m.upper() for m in missing)}; roles that bypass RLS can rewrite it")
+            yield Hit(
+                table.stmt,
+                table.offset,
+                f"append-only table {label(table.key)} has no BEFORE trigger rejecting "
+                f"{' and '.join(m.upper() for m in missing)}; roles that bypass RLS can rewrite it",
+            )
 
 
 def _rejects(function) -> bool:
@@ -82,7 +95,7 @@ def _rejects(function) -> bool:
     if function.language != "plpgsql":
         return True
     stmt = function.stmt
-    text = stmt.source.data[stmt.start:stmt.end].decode("utf-8", "replace")
+    text = stmt.source.data[stmt.start : stmt.end].decode("utf-8", "replace")
     try:
         tree = orjson.loads(parser.parse_plpgsql_json(text))
     except (ParseError, ValueError):

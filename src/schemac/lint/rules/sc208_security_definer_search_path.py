@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
 
 
-@rule("SC208", "security-definer-search-path", "error",
-      "add `set search_path = ''` and schema-qualify every name in the body")
+@rule(
+    "SC208",
+    "security-definer-search-path",
+    "error",
+    "add `set search_path = ''` and schema-qualify every name in the body",
+)
 def security_definer_search_path(ctx):
     """
     ## What it does
@@ -41,5 +45,8 @@ def security_definer_search_path(ctx):
     """
     for function in ctx.model.functions.values():
         if function.security_definer and not function.search_path_pinned:
-            yield Hit(function.stmt, function.offset,
-                      f"SECURITY DEFINER function {label(function.key)} does not pin search_path")
+            yield Hit(
+                function.stmt,
+                function.offset,
+                f"SECURITY DEFINER function {label(function.key)} does not pin search_path",
+            )

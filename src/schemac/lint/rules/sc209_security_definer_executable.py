@@ -5,8 +5,12 @@ from schemac.lint.rules._helpers import exposed, label
 _NOT_CALLABLE = {"trigger", "event_trigger"}
 
 
-@rule("SC209", "security-definer-executable", "error",
-      "revoke execute on function ... from public, anon; grant it to the roles that need it")
+@rule(
+    "SC209",
+    "security-definer-executable",
+    "error",
+    "revoke execute on function ... from public, anon; grant it to the roles that need it",
+)
 def security_definer_executable(ctx):
     """
     ## What it does
@@ -52,6 +56,9 @@ def security_definer_executable(ctx):
         callers = ({"public", "anon"} if ctx.config.supabase else {"public"}) - function.revoked
         callers |= function.granted & {"public", "anon"}
         if callers:
-            yield Hit(function.stmt, function.offset,
-                      f"SECURITY DEFINER function {label(function.key)} in exposed schema {function.key[0]} "
-                      f"is executable by {', '.join('PUBLIC' if r == 'public' else r for r in sorted(callers))}")
+            yield Hit(
+                function.stmt,
+                function.offset,
+                f"SECURITY DEFINER function {label(function.key)} in exposed schema {function.key[0]} "
+                f"is executable by {', '.join('PUBLIC' if r == 'public' else r for r in sorted(callers))}",
+            )

@@ -35,6 +35,8 @@ def policy_no_role(ctx):
     for table in ctx.model.tables.values():
         for policy in table.policies:
             if not policy.has_to:
-                yield Hit(policy.stmt, policy.offset,
-                          f"policy {policy.name} on {label(table.key)} has no TO clause and applies to PUBLIC, "
-                          f"anon included")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"policy {policy.name} on {label(table.key)} has no TO clause and applies to PUBLIC, anon included",
+                )

@@ -3,8 +3,7 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.rules._policies import bypass_roles, constant_truth, only_for_bypassing_roles
 
 
-@rule("SC211", "policy-always-true", "warning",
-      "state the condition: the tenant and the owner the row must belong to")
+@rule("SC211", "policy-always-true", "warning", "state the condition: the tenant and the owner the row must belong to")
 def policy_always_true(ctx):
     """
     ## What it does
@@ -55,9 +54,15 @@ def policy_always_true(ctx):
         for policy in table.policies:
             if policy.command == "select" or not policy.permissive or not clients & set(policy.roles):
                 continue
-            clauses = [clause for clause, expr in (("USING", policy.using), ("WITH CHECK", policy.check))
-                       if constant_truth(expr) is True]
+            clauses = [
+                clause
+                for clause, expr in (("USING", policy.using), ("WITH CHECK", policy.check))
+                if constant_truth(expr) is True
+            ]
             if clauses and not only_for_bypassing_roles(policy, bypassing):
-                yield Hit(policy.stmt, policy.offset,
-                          f"write policy {policy.name} on {label(table.key)} has {' and '.join(clauses)} "
-                          f"always true, which admits every row")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"write policy {policy.name} on {label(table.key)} has {' and '.join(clauses)} "
+                    f"always true, which admits every row",
+                )

@@ -3,8 +3,12 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.rules._policies import constant_truth
 
 
-@rule("SC212", "policy-admits-nothing", "warning",
-      "give the policy the expression it was meant to have: USING for reads, WITH CHECK for INSERT")
+@rule(
+    "SC212",
+    "policy-admits-nothing",
+    "warning",
+    "give the policy the expression it was meant to have: USING for reads, WITH CHECK for INSERT",
+)
 def policy_admits_nothing(ctx):
     """
     ## What it does
@@ -56,8 +60,9 @@ def policy_admits_nothing(ctx):
                 continue
             reason = _why_nothing(policy)
             if reason:
-                yield Hit(policy.stmt, policy.offset,
-                          f"policy {policy.name} on {label(table.key)} admits no row: {reason}")
+                yield Hit(
+                    policy.stmt, policy.offset, f"policy {policy.name} on {label(table.key)} admits no row: {reason}"
+                )
 
 
 def _why_nothing(policy) -> str | None:
@@ -67,8 +72,9 @@ def _why_nothing(policy) -> str | None:
             return "a FOR INSERT policy without WITH CHECK is false, not true"
         return "its WITH CHECK is always false" if constant_truth(check) is False else None
     if using is None and policy.command == "all" and check is not None:
-        return ("a FOR ALL policy without USING admits no row to SELECT, UPDATE or DELETE "
-                "(WITH CHECK only checks new rows)")
+        return (
+            "a FOR ALL policy without USING admits no row to SELECT, UPDATE or DELETE (WITH CHECK only checks new rows)"
+        )
     if using is None:
         return f"a FOR {policy.command.upper()} policy without USING is false, not true"
     if using is not None and constant_truth(using) is False:

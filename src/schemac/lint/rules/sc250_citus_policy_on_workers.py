@@ -3,9 +3,13 @@ from schemac.lint.rules._citus import label, placed
 from schemac.lint.tree import func_name, walk
 
 
-@rule("SC250", "citus-policy-on-workers", "error",
-      "call the function directly, without (select ...), and pass settings with SET LOCAL "
-      "under citus.propagate_set_commands = 'local'")
+@rule(
+    "SC250",
+    "citus-policy-on-workers",
+    "error",
+    "call the function directly, without (select ...), and pass settings with SET LOCAL "
+    "under citus.propagate_set_commands = 'local'",
+)
 def citus_policy_on_workers(ctx):
     """
     ## What it does
@@ -51,12 +55,18 @@ def citus_policy_on_workers(ctx):
             for expr in (policy.using, policy.check):
                 for name, body in walk(expr):
                     if name == "SubLink":
-                        yield Hit(policy.stmt, policy.stmt.at(body.get("location")),
-                                  f"policy {policy.name} on {kind} table {label(table.key)} has a subquery, "
-                                  "which Citus refuses in a policy")
+                        yield Hit(
+                            policy.stmt,
+                            policy.stmt.at(body.get("location")),
+                            f"policy {policy.name} on {kind} table {label(table.key)} has a subquery, "
+                            "which Citus refuses in a policy",
+                        )
                         break
                     if name == "FuncCall" and func_name(body).removeprefix("pg_catalog.") == "current_setting":
-                        yield Hit(policy.stmt, policy.stmt.at(body.get("location")),
-                                  f"policy {policy.name} on {kind} table {label(table.key)} reads "
-                                  "current_setting(), which the workers do not see after a SET on the coordinator")
+                        yield Hit(
+                            policy.stmt,
+                            policy.stmt.at(body.get("location")),
+                            f"policy {policy.name} on {kind} table {label(table.key)} reads "
+                            "current_setting(), which the workers do not see after a SET on the coordinator",
+                        )
                         break

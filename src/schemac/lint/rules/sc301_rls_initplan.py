@@ -4,8 +4,7 @@ from schemac.lint.rules._policies import bypass_roles
 from schemac.lint.tree import SUBQUERY, func_name, walk
 
 
-@rule("SC301", "rls-initplan", "warning",
-      "wrap the call in a scalar subquery: `(select auth.uid())`")
+@rule("SC301", "rls-initplan", "warning", "wrap the call in a scalar subquery: `(select auth.uid())`")
 def rls_initplan(ctx):
     """
     ## What it does
@@ -55,6 +54,9 @@ def rls_initplan(ctx):
                         continue
                     called = func_name(body)
                     if called in wanted or called.removeprefix("pg_catalog.") in wanted:
-                        yield Hit(policy.stmt, policy.stmt.at(body.get("location")),
-                                  f"{called}() in policy {policy.name} on {label(table.key)} runs once per "
-                                  f"row; wrap it as (select {called}())")
+                        yield Hit(
+                            policy.stmt,
+                            policy.stmt.at(body.get("location")),
+                            f"{called}() in policy {policy.name} on {label(table.key)} runs once per "
+                            f"row; wrap it as (select {called}())",
+                        )

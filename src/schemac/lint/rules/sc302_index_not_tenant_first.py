@@ -42,6 +42,9 @@ def index_not_tenant_first(ctx):
         for index in table.indexes:
             if not index.constraint and index.columns[:1] != (column,):
                 name = index.name or "index"
-                yield Hit(index.stmt, index.offset,
-                          f"{name} on {label(table.key)}{columns_text(index.columns)} does not start with "
-                          f"the tenant column {column}")
+                yield Hit(
+                    index.stmt,
+                    index.offset,
+                    f"{name} on {label(table.key)}{columns_text(index.columns)} does not start with "
+                    f"the tenant column {column}",
+                )

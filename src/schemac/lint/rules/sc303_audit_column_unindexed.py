@@ -3,8 +3,12 @@ from schemac.lint.rules._helpers import label, leads
 from schemac.lint.tree import column_refs
 
 
-@rule("SC303", "audit-column-unindexed", "warning",
-      "create an index led by the audit column (after the tenant column on tenant-scoped tables)")
+@rule(
+    "SC303",
+    "audit-column-unindexed",
+    "warning",
+    "create an index led by the audit column (after the tenant column on tenant-scoped tables)",
+)
 def audit_column_unindexed(ctx):
     """
     ## What it does
@@ -52,8 +56,9 @@ def audit_column_unindexed(ctx):
                 continue
             if any(_mentions(index.predicate, name) for index in table.indexes):
                 continue
-            yield Hit(column.stmt, column.offset,
-                      f"audit column {label(table.key)}.{name} has no index that leads with it")
+            yield Hit(
+                column.stmt, column.offset, f"audit column {label(table.key)}.{name} has no index that leads with it"
+            )
 
 
 def _mentions(predicate, name):

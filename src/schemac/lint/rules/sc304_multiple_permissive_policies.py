@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import label
 
 
-@rule("SC304", "multiple-permissive-policies", "warning",
-      "merge the policies into one (OR their conditions), or make the extra ones restrictive")
+@rule(
+    "SC304",
+    "multiple-permissive-policies",
+    "warning",
+    "merge the policies into one (OR their conditions), or make the extra ones restrictive",
+)
 def multiple_permissive_policies(ctx):
     """
     ## What it does
@@ -48,6 +52,9 @@ def multiple_permissive_policies(ctx):
                     if earlier is not policy and earlier.name not in clashes:
                         clashes.append(earlier.name)
             if clashes:
-                yield Hit(policy.stmt, policy.offset,
-                          f"policy {policy.name} on {label(table.key)} is another permissive policy for a "
-                          f"role and command already covered by {', '.join(clashes)}")
+                yield Hit(
+                    policy.stmt,
+                    policy.offset,
+                    f"policy {policy.name} on {label(table.key)} is another permissive policy for a "
+                    f"role and command already covered by {', '.join(clashes)}",
+                )

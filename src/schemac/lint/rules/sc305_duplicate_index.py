@@ -54,6 +54,9 @@ def duplicate_index(ctx):
             if index.unique and not first.unique:  # the unique one is the one to keep: it also enforces
                 seen[key], first, index = index, index, first
             if not index.constraint:
-                yield Hit(index.stmt, index.offset,
-                          f"{index.name or 'index'} on {label(table.key)}{columns_text(index.columns)} "
-                          f"duplicates {first.name or 'another index'}")
+                yield Hit(
+                    index.stmt,
+                    index.offset,
+                    f"{index.name or 'index'} on {label(table.key)}{columns_text(index.columns)} "
+                    f"duplicates {first.name or 'another index'}",
+                )

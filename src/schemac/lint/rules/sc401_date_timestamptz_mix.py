@@ -63,6 +63,9 @@ def date_timestamptz_mix(ctx):
             misnamed = column.name.endswith("_at")
             if mixed or misnamed:
                 reason = "beside timestamptz columns" if mixed else "but named *_at"
-                yield Hit(column.stmt, column.offset,
-                          f"{label(table.key)}.{column.name} is {column.type or 'untyped'} {reason}; "
-                          f"event times should be timestamptz")
+                yield Hit(
+                    column.stmt,
+                    column.offset,
+                    f"{label(table.key)}.{column.name} is {column.type or 'untyped'} {reason}; "
+                    f"event times should be timestamptz",
+                )

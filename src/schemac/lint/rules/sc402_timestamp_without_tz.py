@@ -36,5 +36,6 @@ def timestamp_without_tz(ctx):
     for table in ctx.model.parent_tables():
         for column in table.columns.values():
             if column.type == "timestamp":
-                yield Hit(column.stmt, column.offset,
-                          f"{label(table.key)}.{column.name} is timestamp without time zone")
+                yield Hit(
+                    column.stmt, column.offset, f"{label(table.key)}.{column.name} is timestamp without time zone"
+                )

@@ -7,13 +7,19 @@ from schemac.lint.tree import strings, walk
 
 VACUUM_COLUMNS = {"last_vacuum", "last_autovacuum", "last_analyze", "last_autoanalyze"}
 VACUUM_FUNCTIONS = {
-    "pg_stat_get_last_vacuum_time", "pg_stat_get_last_autovacuum_time",
-    "pg_stat_get_last_analyze_time", "pg_stat_get_last_autoanalyze_time",
+    "pg_stat_get_last_vacuum_time",
+    "pg_stat_get_last_autovacuum_time",
+    "pg_stat_get_last_analyze_time",
+    "pg_stat_get_last_autoanalyze_time",
 }
 
 
-@rule("SC403", "mv-freshness-proxy", "warning",
-      "record refreshes in a log table written by the refresh function, and read freshness from it")
+@rule(
+    "SC403",
+    "mv-freshness-proxy",
+    "warning",
+    "record refreshes in a log table written by the refresh function, and read freshness from it",
+)
 def mv_freshness_proxy(ctx):
     """
     ## What it does
@@ -61,8 +67,18 @@ def mv_freshness_proxy(ctx):
 
 # Statements that can hold a query; others (CREATE TABLE, policies, ...) cannot
 # read the statistics views, and skipping them keeps the rule cheap on large dumps.
-_QUERYING = ("ViewStmt", "CreateTableAsStmt", "SelectStmt", "CreateFunctionStmt", "InsertStmt",
-             "UpdateStmt", "DeleteStmt", "MergeStmt", "DeclareCursorStmt", "ExplainStmt")
+_QUERYING = (
+    "ViewStmt",
+    "CreateTableAsStmt",
+    "SelectStmt",
+    "CreateFunctionStmt",
+    "InsertStmt",
+    "UpdateStmt",
+    "DeleteStmt",
+    "MergeStmt",
+    "DeclareCursorStmt",
+    "ExplainStmt",
+)
 
 _MESSAGE = "refreshing a materialized view updates no vacuum or analyze statistic"
 

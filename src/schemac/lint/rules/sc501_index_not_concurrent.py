@@ -40,5 +40,8 @@ def index_not_concurrent(ctx):
             continue
         if table is not None and table.partition_key:
             continue
-        yield Hit(stmt, stmt.start,
-                  f"create index on existing table {label(key)} without concurrently blocks writes while it builds")
+        yield Hit(
+            stmt,
+            stmt.start,
+            f"create index on existing table {label(key)} without concurrently blocks writes while it builds",
+        )

@@ -3,8 +3,12 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.rules._migration import existing_alters
 
 
-@rule("SC502", "constraint-not-valid", "warning",
-      "add the constraint `not valid`, then `alter table ... validate constraint` in a later step")
+@rule(
+    "SC502",
+    "constraint-not-valid",
+    "warning",
+    "add the constraint `not valid`, then `alter table ... validate constraint` in a later step",
+)
 def constraint_not_valid(ctx):
     """
     ## What it does
@@ -42,6 +46,9 @@ def constraint_not_valid(ctx):
         con = (cmd.get("def") or {}).get("Constraint", {})
         if con.get("contype") in ("CONSTR_FOREIGN", "CONSTR_CHECK") and not con.get("skip_validation"):
             kind = "foreign key" if con["contype"] == "CONSTR_FOREIGN" else "check constraint"
-            yield Hit(stmt, stmt.at(con.get("location")),
-                      f"{kind} {con.get('conname') or ''} added to existing table {label(key)} without "
-                      f"not valid scans it under a lock that blocks writes".replace("  ", " "))
+            yield Hit(
+                stmt,
+                stmt.at(con.get("location")),
+                f"{kind} {con.get('conname') or ''} added to existing table {label(key)} without "
+                f"not valid scans it under a lock that blocks writes".replace("  ", " "),
+            )

@@ -5,8 +5,12 @@ from schemac.lint.rules._migration import existing_alters
 _DEFAULTS = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}
 
 
-@rule("SC503", "not-null-without-default", "error",
-      "add the column nullable, backfill it, then set not null (or give it a default)")
+@rule(
+    "SC503",
+    "not-null-without-default",
+    "error",
+    "add the column nullable, backfill it, then set not null (or give it a default)",
+)
 def not_null_without_default(ctx):
     """
     ## What it does
@@ -40,6 +44,9 @@ def not_null_without_default(ctx):
         coldef = (cmd.get("def") or {}).get("ColumnDef", {})
         kinds = {c["Constraint"].get("contype") for c in coldef.get("constraints") or () if "Constraint" in c}
         if kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} and not kinds & _DEFAULTS:
-            yield Hit(stmt, stmt.at(coldef.get("location")),
-                      f"column {coldef.get('colname')} added to existing table {label(key)} as not null "
-                      f"without a default fails if the table has rows")
+            yield Hit(
+                stmt,
+                stmt.at(coldef.get("location")),
+                f"column {coldef.get('colname')} added to existing table {label(key)} as not null "
+                f"without a default fails if the table has rows",
+            )

@@ -4,8 +4,12 @@ from schemac.lint.rules._migration import existing_alters
 from schemac.lint.tree import type_name
 
 
-@rule("SC504", "column-type-rewrite", "warning",
-      "add a new column, backfill it in batches, and switch over; or confirm the change is binary-compatible")
+@rule(
+    "SC504",
+    "column-type-rewrite",
+    "warning",
+    "add a new column, backfill it in batches, and switch over; or confirm the change is binary-compatible",
+)
 def column_type_rewrite(ctx):
     """
     ## What it does
@@ -37,6 +41,9 @@ def column_type_rewrite(ctx):
     """
     for stmt, key, cmd in existing_alters(ctx, "AT_AlterColumnType"):
         coldef = (cmd.get("def") or {}).get("ColumnDef", {})
-        yield Hit(stmt, stmt.at(coldef.get("location")),
-                  f"changing {label(key)}.{cmd.get('name')} to {type_name(coldef.get('typeName'))} may rewrite "
-                  f"the table under an ACCESS EXCLUSIVE lock")
+        yield Hit(
+            stmt,
+            stmt.at(coldef.get("location")),
+            f"changing {label(key)}.{cmd.get('name')} to {type_name(coldef.get('typeName'))} may rewrite "
+            f"the table under an ACCESS EXCLUSIVE lock",
+        )

@@ -3,8 +3,7 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.rules._migration import existing_alters
 
 
-@rule("SC505", "drop-column", "warning",
-      "stop reading and writing the column first, deploy, then drop it")
+@rule("SC505", "drop-column", "warning", "stop reading and writing the column first, deploy, then drop it")
 def drop_column(ctx):
     """
     ## What it does
@@ -33,5 +32,8 @@ def drop_column(ctx):
     Unsafe: data loss.
     """
     for stmt, key, cmd in existing_alters(ctx, "AT_DropColumn"):
-        yield Hit(stmt, stmt.start, f"dropping column {cmd.get('name')} of {label(key)} loses its data "
-                                    f"and breaks clients that still use it")
+        yield Hit(
+            stmt,
+            stmt.start,
+            f"dropping column {cmd.get('name')} of {label(key)} loses its data and breaks clients that still use it",
+        )

@@ -3,8 +3,7 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.tree import relation_key
 
 
-@rule("SC507", "rename-column", "warning",
-      "add the new column, write both, move readers, then drop the old one")
+@rule("SC507", "rename-column", "warning", "add the new column, write both, move readers, then drop the old one")
 def rename_column(ctx):
     """
     ## What it does
@@ -36,5 +35,9 @@ def rename_column(ctx):
         if node.get("renameType") == "OBJECT_COLUMN" and node.get("relation"):
             key = relation_key(node["relation"])
             if not ctx.model.is_new(key, stmt):
-                yield Hit(stmt, stmt.start, f"renaming {label(key)}.{node.get('subname')} to "
-                                            f"{node.get('newname')} breaks clients using the old name")
+                yield Hit(
+                    stmt,
+                    stmt.start,
+                    f"renaming {label(key)}.{node.get('subname')} to "
+                    f"{node.get('newname')} breaks clients using the old name",
+                )

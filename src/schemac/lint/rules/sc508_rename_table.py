@@ -3,8 +3,12 @@ from schemac.lint.rules._helpers import label
 from schemac.lint.tree import relation_key
 
 
-@rule("SC508", "rename-table", "warning",
-      "create the new name as a view over the table while clients move, or keep the name")
+@rule(
+    "SC508",
+    "rename-table",
+    "warning",
+    "create the new name as a view over the table while clients move, or keep the name",
+)
 def rename_table(ctx):
     """
     ## What it does
@@ -36,5 +40,8 @@ def rename_table(ctx):
         if node.get("renameType") == "OBJECT_TABLE" and node.get("relation"):
             key = relation_key(node["relation"])
             if not ctx.model.is_new(key, stmt):
-                yield Hit(stmt, stmt.start, f"renaming table {label(key)} to {node.get('newname')} breaks "
-                                            f"clients using the old name")
+                yield Hit(
+                    stmt,
+                    stmt.start,
+                    f"renaming table {label(key)} to {node.get('newname')} breaks clients using the old name",
+                )

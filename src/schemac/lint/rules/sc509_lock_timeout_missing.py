@@ -46,5 +46,8 @@ def lock_timeout_missing(ctx):
         key = locks_existing_table(ctx, stmt)
         if key is not None:
             done.add(source)
-            yield Hit(stmt, stmt.start, f"this statement locks existing table {label(key)} and no "
-                                        f"lock_timeout was set before it")
+            yield Hit(
+                stmt,
+                stmt.start,
+                f"this statement locks existing table {label(key)} and no lock_timeout was set before it",
+            )

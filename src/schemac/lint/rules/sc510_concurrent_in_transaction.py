@@ -1,8 +1,13 @@
 from schemac.lint.registry import Hit, rule
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
-_END = {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE",
-        "TRANS_STMT_COMMIT_PREPARED", "TRANS_STMT_ROLLBACK_PREPARED"}
+_END = {
+    "TRANS_STMT_COMMIT",
+    "TRANS_STMT_ROLLBACK",
+    "TRANS_STMT_PREPARE",
+    "TRANS_STMT_COMMIT_PREPARED",
+    "TRANS_STMT_ROLLBACK_PREPARED",
+}
 
 
 def is_concurrent(stmt) -> bool:
@@ -14,8 +19,12 @@ def is_concurrent(stmt) -> bool:
     return False
 
 
-@rule("SC510", "concurrent-in-transaction", "error",
-      "run the concurrent statement outside BEGIN ... COMMIT, in its own migration step")
+@rule(
+    "SC510",
+    "concurrent-in-transaction",
+    "error",
+    "run the concurrent statement outside BEGIN ... COMMIT, in its own migration step",
+)
 def concurrent_in_transaction(ctx):
     """
     ## What it does

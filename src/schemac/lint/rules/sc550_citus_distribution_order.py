@@ -2,8 +2,12 @@ from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._citus import label, placements
 
 
-@rule("SC550", "citus-distribution-order", "error",
-      "distribute the partitioned parent (its partitions follow), and referenced tables before their children")
+@rule(
+    "SC550",
+    "citus-distribution-order",
+    "error",
+    "distribute the partitioned parent (its partitions follow), and referenced tables before their children",
+)
 def citus_distribution_order(ctx):
     """
     ## What it does
@@ -43,16 +47,28 @@ def citus_distribution_order(ctx):
     for placement in placements(ctx):
         table = ctx.model.tables.get(placement.key)
         if table is not None and table.parent is not None:
-            yield Hit(placement.stmt, placement.offset,
-                      f"{label(placement.key)} is a partition of {label(table.parent)}: distribute the "
-                      "partitioned table, and its partitions follow")
+            yield Hit(
+                placement.stmt,
+                placement.offset,
+                f"{label(placement.key)} is a partition of {label(table.parent)}: distribute the "
+                "partitioned table, and its partitions follow",
+            )
         elif table is not None:
             for fk in table.foreign_keys:
                 target = ctx.model.tables.get(fk.target)
-                if fk.target != placement.key and fk.target not in done and target is not None and target.known \
-                        and fk.stmt.source is placement.stmt.source and fk.stmt.index < placement.stmt.index:
-                    yield Hit(placement.stmt, placement.offset,
-                              f"{label(placement.key)} is distributed before {label(fk.target)}, which its "
-                              "foreign key references; distribute that one first")
+                if (
+                    fk.target != placement.key
+                    and fk.target not in done
+                    and target is not None
+                    and target.known
+                    and fk.stmt.source is placement.stmt.source
+                    and fk.stmt.index < placement.stmt.index
+                ):
+                    yield Hit(
+                        placement.stmt,
+                        placement.offset,
+                        f"{label(placement.key)} is distributed before {label(fk.target)}, which its "
+                        "foreign key references; distribute that one first",
+                    )
                     break
         done.add(placement.key)
