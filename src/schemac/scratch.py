@@ -134,15 +134,16 @@ def uses_auth(script: str) -> bool:
 
 
 @contextmanager
-def _server(dev_db: str | None) -> Iterator[str]:
-    """A superuser's (or ``dev_db``'s) URL on a server to make scratch databases on."""
+def server(dev_db: str | None) -> Iterator[str]:
+    """A superuser's (or ``dev_db``'s) URL on a server to make scratch databases on: ``dev_db``, or an
+    embedded PostgreSQL for the duration."""
     if dev_db:
         yield dev_db
         return
     try:
         cluster = devdb.Cluster()
     except devdb.DevDBError as exc:
-        raise LiveError(str(exc)) from None
+        raise LiveError(f"{exc}; give a PostgreSQL server to work in with --dev-db URL") from None
     with cluster:
         yield cluster.url()
 
@@ -166,7 +167,7 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 def scratch_database(dev_db: str | None = None) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
     embedded PostgreSQL started for it. Its user is the server's: for what schemac trusts (``schemac test``)."""
-    with _server(dev_db) as admin_url, _database(admin_url) as url:
+    with server(dev_db) as admin_url, _database(admin_url) as url:
         yield url
 
 
@@ -247,7 +248,7 @@ class Built:
 def built(goal: Goal | Future, dev_db: str | None = None) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts)."""
-    with _server(dev_db) as admin_url, _builder(admin_url) as (role, login):
+    with server(dev_db) as admin_url, _builder(admin_url) as (role, login):
         with _database(admin_url, owner=role) as url:
             goal = goal.result() if isinstance(goal, Future) else goal
             if goal.needs_standin and role is not None:

@@ -10,6 +10,7 @@ import click
 
 from ..config import DATABASE_URL_VARIABLES
 from ..errors import SpecError
+from .. import scratch
 from ..live import LiveError
 from ..redact import redact
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, output
@@ -123,7 +124,7 @@ def import_(
             server_url = None
             if sql_file is not None or not no_verify:
                 with out.progress("Connecting to the dev database" if dev_db else "Starting a scratch PostgreSQL"):
-                    server_url = stack.enter_context(verify.server(dev_db))
+                    server_url = stack.enter_context(scratch.server(dev_db))
             if sql_file is not None:
                 with out.progress(f"Running {sql_file} on a scratch database"):
                     source, refused = verify.read_sql(sql_file, server_url, schemas)

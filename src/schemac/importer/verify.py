@@ -8,34 +8,19 @@ database made by the spec to the source database is empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
-from .. import devdb, live, scratch, versions
+from .. import live, scratch, versions
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
 from ..diff import compare
 from ..introspect.reader import query
 from ..pipeline import build_date, compile_text
 from ..redact import redact
-
-
-@contextmanager
-def server(dev_db: str | None) -> Iterator[str]:
-    """The URL of a server to make scratch databases on: ``dev_db``, or an embedded PostgreSQL for the duration."""
-    if dev_db:
-        yield dev_db
-        return
-    try:
-        cluster = devdb.Cluster()
-    except devdb.DevDBError as exc:
-        raise live.LiveError(f"{exc}; give a PostgreSQL server to work in with --dev-db URL") from None
-    with cluster:
-        yield cluster.url()
 
 
 # What the spec cannot hold, by identity (as importer.common.identity and the table
