@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from ..catalog import kinds
 from ..catalog.objects import QualifiedName
+from ..spec.models import Privilege
 from ..introspect.text import closing_paren
 
 Identity = tuple
@@ -21,19 +22,8 @@ FULL = {
     "function": ("execute",),
     "schema": ("usage", "create"),
 }
-SPEC_PRIVILEGES = {
-    "select",
-    "insert",
-    "update",
-    "delete",
-    "truncate",
-    "references",
-    "trigger",
-    "usage",
-    "execute",
-    "create",
-    "all",
-}
+# The privileges a spec can name: the literal the spec model validates them against.
+SPEC_PRIVILEGES = frozenset(get_args(Privilege))
 
 _SHORT_TYPES = (
     (re.compile(r"timestamp(\(\d+\))? with time zone"), r"timestamptz\1"),
