@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path
-from ..expand import added_columns
 from ..render.quoting import literal
 from ..sqltree import column_names
 from . import models as m
+from .conventions import added_columns
 from .names import suggest
 from .partitions import PeriodError, time_partitions
 

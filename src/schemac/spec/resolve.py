@@ -15,7 +15,6 @@ from .. import versions
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..errors import Path, Problem, SpecError
-from ..expand import ExpansionError, added_columns, expand
 from ..lint import LintConfig, UnknownRule, all_rules, get_rule
 from ..render.quoting import ident
 from ..render.sql import BODY_QUOTES, body_quote
@@ -37,6 +36,7 @@ from ..sqltree import (
 )
 from . import models as m
 from .constraints import ConstraintParts, deferrable
+from .conventions import added_columns
 from .loader import Positions
 from .names import default_name, identifier_problem, key_name, split_qualified, suggest
 from .partitioning import partitioning, required_columns, unique_key_problem
@@ -355,24 +355,7 @@ class Resolver(ConstraintParts):
             functions=functions,
             publications=publications,
         )
-        self.check_expansions(catalog)
         return catalog
-
-    def check_expansions(self, catalog: cat.Catalog) -> None:
-        """Expand once to report the conventions' problems at their place in the file.
-
-        Expansions know paths, not positions; the pipeline expands again.
-        A path that goes deeper than what the file holds (a shorthand) is
-        placed at the deepest part the file has.
-        """
-        try:
-            expand(self.spec, catalog)
-        except ExpansionError as exc:
-            for path, message, key in exc.issues:
-                while len(path) > 1 and path not in self.pos.keys and path not in self.pos.nodes:
-                    path, key = path[:-1], False
-                self.error(path, message, key=key)
-            raise SpecError(self.problems) from None
 
     def enums(self) -> tuple[cat.Enum, ...]:
         out = []
