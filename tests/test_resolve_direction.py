@@ -50,6 +50,19 @@ def test_spec_imports_nothing_downstream(module: str) -> None:
     assert not wrong, f"{module} imports {', '.join(wrong)}: expand builds on spec, never the reverse"
 
 
+def test_the_spec_package_has_no_import_cycle() -> None:
+    modules = _spec_modules()
+    graph = {m: {i for i in _imports(p) if i in modules and i != m} for m, p in modules.items()}
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, "import cycle: " + " -> ".join((*trail[trail.index(module) :], module))
+        for imported in sorted(graph[module]):
+            visit(imported, (*trail, module))
+
+    for module in sorted(graph):
+        visit(module, ())
+
+
 def test_a_compile_runs_the_expansions_once(monkeypatch) -> None:
     # ``clashes`` runs once at the end of every complete expansion of a valid spec.
     runs = []
