@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from .catalog.graph import CycleError
 from .catalog.objects import Catalog
 from .errors import Problem, SpecError
-from .expand import expand
+from .expand import ExpansionError, expand
 from .gcpause import gc_paused
 from .lint import Finding, LintConfig, lint_sql
 from .render.sql import render
-from .spec.loader import Document, load_text
+from .spec.loader import Document, Positions, load_text
 from .spec.models import Spec
 from .spec.resolve import resolve
 from .spec.validate import data_path, problems_from
@@ -86,7 +86,7 @@ def _compile(text: str, file: str, today: date | None) -> Compiled:
         # Problems name the file as the user gave it; the SQL header names only
         # the file itself, so the output does not depend on the working directory.
         catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
-        catalog = expand(spec, catalog)
+        catalog = expanded(spec, catalog, doc.positions)
     except SpecError as exc:
         raise SpecError(shape + exc.problems) from None
     if shape:
@@ -96,6 +96,15 @@ def _compile(text: str, file: str, today: date | None) -> Compiled:
     except CycleError as exc:
         raise SpecError([Problem(1, 1, (), str(exc), file)]) from None
     return Compiled(spec, catalog, sql)
+
+
+def expanded(spec: Spec, resolved: Catalog, positions: Positions) -> Catalog:
+    """The resolved catalog with the conventions expanded, once. Expansions know paths, not
+    positions: their problems are placed here, at their line and column in the file."""
+    try:
+        return expand(spec, resolved)
+    except ExpansionError as exc:
+        raise SpecError([positions.placed(path, message, key=key) for path, message, key in exc.issues]) from None
 
 
 def read_spec(path: Path) -> str:

@@ -16,8 +16,8 @@ and Citus' placement of tables (schemac.citus) last, so that it judges the
 keys, foreign keys and policies the conventions added.
 
 An expansion that finds a problem in the spec raises ``ExpansionError``
-with its path in the spec; ``resolve`` runs the expansions once to report
-those problems at their line and column.
+with its path in the spec; ``pipeline.expanded`` runs the expansions once
+per compile and places those problems at their line and column.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ..catalog.partitions import root
 from ..spec.models import Spec
 from .append_only import append_only
 from .audit import audit
-from .common import ExpansionError, added_columns
+from .common import ExpansionError
 from .monitoring import monitoring
 from .names import clashes
 from .partitions import partitions
@@ -112,4 +112,4 @@ def expand(spec: Spec, catalog: Catalog, expansions: tuple[Expansion, ...] = EXP
     return catalog
 
 
-__all__ = ["EXPANSIONS", "Expansion", "ExpansionError", "added_columns", "expand", "partition_security"]
+__all__ = ["EXPANSIONS", "Expansion", "ExpansionError", "expand", "partition_security"]

@@ -30,17 +30,16 @@ from __future__ import annotations
 
 from ..catalog import objects as cat
 from ..spec import models as m
+from ..spec.conventions import audit_parts, tenant_column
 from .common import (
     Draft,
     Issues,
-    audit_parts,
     find_key,
     function_body,
     helper,
     insert_column,
     name,
     spec_tables,
-    tenant_column,
     user_id,
 )
 

@@ -1,10 +1,11 @@
 """What the convention expansions share: their error, the spec's tables by name,
-the columns each convention adds, and small helpers to add catalog objects.
+and small helpers to add catalog objects (the columns each convention adds are
+named in ``spec.conventions``, where the resolver reads them too).
 
 Expansions never see YAML positions. A problem they find is reported with its
-path in the spec (``("tables", "vehicles", "tenant_scoped")``); ``resolve``
-runs the expansions once while it still has the positions, so such problems
-are reported like every other, at their line and column.
+path in the spec (``("tables", "vehicles", "tenant_scoped")``); the pipeline,
+which has the positions, places such problems like every other, at their line
+and column.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class ExpansionError(SpecError):
     """Problems found while expanding, each with its path in the spec.
 
     ``issues`` is ``[(path, message, key)]``; ``key`` says the problem is
-    about the key at ``path`` rather than its value. Outside ``resolve`` (which
+    about the key at ``path`` rather than its value. Outside the pipeline (which
     places them) the problems are reported at the top of the file.
     """
 
@@ -105,59 +106,6 @@ def check_roles(roles, spec: m.Spec, path: Path, issues: Issues) -> bool:
             issues.add(path + (i,), f"unknown role '{role}'{hint}")
             ok = False
     return ok
-
-
-# -- the columns the conventions add ----------------------------------------------
-
-
-AUDIT_PARTS = ("created_at", "updated_at", "created_by", "updated_by")
-
-
-def audit_parts(spec: m.Spec, table: m.TableSpec) -> dict[str, str]:
-    """``{part: column name}`` of the audit columns ``table`` gets, in column order.
-
-    The table's ``audit`` switch turns the convention's parts on and off; an
-    append-only table has no ``updated_*`` columns (its rows never change).
-    """
-    switch = table.audit
-    if switch is False:
-        return {}
-    convention = spec.conventions.audit
-    out = {}
-    for part in ("created_at", "created_by", "updated_at", "updated_by"):
-        setting = getattr(convention, part)
-        wanted = setting is not False
-        if isinstance(switch, m.AuditSwitch) and getattr(switch, part) is not None:
-            wanted = getattr(switch, part)
-        if not wanted or (table.append_only and part.startswith("updated_")):
-            continue
-        if isinstance(setting, str):
-            out[part] = setting
-        elif isinstance(setting, m.AuditUserColumn) and setting.column:
-            out[part] = setting.column
-        else:
-            out[part] = part
-    return out
-
-
-def tenant_column(spec: m.Spec, table: m.TableSpec) -> str | None:
-    """The tenant column a tenant-scoped table gets, or None."""
-    if table.tenancy is None or spec.conventions.tenancy is None:
-        return None
-    return spec.conventions.tenancy.column
-
-
-def soft_delete_column(spec: m.Spec, table: m.TableSpec) -> str | None:
-    if not table.soft_delete:
-        return None
-    return spec.conventions.soft_delete.column
-
-
-def added_columns(spec: m.Spec, table: m.TableSpec) -> tuple[str, ...]:
-    """Names of the columns the conventions add to ``table``, so the rest of the
-    table (keys, indexes, foreign keys) may name them before they exist."""
-    names = [tenant_column(spec, table), *audit_parts(spec, table).values(), soft_delete_column(spec, table)]
-    return tuple(n for n in names if n)
 
 
 # -- building catalog objects ------------------------------------------------------

@@ -30,7 +30,8 @@ from ..catalog import objects as cat
 from ..render.quoting import ident
 from ..spec import models as m
 from ..sqltree import SqlProblem, check_expression
-from .common import Draft, Issues, audit_parts, insert_column, name, spec_tables, tenant_column
+from ..spec.conventions import audit_parts, tenant_column
+from .common import Draft, Issues, insert_column, name, spec_tables
 
 READ_COMMANDS = ("select", "all", "update")
 _OR = re.compile(r"\bor\b", re.IGNORECASE)

@@ -29,10 +29,10 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
 from ..errors import SpecError
-from ..expand import added_columns
 from ..expand.tenancy import default_commands
 from ..live import LiveError
 from ..spec import models as m
+from ..spec.conventions import added_columns
 from ..spec.names import default_name
 from .explicit import Choices, build, identity, key_of
 from .generated import GLOBAL, GLOBAL_KINDS, SWITCHES, Generated, Targets, generated, objects, table_of

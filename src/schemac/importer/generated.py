@@ -18,7 +18,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
 from ..expand import EXPANSIONS
-from ..pipeline import build_date
+from ..pipeline import build_date, expanded
 from ..spec.loader import load_text
 from ..spec.models import Spec
 from ..spec.resolve import resolve
@@ -84,6 +84,7 @@ def generated(text: str, file: str = "import.yaml") -> Generated:
     doc = load_text(text, file)
     spec = Spec.model_validate(doc.data)
     catalog = resolve(spec, doc.positions, build_date())
+    expanded(spec, catalog, doc.positions)  # the conventions' problems, placed as a compile places them
     out = Generated()
     before = objects(catalog)
     for expansion in EXPANSIONS:

@@ -45,6 +45,14 @@ class Positions:
         line, col = self.of(path, key=key)
         return Problem(line, col, tuple(path), message, self.file)
 
+    def placed(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        """A problem whose path may go deeper than the file does (a convention's, under a
+        shorthand the file wrote as one value), placed at the deepest part the file has."""
+        path = tuple(path)
+        while len(path) > 1 and path not in self.keys and path not in self.nodes:
+            path, key = path[:-1], False
+        return self.problem(path, message, key=key)
+
 
 @dataclass
 class Document:

@@ -15,7 +15,8 @@ import psycopg.errors
 from psycopg import sql
 
 from ..catalog.objects import QualifiedName
-from ..expand.common import audit_parts, helper, soft_delete_column, spec_tables
+from ..expand.common import helper, spec_tables
+from ..spec.conventions import audit_parts, soft_delete_column
 from ..supabase import NOT_MANAGED
 from .result import Result
 from .session import Context

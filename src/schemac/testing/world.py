@@ -87,7 +87,8 @@ def touched(compiled: Compiled) -> list[QualifiedName]:
 
 
 def tenant_column(compiled: Compiled, qname: QualifiedName) -> str | None:
-    from ..expand.common import spec_tables, tenant_column as column
+    from ..expand.common import spec_tables
+    from ..spec.conventions import tenant_column as column
 
     return next((column(compiled.spec, t.spec) for t in spec_tables(compiled.spec) if t.qname == qname), None)
 

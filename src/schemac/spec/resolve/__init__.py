@@ -1,0 +1,81 @@
+"""Spec models -> catalog objects, with every name, reference and SQL fragment checked.
+
+``resolve`` declares the spec's names in a :class:`~.scope.Scope` (tables and
+functions first, so that references may point forward), then asks each part
+(one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
+``tables`` with its ``constraints``, ``indexes``, ``partitioning``,
+``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``publications``)
+for the catalog objects it builds. All problems are collected in the scope
+(each with its path in the spec, placed at its line and column) and raised
+together as one :class:`SpecError`. The conventions are not expanded here:
+the expansions (``schemac.expand``) build on the catalog returned.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ...catalog import objects as cat
+from ...errors import SpecError
+from .. import models as m
+from ..loader import Positions
+from .foreign_keys import foreign_keys
+from .functions import UNPINNED, function_of
+from .publications import publications
+from .schemas import extensions, schemas, settings
+from .scope import Scope
+from .sequences import sequences
+from .tables import primary_key_columns, table_of
+from .types import domains, enums
+from .views import views
+
+__all__ = ["UNPINNED", "Scope", "resolve"]
+
+
+def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> cat.Catalog:
+    """Check every name, reference and SQL fragment of ``spec``; return its catalog."""
+    scope = Scope(spec, positions, today or date.today())
+    schema_objects = schemas(scope)
+    settings(scope)
+    extension_objects = extensions(scope)
+    enum_objects = enums(scope)
+    # Names of tables and functions first, so references may point forward.
+    for key, table in spec.tables.items():
+        qname = scope.qualify(key, ("tables", key), declare=True)
+        if qname:
+            scope.tables[qname] = (("tables", key), table)
+            scope.user_types[qname] = "table"  # its row type, e.g. `returns: setof vehicles`
+    for key, function in spec.functions.items():
+        qname = scope.qualify(key, ("functions", key))
+        if qname:
+            scope.functions[qname] = (("functions", key), function)
+    domain_objects = domains(scope)
+    sequence_objects = sequences(scope)
+    function_objects = tuple(function_of(scope, q, p, f) for q, (p, f) in scope.functions.items())
+    for qname, (path, table) in scope.tables.items():
+        scope.primary_keys[qname] = primary_key_columns(table)
+    tables = [table_of(scope, qname, path, table) for qname, (path, table) in scope.tables.items()]
+    fks = [fk for qname, (path, table) in scope.tables.items() for fk in foreign_keys(scope, qname, path, table)]
+    view_objects, view_indexes = views(scope)
+    publication_objects = publications(scope)
+    if scope.problems:
+        raise SpecError(scope.problems)
+    return cat.Catalog(
+        source=positions.file,
+        target_version=spec.target.postgres,
+        flavor=spec.target.flavor,
+        schemas=schema_objects,
+        extensions=extension_objects,
+        enums=enum_objects,
+        domains=domain_objects,
+        sequences=sequence_objects,
+        tables=tuple(t.table for t in tables),
+        partitions=tuple(p for t in tables for p in t.partitions),
+        foreign_keys=tuple(fks),
+        indexes=tuple(i for t in tables for i in t.indexes) + view_indexes,
+        policies=tuple(p for t in tables for p in t.policies),
+        triggers=tuple(t for table in tables for t in table.triggers),
+        views=view_objects,
+        functions=function_objects,
+        publications=publication_objects,
+    )

@@ -1,0 +1,109 @@
+"""Functions: arguments and return types checked like columns, bodies parsed, SECURITY DEFINER
+made safe."""
+
+from __future__ import annotations
+
+import re
+
+from ...catalog import objects as cat
+from ...catalog.objects import QualifiedName
+from ...errors import Path
+from ...lint import UnknownRule, get_rule
+from ...render.quoting import ident
+from ...render.sql import BODY_QUOTES, body_quote
+from ...sqltree import SqlProblem, check_plpgsql, check_statements, table_columns
+from .. import models as m
+from .fragments import expression, ignores, sql
+from .grants import FUNCTION_PRIVILEGES, grants_of
+from .scope import Scope
+from .types import type_of
+
+# A SECURITY DEFINER function without a pinned search_path is refused unless the spec accepts
+# the lint finding on it, with a reason (``ignore: {security-definer-search-path: why}``), as
+# an import does for a database that has one.
+UNPINNED = "security-definer-search-path"
+
+
+def function_of(scope: Scope, qname: QualifiedName, path: Path, function: m.FunctionSpec) -> cat.Function:
+    args = []
+    for i, arg in enumerate(function.args):
+        if arg.name is not None:
+            scope.ident(arg.name, path + ("args", i), key=False)
+            if any(arg.name == a.name for a in args):
+                scope.error(path + ("args", i), f"argument name '{arg.name}' is used twice")
+        type_ = type_of(scope, arg.type, path + ("args", i, "type"), pseudo=True) or arg.type
+        if arg.default is not None:
+            expression(scope, arg.default, path + ("args", i, "default"), "an argument default", columns=False)
+        args.append(cat.Argument(arg.name, type_, arg.default, arg.mode))
+    returns = function.returns.strip()
+    lowered = returns.lower()
+    if lowered.startswith("setof "):
+        returns = "SETOF " + (type_of(scope, returns[6:], path + ("returns",), pseudo=True) or returns[6:])
+    elif re.match(r"table\s*\(", lowered):
+        returns = returns_table(scope, returns, path + ("returns",)) or returns
+    else:
+        returns = type_of(scope, returns, path + ("returns",), pseudo=True) or returns
+    if function.search_path is not None:
+        for part in filter(None, (p.strip() for p in function.search_path.split(","))):
+            if part not in ("pg_temp", '""', "''"):
+                scope.ident(part, path + ("search_path",), key=False)
+    if body_quote(function.body) is None:
+        scope.error(
+            path + ("body",),
+            f"the body holds (or ends with the start of) each of {', '.join(BODY_QUOTES)}, "
+            "the dollar quotes schemac writes a body between; leave one of them out",
+        )
+    elif function.language == "sql":
+        sql(scope, check_statements, function.body, path + ("body",), "function body")
+    else:
+        header = f"CREATE FUNCTION f() RETURNS {returns}"
+        try:
+            check_plpgsql(function.body, header)
+        except SqlProblem as exc:
+            scope.error(path + ("body",), f"function body: {exc}")
+    if function.security_definer and function.search_path is None and not _accepted(function.ignore, UNPINNED):
+        scope.error(
+            path + ("search_path",),
+            "a SECURITY DEFINER function must pin 'search_path' (for example search_path: '') so callers cannot hijack the names it uses",
+            key=True,
+        )
+    grants = grants_of(scope, function.grants, function.revokes, FUNCTION_PRIVILEGES, path)
+    return cat.Function(
+        qname,
+        tuple(args),
+        returns,
+        function.language,
+        function.body,
+        function.volatility,
+        function.strict,
+        function.security_definer,
+        function.search_path,
+        function.parallel,
+        grants,
+        function.comment,
+        ignores(scope, function.ignore, path),
+    )
+
+
+def returns_table(scope: Scope, text: str, path: Path) -> str | None:
+    """``table (name type, ...)`` checked like columns, and written back from its parts."""
+    columns = sql(scope, table_columns, text, path, "returns")
+    if columns is None:
+        return None
+    written = [
+        (scope.ident(name, path, key=False), name, type_of(scope, type_text, path)) for name, type_text in columns
+    ]
+    if not all(ok and type_ for ok, _, type_ in written):
+        return None
+    return f"TABLE({', '.join(f'{ident(name)} {type_}' for _, name, type_ in written)})"
+
+
+def _accepted(ignore: dict[str, str], rule_name: str) -> bool:
+    """Whether ``ignore`` accepts the lint rule ``rule_name`` (by name or code) with a reason."""
+    for name, reason in ignore.items():
+        try:
+            if get_rule(name).name == rule_name and reason.strip():
+                return True
+        except UnknownRule:
+            continue
+    return False

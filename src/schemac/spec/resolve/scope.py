@@ -1,0 +1,154 @@
+"""What every part of the resolver reads and reports to, passed to each explicitly.
+
+A :class:`Scope` holds the spec, where each of its paths is in the file, the
+names declared so far (schemas, relations, types, tables, functions, roles)
+and the problems found. Its methods are the checks that need those names;
+each part of the resolver (one module per kind) builds and returns its
+catalog objects and reports through ``error``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ...catalog.objects import QualifiedName
+from ...errors import Path, Problem
+from .. import models as m
+from ..conventions import added_columns
+from ..loader import Positions
+from ..names import identifier_problem, split_qualified, suggest
+from ..platform import Platform, platform_for
+
+
+@dataclass
+class Scope:
+    spec: m.Spec
+    positions: Positions
+    today: date
+    platform: Platform = field(init=False)
+    problems: list[Problem] = field(default_factory=list)
+    schemas: set[str] = field(init=False)
+    extensions: set[str] = field(init=False)
+    roles: set[str] = field(init=False)
+    # Every name in a schema's relation/type namespace, to report duplicates.
+    namespace: dict[QualifiedName, Path] = field(default_factory=dict)
+    user_types: dict[QualifiedName, str] = field(default_factory=dict)  # enums, domains, tables -> kind
+    tables: dict[QualifiedName, tuple[Path, m.TableSpec]] = field(default_factory=dict)
+    functions: dict[QualifiedName, tuple[Path, m.FunctionSpec]] = field(default_factory=dict)
+    primary_keys: dict[QualifiedName, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        spec = self.spec
+        self.platform = platform_for(spec.target.flavor)
+        self.schemas = set(spec.schemas) | set(self.platform.schemas)
+        if "conventions" in spec.model_fields_set:
+            self.schemas.add(spec.conventions.schema_)  # created for the conventions' helpers
+        self.extensions = {e.name for e in spec.extensions}
+        self.roles = set(self.platform.roles) | set(spec.roles)
+
+    # -- reporting ---------------------------------------------------------
+
+    def error(self, path: Path, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.positions.problem(path, message, key=key))
+
+    def distinct(self, items, path: Path, what: str) -> bool:
+        """No item of a list twice (a key's columns, a trigger's events): PostgreSQL refuses it."""
+        first: dict = {}
+        for i, item in enumerate(items):
+            if item in first:
+                self.error(path + (i,), f"{what} '{item}' is listed twice (first at [{first[item]}])")
+            first.setdefault(item, i)
+        return len(first) == len(items)
+
+    def ident(self, name: str, path: Path, *, key: bool = True) -> bool:
+        problem = identifier_problem(name)
+        if problem:
+            self.error(path, problem, key=key)
+        return problem is None
+
+    def needs_version(self, version: int, feature: str, path: Path) -> bool:
+        """Whether the target has ``feature``; if not, says so."""
+        target = self.spec.target.postgres
+        if target < version:
+            self.error(path, f"{feature} needs PostgreSQL {version} or later; the target is PostgreSQL {target}")
+        return target >= version
+
+    # -- names -------------------------------------------------------------
+
+    def qualify(self, key: str, path: Path, *, declare: bool = False) -> QualifiedName | None:
+        parts = split_qualified(key)
+        if parts is None:
+            self.error(path, f"'{key}' is not a name: write 'name' or 'schema.name'", key=True)
+            return None
+        schema, name = parts
+        if not (self.ident(schema, path) and self.ident(name, path)):
+            return None
+        if schema not in self.schemas:
+            self.error(
+                path, f"schema '{schema}' is not declared under 'schemas'{suggest(schema, self.schemas)}", key=True
+            )
+            return None
+        qname = QualifiedName(schema, name)
+        if declare and schema in self.platform.schemas and schema not in self.spec.schemas and schema != "public":
+            self.error(
+                path, f"schema '{schema}' belongs to the platform; create '{name}' in a schema of your own", key=True
+            )
+            return None
+        if declare:
+            if qname in self.namespace:
+                first = self.positions.of(self.namespace[qname], key=True)[0]
+                self.error(
+                    path,
+                    f"'{qname}' is already defined (line {first}); tables, views, sequences, indexes and types share one namespace per schema",
+                    key=True,
+                )
+                return None
+            self.namespace[qname] = path
+        return qname
+
+    def find_table(self, ref: str, path: Path) -> QualifiedName | None:
+        parts = split_qualified(ref)
+        qname = QualifiedName(*parts) if parts else None
+        if qname is not None and (qname in self.tables or qname in self.platform.tables):
+            return qname
+        known = [str(q) if q.schema != "public" else q.name for q in [*self.tables, *self.platform.tables]]
+        self.error(path, f"unknown table '{ref}'{suggest(ref, known)}")
+        return None
+
+    def is_table(self, ref: str) -> bool:
+        parts = split_qualified(ref)
+        return bool(parts) and (QualifiedName(*parts) in self.tables or QualifiedName(*parts) in self.platform.tables)
+
+    def table_columns(self, qname: QualifiedName) -> tuple[str, ...]:
+        if qname in self.tables:
+            table = self.tables[qname][1]
+            return tuple(table.columns) + added_columns(self.spec, table)
+        return self.platform.tables[qname][1]
+
+    def column_exists(self, table: QualifiedName, column: str, path: Path) -> bool:
+        columns = self.table_columns(table)
+        if column in columns:
+            return True
+        self.error(path, f"table '{table}' has no column '{column}'{suggest(column, columns)}")
+        return False
+
+    def find_function(self, ref: str, path: Path) -> QualifiedName | None:
+        ref = ref.removesuffix("()")
+        parts = split_qualified(ref)
+        qname = QualifiedName(*parts) if parts else None
+        if qname in self.functions or qname in self.platform.functions:
+            return qname
+        known = [str(q) for q in [*self.functions, *self.platform.functions]]
+        self.error(path, f"unknown function '{ref}'{suggest(ref, known)}")
+        return None
+
+    def role(self, role: str, path: Path) -> bool:
+        """A role must exist: one the platform provides or one listed under 'roles'."""
+        if role.lower() == "public" or role in self.roles:
+            return True
+        if not self.ident(role, path, key=False):
+            return False
+        hint = suggest(role, self.roles) or "; list the roles the database already has under 'roles'"
+        self.error(path, f"unknown role '{role}'{hint}")
+        return False

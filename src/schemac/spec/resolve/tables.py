@@ -1,0 +1,249 @@
+"""A table: its columns, keys, checks and exclusion constraints, partitioning, indexes, policies,
+triggers, grants and replica identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ... import versions
+from ...catalog import objects as cat
+from ...catalog.objects import QualifiedName
+from ...errors import Path
+from ...sqltree import parse_type
+from .. import models as m
+from ..conventions import added_columns
+from ..names import default_name, suggest
+from .constraints import checks, deferrable, exclusions
+from .coverage import unique_key_problem
+from .fragments import collation_name, expression, ignores
+from .grants import TABLE_PRIVILEGES, grants_of
+from .indexes import table_indexes
+from .partitioning import partitioning
+from .policies import policy_of
+from .scope import Scope
+from .triggers import trigger_of
+from .types import enum_default, type_of
+
+
+@dataclass(frozen=True)
+class ResolvedTable:
+    """A table and what it brings into the catalog beside it."""
+
+    table: cat.Table
+    partitions: list[cat.Partition]
+    indexes: list[cat.Index]
+    policies: list[cat.Policy]
+    triggers: list[cat.Trigger]
+
+
+def primary_key_columns(table: m.TableSpec) -> tuple[str, ...]:
+    if table.pk:
+        return tuple(table.pk.columns)
+    return tuple(name for name, column in table.columns.items() if column.primary_key)
+
+
+def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, path: Path) -> cat.Column | None:
+    scope.ident(name, path)
+    type_ = type_of(scope, spec.type, path + ("type",))
+    for key, where in (
+        ("default", "a DEFAULT expression"),
+        ("generated", "a generated column"),
+        ("check", "a check constraint"),
+        ("using", "a USING expression"),
+    ):
+        text = getattr(spec, key)
+        if text is not None:
+            node = expression(scope, text, path + (key,), where, columns=key != "default")
+            if key == "default" and node is not None and type_ is not None:
+                enum_default(scope, type_, node, path + (key,))
+    if spec.collation is not None:
+        collation_name(scope, spec.collation, path + ("collation",))  # a name, or an error
+    if spec.identity and (spec.default is not None or spec.generated is not None):
+        scope.error(path + ("identity",), "an identity column cannot also have a default or a generated expression")
+    if spec.default is not None and spec.generated is not None:
+        scope.error(path + ("generated",), "a generated column cannot also have a default")
+    if spec.identity and type_ and parse_type(type_).base not in ("int2", "int4", "int8"):
+        scope.error(path + ("identity",), "identity columns must be smallint, integer or bigint")
+    if spec.primary_key and table.primary_key:
+        scope.error(
+            path + ("primary_key",), "the table also has a table-level 'primary_key'; declare the key in one place"
+        )
+    if spec.references is None and (spec.on_delete or spec.on_update):
+        scope.error(
+            path + ("on_delete" if spec.on_delete else "on_update",),
+            "'on_delete' and 'on_update' need 'references'",
+        )
+    if type_ is None:
+        return None
+    not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
+    return cat.Column(
+        name,
+        type_,
+        not_null,
+        spec.default,
+        spec.identity,
+        spec.generated,
+        spec.collation,
+        spec.comment,
+        spec.renamed_from,
+        spec.using,
+    )
+
+
+def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -> ResolvedTable:
+    columns = tuple(
+        c
+        for name, spec in table.columns.items()
+        if (c := column_of(scope, table, name, spec, path + ("columns", name))) is not None
+    )
+    names = set(table.columns) | set(added_columns(scope.spec, table))
+    pk = primary_key(scope, qname, path, table, names)
+    uniques = unique_keys(scope, qname, path, table, names)
+    table_checks = checks(scope, qname, path, table)
+    table_exclusions = exclusions(scope, qname, path, table, names)
+    partition_key, partitions = None, []
+    if table.partition:
+        partition_key, partitions = partitioning(scope, qname, path + ("partition",), table, columns)
+        keys_per_partition(scope, path, table, uniques)
+    indexes = table_indexes(scope, qname, path, table, names)
+    rls = table.rls
+    if rls is not None and rls.force and not rls.enable:
+        scope.error(
+            path + ("rls",), "'force' needs 'enable: true'; forcing row level security that is off does nothing"
+        )
+    policies = table_policies(scope, qname, path, table)
+    triggers = [
+        built
+        for name, trigger in table.triggers.items()
+        if (built := trigger_of(scope, qname, name, trigger, path + ("triggers", name), names))
+    ]
+    grants = grants_of(scope, table.grants, table.revokes, TABLE_PRIVILEGES, path)
+    identity, replica_index = replica_identity(scope, qname, table, pk, uniques, indexes, path)
+    built = cat.Table(
+        qname,
+        columns,
+        pk,
+        tuple(uniques),
+        tuple(table_checks),
+        tuple(table_exclusions),
+        partition_key,
+        bool(rls and rls.enable),
+        bool(rls and rls.force),
+        grants,
+        table.comment,
+        table.renamed_from,
+        ignores(scope, table.ignore, path),
+        identity,
+        replica_index,
+    )
+    return ResolvedTable(built, partitions, indexes, policies, triggers)
+
+
+def primary_key(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> cat.PrimaryKey | None:
+    pk_columns = scope.primary_keys[qname]
+    if not pk_columns:
+        return None
+    long_form = isinstance(table.primary_key, m.PrimaryKeySpec)
+    if table.pk:
+        scope.distinct(
+            table.pk.columns, path + (("primary_key", "columns") if long_form else ("primary_key",)), "column"
+        )
+    for i, column in enumerate(table.pk.columns if table.pk else ()):
+        if column not in names:
+            where = ("primary_key", "columns", i) if long_form else ("primary_key", i)
+            scope.error(path + where, f"unknown column '{column}'{suggest(column, names)}")
+    return cat.PrimaryKey(
+        constraint_name(scope, qname, (), "pkey", path),
+        pk_columns,
+        **deferrable(table.pk.deferrable if table.pk else False),
+    )
+
+
+def unique_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> list[cat.Unique]:
+    """The unique constraints: a column's ``unique: true``, then the table's ``unique``."""
+    uniques = []
+    for name, column in table.columns.items():
+        if column.unique:
+            uniques.append(cat.Unique(constraint_name(scope, qname, (name,), "key", path + ("columns", name)), (name,)))
+    for i, unique in enumerate(table.unique):
+        upath = path + ("unique", i)
+        # `[a, b]` or `{columns: [a, b]}`: point at the column as written.
+        cpath = upath + ("columns",) if upath + ("columns",) in scope.positions.keys else upath
+        scope.distinct(unique.columns, cpath, "column")
+        for j, column in enumerate(unique.columns):
+            if column not in names:
+                scope.error(cpath + (j,), f"unknown column '{column}'{suggest(column, names)}")
+        if unique.nulls_not_distinct:
+            scope.needs_version(versions.NULLS_NOT_DISTINCT, "NULLS NOT DISTINCT", upath)
+        name = unique.name or default_name(qname, unique.columns, "key")
+        uniques.append(
+            cat.Unique(
+                constraint_name(scope, qname, unique.columns, "key", upath, name),
+                tuple(unique.columns),
+                unique.nulls_not_distinct,
+                **deferrable(unique.deferrable),
+            )
+        )
+    return uniques
+
+
+def keys_per_partition(scope: Scope, path: Path, table: m.TableSpec, uniques: list[cat.Unique]) -> None:
+    """The primary key and unique constraints of a partitioned table, as PostgreSQL can enforce them."""
+    pk_columns = primary_key_columns(table)
+    pk_path = path + (("primary_key",) if table.pk else ("columns", pk_columns[0] if pk_columns else "", "primary_key"))
+    for kind, cols, cpath in [("primary key", pk_columns, pk_path)] + [
+        ("unique constraint", u.columns, path + ("unique",)) for u in uniques
+    ]:
+        if cols and (problem := unique_key_problem(table.partition, table, kind, cols)):
+            scope.error(cpath, problem)
+
+
+def table_policies(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -> list[cat.Policy]:
+    """The policies the table writes (with ``policies: auto`` the conventions write them)."""
+    written = table.policies if isinstance(table.policies, dict) else {}
+    policies = [
+        built
+        for name, policy in written.items()
+        if (built := policy_of(scope, qname, name, policy, path + ("policies", name)))
+    ]
+    rls = table.rls
+    if written and not table.tenant_scoped and (rls is None or not rls.enable):
+        scope.error(
+            path + ("policies",), "the table has policies but row level security is off; add 'rls: true'", key=True
+        )
+    return policies
+
+
+def replica_identity(
+    scope: Scope, qname, table: m.TableSpec, pk, uniques, indexes, path: Path
+) -> tuple[str, str | None]:
+    """``replica_identity``: default, full, nothing, or ``index NAME`` of a unique index or key of the table."""
+    text = " ".join((table.replica_identity or "default").split())
+    if text in ("default", "full", "nothing"):
+        return text, None
+    word, _, name = text.partition(" ")
+    keys = [k.name for k in (pk, *uniques) if k is not None and not k.deferrable]
+    keys += [i.name for i in indexes if i.table == qname and i.unique and not i.where]
+    if word != "index" or not name:
+        scope.error(
+            path + ("replica_identity",),
+            f"'{text}' is not a replica identity; expected default, full, nothing or 'index NAME'",
+        )
+    elif name not in keys:
+        scope.error(
+            path + ("replica_identity",),
+            f"'{name}' is not a unique, non-partial, non-deferrable index of table '{qname}'{suggest(name, keys)}",
+        )
+    else:
+        return "index", name
+    return "default", None
+
+
+def constraint_name(
+    scope: Scope, table: QualifiedName, columns, suffix: str, path: Path, name: str | None = None
+) -> str:
+    """Names of index-backed constraints live in the schema's relation namespace."""
+    name = name or default_name(table, columns, suffix)
+    if scope.ident(name, path, key=True):
+        scope.qualify(f"{table.schema}.{name}", path, declare=True)
+    return name
