@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 
 import psycopg
+from pglast.parser import split
 from psycopg import sql
 
 from .connection import Timeouts, connect
@@ -267,8 +268,11 @@ def _committed_before(ran: list[Step], otherwise: str) -> str:
 
 
 def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
+    """Run a step a statement at a time: Citus sends some statements on to the shards as the client wrote
+    them, and refuses to send several at once (ALTER TABLE ... ENABLE and FORCE ROW LEVEL SECURITY)."""
     try:
-        conn.execute(step.sql)
+        for where in split(step.sql, with_parser=False, only_slices=True):
+            conn.execute(step.sql[where])
     except psycopg.Error as exc:
         what = step.title
         raise ApplyError(f"step failed ({what}): {str(exc).strip().splitlines()[0]}; {consequence}") from None

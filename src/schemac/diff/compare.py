@@ -521,6 +521,7 @@ def compare(
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
 
     out += _publication_changes(current, desired, rebuilt)
+    out += _distribution_changes(current, desired, dropped | rebuilt, out)
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
@@ -570,6 +571,53 @@ def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: se
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return out
+
+
+def _distribution_changes(
+    current: cat.Catalog, desired: cat.Catalog, gone: set[QualifiedName], out: list[ch.Change]
+) -> list[ch.Change]:
+    """Citus' placement of tables: a table distributed, made a reference table or undistributed
+    (a change of kind is an undistribute and a create), or redistributed in place (its column,
+    shard count or colocation group). A table dropped or rebuilt takes its placement with it.
+
+    Citus refuses to distribute or undistribute a table that a foreign key joins to a table placed
+    otherwise, and alter_distributed_table drops the keys between tables it separates: the foreign
+    keys of every table that moves are dropped first and made again after (not valid, then validated).
+    """
+    new_tables = {c.obj.qname for c in out if isinstance(c, ch.Create) and isinstance(c.obj, cat.Table)}
+    changes: list[ch.Change] = []
+    moved: set[QualifiedName] = set()
+    pairs = [(q, b, a) for q, b, a in _matched(kinds.DISTRIBUTION, current, desired) if q not in gone]
+    for q, b, a in pairs:
+        if b is None:
+            changes.append(ch.Create(a))
+        elif a is None:
+            changes.append(ch.Drop(b))
+        elif b.kind != a.kind:
+            changes.append(ch.Replace(b, a))
+        elif b != a:
+            changes.append(ch.AlterDistribution(b, a))
+        else:
+            continue
+        if q not in new_tables:
+            moved.add(q)
+    # A table colocated with one that leaves its group follows it there.
+    for q, b, a in pairs:
+        if b == a and a is not None and isinstance(a.colocate_with, QualifiedName) and a.colocate_with in moved:
+            changes.append(ch.AlterDistribution(b, a, realign=True))
+            moved.add(q)
+    if not moved:
+        return changes
+    touched = {id(c.before) for c in out if isinstance(c, ch.Replace)} | {
+        id(c.obj) for c in out if isinstance(c, ch.Drop)
+    }
+    wanted = _by(desired.foreign_keys, kinds.FOREIGN_KEY.identity)
+    for fk in current.foreign_keys:
+        after = wanted.get(kinds.FOREIGN_KEY.identity(fk))
+        table = fk.table if fk.table in moved else fk.ref_table
+        if table in moved and after is not None and id(fk) not in touched:
+            changes.append(ch.Replace(fk, after, because=f"table {table} moves on the Citus cluster"))
+    return changes
 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
