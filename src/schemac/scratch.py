@@ -190,10 +190,13 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def scratch_database(dev_db: str | None = None) -> Iterator[str]:
+def scratch_database(dev_db: str | None = None, citus: bool = False) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
-    embedded PostgreSQL started for it. Its user is the server's: for what schemac trusts (``schemac test``)."""
-    with server(dev_db) as admin_url, _database(admin_url) as url:
+    embedded PostgreSQL started for it (with ``citus``, a Citus coordinator of its own). Its user is the
+    server's: for what schemac trusts (``schemac test``)."""
+    with server(dev_db, citus) as admin_url, _database(admin_url) as url:
+        if citus:
+            _citus_coordinator(url)
         yield url
 
 
