@@ -323,3 +323,159 @@ def test_citus_build_folder_is_named_or_explained(tmp_path, monkeypatch):
     (tmp_path / "share" / "extension" / "citus.control").write_text("")
     assert devdb.find_citus_dir() == tmp_path
     assert devdb.citus_settings(tmp_path, 4)["extension_control_path"] == f"{tmp_path}/share:$system"
+
+
+# -- plan and apply against the cluster (issue 13 items 5 and 7) ---------------------------
+
+
+def migrate(url: str, spec: Path, dev_db: str, allow: frozenset[str] = frozenset()):
+    """Plan from the database to ``spec`` (built on the Citus scratch server), apply it, and return the plan."""
+    from schemac import live
+    from schemac.apply import Settings, apply
+
+    plan = live.plan(*live.both(url, str(spec), dev_db))
+    apply(url, plan, "test", Settings(allowed_hazards=allow))
+    return plan
+
+
+def replan(url: str, spec: Path, dev_db: str):
+    from schemac import live
+
+    return live.plan(*live.both(url, str(spec), dev_db))
+
+
+@pytest.mark.citus
+def test_reference_schema_applies_plans_empty_and_passes_schemac_test_on_the_cluster(
+    citus_cluster, citus_scratch, tmp_path
+):
+    """The issue's "done when": the reference schema on Citus applied to the three-node cluster by
+    `schemac apply`, planned empty afterwards, and `schemac test` passing there."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    url = citus_cluster.create_database("c_reference_apply")
+    try:
+        migrate(url, CITUS_REFERENCE, citus_scratch, frozenset({"widens-access"}))
+        assert replan(url, CITUS_REFERENCE, citus_scratch).empty
+        with psycopg.connect(url) as conn:
+            placed = dict(conn.execute("SELECT logicalrelid::text, partmethod FROM pg_dist_partition").fetchall())
+        assert placed["vehicles"] == "h" and placed["tenants"] == "n"
+    finally:
+        citus_cluster.drop_database("c_reference_apply")
+
+    for role in ("anon", "authenticated", "service_role"):  # Citus reaches the workers as them
+        login_role(citus_cluster.url(), role)
+        with psycopg.connect(citus_cluster.url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(role)))
+    url = citus_cluster.create_database("c_reference_test")
+    try:
+        result = CliRunner().invoke(main, ["test", "--spec", str(CITUS_REFERENCE), "--db", url])
+    finally:
+        citus_cluster.drop_database("c_reference_test")
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output and "FAIL" not in result.output
+
+
+@pytest.mark.citus
+def test_tables_with_rows_are_distributed_redistributed_and_undistributed(citus_database, citus_scratch, tmp_path):
+    """A database made without Citus, rows and all, moved onto the cluster by a plan; then a table's
+    colocation and shard count changed, and a reference table made distributed and back; each plan
+    applied and the next one empty, the rows kept."""
+    login_role(citus_database, "app_user")
+    login_role(citus_scratch, "app_user")  # the spec names roles the scratch server has too
+    spec = tmp_path / "schema.yaml"
+    with_logs = SAAS + "  logs:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+    spec.write_text(with_logs.replace("citus: true", "citus: false"))
+    migrate(citus_database, spec, citus_scratch, frozenset({"widens-access"}))
+    a = "00000000-0000-0000-0000-0000000000a1"
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("INSERT INTO plans VALUES ('free')")
+        conn.execute("INSERT INTO tenants VALUES (%s, 'a')", (a,))
+        conn.execute(
+            "INSERT INTO projects (tenant_id, id, plan) SELECT %s, gen_random_uuid(), 'free' FROM generate_series(1, 50)",
+            (a,),
+        )
+        conn.execute("INSERT INTO tasks (tenant_id, id, project_id) SELECT tenant_id, gen_random_uuid(), id FROM projects")
+        conn.execute("INSERT INTO logs VALUES (1), (2), (3)")
+
+    def rows() -> tuple[int, int]:
+        with psycopg.connect(citus_database) as conn:
+            return conn.execute("SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM tasks)").fetchone()
+
+    def placement() -> dict[str, tuple]:
+        with psycopg.connect(citus_database) as conn:
+            return {
+                table: (method, column, shards)
+                for table, method, column, shards in conn.execute(
+                    "SELECT p.logicalrelid::text, p.partmethod, column_to_column_name(p.logicalrelid, p.partkey),"
+                    "       g.shardcount FROM pg_dist_partition p JOIN pg_dist_colocation g USING (colocationid)"
+                )
+            }
+
+    def groups() -> set[frozenset[str]]:
+        with psycopg.connect(citus_database) as conn:
+            return {
+                frozenset(tables)
+                for (tables,) in conn.execute(
+                    "SELECT array_agg(logicalrelid::text) FROM pg_dist_partition WHERE partmethod = 'h' GROUP BY colocationid"
+                )
+            }
+
+    # 1. Onto the cluster: the reference table and the distributed ones, their rows moved.
+    spec.write_text(with_logs)
+    refused = replan(citus_database, spec, citus_scratch)
+    calls = {s.title: s.hazards for s in refused.steps if "Citus distribution" in s.title}
+    assert calls == {
+        "create Citus distribution public.plans": {"long-lock", "table-rewrite"},
+        "create Citus distribution public.logs": {"long-lock", "table-rewrite"},
+        "create Citus distribution public.tenants": {"long-lock", "table-rewrite", "breaks-clients"},
+        "create Citus distribution public.projects": {"long-lock", "table-rewrite", "breaks-clients"},
+        "create Citus distribution public.tasks": {"long-lock", "table-rewrite", "breaks-clients"},
+    }
+    # The foreign keys between tables that move are made again around the calls.
+    assert any("moves on the Citus cluster" in s.title for s in refused.steps)
+    everything = frozenset({"long-lock", "table-rewrite", "breaks-clients", "widens-access"})
+    migrate(citus_database, spec, citus_scratch, everything)
+    assert placement() == {
+        "plans": ("n", None, 1),
+        "logs": ("n", None, 1),
+        "tenants": ("h", "id", 4),
+        "projects": ("h", "tenant_id", 4),
+        "tasks": ("h", "tenant_id", 4),
+    }
+    assert rows() == (50, 50)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 2. plans distributed by its key, logs with 8 shards: undistributed and distributed again.
+    distributed = (
+        with_logs.replace("      plan: {type: text, references: plans.code}\n", "      plan: text\n")
+        .replace("  plans:\n", "  plans:\n    distributed: {column: code}\n")
+        .replace("  logs:\n", "  logs:\n    distributed: {column: id, shard_count: 8}\n")
+    )
+    spec.write_text(distributed)
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    titles = [s.title for s in plan.steps]
+    assert "drop Citus distribution public.plans (replaced)" in titles  # undistribute_table
+    assert "create Citus distribution public.plans again (replaced)" in titles
+    assert placement()["plans"] == ("h", "code", 4) and placement()["logs"] == ("h", "id", 8)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 3. logs' shard count changed in place (alter_distributed_table).
+    spec.write_text(distributed.replace("shard_count: 8", "shard_count: 2"))
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    assert [s.sql for s in plan.steps if "alter_distributed_table" in s.sql] == [
+        "SELECT alter_distributed_table('public.logs', shard_count => 2, cascade_to_colocated => false);"
+    ]
+    assert placement()["logs"] == ("h", "id", 2)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 4. logs back on the coordinator alone (undistribute_table), its rows with it.
+    spec.write_text(distributed.replace("distributed: {column: id, shard_count: 8}", "distributed: false"))
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    assert [s.sql for s in plan.steps if "undistribute" in s.sql] == ["SELECT undistribute_table('public.logs');"]
+    assert "logs" not in placement()
+    with psycopg.connect(citus_database) as conn:
+        assert conn.execute("SELECT count(*) FROM logs").fetchone()[0] == 3
+    assert rows() == (50, 50)
+    assert replan(citus_database, spec, citus_scratch).empty

@@ -521,7 +521,6 @@ def compare(
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
 
     out += _publication_changes(current, desired, rebuilt)
-    out += _distribution_changes(current, desired, dropped | rebuilt, out)
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced
@@ -542,7 +541,7 @@ def compare(
                 out.append(ch.AlterPolicy(b, a))
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
-    return out
+    return _distribution_changes(current, desired, gone, out)
 
 
 def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:
@@ -583,6 +582,9 @@ def _distribution_changes(
     Citus refuses to distribute or undistribute a table that a foreign key joins to a table placed
     otherwise, and alter_distributed_table drops the keys between tables it separates: the foreign
     keys of every table that moves are dropped first and made again after (not valid, then validated).
+    It refuses to distribute a table with a policy it cannot create on the shards (one with a subquery,
+    as the tenancy convention writes off Citus): the policies of every table that moves are dropped
+    first and made again after too, as the goal has them. Returns ``out`` with these changes.
     """
     new_tables = {c.obj.qname for c in out if isinstance(c, ch.Create) and isinstance(c.obj, cat.Table)}
     changes: list[ch.Change] = []
@@ -607,7 +609,7 @@ def _distribution_changes(
             changes.append(ch.AlterDistribution(b, a, realign=True))
             moved.add(q)
     if not moved:
-        return changes
+        return out + changes
     touched = {id(c.before) for c in out if isinstance(c, ch.Replace)} | {
         id(c.obj) for c in out if isinstance(c, ch.Drop)
     }
@@ -617,7 +619,19 @@ def _distribution_changes(
         table = fk.table if fk.table in moved else fk.ref_table
         if table in moved and after is not None and id(fk) not in touched:
             changes.append(ch.Replace(fk, after, because=f"table {table} moves on the Citus cluster"))
-    return changes
+    policies = _by(desired.policies, kinds.POLICY.identity)
+    remade = set()
+    for policy in current.policies:
+        after = policies.get(kinds.POLICY.identity(policy))
+        if policy.table in moved and after is not None and id(policy) not in touched:
+            changes.append(ch.Replace(policy, after, because=f"table {policy.table} moves on the Citus cluster"))
+            remade.add(kinds.POLICY.identity(policy))
+
+    def made_again(c: ch.Change) -> bool:
+        policy = c.after if isinstance(c, (ch.AlterPolicy, ch.Replace)) else getattr(c, "obj", None)
+        return isinstance(policy, cat.Policy) and kinds.POLICY.identity(policy) in remade
+
+    return [c for c in out if not made_again(c)] + changes
 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
