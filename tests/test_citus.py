@@ -356,7 +356,12 @@ def test_reference_schema_applies_plans_empty_and_passes_schemac_test_on_the_clu
 
     url = citus_cluster.create_database("c_reference_apply")
     try:
-        migrate(url, CITUS_REFERENCE, citus_scratch, frozenset({"widens-access"}))
+        applied = CliRunner().invoke(
+            main,
+            ["apply", "--db", url, "--to", str(CITUS_REFERENCE), "--dev-db", citus_scratch, "--yes"]
+            + ["--allow-hazards", "widens-access"],
+        )
+        assert applied.exit_code == 0, applied.output
         assert replan(url, CITUS_REFERENCE, citus_scratch).empty
         with psycopg.connect(url) as conn:
             placed = dict(conn.execute("SELECT logicalrelid::text, partmethod FROM pg_dist_partition").fetchall())
