@@ -484,3 +484,42 @@ def test_tables_with_rows_are_distributed_redistributed_and_undistributed(citus_
         assert conn.execute("SELECT count(*) FROM logs").fetchone()[0] == 3
     assert rows() == (50, 50)
     assert replan(citus_database, spec, citus_scratch).empty
+
+
+def test_rls_initplan_on_a_citus_table_says_to_keep_the_call(tmp_path):
+    """SC301 tells everyone else to wrap auth.uid() as (select auth.uid()); on a Citus table, which
+    refuses the wrapper in a policy, its finding and its help say to keep the call."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    migration = tmp_path / "0008_policies.sql"
+    migration.write_text(
+        "create table docs (tenant_id uuid not null, owner uuid);\n"
+        "select create_distributed_table('docs', 'tenant_id');\n"
+        "alter table docs enable row level security;\n"
+        "create policy r on docs for select to authenticated using (owner = auth.uid());\n"
+        "create table notes (owner uuid);\n"
+        "alter table notes enable row level security;\n"
+        "create policy r on notes for select to authenticated using (owner = auth.uid());\n"
+    )
+    result = CliRunner().invoke(main, ["lint", str(migration)])
+    findings = [line for line in result.output.splitlines() if "SC301" in line]
+    assert len(findings) == 2
+    assert "4:68" in findings[0] and "Citus refuses (select auth.uid())" in findings[0]
+    assert "7:69" in findings[1] and "wrap it as (select auth.uid())" in findings[1]
+    assert "help: keep the call (Citus needs it bare)" in result.output
+    assert "help: wrap the call in a scalar subquery" in result.output
+
+
+@pytest.mark.citus
+def test_schemac_test_on_an_embedded_citus_node(citus_scratch):
+    """Without --db, `schemac test` of a Citus spec builds it on an embedded node that loads Citus
+    (no workers: the roles need not log in) and passes."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    result = CliRunner().invoke(main, ["test", "--spec", str(CITUS_REFERENCE)])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
