@@ -523,3 +523,39 @@ def test_schemac_test_on_an_embedded_citus_node(citus_scratch):
     result = CliRunner().invoke(main, ["test", "--spec", str(CITUS_REFERENCE)])
     assert result.exit_code == 0, result.output
     assert "FAIL" not in result.output
+
+
+@pytest.mark.citus
+def test_nothing_of_citus_is_read_as_the_databases(citus_database):
+    """Citus' schemas, views in public, functions and pg_dist_* tables are never managed: an empty Citus
+    database reads as an empty catalog, and a distributed table as a table and its placement."""
+    from schemac import live
+
+    with psycopg.connect(citus_database) as conn:
+        empty = live.read(conn)
+    assert empty.schemas == () or [s.name for s in empty.schemas] == ["public"]
+    assert (empty.tables, empty.views, empty.functions, empty.distributions) == ((), (), (), ())
+
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("CREATE TABLE accounts (id bigint PRIMARY KEY)")
+        conn.execute("CREATE TABLE orders (account_id bigint, id bigint, PRIMARY KEY (account_id, id))")
+        conn.execute("CREATE TABLE solo (id bigint PRIMARY KEY)")
+        conn.execute("CREATE TABLE codes (code text PRIMARY KEY)")
+        conn.execute("SELECT create_distributed_table('orders', 'account_id')")
+        conn.execute("SELECT create_distributed_table('accounts', 'id', colocate_with => 'orders')")
+        conn.execute("SELECT create_distributed_table('solo', 'id', colocate_with => 'none', shard_count => 2)")
+        conn.execute("SELECT create_reference_table('codes')")
+        catalog = live.read(conn)
+    from schemac.catalog.objects import Distribution, QualifiedName
+
+    def q(name: str) -> QualifiedName:
+        return QualifiedName("public", name)
+
+    assert [t.qname.name for t in catalog.tables] == ["accounts", "codes", "orders", "solo"]
+    # A colocation group is named by its first table, whichever table it was built around.
+    assert catalog.distributions == (
+        Distribution(q("accounts"), "distributed", "id", None, 4),
+        Distribution(q("codes"), "reference"),
+        Distribution(q("orders"), "distributed", "account_id", q("accounts"), 4),
+        Distribution(q("solo"), "distributed", "id", None, 2),
+    )
