@@ -54,7 +54,7 @@ def citus_scratch() -> Iterator[str]:
     try:
         server = devdb.citus_server(shard_count=4)
     except devdb.DevDBError as exc:
-        pytest.skip(f"no Citus build: {str(exc).splitlines()[0]}")
+        pytest.skip(f"no Citus node: {str(exc).splitlines()[0]}")
     with server:
         yield server.url()
 
