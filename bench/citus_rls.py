@@ -47,7 +47,7 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import psycopg
@@ -67,7 +67,7 @@ TIMELINE = (
     "SELECT id, occurred_at, type, payload FROM vehicle_events"
     " WHERE tenant_id = %s AND vehicle_id = %s ORDER BY occurred_at DESC LIMIT 50"
 )
-START, END = datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+START, END = datetime(2024, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
 ROLES = ("anon", "authenticated", "service_role")
 
 
@@ -207,10 +207,7 @@ def main() -> None:
         "",
         "| variant | median ms | p90 ms |",
         "|---|---:|---:|",
-        *(
-            f"| {k} | {median[k]:.2f} | {sorted(v)[int(len(v) * 0.9)] * 1000:.2f} |"
-            for k, v in sorted(times.items())
-        ),
+        *(f"| {k} | {median[k]:.2f} | {sorted(v)[int(len(v) * 0.9)] * 1000:.2f} |" for k, v in sorted(times.items())),
         "",
         "| ratio | value |",
         "|---|---:|",

@@ -401,7 +401,9 @@ def test_tables_with_rows_are_distributed_redistributed_and_undistributed(citus_
             "INSERT INTO projects (tenant_id, id, plan) SELECT %s, gen_random_uuid(), 'free' FROM generate_series(1, 50)",
             (a,),
         )
-        conn.execute("INSERT INTO tasks (tenant_id, id, project_id) SELECT tenant_id, gen_random_uuid(), id FROM projects")
+        conn.execute(
+            "INSERT INTO tasks (tenant_id, id, project_id) SELECT tenant_id, gen_random_uuid(), id FROM projects"
+        )
         conn.execute("INSERT INTO logs VALUES (1), (2), (3)")
 
     def rows() -> tuple[int, int]:
@@ -559,3 +561,46 @@ def test_nothing_of_citus_is_read_as_the_databases(citus_database):
         Distribution(q("orders"), "distributed", "account_id", q("accounts"), 4),
         Distribution(q("solo"), "distributed", "id", None, 2),
     )
+
+
+def test_a_colocation_group_that_changes_its_shard_count_stays_together():
+    """Offline, on catalogs as introspection reads them (a group named by its first table): the head is
+    redistributed alone, the other tables are colocated with it again, and the foreign key between them
+    is made again around the move (alter_distributed_table would drop it)."""
+    from dataclasses import replace
+
+    from schemac.catalog.objects import Catalog, Distribution
+    from schemac.diff import compare
+    from schemac.plan import make_plan
+
+    compiled = compile_text(SAAS).catalog
+    q = {t.qname.name: t.qname for t in compiled.tables}
+
+    def placed(shards: int) -> tuple[Distribution, ...]:
+        return (
+            Distribution(q["plans"], "reference"),
+            Distribution(q["projects"], "distributed", "tenant_id", None, shards),
+            Distribution(q["tasks"], "distributed", "tenant_id", q["projects"], shards),
+            Distribution(q["tenants"], "distributed", "id", q["projects"], shards),
+        )
+
+    current: Catalog = replace(compiled, distributions=placed(4))
+    desired: Catalog = replace(compiled, distributions=placed(8))
+    plan = make_plan(current, desired, compare(current, desired))
+    calls = [s.sql for s in plan.steps if "alter_distributed_table" in s.sql]
+    assert calls == [
+        "SELECT alter_distributed_table('public.projects', shard_count => 8, cascade_to_colocated => false);",
+        "SELECT alter_distributed_table('public.tasks', colocate_with => 'public.projects');",
+        "SELECT alter_distributed_table('public.tenants', colocate_with => 'public.projects');",
+    ]
+    sql_text = plan.sql()
+    assert sql_text.index("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'") < sql_text.index("DROP CONSTRAINT")
+    assert sql_text.index("DROP CONSTRAINT tasks_tenant_id_project_id_fkey") < sql_text.index("alter_distributed")
+    assert sql_text.rindex("alter_distributed_table") < sql_text.index("ADD CONSTRAINT tasks_tenant_id_project_id_fkey")
+    hazards = {s.sql.split("(")[1].split(",")[0]: s.hazards for s in plan.steps if "alter_distributed" in s.sql}
+    assert hazards == {
+        "'public.projects'": {"long-lock", "table-rewrite"},
+        "'public.tasks'": {"long-lock", "table-rewrite"},
+        "'public.tenants'": {"long-lock", "table-rewrite"},
+    }
+    assert make_plan(desired, desired, compare(desired, desired)).empty

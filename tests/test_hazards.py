@@ -237,10 +237,14 @@ CASES: dict[str, tuple] = {
     "SetComment": (ITEMS, ITEMS + "    comment: Things.\n", set()),
     "SetReplicaIdentity": (ITEMS + "    replica_identity: full\n", ITEMS, {CLIENTS}),
     # alter_distributed_table copies every row to new shards while writes wait.
-    "AlterDistribution": (CITUS_ACCOUNTS, CITUS_ACCOUNTS.replace("{column: id}", "{column: id, shard_count: 8}"), {
-        LOCK,
-        REWRITE,
-    }),
+    "AlterDistribution": (
+        CITUS_ACCOUNTS,
+        CITUS_ACCOUNTS.replace("{column: id}", "{column: id, shard_count: 8}"),
+        {
+            LOCK,
+            REWRITE,
+        },
+    ),
     "AlterPublication": (
         ITEMS + "publications: {feed: {tables: [items]}}\n",
         ITEMS + "publications: {feed: {publish: [insert]}}\n",

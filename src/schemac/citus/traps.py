@@ -338,7 +338,7 @@ def _membership_lookup(spec: m.Spec, placed: dict[QualifiedName, cat.Distributio
     issues.add(
         ("conventions", "tenancy", "current_tenant"),
         f"the current tenant is looked up in '{conv.current.memberships.table}', and on Citus the tenancy "
-        "policies run on the shards, where a function that reads a Citus table is refused (\"cannot execute a "
-        "distributed query from a query on a shard\"); take the tenant from the claims: "
+        'policies run on the shards, where a function that reads a Citus table is refused ("cannot execute a '
+        'distributed query from a query on a shard"); take the tenant from the claims: '
         "current_tenant: {source: claim}, and check the membership where the token is issued",
     )

@@ -590,6 +590,7 @@ def _distribution_changes(
     changes: list[ch.Change] = []
     moved: set[QualifiedName] = set()
     pairs = [(q, b, a) for q, b, a in _matched(kinds.DISTRIBUTION, current, desired) if q not in gone]
+    altered: list[tuple[cat.Distribution, cat.Distribution]] = []
     for q, b, a in pairs:
         if b is None:
             changes.append(ch.Create(a))
@@ -598,14 +599,18 @@ def _distribution_changes(
         elif b.kind != a.kind:
             changes.append(ch.Replace(b, a))
         elif b != a:
-            changes.append(ch.AlterDistribution(b, a))
+            altered.append((b, a))
         else:
             continue
         if q not in new_tables:
             moved.add(q)
-    # A table colocated with one that leaves its group follows it there.
+    # A table colocated with one that moves (or changes its shard count) follows it: the group's head is
+    # redistributed on its own (cascade_to_colocated => false), the others are colocated with it again.
     for q, b, a in pairs:
-        if b == a and a is not None and isinstance(a.colocate_with, QualifiedName) and a.colocate_with in moved:
+        follows = a is not None and isinstance(a.colocate_with, QualifiedName) and a.colocate_with in moved
+        if b is not None and a is not None and b.kind == a.kind and (b, a) in altered:
+            changes.append(ch.AlterDistribution(b, a, realign=follows))
+        elif b == a and follows:
             changes.append(ch.AlterDistribution(b, a, realign=True))
             moved.add(q)
     if not moved:

@@ -50,9 +50,7 @@ def distributions(rows: Iterable[Row]) -> tuple[Distribution, ...]:
         table = _qname(row)
         first = min([table, *(QualifiedName(*t) for t in row["colocated"])])
         out.append(
-            Distribution(
-                table, row["kind"], row["column"], first if first != table else None, row["shard_count"]
-            )
+            Distribution(table, row["kind"], row["column"], first if first != table else None, row["shard_count"])
         )
     return tuple(out)
 
