@@ -366,6 +366,26 @@ def test_reference_schema_applies_plans_empty_and_passes_schemac_test_on_the_clu
         with psycopg.connect(url) as conn:
             placed = dict(conn.execute("SELECT logicalrelid::text, partmethod FROM pg_dist_partition").fetchall())
         assert placed["vehicles"] == "h" and placed["tenants"] == "n"
+
+        # New indexes on a distributed table and a distributed partitioned one: built concurrently
+        # after the transaction (on each partition, then attached), as Citus propagates them.
+        indexed = tmp_path / "indexed.yaml"
+        indexed.write_text(
+            CITUS_REFERENCE.read_text()
+            .replace(
+                "      - [tenant_id, vin]\n",
+                "      - [tenant_id, vin]\n    indexes:\n      - {columns: [tenant_id, make]}\n",
+            )
+            .replace(
+                "      - {columns: [tenant_id, vehicle_id, occurred_at desc]}\n",
+                "      - {columns: [tenant_id, vehicle_id, occurred_at desc]}\n      - {columns: [tenant_id, type]}\n",
+            )
+        )
+        plan = migrate(url, indexed, citus_scratch)
+        concurrent = [s.sql for s in plan.steps if "CONCURRENTLY" in s.sql]
+        assert any("ON public.vehicles" in c for c in concurrent), plan.sql()
+        assert any("vehicle_events_2024" in c for c in concurrent), plan.sql()
+        assert replan(url, indexed, citus_scratch).empty
     finally:
         citus_cluster.drop_database("c_reference_apply")
 
