@@ -624,3 +624,44 @@ def test_a_colocation_group_that_changes_its_shard_count_stays_together():
         "'public.tenants'": {"long-lock", "table-rewrite"},
     }
     assert make_plan(desired, desired, compare(desired, desired)).empty
+
+
+def test_a_new_table_joins_an_existing_group_without_moving_it():
+    """Offline: a new tenant table whose name sorts before every table of its group (introspection names
+    a group by its first table) is created colocated with a table that exists; the group stays put."""
+    from dataclasses import replace
+
+    from schemac.catalog.objects import Catalog, Distribution
+    from schemac.diff import compare
+    from schemac.plan import make_plan
+
+    spec = SAAS + (
+        "  activity:\n    tenant_scoped: true\n    columns:\n      id: {type: uuid, not_null: true}\n"
+        "    primary_key: [tenant_id, id]\n"
+    )
+    compiled = compile_text(spec).catalog
+    q = {t.qname.name: t.qname for t in compiled.tables}
+    group = ("projects", "tasks", "tenants")
+    column = {"tenants": "id"}
+
+    def placed(names, head) -> tuple[Distribution, ...]:
+        return (Distribution(q["plans"], "reference"),) + tuple(
+            Distribution(q[n], "distributed", column.get(n, "tenant_id"), None if n == head else q[head], 4)
+            for n in names
+        )
+
+    current: Catalog = replace(
+        compiled,
+        tables=tuple(t for t in compiled.tables if t.qname.name != "activity"),
+        policies=tuple(p for p in compiled.policies if p.table.name != "activity"),
+        indexes=tuple(i for i in compiled.indexes if i.table.name != "activity"),
+        foreign_keys=tuple(f for f in compiled.foreign_keys if f.table.name != "activity"),
+        distributions=placed(group, "projects"),
+    )
+    desired: Catalog = replace(compiled, distributions=placed(("activity", *group), "activity"))
+    plan = make_plan(current, desired, compare(current, desired))
+    calls = [s.sql for s in plan.steps if "distributed_table" in s.sql]
+    assert calls == [
+        "SELECT create_distributed_table('public.activity', 'tenant_id', colocate_with => 'public.projects');"
+    ]
+    assert not any(s.hazards & {"long-lock", "table-rewrite"} for s in plan.steps)

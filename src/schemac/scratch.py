@@ -155,9 +155,9 @@ def server(dev_db: str | None, citus: bool = False) -> Iterator[str]:
 
 
 def _citus_coordinator(admin_url: str) -> None:
-    """Make the database of ``admin_url`` a Citus coordinator of its own: the extension (a superuser's to
-    create), and the coordinator's address as this connection reaches it, for Citus' connections to itself.
-    A ``--dev-db`` server that is already a coordinator with workers keeps them."""
+    """Make the database of ``admin_url`` a Citus coordinator of its own, with no workers (Citus' nodes are
+    each database's): the extension (a superuser's to create), and the coordinator's address as this
+    connection reaches it, for Citus' connections to itself. A ``--dev-db`` server needs Citus loaded."""
     params = psycopg.conninfo.conninfo_to_dict(admin_url)
     with connect(admin_url) as admin:
         try:
@@ -284,10 +284,8 @@ def built(goal: Goal | Future, dev_db: str | None = None, shard_count: int | Non
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
-        if goal.citus and not citus and not dev_db:
-            elsewhere = True
-        else:
-            elsewhere = False
+        elsewhere = goal.citus and not citus and not dev_db
+        if not elsewhere:
             with _built_on(admin_url, goal, shard_count) as done:
                 yield done
     if elsewhere:

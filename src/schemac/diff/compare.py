@@ -589,7 +589,14 @@ def _distribution_changes(
     new_tables = {c.obj.qname for c in out if isinstance(c, ch.Create) and isinstance(c.obj, cat.Table)}
     changes: list[ch.Change] = []
     moved: set[QualifiedName] = set()
-    pairs = [(q, b, a) for q, b, a in _matched(kinds.DISTRIBUTION, current, desired) if q not in gone]
+    sharded = {d.table for d in current.distributions if d.kind == "distributed"} & {
+        d.table for d in desired.distributions if d.kind == "distributed"
+    }
+    pairs = [
+        (q, b, a)
+        for q, b, a in _pair(_anchored(current.distributions, sharded), _anchored(desired.distributions, sharded))
+        if q not in gone
+    ]
     altered: list[tuple[cat.Distribution, cat.Distribution]] = []
     for q, b, a in pairs:
         if b is None:
@@ -637,6 +644,37 @@ def _distribution_changes(
         return isinstance(policy, cat.Policy) and kinds.POLICY.identity(policy) in remade
 
     return [c for c in out if not made_again(c)] + changes
+
+
+def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedName]) -> dict:
+    """Each placement by its table, a colocation group named by one of its tables: the first of those
+    distributed on both sides (``kept``), else its first. Adding a table to a group, or dropping its
+    first, then changes nothing of the others; a new table is colocated with one that exists.
+    (Introspection names a group by its first table, which a new table may precede.)"""
+    by_table = {d.table: d for d in distributions}
+
+    def root(d: cat.Distribution) -> QualifiedName:
+        seen = {d.table}
+        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in by_table:
+            if d.colocate_with in seen:
+                break
+            d = by_table[d.colocate_with]
+            seen.add(d.table)
+        return d.table
+
+    groups: dict[QualifiedName, list[QualifiedName]] = {}
+    for d in distributions:
+        if d.kind == "distributed":
+            groups.setdefault(root(d), []).append(d.table)
+    anchor = {t: min([m for m in members if m in kept] or members) for members in groups.values() for t in members}
+    # The table that names a group is in a group of its own making ('none'): created so, it joins no
+    # other group by Citus' default (same column type and shard count).
+    return {
+        d.table: replace(d, colocate_with=anchor[d.table] if anchor[d.table] != d.table else "none")
+        if d.table in anchor
+        else d
+        for d in distributions
+    }
 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
