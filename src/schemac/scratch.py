@@ -55,7 +55,7 @@ from . import devdb
 from .catalog.objects import Catalog
 from .connection import LiveError, connect
 from .diff import Renames
-from .sqltree import references
+from .sqltree import references, statements
 from .supabase import NOT_MANAGED, has_auth_schema, install_standin, roles_sql
 
 if TYPE_CHECKING:
@@ -435,8 +435,8 @@ def apply_script(
     try:
         with conn.transaction():
             if one_by_one:
-                for where in parser.split(script, with_parser=False, only_slices=True):
-                    conn.execute(script[where])
+                for statement in statements(script):
+                    conn.execute(statement)
             else:
                 conn.execute(script)
     except psycopg.Error as exc:
