@@ -48,6 +48,17 @@ def citus_cluster() -> Iterator[devdb.CitusCluster]:
         yield cluster
 
 
+@pytest.fixture(scope="session")
+def citus_scratch() -> Iterator[str]:
+    """A server that loads Citus, with no workers, for the scratch databases of Citus goals (--dev-db)."""
+    try:
+        server = devdb.citus_server(shard_count=4)
+    except devdb.DevDBError as exc:
+        pytest.skip(f"no Citus node: {str(exc).splitlines()[0]}")
+    with server:
+        yield server.url()
+
+
 @pytest.fixture
 def citus_database(citus_cluster: devdb.CitusCluster) -> Iterator[str]:
     """The coordinator's URL of a fresh Citus database for this test, dropped afterwards."""

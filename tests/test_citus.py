@@ -323,3 +323,345 @@ def test_citus_build_folder_is_named_or_explained(tmp_path, monkeypatch):
     (tmp_path / "share" / "extension" / "citus.control").write_text("")
     assert devdb.find_citus_dir() == tmp_path
     assert devdb.citus_settings(tmp_path, 4)["extension_control_path"] == f"{tmp_path}/share:$system"
+
+
+# -- plan and apply against the cluster (issue 13 items 5 and 7) ---------------------------
+
+
+def migrate(url: str, spec: Path, dev_db: str, allow: frozenset[str] = frozenset()):
+    """Plan from the database to ``spec`` (built on the Citus scratch server), apply it, and return the plan."""
+    from schemac import live
+    from schemac.apply import Settings, apply
+
+    plan = live.plan(*live.both(url, str(spec), dev_db))
+    apply(url, plan, "test", Settings(allowed_hazards=allow))
+    return plan
+
+
+def replan(url: str, spec: Path, dev_db: str):
+    from schemac import live
+
+    return live.plan(*live.both(url, str(spec), dev_db))
+
+
+@pytest.mark.citus
+def test_reference_schema_applies_plans_empty_and_passes_schemac_test_on_the_cluster(
+    citus_cluster, citus_scratch, tmp_path
+):
+    """The issue's "done when": the reference schema on Citus applied to the three-node cluster by
+    `schemac apply`, planned empty afterwards, and `schemac test` passing there."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    url = citus_cluster.create_database("c_reference_apply")
+    try:
+        applied = CliRunner().invoke(
+            main,
+            ["apply", "--db", url, "--to", str(CITUS_REFERENCE), "--dev-db", citus_scratch, "--yes"]
+            + ["--allow-hazards", "widens-access"],
+        )
+        assert applied.exit_code == 0, applied.output
+        assert replan(url, CITUS_REFERENCE, citus_scratch).empty
+        with psycopg.connect(url) as conn:
+            placed = dict(conn.execute("SELECT logicalrelid::text, partmethod FROM pg_dist_partition").fetchall())
+        assert placed["vehicles"] == "h" and placed["tenants"] == "n"
+
+        # New indexes on a distributed table and a distributed partitioned one: built concurrently
+        # after the transaction (on each partition, then attached), as Citus propagates them.
+        indexed = tmp_path / "indexed.yaml"
+        indexed.write_text(
+            CITUS_REFERENCE.read_text()
+            .replace(
+                "      - [tenant_id, vin]\n",
+                "      - [tenant_id, vin]\n    indexes:\n      - {columns: [tenant_id, make]}\n",
+            )
+            .replace(
+                "      - {columns: [tenant_id, vehicle_id, occurred_at desc]}\n",
+                "      - {columns: [tenant_id, vehicle_id, occurred_at desc]}\n      - {columns: [tenant_id, type]}\n",
+            )
+        )
+        plan = migrate(url, indexed, citus_scratch)
+        concurrent = [s.sql for s in plan.steps if "CONCURRENTLY" in s.sql]
+        assert any("ON public.vehicles" in c for c in concurrent), plan.sql()
+        assert any("vehicle_events_2024" in c for c in concurrent), plan.sql()
+        assert replan(url, indexed, citus_scratch).empty
+    finally:
+        citus_cluster.drop_database("c_reference_apply")
+
+    for role in ("anon", "authenticated", "service_role"):  # Citus reaches the workers as them
+        login_role(citus_cluster.url(), role)
+        with psycopg.connect(citus_cluster.url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(role)))
+    url = citus_cluster.create_database("c_reference_test")
+    try:
+        result = CliRunner().invoke(main, ["test", "--spec", str(CITUS_REFERENCE), "--db", url])
+    finally:
+        citus_cluster.drop_database("c_reference_test")
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output and "FAIL" not in result.output
+
+
+@pytest.mark.citus
+def test_tables_with_rows_are_distributed_redistributed_and_undistributed(citus_database, citus_scratch, tmp_path):
+    """A database made without Citus, rows and all, moved onto the cluster by a plan; then a table's
+    colocation and shard count changed, and a reference table made distributed and back; each plan
+    applied and the next one empty, the rows kept."""
+    login_role(citus_database, "app_user")
+    login_role(citus_scratch, "app_user")  # the spec names roles the scratch server has too
+    spec = tmp_path / "schema.yaml"
+    with_logs = SAAS + "  logs:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+    spec.write_text(with_logs.replace("citus: true", "citus: false"))
+    migrate(citus_database, spec, citus_scratch, frozenset({"widens-access"}))
+    a = "00000000-0000-0000-0000-0000000000a1"
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("INSERT INTO plans VALUES ('free')")
+        conn.execute("INSERT INTO tenants VALUES (%s, 'a')", (a,))
+        conn.execute(
+            "INSERT INTO projects (tenant_id, id, plan) SELECT %s, gen_random_uuid(), 'free' FROM generate_series(1, 50)",
+            (a,),
+        )
+        conn.execute(
+            "INSERT INTO tasks (tenant_id, id, project_id) SELECT tenant_id, gen_random_uuid(), id FROM projects"
+        )
+        conn.execute("INSERT INTO logs VALUES (1), (2), (3)")
+
+    def rows() -> tuple[int, int]:
+        with psycopg.connect(citus_database) as conn:
+            return conn.execute("SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM tasks)").fetchone()
+
+    def placement() -> dict[str, tuple]:
+        with psycopg.connect(citus_database) as conn:
+            return {
+                table: (method, column, shards)
+                for table, method, column, shards in conn.execute(
+                    "SELECT p.logicalrelid::text, p.partmethod, column_to_column_name(p.logicalrelid, p.partkey),"
+                    "       g.shardcount FROM pg_dist_partition p JOIN pg_dist_colocation g USING (colocationid)"
+                )
+            }
+
+    def groups() -> set[frozenset[str]]:
+        with psycopg.connect(citus_database) as conn:
+            return {
+                frozenset(tables)
+                for (tables,) in conn.execute(
+                    "SELECT array_agg(logicalrelid::text) FROM pg_dist_partition WHERE partmethod = 'h' GROUP BY colocationid"
+                )
+            }
+
+    # 1. Onto the cluster: the reference table and the distributed ones, their rows moved.
+    spec.write_text(with_logs)
+    refused = replan(citus_database, spec, citus_scratch)
+    calls = {s.title: s.hazards for s in refused.steps if "Citus distribution" in s.title}
+    assert calls == {
+        "create Citus distribution public.plans": {"long-lock", "table-rewrite"},
+        "create Citus distribution public.logs": {"long-lock", "table-rewrite"},
+        "create Citus distribution public.tenants": {"long-lock", "table-rewrite", "breaks-clients"},
+        "create Citus distribution public.projects": {"long-lock", "table-rewrite", "breaks-clients"},
+        "create Citus distribution public.tasks": {"long-lock", "table-rewrite", "breaks-clients"},
+    }
+    # The foreign keys between tables that move are made again around the calls.
+    assert any("moves on the Citus cluster" in s.title for s in refused.steps)
+    everything = frozenset({"long-lock", "table-rewrite", "breaks-clients", "widens-access"})
+    migrate(citus_database, spec, citus_scratch, everything)
+    assert placement() == {
+        "plans": ("n", None, 1),
+        "logs": ("n", None, 1),
+        "tenants": ("h", "id", 4),
+        "projects": ("h", "tenant_id", 4),
+        "tasks": ("h", "tenant_id", 4),
+    }
+    assert rows() == (50, 50)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 2. plans distributed by its key, logs with 8 shards: undistributed and distributed again.
+    distributed = (
+        with_logs.replace("      plan: {type: text, references: plans.code}\n", "      plan: text\n")
+        .replace("  plans:\n", "  plans:\n    distributed: {column: code}\n")
+        .replace("  logs:\n", "  logs:\n    distributed: {column: id, shard_count: 8}\n")
+    )
+    spec.write_text(distributed)
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    titles = [s.title for s in plan.steps]
+    assert "drop Citus distribution public.plans (replaced)" in titles  # undistribute_table
+    assert "create Citus distribution public.plans again (replaced)" in titles
+    assert placement()["plans"] == ("h", "code", 4) and placement()["logs"] == ("h", "id", 8)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 3. logs' shard count changed in place (alter_distributed_table).
+    spec.write_text(distributed.replace("shard_count: 8", "shard_count: 2"))
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    assert [s.sql for s in plan.steps if "alter_distributed_table" in s.sql] == [
+        "SELECT alter_distributed_table('public.logs', shard_count => 2, cascade_to_colocated => false);"
+    ]
+    assert placement()["logs"] == ("h", "id", 2)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+    # 4. logs back on the coordinator alone (undistribute_table), its rows with it.
+    spec.write_text(distributed.replace("distributed: {column: id, shard_count: 8}", "distributed: false"))
+    plan = migrate(citus_database, spec, citus_scratch, everything)
+    assert [s.sql for s in plan.steps if "undistribute" in s.sql] == ["SELECT undistribute_table('public.logs');"]
+    assert "logs" not in placement()
+    with psycopg.connect(citus_database) as conn:
+        assert conn.execute("SELECT count(*) FROM logs").fetchone()[0] == 3
+    assert rows() == (50, 50)
+    assert replan(citus_database, spec, citus_scratch).empty
+
+
+def test_rls_initplan_on_a_citus_table_says_to_keep_the_call(tmp_path):
+    """SC301 tells everyone else to wrap auth.uid() as (select auth.uid()); on a Citus table, which
+    refuses the wrapper in a policy, its finding and its help say to keep the call."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    migration = tmp_path / "0008_policies.sql"
+    migration.write_text(
+        "create table docs (tenant_id uuid not null, owner uuid);\n"
+        "select create_distributed_table('docs', 'tenant_id');\n"
+        "alter table docs enable row level security;\n"
+        "create policy r on docs for select to authenticated using (owner = auth.uid());\n"
+        "create table notes (owner uuid);\n"
+        "alter table notes enable row level security;\n"
+        "create policy r on notes for select to authenticated using (owner = auth.uid());\n"
+    )
+    result = CliRunner().invoke(main, ["lint", str(migration)])
+    findings = [line for line in result.output.splitlines() if "SC301" in line]
+    assert len(findings) == 2
+    assert "4:68" in findings[0] and "Citus refuses (select auth.uid())" in findings[0]
+    assert "7:69" in findings[1] and "wrap it as (select auth.uid())" in findings[1]
+    assert "help: keep the call (Citus needs it bare)" in result.output
+    assert "help: wrap the call in a scalar subquery" in result.output
+
+
+@pytest.mark.citus
+def test_schemac_test_on_an_embedded_citus_node(citus_scratch):
+    """Without --db, `schemac test` of a Citus spec builds it on an embedded node that loads Citus
+    (no workers: the roles need not log in) and passes."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    result = CliRunner().invoke(main, ["test", "--spec", str(CITUS_REFERENCE)])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
+
+
+@pytest.mark.citus
+def test_nothing_of_citus_is_read_as_the_databases(citus_database):
+    """Citus' schemas, views in public, functions and pg_dist_* tables are never managed: an empty Citus
+    database reads as an empty catalog, and a distributed table as a table and its placement."""
+    from schemac import live
+
+    with psycopg.connect(citus_database) as conn:
+        empty = live.read(conn)
+    assert empty.schemas == () or [s.name for s in empty.schemas] == ["public"]
+    assert (empty.tables, empty.views, empty.functions, empty.distributions) == ((), (), (), ())
+
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        conn.execute("CREATE TABLE accounts (id bigint PRIMARY KEY)")
+        conn.execute("CREATE TABLE orders (account_id bigint, id bigint, PRIMARY KEY (account_id, id))")
+        conn.execute("CREATE TABLE solo (id bigint PRIMARY KEY)")
+        conn.execute("CREATE TABLE codes (code text PRIMARY KEY)")
+        conn.execute("SELECT create_distributed_table('orders', 'account_id')")
+        conn.execute("SELECT create_distributed_table('accounts', 'id', colocate_with => 'orders')")
+        conn.execute("SELECT create_distributed_table('solo', 'id', colocate_with => 'none', shard_count => 2)")
+        conn.execute("SELECT create_reference_table('codes')")
+        catalog = live.read(conn)
+    from schemac.catalog.objects import Distribution, QualifiedName
+
+    def q(name: str) -> QualifiedName:
+        return QualifiedName("public", name)
+
+    assert [t.qname.name for t in catalog.tables] == ["accounts", "codes", "orders", "solo"]
+    # A colocation group is named by its first table, whichever table it was built around.
+    assert catalog.distributions == (
+        Distribution(q("accounts"), "distributed", "id", None, 4),
+        Distribution(q("codes"), "reference"),
+        Distribution(q("orders"), "distributed", "account_id", q("accounts"), 4),
+        Distribution(q("solo"), "distributed", "id", None, 2),
+    )
+
+
+def test_a_colocation_group_that_changes_its_shard_count_stays_together():
+    """Offline, on catalogs as introspection reads them (a group named by its first table): the head is
+    redistributed alone, the other tables are colocated with it again, and the foreign key between them
+    is made again around the move (alter_distributed_table would drop it)."""
+    from dataclasses import replace
+
+    from schemac.catalog.objects import Catalog, Distribution
+    from schemac.diff import compare
+    from schemac.plan import make_plan
+
+    compiled = compile_text(SAAS).catalog
+    q = {t.qname.name: t.qname for t in compiled.tables}
+
+    def placed(shards: int) -> tuple[Distribution, ...]:
+        return (
+            Distribution(q["plans"], "reference"),
+            Distribution(q["projects"], "distributed", "tenant_id", None, shards),
+            Distribution(q["tasks"], "distributed", "tenant_id", q["projects"], shards),
+            Distribution(q["tenants"], "distributed", "id", q["projects"], shards),
+        )
+
+    current: Catalog = replace(compiled, distributions=placed(4))
+    desired: Catalog = replace(compiled, distributions=placed(8))
+    plan = make_plan(current, desired, compare(current, desired))
+    calls = [s.sql for s in plan.steps if "alter_distributed_table" in s.sql]
+    assert calls == [
+        "SELECT alter_distributed_table('public.projects', shard_count => 8, cascade_to_colocated => false);",
+        "SELECT alter_distributed_table('public.tasks', colocate_with => 'public.projects');",
+        "SELECT alter_distributed_table('public.tenants', colocate_with => 'public.projects');",
+    ]
+    sql_text = plan.sql()
+    assert sql_text.index("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'") < sql_text.index("DROP CONSTRAINT")
+    assert sql_text.index("DROP CONSTRAINT tasks_tenant_id_project_id_fkey") < sql_text.index("alter_distributed")
+    assert sql_text.rindex("alter_distributed_table") < sql_text.index("ADD CONSTRAINT tasks_tenant_id_project_id_fkey")
+    hazards = {s.sql.split("(")[1].split(",")[0]: s.hazards for s in plan.steps if "alter_distributed" in s.sql}
+    assert hazards == {
+        "'public.projects'": {"long-lock", "table-rewrite"},
+        "'public.tasks'": {"long-lock", "table-rewrite"},
+        "'public.tenants'": {"long-lock", "table-rewrite"},
+    }
+    assert make_plan(desired, desired, compare(desired, desired)).empty
+
+
+def test_a_new_table_joins_an_existing_group_without_moving_it():
+    """Offline: a new tenant table whose name sorts before every table of its group (introspection names
+    a group by its first table) is created colocated with a table that exists; the group stays put."""
+    from dataclasses import replace
+
+    from schemac.catalog.objects import Catalog, Distribution
+    from schemac.diff import compare
+    from schemac.plan import make_plan
+
+    spec = SAAS + (
+        "  activity:\n    tenant_scoped: true\n    columns:\n      id: {type: uuid, not_null: true}\n"
+        "    primary_key: [tenant_id, id]\n"
+    )
+    compiled = compile_text(spec).catalog
+    q = {t.qname.name: t.qname for t in compiled.tables}
+    group = ("projects", "tasks", "tenants")
+    column = {"tenants": "id"}
+
+    def placed(names, head) -> tuple[Distribution, ...]:
+        return (Distribution(q["plans"], "reference"),) + tuple(
+            Distribution(q[n], "distributed", column.get(n, "tenant_id"), None if n == head else q[head], 4)
+            for n in names
+        )
+
+    current: Catalog = replace(
+        compiled,
+        tables=tuple(t for t in compiled.tables if t.qname.name != "activity"),
+        policies=tuple(p for p in compiled.policies if p.table.name != "activity"),
+        indexes=tuple(i for i in compiled.indexes if i.table.name != "activity"),
+        foreign_keys=tuple(f for f in compiled.foreign_keys if f.table.name != "activity"),
+        distributions=placed(group, "projects"),
+    )
+    desired: Catalog = replace(compiled, distributions=placed(("activity", *group), "activity"))
+    plan = make_plan(current, desired, compare(current, desired))
+    calls = [s.sql for s in plan.steps if "distributed_table" in s.sql]
+    assert calls == [
+        "SELECT create_distributed_table('public.activity', 'tenant_id', colocate_with => 'public.projects');"
+    ]
+    assert not any(s.hazards & {"long-lock", "table-rewrite"} for s in plan.steps)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pglast import parser
 
-from schemac.sqltree import SqlProblem, _Collector, check_operator, references
+from schemac.sqltree import SqlProblem, _Collector, check_operator, references, statements
 
 ROOT = Path(__file__).parents[1]
 FILES = [
@@ -62,3 +62,15 @@ def test_an_operator_reads_as_one(text: str) -> None:
 def test_what_is_not_one_operator_is_refused(text: str) -> None:
     with pytest.raises(SqlProblem):
         check_operator(text)
+
+
+def test_a_script_is_split_a_statement_at_a_time_function_bodies_whole() -> None:
+    """What apply runs one by one (Citus refuses several statements sent as one): an SQL-standard
+    function body keeps its semicolons; a script the parser cannot read stays whole."""
+    body = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x; SELECT x + 1; END"
+    assert statements(f"ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n{body};") == [
+        "ALTER TABLE t ENABLE ROW LEVEL SECURITY",
+        body,
+    ]
+    assert statements("SELECT 1;") == ["SELECT 1;"]
+    assert statements("SELEC 1; SELECT 2;") == ["SELEC 1; SELECT 2;"]

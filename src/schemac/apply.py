@@ -27,6 +27,7 @@ from psycopg import sql
 from .connection import Timeouts, connect
 from .plan import Phase, Plan, Step
 from .redact import target
+from .sqltree import statements
 from .supabase import has_auth_schema, standin_sql
 
 ADVISORY_LOCK_KEY = 0x5C4E4AC  # "schemac", as a number both applies agree on
@@ -267,8 +268,11 @@ def _committed_before(ran: list[Step], otherwise: str) -> str:
 
 
 def _execute(conn: psycopg.Connection, step: Step, consequence: str) -> None:
+    """Run a step a statement at a time: Citus sends some statements on to the shards as the client wrote
+    them, and refuses to send several at once (ALTER TABLE ... ENABLE and FORCE ROW LEVEL SECURITY)."""
     try:
-        conn.execute(step.sql)
+        for statement in statements(step.sql):
+            conn.execute(statement)
     except psycopg.Error as exc:
         what = step.title
         raise ApplyError(f"step failed ({what}): {str(exc).strip().splitlines()[0]}; {consequence}") from None

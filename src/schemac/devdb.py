@@ -534,6 +534,27 @@ def citus_settings(citus_dir: Path, shard_count: int) -> dict[str, str]:
     }
 
 
+def _citus_node(citus_dir: Path, bindir: str | os.PathLike[str] | None, shard_count: int) -> tuple[Path, dict]:
+    """The server programs and the settings of a server that loads Citus from ``citus_dir``."""
+    bindir = find_bindir(bindir)
+    if _major(bindir_version(bindir)) < 18:
+        raise DevDBError(
+            f"loading Citus from {citus_dir} needs PostgreSQL 18 (extension_control_path); "
+            f"the servers in {bindir} are PostgreSQL {bindir_version(bindir)}"
+        )
+    if os.geteuid() == 0:
+        _add_traverse_upwards(citus_dir)
+    return bindir, citus_settings(citus_dir, shard_count)
+
+
+def citus_server(citus_dir: str | os.PathLike[str] | None = None, *, shard_count: int = 32) -> Cluster:
+    """One throwaway server with Citus loaded and no workers: a database there that creates the extension
+    is a coordinator that keeps every shard itself, which is all a scratch build of a Citus goal needs
+    (what Citus records of each table is the same as on a cluster). 32 shards is Citus' own default."""
+    bindir, settings = _citus_node(find_citus_dir(citus_dir), None, shard_count)
+    return Cluster(bindir, settings=settings)
+
+
 class CitusCluster:
     """A Citus coordinator and its workers, each a throwaway :class:`Cluster`.
 
@@ -552,15 +573,7 @@ class CitusCluster:
         bindir: str | os.PathLike[str] | None = None,
     ):
         self.citus_dir = find_citus_dir(citus_dir)
-        bindir = find_bindir(bindir)
-        if _major(bindir_version(bindir)) < 18:
-            raise DevDBError(
-                f"loading Citus from {self.citus_dir} needs PostgreSQL 18 (extension_control_path); "
-                f"the servers in {bindir} are PostgreSQL {bindir_version(bindir)}"
-            )
-        if os.geteuid() == 0:
-            _add_traverse_upwards(self.citus_dir)
-        settings = citus_settings(self.citus_dir, shard_count)
+        bindir, settings = _citus_node(self.citus_dir, bindir, shard_count)
         self.nodes: list[Cluster] = []
         try:
             for _ in range(1 + workers):

@@ -89,17 +89,20 @@ def _read_with_standin(conn: psycopg.Connection) -> Catalog:
         return read(conn)
 
 
-def _built(goal: Goal | Future, dev_db: str | None) -> Side:
+def _built(goal: Goal | Future, dev_db: str | None, shard_count: int | None = None) -> Side:
     """The side ``goal`` makes, built on a scratch database and read back."""
-    with scratch.built(goal, dev_db) as built:
+    with scratch.built(goal, dev_db, shard_count) as built:
         goal = goal.result() if isinstance(goal, Future) else goal
         return Side(built.catalog(), goal.label, goal.renames, goal.runtime_partitioned)
 
 
-def desired(source: str | Goal, dev_db: str | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Side:
-    """The side a plan goes to: a goal already loaded, a spec (.yaml), an SQL file, or a database URL."""
+def desired(
+    source: str | Goal, dev_db: str | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS, shard_count: int | None = None
+) -> Side:
+    """The side a plan goes to: a goal already loaded, a spec (.yaml), an SQL file, or a database URL.
+    ``shard_count``: Citus' default on the server the plan goes to (see ``scratch.built``)."""
     if isinstance(source, Goal):
-        return _built(source, dev_db)
+        return _built(source, dev_db, shard_count)
     if is_url(source):
         return _database(source, timeouts=timeouts)
     # The scratch database (a server start, when it is the embedded one) is
@@ -107,7 +110,7 @@ def desired(source: str | Goal, dev_db: str | None = None, timeouts: Timeouts = 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(scratch.load, Path(source))
         try:
-            return _built(pending, dev_db)
+            return _built(pending, dev_db, shard_count)
         except LiveError:
             pending.result()  # a spec's own problems come first: they are the user's to fix
             raise
@@ -131,8 +134,20 @@ def both(
     with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         standin = isinstance(goal, Goal) and goal.needs_standin
         start_side = pool.submit(current, start, standin, timeouts)
-        goal_side = pool.submit(desired, goal, dev_db, timeouts)
+        shard_count = _citus_shard_count(start, timeouts) if start and is_url(start) else None
+        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count)
         return start_side.result(), goal_side.result()
+
+
+def _citus_shard_count(url: str, timeouts: Timeouts) -> int | None:
+    """The number of shards Citus gives a new distributed table on the server of ``url``, or None
+    where Citus is not loaded (or the server cannot be reached: reading the start says so)."""
+    try:
+        with connect(url, timeouts) as conn:
+            value = conn.execute("SELECT current_setting('citus.shard_count', true)").fetchone()[0]
+    except (LiveError, psycopg.Error):
+        return None
+    return int(value) if value else None
 
 
 def plan(start: Side, goal: Side) -> Plan:

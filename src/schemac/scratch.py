@@ -55,7 +55,7 @@ from . import devdb
 from .catalog.objects import Catalog
 from .connection import LiveError, connect
 from .diff import Renames
-from .sqltree import references
+from .sqltree import references, statements
 from .supabase import NOT_MANAGED, has_auth_schema, install_standin, roles_sql
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ class Goal:
     # convention's create_partitions()): a plan never drops those it does not list.
     runtime_partitioned: frozenset = frozenset()
     target: int | None = None  # the PostgreSQL major version a spec targets
+    # The goal places tables on a Citus cluster: it is built where Citus is (see ``server``).
+    citus: bool = False
 
     @cached_property
     def needs_standin(self) -> bool:
@@ -93,6 +95,7 @@ class Goal:
             Renames.from_catalog(compiled.catalog),
             _runtime_partitioned(compiled),
             compiled.catalog.target_version,
+            citus=bool(compiled.catalog.distributions),
         )
 
 
@@ -100,7 +103,8 @@ def load(path: Path) -> Goal:
     """The goal of an SQL file or a spec (compiled here; SpecError when it does not compile)."""
     if path.suffix == ".sql":
         try:
-            return Goal(path.read_text(encoding="utf-8"), str(path))
+            script = path.read_text(encoding="utf-8")
+            return Goal(script, str(path), citus=bool(_statements(script, "create_distributed_table")))
         except (OSError, UnicodeDecodeError) as exc:
             raise LiveError(f"cannot read {path}: {exc}") from None
     from .pipeline import compile_file  # the spec compiler: not needed for databases and SQL files
@@ -134,18 +138,40 @@ def uses_auth(script: str) -> bool:
 
 
 @contextmanager
-def server(dev_db: str | None) -> Iterator[str]:
+def server(dev_db: str | None, citus: bool = False) -> Iterator[str]:
     """A superuser's (or ``dev_db``'s) URL on a server to make scratch databases on: ``dev_db``, or an
-    embedded PostgreSQL for the duration."""
+    embedded PostgreSQL for the duration; with ``citus``, one that loads Citus, with no workers (a
+    coordinator keeps the shards itself: what Citus records of each table is the same)."""
     if dev_db:
         yield dev_db
         return
     try:
-        cluster = devdb.Cluster()
+        cluster = devdb.citus_server() if citus else devdb.Cluster()
     except devdb.DevDBError as exc:
-        raise LiveError(f"{exc}; give a PostgreSQL server to work in with --dev-db URL") from None
+        way_out = "a server with Citus loaded" if citus else "a PostgreSQL server to work in"
+        raise LiveError(f"{exc}; give {way_out} with --dev-db URL") from None
     with cluster:
         yield cluster.url()
+
+
+def _citus_coordinator(admin_url: str) -> None:
+    """Make the database of ``admin_url`` a Citus coordinator of its own, with no workers (Citus' nodes are
+    each database's): the extension (a superuser's to create), and the coordinator's address as this
+    connection reaches it, for Citus' connections to itself. A ``--dev-db`` server needs Citus loaded."""
+    params = psycopg.conninfo.conninfo_to_dict(admin_url)
+    with connect(admin_url) as admin:
+        try:
+            admin.execute("CREATE EXTENSION IF NOT EXISTS citus")
+        except psycopg.Error as exc:
+            raise LiveError(
+                f"the goal places tables on Citus, and the scratch server cannot create the citus extension "
+                f"({str(exc).strip().splitlines()[0]}); give a server with Citus in shared_preload_libraries "
+                "with --dev-db URL, or set SCHEMAC_CITUS_DIR for the embedded one"
+            ) from None
+        node = (params.get("host") or "localhost", int(params.get("port") or 5432))
+        admin.execute("SELECT citus_set_coordinator_host(%s, %s)", node)
+        # With no workers, the coordinator keeps the shards; Citus' default is that it keeps none.
+        admin.execute("SELECT citus_set_node_property(%s, %s, 'shouldhaveshards', true)", node)
 
 
 @contextmanager
@@ -164,10 +190,13 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def scratch_database(dev_db: str | None = None) -> Iterator[str]:
+def scratch_database(dev_db: str | None = None, citus: bool = False) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
-    embedded PostgreSQL started for it. Its user is the server's: for what schemac trusts (``schemac test``)."""
-    with server(dev_db) as admin_url, _database(admin_url) as url:
+    embedded PostgreSQL started for it (with ``citus``, a Citus coordinator of its own). Its user is the
+    server's: for what schemac trusts (``schemac test``)."""
+    with server(dev_db, citus) as admin_url, _database(admin_url) as url:
+        if citus:
+            _citus_coordinator(url)
         yield url
 
 
@@ -245,24 +274,44 @@ class Built:
 
 
 @contextmanager
-def built(goal: Goal | Future, dev_db: str | None = None) -> Iterator[Built]:
+def built(goal: Goal | Future, dev_db: str | None = None, shard_count: int | None = None) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
-    removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts)."""
-    with server(dev_db) as admin_url, _builder(admin_url) as (role, login):
-        with _database(admin_url, owner=role) as url:
-            goal = goal.result() if isinstance(goal, Future) else goal
-            if goal.needs_standin and role is not None:
-                with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
-                    admin.execute(roles_sql())
-            with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
-                script, emptied = without_data(goal.script)
-                if goal.needs_standin and not has_auth_schema(conn):
-                    install_standin(conn, with_roles=role is None)
-                if role is not None:
-                    with connect(url) as admin:
-                        _create_untrusted_extensions(admin, script)
-                apply_script(conn, script, goal.label, goal.target)
-                yield Built(conn, emptied)
+    removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
+    turns out to place tables on Citus is built again on an embedded server that loads Citus.
+
+    ``shard_count``: Citus' default number of shards while it is built: the one of the server a plan goes
+    to, so that a table whose spec names none gets there the shards it gets here."""
+    citus = isinstance(goal, Goal) and goal.citus
+    with server(dev_db, citus) as admin_url:
+        goal = goal.result() if isinstance(goal, Future) else goal
+        elsewhere = goal.citus and not citus and not dev_db
+        if not elsewhere:
+            with _built_on(admin_url, goal, shard_count) as done:
+                yield done
+    if elsewhere:
+        with built(goal, dev_db, shard_count) as done:
+            yield done
+
+
+@contextmanager
+def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[Built]:
+    with _builder(admin_url) as (role, login), _database(admin_url, owner=role) as url:
+        if goal.citus:
+            _citus_coordinator(url)
+        if goal.needs_standin and role is not None:
+            with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
+                admin.execute(roles_sql())
+        with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
+            script, emptied = without_data(goal.script)
+            if goal.needs_standin and not has_auth_schema(conn):
+                install_standin(conn, with_roles=role is None)
+            if role is not None:
+                with connect(url) as admin:
+                    _create_untrusted_extensions(admin, script)
+            if goal.citus and shard_count:
+                conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
+            apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
+            yield Built(conn, emptied)
 
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
@@ -309,7 +358,7 @@ def prepare(conn: psycopg.Connection, goal: Goal) -> None:
     goal's SQL in one transaction."""
     if goal.needs_standin:
         install_standin(conn)
-    apply_script(conn, goal.script, goal.label, goal.target)
+    apply_script(conn, goal.script, goal.label, goal.target, one_by_one=goal.citus)
 
 
 def without_data(script: str) -> tuple[str, frozenset]:
@@ -375,12 +424,21 @@ def catalog(conn: psycopg.Connection, schemas: Sequence[str] | None = None, sour
     return introspect(conn, schemas=schemas or None, exclude_schemas=NOT_MANAGED, source=source)
 
 
-def apply_script(conn: psycopg.Connection, script: str, what: str, target: int | None = None) -> None:
+def apply_script(
+    conn: psycopg.Connection, script: str, what: str, target: int | None = None, one_by_one: bool = False
+) -> None:
     """Run ``script`` in one transaction; on failure, a LiveError naming ``what`` (and a hint for a missing
-    extension, or for a server older than the PostgreSQL ``target`` the script is written for)."""
+    extension, or for a server older than the PostgreSQL ``target`` the script is written for).
+
+    ``one_by_one``: a statement at a time, for Citus, which sends some statements on to the shards as the
+    client wrote them and refuses a whole script sent as one ("cannot execute multiple utility events")."""
     try:
         with conn.transaction():
-            conn.execute(script)
+            if one_by_one:
+                for statement in statements(script):
+                    conn.execute(statement)
+            else:
+                conn.execute(script)
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0]
         hint = ""

@@ -157,6 +157,19 @@ def check_statements(text: str) -> None:
         raise SqlProblem(_syntax(exc)) from None
 
 
+def statements(script: str) -> list[str]:
+    """``script`` a statement at a time, as PostgreSQL would run it. The scanner splits at each semicolon
+    outside quotes (fast); where it finds several, the parser splits again, as it knows that the
+    semicolons of a ``BEGIN ATOMIC ... END`` function body are the body's. A script the parser cannot
+    read is given whole, for PostgreSQL to report."""
+    if len(parser.split(script, with_parser=False, only_slices=True)) <= 1:
+        return [script]
+    try:
+        return [script[where] for where in parser.split(script, only_slices=True)]
+    except ParseError:
+        return [script]
+
+
 def check_plpgsql(text: str, header: str) -> None:
     """Parse a PL/pgSQL body inside the CREATE FUNCTION ``header`` that will carry it."""
     try:

@@ -1,6 +1,6 @@
 """The Supabase platform as schemac sees it: the schemas it owns, and a local stand-in for its surface.
 
-``NOT_MANAGED`` is the one list of schemas a plan never reads or touches.
+``NOT_MANAGED`` is the one list of schemas a plan never reads or touches (Citus' among them).
 The stand-in (roles, auth schema, auth functions) is used only where a
 database has no ``auth`` schema, so that a ``supabase`` flavored schema
 applies and its policies run on a plain PostgreSQL.
@@ -39,7 +39,13 @@ PLATFORM_SCHEMAS: tuple[str, ...] = (
     "vault",
 )
 
-NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS)))
+# Citus' own: its schemas (its functions and views, in them and in public, and its pg_dist_*
+# tables in pg_catalog, are the citus extension's, which no plan reads), the columnar access
+# method's, and the shards, which Citus hides from catalog queries. A table's placement is read
+# from Citus' tables as the table's (Catalog.distributions), never as objects of their own.
+CITUS_SCHEMAS: tuple[str, ...] = ("citus", "citus_internal", "columnar", "columnar_internal")
+
+NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS, *CITUS_SCHEMAS)))
 
 
 def roles_sql() -> str:

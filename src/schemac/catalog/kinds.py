@@ -13,10 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..hazards import BREAKS_CLIENTS, DATA_LOSS, WIDENS_ACCESS
+from ..hazards import BREAKS_CLIENTS, DATA_LOSS, LONG_LOCK, TABLE_REWRITE, WIDENS_ACCESS
 from ..render.quoting import ident
 from . import objects as cat
-from .graph import extension_key, function_key, publication_key, relation_key, schema_key, type_key
+from .graph import (
+    distribution_key,
+    extension_key,
+    function_key,
+    publication_key,
+    relation_key,
+    schema_key,
+    type_key,
+)
 from .objects import QualifiedName
 
 _NONE: frozenset[str] = frozenset()
@@ -307,6 +315,23 @@ PUBLICATION = Kind(
     drop_hazards=_USED,
 )
 
+# Citus' placement of a table: made by create_distributed_table / create_reference_table,
+# dropped by undistribute_table (the rows come back to the coordinator; none is lost).
+DISTRIBUTION = Kind(
+    cat.Distribution,
+    noun="Citus distribution",
+    slot="distributions",
+    keyword="TABLE",
+    tag="distribution",
+    identity=lambda d: d.table,
+    name=lambda d: str(d.table),
+    sql_name=lambda d: ident(d.table),
+    provides=lambda d: distribution_key(d.table),
+    on=_table_of,
+    drop_hazards=frozenset({LONG_LOCK, TABLE_REWRITE}),
+    dropped_by=lambda d: ("undistribute", d.table),
+)
+
 KINDS = (
     SCHEMA,
     EXTENSION,
@@ -323,6 +348,7 @@ KINDS = (
     MATERIALIZED_VIEW,
     FUNCTION,
     PUBLICATION,
+    DISTRIBUTION,
 )
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}

@@ -19,7 +19,10 @@ change that fixes it:
   Citus refuses to create it;
 - a policy on a Citus table that reads a setting with ``current_setting()``:
   the workers, where the policy runs, do not see a ``SET`` or ``set_config()``
-  made on the coordinator.
+  made on the coordinator;
+- the tenancy convention's current tenant looked up in a membership table:
+  the policies run on the shards, and a function there that reads a Citus
+  table (a distributed or a reference one, measured on Citus 14) is refused.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ LOCAL_ONLY_ACTIONS = (None, "no action", "restrict")
 
 
 def check(spec: m.Spec, catalog: cat.Catalog, placed: dict[QualifiedName, cat.Distribution], issues: Issues) -> None:
+    _membership_lookup(spec, placed, issues)
     places = Places(spec)
     tables = {t.qname: t for t in catalog.tables}
     for qname, chosen in placed.items():
@@ -325,3 +329,16 @@ def _policy(policy: cat.Policy, table: str, places: Places, issues: Issues) -> N
                 "see docs/citus.md for SET LOCAL with citus.propagate_set_commands",
                 key=is_key,
             )
+
+
+def _membership_lookup(spec: m.Spec, placed: dict[QualifiedName, cat.Distribution], issues: Issues) -> None:
+    conv = spec.conventions.tenancy
+    if conv is None or not placed or conv.current.kind != "membership":
+        return
+    issues.add(
+        ("conventions", "tenancy", "current_tenant"),
+        f"the current tenant is looked up in '{conv.current.memberships.table}', and on Citus the tenancy "
+        'policies run on the shards, where a function that reads a Citus table is refused ("cannot execute a '
+        'distributed query from a query on a shard"); take the tenant from the claims: '
+        "current_tenant: {source: claim}, and check the membership where the token is issued",
+    )

@@ -17,7 +17,8 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, compile_or_exit, output, spec
     "db_url",
     metavar="URL",
     help="Test in this database: everything is applied in one transaction that is rolled back at the "
-    "end, so the database is left as it was (it must not already hold the schema).",
+    "end, so the database is left as it was (it must not already hold the schema). On Citus, "
+    "the schema and its rows stay: give a database made for the test.",
 )
 @click.option(
     "--dev-db",
@@ -39,6 +40,12 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     and premade periods and create_partitions() is idempotent. Then the
     spec's own `tests:` run.
 
+    On a Citus coordinator (target: {citus: true}) the schema and its rows are
+    committed, and each check runs in a transaction of its own: Citus shows
+    the rows one role wrote in a transaction to no other role before it
+    commits. Give --db a database made for the test. The roles the checks act
+    as must be able to log in: Citus reaches the workers as them.
+
     Prints each check with PASS or FAIL (and, on failure, what was seen),
     then `N passed, N failed`. Exit 1 when a check fails, 2 on bad input
     (an invalid spec, a schema that does not apply, no database).
@@ -51,13 +58,15 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     """
     from ..live import LiveError, connect
     from ..scratch import Goal, prepare, scratch_database
-    from ..testing import run
+    from ..testing import on_citus, run
 
     compiled = compile_or_exit(spec_path)
     goal = Goal.of_compiled(compiled, str(spec_path))
     out = output()
 
     def on(url: str):
+        if goal.citus:
+            return on_citus(url, goal, compiled)
         with connect(url) as conn, conn.transaction(force_rollback=True):
             prepare(conn, goal)
             return run(compiled, conn)
@@ -66,7 +75,7 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
         if db_url:
             results = on(db_url)
         else:
-            with scratch_database(dev_db) as url:
+            with scratch_database(dev_db, citus=goal.citus) as url:
                 results = on(url)
     except LiveError as exc:
         out.error(f"error: {exc}")

@@ -300,6 +300,42 @@ class AlterPublication(Change):
 
 
 @dataclass(frozen=True)
+class AlterDistribution(Change):
+    """A distributed table's distribution column, shard count or colocation group changes
+    (Citus' alter_distributed_table: the table is rebuilt, its rows copied to new shards).
+    ``realign``: its own placement is unchanged, but the table it is colocated with moves."""
+
+    before: cat.Distribution
+    after: cat.Distribution
+    realign: bool = False
+
+    @property
+    def column_changed(self) -> bool:
+        return self.before.column != self.after.column
+
+    @property
+    def shard_count_changed(self) -> bool:
+        return self.before.shard_count != self.after.shard_count
+
+    @property
+    def colocation_changed(self) -> bool:
+        return self.before.colocate_with != self.after.colocate_with or self.realign
+
+    def describe(self) -> str:
+        a = self.after
+        what = [
+            text
+            for text, flag in (
+                (f"distribution column {self.before.column} -> {a.column}", self.column_changed),
+                (f"shard count {self.before.shard_count} -> {a.shard_count}", self.shard_count_changed),
+                (f"colocated with {a.colocate_with or 'no other table'}", self.colocation_changed),
+            )
+            if flag
+        ]
+        return f"redistribute {a.table}: {', '.join(what)}"
+
+
+@dataclass(frozen=True)
 class AddEnumValue(Change):
     enum: QualifiedName
     value: str

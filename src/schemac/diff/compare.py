@@ -541,7 +541,7 @@ def compare(
                 out.append(ch.AlterPolicy(b, a))
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
-    return out
+    return _distribution_changes(current, desired, gone, out)
 
 
 def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:
@@ -570,6 +570,111 @@ def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: se
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return out
+
+
+def _distribution_changes(
+    current: cat.Catalog, desired: cat.Catalog, gone: set[QualifiedName], out: list[ch.Change]
+) -> list[ch.Change]:
+    """Citus' placement of tables: a table distributed, made a reference table or undistributed
+    (a change of kind is an undistribute and a create), or redistributed in place (its column,
+    shard count or colocation group). A table dropped or rebuilt takes its placement with it.
+
+    Citus refuses to distribute or undistribute a table that a foreign key joins to a table placed
+    otherwise, and alter_distributed_table drops the keys between tables it separates: the foreign
+    keys of every table that moves are dropped first and made again after (not valid, then validated).
+    It refuses to distribute a table with a policy it cannot create on the shards (one with a subquery,
+    as the tenancy convention writes off Citus): the policies of every table that moves are dropped
+    first and made again after too, as the goal has them. Returns ``out`` with these changes.
+    """
+    new_tables = {c.obj.qname for c in out if isinstance(c, ch.Create) and isinstance(c.obj, cat.Table)}
+    changes: list[ch.Change] = []
+    moved: set[QualifiedName] = set()
+    sharded = {d.table for d in current.distributions if d.kind == "distributed"} & {
+        d.table for d in desired.distributions if d.kind == "distributed"
+    }
+    pairs = [
+        (q, b, a)
+        for q, b, a in _pair(_anchored(current.distributions, sharded), _anchored(desired.distributions, sharded))
+        if q not in gone
+    ]
+    altered: list[tuple[cat.Distribution, cat.Distribution]] = []
+    for q, b, a in pairs:
+        if b is None:
+            changes.append(ch.Create(a))
+        elif a is None:
+            changes.append(ch.Drop(b))
+        elif b.kind != a.kind:
+            changes.append(ch.Replace(b, a))
+        elif b != a:
+            altered.append((b, a))
+        else:
+            continue
+        if q not in new_tables:
+            moved.add(q)
+    # A table colocated with one that moves (or changes its shard count) follows it: the group's head is
+    # redistributed on its own (cascade_to_colocated => false), the others are colocated with it again.
+    for q, b, a in pairs:
+        follows = a is not None and isinstance(a.colocate_with, QualifiedName) and a.colocate_with in moved
+        if b is not None and a is not None and b.kind == a.kind and (b, a) in altered:
+            changes.append(ch.AlterDistribution(b, a, realign=follows))
+        elif b == a and follows:
+            changes.append(ch.AlterDistribution(b, a, realign=True))
+            moved.add(q)
+    if not moved:
+        return out + changes
+    touched = {id(c.before) for c in out if isinstance(c, ch.Replace)} | {
+        id(c.obj) for c in out if isinstance(c, ch.Drop)
+    }
+    wanted = _by(desired.foreign_keys, kinds.FOREIGN_KEY.identity)
+    for fk in current.foreign_keys:
+        after = wanted.get(kinds.FOREIGN_KEY.identity(fk))
+        table = fk.table if fk.table in moved else fk.ref_table
+        if table in moved and after is not None and id(fk) not in touched:
+            changes.append(ch.Replace(fk, after, because=f"table {table} moves on the Citus cluster"))
+    policies = _by(desired.policies, kinds.POLICY.identity)
+    remade = set()
+    for policy in current.policies:
+        after = policies.get(kinds.POLICY.identity(policy))
+        if policy.table in moved and after is not None and id(policy) not in touched:
+            changes.append(ch.Replace(policy, after, because=f"table {policy.table} moves on the Citus cluster"))
+            remade.add(kinds.POLICY.identity(policy))
+
+    def made_again(c: ch.Change) -> bool:
+        policy = c.after if isinstance(c, (ch.AlterPolicy, ch.Replace)) else getattr(c, "obj", None)
+        return isinstance(policy, cat.Policy) and kinds.POLICY.identity(policy) in remade
+
+    return [c for c in out if not made_again(c)] + changes
+
+
+def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedName]) -> dict:
+    """Each placement by its table, a colocation group named by one of its tables: the first of those
+    distributed on both sides (``kept``), else its first. Adding a table to a group, or dropping its
+    first, then changes nothing of the others; a new table is colocated with one that exists.
+    (Introspection names a group by its first table, which a new table may precede.)"""
+    by_table = {d.table: d for d in distributions}
+
+    def root(d: cat.Distribution) -> QualifiedName:
+        seen = {d.table}
+        while isinstance(d.colocate_with, QualifiedName) and d.colocate_with in by_table:
+            if d.colocate_with in seen:
+                break
+            d = by_table[d.colocate_with]
+            seen.add(d.table)
+        return d.table
+
+    groups: dict[QualifiedName, list[QualifiedName]] = {}
+    for d in distributions:
+        if d.kind == "distributed":
+            groups.setdefault(root(d), []).append(d.table)
+    anchor = {t: min([m for m in members if m in kept] or members) for members in groups.values() for t in members}
+    # The table that names a group is in a group of its own making ('none'): created so, it joins no
+    # other group by Citus' default (same column type and shard count).
+    return {
+        d.table: replace(d, colocate_with=anchor[d.table] if anchor[d.table] != d.table else "none")
+        if d.table in anchor
+        else d
+        for d in distributions
+    }
 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:

@@ -48,6 +48,7 @@ KINDS = (
     "functions",
     "grants",
     "publications",
+    "distributions",  # only on a Citus coordinator
 )
 
 Row = dict[str, Any]
@@ -103,6 +104,9 @@ def read_rows(
             by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
             namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]]}
             for kind in KINDS[1:]:
+                if kind == "distributions" and not server["has_citus"]:
+                    by_kind[kind] = []
+                    continue
                 by_kind[kind] = cur.execute(query(kind), namespaces).fetchall()
         raise psycopg.Rollback()
     return Rows(by_kind, server["major_version"], server["has_auth_schema"])
@@ -151,4 +155,5 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         views=views,
         functions=routines.functions(rows["functions"], grants),
         publications=schema_objects.publications(rows["publications"]),
+        distributions=schema_objects.distributions(rows["distributions"]),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Domain, Enum, Extension, Publication, QualifiedName, Schema, Sequence
+from ..catalog.objects import Distribution, Domain, Enum, Extension, Publication, QualifiedName, Schema, Sequence
 from .security import Grants
 from .text import check_expression
 
@@ -39,6 +39,20 @@ def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
         )
         for row in rows
     )
+
+
+def distributions(rows: Iterable[Row]) -> tuple[Distribution, ...]:
+    """Citus' placements. A colocation group is named by the first of its tables (by schema and
+    name): each other table of the group is colocated with it, and it with none; so two databases
+    whose tables are grouped alike read alike, whichever table each group was built around."""
+    out = []
+    for row in rows:
+        table = _qname(row)
+        first = min([table, *(QualifiedName(*t) for t in row["colocated"])])
+        out.append(
+            Distribution(table, row["kind"], row["column"], first if first != table else None, row["shard_count"])
+        )
+    return tuple(out)
 
 
 def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:

@@ -91,7 +91,7 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
                 + by_owner.get((id(hit.stmt.source), subject), [])
             )
             if not _suppressed(rule, candidates):
-                findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt))
+                findings.append(_finding(rule, hit.stmt.source, hit.offset, hit.message, config, hit.stmt, hit.hint))
 
     active = {rule.code for rule in rules}
     syntax = get_rule(SYNTAX_ERROR)
@@ -151,12 +151,27 @@ def _unused(suppression: Suppression, active: set[str]) -> list[str]:
 
 
 def _finding(
-    rule: Rule, source: Source, offset: int, message: str, config: LintConfig, stmt: Statement | None = None
+    rule: Rule,
+    source: Source,
+    offset: int,
+    message: str,
+    config: LintConfig,
+    stmt: Statement | None = None,
+    hint: str | None = None,
 ) -> tuple[Source, int, Finding]:
     severity = config.severity.get(rule.code) or config.severity.get(rule.name) or rule.severity
     line, column = source.position(offset)
     end_line, end_column = source.position(stmt.end) if stmt and stmt.end > offset else (line, column)
     finding = Finding(
-        rule.code, rule.name, Severity(severity), source.file, line, column, end_line, end_column, message, rule.hint
+        rule.code,
+        rule.name,
+        Severity(severity),
+        source.file,
+        line,
+        column,
+        end_line,
+        end_column,
+        message,
+        hint or rule.hint,
     )
     return source, offset, finding

@@ -31,6 +31,8 @@ class Hit:
     stmt: Statement
     offset: int
     message: str
+    # How to fix this one, where it differs from the rule's hint (SC301 on a Citus table).
+    hint: str | None = None
 
 
 @dataclass

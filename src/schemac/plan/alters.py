@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, column_key, relation_key
+from ..catalog.graph import Stage, Statement, column_key, distribution_key, relation_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -378,6 +378,28 @@ def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> 
     return out
 
 
+def _alter_distribution(c: ch.AlterDistribution, existing: set[QualifiedName]) -> list[Pair]:
+    after = c.after
+    target = after.colocate_with
+    requires = {relation_key(after.table)}
+    colocate_with = None
+    if c.colocation_changed:
+        colocate_with = ident(target) if isinstance(target, QualifiedName) else "none"
+        if isinstance(target, QualifiedName):
+            requires.add(distribution_key(target))
+    sql = change_sql(
+        "alter_distribution",
+        after.table,
+        after.column if c.column_changed else None,
+        after.shard_count if c.shard_count_changed and colocate_with in (None, "none") else None,
+        colocate_with,
+    )
+    hazards = rule("redistribute a table") | rule(
+        "move a table to another colocation group", c.colocation_changed and not c.realign
+    )
+    return [_step(c, sql, Stage.DISTRIBUTION, requires, hazards, provides=distribution_key(after.table))]
+
+
 def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pair]:
     return [_step(c, change_sql("add_enum_value", c.enum, c.value, c.before), Stage.TYPES, phase=Phase.BEFORE)]
 
@@ -430,6 +452,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AlterDomain: _alter_domain,
     ch.AlterPublication: _alter_publication,
     ch.SetReplicaIdentity: _set_replica_identity,
+    ch.AlterDistribution: _alter_distribution,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

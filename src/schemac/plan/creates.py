@@ -153,6 +153,13 @@ def create_steps(
             )
         if isinstance(source, cat.ForeignKey) and not source.valid and old_server and source.table in goal_partitioned:
             step = replace(step, sql=_checked_key(source, current, existing))
+        if isinstance(source, cat.Distribution) and source.table in existing:
+            situation = (
+                "distribute a table with rows"
+                if source.kind == "distributed"
+                else ("make a table with rows a reference table")
+            )
+            step = replace(step, hazards=step.hazards | rule(situation))
         if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
             # Every partition, new ones too: the plan creates partitions before indexes.
             first, *rest = _partitioned_index(source, wanted, change)

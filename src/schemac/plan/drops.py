@@ -109,7 +109,7 @@ def with_dependents(
         o
         for o in drops
         if not (
-            isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition))
+            isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition, cat.Distribution))
             and kinds.of(o).on(o)[0] in dropped
             or isinstance(o, cat.Sequence)
             and o.owned_by

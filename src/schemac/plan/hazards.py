@@ -22,6 +22,8 @@ Why each kind's drop carries what it does (the sets sit in its ``catalog.kinds``
 - extension: none of its own; what uses it is dropped by its own step.
 - publication: breaks-clients; its subscribers stop receiving changes (Supabase Realtime
   among them, for supabase_realtime).
+- Citus distribution: long-lock and table-rewrite (undistribute_table copies the rows back
+  to the coordinator while writes wait; none is lost).
 
 A drop inside a Replace (made again in the same transaction) holds nothing a client
 misses, unless it holds rows (``of_drop``).
@@ -89,6 +91,15 @@ RULES: dict[str, frozenset[str]] = {
         # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
         # table fail.
         "send less of the old row to subscribers": {BREAKS_CLIENTS},
+        # Citus (Create, Drop, Replace of a distribution; AlterDistribution). Each call copies the
+        # table's rows (to shards, to every node, back to the coordinator) while writes wait.
+        # Distributed, queries Citus cannot route or push down (a join with a table of the
+        # coordinator alone, some subqueries) fail; apart, tables can no longer be joined or keyed.
+        "distribute a table with rows": {LONG_LOCK, TABLE_REWRITE, BREAKS_CLIENTS},
+        "make a table with rows a reference table": {LONG_LOCK, TABLE_REWRITE},
+        "undistribute a table": {LONG_LOCK, TABLE_REWRITE},
+        "redistribute a table": {LONG_LOCK, TABLE_REWRITE},
+        "move a table to another colocation group": {BREAKS_CLIENTS},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()

@@ -203,5 +203,22 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     steps += constraint_drops + swaps
     steps += [by_statement[id(stmt)] for stmt in order([stmt for stmt, _ in rest])]
     steps += drop_steps(late, owner)
+    steps = [s for s in steps if s.sql]
+    if any(s.phase == Phase.TRANSACTION for s in steps):
+        steps = _citus_settings(desired) + steps
     ordered = before_steps + [s for s in steps if s.phase != Phase.AFTER] + [s for s in steps if s.phase == Phase.AFTER]
-    return Plan(tuple(s for s in ordered if s.sql))
+    return Plan(tuple(ordered))
+
+
+def _citus_settings(desired: Catalog) -> list[Step]:
+    """On a Citus coordinator, the transaction first makes Citus use one connection per node: after a
+    command that ran over several connections at once, Citus refuses DDL on a table (measured on
+    Citus 14: ALTER TABLE ... ADD FOREIGN KEY after create_distributed_table). And Citus creates
+    triggers on its tables only when told to (render.citus explains why the conventions' are safe)."""
+    placed = {d.table for d in desired.distributions}
+    if not placed:
+        return []
+    sql = "SET LOCAL citus.multi_shard_modify_mode TO 'sequential';"
+    if any(t.table in placed for t in desired.triggers):
+        sql += "\nSET LOCAL citus.enable_unsafe_triggers = on;"
+    return [Step(sql, None, note="Citus: one connection per node in this transaction")]

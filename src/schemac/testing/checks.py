@@ -202,12 +202,14 @@ def soft_deleted_rows_are_invisible(ctx: Context) -> Iterator[Result]:
         with ctx.scope():
             ctx.act_as_tenant("A")
             before = ctx.attempt(count)
-            ctx.act(None)
-            ctx.conn.execute(
-                sql.SQL("UPDATE {t} SET {c} = now() WHERE {w}").format(t=_t(t.qname), c=_c(column), w=where)
-            )
-            ctx.act_as_tenant("A")
-            after = ctx.attempt(count)
+        delete = sql.SQL("UPDATE {t} SET {c} = {v} WHERE {w}")
+        with ctx.written(
+            delete.format(t=_t(t.qname), c=_c(column), v=sql.SQL("now()"), w=where),
+            delete.format(t=_t(t.qname), c=_c(column), v=sql.SQL("NULL"), w=where),
+        ):
+            with ctx.scope():
+                ctx.act_as_tenant("A")
+                after = ctx.attempt(count)
         if before.failed or before.rows[0][0] != 1:
             yield Result.failed(name, f"tenant A could not see its live row to begin with ({_counted(before)})")
         else:

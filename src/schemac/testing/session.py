@@ -69,18 +69,42 @@ class Context:
         with self.conn.transaction(force_rollback=True):
             yield
 
+    @contextmanager
+    def written(self, statement, undo) -> Iterator[None]:
+        """``statement`` run as the connecting user, for what the block does to see it. In the caller's
+        transaction, a savepoint rolled back after the block; on a connection in autocommit (Citus, where
+        no other role sees a write before it commits: ``testing.on_citus``), committed, and ``undo``
+        committed after the block."""
+        if not self.conn.autocommit:
+            with self.scope():
+                self.conn.execute(statement)
+                yield
+            return
+        self.conn.execute(statement)
+        try:
+            yield
+        finally:
+            self.conn.execute(undo)
+
+    def set_local(self, name: str, value: str) -> None:
+        """SET LOCAL of a setting named ``a.b`` (each part quoted): a statement, not set_config(), because on
+        Citus only SET LOCAL under citus.propagate_set_commands reaches the workers, where policies run."""
+        parts = sql.SQL(".").join(sql.Identifier(part) for part in name.split("."))
+        self.conn.execute(sql.SQL("SET LOCAL {} = {}").format(parts, sql.Literal(value)))
+
     def act(self, role: str | None, claims: dict | None = None) -> None:
         """Become ``role`` (None: the connecting user) with ``claims``, until the scope ends."""
-        self.conn.execute(
-            "SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims) if claims is not None else "",)
-        )
+        if self.spec.target.citus:
+            # Settings reach the workers; and one connection per node, which Citus needs to write a
+            # table with a foreign key to a reference table after a query ran over several.
+            self.conn.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+            self.conn.execute("SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
+        self.set_local("request.jwt.claims", json.dumps(claims) if claims is not None else "")
         tenancy = self.spec.conventions.tenancy
         if tenancy is not None and tenancy.current.kind == "setting" and claims and "sub" in claims:
             tenant = next((t for t, u in self.world.users.items() if str(u) == claims["sub"]), None)
             if tenant and self.world.tenant_table:
-                self.conn.execute(
-                    "SELECT set_config(%s, %s, true)", (tenancy.current.setting, str(self.world.tenant_id(tenant)))
-                )
+                self.set_local(tenancy.current.setting, str(self.world.tenant_id(tenant)))
         if role is None:
             self.conn.execute("RESET ROLE")
         else:

@@ -1,4 +1,5 @@
 from schemac.lint.registry import Hit, rule
+from schemac.lint.rules._citus import placed
 from schemac.lint.rules._helpers import label
 from schemac.lint.rules._policies import bypass_roles
 from schemac.lint.tree import SUBQUERY, func_name, walk
@@ -37,11 +38,20 @@ def rls_initplan(ctx):
       using (id = (select auth.uid()));
     ```
 
+    On a table the file makes a Citus distributed or reference table, the
+    advice differs: Citus refuses a policy with a subquery (`citus-policy-on-workers`
+    reports one), and evaluates the policy on the shards. The finding then
+    says to keep the bare call, written so that it stays cheap per row: a
+    `language sql stable` function PostgreSQL can inline, and queries that
+    name the tenant, so that each runs on one shard. A `current_setting()`
+    there is left to `citus-policy-on-workers`, which says what it needs.
+
     ## Fix safety
     Safe: the result is the same, computed once.
     """
     wanted = set(ctx.config.initplan_functions)
     bypassing = bypass_roles(ctx)
+    on_citus = placed(ctx)
     for table in ctx.model.tables.values():
         if table.known and not table.rls_enabled:
             continue
@@ -53,7 +63,23 @@ def rls_initplan(ctx):
                     if name != "FuncCall":
                         continue
                     called = func_name(body)
-                    if called in wanted or called.removeprefix("pg_catalog.") in wanted:
+                    if called not in wanted and called.removeprefix("pg_catalog.") not in wanted:
+                        continue
+                    citus = on_citus.get(table.key)
+                    if citus is not None:
+                        if called.removeprefix("pg_catalog.") == "current_setting" and ctx.reported_by(
+                            "citus-policy-on-workers"
+                        ):
+                            continue
+                        yield Hit(
+                            policy.stmt,
+                            policy.stmt.at(body.get("location")),
+                            f"{called}() in policy {policy.name} on {label(table.key)} runs once per row on "
+                            f"the shards; Citus refuses (select {called}()) in a policy of a {citus.kind} table",
+                            "keep the call (Citus needs it bare): make it a `language sql stable` function "
+                            "PostgreSQL can inline, and name the tenant in queries so that each runs on one shard",
+                        )
+                    else:
                         yield Hit(
                             policy.stmt,
                             policy.stmt.at(body.get("location")),
