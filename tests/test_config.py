@@ -101,13 +101,23 @@ def test_the_database_url_comes_from_the_environment() -> None:
     assert config.database_url({"SCHEMAC_DATABASE_URL": "", "DATABASE_URL": "postgresql://b"}) == "postgresql://b"
 
 
-def test_plan_reads_the_database_url_from_the_environment(project: Path) -> None:
-    # A database that cannot be reached proves the URL was taken: exit 2 naming it.
-    url = "postgresql://nobody@127.0.0.1:1/nothing"
-    result = run("plan", "--to", "db/schema.yaml", DATABASE_URL=url)
+def test_plan_reads_the_database_url_from_the_environment(project: Path, pg_cluster) -> None:
+    # A database that cannot be reached proves the URL was taken: exit 2 naming it. The goal is
+    # built meanwhile all the same, on the session's server rather than on an embedded one started
+    # for each run (seconds each).
+    url, dev_db = "postgresql://nobody@127.0.0.1:1/nothing", pg_cluster.url()
+    result = run("plan", "--to", "db/schema.yaml", DATABASE_URL=url, SCHEMAC_DEV_DB=dev_db)
     assert result.exit_code == 2
     assert "cannot connect to postgresql://nobody@127.0.0.1:1/nothing" in result.output
-    result = run("plan", "--to", "db/schema.yaml", "--db", "postgresql://other@127.0.0.1:1/x", DATABASE_URL=url)
+    result = run(
+        "plan",
+        "--to",
+        "db/schema.yaml",
+        "--db",
+        "postgresql://other@127.0.0.1:1/x",
+        DATABASE_URL=url,
+        SCHEMAC_DEV_DB=dev_db,
+    )
     assert "postgresql://other@127.0.0.1:1/x" in result.output
 
 

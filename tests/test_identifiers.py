@@ -4,7 +4,6 @@ the spec, imported, built, planned and documented, on real PostgreSQL."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -20,14 +19,6 @@ SENTENCE = "Individuals can view their own todos."
 
 def run(*args: str):
     return CliRunner().invoke(main, ["--no-color", *args])
-
-
-@pytest.fixture
-def database(pg_cluster):
-    """A fresh database on the session's server, dropped afterwards."""
-    name = f"ident_{uuid.uuid4().hex[:8]}"
-    yield pg_cluster.create_database(name)
-    pg_cluster.drop_database(name)
 
 
 @pytest.mark.parametrize("name", [SENTENCE, "Order Lines", "Total", "a-b", "x?", 'say "hi"', "é" * 31, "n" * 63])

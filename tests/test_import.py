@@ -459,6 +459,7 @@ def convention_specs(draw) -> dict:
     }
 
 
+@pytest.mark.slow  # eight drawn specs, each loaded, imported and rebuilt on a server
 @settings(
     max_examples=int(os.environ.get("SCHEMAC_PROPERTY_EXAMPLES", 8)),
     deadline=None,

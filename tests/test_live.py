@@ -89,6 +89,7 @@ def test_a_plan_larger_than_the_lock_table_stops_before_starting(database: str) 
         assert conn.execute("select to_regclass('t0')").fetchone()[0] is None
 
 
+@pytest.mark.slow  # a server of its own, and 3,000 tables in one transaction
 def test_a_dev_server_with_a_small_lock_table_is_named_as_the_cause(tmp_path: Path, monkeypatch) -> None:
     # A --dev-db server with few lock slots (2 x 100 connections): the goal's
     # script runs in one transaction there, so it cannot take 3,000 tables.

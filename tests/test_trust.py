@@ -146,6 +146,7 @@ def test_a_goal_that_runs_a_program_is_refused(tmp_path: Path, pg_cluster, monke
     assert not marker.exists()
 
 
+@pytest.mark.slow  # a server of its own
 def test_the_scratch_server_sees_none_of_the_callers_environment(monkeypatch) -> None:
     from schemac import devdb
 
@@ -316,6 +317,7 @@ def test_enum_values_committed_before_a_failed_transaction_are_reported(database
     assert "1 step(s) before it were committed and stay: add value meh to mood" in message
 
 
+@pytest.mark.slow  # a second process with its own scratch build, waiting on the lock
 def test_apply_plans_under_the_lock(database: str, tmp_path: Path, pg_cluster) -> None:
     # Another apply holds the lock and adds a column while this one waits: this one must plan
     # from the database as the other left it (and so refuse to drop that column), not run a
