@@ -130,6 +130,7 @@ begin
                      to_char(v_next, 'YYYY-MM-DD') || ' 00:00:00+00');
       execute format('alter table %I.%I enable row level security', 'public', v_name);
       execute format('alter table %I.%I force row level security', 'public', v_name);
+      execute format('revoke all on table %I.%I from %s', 'public', v_name, 'PUBLIC, anon, authenticated');
       execute format('create trigger %I before truncate on %I.%I for each statement execute function %s()',
                      v_name || '_no_truncate', 'public', v_name, 'private.reject_mutation');
       return next format('%I.%I', 'public', v_name);
@@ -860,30 +861,70 @@ CREATE TRIGGER on_auth_user_created
 
 -- Grants -------------------------------------------------------------------
 
+REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated;
 GRANT USAGE ON SCHEMA private TO authenticated;
 
+REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON FUNCTION private.set_updated_by() FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON FUNCTION private.set_created_by() FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON FUNCTION private.current_tenant_id() FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION private.current_tenant_id() TO authenticated;
 
-REVOKE EXECUTE ON FUNCTION private.current_tenant_id() FROM PUBLIC, anon;
+REVOKE ALL ON FUNCTION private.reject_mutation() FROM PUBLIC, anon, authenticated;
 
-REVOKE EXECUTE ON FUNCTION private.create_partitions() FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION private.create_partitions() FROM PUBLIC, anon, authenticated;
 
-REVOKE EXECUTE ON FUNCTION private.handle_new_user() FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION private.handle_new_user() FROM PUBLIC, anon, authenticated;
 
-REVOKE EXECUTE ON FUNCTION private.refresh_materialized_view(regclass, boolean) FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION private.refresh_materialized_view(regclass, boolean) FROM PUBLIC, anon, authenticated;
 
+REVOKE ALL ON TABLE public.tenants FROM PUBLIC, anon, authenticated;
 GRANT SELECT ON TABLE public.tenants TO authenticated;
 
+REVOKE ALL ON TABLE public.profiles FROM PUBLIC, anon, authenticated;
 GRANT SELECT, UPDATE ON TABLE public.profiles TO authenticated;
 
+REVOKE ALL ON TABLE public.tenant_memberships FROM PUBLIC, anon, authenticated;
 GRANT SELECT ON TABLE public.tenant_memberships TO authenticated;
 
+REVOKE ALL ON TABLE public.vehicles FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT, UPDATE ON TABLE public.vehicles TO authenticated;
 
+REVOKE ALL ON TABLE public.vehicle_events FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT ON TABLE public.vehicle_events TO authenticated;
 
+REVOKE ALL ON TABLE public.documents FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT, UPDATE ON TABLE public.documents TO authenticated;
 
+REVOKE ALL ON TABLE public.audit_log FROM PUBLIC, anon, authenticated;
 GRANT SELECT ON TABLE public.audit_log TO authenticated;
+REVOKE ALL ON SEQUENCE public.audit_log_id_seq FROM PUBLIC, anon, authenticated;
 
+REVOKE ALL ON TABLE private.mv_refresh_log FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON SEQUENCE private.mv_refresh_log_id_seq FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_2024 FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_2025 FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_2026 FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_2027 FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_2028 FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.vehicle_events_default FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE public.active_vehicles FROM PUBLIC, anon, authenticated;
 GRANT SELECT ON TABLE public.active_vehicles TO authenticated;
+
+REVOKE ALL ON TABLE private.vehicle_timeline_summary FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE private.partition_coverage FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE private.table_health FROM PUBLIC, anon, authenticated;
+
+REVOKE ALL ON TABLE private.mv_freshness FROM PUBLIC, anon, authenticated;

@@ -62,8 +62,10 @@ def test_a_table_without_columns_is_planned(tmp_path: Path, pg_cluster) -> None:
     source.write_text("create table nothing_yet ();\n")
     result = run("plan", "--to", str(source), "--format", "json", "--dev-db", pg_cluster.url())
     assert result.exit_code == 0, result.output
-    [step] = json.loads(result.output)["steps"]
+    step, privileges = json.loads(result.output)["steps"]
     assert "CREATE TABLE public.nothing_yet (\n)" in step["sql"]
+    # What the defaults of the database may give is taken back: the table holds what the SQL file's held.
+    assert privileges["sql"] == "REVOKE ALL ON TABLE public.nothing_yet FROM PUBLIC;"
 
 
 def test_a_security_definer_function_without_search_path_imports_with_the_risk_accepted(

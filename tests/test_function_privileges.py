@@ -1,5 +1,5 @@
-"""A new function gets exactly the privileges the spec says: CREATE FUNCTION already lets
-PUBLIC execute it, so a plan writes no GRANT for that and the ACL stays PostgreSQL's default."""
+"""A new function gets exactly the privileges the spec says: the EXECUTE that CREATE FUNCTION
+gives PUBLIC stays only where the spec grants it to PUBLIC (grants are an allow-list)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ functions:
   plain:
     returns: integer
     body: select 1
+  everyones:
+    returns: integer
+    body: select 3
+    grants:
+      - {to: public, privileges: [execute]}
   private_one:
     returns: integer
     body: select 2
@@ -34,7 +39,7 @@ functions:
 """
 
 
-def test_a_new_function_keeps_the_default_acl_and_the_spec_grants(tmp_path: Path, pg_cluster) -> None:
+def test_a_new_function_has_only_the_spec_grants(tmp_path: Path, pg_cluster) -> None:
     spec = tmp_path / "schema.yaml"
     spec.write_text(SPEC)
     name = f"acl_{uuid.uuid4().hex[:8]}"
@@ -45,21 +50,19 @@ def test_a_new_function_keeps_the_default_acl_and_the_spec_grants(tmp_path: Path
         planned = run("plan", "--db", url, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
         assert planned.exit_code == 0, planned.output
         sql = "\n".join(step["sql"] for step in json.loads(planned.output)["steps"])
-        assert "TO PUBLIC" not in sql
-        assert "REVOKE EXECUTE ON FUNCTION public.private_one() FROM PUBLIC;" in sql
+        assert "REVOKE ALL ON FUNCTION public.plain() FROM PUBLIC, reader;" in sql
+        assert "GRANT EXECUTE ON FUNCTION public.everyones() TO PUBLIC;" in sql
         assert "GRANT EXECUTE ON FUNCTION public.private_one() TO reader;" in sql
 
         applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
         assert applied.exit_code == 0, applied.output
         with psycopg.connect(url) as conn:
-            plain, private = conn.execute(
-                "SELECT proname = 'plain', has_function_privilege('public', p.oid, 'EXECUTE'),"
-                "       has_function_privilege('reader', p.oid, 'EXECUTE'), proacl IS NULL"
+            acl = conn.execute(
+                "SELECT proname, has_function_privilege('public', p.oid, 'EXECUTE'),"
+                "       has_function_privilege('reader', p.oid, 'EXECUTE')"
                 "  FROM pg_proc p WHERE pronamespace = 'public'::regnamespace ORDER BY proname"
             ).fetchall()
-        # plain: as CREATE FUNCTION leaves it (a NULL ACL: PUBLIC may execute).
-        assert plain == (True, True, True, True)
-        assert private == (False, False, True, False)
+        assert acl == [("everyones", True, True), ("plain", False, False), ("private_one", False, True)]
         again = run("plan", "--db", url, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
         assert again.exit_code == 0, again.output
         assert json.loads(again.output)["steps"] == []

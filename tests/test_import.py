@@ -130,7 +130,9 @@ def test_a_hand_written_schema_round_trips(tmp_path, databases, pg_cluster) -> N
     assert tables["vehicles"]["policies"]["vehicles_readonly"]["as"] == "restrictive"
     assert tables["vehicles"]["triggers"]["vehicles_touch"] == {"function": "app.touch", "events": ["update"]}
     assert {"to": "fleet_app", "privileges": ["select", "insert", "update"]} in tables["vehicles"]["grants"]
-    assert data["functions"]["vehicle_count"]["revokes"] == [{"from": "public", "privileges": "execute"}]
+    # Grants are an allow-list: what PUBLIC no longer has needs no revoke, what fleet_app has is granted.
+    assert "revokes" not in data["functions"]["vehicle_count"]
+    assert data["functions"]["vehicle_count"]["grants"] == [{"to": "fleet_app", "privileges": "execute"}]
     assert data["views"]["active_vehicles"]["security_invoker"] is True
     assert data["materialized_views"]["app.event_counts"]["with_data"] is False
     reservations = tables["vehicle_reservations"]

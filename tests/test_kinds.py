@@ -20,7 +20,7 @@ from schemac.plan.alters import alter_steps
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
 # Catalog fields that hold objects, not facts about the catalog.
-OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor"}
+OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor", "privileges"}
 
 
 def _catalog(path: Path) -> Catalog:

@@ -62,7 +62,9 @@ PERMISSIVE = CONVENTIONS.read_text().replace(
     "        command: all\n"
     "        roles: [authenticated]\n"
     "        using: true\n"
-    "        with_check: true\n",
+    "        with_check: true\n"
+    "    grants:\n"
+    "      - {to: authenticated, privileges: [select, insert, update, delete]}\n",
     1,
 )
 
@@ -94,11 +96,11 @@ def test_an_append_only_table_without_its_guard_fails(pg_cluster) -> None:
         conn.execute(compiled.sql)
         results = run(compiled, conn)
     failing = {r.name: r.seen for r in results if not r.passed}
+    # service_role is named by the spec (monitoring's roles), so it holds only what the spec grants it:
+    # nothing on task_events, and its UPDATE and DELETE are refused for want of the privilege.
     assert set(failing) == {
         "append_only: task_events: UPDATE fails for the owner",
         "append_only: task_events: DELETE fails for the owner",
-        "append_only: task_events: UPDATE fails for service_role",
-        "append_only: task_events: DELETE fails for service_role",
     }  # TRUNCATE keeps its own statement-level trigger
     assert all(r.passed for r in results if "TRUNCATE" in r.name)
     assert failing["append_only: task_events: DELETE fails for the owner"] == "1 row"
@@ -215,3 +217,31 @@ def test_a_table_that_cannot_be_filled_is_named(pg_cluster, tmp_path: Path) -> N
         "and schemac cannot make a value of type polygon; give it a default"
     ) in result.output
     assert "tenancy: shapes" not in result.output
+
+
+def test_what_rls_does_not_filter_is_refused_to_the_api_roles(pg_cluster) -> None:
+    """TRUNCATE, CREATE TRIGGER, LOCK TABLE and setval() pass by row level security. With the spec's
+    grants an allow-list they are refused; with what the stand-in's default privileges gave before
+    (ALL to anon and authenticated), the checks name each breach."""
+    compiled = compile_text(CONVENTIONS.read_text(), "conventions.yaml")
+    with scratch_database(pg_cluster.url()) as url, psycopg.connect(url, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute(compiled.sql)
+        results = run(compiled, conn)
+    checked = [r for r in results if r.name.startswith("privileges:")]
+    assert checked and all(r.passed for r in checked), [r for r in checked if not r.passed]
+    verbs = {r.name.rsplit(": ", 1)[1] for r in checked}
+    assert verbs >= {"anon cannot TRUNCATE it", "authenticated cannot create a trigger on it", "anon cannot LOCK it"}
+    assert any("setval()" in r.name for r in checked)
+
+    # What Supabase's default privileges gave the API roles before grants were an allow-list.
+    with scratch_database(pg_cluster.url()) as url, psycopg.connect(url, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute(compiled.sql)
+        conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO anon, authenticated")
+        conn.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO anon, authenticated")
+        results = run(compiled, conn)
+    failing = {r.name for r in results if not r.passed and r.name.startswith("privileges:")}
+    assert "privileges: tasks: authenticated cannot TRUNCATE it" in failing
+    assert "privileges: tasks: anon cannot create a trigger on it" in failing
+    assert any("setval()" in name for name in failing)

@@ -143,9 +143,12 @@ class Output:
         from rich.table import Table
         from rich.text import Text
 
+        notes = [Text(f"note: {note}", style="dim") for note in plan.notes]
         if plan.empty:
             click.echo(
-                self._render(Text("No changes: the database matches.", style="bold green")), nl=False, color=True
+                self._render(Text("No changes: the database matches.", style="bold green"), *notes),
+                nl=False,
+                color=True,
             )
             return
         table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
@@ -170,7 +173,7 @@ class Output:
         last = Text(f"{len(plan.steps)} steps")
         if hazards:
             last.append(f"; hazards: {', '.join(hazards)}", style="bold red")
-        click.echo(self._render(table, last), nl=False, color=True)
+        click.echo(self._render(table, last, *notes), nl=False, color=True)
 
     def diff(self, text: str) -> None:
         """A unified diff (a stale generated file), coloured on a terminal."""

@@ -9,6 +9,7 @@ were typed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import psycopg
 from . import scratch
 from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
-from .diff import Renames, compare
+from .diff import Renames, compare, left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
@@ -93,7 +94,8 @@ def _built(goal: Goal | Future, dev_db: str | None, shard_count: int | None = No
     """The side ``goal`` makes, built on a scratch database and read back."""
     with scratch.built(goal, dev_db, shard_count) as built:
         goal = goal.result() if isinstance(goal, Future) else goal
-        return Side(built.catalog(), goal.label, goal.renames, goal.runtime_partitioned)
+        catalog = dataclasses.replace(built.catalog(), privileges=goal.privileges)
+        return Side(catalog, goal.label, goal.renames, goal.runtime_partitioned)
 
 
 def desired(
@@ -155,6 +157,7 @@ def plan(start: Side, goal: Side) -> Plan:
     with gc_paused():
         changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
         try:
-            return make_plan(start.catalog, goal.catalog, changes)
+            made = make_plan(start.catalog, goal.catalog, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
+        return dataclasses.replace(made, notes=left_alone(start.catalog, goal.catalog))

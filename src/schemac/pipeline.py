@@ -23,6 +23,7 @@ from .lint import Finding, LintConfig, lint_sql
 from .render.sql import render
 from .spec.loader import Document, Positions, load_text
 from .spec.models import Spec
+from .spec.privileges import allow_list
 from .spec.resolve import resolve
 from .spec.validate import data_path, problems_from
 
@@ -86,7 +87,7 @@ def _compile(text: str, file: str, today: date | None) -> Compiled:
         # Problems name the file as the user gave it; the SQL header names only
         # the file itself, so the output does not depend on the working directory.
         catalog = replace(resolve(spec, doc.positions, today or build_date()), source=Path(file).name)
-        catalog = expanded(spec, catalog, doc.positions)
+        catalog = allow_list(spec, expanded(spec, catalog, doc.positions))
     except SpecError as exc:
         raise SpecError(shape + exc.problems) from None
     if shape:

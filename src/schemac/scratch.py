@@ -52,7 +52,7 @@ from pglast.parser import ParseError
 from psycopg import sql
 
 from . import devdb
-from .catalog.objects import Catalog
+from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
 from .sqltree import references, statements
@@ -79,6 +79,8 @@ class Goal:
     target: int | None = None  # the PostgreSQL major version a spec targets
     # The goal places tables on a Citus cluster: it is built where Citus is (see ``server``).
     citus: bool = False
+    # Whose privileges the goal states exactly (a spec's allow-list); None: everyone's.
+    privileges: PrivilegeScope | None = None
 
     @cached_property
     def needs_standin(self) -> bool:
@@ -96,6 +98,7 @@ class Goal:
             _runtime_partitioned(compiled),
             compiled.catalog.target_version,
             citus=bool(compiled.catalog.distributions),
+            privileges=compiled.catalog.privileges,
         )
 
 

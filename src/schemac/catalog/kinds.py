@@ -158,6 +158,7 @@ ENUM = Kind(
     sql_name=_sql_qname,
     provides=lambda e: type_key(e.qname),
     drop_hazards=_USED,
+    grant_keyword="TYPE",
 )
 DOMAIN = Kind(
     cat.Domain,
@@ -170,6 +171,7 @@ DOMAIN = Kind(
     sql_name=_sql_qname,
     provides=lambda d: type_key(d.qname),
     drop_hazards=_USED,
+    grant_keyword="DOMAIN",
 )
 SEQUENCE = Kind(
     cat.Sequence,
@@ -209,6 +211,7 @@ PARTITION = Kind(
     provides=_relation,
     on=lambda p: (p.parent,),
     drop_hazards=_ROWS,
+    grant_keyword="TABLE",
 )
 FOREIGN_KEY = Kind(
     cat.ForeignKey,

@@ -30,6 +30,59 @@ class Grant:
     privileges: tuple[str, ...]
     roles: tuple[str, ...]
     revoke: bool = False
+    # On these columns of a table only (pg_attribute.attacl), not on the table.
+    columns: tuple[str, ...] = ()
+    # WITH GRANT OPTION: the roles may grant the privileges to others.
+    grantable: bool = False
+
+
+def acl(grants: tuple[Grant, ...]) -> dict[str, set[str]]:
+    """Who may do what on the object after ``grants`` (grants and revokes, in order), by lower-case
+    role; a privilege held WITH GRANT OPTION is written ``select*``. Grants on columns are left out."""
+    return {role: held for (role, column), held in _held(grants).items() if column is None}
+
+
+def column_acl(grants: tuple[Grant, ...]) -> dict[tuple[str, str], set[str]]:
+    """Who may do what on each column after ``grants``: (lower-case role, column) -> privileges."""
+    return {key: held for key, held in _held(grants).items() if key[1] is not None}
+
+
+def _held(grants: tuple[Grant, ...]) -> dict[tuple[str, str | None], set[str]]:
+    out: dict[tuple[str, str | None], set[str]] = {}
+    for grant in grants:
+        privileges = {p.lower() for p in grant.privileges}
+        for role in grant.roles:
+            for column in grant.columns or (None,):
+                held = out.setdefault((role.lower(), column), set())
+                if grant.revoke:
+                    held.difference_update(privileges | {f"{p}*" for p in privileges})
+                elif grant.grantable:
+                    held.difference_update(privileges)
+                    held.update(f"{p}*" for p in privileges)
+                else:
+                    held.update(p for p in privileges if f"{p}*" not in held)
+    return {key: held for key, held in out.items() if held}
+
+
+@dataclass(frozen=True)
+class PrivilegeScope:
+    """Whose privileges a spec states exactly (an allow-list): ``roles`` (lower case; ``public`` is
+    PUBLIC) hold on each object the privileges its grants give and no others, whatever the database's
+    defaults. Other roles' privileges, the owner's included, are not managed: never granted or revoked.
+    ``schemas_left_alone``: schemas whose own privileges are not managed (``public`` when the spec
+    gives it no grants: every database has it, and the platform sets its privileges). ``types``: the enums
+    and domains whose privileges are managed (None: all); USAGE on a type lets a role create objects that
+    use it, not read or write its values, so a spec manages a type's only where it gives it grants."""
+
+    roles: tuple[str, ...]
+    schemas_left_alone: tuple[str, ...] = ()
+    types: tuple[QualifiedName, ...] | None = None
+
+    def manages(self, obj: object) -> bool:
+        """Whether the privileges on ``obj`` are managed at all."""
+        if isinstance(obj, (Enum, Domain)):
+            return self.types is None or obj.qname in self.types
+        return not (isinstance(obj, Schema) and obj.name in self.schemas_left_alone)
 
 
 @dataclass(frozen=True)
@@ -52,6 +105,7 @@ class Enum:
     qname: QualifiedName
     values: tuple[str, ...]
     comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +116,7 @@ class Domain:
     default: str | None = None
     checks: tuple[tuple[str, str], ...] = ()
     comment: str | None = None
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +148,10 @@ class Column:
     # How a migration converts the column's rows when its type changes (ALTER COLUMN ... TYPE
     # ... USING); the database does not keep it, so it is no part of the column's state.
     using: str | None = field(default=None, compare=False)
+    # An identity column's sequence, as read from a database, and the privileges on it (none for the
+    # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
+    sequence: QualifiedName | None = field(default=None, compare=False)
+    sequence_grants: tuple[Grant, ...] = field(default=(), compare=False)
 
 
 # Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's
@@ -260,6 +319,9 @@ class Partition:
     rls_forced: bool = False
     partition_key: PartitionKey | None = None
     ignore: Ignores = ()
+    # Direct access to a partition (TRUNCATE, LOCK, reading it by name) is checked against its own
+    # privileges; through its parent, against the parent's. A spec grants none on partitions.
+    grants: tuple[Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -410,3 +472,5 @@ class Catalog:
     functions: tuple[Function, ...] = ()
     distributions: tuple[Distribution, ...] = ()
     publications: tuple[Publication, ...] = ()
+    # Whose privileges are stated exactly; None: everyone's, as read from a database.
+    privileges: PrivilegeScope | None = None

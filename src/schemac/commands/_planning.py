@@ -40,9 +40,11 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
         return plan.sql()
     if output_format == "json":
         head = {"fingerprint": start_fingerprint, **({"goal": goal} if goal else {})}
-        return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps]}, indent=2) + "\n"
+        notes = {"notes": list(plan.notes)} if plan.notes else {}
+        return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps], **notes}, indent=2) + "\n"
+    said = "".join(f"note: {note}\n" for note in plan.notes)
     if plan.empty:
-        return "No changes: the database matches.\n"
+        return "No changes: the database matches.\n" + said
     lines = []
     for number, step in enumerate(plan.steps, 1):
         where = "" if step.transactional else f"  [{step.phase.name.lower()} the transaction]"
@@ -51,7 +53,7 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
         lines.extend(f"       {line}" for line in step.sql.splitlines())
     hazards = sorted(plan.hazards)
     lines.append(f"\n{len(plan.steps)} steps" + (f"; hazards: {', '.join(hazards)}" if hazards else ""))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + said
 
 
 def goal_or_exit(goal: str) -> Goal | str:

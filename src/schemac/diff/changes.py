@@ -386,20 +386,26 @@ class RenameIndex(Change):
 
 @dataclass(frozen=True)
 class ChangeGrants(Change):
-    """What one role may do on one object (a table, sequence, function or schema):
-    privileges to grant and to revoke."""
+    """What one role may do on one object (a table, sequence, function or schema), or on one ``column``
+    of a table: privileges to grant and to revoke. ``p*`` is ``p`` WITH GRANT OPTION to grant, or only
+    the grant option of ``p`` to revoke."""
 
     obj: Any
     role: str
     grant: tuple[str, ...]
     revoke: tuple[str, ...]
+    column: str | None = None
 
     def describe(self) -> str:
+        def words(privileges: tuple[str, ...], option: str) -> str:
+            return ", ".join(p.rstrip("*") + (option if p.endswith("*") else "") for p in privileges)
+
         parts = [
-            f"grant {', '.join(self.grant)}" if self.grant else "",
-            f"revoke {', '.join(self.revoke)}" if self.revoke else "",
+            f"grant {words(self.grant, ' with grant option')}" if self.grant else "",
+            f"revoke {words(self.revoke, ' grant option')}" if self.revoke else "",
         ]
-        return f"{' and '.join(p for p in parts if p)} on {kinds.of(self.obj).sql_name(self.obj)} for {self.role}"
+        target = kinds.of(self.obj).sql_name(self.obj) + (f" ({self.column})" if self.column else "")
+        return f"{' and '.join(p for p in parts if p)} on {target} for {self.role}"
 
 
 @dataclass(frozen=True)

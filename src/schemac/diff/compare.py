@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.objects import QualifiedName
+from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
@@ -201,31 +201,67 @@ def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) 
 # -- access ------------------------------------------------------------------------
 
 
-def acl(grants: Iterable[cat.Grant]) -> dict[str, set[str]]:
-    """Who may do what, after the grants and revokes in order."""
-    out: dict[str, set[str]] = {}
-    for grant in grants:
-        for role in grant.roles:
-            privileges = {p.lower() for p in grant.privileges}
-            if grant.revoke:
-                out.setdefault(role.lower(), set()).difference_update(privileges)
-            else:
-                out.setdefault(role.lower(), set()).update(privileges)
-    return {role: privs for role, privs in out.items() if privs}
-
-
-def _grant_changes(obj: Any, before: tuple[cat.Grant, ...], after: tuple[cat.Grant, ...]) -> list[ch.Change]:
-    """Grants and revokes on ``obj`` (the desired side's object) from ``before`` to ``after``."""
-    if before == after:
+def _grant_changes(
+    obj: Any, before: tuple[cat.Grant, ...], after: tuple[cat.Grant, ...], scope: cat.PrivilegeScope | None
+) -> list[ch.Change]:
+    """Grants and revokes on ``obj`` (the desired side's object) and its columns from ``before`` to
+    ``after``: of the roles ``scope`` manages when the desired side is a spec (others are left as they
+    are), else of all."""
+    if before == after or (scope is not None and not scope.manages(obj)):
         return []
-    old, new = acl(before), acl(after)
+    old = {(role, None): held for role, held in acl(before).items()} | column_acl(before)
+    new = {(role, None): held for role, held in acl(after).items()} | column_acl(after)
     out: list[ch.Change] = []
-    for role in sorted(set(old) | set(new)):
-        add = tuple(sorted(new.get(role, set()) - old.get(role, set())))
-        remove = tuple(sorted(old.get(role, set()) - new.get(role, set())))
+    for role, column in sorted(set(old) | set(new), key=lambda k: (k[0], k[1] or "")):
+        if scope is not None and role not in scope.roles:
+            continue
+        add, remove = _privilege_steps(old.get((role, column), set()), new.get((role, column), set()))
         if add or remove:
-            out.append(ch.ChangeGrants(obj, role, add, remove))
+            out.append(ch.ChangeGrants(obj, role, add, remove, column))
     return out
+
+
+def _privilege_steps(before: set[str], after: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(to grant, to revoke) for one role: ``p`` plainly, ``p*`` with (grant) or only the (revoke) grant option."""
+
+    def state(held: set[str], privilege: str) -> int:  # 0 none, 1 held, 2 held with grant option
+        return 2 if f"{privilege}*" in held else 1 if privilege in held else 0
+
+    add, remove = [], []
+    for privilege in sorted({p.rstrip("*") for p in before | after}):
+        b, a = state(before, privilege), state(after, privilege)
+        if a == 2 and b != 2:
+            add.append(f"{privilege}*")
+        elif a == 1 and b == 0:
+            add.append(privilege)
+        elif a == 1 and b == 2:
+            remove.append(f"{privilege}*")
+        elif a == 0 and b != 0:
+            remove.append(privilege)
+    return tuple(add), tuple(remove)
+
+
+def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
+    """What a plan to a spec does not touch in ``current``, said once: the privileges that roles the spec does
+    not name hold on the objects it manages (by role, how many objects)."""
+    scope = desired.privileges
+    if scope is None:
+        return ()
+    objects: dict[str, int] = {}
+    for kind in (kinds.SCHEMA, kinds.ENUM, kinds.DOMAIN, kinds.SEQUENCE, kinds.TABLE, kinds.PARTITION, kinds.VIEW):
+        for _, b, a in _matched(kind, current, desired):
+            if b is not None and a is not None and scope.manages(a):
+                for role in set(acl(b.grants)) | {r for r, _ in column_acl(b.grants)}:
+                    if role not in scope.roles:
+                        objects[role] = objects.get(role, 0) + 1
+    for _, b, a in _matched(kinds.FUNCTION, current, desired):
+        if b is not None and a is not None:
+            for role in set(acl(b.grants)) - set(scope.roles):
+                objects[role] = objects.get(role, 0) + 1
+    if not objects:
+        return ()
+    held = ", ".join(f"{role} (on {n} object{'s' if n > 1 else ''})" for role, n in sorted(objects.items()))
+    return (f"privileges of roles the spec does not name are left as they are: {held}",)
 
 
 # -- the comparison -----------------------------------------------------------------
@@ -290,6 +326,7 @@ def _table_changes(
     after: cat.Table,
     enum_types: set[str] = frozenset(),
     using: dict[tuple[QualifiedName, str], str] | None = None,
+    scope: cat.PrivilegeScope | None = None,
 ) -> list[ch.Change]:
     out: list[ch.Change] = []
     q = after.qname
@@ -323,8 +360,17 @@ def _table_changes(
     replica = (before.replica_identity, before.replica_index), (after.replica_identity, after.replica_index)
     if replica[0] != replica[1]:
         out.append(ch.SetReplicaIdentity(q, *replica))
-    out += _grant_changes(after, before.grants, after.grants)
+    out += _grant_changes(after, before.grants, after.grants, scope)
+    for name in names:
+        b, a = old_cols.get(name), new_cols.get(name)
+        if b is not None and a is not None and b.sequence and a.identity:
+            out += _grant_changes(cat.Sequence(b.sequence), b.sequence_grants, a.sequence_grants, scope)
     return out
+
+
+def _sequence_grants(table: cat.Table) -> list:
+    """The privileges on its identity columns' sequences, which the column does not compare."""
+    return [(c.name, c.sequence_grants) for c in table.columns if c.sequence_grants]
 
 
 @lru_cache(maxsize=16384)
@@ -366,7 +412,7 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in catalog.tables)
-        return replace(catalog, tables=tables, source="")
+        return replace(catalog, tables=tables, source="", privileges=None)
 
     return canonical(a) == canonical(b)
 
@@ -402,7 +448,7 @@ def compare(
         else:
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
-            out += _grant_changes(a, b.grants, a.grants)
+            out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     for name, b, a in _matched(kinds.EXTENSION, current, desired):
         if b is None:
@@ -413,11 +459,13 @@ def compare(
     for key, b, a in _matched(kinds.ENUM, current, desired):
         if b is None or a is None:
             out.append(ch.Create(a) if b is None else ch.Drop(b))
-        elif b.values != a.values:
-            additions = _enum_additions(b, a)
-            out += additions if additions is not None else [_replace_enum(b, a, current, desired, renames or Renames())]
-        elif b.comment != a.comment:
-            out.append(ch.SetComment(a, a.comment))
+        elif (additions := _enum_additions(b, a) if b.values != a.values else []) is None:
+            out.append(_replace_enum(b, a, current, desired, renames or Renames()))
+        else:
+            out += additions
+            if b.comment != a.comment:
+                out.append(ch.SetComment(a, a.comment))
+            out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     # Kinds whose objects are created, dropped or changed on their own.
     simple = (
@@ -437,7 +485,7 @@ def compare(
             elif a is None:
                 dropped.append(b)
             elif differs(b, a):
-                out += _object_change(b, a)
+                out += _object_change(b, a, desired.privileges)
         # The same index under another name is renamed, not rebuilt.
         unnamed: dict[Any, list[Any]] = {}
         for a in created:
@@ -462,8 +510,8 @@ def compare(
             out.append(ch.Drop(b))
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
-        elif b != a:
-            out += _table_changes(b, a, enum_types, (renames or Renames()).using)
+        elif b != a or _sequence_grants(b) != _sequence_grants(a):
+            out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -504,7 +552,7 @@ def compare(
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if differs(b, a):
+            if differs(replace(b, grants=()), replace(a, grants=())):  # privileges change in place
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -519,6 +567,8 @@ def compare(
             out.append(ch.Drop(b))
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
+        else:
+            out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
 
@@ -677,23 +727,27 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
     }
 
 
-def _object_change(before: Any, after: Any) -> list[ch.Change]:
+def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = None) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
     if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
+    if isinstance(after, cat.Partition) and replace(before, grants=()) == replace(after, grants=()):
+        return _grant_changes(after, before.grants, after.grants, scope)
     if (
         isinstance(after, cat.Partition)
         and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced)
         and before.bound == after.bound
     ):
         return [
-            ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)
+            ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced),
+            *_grant_changes(after, before.grants, after.grants, scope),
         ]
     if isinstance(after, cat.Domain) and before.type == after.type:
-        out = [ch.AlterDomain(before, after)] if replace(before, comment=None) != replace(after, comment=None) else []
+        same = replace(before, comment=None, grants=()) == replace(after, comment=None, grants=())
+        out = [] if same else [ch.AlterDomain(before, after)]
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
-        return out
+        return out + _grant_changes(after, before.grants, after.grants, scope)
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)
     if isinstance(after, (cat.Function, cat.Sequence)):
@@ -702,6 +756,6 @@ def _object_change(before: Any, after: Any) -> list[ch.Change]:
             out.append(ch.Replace(before, after))
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
-        out += _grant_changes(after, before.grants, after.grants)
+        out += _grant_changes(after, before.grants, after.grants, scope)
         return out
     return [ch.Replace(before, after)]

@@ -77,6 +77,13 @@ def _namespace(section: str) -> str:
 
 
 class _Document:
+    def privileges(self, obj) -> None:
+        """Who may do what on ``obj``; under a spec's allow-list, also that no one may when no grant says so."""
+        if obj.grants:
+            self.para("Privileges: " + "; ".join(words.grants(obj.grants)) + ".")
+        elif self.catalog.privileges is not None:
+            self.para("Privileges: none granted.")
+
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.anchors = Anchors()
@@ -268,8 +275,7 @@ class _Document:
             self.para("Policies:", "", *(self._policy(p) for p in policies))
         if triggers:
             self.para("Triggers:", "", *(f"- {code(tr.name)}: {words.trigger(tr)}" for tr in triggers))
-        if t.grants:
-            self.para("Privileges: " + "; ".join(words.grants(t.grants)) + ".")
+        self.privileges(t)
         # The partitions' are alike (the conventions give each the same): said once for all.
         below = tuple(dict.fromkeys(i for p in descendants(self.by_table["partitions"], t.qname) for i in p.ignore))
         ignored = _ignored(
@@ -397,8 +403,7 @@ class _Document:
         indexes = self.by_table["indexes"][v.qname]
         if indexes:
             self.para("Indexes:", "", *table(("index", "keys", "details"), [self._index(i) for i in indexes]))
-        if v.grants:
-            self.para("Privileges: " + "; ".join(words.grants(v.grants)) + ".")
+        self.privileges(v)
         self.para("```sql", v.query.strip("\n"), "```")
         ignored = _ignored([("", v.ignore), *((f" on index {code(i.name)}", i.ignore) for i in indexes)])
         if ignored:
@@ -447,8 +452,7 @@ class _Document:
         if f.search_path is not None:
             traits.append(f"search_path pinned to {code(repr(f.search_path) if not f.search_path else f.search_path)}")
         self.para(sentence(", ".join(traits)))
-        if f.grants:
-            self.para("Privileges: " + "; ".join(words.grants(f.grants)) + ".")
+        self.privileges(f)
         self.para(
             "<details><summary>Body</summary>",
             "",

@@ -79,9 +79,13 @@ def trigger(t: Trigger) -> str:
 
 
 def grants(items: tuple[Grant, ...]) -> list[str]:
-    """``granted to authenticated: select, insert`` and ``revoked from public: execute``, one per grant."""
+    """``granted to authenticated: select, insert``, ``revoked from public: execute`` and ``granted to
+    authenticated: update on columns name, bio, with grant option``, one per grant."""
     out = []
     for g in items:
         verb = "revoked from" if g.revoke else "granted to"
-        out.append(f"{verb} {', '.join(code(r) for r in g.roles)}: {', '.join(g.privileges)}")
+        text = f"{verb} {', '.join(code(r) for r in g.roles)}: {', '.join(g.privileges)}"
+        if g.columns:
+            text += f" on columns {', '.join(code(c) for c in g.columns)}"
+        out.append(text + (", with grant option" if g.grantable else ""))
     return out

@@ -30,7 +30,9 @@ from __future__ import annotations
 import re
 
 from ..catalog import objects as cat
+from ..render.quoting import ident
 from ..spec import models as m
+from ..spec.privileges import managed_roles
 from .common import Draft, Issues, body, function_body, helper, spec_tables
 
 _CRON = re.compile(r"(@(yearly|annually|monthly|weekly|daily|hourly|reboot))|(\d+ seconds)|(\S+( \S+){4})\Z")
@@ -95,7 +97,14 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             (),
             "SETOF text",
             "plpgsql",
-            function_body("create_partitions", tables=tables, citus=spec.target.citus),
+            function_body(
+                "create_partitions",
+                tables=tables,
+                citus=spec.target.citus,
+                # A partition made at run time takes the database's defaults (on Supabase, ALL for the API
+                # roles); the spec's roles hold nothing on it, as on the partitions the spec makes.
+                roles=", ".join(_role_sql(r) for r in managed_roles(spec, catalog)),
+            ),
             search_path="''",
             grants=(cat.Grant(("execute",), _callers(spec), revoke=True),),
             comment="Creates the missing partitions of the current and the premade periods; returns their names "
@@ -124,3 +133,7 @@ def partitions(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
 
 def _callers(spec: m.Spec) -> tuple[str, ...]:
     return ("public", "anon", "authenticated") if spec.target.flavor == "supabase" else ("public",)
+
+
+def _role_sql(role: str) -> str:
+    return "PUBLIC" if role == "public" else ident(role)

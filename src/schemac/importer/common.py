@@ -21,6 +21,7 @@ FULL = {
     "sequence": ("usage", "select", "update"),
     "function": ("execute",),
     "schema": ("usage", "create"),
+    "type": ("usage",),
 }
 # The privileges a spec can name: the literal the spec model validates them against.
 SPEC_PRIVILEGES = frozenset(get_args(Privilege))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import objects as cat
-from ..catalog.objects import QualifiedName
+from ..catalog.objects import QualifiedName, acl, column_acl
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.types import EXTENSION_TYPES
@@ -89,6 +89,7 @@ class Builder(TableParts, RoutineParts):
             self.function_names[function.qname] += 1
         self.supabase = catalog.flavor == "supabase"
         self.full_table = TABLE_PRIVILEGES + (("maintain",) if catalog.target_version >= 17 else ())
+        self.managed = self.managed_roles()
         self.located: dict[tuple, Identity] = {}
         # What hangs off each table, found once.
         self.on: dict[str, dict[QualifiedName, list]] = {
@@ -158,11 +159,32 @@ class Builder(TableParts, RoutineParts):
             full = set(self.full_table if kind == "table" else FULL[kind])
             for role in SUPABASE_API_ROLES:
                 out[role] = set(full)
+        if kind == "type":
+            out["public"] = {"usage"}
         if kind == "schema" and schema == "public":
             out["public"] = {"usage"}
             if self.supabase:
                 for role in SUPABASE_API_ROLES:
                     out[role] = {"usage"}
+        return out
+
+    def managed_roles(self) -> set[str]:
+        """The roles whose privileges the spec will state exactly (spec.privileges): PUBLIC, the API roles,
+        and every role that holds, on some object, other than what the platform gives it unasked."""
+        out = {"public", *(SUPABASE_API_ROLES[:2] if self.supabase else ())}
+        c = self.catalog
+        for kind, objects in (
+            ("schema", [s for s in c.schemas if s.name != "public"]),
+            ("type", (*c.enums, *c.domains)),
+            ("sequence", c.sequences),
+            ("table", c.tables),
+            ("table", c.views),
+            ("function", c.functions),
+        ):
+            for obj in objects:
+                schema = obj.name if kind == "schema" else obj.qname.schema
+                held, base = acl(obj.grants), self.given(kind, schema)
+                out |= {role for role in set(held) | set(base) if held.get(role, set()) != base.get(role, set())}
         return out
 
     def privileges(
@@ -175,28 +197,34 @@ class Builder(TableParts, RoutineParts):
         revokes: bool = True,
         also: dict[str, set[str]] | None = None,
     ) -> dict[str, list]:
-        """``{grants: [...], revokes: [...]}`` that turn what the platform gives (and ``also``, what the
-        conventions grant) into ``grants``."""
-        held: dict[str, set[str]] = defaultdict(set)
-        for grant in grants:
-            for role in grant.roles:
-                if grant.revoke:
-                    held[role.lower()] -= set(grant.privileges)
-                else:
-                    held[role.lower()] |= set(grant.privileges)
-        given = self.given(kind, schema)
-        for role, privileges in (also or {}).items():
-            given[role] = given.get(role, set()) | privileges
+        """``{grants: [...], revokes: [...]}`` that give the managed roles what they hold in ``grants``: all of it
+        (the spec's grants are an allow-list), less what the conventions grant (``also``). The ``public`` schema
+        is the platform's, left alone unless what it holds differs from what the platform gives."""
+        managed = self.managed
+        held = {(role, None): privileges for role, privileges in acl(grants).items() if role in managed}
+        held |= {key: privileges for key, privileges in column_acl(grants).items() if key[0] in managed}
+        given = {(role, None): set(privileges) for role, privileges in (also or {}).items()}
+        if (kind == "schema" and schema == "public") or kind == "type":
+            # Managed only where the spec gives it grants: where it holds what PostgreSQL gives, none.
+            platform = {(r, None): p for r, p in self.given(kind, schema).items() if r in managed}
+            if held == platform:
+                return {}
         full = set(self.full_table if kind == "table" else FULL[kind])
-        add: dict[frozenset, list[str]] = defaultdict(list)
-        remove: dict[frozenset, list[str]] = defaultdict(list)
-        for role in sorted(set(held) | set(given)):
-            have, base = held.get(role, set()), given.get(role, set())
-            more, less = have - base, base - have
-            for privileges, out, verb in ((more, add, "granted"), (less, remove, "revoked")):
+        # (privileges, with grant option, on column) -> roles, for grants and for revokes
+        add: dict[tuple, list[str]] = defaultdict(list)
+        remove: dict[tuple, list[str]] = defaultdict(list)
+        for role, column in sorted(set(held) | set(given), key=lambda k: (k[0], k[1] or "")):
+            have, base = held.get((role, column), set()), given.get((role, column), set())
+            more = have - base
+            less = base - {p.rstrip("*") for p in have}
+            for privileges, grantable, out, verb in (
+                ({p for p in more if not p.endswith("*")}, False, add, "granted"),
+                ({p[:-1] for p in more if p.endswith("*")}, True, add, "granted"),
+                (less, False, remove, "revoked"),
+            ):
                 if not privileges:
                     continue
-                if privileges == full and len(full) > 1:
+                if privileges == full and len(full) > 1 and column is None:
                     privileges = {"all"}
                 odd = sorted(privileges - SPEC_PRIVILEGES)
                 if odd:
@@ -207,24 +235,17 @@ class Builder(TableParts, RoutineParts):
                     )
                     privileges = privileges - set(odd)
                 if privileges:
-                    out[frozenset(privileges)].append(role)
+                    out[(frozenset(privileges), grantable, column)].append(role)
                     if role != "public":
                         self.roles.add(role)
         data: dict[str, list] = {}
-        order = [p for p in ("all", *TABLE_PRIVILEGES, "usage", "execute", "create")]
         if add:
-            data["grants"] = [
-                {"to": one(roles), "privileges": one(sorted(p, key=order.index))}
-                for p, roles in sorted(add.items(), key=lambda kv: (kv[1], sorted(kv[0])))
-            ]
+            data["grants"] = _privilege_entries(add, "to")
         if remove:
             if revokes:
-                data["revokes"] = [
-                    {"from": one(roles), "privileges": one(sorted(p, key=order.index))}
-                    for p, roles in sorted(remove.items(), key=lambda kv: (kv[1], sorted(kv[0])))
-                ]
+                data["revokes"] = _privilege_entries(remove, "from")
             else:
-                for privileges, roles in remove.items():
+                for (privileges, _, _), roles in remove.items():
                     self.cannot(
                         path,
                         f"{', '.join(sorted(privileges)).upper()} is revoked from {', '.join(roles)}: "
@@ -378,9 +399,13 @@ class Builder(TableParts, RoutineParts):
         return out
 
     def enum(self, enum: cat.Enum, path: tuple) -> Any:
-        if enum.comment is None:
+        privileges = self.privileges("type", enum.qname.schema, enum.grants, path)
+        if enum.comment is None and not privileges:
             return list(enum.values)
-        return {"values": list(enum.values), "comment": enum.comment}
+        out: dict[str, Any] = {"values": list(enum.values), **privileges}
+        if enum.comment is not None:
+            out["comment"] = enum.comment
+        return out
 
     def domain(self, domain: cat.Domain, path: tuple) -> dict:
         out: dict[str, Any] = {"type": self.type(domain.type)}
@@ -392,6 +417,7 @@ class Builder(TableParts, RoutineParts):
             out["check"] = bare(domain.checks[0][1])
         elif domain.checks:
             out["check"] = {name: bare(text) for name, text in domain.checks}
+        out.update(self.privileges("type", domain.qname.schema, domain.grants, path))
         if domain.comment is not None:
             out["comment"] = domain.comment
         return out
@@ -433,3 +459,25 @@ class Builder(TableParts, RoutineParts):
 def build(catalog: cat.Catalog, choices: Choices = Choices(), *, minimal: bool = False) -> Built:
     """The spec data for ``catalog``, less what ``choices`` hands to the conventions."""
     return Builder(catalog, choices, minimal).build()
+
+
+_ORDER = ("all", *TABLE_PRIVILEGES, "maintain", "usage", "execute", "create")
+
+
+def _privilege_entries(entries: dict[tuple, list[str]], verb: str) -> list[dict]:
+    """Grants (``verb`` "to") or revokes ("from") as the spec writes them, from (privileges, with grant option,
+    column or None) -> roles: those on the object first; the same privileges of the same roles on several
+    columns are one entry."""
+    grouped: dict[tuple, list[str]] = defaultdict(list)
+    for (privileges, grantable, column), roles in entries.items():
+        key = (tuple(roles), column is not None, tuple(sorted(privileges, key=_ORDER.index)), grantable)
+        grouped[key].append(column)
+    out = []
+    for (roles, on_columns, privileges, grantable), columns in sorted(grouped.items()):
+        entry: dict[str, Any] = {verb: one(list(roles)), "privileges": one(list(privileges))}
+        if on_columns:
+            entry["columns"] = sorted(columns)
+        if grantable:
+            entry["with_grant_option"] = True
+        out.append(entry)
+    return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import objects as cat
-from ..catalog.objects import QualifiedName
+from ..catalog.objects import QualifiedName, acl
 from ..spec.names import default_name, identifier_problem, key_name
 from .bounds import BoundError, parse_bound, time_series
 from .common import METHODS, bare, identity, key_of, short_type
@@ -298,6 +298,13 @@ class TableParts:
                 out["columns"].append(part)
         children = self.children[parent]
         for child in children:
+            held = sorted(role for role in acl(child.grants) if role in self.managed)
+            if held:
+                self.cannot(
+                    path,
+                    f"partition {child.qname} grants privileges of its own to {', '.join(held)}; the spec grants "
+                    "none on partitions (its table's grants cover what goes through the table), and a plan revokes them",
+                )
             if (child.rls_enabled, child.rls_forced) != (table.rls_enabled, table.rls_forced):
                 self.cannot(
                     path,

@@ -48,7 +48,7 @@ def _qname(row: Row) -> QualifiedName:
     return QualifiedName(row["schema"], row["name"])
 
 
-def _column(row: Row) -> Column:
+def _column(row: Row, grants: Grants) -> Column:
     generated = row["generated_kind"] != ""
     collation = row["collation"]
     if collation is not None and row["collation_schema"] != "pg_catalog":
@@ -62,6 +62,8 @@ def _column(row: Row) -> Column:
         generated=row["expression"] if generated else None,
         collation=collation,
         comment=row["comment"],
+        sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
+        sequence_grants=grants.get(("relation", row["sequence_oid"]), ()),
     )
 
 
@@ -135,7 +137,7 @@ def tables(
         out.append(
             Table(
                 qname=qname,
-                columns=tuple(_column(c) for c in cols),
+                columns=tuple(_column(c, grants) for c in cols),
                 primary_key=primary_key,
                 uniques=tuple(sorted(uniques, key=lambda u: u.name)),
                 checks=tuple(sorted(checks, key=lambda c: c.name)),
@@ -169,7 +171,7 @@ def _bound(text: str) -> str | None:
     return text
 
 
-def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
+def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Partition, ...]:
     out = []
     for row in rows:
         qname = _qname(row)
@@ -182,6 +184,7 @@ def partitions(rows: Iterable[Row], names: Names) -> tuple[Partition, ...]:
                 rls_enabled=row["rls_enabled"],
                 rls_forced=row["rls_forced"],
                 partition_key=_partition_key(row, row["partition_column_names"] or ()),
+                grants=grants.get(("relation", row["oid"]), ()),
             )
         )
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))

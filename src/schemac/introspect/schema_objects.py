@@ -55,19 +55,31 @@ def distributions(rows: Iterable[Row]) -> tuple[Distribution, ...]:
     return tuple(out)
 
 
-def enums(rows: Iterable[Row]) -> tuple[Enum, ...]:
-    out = [Enum(_qname(row), tuple(row["values"]), row["comment"]) for row in rows]
+def enums(rows: Iterable[Row], grants: Grants) -> tuple[Enum, ...]:
+    out = [
+        Enum(_qname(row), tuple(row["values"]), row["comment"], grants.get(("type", row["oid"]), ())) for row in rows
+    ]
     return tuple(sorted(out, key=lambda e: (e.qname.schema, e.qname.name)))
 
 
-def domains(rows: Iterable[Row]) -> tuple[Domain, ...]:
+def domains(rows: Iterable[Row], grants: Grants) -> tuple[Domain, ...]:
     out = []
     for row in rows:
         checks = tuple(
             (name, check_expression(definition)[0])
             for name, definition in zip(row["check_names"], row["check_definitions"])
         )
-        out.append(Domain(_qname(row), row["type"], row["not_null"], row["default"], checks, row["comment"]))
+        out.append(
+            Domain(
+                _qname(row),
+                row["type"],
+                row["not_null"],
+                row["default"],
+                checks,
+                row["comment"],
+                grants.get(("type", row["oid"]), ()),
+            )
+        )
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
 
 

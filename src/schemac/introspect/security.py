@@ -9,34 +9,42 @@ from typing import Any
 from ..catalog.objects import Grant, Policy, QualifiedName
 
 Row = Mapping[str, Any]
-# (kind, oid) -> grants; kind is "schema", "relation" or "function".
+# (kind, oid) -> grants; kind is "schema", "relation", "type" or "function".
 Grants = Mapping[tuple[str, int], tuple[Grant, ...]]
 
 COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 
 
 def grants(rows: Iterable[Row]) -> dict[tuple[str, int], tuple[Grant, ...]]:
-    """The effective privileges of each object, one :class:`Grant` per grantee.
+    """The effective privileges of each object, one :class:`Grant` per grantee (and column), those held
+    WITH GRANT OPTION apart.
 
     The owner's own privileges are left out. A privilege PostgreSQL gives
     PUBLIC by default (EXECUTE on functions) that PUBLIC no longer has
     becomes a ``revoke=True`` grant, so that the catalog, rendered, recreates
-    the object with the same privileges. Grants are sorted by role, the
-    revoke last.
+    the object with the same privileges. Grants are sorted by role, those on
+    the object before those on its columns, the revoke last.
     """
-    held: dict[tuple[str, int], dict[str, list[str]]] = defaultdict(dict)
+    held: dict[tuple[str, int], dict[tuple[str, str], list[str]]] = defaultdict(dict)
     builtin: dict[tuple[str, int], list[str]] = {}
     for row in rows:
         key = (row["kind"], row["oid"])
         if row["builtin"]:
             builtin[key] = row["privileges"]
         else:
-            held[key][row["grantee"]] = row["privileges"]
+            held[key][(row["column_name"] or "", row["grantee"])] = row["privileges"]
     out: dict[tuple[str, int], tuple[Grant, ...]] = {}
     for key in held.keys() | builtin.keys():
         by_role = held.get(key, {})
-        items = [Grant(tuple(privileges), (role,)) for role, privileges in sorted(by_role.items())]
-        revoked = set(builtin.get(key, ())) - set(by_role.get("public", ()))
+        items = []
+        for (column, role), privileges in sorted(by_role.items()):
+            columns = (column,) if column else ()
+            plain = tuple(p for p in privileges if not p.endswith("*"))
+            option = tuple(p[:-1] for p in privileges if p.endswith("*"))
+            items += [Grant(plain, (role,), columns=columns)] if plain else []
+            items += [Grant(option, (role,), columns=columns, grantable=True)] if option else []
+        public = {p.rstrip("*") for p in by_role.get(("", "public"), ())}
+        revoked = set(builtin.get(key, ())) - public
         if revoked:
             items.append(Grant(tuple(sorted(revoked)), ("public",), revoke=True))
         if items:

@@ -427,9 +427,19 @@ def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pai
     return [
         _step(
             c,
-            change_sql("grants", kind.grant_keyword, kind.sql_name(c.obj), c.role, c.grant, c.revoke),
+            change_sql(
+                "grants",
+                kind.grant_keyword,
+                kind.sql_name(c.obj),
+                c.role,
+                [p for p in c.grant if not p.endswith("*")],
+                [p[:-1] for p in c.grant if p.endswith("*")],
+                [p[:-1] for p in c.revoke if p.endswith("*")],
+                [p for p in c.revoke if not p.endswith("*")],
+                c.column,
+            ),
             Stage.GRANTS,
-            hazards=rule("grant a privilege", bool(c.grant)),
+            hazards=rule("grant a privilege", bool(c.grant)) | rule("revoke a privilege", bool(c.revoke)),
         )
     ]
 

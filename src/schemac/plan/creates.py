@@ -13,7 +13,7 @@ from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement
 from ..catalog.objects import Catalog, QualifiedName
 from ..diff import changes as ch
-from ..render.sql import change_sql, foreign_key_sql, index_sql, statements
+from ..render.sql import change_sql, foreign_key_sql, index_sql, privilege_scope, statements
 from ..spec.names import key_name
 from .hazards import of_create, rule
 from .steps import Phase, PlanError, Step, note
@@ -137,7 +137,7 @@ def create_steps(
     partitioned = _partitioned_tables(current)
     old_server = current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED
     goal_partitioned = _partitioned_tables(desired)
-    for stmt in statements(kinds.catalog_of(creates)):
+    for stmt in statements(kinds.catalog_of(creates, privileges=privilege_scope(desired))):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
         step = Step(

@@ -82,6 +82,8 @@ RULES: dict[str, frozenset[str]] = {
         "stop forcing row level security": {WIDENS_ACCESS},
         "alter a permissive policy": {WIDENS_ACCESS},
         "grant a privilege": {WIDENS_ACCESS},
+        # a client that used the privilege (a default one the spec does not grant, too) is refused
+        "revoke a privilege": {BREAKS_CLIENTS},
         # AlterPublication, and a publication created with tables: subscribers receive the rows
         # (like a grant); stopping leaves them without the changes they replicate.
         "publish a table": {WIDENS_ACCESS},

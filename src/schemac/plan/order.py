@@ -14,7 +14,7 @@ from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import change_sql, function_sql, statements
+from ..render.sql import change_sql, function_sql, privilege_scope, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
 from .drops import drop_steps, with_dependents
@@ -103,7 +103,7 @@ def _released(alters: list[ch.Change]) -> list[Step]:
     ]
 
 
-def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
+def _enum_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[list[ch.Change], list[Step]]:
     """An enum that loses or reorders values while columns use it: renamed away, made
     again, each column converted through text (a row holding a removed value stops the
     migration, unless the column's ``using:`` maps it), then the old type dropped.
@@ -123,8 +123,14 @@ def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
             )
         )
         steps += [
-            Step(s.sql, change, note=f"create enum {enum.qname} again, with its new values")
-            for s in statements(kinds.catalog_of([enum]))
+            Step(
+                s.sql,
+                change,
+                note=f"create enum {enum.qname} again, with its new values"
+                if s.source is enum
+                else f"privileges on enum {enum.qname}, made again",
+            )
+            for s in statements(kinds.catalog_of([enum], privileges=scope))
         ]
         for table, now, goal, using in change.columns:
             column = f"column {table}.{now.name}"
@@ -160,7 +166,7 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
-    changes, swaps = _enum_swaps(changes)
+    changes, swaps = _enum_swaps(changes, privilege_scope(desired))
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)

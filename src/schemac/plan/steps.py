@@ -57,6 +57,8 @@ class Step:
 @dataclass(frozen=True)
 class Plan:
     steps: tuple[Step, ...] = ()
+    # What the plan leaves alone on purpose and says so once (privileges of roles the spec does not name).
+    notes: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -191,18 +191,61 @@ def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
     )
 
 
-def _grants(obj, grants: tuple[cat.Grant, ...] | None = None) -> Iterator[Statement]:
-    """The object's GRANT and REVOKE statements (``grants``, else all of its own), after the
-    statement that creates it."""
+def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
+    """The object's privileges, after the statement that creates it: what the database's defaults gave the
+    roles of ``scope`` is revoked first, so they end with exactly the object's grants to them."""
+    if not scope.manages(obj):
+        return
     kind = kinds.of(obj)
     target = kind.sql_name(obj)
-    for grant in obj.grants if grants is None else grants:
-        yield Statement(
-            Stage.GRANTS,
-            _render("grant", grant=grant, kind=kind.grant_keyword, target=target),
-            requires=frozenset({kind.provides(obj)}),
-            label=f"grant on {target}",
-        )
+    everyone = cat.Grant(("all",), scope.roles, revoke=True)
+    lines = [
+        _render("grant", grant=g, kind=kind.grant_keyword, target=target) for g in (everyone, *_kept(obj.grants, scope))
+    ]
+    # An identity column's sequence takes the defaults for sequences; a spec grants nothing on it (inserting
+    # needs nothing), a catalog read from a database what it holds.
+    for column in obj.columns if isinstance(obj, cat.Table) else ():
+        if column.identity:
+            sequence = ident(column.sequence or identity_sequence(obj.qname, column.name))
+            for grant in (everyone, *_kept(column.sequence_grants, scope)):
+                lines.append(_render("grant", grant=grant, kind="SEQUENCE", target=sequence))
+    yield Statement(
+        Stage.GRANTS, "\n".join(lines), requires=frozenset({kind.provides(obj)}), label=f"grant on {target}"
+    )
+
+
+def _kept(grants: tuple[cat.Grant, ...], scope: cat.PrivilegeScope) -> list[cat.Grant]:
+    """The grants to roles of ``scope``; revokes say nothing after REVOKE ALL."""
+    return [g for g in grants if not g.revoke and {r.lower() for r in g.roles} <= set(scope.roles)]
+
+
+def privilege_scope(catalog: cat.Catalog) -> cat.PrivilegeScope:
+    """Whose privileges the catalog's SQL states exactly: a spec's allow-list; for a catalog read from a
+    database, PUBLIC, the API roles on Supabase and every role some object grants to, so that its SQL
+    recreates each object's privileges as they were read, whatever the defaults of the database it runs on."""
+    if catalog.privileges is not None:
+        return catalog.privileges
+    roles = {"public", *(("anon", "authenticated") if catalog.flavor == "supabase" else ())}
+    for slot in ("schemas", "enums", "domains", "sequences", "tables", "partitions", "views", "functions"):
+        for obj in getattr(catalog, slot):
+            grants = obj.grants + tuple(g for c in getattr(obj, "columns", ()) for g in c.sequence_grants)
+            roles |= {r.lower() for g in grants for r in g.roles}
+    return cat.PrivilegeScope(("public", *sorted(roles - {"public"})))
+
+
+def identity_sequence(table: QualifiedName, column: str) -> QualifiedName:
+    """The name PostgreSQL gives an identity column's sequence: ``table_column_seq``, the longer of
+    the two names cut first to fit 63 bytes (makeObjectName). PostgreSQL adds a number when that
+    name is taken; a spec that makes such a clash is refused when the REVOKE on it runs."""
+    first, second = table.name.encode(), column.encode()
+    room = 63 - len("_seq") - 1
+    while len(first) + len(second) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    name = first.decode(errors="ignore") + "_" + second.decode(errors="ignore") + "_seq"
+    return QualifiedName(table.schema, name)
 
 
 def _column_parts(column: cat.Column) -> list[str]:
@@ -289,7 +332,6 @@ def _table(table: cat.Table) -> Iterator[Statement]:
             label=f"row level security on {q}",
             ignore=table.ignore,
         )
-    yield from _grants(table)
 
 
 def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = False) -> str:
@@ -375,29 +417,6 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         source=function,
     )
     yield from _comment_on(function, stage)
-    yield from _grants(function, beyond_create_default(function.grants))
-
-
-def beyond_create_default(grants: tuple[cat.Grant, ...]) -> tuple[cat.Grant, ...]:
-    """A new function's grants less the EXECUTE that CREATE FUNCTION gives PUBLIC.
-
-    A function read from a database carries its effective privileges, PUBLIC's
-    default EXECUTE included (a NULL proacl); granting that again is redundant
-    and turns the NULL ACL into an explicit one, so a function the spec says
-    nothing about would not end as CREATE FUNCTION leaves it. Once PUBLIC's
-    EXECUTE is revoked, a later grant to PUBLIC is no longer a default."""
-    out = []
-    revoked = False
-    for grant in grants:
-        if grant.revoke:
-            revoked = revoked or "public" in grant.roles
-        elif not revoked and "public" in grant.roles and set(grant.privileges) <= {"execute", "all"}:
-            roles = tuple(role for role in grant.roles if role != "public")
-            if not roles:
-                continue
-            grant = cat.Grant(grant.privileges, roles)
-        out.append(grant)
-    return tuple(out)
 
 
 def _view(view: cat.View) -> Iterator[Statement]:
@@ -422,12 +441,12 @@ def _view(view: cat.View) -> Iterator[Statement]:
         source=view,
     )
     yield from _comment_on(view, Stage.VIEWS)
-    yield from _grants(view)
 
 
 def statements(catalog: cat.Catalog) -> list[Statement]:
     """Every statement the catalog needs, not yet ordered."""
     out: list[Statement] = []
+    scope = privilege_scope(catalog)
     for schema in catalog.schemas:
         if schema.name != "public":
             out.append(
@@ -440,7 +459,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                 )
             )
         out.extend(_comment_on(schema, Stage.SCHEMAS))
-        out.extend(_grants(schema))
+        out.extend(_grants(schema, scope))
     for ext in catalog.extensions:
         requires = frozenset({schema_key(ext.schema)} if ext.schema else ())
         out.append(
@@ -465,6 +484,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             )
         )
         out.extend(_comment_on(enum, Stage.TYPES))
+        out.extend(_grants(enum, scope))
     for domain in catalog.domains:
         requires = {_schema(domain.qname)} | requires_type(domain.type)
         requires |= requires_sql(domain.default, *(e for _, e in domain.checks))
@@ -479,6 +499,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             )
         )
         out.extend(_comment_on(domain, Stage.TYPES))
+        out.extend(_grants(domain, scope))
     for seq in catalog.sequences:
         q = seq.qname
         out.append(
@@ -501,11 +522,13 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                     label=f"sequence {q} owner",
                 )
             )
-        out.extend(_grants(seq))
+        out.extend(_grants(seq, scope))
     for function in catalog.functions:
         out.extend(_function(function))
+        out.extend(_grants(function, scope))
     for table in catalog.tables:
         out.extend(_table(table))
+        out.extend(_grants(table, scope))
     for partition in catalog.partitions:
         q = partition.qname
         out.append(
@@ -528,6 +551,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                     ignore=partition.ignore,
                 )
             )
+        out.extend(_grants(partition, scope))
     out.extend(distribution_statements(catalog, _render))
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
@@ -552,6 +576,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         )
     for view in catalog.views:
         out.extend(_view(view))
+        out.extend(_grants(view, scope))
     for policy in catalog.policies:
         requires = {relation_key(policy.table)} | requires_sql(policy.using, policy.with_check)
         out.append(

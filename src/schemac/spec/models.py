@@ -21,6 +21,7 @@ Privilege = Literal[
     "truncate",
     "references",
     "trigger",
+    "maintain",
     "usage",
     "execute",
     "create",
@@ -122,6 +123,8 @@ class ExtensionSpec(Model):
 
 class EnumSpec(Model):
     values: list[str] = Field(min_length=1)
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
     comment: str | None = None
 
     @model_validator(mode="before")
@@ -131,17 +134,21 @@ class EnumSpec(Model):
 
 
 class Grant(Model):
-    """``{to: [authenticated], privileges: [select, insert]}``."""
+    """``{to: [authenticated], privileges: [select, insert]}``; with ``columns``, on those columns of a table only;
+    ``with_grant_option``: the roles may grant the privileges on."""
 
     to: OneOrMany = Field(min_length=1)
     privileges: Annotated[list[Privilege], BeforeValidator(_listify)] = Field(min_length=1)
+    columns: Annotated[list[str], BeforeValidator(_listify)] | None = Field(default=None, min_length=1)
+    with_grant_option: bool = False
 
 
 class Revoke(Model):
-    """``{from: [public, anon], privileges: [execute]}``: take away a default privilege."""
+    """``{from: [anon], privileges: [insert]}``: take a privilege out of what the spec grants the roles."""
 
     from_: OneOrMany = Field(alias="from", min_length=1)
     privileges: Annotated[list[Privilege], BeforeValidator(_listify)] = Field(min_length=1)
+    columns: Annotated[list[str], BeforeValidator(_listify)] | None = Field(default=None, min_length=1)
 
 
 class DomainSpec(Model):
@@ -149,6 +156,8 @@ class DomainSpec(Model):
     not_null: bool = False
     default: SqlText | None = None
     check: dict[str, SqlText] | SqlText | None = None
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
     comment: str | None = None
 
 

@@ -14,8 +14,9 @@ from datetime import date
 import psycopg.errors
 from psycopg import sql
 
-from ..catalog.objects import QualifiedName
+from ..catalog.objects import QualifiedName, acl
 from ..expand.common import helper, spec_tables
+from ..render.quoting import ident
 from ..spec.conventions import audit_parts, soft_delete_column
 from ..supabase import NOT_MANAGED
 from .result import Result
@@ -278,6 +279,70 @@ def anon_sees_nothing(ctx: Context) -> Iterator[Result]:
         yield Result.expect(name, out.failed or out.rows[0][0] == 0, _counted(out))
 
 
+# What row level security does not filter, and which privilege allows it (any of them).
+_PAST_RLS = (
+    ("TRUNCATE", ("truncate",), "TRUNCATE {t}"),
+    (
+        "create a trigger on",
+        ("trigger",),
+        "CREATE TRIGGER schemac_probe BEFORE UPDATE ON {t} FOR EACH ROW"
+        " EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger()",
+    ),
+    # PostgreSQL lets a role that may UPDATE or DELETE lock the table too: no privilege withholds that.
+    ("LOCK", ("update", "delete", "truncate", "maintain"), "LOCK TABLE {t} IN ACCESS EXCLUSIVE MODE NOWAIT"),
+)
+
+
+def api_roles_cannot_reach_past_rls(ctx: Context) -> Iterator[Result]:
+    """TRUNCATE, CREATE TRIGGER, LOCK TABLE and setval() are not filtered by row level security:
+    the API roles are refused them on every table, partition and sequence of the spec, unless the
+    spec grants the privilege that allows them."""
+    roles = [r for r in dict.fromkeys(("anon", "authenticated", *ctx.tenant_roles())) if ctx.role_exists(r)]
+    catalog = ctx.compiled.catalog
+    for role in roles:
+        # A partition is reached by name too: its own privileges count then, not its parent's.
+        for table in (*catalog.tables, *catalog.partitions):
+            granted = _granted(table.grants, role)
+            for verb, allowing, statement in _PAST_RLS:
+                if granted & set(allowing):
+                    continue
+                with ctx.scope():
+                    ctx.act(role, {"role": role})
+                    out = ctx.attempt(sql.SQL(statement).format(t=_t(table.qname)))
+                yield Result.expect(
+                    f"privileges: {_label(table.qname)}: {role} cannot {verb} it",
+                    out.sqlstate == "42501",
+                    out.describe() if out.failed else "it was allowed",
+                )
+        # Sequences as SQL names them: the spec's, and its identity columns' (which the spec grants nothing on).
+        sequences = [(ident(s.qname), s.grants) for s in catalog.sequences]
+        for table in catalog.tables:
+            for column in table.columns:
+                if column.identity:
+                    found = ctx.conn.execute(
+                        "SELECT pg_get_serial_sequence(%s, %s)", (ident(table.qname), column.name)
+                    ).fetchone()[0]
+                    sequences += [(found, ())] if found else []
+        for name, grants in sequences:
+            if "update" in _granted(grants, role):
+                continue
+            with ctx.scope():
+                ctx.act(role, {"role": role})
+                out = ctx.attempt("SELECT setval(%s::regclass, 1)", (name,))
+            yield Result.expect(
+                f"privileges: {name}: {role} cannot setval() it",
+                out.sqlstate == "42501",
+                out.describe() if out.failed else "it was allowed",
+            )
+
+
+def _granted(grants, role: str) -> set[str]:
+    """What the spec lets ``role`` do on an object (through PUBLIC too); ``all`` as every privilege."""
+    held = acl(grants)
+    out = held.get(role, set()) | held.get("public", set())
+    return {"truncate", "trigger", "update", "delete", "maintain"} | out if "all" in out else out
+
+
 def security_definer_search_path(ctx: Context) -> Iterator[Result]:
     rows = ctx.conn.execute(
         "SELECT p.oid::regprocedure::text, coalesce(("
@@ -359,6 +424,7 @@ CHECKS: tuple[Check, ...] = (
     soft_deleted_rows_are_invisible,
     append_only_holds_for_every_role,
     anon_sees_nothing,
+    api_roles_cannot_reach_past_rls,
     security_definer_search_path,
     partitions_are_ahead,
 )

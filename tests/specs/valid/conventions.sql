@@ -101,6 +101,7 @@ begin
                      to_char(v_next, 'YYYY-MM-DD') || ' 00:00:00+00');
       execute format('alter table %I.%I enable row level security', 'public', v_name);
       execute format('alter table %I.%I force row level security', 'public', v_name);
+      execute format('revoke all on table %I.%I from %s', 'public', v_name, 'PUBLIC, anon, authenticated, service_role');
       execute format('create trigger %I before truncate on %I.%I for each statement execute function %s()',
                      v_name || '_no_truncate', 'public', v_name, 'internal.reject_mutation');
       return next format('%I.%I', 'public', v_name);
@@ -616,28 +617,62 @@ CREATE TRIGGER on_auth_user_created
 
 -- Grants -------------------------------------------------------------------
 
-GRANT USAGE ON SCHEMA internal TO authenticated;
+REVOKE ALL ON SCHEMA internal FROM PUBLIC, anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA internal TO authenticated, service_role;
 
-GRANT USAGE ON SCHEMA internal TO service_role;
+REVOKE ALL ON FUNCTION internal.set_updated_at() FROM PUBLIC, anon, authenticated, service_role;
 
+REVOKE ALL ON FUNCTION internal.set_updated_by() FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON FUNCTION internal.set_created_by() FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON FUNCTION internal.current_org() FROM PUBLIC, anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION internal.current_org() TO authenticated;
 
-REVOKE EXECUTE ON FUNCTION internal.current_org() FROM PUBLIC, anon;
+REVOKE ALL ON FUNCTION internal.reject_mutation() FROM PUBLIC, anon, authenticated, service_role;
 
-REVOKE EXECUTE ON FUNCTION internal.create_partitions() FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION internal.create_partitions() FROM PUBLIC, anon, authenticated, service_role;
 
-REVOKE EXECUTE ON FUNCTION internal.handle_new_user() FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION internal.handle_new_user() FROM PUBLIC, anon, authenticated, service_role;
 
-REVOKE EXECUTE ON FUNCTION internal.refresh_materialized_view(regclass, boolean) FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION internal.refresh_materialized_view(regclass, boolean) FROM PUBLIC, anon, authenticated, service_role;
 
+REVOKE ALL ON TABLE public.orgs FROM PUBLIC, anon, authenticated, service_role;
+GRANT SELECT ON TABLE public.orgs TO authenticated;
+
+REVOKE ALL ON TABLE public.profiles FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE public.projects FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT, INSERT, UPDATE ON TABLE public.projects TO authenticated;
 
+REVOKE ALL ON TABLE public.tasks FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT, INSERT, UPDATE ON TABLE public.tasks TO authenticated;
+REVOKE ALL ON SEQUENCE public.tasks_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
+REVOKE ALL ON TABLE public.task_events FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT, INSERT ON TABLE public.task_events TO authenticated;
+REVOKE ALL ON SEQUENCE public.task_events_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
+REVOKE ALL ON TABLE internal.mv_refresh_log FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE internal.mv_refresh_log TO service_role;
+REVOKE ALL ON SEQUENCE internal.mv_refresh_log_id_seq FROM PUBLIC, anon, authenticated, service_role;
 
+REVOKE ALL ON TABLE public.task_events_2026_09 FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE public.task_events_2026_10 FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE public.task_events_2026_11 FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE public.task_events_2026_12 FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE public.task_events_2027_01 FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE internal.task_counts FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE internal.partition_coverage FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON TABLE internal.table_health FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE internal.table_health TO service_role;
 
+REVOKE ALL ON TABLE internal.mv_freshness FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE internal.mv_freshness TO service_role;

@@ -351,17 +351,66 @@ CREATE TRIGGER customers_touch
 
 -- Grants -------------------------------------------------------------------
 
+REVOKE ALL ON SCHEMA app FROM PUBLIC;
+
+REVOKE ALL ON SCHEMA internal FROM PUBLIC;
 GRANT USAGE ON SCHEMA internal TO PUBLIC;
 
+REVOKE ALL ON SEQUENCE app.invoice_number FROM PUBLIC;
 GRANT USAGE ON SEQUENCE app.invoice_number TO PUBLIC;
 
-REVOKE EXECUTE ON FUNCTION app.customer_order_count(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.touch() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.customer_order_count(bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.is_weekend(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION internal.is_weekend(timestamptz) TO PUBLIC;
+
+REVOKE ALL ON TABLE app.customers FROM PUBLIC;
 GRANT SELECT ON TABLE app.customers TO PUBLIC;
+REVOKE ALL ON SEQUENCE app.customers_id_seq FROM PUBLIC;
 
-REVOKE TRUNCATE ON TABLE app.customers FROM PUBLIC;
+REVOKE ALL ON TABLE app.orders FROM PUBLIC;
+REVOKE ALL ON SEQUENCE app.orders_id_seq FROM PUBLIC;
 
+REVOKE ALL ON TABLE app.invoices FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.teams FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.members FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.events_by_region FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.sessions FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.room_bookings FROM PUBLIC;
+
+REVOKE ALL ON TABLE app."select" FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.orders_2026_01 FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.orders_2026_02 FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.orders_2026_03 FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.orders_default FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.events_by_region_eu FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.events_by_region_us FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.events_by_region_default FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.sessions_p0 FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.sessions_p1 FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.customer_orders FROM PUBLIC;
 GRANT SELECT ON TABLE app.customer_orders TO PUBLIC;
+
+REVOKE ALL ON TABLE app.placed_orders FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.customer_order_totals FROM PUBLIC;
 
 -- Publications -------------------------------------------------------------
 

@@ -245,4 +245,37 @@ CREATE TRIGGER events_2026_default_no_truncate
 
 -- Grants -------------------------------------------------------------------
 
+REVOKE ALL ON SCHEMA private FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION private.reject_mutation() FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.sites FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.readings FROM PUBLIC;
 GRANT SELECT ON TABLE public.readings TO PUBLIC;
+
+REVOKE ALL ON TABLE public.codes FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.readings_s1_2026 FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.readings_rest FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.codes_a FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.codes_default FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2025 FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026 FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026_eu FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026_us FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026_us_0 FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026_us_1 FROM PUBLIC;
+
+REVOKE ALL ON TABLE public.events_2026_default FROM PUBLIC;

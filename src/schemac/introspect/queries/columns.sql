@@ -1,5 +1,6 @@
 -- Columns of tables (not of partitions), in table order. A column's default
 -- and its generation expression share pg_attrdef; attgenerated tells them apart.
+-- An identity column's sequence comes with it, for the privileges on it.
 SELECT a.attrelid AS table_oid,
        a.attnum,
        a.attname AS name,
@@ -10,7 +11,8 @@ SELECT a.attrelid AS table_oid,
        pg_get_expr(ad.adbin, ad.adrelid) AS expression,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
        CASE WHEN a.attcollation <> t.typcollation THEN con.nspname END AS collation_schema,
-       d.description AS comment
+       d.description AS comment,
+       seq.oid AS sequence_oid, seq.schema AS sequence_schema, seq.name AS sequence_name
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_type t ON t.oid = a.atttypid
@@ -19,6 +21,16 @@ SELECT a.attrelid AS table_oid,
   LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
+  -- An identity column's sequence (an internal dependency), for its privileges.
+  LEFT JOIN LATERAL (
+        SELECT s.oid, sn.nspname AS schema, s.relname AS name
+          FROM pg_depend dep
+          JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+          JOIN pg_namespace sn ON sn.oid = s.relnamespace
+         WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass
+           AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+           AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
+         LIMIT 1) seq ON true
  WHERE c.relkind IN ('r', 'p')
    AND NOT c.relispartition
    AND c.relnamespace = ANY (%(namespaces)s::oid[])

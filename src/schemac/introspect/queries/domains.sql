@@ -1,5 +1,6 @@
 -- Domains: base type, NOT NULL, default and CHECK constraints (by name).
-SELECT n.nspname AS schema,
+SELECT t.oid,
+       n.nspname AS schema,
        t.typname AS name,
        format_type(t.typbasetype, t.typtypmod) AS type,
        t.typnotnull AS not_null,

@@ -117,7 +117,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
         for name, trigger in table.triggers.items()
         if (built := trigger_of(scope, qname, name, trigger, path + ("triggers", name), names))
     ]
-    grants = grants_of(scope, table.grants, table.revokes, TABLE_PRIVILEGES, path)
+    grants = grants_of(scope, table.grants, table.revokes, TABLE_PRIVILEGES, path, set(scope.table_columns(qname)))
     identity, replica_index = replica_identity(scope, qname, table, pk, uniques, indexes, path)
     built = cat.Table(
         qname,

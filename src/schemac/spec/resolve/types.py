@@ -12,6 +12,7 @@ from ...sqltree import SqlProblem, TypeRef, parse_type
 from ..names import suggest
 from ..types import BUILTIN, EXTENSION_TYPES, PSEUDO, SUGGESTIBLE
 from .fragments import expression, sql
+from .grants import TYPE_PRIVILEGES, grants_of
 from .scope import Scope
 
 
@@ -120,7 +121,8 @@ def enums(scope: Scope) -> tuple[cat.Enum, ...]:
             if len(value.encode()) > 63:
                 scope.error(("enums", key, i), f"enum value '{value}' is longer than 63 bytes")
         scope.user_types[qname] = "enum"
-        out.append(cat.Enum(qname, tuple(enum.values), enum.comment))
+        grants = grants_of(scope, enum.grants, enum.revokes, TYPE_PRIVILEGES, ("enums", key))
+        out.append(cat.Enum(qname, tuple(enum.values), enum.comment, grants))
     return tuple(out)
 
 
@@ -148,5 +150,8 @@ def domains(scope: Scope) -> tuple[cat.Domain, ...]:
             )
         if domain.default is not None:
             expression(scope, domain.default, path + ("default",), "a DEFAULT expression", columns=False)
-        out.append(cat.Domain(qname, type_, domain.not_null, domain.default, tuple(checks.items()), domain.comment))
+        grants = grants_of(scope, domain.grants, domain.revokes, TYPE_PRIVILEGES, path)
+        out.append(
+            cat.Domain(qname, type_, domain.not_null, domain.default, tuple(checks.items()), domain.comment, grants)
+        )
     return tuple(out)
