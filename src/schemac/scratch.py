@@ -230,6 +230,9 @@ HARMLESS_UNTRUSTED = frozenset(
 # Members of these may run programs, or read or write files, as the server.
 _DANGEROUS_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files")
 
+# The first version whose CREATEROLE is limited to the roles its holder made (server_version_num).
+ROLES_ADMINISTERED_SINCE = 160000
+
 
 @contextmanager
 def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
@@ -252,16 +255,23 @@ def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
             yield None, {}
             return
         role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+        # From PostgreSQL 16, CREATEROLE lets a role create roles and administer only those it made: it can
+        # neither grant pg_execute_server_program and its kind nor make a superuser or BYPASSRLS role. Before
+        # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
+        createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
         admin.execute(
             sql.SQL(
-                "CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-            ).format(sql.Identifier(role), sql.Literal(password))
+                "CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION NOBYPASSRLS"
+            ).format(sql.Identifier(role), sql.Literal(password), sql.SQL(createrole))
         )
     try:
         yield role, {"user": role, "password": password}
     finally:
         with connect(admin_url) as admin:
-            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+            # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
+            # leave without a grantor.
+            if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
+                admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
 
 
 @dataclass
@@ -301,9 +311,12 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
     with _builder(admin_url) as (role, login), _database(admin_url, owner=role) as url:
         if goal.citus:
             _citus_coordinator(url)
-        if goal.needs_standin and role is not None:
-            with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
-                admin.execute(roles_sql())
+        if role is not None:
+            with connect(url) as admin:  # roles need the superuser here; the rest is the goal role's
+                if goal.needs_standin:
+                    admin.execute(roles_sql())
+                if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
+                    _create_named_roles(admin, goal.script)
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = without_data(goal.script)
             if goal.needs_standin and not has_auth_schema(conn):
@@ -315,6 +328,59 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
             yield Built(conn, emptied)
+
+
+def _create_named_roles(admin: psycopg.Connection, script: str) -> None:
+    """As the superuser, the roles ``script`` creates that do not exist yet, with no attributes: before
+    PostgreSQL 16 the goal's role may not create roles (see _builder). Such a script checks that a role is
+    missing before it creates it (as a migration run more than once must); a bare CREATE ROLE of one of these
+    then fails with "already exists", as it would on any server that has the role."""
+    for name in roles_created(script):
+        if admin.execute("SELECT to_regrole(quote_ident(%s)) IS NULL", (name,)).fetchone()[0]:
+            admin.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(name)))
+
+
+def roles_created(script: str) -> list[str]:
+    """The roles ``script`` creates (CREATE ROLE, USER or GROUP), at its top level and in its DO blocks, in
+    order. A name built at run time (``EXECUTE 'CREATE ROLE ' || ...``) cannot be known and is not listed."""
+    names: list[str] = []
+    for _, node in _statements(script, "role", "user", "group"):
+        if "CreateRoleStmt" in node:
+            names.append(node["CreateRoleStmt"]["role"])
+        elif "DoStmt" in node:
+            names += _roles_created_in_do(node["DoStmt"])
+    return list(dict.fromkeys(names))
+
+
+def _roles_created_in_do(do: dict) -> list[str]:
+    options = {o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"] for o in do.get("args", [])}
+    if options.get("language", "plpgsql") != "plpgsql":
+        return []
+    tag = "schemac_do"
+    while tag in options["as"]:
+        tag += "_"
+    try:
+        tree = orjson.loads(
+            parser.parse_plpgsql_json(
+                f"CREATE FUNCTION schemac_do() RETURNS void LANGUAGE plpgsql AS ${tag}${options['as']}${tag}$"
+            )
+        )
+    except (ParseError, ValueError):  # PostgreSQL reports it when the script runs
+        return []
+    return [name for query in _queries(tree) for name in roles_created(query)]
+
+
+def _queries(tree) -> Iterator[str]:
+    """The SQL statements of a PL/pgSQL parse tree (its expressions' ``query`` texts)."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key == "query" and isinstance(value, str):
+                yield value
+            else:
+                yield from _queries(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from _queries(item)
 
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
@@ -388,18 +454,20 @@ def without_data(script: str) -> tuple[str, frozenset]:
     return script, frozenset(names)
 
 
-def _statements(script: str, word: str) -> list[tuple[slice, dict]]:
-    """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds ``word`` (in lower case).
+def _statements(script: str, *words: str) -> list[tuple[slice, dict]]:
+    """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds one of ``words`` (in lower
+    case).
 
     The scanner splits the script (a quarter of a second for the 2,000-table bench's 4 MB) and only those
     statements are parsed: parsing the whole script to JSON and loading it takes seconds."""
-    if word not in script.lower():
+    if not any(word in script.lower() for word in words):
         return []
     out = []
     for where in parser.split(script, with_parser=False, only_slices=True):
-        text = script[where]
-        if word not in text.lower():
+        text = script[where].lower()
+        if not any(word in text for word in words):
             continue
+        text = script[where]
         try:
             (raw,) = orjson.loads(parser.parse_sql_json(text))["stmts"]
         except (ParseError, ValueError, KeyError):  # PostgreSQL reports it when the script runs
