@@ -26,7 +26,7 @@ def _unique(stem: str) -> str:
 def test_the_roles_a_script_creates_are_found_in_do_blocks_too() -> None:
     script = (
         "CREATE ROLE app_owner NOLOGIN;\n"
-        "CREATE USER \"Report Reader\";\n"
+        'CREATE USER "Report Reader";\n'
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_user') THEN "
         "CREATE ROLE app_user NOLOGIN; END IF; EXECUTE 'CREATE ROLE ' || 'dynamic'; END $$;\n"
         "DO LANGUAGE plpgsql $body$ BEGIN CREATE GROUP app_group; END $body$;\n"

@@ -260,9 +260,9 @@ def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
         # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
         createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
         admin.execute(
-            sql.SQL(
-                "CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION NOBYPASSRLS"
-            ).format(sql.Identifier(role), sql.Literal(password), sql.SQL(createrole))
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION NOBYPASSRLS").format(
+                sql.Identifier(role), sql.Literal(password), sql.SQL(createrole)
+            )
         )
     try:
         yield role, {"user": role, "password": password}
