@@ -83,3 +83,148 @@ def test_the_builder_cannot_raise_its_rights_through_roles(tmp_path: Path, pg_cl
         ).fetchone()
         assert not (held and held[0])
         assert conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'postgres'").fetchone()[0]
+
+
+# ------------------------------------------------------------- the Supabase stand-in
+
+# What a Supabase project's first migration commonly does, written here from the patterns of the
+# corpus's projects: the extensions made IF NOT EXISTS in extensions, a default calling uuid-ossp
+# unqualified, a bucket inserted and a policy on storage.objects calling storage's helpers.
+FIRST_MIGRATION = """\
+create extension if not exists "uuid-ossp" with schema extensions;
+create extension if not exists pgcrypto with schema extensions;
+create table public.profiles (
+    id uuid default uuid_generate_v4() primary key,
+    user_id uuid references auth.users,
+    avatar_url text
+);
+insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);
+create policy "Anyone can upload an avatar into their own folder." on storage.objects
+    for insert to authenticated
+    with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = auth.uid()::text);
+"""
+
+
+def _goal(script: str) -> scratch.Goal:
+    return scratch.Goal(script, "migration.sql")
+
+
+def test_a_supabase_first_migration_builds_with_the_standin(pg_cluster) -> None:
+    # It failed on "schema storage does not exist", then on uuid_generate_v4() and on
+    # 'extension "pgcrypto" is not available' (the embedded PostgreSQL has neither).
+    goal = _goal(FIRST_MIGRATION)
+    assert goal.needs_standin
+    with scratch.built(goal, pg_cluster.url()) as built:
+        conn = built.conn
+        assert conn.execute(
+            "SELECT array_agg(extname ORDER BY extname) FROM pg_extension WHERE extnamespace = 'extensions'::regnamespace"
+        ).fetchone()[0] == ["pgcrypto", "uuid-ossp"]
+        # The database's search_path has extensions, as Supabase's roles have it: later sessions find
+        # uuid_generate_v4() unqualified.
+        with psycopg.connect(conn.info.dsn, password=conn.info.password, autocommit=True) as later:
+            assert later.execute("SELECT current_setting('search_path')").fetchone()[0] == (
+                '"$user", public, extensions'
+            )
+            assert later.execute("SELECT uuid_generate_v4() <> uuid_generate_v4()").fetchone()[0]
+        assert [str(t.qname) for t in built.catalog().tables] == ["public.profiles"]  # storage is the platform's
+
+
+def test_storage_has_its_tables_and_helpers(pg_cluster) -> None:
+    with scratch.built(_goal("select from storage.objects;"), pg_cluster.url()) as built:
+        conn = built.conn
+        tables = conn.execute(
+            "SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c"
+            " WHERE c.relnamespace = 'storage'::regnamespace AND c.relkind = 'r' AND c.relrowsecurity"
+        ).fetchone()[0]
+        assert tables == ["buckets", "migrations", "objects", "s3_multipart_uploads", "s3_multipart_uploads_parts"]
+        conn.execute("INSERT INTO storage.buckets (id, name) VALUES ('docs', 'docs')")
+        conn.execute("INSERT INTO storage.objects (bucket_id, name) VALUES ('docs', 'team/2024/plan.final.pdf')")
+        assert conn.execute(
+            "SELECT storage.foldername(name), storage.filename(name), storage.extension(name), path_tokens"
+            "  FROM storage.objects"
+        ).fetchone() == (["team", "2024"], "plan.final.pdf", "pdf", ["team", "2024", "plan.final.pdf"])
+        assert conn.execute(
+            "SELECT storage.foldername('top.txt'), storage.filename('top.txt'), storage.extension('README')"
+        ).fetchone() == ([], "top.txt", "README")
+        granted = conn.execute(
+            "SELECT bool_and(has_table_privilege(r, 'storage.objects', 'SELECT, INSERT, UPDATE, DELETE'))"
+            "  FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r"
+        ).fetchone()[0]
+        assert granted
+
+
+def test_the_platform_roles_exist_and_reach_nothing(pg_cluster) -> None:
+    with scratch.built(_goal("select auth.uid();"), pg_cluster.url()) as built:
+        rows = built.conn.execute(
+            "SELECT rolname, rolcanlogin, rolsuper, rolreplication, rolcreaterole, rolcreatedb FROM pg_roles"
+            " WHERE rolname IN ('supabase_auth_admin', 'supabase_storage_admin', 'supabase_admin', 'authenticator',"
+            "                   'dashboard_user', 'supabase_replication_admin')"
+        ).fetchall()
+        assert sorted(r[0] for r in rows) == [
+            "authenticator",
+            "dashboard_user",
+            "supabase_admin",
+            "supabase_auth_admin",
+            "supabase_replication_admin",
+            "supabase_storage_admin",
+        ]
+        assert not any(any(r[1:]) for r in rows)
+        assert built.conn.execute(
+            "SELECT bool_and(pg_has_role('authenticator', r, 'MEMBER'))"
+            "  FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r"
+        ).fetchone()[0]
+
+
+def test_an_auth_hook_granted_to_supabase_auth_admin_builds(tmp_path: Path, pg_cluster) -> None:
+    # Supabase's documented custom access token hook: executable by supabase_auth_admin only.
+    goal = tmp_path / "hook.sql"
+    goal.write_text(
+        "create function public.custom_access_token_hook(event jsonb) returns jsonb language plpgsql stable as $$\n"
+        "begin return event; end; $$;\n"
+        "grant execute on function public.custom_access_token_hook to supabase_auth_admin;\n"
+        "revoke execute on function public.custom_access_token_hook from authenticated, anon, public;\n"
+        "grant usage on schema public to supabase_auth_admin;\n"
+        "select auth.uid();\n"
+    )
+    result = _cli("plan", "--to", str(goal), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "to supabase_auth_admin" in result.output.lower()
+
+
+def _has_real(conn: psycopg.Connection, extension: str) -> bool:
+    comment = conn.execute("SELECT comment FROM pg_available_extensions WHERE name = %s", (extension,)).fetchone()
+    return comment is not None and not (comment[0] or "").startswith("schemac stand-in")
+
+
+@pytest.mark.parametrize(
+    ("call", "extension"),
+    [("extensions.gen_random_bytes(16)", "pgcrypto"), ("uuid_generate_v5(uuid_ns_url(), 'x')", "uuid-ossp")],
+)
+def test_a_function_the_standin_lacks_is_named_with_the_way_out(
+    tmp_path: Path, pg_cluster, call: str, extension: str
+) -> None:
+    # On the embedded PostgreSQL the stand-in has only what core does identically: a call to anything else
+    # is refused naming the function, its extension and --dev-db; a server with the extension builds it.
+    goal = tmp_path / "goal.sql"
+    goal.write_text(f"create table public.tokens (token text default {call}, owner uuid references auth.users);\n")
+    result = _cli("plan", "--to", str(goal), "--dev-db", pg_cluster.url())
+    with psycopg.connect(pg_cluster.url()) as conn:
+        real = _has_real(conn, extension)
+    if real:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2, result.output
+        name = call.split("(")[0].rsplit(".")[-1]
+        assert f"function {name}" in result.output.replace("extensions.", "")
+        assert f"it is {extension}'s" in result.output and "--dev-db" in result.output
+
+
+def test_the_standin_extensions_make_no_cryptographic_function() -> None:
+    from schemac.devdb import standin_extensions_dir
+    from schemac.supabase import STANDIN_LACKS
+
+    scripts = "\n".join(p.read_text() for p in (standin_extensions_dir() / "extension").glob("*.sql"))
+    made = {line.split()[2].split("(")[0] for line in scripts.splitlines() if line.startswith("CREATE FUNCTION")}
+    assert made == {"gen_random_uuid", "uuid_generate_v4", "uuid_nil", "uuid_ns_dns", "uuid_ns_oid", "uuid_ns_url",
+                    "uuid_ns_x500"}  # fmt: skip
+    assert not made & set(STANDIN_LACKS)

@@ -56,13 +56,13 @@ from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
 from .sqltree import references, statements
-from .supabase import NOT_MANAGED, has_auth_schema, install_standin, roles_sql
+from .supabase import NOT_MANAGED, has_auth_schema, install_standin, lacking_extension, roles_sql
 
 if TYPE_CHECKING:
     from .pipeline import Compiled
 
-# Extensions the embedded PostgreSQL does not have.
-_MISSING_FROM_EMBEDDED = ("pgcrypto", "uuid-ossp", "pg_cron", "postgis", "pg_net", "pgsodium")
+# Extensions the embedded PostgreSQL does not have (it has stand-ins of uuid-ossp and pgcrypto: devdb.py).
+_MISSING_FROM_EMBEDDED = ("pg_cron", "postgis", "pg_net", "pgsodium")
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class Goal:
     @cached_property
     def needs_standin(self) -> bool:
         """Whether a plain PostgreSQL needs the Supabase stand-in before this goal: a supabase spec, or SQL
-        that names the auth schema."""
-        return self.flavor == "supabase" or uses_auth(self.script)
+        that names the auth or storage schema."""
+        return self.flavor == "supabase" or uses_platform(self.script)
 
     @classmethod
     def of_compiled(cls, compiled: Compiled, label: str) -> Goal:
@@ -131,13 +131,14 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
     )
 
 
-def uses_auth(script: str) -> bool:
-    """Whether SQL names Supabase's auth schema (a table, a function or a type in it)."""
+def uses_platform(script: str) -> bool:
+    """Whether SQL names a schema of Supabase's that the stand-in makes, auth or storage (a table, a function
+    or a type in it)."""
     try:
         refs = references(script)
     except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
         return False
-    return any(schema == "auth" for schema, _ in refs.relations | refs.functions | refs.types)
+    return any(schema in ("auth", "storage") for schema, _ in refs.relations | refs.functions | refs.types)
 
 
 @contextmanager
@@ -513,8 +514,15 @@ def apply_script(
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0]
         hint = ""
-        if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
-            hint = "; the embedded PostgreSQL lacks this extension: give a server that has it with --dev-db URL"
+        lacking = lacking_extension(exc.diag.message_primary or "") if exc.sqlstate == "42883" else None
+        if lacking:
+            hint = (
+                f"; it is {lacking}'s, which this server does not have: the embedded PostgreSQL has a stand-in "
+                f"{lacking} with only what core PostgreSQL does identically (uuid_generate_v4, gen_random_uuid; no "
+                f"cryptographic function): give a server that has {lacking} with --dev-db URL"
+            )
+        elif any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
+            hint = "; this server lacks this extension: give a server that has it with --dev-db URL"
         elif exc.sqlstate == "42501" and "extension" in message:
             hint = (
                 "; the goal is built on the scratch server by a role that is not a superuser, which can create "
