@@ -228,3 +228,78 @@ def test_the_standin_extensions_make_no_cryptographic_function() -> None:
     assert made == {"gen_random_uuid", "uuid_generate_v4", "uuid_nil", "uuid_ns_dns", "uuid_ns_oid", "uuid_ns_url",
                     "uuid_ns_x500"}  # fmt: skip
     assert not made & set(STANDIN_LACKS)
+
+
+# ------------------------------------------------------------- schemac test builds as plan does
+
+
+def _writable_marker(tmp_path: Path) -> Path:
+    # A directory the server's user (schemac_pg, when the tests run as root) may write to.
+    tmp_path.chmod(0o777)
+    for parent in tmp_path.parents:
+        if parent == Path("/tmp"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)
+    return tmp_path / f"ran_{uuid.uuid4().hex[:6]}"
+
+
+def test_schemac_test_runs_no_program_of_the_spec(tmp_path: Path, pg_cluster) -> None:
+    # schemac test built the goal as the scratch server's superuser: a materialized view (built with its
+    # data, as the tests need) selecting a function that runs COPY ... TO PROGRAM ran the program.
+    marker = _writable_marker(tmp_path)
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(f"""\
+version: 1
+functions:
+  sneaky:
+    returns: int
+    language: plpgsql
+    volatility: volatile
+    body: |
+      begin
+        copy (select 1) to program 'id > {marker}';
+        return 1;
+      end;
+materialized_views:
+  looks_harmless:
+    query: select sneaky() as n
+""")
+    result = _cli("test", "--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 2, result.output
+    assert "not a superuser" in result.output
+    assert not marker.exists()
+
+
+def test_schemac_test_acts_through_the_untrusted_builder(tmp_path: Path, pg_cluster) -> None:
+    # The spec's own tests see the role that built the goal: no superuser, none of the roles that reach the
+    # server's programs or files; yet the tests still act as the API roles and read the materialized
+    # view's rows.
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("""\
+version: 1
+target: {flavor: supabase}
+tables:
+  notes:
+    columns:
+      id: {type: bigint, primary_key: true}
+materialized_views:
+  note_count:
+    query: select count(*) as n from public.notes
+tests:
+  builder_is_no_superuser:
+    sql: >-
+      select rolsuper, pg_has_role(session_user, 'pg_execute_server_program', 'MEMBER'),
+             pg_has_role(session_user, 'pg_read_server_files', 'MEMBER') from pg_roles where rolname = session_user
+    expect: {rows: [[false, false, false]]}
+  acts_as_anon:
+    role: anon
+    sql: select current_user
+    expect: {rows: [[anon]]}
+  reads_the_view:
+    sql: select n from public.note_count
+    expect: {rows: [[0]]}
+""")
+    result = _cli("test", "--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    for name in ("builder_is_no_superuser", "acts_as_anon", "reads_the_view"):
+        assert f"PASS  tests: {name}" in result.output

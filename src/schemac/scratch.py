@@ -4,8 +4,9 @@
 what a goal makes, so each builds the goal the same way (:func:`built`): on
 an empty database (the embedded PostgreSQL unless ``dev_db`` names a server),
 with the Supabase stand-in first when the goal needs it
-(:attr:`Goal.needs_standin`, the one rule; ``schemac test`` follows it too),
-then its SQL in one transaction.
+(:attr:`Goal.needs_standin`, the one rule), then its SQL in one transaction.
+``schemac test`` builds the same way (``for_tests``: with the data of its
+materialized views, and able to act as the roles its tests act as).
 
 The goal is code anyone who edits the spec wrote, and ``plan`` runs where the
 production URL is in the environment; so the scratch server is untrusted:
@@ -15,8 +16,12 @@ production URL is in the environment; so the scratch server is untrusted:
   nothing else, and is not a superuser nor a member of
   pg_execute_server_program, pg_read_server_files or pg_write_server_files:
   ``COPY ... TO PROGRAM`` and reading or writing the server's files are
-  refused. On a ``--dev-db`` server where schemac may not make roles, the
-  goal is built as the connecting role, which must meet the same conditions;
+  refused. From PostgreSQL 16 it has CREATEROLE, which there administers only
+  the roles it made (it cannot grant those three, nor make a superuser or a
+  BYPASSRLS role); before 16 CREATEROLE could grant them, so the superuser
+  makes the roles the goal's SQL creates, with no attributes, before it runs.
+  On a ``--dev-db`` server where schemac may not make roles, the goal is
+  built as the connecting role, which must meet the same conditions;
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
   goal does);
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,7 +202,8 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 def scratch_database(dev_db: str | None = None, citus: bool = False) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
     embedded PostgreSQL started for it (with ``citus``, a Citus coordinator of its own). Its user is the
-    server's: for what schemac trusts (``schemac test``)."""
+    server's (a superuser): never for a goal's code, which :func:`built` builds as an untrusted role (Citus's
+    ``schemac test`` aside)."""
     with server(dev_db, citus) as admin_url, _database(admin_url) as url:
         if citus:
             _citus_coordinator(url)
@@ -236,9 +242,10 @@ ROLES_ADMINISTERED_SINCE = 160000
 
 
 @contextmanager
-def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
+def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict]]:
     """(the role that builds a goal, the connection parameters to log in as it): a role made for it where the
-    admin is a superuser, else the admin's own role once it is shown to be as restricted."""
+    admin is a superuser, else the admin's own role once it is shown to be as restricted. With ``bypass_rls``
+    it writes rows past row security, as Supabase's postgres role does (a right over rows, not the server)."""
     with connect(admin_url) as admin:
         superuser, dangerous = admin.execute(
             "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
@@ -261,8 +268,11 @@ def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
         # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
         createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
         admin.execute(
-            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION NOBYPASSRLS").format(
-                sql.Identifier(role), sql.Literal(password), sql.SQL(createrole)
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION {}").format(
+                sql.Identifier(role),
+                sql.Literal(password),
+                sql.SQL(createrole),
+                sql.SQL("BYPASSRLS" if bypass_rls else "NOBYPASSRLS"),
             )
         )
     try:
@@ -288,28 +298,42 @@ class Built:
 
 
 @contextmanager
-def built(goal: Goal | Future, dev_db: str | None = None, shard_count: int | None = None) -> Iterator[Built]:
+def built(
+    goal: Goal | Future,
+    dev_db: str | None = None,
+    shard_count: int | None = None,
+    *,
+    for_tests: Collection[str] | None = None,
+) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
     turns out to place tables on Citus is built again on an embedded server that loads Citus.
 
     ``shard_count``: Citus' default number of shards while it is built: the one of the server a plan goes
-    to, so that a table whose spec names none gets there the shards it gets here."""
+    to, so that a table whose spec names none gets there the shards it gets here.
+
+    ``for_tests`` (``schemac test``), the roles the tests act as: the builder is made a member of each of them
+    that is neither a superuser nor a member of the roles that reach the server's programs and files, it
+    bypasses row security as the tests' own writes need (acting as another role, row security holds), and
+    the goal's materialized views are built with their data (by the builder, like the rest of the goal)."""
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
         elsewhere = goal.citus and not citus and not dev_db
         if not elsewhere:
-            with _built_on(admin_url, goal, shard_count) as done:
+            with _built_on(admin_url, goal, shard_count, for_tests) as done:
                 yield done
     if elsewhere:
-        with built(goal, dev_db, shard_count) as done:
+        with built(goal, dev_db, shard_count, for_tests=for_tests) as done:
             yield done
 
 
 @contextmanager
-def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[Built]:
-    with _builder(admin_url) as (role, login), _database(admin_url, owner=role) as url:
+def _built_on(
+    admin_url: str, goal: Goal, shard_count: int | None, for_tests: Collection[str] | None
+) -> Iterator[Built]:
+    builder = _builder(admin_url, bypass_rls=for_tests is not None)
+    with builder as (role, login), _database(admin_url, owner=role) as url:
         if goal.citus:
             _citus_coordinator(url)
         if role is not None:
@@ -319,7 +343,7 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
                 if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
                     _create_named_roles(admin, goal.script)
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
-            script, emptied = without_data(goal.script)
+            script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -328,7 +352,27 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
             if goal.citus and shard_count:
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
+            if role is not None and for_tests:
+                with connect(url) as admin:
+                    _grant_safe_roles(admin, role, for_tests)
             yield Built(conn, emptied)
+
+
+def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection[str]) -> None:
+    """As the superuser, ``builder`` made a member of those of ``roles`` that exist and reach no more than a
+    plain role (a superuser, or a member of _DANGEROUS_ROLES, is left out: acting as it is then refused)."""
+    safe = [
+        name
+        for (name,) in admin.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) AND NOT rolsuper"
+            "   AND NOT EXISTS (SELECT FROM unnest(%s::text[]) d WHERE pg_has_role(oid, d, 'MEMBER'))",
+            (sorted(roles), list(_DANGEROUS_ROLES)),
+        )
+    ]
+    if safe:
+        admin.execute(
+            sql.SQL("GRANT {} TO {}").format(sql.SQL(", ").join(map(sql.Identifier, safe)), sql.Identifier(builder))
+        )
 
 
 def _create_named_roles(admin: psycopg.Connection, script: str) -> None:
@@ -423,9 +467,9 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:
-    """Put ``goal`` into the database of ``conn`` as its user (``schemac test``, which trusts the spec and
-    needs its rows): the stand-in first when the goal needs it and the database has no auth schema, then the
-    goal's SQL in one transaction."""
+    """Put ``goal`` into the database of ``conn`` as its user (``schemac test --db``, in a transaction it rolls
+    back, with the rights of the URL it was given): the stand-in first when the goal needs it and the database
+    has no auth schema, then the goal's SQL."""
     if goal.needs_standin:
         install_standin(conn)
     apply_script(conn, goal.script, goal.label, goal.target, one_by_one=goal.citus)
