@@ -303,3 +303,37 @@ tests:
     assert result.exit_code == 0, result.output
     for name in ("builder_is_no_superuser", "acts_as_anon", "reads_the_view"):
         assert f"PASS  tests: {name}" in result.output
+
+
+# ------------------------------------------------------------- apply installs it only when asked
+
+
+def test_apply_installs_the_standin_only_when_asked(tmp_path: Path, pg_cluster) -> None:
+    # apply installed the stand-in into any database without an auth schema, a self-hosted production
+    # server included, as a side effect of applying a supabase spec.
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\ntarget: {flavor: supabase}\ntables:\n  cars:\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n"
+    )
+    name = _unique("standin_target")
+    url = pg_cluster.create_database(name)
+    try:
+        refused = _cli("apply", "--db", url, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes")
+        assert refused.exit_code == 2, refused.output
+        assert "--supabase-standin" in refused.output and "nothing was changed" in refused.output
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT to_regnamespace('auth'), to_regclass('public.cars')").fetchone() == (None, None)
+        applied = _cli(
+            "apply", "--db", url, "--to", str(spec), "--dev-db", pg_cluster.url(), "--yes", "--supabase-standin",
+            "--allow-hazards", "all",
+        )  # fmt: skip
+        assert applied.exit_code == 0, applied.output
+        assert "stand-in" in applied.output
+        with psycopg.connect(url) as conn:
+            assert conn.execute(
+                "SELECT to_regclass('auth.users') IS NOT NULL, to_regclass('storage.objects') IS NOT NULL,"
+                "       to_regclass('public.cars') IS NOT NULL"
+            ).fetchone() == (True, True, True)
+    finally:
+        pg_cluster.drop_database(name)
