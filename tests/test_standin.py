@@ -337,3 +337,22 @@ def test_apply_installs_the_standin_only_when_asked(tmp_path: Path, pg_cluster) 
             ).fetchone() == (True, True, True)
     finally:
         pg_cluster.drop_database(name)
+
+
+def test_a_goal_leaves_no_role_behind(tmp_path: Path, pg_cluster) -> None:
+    # With CREATEROLE (16+), or the roles made for it (15), a goal could leave a role that logs in with a
+    # password its author knows on a --dev-db server; the roles it made go with the build.
+    planted = _unique("goal_planted")
+    goal = tmp_path / "goal.sql"
+    goal.write_text(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{planted}') THEN\n"
+        f"  CREATE ROLE {planted}; END IF; END $$;\n"
+        f"CREATE TABLE t (id int);\nGRANT SELECT ON t TO {planted};\n"
+    )
+    result = _cli("plan", "--to", str(goal), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    with psycopg.connect(pg_cluster.url()) as conn:
+        left = conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = %s OR rolname LIKE 'schemac\\_goal\\_%%'", (planted,)
+        ).fetchall()
+    assert left == []

@@ -242,10 +242,14 @@ ROLES_ADMINISTERED_SINCE = 160000
 
 
 @contextmanager
-def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict]]:
-    """(the role that builds a goal, the connection parameters to log in as it): a role made for it where the
-    admin is a superuser, else the admin's own role once it is shown to be as restricted. With ``bypass_rls``
-    it writes rows past row security, as Supabase's postgres role does (a right over rows, not the server)."""
+def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict, list[str]]]:
+    """(the role that builds a goal, the connection parameters to log in as it, the roles made for the goal):
+    a role made for it where the admin is a superuser, else the admin's own role once it is shown to be as
+    restricted. With ``bypass_rls`` it writes rows past row security, as Supabase's postgres role does (a right
+    over rows, not the server).
+
+    The roles the goal made, and those made for it (appended to the list), are dropped afterwards with the
+    builder, so that a goal leaves no role behind on a --dev-db server (one that could log in, say)."""
     with connect(admin_url) as admin:
         superuser, dangerous = admin.execute(
             "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
@@ -260,7 +264,7 @@ def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | N
                     "code from the spec and is not built by a role that may run programs or touch "
                     "the server's files; give --dev-db a role without them"
                 )
-            yield None, {}
+            yield None, {}, []
             return
         role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
         # From PostgreSQL 16, CREATEROLE lets a role create roles and administer only those it made: it can
@@ -275,14 +279,36 @@ def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | N
                 sql.SQL("BYPASSRLS" if bypass_rls else "NOBYPASSRLS"),
             )
         )
+    made: list[str] = []
     try:
-        yield role, {"user": role, "password": password}
+        yield role, {"user": role, "password": password}, made
     finally:
         with connect(admin_url) as admin:
-            # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
-            # leave without a grantor.
-            if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
-                admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
+            # The roles it created: PostgreSQL gave it ADMIN on each, from the bootstrap superuser.
+            made += [
+                name
+                for (name,) in admin.execute(
+                    "SELECT m.roleid::regrole::text FROM pg_auth_members m"
+                    " WHERE m.member = to_regrole(%s) AND m.admin_option AND m.grantor = 10",
+                    (role,),
+                )
+            ]
+            for name in dict.fromkeys(made + [role]):
+                _drop_role(admin, name)
+
+
+def _drop_role(admin: psycopg.Connection, name: str) -> None:
+    """Drop a scratch role (DROP OWNED first: it revokes the memberships the role granted, which DROP ROLE
+    refuses to leave without a grantor). A role still used elsewhere (by a concurrent build on a --dev-db
+    server) is kept, unable to log in."""
+    if admin.execute("SELECT to_regrole(quote_ident(%s)) IS NULL", (name,)).fetchone()[0]:
+        return
+    ident = sql.Identifier(name)
+    try:
+        with admin.transaction():
+            admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(ident))
+    except psycopg.errors.DependentObjectsStillReferenced:
+        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(ident))
 
 
 @dataclass
@@ -333,7 +359,7 @@ def _built_on(
     admin_url: str, goal: Goal, shard_count: int | None, for_tests: Collection[str] | None
 ) -> Iterator[Built]:
     builder = _builder(admin_url, bypass_rls=for_tests is not None)
-    with builder as (role, login), _database(admin_url, owner=role) as url:
+    with builder as (role, login, made), _database(admin_url, owner=role) as url:
         if goal.citus:
             _citus_coordinator(url)
         if role is not None:
@@ -341,7 +367,7 @@ def _built_on(
                 if goal.needs_standin:
                     admin.execute(roles_sql())
                 if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
-                    _create_named_roles(admin, goal.script)
+                    made += _create_named_roles(admin, goal.script)
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             if goal.needs_standin and not has_auth_schema(conn):
@@ -375,14 +401,17 @@ def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection
         )
 
 
-def _create_named_roles(admin: psycopg.Connection, script: str) -> None:
-    """As the superuser, the roles ``script`` creates that do not exist yet, with no attributes: before
-    PostgreSQL 16 the goal's role may not create roles (see _builder). Such a script checks that a role is
-    missing before it creates it (as a migration run more than once must); a bare CREATE ROLE of one of these
-    then fails with "already exists", as it would on any server that has the role."""
+def _create_named_roles(admin: psycopg.Connection, script: str) -> list[str]:
+    """As the superuser, the roles ``script`` creates that do not exist yet, with no attributes (their names
+    returned): before PostgreSQL 16 the goal's role may not create roles (see _builder). Such a script checks
+    that a role is missing before it creates it (as a migration run more than once must); a bare CREATE ROLE of
+    one of these then fails with "already exists", as it would on any server that has the role."""
+    made = []
     for name in roles_created(script):
         if admin.execute("SELECT to_regrole(quote_ident(%s)) IS NULL", (name,)).fetchone()[0]:
             admin.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(name)))
+            made.append(name)
+    return made
 
 
 def roles_created(script: str) -> list[str]:
