@@ -91,6 +91,9 @@ GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION auth.uid(), auth.role(), auth.email(), auth.jwt()
     TO anon, authenticated, service_role;
 GRANT ALL ON TABLE auth.users TO service_role;
+-- The platform's services own their schemas on Supabase; here they are granted them.
+GRANT ALL ON SCHEMA auth TO supabase_auth_admin;
+GRANT ALL ON TABLE auth.users TO supabase_auth_admin;
 
 -- Storage: the tables its API keeps files' metadata in (projects write
 -- policies on storage.objects and insert their buckets into storage.buckets),
@@ -186,6 +189,8 @@ CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE sql IMMUTABLE
 $$;
 
 GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
+GRANT ALL ON SCHEMA storage TO supabase_storage_admin;
+GRANT ALL ON ALL TABLES IN SCHEMA storage TO supabase_storage_admin;
 GRANT ALL ON TABLE storage.buckets, storage.objects TO anon, authenticated, service_role;
 GRANT ALL ON TABLE storage.s3_multipart_uploads, storage.s3_multipart_uploads_parts TO service_role;
 GRANT SELECT ON TABLE storage.s3_multipart_uploads, storage.s3_multipart_uploads_parts TO anon, authenticated;

@@ -173,6 +173,11 @@ def test_the_platform_roles_exist_and_reach_nothing(pg_cluster) -> None:
             "SELECT bool_and(pg_has_role('authenticator', r, 'MEMBER'))"
             "  FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r"
         ).fetchone()[0]
+        assert built.conn.execute(
+            "SELECT has_schema_privilege('supabase_auth_admin', 'auth', 'CREATE, USAGE'),"
+            "       has_table_privilege('supabase_auth_admin', 'auth.users', 'SELECT, INSERT, UPDATE, DELETE'),"
+            "       has_table_privilege('supabase_storage_admin', 'storage.objects', 'SELECT, INSERT, UPDATE, DELETE')"
+        ).fetchone() == (True, True, True)
 
 
 def test_an_auth_hook_granted_to_supabase_auth_admin_builds(tmp_path: Path, pg_cluster) -> None:
