@@ -344,20 +344,21 @@ def test_apply_installs_the_standin_only_when_asked(tmp_path: Path, pg_cluster) 
         pg_cluster.drop_database(name)
 
 
-def test_a_goal_leaves_no_role_behind(tmp_path: Path, pg_cluster) -> None:
-    # With CREATEROLE (16+), or the roles made for it (15), a goal could leave a role that logs in with a
-    # password its author knows on a --dev-db server; the roles it made go with the build.
-    planted = _unique("goal_planted")
+def test_a_goal_leaves_no_login_behind(tmp_path: Path, pg_cluster) -> None:
+    # With CREATEROLE (16+) a goal could leave a role that logs in with a password its author knows on a
+    # --dev-db server. The roles it made stay (a migration's roles do; import builds the spec after the SQL)
+    # but cannot log in, and the builder itself is gone.
+    planted = _unique("Goal Planted")
     goal = tmp_path / "goal.sql"
     goal.write_text(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{planted}') THEN\n"
-        f"  CREATE ROLE {planted}; END IF; END $$;\n"
-        f"CREATE TABLE t (id int);\nGRANT SELECT ON t TO {planted};\n"
+        f"  CREATE ROLE \"{planted}\" LOGIN PASSWORD 'known'; END IF; END $$;\n"
+        f'CREATE TABLE t (id int);\nGRANT SELECT ON t TO "{planted}";\n'
     )
     result = _cli("plan", "--to", str(goal), "--dev-db", pg_cluster.url())
     assert result.exit_code == 0, result.output
     with psycopg.connect(pg_cluster.url()) as conn:
-        left = conn.execute(
-            "SELECT rolname FROM pg_roles WHERE rolname = %s OR rolname LIKE 'schemac\\_goal\\_%%'", (planted,)
-        ).fetchall()
-    assert left == []
+        assert conn.execute(
+            "SELECT rolcanlogin OR rolpassword IS NOT NULL FROM pg_authid WHERE rolname = %s", (planted,)
+        ).fetchall() == [(False,)]
+        assert conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'schemac\\_goal\\_%%'").fetchall() == []

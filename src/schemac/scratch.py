@@ -248,8 +248,9 @@ def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | N
     restricted. With ``bypass_rls`` it writes rows past row security, as Supabase's postgres role does (a right
     over rows, not the server).
 
-    The roles the goal made, and those made for it (appended to the list), are dropped afterwards with the
-    builder, so that a goal leaves no role behind on a --dev-db server (one that could log in, say)."""
+    The builder is dropped afterwards. The roles the goal made, and those made for it (appended to the list),
+    stay, as a migration's roles stay on its server (``import`` builds the SQL, then the spec that grants to
+    them), but none of them can log in any more: a goal plants no login on a --dev-db server."""
     with connect(admin_url) as admin:
         superuser, dangerous = admin.execute(
             "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
@@ -284,31 +285,21 @@ def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | N
         yield role, {"user": role, "password": password}, made
     finally:
         with connect(admin_url) as admin:
-            # The roles it created: PostgreSQL gave it ADMIN on each, from the bootstrap superuser.
+            # The roles it created: PostgreSQL gave it ADMIN on each, granted by the bootstrap superuser.
             made += [
                 name
                 for (name,) in admin.execute(
-                    "SELECT m.roleid::regrole::text FROM pg_auth_members m"
+                    "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
                     " WHERE m.member = to_regrole(%s) AND m.admin_option AND m.grantor = 10",
                     (role,),
                 )
             ]
-            for name in dict.fromkeys(made + [role]):
-                _drop_role(admin, name)
-
-
-def _drop_role(admin: psycopg.Connection, name: str) -> None:
-    """Drop a scratch role (DROP OWNED first: it revokes the memberships the role granted, which DROP ROLE
-    refuses to leave without a grantor). A role still used elsewhere (by a concurrent build on a --dev-db
-    server) is kept, unable to log in."""
-    if admin.execute("SELECT to_regrole(quote_ident(%s)) IS NULL", (name,)).fetchone()[0]:
-        return
-    ident = sql.Identifier(name)
-    try:
-        with admin.transaction():
-            admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(ident))
-    except psycopg.errors.DependentObjectsStillReferenced:
-        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(ident))
+            for name in dict.fromkeys(made):
+                admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(name)))
+            # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
+            # leave without a grantor.
+            if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
+                admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
 
 
 @dataclass
