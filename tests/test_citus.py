@@ -322,7 +322,10 @@ def test_citus_build_folder_is_named_or_explained(tmp_path, monkeypatch):
     (tmp_path / "share" / "extension").mkdir(parents=True)
     (tmp_path / "share" / "extension" / "citus.control").write_text("")
     assert devdb.find_citus_dir() == tmp_path
-    assert devdb.citus_settings(tmp_path, 4)["extension_control_path"] == f"{tmp_path}/share:$system"
+    # Citus's folder, then the server's own extensions, then schemac's stand-ins of uuid-ossp and pgcrypto.
+    assert devdb.citus_settings(tmp_path, 4)["extension_control_path"] == (
+        f"{tmp_path}/share:$system:{devdb.standin_extensions_dir()}"
+    )
 
 
 # -- plan and apply against the cluster (issue 13 items 5 and 7) ---------------------------

@@ -60,6 +60,7 @@ def test_the_wheel_carries_the_templates_and_the_starters(tmp_path: Path) -> Non
     )
     (wheel,) = tmp_path.glob("schemac-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for template in (ROOT / "templates").iterdir():
-        assert f"schemac/templates/{template.name}" in names
+    for template in (ROOT / "templates").rglob("*"):
+        if template.is_file():
+            assert f"schemac/templates/{template.relative_to(ROOT / 'templates')}" in names
     assert {f"schemac/starters/{name}.yaml" for name in TEMPLATES} <= names

@@ -91,7 +91,7 @@ def test_apply_compiles_the_spec_once_and_installs_the_standin_by_the_one_rule(
     monkeypatch.setattr(pipeline, "compile_text", lambda *a, **k: compiled.append(a[1]) or compile_text(*a, **k))
     spec = tmp_path / "schema.yaml"
     spec.write_text(AUTH_POLICY_SPEC)
-    result = _apply(database, spec, pg_cluster, "--allow-hazards", "widens-access")
+    result = _apply(database, spec, pg_cluster, "--allow-hazards", "widens-access", "--supabase-standin")
     assert result.exit_code == 0, result.output
     assert "the database matches the spec" in result.output
     assert compiled == [str(spec)]
@@ -289,7 +289,7 @@ def test_a_refused_apply_installs_nothing(database: str, tmp_path: Path, pg_clus
         conn.execute("CREATE TABLE doomed (id int); INSERT INTO doomed VALUES (1)")
     spec = tmp_path / "schema.yaml"
     spec.write_text(SUPABASE_SPEC)
-    result = _apply(database, spec, pg_cluster)
+    result = _apply(database, spec, pg_cluster, "--supabase-standin")
     assert result.exit_code == 3, result.output
     assert "nothing was changed" in result.output
     with psycopg.connect(database, autocommit=True) as conn:

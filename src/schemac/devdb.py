@@ -242,9 +242,9 @@ class Cluster:
         self.version = bindir_version(self.bindir)
         self.temporary = path is None
         self.keep_running = keep_running
-        self.settings = {**SERVER_SETTINGS, **(settings or {})}
         self.port = PORT
         self._user = _system_user()
+        self.settings = {**SERVER_SETTINGS, **_standin_extension_settings(self.version, self._user), **(settings or {})}
         self._server_version_num: int | None = None
         self._finalizer: weakref.finalize | None = None
         self._stopped = False
@@ -501,6 +501,26 @@ class Cluster:
             return False
 
 
+def standin_extensions_dir() -> Path:
+    """The folder (holding ``extension/``) of schemac's stand-ins for uuid-ossp and pgcrypto: the part of each
+    that core PostgreSQL provides identically, for a server that lacks the real one (see their .control)."""
+    from .render.sql import template_dir  # the renderer is not needed to run a server
+
+    return template_dir() / "standin_extensions"
+
+
+def _standin_extension_settings(version: str, user: pwd.struct_passwd | None) -> dict[str, str]:
+    """From PostgreSQL 18 (extension_control_path), the stand-in extensions after the server's own: a Supabase
+    migration's ``CREATE EXTENSION IF NOT EXISTS "uuid-ossp"`` then works where the server has none, and the
+    real extension wins where it has one."""
+    if _major(version) < 18:
+        return {}
+    folder = standin_extensions_dir()
+    if user is not None:
+        _add_traverse_upwards(folder / "extension")
+    return {"extension_control_path": f"$system:{folder}"}
+
+
 # -- a Citus cluster -------------------------------------------------------------
 
 CITUS_DIR_ENV = "SCHEMAC_CITUS_DIR"
@@ -526,7 +546,7 @@ def citus_settings(citus_dir: Path, shard_count: int) -> dict[str, str]:
         "shared_preload_libraries": "citus",
         # extension_control_path is PostgreSQL 18's; older servers need Citus installed in their tree.
         "dynamic_library_path": f"{citus_dir / 'lib'}:$libdir",
-        "extension_control_path": f"{citus_dir / 'share'}:$system",
+        "extension_control_path": f"{citus_dir / 'share'}:$system:{standin_extensions_dir()}",
         "citus.shard_count": str(shard_count),
         # Every node of a scratch cluster runs on one machine: no background
         # statistics, and room for the connections between the nodes.

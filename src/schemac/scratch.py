@@ -4,8 +4,9 @@
 what a goal makes, so each builds the goal the same way (:func:`built`): on
 an empty database (the embedded PostgreSQL unless ``dev_db`` names a server),
 with the Supabase stand-in first when the goal needs it
-(:attr:`Goal.needs_standin`, the one rule; ``schemac test`` follows it too),
-then its SQL in one transaction.
+(:attr:`Goal.needs_standin`, the one rule), then its SQL in one transaction.
+``schemac test`` builds the same way (``for_tests``: with the data of its
+materialized views, and able to act as the roles its tests act as).
 
 The goal is code anyone who edits the spec wrote, and ``plan`` runs where the
 production URL is in the environment; so the scratch server is untrusted:
@@ -15,8 +16,12 @@ production URL is in the environment; so the scratch server is untrusted:
   nothing else, and is not a superuser nor a member of
   pg_execute_server_program, pg_read_server_files or pg_write_server_files:
   ``COPY ... TO PROGRAM`` and reading or writing the server's files are
-  refused. On a ``--dev-db`` server where schemac may not make roles, the
-  goal is built as the connecting role, which must meet the same conditions;
+  refused. From PostgreSQL 16 it has CREATEROLE, which there administers only
+  the roles it made (it cannot grant those three, nor make a superuser or a
+  BYPASSRLS role); before 16 CREATEROLE could grant them, so the superuser
+  makes the roles the goal's SQL creates, with no attributes, before it runs.
+  On a ``--dev-db`` server where schemac may not make roles, the goal is
+  built as the connecting role, which must meet the same conditions;
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
   goal does);
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,13 +61,13 @@ from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
 from .sqltree import references, statements
-from .supabase import NOT_MANAGED, has_auth_schema, install_standin, roles_sql
+from .supabase import NOT_MANAGED, has_auth_schema, install_standin, lacking_extension, roles_sql
 
 if TYPE_CHECKING:
     from .pipeline import Compiled
 
-# Extensions the embedded PostgreSQL does not have.
-_MISSING_FROM_EMBEDDED = ("pgcrypto", "uuid-ossp", "pg_cron", "postgis", "pg_net", "pgsodium")
+# Extensions the embedded PostgreSQL does not have (it has stand-ins of uuid-ossp and pgcrypto: devdb.py).
+_MISSING_FROM_EMBEDDED = ("pg_cron", "postgis", "pg_net", "pgsodium")
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,8 @@ class Goal:
     @cached_property
     def needs_standin(self) -> bool:
         """Whether a plain PostgreSQL needs the Supabase stand-in before this goal: a supabase spec, or SQL
-        that names the auth schema."""
-        return self.flavor == "supabase" or uses_auth(self.script)
+        that names the auth or storage schema."""
+        return self.flavor == "supabase" or uses_platform(self.script)
 
     @classmethod
     def of_compiled(cls, compiled: Compiled, label: str) -> Goal:
@@ -131,13 +136,14 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
     )
 
 
-def uses_auth(script: str) -> bool:
-    """Whether SQL names Supabase's auth schema (a table, a function or a type in it)."""
+def uses_platform(script: str) -> bool:
+    """Whether SQL names a schema of Supabase's that the stand-in makes, auth or storage (a table, a function
+    or a type in it)."""
     try:
         refs = references(script)
     except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
         return False
-    return any(schema == "auth" for schema, _ in refs.relations | refs.functions | refs.types)
+    return any(schema in ("auth", "storage") for schema, _ in refs.relations | refs.functions | refs.types)
 
 
 @contextmanager
@@ -196,7 +202,8 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 def scratch_database(dev_db: str | None = None, citus: bool = False) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
     embedded PostgreSQL started for it (with ``citus``, a Citus coordinator of its own). Its user is the
-    server's: for what schemac trusts (``schemac test``)."""
+    server's (a superuser): never for a goal's code, which :func:`built` builds as an untrusted role (Citus's
+    ``schemac test`` aside)."""
     with server(dev_db, citus) as admin_url, _database(admin_url) as url:
         if citus:
             _citus_coordinator(url)
@@ -230,11 +237,20 @@ HARMLESS_UNTRUSTED = frozenset(
 # Members of these may run programs, or read or write files, as the server.
 _DANGEROUS_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files")
 
+# The first version whose CREATEROLE is limited to the roles its holder made (server_version_num).
+ROLES_ADMINISTERED_SINCE = 160000
+
 
 @contextmanager
-def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
-    """(the role that builds a goal, the connection parameters to log in as it): a role made for it where the
-    admin is a superuser, else the admin's own role once it is shown to be as restricted."""
+def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict, list[str]]]:
+    """(the role that builds a goal, the connection parameters to log in as it, the roles made for the goal):
+    a role made for it where the admin is a superuser, else the admin's own role once it is shown to be as
+    restricted. With ``bypass_rls`` it writes rows past row security, as Supabase's postgres role does (a right
+    over rows, not the server).
+
+    The builder is dropped afterwards. The roles the goal made, and those made for it (appended to the list),
+    stay, as a migration's roles stay on its server (``import`` builds the SQL, then the spec that grants to
+    them), but none of them can log in any more: a goal plants no login on a --dev-db server."""
     with connect(admin_url) as admin:
         superuser, dangerous = admin.execute(
             "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
@@ -249,19 +265,41 @@ def _builder(admin_url: str) -> Iterator[tuple[str | None, dict]]:
                     "code from the spec and is not built by a role that may run programs or touch "
                     "the server's files; give --dev-db a role without them"
                 )
-            yield None, {}
+            yield None, {}, []
             return
         role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+        # From PostgreSQL 16, CREATEROLE lets a role create roles and administer only those it made: it can
+        # neither grant pg_execute_server_program and its kind nor make a superuser or BYPASSRLS role. Before
+        # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
+        createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
         admin.execute(
-            sql.SQL(
-                "CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-            ).format(sql.Identifier(role), sql.Literal(password))
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION {}").format(
+                sql.Identifier(role),
+                sql.Literal(password),
+                sql.SQL(createrole),
+                sql.SQL("BYPASSRLS" if bypass_rls else "NOBYPASSRLS"),
+            )
         )
+    made: list[str] = []
     try:
-        yield role, {"user": role, "password": password}
+        yield role, {"user": role, "password": password}, made
     finally:
         with connect(admin_url) as admin:
-            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+            # The roles it created: PostgreSQL gave it ADMIN on each, granted by the bootstrap superuser.
+            made += [
+                name
+                for (name,) in admin.execute(
+                    "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+                    " WHERE m.member = to_regrole(%s) AND m.admin_option AND m.grantor = 10",
+                    (role,),
+                )
+            ]
+            for name in dict.fromkeys(made):
+                admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(name)))
+            # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
+            # leave without a grantor.
+            if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
+                admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
 
 
 @dataclass
@@ -277,35 +315,52 @@ class Built:
 
 
 @contextmanager
-def built(goal: Goal | Future, dev_db: str | None = None, shard_count: int | None = None) -> Iterator[Built]:
+def built(
+    goal: Goal | Future,
+    dev_db: str | None = None,
+    shard_count: int | None = None,
+    *,
+    for_tests: Collection[str] | None = None,
+) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
     turns out to place tables on Citus is built again on an embedded server that loads Citus.
 
     ``shard_count``: Citus' default number of shards while it is built: the one of the server a plan goes
-    to, so that a table whose spec names none gets there the shards it gets here."""
+    to, so that a table whose spec names none gets there the shards it gets here.
+
+    ``for_tests`` (``schemac test``), the roles the tests act as: the builder is made a member of each of them
+    that is neither a superuser nor a member of the roles that reach the server's programs and files, it
+    bypasses row security as the tests' own writes need (acting as another role, row security holds), and
+    the goal's materialized views are built with their data (by the builder, like the rest of the goal)."""
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
         elsewhere = goal.citus and not citus and not dev_db
         if not elsewhere:
-            with _built_on(admin_url, goal, shard_count) as done:
+            with _built_on(admin_url, goal, shard_count, for_tests) as done:
                 yield done
     if elsewhere:
-        with built(goal, dev_db, shard_count) as done:
+        with built(goal, dev_db, shard_count, for_tests=for_tests) as done:
             yield done
 
 
 @contextmanager
-def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[Built]:
-    with _builder(admin_url) as (role, login), _database(admin_url, owner=role) as url:
+def _built_on(
+    admin_url: str, goal: Goal, shard_count: int | None, for_tests: Collection[str] | None
+) -> Iterator[Built]:
+    builder = _builder(admin_url, bypass_rls=for_tests is not None)
+    with builder as (role, login, made), _database(admin_url, owner=role) as url:
         if goal.citus:
             _citus_coordinator(url)
-        if goal.needs_standin and role is not None:
-            with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
-                admin.execute(roles_sql())
+        if role is not None:
+            with connect(url) as admin:  # roles need the superuser here; the rest is the goal role's
+                if goal.needs_standin:
+                    admin.execute(roles_sql())
+                if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
+                    made += _create_named_roles(admin, goal.script)
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
-            script, emptied = without_data(goal.script)
+            script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -314,7 +369,83 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
             if goal.citus and shard_count:
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
+            if role is not None and for_tests:
+                with connect(url) as admin:
+                    _grant_safe_roles(admin, role, for_tests)
             yield Built(conn, emptied)
+
+
+def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection[str]) -> None:
+    """As the superuser, ``builder`` made a member of those of ``roles`` that exist and reach no more than a
+    plain role (a superuser, or a member of _DANGEROUS_ROLES, is left out: acting as it is then refused)."""
+    safe = [
+        name
+        for (name,) in admin.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) AND NOT rolsuper"
+            "   AND NOT EXISTS (SELECT FROM unnest(%s::text[]) d WHERE pg_has_role(oid, d, 'MEMBER'))",
+            (sorted(roles), list(_DANGEROUS_ROLES)),
+        )
+    ]
+    if safe:
+        admin.execute(
+            sql.SQL("GRANT {} TO {}").format(sql.SQL(", ").join(map(sql.Identifier, safe)), sql.Identifier(builder))
+        )
+
+
+def _create_named_roles(admin: psycopg.Connection, script: str) -> list[str]:
+    """As the superuser, the roles ``script`` creates that do not exist yet, with no attributes (their names
+    returned): before PostgreSQL 16 the goal's role may not create roles (see _builder). Such a script checks
+    that a role is missing before it creates it (as a migration run more than once must); a bare CREATE ROLE of
+    one of these then fails with "already exists", as it would on any server that has the role."""
+    made = []
+    for name in roles_created(script):
+        if admin.execute("SELECT to_regrole(quote_ident(%s)) IS NULL", (name,)).fetchone()[0]:
+            admin.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(name)))
+            made.append(name)
+    return made
+
+
+def roles_created(script: str) -> list[str]:
+    """The roles ``script`` creates (CREATE ROLE, USER or GROUP), at its top level and in its DO blocks, in
+    order. A name built at run time (``EXECUTE 'CREATE ROLE ' || ...``) cannot be known and is not listed."""
+    names: list[str] = []
+    for _, node in _statements(script, "role", "user", "group"):
+        if "CreateRoleStmt" in node:
+            names.append(node["CreateRoleStmt"]["role"])
+        elif "DoStmt" in node:
+            names += _roles_created_in_do(node["DoStmt"])
+    return list(dict.fromkeys(names))
+
+
+def _roles_created_in_do(do: dict) -> list[str]:
+    options = {o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"] for o in do.get("args", [])}
+    if options.get("language", "plpgsql") != "plpgsql":
+        return []
+    tag = "schemac_do"
+    while tag in options["as"]:
+        tag += "_"
+    try:
+        tree = orjson.loads(
+            parser.parse_plpgsql_json(
+                f"CREATE FUNCTION schemac_do() RETURNS void LANGUAGE plpgsql AS ${tag}${options['as']}${tag}$"
+            )
+        )
+    except (ParseError, ValueError):  # PostgreSQL reports it when the script runs
+        return []
+    return [name for query in _queries(tree) for name in roles_created(query)]
+
+
+def _queries(tree) -> Iterator[str]:
+    """The SQL statements of a PL/pgSQL parse tree (its expressions' ``query`` texts)."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key == "query" and isinstance(value, str):
+                yield value
+            else:
+                yield from _queries(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from _queries(item)
 
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
@@ -356,9 +487,9 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:
-    """Put ``goal`` into the database of ``conn`` as its user (``schemac test``, which trusts the spec and
-    needs its rows): the stand-in first when the goal needs it and the database has no auth schema, then the
-    goal's SQL in one transaction."""
+    """Put ``goal`` into the database of ``conn`` as its user (``schemac test --db``, in a transaction it rolls
+    back, with the rights of the URL it was given): the stand-in first when the goal needs it and the database
+    has no auth schema, then the goal's SQL."""
     if goal.needs_standin:
         install_standin(conn)
     apply_script(conn, goal.script, goal.label, goal.target, one_by_one=goal.citus)
@@ -388,18 +519,20 @@ def without_data(script: str) -> tuple[str, frozenset]:
     return script, frozenset(names)
 
 
-def _statements(script: str, word: str) -> list[tuple[slice, dict]]:
-    """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds ``word`` (in lower case).
+def _statements(script: str, *words: str) -> list[tuple[slice, dict]]:
+    """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds one of ``words`` (in lower
+    case).
 
     The scanner splits the script (a quarter of a second for the 2,000-table bench's 4 MB) and only those
     statements are parsed: parsing the whole script to JSON and loading it takes seconds."""
-    if word not in script.lower():
+    if not any(word in script.lower() for word in words):
         return []
     out = []
     for where in parser.split(script, with_parser=False, only_slices=True):
-        text = script[where]
-        if word not in text.lower():
+        text = script[where].lower()
+        if not any(word in text for word in words):
             continue
+        text = script[where]
         try:
             (raw,) = orjson.loads(parser.parse_sql_json(text))["stmts"]
         except (ParseError, ValueError, KeyError):  # PostgreSQL reports it when the script runs
@@ -445,8 +578,15 @@ def apply_script(
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0]
         hint = ""
-        if any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
-            hint = "; the embedded PostgreSQL lacks this extension: give a server that has it with --dev-db URL"
+        lacking = lacking_extension(exc.diag.message_primary or "") if exc.sqlstate == "42883" else None
+        if lacking:
+            hint = (
+                f"; it is {lacking}'s, which this server does not have: the embedded PostgreSQL has a stand-in "
+                f"{lacking} with only what core PostgreSQL does identically (uuid_generate_v4, gen_random_uuid; no "
+                f"cryptographic function): give a server that has {lacking} with --dev-db URL"
+            )
+        elif any(f'"{ext}"' in message for ext in _MISSING_FROM_EMBEDDED) or "is not available" in message:
+            hint = "; this server lacks this extension: give a server that has it with --dev-db URL"
         elif exc.sqlstate == "42501" and "extension" in message:
             hint = (
                 "; the goal is built on the scratch server by a role that is not a superuser, which can create "

@@ -48,6 +48,32 @@ CITUS_SCHEMAS: tuple[str, ...] = ("citus", "citus_internal", "columnar", "column
 NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS, *CITUS_SCHEMAS)))
 
 
+# The functions of the extensions every Supabase database has (in its schema extensions) that schemac's
+# stand-ins of them leave out, because core PostgreSQL has no identical function: all of pgcrypto's but
+# gen_random_uuid() (schemac imitates no cryptographic function), and uuid-ossp's time and name based UUIDs.
+STANDIN_LACKS: dict[str, str] = {
+    **{
+        name: "pgcrypto"
+        for name in (
+            "armor", "crypt", "dearmor", "decrypt", "decrypt_iv", "digest", "encrypt", "encrypt_iv", "fips_mode",
+            "gen_random_bytes", "gen_salt", "hmac", "pgp_armor_headers", "pgp_key_id", "pgp_pub_decrypt",
+            "pgp_pub_decrypt_bytea", "pgp_pub_encrypt", "pgp_pub_encrypt_bytea", "pgp_sym_decrypt",
+            "pgp_sym_decrypt_bytea", "pgp_sym_encrypt", "pgp_sym_encrypt_bytea",
+        )
+    },
+    **{name: "uuid-ossp" for name in ("uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v3", "uuid_generate_v5")},
+}  # fmt: skip
+
+
+def lacking_extension(missing_function: str) -> str | None:
+    """The extension (pgcrypto or uuid-ossp) whose function PostgreSQL reports missing in ``missing_function``
+    (its message: 'function extensions.crypt(text, text) does not exist'), when the stand-in leaves it out."""
+    words = missing_function.split(" ", 1)
+    if len(words) < 2 or words[0] != "function" or "(" not in words[1]:
+        return None
+    return STANDIN_LACKS.get(words[1].split("(", 1)[0].rsplit(".", 1)[-1].strip('"'))
+
+
 def roles_sql() -> str:
     """The stand-in's roles (anon, authenticated, service_role), made where they do not exist."""
     from .render.sql import template_dir  # the renderer is not needed to know the platform's schemas

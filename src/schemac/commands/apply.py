@@ -107,6 +107,12 @@ def _saved_plan_problem(path: Path, the_plan: Plan, start_fingerprint: str) -> s
     help="How long to wait for another apply to the same database to end before stopping.",
 )
 @click.option("--dev-db", metavar="URL", envvar="SCHEMAC_DEV_DB", help="A server for the scratch database.")
+@click.option(
+    "--supabase-standin",
+    is_flag=True,
+    help="Where the goal needs Supabase's platform and the database has no auth schema, install schemac's "
+    "local stand-in of it first, in the same transaction (for scratch and test databases, never production).",
+)
 def apply(
     db: str,
     goal: str,
@@ -118,6 +124,7 @@ def apply(
     statement_timeout: str,
     lock_wait: float,
     dev_db: str | None,
+    supabase_standin: bool,
 ) -> None:
     """Migrate a database to the spec: lock, plan, show, ask, run, verify.
 
@@ -130,6 +137,10 @@ def apply(
     it, and said so); CREATE INDEX CONCURRENTLY and constraint validation run
     after it. What ran is recorded in schemac.history. Afterwards the database
     is read again and must match the goal the plan was made for.
+
+    A goal that needs Supabase's platform (a supabase spec, or SQL naming
+    auth or storage) applies to a database without an auth schema only with
+    --supabase-standin (exit 2 otherwise, with nothing changed).
 
     \b
     Examples:
@@ -161,18 +172,25 @@ def apply(
             out.plan(the_plan, format_plan(the_plan, "text"))
             if the_plan.empty or dry_run:
                 return
+            # The plan was made from the database with the stand-in (live.current): it goes in first, in the
+            # same transaction, so a refused or failed apply leaves none behind; and only when asked for.
+            standin = isinstance(target, Goal) and target.needs_standin and not has_auth_schema(session.conn)
+            if standin and not supabase_standin:
+                raise LiveError(
+                    f"{target.label} needs Supabase's platform (the auth schema, its roles), which this database "
+                    "does not have, so nothing was changed. On a scratch or test database, add --supabase-standin "
+                    "to install schemac's local stand-in of it first; on a self-hosted Supabase, run its own "
+                    "services' migrations (auth, storage) before this apply (docs/spec.md, Supabase stand-in)"
+                )
             refused = refused_steps(the_plan, allowed)
             if refused:
                 raise HazardRefused(refused, allowed)
-            # The plan was made from the database with the stand-in (live.current): it goes in first, in the
-            # same transaction, so a refused or failed apply leaves none behind.
-            standin = isinstance(target, Goal) and target.needs_standin and not has_auth_schema(session.conn)
             if not yes and not click.confirm(f"Apply these {len(the_plan.steps)} steps?", default=False):
                 out.echo("Nothing was changed.")
                 sys.exit(EXIT_FINDINGS)
             if standin:
                 out.info(
-                    "the local Supabase stand-in (roles anon, authenticated, service_role; schema auth) "
+                    "the local Supabase stand-in (its roles; schemas auth, storage and extensions) "
                     "is installed first, in the same transaction"
                 )
             with out.progress(f"Applying {len(the_plan.steps)} steps"):

@@ -29,10 +29,10 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, compile_or_exit, output, spec
 def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     """Prove the spec's guarantees on a real PostgreSQL.
 
-    Applies the compiled spec to a scratch database (the Supabase stand-in
-    first, under the supabase flavor, where there is no auth schema), makes
-    rows for two tenants in every table the conventions touch, and checks,
-    acting as the API roles: a tenant sees only its own rows and cannot
+    Builds the compiled spec on a scratch database as `plan` does, by a role
+    that is not a superuser (the Supabase stand-in first, under the supabase
+    flavor), makes rows for two tenants in every table the conventions
+    touch, and checks, acting as the API roles: a tenant sees only its own rows and cannot
     insert, update, delete or move another's; soft-deleted rows are
     invisible; UPDATE, DELETE and TRUNCATE on append-only tables fail for every role,
     the owner and service_role included; anon sees nothing; every SECURITY
@@ -57,8 +57,8 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
       schemac test --db postgresql://localhost/empty_db
     """
     from ..live import LiveError, connect
-    from ..scratch import Goal, prepare, scratch_database
-    from ..testing import on_citus, run
+    from ..scratch import Goal, built, prepare, scratch_database
+    from ..testing import on_citus, roles_acted, run
 
     compiled = compile_or_exit(spec_path)
     goal = Goal.of_compiled(compiled, str(spec_path))
@@ -74,9 +74,15 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     try:
         if db_url:
             results = on(db_url)
-        else:
-            with scratch_database(dev_db, citus=goal.citus) as url:
+        elif goal.citus:
+            # Citus checks commit their rows (testing.on_citus): still built by the server's superuser.
+            with scratch_database(dev_db, citus=True) as url:
                 results = on(url)
+        else:
+            # Built as plan builds it, by a role that is not a superuser (docs/security.md).
+            with built(goal, dev_db, for_tests=roles_acted(compiled.spec)) as scratch:
+                with scratch.conn.transaction(force_rollback=True):
+                    results = run(compiled, scratch.conn)
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)

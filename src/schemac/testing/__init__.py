@@ -13,7 +13,7 @@ import psycopg
 from ..pipeline import Compiled
 from .checks import CHECKS
 from .result import Result
-from .session import Context
+from .session import Context, roles_acted
 from .spec_tests import run_spec_tests
 from .world import World, make_world
 
@@ -63,4 +63,4 @@ def on_citus(url: str, goal, compiled: Compiled) -> list[Result]:
         return run(compiled, conn)
 
 
-__all__ = ["CHECKS", "Context", "Result", "World", "make_world", "on_citus", "run"]
+__all__ = ["CHECKS", "Context", "Result", "World", "make_world", "on_citus", "roles_acted", "run"]

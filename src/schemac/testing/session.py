@@ -33,6 +33,21 @@ class Outcome:
         return f"{self.rowcount} row{'s' if self.rowcount != 1 else ''}"
 
 
+def tenant_roles(spec) -> list[str]:
+    """The roles a tenant's user acts as (the tenancy convention's; authenticated by default)."""
+    tenancy = spec.conventions.tenancy
+    roles = (tenancy.roles if tenancy and tenancy.roles else None) or ["authenticated"]
+    return [roles] if isinstance(roles, str) else list(roles)
+
+
+def roles_acted(spec) -> set[str]:
+    """Every role the checks and the spec's own tests act as (SET ROLE): the API roles, the tenant roles and
+    the roles the spec's tests name."""
+    return {"anon", "authenticated", "service_role", *tenant_roles(spec)} | {
+        test.role for test in spec.tests.values() if test.role
+    }
+
+
 @dataclass
 class Context:
     compiled: Compiled
@@ -47,9 +62,7 @@ class Context:
         return self.conn.execute("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %s)", (role,)).fetchone()[0]
 
     def tenant_roles(self) -> list[str]:
-        tenancy = self.spec.conventions.tenancy
-        roles = (tenancy.roles if tenancy and tenancy.roles else None) or ["authenticated"]
-        return [roles] if isinstance(roles, str) else list(roles)
+        return tenant_roles(self.spec)
 
     def claims(self, tenant: str, role: str) -> dict:
         """The JWT claims of tenant ``tenant``'s user: ``sub``, ``role`` and the tenant claim."""
