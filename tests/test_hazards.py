@@ -63,6 +63,7 @@ DROP_HAZARDS: dict[str, frozenset[str]] = {
         "view": {CLIENTS},
         "materialized view": {CLIENTS},
         "function": {CLIENTS},
+        "procedure": {CLIENTS},
         "publication": {CLIENTS},
         "Citus distribution": {LOCK, REWRITE},
     }.items()

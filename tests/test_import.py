@@ -638,3 +638,33 @@ def test_a_published_partition_is_named_as_not_imported(tmp_path, databases, pg_
     text = spec.read_text()
     assert "# not imported: public.readings_eu is in the publication" in text
     assert yaml.safe_load(text)["publications"]["eu"] == {}
+
+
+PROCEDURES = """
+create table logs (id bigint primary key, at timestamptz not null);
+create procedure purge_logs(older_than interval) language plpgsql as $$
+begin
+  delete from logs where at < now() - older_than;
+  commit;
+end;
+$$;
+comment on procedure purge_logs(interval) is 'Run nightly.';
+revoke execute on procedure purge_logs(interval) from public;
+create procedure bump(inout n int) language sql as $$ select n + 1 $$;
+"""
+
+
+def test_procedures_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PROCEDURES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    assert "functions" not in data
+    assert data["procedures"]["purge_logs"]["args"] == ["older_than interval"]
+    assert data["procedures"]["purge_logs"]["comment"] == "Run nightly."
+    assert data["procedures"]["bump"]["args"] == [{"name": "n", "type": "integer", "mode": "inout"}]
+    assert "returns" not in data["procedures"]["bump"]
+    _round_trip(spec, source, databases(), pg_cluster.url())

@@ -300,6 +300,21 @@ FUNCTION = Kind(
     provides=lambda f: function_key(f.qname),
     drop_hazards=_USED,
     grant_keyword="FUNCTION",
+    applies=lambda f: not f.procedure,
+)
+PROCEDURE = Kind(
+    cat.Function,
+    noun="procedure",
+    slot="functions",
+    keyword="PROCEDURE",
+    tag="function",  # functions and procedures share one namespace (pg_proc)
+    identity=lambda f: (f.qname, f.signature),
+    name=_function_name,
+    sql_name=_function_sql_name,
+    provides=lambda f: function_key(f.qname),
+    drop_hazards=_USED,
+    grant_keyword="PROCEDURE",
+    applies=lambda f: f.procedure,
 )
 
 PUBLICATION = Kind(
@@ -347,6 +362,7 @@ KINDS = (
     VIEW,
     MATERIALIZED_VIEW,
     FUNCTION,
+    PROCEDURE,
     PUBLICATION,
     DISTRIBUTION,
 )

@@ -341,9 +341,12 @@ class Argument:
 
 @dataclass(frozen=True)
 class Function:
+    """A function, or a procedure: one that returns nothing (``returns`` None), is run by CALL,
+    and has no volatility, strictness or parallel safety of its own."""
+
     qname: QualifiedName
     args: tuple[Argument, ...]
-    returns: str
+    returns: str | None
     language: str
     body: str
     volatility: str = "volatile"
@@ -354,6 +357,10 @@ class Function:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     ignore: Ignores = ()
+
+    @property
+    def procedure(self) -> bool:
+        return self.returns is None
 
     @property
     def signature(self) -> str:

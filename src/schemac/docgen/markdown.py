@@ -105,7 +105,7 @@ class _Document:
 
     def render(self) -> str:
         c = self.catalog
-        counted = (kinds.TABLE, kinds.PARTITION, kinds.VIEW, kinds.MATERIALIZED_VIEW, kinds.FUNCTION)
+        counted = (kinds.TABLE, kinds.PARTITION, kinds.VIEW, kinds.MATERIALIZED_VIEW, kinds.FUNCTION, kinds.PROCEDURE)
         counts = [(sum(map(kind.applies, getattr(c, kind.slot))), kind.noun) for kind in counted]
         summary = ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in counts if n)
         # Links point ahead (contents, foreign keys), so every anchor is known first.
@@ -434,10 +434,13 @@ class _Document:
             + (f" default {a.default}" if a.default else "")
             for a in f.args
         )
-        self.para(code(f"{display(f.qname)}({args}) returns {display_type(f.returns)}"))
+        if f.procedure:
+            self.para(code(f"procedure {display(f.qname)}({args})"))
+        else:
+            self.para(code(f"{display(f.qname)}({args}) returns {display_type(f.returns)}"))
         if f.comment:
             self.para(cell(f.comment))
-        traits = [f"language {f.language}", f.volatility]
+        traits = [f"language {f.language}"] + ([] if f.procedure else [f.volatility])
         if f.strict:
             traits.append("strict")
         if f.parallel:

@@ -287,23 +287,23 @@ class Builder(TableParts, RoutineParts):
                 data["views"] = views
             if materialized:
                 data["materialized_views"] = materialized
-            functions = {}
+            routines: dict[str, dict] = {"functions": {}, "procedures": {}}
             for function in c.functions:
-                path = ("functions", key_of(function.qname))
-                if key_of(function.qname) in functions and not self.skipped(function):
+                section = "procedures" if function.procedure else "functions"
+                path = (section, key_of(function.qname))
+                if any(key_of(function.qname) in built for built in routines.values()) and not self.skipped(function):
                     self.cannot(
-                        ("functions",),
-                        f"{function.qname}({function.signature}) overloads another function "
-                        "of that name; the spec holds one function per name, so it is left out",
+                        (section,),
+                        f"{function.qname}({function.signature}) overloads another function or procedure "
+                        "of that name; the spec holds one routine per name, so it is left out",
                     )
                     continue
                 if not self.keep(function, path):
                     continue
                 built = self.function(function, path)
                 if built is not None:
-                    functions[key_of(function.qname)] = built
-            if functions:
-                data["functions"] = functions
+                    routines[section][key_of(function.qname)] = built
+            data.update((section, built) for section, built in routines.items() if built)
             publications = {}
             for publication in c.publications:
                 path = ("publications", publication.name)

@@ -342,7 +342,7 @@ def standard_body(function: cat.Function) -> bool:
 
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    requires = {_schema(q)} | requires_type(function.returns)
+    requires = {_schema(q)} | (requires_type(function.returns) if function.returns else set())
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
@@ -370,7 +370,7 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         function_sql(function),
         provides=function_key(q),
         requires=frozenset(requires),
-        label=f"function {q}",
+        label=f"{kinds.of(function).noun} {q}",
         ignore=function.ignore,
         source=function,
     )

@@ -630,20 +630,29 @@ class Argument(Model):
         return value
 
 
-class FunctionSpec(Model):
-    returns: str
+class RoutineSpec(Model):
+    """What functions and procedures share."""
+
     language: Literal["sql", "plpgsql"] = "sql"
     body: str
     args: list[Argument] = []
-    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
-    strict: bool = False
     security_definer: bool = False
     search_path: str | None = None
-    parallel: Literal["safe", "restricted", "unsafe"] | None = None
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
     ignore: Ignore = {}
+
+
+class ProcedureSpec(RoutineSpec):
+    """CREATE PROCEDURE: run by CALL; it returns nothing, and may COMMIT inside its body."""
+
+
+class FunctionSpec(RoutineSpec):
+    returns: str
+    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
+    strict: bool = False
+    parallel: Literal["safe", "restricted", "unsafe"] | None = None
 
 
 # -- conventions ---------------------------------------------------------------
@@ -830,6 +839,7 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    procedures: dict[str, ProcedureSpec] = {}
     publications: dict[str, PublicationSpec] = {}
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),

@@ -72,6 +72,16 @@ LANGUAGE sql
 STABLE
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
+CREATE PROCEDURE internal.close_day(day date)
+LANGUAGE plpgsql
+AS $function$begin
+  update app.orders set status = 'cancelled' where placed_on = day and status = 'draft';
+  commit;
+end;
+$function$;
+
+COMMENT ON PROCEDURE internal.close_day(date) IS 'Cancels a day''s drafts; COMMITs as it goes.';
+
 -- Tables -------------------------------------------------------------------
 
 CREATE TABLE app.customers (
