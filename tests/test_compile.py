@@ -64,6 +64,6 @@ def test_applies(path: Path, pg_cluster) -> None:
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'auth')"
             ).fetchone()[0]
-            assert tables == sql.count("\nCREATE TABLE ")
+            assert tables == sql.count("\nCREATE TABLE ") + sql.count("\nCREATE UNLOGGED TABLE ")
     finally:
         pg_cluster.drop_database(name)

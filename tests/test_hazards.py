@@ -246,6 +246,8 @@ CASES: dict[str, tuple] = {
             REWRITE,
         },
     ),
+    # SET LOGGED / SET UNLOGGED writes the table again under an exclusive lock, either way.
+    "SetLogged": (ITEMS, ITEMS + "    unlogged: true\n", {REWRITE, LOCK}),
     "AlterPublication": (
         ITEMS + "publications: {feed: {tables: [items]}}\n",
         ITEMS + "publications: {feed: {publish: [insert]}}\n",

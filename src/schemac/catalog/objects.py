@@ -307,6 +307,8 @@ class Table:
     # (default: its primary key; full: every column; nothing; index: that unique index's columns).
     replica_identity: str = "default"
     replica_index: str | None = None  # with replica_identity "index"
+    # UNLOGGED: its writes skip the write-ahead log, so a crash empties it and no standby has it.
+    unlogged: bool = False
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

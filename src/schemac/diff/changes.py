@@ -273,6 +273,17 @@ class SetReplicaIdentity(Change):
 
 
 @dataclass(frozen=True)
+class SetLogged(Change):
+    """ALTER TABLE ... SET LOGGED / SET UNLOGGED: PostgreSQL rewrites the table."""
+
+    table: QualifiedName
+    unlogged: bool
+
+    def describe(self) -> str:
+        return f"make {self.table} {'unlogged' if self.unlogged else 'logged'}"
+
+
+@dataclass(frozen=True)
 class AlterPublication(Change):
     """A publication's tables or options change; whether it publishes all tables stays."""
 

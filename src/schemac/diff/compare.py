@@ -323,6 +323,8 @@ def _table_changes(
     replica = (before.replica_identity, before.replica_index), (after.replica_identity, after.replica_index)
     if replica[0] != replica[1]:
         out.append(ch.SetReplicaIdentity(q, *replica))
+    if before.unlogged != after.unlogged:
+        out.append(ch.SetLogged(q, after.unlogged))
     out += _grant_changes(after, before.grants, after.grants)
     return out
 

@@ -247,6 +247,8 @@ class _Document:
         self._object_heading(t.qname)
         if t.comment:
             self.para(cell(t.comment))
+        if t.unlogged:
+            self.para("Unlogged: a crash empties it, and standbys do not have its rows.")
         self.para(
             *table(
                 ("column", "type", "nullable", "default", "key", "comment"),

@@ -53,6 +53,8 @@ class TableParts:
                 comment = comment[len("Append-only. ") :]
         if comment is not None and not self.minimal:
             out["comment"] = comment
+        if table.unlogged:
+            out["unlogged"] = True
         if table.replica_identity != "default":
             out["replica_identity"] = " ".join(filter(None, (table.replica_identity, table.replica_index)))
         out.update(switches)

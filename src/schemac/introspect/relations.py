@@ -149,6 +149,7 @@ def tables(
                 comment=row["comment"],
                 replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
                 replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
+                unlogged=row["unlogged"],
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))

@@ -341,6 +341,18 @@ def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]
     ]
 
 
+def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
+    return [
+        _step(
+            c,
+            change_sql("set_logged", c.table, c.unlogged),
+            Stage.TABLES,
+            {relation_key(c.table)},
+            rule("make a table logged or unlogged"),
+        )
+    ]
+
+
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
@@ -453,6 +465,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AlterPublication: _alter_publication,
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
+    ch.SetLogged: _set_logged,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

@@ -100,6 +100,9 @@ RULES: dict[str, frozenset[str]] = {
         "undistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "redistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "move a table to another colocation group": {BREAKS_CLIENTS},
+        # SetLogged: the table is written again whole (and, made logged, into the WAL) under an
+        # ACCESS EXCLUSIVE lock
+        "make a table logged or unlogged": {TABLE_REWRITE, LONG_LOCK},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()

@@ -563,6 +563,11 @@ class TableSpec(Model):
         "Realtime needs it for the old row of updates and deletes), `nothing`, or "
         "`index NAME` (a unique index of the table).",
     )
+    unlogged: bool = Field(
+        default=False,
+        description="UNLOGGED: writes skip the write-ahead log (faster), so a crash empties the table and "
+        "replicas never see its rows. For caches and staging data.",
+    )
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False

@@ -168,6 +168,12 @@ CREATE TABLE app.room_bookings (
 
 ALTER TABLE app.room_bookings ADD CONSTRAINT room_bookings_seat_positive CHECK (seat > 0) NOT VALID;
 
+CREATE UNLOGGED TABLE app.page_cache (
+    key  text NOT NULL,
+    body text,
+    CONSTRAINT page_cache_pkey PRIMARY KEY (key)
+);
+
 CREATE TABLE app."select" (
     "order" int  NOT NULL,
     "user"  text,
