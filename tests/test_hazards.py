@@ -324,3 +324,26 @@ def test_each_change_type_carries_its_hazards(change_type: str) -> None:
     by_type = _hazards_by_change_type(before, after, *postgres)
     assert change_type in by_type, f"the case made no {change_type}: {sorted(by_type)}"
     assert by_type[change_type] == frozenset(hazards)
+
+
+LEAKY = """
+functions:
+  same_owner:
+    args: [a int, b int]
+    returns: boolean
+    volatility: immutable
+    body: select a = b
+"""
+
+
+@pytest.mark.parametrize(
+    "before, after, hazards",
+    [
+        ("", LEAKY + "    leakproof: true\n", {ACCESS}),  # created leakproof
+        (LEAKY, LEAKY + "    leakproof: true\n", {ACCESS}),  # made leakproof in place
+        (LEAKY + "    leakproof: true\n", LEAKY, set()),  # no longer: RLS filters first again
+    ],
+)
+def test_a_function_declared_leakproof_widens_access(before, after, hazards) -> None:
+    by_type = _hazards_by_change_type(before, after)
+    assert set().union(*by_type.values()) == hazards, by_type

@@ -668,3 +668,33 @@ def test_procedures_import_back_exactly(tmp_path, databases, pg_cluster) -> None
     assert data["procedures"]["bump"]["args"] == [{"name": "n", "type": "integer", "mode": "inout"}]
     assert "returns" not in data["procedures"]["bump"]
     _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+KINDS3 = """
+create unlogged table page_cache (key text primary key, body text);
+create function same_owner(a bigint, b bigint) returns boolean language sql immutable leakproof
+    as $$ select a = b $$;
+create function touch() returns trigger language plpgsql as $$ begin return new; end; $$;
+create table notes (id bigint primary key, owner bigint not null);
+create index notes_owner_idx on notes (owner);
+comment on index notes_owner_idx is 'Who wrote it.';
+create trigger notes_touch before update on notes for each row execute function touch();
+comment on trigger notes_touch on notes is 'Keeps it current.';
+"""
+
+
+def test_unlogged_tables_leakproof_functions_and_index_and_trigger_comments_import_back_exactly(
+    tmp_path, databases, pg_cluster
+) -> None:
+    source = databases()
+    _load(source, KINDS3)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    assert data["tables"]["page_cache"]["unlogged"] is True
+    assert data["functions"]["same_owner"]["leakproof"] is True
+    assert data["tables"]["notes"]["indexes"] == [{"columns": ["owner"], "comment": "Who wrote it."}]
+    assert data["tables"]["notes"]["triggers"]["notes_touch"]["comment"] == "Keeps it current."
+    _round_trip(spec, source, databases(), pg_cluster.url())

@@ -338,6 +338,7 @@ def test_objects_of_extensions_are_left_out(ek: Catalog) -> None:
         "app.customer_order_count",
         "internal.close_day",
         "internal.is_weekend",
+        "internal.same_customer",
         "internal.touch",
     ]
     assert [str(d.qname) for d in ek.domains] == ["app.email", "public.positive_amount"]
@@ -377,7 +378,7 @@ def test_platform_schemas_are_left_out(supabase: psycopg.Connection, sb: Catalog
 def test_only_the_schemas_asked_for(every_kind: psycopg.Connection) -> None:
     catalog = introspect(every_kind, schemas=["internal"])
     assert [s.name for s in catalog.schemas] == ["internal"]
-    assert [f.qname.name for f in catalog.functions] == ["close_day", "is_weekend", "touch"]
+    assert [f.qname.name for f in catalog.functions] == ["close_day", "is_weekend", "same_customer", "touch"]
     assert not catalog.tables and not catalog.enums and not catalog.extensions
     assert introspect(every_kind, schemas="internal") == catalog
     assert [s.name for s in introspect(every_kind, exclude_schemas="app").schemas] == ["internal", "public"]

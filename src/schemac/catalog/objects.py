@@ -197,6 +197,7 @@ class Index:
     # False for an index PostgreSQL cannot use: a failed CREATE INDEX
     # CONCURRENTLY, or a partitioned index some partition lacks.
     valid: bool = True
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,7 @@ class Trigger:
     level: str = "row"
     when: str | None = None
     args: tuple[str, ...] = ()
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,9 @@ class Function:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     ignore: Ignores = ()
+    # LEAKPROOF: reveals nothing of its arguments but its result, so the planner may run it
+    # ahead of row level security's and security barrier views' filters.
+    leakproof: bool = False
 
     @property
     def procedure(self) -> bool:

@@ -681,6 +681,10 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
+    if isinstance(after, (cat.Index, cat.Trigger)) and not differs(
+        replace(before, comment=None), replace(after, comment=None)
+    ):
+        return [ch.SetComment(after, after.comment)]
     if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
     if (

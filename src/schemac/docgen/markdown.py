@@ -269,7 +269,14 @@ class _Document:
         if policies:
             self.para("Policies:", "", *(self._policy(p) for p in policies))
         if triggers:
-            self.para("Triggers:", "", *(f"- {code(tr.name)}: {words.trigger(tr)}" for tr in triggers))
+            self.para(
+                "Triggers:",
+                "",
+                *(
+                    f"- {code(tr.name)}: {words.trigger(tr)}" + (f" {cell(tr.comment)}" if tr.comment else "")
+                    for tr in triggers
+                ),
+            )
         if t.grants:
             self.para("Privileges: " + "; ".join(words.grants(t.grants)) + ".")
         # The partitions' are alike (the conventions give each the same): said once for all.
@@ -362,6 +369,8 @@ class _Document:
             details.append("nulls not distinct")
         if i.where:
             details.append(f"where {code(i.where)}")
+        if i.comment:
+            details.append(cell(i.comment))
         return code(i.name), ", ".join(keys), "; ".join(details)
 
     def _policy(self, p: Policy) -> str:
@@ -445,6 +454,8 @@ class _Document:
         traits = [f"language {f.language}"] + ([] if f.procedure else [f.volatility])
         if f.strict:
             traits.append("strict")
+        if f.leakproof:
+            traits.append("leakproof")
         if f.parallel:
             traits.append(f"parallel {f.parallel}")
         if f.security_definer:

@@ -84,6 +84,8 @@ class RoutineParts:
             out["volatility"] = function.volatility
         if function.strict:
             out["strict"] = True
+        if function.leakproof:
+            out["leakproof"] = True
         if function.security_definer:
             out["security_definer"] = True
         if function.search_path is not None:

@@ -386,6 +386,8 @@ class TableParts:
             out["include"] = list(index.include)
         if index.nulls_not_distinct:
             out["nulls_not_distinct"] = True
+        if index.comment is not None:
+            out["comment"] = index.comment
         return out
 
     def policy(self, policy: cat.Policy) -> dict:
@@ -424,6 +426,8 @@ class TableParts:
             out["when"] = trigger.when
         if trigger.args:
             out["args"] = list(trigger.args)
+        if trigger.comment is not None:
+            out["comment"] = trigger.comment
         return out
 
 

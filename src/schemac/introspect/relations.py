@@ -300,6 +300,7 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],
+                comment=first["comment"],
             )
         )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

@@ -59,6 +59,7 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
                 parallel=PARALLEL[row["parallel"]],
                 grants=grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
+                leakproof=row["leakproof"],
             )
         )
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
@@ -94,6 +95,7 @@ def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[T
                 level="row" if tgtype & TRIGGER_ROW else "statement",
                 when=trigger_when(row["definition"]) if row["definition"] else None,
                 args=_trigger_args(row["args"], row["nargs"]),
+                comment=row["comment"],
             )
         )
     return tuple(sorted(out, key=lambda t: (t.table.schema, t.table.name, t.name)))

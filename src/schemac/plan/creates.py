@@ -123,6 +123,11 @@ def _hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
     return of_create(obj, change) | rule("rename a function's argument", renamed)
 
 
+def _comment_note(stmt: Statement) -> str | None:
+    """A new object's comment, titled as a comment changed in place is."""
+    return f"set {stmt.label}" if stmt.label.startswith("comment on ") else None
+
+
 def create_steps(
     creates: list[Any],
     owner: dict[int, ch.Change],
@@ -144,7 +149,7 @@ def create_steps(
             stmt.text,
             change,
             _hazards(source, change) if source is not None else frozenset(),
-            note=note("create", source, change) if source is not None else None,
+            note=note("create", source, change) if source is not None else _comment_note(stmt),
         )
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
             # A check existing rows need not pass, or the table's replica identity.

@@ -154,7 +154,13 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
         return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
         sql = function_sql(change.after, or_replace=True)
-        return [(Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)), Step(sql, change))]
+        hazards = rule("declare a function leakproof", change.after.leakproof and not change.before.leakproof)
+        return [
+            (
+                Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)),
+                Step(sql, change, hazards),
+            )
+        ]
     return alter_steps(change, existing)
 
 

@@ -179,7 +179,7 @@ def _comment(kind: str, target: str, text: str | None, requires: str, stage: Sta
             stage,
             _render("comment", kind=kind, target=target, text=text),
             requires=frozenset({requires}),
-            label=f"comment on {target}",
+            label=f"comment on {kind.lower()} {target}",
         )
 
 
@@ -299,9 +299,9 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
     return _render("index", index=index, keys=keys, concurrently=concurrently, only=only)
 
 
-def _index(index: cat.Index, stage: Stage) -> Statement:
+def _index(index: cat.Index, stage: Stage) -> Iterator[Statement]:
     requires = {relation_key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
-    return Statement(
+    yield Statement(
         stage,
         index_sql(index),
         provides=kinds.INDEX.provides(index),
@@ -310,6 +310,7 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
         ignore=index.ignore,
         source=index,
     )
+    yield from _comment_on(index, stage)
 
 
 def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
@@ -532,7 +533,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
-        out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+        out.extend(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
@@ -582,6 +583,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                 source=trigger,
             )
         )
+        out.extend(_comment_on(trigger, Stage.TRIGGERS))
     platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:
         sql = _render(

@@ -378,6 +378,7 @@ class IndexSpec(Model):
     where: SqlText | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False
+    comment: str | None = None
     ignore: Ignore = {}
 
 
@@ -510,6 +511,7 @@ class TriggerSpec(Model):
     level: Literal["row", "statement"] = "row"
     when: SqlText | None = None
     args: list[str] = []
+    comment: str | None = None
 
 
 class TenantScopedSpec(Model):
@@ -658,6 +660,11 @@ class FunctionSpec(RoutineSpec):
     volatility: Literal["immutable", "stable", "volatile"] = "volatile"
     strict: bool = False
     parallel: Literal["safe", "restricted", "unsafe"] | None = None
+    leakproof: bool = Field(
+        default=False,
+        description="LEAKPROOF: the function reveals nothing of its arguments but its result, so PostgreSQL may "
+        "run it before row level security filters rows. Only a superuser may declare it.",
+    )
 
 
 # -- conventions ---------------------------------------------------------------

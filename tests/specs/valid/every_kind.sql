@@ -72,6 +72,13 @@ LANGUAGE sql
 STABLE
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
+CREATE FUNCTION internal.same_customer(a bigint, b bigint)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+LEAKPROOF
+AS $function$select a = b$function$;
+
 CREATE PROCEDURE internal.close_day(day date)
 LANGUAGE plpgsql
 AS $function$begin
@@ -226,6 +233,8 @@ CREATE INDEX customers_referred_by_idx
 CREATE INDEX customers_created_at_idx
     ON app.customers USING brin (created_at);
 
+COMMENT ON INDEX app.customers_created_at_idx IS 'Rows arrive in time order.';
+
 CREATE INDEX customers_email_hash_idx
     ON app.customers USING hash (email);
 
@@ -364,6 +373,8 @@ CREATE TRIGGER customers_touch
     FOR EACH ROW
     WHEN (old.name is distinct from new.name or old.email is distinct from new.email)
     EXECUTE FUNCTION internal.touch();
+
+COMMENT ON TRIGGER customers_touch ON app.customers IS 'Keeps updated_at current when a name or email changes.';
 
 -- Grants -------------------------------------------------------------------
 

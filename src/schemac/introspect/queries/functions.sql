@@ -23,6 +23,7 @@ SELECT p.oid,
        p.prosecdef AS security_definer,
        p.proconfig AS config,
        p.proparallel AS parallel,
+       p.proleakproof AS leakproof,
        d.description AS comment
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
