@@ -170,6 +170,11 @@ tables:
     columns:
       id: {type: bigint, primary_key: true}
 """
+TOUCHED = (
+    "functions: {touch: {returns: trigger, language: plpgsql, body: 'begin return new; end;'}}\n"
+    + ITEMS
+    + "    triggers: {items_touch: {function: touch, events: [update]STATE}}\n"
+)
 
 
 def _with(column: str, extra: str = "") -> str:
@@ -248,6 +253,12 @@ CASES: dict[str, tuple] = {
     ),
     # SET LOGGED / SET UNLOGGED writes the table again under an exclusive lock, either way.
     "SetLogged": (ITEMS, ITEMS + "    unlogged: true\n", {REWRITE, LOCK}),
+    # A trigger disabled in place: what it did on every write stops.
+    "EnableTrigger": (
+        TOUCHED.replace("STATE", ""),
+        TOUCHED.replace("STATE", ", enabled: false"),
+        {CLIENTS},
+    ),
     "AlterPublication": (
         ITEMS + "publications: {feed: {tables: [items]}}\n",
         ITEMS + "publications: {feed: {publish: [insert]}}\n",

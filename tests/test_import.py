@@ -698,3 +698,36 @@ def test_unlogged_tables_leakproof_functions_and_index_and_trigger_comments_impo
     assert data["tables"]["notes"]["indexes"] == [{"columns": ["owner"], "comment": "Who wrote it."}]
     assert data["tables"]["notes"]["triggers"]["notes_touch"]["comment"] == "Keeps it current."
     _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+TRIGGER_KINDS = """
+create table entries (id bigint primary key, batch bigint not null, amount numeric not null);
+create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;
+create constraint trigger entries_balanced after insert or update on entries
+    deferrable initially deferred for each row execute function check_balance();
+create constraint trigger entries_checked after delete on entries
+    deferrable initially immediate for each row execute function check_balance();
+create trigger entries_counted after insert on entries
+    referencing new table as inserted for each statement execute function check_balance();
+create trigger entries_paused after delete on entries for each row execute function check_balance();
+alter table entries disable trigger entries_paused;
+create trigger entries_everywhere after update on entries for each row execute function check_balance();
+alter table entries enable always trigger entries_everywhere;
+"""
+
+
+def test_constraint_transition_table_and_disabled_triggers_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, TRIGGER_KINDS)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    triggers = yaml.safe_load(spec.read_text())["tables"]["entries"]["triggers"]
+    assert triggers["entries_balanced"]["constraint"] is True
+    assert triggers["entries_balanced"]["deferrable"] is True
+    assert triggers["entries_checked"]["deferrable"] == "initially immediate"
+    assert triggers["entries_counted"]["new_table"] == "inserted"
+    assert triggers["entries_paused"]["enabled"] is False
+    assert triggers["entries_everywhere"]["enabled"] == "always"
+    _round_trip(spec, source, databases(), pg_cluster.url())

@@ -106,6 +106,12 @@ def _function_sql_name(function: cat.Function) -> str:
     return f"{ident(function.qname)}({function.signature})"
 
 
+def trigger_state(trigger: cat.Trigger) -> str:
+    """``disable trigger t on public.x``, ``enable always trigger ...``: a trigger's enabled state, as an action."""
+    verb = {"origin": "enable", "always": "enable always", "replica": "enable replica", "disabled": "disable"}
+    return f"{verb[trigger.enabled]} trigger {trigger.name} on {trigger.table}"
+
+
 def _table_of(obj: Any) -> tuple[QualifiedName, ...]:
     return (obj.table,)
 

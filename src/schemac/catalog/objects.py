@@ -288,6 +288,16 @@ class Trigger:
     when: str | None = None
     args: tuple[str, ...] = ()
     comment: str | None = None
+    # CREATE CONSTRAINT TRIGGER (after, for each row), which may fire at commit instead.
+    constraint: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    # REFERENCING OLD TABLE AS ... NEW TABLE AS ...: the transition tables of an AFTER trigger.
+    old_table: str | None = None
+    new_table: str | None = None
+    # When it fires (pg_trigger.tgenabled): "origin" (as made: unless session_replication_role
+    # is replica), "always", "replica" (only then), or "disabled".
+    enabled: Literal["origin", "always", "replica", "disabled"] = "origin"
 
 
 @dataclass(frozen=True)

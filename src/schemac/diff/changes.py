@@ -273,6 +273,17 @@ class SetReplicaIdentity(Change):
 
 
 @dataclass(frozen=True)
+class EnableTrigger(Change):
+    """ALTER TABLE ... ENABLE [ALWAYS | REPLICA] / DISABLE TRIGGER: when a trigger fires."""
+
+    trigger: cat.Trigger  # as it ends
+    before: str
+
+    def describe(self) -> str:
+        return kinds.trigger_state(self.trigger)
+
+
+@dataclass(frozen=True)
 class SetLogged(Change):
     """ALTER TABLE ... SET LOGGED / SET UNLOGGED: PostgreSQL rewrites the table."""
 

@@ -677,14 +677,20 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
+    """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
+    return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
 
 
 def _object_change(before: Any, after: Any) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
-    if isinstance(after, (cat.Index, cat.Trigger)) and not differs(
-        replace(before, comment=None), replace(after, comment=None)
-    ):
-        return [ch.SetComment(after, after.comment)]
+    if isinstance(after, (cat.Index, cat.Trigger)) and not differs(_in_place_part(before), _in_place_part(after)):
+        out: list[ch.Change] = []
+        if isinstance(after, cat.Trigger) and before.enabled != after.enabled:
+            out.append(ch.EnableTrigger(after, before.enabled))
+        if before.comment != after.comment:
+            out.append(ch.SetComment(after, after.comment))
+        return out
     if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
     if (

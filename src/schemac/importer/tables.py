@@ -426,6 +426,15 @@ class TableParts:
             out["when"] = trigger.when
         if trigger.args:
             out["args"] = list(trigger.args)
+        if trigger.constraint:
+            out["constraint"] = True
+        if trigger.deferrable:
+            out["deferrable"] = True if trigger.initially_deferred else "initially immediate"
+        for key in ("old_table", "new_table"):
+            if getattr(trigger, key) is not None:
+                out[key] = getattr(trigger, key)
+        if trigger.enabled != "origin":
+            out["enabled"] = False if trigger.enabled == "disabled" else trigger.enabled
         if trigger.comment is not None:
             out["comment"] = trigger.comment
         return out

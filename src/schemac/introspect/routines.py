@@ -20,6 +20,7 @@ TRIGGER_ROW = 1
 TRIGGER_BEFORE = 2
 TRIGGER_INSTEAD = 64
 TRIGGER_EVENTS = (("insert", 4), ("update", 16), ("delete", 8), ("truncate", 32))
+TRIGGER_ENABLED = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}
 
 
 def _arguments(row: Row) -> tuple[Argument, ...]:
@@ -96,6 +97,12 @@ def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[T
                 when=trigger_when(row["definition"]) if row["definition"] else None,
                 args=_trigger_args(row["args"], row["nargs"]),
                 comment=row["comment"],
+                constraint=row["constraint"],
+                deferrable=row["deferrable"],
+                initially_deferred=row["initially_deferred"],
+                old_table=row["old_table"],
+                new_table=row["new_table"],
+                enabled=TRIGGER_ENABLED[row["enabled"]],
             )
         )
     return tuple(sorted(out, key=lambda t: (t.table.schema, t.table.name, t.name)))

@@ -341,6 +341,19 @@ def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]
     ]
 
 
+def _enable_trigger(c: ch.EnableTrigger, existing: set[QualifiedName]) -> list[Pair]:
+    t = c.trigger
+    return [
+        _step(
+            c,
+            change_sql("enable_trigger", t.table, t.name, t.enabled),
+            Stage.TRIGGERS,
+            {relation_key(t.table)},
+            rule("stop a trigger firing", c.before in ("origin", "always") and t.enabled in ("disabled", "replica")),
+        )
+    ]
+
+
 def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
     return [
         _step(
@@ -466,6 +479,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
     ch.SetLogged: _set_logged,
+    ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

@@ -124,8 +124,12 @@ def _hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
 
 
 def _comment_note(stmt: Statement) -> str | None:
-    """A new object's comment, titled as a comment changed in place is."""
-    return f"set {stmt.label}" if stmt.label.startswith("comment on ") else None
+    """A new object's comment or trigger state, titled as one changed in place is."""
+    if stmt.label.startswith("comment on "):
+        return f"set {stmt.label}"
+    if stmt.label.startswith(("enable ", "disable ")):
+        return stmt.label
+    return None
 
 
 def create_steps(

@@ -103,6 +103,8 @@ RULES: dict[str, frozenset[str]] = {
         "undistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "redistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "move a table to another colocation group": {BREAKS_CLIENTS},
+        # EnableTrigger, to disabled or replica only: what it did on every write stops, as if dropped
+        "stop a trigger firing": {BREAKS_CLIENTS},
         # SetLogged: the table is written again whole (and, made logged, into the WAL) under an
         # ACCESS EXCLUSIVE lock
         "make a table logged or unlogged": {TABLE_REWRITE, LONG_LOCK},

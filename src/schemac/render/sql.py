@@ -583,6 +583,15 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                 source=trigger,
             )
         )
+        if trigger.enabled != "origin":
+            out.append(
+                Statement(
+                    Stage.TRIGGERS,
+                    change_sql("enable_trigger", trigger.table, trigger.name, trigger.enabled),
+                    requires=frozenset({relation_key(trigger.table)}),
+                    label=kinds.trigger_state(trigger),
+                )
+            )
         out.extend(_comment_on(trigger, Stage.TRIGGERS))
     platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:

@@ -512,6 +512,14 @@ class TriggerSpec(Model):
     when: SqlText | None = None
     args: list[str] = []
     comment: str | None = None
+    # CREATE CONSTRAINT TRIGGER: an after row trigger that, deferrable, fires at commit.
+    constraint: bool = False
+    deferrable: Deferrable = False
+    # REFERENCING OLD TABLE AS / NEW TABLE AS: the rows a statement changed, as tables (after triggers).
+    old_table: str | None = None
+    new_table: str | None = None
+    # false: DISABLE TRIGGER; always / replica: ENABLE ALWAYS / REPLICA TRIGGER (session_replication_role).
+    enabled: Literal[True, False, "always", "replica"] = True
 
 
 class TenantScopedSpec(Model):

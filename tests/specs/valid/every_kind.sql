@@ -72,6 +72,12 @@ LANGUAGE sql
 STABLE
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
+CREATE FUNCTION internal.audit()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$begin return null; end;$function$;
+
 CREATE FUNCTION internal.same_customer(a bigint, b bigint)
 RETURNS boolean
 LANGUAGE sql
@@ -375,6 +381,28 @@ CREATE TRIGGER customers_touch
     EXECUTE FUNCTION internal.touch();
 
 COMMENT ON TRIGGER customers_touch ON app.customers IS 'Keeps updated_at current when a name or email changes.';
+
+CREATE CONSTRAINT TRIGGER customers_checked
+    AFTER INSERT
+    ON app.customers
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.audit();
+
+CREATE TRIGGER customers_counted
+    AFTER UPDATE
+    ON app.customers
+    REFERENCING OLD TABLE AS before_rows NEW TABLE AS after_rows
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION internal.audit();
+
+CREATE TRIGGER customers_paused
+    AFTER DELETE
+    ON app.customers
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.audit();
+
+ALTER TABLE app.customers DISABLE TRIGGER customers_paused;
 
 -- Grants -------------------------------------------------------------------
 

@@ -13,7 +13,13 @@ SELECT t.tgrelid AS table_oid,
                JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
               ORDER BY k.i) AS update_of,
        CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, false) END AS definition,
-       d.description AS comment
+       d.description AS comment,
+       t.tgconstraint <> 0 AS "constraint",
+       t.tgdeferrable AS deferrable,
+       t.tginitdeferred AS initially_deferred,
+       t.tgoldtable AS old_table,
+       t.tgnewtable AS new_table,
+       t.tgenabled AS enabled
   FROM pg_trigger t
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_trigger'::regclass AND d.objoid = t.oid AND d.objsubid = 0
