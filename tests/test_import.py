@@ -731,3 +731,44 @@ def test_constraint_transition_table_and_disabled_triggers_import_back_exactly(t
     assert triggers["entries_paused"]["enabled"] is False
     assert triggers["entries_everywhere"]["enabled"] == "always"
     _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+UNMANAGED = """
+create table readings (id bigint primary key, value numeric not null);
+create aggregate product(numeric) (sfunc = numeric_mul, stype = numeric, initcond = '1');
+create collation german (provider = libc, locale = 'C');
+create text search configuration english_simple (copy = pg_catalog.english);
+create text search dictionary simple_dict (template = pg_catalog.simple);
+create table cities (name text primary key, population int);
+create table capitals (state text) inherits (cities);
+create table archived (like readings including all);
+"""
+
+
+def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, UNMANAGED)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    for named in (
+        "aggregate public.product(numeric): the spec has no aggregates",
+        "collation public.german: the spec has no collations",
+        "text search configuration public.english_simple: the spec has no text search configurations",
+        "text search dictionary public.simple_dict: the spec has no text search dictionaries",
+        "table inheritance public.capitals inherits public.cities: the spec has no table inheritance",
+    ):
+        assert named in result.output, result.output
+        assert named in " ".join(spec.read_text().replace("#", " ").split())  # in a comment, wrapped
+    # LIKE copies at creation and leaves no link: archived is a table like any other.
+    assert "archived" in yaml.safe_load(spec.read_text())["tables"]
+    # A plan from the database to its own import touches none of them, and apply leaves them there.
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
+    apply(source, migration, "", ALL)
+    with psycopg.connect(source) as conn:
+        left = conn.execute(
+            "SELECT to_regprocedure('product(numeric)') IS NOT NULL AND to_regcollation('german') IS NOT NULL"
+            " AND EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'english_simple')"
+            " AND EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'capitals'::regclass)"
+        ).fetchone()[0]
+    assert left

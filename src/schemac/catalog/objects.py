@@ -413,6 +413,17 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Unmanaged:
+    """Something a database holds that schemac does not model (an aggregate, a collation, a text
+    search configuration, a table's inheritance): named by the importer, never compared, created
+    or dropped."""
+
+    kind: str
+    name: str  # as SQL names it
+    reason: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything one database holds that schemac manages. Tuples are in a stable order."""
 
@@ -434,3 +445,4 @@ class Catalog:
     functions: tuple[Function, ...] = ()
     distributions: tuple[Distribution, ...] = ()
     publications: tuple[Publication, ...] = ()
+    unmanaged: tuple[Unmanaged, ...] = ()  # read from a database only

@@ -313,6 +313,8 @@ class Builder(TableParts, RoutineParts):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
                 data["publications"] = publications
+        for obj in c.unmanaged:
+            self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:
             items = list(data.items())
