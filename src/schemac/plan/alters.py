@@ -119,6 +119,13 @@ def _no_cast(before: str, after: str) -> bool:
     return old is not None and new is not None and old != new and (_base(before), _base(after)) not in _CASTS
 
 
+def _sequence_of(default: str | None) -> str | None:
+    """The sequence a serial column's default draws from (``nextval('public.t_id_seq'::regclass)``), as SQL
+    names it; None for any other default."""
+    found = re.fullmatch(r"nextval\('((?:[^']|'')+)'::regclass\)", default or "")
+    return found.group(1).replace("''", "'") if found else None
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
@@ -144,8 +151,12 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         cast = "::text" if c.via_text else ""
         using = c.using or f"{ident(col)}{cast}::{c.after.type}"
         out.append(alter(f"TYPE {c.after.type}{collate} USING {using}", rule("change a column's type")))
+    # ALWAYS <-> BY DEFAULT in place: the identity keeps its sequence, and where it is.
+    kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
+    if kind_only:
+        out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
     # A column has a default or an identity, never both: the old one goes first.
-    if c.identity_changed and c.before.identity:
+    if c.identity_changed and c.before.identity and not kind_only:
         out.append(alter("DROP IDENTITY"))
     if (c.default_changed or default_reset) and c.after.default is not None:
         out.append(alter(f"SET DEFAULT {c.after.default}"))
@@ -156,8 +167,12 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     identity_needs_not_null = c.identity_changed and bool(c.after.identity) and not c.before.not_null
     if identity_needs_not_null:
         out.append(alter("SET NOT NULL"))
-    if c.identity_changed and c.after.identity:
+    if c.identity_changed and c.after.identity and not kind_only:
         out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+        # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
+        # or the next insert collides with a row it numbered before.
+        sql = change_sql("identity_past_rows", table, col, _sequence_of(c.before.default))
+        out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
     elif c.null_changed and not identity_needs_not_null:
