@@ -270,7 +270,7 @@ def _replace_enum(
         for t in current.tables
         if t.qname in kept
         for c in t.columns
-        if c.type in names
+        if c.type.removesuffix("[]") in names  # the enum, or an array of it
     )
     return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
 

@@ -134,10 +134,12 @@ def _enum_swaps(changes: list[ch.Change]) -> tuple[list[ch.Change], list[Step]]:
 
             if now.default is not None:  # PostgreSQL will not cast a default to an enum
                 steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
-            convert = using or f"{ident(now.name)}::text::{ident(enum.qname)}"
+            # An array of the enum goes through an array of text.
+            array = "[]" if now.type.endswith("[]") else ""
+            convert = using or f"{ident(now.name)}::text{array}::{ident(enum.qname)}{array}"
             steps.append(
                 alter(
-                    f"TYPE {ident(enum.qname)} USING {convert}",
+                    f"TYPE {ident(enum.qname)}{array} USING {convert}",
                     f"convert {column} to the new enum {enum.qname}",
                     rule("change a column's type"),
                 )
