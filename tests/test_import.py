@@ -705,7 +705,8 @@ create table entries (id bigint primary key, batch bigint not null, amount numer
 create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;
 create constraint trigger entries_balanced after insert or update on entries
     deferrable initially deferred for each row execute function check_balance();
-create constraint trigger entries_checked after delete on entries
+create table batches (id bigint primary key);
+create constraint trigger entries_checked after delete on entries from batches
     deferrable initially immediate for each row execute function check_balance();
 create trigger entries_counted after insert on entries
     referencing new table as inserted for each statement execute function check_balance();
@@ -727,6 +728,7 @@ def test_constraint_transition_table_and_disabled_triggers_import_back_exactly(t
     assert triggers["entries_balanced"]["constraint"] is True
     assert triggers["entries_balanced"]["deferrable"] is True
     assert triggers["entries_checked"]["deferrable"] == "initially immediate"
+    assert triggers["entries_checked"]["from_table"] == "batches"
     assert triggers["entries_counted"]["new_table"] == "inserted"
     assert triggers["entries_paused"]["enabled"] is False
     assert triggers["entries_everywhere"]["enabled"] == "always"

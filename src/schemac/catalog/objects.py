@@ -292,6 +292,7 @@ class Trigger:
     constraint: bool = False
     deferrable: bool = False
     initially_deferred: bool = False
+    from_table: QualifiedName | None = None  # a constraint trigger's FROM: the table its check reads
     # REFERENCING OLD TABLE AS ... NEW TABLE AS ...: the transition tables of an AFTER trigger.
     old_table: str | None = None
     new_table: str | None = None

@@ -428,6 +428,8 @@ class TableParts:
             out["args"] = list(trigger.args)
         if trigger.constraint:
             out["constraint"] = True
+        if trigger.from_table is not None:
+            out["from_table"] = key_of(trigger.from_table)
         if trigger.deferrable:
             out["deferrable"] = True if trigger.initially_deferred else "initially immediate"
         for key in ("old_table", "new_table"):

@@ -100,6 +100,7 @@ def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[T
                 constraint=row["constraint"],
                 deferrable=row["deferrable"],
                 initially_deferred=row["initially_deferred"],
+                from_table=QualifiedName(*row["from_table"]) if row["from_table"] else None,
                 old_table=row["old_table"],
                 new_table=row["new_table"],
                 enabled=TRIGGER_ENABLED[row["enabled"]],

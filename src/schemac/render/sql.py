@@ -574,6 +574,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             for e in trigger.events
         )
         requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
+        if trigger.from_table:
+            requires.add(relation_key(trigger.from_table))
         out.append(
             Statement(
                 Stage.TRIGGERS,

@@ -515,6 +515,7 @@ class TriggerSpec(Model):
     # CREATE CONSTRAINT TRIGGER: an after row trigger that, deferrable, fires at commit.
     constraint: bool = False
     deferrable: Deferrable = False
+    from_table: str | None = None  # FROM: the table a constraint trigger's check reads (dropped with it)
     # REFERENCING OLD TABLE AS / NEW TABLE AS: the rows a statement changed, as tables (after triggers).
     old_table: str | None = None
     new_table: str | None = None

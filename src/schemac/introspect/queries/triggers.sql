@@ -19,7 +19,9 @@ SELECT t.tgrelid AS table_oid,
        t.tginitdeferred AS initially_deferred,
        t.tgoldtable AS old_table,
        t.tgnewtable AS new_table,
-       t.tgenabled AS enabled
+       t.tgenabled AS enabled,
+       (SELECT ARRAY[fn.nspname, fc.relname]::text[] FROM pg_class fc JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+         WHERE fc.oid = t.tgconstrrelid) AS from_table
   FROM pg_trigger t
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_trigger'::regclass AND d.objoid = t.oid AND d.objsubid = 0
