@@ -744,6 +744,8 @@ create text search dictionary simple_dict (template = pg_catalog.simple);
 create table cities (name text primary key, population int);
 create table capitals (state text) inherits (cities);
 create table archived (like readings including all);
+create table events (at date not null) partition by range (at);
+create unlogged table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01');
 """
 
 
@@ -758,6 +760,7 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
         "text search configuration public.english_simple: the spec has no text search configurations",
         "text search dictionary public.simple_dict: the spec has no text search dictionaries",
         "table inheritance public.capitals inherits public.cities: the spec has no table inheritance",
+        "unlogged partition public.events_2026: the spec has no unlogged partitions",
     ):
         assert named in result.output, result.output
         assert named in " ".join(spec.read_text().replace("#", " ").split())  # in a comment, wrapped
@@ -772,5 +775,6 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
             "SELECT to_regprocedure('product(numeric)') IS NOT NULL AND to_regcollation('german') IS NOT NULL"
             " AND EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'english_simple')"
             " AND EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'capitals'::regclass)"
+            " AND (SELECT relpersistence = 'u' FROM pg_class WHERE oid = 'events_2026'::regclass)"
         ).fetchone()[0]
     assert left

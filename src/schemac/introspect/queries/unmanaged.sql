@@ -39,6 +39,12 @@ WITH ours AS (
       JOIN pg_class p ON p.oid = i.inhparent
      WHERE NOT c.relispartition AND p.relkind = 'r'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
+           'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
+      FROM pg_class c
+     WHERE c.relispartition AND c.relpersistence = 'u'
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
 )
 SELECT o.kind, o.name, o.reason
   FROM ours o
