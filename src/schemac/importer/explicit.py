@@ -294,8 +294,8 @@ class Builder(TableParts, RoutineParts):
                 if any(key_of(function.qname) in built for built in routines.values()) and not self.skipped(function):
                     self.cannot(
                         (section,),
-                        f"{function.qname}({function.signature}) overloads another function or procedure "
-                        "of that name; the spec holds one routine per name, so it is left out",
+                        f"{function.qname}({function.signature}) overloads another function of that name "
+                        "(or procedure); the spec holds one routine per name, so it is left out",
                     )
                     continue
                 if not self.keep(function, path):
