@@ -19,13 +19,9 @@ from schemac.plan.alters import alter_steps
 
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
-# Catalog fields that hold objects, not facts about the catalog.
-OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor"}
-# Catalog fields that hold objects, not facts about the catalog. Citus' placement of tables
-# (distributions) is not planned yet: its kind (undistribute to drop, hazards) comes with the
-# plan of distribution, issue 13 item 5. What a database holds that schemac does not model
-# (unmanaged) is only named, never planned.
-OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor", "distributions", "unmanaged"}
+# Catalog fields that hold objects, not facts about the catalog. What a database holds that
+# schemac does not model (unmanaged) is only named, never planned.
+OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor", "unmanaged"}
 
 
 def _catalog(path: Path) -> Catalog:

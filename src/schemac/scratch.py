@@ -306,6 +306,7 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
                 admin.execute(roles_sql())
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = without_data(goal.script)
+            script, leakproof = without_leakproof(script)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -314,24 +315,7 @@ def _built_on(admin_url: str, goal: Goal, shard_count: int | None) -> Iterator[B
             if goal.citus and shard_count:
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
-            yield Built(conn, emptied)
-    removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts)."""
-    with server(dev_db) as admin_url, _builder(admin_url) as (role, login):
-        with _database(admin_url, owner=role) as url:
-            goal = goal.result() if isinstance(goal, Future) else goal
-            if goal.needs_standin and role is not None:
-                with connect(url) as admin:  # the roles need the superuser; the rest is the goal role's
-                    admin.execute(roles_sql())
-            with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
-                script, emptied = without_data(goal.script)
-                script, leakproof = without_leakproof(script)
-                if goal.needs_standin and not has_auth_schema(conn):
-                    install_standin(conn, with_roles=role is None)
-                if role is not None:
-                    with connect(url) as admin:
-                        _create_untrusted_extensions(admin, script)
-                apply_script(conn, script, goal.label, goal.target)
-                yield Built(conn, emptied, leakproof)
+            yield Built(conn, emptied, leakproof)
 
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:

@@ -677,6 +677,8 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+
+
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
     """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
     return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
