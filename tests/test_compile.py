@@ -66,6 +66,6 @@ def test_applies(path: Path, pg_cluster) -> None:
                 "   AND n.nspname <> ALL(%s)",  # the stand-in's tables (auth, storage) are the platform's
                 (list(NOT_MANAGED),),
             ).fetchone()[0]
-            assert tables == sql.count("\nCREATE TABLE ")
+            assert tables == sql.count("\nCREATE TABLE ") + sql.count("\nCREATE UNLOGGED TABLE ")
     finally:
         pg_cluster.drop_database(name)

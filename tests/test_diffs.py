@@ -45,6 +45,8 @@ SERVER_READ = {
     "13_sub_partitions_added": "the partitions' row level security is read from the server",
     "15_index_on_sub_partitioned_table": "the partitions' own indexes are the server's, made when the index is",
     "18_sub_partition_key_rebuilt": "the partitions' row level security is read from the server",
+    "32_procedures": "PUBLIC's EXECUTE on a new procedure is the server's default",
+    "36_serial_to_identity_in_place": "a serial column's sequence and NOT NULL are the server's",
     "43_identity_on_a_nullable_column": "an identity column is NOT NULL as the server reads it",
     "45_enum_column_to_another_enum": "the column's default is read back cast to the old enum",
     "48_enum_value_removed_while_in_use": "the enum's dependants are read from the server",

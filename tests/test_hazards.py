@@ -63,6 +63,7 @@ DROP_HAZARDS: dict[str, frozenset[str]] = {
         "view": {CLIENTS},
         "materialized view": {CLIENTS},
         "function": {CLIENTS},
+        "procedure": {CLIENTS},
         "publication": {CLIENTS},
         "Citus distribution": {LOCK, REWRITE},
     }.items()
@@ -169,6 +170,11 @@ tables:
     columns:
       id: {type: bigint, primary_key: true}
 """
+TOUCHED = (
+    "functions: {touch: {returns: trigger, language: plpgsql, body: 'begin return new; end;'}}\n"
+    + ITEMS
+    + "    triggers: {items_touch: {function: touch, events: [update]STATE}}\n"
+)
 
 
 def _with(column: str, extra: str = "") -> str:
@@ -244,6 +250,14 @@ CASES: dict[str, tuple] = {
             LOCK,
             REWRITE,
         },
+    ),
+    # SET LOGGED / SET UNLOGGED writes the table again under an exclusive lock, either way.
+    "SetLogged": (ITEMS, ITEMS + "    unlogged: true\n", {REWRITE, LOCK}),
+    # A trigger disabled in place: what it did on every write stops.
+    "EnableTrigger": (
+        TOUCHED.replace("STATE", ""),
+        TOUCHED.replace("STATE", ", enabled: false"),
+        {CLIENTS},
     ),
     "AlterPublication": (
         ITEMS + "publications: {feed: {tables: [items]}}\n",
@@ -321,3 +335,26 @@ def test_each_change_type_carries_its_hazards(change_type: str) -> None:
     by_type = _hazards_by_change_type(before, after, *postgres)
     assert change_type in by_type, f"the case made no {change_type}: {sorted(by_type)}"
     assert by_type[change_type] == frozenset(hazards)
+
+
+LEAKY = """
+functions:
+  same_owner:
+    args: [a int, b int]
+    returns: boolean
+    volatility: immutable
+    body: select a = b
+"""
+
+
+@pytest.mark.parametrize(
+    "before, after, hazards",
+    [
+        ("", LEAKY + "    leakproof: true\n", {ACCESS}),  # created leakproof
+        (LEAKY, LEAKY + "    leakproof: true\n", {ACCESS}),  # made leakproof in place
+        (LEAKY + "    leakproof: true\n", LEAKY, set()),  # no longer: RLS filters first again
+    ],
+)
+def test_a_function_declared_leakproof_widens_access(before, after, hazards) -> None:
+    by_type = _hazards_by_change_type(before, after)
+    assert set().union(*by_type.values()) == hazards, by_type

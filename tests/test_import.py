@@ -640,3 +640,143 @@ def test_a_published_partition_is_named_as_not_imported(tmp_path, databases, pg_
     text = spec.read_text()
     assert "# not imported: public.readings_eu is in the publication" in text
     assert yaml.safe_load(text)["publications"]["eu"] == {}
+
+
+PROCEDURES = """
+create table logs (id bigint primary key, at timestamptz not null);
+create procedure purge_logs(older_than interval) language plpgsql as $$
+begin
+  delete from logs where at < now() - older_than;
+  commit;
+end;
+$$;
+comment on procedure purge_logs(interval) is 'Run nightly.';
+revoke execute on procedure purge_logs(interval) from public;
+create procedure bump(inout n int) language sql as $$ select n + 1 $$;
+"""
+
+
+def test_procedures_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PROCEDURES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    assert "functions" not in data
+    assert data["procedures"]["purge_logs"]["args"] == ["older_than interval"]
+    assert data["procedures"]["purge_logs"]["comment"] == "Run nightly."
+    assert data["procedures"]["bump"]["args"] == [{"name": "n", "type": "integer", "mode": "inout"}]
+    assert "returns" not in data["procedures"]["bump"]
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+KINDS3 = """
+create unlogged table page_cache (key text primary key, body text);
+create function same_owner(a bigint, b bigint) returns boolean language sql immutable leakproof
+    as $$ select a = b $$;
+create function touch() returns trigger language plpgsql as $$ begin return new; end; $$;
+create table notes (id bigint primary key, owner bigint not null);
+create index notes_owner_idx on notes (owner);
+comment on index notes_owner_idx is 'Who wrote it.';
+create trigger notes_touch before update on notes for each row execute function touch();
+comment on trigger notes_touch on notes is 'Keeps it current.';
+"""
+
+
+def test_unlogged_tables_leakproof_functions_and_index_and_trigger_comments_import_back_exactly(
+    tmp_path, databases, pg_cluster
+) -> None:
+    source = databases()
+    _load(source, KINDS3)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    assert data["tables"]["page_cache"]["unlogged"] is True
+    assert data["functions"]["same_owner"]["leakproof"] is True
+    assert data["tables"]["notes"]["indexes"] == [{"columns": ["owner"], "comment": "Who wrote it."}]
+    assert data["tables"]["notes"]["triggers"]["notes_touch"]["comment"] == "Keeps it current."
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+TRIGGER_KINDS = """
+create table entries (id bigint primary key, batch bigint not null, amount numeric not null);
+create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;
+create constraint trigger entries_balanced after insert or update on entries
+    deferrable initially deferred for each row execute function check_balance();
+create table batches (id bigint primary key);
+create constraint trigger entries_checked after delete on entries from batches
+    deferrable initially immediate for each row execute function check_balance();
+create trigger entries_counted after insert on entries
+    referencing new table as inserted for each statement execute function check_balance();
+create trigger entries_paused after delete on entries for each row execute function check_balance();
+alter table entries disable trigger entries_paused;
+create trigger entries_everywhere after update on entries for each row execute function check_balance();
+alter table entries enable always trigger entries_everywhere;
+"""
+
+
+def test_constraint_transition_table_and_disabled_triggers_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, TRIGGER_KINDS)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    triggers = yaml.safe_load(spec.read_text())["tables"]["entries"]["triggers"]
+    assert triggers["entries_balanced"]["constraint"] is True
+    assert triggers["entries_balanced"]["deferrable"] is True
+    assert triggers["entries_checked"]["deferrable"] == "initially immediate"
+    assert triggers["entries_checked"]["from_table"] == "batches"
+    assert triggers["entries_counted"]["new_table"] == "inserted"
+    assert triggers["entries_paused"]["enabled"] is False
+    assert triggers["entries_everywhere"]["enabled"] == "always"
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+UNMANAGED = """
+create table readings (id bigint primary key, value numeric not null);
+create aggregate product(numeric) (sfunc = numeric_mul, stype = numeric, initcond = '1');
+create collation german (provider = libc, locale = 'C');
+create text search configuration english_simple (copy = pg_catalog.english);
+create text search dictionary simple_dict (template = pg_catalog.simple);
+create table cities (name text primary key, population int);
+create table capitals (state text) inherits (cities);
+create table archived (like readings including all);
+create table events (at date not null) partition by range (at);
+create unlogged table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01');
+"""
+
+
+def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, UNMANAGED)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    for named in (
+        "aggregate public.product(numeric): the spec has no aggregates",
+        "collation public.german: the spec has no collations",
+        "text search configuration public.english_simple: the spec has no text search configurations",
+        "text search dictionary public.simple_dict: the spec has no text search dictionaries",
+        "table inheritance public.capitals inherits public.cities: the spec has no table inheritance",
+        "unlogged partition public.events_2026: the spec has no unlogged partitions",
+    ):
+        assert named in result.output, result.output
+        assert named in " ".join(spec.read_text().replace("#", " ").split())  # in a comment, wrapped
+    # LIKE copies at creation and leaves no link: archived is a table like any other.
+    assert "archived" in yaml.safe_load(spec.read_text())["tables"]
+    # A plan from the database to its own import touches none of them, and apply leaves them there.
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
+    apply(source, migration, "", ALL)
+    with psycopg.connect(source) as conn:
+        left = conn.execute(
+            "SELECT to_regprocedure('product(numeric)') IS NOT NULL AND to_regcollation('german') IS NOT NULL"
+            " AND EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'english_simple')"
+            " AND EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'capitals'::regclass)"
+            " AND (SELECT relpersistence = 'u' FROM pg_class WHERE oid = 'events_2026'::regclass)"
+        ).fetchone()[0]
+    assert left

@@ -336,7 +336,10 @@ def test_objects_of_extensions_are_left_out(ek: Catalog) -> None:
     # citext, pg_trgm and btree_gist put hundreds of functions and types in public.
     assert [str(f.qname) for f in ek.functions] == [
         "app.customer_order_count",
+        "internal.audit",
+        "internal.close_day",
         "internal.is_weekend",
+        "internal.same_customer",
         "internal.touch",
     ]
     assert [str(d.qname) for d in ek.domains] == ["app.email", "public.positive_amount"]
@@ -376,7 +379,7 @@ def test_platform_schemas_are_left_out(supabase: psycopg.Connection, sb: Catalog
 def test_only_the_schemas_asked_for(every_kind: psycopg.Connection) -> None:
     catalog = introspect(every_kind, schemas=["internal"])
     assert [s.name for s in catalog.schemas] == ["internal"]
-    assert [f.qname.name for f in catalog.functions] == ["is_weekend", "touch"]
+    assert [f.qname.name for f in catalog.functions] == ["audit", "close_day", "is_weekend", "same_customer", "touch"]
     assert not catalog.tables and not catalog.enums and not catalog.extensions
     assert introspect(every_kind, schemas="internal") == catalog
     assert [s.name for s in introspect(every_kind, exclude_schemas="app").schemas] == ["internal", "public"]
@@ -559,7 +562,11 @@ def test_policies_and_row_level_security(ek: Catalog, sb: Catalog) -> None:
 
 
 def test_triggers(ek: Catalog, sb: Catalog) -> None:
-    (touch,) = ek.triggers
+    checked, counted, paused, touch = ek.triggers
+    assert (checked.constraint, checked.deferrable, checked.initially_deferred) == (True, True, True)
+    assert (counted.old_table, counted.new_table, counted.level) == ("before_rows", "after_rows", "statement")
+    assert paused.enabled == "disabled" and touch.enabled == "origin"
+    assert touch.comment == "Keeps updated_at current when a name or email changes."
     assert (touch.timing, touch.events, touch.level) == ("before", ("update",), "row")
     assert touch.update_of == ("name", "email")
     assert touch.function == QualifiedName("internal", "touch")

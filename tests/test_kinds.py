@@ -19,8 +19,9 @@ from schemac.plan.alters import alter_steps
 
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
-# Catalog fields that hold objects, not facts about the catalog.
-OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor", "privileges"}
+# Catalog fields that hold objects, not facts about the catalog. What a database holds that
+# schemac does not model (unmanaged) is only named, never planned.
+OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {"source", "target_version", "flavor", "privileges", "unmanaged"}
 
 
 def _catalog(path: Path) -> Catalog:

@@ -24,7 +24,8 @@ production URL is in the environment; so the scratch server is untrusted:
   built as the connecting role, which must meet the same conditions;
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
-  goal does);
+  goal does); functions are made without ``LEAKPROOF``, which only a superuser
+  may declare (the catalog read back says LEAKPROOF where the goal does);
 - extensions: those the server marks trusted are created by the goal's role
   itself (PostgreSQL runs a trusted extension's own script with the rights it
   needs). Of the others, the superuser creates beforehand only those of a
@@ -309,9 +310,11 @@ class Built:
     conn: psycopg.Connection  # logged in as the role that built the goal
     # Materialized views made WITH NO DATA here that the goal makes with data: (schema or None, name).
     emptied: frozenset = frozenset()
+    # Functions made here without the LEAKPROOF the goal gives them: (schema or None, name).
+    leakproof: frozenset = frozenset()
 
     def catalog(self, schemas: Sequence[str] | None = None, source: str = "database") -> Catalog:
-        return _with_data(catalog(self.conn, schemas, source), self.emptied)
+        return _with_leakproof(_with_data(catalog(self.conn, schemas, source), self.emptied), self.leakproof)
 
 
 @contextmanager
@@ -361,6 +364,7 @@ def _built_on(
                     made += _create_named_roles(admin, goal.script)
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
+            script, leakproof = without_leakproof(script)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -372,7 +376,7 @@ def _built_on(
             if role is not None and for_tests:
                 with connect(url) as admin:
                     _grant_safe_roles(admin, role, for_tests)
-            yield Built(conn, emptied)
+            yield Built(conn, emptied, leakproof)
 
 
 def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection[str]) -> None:
@@ -517,6 +521,38 @@ def without_data(script: str) -> tuple[str, frozenset]:
     for begin, end, replacement in reversed(edits):
         script = script[:begin] + replacement + script[end:]
     return script, frozenset(names)
+
+
+def without_leakproof(script: str) -> tuple[str, frozenset]:
+    """``script`` with LEAKPROOF left out of its CREATE FUNCTION statements, and their names (schema or None,
+    name): only a superuser may declare a function leakproof, and the role that builds a goal is none."""
+    edits: list[tuple[int, int]] = []
+    names = set()
+    for where, node in _statements(script, "leakproof"):
+        create = node.get("CreateFunctionStmt")
+        options = [o["DefElem"] for o in (create or {}).get("options", [])]
+        if not any(o["defname"] == "leakproof" and o.get("arg", {}).get("Boolean", {}).get("boolval") for o in options):
+            continue
+        tokens = parser.scan(script[where])
+        edits += [(where.start + t.start, where.start + t.end + 1) for t in tokens if t.name == "LEAKPROOF"]
+        *schema, name = [n["String"]["sval"] for n in create["funcname"]]
+        names.add((schema[0] if schema else None, name))
+    for begin, end in reversed(edits):
+        script = script[:begin] + script[end:]
+    return script, frozenset(names)
+
+
+def _with_leakproof(catalog: Catalog, functions: frozenset) -> Catalog:
+    """The catalog with LEAKPROOF again on the functions that were made without it only here."""
+    if not functions:
+        return catalog
+
+    def restored(function):
+        q = function.qname
+        named = (q.schema, q.name) in functions or (None, q.name) in functions
+        return dataclasses.replace(function, leakproof=True) if named else function
+
+    return dataclasses.replace(catalog, functions=tuple(restored(f) for f in catalog.functions))
 
 
 def _statements(script: str, *words: str) -> list[tuple[slice, dict]]:

@@ -106,6 +106,12 @@ def _function_sql_name(function: cat.Function) -> str:
     return f"{ident(function.qname)}({function.signature})"
 
 
+def trigger_state(trigger: cat.Trigger) -> str:
+    """``disable trigger t on public.x``, ``enable always trigger ...``: a trigger's enabled state, as an action."""
+    verb = {"origin": "enable", "always": "enable always", "replica": "enable replica", "disabled": "disable"}
+    return f"{verb[trigger.enabled]} trigger {trigger.name} on {trigger.table}"
+
+
 def _table_of(obj: Any) -> tuple[QualifiedName, ...]:
     return (obj.table,)
 
@@ -303,6 +309,21 @@ FUNCTION = Kind(
     provides=lambda f: function_key(f.qname),
     drop_hazards=_USED,
     grant_keyword="FUNCTION",
+    applies=lambda f: not f.procedure,
+)
+PROCEDURE = Kind(
+    cat.Function,
+    noun="procedure",
+    slot="functions",
+    keyword="PROCEDURE",
+    tag="function",  # functions and procedures share one namespace (pg_proc)
+    identity=lambda f: (f.qname, f.signature),
+    name=_function_name,
+    sql_name=_function_sql_name,
+    provides=lambda f: function_key(f.qname),
+    drop_hazards=_USED,
+    grant_keyword="PROCEDURE",
+    applies=lambda f: f.procedure,
 )
 
 PUBLICATION = Kind(
@@ -350,6 +371,7 @@ KINDS = (
     VIEW,
     MATERIALIZED_VIEW,
     FUNCTION,
+    PROCEDURE,
     PUBLICATION,
     DISTRIBUTION,
 )

@@ -256,6 +256,7 @@ class Index:
     # False for an index PostgreSQL cannot use: a failed CREATE INDEX
     # CONCURRENTLY, or a partitioned index some partition lacks.
     valid: bool = True
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,18 @@ class Trigger:
     level: str = "row"
     when: str | None = None
     args: tuple[str, ...] = ()
+    comment: str | None = None
+    # CREATE CONSTRAINT TRIGGER (after, for each row), which may fire at commit instead.
+    constraint: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    from_table: QualifiedName | None = None  # a constraint trigger's FROM: the table its check reads
+    # REFERENCING OLD TABLE AS ... NEW TABLE AS ...: the transition tables of an AFTER trigger.
+    old_table: str | None = None
+    new_table: str | None = None
+    # When it fires (pg_trigger.tgenabled): "origin" (as made: unless session_replication_role
+    # is replica), "always", "replica" (only then), or "disabled".
+    enabled: Literal["origin", "always", "replica", "disabled"] = "origin"
 
 
 @dataclass(frozen=True)
@@ -369,6 +382,8 @@ class Table:
     # (default: its primary key; full: every column; nothing; index: that unique index's columns).
     replica_identity: str = "default"
     replica_index: str | None = None  # with replica_identity "index"
+    # UNLOGGED: its writes skip the write-ahead log, so a crash empties it and no standby has it.
+    unlogged: bool = False
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -403,9 +418,12 @@ class Argument:
 
 @dataclass(frozen=True)
 class Function:
+    """A function, or a procedure: one that returns nothing (``returns`` None), is run by CALL,
+    and has no volatility, strictness or parallel safety of its own."""
+
     qname: QualifiedName
     args: tuple[Argument, ...]
-    returns: str
+    returns: str | None
     language: str
     body: str
     volatility: str = "volatile"
@@ -416,6 +434,13 @@ class Function:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     ignore: Ignores = ()
+    # LEAKPROOF: reveals nothing of its arguments but its result, so the planner may run it
+    # ahead of row level security's and security barrier views' filters.
+    leakproof: bool = False
+
+    @property
+    def procedure(self) -> bool:
+        return self.returns is None
 
     @property
     def signature(self) -> str:
@@ -451,6 +476,17 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Unmanaged:
+    """Something a database holds that schemac does not model (an aggregate, a collation, a text
+    search configuration, a table's inheritance): named by the importer, never compared, created
+    or dropped."""
+
+    kind: str
+    name: str  # as SQL names it
+    reason: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything one database holds that schemac manages. Tuples are in a stable order."""
 
@@ -474,3 +510,4 @@ class Catalog:
     publications: tuple[Publication, ...] = ()
     # Whose privileges are stated exactly; None: everyone's, as read from a database.
     privileges: PrivilegeScope | None = None
+    unmanaged: tuple[Unmanaged, ...] = ()  # read from a database only

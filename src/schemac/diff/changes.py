@@ -273,6 +273,28 @@ class SetReplicaIdentity(Change):
 
 
 @dataclass(frozen=True)
+class EnableTrigger(Change):
+    """ALTER TABLE ... ENABLE [ALWAYS | REPLICA] / DISABLE TRIGGER: when a trigger fires."""
+
+    trigger: cat.Trigger  # as it ends
+    before: str
+
+    def describe(self) -> str:
+        return kinds.trigger_state(self.trigger)
+
+
+@dataclass(frozen=True)
+class SetLogged(Change):
+    """ALTER TABLE ... SET LOGGED / SET UNLOGGED: PostgreSQL rewrites the table."""
+
+    table: QualifiedName
+    unlogged: bool
+
+    def describe(self) -> str:
+        return f"make {self.table} {'unlogged' if self.unlogged else 'logged'}"
+
+
+@dataclass(frozen=True)
 class AlterPublication(Change):
     """A publication's tables or options change; whether it publishes all tables stays."""
 

@@ -306,7 +306,7 @@ def _replace_enum(
         for t in current.tables
         if t.qname in kept
         for c in t.columns
-        if c.type in names
+        if c.type.removesuffix("[]") in names  # the enum, or an array of it
     )
     return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
 
@@ -360,6 +360,8 @@ def _table_changes(
     replica = (before.replica_identity, before.replica_index), (after.replica_identity, after.replica_index)
     if replica[0] != replica[1]:
         out.append(ch.SetReplicaIdentity(q, *replica))
+    if before.unlogged != after.unlogged:
+        out.append(ch.SetLogged(q, after.unlogged))
     out += _grant_changes(after, before.grants, after.grants, scope)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
@@ -727,8 +729,20 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
     }
 
 
+def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
+    """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
+    return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
+
+
 def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = None) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
+    if isinstance(after, (cat.Index, cat.Trigger)) and not differs(_in_place_part(before), _in_place_part(after)):
+        out: list[ch.Change] = []
+        if isinstance(after, cat.Trigger) and before.enabled != after.enabled:
+            out.append(ch.EnableTrigger(after, before.enabled))
+        if before.comment != after.comment:
+            out.append(ch.SetComment(after, after.comment))
+        return out
     if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
     if isinstance(after, cat.Partition) and replace(before, grants=()) == replace(after, grants=()):

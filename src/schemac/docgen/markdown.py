@@ -112,7 +112,7 @@ class _Document:
 
     def render(self) -> str:
         c = self.catalog
-        counted = (kinds.TABLE, kinds.PARTITION, kinds.VIEW, kinds.MATERIALIZED_VIEW, kinds.FUNCTION)
+        counted = (kinds.TABLE, kinds.PARTITION, kinds.VIEW, kinds.MATERIALIZED_VIEW, kinds.FUNCTION, kinds.PROCEDURE)
         counts = [(sum(map(kind.applies, getattr(c, kind.slot))), kind.noun) for kind in counted]
         summary = ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in counts if n)
         # Links point ahead (contents, foreign keys), so every anchor is known first.
@@ -254,6 +254,8 @@ class _Document:
         self._object_heading(t.qname)
         if t.comment:
             self.para(cell(t.comment))
+        if t.unlogged:
+            self.para("Unlogged: a crash empties it, and standbys do not have its rows.")
         self.para(
             *table(
                 ("column", "type", "nullable", "default", "key", "comment"),
@@ -274,7 +276,14 @@ class _Document:
         if policies:
             self.para("Policies:", "", *(self._policy(p) for p in policies))
         if triggers:
-            self.para("Triggers:", "", *(f"- {code(tr.name)}: {words.trigger(tr)}" for tr in triggers))
+            self.para(
+                "Triggers:",
+                "",
+                *(
+                    f"- {code(tr.name)}: {words.trigger(tr)}" + (f" {cell(tr.comment)}" if tr.comment else "")
+                    for tr in triggers
+                ),
+            )
         self.privileges(t)
         # The partitions' are alike (the conventions give each the same): said once for all.
         below = tuple(dict.fromkeys(i for p in descendants(self.by_table["partitions"], t.qname) for i in p.ignore))
@@ -366,6 +375,8 @@ class _Document:
             details.append("nulls not distinct")
         if i.where:
             details.append(f"where {code(i.where)}")
+        if i.comment:
+            details.append(cell(i.comment))
         return code(i.name), ", ".join(keys), "; ".join(details)
 
     def _policy(self, p: Policy) -> str:
@@ -439,12 +450,17 @@ class _Document:
             + (f" default {a.default}" if a.default else "")
             for a in f.args
         )
-        self.para(code(f"{display(f.qname)}({args}) returns {display_type(f.returns)}"))
+        if f.procedure:
+            self.para(code(f"procedure {display(f.qname)}({args})"))
+        else:
+            self.para(code(f"{display(f.qname)}({args}) returns {display_type(f.returns)}"))
         if f.comment:
             self.para(cell(f.comment))
-        traits = [f"language {f.language}", f.volatility]
+        traits = [f"language {f.language}"] + ([] if f.procedure else [f.volatility])
         if f.strict:
             traits.append("strict")
+        if f.leakproof:
+            traits.append("leakproof")
         if f.parallel:
             traits.append(f"parallel {f.parallel}")
         if f.security_definer:

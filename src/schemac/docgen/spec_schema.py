@@ -103,6 +103,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Spec.views": "Views, by name or schema.name.",
     "Spec.materialized_views": "Materialized views, by name or schema.name.",
     "Spec.functions": "Functions, by name or schema.name.",
+    "Spec.procedures": "Procedures (CREATE PROCEDURE, run by CALL), by name or schema.name: as functions, "
+    "without returns, volatility, strict or parallel.",
     "Spec.publications": "Publications for logical replication, by name (on Supabase, supabase_realtime is the "
     "platform's: list the tables Realtime streams).",
     "Spec.lint": "Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.",

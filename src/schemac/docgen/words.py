@@ -75,7 +75,18 @@ def trigger(t: Trigger) -> str:
     args = ", ".join(f"'{a}'" for a in t.args)
     function = t.function.name if t.function.schema == "public" else str(t.function)
     per = "each row" if t.level == "row" else "each statement"
-    return f"{t.timing} {words(events)}, for {per}{when}: {code(f'{function}({args})')}"
+    kind = ""
+    if t.constraint:
+        deferred = {(False, False): "", (True, False): " (deferrable)", (True, True): " (deferred to commit)"}
+        kind = f"constraint trigger{deferred[t.deferrable, t.initially_deferred]}, "
+    tables = [
+        f"old rows as {code(t.old_table)}" if t.old_table else "",
+        f"new rows as {code(t.new_table)}" if t.new_table else "",
+    ]
+    seen = f", with {' and '.join(filter(None, tables))}" if any(tables) else ""
+    state = {"origin": "", "always": " (fires always, on replicas too)", "replica": " (fires only on replicas)"}
+    state["disabled"] = " (**disabled**)"
+    return f"{kind}{t.timing} {words(events)}, for {per}{when}{seen}: {code(f'{function}({args})')}{state[t.enabled]}"
 
 
 def grants(items: tuple[Grant, ...]) -> list[str]:

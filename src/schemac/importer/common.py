@@ -37,9 +37,9 @@ _SHORT_TYPES = (
 
 def identity(obj: Any) -> Identity:
     """How an object is matched between two catalogs: its kind's tag and identity (catalog.kinds),
-    except that a function is matched by its name alone, as a trigger names the function it calls."""
+    except that a function (or procedure) is matched by its name alone, as a trigger names the function it calls."""
     kind = kinds.of(obj)
-    if kind is kinds.FUNCTION:
+    if kind in (kinds.FUNCTION, kinds.PROCEDURE):
         return (kind.tag, obj.qname)
     key = kind.identity(obj)
     return (kind.tag, *key) if isinstance(key, tuple) else (kind.tag, key)

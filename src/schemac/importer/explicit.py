@@ -308,23 +308,23 @@ class Builder(TableParts, RoutineParts):
                 data["views"] = views
             if materialized:
                 data["materialized_views"] = materialized
-            functions = {}
+            routines: dict[str, dict] = {"functions": {}, "procedures": {}}
             for function in c.functions:
-                path = ("functions", key_of(function.qname))
-                if key_of(function.qname) in functions and not self.skipped(function):
+                section = "procedures" if function.procedure else "functions"
+                path = (section, key_of(function.qname))
+                if any(key_of(function.qname) in built for built in routines.values()) and not self.skipped(function):
                     self.cannot(
-                        ("functions",),
-                        f"{function.qname}({function.signature}) overloads another function "
-                        "of that name; the spec holds one function per name, so it is left out",
+                        (section,),
+                        f"{function.qname}({function.signature}) overloads another function of that name "
+                        "(or procedure); the spec holds one routine per name, so it is left out",
                     )
                     continue
                 if not self.keep(function, path):
                     continue
                 built = self.function(function, path)
                 if built is not None:
-                    functions[key_of(function.qname)] = built
-            if functions:
-                data["functions"] = functions
+                    routines[section][key_of(function.qname)] = built
+            data.update((section, built) for section, built in routines.items() if built)
             publications = {}
             for publication in c.publications:
                 path = ("publications", publication.name)
@@ -334,6 +334,8 @@ class Builder(TableParts, RoutineParts):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
                 data["publications"] = publications
+        for obj in c.unmanaged:
+            self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:
             items = list(data.items())

@@ -31,19 +31,20 @@ class RoutineParts:
         return out
 
     def function(self, function: cat.Function, path: tuple) -> dict | None:
-        if not self.name_ok(function.qname.name, ("functions",), key_part=True):
+        """A function or a procedure (``path`` names its section)."""
+        if not self.name_ok(function.qname.name, path[:1], key_part=True):
             return None
         if function.language not in LANGUAGES:
             self.cannot(
-                ("functions",),
+                path[:1],
                 f"{function.qname}({function.signature}) is written in {function.language}; "
-                "the spec holds sql and plpgsql functions; left out",
+                "the spec holds sql and plpgsql functions and procedures; left out",
             )
             return None
         head = function.body.lstrip().upper()
         if function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN ")):
             self.cannot(
-                ("functions",),
+                path[:1],
                 f"{function.qname}({function.signature}) has an SQL-standard body "
                 "(BEGIN ATOMIC / RETURN); the spec holds bodies as text; left out",
             )
@@ -69,17 +70,22 @@ class RoutineParts:
         if args:
             out["args"] = args
         returns = function.returns
-        if returns.lower().startswith("setof "):
-            returns = "setof " + self.type(returns[6:])
-        elif not returns.lower().startswith("table("):
-            returns = self.type(returns)
-        out["returns"] = returns
+        if returns is None:
+            pass  # a procedure
+        elif returns.lower().startswith("setof "):
+            out["returns"] = "setof " + self.type(returns[6:])
+        elif returns.lower().startswith("table("):
+            out["returns"] = returns
+        else:
+            out["returns"] = self.type(returns)
         if function.language != "sql":
             out["language"] = function.language
         if function.volatility != "volatile":
             out["volatility"] = function.volatility
         if function.strict:
             out["strict"] = True
+        if function.leakproof:
+            out["leakproof"] = True
         if function.security_definer:
             out["security_definer"] = True
         if function.search_path is not None:

@@ -53,6 +53,8 @@ class TableParts:
                 comment = comment[len("Append-only. ") :]
         if comment is not None and not self.minimal:
             out["comment"] = comment
+        if table.unlogged:
+            out["unlogged"] = True
         if table.replica_identity != "default":
             out["replica_identity"] = " ".join(filter(None, (table.replica_identity, table.replica_index)))
         out.update(switches)
@@ -391,6 +393,8 @@ class TableParts:
             out["include"] = list(index.include)
         if index.nulls_not_distinct:
             out["nulls_not_distinct"] = True
+        if index.comment is not None:
+            out["comment"] = index.comment
         return out
 
     def policy(self, policy: cat.Policy) -> dict:
@@ -429,6 +433,19 @@ class TableParts:
             out["when"] = trigger.when
         if trigger.args:
             out["args"] = list(trigger.args)
+        if trigger.constraint:
+            out["constraint"] = True
+        if trigger.from_table is not None:
+            out["from_table"] = key_of(trigger.from_table)
+        if trigger.deferrable:
+            out["deferrable"] = True if trigger.initially_deferred else "initially immediate"
+        for key in ("old_table", "new_table"):
+            if getattr(trigger, key) is not None:
+                out[key] = getattr(trigger, key)
+        if trigger.enabled != "origin":
+            out["enabled"] = False if trigger.enabled == "disabled" else trigger.enabled
+        if trigger.comment is not None:
+            out["comment"] = trigger.comment
         return out
 
 

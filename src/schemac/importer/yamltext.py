@@ -38,6 +38,7 @@ BLOCK_KEYS = frozenset(
         "views",
         "materialized_views",
         "functions",
+        "procedures",
         "enums",
         "domains",
         "sequences",

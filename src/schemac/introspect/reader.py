@@ -21,7 +21,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from ..catalog.objects import Catalog, QualifiedName
+from ..catalog.objects import Catalog, QualifiedName, Unmanaged
 from ..supabase import NOT_MANAGED
 from . import relations, routines, schema_objects, security
 
@@ -49,6 +49,7 @@ KINDS = (
     "grants",
     "publications",
     "distributions",  # only on a Citus coordinator
+    "unmanaged",
 )
 
 Row = dict[str, Any]
@@ -156,4 +157,5 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         functions=routines.functions(rows["functions"], grants),
         publications=schema_objects.publications(rows["publications"]),
         distributions=schema_objects.distributions(rows["distributions"]),
+        unmanaged=tuple(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
     )

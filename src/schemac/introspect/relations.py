@@ -151,6 +151,7 @@ def tables(
                 comment=row["comment"],
                 replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
                 replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
+                unlogged=row["unlogged"],
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
@@ -302,6 +303,7 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],
+                comment=first["comment"],
             )
         )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

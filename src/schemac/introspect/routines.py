@@ -20,6 +20,7 @@ TRIGGER_ROW = 1
 TRIGGER_BEFORE = 2
 TRIGGER_INSTEAD = 64
 TRIGGER_EVENTS = (("insert", 4), ("update", 16), ("delete", 8), ("truncate", 32))
+TRIGGER_ENABLED = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}
 
 
 def _arguments(row: Row) -> tuple[Argument, ...]:
@@ -59,6 +60,7 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
                 parallel=PARALLEL[row["parallel"]],
                 grants=grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
+                leakproof=row["leakproof"],
             )
         )
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
@@ -94,6 +96,14 @@ def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[T
                 level="row" if tgtype & TRIGGER_ROW else "statement",
                 when=trigger_when(row["definition"]) if row["definition"] else None,
                 args=_trigger_args(row["args"], row["nargs"]),
+                comment=row["comment"],
+                constraint=row["constraint"],
+                deferrable=row["deferrable"],
+                initially_deferred=row["initially_deferred"],
+                from_table=QualifiedName(*row["from_table"]) if row["from_table"] else None,
+                old_table=row["old_table"],
+                new_table=row["new_table"],
+                enabled=TRIGGER_ENABLED[row["enabled"]],
             )
         )
     return tuple(sorted(out, key=lambda t: (t.table.schema, t.table.name, t.name)))

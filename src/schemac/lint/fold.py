@@ -404,8 +404,8 @@ def _alter_function(model: Model, stmt: Statement) -> None:
 
 
 def _executes(grant: dict) -> bool:
-    """Is this GRANT/REVOKE about EXECUTE on functions?"""
-    if grant.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_ROUTINE"):
+    """Is this GRANT/REVOKE about EXECUTE on functions (or procedures)?"""
+    if grant.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
         return False
     privileges = [p["AccessPriv"].get("priv_name") for p in grant.get("privileges") or ()]
     return not privileges or "execute" in privileges
@@ -484,7 +484,7 @@ def _drop(model: Model, stmt: Statement) -> None:
             table = model.tables.get(model.index_tables.pop((schema, name), ("", "")))
             if table is not None:
                 table.indexes = [i for i in table.indexes if i.name != name]
-        elif kind == "OBJECT_FUNCTION" and "ObjectWithArgs" in obj:
+        elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE") and "ObjectWithArgs" in obj:
             model.functions.pop(names_key(obj["ObjectWithArgs"].get("objname")), None)
 
 

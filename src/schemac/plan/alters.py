@@ -119,6 +119,13 @@ def _no_cast(before: str, after: str) -> bool:
     return old is not None and new is not None and old != new and (_base(before), _base(after)) not in _CASTS
 
 
+def _sequence_of(default: str | None) -> str | None:
+    """The sequence a serial column's default draws from (``nextval('public.t_id_seq'::regclass)``), as SQL
+    names it; None for any other default."""
+    found = re.fullmatch(r"nextval\('((?:[^']|'')+)'::regclass\)", default or "")
+    return found.group(1).replace("''", "'") if found else None
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
@@ -144,8 +151,12 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         cast = "::text" if c.via_text else ""
         using = c.using or f"{ident(col)}{cast}::{c.after.type}"
         out.append(alter(f"TYPE {c.after.type}{collate} USING {using}", rule("change a column's type")))
+    # ALWAYS <-> BY DEFAULT in place: the identity keeps its sequence, and where it is.
+    kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
+    if kind_only:
+        out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
     # A column has a default or an identity, never both: the old one goes first.
-    if c.identity_changed and c.before.identity:
+    if c.identity_changed and c.before.identity and not kind_only:
         out.append(alter("DROP IDENTITY"))
     if (c.default_changed or default_reset) and c.after.default is not None:
         out.append(alter(f"SET DEFAULT {c.after.default}"))
@@ -156,8 +167,12 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     identity_needs_not_null = c.identity_changed and bool(c.after.identity) and not c.before.not_null
     if identity_needs_not_null:
         out.append(alter("SET NOT NULL"))
-    if c.identity_changed and c.after.identity:
+    if c.identity_changed and c.after.identity and not kind_only:
         out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+        # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
+        # or the next insert collides with a row it numbered before.
+        sql = change_sql("identity_past_rows", table, col, _sequence_of(c.before.default))
+        out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
     elif c.null_changed and not identity_needs_not_null:
@@ -341,6 +356,31 @@ def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]
     ]
 
 
+def _enable_trigger(c: ch.EnableTrigger, existing: set[QualifiedName]) -> list[Pair]:
+    t = c.trigger
+    return [
+        _step(
+            c,
+            change_sql("enable_trigger", t.table, t.name, t.enabled),
+            Stage.TRIGGERS,
+            {relation_key(t.table)},
+            rule("stop a trigger firing", c.before in ("origin", "always") and t.enabled in ("disabled", "replica")),
+        )
+    ]
+
+
+def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
+    return [
+        _step(
+            c,
+            change_sql("set_logged", c.table, c.unlogged),
+            Stage.TABLES,
+            {relation_key(c.table)},
+            rule("make a table logged or unlogged"),
+        )
+    ]
+
+
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
@@ -463,6 +503,8 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AlterPublication: _alter_publication,
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
+    ch.SetLogged: _set_logged,
+    ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,
     ch.RenameConstraint: _rename_constraint,

@@ -123,6 +123,15 @@ def _hazards(obj: Any, change: ch.Change | None) -> frozenset[str]:
     return of_create(obj, change) | rule("rename a function's argument", renamed)
 
 
+def _attribute_note(stmt: Statement) -> str | None:
+    """A new object's comment or trigger state, titled as one changed in place is."""
+    if stmt.label.startswith("comment on "):
+        return f"set {stmt.label}"
+    if stmt.label.startswith(("enable ", "disable ")):
+        return stmt.label
+    return None
+
+
 def create_steps(
     creates: list[Any],
     owner: dict[int, ch.Change],
@@ -144,7 +153,7 @@ def create_steps(
             stmt.text,
             change,
             _hazards(source, change) if source is not None else frozenset(),
-            note=note("create", source, change) if source is not None else None,
+            note=note("create", source, change) if source is not None else _attribute_note(stmt),
         )
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
             # A check existing rows need not pass, or the table's replica identity.

@@ -73,6 +73,9 @@ RULES: dict[str, frozenset[str]] = {
         "add a foreign key to a partitioned table with rows, before PostgreSQL 18": {LONG_LOCK},
         "add a foreign key again, to a table rebuilt empty": {BREAKS_CLIENTS},
         "create a permissive policy": {WIDENS_ACCESS},
+        # Create, or Replace in place: the planner may run it ahead of row level security's filters,
+        # so what it lets out (an error message that quotes its argument) is read from rows RLS hides
+        "declare a function leakproof": {WIDENS_ACCESS},
         # Create (again): a caller that names the argument (PostgREST's RPC does) no longer finds it
         "rename a function's argument": {BREAKS_CLIENTS},
         # AlterDomain: SET NOT NULL checks every column of the domain's type
@@ -102,6 +105,11 @@ RULES: dict[str, frozenset[str]] = {
         "undistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "redistribute a table": {LONG_LOCK, TABLE_REWRITE},
         "move a table to another colocation group": {BREAKS_CLIENTS},
+        # EnableTrigger, to disabled or replica only: what it did on every write stops, as if dropped
+        "stop a trigger firing": {BREAKS_CLIENTS},
+        # SetLogged: the table is written again whole (and, made logged, into the WAL) under an
+        # ACCESS EXCLUSIVE lock
+        "make a table logged or unlogged": {TABLE_REWRITE, LONG_LOCK},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()
@@ -138,6 +146,9 @@ def of_create(obj: Any, change: ch.Change | None) -> frozenset[str]:
     if isinstance(obj, cat.Publication):
         before = change.before if isinstance(change, ch.Replace) else cat.Publication(obj.name)
         return rule("publish a table", _publishes_more(obj, before))
+    if isinstance(obj, cat.Function):
+        before = change.before if isinstance(change, ch.Replace) else None
+        return rule("declare a function leakproof", obj.leakproof and not getattr(before, "leakproof", False))
     if not (isinstance(obj, cat.Policy) and obj.permissive):
         return frozenset()
     before = change.before if isinstance(change, ch.Replace) else None

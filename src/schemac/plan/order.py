@@ -140,10 +140,12 @@ def _enum_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[li
 
             if now.default is not None:  # PostgreSQL will not cast a default to an enum
                 steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
-            convert = using or f"{ident(now.name)}::text::{ident(enum.qname)}"
+            # An array of the enum goes through an array of text.
+            array = "[]" if now.type.endswith("[]") else ""
+            convert = using or f"{ident(now.name)}::text{array}::{ident(enum.qname)}{array}"
             steps.append(
                 alter(
-                    f"TYPE {ident(enum.qname)} USING {convert}",
+                    f"TYPE {ident(enum.qname)}{array} USING {convert}",
                     f"convert {column} to the new enum {enum.qname}",
                     rule("change a column's type"),
                 )
@@ -160,7 +162,13 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
         return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
         sql = function_sql(change.after, or_replace=True)
-        return [(Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)), Step(sql, change))]
+        hazards = rule("declare a function leakproof", change.after.leakproof and not change.before.leakproof)
+        return [
+            (
+                Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)),
+                Step(sql, change, hazards),
+            )
+        ]
     return alter_steps(change, existing)
 
 

@@ -179,7 +179,7 @@ def _comment(kind: str, target: str, text: str | None, requires: str, stage: Sta
             stage,
             _render("comment", kind=kind, target=target, text=text),
             requires=frozenset({requires}),
-            label=f"comment on {target}",
+            label=f"comment on {kind.lower()} {target}",
         )
 
 
@@ -341,9 +341,9 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
     return _render("index", index=index, keys=keys, concurrently=concurrently, only=only)
 
 
-def _index(index: cat.Index, stage: Stage) -> Statement:
+def _index(index: cat.Index, stage: Stage) -> Iterator[Statement]:
     requires = {relation_key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
-    return Statement(
+    yield Statement(
         stage,
         index_sql(index),
         provides=kinds.INDEX.provides(index),
@@ -352,6 +352,7 @@ def _index(index: cat.Index, stage: Stage) -> Statement:
         ignore=index.ignore,
         source=index,
     )
+    yield from _comment_on(index, stage)
 
 
 def foreign_key_sql(fk: cat.ForeignKey, *, not_valid: bool = False) -> str:
@@ -384,7 +385,7 @@ def standard_body(function: cat.Function) -> bool:
 
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    requires = {_schema(q)} | requires_type(function.returns)
+    requires = {_schema(q)} | (requires_type(function.returns) if function.returns else set())
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
@@ -412,7 +413,7 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         function_sql(function),
         provides=function_key(q),
         requires=frozenset(requires),
-        label=f"function {q}",
+        label=f"{kinds.of(function).noun} {q}",
         ignore=function.ignore,
         source=function,
     )
@@ -556,7 +557,7 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
-        out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+        out.extend(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
@@ -598,6 +599,8 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             for e in trigger.events
         )
         requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
+        if trigger.from_table:
+            requires.add(relation_key(trigger.from_table))
         out.append(
             Statement(
                 Stage.TRIGGERS,
@@ -607,6 +610,16 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
                 source=trigger,
             )
         )
+        if trigger.enabled != "origin":
+            out.append(
+                Statement(
+                    Stage.TRIGGERS,
+                    change_sql("enable_trigger", trigger.table, trigger.name, trigger.enabled),
+                    requires=frozenset({relation_key(trigger.table)}),
+                    label=kinds.trigger_state(trigger),
+                )
+            )
+        out.extend(_comment_on(trigger, Stage.TRIGGERS))
     platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:
         sql = _render(

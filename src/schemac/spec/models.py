@@ -387,6 +387,7 @@ class IndexSpec(Model):
     where: SqlText | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False
+    comment: str | None = None
     ignore: Ignore = {}
 
 
@@ -519,6 +520,16 @@ class TriggerSpec(Model):
     level: Literal["row", "statement"] = "row"
     when: SqlText | None = None
     args: list[str] = []
+    comment: str | None = None
+    # CREATE CONSTRAINT TRIGGER: an after row trigger that, deferrable, fires at commit.
+    constraint: bool = False
+    deferrable: Deferrable = False
+    from_table: str | None = None  # FROM: the table a constraint trigger's check reads (dropped with it)
+    # REFERENCING OLD TABLE AS / NEW TABLE AS: the rows a statement changed, as tables (after triggers).
+    old_table: str | None = None
+    new_table: str | None = None
+    # false: DISABLE TRIGGER; always / replica: ENABLE ALWAYS / REPLICA TRIGGER (session_replication_role).
+    enabled: Literal[True, False, "always", "replica"] = True
 
 
 class TenantScopedSpec(Model):
@@ -571,6 +582,11 @@ class TableSpec(Model):
         description="REPLICA IDENTITY: `default` (the primary key), `full` (every column; Supabase "
         "Realtime needs it for the old row of updates and deletes), `nothing`, or "
         "`index NAME` (a unique index of the table).",
+    )
+    unlogged: bool = Field(
+        default=False,
+        description="UNLOGGED: writes skip the write-ahead log (faster), so a crash empties the table and "
+        "replicas never see its rows. For caches and staging data.",
     )
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
@@ -639,20 +655,34 @@ class Argument(Model):
         return value
 
 
-class FunctionSpec(Model):
-    returns: str
+class RoutineSpec(Model):
+    """What functions and procedures share."""
+
     language: Literal["sql", "plpgsql"] = "sql"
     body: str
     args: list[Argument] = []
-    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
-    strict: bool = False
     security_definer: bool = False
     search_path: str | None = None
-    parallel: Literal["safe", "restricted", "unsafe"] | None = None
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
     ignore: Ignore = {}
+
+
+class ProcedureSpec(RoutineSpec):
+    """CREATE PROCEDURE: run by CALL; it returns nothing, and may COMMIT inside its body."""
+
+
+class FunctionSpec(RoutineSpec):
+    returns: str
+    volatility: Literal["immutable", "stable", "volatile"] = "volatile"
+    strict: bool = False
+    parallel: Literal["safe", "restricted", "unsafe"] | None = None
+    leakproof: bool = Field(
+        default=False,
+        description="LEAKPROOF: the function reveals nothing of its arguments but its result, so PostgreSQL may "
+        "run it before row level security filters rows. Only a superuser may declare it.",
+    )
 
 
 # -- conventions ---------------------------------------------------------------
@@ -839,6 +869,7 @@ class Spec(Model):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    procedures: dict[str, ProcedureSpec] = {}
     publications: dict[str, PublicationSpec] = {}
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),

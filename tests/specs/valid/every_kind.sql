@@ -72,6 +72,29 @@ LANGUAGE sql
 STABLE
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
+CREATE FUNCTION internal.audit()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $function$begin return null; end;$function$;
+
+CREATE FUNCTION internal.same_customer(a bigint, b bigint)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+LEAKPROOF
+AS $function$select a = b$function$;
+
+CREATE PROCEDURE internal.close_day(day date)
+LANGUAGE plpgsql
+AS $function$begin
+  update app.orders set status = 'cancelled' where placed_on = day and status = 'draft';
+  commit;
+end;
+$function$;
+
+COMMENT ON PROCEDURE internal.close_day(date) IS 'Cancels a day''s drafts; COMMITs as it goes.';
+
 -- Tables -------------------------------------------------------------------
 
 CREATE TABLE app.customers (
@@ -158,6 +181,12 @@ CREATE TABLE app.room_bookings (
 
 ALTER TABLE app.room_bookings ADD CONSTRAINT room_bookings_seat_positive CHECK (seat > 0) NOT VALID;
 
+CREATE UNLOGGED TABLE app.page_cache (
+    key  text NOT NULL,
+    body text,
+    CONSTRAINT page_cache_pkey PRIMARY KEY (key)
+);
+
 CREATE TABLE app."select" (
     "order" int  NOT NULL,
     "user"  text,
@@ -209,6 +238,8 @@ CREATE INDEX customers_referred_by_idx
 
 CREATE INDEX customers_created_at_idx
     ON app.customers USING brin (created_at);
+
+COMMENT ON INDEX app.customers_created_at_idx IS 'Rows arrive in time order.';
 
 CREATE INDEX customers_email_hash_idx
     ON app.customers USING hash (email);
@@ -349,6 +380,30 @@ CREATE TRIGGER customers_touch
     WHEN (old.name is distinct from new.name or old.email is distinct from new.email)
     EXECUTE FUNCTION internal.touch();
 
+COMMENT ON TRIGGER customers_touch ON app.customers IS 'Keeps updated_at current when a name or email changes.';
+
+CREATE CONSTRAINT TRIGGER customers_checked
+    AFTER INSERT
+    ON app.customers
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.audit();
+
+CREATE TRIGGER customers_counted
+    AFTER UPDATE
+    ON app.customers
+    REFERENCING OLD TABLE AS before_rows NEW TABLE AS after_rows
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION internal.audit();
+
+CREATE TRIGGER customers_paused
+    AFTER DELETE
+    ON app.customers
+    FOR EACH ROW
+    EXECUTE FUNCTION internal.audit();
+
+ALTER TABLE app.customers DISABLE TRIGGER customers_paused;
+
 -- Grants -------------------------------------------------------------------
 
 REVOKE ALL ON SCHEMA app FROM PUBLIC;
@@ -365,6 +420,12 @@ REVOKE ALL ON FUNCTION app.customer_order_count(bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.is_weekend(timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION internal.is_weekend(timestamptz) TO PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.same_customer(bigint, bigint) FROM PUBLIC;
+
+REVOKE ALL ON PROCEDURE internal.close_day(date) FROM PUBLIC;
 
 REVOKE ALL ON TABLE app.customers FROM PUBLIC;
 GRANT SELECT ON TABLE app.customers TO PUBLIC;
@@ -384,6 +445,8 @@ REVOKE ALL ON TABLE app.events_by_region FROM PUBLIC;
 REVOKE ALL ON TABLE app.sessions FROM PUBLIC;
 
 REVOKE ALL ON TABLE app.room_bookings FROM PUBLIC;
+
+REVOKE ALL ON TABLE app.page_cache FROM PUBLIC;
 
 REVOKE ALL ON TABLE app."select" FROM PUBLIC;
 

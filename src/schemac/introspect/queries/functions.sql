@@ -1,4 +1,5 @@
--- Functions (not procedures, aggregates or window functions). Arguments come
+-- Functions and procedures (not aggregates or window functions; a procedure's result is
+-- NULL, and pg_get_function_result says so). Arguments come
 -- from proallargtypes when there are OUT arguments, else proargtypes;
 -- pg_get_function_arg_default numbers them the same way. Left out: what an
 -- extension created ('e') and what PostgreSQL created along with another
@@ -22,13 +23,14 @@ SELECT p.oid,
        p.prosecdef AS security_definer,
        p.proconfig AS config,
        p.proparallel AS parallel,
+       p.proleakproof AS leakproof,
        d.description AS comment
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_language l ON l.oid = p.prolang
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
- WHERE p.prokind = 'f'
+ WHERE p.prokind IN ('f', 'p')
    AND p.pronamespace = ANY (%(namespaces)s::oid[])
    AND NOT EXISTS (SELECT FROM pg_depend e
                     WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))

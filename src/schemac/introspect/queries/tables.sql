@@ -25,6 +25,7 @@ SELECT c.oid,
               ORDER BY k.pos) AS partition_opclasses,
        d.description AS comment,
        c.relreplident AS replica_identity,
+       c.relpersistence = 'u' AS unlogged,
        (SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
          WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index
   FROM pg_class c

@@ -12,8 +12,19 @@ SELECT t.tgrelid AS table_oid,
                FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, i)
                JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
               ORDER BY k.i) AS update_of,
-       CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, false) END AS definition
+       CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, false) END AS definition,
+       d.description AS comment,
+       t.tgconstraint <> 0 AS "constraint",
+       t.tgdeferrable AS deferrable,
+       t.tginitdeferred AS initially_deferred,
+       t.tgoldtable AS old_table,
+       t.tgnewtable AS new_table,
+       t.tgenabled AS enabled,
+       (SELECT ARRAY[fn.nspname, fc.relname]::text[] FROM pg_class fc JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+         WHERE fc.oid = t.tgconstrrelid) AS from_table
   FROM pg_trigger t
+  LEFT JOIN pg_description d
+         ON d.classoid = 'pg_trigger'::regclass AND d.objoid = t.oid AND d.objsubid = 0
   JOIN pg_class c ON c.oid = t.tgrelid
   JOIN pg_proc p ON p.oid = t.tgfoid
   JOIN pg_namespace pn ON pn.oid = p.pronamespace

@@ -20,7 +20,7 @@ from ...errors import SpecError
 from .. import models as m
 from ..loader import Positions
 from .foreign_keys import foreign_keys
-from .functions import UNPINNED, function_of
+from .functions import UNPINNED, declare_procedures, function_of
 from .publications import publications
 from .schemas import extensions, schemas, settings
 from .scope import Scope
@@ -51,7 +51,10 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
             scope.functions[qname] = (("functions", key), function)
     domain_objects = domains(scope)
     sequence_objects = sequences(scope)
-    function_objects = tuple(function_of(scope, q, p, f) for q, (p, f) in scope.functions.items())
+    procedures = declare_procedures(scope)
+    function_objects = tuple(
+        function_of(scope, q, p, f) for q, (p, f) in [*scope.functions.items(), *procedures.items()]
+    )
     for qname, (path, table) in scope.tables.items():
         scope.primary_keys[qname] = primary_key_columns(table)
     tables = [table_of(scope, qname, path, table) for qname, (path, table) in scope.tables.items()]

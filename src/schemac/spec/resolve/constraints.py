@@ -93,7 +93,11 @@ def exclusion_of(
             ok = False
         if not operator(scope, element.with_, at("with")):
             ok = False
-        opclass = opclass_name(scope, element.opclass, epath + ("opclass",)) if element.opclass is not None else None
+        opclass = (
+            opclass_name(scope, element.opclass, epath + ("opclass",), spec.method)
+            if element.opclass is not None
+            else None
+        )
         if element.opclass is not None and opclass is None:
             ok = False
         key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, opclass)

@@ -88,6 +88,13 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
         if mismatch:
             scope.error(fpath, mismatch)
             continue
+        if not table.unlogged and target in scope.tables and scope.tables[target][1].unlogged:
+            scope.error(
+                fpath,
+                f"table '{target}' is unlogged, and a logged table cannot reference it (a crash empties it, "
+                "and the keys would point at nothing); make this table unlogged too, or that one logged",
+            )
+            continue
         name = options.pop("name") or default_name(qname, columns, "fkey")
         scope.ident(name, fpath, key=False)
         if any(fk.name == name for fk in out):

@@ -9,6 +9,7 @@ from ...lint import UnknownRule, all_rules, get_rule
 from ...render.quoting import qualified
 from ...sqltree import COMMENT_MARKS, SqlProblem, check_expression, check_operator, column_names, forbid_subquery
 from ..names import qualified_identifier_problem, suggest
+from ..opclasses import methods_of
 from .scope import Scope
 
 
@@ -56,13 +57,18 @@ def operator(scope: Scope, text: str, path: Path) -> bool:
     return False
 
 
-def opclass_name(scope: Scope, text: str, path: Path) -> str | None:
-    """An operator class (of an index key, an exclusion element or a partition key part): a name,
-    optionally schema-qualified, as the catalog holds it (SQL, pg_catalog's left unqualified, as
-    PostgreSQL prints them); None, and an error, if it is no name."""
+def opclass_name(scope: Scope, text: str, path: Path, method: str) -> str | None:
+    """An operator class (of an index key, an exclusion element or a partition key part) for the
+    index ``method``: a name, optionally schema-qualified, as the catalog holds it (SQL, pg_catalog's
+    left unqualified, as PostgreSQL prints them); None, and an error, if it is no name, or a known
+    operator class of other methods only."""
     problem = qualified_identifier_problem(text)
     if problem is not None:
         scope.error(path, f"not an operator class name: {problem}")
+        return None
+    methods = methods_of(text)
+    if methods is not None and method not in methods:
+        scope.error(path, f"operator class '{text}' is for {' and '.join(sorted(methods))} indexes, not {method}")
         return None
     return qualified(text)
 

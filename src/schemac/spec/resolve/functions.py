@@ -24,7 +24,10 @@ from .types import type_of
 UNPINNED = "security-definer-search-path"
 
 
-def function_of(scope: Scope, qname: QualifiedName, path: Path, function: m.FunctionSpec) -> cat.Function:
+def function_of(
+    scope: Scope, qname: QualifiedName, path: Path, function: m.FunctionSpec | m.ProcedureSpec
+) -> cat.Function:
+    """A function, or a procedure (which returns nothing)."""
     args = []
     for i, arg in enumerate(function.args):
         if arg.name is not None:
@@ -35,9 +38,11 @@ def function_of(scope: Scope, qname: QualifiedName, path: Path, function: m.Func
         if arg.default is not None:
             expression(scope, arg.default, path + ("args", i, "default"), "an argument default", columns=False)
         args.append(cat.Argument(arg.name, type_, arg.default, arg.mode))
-    returns = function.returns.strip()
-    lowered = returns.lower()
-    if lowered.startswith("setof "):
+    returns = function.returns.strip() if isinstance(function, m.FunctionSpec) else None
+    lowered = (returns or "").lower()
+    if returns is None:
+        pass  # a procedure
+    elif lowered.startswith("setof "):
         returns = "SETOF " + (type_of(scope, returns[6:], path + ("returns",), pseudo=True) or returns[6:])
     elif re.match(r"table\s*\(", lowered):
         returns = returns_table(scope, returns, path + ("returns",)) or returns
@@ -56,7 +61,7 @@ def function_of(scope: Scope, qname: QualifiedName, path: Path, function: m.Func
     elif function.language == "sql":
         sql(scope, check_statements, function.body, path + ("body",), "function body")
     else:
-        header = f"CREATE FUNCTION f() RETURNS {returns}"
+        header = "CREATE PROCEDURE p()" if returns is None else f"CREATE FUNCTION f() RETURNS {returns}"
         try:
             check_plpgsql(function.body, header)
         except SqlProblem as exc:
@@ -74,15 +79,41 @@ def function_of(scope: Scope, qname: QualifiedName, path: Path, function: m.Func
         returns,
         function.language,
         function.body,
-        function.volatility,
-        function.strict,
-        function.security_definer,
-        function.search_path,
-        function.parallel,
-        grants,
-        function.comment,
-        ignores(scope, function.ignore, path),
+        security_definer=function.security_definer,
+        search_path=function.search_path,
+        grants=grants,
+        comment=function.comment,
+        ignore=ignores(scope, function.ignore, path),
+        **(
+            {
+                "volatility": function.volatility,
+                "strict": function.strict,
+                "parallel": function.parallel,
+                "leakproof": function.leakproof,
+            }
+            if isinstance(function, m.FunctionSpec)
+            else {}
+        ),
     )
+
+
+def declare_procedures(scope: Scope) -> dict[QualifiedName, tuple[Path, m.ProcedureSpec]]:
+    """The names of ``procedures:``; a procedure shares its namespace with the functions."""
+    out = {}
+    for key, procedure in scope.spec.procedures.items():
+        qname = scope.qualify(key, ("procedures", key))
+        if qname is None:
+            continue
+        if qname in scope.functions:
+            line = scope.positions.of(scope.functions[qname][0], key=True)[0]
+            scope.error(
+                ("procedures", key),
+                f"'{qname}' is also a function (line {line}); the spec holds one routine per name",
+                key=True,
+            )
+            continue
+        out[qname] = (("procedures", key), procedure)
+    return out
 
 
 def returns_table(scope: Scope, text: str, path: Path) -> str | None:

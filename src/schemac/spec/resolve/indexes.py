@@ -50,7 +50,9 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
         ):
             ok = False
         opclass = (
-            opclass_name(scope, key.opclass, path + ("columns", i, "opclass")) if key.opclass is not None else None
+            opclass_name(scope, key.opclass, path + ("columns", i, "opclass"), index.method)
+            if key.opclass is not None
+            else None
         )
         if key.opclass is not None and opclass is None:
             ok = False
@@ -80,6 +82,7 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
         tuple(index.include),
         index.nulls_not_distinct,
         ignores(scope, index.ignore, path),
+        comment=index.comment,
     )
 
 

@@ -118,7 +118,9 @@ def _key(
         collation = (
             collation_name(scope, part.collation, where + ("collation",)) if part.collation is not None else None
         )
-        opclass = opclass_name(scope, part.opclass, where + ("opclass",)) if part.opclass is not None else None
+        # A hash partition key hashes with a hash operator class; a range or list key compares with btree's.
+        method = "hash" if spec.by == "hash" else "btree"
+        opclass = opclass_name(scope, part.opclass, where + ("opclass",), method) if part.opclass is not None else None
         if (part.opclass is not None and opclass is None) or (part.collation is not None and collation is None):
             ok = False
         parts.append(cat.PartitionKeyPart(part.column, part.expression, collation, opclass))

@@ -119,6 +119,11 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
     ]
     grants = grants_of(scope, table.grants, table.revokes, TABLE_PRIVILEGES, path, set(scope.table_columns(qname)))
     identity, replica_index = replica_identity(scope, qname, table, pk, uniques, indexes, path)
+    if table.unlogged and table.partition:
+        scope.error(
+            path + ("unlogged",),
+            "a partitioned table cannot be unlogged: it holds no rows of its own; leave 'unlogged' out",
+        )
     built = cat.Table(
         qname,
         columns,
@@ -135,6 +140,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
         ignores(scope, table.ignore, path),
         identity,
         replica_index,
+        table.unlogged,
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 

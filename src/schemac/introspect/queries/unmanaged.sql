@@ -1,0 +1,53 @@
+-- What the managed schemas hold that schemac does not model, one row per object: its
+-- kind, its name as SQL names it, and why it is left alone. Nothing here is ever
+-- compared, created or dropped; the importer names each one. Left out, as everywhere:
+-- what an extension created.
+WITH ours AS (
+    SELECT p.oid, 'pg_proc'::regclass AS classid, 'aggregate' AS kind,
+           p.oid::regprocedure::text AS name,
+           'the spec has no aggregates (CREATE AGGREGATE)' AS reason
+      FROM pg_proc p
+     WHERE p.prokind = 'a' AND p.pronamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT p.oid, 'pg_proc'::regclass, 'window function', p.oid::regprocedure::text,
+           'the spec has no window functions written in C'
+      FROM pg_proc p
+     WHERE p.prokind = 'w' AND p.pronamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT c.oid, 'pg_collation'::regclass, 'collation',
+           quote_ident(n.nspname) || '.' || quote_ident(c.collname),
+           'the spec has no collations (CREATE COLLATION); a column may name one the database has'
+      FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+     WHERE c.collnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT c.oid, 'pg_ts_config'::regclass, 'text search configuration', c.oid::regconfig::text,
+           'the spec has no text search configurations'
+      FROM pg_ts_config c
+     WHERE c.cfgnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT d.oid, 'pg_ts_dict'::regclass, 'text search dictionary', d.oid::regdictionary::text,
+           'the spec has no text search dictionaries'
+      FROM pg_ts_dict d
+     WHERE d.dictnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT i.inhrelid, 'pg_class'::regclass, 'table inheritance',
+           i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text,
+           'the spec has no table inheritance (INHERITS); both tables are imported as tables of their own, '
+           || 'and a plan leaves the link as it is'
+      FROM pg_inherits i
+      JOIN pg_class c ON c.oid = i.inhrelid
+      JOIN pg_class p ON p.oid = i.inhparent
+     WHERE NOT c.relispartition AND p.relkind = 'r'
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
+           'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
+      FROM pg_class c
+     WHERE c.relispartition AND c.relpersistence = 'u'
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
+)
+SELECT o.kind, o.name, o.reason
+  FROM ours o
+ WHERE NOT EXISTS (SELECT FROM pg_depend e
+                    WHERE e.classid = o.classid AND e.objid = o.oid AND e.deptype = 'e')
+ ORDER BY o.kind, o.name

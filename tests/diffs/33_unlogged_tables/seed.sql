@@ -1,0 +1,2 @@
+INSERT INTO page_cache VALUES ('a', 'x');
+INSERT INTO staging (raw) VALUES ('{}');
