@@ -27,7 +27,7 @@ from ..catalog.graph import (
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
-from ..sqltree import looks_like_function, parse_type, references
+from ..sqltree import looks_like_function, parse_type, plpgsql_declared, plpgsql_header, references
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
@@ -388,10 +388,16 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
-    if function.language == "sql":
+    if function.language == "plpgsql":
+        # PostgreSQL compiles a PL/pgSQL body when it creates the function: the statements are
+        # only checked when they run, but the types its DECLAREs name must exist by then.
+        declared = plpgsql_declared(function.body, plpgsql_header(function.args, function.returns))
+        requires |= _names(declared.relations, relation_key) | _names(declared.relations, type_key)
+        if declared.relations or not declared.complete:
+            stage = Stage.TABLE_FUNCTIONS
+    elif function.language == "sql":
         # PostgreSQL checks an SQL function's body when it is created, so the
-        # tables and functions it uses must exist first. PL/pgSQL bodies are
-        # only checked when they run.
+        # tables and functions it uses must exist first.
         try:
             refs = references(function.body)
         except ParseError:
