@@ -585,7 +585,9 @@ def compare(
         elif read and b.table not in rebuilt and (hits := _policy_reads(b, read, read_names)):
             out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
         elif differs(b, a):
-            if (b.command, b.permissive) != (a.command, a.permissive):
+            # ALTER POLICY sets USING and WITH CHECK but cannot take one away.
+            removed = (b.using and not a.using) or (b.with_check and not a.with_check)
+            if (b.command, b.permissive) != (a.command, a.permissive) or removed:
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
                 out.append(ch.AlterPolicy(b, a))
