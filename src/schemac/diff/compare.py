@@ -513,6 +513,8 @@ def compare(
         elif b != a or _sequence_grants(b) != _sequence_grants(a):
             out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
 
+    out = _foreign_keys_over_dropped_keys(current, desired, out)
+
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {
@@ -727,6 +729,40 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+
+
+def _foreign_keys_over_dropped_keys(
+    current: cat.Catalog, desired: cat.Catalog, out: list[ch.Change]
+) -> list[ch.Change]:
+    """``out`` with each kept foreign key that references a key or unique index ``out`` drops made
+    again: PostgreSQL refuses to drop the key a foreign key depends on, so the foreign key goes
+    first and comes back on the goal's key (a unique constraint becoming the primary key)."""
+    dropped: dict[tuple[QualifiedName, frozenset], str] = {}
+    for c in out:
+        if isinstance(c, ch.DropConstraint) and isinstance(c.constraint, (cat.PrimaryKey, cat.Unique)):
+            dropped[(c.table, frozenset(c.constraint.columns))] = f"key {c.constraint.name} on {c.table} is dropped"
+        index = c.obj if isinstance(c, ch.Drop) else c.before if isinstance(c, ch.Replace) else None
+        if isinstance(index, cat.Index) and index.unique and all(k.column for k in index.keys):
+            columns = frozenset(k.column for k in index.keys)
+            dropped[(index.table, columns)] = f"index {index.name} on {index.table} is dropped"
+    if not dropped:
+        return out
+    identity = kinds.FOREIGN_KEY.identity
+    remade = {identity(c.before) for c in out if isinstance(c, ch.Replace) and isinstance(c.before, cat.ForeignKey)}
+    again = {}
+    for key, b, a in _matched(kinds.FOREIGN_KEY, current, desired):
+        if b is not None and a is not None and key not in remade:
+            why = dropped.get((b.ref_table, frozenset(b.ref_columns)))
+            if why:
+                again[key] = ch.Replace(b, a, because=why)
+    if not again:
+        return out
+
+    def of_key(c: ch.Change) -> Any:  # the foreign key an AlterConstraint or ValidateConstraint changes
+        fk = getattr(c, "before", None) or getattr(c, "constraint", None)
+        return identity(fk) if isinstance(fk, cat.ForeignKey) else None
+
+    return [c for c in out if of_key(c) not in again] + list(again.values())
 
 
 def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = None) -> list[ch.Change]:
