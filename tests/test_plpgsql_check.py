@@ -4,8 +4,6 @@ body is left to PostgreSQL on the scratch server instead of being refused."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -19,13 +17,6 @@ from schemac.pipeline import compile_text
 
 def run(*args: str):
     return CliRunner().invoke(main, ["--no-color", *args])
-
-
-@pytest.fixture
-def database(pg_cluster) -> Iterator[str]:
-    name = f"plpgsql_{uuid.uuid4().hex[:8]}"
-    yield pg_cluster.create_database(name)
-    pg_cluster.drop_database(name)
 
 
 # Supabase's documented auth hook: the body assigns to its parameter and returns it.

@@ -27,7 +27,15 @@ from ..catalog.graph import (
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
-from ..sqltree import looks_like_function, parse_type, plpgsql_declared, plpgsql_header, references
+from ..sqltree import (
+    SqlProblem,
+    looks_like_function,
+    parse_type,
+    plpgsql_declared,
+    plpgsql_header,
+    references,
+    table_columns,
+)
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
@@ -382,9 +390,21 @@ def standard_body(function: cat.Function) -> bool:
     return function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN"))
 
 
+def _result_types(returns: str) -> list[str]:
+    """The types a function's result names: each column's of ``TABLE (...)``, else the one type."""
+    if returns[:5].upper() != "TABLE":
+        return [returns]
+    try:
+        return [type_ for _, type_ in table_columns(returns)]
+    except SqlProblem:  # PostgreSQL reports it when the function is created
+        return []
+
+
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    requires = {_schema(q)} | requires_type(function.returns)
+    requires = {_schema(q)}
+    for type_ in _result_types(function.returns):
+        requires |= requires_type(type_)
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
