@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import orjson
+import pglast
 from pglast import ast, enums, parser
 from pglast.parser import ParseError
+from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
 from .render.quoting import ident
@@ -252,6 +254,42 @@ def plpgsql_declared(text: str, header: str) -> Declared:
         elif relation:  # a quoted name with a dot in it: which part is which cannot be told
             complete = False
     return Declared(frozenset(relations), complete)
+
+
+def as_read_back(text: str | None, query: bool = False) -> str | None:
+    """An expression (or with ``query``, a query) as PostgreSQL prints it, in a form it reads back
+    to the same tree, so that what schemac writes from it prints the same again.
+
+    One printed form is not: a varchar column's ``IN ('a', 'b')`` is kept as an array of
+    varchar cast to text[], printed ``(ARRAY['a'::character varying])::text[]``; read back, that
+    text casts each element instead (``ARRAY[('a'::character varying)::text]``), which prints
+    differently, and a plan would make the check (or view, policy) again on every run.
+    ``ARRAY[...]::character varying[]`` inside the cast reads back as first printed."""
+    if not text or "ARRAY[" not in text:
+        return text
+    prefix = "" if query else "SELECT "
+    source = prefix + text  # pglast's nodes count locations in characters
+    try:
+        tree = pglast.parse_sql(source)
+    except ParseError:
+        return text
+    inserts: list[tuple[int, str]] = []
+
+    class _ArrayCasts(Visitor):
+        def visit_TypeCast(self, parent, node) -> None:
+            array = node.arg
+            if not isinstance(array, ast.A_ArrayExpr) or not array.elements or array.list_end is None:
+                return
+            element_types = {RawStream()(e.typeName) if isinstance(e, ast.TypeCast) else None for e in array.elements}
+            if len(element_types) == 1 and None not in element_types:
+                array_type = f"{element_types.pop()}[]"
+                if array_type != RawStream()(node.typeName):
+                    inserts.append((array.list_end + 1, f"::{array_type}"))
+
+    _ArrayCasts()(tree)
+    for at, cast in sorted(inserts, reverse=True):
+        source = source[:at] + cast + source[at:]
+    return source[len(prefix) :]
 
 
 def table_columns(text: str) -> list[tuple[str, str]]:
