@@ -187,6 +187,7 @@ class Check:
     expression: str
     valid: bool = True
     enforced: bool = True
+    no_inherit: bool = False  # NO INHERIT: tables that inherit from this one do not get it
 
 
 @dataclass(frozen=True)

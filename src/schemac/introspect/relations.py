@@ -129,6 +129,7 @@ def tables(
                         check_expression(con["definition"])[0],
                         con["validated"],
                         con["enforced"] is not False,
+                        con["no_inherit"],
                     )
                 )
             elif con["type"] == "x":

@@ -288,6 +288,7 @@ class CheckSpec(Model):
     expression: SqlText
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
+    no_inherit: bool = False  # true: NO INHERIT, tables that inherit from this one do not get it
 
 
 OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"
