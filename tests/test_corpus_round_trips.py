@@ -49,3 +49,18 @@ def test_varchar_in_lists(tmp_path: Path, pg_cluster) -> None:
         "create view open_orders as select id from orders where status in ('pending', 'shipped');\n",
     )
     assert "status" in spec["tables"]["orders"]["columns"]
+
+
+def test_index_comments(tmp_path: Path, pg_cluster) -> None:
+    spec = imported(
+        tmp_path,
+        pg_cluster,
+        "create table users (id int primary key, email text);\n"
+        "create index users_email on users (email);\n"
+        "comment on index users_email is 'For looking users up by email';\n"
+        "create materialized view user_emails as select id, email from users;\n"
+        "create index user_emails_email on user_emails (email);\n"
+        "comment on index user_emails_email is 'For email search';\n",
+    )
+    assert spec["tables"]["users"]["indexes"][0]["comment"] == "For looking users up by email"
+    assert spec["materialized_views"]["user_emails"]["indexes"][0]["comment"] == "For email search"

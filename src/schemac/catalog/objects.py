@@ -257,6 +257,7 @@ class Index:
     # False for an index PostgreSQL cannot use: a failed CREATE INDEX
     # CONCURRENTLY, or a partitioned index some partition lacks.
     valid: bool = True
+    comment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -788,6 +788,8 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         return out + _grant_changes(after, before.grants, after.grants, scope)
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)
+    if isinstance(after, cat.Index) and replace(before, comment=None) == replace(after, comment=None):
+        return [ch.SetComment(after, after.comment)]
     if isinstance(after, (cat.Function, cat.Sequence)):
         out: list[ch.Change] = []
         if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):

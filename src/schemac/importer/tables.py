@@ -393,6 +393,8 @@ class TableParts:
             out["include"] = list(index.include)
         if index.nulls_not_distinct:
             out["nulls_not_distinct"] = True
+        if index.comment is not None:
+            out["comment"] = index.comment
         return out
 
     def policy(self, policy: cat.Policy) -> dict:

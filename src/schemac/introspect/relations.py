@@ -301,6 +301,7 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 unique=first["unique"],
                 method=first["method"],
                 where=as_read_back(first["where"]),
+                comment=first["comment"],
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],

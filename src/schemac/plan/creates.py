@@ -147,6 +147,7 @@ def create_steps(
     old_server = current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED
     goal_partitioned = _partitioned_tables(desired)
     new_keys = [o for o in creates if isinstance(o, cat.ForeignKey)]
+    later: set[str] = set()  # what indexes built after the transaction provide
     for stmt in statements(kinds.catalog_of(creates, privileges=privilege_scope(desired))):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
@@ -155,6 +156,8 @@ def create_steps(
             change,
             _hazards(source, change) if source is not None else frozenset(),
             note=note("create", source, change) if source is not None else None,
+            # The comment on an index built after the transaction follows it there.
+            phase=Phase.AFTER if source is None and stmt.requires & later else Phase.TRANSACTION,
         )
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
             # A check existing rows need not pass, or the table's replica identity.
@@ -184,6 +187,7 @@ def create_steps(
             )
         elif isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
+            later.add(stmt.provides)
         elif (
             isinstance(source, cat.ForeignKey)
             and source.table in existing

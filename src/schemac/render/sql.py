@@ -582,7 +582,9 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
-        out.append(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+        stage = Stage.VIEWS if index.table in views else Stage.INDEXES
+        out.append(_index(index, stage))
+        out.extend(_comment_on(index, stage))
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.

@@ -388,6 +388,7 @@ class IndexSpec(Model):
     where: SqlText | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False
+    comment: str | None = None
     ignore: Ignore = {}
 
 

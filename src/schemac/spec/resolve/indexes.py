@@ -80,6 +80,7 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
         tuple(index.include),
         index.nulls_not_distinct,
         ignores(scope, index.ignore, path),
+        comment=index.comment,
     )
 
 
