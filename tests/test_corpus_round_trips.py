@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -64,3 +65,14 @@ def test_index_comments(tmp_path: Path, pg_cluster) -> None:
     )
     assert spec["tables"]["users"]["indexes"][0]["comment"] == "For looking users up by email"
     assert spec["materialized_views"]["user_emails"]["indexes"][0]["comment"] == "For email search"
+
+
+def test_a_virtual_generated_column(tmp_path: Path, pg_cluster) -> None:
+    if pg_cluster.server_version_num < 180000:
+        pytest.skip("virtual generated columns are new in PostgreSQL 18")
+    spec = imported(
+        tmp_path,
+        pg_cluster,
+        "create table vt (slug text not null, identifier text generated always as ('urn:' || slug));\n",
+    )
+    assert spec["tables"]["vt"]["columns"]["identifier"]["virtual"] is True

@@ -340,7 +340,7 @@ def _table_changes(
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
-            if b.generated != a.generated:
+            if (b.generated, b.virtual) != (a.generated, a.virtual):
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
                 out.append(

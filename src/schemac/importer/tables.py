@@ -123,6 +123,8 @@ class TableParts:
                 spec["identity"] = column.identity
             if column.generated is not None:
                 spec["generated"] = column.generated
+            if column.virtual:
+                spec["virtual"] = True
             if column.collation is not None:
                 spec["collation"] = column.collation
             if column.name in column_unique and column.name != single_pk:

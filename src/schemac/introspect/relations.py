@@ -61,6 +61,7 @@ def _column(row: Row, grants: Grants) -> Column:
         default=None if generated else as_read_back(row["expression"]),
         identity=IDENTITY.get(row["identity"]),
         generated=as_read_back(row["expression"]) if generated else None,
+        virtual=row["generated_kind"] == "v",
         collation=collation,
         comment=row["comment"],
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),

@@ -57,7 +57,7 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
             change_sql("add_column", c.table.qname, column_definition(c.column)),
             Stage.TABLES,
             requires,
-            rule("add a generated column", bool(c.column.generated)),
+            rule("add a generated column", bool(c.column.generated) and not c.column.virtual),
             provides=column_key(c.table.qname, c.column.name),
         )
     ]

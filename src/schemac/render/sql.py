@@ -266,7 +266,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated:
-        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) {'VIRTUAL' if column.virtual else 'STORED'}")
     if column.default is not None:
         parts.append(f"DEFAULT {column.default}")
     return parts

@@ -221,6 +221,7 @@ class ColumnSpec(Model):
     default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None
     generated: SqlText | None = None
+    virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18), computed when read, not stored
     primary_key: bool = False
     unique: bool = False
     check: SqlText | None = None
