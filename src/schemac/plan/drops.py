@@ -155,12 +155,16 @@ def with_function_dependents(
             return
         dropping.add(key)
         drops.append(obj)
-        owner[id(obj)] = change
         goal = next((o for o in getattr(desired, kind.slot) if kind.identity(o) == key[1]), None)
         if goal is not None and key not in creating:
+            # Its own Replace: made again as it was, it neither narrows nor widens anything.
+            function = change.after if isinstance(change, ch.Replace) else change.obj
+            verb = "replaced" if isinstance(change, ch.Replace) else "dropped"
+            change = ch.Replace(obj, goal, because=f"function {function.qname} is {verb}")
             creating.add(key)
             creates.append(goal)
             owner[id(goal)] = change
+        owner[id(obj)] = change
 
     def change_of(*texts: str | None, query: bool = False) -> ch.Change | None:
         for qname, change in functions.items():

@@ -68,6 +68,25 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
     return drops, creates, alters, owner
 
 
+def _without_remade(alters: list[ch.Change], creates: list[Any]) -> list[ch.Change]:
+    """``alters`` less the policy changes, comments and grants of policies and views that are
+    made again (as the goal has them, comment and grants included)."""
+    remade = {(kinds.of(o).slot, kinds.of(o).identity(o)) for o in creates if isinstance(o, (cat.Policy, cat.View))}
+
+    def target(c: ch.Change) -> Any:
+        return c.after if isinstance(c, ch.AlterPolicy) else getattr(c, "obj", None)
+
+    return [
+        c
+        for c in alters
+        if not (
+            isinstance(c, (ch.AlterPolicy, ch.SetComment, ch.ChangeGrants))
+            and isinstance(t := target(c), (cat.Policy, cat.View))
+            and (kinds.of(t).slot, kinds.of(t).identity(t)) in remade
+        )
+    ]
+
+
 def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
     """A sequence altered in place; a new owner is set once its column exists."""
     before, after = change.before, change.after
@@ -171,6 +190,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
     drops, creates = with_function_dependents(current, desired, drops, creates, owner)
+    alters = _without_remade(alters, creates)
     released, put_back, alters = function_users_in_tables(current, desired, drops, owner, alters)
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
