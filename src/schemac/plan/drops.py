@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pglast.parser import ParseError
+
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, function_key, order, relation_key
@@ -127,7 +129,7 @@ def _names_function(functions: set[QualifiedName], *texts: str | None, query: bo
     for text in filter(None, texts):
         try:
             refs = references(text if query else f"SELECT {text}")
-        except Exception:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
+        except ParseError:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
             continue
         if any(QualifiedName(schema or "public", name) in functions for schema, name in refs.functions):
             return True
@@ -183,7 +185,7 @@ def with_function_dependents(
             if change is None and views:
                 try:
                     refs = references(view.query).relations
-                except Exception:  # PostgreSQL says if it is in the way
+                except ParseError:  # PostgreSQL says if it is in the way
                     refs = set()
                 read = [views[q] for s, n in refs if (q := QualifiedName(s or "public", n)) in views]
                 change = read[0] if read else None
