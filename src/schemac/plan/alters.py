@@ -51,7 +51,7 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
         | requires_type(c.column.type)
         | requires_sql(c.column.default, c.column.generated)
     )
-    return [
+    out = [
         _step(
             c,
             change_sql("add_column", c.table.qname, column_definition(c.column)),
@@ -61,6 +61,18 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
             provides=column_key(c.table.qname, c.column.name),
         )
     ]
+    if c.column.comment is not None:
+        target = f"{ident(c.table.qname)}.{ident(c.column.name)}"
+        out.append(
+            _step(
+                c,
+                change_sql("comment", "COLUMN", target, c.column.comment),
+                Stage.GRANTS,
+                {column_key(c.table.qname, c.column.name)},
+                note=f"comment on column {c.table.qname}.{c.column.name}",
+            )
+        )
+    return out
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
