@@ -140,7 +140,8 @@ def main() -> None:
     laid = {}
     if r := repo("djrobstep/migra"):
         laid["migra"] = migra(r, args.out / "migra")
-    if r := repo("pgschema/pgschema"):
+    # pgschema moved from pgschema/pgschema to pgplex/pgschema; the newer clone wins.
+    if r := repo("pgplex/pgschema") or repo("pgschema/pgschema"):
         laid["pgschema"] = pgschema(r, args.out / "pgschema")
     if r := repo("devrimgunduz/pagila"):
         write(args.out / "apps" / "pagila" / "pagila-schema.sql", r.read("pagila-schema.sql"))

@@ -14,6 +14,7 @@ import orjson
 import pglast
 from pglast import ast, enums, parser
 from pglast.parser import ParseError
+from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
 from .render.quoting import ident
@@ -170,12 +171,128 @@ def statements(script: str) -> list[str]:
         return [script]
 
 
-def check_plpgsql(text: str, header: str) -> None:
-    """Parse a PL/pgSQL body inside the CREATE FUNCTION ``header`` that will carry it."""
+# What libpg_query's PL/pgSQL compiler says when it, having no catalog, cannot know the answer:
+# a type named in a schema other than pg_catalog and public, whether a VARIADIC argument's type is
+# an array, an array of a type it does not know (its stand-in for any such type is a record,
+# "_record" the array of it; PostgreSQL would name the type). Those are its limits, not the body's mistakes.
+_PLPGSQL_PARSER_LIMITS = ("Not implemented", "VARIADIC parameter must be an array")
+
+
+def _parser_cannot_decide(message: str) -> bool:
+    return message.startswith(_PLPGSQL_PARSER_LIMITS) or message.endswith("has pseudo-type _record")
+
+
+def plpgsql_header(args, returns: str | None) -> str:
+    """The CREATE FUNCTION a PL/pgSQL body is parsed in: the function's real arguments (a body
+    assigns to them and reads them by name) and return type (RETURN's form depends on it), or the
+    CREATE PROCEDURE when ``returns`` is None. ``args`` are catalog Arguments; their defaults do not
+    matter to the body."""
+    params = ", ".join(
+        " ".join(filter(None, ("" if a.mode == "in" else a.mode.upper(), a.name and ident(a.name), a.type)))
+        for a in args
+    )
+    if returns is None:
+        return f"CREATE PROCEDURE p({params})"
+    return f"CREATE FUNCTION f({params}) RETURNS {returns}"
+
+
+@lru_cache(maxsize=4096)
+def _plpgsql_tree(text: str, header: str) -> dict | None:
     try:
-        pglast.parse_plpgsql(f"{header} AS $schemac$\n{text}\n$schemac$ LANGUAGE plpgsql")
+        tree = parser.parse_plpgsql_json(f"{header} AS $schemac$\n{text}\n$schemac$ LANGUAGE plpgsql")
     except ParseError as exc:
+        if _parser_cannot_decide(str(exc.args[0])):
+            return None
         raise SqlProblem(f"PL/pgSQL syntax error: {exc.args[0]}") from None
+    return orjson.loads(tree)[0]["PLpgSQL_function"]
+
+
+def check_plpgsql(text: str, header: str) -> bool:
+    """Parse a PL/pgSQL body inside the CREATE FUNCTION ``header`` (:func:`plpgsql_header`) that will carry it.
+
+    False when the parser cannot decide (:data:`_PLPGSQL_PARSER_LIMITS`, :func:`_parser_cannot_decide`): PostgreSQL checks
+    the body when the function is created, on the scratch server for plan, apply and check --db."""
+    return _plpgsql_tree(text, header) is not None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a PL/pgSQL body's DECLARE section names that PostgreSQL looks up when it creates the
+    function: the relations of ``%ROWTYPE`` and ``%TYPE`` declarations, and whether that is all
+    (``complete``). It is not when a declared type is one the parser cannot name (a composite,
+    domain or enum type, a record: pglast reports those as an unnamed row), or it cannot read the body."""
+
+    relations: frozenset[tuple[str | None, str]]
+    complete: bool
+
+
+def plpgsql_declared(text: str, header: str) -> Declared:
+    """What the DECLARE section of a PL/pgSQL body inside ``header`` (:func:`plpgsql_header`) names."""
+    try:
+        tree = _plpgsql_tree(text, header)
+    except SqlProblem:
+        tree = None
+    if tree is None:
+        return Declared(frozenset(), False)
+    relations, complete = set(), True
+    for datum in tree.get("datums", ()):
+        ((kind, body),) = datum.items()
+        if "lineno" not in body:  # arguments and implicit variables (found, new, ...): not declared
+            continue
+        if kind == "PLpgSQL_rec":  # a record, or a row of a type the parser does not know
+            complete = False
+        if kind != "PLpgSQL_var":  # the rest: INTO lists, a record's fields
+            continue
+        # The name as written, unquoted and joined with dots: "app.orders%rowtype", "orders.id%TYPE".
+        written, _, attribute = body["datatype"]["PLpgSQL_type"]["typname"].partition("%")
+        if not attribute:  # a type the parser knows: a built-in one
+            continue
+        names = written.split(".")
+        # %ROWTYPE names a relation whole, %TYPE a column of one (or another variable: no relation).
+        relation = names if attribute.lower() == "rowtype" else names[:-1]
+        if len(relation) == 1:
+            relations.add((None, relation[0]))
+        elif len(relation) == 2:
+            relations.add((relation[0], relation[1]))
+        elif relation:  # a quoted name with a dot in it: which part is which cannot be told
+            complete = False
+    return Declared(frozenset(relations), complete)
+
+
+def as_read_back(text: str | None, query: bool = False) -> str | None:
+    """An expression (or with ``query``, a query) as PostgreSQL prints it, in a form it reads back
+    to the same tree, so that what schemac writes from it prints the same again.
+
+    One printed form is not: a varchar column's ``IN ('a', 'b')`` is kept as an array of
+    varchar cast to text[], printed ``(ARRAY['a'::character varying])::text[]``; read back, that
+    text casts each element instead (``ARRAY[('a'::character varying)::text]``), which prints
+    differently, and a plan would make the check (or view, policy) again on every run.
+    ``ARRAY[...]::character varying[]`` inside the cast reads back as first printed."""
+    if not text or "ARRAY[" not in text:
+        return text
+    prefix = "" if query else "SELECT "
+    source = prefix + text  # pglast's nodes count locations in characters
+    try:
+        tree = pglast.parse_sql(source)
+    except ParseError:
+        return text
+    inserts: list[tuple[int, str]] = []
+
+    class _ArrayCasts(Visitor):
+        def visit_TypeCast(self, parent, node) -> None:
+            array = node.arg
+            if not isinstance(array, ast.A_ArrayExpr) or not array.elements or array.list_end is None:
+                return
+            element_types = {RawStream()(e.typeName) if isinstance(e, ast.TypeCast) else None for e in array.elements}
+            if len(element_types) == 1 and None not in element_types:
+                array_type = f"{element_types.pop()}[]"
+                if array_type != RawStream()(node.typeName):
+                    inserts.append((array.list_end + 1, f"::{array_type}"))
+
+    _ArrayCasts()(tree)
+    for at, cast in sorted(inserts, reverse=True):
+        source = source[:at] + cast + source[at:]
+    return source[len(prefix) :]
 
 
 def table_columns(text: str) -> list[tuple[str, str]]:

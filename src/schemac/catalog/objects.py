@@ -148,6 +148,7 @@ class Column:
     # How a migration converts the column's rows when its type changes (ALTER COLUMN ... TYPE
     # ... USING); the database does not keep it, so it is no part of the column's state.
     using: str | None = field(default=None, compare=False)
+    virtual: bool = False  # a generated column computed when read (PostgreSQL 18), not STORED
     # An identity column's sequence, as read from a database, and the privileges on it (none for the
     # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
     sequence: QualifiedName | None = field(default=None, compare=False)
@@ -187,6 +188,7 @@ class Check:
     expression: str
     valid: bool = True
     enforced: bool = True
+    no_inherit: bool = False  # NO INHERIT: tables that inherit from this one do not get it
 
 
 @dataclass(frozen=True)

@@ -340,7 +340,7 @@ def _table_changes(
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
-            if b.generated != a.generated:
+            if (b.generated, b.virtual) != (a.generated, a.virtual):
                 out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
             else:
                 out.append(
@@ -515,6 +515,8 @@ def compare(
         elif b != a or _sequence_grants(b) != _sequence_grants(a):
             out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
 
+    out = _foreign_keys_over_dropped_keys(current, desired, out)
+
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
     reshaped = {
@@ -587,7 +589,9 @@ def compare(
         elif read and b.table not in rebuilt and (hits := _policy_reads(b, read, read_names)):
             out.append(ch.Replace(b, a, because=why[min(hits, key=str)]))
         elif differs(b, a):
-            if (b.command, b.permissive) != (a.command, a.permissive):
+            # ALTER POLICY sets USING and WITH CHECK but cannot take one away.
+            removed = (b.using and not a.using) or (b.with_check and not a.with_check)
+            if (b.command, b.permissive) != (a.command, a.permissive) or removed:
                 out.append(ch.Replace(b, a))
             elif (b.roles, b.using, b.with_check) != (a.roles, a.using, a.with_check):
                 out.append(ch.AlterPolicy(b, a))
@@ -732,6 +736,40 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
     """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
     return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
+
+
+def _foreign_keys_over_dropped_keys(
+    current: cat.Catalog, desired: cat.Catalog, out: list[ch.Change]
+) -> list[ch.Change]:
+    """``out`` with each kept foreign key that references a key or unique index ``out`` drops made
+    again: PostgreSQL refuses to drop the key a foreign key depends on, so the foreign key goes
+    first and comes back on the goal's key (a unique constraint becoming the primary key)."""
+    dropped: dict[tuple[QualifiedName, frozenset], str] = {}
+    for c in out:
+        if isinstance(c, ch.DropConstraint) and isinstance(c.constraint, (cat.PrimaryKey, cat.Unique)):
+            dropped[(c.table, frozenset(c.constraint.columns))] = f"key {c.constraint.name} on {c.table} is dropped"
+        index = c.obj if isinstance(c, ch.Drop) else c.before if isinstance(c, ch.Replace) else None
+        if isinstance(index, cat.Index) and index.unique and all(k.column for k in index.keys):
+            columns = frozenset(k.column for k in index.keys)
+            dropped[(index.table, columns)] = f"index {index.name} on {index.table} is dropped"
+    if not dropped:
+        return out
+    identity = kinds.FOREIGN_KEY.identity
+    remade = {identity(c.before) for c in out if isinstance(c, ch.Replace) and isinstance(c.before, cat.ForeignKey)}
+    again = {}
+    for key, b, a in _matched(kinds.FOREIGN_KEY, current, desired):
+        if b is not None and a is not None and key not in remade:
+            why = dropped.get((b.ref_table, frozenset(b.ref_columns)))
+            if why:
+                again[key] = ch.Replace(b, a, because=why)
+    if not again:
+        return out
+
+    def of_key(c: ch.Change) -> Any:  # the foreign key an AlterConstraint or ValidateConstraint changes
+        fk = getattr(c, "before", None) or getattr(c, "constraint", None)
+        return identity(fk) if isinstance(fk, cat.ForeignKey) else None
+
+    return [c for c in out if of_key(c) not in again] + list(again.values())
 
 
 def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = None) -> list[ch.Change]:

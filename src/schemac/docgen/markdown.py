@@ -69,6 +69,8 @@ def _state(con) -> str:
         parts.append("not enforced: no row is checked")
     elif not getattr(con, "valid", True):
         parts.append("not valid: existing rows are not checked")
+    if getattr(con, "no_inherit", False):
+        parts.append("no inherit: tables that inherit from this one do not get it")
     return "".join(f", {p}" for p in parts)
 
 

@@ -24,6 +24,8 @@ def constraint_state(con: Any) -> dict[str, Any]:
         out["enforced"] = False
     elif not getattr(con, "valid", True):
         out["valid"] = False
+    if getattr(con, "no_inherit", False):
+        out["no_inherit"] = True
     return out
 
 
@@ -104,7 +106,7 @@ class TableParts:
         column_check = {}
         for check in checks:
             for column in table.columns:
-                if check.name == default_name(q, (column.name,), "check") and check.valid:
+                if check.name == default_name(q, (column.name,), "check") and check.valid and not check.no_inherit:
                     column_check[column.name] = check
 
         skipped_columns = self.skipped_columns[q]
@@ -123,6 +125,8 @@ class TableParts:
                 spec["identity"] = column.identity
             if column.generated is not None:
                 spec["generated"] = column.generated
+            if column.virtual:
+                spec["virtual"] = True
             if column.collation is not None:
                 spec["collation"] = column.collation
             if column.name in column_unique and column.name != single_pk:
@@ -164,7 +168,7 @@ class TableParts:
         if checks and not self.minimal:
             out["checks"] = {
                 check.name: bare(check.expression)
-                if check.valid
+                if check.valid and not check.no_inherit
                 else {"expression": bare(check.expression), **constraint_state(check)}
                 for check in checks
             }

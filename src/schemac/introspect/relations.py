@@ -29,6 +29,7 @@ from ..catalog.objects import (
     View,
 )
 from ..render.quoting import ident
+from ..sqltree import as_read_back
 from .security import Grants
 from .text import check_expression, closing_paren, config_setting, split_top_level, truthy
 
@@ -57,9 +58,10 @@ def _column(row: Row, grants: Grants) -> Column:
         name=row["name"],
         type=row["type"],
         not_null=row["not_null"],
-        default=None if generated else row["expression"],
+        default=None if generated else as_read_back(row["expression"]),
         identity=IDENTITY.get(row["identity"]),
-        generated=row["expression"] if generated else None,
+        generated=as_read_back(row["expression"]) if generated else None,
+        virtual=row["generated_kind"] == "v",
         collation=collation,
         comment=row["comment"],
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
@@ -128,6 +130,7 @@ def tables(
                         check_expression(con["definition"])[0],
                         con["validated"],
                         con["enforced"] is not False,
+                        con["no_inherit"],
                     )
                 )
             elif con["type"] == "x":
@@ -200,7 +203,7 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
         out.append(
             View(
                 qname=qname,
-                query=row["query"].strip().removesuffix(";").rstrip(),
+                query=as_read_back(row["query"].strip().removesuffix(";").rstrip(), query=True),
                 materialized=row["materialized"],
                 with_data=row["populated"],
                 security_invoker=truthy(config_setting(options, "security_invoker")),
@@ -299,11 +302,11 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 keys=tuple(_index_key(row) for row in index_columns[:count]),
                 unique=first["unique"],
                 method=first["method"],
-                where=first["where"],
+                where=as_read_back(first["where"]),
+                comment=first["comment"],
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],
-                comment=first["comment"],
             )
         )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..catalog.objects import Grant, Policy, QualifiedName
+from ..sqltree import as_read_back
 
 Row = Mapping[str, Any]
 # (kind, oid) -> grants; kind is "schema", "relation", "type" or "function".
@@ -65,8 +66,8 @@ def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[P
                 command=COMMANDS[row["command"]],
                 permissive=row["permissive"],
                 roles=tuple(sorted(row["roles"])),
-                using=row["using"],
-                with_check=row["with_check"],
+                using=as_read_back(row["using"]),
+                with_check=as_read_back(row["with_check"]),
                 comment=row["comment"],
             )
         )

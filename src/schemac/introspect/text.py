@@ -9,6 +9,8 @@ inside a literal is an ordinary character.
 
 from __future__ import annotations
 
+from ..sqltree import as_read_back
+
 
 def skip_quoted(text: str, i: int) -> int:
     """The index just past the quoted literal or identifier starting at ``text[i]``."""
@@ -81,7 +83,7 @@ def check_expression(definition: str) -> tuple[str, str]:
     """``CHECK (expr) NOT VALID`` -> (``expr``, ``"NOT VALID"``): the expression and what follows it."""
     start = definition.index("(")
     end = closing_paren(definition, start)
-    return definition[start + 1 : end], definition[end + 1 :].strip()
+    return as_read_back(definition[start + 1 : end]), definition[end + 1 :].strip()
 
 
 def trigger_when(definition: str) -> str | None:

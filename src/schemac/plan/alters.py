@@ -51,16 +51,28 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
         | requires_type(c.column.type)
         | requires_sql(c.column.default, c.column.generated)
     )
-    return [
+    out = [
         _step(
             c,
             change_sql("add_column", c.table.qname, column_definition(c.column)),
             Stage.TABLES,
             requires,
-            rule("add a generated column", bool(c.column.generated)),
+            rule("add a generated column", bool(c.column.generated) and not c.column.virtual),
             provides=column_key(c.table.qname, c.column.name),
         )
     ]
+    if c.column.comment is not None:
+        target = f"{ident(c.table.qname)}.{ident(c.column.name)}"
+        out.append(
+            _step(
+                c,
+                change_sql("comment", "COLUMN", target, c.column.comment),
+                Stage.GRANTS,
+                {column_key(c.table.qname, c.column.name)},
+                note=f"comment on column {c.table.qname}.{c.column.name}",
+            )
+        )
+    return out
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:

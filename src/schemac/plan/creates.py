@@ -100,6 +100,15 @@ def _emptied_reference(fk: cat.ForeignKey, change: ch.Change | None) -> Qualifie
     return None
 
 
+def _referenced(index: cat.Index, keys: list[cat.ForeignKey]) -> bool:
+    """Whether one of ``keys`` (created in the transaction) can reference only through ``index``:
+    a unique index on plain columns, with no predicate, of the columns the key references."""
+    if not index.unique or index.where or any(k.column is None for k in index.keys):
+        return False
+    columns = {k.column for k in index.keys}
+    return any(fk.ref_table == index.table and set(fk.ref_columns) == columns for fk in keys)
+
+
 def _partitioned_tables(catalog: Catalog) -> set[QualifiedName]:
     return {t.qname for t in catalog.tables if t.partition_key}
 
@@ -146,6 +155,8 @@ def create_steps(
     partitioned = _partitioned_tables(current)
     old_server = current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED
     goal_partitioned = _partitioned_tables(desired)
+    new_keys = [o for o in creates if isinstance(o, cat.ForeignKey)]
+    later: set[str] = set()  # what indexes built after the transaction provide
     for stmt in statements(kinds.catalog_of(creates, privileges=privilege_scope(desired))):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
@@ -154,6 +165,8 @@ def create_steps(
             change,
             _hazards(source, change) if source is not None else frozenset(),
             note=note("create", source, change) if source is not None else _attribute_note(stmt),
+            # The comment on an index built after the transaction follows it there.
+            phase=Phase.AFTER if source is None and stmt.requires & later else Phase.TRANSACTION,
         )
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
             # A check existing rows need not pass, or the table's replica identity.
@@ -173,11 +186,17 @@ def create_steps(
             # Every partition, new ones too: the plan creates partitions before indexes.
             first, *rest = _partitioned_index(source, wanted, change)
             out.append((stmt, first))
-            for later in rest:
-                out.append((Statement(Stage.INDEXES, later.sql), later))
+            for part in rest:
+                out.append((Statement(Stage.INDEXES, part.sql), part))
             continue
-        if isinstance(source, cat.Index) and source.table in existing:
+        if isinstance(source, cat.Index) and source.table in existing and _referenced(source, new_keys):
+            step = replace(
+                step,
+                hazards=step.hazards | rule("build a unique index a new foreign key needs, on a table with rows"),
+            )
+        elif isinstance(source, cat.Index) and source.table in existing:
             step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
+            later.add(stmt.provides)
         elif (
             isinstance(source, cat.ForeignKey)
             and source.table in existing

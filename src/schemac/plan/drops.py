@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from pglast.parser import ParseError
+
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import order
+from ..catalog.graph import Stage, Statement, function_key, order, relation_key
 from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import descendants
 from ..diff import changes as ch
+from ..render.constraints import constraint_body
 from ..render.sql import change_sql, statements
+from ..sqltree import references
 from .hazards import of_drop, rule
 from .steps import Step, note, reason
 
@@ -117,3 +121,147 @@ def with_dependents(
         )
     ]
     return drops, creates
+
+
+def _names_function(functions: set[QualifiedName], *texts: str | None, query: bool = False) -> bool:
+    """Whether an expression (or with ``query``, a query) of ``texts`` calls one of ``functions``
+    (an unqualified name is taken for public's: a database's expressions print the rest qualified)."""
+    for text in filter(None, texts):
+        try:
+            refs = references(text if query else f"SELECT {text}")
+        except ParseError:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
+            continue
+        if any(QualifiedName(schema or "public", name) in functions for schema, name in refs.functions):
+            return True
+    return False
+
+
+def with_function_dependents(
+    current: Catalog, desired: Catalog, drops: list[Any], creates: list[Any], owner: dict[int, ch.Change]
+) -> tuple[list[Any], list[Any]]:
+    """Dropping a function (or making it again, where CREATE OR REPLACE cannot) is refused while
+    views, policies, indexes or triggers use it: those are dropped before it and made again after,
+    as the goal has them. So are the views that read a view dropped so."""
+    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, cat.Function)}
+    if not functions:
+        return drops, creates
+    names = set(functions)
+    dropping = {(kinds.of(o).slot, kinds.of(o).identity(o)) for o in drops}
+    creating = {(kinds.of(o).slot, kinds.of(o).identity(o)) for o in creates}
+    drops, creates = list(drops), list(creates)
+
+    def again(obj: Any, change: ch.Change) -> None:
+        kind = kinds.of(obj)
+        key = (kind.slot, kind.identity(obj))
+        if key in dropping:
+            return
+        dropping.add(key)
+        drops.append(obj)
+        goal = next((o for o in getattr(desired, kind.slot) if kind.identity(o) == key[1]), None)
+        if goal is not None and key not in creating:
+            # Its own Replace: made again as it was, it neither narrows nor widens anything.
+            function = change.after if isinstance(change, ch.Replace) else change.obj
+            verb = "replaced" if isinstance(change, ch.Replace) else "dropped"
+            change = ch.Replace(obj, goal, because=f"function {function.qname} is {verb}")
+            creating.add(key)
+            creates.append(goal)
+            owner[id(goal)] = change
+        owner[id(obj)] = change
+
+    def change_of(*texts: str | None, query: bool = False) -> ch.Change | None:
+        for qname, change in functions.items():
+            if _names_function({qname}, *texts, query=query):
+                return change
+        return None
+
+    views: dict[QualifiedName, ch.Change] = {}
+    pending = True
+    while pending:  # views that call the functions, and views that read those views
+        pending = False
+        for view in current.views:
+            if view.qname in views:
+                continue
+            change = change_of(view.query, query=True)
+            if change is None and views:
+                try:
+                    refs = references(view.query).relations
+                except ParseError:  # PostgreSQL says if it is in the way
+                    refs = set()
+                read = [views[q] for s, n in refs if (q := QualifiedName(s or "public", n)) in views]
+                change = read[0] if read else None
+            if change is not None:
+                views[view.qname] = change
+                again(view, change)
+                pending = True
+    for policy in current.policies:
+        if change := change_of(policy.using, policy.with_check):
+            again(policy, change)
+    for index in current.indexes:
+        if change := change_of(index.where, *(k.expression for k in index.keys)):
+            again(index, change)
+    for trigger in current.triggers:
+        if trigger.function in names:
+            again(trigger, functions[trigger.function])
+        elif change := change_of(trigger.when):
+            again(trigger, change)
+    return drops, creates
+
+
+def function_users_in_tables(
+    current: Catalog, desired: Catalog, drops: list[Any], owner: dict[int, ch.Change], alters: list[ch.Change]
+) -> tuple[list[Step], list[tuple[Statement, Step]], list[ch.Change]]:
+    """The checks and column defaults that call a function the plan drops: (steps that take them
+    away before the drop, (ordering statement, step) pairs that put back the goal's after the
+    function is made again, ``alters`` without the changes those steps already make)."""
+    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, cat.Function)}
+    if not functions:
+        return [], [], alters
+    goal_tables = {t.qname: t for t in desired.tables}
+    before: list[Step] = []
+    after: list[tuple[Statement, Step]] = []
+    handled: set[tuple[QualifiedName, str]] = set()
+    added = {(c.table, c.constraint.name) for c in alters if isinstance(c, ch.AddConstraint)}
+    defaults_set = {(c.table, c.after.name) for c in alters if isinstance(c, ch.AlterColumn) and c.default_changed}
+
+    def calling(text: str | None) -> QualifiedName | None:
+        return next((q for q in functions if _names_function({q}, text)), None)
+
+    for table in current.tables:
+        goal = goal_tables.get(table.qname)
+        for check in table.checks:
+            if (fn := calling(check.expression)) is None:
+                continue
+            change = functions[fn]
+            why = f" (function {fn} is {'replaced' if isinstance(change, ch.Replace) else 'dropped'})"
+            handled.add((table.qname, check.name))
+            sql = change_sql("drop_constraint", table.qname, check.name)
+            before.append(Step(sql, change, note=f"drop check {check.name} on {table.qname}{why}"))
+            again = next((c for c in goal.checks if c.name == check.name), None) if goal else None
+            if again is not None and (table.qname, check.name) not in added:
+                sql = change_sql("add_constraint", table.qname, check.name, constraint_body(again))
+                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                after.append(
+                    (
+                        Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),
+                        Step(sql, change, note=f"add check {check.name} on {table.qname} again{why}"),
+                    )
+                )
+        for column in table.columns:
+            if (fn := calling(column.default)) is None:
+                continue
+            change = functions[fn]
+            why = f" (function {fn} is {'replaced' if isinstance(change, ch.Replace) else 'dropped'})"
+            sql = change_sql("alter_column", table.qname, column.name, "DROP DEFAULT")
+            before.append(Step(sql, change, note=f"drop the default of column {table.qname}.{column.name}{why}"))
+            again = next((c for c in goal.columns if c.name == column.name), None) if goal else None
+            if again is not None and again.default is not None and (table.qname, column.name) not in defaults_set:
+                sql = change_sql("alter_column", table.qname, column.name, f"SET DEFAULT {again.default}")
+                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                after.append(
+                    (
+                        Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),
+                        Step(sql, change, note=f"set the default of column {table.qname}.{column.name} again{why}"),
+                    )
+                )
+    kept = [c for c in alters if not (isinstance(c, ch.DropConstraint) and (c.table, c.constraint.name) in handled)]
+    return before, after, kept

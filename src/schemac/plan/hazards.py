@@ -64,6 +64,9 @@ RULES: dict[str, frozenset[str]] = {
         "rename a table": {BREAKS_CLIENTS},
         # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock
         "add a key or exclusion to a table with rows": {LONG_LOCK},
+        # Create: a unique index a new foreign key references, built in the transaction (so the
+        # key finds it) rather than concurrently after it, under a lock that blocks writes
+        "build a unique index a new foreign key needs, on a table with rows": {LONG_LOCK},
         # DropConstraint, unless added again: rows it refused are accepted (and ON CONFLICT on a key fails)
         "drop a key, check or exclusion for good": {BREAKS_CLIENTS},
         # AlterConstraint: its ON DELETE / ON UPDATE actions stop with it

@@ -17,7 +17,7 @@ from ..render.quoting import ident
 from ..render.sql import change_sql, function_sql, privilege_scope, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
-from .drops import drop_steps, with_dependents
+from .drops import drop_steps, function_users_in_tables, with_dependents, with_function_dependents
 from .hazards import rule
 from .steps import Phase, Plan, Step
 
@@ -66,6 +66,25 @@ def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[
         else:
             alters.append(change)
     return drops, creates, alters, owner
+
+
+def _without_remade(alters: list[ch.Change], creates: list[Any]) -> list[ch.Change]:
+    """``alters`` less the policy changes, comments and grants of policies and views that are
+    made again (as the goal has them, comment and grants included)."""
+    remade = {(kinds.of(o).slot, kinds.of(o).identity(o)) for o in creates if isinstance(o, (cat.Policy, cat.View))}
+
+    def target(c: ch.Change) -> Any:
+        return c.after if isinstance(c, ch.AlterPolicy) else getattr(c, "obj", None)
+
+    return [
+        c
+        for c in alters
+        if not (
+            isinstance(c, (ch.AlterPolicy, ch.SetComment, ch.ChangeGrants))
+            and isinstance(t := target(c), (cat.Policy, cat.View))
+            and (kinds.of(t).slot, kinds.of(t).identity(t)) in remade
+        )
+    ]
 
 
 def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
@@ -178,6 +197,9 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
+    drops, creates = with_function_dependents(current, desired, drops, creates, owner)
+    alters = _without_remade(alters, creates)
+    released, put_back, alters = function_users_in_tables(current, desired, drops, owner, alters)
     dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
     existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
     existing -= dropped_relations
@@ -198,10 +220,10 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)
     ]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
-    steps: list[Step] = _released(alters) + drop_steps(drops, owner)
+    steps: list[Step] = _released(alters) + released + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
-    forward = create_steps(creates, owner, current, desired, existing, wanted)
+    forward = create_steps(creates, owner, current, desired, existing, wanted) + put_back
     before_steps: list[Step] = []
     for change in alters:
         for stmt, step in _in_place(change, existing):

@@ -44,7 +44,11 @@ def constraint_body(con: cat.TableConstraint, indent: str = "") -> str:
         nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
         return f"UNIQUE{nnd} ({_columns(con.columns)}){timing(con)}"
     if isinstance(con, cat.Check):
-        return f"CHECK ({con.expression})" + ("" if con.enforced else " NOT ENFORCED")
+        return (
+            f"CHECK ({con.expression})"
+            + (" NO INHERIT" if con.no_inherit else "")
+            + ("" if con.enforced else " NOT ENFORCED")
+        )
     inner = f",\n{indent}    ".join(exclusion_element(e) for e in con.elements)
     text = f"EXCLUDE USING {con.method} (\n{indent}    {inner}\n{indent})"
     if con.include:

@@ -27,7 +27,15 @@ from ..catalog.graph import (
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
-from ..sqltree import looks_like_function, parse_type, references
+from ..sqltree import (
+    SqlProblem,
+    looks_like_function,
+    parse_type,
+    plpgsql_declared,
+    plpgsql_header,
+    references,
+    table_columns,
+)
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
 from .quoting import ident, literal, qualified
@@ -258,7 +266,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated:
-        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) {'VIRTUAL' if column.virtual else 'STORED'}")
     if column.default is not None:
         parts.append(f"DEFAULT {column.default}")
     return parts
@@ -383,16 +391,34 @@ def standard_body(function: cat.Function) -> bool:
     return function.language == "sql" and (head.startswith("BEGIN ATOMIC") or head.startswith("RETURN"))
 
 
+def _result_types(returns: str) -> list[str]:
+    """The types a function's result names: each column's of ``TABLE (...)``, else the one type."""
+    if returns[:5].upper() != "TABLE":
+        return [returns]
+    try:
+        return [type_ for _, type_ in table_columns(returns)]
+    except SqlProblem:  # PostgreSQL reports it when the function is created
+        return []
+
+
 def _function(function: cat.Function) -> Iterator[Statement]:
     q = function.qname
-    requires = {_schema(q)} | (requires_type(function.returns) if function.returns else set())
+    requires = {_schema(q)}
+    for type_ in _result_types(function.returns) if function.returns else ():
+        requires |= requires_type(type_)
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
-    if function.language == "sql":
+    if function.language == "plpgsql":
+        # PostgreSQL compiles a PL/pgSQL body when it creates the function: the statements are
+        # only checked when they run, but the types its DECLAREs name must exist by then.
+        declared = plpgsql_declared(function.body, plpgsql_header(function.args, function.returns))
+        requires |= _names(declared.relations, relation_key) | _names(declared.relations, type_key)
+        if declared.relations or not declared.complete:
+            stage = Stage.TABLE_FUNCTIONS
+    elif function.language == "sql":
         # PostgreSQL checks an SQL function's body when it is created, so the
-        # tables and functions it uses must exist first. PL/pgSQL bodies are
-        # only checked when they run.
+        # tables and functions it uses must exist first.
         try:
             refs = references(function.body)
         except ParseError:

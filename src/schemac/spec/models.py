@@ -221,6 +221,7 @@ class ColumnSpec(Model):
     default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None
     generated: SqlText | None = None
+    virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18), computed when read, not stored
     primary_key: bool = False
     unique: bool = False
     check: SqlText | None = None
@@ -288,6 +289,7 @@ class CheckSpec(Model):
     expression: SqlText
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
+    no_inherit: bool = False  # true: NO INHERIT, tables that inherit from this one do not get it
 
 
 OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"

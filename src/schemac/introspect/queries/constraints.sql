@@ -18,6 +18,7 @@ SELECT con.conrelid AS table_oid,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.convalidated AS validated,
+       con.connoinherit AS no_inherit,
        -- NOT ENFORCED (PostgreSQL 18, checks and foreign keys): such a
        -- constraint is always NOT VALID too, so only those rows are looked at.
        -- conenforced is read through the row as JSON because the column does

@@ -43,7 +43,9 @@ def checks(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -
                 cpath, f"constraint '{name}' is already the name of a column's check; choose another name", key=True
             )
         elif expression(scope, check.expression, epath, "a check constraint") is not None:
-            checks.append(cat.Check(name, check.expression, **enforcement(scope, check, cpath)))
+            checks.append(
+                cat.Check(name, check.expression, **enforcement(scope, check, cpath), no_inherit=check.no_inherit)
+            )
     return checks
 
 

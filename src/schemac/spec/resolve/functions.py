@@ -11,7 +11,7 @@ from ...errors import Path
 from ...lint import UnknownRule, get_rule
 from ...render.quoting import ident
 from ...render.sql import BODY_QUOTES, body_quote
-from ...sqltree import SqlProblem, check_plpgsql, check_statements, table_columns
+from ...sqltree import SqlProblem, check_plpgsql, check_statements, plpgsql_header, table_columns
 from .. import models as m
 from .fragments import expression, ignores, sql
 from .grants import FUNCTION_PRIVILEGES, grants_of
@@ -61,9 +61,8 @@ def function_of(
     elif function.language == "sql":
         sql(scope, check_statements, function.body, path + ("body",), "function body")
     else:
-        header = "CREATE PROCEDURE p()" if returns is None else f"CREATE FUNCTION f() RETURNS {returns}"
         try:
-            check_plpgsql(function.body, header)
+            check_plpgsql(function.body, plpgsql_header(args, returns))
         except SqlProblem as exc:
             scope.error(path + ("body",), f"function body: {exc}")
     if function.security_definer and function.search_path is None and not _accepted(function.ignore, UNPINNED):

@@ -62,6 +62,10 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
         scope.error(path + ("identity",), "an identity column cannot also have a default or a generated expression")
     if spec.default is not None and spec.generated is not None:
         scope.error(path + ("generated",), "a generated column cannot also have a default")
+    if spec.virtual:
+        if spec.generated is None:
+            scope.error(path + ("virtual",), "'virtual' applies to a generated column: give 'generated' too")
+        scope.needs_version(versions.VIRTUAL_GENERATED, "virtual generated columns", path + ("virtual",))
     if spec.identity and type_ and parse_type(type_).base not in ("int2", "int4", "int8"):
         scope.error(path + ("identity",), "identity columns must be smallint, integer or bigint")
     if spec.primary_key and table.primary_key:
@@ -87,6 +91,7 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
         spec.comment,
         spec.renamed_from,
         spec.using,
+        virtual=spec.virtual,
     )
 
 

@@ -1,0 +1,1 @@
+SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = 'catalog_items'::regclass AND attgenerated = 'v';

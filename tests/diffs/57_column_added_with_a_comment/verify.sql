@@ -1,0 +1,1 @@
+SELECT col_description('posts'::regclass, 2) = 'Number of post views';
