@@ -361,7 +361,17 @@ def test_reference_schema_applies_plans_empty_and_passes_schemac_test_on_the_clu
     try:
         applied = CliRunner().invoke(
             main,
-            ["apply", "--db", url, "--to", str(CITUS_REFERENCE), "--dev-db", citus_scratch, "--yes"]
+            [
+                "apply",
+                "--db",
+                url,
+                "--to",
+                str(CITUS_REFERENCE),
+                "--dev-db",
+                citus_scratch,
+                "--yes",
+                "--supabase-standin",
+            ]
             + ["--allow-hazards", "widens-access"],
         )
         assert applied.exit_code == 0, applied.output
