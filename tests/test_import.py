@@ -77,6 +77,8 @@ def test_the_reference_database_round_trips_with_its_conventions(tmp_path, datab
     result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
     assert result.exit_code == 0, result.output
     assert "the round trip is exact" in result.output
+    # The trigger on auth.users is the signup convention's, made again by it: nothing is left out.
+    assert "not imported" not in result.output
     data = yaml.safe_load(spec.read_text())
     tables = data["tables"]
     # What the reference spec says with switches comes back as switches.
@@ -780,3 +782,47 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
             " AND (SELECT relpersistence = 'u' FROM pg_class WHERE oid = 'events_2026'::regclass)"
         ).fetchone()[0]
     assert left
+
+
+# The project's code on the platform's tables (Supabase's avatar and sign-up patterns): the spec does not
+# model it yet, so import must name it rather than call the round trip exact, and a plan must not drop it.
+PLATFORM_EXTENSIONS = """\
+create table public.profiles (id uuid primary key references auth.users on delete cascade, name text);
+create function public.handle_new_user() returns trigger language plpgsql security definer
+    set search_path = '' as $$ begin insert into public.profiles (id) values (new.id); return new; end $$;
+create trigger on_auth_user_created after insert on auth.users
+    for each row execute function public.handle_new_user();
+create policy "Avatars are readable by members." on storage.objects
+    for select to authenticated using (bucket_id = 'avatars');
+"""
+
+
+def _platform_extensions(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        policies = conn.execute("SELECT polname FROM pg_policy WHERE polrelid = 'storage.objects'::regclass")
+        names = {name for (name,) in policies}
+        triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'auth.users'::regclass")
+        return names | {name for (name,) in triggers}
+
+
+def test_policies_and_triggers_on_platform_tables_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PLATFORM_EXTENSIONS, standin=True)
+    mine = {"Avatars are readable by members.", "on_auth_user_created"}
+    assert _platform_extensions(source) >= mine
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "not imported (2)" in result.output
+    assert '"Avatars are readable by members." on storage.objects' in result.output
+    assert "on_auth_user_created on auth.users" in result.output
+    assert "exact for what the spec holds (2 left out" in result.output
+    text = spec.read_text()
+    assert "# not imported: trigger on_auth_user_created on auth.users: the spec does not model" in text
+    # A plan from the database to its imported spec neither drops them nor would apply anything.
+    planned = run("plan", "--db", source, "--to", str(spec), "--dev-db", pg_cluster.url())
+    assert planned.exit_code == 0, planned.output
+    assert "drop policy" not in planned.output.lower() and "drop trigger" not in planned.output.lower()
+    applied = run("apply", "--db", source, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
+    assert applied.exit_code == 0, applied.output
+    assert _platform_extensions(source) >= mine

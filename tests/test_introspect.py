@@ -12,7 +12,7 @@ import difflib
 import pprint
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import psycopg
@@ -286,6 +286,9 @@ def test_round_trip_of_a_spec(spec: Path, new_database: NewDatabase) -> None:
     compiled = compile_file(spec)
     first, second = round_trip(new_database, compiled.sql, supabase=compiled.catalog.flavor == "supabase")
     assert first.tables, "the spec should have produced tables"
+    # What the catalog does not model (the signup convention's trigger on auth.users) is named, not rendered.
+    assert set(second.unmanaged) <= set(first.unmanaged)
+    first, second = replace(first, unmanaged=()), replace(second, unmanaged=())
     assert first == second, "render(introspect(A)) applied to B does not introspect equal:\n" + differences(
         first, second
     )

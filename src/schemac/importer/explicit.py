@@ -21,6 +21,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
+from ..expand.supabase import AUTH_USERS, SIGNUP_TRIGGER
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.types import EXTENSION_TYPES
@@ -39,6 +40,9 @@ from .common import (
 from .routines import RoutineParts
 from .tables import TableParts
 from .yamltext import Commented
+
+# The trigger on auth.users that the signup convention makes, as the unmanaged query names it.
+SIGNUP_UNMANAGED = ("trigger", f"{SIGNUP_TRIGGER} on {AUTH_USERS}")
 
 __all__ = ["Built", "Builder", "Choices", "build", "identity", "key_of"]
 
@@ -335,6 +339,8 @@ class Builder(TableParts, RoutineParts):
             if publications:
                 data["publications"] = publications
         for obj in c.unmanaged:
+            if "signup" in self.choices.conventions and (obj.kind, obj.name) == SIGNUP_UNMANAGED:
+                continue  # the convention makes it again
             self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:

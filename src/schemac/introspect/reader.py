@@ -103,7 +103,8 @@ def read_rows(
             # The schemas query applies the selection; every other query
             # reads only from the schemas it returned.
             by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
-            namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]]}
+            # The excluded schemas too: the project's objects on their tables are named as unmanaged.
+            namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "exclude": selection["exclude"]}
             for kind in KINDS[1:]:
                 if kind == "distributions" and not server["has_citus"]:
                     by_kind[kind] = []
