@@ -4,7 +4,6 @@ database, plans empty against the database it was imported from."""
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from pathlib import Path
 
@@ -479,7 +478,7 @@ def test_any_spec_imports_back_exactly(spec: dict, pg_cluster, tmp_path: Path) -
     source_url = pg_cluster.create_database(name)
     try:
         _load(source_url, compiled.sql, standin=True)
-        source, _ = verify.read(source_url)
+        source = verify.read(source_url)
         server = pg_cluster.url()
         result = import_catalog(source, lambda text: verify.differences(source, verify.applied(text, server)))
     finally:
