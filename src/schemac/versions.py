@@ -7,5 +7,4 @@ SECURITY_INVOKER_VIEWS = 15
 EXCLUSION_ON_PARTITIONED = 17  # an exclusion constraint on a partitioned table
 NOT_VALID_FK_ON_PARTITIONED = 18  # ALTER TABLE <partitioned> ADD FOREIGN KEY ... NOT VALID
 NOT_ENFORCED = 18  # CHECK and FOREIGN KEY ... NOT ENFORCED
-TEMPORAL = 18  # keys WITHOUT OVERLAPS, foreign keys with PERIOD (pg_constraint.conperiod)
 VIRTUAL_GENERATED = 18  # GENERATED ALWAYS AS (...) VIRTUAL: computed when read, never stored

@@ -130,10 +130,10 @@ def import_(
                     server_url = stack.enter_context(scratch.server(dev_db))
             if sql_file is not None:
                 with out.progress(f"Running {sql_file} on a scratch database"):
-                    source, refused = verify.read_sql(sql_file, server_url, schemas)
+                    source = verify.read_sql(sql_file, server_url, schemas)
             else:
                 with out.progress(f"Reading {label}"):
-                    source, refused = verify.read(db, schemas)
+                    source = verify.read(db, schemas)
             check = None
             if not no_verify:
                 rounds = [0]
@@ -143,9 +143,7 @@ def import_(
                     with out.progress(f"Proving the round trip (build, apply, read back; round {rounds[0]})"):
                         return verify.differences(source, verify.applied(text, server_url, schemas, str(out_file)))
 
-            result = import_catalog(
-                source, check, conventions=not (no_conventions or no_verify), label=label, refused=refused
-            )
+            result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label)
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)

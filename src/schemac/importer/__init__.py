@@ -314,15 +314,13 @@ def import_catalog(
     *,
     conventions: bool = True,
     label: str = "a database",
-    refused: dict | None = None,
 ) -> Imported:
     """The spec of ``source``. ``check(text)`` builds and applies a spec and returns how the
-    result differs from ``source``; without it, the spec is written out in full, unproven.
-    ``refused`` names what the spec cannot hold (identity -> why), read apart from the catalog."""
+    result differs from ``source``; without it, the spec is written out in full, unproven."""
     differences: list[str] = []
     problems: list[str] = []
     baseline: set[str] | None = None
-    exclude: dict = dict(refused or {})
+    exclude: dict = {}
     if check is not None:
         # Everything written out: what it cannot reproduce, no convention will. What the spec
         # refuses (it does not build with it) is left out, with the reason, and tried again.

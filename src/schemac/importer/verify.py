@@ -11,62 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import psycopg
-from psycopg.rows import dict_row
 
-from .. import live, scratch, versions
-from ..catalog.objects import Catalog, QualifiedName
+from .. import live, scratch
+from ..catalog.objects import Catalog
 from ..diff import changes as ch
 from ..diff import compare
-from ..introspect.reader import query
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
 
-# What the spec cannot hold, by identity (as importer.common.identity and the table
-# builder name it) -> why: left out of the spec, with a comment where it was.
-Refused = dict[tuple, str]
-
-
-def temporal_constraints(conn: psycopg.Connection, catalog: Catalog) -> Refused:
-    """PostgreSQL 18's keys WITHOUT OVERLAPS and foreign keys with PERIOD, which the catalog
-    reads as plain keys: the importer leaves them out and says so, rather than writing
-    a key that no longer excludes overlaps."""
-    if conn.info.server_version // 10000 < versions.TEMPORAL:
-        return {}
-    tables = {t.qname for t in catalog.tables}
-    out: Refused = {}
-    for row in conn.cursor(row_factory=dict_row).execute(query("periods")):
-        table = QualifiedName(row["schema"], row["table"])
-        if table not in tables:
-            continue
-        if row["type"] == "f":
-            out[("fk", table, row["name"])] = (
-                f"foreign key {row['name']} uses PERIOD (a temporal foreign key of "
-                "PostgreSQL 18), which the spec cannot hold; left out"
-            )
-        else:
-            kind = "primary key" if row["type"] == "p" else "unique constraint"
-            out[("constraint", table, row["name"])] = (
-                f"the {kind} {row['name']} is WITHOUT OVERLAPS (a temporal key of PostgreSQL 18), which the "
-                "spec cannot hold; left out"
-            )
-    return out
-
-
-def read(url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, Refused]:
-    """The catalog of the database at ``url`` (only ``schemas``, when given), and what the spec cannot hold."""
+def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
+    """The catalog of the database at ``url`` (only ``schemas``, when given)."""
     with live.connect(url) as conn:
-        catalog = scratch.catalog(conn, schemas, source=redact(url))
-        return catalog, temporal_constraints(conn, catalog)
+        return scratch.catalog(conn, schemas, source=redact(url))
 
 
-def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, Refused]:
-    """The catalog an SQL file makes when built on a scratch database, and what the spec cannot hold."""
+def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> Catalog:
+    """The catalog an SQL file makes when built on a scratch database."""
     goal = scratch.load(path)
     with scratch.built(goal, server_url) as built:
-        catalog = built.catalog(schemas, source=goal.label)
-        return catalog, temporal_constraints(built.conn, catalog)
+        return built.catalog(schemas, source=goal.label)
 
 
 def applied(text: str, server_url: str, schemas: Sequence[str] | None = None, file: str = "schema.yaml") -> Catalog:

@@ -1,6 +1,8 @@
 -- Primary keys, unique, check, foreign key and exclusion constraints declared
 -- on a table or partition itself (not cloned from a partitioned parent, not
--- inherited). Columns are listed in key order.
+-- inherited). Columns are listed in key order. PostgreSQL 18's temporal keys
+-- (WITHOUT OVERLAPS) and foreign keys with PERIOD are left out: read as plain keys,
+-- a plan would rewrite them as such; queries/unmanaged.sql names them instead.
 SELECT con.conrelid AS table_oid,
        con.conname AS name,
        con.contype AS type,
@@ -70,4 +72,6 @@ SELECT con.conrelid AS table_oid,
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0
    AND con.conislocal
+   -- conperiod is read through the row as JSON: the column does not exist before 18.
+   AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
    AND c.relnamespace = ANY (%(namespaces)s::oid[])

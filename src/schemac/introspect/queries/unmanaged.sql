@@ -72,6 +72,21 @@ WITH ours AS (
        AND p.pronamespace = ANY (%(namespaces)s::oid[])
        AND NOT EXISTS (SELECT FROM pg_depend e
                         WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+    UNION ALL
+    SELECT con.oid, 'pg_constraint'::regclass,
+           CASE con.contype WHEN 'p' THEN 'temporal primary key' WHEN 'u' THEN 'temporal unique constraint'
+                            ELSE 'temporal foreign key' END,
+           quote_ident(con.conname) || ' on ' || con.conrelid::regclass::text,
+           CASE WHEN con.contype = 'f'
+                THEN 'the spec has no foreign keys with PERIOD (PostgreSQL 18)'
+                ELSE 'the spec has no keys WITHOUT OVERLAPS (PostgreSQL 18)' END
+           || '; a plan never drops or rewrites it'
+      FROM pg_constraint con
+      JOIN pg_class c ON c.oid = con.conrelid
+     -- conperiod is read through the row as JSON: the column does not exist before 18.
+     WHERE coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
+       AND con.conparentid = 0
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
 )
 SELECT o.kind, o.name, o.reason
   FROM ours o
