@@ -20,6 +20,7 @@ write its values.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import get_args
 
 from ..catalog import kinds
 from ..catalog import objects as cat
@@ -29,21 +30,8 @@ from .names import suggest
 # On Supabase, the roles PostgREST acts as for clients: what they may do is the allow-list's point.
 API_ROLES = ("anon", "authenticated")
 
-# The order privileges are written in: PostgreSQL's.
-ORDER = (
-    "all",
-    "select",
-    "insert",
-    "update",
-    "delete",
-    "truncate",
-    "references",
-    "trigger",
-    "maintain",
-    "usage",
-    "execute",
-    "create",
-)
+# The order privileges are written in: PostgreSQL's, which the spec's Privilege literal follows after "all".
+ORDER = ("all", *(p for p in get_args(m.Privilege) if p != "all"))
 
 _SLOTS = ("schemas", "enums", "domains", "sequences", "tables", "views", "functions")
 
