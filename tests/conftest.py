@@ -12,6 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -66,6 +67,18 @@ def citus_database(citus_cluster: devdb.CitusCluster) -> Iterator[str]:
     url = citus_cluster.create_database(name)
     yield url
     citus_cluster.drop_database(name)
+
+
+@pytest.fixture
+def marker(tmp_path) -> Path:
+    """A file a program the spec smuggles in would write: in a directory the server's user
+    (schemac_pg, when the tests run as root) may write to, so its absence proves nothing ran."""
+    tmp_path.chmod(0o777)
+    for parent in tmp_path.parents:
+        if parent == Path("/tmp"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)
+    return tmp_path / f"ran_{uuid.uuid4().hex[:6]}"
 
 
 @pytest.fixture(scope="session")

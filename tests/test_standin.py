@@ -238,20 +238,9 @@ def test_the_standin_extensions_make_no_cryptographic_function() -> None:
 # ------------------------------------------------------------- schemac test builds as plan does
 
 
-def _writable_marker(tmp_path: Path) -> Path:
-    # A directory the server's user (schemac_pg, when the tests run as root) may write to.
-    tmp_path.chmod(0o777)
-    for parent in tmp_path.parents:
-        if parent == Path("/tmp"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o011)
-    return tmp_path / f"ran_{uuid.uuid4().hex[:6]}"
-
-
-def test_schemac_test_runs_no_program_of_the_spec(tmp_path: Path, pg_cluster) -> None:
+def test_schemac_test_runs_no_program_of_the_spec(tmp_path: Path, marker: Path, pg_cluster) -> None:
     # schemac test built the goal as the scratch server's superuser: a materialized view (built with its
     # data, as the tests need) selecting a function that runs COPY ... TO PROGRAM ran the program.
-    marker = _writable_marker(tmp_path)
     spec = tmp_path / "schema.yaml"
     spec.write_text(f"""\
 version: 1

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -98,20 +97,9 @@ def test_apply_compiles_the_spec_once_and_installs_the_standin_by_the_one_rule(
     assert "commands.plan" not in (Path(pipeline.__file__).parent / "commands" / "apply.py").read_text()
 
 
-def _marker(tmp_path: Path) -> Path:
-    # A directory the server's user (schemac_pg, when the tests run as root) may write to.
-    tmp_path.chmod(0o777)
-    for parent in tmp_path.parents:
-        if parent == Path("/tmp"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o011)
-    return tmp_path / f"ran_{uuid.uuid4().hex[:6]}"
-
-
-def test_plan_runs_no_program_of_the_spec(tmp_path: Path, pg_cluster) -> None:
+def test_plan_runs_no_program_of_the_spec(tmp_path: Path, marker: Path, pg_cluster) -> None:
     # A materialized view selecting a function that runs COPY ... TO PROGRAM: built WITH
     # DATA as superuser, planning it ran the program (with the caller's environment).
-    marker = _marker(tmp_path)
     spec = tmp_path / "schema.yaml"
     spec.write_text(f"""\
 version: 1
@@ -136,8 +124,7 @@ materialized_views:
     assert not marker.exists()
 
 
-def test_a_goal_that_runs_a_program_is_refused(tmp_path: Path, pg_cluster, monkeypatch) -> None:
-    marker = _marker(tmp_path)
+def test_a_goal_that_runs_a_program_is_refused(tmp_path: Path, marker: Path, pg_cluster, monkeypatch) -> None:
     goal = tmp_path / "goal.sql"
     goal.write_text(f"CREATE TABLE seen (line text);\nCOPY seen FROM PROGRAM 'env > {marker}; echo done';\n")
     result = CliRunner().invoke(main, ["--no-color", "plan", "--to", str(goal), "--dev-db", pg_cluster.url()])
