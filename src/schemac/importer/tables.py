@@ -123,6 +123,11 @@ class TableParts:
                 spec["default"] = column.default
             if column.identity:
                 spec["identity"] = column.identity
+                held = self.privileges(
+                    "sequence", q.schema, column.sequence_grants, path + ("columns", column.name), revokes=False
+                )
+                if held.get("grants"):
+                    spec["sequence_grants"] = held["grants"]
             if column.generated is not None:
                 spec["generated"] = column.generated
             if column.virtual:

@@ -220,6 +220,9 @@ class ColumnSpec(Model):
     not_null: bool = False
     default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None
+    # What roles hold on an identity column's sequence: inserting needs nothing, so the default is nothing
+    # (a project made under Supabase's default privileges holds ALL there, and importing it says so).
+    sequence_grants: list[Grant] = []
     generated: SqlText | None = None
     virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18), computed when read, not stored
     primary_key: bool = False

@@ -87,7 +87,8 @@ def managed_roles(spec: m.Spec, catalog: cat.Catalog) -> tuple[str, ...]:
         named |= {role.lower() for role in ([roles] if isinstance(roles, str) else roles or ())}
     for slot in _SLOTS:
         for obj in getattr(catalog, slot):
-            named |= {role.lower() for grant in obj.grants for role in grant.roles}
+            grants = obj.grants + tuple(g for c in getattr(obj, "columns", ()) for g in c.sequence_grants)
+            named |= {role.lower() for grant in grants for role in grant.roles}
     if catalog.flavor == "supabase":
         named |= set(API_ROLES)
     named.discard("public")

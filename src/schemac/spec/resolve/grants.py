@@ -15,14 +15,18 @@ SCHEMA_PRIVILEGES = {"usage", "create", "all"}
 TYPE_PRIVILEGES = {"usage", "all"}
 
 
-def grants_of(scope: Scope, grants, revokes, allowed: set[str], path: Path, columns=None) -> tuple[cat.Grant, ...]:
-    """The grants, then the revokes; ``columns``: the table's column names, where grants may name them."""
+def grants_of(
+    scope: Scope, grants, revokes, allowed: set[str], path: Path, columns=None, key: str = "grants"
+) -> tuple[cat.Grant, ...]:
+    """The grants (under ``key`` in the spec), then the revokes; ``columns``: the table's column names,
+    where grants may name them."""
     out = []
-    for key, items in (("grants", grants), ("revokes", revokes)):
+    for key, items in ((key, grants), ("revokes", revokes)):
+        granting = key != "revokes"
         for i, item in enumerate(items):
-            roles = item.to if key == "grants" else item.from_
+            roles = item.to if granting else item.from_
             for j, role in enumerate(roles):
-                scope.role(role, path + (key, i, "to" if key == "grants" else "from", j))
+                scope.role(role, path + (key, i, "to" if granting else "from", j))
             for where, message in privilege_problems(item, allowed, columns):
                 scope.error(path + (key, i, *where), message)
             if "maintain" in item.privileges:
@@ -32,7 +36,7 @@ def grants_of(scope: Scope, grants, revokes, allowed: set[str], path: Path, colu
                 cat.Grant(
                     tuple(item.privileges),
                     tuple(roles),
-                    revoke=key == "revokes",
+                    revoke=not granting,
                     columns=tuple(item.columns or ()),
                     grantable=getattr(item, "with_grant_option", False),
                 )

@@ -16,7 +16,7 @@ from ..names import default_name, suggest
 from .constraints import checks, deferrable, exclusions
 from .coverage import unique_key_problem
 from .fragments import collation_name, expression, ignores
-from .grants import TABLE_PRIVILEGES, grants_of
+from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
 from .partitioning import partitioning
 from .policies import policy_of
@@ -68,6 +68,13 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
         scope.needs_version(versions.VIRTUAL_GENERATED, "virtual generated columns", path + ("virtual",))
     if spec.identity and type_ and parse_type(type_).base not in ("int2", "int4", "int8"):
         scope.error(path + ("identity",), "identity columns must be smallint, integer or bigint")
+    if spec.sequence_grants and not spec.identity:
+        scope.error(
+            path + ("sequence_grants",),
+            "'sequence_grants' are privileges on an identity column's sequence: give 'identity' too "
+            "(a sequence of its own goes under 'sequences:' with its grants)",
+        )
+    sequence_grants = grants_of(scope, spec.sequence_grants, (), SEQUENCE_PRIVILEGES, path, key="sequence_grants")
     if spec.primary_key and table.primary_key:
         scope.error(
             path + ("primary_key",), "the table also has a table-level 'primary_key'; declare the key in one place"
@@ -92,6 +99,7 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
         spec.renamed_from,
         spec.using,
         virtual=spec.virtual,
+        sequence_grants=sequence_grants,
     )
 
 
