@@ -24,7 +24,7 @@ from ..catalog.objects import QualifiedName, acl, column_acl
 from ..expand.supabase import AUTH_USERS, SIGNUP_TRIGGER
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
-from ..spec.types import EXTENSION_TYPES
+from ..spec.known_types import EXTENSION_TYPES
 from .common import (
     FULL,
     SPEC_PRIVILEGES,
