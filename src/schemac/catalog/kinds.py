@@ -269,62 +269,50 @@ TRIGGER = Kind(
     on=_table_of,
     drop_hazards=_USED,
 )
-VIEW = Kind(
-    cat.View,
-    noun="view",
-    slot="views",
-    keyword="VIEW",
-    tag="view",
-    identity=_qname,
-    name=_qualified,
-    sql_name=_sql_qname,
-    provides=_relation,
-    drop_hazards=_USED,
-    grant_keyword="TABLE",
-    applies=lambda v: not v.materialized,
-)
-MATERIALIZED_VIEW = Kind(
-    cat.View,
-    noun="materialized view",
-    slot="views",
-    keyword="MATERIALIZED VIEW",
-    tag="view",
-    identity=_qname,
-    name=_qualified,
-    sql_name=_sql_qname,
-    provides=_relation,
-    drop_hazards=_USED,
-    grant_keyword="TABLE",
-    applies=lambda v: v.materialized,
-)
-FUNCTION = Kind(
-    cat.Function,
-    noun="function",
-    slot="functions",
-    keyword="FUNCTION",
-    tag="function",
-    identity=lambda f: (f.qname, f.signature),
-    name=_function_name,
-    sql_name=_function_sql_name,
-    provides=lambda f: function_key(f.qname),
-    drop_hazards=_USED,
-    grant_keyword="FUNCTION",
-    applies=lambda f: not f.procedure,
-)
-PROCEDURE = Kind(
-    cat.Function,
-    noun="procedure",
-    slot="functions",
-    keyword="PROCEDURE",
-    tag="function",  # functions and procedures share one namespace (pg_proc)
-    identity=lambda f: (f.qname, f.signature),
-    name=_function_name,
-    sql_name=_function_sql_name,
-    provides=lambda f: function_key(f.qname),
-    drop_hazards=_USED,
-    grant_keyword="PROCEDURE",
-    applies=lambda f: f.procedure,
-)
+
+
+def _view(noun: str, keyword: str, materialized: bool) -> Kind:
+    """A view or a materialized view: one class, told apart by ``materialized``; both granted on as a TABLE."""
+    return Kind(
+        cat.View,
+        noun=noun,
+        slot="views",
+        keyword=keyword,
+        tag="view",
+        identity=_qname,
+        name=_qualified,
+        sql_name=_sql_qname,
+        provides=_relation,
+        drop_hazards=_USED,
+        grant_keyword="TABLE",
+        applies=lambda v: v.materialized == materialized,
+    )
+
+
+VIEW = _view("view", "VIEW", materialized=False)
+MATERIALIZED_VIEW = _view("materialized view", "MATERIALIZED VIEW", materialized=True)
+
+
+def _routine(noun: str, keyword: str, procedure: bool) -> Kind:
+    """A function or a procedure: one class and one namespace (pg_proc), told apart by ``procedure``."""
+    return Kind(
+        cat.Function,
+        noun=noun,
+        slot="functions",
+        keyword=keyword,
+        tag="function",
+        identity=lambda f: (f.qname, f.signature),
+        name=_function_name,
+        sql_name=_function_sql_name,
+        provides=lambda f: function_key(f.qname),
+        drop_hazards=_USED,
+        grant_keyword=keyword,
+        applies=lambda f: f.procedure == procedure,
+    )
+
+
+FUNCTION = _routine("function", "FUNCTION", procedure=False)
+PROCEDURE = _routine("procedure", "PROCEDURE", procedure=True)
 
 PUBLICATION = Kind(
     cat.Publication,
