@@ -364,6 +364,12 @@ KINDS = (
     DISTRIBUTION,
 )
 
+# A kind for each slot whose objects carry grants: of kinds that share a slot (views and
+# materialized views), the first, as they match objects alike.
+GRANTED = tuple(
+    kind for i, kind in enumerate(KINDS) if kind.grant_keyword and kind.slot not in {k.slot for k in KINDS[:i]}
+)
+
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:
     _BY_CLASS[_kind.cls] = (*_BY_CLASS.get(_kind.cls, ()), _kind)
