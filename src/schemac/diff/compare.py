@@ -248,16 +248,12 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     if scope is None:
         return ()
     objects: dict[str, int] = {}
-    for kind in (kinds.SCHEMA, kinds.ENUM, kinds.DOMAIN, kinds.SEQUENCE, kinds.TABLE, kinds.PARTITION, kinds.VIEW):
+    for kind in kinds.GRANTED:
         for _, b, a in _matched(kind, current, desired):
             if b is not None and a is not None and scope.manages(a):
                 for role in set(acl(b.grants)) | {r for r, _ in column_acl(b.grants)}:
                     if role not in scope.roles:
                         objects[role] = objects.get(role, 0) + 1
-    for _, b, a in _matched(kinds.FUNCTION, current, desired):
-        if b is not None and a is not None:
-            for role in set(acl(b.grants)) - set(scope.roles):
-                objects[role] = objects.get(role, 0) + 1
     if not objects:
         return ()
     held = ", ".join(f"{role} (on {n} object{'s' if n > 1 else ''})" for role, n in sorted(objects.items()))
