@@ -17,6 +17,7 @@ from schemac.pipeline import compile_text
 from schemac.plan import drop_sql
 from schemac.plan.alters import alter_steps
 from schemac.render.sql import STATEMENTS_BY_SLOT
+from schemac.spec.models import Spec
 
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
@@ -52,6 +53,12 @@ def test_every_slot_is_rendered_and_kinds_that_share_a_slot_match_objects_alike(
         sharing = [kind for kind in kinds.KINDS if kind.slot == slot]
         for obj in getattr(catalog, slot):
             assert {kind.identity(obj) for kind in sharing} == {kinds.of(obj).identity(obj)}
+
+
+def test_every_section_a_kind_names_is_a_section_of_the_spec() -> None:
+    sections = [kind.section for kind in kinds.KINDS if kind.section]
+    assert len(sections) == len(set(sections)), "two kinds name one section"
+    assert set(sections) <= set(Spec.model_fields), set(sections) - set(Spec.model_fields)
 
 
 def test_kinds_that_share_a_class_tell_their_objects_apart() -> None:

@@ -9,6 +9,7 @@ these entries; a new kind of object is one more entry here.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,9 @@ class Kind:
     dropped_by: Callable[[Any], tuple] | None = None
     # For kinds that share a class: whether ``obj`` is of this one.
     applies: Callable[[Any], bool] = lambda obj: True
+    # The spec's section that holds the kind's objects by name (a field of spec.models.Spec), if it has one;
+    # an index, a key, a policy, ... is written under its table.
+    section: str | None = None
 
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
@@ -141,6 +145,7 @@ SCHEMA = Kind(
     provides=lambda s: schema_key(s.name),
     drop_hazards=_USED,
     grant_keyword="SCHEMA",
+    section="schemas",
 )
 EXTENSION = Kind(
     cat.Extension,
@@ -165,6 +170,7 @@ ENUM = Kind(
     provides=lambda e: type_key(e.qname),
     drop_hazards=_USED,
     grant_keyword="TYPE",
+    section="enums",
 )
 DOMAIN = Kind(
     cat.Domain,
@@ -178,6 +184,7 @@ DOMAIN = Kind(
     provides=lambda d: type_key(d.qname),
     drop_hazards=_USED,
     grant_keyword="DOMAIN",
+    section="domains",
 )
 SEQUENCE = Kind(
     cat.Sequence,
@@ -191,6 +198,7 @@ SEQUENCE = Kind(
     provides=_relation,
     drop_hazards=_ROWS,
     grant_keyword="SEQUENCE",
+    section="sequences",
 )
 TABLE = Kind(
     cat.Table,
@@ -204,6 +212,7 @@ TABLE = Kind(
     provides=_relation,
     drop_hazards=_ROWS,
     grant_keyword="TABLE",
+    section="tables",
 )
 PARTITION = Kind(
     cat.Partition,
@@ -271,7 +280,7 @@ TRIGGER = Kind(
 )
 
 
-def _view(noun: str, keyword: str, materialized: bool) -> Kind:
+def _view(noun: str, keyword: str, section: str, materialized: bool) -> Kind:
     """A view or a materialized view: one class, told apart by ``materialized``; both granted on as a TABLE."""
     return Kind(
         cat.View,
@@ -286,14 +295,15 @@ def _view(noun: str, keyword: str, materialized: bool) -> Kind:
         drop_hazards=_USED,
         grant_keyword="TABLE",
         applies=lambda v: v.materialized == materialized,
+        section=section,
     )
 
 
-VIEW = _view("view", "VIEW", materialized=False)
-MATERIALIZED_VIEW = _view("materialized view", "MATERIALIZED VIEW", materialized=True)
+VIEW = _view("view", "VIEW", "views", materialized=False)
+MATERIALIZED_VIEW = _view("materialized view", "MATERIALIZED VIEW", "materialized_views", materialized=True)
 
 
-def _routine(noun: str, keyword: str, procedure: bool) -> Kind:
+def _routine(noun: str, keyword: str, section: str, procedure: bool) -> Kind:
     """A function or a procedure: one class and one namespace (pg_proc), told apart by ``procedure``."""
     return Kind(
         cat.Function,
@@ -308,11 +318,12 @@ def _routine(noun: str, keyword: str, procedure: bool) -> Kind:
         drop_hazards=_USED,
         grant_keyword=keyword,
         applies=lambda f: f.procedure == procedure,
+        section=section,
     )
 
 
-FUNCTION = _routine("function", "FUNCTION", procedure=False)
-PROCEDURE = _routine("procedure", "PROCEDURE", procedure=True)
+FUNCTION = _routine("function", "FUNCTION", "functions", procedure=False)
+PROCEDURE = _routine("procedure", "PROCEDURE", "procedures", procedure=True)
 
 PUBLICATION = Kind(
     cat.Publication,
@@ -325,6 +336,7 @@ PUBLICATION = Kind(
     sql_name=_sql_name,
     provides=lambda p: publication_key(p.name),
     drop_hazards=_USED,
+    section="publications",
 )
 
 # Citus' placement of a table: made by create_distributed_table / create_reference_table,
@@ -387,3 +399,15 @@ def catalog_of(objects: Any, **fields: Any) -> cat.Catalog:
     for obj in objects:
         slots.setdefault(of(obj).slot, []).append(obj)
     return cat.Catalog(**fields, **{slot: tuple(items) for slot, items in slots.items()})
+
+
+def by_relation(catalog: cat.Catalog) -> dict[str, dict[QualifiedName, list[Any]]]:
+    """What is declared on each relation, by slot: a table's indexes, keys, policies, triggers,
+    partitions and placement, in catalog order (a foreign key under the table it is declared on)."""
+    out: dict[str, dict[QualifiedName, list[Any]]] = {}
+    for kind in KINDS:
+        if kind.on is not None:
+            on = out.setdefault(kind.slot, defaultdict(list))
+            for obj in getattr(catalog, kind.slot):
+                on[kind.on(obj)[0]].append(obj)
+    return out
