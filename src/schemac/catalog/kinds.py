@@ -356,31 +356,35 @@ DISTRIBUTION = Kind(
     dropped_by=lambda d: ("undistribute", d.table),
 )
 
+# In the order a script creates them: render writes each slot's statements in this order (ties in the
+# dependency order keep it), and compare compares the kinds that need no code of their own in it.
 KINDS = (
     SCHEMA,
     EXTENSION,
     ENUM,
     DOMAIN,
     SEQUENCE,
-    TABLE,
-    PARTITION,
-    FOREIGN_KEY,
-    INDEX,
-    POLICY,
-    TRIGGER,
-    VIEW,
-    MATERIALIZED_VIEW,
     FUNCTION,
     PROCEDURE,
-    PUBLICATION,
+    TABLE,
+    PARTITION,
     DISTRIBUTION,
+    INDEX,
+    FOREIGN_KEY,
+    VIEW,
+    MATERIALIZED_VIEW,
+    POLICY,
+    TRIGGER,
+    PUBLICATION,
 )
 
-# A kind for each slot whose objects carry grants: of kinds that share a slot (views and
-# materialized views), the first, as they match objects alike.
-GRANTED = tuple(
-    kind for i, kind in enumerate(KINDS) if kind.grant_keyword and kind.slot not in {k.slot for k in KINDS[:i]}
-)
+# A kind for each slot, in the order of KINDS: of kinds that share a slot (views and materialized
+# views, functions and procedures), the first, as they match objects alike.
+BY_SLOT: dict[str, Kind] = {}
+for _kind in KINDS:
+    BY_SLOT.setdefault(_kind.slot, _kind)
+# The slots whose objects carry grants.
+GRANTED = tuple(kind for kind in BY_SLOT.values() if kind.grant_keyword)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:

@@ -662,11 +662,9 @@ def _each(make: Callable[[Any], Iterator[Statement]], slot: str) -> Callable[[ca
     return statements_of
 
 
-# The statements of each slot of a catalog, in the order the script lists them: ordering by
-# dependencies keeps this order among the statements of one stage. Each kind says its own
-# statements (their stage, what they require, where its comment goes); the grants on every
-# object come after them, from the registry (catalog/kinds.py). tests/test_kinds.py checks
-# that every slot of the registry is here.
+# The statements of each slot of a catalog. Each kind says its own statements (their stage, what they
+# require, where its comment goes); the script lists them in the registry's order (kinds.KINDS), and
+# the grants on every object after them. tests/test_kinds.py checks that every slot is here.
 STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
     "schemas": _schemas,
     "extensions": _extensions,
@@ -688,9 +686,9 @@ STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
 
 def statements(catalog: cat.Catalog) -> list[Statement]:
     """Every statement the catalog needs, not yet ordered."""
-    out = [stmt for make in STATEMENTS_BY_SLOT.values() for stmt in make(catalog)]
+    out = [stmt for slot in kinds.BY_SLOT for stmt in STATEMENTS_BY_SLOT[slot](catalog)]
     scope = privilege_scope(catalog)
-    for slot in STATEMENTS_BY_SLOT:
+    for slot in kinds.BY_SLOT:
         for obj in getattr(catalog, slot):
             out.extend(_grants(obj, scope))
     return out
