@@ -1,9 +1,11 @@
 """What each kind of catalog object is, in one place: how messages name it, how two
-objects are matched, where a catalog holds it, the SQL keyword and name it is written
-with, how it is dropped and what dropping it risks, and the dependency key it provides.
+objects are matched, where a catalog holds it and where the spec writes it, the SQL
+keyword and name it is written with, how it is dropped and what dropping it risks, and
+the dependency key it provides; and, by its place in ``KINDS``, where a script creates it.
 
-diff (matching, messages), plan (drops, the catalog of a set of objects), render
-(dependency keys, comments and grants), the importer (identities) and docs read
+diff (matching, messages, the kinds compared on their own), plan (drops, the catalog of
+a set of objects), render (the order of the script, dependency keys, comments and
+grants), the importer (identities, sections, what hangs off a table) and docs read
 these entries; a new kind of object is one more entry here.
 """
 
@@ -383,7 +385,7 @@ KINDS = (
 BY_SLOT: dict[str, Kind] = {}
 for _kind in KINDS:
     BY_SLOT.setdefault(_kind.slot, _kind)
-# The slots whose objects carry grants.
+# The kinds (one per slot) whose objects carry grants.
 GRANTED = tuple(kind for kind in BY_SLOT.values() if kind.grant_keyword)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
