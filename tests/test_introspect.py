@@ -21,7 +21,7 @@ import pytest
 from schemac import devdb
 from schemac.catalog.objects import Catalog, Check, Exclusion, ExclusionElement, Grant, IndexKey, QualifiedName
 from schemac.introspect import DEFAULT_EXCLUDE_SCHEMAS, introspect
-from schemac.introspect.reader import KINDS, QUERY_DIR
+from schemac.introspect.reader import QUERIES, QUERY_DIR, Rows, build_catalog
 from schemac.pipeline import compile_file
 from schemac.render.sql import render
 from schemac.supabase import install_standin
@@ -400,10 +400,20 @@ def test_inside_a_transaction_the_session_is_left_as_it_was(pg_database: str) ->
         conn.rollback()
 
 
-def test_every_query_ships_inside_the_package() -> None:
+def test_every_query_ships_inside_the_package_and_every_one_is_read() -> None:
     assert QUERY_DIR.parent.name == "introspect"
-    for kind in (*KINDS, "session", "server"):
+    for kind in (*QUERIES, "session", "server"):
         assert (QUERY_DIR / f"{kind}.sql").read_text().strip(), kind
+    # The rows of every query become part of the catalog.
+    read: set[str] = set()
+
+    class Recorded(dict):
+        def __getitem__(self, kind: str) -> list:
+            read.add(kind)
+            return super().__getitem__(kind)
+
+    build_catalog(Rows(Recorded({kind: [] for kind in QUERIES}), 18, False))
+    assert read == set(QUERIES)
 
 
 # -- what each kind reads ------------------------------------------------------

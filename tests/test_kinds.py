@@ -16,6 +16,8 @@ from schemac.diff import changes as ch
 from schemac.pipeline import compile_text
 from schemac.plan import drop_sql
 from schemac.plan.alters import alter_steps
+from schemac.render.sql import STATEMENTS_BY_SLOT
+from schemac.spec.models import Spec
 
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
@@ -38,6 +40,25 @@ def test_every_slot_of_the_catalog_has_a_kind_and_every_kind_a_slot() -> None:
         f"Catalog fields without a kind: {OBJECT_SLOTS - slots}; add entries to catalog/kinds.py"
     )
     assert slots <= OBJECT_SLOTS, f"kinds whose slot is not a field of Catalog: {slots - OBJECT_SLOTS}"
+
+
+def test_every_slot_is_rendered_and_kinds_that_share_a_slot_match_objects_alike() -> None:
+    assert set(STATEMENTS_BY_SLOT) == OBJECT_SLOTS, (
+        f"slots render/sql.py does not write: {OBJECT_SLOTS - set(STATEMENTS_BY_SLOT)}; "
+        f"slots it writes that Catalog lacks: {set(STATEMENTS_BY_SLOT) - OBJECT_SLOTS}"
+    )
+    # compare matches a slot's objects by the identity of its first kind.
+    catalog = _catalog(EVERY_KIND)
+    for slot in OBJECT_SLOTS:
+        sharing = [kind for kind in kinds.KINDS if kind.slot == slot]
+        for obj in getattr(catalog, slot):
+            assert {kind.identity(obj) for kind in sharing} == {kinds.of(obj).identity(obj)}
+
+
+def test_every_section_a_kind_names_is_a_section_of_the_spec() -> None:
+    sections = [kind.section for kind in kinds.KINDS if kind.section]
+    assert len(sections) == len(set(sections)), "two kinds name one section"
+    assert set(sections) <= set(Spec.model_fields), set(sections) - set(Spec.model_fields)
 
 
 def test_kinds_that_share_a_class_tell_their_objects_apart() -> None:

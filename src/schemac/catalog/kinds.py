@@ -1,14 +1,17 @@
 """What each kind of catalog object is, in one place: how messages name it, how two
-objects are matched, where a catalog holds it, the SQL keyword and name it is written
-with, how it is dropped and what dropping it risks, and the dependency key it provides.
+objects are matched, where a catalog holds it and where the spec writes it, the SQL
+keyword and name it is written with, how it is dropped and what dropping it risks, and
+the dependency key it provides; and, by its place in ``KINDS``, where a script creates it.
 
-diff (matching, messages), plan (drops, the catalog of a set of objects), render
-(dependency keys, comments and grants), the importer (identities) and docs read
+diff (matching, messages, the kinds compared on their own), plan (drops, the catalog of
+a set of objects), render (the order of the script, dependency keys, comments and
+grants), the importer (identities, sections, what hangs off a table) and docs read
 these entries; a new kind of object is one more entry here.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +60,9 @@ class Kind:
     dropped_by: Callable[[Any], tuple] | None = None
     # For kinds that share a class: whether ``obj`` is of this one.
     applies: Callable[[Any], bool] = lambda obj: True
+    # The spec's section that holds the kind's objects by name (a field of spec.models.Spec), if it has one;
+    # an index, a key, a policy, ... is written under its table.
+    section: str | None = None
 
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
@@ -141,6 +147,7 @@ SCHEMA = Kind(
     provides=lambda s: schema_key(s.name),
     drop_hazards=_USED,
     grant_keyword="SCHEMA",
+    section="schemas",
 )
 EXTENSION = Kind(
     cat.Extension,
@@ -165,6 +172,7 @@ ENUM = Kind(
     provides=lambda e: type_key(e.qname),
     drop_hazards=_USED,
     grant_keyword="TYPE",
+    section="enums",
 )
 DOMAIN = Kind(
     cat.Domain,
@@ -178,6 +186,7 @@ DOMAIN = Kind(
     provides=lambda d: type_key(d.qname),
     drop_hazards=_USED,
     grant_keyword="DOMAIN",
+    section="domains",
 )
 SEQUENCE = Kind(
     cat.Sequence,
@@ -191,6 +200,7 @@ SEQUENCE = Kind(
     provides=_relation,
     drop_hazards=_ROWS,
     grant_keyword="SEQUENCE",
+    section="sequences",
 )
 TABLE = Kind(
     cat.Table,
@@ -204,6 +214,7 @@ TABLE = Kind(
     provides=_relation,
     drop_hazards=_ROWS,
     grant_keyword="TABLE",
+    section="tables",
 )
 PARTITION = Kind(
     cat.Partition,
@@ -269,62 +280,52 @@ TRIGGER = Kind(
     on=_table_of,
     drop_hazards=_USED,
 )
-VIEW = Kind(
-    cat.View,
-    noun="view",
-    slot="views",
-    keyword="VIEW",
-    tag="view",
-    identity=_qname,
-    name=_qualified,
-    sql_name=_sql_qname,
-    provides=_relation,
-    drop_hazards=_USED,
-    grant_keyword="TABLE",
-    applies=lambda v: not v.materialized,
-)
-MATERIALIZED_VIEW = Kind(
-    cat.View,
-    noun="materialized view",
-    slot="views",
-    keyword="MATERIALIZED VIEW",
-    tag="view",
-    identity=_qname,
-    name=_qualified,
-    sql_name=_sql_qname,
-    provides=_relation,
-    drop_hazards=_USED,
-    grant_keyword="TABLE",
-    applies=lambda v: v.materialized,
-)
-FUNCTION = Kind(
-    cat.Function,
-    noun="function",
-    slot="functions",
-    keyword="FUNCTION",
-    tag="function",
-    identity=lambda f: (f.qname, f.signature),
-    name=_function_name,
-    sql_name=_function_sql_name,
-    provides=lambda f: function_key(f.qname),
-    drop_hazards=_USED,
-    grant_keyword="FUNCTION",
-    applies=lambda f: not f.procedure,
-)
-PROCEDURE = Kind(
-    cat.Function,
-    noun="procedure",
-    slot="functions",
-    keyword="PROCEDURE",
-    tag="function",  # functions and procedures share one namespace (pg_proc)
-    identity=lambda f: (f.qname, f.signature),
-    name=_function_name,
-    sql_name=_function_sql_name,
-    provides=lambda f: function_key(f.qname),
-    drop_hazards=_USED,
-    grant_keyword="PROCEDURE",
-    applies=lambda f: f.procedure,
-)
+
+
+def _view(noun: str, keyword: str, section: str, materialized: bool) -> Kind:
+    """A view or a materialized view: one class, told apart by ``materialized``; both granted on as a TABLE."""
+    return Kind(
+        cat.View,
+        noun=noun,
+        slot="views",
+        keyword=keyword,
+        tag="view",
+        identity=_qname,
+        name=_qualified,
+        sql_name=_sql_qname,
+        provides=_relation,
+        drop_hazards=_USED,
+        grant_keyword="TABLE",
+        applies=lambda v: v.materialized == materialized,
+        section=section,
+    )
+
+
+VIEW = _view("view", "VIEW", "views", materialized=False)
+MATERIALIZED_VIEW = _view("materialized view", "MATERIALIZED VIEW", "materialized_views", materialized=True)
+
+
+def _routine(noun: str, keyword: str, section: str, procedure: bool) -> Kind:
+    """A function or a procedure: one class and one namespace (pg_proc), told apart by ``procedure``."""
+    return Kind(
+        cat.Function,
+        noun=noun,
+        slot="functions",
+        keyword=keyword,
+        tag="function",
+        identity=lambda f: (f.qname, f.signature),
+        name=_function_name,
+        sql_name=_function_sql_name,
+        provides=lambda f: function_key(f.qname),
+        drop_hazards=_USED,
+        grant_keyword=keyword,
+        applies=lambda f: f.procedure == procedure,
+        section=section,
+    )
+
+
+FUNCTION = _routine("function", "FUNCTION", "functions", procedure=False)
+PROCEDURE = _routine("procedure", "PROCEDURE", "procedures", procedure=True)
 
 PUBLICATION = Kind(
     cat.Publication,
@@ -337,6 +338,7 @@ PUBLICATION = Kind(
     sql_name=_sql_name,
     provides=lambda p: publication_key(p.name),
     drop_hazards=_USED,
+    section="publications",
 )
 
 # Citus' placement of a table: made by create_distributed_table / create_reference_table,
@@ -356,25 +358,35 @@ DISTRIBUTION = Kind(
     dropped_by=lambda d: ("undistribute", d.table),
 )
 
+# In the order a script creates them: render writes each slot's statements in this order (ties in the
+# dependency order keep it), and compare compares the kinds that need no code of their own in it.
 KINDS = (
     SCHEMA,
     EXTENSION,
     ENUM,
     DOMAIN,
     SEQUENCE,
-    TABLE,
-    PARTITION,
-    FOREIGN_KEY,
-    INDEX,
-    POLICY,
-    TRIGGER,
-    VIEW,
-    MATERIALIZED_VIEW,
     FUNCTION,
     PROCEDURE,
-    PUBLICATION,
+    TABLE,
+    PARTITION,
     DISTRIBUTION,
+    INDEX,
+    FOREIGN_KEY,
+    VIEW,
+    MATERIALIZED_VIEW,
+    POLICY,
+    TRIGGER,
+    PUBLICATION,
 )
+
+# A kind for each slot, in the order of KINDS: of kinds that share a slot (views and materialized
+# views, functions and procedures), the first, as they match objects alike.
+BY_SLOT: dict[str, Kind] = {}
+for _kind in KINDS:
+    BY_SLOT.setdefault(_kind.slot, _kind)
+# The kinds (one per slot) whose objects carry grants.
+GRANTED = tuple(kind for kind in BY_SLOT.values() if kind.grant_keyword)
 
 _BY_CLASS: dict[type, tuple[Kind, ...]] = {}
 for _kind in KINDS:
@@ -393,3 +405,15 @@ def catalog_of(objects: Any, **fields: Any) -> cat.Catalog:
     for obj in objects:
         slots.setdefault(of(obj).slot, []).append(obj)
     return cat.Catalog(**fields, **{slot: tuple(items) for slot, items in slots.items()})
+
+
+def by_relation(catalog: cat.Catalog) -> dict[str, dict[QualifiedName, list[Any]]]:
+    """What is declared on each relation, by slot: a table's indexes, keys, policies, triggers,
+    partitions and placement, in catalog order (a foreign key under the table it is declared on)."""
+    out: dict[str, dict[QualifiedName, list[Any]]] = {}
+    for kind in KINDS:
+        if kind.on is not None:
+            on = out.setdefault(kind.slot, defaultdict(list))
+            for obj in getattr(catalog, kind.slot):
+                on[kind.on(obj)[0]].append(obj)
+    return out

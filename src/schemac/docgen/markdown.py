@@ -8,7 +8,6 @@ checked like generated/.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from ..catalog import kinds
@@ -93,12 +92,8 @@ class _Document:
         self.anchor_of: dict[tuple[str, QualifiedName], str] = {}
         self.section_anchor: dict[str, str] = {}
         self.lines: list[str] = []
-        self.by_table: dict[str, dict[QualifiedName, list]] = defaultdict(lambda: defaultdict(list))
         # What belongs to a table (its indexes, keys, policies, ...), by kind, under the table.
-        for kind in kinds.KINDS:
-            if kind.on is not None:
-                for item in getattr(catalog, kind.slot):
-                    self.by_table[kind.slot][kind.on(item)[0]].append(item)
+        self.by_table = kinds.by_relation(catalog)
 
     def heading(self, level: int, text: str) -> str:
         anchor = self.anchors.add(text)

@@ -19,12 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..expand.supabase import AUTH_USERS, SIGNUP_TRIGGER
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
-from ..spec.types import EXTENSION_TYPES
+from ..spec.known_types import EXTENSION_TYPES
 from .common import (
     FULL,
     SPEC_PRIVILEGES,
@@ -96,15 +97,8 @@ class Builder(TableParts, RoutineParts):
         self.managed = self.managed_roles()
         self.located: dict[tuple, Identity] = {}
         # What hangs off each table, found once.
-        self.on: dict[str, dict[QualifiedName, list]] = {
-            kind: defaultdict(list) for kind in ("foreign_keys", "indexes", "policies", "triggers")
-        }
-        for kind, by_table in self.on.items():
-            for obj in getattr(catalog, kind):
-                by_table[obj.table].append(obj)
-        self.children: dict[QualifiedName, list[cat.Partition]] = defaultdict(list)
-        for partition in catalog.partitions:
-            self.children[partition.parent].append(partition)
+        self.on = kinds.by_relation(catalog)
+        self.children: dict[QualifiedName, list[cat.Partition]] = self.on["partitions"]
         self.skipped_columns: dict[QualifiedName, set[str]] = defaultdict(set)
         self.granted: dict[QualifiedName, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for key in choices.skip:
@@ -272,11 +266,12 @@ class Builder(TableParts, RoutineParts):
         schemas = self.schemas()
         if schemas:
             data["schemas"] = schemas
-        for key, items, make in (
-            ("enums", c.enums, self.enum),
-            ("domains", c.domains, self.domain),
-            ("sequences", () if self.minimal else c.sequences, self.sequence),
+        for kind, items, make in (
+            (kinds.ENUM, c.enums, self.enum),
+            (kinds.DOMAIN, c.domains, self.domain),
+            (kinds.SEQUENCE, () if self.minimal else c.sequences, self.sequence),
         ):
+            key = kind.section
             section = {}
             for obj in items:
                 if self.name_ok(obj.qname.name, (key,), key_part=True) and self.keep(obj, (key, key_of(obj.qname))):
@@ -302,9 +297,9 @@ class Builder(TableParts, RoutineParts):
         if not self.minimal:
             views, materialized = {}, {}
             for view in c.views:
-                kind = "materialized_views" if view.materialized else "views"
-                path = (kind, key_of(view.qname))
-                if not self.name_ok(view.qname.name, (kind,), key_part=True) or not self.keep(view, path):
+                key = kinds.of(view).section
+                path = (key, key_of(view.qname))
+                if not self.name_ok(view.qname.name, (key,), key_part=True) or not self.keep(view, path):
                     continue
                 section = materialized if view.materialized else views
                 section[key_of(view.qname)] = self.view(view, path)
@@ -312,9 +307,9 @@ class Builder(TableParts, RoutineParts):
                 data["views"] = views
             if materialized:
                 data["materialized_views"] = materialized
-            routines: dict[str, dict] = {"functions": {}, "procedures": {}}
+            routines: dict[str, dict] = {kinds.FUNCTION.section: {}, kinds.PROCEDURE.section: {}}
             for function in c.functions:
-                section = "procedures" if function.procedure else "functions"
+                section = kinds.of(function).section
                 path = (section, key_of(function.qname))
                 if any(key_of(function.qname) in built for built in routines.values()) and not self.skipped(function):
                     self.cannot(
@@ -331,13 +326,13 @@ class Builder(TableParts, RoutineParts):
             data.update((section, built) for section, built in routines.items() if built)
             publications = {}
             for publication in c.publications:
-                path = ("publications", publication.name)
+                path = (kinds.PUBLICATION.section, publication.name)
                 if publication.name in self.platform.publications and publication == cat.Publication(publication.name):
                     continue  # the platform's, as it made it
-                if self.name_ok(publication.name, ("publications",)) and self.keep(publication, path):
+                if self.name_ok(publication.name, path[:1]) and self.keep(publication, path):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
-                data["publications"] = publications
+                data[kinds.PUBLICATION.section] = publications
         for obj in c.unmanaged:
             if "signup" in self.choices.conventions and (obj.kind, obj.name) == SIGNUP_UNMANAGED:
                 continue  # the convention makes it again

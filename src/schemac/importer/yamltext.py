@@ -20,31 +20,18 @@ from typing import Any
 import yaml
 from yaml.resolver import Resolver
 
+from ..catalog import kinds
+
 Path = tuple[Any, ...]
 
 # libyaml's safe loader where PyYAML has it, as spec/loader.py reads specs.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WIDTH = 100  # a flow mapping longer than this is written as a block
-# Mappings keyed by names (a table's checks, policies, ...) read best one name per line.
+# Mappings keyed by names read best one name per line: the spec's sections of named objects
+# (the registry's) and a table's named parts.
 BLOCK_KEYS = frozenset(
-    {
-        "checks",
-        "policies",
-        "triggers",
-        "partitions",
-        "columns",
-        "tables",
-        "views",
-        "materialized_views",
-        "functions",
-        "procedures",
-        "enums",
-        "domains",
-        "sequences",
-        "schemas",
-        "publications",
-    }
+    {kind.section for kind in kinds.KINDS if kind.section} | {"columns", "checks", "policies", "triggers", "partitions"}
 )
 _COMMENT_WIDTH = 88
 _RESOLVER = Resolver()

@@ -30,26 +30,12 @@ QUERY_DIR = Path(__file__).resolve().parent / "queries"
 # Schemas a plan never reads: the platform's and schemac's own (one list, in supabase.py).
 DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = NOT_MANAGED
 
-# "schemas" first: the others read only from the schemas it returns.
-KINDS = (
+# Every query of the folder but the session's settings and the server's facts, "schemas" first:
+# the others read only from the schemas it returns. A new kind adds its query file here and its
+# slot to build_catalog.
+QUERIES = (
     "schemas",
-    "extensions",
-    "enums",
-    "domains",
-    "sequences",
-    "tables",
-    "columns",
-    "constraints",
-    "partitions",
-    "indexes",
-    "policies",
-    "triggers",
-    "views",
-    "functions",
-    "grants",
-    "publications",
-    "distributions",  # only on a Citus coordinator
-    "unmanaged",
+    *sorted(path.stem for path in QUERY_DIR.glob("*.sql") if path.stem not in ("schemas", "session", "server")),
 )
 
 Row = dict[str, Any]
@@ -105,7 +91,7 @@ def read_rows(
             by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
             # The excluded schemas too: the project's objects on their tables are named as unmanaged.
             namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "exclude": selection["exclude"]}
-            for kind in KINDS[1:]:
+            for kind in QUERIES[1:]:
                 if kind == "distributions" and not server["has_citus"]:
                     by_kind[kind] = []
                     continue

@@ -4,7 +4,7 @@ keys added NOT VALID and validated after the transaction)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import versions
@@ -141,6 +141,20 @@ def _attribute_note(stmt: Statement) -> str | None:
     return None
 
 
+@dataclass
+class _Situation:
+    """What decides the form of a create: the database before the plan and the goal."""
+
+    current: Catalog
+    existing: set[QualifiedName]  # relations the database has (and keeps) before the plan runs
+    wanted: dict[QualifiedName, list[cat.Partition]]  # the desired partition tree
+    new_keys: list[cat.ForeignKey]  # foreign keys the plan creates
+    partitioned: set[QualifiedName]  # partitioned tables before the plan
+    goal_partitioned: set[QualifiedName]  # and in the goal
+    old_server: bool  # no NOT VALID foreign key on a partitioned table
+    later: set[str] = field(default_factory=set)  # what indexes built after the transaction provide
+
+
 def create_steps(
     creates: list[Any],
     owner: dict[int, ch.Change],
@@ -151,87 +165,113 @@ def create_steps(
 ) -> list[Pair]:
     """(ordering statement, step) pairs that make ``creates``; ``existing`` holds the relations the
     database has (and keeps) before the plan runs, ``wanted`` the desired partition tree."""
+    situation = _Situation(
+        current,
+        existing,
+        wanted,
+        new_keys=[o for o in creates if isinstance(o, cat.ForeignKey)],
+        partitioned=_partitioned_tables(current),
+        goal_partitioned=_partitioned_tables(desired),
+        old_server=current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED,
+    )
     out: list[Pair] = []
-    partitioned = _partitioned_tables(current)
-    old_server = current.target_version < versions.NOT_VALID_FK_ON_PARTITIONED
-    goal_partitioned = _partitioned_tables(desired)
-    new_keys = [o for o in creates if isinstance(o, cat.ForeignKey)]
-    later: set[str] = set()  # what indexes built after the transaction provide
     for stmt in statements(kinds.catalog_of(creates, privileges=privilege_scope(desired))):
         source = stmt.source
         change = owner.get(id(source)) if source is not None else None
-        step = Step(
-            stmt.text,
-            change,
-            _hazards(source, change) if source is not None else frozenset(),
-            note=note("create", source, change) if source is not None else _attribute_note(stmt),
-            # The comment on an index built after the transaction follows it there.
-            phase=Phase.AFTER if source is None and stmt.requires & later else Phase.TRANSACTION,
-        )
+        step = _step(stmt, change, situation)
         if isinstance(source, cat.Table) and stmt.provides is None:  # not CREATE TABLE itself
-            # A check existing rows need not pass, or the table's replica identity.
-            step = replace(
-                step, note=f"add {stmt.label} (not valid)" if stmt.label.startswith("check ") else f"set {stmt.label}"
-            )
-        if isinstance(source, cat.ForeignKey) and not source.valid and old_server and source.table in goal_partitioned:
-            step = replace(step, sql=_checked_key(source, current, existing))
-        if isinstance(source, cat.Distribution) and source.table in existing:
-            situation = (
-                "distribute a table with rows"
-                if source.kind == "distributed"
-                else ("make a table with rows a reference table")
-            )
-            step = replace(step, hazards=step.hazards | rule(situation))
-        if isinstance(source, cat.Index) and source.table in existing and source.table in partitioned:
-            # Every partition, new ones too: the plan creates partitions before indexes.
-            first, *rest = _partitioned_index(source, wanted, change)
-            out.append((stmt, first))
-            for part in rest:
-                out.append((Statement(Stage.INDEXES, part.sql), part))
-            continue
-        if isinstance(source, cat.Index) and source.table in existing and _referenced(source, new_keys):
-            step = replace(
-                step,
-                hazards=step.hazards | rule("build a unique index a new foreign key needs, on a table with rows"),
-            )
-        elif isinstance(source, cat.Index) and source.table in existing:
-            step = replace(step, sql=index_sql(source, concurrently=True), phase=Phase.AFTER, undo=_drop_index(source))
-            later.add(stmt.provides)
-        elif (
-            isinstance(source, cat.ForeignKey)
-            and source.table in existing
-            and source.table in partitioned
-            and old_server
-        ):
-            step = replace(
-                step,
-                hazards=step.hazards | rule("add a foreign key to a partitioned table with rows, before PostgreSQL 18"),
-            )
-        elif isinstance(source, cat.ForeignKey) and source.table in existing:
-            step = replace(step, sql=foreign_key_sql(source, not_valid=True))
-            emptied = _emptied_reference(source, change)
-            if emptied:
-                step = replace(
-                    step,
-                    hazards=step.hazards | rule("add a foreign key again, to a table rebuilt empty"),
-                    note=(
-                        f"create foreign key {source.name} on {source.table} again, not valid (table "
-                        f"{emptied} is rebuilt empty: rows of {source.table} that reference it fail the "
-                        "key until the rows they reference are written again)"
-                    ),
-                )
-            if source.valid:  # else the goal lets existing rows break it: never validated
-                validate = Step(
-                    change_sql("validate_constraint", source.table, source.name),
-                    change,
-                    phase=Phase.AFTER,
-                    note=f"validate foreign key {source.name} on {source.table}"
-                    + (
-                        f" (fails while rows of {source.table} reference rows {emptied} no longer has)"
-                        if emptied
-                        else ""
-                    ),
-                )
-                out.append((replace(stmt, sql=validate.sql, provides=None), validate))
-        out.append((stmt, step))
+            out.append((stmt, _table_part(stmt, step)))
+        elif isinstance(source, cat.Distribution):
+            out.append((stmt, _distribution(source, step, situation)))
+        elif isinstance(source, cat.Index):
+            out += _index(stmt, source, step, change, situation)
+        elif isinstance(source, cat.ForeignKey):
+            out += _foreign_key(stmt, source, step, change, situation)
+        else:
+            out.append((stmt, step))
     return out
+
+
+def _step(stmt: Statement, change: ch.Change | None, situation: _Situation) -> Step:
+    """The statement as a step in the transaction, with the hazards and title of what it creates."""
+    source = stmt.source
+    return Step(
+        stmt.text,
+        change,
+        _hazards(source, change) if source is not None else frozenset(),
+        note=note("create", source, change) if source is not None else _attribute_note(stmt),
+        # The comment on an index built after the transaction follows it there.
+        phase=Phase.AFTER if source is None and stmt.requires & situation.later else Phase.TRANSACTION,
+    )
+
+
+def _table_part(stmt: Statement, step: Step) -> Step:
+    """A check existing rows need not pass, or the table's replica identity."""
+    return replace(
+        step, note=f"add {stmt.label} (not valid)" if stmt.label.startswith("check ") else f"set {stmt.label}"
+    )
+
+
+def _distribution(distribution: cat.Distribution, step: Step, situation: _Situation) -> Step:
+    if distribution.table not in situation.existing:
+        return step
+    what = (
+        "distribute a table with rows"
+        if distribution.kind == "distributed"
+        else "make a table with rows a reference table"
+    )
+    return replace(step, hazards=step.hazards | rule(what))
+
+
+def _index(
+    stmt: Statement, index: cat.Index, step: Step, change: ch.Change | None, situation: _Situation
+) -> list[Pair]:
+    """An index on a table with rows is built concurrently after the transaction, unless a new foreign
+    key needs it in the transaction; on a partitioned one, on the parent alone and then each partition."""
+    if index.table not in situation.existing:
+        return [(stmt, step)]
+    if index.table in situation.partitioned:
+        # Every partition, new ones too: the plan creates partitions before indexes.
+        first, *rest = _partitioned_index(index, situation.wanted, change)
+        return [(stmt, first), *((Statement(Stage.INDEXES, part.sql), part) for part in rest)]
+    if _referenced(index, situation.new_keys):
+        hazards = rule("build a unique index a new foreign key needs, on a table with rows")
+        return [(stmt, replace(step, hazards=step.hazards | hazards))]
+    situation.later.add(stmt.provides)
+    return [(stmt, replace(step, sql=index_sql(index, concurrently=True), phase=Phase.AFTER, undo=_drop_index(index)))]
+
+
+def _foreign_key(
+    stmt: Statement, fk: cat.ForeignKey, step: Step, change: ch.Change | None, situation: _Situation
+) -> list[Pair]:
+    """A foreign key on a table with rows is added NOT VALID and validated after the transaction, where
+    the server allows it."""
+    if not fk.valid and situation.old_server and fk.table in situation.goal_partitioned:
+        step = replace(step, sql=_checked_key(fk, situation.current, situation.existing))
+    if fk.table not in situation.existing:
+        return [(stmt, step)]
+    if fk.table in situation.partitioned and situation.old_server:
+        hazards = rule("add a foreign key to a partitioned table with rows, before PostgreSQL 18")
+        return [(stmt, replace(step, hazards=step.hazards | hazards))]
+    step = replace(step, sql=foreign_key_sql(fk, not_valid=True))
+    emptied = _emptied_reference(fk, change)
+    if emptied:
+        step = replace(
+            step,
+            hazards=step.hazards | rule("add a foreign key again, to a table rebuilt empty"),
+            note=(
+                f"create foreign key {fk.name} on {fk.table} again, not valid (table "
+                f"{emptied} is rebuilt empty: rows of {fk.table} that reference it fail the "
+                "key until the rows they reference are written again)"
+            ),
+        )
+    if not fk.valid:  # the goal lets existing rows break it: never validated
+        return [(stmt, step)]
+    validate = Step(
+        change_sql("validate_constraint", fk.table, fk.name),
+        change,
+        phase=Phase.AFTER,
+        note=f"validate foreign key {fk.name} on {fk.table}"
+        + (f" (fails while rows of {fk.table} reference rows {emptied} no longer has)" if emptied else ""),
+    )
+    return [(replace(stmt, sql=validate.sql, provides=None), validate), (stmt, step)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from pglast.parser import ParseError
@@ -202,9 +203,9 @@ def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
 def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
     """The object's privileges, after the statement that creates it: what the database's defaults gave the
     roles of ``scope`` is revoked first, so they end with exactly the object's grants to them."""
-    if not scope.manages(obj):
-        return
     kind = kinds.of(obj)
+    if kind.grant_keyword is None or not scope.manages(obj):
+        return
     target = kind.sql_name(obj)
     everyone = cat.Grant(("all",), scope.roles, revoke=True)
     lines = [
@@ -234,8 +235,8 @@ def privilege_scope(catalog: cat.Catalog) -> cat.PrivilegeScope:
     if catalog.privileges is not None:
         return catalog.privileges
     roles = {"public", *(("anon", "authenticated") if catalog.flavor == "supabase" else ())}
-    for slot in ("schemas", "enums", "domains", "sequences", "tables", "partitions", "views", "functions"):
-        for obj in getattr(catalog, slot):
+    for kind in kinds.GRANTED:
+        for obj in getattr(catalog, kind.slot):
             grants = obj.grants + tuple(g for c in getattr(obj, "columns", ()) for g in c.sequence_grants)
             roles |= {r.lower() for g in grants for r in g.roles}
     return cat.PrivilegeScope(("public", *sorted(roles - {"public"})))
@@ -470,120 +471,109 @@ def _view(view: cat.View) -> Iterator[Statement]:
     yield from _comment_on(view, Stage.VIEWS)
 
 
-def statements(catalog: cat.Catalog) -> list[Statement]:
-    """Every statement the catalog needs, not yet ordered."""
-    out: list[Statement] = []
-    scope = privilege_scope(catalog)
+def _schemas(catalog: cat.Catalog) -> Iterator[Statement]:
     for schema in catalog.schemas:
         if schema.name != "public":
-            out.append(
-                Statement(
-                    Stage.SCHEMAS,
-                    _render("schema", schema=schema),
-                    provides=schema_key(schema.name),
-                    label=f"schema {schema.name}",
-                    source=schema,
-                )
+            yield Statement(
+                Stage.SCHEMAS,
+                _render("schema", schema=schema),
+                provides=schema_key(schema.name),
+                label=f"schema {schema.name}",
+                source=schema,
             )
-        out.extend(_comment_on(schema, Stage.SCHEMAS))
-        out.extend(_grants(schema, scope))
+        yield from _comment_on(schema, Stage.SCHEMAS)
+
+
+def _extensions(catalog: cat.Catalog) -> Iterator[Statement]:
     for ext in catalog.extensions:
-        requires = frozenset({schema_key(ext.schema)} if ext.schema else ())
-        out.append(
-            Statement(
-                Stage.EXTENSIONS,
-                _render("extension", extension=ext),
-                provides=extension_key(ext.name),
-                requires=requires,
-                label=f"extension {ext.name}",
-                source=ext,
-            )
+        yield Statement(
+            Stage.EXTENSIONS,
+            _render("extension", extension=ext),
+            provides=extension_key(ext.name),
+            requires=frozenset({schema_key(ext.schema)} if ext.schema else ()),
+            label=f"extension {ext.name}",
+            source=ext,
         )
+
+
+def _enums(catalog: cat.Catalog) -> Iterator[Statement]:
     for enum in catalog.enums:
-        out.append(
-            Statement(
-                Stage.TYPES,
-                _render("enum", enum=enum),
-                provides=type_key(enum.qname),
-                requires=frozenset({_schema(enum.qname)}),
-                label=f"type {enum.qname}",
-                source=enum,
-            )
+        yield Statement(
+            Stage.TYPES,
+            _render("enum", enum=enum),
+            provides=type_key(enum.qname),
+            requires=frozenset({_schema(enum.qname)}),
+            label=f"type {enum.qname}",
+            source=enum,
         )
-        out.extend(_comment_on(enum, Stage.TYPES))
-        out.extend(_grants(enum, scope))
+        yield from _comment_on(enum, Stage.TYPES)
+
+
+def _domains(catalog: cat.Catalog) -> Iterator[Statement]:
     for domain in catalog.domains:
         requires = {_schema(domain.qname)} | requires_type(domain.type)
         requires |= requires_sql(domain.default, *(e for _, e in domain.checks))
-        out.append(
-            Statement(
-                Stage.TYPES,
-                _render("domain", domain=domain),
-                provides=type_key(domain.qname),
-                requires=frozenset(requires),
-                label=f"domain {domain.qname}",
-                source=domain,
-            )
+        yield Statement(
+            Stage.TYPES,
+            _render("domain", domain=domain),
+            provides=type_key(domain.qname),
+            requires=frozenset(requires),
+            label=f"domain {domain.qname}",
+            source=domain,
         )
-        out.extend(_comment_on(domain, Stage.TYPES))
-        out.extend(_grants(domain, scope))
+        yield from _comment_on(domain, Stage.TYPES)
+
+
+def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
     for seq in catalog.sequences:
         q = seq.qname
-        out.append(
-            Statement(
-                Stage.SEQUENCES,
-                _render("sequence", sequence=seq),
-                provides=relation_key(q),
-                requires=frozenset({_schema(q)}),
-                label=f"sequence {q}",
-                source=seq,
-            )
+        yield Statement(
+            Stage.SEQUENCES,
+            _render("sequence", sequence=seq),
+            provides=relation_key(q),
+            requires=frozenset({_schema(q)}),
+            label=f"sequence {q}",
+            source=seq,
         )
-        out.extend(_comment_on(seq, Stage.SEQUENCES))
+        yield from _comment_on(seq, Stage.SEQUENCES)
         if seq.owned_by:
-            out.append(
-                Statement(
-                    Stage.TABLES,
-                    _render("sequence_owned_by", sequence=seq),
-                    requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]), column_key(*seq.owned_by)}),
-                    label=f"sequence {q} owner",
-                )
+            yield Statement(
+                Stage.TABLES,
+                _render("sequence_owned_by", sequence=seq),
+                requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]), column_key(*seq.owned_by)}),
+                label=f"sequence {q} owner",
             )
-        out.extend(_grants(seq, scope))
-    for function in catalog.functions:
-        out.extend(_function(function))
-        out.extend(_grants(function, scope))
-    for table in catalog.tables:
-        out.extend(_table(table))
-        out.extend(_grants(table, scope))
+
+
+def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
     for partition in catalog.partitions:
         q = partition.qname
-        out.append(
-            Statement(
-                Stage.PARTITIONS,
-                _render("partition", partition=partition),
-                provides=relation_key(q),
-                requires=frozenset({relation_key(partition.parent)}),
-                label=f"partition {q}",
-                source=partition,
-            )
+        yield Statement(
+            Stage.PARTITIONS,
+            _render("partition", partition=partition),
+            provides=relation_key(q),
+            requires=frozenset({relation_key(partition.parent)}),
+            label=f"partition {q}",
+            source=partition,
         )
         if partition.rls_enabled:
-            out.append(
-                Statement(
-                    Stage.SECURITY,
-                    _render("rls", qname=q, forced=partition.rls_forced),
-                    requires=frozenset({relation_key(q)}),
-                    label=f"row level security on {q}",
-                    ignore=partition.ignore,
-                )
+            yield Statement(
+                Stage.SECURITY,
+                _render("rls", qname=q, forced=partition.rls_forced),
+                requires=frozenset({relation_key(q)}),
+                label=f"row level security on {q}",
+                ignore=partition.ignore,
             )
-        out.extend(_grants(partition, scope))
-    out.extend(distribution_statements(catalog, _render))
+
+
+def _indexes(catalog: cat.Catalog) -> Iterator[Statement]:
     views = {view.qname for view in catalog.views}
     for index in catalog.indexes:
         # A materialized view's indexes are read with the view they belong to.
-        out.extend(_index(index, Stage.VIEWS if index.table in views else Stage.INDEXES))
+        yield from _index(index, Stage.VIEWS if index.table in views else Stage.INDEXES)
+
+
+def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:
     below = children(catalog.partitions)
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
@@ -592,31 +582,30 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             relation_key(fk.ref_table),
             *(relation_key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q)),
         }
-        out.append(
-            Statement(
-                Stage.FOREIGN_KEYS,
-                foreign_key_sql(fk),
-                requires=frozenset(requires),
-                label=f"foreign key {fk.name}",
-                source=fk,
-            )
+        yield Statement(
+            Stage.FOREIGN_KEYS,
+            foreign_key_sql(fk),
+            requires=frozenset(requires),
+            label=f"foreign key {fk.name}",
+            source=fk,
         )
-    for view in catalog.views:
-        out.extend(_view(view))
-        out.extend(_grants(view, scope))
+
+
+def _policies(catalog: cat.Catalog) -> Iterator[Statement]:
     for policy in catalog.policies:
         requires = {relation_key(policy.table)} | requires_sql(policy.using, policy.with_check)
-        out.append(
-            Statement(
-                Stage.SECURITY,
-                _render("policy", policy=policy),
-                requires=frozenset(requires),
-                label=f"policy {policy.name} on {policy.table}",
-                ignore=policy.ignore,
-                source=policy,
-            )
+        yield Statement(
+            Stage.SECURITY,
+            _render("policy", policy=policy),
+            requires=frozenset(requires),
+            label=f"policy {policy.name} on {policy.table}",
+            ignore=policy.ignore,
+            source=policy,
         )
-        out.extend(_comment_on(policy, Stage.SECURITY))
+        yield from _comment_on(policy, Stage.SECURITY)
+
+
+def _triggers(catalog: cat.Catalog) -> Iterator[Statement]:
     for trigger in catalog.triggers:
         events = " OR ".join(
             "UPDATE OF " + ", ".join(map(ident, trigger.update_of))
@@ -627,25 +616,24 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
         if trigger.from_table:
             requires.add(relation_key(trigger.from_table))
-        out.append(
-            Statement(
-                Stage.TRIGGERS,
-                _render("trigger", trigger=trigger, events=events),
-                requires=frozenset(requires),
-                label=f"trigger {trigger.name} on {trigger.table}",
-                source=trigger,
-            )
+        yield Statement(
+            Stage.TRIGGERS,
+            _render("trigger", trigger=trigger, events=events),
+            requires=frozenset(requires),
+            label=f"trigger {trigger.name} on {trigger.table}",
+            source=trigger,
         )
         if trigger.enabled != "origin":
-            out.append(
-                Statement(
-                    Stage.TRIGGERS,
-                    change_sql("enable_trigger", trigger.table, trigger.name, trigger.enabled),
-                    requires=frozenset({relation_key(trigger.table)}),
-                    label=kinds.trigger_state(trigger),
-                )
+            yield Statement(
+                Stage.TRIGGERS,
+                change_sql("enable_trigger", trigger.table, trigger.name, trigger.enabled),
+                requires=frozenset({relation_key(trigger.table)}),
+                label=kinds.trigger_state(trigger),
             )
-        out.extend(_comment_on(trigger, Stage.TRIGGERS))
+        yield from _comment_on(trigger, Stage.TRIGGERS)
+
+
+def _publications(catalog: cat.Catalog) -> Iterator[Statement]:
     platform = platform_for(catalog.flavor).publications
     for publication in catalog.publications:
         sql = _render(
@@ -655,17 +643,54 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
             default=cat.Publication(publication.name),
         )
         if sql:  # else the platform's own, left as the platform made it
-            out.append(
-                Statement(
-                    Stage.PUBLICATIONS,
-                    sql,
-                    provides=publication_key(publication.name),
-                    requires=frozenset(relation_key(t) for t in publication.tables),
-                    label=f"publication {publication.name}",
-                    source=publication,
-                )
+            yield Statement(
+                Stage.PUBLICATIONS,
+                sql,
+                provides=publication_key(publication.name),
+                requires=frozenset(relation_key(t) for t in publication.tables),
+                label=f"publication {publication.name}",
+                source=publication,
             )
-        out.extend(_comment_on(publication, Stage.PUBLICATIONS))
+        yield from _comment_on(publication, Stage.PUBLICATIONS)
+
+
+def _each(make: Callable[[Any], Iterator[Statement]], slot: str) -> Callable[[cat.Catalog], Iterator[Statement]]:
+    def statements_of(catalog: cat.Catalog) -> Iterator[Statement]:
+        for obj in getattr(catalog, slot):
+            yield from make(obj)
+
+    return statements_of
+
+
+# The statements of each slot of a catalog. Each kind says its own statements (their stage, what they
+# require, where its comment goes); the script lists them in the registry's order (kinds.KINDS), and
+# the grants on every object after them. tests/test_kinds.py checks that every slot is here.
+STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
+    "schemas": _schemas,
+    "extensions": _extensions,
+    "enums": _enums,
+    "domains": _domains,
+    "sequences": _sequences,
+    "functions": _each(_function, "functions"),
+    "tables": _each(_table, "tables"),
+    "partitions": _partitions,
+    "distributions": lambda catalog: iter(distribution_statements(catalog, _render)),
+    "indexes": _indexes,
+    "foreign_keys": _foreign_keys,
+    "views": _each(_view, "views"),
+    "policies": _policies,
+    "triggers": _triggers,
+    "publications": _publications,
+}
+
+
+def statements(catalog: cat.Catalog) -> list[Statement]:
+    """Every statement the catalog needs, not yet ordered."""
+    out = [stmt for slot in kinds.BY_SLOT for stmt in STATEMENTS_BY_SLOT[slot](catalog)]
+    scope = privilege_scope(catalog)
+    for slot in kinds.BY_SLOT:
+        for obj in getattr(catalog, slot):
+            out.extend(_grants(obj, scope))
     return out
 
 

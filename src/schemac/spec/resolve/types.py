@@ -10,7 +10,7 @@ from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...sqltree import SqlProblem, TypeRef, parse_type
 from ..names import suggest
-from ..types import BUILTIN, EXTENSION_TYPES, PSEUDO, SUGGESTIBLE
+from ..known_types import BUILTIN, EXTENSION_TYPES, PSEUDO, SUGGESTIBLE
 from .fragments import expression, sql
 from .grants import TYPE_PRIVILEGES, grants_of
 from .scope import Scope
