@@ -1,0 +1,98 @@
+"""Citus plans: a foreign key changed while its table moves, and the shard count every plan path reads.
+
+Tests marked ``citus`` need a Citus build ($SCHEMAC_CITUS_DIR) and skip with the reason where there is none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import psycopg
+import pytest
+
+from schemac import live
+from schemac.apply import Settings, apply
+from schemac.diff import compare
+from schemac.pipeline import compile_text
+from schemac.plan import make_plan
+
+from test_citus import SAAS, login_role
+
+FK = "tasks_tenant_id_project_id_fkey"
+ALL_HAZARDS = frozenset({"long-lock", "table-rewrite", "breaks-clients", "widens-access"})
+
+
+def with_fk(catalog, **state):
+    return replace(
+        catalog, foreign_keys=tuple(replace(f, **state) if f.name == FK else f for f in catalog.foreign_keys)
+    )
+
+
+def fk_statements(plan) -> list[str]:
+    return [line.strip() for s in plan.steps for line in s.sql.splitlines() if FK in line]
+
+
+@pytest.mark.parametrize(
+    "state", [{"deferrable": True}, {"valid": False}, {"enforced": False, "valid": False}], ids=str
+)
+def test_a_foreign_key_changed_while_its_table_moves_is_made_again_once(state):
+    """Offline: tables that go onto the cluster (their foreign keys dropped and made again around the
+    move) while one key also changes in place (deferrable, validity, enforcement). The key is made again
+    once, as the goal has it: no ALTER CONSTRAINT (Citus refuses it on its tables) and no second
+    VALIDATE."""
+    desired = compile_text(SAAS).catalog
+    current = replace(with_fk(desired, **state), distributions=())
+    plan = make_plan(current, desired, compare(current, desired))
+    assert fk_statements(plan) == [
+        f"ALTER TABLE public.tasks DROP CONSTRAINT {FK};",
+        f"ADD CONSTRAINT {FK}",
+        f"ALTER TABLE public.tasks VALIDATE CONSTRAINT {FK};",
+    ], plan.sql()
+    sql_text = plan.sql()
+    assert sql_text.index(f"DROP CONSTRAINT {FK}") < sql_text.index("create_distributed_table('public.tasks'")
+    assert sql_text.index(f"ADD CONSTRAINT {FK}") > sql_text.rindex("create_distributed_table")
+
+
+def test_a_foreign_key_of_a_citus_table_changes_its_deferrable_state_by_a_new_key():
+    """Offline: tables that stay where they are on the cluster; ALTER CONSTRAINT, which Citus refuses
+    on its tables, becomes a drop and an add."""
+    desired = compile_text(SAAS).catalog
+    current = with_fk(desired, deferrable=True, initially_deferred=True)
+    plan = make_plan(current, desired, compare(current, desired))
+    assert not any("ALTER CONSTRAINT" in s.sql for s in plan.steps), plan.sql()
+    assert fk_statements(plan)[:2] == [f"ALTER TABLE public.tasks DROP CONSTRAINT {FK};", f"ADD CONSTRAINT {FK}"]
+    assert not any("create_distributed" in s.sql or "policy" in s.title for s in plan.steps)
+
+
+DEFERRABLE_FK = SAAS.replace("        on_delete: cascade\n", "        on_delete: cascade\n        deferrable: true\n")
+
+
+@pytest.mark.citus
+def test_foreign_key_state_changes_apply_on_the_cluster(citus_database, citus_scratch, tmp_path):
+    """On the cluster: local tables with a deferrable key moved onto Citus while the key becomes not
+    deferrable, then made deferrable again on distributed tables; each plan applies and the next is
+    empty."""
+    login_role(citus_database, "app_user")
+    login_role(citus_scratch, "app_user")
+    spec = tmp_path / "schema.yaml"
+
+    def migrate(text: str) -> None:
+        spec.write_text(text)
+        apply(
+            citus_database,
+            live.plan(*live.both(citus_database, str(spec), citus_scratch)),
+            "t",
+            Settings(allowed_hazards=ALL_HAZARDS),
+        )
+        assert live.plan(*live.both(citus_database, str(spec), citus_scratch)).empty
+
+    def deferrable() -> bool:
+        with psycopg.connect(citus_database) as conn:
+            return conn.execute("SELECT condeferrable FROM pg_constraint WHERE conname = %s", (FK,)).fetchone()[0]
+
+    migrate(DEFERRABLE_FK.replace("citus: true", "citus: false"))
+    assert deferrable()
+    migrate(SAAS)
+    assert not deferrable()
+    migrate(DEFERRABLE_FK)
+    assert deferrable()
