@@ -96,3 +96,39 @@ def test_foreign_key_state_changes_apply_on_the_cluster(citus_database, citus_sc
     assert not deferrable()
     migrate(DEFERRABLE_FK)
     assert deferrable()
+
+
+@pytest.mark.citus
+def test_every_plan_path_builds_the_spec_with_the_databases_shard_count(citus_database, citus_scratch, tmp_path):
+    """A database whose Citus default is 6 shards, where the scratch server's is 4: the plan saved to a
+    file, the apply of that file, and a plan from the spec to the database all build the spec with 6, so
+    the tables get 6 shards and nothing is left to plan either way."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    login_role(citus_database, "app_user")
+    login_role(citus_scratch, "app_user")
+    with psycopg.connect(citus_database, autocommit=True) as conn:
+        name = conn.info.dbname
+        conn.execute(f'ALTER DATABASE "{name}" SET citus.shard_count = 6')
+    spec, saved = tmp_path / "schema.yaml", tmp_path / "plan.json"
+    spec.write_text(SAAS)
+    cli = CliRunner()
+    scratch = ["--dev-db", citus_scratch]
+    planned = cli.invoke(main, ["plan", "--db", citus_database, "--to", str(spec), "--out", str(saved), *scratch])
+    assert planned.exit_code == 0, planned.output
+    hazards = ",".join(sorted(ALL_HAZARDS))
+    applied = cli.invoke(
+        main, ["apply", "--db", citus_database, "--plan", str(saved), "--yes", "--allow-hazards", hazards, *scratch]
+    )
+    assert applied.exit_code == 0, applied.output
+    with psycopg.connect(citus_database) as conn:
+        shards = conn.execute(
+            "SELECT DISTINCT g.shardcount FROM pg_dist_partition p JOIN pg_dist_colocation g USING (colocationid)"
+            " WHERE p.partmethod = 'h'"
+        ).fetchall()
+    assert shards == [(6,)]
+    for start, goal in ((citus_database, str(spec)), (str(spec), citus_database)):
+        again = cli.invoke(main, ["plan", "--from", start, "--to", goal, *scratch])
+        assert again.exit_code == 0 and "No changes" in again.output, again.output
