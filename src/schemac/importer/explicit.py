@@ -102,6 +102,7 @@ class Builder(TableParts, RoutineParts):
         for kind, by_table in self.on.items():
             for obj in getattr(catalog, kind):
                 by_table[obj.table].append(obj)
+        self.placed = {d.table: d for d in catalog.distributions}
         self.children: dict[QualifiedName, list[cat.Partition]] = defaultdict(list)
         for partition in catalog.partitions:
             self.children[partition.parent].append(partition)
@@ -264,6 +265,8 @@ class Builder(TableParts, RoutineParts):
         data: dict[str, Any] = {"version": 1}
         doc = Commented(data)
         data["target"] = {"postgres": min(max(c.target_version, 13), 18), "flavor": c.flavor}
+        if c.distributions:
+            data["target"]["citus"] = True
         roles_at = len(data)
         if self.choices.conventions:
             data["conventions"] = self.choices.conventions

@@ -60,6 +60,8 @@ class TableParts:
         if table.replica_identity != "default":
             out["replica_identity"] = " ".join(filter(None, (table.replica_identity, table.replica_index)))
         out.update(switches)
+        if self.placed:
+            out.update(self.placement(table))
 
         fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
         refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
@@ -216,6 +218,38 @@ class TableParts:
             out["triggers"] = triggers
         out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
         return out
+
+    def placement(self, table: cat.Table) -> dict:
+        """Where Citus keeps the table, written out for every table of a Citus database (without it the
+        tenancy convention would choose): ``distributed: false`` for one the coordinator keeps alone."""
+        placed = self.placed.get(table.qname)
+        if placed is None:
+            return {"distributed": False}
+        if placed.kind == "reference":
+            return {"reference": True}
+        out: dict[str, Any] = {"column": placed.column}
+        if placed.colocate_with is not None:
+            out["colocate_with"] = key_of(placed.colocate_with)
+            return {"distributed": out}
+        # The head of its colocation group. Citus colocates tables whose distribution columns have the same
+        # type and whose shard counts are equal unless told otherwise: a group that is not another's says so.
+        kind = (self.column_type(placed), placed.shard_count)
+        if any(
+            other.table != table.qname
+            and other.kind == "distributed"
+            and other.colocate_with is None
+            and (self.column_type(other), other.shard_count) == kind
+            for other in self.placed.values()
+        ):
+            out["colocate_with"] = "none"
+        if placed.shard_count is not None:
+            out["shard_count"] = placed.shard_count
+        return {"distributed": out}
+
+    def column_type(self, placed: cat.Distribution) -> str | None:
+        table = next((t for t in self.catalog.tables if t.qname == placed.table), None)
+        column = table.column(placed.column) if table is not None else None
+        return column.type if column is not None else None
 
     def refused_key(self, table: QualifiedName, key: cat.PrimaryKey | cat.Unique, path: tuple) -> bool:
         """Whether the spec cannot hold ``key`` (it is left out, with the reason where it was)."""
