@@ -132,3 +132,34 @@ def test_every_plan_path_builds_the_spec_with_the_databases_shard_count(citus_da
     for start, goal in ((citus_database, str(spec)), (str(spec), citus_database)):
         again = cli.invoke(main, ["plan", "--from", start, "--to", goal, *scratch])
         assert again.exit_code == 0 and "No changes" in again.output, again.output
+
+
+@pytest.mark.citus
+def test_schemac_test_builds_a_citus_goal_as_the_untrusted_builder(citus_scratch, tmp_path, marker):
+    """`schemac test` of a Citus spec builds it as plan does, by a role that is not a superuser: a program
+    the spec smuggles into a materialized view (built with its data for the tests) is refused, not run.
+    Citus' own calls (create_distributed_table, create_reference_table) need no superuser."""
+    from click.testing import CliRunner
+
+    from schemac.cli import main
+
+    login_role(citus_scratch, "app_user")
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        SAAS.replace(
+            "tables:\n",
+            "functions:\n  sneaky:\n    returns: int\n    language: plpgsql\n"
+            "    volatility: volatile\n    body: |\n      begin\n"
+            f"        copy (select 1) to program 'id > {marker}';\n        return 1;\n      end;\n"
+            "materialized_views:\n  looks_harmless:\n    query: select sneaky() as n\ntables:\n",
+            1,
+        )
+    )
+    result = CliRunner().invoke(main, ["test", "--spec", str(spec), "--dev-db", citus_scratch])
+    assert result.exit_code == 2, result.output
+    assert "not a superuser" in result.output
+    assert not marker.exists()
+
+    spec.write_text(SAAS)
+    passed = CliRunner().invoke(main, ["test", "--spec", str(spec), "--dev-db", citus_scratch])
+    assert passed.exit_code == 0 and "FAIL" not in passed.output, passed.output
