@@ -1,4 +1,5 @@
-"""Citus plans: a foreign key changed while its table moves, and the shard count every plan path reads.
+"""Citus plans and builds: a foreign key changed while its table moves, the shard count every plan path reads,
+and `schemac test` of a Citus goal built by the untrusted builder.
 
 Tests marked ``citus`` need a Citus build ($SCHEMAC_CITUS_DIR) and skip with the reason where there is none.
 """
