@@ -249,9 +249,9 @@ class _Document:
 
     # -- tables -------------------------------------------------------------
 
-    def _placement(self, t: Table, placed) -> str:
+    def _placement(self, t: Table) -> str:
         """Where Citus keeps the table, said for every table of a spec on Citus."""
-        d = next((d for d in placed if d.table == t.qname), None)
+        d = next(iter(self.by_table["distributions"][t.qname]), None)
         if d is None:
             return "On Citus: kept on the coordinator alone (a local table)."
         if d.kind == "reference":
@@ -283,7 +283,7 @@ class _Document:
         )
         self._constraints(t, fks)
         if self.catalog.distributions:
-            self.para(self._placement(t, self.catalog.distributions))
+            self.para(self._placement(t))
         partitions = self.by_table["partitions"][t.qname]
         if t.partition_key:
             how = f"Partitioned by {t.partition_key.strategy} of {code(t.partition_key.text)}"

@@ -15,7 +15,7 @@ PUBLIC everywhere) are left out.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from .common import (
     short_type,
 )
 from .routines import RoutineParts
-from .tables import TableParts
+from .tables import TableParts, group_kind
 from .yamltext import Commented
 
 # The trigger on auth.users that the signup convention makes, as the unmanaged query names it.
@@ -103,6 +103,13 @@ class Builder(TableParts, RoutineParts):
             for obj in getattr(catalog, kind):
                 by_table[obj.table].append(obj)
         self.placed = {d.table: d for d in catalog.distributions}
+        tables = {t.qname: t for t in catalog.tables}
+        # How many colocation groups each (column type, shard count) has: their heads are colocated with none.
+        self.group_kinds = Counter(
+            group_kind(tables[d.table], d)
+            for d in catalog.distributions
+            if d.kind == "distributed" and d.colocate_with is None and d.table in tables
+        )
         self.children: dict[QualifiedName, list[cat.Partition]] = defaultdict(list)
         for partition in catalog.partitions:
             self.children[partition.parent].append(partition)

@@ -14,6 +14,12 @@ from .common import METHODS, bare, identity, key_of, short_type
 EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 
 
+def group_kind(table: cat.Table, placed: cat.Distribution) -> tuple[str | None, int | None]:
+    """What Citus colocates a distributed table by, unless told otherwise: its column's type, its shard count."""
+    column = table.column(placed.column)
+    return (column.type if column else None, placed.shard_count)
+
+
 def constraint_state(con: Any) -> dict[str, Any]:
     """``deferrable``, ``valid`` and ``enforced`` as the spec writes them, where they are not the
     defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
@@ -233,23 +239,11 @@ class TableParts:
             return {"distributed": out}
         # The head of its colocation group. Citus colocates tables whose distribution columns have the same
         # type and whose shard counts are equal unless told otherwise: a group that is not another's says so.
-        kind = (self.column_type(placed), placed.shard_count)
-        if any(
-            other.table != table.qname
-            and other.kind == "distributed"
-            and other.colocate_with is None
-            and (self.column_type(other), other.shard_count) == kind
-            for other in self.placed.values()
-        ):
+        if self.group_kinds[group_kind(table, placed)] > 1:
             out["colocate_with"] = "none"
         if placed.shard_count is not None:
             out["shard_count"] = placed.shard_count
         return {"distributed": out}
-
-    def column_type(self, placed: cat.Distribution) -> str | None:
-        table = next((t for t in self.catalog.tables if t.qname == placed.table), None)
-        column = table.column(placed.column) if table is not None else None
-        return column.type if column is not None else None
 
     def refused_key(self, table: QualifiedName, key: cat.PrimaryKey | cat.Unique, path: tuple) -> bool:
         """Whether the spec cannot hold ``key`` (it is left out, with the reason where it was)."""
