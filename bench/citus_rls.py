@@ -24,10 +24,14 @@ run two ways on each deployment: as ``authenticated`` with the tenant's JWT clai
 policies (``SET LOCAL`` of ``request.jwt.claims``, under ``citus.propagate_set_commands = 'local'`` on the
 cluster, so that the workers see them), and as the owner (a superuser: no RLS). The application names the
 tenant in both: on Citus that is what routes the query to one shard. ``--samples`` (tenant, vehicle) pairs,
-the same for every variant, each run ``--reps`` times, the variants interleaved execution by execution after
-a warm-up pass; each execution is timed in the client around the query (its rows received), in a
-transaction that has set the claims and the role before (their round trips are not counted). Reported: medians, and the ratios RLS / no RLS on each deployment and cluster /
-one server. ``EXPLAIN`` of the RLS variant on the cluster shows the task count (1: a router plan).
+the same for every variant, each run ``--reps`` times, the variants interleaved execution by execution after a
+warm-up pass (their order reversed every other execution); each execution is timed in the client around the
+query (its rows received), in a transaction that has set the claims and the role before (their round trips are
+not counted). Reported: medians, and the ratios RLS / no RLS on each deployment and cluster / one server, each
+as the median of the ratios of executions run back to back (the same pair in the same repetition, so load
+falls on both alike), the ratio of the variants' 10th percentiles (load only adds time, so the fastest
+executions carry the least of it), and the lowest and highest ratio of one repetition's medians. ``EXPLAIN`` of
+the RLS variant on the cluster shows the task count (1: a router plan).
 
 Usage (from the repository root):
 
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -139,14 +144,19 @@ def timed(conn: psycopg.Connection, tenant: uuid.UUID, vehicle: uuid.UUID, rls: 
 
 
 def measure(urls: dict[str, str], pairs, reps: int) -> dict[str, list[float]]:
+    """Each variant's times, in the same order: execution i of every variant is the same (tenant, vehicle)
+    pair in the same repetition, run back to back with the others, so a burst of load on the machine falls
+    on all of them alike. The order of the variants is reversed every other execution, so that none is
+    always first (on a warm cache) or last."""
     variants = [(where, rls) for where in urls for rls in (True, False)]
     conns = {where: psycopg.connect(url) for where, url in urls.items()}
     times: dict[str, list[float]] = {f"{where} {'rls' if rls else 'owner'}": [] for where, rls in variants}
     try:
         for warm in (True, False):
-            for _ in range(1 if warm else reps):
-                for tenant, vehicle in pairs:
-                    for where, rls in variants:
+            for rep in range(1 if warm else reps):
+                for i, (tenant, vehicle) in enumerate(pairs):
+                    order = variants if (rep + i) % 2 == 0 else variants[::-1]
+                    for where, rls in order:
                         took = timed(conns[where], tenant, vehicle, rls, where == "cluster")
                         if not warm:
                             times[f"{where} {'rls' if rls else 'owner'}"].append(took)
@@ -154,6 +164,24 @@ def measure(urls: dict[str, str], pairs, reps: int) -> dict[str, list[float]]:
         for conn in conns.values():
             conn.close()
     return times
+
+
+def decile(times: list[float]) -> float:
+    """The fastest tenth's bound: what an execution costs when the machine's load lets it run."""
+    return sorted(times)[len(times) // 10]
+
+
+def paired(times: dict[str, list[float]], over: str, under: str, per: int) -> tuple[float, float, float, float]:
+    """The ratio ``over`` / ``under`` four ways: the median of the ratios of executions run back to back
+    (the same pair, the same repetition); the ratio of their fastest tenths (load only ever adds time, so
+    the fastest executions carry the least of it); and the lowest and highest ratio of medians of one
+    repetition (``per`` executions each): the spread between repetitions, which load makes."""
+    ratios = [a / b for a, b in zip(times[over], times[under])]
+    reps = [
+        statistics.median(times[over][i : i + per]) / statistics.median(times[under][i : i + per])
+        for i in range(0, len(times[over]), per)
+    ]
+    return statistics.median(ratios), decile(times[over]) / decile(times[under]), min(reps), max(reps)
 
 
 def task_count(url: str, tenant: uuid.UUID, vehicle: uuid.UUID) -> str:
@@ -193,32 +221,45 @@ def main() -> None:
         times = measure(urls, pairs, args.reps)
     median = {k: statistics.median(v) * 1000 for k, v in times.items()}
     ratios = {
-        "cluster: RLS / no RLS": median["cluster rls"] / median["cluster owner"],
-        "one server: RLS / no RLS": median["server rls"] / median["server owner"],
-        "RLS: cluster / one server": median["cluster rls"] / median["server rls"],
-        "no RLS: cluster / one server": median["cluster owner"] / median["server owner"],
+        "cluster: RLS / no RLS": paired(times, "cluster rls", "cluster owner", len(pairs)),
+        "one server: RLS / no RLS": paired(times, "server rls", "server owner", len(pairs)),
+        "RLS: cluster / one server": paired(times, "cluster rls", "server rls", len(pairs)),
+        "no RLS: cluster / one server": paired(times, "cluster owner", "server owner", len(pairs)),
     }
+    machine_load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         f"## Citus: the tenant timeline with and without RLS ({args.events:,} events, {args.tenants} tenants, "
         f"{args.vehicles} vehicles each, {args.shard_count} shards, 2 workers on this machine)",
         "",
         f"{len(pairs)} (tenant, vehicle) pairs x {args.reps} runs per variant; loaded in {loaded} s; "
-        f"whole run {time.perf_counter() - began:.0f} s. Cluster, RLS variant: {routed}.",
+        f"whole run {time.perf_counter() - began:.0f} s; load average at the end {machine_load}. "
+        f"Cluster, RLS variant: {routed}.",
         "",
-        "| variant | median ms | p90 ms |",
-        "|---|---:|---:|",
-        *(f"| {k} | {median[k]:.2f} | {sorted(v)[int(len(v) * 0.9)] * 1000:.2f} |" for k, v in sorted(times.items())),
+        "| variant | p10 ms | median ms | p90 ms |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {k} | {decile(v) * 1000:.2f} | {median[k]:.2f} | {sorted(v)[int(len(v) * 0.9)] * 1000:.2f} |"
+            for k, v in sorted(times.items())
+        ),
         "",
-        "| ratio | value |",
-        "|---|---:|",
-        *(f"| {k} | {v:.2f}x |" for k, v in ratios.items()),
+        "| ratio | median of paired executions | of the p10s | range over repetitions |",
+        "|---|---:|---:|---:|",
+        *(f"| {k} | {m:.2f}x | {p10:.2f}x | {lo:.2f}x-{hi:.2f}x |" for k, (m, p10, lo, hi) in ratios.items()),
         "",
     ]
     report = "\n".join(lines)
     OUT.mkdir(exist_ok=True)
     (OUT / "citus_rls.md").write_text(report)
     (OUT / "citus_rls.json").write_text(
-        json.dumps({"args": vars(args), "ms": {k: [t * 1000 for t in v] for k, v in times.items()}, "routed": routed})
+        json.dumps(
+            {
+                "args": vars(args),
+                "ms": {k: [t * 1000 for t in v] for k, v in times.items()},
+                "ratios": ratios,
+                "routed": routed,
+                "load": machine_load,
+            }
+        )
     )
     print(report)
 

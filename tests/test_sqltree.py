@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pglast import parser
 
-from schemac.sqltree import SqlProblem, _Collector, check_operator, references, statements
+from schemac.sqltree import SqlProblem, _Collector, check_operator, references, statements, without_scalar_selects
 
 ROOT = Path(__file__).parents[1]
 FILES = [
@@ -74,3 +74,20 @@ def test_a_script_is_split_a_statement_at_a_time_function_bodies_whole() -> None
     ]
     assert statements("SELECT 1;") == ["SELECT 1;"]
     assert statements("SELEC 1; SELECT 2;") == ["SELEC 1; SELECT 2;"]
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("tenant_id = (select private.current_tenant_id())", "tenant_id = private.current_tenant_id()"),
+        ("id = ( SELECT  auth.uid() ) and x = (select f(1, (2)))", "id = auth.uid() and x = f(1, (2))"),
+        # Not a call: the value keeps its parentheses, so no operator around it binds it otherwise.
+        ("(select auth.jwt() ->> 'role') = 'admin'", "(auth.jwt() ->> 'role') = 'admin'"),
+        ("owner = auth.uid()", "owner = auth.uid()"),
+        ("id in (select id from t)", None),
+        ("x = (select max(n) from t where t.a = 1)", None),
+        ("x = (select (select 1))", None),
+    ],
+)
+def test_scalar_selects_written_as_their_bare_value(text: str, bare: str | None) -> None:
+    assert without_scalar_selects(text) == bare

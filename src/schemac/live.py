@@ -118,13 +118,20 @@ def desired(
             raise
 
 
-def current(source: str | None, standin: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Side:
-    """The side a plan starts from: a database URL, or nothing (an empty database). With ``standin``, a
-    database as it will be once the Supabase stand-in is installed, when it has no auth schema."""
+def current(
+    source: str | None,
+    standin: bool = False,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    dev_db: str | None = None,
+    shard_count: int | None = None,
+) -> Side:
+    """The side a plan starts from: a database URL, a spec or SQL file (built as :func:`desired` builds
+    one), or nothing (an empty database). With ``standin``, a database as it will be once the Supabase
+    stand-in is installed, when it has no auth schema."""
     if source is None:
         return Side(Catalog(), "an empty database")
     if not is_url(source):
-        return desired(source)
+        return desired(source, dev_db, timeouts, shard_count)
     return _database(source, standin, timeouts)
 
 
@@ -132,11 +139,16 @@ def both(
     start: str | None, goal: str | Goal, dev_db: str | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
 ) -> tuple[Side, Side]:
     """The start and the goal, read at the same time: most of reading a database
-    is waiting for the server, so the two reads overlap."""
+    is waiting for the server, so the two reads overlap.
+
+    A side that is a spec or an SQL file is built with the shard count of the database on the other
+    side (the start's, when both are databases): a table whose spec names none then gets, built, the
+    shards Citus gives it there, whichever way the plan goes."""
+    database = next((side for side in (start, goal) if isinstance(side, str) and is_url(side)), None)
+    shard_count = _citus_shard_count(database, timeouts) if database else None
     with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         standin = isinstance(goal, Goal) and goal.needs_standin
-        start_side = pool.submit(current, start, standin, timeouts)
-        shard_count = _citus_shard_count(start, timeouts) if start and is_url(start) else None
+        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count)
         goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count)
         return start_side.result(), goal_side.result()
 

@@ -200,14 +200,11 @@ def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def scratch_database(dev_db: str | None = None, citus: bool = False) -> Iterator[str]:
+def scratch_database(dev_db: str | None = None) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
-    embedded PostgreSQL started for it (with ``citus``, a Citus coordinator of its own). Its user is the
-    server's (a superuser): never for a goal's code, which :func:`built` builds as an untrusted role (Citus's
-    ``schemac test`` aside)."""
-    with server(dev_db, citus) as admin_url, _database(admin_url) as url:
-        if citus:
-            _citus_coordinator(url)
+    embedded PostgreSQL started for it. Its user is the server's (a superuser): never for a goal's code,
+    which :func:`built` builds as an untrusted role."""
+    with server(dev_db) as admin_url, _database(admin_url) as url:
         yield url
 
 

@@ -464,6 +464,41 @@ def forbid_subquery(node: ast.Node, where: str) -> None:
         raise SqlProblem(f"PostgreSQL does not allow a subquery in {where}")
 
 
+def without_scalar_selects(text: str) -> str | None:
+    """``text`` (one expression) with each ``(select f(...))`` written as its bare value ``f(...)``; None
+    when it holds another kind of subquery (one that reads a table, or filters), which has no such form."""
+    prefix = "SELECT "
+    node = check_expression(text)
+    tokens = parser.scan(prefix + text)
+    edits = []
+    for sublink in _contains(node, ast.SubLink):
+        select = sublink.subselect
+        if (
+            sublink.subLinkType != enums.SubLinkType.EXPR_SUBLINK
+            or len(select.targetList or ()) != 1
+            or any(getattr(select, clause) for clause in ("fromClause", "whereClause", "groupClause", "havingClause"))
+            or _contains(select.targetList[0], ast.SubLink)
+        ):
+            return None
+        call = isinstance(select.targetList[0].val, ast.FuncCall)
+        # The value's text runs from the token after SELECT to the one before the closing parenthesis.
+        opened = next((i for i, t in enumerate(tokens) if t.start == sublink.location), None)
+        if opened is None:
+            return None
+        depth = 0
+        for closing in range(opened, len(tokens)):
+            depth += {"ASCII_40": 1, "ASCII_41": -1}.get(tokens[closing].name, 0)
+            if depth == 0:
+                break
+        begin, end = tokens[opened + 2].start, tokens[closing - 1].end + 1
+        value = (prefix + text)[begin:end]
+        # A call stands alone; anything else keeps its parentheses, so that no operator binds it otherwise.
+        edits.append((tokens[opened].start, tokens[closing].end + 1, value if call else f"({value})"))
+    for begin, end, value in sorted(edits, reverse=True):
+        text = text[: begin - len(prefix)] + value + text[end - len(prefix) :]
+    return text
+
+
 def column_names(node: ast.Node) -> list[str]:
     """The columns an expression refers to, as written (last name part)."""
     out = []

@@ -32,7 +32,7 @@ from ..catalog.objects import QualifiedName
 from ..errors import Path
 from ..expand.common import Issues, SpecTable, spec_tables
 from ..spec import models as m
-from ..sqltree import SqlProblem, check_expression, forbid_subquery, references
+from ..sqltree import SqlProblem, check_expression, forbid_subquery, references, without_scalar_selects
 from .placement import NONE
 
 REFUSED_ON_DELETE = ("set null", "set default")
@@ -115,6 +115,13 @@ class Places:
         if t.spec.audit:
             return t.path + ("audit",), True
         return t.path, True
+
+    def written(self, policy: cat.Policy, key: str) -> str | None:
+        """The policy's ``using`` or ``with_check`` as the spec writes it (a convention may add to it)."""
+        t = self.tables[policy.table]
+        if isinstance(t.spec.policies, dict) and policy.name in t.spec.policies:
+            return getattr(t.spec.policies[policy.name], key)
+        return None
 
     def policy(self, policy: cat.Policy, key: str) -> tuple[Path, bool]:
         t = self.tables[policy.table]
@@ -311,11 +318,17 @@ def _policy(policy: cat.Policy, table: str, places: Places, issues: Issues) -> N
         try:
             forbid_subquery(check_expression(text), "")
         except SqlProblem:
+            bare = without_scalar_selects(places.written(policy, key) or text)
+            fix = (
+                f"call the function without (select ...): {key}: {bare}"
+                if bare
+                else "compare the row's columns with a value of the request instead (a function that reads "
+                "the claims): Citus runs the policy on the shards, where reading its tables is refused too"
+            )
             issues.add(
                 path,
                 f"policy '{policy.name}' on {table} '{policy.table.name}' has a subquery, and Citus "
-                'cannot create such a policy on its tables ("cannot create policy"); call the '
-                "function without (select ...), e.g. tenant_id = private.current_tenant_id()",
+                f'cannot create such a policy on its tables ("cannot create policy"); {fix}',
                 key=is_key,
             )
             continue

@@ -124,16 +124,20 @@ def import_(
     label = redact(db) if db else str(sql_file)
     try:
         with ExitStack() as stack:
-            server_url = None
-            if sql_file is not None or not no_verify:
-                with out.progress("Connecting to the dev database" if dev_db else "Starting a scratch PostgreSQL"):
-                    server_url = stack.enter_context(scratch.server(dev_db))
+            # A Citus source is built again where Citus is loaded.
             if sql_file is not None:
-                with out.progress(f"Running {sql_file} on a scratch database"):
-                    source = verify.read_sql(sql_file, server_url, schemas)
+                citus = scratch.load(sql_file).citus
             else:
                 with out.progress(f"Reading {label}"):
                     source = verify.read(db, schemas)
+                citus = bool(source.distributions)
+            server_url = None
+            if sql_file is not None or not no_verify:
+                with out.progress("Connecting to the dev database" if dev_db else "Starting a scratch PostgreSQL"):
+                    server_url = stack.enter_context(scratch.server(dev_db, citus))
+            if sql_file is not None:
+                with out.progress(f"Running {sql_file} on a scratch database"):
+                    source = verify.read_sql(sql_file, server_url, schemas)
             check = None
             if not no_verify:
                 rounds = [0]

@@ -57,7 +57,7 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
       schemac test --db postgresql://localhost/empty_db
     """
     from ..live import LiveError, connect
-    from ..scratch import Goal, built, prepare, scratch_database
+    from ..scratch import Goal, built, prepare
     from ..testing import on_citus, roles_acted, run
 
     compiled = compile_or_exit(spec_path)
@@ -65,24 +65,27 @@ def test(spec_path: Path, db_url: str | None, dev_db: str | None) -> None:
     out = output()
 
     def on(url: str):
-        if goal.citus:
-            return on_citus(url, goal, compiled)
-        with connect(url) as conn, conn.transaction(force_rollback=True):
-            prepare(conn, goal)
-            return run(compiled, conn)
+        with connect(url) as conn:
+            if goal.citus:
+                conn.autocommit = True  # Citus checks commit their rows (testing.on_citus)
+                prepare(conn, goal)
+                return on_citus(conn, compiled)
+            with conn.transaction(force_rollback=True):
+                prepare(conn, goal)
+                return run(compiled, conn)
 
     try:
         if db_url:
             results = on(db_url)
-        elif goal.citus:
-            # Citus checks commit their rows (testing.on_citus): still built by the server's superuser.
-            with scratch_database(dev_db, citus=True) as url:
-                results = on(url)
         else:
             # Built as plan builds it, by a role that is not a superuser (docs/security.md).
             with built(goal, dev_db, for_tests=roles_acted(compiled.spec)) as scratch:
-                with scratch.conn.transaction(force_rollback=True):
-                    results = run(compiled, scratch.conn)
+                if goal.citus:
+                    scratch.conn.commit()
+                    results = on_citus(scratch.conn, compiled)
+                else:
+                    with scratch.conn.transaction(force_rollback=True):
+                        results = run(compiled, scratch.conn)
     except LiveError as exc:
         out.error(f"error: {exc}")
         sys.exit(EXIT_BAD_INPUT)

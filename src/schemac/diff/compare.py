@@ -635,7 +635,10 @@ def _distribution_changes(
     keys of every table that moves are dropped first and made again after (not valid, then validated).
     It refuses to distribute a table with a policy it cannot create on the shards (one with a subquery,
     as the tenancy convention writes off Citus): the policies of every table that moves are dropped
-    first and made again after too, as the goal has them. Returns ``out`` with these changes.
+    first and made again after too. What is made again is made as the goal has it, so what ``out``
+    alters of it in place goes. And Citus alters no constraint of its tables in place ("alter table
+    command is currently unsupported" for ALTER CONSTRAINT): a foreign key of a Citus table whose
+    deferrable state or enforcement changes is made again. Returns ``out`` with these changes.
     """
     new_tables = {c.obj.qname for c in out if isinstance(c, ch.Create) and isinstance(c.obj, cat.Table)}
     changes: list[ch.Change] = []
@@ -671,17 +674,29 @@ def _distribution_changes(
         elif b == a and follows:
             changes.append(ch.AlterDistribution(b, a, realign=True))
             moved.add(q)
-    if not moved:
+    placed = {d.table for d in (*current.distributions, *desired.distributions)}
+    if not moved and not placed:
         return out + changes
-    touched = {id(c.before) for c in out if isinstance(c, ch.Replace)} | {
+    identity = kinds.FOREIGN_KEY.identity
+    # Made again by their own change: dropped, or replaced (enforced again: a drop and an add).
+    touched = {id(c.before) for c in out if isinstance(c, ch.Replace) and not isinstance(c, ch.EnforceForeignKey)} | {
         id(c.obj) for c in out if isinstance(c, ch.Drop)
     }
-    wanted = _by(desired.foreign_keys, kinds.FOREIGN_KEY.identity)
+    wanted = _by(desired.foreign_keys, identity)
+    in_place = {identity(c.after) for c in out if isinstance(c, ch.AlterConstraint)}
+    remade_keys = set()
     for fk in current.foreign_keys:
-        after = wanted.get(kinds.FOREIGN_KEY.identity(fk))
+        after = wanted.get(identity(fk))
         table = fk.table if fk.table in moved else fk.ref_table
-        if table in moved and after is not None and id(fk) not in touched:
+        if after is None or id(fk) in touched:
+            continue
+        if table in moved:
             changes.append(ch.Replace(fk, after, because=f"table {table} moves on the Citus cluster"))
+        elif fk.table in placed and identity(fk) in in_place:
+            changes.append(ch.Replace(fk, after, because="Citus alters no constraint of its tables in place"))
+        else:
+            continue
+        remade_keys.add(identity(fk))
     policies = _by(desired.policies, kinds.POLICY.identity)
     remade = set()
     for policy in current.policies:
@@ -691,6 +706,9 @@ def _distribution_changes(
             remade.add(kinds.POLICY.identity(policy))
 
     def made_again(c: ch.Change) -> bool:
+        if isinstance(c, (ch.AlterConstraint, ch.ValidateConstraint, ch.EnforceForeignKey)):
+            fk = getattr(c, "after", None) or c.constraint
+            return isinstance(fk, cat.ForeignKey) and identity(fk) in remade_keys
         policy = c.after if isinstance(c, (ch.AlterPolicy, ch.Replace)) else getattr(c, "obj", None)
         return isinstance(policy, cat.Policy) and kinds.POLICY.identity(policy) in remade
 

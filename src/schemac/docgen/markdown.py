@@ -119,7 +119,8 @@ class _Document:
             "`schemac docs --check` tells whether it is current. -->"
         )
         self.heading(1, "Database schema")
-        self.para(f"Built from `{c.source}` for PostgreSQL {c.target_version} ({c.flavor}): {summary}.")
+        on_citus = ", on Citus" if c.distributions else ""
+        self.para(f"Built from `{c.source}` for PostgreSQL {c.target_version} ({c.flavor}{on_citus}): {summary}.")
         self._contents()
         self._diagram()
         self._schemas()
@@ -243,6 +244,22 @@ class _Document:
 
     # -- tables -------------------------------------------------------------
 
+    def _placement(self, t: Table) -> str:
+        """Where Citus keeps the table, said for every table of a spec on Citus."""
+        d = next(iter(self.by_table["distributions"][t.qname]), None)
+        if d is None:
+            return "On Citus: kept on the coordinator alone (a local table)."
+        if d.kind == "reference":
+            return "On Citus: a reference table, copied whole to every node."
+        if isinstance(d.colocate_with, QualifiedName):
+            group = f"colocated with {self.link(d.colocate_with)}"
+        elif d.colocate_with == "none":
+            group = "in a colocation group of its own"
+        else:
+            group = "colocated with the tables whose distribution columns have its type and shard count"
+        shards = f"{d.shard_count} shards" if d.shard_count else "the cluster's default number of shards"
+        return f"On Citus: distributed by {code(d.column)}, {group}; {shards}."
+
     def _table(self, t: Table) -> None:
         fks: list[ForeignKey] = self.by_table["foreign_keys"][t.qname]
         indexes: list[Index] = self.by_table["indexes"][t.qname]
@@ -260,6 +277,8 @@ class _Document:
             )
         )
         self._constraints(t, fks)
+        if self.catalog.distributions:
+            self.para(self._placement(t))
         partitions = self.by_table["partitions"][t.qname]
         if t.partition_key:
             how = f"Partitioned by {t.partition_key.strategy} of {code(t.partition_key.text)}"

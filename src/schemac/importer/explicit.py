@@ -15,7 +15,7 @@ PUBLIC everywhere) are left out.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from .common import (
     short_type,
 )
 from .routines import RoutineParts
-from .tables import TableParts
+from .tables import TableParts, group_kind
 from .yamltext import Commented
 
 # The trigger on auth.users that the signup convention makes, as the unmanaged query names it.
@@ -99,6 +99,14 @@ class Builder(TableParts, RoutineParts):
         # What hangs off each table, found once.
         self.on = kinds.by_relation(catalog)
         self.children: dict[QualifiedName, list[cat.Partition]] = self.on["partitions"]
+        self.placed = {d.table: d for d in catalog.distributions}
+        tables = {t.qname: t for t in catalog.tables}
+        # How many colocation groups each (column type, shard count) has: their heads are colocated with none.
+        self.group_kinds = Counter(
+            group_kind(tables[d.table], d)
+            for d in catalog.distributions
+            if d.kind == "distributed" and d.colocate_with is None and d.table in tables
+        )
         self.skipped_columns: dict[QualifiedName, set[str]] = defaultdict(set)
         self.granted: dict[QualifiedName, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for key in choices.skip:
@@ -258,6 +266,8 @@ class Builder(TableParts, RoutineParts):
         data: dict[str, Any] = {"version": 1}
         doc = Commented(data)
         data["target"] = {"postgres": min(max(c.target_version, 13), 18), "flavor": c.flavor}
+        if c.distributions:
+            data["target"]["citus"] = True
         roles_at = len(data)
         if self.choices.conventions:
             data["conventions"] = self.choices.conventions

@@ -14,6 +14,12 @@ from .common import METHODS, bare, identity, key_of, short_type
 EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 
 
+def group_kind(table: cat.Table, placed: cat.Distribution) -> tuple[str | None, int | None]:
+    """What Citus colocates a distributed table by, unless told otherwise: its column's type, its shard count."""
+    column = table.column(placed.column)
+    return (column.type if column else None, placed.shard_count)
+
+
 def constraint_state(con: Any) -> dict[str, Any]:
     """``deferrable``, ``valid`` and ``enforced`` as the spec writes them, where they are not the
     defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
@@ -60,6 +66,8 @@ class TableParts:
         if table.replica_identity != "default":
             out["replica_identity"] = " ".join(filter(None, (table.replica_identity, table.replica_index)))
         out.update(switches)
+        if self.placed:
+            out.update(self.placement(table))
 
         fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
         refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
@@ -216,6 +224,26 @@ class TableParts:
             out["triggers"] = triggers
         out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
         return out
+
+    def placement(self, table: cat.Table) -> dict:
+        """Where Citus keeps the table, written out for every table of a Citus database (without it the
+        tenancy convention would choose): ``distributed: false`` for one the coordinator keeps alone."""
+        placed = self.placed.get(table.qname)
+        if placed is None:
+            return {"distributed": False}
+        if placed.kind == "reference":
+            return {"reference": True}
+        out: dict[str, Any] = {"column": placed.column}
+        if placed.colocate_with is not None:
+            out["colocate_with"] = key_of(placed.colocate_with)
+            return {"distributed": out}
+        # The head of its colocation group. Citus colocates tables whose distribution columns have the same
+        # type and whose shard counts are equal unless told otherwise: a group that is not another's says so.
+        if self.group_kinds[group_kind(table, placed)] > 1:
+            out["colocate_with"] = "none"
+        if placed.shard_count is not None:
+            out["shard_count"] = placed.shard_count
+        return {"distributed": out}
 
     def refused_key(self, table: QualifiedName, key: cat.PrimaryKey | cat.Unique, path: tuple) -> bool:
         """Whether the spec cannot hold ``key`` (it is left out, with the reason where it was)."""

@@ -32,35 +32,32 @@ def run(compiled: Compiled, conn: psycopg.Connection) -> list[Result]:
     return results
 
 
-def on_citus(url: str, goal, compiled: Compiled) -> list[Result]:
-    """``run`` on a Citus coordinator: the schema and the rows committed, each check in a transaction of its
-    own (rolled back). Citus writes a transaction's rows over one connection per node and user, and shows
-    them to no other user before they commit ("cannot perform query on placements that were modified in
-    this transaction by a different user"), so the rollback of one enclosing transaction cannot be used.
-    Roles the checks act as that cannot log in are reported first, on a cluster with workers: Citus reaches
-    the workers as them."""
-    from ..connection import LiveError, connect
-    from ..scratch import prepare
+def on_citus(conn: psycopg.Connection, compiled: Compiled) -> list[Result]:
+    """``run`` on a Citus coordinator where the schema is committed: the rows committed too, each check in a
+    transaction of its own (rolled back). Citus writes a transaction's rows over one connection per node and
+    user, and shows them to no other user before they commit ("cannot perform query on placements that were
+    modified in this transaction by a different user"), so the rollback of one enclosing transaction cannot
+    be used. Roles the checks act as that cannot log in are reported first, on a cluster with workers: Citus
+    reaches the workers as them."""
+    from ..connection import LiveError
 
-    with connect(url) as conn:
-        conn.autocommit = True
-        prepare(conn, goal)
-        roles = sorted({*(Context(compiled, conn, World(compiled)).tenant_roles()), "anon", "service_role"})
-        # Citus reaches the workers, where there are any (a node of its own keeps every shard), as the role.
-        unable = [
-            role
-            for (role,) in conn.execute(
-                "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) AND NOT rolcanlogin"
-                "   AND EXISTS (SELECT FROM pg_dist_node WHERE groupid <> 0) ORDER BY 1",
-                (roles,),
-            )
-        ]
-        if unable:
-            raise LiveError(
-                f"on Citus, the roles the checks act as must be able to log in (Citus reaches the workers as "
-                f"them): {', '.join(unable)} cannot; ALTER ROLE ... LOGIN on the cluster, or test on one node"
-            )
-        return run(compiled, conn)
+    conn.autocommit = True
+    roles = sorted({*(Context(compiled, conn, World(compiled)).tenant_roles()), "anon", "service_role"})
+    # Citus reaches the workers, where there are any (a node of its own keeps every shard), as the role.
+    unable = [
+        role
+        for (role,) in conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) AND NOT rolcanlogin"
+            "   AND EXISTS (SELECT FROM pg_dist_node WHERE groupid <> 0) ORDER BY 1",
+            (roles,),
+        )
+    ]
+    if unable:
+        raise LiveError(
+            f"on Citus, the roles the checks act as must be able to log in (Citus reaches the workers as "
+            f"them): {', '.join(unable)} cannot; ALTER ROLE ... LOGIN on the cluster, or test on one node"
+        )
+    return run(compiled, conn)
 
 
 __all__ = ["CHECKS", "Context", "Result", "World", "make_world", "on_citus", "roles_acted", "run"]
