@@ -114,6 +114,14 @@ class Table:
     rls_offset: int = 0
     comment: str | None = None
     partition_key: tuple[str, ...] | None = None  # set on a partitioned parent
+    # role -> privileges on the table ("select", "update", ...): the default
+    # privileges at its creation, then GRANT / REVOKE (see schemac.lint.privileges)
+    privileges: dict[str, set[str]] = field(default_factory=dict)
+    # Does the linted SQL say who holds what on the table (a GRANT or REVOKE on it,
+    # default privileges for tables, the supabase option)? If not, its grants are
+    # taken to be managed elsewhere.
+    privileges_known: bool = False
+    owner: str | None = None  # set by ALTER TABLE ... OWNER TO; else whoever ran the SQL
     parent: Key | None = None  # set on a partition
 
     @property
@@ -136,19 +144,23 @@ class Function:
     body: str | None
     stmt: Statement
     offset: int
-    # Roles holding EXECUTE through explicit grants/revokes, starting from PostgreSQL's
-    # default of PUBLIC (and anon on Supabase, added by the rule from config).
-    revoked: set[str] = field(default_factory=set)
-    granted: set[str] = field(default_factory=set)
+    # role -> privileges ({"execute"}): the default privileges at its creation
+    # (PUBLIC's EXECUTE; on Supabase the API roles' too), then GRANT / REVOKE.
+    grants: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
 class Model:
     tables: dict[Key, Table] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
-    # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
-    # PRIVILEGES, per schema ("" for every schema)
-    default_revoked: dict[str, set[str]] = field(default_factory=dict)
+    # ALTER DEFAULT PRIVILEGES, per (kind, schema) with schema "" for every schema:
+    # role -> privileges (see schemac.lint.privileges)
+    default_privileges: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+    # member -> the roles whose privileges it has (GRANT role TO member, CREATE ROLE ... IN ROLE)
+    memberships: dict[str, set[str]] = field(default_factory=dict)
+    # Are the default privileges of new tables known (supabase option, or ALTER
+    # DEFAULT PRIVILEGES ... ON TABLES in the linted SQL)?
+    table_defaults_known: bool = False
     # index (schema, name) -> the table it is on, for DROP INDEX
     index_tables: dict[Key, Key] = field(default_factory=dict)
     # roles created or altered WITH BYPASSRLS or SUPERUSER
