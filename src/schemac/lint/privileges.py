@@ -91,21 +91,26 @@ def default_privileges(model: Model, stmt: Statement) -> None:
 
 
 def grant_role(model: Model, stmt: Statement) -> None:
-    """GRANT role TO member / REVOKE role FROM member; a membership WITH INHERIT
-    FALSE gives the member none of the role's privileges and is left out."""
+    """GRANT role TO member / REVOKE role FROM member. Only an inheriting
+    membership passes the role's privileges on: WITH INHERIT FALSE and REVOKE
+    INHERIT OPTION FOR end it here; REVOKE ADMIN or SET OPTION FOR leave it."""
     node = stmt.node
     roles = [p["AccessPriv"].get("priv_name", "") for p in node.get("granted_roles") or ()]
-    members = _roles(node.get("grantee_roles"))
-    inherits = True
+    options = {}
     for option in node.get("opt") or ():
         elem = option.get("DefElem", {})
-        if elem.get("defname") == "inherit":
-            inherits = bool((elem.get("arg") or {}).get("Boolean", {}).get("boolval"))
-    for member in members:
+        options[elem.get("defname")] = bool((elem.get("arg") or {}).get("Boolean", {}).get("boolval"))
+    if node.get("is_grant"):
+        inherits = options.get("inherit", True)
+    elif not options or "inherit" in options:
+        inherits = False
+    else:
+        return
+    for member in _roles(node.get("grantee_roles")):
         parents = model.memberships.setdefault(member, set())
-        if node.get("is_grant") and inherits:
+        if inherits:
             parents.update(roles)
-        elif not node.get("is_grant") and not node.get("opt"):
+        else:
             parents.difference_update(roles)
 
 

@@ -76,7 +76,7 @@ def policy_without_privilege(ctx):
                 policy.stmt,
                 policy.offset,
                 f"policy {policy.name} on {label(table.key)} is for {policy.command} to {', '.join(roles)}, "
-                f"which hold no {privilege} privilege on it: PostgreSQL refuses the command before any policy applies",
+                f"which {'hold' if len(roles) > 1 else 'holds'} no {privilege} privilege on it: PostgreSQL refuses the command before any policy applies",
             )
 
 
