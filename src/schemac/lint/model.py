@@ -15,6 +15,8 @@ from schemac.lint.tree import Key
 
 @dataclass
 class Column:
+    """A table column as the linted SQL leaves it."""
+
     name: str
     type: str
     not_null: bool
@@ -36,6 +38,8 @@ class UniqueKey:
 
 @dataclass
 class ForeignKey:
+    """A FOREIGN KEY constraint, on the table it is declared on."""
+
     name: str | None
     table: Key
     columns: tuple[str, ...]
@@ -48,6 +52,8 @@ class ForeignKey:
 
 @dataclass
 class Index:
+    """An index: made by CREATE INDEX, or by a PRIMARY KEY or UNIQUE constraint."""
+
     name: str | None
     table: Key
     # Plain column names; an expression is its canonical JSON text, prefixed "(".
@@ -67,6 +73,8 @@ class Index:
 
 @dataclass
 class Policy:
+    """A row level security policy (CREATE POLICY, as changed by ALTER POLICY)."""
+
     name: str
     table: Key
     command: str  # all | select | insert | update | delete
@@ -86,6 +94,8 @@ class Policy:
 
 @dataclass
 class Trigger:
+    """A trigger on a table."""
+
     name: str
     table: Key
     timing: str  # before | after | instead
@@ -97,6 +107,8 @@ class Trigger:
 
 @dataclass
 class Table:
+    """A table the SQL creates, or a placeholder for one it only alters."""
+
     key: Key
     # False for a placeholder: a table only altered here, created elsewhere.
     known: bool
@@ -136,6 +148,8 @@ class Table:
 
 @dataclass
 class Function:
+    """A function or procedure the SQL creates."""
+
     key: Key
     security_definer: bool
     search_path_pinned: bool
@@ -151,6 +165,8 @@ class Function:
 
 @dataclass
 class Model:
+    """Everything the statements create, after all of them ran."""
+
     tables: dict[Key, Table] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
     # ALTER DEFAULT PRIVILEGES, per (kind, schema) with schema "" for every schema:

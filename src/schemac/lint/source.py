@@ -91,6 +91,8 @@ class Statement:
 
 @dataclass
 class SyntaxProblem:
+    """A stretch of a file that did not parse."""
+
     source: Source
     offset: int  # absolute byte offset
     message: str
@@ -98,6 +100,8 @@ class SyntaxProblem:
 
 @dataclass
 class Parsed:
+    """A file's statements, and the stretches of it that did not parse."""
+
     statements: list[Statement] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
 

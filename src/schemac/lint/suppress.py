@@ -29,6 +29,8 @@ MARKER = "schemac"
 
 @dataclass
 class Suppression:
+    """One `schemac: ignore[...]` comment."""
+
     source: Source
     offset: int  # byte offset of the comment
     rules: tuple[str, ...]  # as written (codes or names)
