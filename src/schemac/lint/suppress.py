@@ -19,8 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from pglast import parser
-from pglast.parser import ParseError
+from schemac.lint.pgquery import ParseError, scan
 
 from schemac.lint.source import Source, Statement
 
@@ -68,7 +67,7 @@ def find_suppressions(source: Source, statements: list[Statement]) -> list[Suppr
     found = []
     for base, text in _pieces_with_marker(source, statements):
         try:
-            tokens = parser.scan(text)
+            tokens = scan(text)
         except ParseError:
             continue
         for token in tokens:
