@@ -63,34 +63,38 @@ def policy_function_not_executable(ctx):
     callable directly too; make sure that is harmless.
     """
     model = ctx.model
-    if not any("execute" not in function.grants.get("public", ()) for function in model.functions.values()):
-        return  # PUBLIC may execute every function: nothing to walk the policies for
+    restricted = {key: f for key, f in model.functions.items() if "execute" not in f.grants.get("public", ())}
     bypassing = bypass_roles(ctx)
+    # roles -> {function key: the roles that may not execute it}; only a policy
+    # whose roles are refused some function needs its expressions walked
+    refusals: dict[tuple[str, ...], dict] = {}
     for table in model.tables.values():
         for policy in table.policies:
-            roles = _roles_checked(ctx, table, policy, bypassing)
-            if not roles:
+            roles = tuple(_roles_checked(ctx, table, policy, bypassing)) if restricted else ()
+            if roles not in refusals:
+                refusals[roles] = {
+                    key: refused
+                    for key, function in restricted.items()
+                    if (refused := [r for r in roles if not holds(model, function.grants, r, {"execute"})])
+                }
+            refused_by_function = refusals[roles]
+            if not refused_by_function:
                 continue
             seen = set()
             for expr in (policy.using, policy.check):
                 for kind, call in walk(expr):
-                    if kind != "FuncCall":
-                        continue
-                    key = names_key(call.get("funcname"))
-                    function = model.functions.get(key)
-                    if function is None or key in seen:
+                    key = names_key(call.get("funcname")) if kind == "FuncCall" else None
+                    if key not in refused_by_function or key in seen:
                         continue
                     seen.add(key)
-                    refused = [role for role in roles if not holds(model, function.grants, role, {"execute"})]
-                    if refused:
-                        names = ", ".join("PUBLIC" if role == "public" else role for role in refused)
-                        yield Hit(
-                            policy.stmt,
-                            policy.stmt.at(call.get("location")),
-                            f"policy {policy.name} on {label(table.key)} calls {func_name(call)}(), "
-                            f"which {names} may not execute: every {policy.command} under the policy "
-                            f"fails with permission denied",
-                        )
+                    names = ", ".join("PUBLIC" if role == "public" else role for role in refused_by_function[key])
+                    yield Hit(
+                        policy.stmt,
+                        policy.stmt.at(call.get("location")),
+                        f"policy {policy.name} on {label(table.key)} calls {func_name(call)}(), "
+                        f"which {names} may not execute: every {policy.command} under the policy "
+                        f"fails with permission denied",
+                    )
 
 
 def _roles_checked(ctx, table, policy, bypassing: frozenset[str]) -> list[str]:
