@@ -27,6 +27,8 @@ DEFAULT_INITPLAN_FUNCTIONS = (
 
 @dataclass(frozen=True)
 class LintConfig:
+    """The linter's options; the defaults suit a Supabase-style multi-tenant schema."""
+
     soft_delete_column: str = "deleted_at"
     tenant_column: str = "tenant_id"
     exposed_schemas: tuple[str, ...] = ("public",)

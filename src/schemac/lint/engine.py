@@ -67,7 +67,7 @@ def _lint(sources: list[Source], config: LintConfig) -> list[Finding]:
         problems.extend(parsed.problems)
         suppressions.extend(find_suppressions(source, parsed.statements))
 
-    context = Context(fold(statements), statements, config, frozenset(rule.name for rule in rules))
+    context = Context(fold(statements, config.supabase), statements, config, frozenset(rule.name for rule in rules))
     # A suppression applies to its statement, to the statements about the same
     # object in its file, or (file-wide) to its whole file.
     by_owner: dict[object, list[Suppression]] = {}

@@ -22,28 +22,32 @@ from schemac.lint.model import (
     UniqueKey,
 )
 from schemac.lint.source import Statement
-from schemac.lint.tree import Key, dotted, names_key, relation_key, strings, type_name
+from schemac.lint.privileges import (
+    FUNCTION,
+    TABLE,
+    default_privileges,
+    grant,
+    grant_role,
+    new_object_grants,
+    role_options,
+    starting_defaults,
+)
+from schemac.lint.tree import Key, dotted, names_key, relation_key, role_name, strings, type_name
 
 # CreateTrigStmt.events / .timing bit values (PostgreSQL's trigger.h)
 _TRIGGER_EVENTS = {4: "insert", 8: "delete", 16: "update", 32: "truncate"}
 _TIMING_BEFORE, _TIMING_INSTEAD = 2, 64
 
 
-def fold(statements: list[Statement]) -> Model:
-    model = Model()
+def fold(statements: list[Statement], supabase: bool = False) -> Model:
+    """The model of ``statements``; ``supabase``: on a database with the platform's
+    default privileges."""
+    model = Model(default_privileges=starting_defaults(supabase), table_defaults_known=supabase)
     for stmt in statements:
         handler = _HANDLERS.get(stmt.kind)
         if handler:
             handler(model, stmt)
     return model
-
-
-def role_name(spec: dict) -> str:
-    body = spec.get("RoleSpec", spec)
-    kind = body.get("roletype", "")
-    if kind == "ROLESPEC_CSTRING":
-        return body.get("rolename", "")
-    return kind.removeprefix("ROLESPEC_").lower()  # public, current_user, session_user
 
 
 def expression_key(expr: dict) -> str:
@@ -97,6 +101,8 @@ def _create_table(model: Model, stmt: Statement) -> None:
     if key in model.tables and model.tables[key].known:
         return  # PostgreSQL refuses it, or skips it (IF NOT EXISTS): the table stays as it was
     table = Table(key, known=True, stmt=stmt, offset=stmt.at(relation.get("location")))
+    table.privileges = new_object_grants(model, TABLE, key[0])
+    table.privileges_known = model.table_defaults_known
     model.tables[key] = table
     model.created_by.setdefault(key, []).append(stmt)
     if node.get("partbound"):
@@ -251,6 +257,8 @@ def _alter_table(model: Model, stmt: Statement) -> None:
             table.rls_enabled = False
         elif subtype == "AT_NoForceRowSecurity":
             table.rls_forced = False
+        elif subtype == "AT_ChangeOwner":
+            table.owner = role_name(cmd.get("newowner") or {})
         elif subtype == "AT_AttachPartition" and "PartitionCmd" in definition:
             child = relation_key(definition["PartitionCmd"]["name"])
             if child in model.tables:
@@ -393,7 +401,7 @@ def _create_function(model: Model, stmt: Statement) -> None:
         offset=stmt.start,
     )
     _function_options(function, node.get("options"))
-    function.revoked |= model.default_revoked.get("", set()) | model.default_revoked.get(key[0], set())
+    function.grants = new_object_grants(model, FUNCTION, key[0])
     model.functions[key] = function
 
 
@@ -403,56 +411,13 @@ def _alter_function(model: Model, stmt: Statement) -> None:
         _function_options(function, stmt.node.get("actions"))
 
 
-def _executes(grant: dict) -> bool:
-    """Is this GRANT/REVOKE about EXECUTE on functions (or procedures)?"""
-    if grant.get("objtype") not in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-        return False
-    privileges = [p["AccessPriv"].get("priv_name") for p in grant.get("privileges") or ()]
-    return not privileges or "execute" in privileges
-
-
-def _default_privileges(model: Model, stmt: Statement) -> None:
-    action = stmt.node.get("action") or {}
-    if not _executes(action):
-        return
-    schemas = [""]
-    for option in stmt.node.get("options") or ():
-        elem = option.get("DefElem", {})
-        if elem.get("defname") == "schemas":
-            schemas = strings(elem.get("arg", {}).get("List", {}).get("items"))
-    roles = {role_name(r) for r in action.get("grantees") or ()}
-    for schema in schemas:
-        revoked = model.default_revoked.setdefault(schema, set())
-        if action.get("is_grant"):
-            revoked -= roles
-        else:
-            revoked |= roles
-
-
-def _grant(model: Model, stmt: Statement) -> None:
-    node = stmt.node
-    if not _executes(node):
-        return
-    if node.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
-        schemas = set(strings(node.get("objects")))
-        functions = [f for k, f in model.functions.items() if k[0] in schemas]
-    else:
-        keys = [names_key(o["ObjectWithArgs"].get("objname")) for o in node.get("objects") or ()]
-        functions = [model.functions[k] for k in keys if k in model.functions]
-    roles = {role_name(r) for r in node.get("grantees") or ()}
-    for function in functions:
-        if node.get("is_grant"):
-            function.granted |= roles
-            function.revoked -= roles
-        else:
-            function.revoked |= roles
-            function.granted -= roles
-
-
 def _role(model: Model, stmt: Statement) -> None:
-    """CREATE / ALTER ROLE: does the role bypass row level security?"""
+    """CREATE / ALTER ROLE: does the role bypass row level security, and which
+    memberships does CREATE ROLE give it?"""
     node = stmt.node
     name = node.get("role") if stmt.kind == "CreateRoleStmt" else role_name(node.get("role") or {})
+    if stmt.kind == "CreateRoleStmt":
+        role_options(model, name, node.get("options"))
     for option in node.get("options") or ():
         elem = option.get("DefElem", {})
         if elem.get("defname") in ("bypassrls", "superuser") and name:
@@ -522,8 +487,9 @@ _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "CommentStmt": _comment,
     "CreateFunctionStmt": _create_function,
     "AlterFunctionStmt": _alter_function,
-    "GrantStmt": _grant,
-    "AlterDefaultPrivilegesStmt": _default_privileges,
+    "GrantStmt": grant,
+    "GrantRoleStmt": grant_role,
+    "AlterDefaultPrivilegesStmt": default_privileges,
     "CreateRoleStmt": _role,
     "AlterRoleStmt": _role,
     "DropStmt": _drop,

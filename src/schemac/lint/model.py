@@ -15,6 +15,8 @@ from schemac.lint.tree import Key
 
 @dataclass
 class Column:
+    """A table column as the linted SQL leaves it."""
+
     name: str
     type: str
     not_null: bool
@@ -36,6 +38,8 @@ class UniqueKey:
 
 @dataclass
 class ForeignKey:
+    """A FOREIGN KEY constraint, on the table it is declared on."""
+
     name: str | None
     table: Key
     columns: tuple[str, ...]
@@ -48,6 +52,8 @@ class ForeignKey:
 
 @dataclass
 class Index:
+    """An index: made by CREATE INDEX, or by a PRIMARY KEY or UNIQUE constraint."""
+
     name: str | None
     table: Key
     # Plain column names; an expression is its canonical JSON text, prefixed "(".
@@ -67,6 +73,8 @@ class Index:
 
 @dataclass
 class Policy:
+    """A row level security policy (CREATE POLICY, as changed by ALTER POLICY)."""
+
     name: str
     table: Key
     command: str  # all | select | insert | update | delete
@@ -86,6 +94,8 @@ class Policy:
 
 @dataclass
 class Trigger:
+    """A trigger on a table."""
+
     name: str
     table: Key
     timing: str  # before | after | instead
@@ -97,6 +107,8 @@ class Trigger:
 
 @dataclass
 class Table:
+    """A table the SQL creates, or a placeholder for one it only alters."""
+
     key: Key
     # False for a placeholder: a table only altered here, created elsewhere.
     known: bool
@@ -114,6 +126,14 @@ class Table:
     rls_offset: int = 0
     comment: str | None = None
     partition_key: tuple[str, ...] | None = None  # set on a partitioned parent
+    # role -> privileges on the table ("select", "update", ...): the default
+    # privileges at its creation, then GRANT / REVOKE (see schemac.lint.privileges)
+    privileges: dict[str, set[str]] = field(default_factory=dict)
+    # Does the linted SQL say who holds what on the table (a GRANT or REVOKE on it,
+    # default privileges for tables, the supabase option)? If not, its grants are
+    # taken to be managed elsewhere.
+    privileges_known: bool = False
+    owner: str | None = None  # set by ALTER TABLE ... OWNER TO; else whoever ran the SQL
     parent: Key | None = None  # set on a partition
 
     @property
@@ -128,6 +148,8 @@ class Table:
 
 @dataclass
 class Function:
+    """A function or procedure the SQL creates."""
+
     key: Key
     security_definer: bool
     search_path_pinned: bool
@@ -136,19 +158,25 @@ class Function:
     body: str | None
     stmt: Statement
     offset: int
-    # Roles holding EXECUTE through explicit grants/revokes, starting from PostgreSQL's
-    # default of PUBLIC (and anon on Supabase, added by the rule from config).
-    revoked: set[str] = field(default_factory=set)
-    granted: set[str] = field(default_factory=set)
+    # role -> privileges ({"execute"}): the default privileges at its creation
+    # (PUBLIC's EXECUTE; on Supabase the API roles' too), then GRANT / REVOKE.
+    grants: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
 class Model:
+    """Everything the statements create, after all of them ran."""
+
     tables: dict[Key, Table] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
-    # roles whose EXECUTE on functions created later is revoked by ALTER DEFAULT
-    # PRIVILEGES, per schema ("" for every schema)
-    default_revoked: dict[str, set[str]] = field(default_factory=dict)
+    # ALTER DEFAULT PRIVILEGES, per (kind, schema) with schema "" for every schema:
+    # role -> privileges (see schemac.lint.privileges)
+    default_privileges: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+    # member -> the roles whose privileges it has (GRANT role TO member, CREATE ROLE ... IN ROLE)
+    memberships: dict[str, set[str]] = field(default_factory=dict)
+    # Are the default privileges of new tables known (supabase option, or ALTER
+    # DEFAULT PRIVILEGES ... ON TABLES in the linted SQL)?
+    table_defaults_known: bool = False
     # index (schema, name) -> the table it is on, for DROP INDEX
     index_tables: dict[Key, Key] = field(default_factory=dict)
     # roles created or altered WITH BYPASSRLS or SUPERUSER

@@ -37,6 +37,8 @@ class Hit:
 
 @dataclass
 class Context:
+    """What a rule reads: the model, the statements and the options."""
+
     model: Model
     statements: list[Statement]
     config: LintConfig
@@ -57,6 +59,8 @@ Check = Callable[[Context], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its code, name, severity, hint and documentation."""
+
     code: str
     name: str
     severity: Severity

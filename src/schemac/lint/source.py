@@ -1,7 +1,7 @@
 """SQL text -> statements, with positions.
 
 The parse path is chosen for speed: libpg_query's JSON output (through
-``pglast.parser.parse_sql_json``) read by orjson is about 25x faster than
+:mod:`schemac.lint.pgquery`, libpg_query as pglast ships it) read by orjson is about 25x faster than
 building pglast's Python node objects, which matters on 18,000-statement
 dumps (see issue 3's benchmark). Nodes are therefore plain dicts shaped
 ``{"NodeType": {field: value}}``; :mod:`schemac.lint.tree` walks them.
@@ -20,9 +20,8 @@ from itertools import accumulate
 import re
 
 import orjson
-from pglast import parser
-from pglast.parser import ParseError
 
+from schemac.lint.pgquery import ParseError, parse_json, scan
 from schemac.lint.psql import sql_of
 
 
@@ -91,6 +90,8 @@ class Statement:
 
 @dataclass
 class SyntaxProblem:
+    """A stretch of a file that did not parse."""
+
     source: Source
     offset: int  # absolute byte offset
     message: str
@@ -98,6 +99,8 @@ class SyntaxProblem:
 
 @dataclass
 class Parsed:
+    """A file's statements, and the stretches of it that did not parse."""
+
     statements: list[Statement] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
 
@@ -166,7 +169,7 @@ def _problem(source: Source, error: ParseError, char_base: int) -> SyntaxProblem
 
 
 def _statements(source: Source, text: str, base: int) -> list[Statement]:
-    tree = orjson.loads(parser.parse_sql_json(text))
+    tree = orjson.loads(parse_json(text))
     size = len(text.encode("utf-8")) if not source.is_ascii else len(text)
     out = []
     for raw in tree.get("stmts", ()):
@@ -181,7 +184,7 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     """Character spans between top-level semicolons, found with pglast's scanner
     (dollar-quoted bodies are single tokens, so their semicolons never split)."""
     spans, start = [], 0
-    for token in parser.scan(text):
+    for token in scan(text):
         if token.name == "ASCII_59":
             spans.append((start, token.start))
             start = token.end + 1

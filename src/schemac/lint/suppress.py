@@ -19,8 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from pglast import parser
-from pglast.parser import ParseError
+from schemac.lint.pgquery import ParseError, scan
 
 from schemac.lint.source import Source, Statement
 
@@ -29,6 +28,8 @@ MARKER = "schemac"
 
 @dataclass
 class Suppression:
+    """One `schemac: ignore[...]` comment."""
+
     source: Source
     offset: int  # byte offset of the comment
     rules: tuple[str, ...]  # as written (codes or names)
@@ -66,7 +67,7 @@ def find_suppressions(source: Source, statements: list[Statement]) -> list[Suppr
     found = []
     for base, text in _pieces_with_marker(source, statements):
         try:
-            tokens = parser.scan(text)
+            tokens = scan(text)
         except ParseError:
             continue
         for token in tokens:

@@ -40,6 +40,14 @@ def names_key(items: list | None) -> Key:
     return (DEFAULT_SCHEMA, parts[-1] if parts else "")
 
 
+def role_name(spec: dict) -> str:
+    body = spec.get("RoleSpec", spec)
+    kind = body.get("roletype", "")
+    if kind == "ROLESPEC_CSTRING":
+        return body.get("rolename", "")
+    return kind.removeprefix("ROLESPEC_").lower()  # public, current_user, session_user
+
+
 def type_name(type_node: dict | None) -> str:
     """The type's own name without ``pg_catalog.``: 'timestamptz', 'date', 'int4', ...
     Arrays get a ``[]`` suffix so ``date[]`` is never mistaken for ``date``."""

@@ -20,6 +20,8 @@ REFERENCE = "create_reference_table"
 
 @dataclass(frozen=True)
 class Placement:
+    """A create_distributed_table / create_reference_table call."""
+
     key: Key
     kind: str  # distributed | reference
     column: str | None

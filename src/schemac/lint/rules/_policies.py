@@ -15,6 +15,8 @@ _ROLE_KEYWORDS = frozenset({"SVFOP_CURRENT_USER", "SVFOP_CURRENT_ROLE", "SVFOP_S
 # current_setting() keys that hold the role: the SET ROLE in effect, PostgREST's claim.
 _ROLE_SETTINGS = frozenset({"role", "request.jwt.claim.role"})
 _JWT_SETTINGS = frozenset({"request.jwt.claims"})
+# Policy roles that name whoever runs the query, not a role known here.
+SESSION_ROLES = frozenset({"current_user", "current_role", "session_user"})
 
 
 def bypass_roles(ctx) -> frozenset[str]:

@@ -1,7 +1,6 @@
 import orjson
-from pglast import parser
-from pglast.parser import ParseError
 
+from schemac.lint.pgquery import ParseError, parse_plpgsql_json
 from schemac.lint.registry import Hit, rule
 from schemac.lint.rules._helpers import is_append_only, label
 from schemac.lint.tree import walk
@@ -97,7 +96,7 @@ def _rejects(function) -> bool:
     stmt = function.stmt
     text = stmt.source.data[stmt.start : stmt.end].decode("utf-8", "replace")
     try:
-        tree = orjson.loads(parser.parse_plpgsql_json(text))
+        tree = orjson.loads(parse_plpgsql_json(text))
     except (ParseError, ValueError):
         return True  # unreadable: the syntax-error rule or PostgreSQL will say so
     for name, body in walk(tree):

@@ -16,8 +16,9 @@ def security_definer_executable(ctx):
     ## What it does
     Reports a SECURITY DEFINER function in an exposed schema whose EXECUTE
     is not revoked from PUBLIC (by `REVOKE ... ON FUNCTION`, `... ON ALL
-    FUNCTIONS IN SCHEMA` or `ALTER DEFAULT PRIVILEGES` before it), or that
-    is granted to `anon`. With the
+    FUNCTIONS IN SCHEMA` or `ALTER DEFAULT PRIVILEGES` without `IN SCHEMA`
+    before it: PUBLIC's EXECUTE is a global default, which a per-schema
+    REVOKE does not take back), or that is granted to `anon`. With the
     `supabase` option, where default privileges grant EXECUTE to `anon`
     directly, it must be revoked from `anon` as well. Trigger functions are
     skipped: they cannot be called directly.
@@ -53,8 +54,7 @@ def security_definer_executable(ctx):
             continue
         if not exposed(function.key, ctx.config):
             continue
-        callers = ({"public", "anon"} if ctx.config.supabase else {"public"}) - function.revoked
-        callers |= function.granted & {"public", "anon"}
+        callers = {role for role in ("public", "anon") if "execute" in function.grants.get(role, ())}
         if callers:
             yield Hit(
                 function.stmt,

@@ -1,7 +1,6 @@
 import orjson
-from pglast import parser
-from pglast.parser import ParseError
 
+from schemac.lint.pgquery import ParseError, parse_json
 from schemac.lint.registry import Hit, rule
 from schemac.lint.tree import strings, walk
 
@@ -104,7 +103,7 @@ def _function_body(stmt):
     if language != "sql" or not body:
         return
     try:
-        tree = orjson.loads(parser.parse_sql_json(body[0]))
+        tree = orjson.loads(parse_json(body[0]))
     except ParseError:
         return
     for _, name in _proxy_reads(tree):
