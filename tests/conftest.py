@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -133,10 +133,21 @@ def pg_conn(pg_database: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def database(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[str]:
+def databases(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[Callable[[], str]]:
+    """Makes fresh databases for this one test: each call returns a new one's URL; all are dropped afterwards."""
+    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40]
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(f"t_{stem}_{uuid.uuid4().hex[:8]}")
+        return pg_cluster.create_database(made[-1])
+
+    yield make
+    for name in made:
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def database(databases: Callable[[], str]) -> str:
     """The URL of a fresh database for this one test, dropped afterwards."""
-    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())
-    name = f"t_{stem[:40]}_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
+    return databases()
