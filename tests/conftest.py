@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -81,11 +83,36 @@ def marker(tmp_path) -> Path:
     return tmp_path / f"ran_{uuid.uuid4().hex[:6]}"
 
 
+# A RAM disk for the session's server where there is room on one. On a disk (ext4 mounted with
+# discard here) the files of each database the tests create and drop cost the server about 0.2 s
+# of CPU, most of it in the kernel; on tmpfs about 0.03 s, and the suite makes some 350 databases.
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_ROOM = 2 * 1024**3  # bytes free: a docker default of 64 MB would run out mid-session
+
+
+def _server_directory() -> Path | None:
+    """A new directory on the RAM disk for a server's data, or None to use the temporary folder."""
+    try:
+        if shutil.disk_usage(RAM_DISK).free < RAM_DISK_ROOM:
+            return None
+        return Path(tempfile.mkdtemp(prefix="schemac-pg-", dir=RAM_DISK))
+    except OSError:
+        return None
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[devdb.Cluster]:
     """The session's PostgreSQL server; stopped and removed at the end."""
-    with devdb.Cluster() as cluster:
-        yield cluster
+    directory = _server_directory()
+    if directory is None:
+        with devdb.Cluster() as cluster:
+            yield cluster
+        return
+    try:
+        with devdb.Cluster(path=directory) as cluster:
+            yield cluster
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +133,21 @@ def pg_conn(pg_database: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def database(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[str]:
+def databases(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iterator[Callable[[], str]]:
+    """Makes fresh databases for this one test: each call returns a new one's URL; all are dropped afterwards."""
+    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40]
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(f"t_{stem}_{uuid.uuid4().hex[:8]}")
+        return pg_cluster.create_database(made[-1])
+
+    yield make
+    for name in made:
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def database(databases: Callable[[], str]) -> str:
     """The URL of a fresh database for this one test, dropped afterwards."""
-    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())
-    name = f"t_{stem[:40]}_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    yield url
-    pg_cluster.drop_database(name)
+    return databases()

@@ -24,13 +24,13 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from schemac.lint import lint_sql
-from schemac.scratch import scratch_database
 from schemac.pipeline import compile_file, compile_text, lint_config
 from schemac.starters import TEMPLATES, template_text
 from schemac.supabase import install_standin
@@ -175,21 +175,22 @@ def _schemas():
 
 
 @pytest.fixture
-def database(pg_cluster):
-    with scratch_database(pg_cluster.url()) as url, psycopg.connect(url, autocommit=True) as conn:
+def standin_conn(database: str) -> Iterator[psycopg.Connection]:
+    """A connection to a fresh database with the Supabase stand-in."""
+    with psycopg.connect(database, autocommit=True) as conn:
         install_standin(conn)
         yield conn
 
 
 @pytest.mark.parametrize(("sql", "config"), list(_schemas()))
-def test_the_advisor_finds_nothing(database, sql, config) -> None:
+def test_the_advisor_finds_nothing(standin_conn, sql, config) -> None:
     if sql is None:
         sql = _bench_sql()
     exposed = list(config.exposed_schemas) if config is not None else ["public"]
-    database.execute(sql)
-    findings = advisor_findings(database, exposed)
+    standin_conn.execute(sql)
+    findings = advisor_findings(standin_conn, exposed)
     assert {kind: found for kind, found in findings.items() if found} == {}
-    assert linted_unindexed(sql, config) == unindexed_on_tables(database) == set()
+    assert linted_unindexed(sql, config) == unindexed_on_tables(standin_conn) == set()
 
 
 MIXED = """
@@ -213,18 +214,18 @@ create table events_2026 partition of events for values from ('2026-01-01') to (
 """
 
 
-def test_lint_and_the_catalog_name_the_same_foreign_keys(database) -> None:
-    database.execute(MIXED)
+def test_lint_and_the_catalog_name_the_same_foreign_keys(standin_conn) -> None:
+    standin_conn.execute(MIXED)
     expected = {
         "tenant_first(parent_id)",
         "partial(parent_id)",
         "composite_behind(tenant_id, parent_id)",
         "events(parent_id)",
     }
-    assert unindexed_on_tables(database) == expected
+    assert unindexed_on_tables(standin_conn) == expected
     assert linted_unindexed(MIXED) == expected
     # The partition has its own copy of the key, as unindexed as its parent's.
-    assert "events_2026(parent_id)" in advisor_findings(database, ["public"])["unindexed foreign key"]
+    assert "events_2026(parent_id)" in advisor_findings(standin_conn, ["public"])["unindexed foreign key"]
 
 
 def test_a_per_row_call_is_told_from_a_wrapped_one() -> None:

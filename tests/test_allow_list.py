@@ -86,18 +86,13 @@ def explicit(conn: psycopg.Connection, relation: str) -> dict[str, set[str]]:
 
 
 @pytest.fixture
-def supabase_like(pg_cluster):
+def supabase_like(database: str) -> str:
     """A database with the Supabase stand-in's default privileges, and a table made under them
     by hand, the way a dashboard or another tool makes one."""
-    name = f"allow_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(database, autocommit=True) as conn:
         install_standin(conn)
         conn.execute("CREATE TABLE public.counters (id bigint PRIMARY KEY)")
-    try:
-        yield url
-    finally:
-        pg_cluster.drop_database(name)
+    return database
 
 
 def test_apply_leaves_exactly_the_granted_privileges(tmp_path: Path, pg_cluster, supabase_like: str) -> None:

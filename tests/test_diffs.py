@@ -41,7 +41,6 @@ CASES = sorted(p for p in (Path(__file__).parent / "diffs").iterdir() if p.is_di
 # Cases whose expected steps hold only for catalogs read back from PostgreSQL, and why.
 SERVER_READ = {
     "04_column_type_with_dependent_view": "the view and the policy as the server prints them are replaced, not kept",
-    "11_grants_and_comments": "PUBLIC's EXECUTE on a new function is the server's default",
     "13_sub_partitions_added": "the partitions' row level security is read from the server",
     "15_index_on_sub_partitioned_table": "the partitions' own indexes are the server's, made when the index is",
     "18_sub_partition_key_rebuilt": "the partitions' row level security is read from the server",

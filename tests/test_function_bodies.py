@@ -5,12 +5,9 @@ the original. Checked on real PostgreSQL through prosrc, with the plan empty aft
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -19,19 +16,6 @@ from schemac.cli import main
 
 def run(*args: str):
     return CliRunner().invoke(main, ["--no-color", *args])
-
-
-@pytest.fixture
-def make_database(pg_cluster) -> Iterator:
-    names = []
-
-    def make() -> str:
-        names.append(f"bodies_{uuid.uuid4().hex[:8]}")
-        return pg_cluster.create_database(names[-1])
-
-    yield make
-    for name in names:
-        pg_cluster.drop_database(name)
 
 
 def prosrc(url: str) -> dict[str, str]:
@@ -58,19 +42,19 @@ BODIES = {
 }
 
 
-def test_the_spec_body_is_prosrc(tmp_path: Path, make_database, pg_cluster) -> None:
+def test_the_spec_body_is_prosrc(tmp_path: Path, databases, pg_cluster) -> None:
     # Every body in one spec, applied and planned once: the assertion shows each body that differs.
     functions = {name: {"returns": "integer", "language": "sql", "body": body} for name, body in BODIES.items()}
     spec = tmp_path / "schema.yaml"
     spec.write_text(yaml.safe_dump({"version": 1, "functions": functions}))
-    url = make_database()
+    url = databases()
     applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
     assert prosrc(url) == BODIES
     assert plan_steps(url, spec, pg_cluster) == []
 
 
-def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, make_database, pg_cluster) -> None:
+def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, databases, pg_cluster) -> None:
     # `body: |` ends the text with one newline, as YAML says; PostgreSQL keeps it.
     spec = tmp_path / "schema.yaml"
     spec.write_text(
@@ -92,7 +76,7 @@ def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, make_database, p
         "        return 2;\n"
         "      end;\n"
     )
-    url = make_database()
+    url = databases()
     applied = run("apply", "--db", url, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
     assert prosrc(url) == {"one": "begin\n  return 1;\nend;\n", "two": "\nbegin\n  return 2;\nend;\n"}
@@ -104,8 +88,8 @@ def test_a_block_scalar_keeps_its_final_newline(tmp_path: Path, make_database, p
     assert "AS $function$begin\n  return 1;\nend;\n$function$;" in sql
 
 
-def test_a_database_rebuilt_from_its_import_has_the_same_bodies(tmp_path: Path, make_database, pg_cluster) -> None:
-    original = make_database()
+def test_a_database_rebuilt_from_its_import_has_the_same_bodies(tmp_path: Path, databases, pg_cluster) -> None:
+    original = databases()
     with psycopg.connect(original, autocommit=True) as conn:
         conn.execute(
             "create table items (id int primary key, price numeric);\n"
@@ -119,7 +103,7 @@ def test_a_database_rebuilt_from_its_import_has_the_same_bodies(tmp_path: Path, 
     spec = tmp_path / "schema.yaml"
     imported = run("import", "--db", original, "--out", str(spec), "--dev-db", pg_cluster.url())
     assert imported.exit_code == 0, imported.output
-    rebuilt = make_database()
+    rebuilt = databases()
     applied = run("apply", "--db", rebuilt, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
     bodies = prosrc(original)

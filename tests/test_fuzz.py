@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -159,6 +160,7 @@ def time_limit(seconds: int):
 applied: list[str] = []
 
 
+@pytest.mark.slow  # a fuzz run: 60 mutated specs compiled and parsed, three applied on a server
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -31,21 +31,6 @@ FLEET = ROOT / "tests" / "imports" / "fleet.sql"
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 
 
-@pytest.fixture
-def databases(pg_cluster):
-    """Make databases on the session's server; drop them afterwards."""
-    made = []
-
-    def make() -> str:
-        name = f"imp_{uuid.uuid4().hex[:8]}"
-        made.append(name)
-        return pg_cluster.create_database(name)
-
-    yield make
-    for name in made:
-        pg_cluster.drop_database(name)
-
-
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
 

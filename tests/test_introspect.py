@@ -209,24 +209,21 @@ def apply(conn: psycopg.Connection, sql: str, *, supabase: bool = False) -> None
         conn.execute(sql)
 
 
-NewDatabase = Callable[[str], psycopg.Connection]
+NewDatabase = Callable[[], psycopg.Connection]
 
 
 @pytest.fixture
-def new_database(pg_cluster: devdb.Cluster) -> Iterator[NewDatabase]:
-    """Makes fresh, empty databases; drops them after the test."""
-    made: list[tuple[str, psycopg.Connection]] = []
+def new_database(databases: Callable[[], str]) -> Iterator[NewDatabase]:
+    """Connections to fresh, empty databases (conftest's ``databases`` drops them), closed after the test."""
+    opened: list[psycopg.Connection] = []
 
-    def make(label: str) -> psycopg.Connection:
-        name = f"t_introspect_{label}_{uuid.uuid4().hex[:8]}"
-        conn = psycopg.connect(pg_cluster.create_database(name), autocommit=True)
-        made.append((name, conn))
-        return conn
+    def make() -> psycopg.Connection:
+        opened.append(psycopg.connect(databases(), autocommit=True))
+        return opened[-1]
 
     yield make
-    for name, conn in made:
+    for conn in opened:
         conn.close()
-        pg_cluster.drop_database(name)
 
 
 @pytest.fixture(scope="module")
@@ -270,10 +267,10 @@ def ek(every_kind: psycopg.Connection) -> Catalog:
 
 
 def round_trip(new_database: NewDatabase, sql: str, *, supabase: bool) -> tuple[Catalog, Catalog]:
-    a = new_database("a")
+    a = new_database()
     apply(a, sql, supabase=supabase)
     first = introspect(a)
-    b = new_database("b")
+    b = new_database()
     apply(b, render(first), supabase=supabase)
     return first, introspect(b)
 
@@ -350,7 +347,7 @@ def test_objects_of_extensions_are_left_out(ek: Catalog) -> None:
 
 
 def test_functions_postgresql_creates_with_a_type_are_left_out(new_database: NewDatabase) -> None:
-    conn = new_database("range")
+    conn = new_database()
     apply(conn, "CREATE TYPE public.floatrange AS RANGE (subtype = float8)")
     # floatrange(a, b), floatmultirange(...): created and dropped with the type.
     assert introspect(conn).functions == ()
@@ -657,7 +654,7 @@ def test_effective_grants(ek: Catalog, sb: Catalog) -> None:
 
 
 def test_hand_written_cases(new_database: NewDatabase) -> None:
-    conn = new_database("zoo")
+    conn = new_database()
     apply(conn, HAND_WRITTEN)
     catalog = introspect(conn)
     assert [e.name for e in catalog.extensions] == ["hstore"]

@@ -187,9 +187,8 @@ def test_cli_plan_apply_and_drift(database: str, pg_cluster, tmp_path: Path, mon
     assert result.exit_code == 3  # dropping a column loses data: refused without --allow-hazards
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("alter table vehicles add column trim_level text")
-    result = runner.invoke(
-        main, ["apply", "--db", database, "--plan", "plan.json", "--yes", "--allow-hazards", "data-loss,breaks-clients"]
-    )
+    saved = ["--plan", "plan.json", "--yes", "--allow-hazards", "data-loss,breaks-clients"]
+    result = runner.invoke(main, ["apply", "--db", database, *saved, *dev])
     assert result.exit_code == 1
     assert "the database changed since plan.json was made" in result.output
 

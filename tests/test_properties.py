@@ -79,6 +79,7 @@ def specs(draw) -> dict:
     return {"version": 1, "tables": tables}
 
 
+@pytest.mark.slow  # 40 drawn specs, each compiled twice, parsed and run on a server
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=specs())
 def test_any_valid_spec_compiles_applies_and_is_stable(spec: dict, pg_conn: psycopg.Connection) -> None:

@@ -3,12 +3,14 @@ and fail, naming the check, on schemas that break what the conventions promise."
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from schemac.cli import main
 from schemac.scratch import scratch_database
@@ -29,9 +31,15 @@ def _lines(output: str) -> list[str]:
     return output.strip().splitlines()
 
 
+@pytest.fixture(scope="module")
+def tested(pg_cluster) -> Callable[[Path], Result]:
+    """`schemac test --spec SPEC` on the session's server, run once per spec for the tests that read its output."""
+    return functools.cache(lambda spec: _test("--spec", str(spec), "--dev-db", pg_cluster.url()))
+
+
 @pytest.mark.parametrize("spec", [ROOT / "schema.yaml", CONVENTIONS], ids=["reference", "conventions"])
-def test_passes(pg_cluster, spec: Path) -> None:
-    result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
+def test_passes(tested, spec: Path) -> None:
+    result = tested(spec)
     assert result.exit_code == 0, result.output
     last = _lines(result.output)[-1]
     passed, failed = last.split(", ")
@@ -41,9 +49,8 @@ def test_passes(pg_cluster, spec: Path) -> None:
         assert f"PASS  {kind}" in result.output, kind
 
 
-def test_reference_checks_every_convention(pg_cluster) -> None:
-    result = _test("--spec", str(ROOT / "schema.yaml"), "--dev-db", pg_cluster.url())
-    out = result.output
+def test_reference_checks_every_convention(tested) -> None:
+    out = tested(ROOT / "schema.yaml").output
     assert "PASS  tenancy: vehicles: tenant A cannot move its row to B" in out
     assert "PASS  tenancy: documents: tenant A cannot attach a row to B's vehicle_events" in out
     assert "PASS  audit: documents: tenant A cannot set created_by of its row to B's user" in out
