@@ -22,7 +22,6 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
-from ..expand.supabase import AUTH_USERS, SIGNUP_TRIGGER
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.known_types import EXTENSION_TYPES
@@ -41,9 +40,6 @@ from .common import (
 from .routines import RoutineParts
 from .tables import TableParts, group_kind
 from .yamltext import Commented
-
-# The trigger on auth.users that the signup convention makes, as the unmanaged query names it.
-SIGNUP_UNMANAGED = ("trigger", f"{SIGNUP_TRIGGER} on {AUTH_USERS}")
 
 __all__ = ["Built", "Builder", "Choices", "build", "identity", "key_of"]
 
@@ -344,8 +340,6 @@ class Builder(TableParts, RoutineParts):
             if publications:
                 data[kinds.PUBLICATION.section] = publications
         for obj in c.unmanaged:
-            if "signup" in self.choices.conventions and (obj.kind, obj.name) == SIGNUP_UNMANAGED:
-                continue  # the convention makes it again
             self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:

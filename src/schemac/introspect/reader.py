@@ -89,7 +89,7 @@ def read_rows(
             # The schemas query applies the selection; every other query
             # reads only from the schemas it returned.
             by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
-            # The excluded schemas too: the project's objects on their tables are named as unmanaged.
+            # The excluded schemas too: the project's policies and triggers on their tables are read.
             namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "exclude": selection["exclude"]}
             for kind in QUERIES[1:]:
                 if kind == "distributions" and not server["has_citus"]:
