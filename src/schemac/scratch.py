@@ -62,7 +62,14 @@ from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
 from .sqltree import references, statements
-from .supabase import NOT_MANAGED, has_auth_schema, install_standin, lacking_extension, roles_sql
+from .supabase import (
+    NOT_MANAGED,
+    PLATFORM_SCHEMAS,
+    has_auth_schema,
+    install_standin,
+    lacking_extension,
+    roles_sql,
+)
 
 if TYPE_CHECKING:
     from .pipeline import Compiled
@@ -630,6 +637,11 @@ def apply_script(
             hint = (
                 "; the goal is built on the scratch server by a role that is not a superuser and may not run "
                 "programs or read or write the server's files"
+            )
+        elif exc.sqlstate in ("42P01", "3F000") and any(f'"{schema}' in message for schema in PLATFORM_SCHEMAS):
+            hint = (
+                "; of the platform's tables the scratch database has those of schemac's Supabase stand-in "
+                "(auth.users and storage's): for another, give a server that has it with --dev-db URL"
             )
         elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
             hint = (

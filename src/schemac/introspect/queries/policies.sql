@@ -18,6 +18,6 @@ SELECT pol.polrelid AS table_oid,
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_policy'::regclass AND d.objoid = pol.oid AND d.objsubid = 0
  WHERE c.relnamespace = ANY (%(namespaces)s::oid[])
-    OR (n.nspname = ANY (%(exclude)s::text[])
+    OR (n.nspname = ANY (%(platform)s::text[])
         AND NOT EXISTS (SELECT FROM pg_depend e
                          WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e'))

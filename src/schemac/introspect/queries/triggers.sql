@@ -36,7 +36,7 @@ SELECT t.tgrelid AS table_oid,
  WHERE NOT t.tgisinternal
    AND t.tgparentid = 0
    AND (c.relnamespace = ANY (%(namespaces)s::oid[])
-        OR (n.nspname = ANY (%(exclude)s::text[])
+        OR (n.nspname = ANY (%(platform)s::text[])
             AND p.pronamespace = ANY (%(namespaces)s::oid[])
             AND NOT EXISTS (SELECT FROM pg_depend e
                              WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')))
