@@ -5,13 +5,17 @@ tables themselves, and the platform's own triggers on them, are never touched.""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 
 from schemac import live
+from schemac.apply import Settings, apply
 from schemac.catalog.objects import Catalog, QualifiedName
 from schemac.introspect import introspect
+from schemac.plan import HAZARDS
 from schemac.supabase import install_standin
 
 OBJECTS = QualifiedName("storage", "objects")
@@ -90,3 +94,50 @@ def test_a_plan_from_an_empty_database_makes_the_signup_conventions_trigger(tmp_
     plan = live.plan(live.Side(Catalog(), "an empty database"), live.desired(str(spec), pg_cluster.url()))
     made = [s.sql for s in plan.steps if "CREATE TRIGGER" in s.sql]
     assert len(made) == 1 and "on_auth_user_created" in made[0] and "ON auth.users" in made[0], plan.sql()
+
+
+SPEC = Path(__file__).parent / "specs" / "valid" / "platform_tables.yaml"
+ALL = Settings(allowed_hazards=frozenset(HAZARDS))
+
+
+def _changed(tmp_path: Path, edit) -> Path:
+    data = yaml.safe_load(SPEC.read_text())
+    edit(data["platform_tables"])
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_plans_create_alter_and_drop_them_with_their_hazards_and_never_touch_the_platforms_table(
+    tmp_path, database, pg_cluster
+) -> None:
+    _run(database, PLATFORM_OWN)
+    apply(database, live.plan(live.current(database), live.desired(str(SPEC), pg_cluster.url())), "", ALL)
+    assert live.plan(live.current(database), live.desired(str(SPEC), pg_cluster.url())).empty
+
+    def edit(tables: dict) -> None:
+        policies = tables["storage.objects"]["policies"]
+        del policies["Avatar images are publicly accessible."]  # permissive
+        del policies["Users never delete another's avatar."]  # restrictive
+        policies["Users upload their own avatar."]["with_check"] = "bucket_id = 'avatars'"
+        del tables["auth.users"]["triggers"]["on_auth_user_email_changed"]
+        tables["auth.users"]["triggers"]["on_auth_user_created"]["comment"] = "Profiles for all."
+
+    changed = _changed(tmp_path, edit)
+    plan = live.plan(live.current(database), live.desired(str(changed), pg_cluster.url()))
+    hazards = {s.title: s.hazards for s in plan.steps}
+    assert hazards["drop policy Avatar images are publicly accessible. on storage.objects"] == {"breaks-clients"}
+    assert hazards["drop policy Users never delete another's avatar. on storage.objects"] == {"widens-access"}
+    assert hazards["drop trigger on_auth_user_email_changed on auth.users"] == {"breaks-clients"}
+    assert any("ALTER POLICY" in s.sql and "storage.objects" in s.sql for s in plan.steps), plan.sql()
+    assert any("COMMENT ON TRIGGER on_auth_user_created ON auth.users" in s.sql for s in plan.steps), plan.sql()
+    # The platform's table is never altered or dropped, nor its own trigger on it.
+    assert not [s.sql for s in plan.steps if "TABLE storage." in s.sql or "TABLE auth." in s.sql]
+    assert "update_objects_updated_at" not in plan.sql()
+    apply(database, plan, "", ALL)
+    assert live.plan(live.current(database), live.desired(str(changed), pg_cluster.url())).empty
+    with psycopg.connect(database) as conn:
+        triggers = conn.execute(
+            "select tgname from pg_trigger where tgrelid = 'storage.objects'::regclass and not tgisinternal"
+        )
+        assert [name for (name,) in triggers] == ["update_objects_updated_at"]
