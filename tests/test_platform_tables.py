@@ -141,3 +141,28 @@ def test_plans_create_alter_and_drop_them_with_their_hazards_and_never_touch_the
             "select tgname from pg_trigger where tgrelid = 'storage.objects'::regclass and not tgisinternal"
         )
         assert [name for (name,) in triggers] == ["update_objects_updated_at"]
+
+
+REALTIME = """\
+version: 1
+target: {flavor: supabase}
+platform_tables:
+  realtime.messages:
+    policies:
+      "Members hear their room's broadcasts.":
+        command: select
+        roles: [authenticated]
+        using: extension = 'broadcast' and (select realtime.topic()) = 'room:' || (select auth.uid())::text
+"""
+
+
+def test_a_policy_on_realtime_messages_is_built_on_the_standin_and_converges(tmp_path, database, pg_cluster) -> None:
+    # Realtime's authorization reads the project's policies on realtime.messages; the stand-in has the table.
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(REALTIME)
+    goal = live.desired(str(spec), pg_cluster.url())
+    assert [(p.table, p.name) for p in goal.catalog.policies] == [
+        (QualifiedName("realtime", "messages"), "Members hear their room's broadcasts.")
+    ]
+    apply(database, live.plan(live.current(database), goal), "", ALL)
+    assert live.plan(live.current(database), live.desired(str(spec), pg_cluster.url())).empty
