@@ -907,7 +907,7 @@ class Spec(Model):
     @field_validator("schemas", mode="before")
     @classmethod
     def _schema_list(cls, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, list) and all(isinstance(name, str) for name in value):
             return {name: {} for name in value}
         if isinstance(value, dict):
             return {k: ({} if v is None else v) for k, v in value.items()}
