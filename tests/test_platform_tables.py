@@ -4,7 +4,6 @@ tables themselves, and the platform's own triggers on them, are never touched.""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -40,14 +39,12 @@ create trigger update_objects_updated_at before update on storage.objects
 
 
 @pytest.fixture
-def database(pg_cluster):
-    """A database with the Supabase stand-in, dropped afterwards."""
-    name = f"platform_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
+def database(databases) -> str:
+    """A database with the Supabase stand-in."""
+    url = databases()
     with psycopg.connect(url, autocommit=True) as conn:
         install_standin(conn)
-    yield url
-    pg_cluster.drop_database(name)
+    return url
 
 
 def _run(url: str, sql: str) -> None:

@@ -5,7 +5,6 @@ one with the reason, and nothing of it is ever touched."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -36,13 +35,11 @@ NOTE = "note: the database holds 4 objects schemac does not manage, left as they
 
 
 @pytest.fixture
-def held(pg_cluster):
-    name = f"unmanaged_{uuid.uuid4().hex[:8]}"
-    url = pg_cluster.create_database(name)
+def held(databases) -> str:
+    url = databases()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(HELD)
-    yield url
-    pg_cluster.drop_database(name)
+    return url
 
 
 def run(*args: str):
