@@ -10,7 +10,8 @@
 -- request.jwt.claim.* settings) the way Supabase's own definitions do, so that
 -- policies run for real; the extensions uuid-ossp and pgcrypto in the schema
 -- extensions, which is on the search_path; storage's tables and helper
--- functions; the platform's grants and default privileges.
+-- functions; realtime.messages and realtime.topic(), which Realtime's
+-- authorization policies use; the platform's grants and default privileges.
 
 -- The roles come first: supabase_roles.sql.
 
@@ -203,6 +204,34 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA storage GRANT ALL ON SEQUENCES TO anon, authe
 -- Realtime streams the changes of the tables a project adds to this publication;
 -- Supabase creates it empty.
 CREATE PUBLICATION supabase_realtime;
+
+-- Realtime's Broadcast and Presence authorization: a client may join a private
+-- channel as far as the project's policies on realtime.messages let it read (and
+-- write) the channel's messages; realtime.topic() is the channel a policy compares.
+-- As a current Supabase project has them (the table partitioned by day there).
+CREATE SCHEMA realtime;
+COMMENT ON SCHEMA realtime IS 'schemac stand-in for Supabase Realtime (local development and tests only)';
+
+CREATE TABLE realtime.messages (
+    topic       text        NOT NULL,
+    extension   text        NOT NULL,
+    payload     jsonb,
+    event       text,
+    private     boolean     DEFAULT false,
+    updated_at  timestamp   NOT NULL DEFAULT now(),
+    inserted_at timestamp   NOT NULL DEFAULT now(),
+    id          uuid        NOT NULL DEFAULT gen_random_uuid(),
+    PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at);
+ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+
+CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT nullif(current_setting('realtime.topic', true), '')::text
+$$;
+
+GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+GRANT SELECT, INSERT, UPDATE ON TABLE realtime.messages TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION realtime.topic() TO anon, authenticated, service_role;
 
 -- Supabase grants the API roles every privilege on new objects in public and
 -- relies on RLS to restrict rows; the stand-in does the same.

@@ -343,3 +343,15 @@ def test_publications_are_listed_with_their_tables_and_operations() -> None:
         "| `order_changes` | `app.customers`, `app.orders` | insert, update, delete (partitions as their table) "
         "| What the warehouse replicates. |"
     ) in text
+
+
+def test_the_projects_policies_and_triggers_on_platform_tables_have_their_section() -> None:
+    text = _docs(VALID / "platform_tables.yaml")
+    assert "- [Platform tables](#platform-tables): [auth.users](#authusers), [storage.objects](#storageobjects)" in text
+    section = text[text.index("\n## Platform tables\n") : text.index("\n## Functions\n")]
+    assert "### storage.objects\n\nThe platform's table: the spec holds only the project's policies" in section
+    assert (
+        "- `Avatar images are publicly accessible.`: Anonymous users and authenticated users may select rows "
+        "where `bucket_id = 'avatars'`." in section
+    )
+    assert "- `on_auth_user_created`: after insert, for each row: `private.handle_new_user()` Every new user" in section

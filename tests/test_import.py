@@ -804,7 +804,7 @@ def _platform_extensions(url: str) -> set[str]:
         return names | {name for (name,) in triggers}
 
 
-def test_policies_and_triggers_on_platform_tables_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+def test_policies_and_triggers_on_platform_tables_are_imported_as_the_projects(tmp_path, databases, pg_cluster) -> None:
     source = databases()
     _load(source, PLATFORM_EXTENSIONS, standin=True)
     mine = {"Avatars are readable by members.", "on_auth_user_created"}
@@ -812,16 +812,28 @@ def test_policies_and_triggers_on_platform_tables_are_named_and_left_alone(tmp_p
     spec = tmp_path / "schema.yaml"
     result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
     assert result.exit_code == 0, result.output
-    assert "not imported (2)" in result.output
-    assert '"Avatars are readable by members." on storage.objects' in result.output
-    assert "on_auth_user_created on auth.users" in result.output
-    assert "exact for what the spec holds (2 left out" in result.output
-    text = spec.read_text()
-    assert "# not imported: trigger on_auth_user_created on auth.users: the spec does not model" in text
-    # A plan from the database to its imported spec neither drops them nor would apply anything.
-    planned = run("plan", "--db", source, "--to", str(spec), "--dev-db", pg_cluster.url())
-    assert planned.exit_code == 0, planned.output
-    assert "drop policy" not in planned.output.lower() and "drop trigger" not in planned.output.lower()
+    assert "not imported" not in result.output and "the round trip is exact" in result.output
+    attached = yaml.safe_load(spec.read_text())["platform_tables"]
+    assert attached == {
+        "auth.users": {
+            "triggers": {
+                "on_auth_user_created": {"function": "handle_new_user", "timing": "after", "events": ["insert"]}
+            }
+        },
+        "storage.objects": {
+            "policies": {
+                "Avatars are readable by members.": {
+                    "command": "select",
+                    "roles": ["authenticated"],
+                    "using": "bucket_id = 'avatars'::text",
+                }
+            }
+        },
+    }
+    # A plan from the database to its imported spec is empty; applying it keeps them.
+    planned = run("plan", "--db", source, "--to", str(spec), "--dev-db", pg_cluster.url(), "--format", "sql")
+    assert planned.exit_code == 0 and planned.output.strip() == "", planned.output
+    _round_trip(spec, source, databases(), pg_cluster.url())
     applied = run("apply", "--db", source, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url())
     assert applied.exit_code == 0, applied.output
     assert _platform_extensions(source) >= mine

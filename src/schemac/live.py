@@ -172,4 +172,6 @@ def plan(start: Side, goal: Side) -> Plan:
             made = make_plan(start.catalog, goal.catalog, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
-        return dataclasses.replace(made, notes=left_alone(start.catalog, goal.catalog))
+        return dataclasses.replace(
+            made, notes=left_alone(start.catalog, goal.catalog), unmanaged=start.catalog.unmanaged
+        )

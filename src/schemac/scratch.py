@@ -62,7 +62,15 @@ from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
 from .sqltree import references, statements
-from .supabase import NOT_MANAGED, has_auth_schema, install_standin, lacking_extension, roles_sql
+from .supabase import (
+    NOT_MANAGED,
+    PLATFORM_SCHEMAS,
+    STANDIN_SCHEMAS,
+    has_auth_schema,
+    install_standin,
+    lacking_extension,
+    roles_sql,
+)
 
 if TYPE_CHECKING:
     from .pipeline import Compiled
@@ -91,7 +99,7 @@ class Goal:
     @cached_property
     def needs_standin(self) -> bool:
         """Whether a plain PostgreSQL needs the Supabase stand-in before this goal: a supabase spec, or SQL
-        that names the auth or storage schema."""
+        that names the auth, storage or realtime schema."""
         return self.flavor == "supabase" or uses_platform(self.script)
 
     @classmethod
@@ -138,13 +146,13 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
 
 
 def uses_platform(script: str) -> bool:
-    """Whether SQL names a schema of Supabase's that the stand-in makes, auth or storage (a table, a function
-    or a type in it)."""
+    """Whether SQL names a schema of Supabase's that the stand-in makes, auth, storage or realtime (a table, a
+    function or a type in it)."""
     try:
         refs = references(script)
     except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
         return False
-    return any(schema in ("auth", "storage") for schema, _ in refs.relations | refs.functions | refs.types)
+    return any(schema in STANDIN_SCHEMAS for schema, _ in refs.relations | refs.functions | refs.types)
 
 
 @contextmanager
@@ -630,6 +638,11 @@ def apply_script(
             hint = (
                 "; the goal is built on the scratch server by a role that is not a superuser and may not run "
                 "programs or read or write the server's files"
+            )
+        elif exc.sqlstate in ("42P01", "3F000") and any(f'"{schema}' in message for schema in PLATFORM_SCHEMAS):
+            hint = (
+                "; of the platform's tables the scratch database has those of schemac's Supabase stand-in "
+                "(auth.users, storage's, realtime.messages): for another, give a server that has it with --dev-db URL"
             )
         elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
             hint = (

@@ -47,6 +47,10 @@ CITUS_SCHEMAS: tuple[str, ...] = ("citus", "citus_internal", "columnar", "column
 
 NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS, *CITUS_SCHEMAS)))
 
+# The platform's schemas whose objects the stand-in makes (templates/supabase_standin.sql): SQL naming one of
+# them needs it first.
+STANDIN_SCHEMAS: tuple[str, ...] = ("auth", "realtime", "storage")
+
 
 # The functions of the extensions every Supabase database has (in its schema extensions) that schemac's
 # stand-ins of them leave out, because core PostgreSQL has no identical function: all of pgcrypto's but

@@ -480,8 +480,8 @@ class Publication:
 @dataclass(frozen=True)
 class Unmanaged:
     """Something a database holds that schemac does not model (an aggregate, a collation, a text
-    search configuration, a table's inheritance): named by the importer, never compared, created
-    or dropped."""
+    search configuration, a table's inheritance): named by the importer, by a plan's note and by
+    ``check --db``, never compared, created or dropped."""
 
     kind: str
     name: str  # as SQL names it

@@ -139,8 +139,8 @@ def apply(
     is read again and must match the goal the plan was made for.
 
     A goal that needs Supabase's platform (a supabase spec, or SQL naming
-    auth or storage) applies to a database without an auth schema only with
-    --supabase-standin (exit 2 otherwise, with nothing changed).
+    auth, storage or realtime) applies to a database without an auth schema
+    only with --supabase-standin (exit 2 otherwise, with nothing changed).
 
     \b
     Examples:

@@ -62,7 +62,9 @@ def check(
     built SQL also exit 1; warnings are shown and do not fail. When
     docs/schema.md exists, it must be what `schemac docs` writes. With
     --db, the database must match the spec too (the database is never
-    taken from DATABASE_URL here: drift is checked only when asked).
+    taken from DATABASE_URL here: drift is checked only when asked), and
+    what it holds that schemac does not manage (aggregates, collations,
+    ...) is listed, each with the reason; that alone does not fail.
 
     \b
     Example:
@@ -95,12 +97,17 @@ def check(
         from ._planning import format_plan, plan_or_exit
 
         with out.progress("Comparing the database with the spec"):
-            drift, _ = plan_or_exit(
+            drift, start = plan_or_exit(
                 db,
                 Goal.of_compiled(compiled, str(spec_path)),
                 dev_db,
                 Timeouts(lock=lock_timeout, statement=statement_timeout),
             )
+        unmanaged = start.catalog.unmanaged
+        if unmanaged:
+            out.info(f"not managed by schemac, left as they are ({len(unmanaged)}):")
+            for obj in unmanaged:
+                out.info(f"  {obj.kind} {obj.name}: {obj.reason}")
         if not drift.empty:
             out.plan(drift, format_plan(drift, "text"))
             out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")

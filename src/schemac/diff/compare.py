@@ -242,11 +242,33 @@ def _privilege_steps(before: set[str], after: set[str]) -> tuple[tuple[str, ...]
 
 
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
-    """What a plan to a spec does not touch in ``current``, said once: the privileges that roles the spec does
-    not name hold on the objects it manages (by role, how many objects)."""
+    """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
+    (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages
+    (by role, how many objects)."""
+    return tuple(filter(None, (unmanaged_note(current.unmanaged), _unnamed_roles_note(current, desired))))
+
+
+# How many objects schemac does not manage a plan's note names before it counts the rest.
+NAMED_IN_NOTE = 3
+
+
+def unmanaged_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
+    """One line for what a database holds that schemac does not manage: how many, and the first few."""
+    if not objects:
+        return None
+    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
+    more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
+    noun = "object" if len(objects) == 1 else "objects"
+    return (
+        f"the database holds {len(objects)} {noun} schemac does not manage, left as they are: {named}{more} "
+        "(`schemac check --db` and `--format json` list each with the reason)"
+    )
+
+
+def _unnamed_roles_note(current: cat.Catalog, desired: cat.Catalog) -> str | None:
     scope = desired.privileges
     if scope is None:
-        return ()
+        return None
     objects: dict[str, int] = {}
     for kind in kinds.GRANTED:
         for _, b, a in _matched(kind, current, desired):
@@ -255,9 +277,9 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
                     if role not in scope.roles:
                         objects[role] = objects.get(role, 0) + 1
     if not objects:
-        return ()
+        return None
     held = ", ".join(f"{role} (on {n} object{'s' if n > 1 else ''})" for role, n in sorted(objects.items()))
-    return (f"privileges of roles the spec does not name are left as they are: {held}",)
+    return f"privileges of roles the spec does not name are left as they are: {held}"
 
 
 # -- the comparison -----------------------------------------------------------------

@@ -129,6 +129,11 @@ class _Document:
             self.heading(2, "Tables")
             for t in c.tables:
                 self._table(t)
+        platform_tables = self._platform_tables()
+        if platform_tables:
+            self.heading(2, "Platform tables")
+            for qname in platform_tables:
+                self._platform_table(qname)
         self._views(False)
         self._views(True)
         self._functions()
@@ -144,6 +149,9 @@ class _Document:
             items.append(("Types and sequences", []))
         if c.tables:
             items.append(("Tables", [(t.qname, display(t.qname)) for t in c.tables]))
+        platform_tables = self._platform_tables()
+        if platform_tables:
+            items.append(("Platform tables", [(q, display(q)) for q in platform_tables]))
         for materialized, title in ((False, "Views"), (True, "Materialized views")):
             views = [v for v in c.views if v.materialized == materialized]
             if views:
@@ -289,17 +297,7 @@ class _Document:
         if indexes:
             self.para("Indexes:", "", *table(("index", "keys", "details"), [self._index(i) for i in indexes]))
         self.para(words.rls_state(t, len(policies)))
-        if policies:
-            self.para("Policies:", "", *(self._policy(p) for p in policies))
-        if triggers:
-            self.para(
-                "Triggers:",
-                "",
-                *(
-                    f"- {code(tr.name)}: {words.trigger(tr)}" + (f" {cell(tr.comment)}" if tr.comment else "")
-                    for tr in triggers
-                ),
-            )
+        self._attached(policies, triggers)
         self.privileges(t)
         # The partitions' are alike (the conventions give each the same): said once for all.
         below = tuple(dict.fromkeys(i for p in descendants(self.by_table["partitions"], t.qname) for i in p.ignore))
@@ -311,6 +309,34 @@ class _Document:
                 (" on its partitions", below),
             ]
         )
+        if ignored:
+            self.para("Lint findings accepted on purpose:", "", *ignored)
+
+    def _attached(self, policies: list[Policy], triggers: list[Trigger]) -> None:
+        if policies:
+            self.para("Policies:", "", *(self._policy(p) for p in policies))
+        if triggers:
+            self.para(
+                "Triggers:",
+                "",
+                *(
+                    f"- {code(tr.name)}: {words.trigger(tr)}" + (f" {cell(tr.comment)}" if tr.comment else "")
+                    for tr in triggers
+                ),
+            )
+
+    def _platform_tables(self) -> list[QualifiedName]:
+        """The platform's tables (auth.users, storage.objects) the project puts policies or triggers on."""
+        c = self.catalog
+        own = {t.qname for t in c.tables} | {p.qname for p in c.partitions} | {v.qname for v in c.views}
+        return sorted({o.table for o in (*c.policies, *c.triggers)} - own)
+
+    def _platform_table(self, qname: QualifiedName) -> None:
+        self._object_heading(qname)
+        self.para("The platform's table: the spec holds only the project's policies and triggers on it.")
+        policies: list[Policy] = self.by_table["policies"][qname]
+        self._attached(policies, self.by_table["triggers"][qname])
+        ignored = _ignored([(f" on policy {code(p.name)}", p.ignore) for p in policies])
         if ignored:
             self.para("Lint findings accepted on purpose:", "", *ignored)
 

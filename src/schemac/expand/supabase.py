@@ -28,7 +28,6 @@ from ..spec.platform import SUPABASE
 from .common import Draft, Issues, function_body, helper
 
 AUTH_USERS = QualifiedName("auth", "users")
-SIGNUP_TRIGGER = "on_auth_user_created"
 JSON_COLUMNS = ("raw_user_meta_data", "raw_app_meta_data")
 
 
@@ -106,5 +105,5 @@ def signup(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
             comment=f"Creates the {table.qname.name} row of every new auth user (sign-up convention).",
         )
     )
-    draft.triggers.append(cat.Trigger(SIGNUP_TRIGGER, AUTH_USERS, function, "after", ("insert",)))
+    draft.triggers.append(cat.Trigger("on_auth_user_created", AUTH_USERS, function, "after", ("insert",)))
     return draft.done()

@@ -22,7 +22,6 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
-from ..expand.supabase import AUTH_USERS, SIGNUP_TRIGGER
 from ..spec.names import identifier_problem, key_part_problem
 from ..spec.platform import platform_for
 from ..spec.known_types import EXTENSION_TYPES
@@ -41,9 +40,6 @@ from .common import (
 from .routines import RoutineParts
 from .tables import TableParts, group_kind
 from .yamltext import Commented
-
-# The trigger on auth.users that the signup convention makes, as the unmanaged query names it.
-SIGNUP_UNMANAGED = ("trigger", f"{SIGNUP_TRIGGER} on {AUTH_USERS}")
 
 __all__ = ["Built", "Builder", "Choices", "build", "identity", "key_of"]
 
@@ -343,9 +339,10 @@ class Builder(TableParts, RoutineParts):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
                 data[kinds.PUBLICATION.section] = publications
+            platform_tables = self.platform_tables()
+            if platform_tables:
+                data["platform_tables"] = platform_tables
         for obj in c.unmanaged:
-            if "signup" in self.choices.conventions and (obj.kind, obj.name) == SIGNUP_UNMANAGED:
-                continue  # the convention makes it again
             self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
         if roles:
@@ -361,6 +358,21 @@ class Builder(TableParts, RoutineParts):
         out = {r for p in c.policies for r in p.roles}
         for obj in (*c.schemas, *c.sequences, *c.tables, *c.views, *c.functions):
             out |= {r.lower() for g in obj.grants for r in g.roles}
+        return out
+
+    def platform_tables(self) -> dict:
+        """The project's policies and triggers on the platform's tables, by table."""
+        c = self.catalog
+        relations = {t.qname for t in c.tables} | {p.qname for p in c.partitions} | {v.qname for v in c.views}
+        out = {}
+        for table in sorted({o.table for o in (*c.policies, *c.triggers)} - relations):
+            path = ("platform_tables", str(table))
+            if self.name_ok(table.schema, ("platform_tables",), key_part=True) and self.name_ok(
+                table.name, ("platform_tables",), key_part=True
+            ):
+                attached = self.attached(table, path)
+                if attached:
+                    out[str(table)] = attached
         return out
 
     def extension(self, ext: cat.Extension) -> Any:

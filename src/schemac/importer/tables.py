@@ -206,14 +206,21 @@ class TableParts:
                 self.cannot(path, "row level security is forced but not enabled; the spec cannot say that")
             else:
                 out["rls"] = True if table.rls_forced else {"enable": True}
+        out.update(self.attached(q, path))
+        out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
+        return out
+
+    def attached(self, table: QualifiedName, path: tuple) -> dict:
+        """``{policies: ..., triggers: ...}``: those on ``table`` that the spec writes, where it has any."""
+        out: dict[str, Any] = {}
         policies = {}
-        for policy in self.on["policies"][q]:
+        for policy in self.on["policies"][table]:
             if self.name_ok(policy.name, path + ("policies",)) and self.keep(policy, path + ("policies", policy.name)):
                 policies[policy.name] = self.policy(policy)
         if policies:
             out["policies"] = policies
         triggers = {}
-        for trigger in self.on["triggers"][q]:
+        for trigger in self.on["triggers"][table]:
             if self.name_ok(trigger.name, path + ("triggers",)) and self.keep(
                 trigger, path + ("triggers", trigger.name)
             ):
@@ -222,7 +229,6 @@ class TableParts:
                     triggers[trigger.name] = built
         if triggers:
             out["triggers"] = triggers
-        out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
         return out
 
     def placement(self, table: cat.Table) -> dict:

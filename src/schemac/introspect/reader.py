@@ -22,7 +22,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from ..catalog.objects import Catalog, QualifiedName, Unmanaged
-from ..supabase import NOT_MANAGED
+from ..supabase import NOT_MANAGED, PLATFORM_SCHEMAS
 from . import relations, routines, schema_objects, security
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -89,8 +89,9 @@ def read_rows(
             # The schemas query applies the selection; every other query
             # reads only from the schemas it returned.
             by_kind = {"schemas": cur.execute(query("schemas"), selection).fetchall()}
-            # The excluded schemas too: the project's objects on their tables are named as unmanaged.
-            namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "exclude": selection["exclude"]}
+            # And the platform's schemas not read: the project's policies and triggers on their tables are.
+            platform = [name for name in selection["exclude"] if name in PLATFORM_SCHEMAS]
+            namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "platform": platform}
             for kind in QUERIES[1:]:
                 if kind == "distributions" and not server["has_citus"]:
                     by_kind[kind] = []

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..catalog.objects import Argument, Function, QualifiedName, Trigger
-from .security import Grants
+from .security import Grants, table_of
 from .text import config_setting, search_path_names, trigger_when
 
 Row = Mapping[str, Any]
@@ -75,7 +75,7 @@ def _trigger_args(raw: bytes | None, count: int) -> tuple[str, ...]:
 def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Trigger, ...]:
     out = []
     for row in rows:
-        table = names.get(row["table_oid"])
+        table = table_of(row, names)
         if table is None:
             continue
         tgtype = row["type"]

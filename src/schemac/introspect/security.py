@@ -53,10 +53,18 @@ def grants(rows: Iterable[Row]) -> dict[tuple[str, int], tuple[Grant, ...]]:
     return out
 
 
+def table_of(row: Row, names: Mapping[int, QualifiedName]) -> QualifiedName | None:
+    """The table a policy or trigger is on: one read with the catalog (``names``: oid -> name), or the
+    platform's table the project attached it to (its row's ``platform_table``); None for another relation."""
+    if row["platform_table"]:
+        return QualifiedName(*row["platform_table"])
+    return names.get(row["table_oid"])
+
+
 def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Policy, ...]:
     out = []
     for row in rows:
-        table = names.get(row["table_oid"])
+        table = table_of(row, names)
         if table is None:
             continue
         out.append(

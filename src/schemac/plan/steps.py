@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from ..catalog.objects import Unmanaged
 from ..diff import changes as ch
 
 
@@ -57,8 +58,11 @@ class Step:
 @dataclass(frozen=True)
 class Plan:
     steps: tuple[Step, ...] = ()
-    # What the plan leaves alone on purpose and says so once (privileges of roles the spec does not name).
+    # What the plan leaves alone on purpose and says so once (what schemac does not manage, privileges of
+    # roles the spec does not name).
     notes: tuple[str, ...] = ()
+    # What the database the plan starts from holds that schemac does not manage, every one (the notes name a few).
+    unmanaged: tuple[Unmanaged, ...] = ()
 
     @property
     def empty(self) -> bool:

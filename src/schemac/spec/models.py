@@ -537,6 +537,16 @@ class TriggerSpec(Model):
     enabled: Literal[True, False, "always", "replica"] = True
 
 
+class PlatformTableSpec(Model):
+    """A table of the platform's (``storage.objects``, ``auth.users``) with the project's own policies and
+    triggers on it. The table, its columns, its row level security and its privileges stay the platform's."""
+
+    policies: dict[str, PolicySpec] = Field(default={}, description="The project's policies on the table, by name.")
+    triggers: dict[str, TriggerSpec] = Field(
+        default={}, description="The project's triggers on the table, by name; each calls a function of the spec."
+    )
+
+
 class TenantScopedSpec(Model):
     """``tenant_scoped: {roles: [...], commands: [select]}``: the table's tenant policies, where they differ."""
 
@@ -876,6 +886,11 @@ class Spec(Model):
     functions: dict[str, FunctionSpec] = {}
     procedures: dict[str, ProcedureSpec] = {}
     publications: dict[str, PublicationSpec] = {}
+    platform_tables: dict[str, PlatformTableSpec] = Field(
+        default={},
+        description="The platform's tables (schema.table: storage.objects, auth.users) that the project's own "
+        "policies and triggers are attached to; the tables themselves are never created, altered or dropped.",
+    )
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),
         description="Conventions set once and switched on per table (tenant_scoped, soft_delete, append_only, "
@@ -892,7 +907,7 @@ class Spec(Model):
     @field_validator("schemas", mode="before")
     @classmethod
     def _schema_list(cls, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, list) and all(isinstance(name, str) for name in value):
             return {name: {} for name in value}
         if isinstance(value, dict):
             return {k: ({} if v is None else v) for k, v in value.items()}

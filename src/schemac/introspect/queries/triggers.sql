@@ -1,7 +1,11 @@
 -- User triggers (not the internal ones behind foreign keys, not clones on
 -- partitions). The WHEN condition has no pg_get_expr form (it refers to OLD
 -- and NEW), so the definition is read for the triggers that have one.
+-- Those on the platform's tables (a sign-up trigger on auth.users), named by platform_table, are
+-- the project's when they call a function of a managed schema: the platform's own call its own.
 SELECT t.tgrelid AS table_oid,
+       CASE WHEN NOT c.relnamespace = ANY (%(namespaces)s::oid[]) THEN ARRAY[n.nspname, c.relname]::text[] END
+           AS platform_table,
        t.tgname AS name,
        pn.nspname AS function_schema,
        p.proname AS function_name,
@@ -26,8 +30,13 @@ SELECT t.tgrelid AS table_oid,
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_trigger'::regclass AND d.objoid = t.oid AND d.objsubid = 0
   JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_proc p ON p.oid = t.tgfoid
   JOIN pg_namespace pn ON pn.oid = p.pronamespace
  WHERE NOT t.tgisinternal
    AND t.tgparentid = 0
-   AND c.relnamespace = ANY (%(namespaces)s::oid[])
+   AND (c.relnamespace = ANY (%(namespaces)s::oid[])
+        OR (n.nspname = ANY (%(platform)s::text[])
+            AND p.pronamespace = ANY (%(namespaces)s::oid[])
+            AND NOT EXISTS (SELECT FROM pg_depend e
+                             WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')))

@@ -46,33 +46,6 @@ WITH ours AS (
      WHERE c.relispartition AND c.relpersistence = 'u'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    -- The project's code on a table of a schema it does not manage (a policy on storage.objects,
-    -- a sign-up trigger on auth.users): read nowhere else, so a round trip would lose it unsaid.
-    -- Every policy there is the project's (the platform ships its tables without any); a trigger
-    -- is when it calls a function of a managed schema (the platform's own call the platform's).
-    SELECT pol.oid, 'pg_policy'::regclass, 'policy',
-           quote_ident(pol.polname) || ' on ' || c.oid::regclass::text,
-           'the spec does not model the project''s policies on the platform''s tables yet'
-      FROM pg_policy pol
-      JOIN pg_class c ON c.oid = pol.polrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = ANY (%(exclude)s::text[])
-       AND NOT EXISTS (SELECT FROM pg_depend e
-                        WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-    UNION ALL
-    SELECT t.oid, 'pg_trigger'::regclass, 'trigger',
-           quote_ident(t.tgname) || ' on ' || c.oid::regclass::text,
-           'the spec does not model the project''s triggers on the platform''s tables yet'
-      FROM pg_trigger t
-      JOIN pg_class c ON c.oid = t.tgrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_proc p ON p.oid = t.tgfoid
-     WHERE NOT t.tgisinternal AND t.tgparentid = 0
-       AND n.nspname = ANY (%(exclude)s::text[])
-       AND p.pronamespace = ANY (%(namespaces)s::oid[])
-       AND NOT EXISTS (SELECT FROM pg_depend e
-                        WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-    UNION ALL
     SELECT con.oid, 'pg_constraint'::regclass,
            CASE con.contype WHEN 'p' THEN 'temporal primary key' WHEN 'u' THEN 'temporal unique constraint'
                             ELSE 'temporal foreign key' END,

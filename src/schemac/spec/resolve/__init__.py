@@ -4,7 +4,8 @@
 functions first, so that references may point forward), then asks each part
 (one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
 ``tables`` with its ``constraints``, ``indexes``, ``partitioning``,
-``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``publications``)
+``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``publications``,
+``platform_tables``)
 for the catalog objects it builds. All problems are collected in the scope
 (each with its path in the spec, placed at its line and column) and raised
 together as one :class:`SpecError`. The conventions are not expanded here:
@@ -21,6 +22,7 @@ from .. import models as m
 from ..loader import Positions
 from .foreign_keys import foreign_keys
 from .functions import UNPINNED, declare_procedures, function_of
+from .platform_tables import platform_tables
 from .publications import publications
 from .schemas import extensions, schemas, settings
 from .scope import Scope
@@ -61,6 +63,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     fks = [fk for qname, (path, table) in scope.tables.items() for fk in foreign_keys(scope, qname, path, table)]
     view_objects, view_indexes = views(scope)
     publication_objects = publications(scope)
+    platform_policies, platform_triggers = platform_tables(scope)
     if scope.problems:
         raise SpecError(scope.problems)
     return cat.Catalog(
@@ -76,8 +79,8 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         partitions=tuple(p for t in tables for p in t.partitions),
         foreign_keys=tuple(fks),
         indexes=tuple(i for t in tables for i in t.indexes) + view_indexes,
-        policies=tuple(p for t in tables for p in t.policies),
-        triggers=tuple(t for table in tables for t in table.triggers),
+        policies=tuple(p for t in tables for p in t.policies) + tuple(platform_policies),
+        triggers=tuple(t for table in tables for t in table.triggers) + tuple(platform_triggers),
         views=view_objects,
         functions=function_objects,
         publications=publication_objects,

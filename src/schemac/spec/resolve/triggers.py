@@ -12,6 +12,8 @@ from .scope import Scope
 
 
 def trigger_of(scope: Scope, table, name, trigger: m.TriggerSpec, path, names) -> cat.Trigger | None:
+    """``names``: the table's columns, for ``update_of``; None where the spec does not know them (a
+    platform table's: PostgreSQL checks them where the spec is built)."""
     ok = scope.ident(name, path)
     ok = scope.distinct(trigger.events, path + ("events",), "event") and ok
     ok = scope.distinct(trigger.update_of, path + ("update_of",), "column") and ok
@@ -21,7 +23,7 @@ def trigger_of(scope: Scope, table, name, trigger: m.TriggerSpec, path, names) -
         if returns != "trigger":
             scope.error(path + ("function",), f"function '{function}' returns {returns}, not trigger")
             ok = False
-    for i, column in enumerate(trigger.update_of):
+    for i, column in enumerate(trigger.update_of if names is not None else ()):
         if column not in names:
             scope.error(path + ("update_of", i), f"unknown column '{column}'{suggest(column, names)}")
             ok = False

@@ -1,0 +1,95 @@
+"""What a database holds that schemac does not manage (aggregates, collations, text search
+configurations, ...): a plan says so once, in one note, `--format json` and `check --db` list every
+one with the reason, and nothing of it is ever touched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from schemac.cli import main
+
+HELD = """
+create table public.things (id bigint primary key, name text);
+create aggregate public.total (integer) (sfunc = int4pl, stype = integer);
+create collation public.plain (provider = libc, locale = 'C');
+create text search configuration public.english_plain (copy = pg_catalog.simple);
+create text search dictionary public.plain_words (template = pg_catalog.simple);
+"""
+
+SPEC = """\
+version: 1
+tables:
+  things:
+    ignore: {rls-disabled: read by the server only}
+    columns:
+      id: {type: bigint, primary_key: true}
+      name: text
+"""
+
+NOTE = "note: the database holds 4 objects schemac does not manage, left as they are: "
+
+
+@pytest.fixture
+def held(databases) -> str:
+    url = databases()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(HELD)
+    return url
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_plan_names_what_it_leaves_alone_once(tmp_path: Path, held: str, pg_cluster) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SPEC)
+    dev = ("--dev-db", pg_cluster.url())
+    planned = run("plan", "--db", held, "--to", str(spec), *dev)
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.startswith("No changes: the database matches.\n"), planned.output
+    notes = [line for line in planned.output.splitlines() if line.startswith("note:")]
+    assert notes == [
+        NOTE + "aggregate public.total(integer), collation public.plain, text search configuration "
+        "public.english_plain and 1 more (`schemac check --db` and `--format json` list each with the reason)"
+    ]
+    as_json = json.loads(run("plan", "--db", held, "--to", str(spec), "--format", "json", *dev).output)
+    assert as_json["steps"] == [] and as_json["notes"] == [notes[0].removeprefix("note: ")]
+    assert [(o["kind"], o["name"]) for o in as_json["unmanaged"]] == [
+        ("aggregate", "public.total(integer)"),
+        ("collation", "public.plain"),
+        ("text search configuration", "public.english_plain"),
+        ("text search dictionary", "public.plain_words"),
+    ]
+    assert all(o["reason"].startswith("the spec has no ") for o in as_json["unmanaged"])
+    # Nothing of it is touched by apply, which says it once too.
+    spec.write_text(SPEC.replace("      name: text\n", "      name: text\n      note: text\n"))
+    applied = run("apply", "--db", held, "--to", str(spec), "--yes", *dev)
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.count("schemac does not manage") == 1, applied.output
+    with psycopg.connect(held) as conn:
+        kept = conn.execute(
+            "select (select count(*) from pg_aggregate where aggfnoid = 'public.total(integer)'::regprocedure)"
+            " + (select count(*) from pg_collation where collname = 'plain')"
+            " + (select count(*) from pg_ts_config where cfgname = 'english_plain')"
+            " + (select count(*) from pg_ts_dict where dictname = 'plain_words')"
+        ).fetchone()[0]
+    assert kept == 4
+
+
+def test_check_db_lists_what_it_does_not_manage_and_still_passes(tmp_path: Path, held: str, pg_cluster) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SPEC)
+    out = tmp_path / "generated"
+    assert run("build", "--spec", str(spec), "--out", str(out)).exit_code == 0
+    checked = run("check", "--spec", str(spec), "--out", str(out), "--db", held, "--dev-db", pg_cluster.url())
+    assert checked.exit_code == 0, checked.output
+    assert "not managed by schemac, left as they are (4):\n" in checked.output
+    assert "  aggregate public.total(integer): the spec has no aggregates (CREATE AGGREGATE)\n" in checked.output
+    assert "  text search dictionary public.plain_words: the spec has no text search dictionaries\n" in checked.output
+    assert "the database matches the spec" in checked.output
