@@ -110,6 +110,7 @@ def test_events_are_append_only_even_for_the_owner(db) -> None:
         "INSERT INTO vehicle_events (tenant_id, vehicle_id, occurred_at, type) VALUES (%s, %s, '2026-05-01', 'service')",
         (T1, vehicle),
     )
+    events = db.execute("SELECT count(*) FROM vehicle_events").fetchone()[0]
     partition = "vehicle_events_2026"
     for role in ("postgres", "service_role"):
         db.execute(f"SET ROLE {role}")
@@ -125,12 +126,16 @@ def test_events_are_append_only_even_for_the_owner(db) -> None:
                     db.execute(statement)
         finally:
             db.execute("RESET ROLE")
-    assert db.execute("SELECT count(*) FROM vehicle_events").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM vehicle_events").fetchone()[0] == events
 
 
 def test_a_document_can_point_at_an_event(db) -> None:
-    event_id, occurred_at, vehicle = db.execute(
-        "SELECT id, occurred_at, vehicle_id FROM vehicle_events LIMIT 1"
+    # Its own event: under xdist the module's tests may run on different workers, each with its own database.
+    vehicle = db.execute("SELECT id FROM vehicles WHERE tenant_id = %s LIMIT 1", (T1,)).fetchone()[0]
+    event_id, occurred_at = db.execute(
+        "INSERT INTO vehicle_events (tenant_id, vehicle_id, occurred_at, type)"
+        " VALUES (%s, %s, '2026-06-01', 'service') RETURNING id, occurred_at",
+        (T1, vehicle),
     ).fetchone()
     db.execute(
         "INSERT INTO documents (tenant_id, vehicle_id, event_id, event_occurred_at, storage_path, mime_type, size_bytes)"
