@@ -327,6 +327,22 @@ def _routine(noun: str, keyword: str, section: str, procedure: bool) -> Kind:
 FUNCTION = _routine("function", "FUNCTION", "functions", procedure=False)
 PROCEDURE = _routine("procedure", "PROCEDURE", "procedures", procedure=True)
 
+AGGREGATE = Kind(
+    cat.Aggregate,
+    noun="aggregate",
+    slot="aggregates",
+    keyword="AGGREGATE",
+    tag="function",
+    identity=lambda a: (a.qname, a.signature),
+    name=lambda a: f"{a.qname}({a.signature})",
+    sql_name=lambda a: f"{ident(a.qname)}({a.signature})",
+    # Views and functions that call it name it as they name a function.
+    provides=lambda a: function_key(a.qname),
+    drop_hazards=_USED,
+    grant_keyword="FUNCTION",
+    section="aggregates",
+)
+
 PUBLICATION = Kind(
     cat.Publication,
     noun="publication",
@@ -368,6 +384,7 @@ KINDS = (
     SEQUENCE,
     FUNCTION,
     PROCEDURE,
+    AGGREGATE,
     TABLE,
     PARTITION,
     DISTRIBUTION,

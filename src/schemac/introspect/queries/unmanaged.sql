@@ -5,9 +5,9 @@
 WITH ours AS (
     SELECT p.oid, 'pg_proc'::regclass AS classid, 'aggregate' AS kind,
            p.oid::regprocedure::text AS name,
-           'the spec has no aggregates (CREATE AGGREGATE)' AS reason
-      FROM pg_proc p
-     WHERE p.prokind = 'a' AND p.pronamespace = ANY (%(namespaces)s::oid[])
+           'the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)' AS reason
+      FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
+     WHERE a.aggkind <> 'n' AND p.pronamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     SELECT p.oid, 'pg_proc'::regclass, 'window function', p.oid::regprocedure::text,
            'the spec has no window functions written in C'
