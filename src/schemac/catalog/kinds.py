@@ -63,6 +63,12 @@ class Kind:
     # The spec's section that holds the kind's objects by name (a field of spec.models.Spec), if it has one;
     # an index, a key, a policy, ... is written under its table.
     section: str | None = None
+    # The object after GRANT ... ON <grant_keyword>, when not its sql_name: an aggregate of no
+    # arguments is agg(*) to DROP and COMMENT ON, agg() to GRANT.
+    grant_name: Callable[[Any], str] | None = None
+
+    def granted_as(self, obj: Any) -> str:
+        return self.grant_name(obj) if self.grant_name else self.sql_name(obj)
 
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
@@ -341,6 +347,7 @@ AGGREGATE = Kind(
     drop_hazards=_USED,
     grant_keyword="FUNCTION",
     section="aggregates",
+    grant_name=lambda a: f"{ident(a.qname)}({', '.join(arg.type for arg in a.args)})",
 )
 
 PUBLICATION = Kind(

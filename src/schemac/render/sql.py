@@ -206,7 +206,7 @@ def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
     kind = kinds.of(obj)
     if kind.grant_keyword is None or not scope.manages(obj):
         return
-    target = kind.sql_name(obj)
+    target = kind.granted_as(obj)
     everyone = cat.Grant(("all",), scope.roles, revoke=True)
     lines = [
         _render("grant", grant=g, kind=kind.grant_keyword, target=target) for g in (everyone, *_kept(obj.grants, scope))

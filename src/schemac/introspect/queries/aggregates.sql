@@ -1,4 +1,5 @@
--- Normal aggregates (ordered-set and hypothetical ones are named in unmanaged.sql). With
+-- Normal aggregates without the options the spec does not model (MFINALFUNC, FINALFUNC_MODIFY:
+-- those, and ordered-set and hypothetical aggregates, are named in unmanaged.sql). With
 -- only pg_catalog on the search path (session.sql), a function prints bare when it is
 -- PostgreSQL's own and schema-qualified otherwise; a type prints as format_type does.
 SELECT p.oid,
@@ -28,7 +29,8 @@ SELECT p.oid,
   JOIN pg_namespace n ON n.oid = p.pronamespace
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
- WHERE a.aggkind = 'n'
+ WHERE a.aggkind = 'n' AND a.aggmfinalfn = 0 AND NOT a.aggmfinalextra
+   AND a.aggfinalmodify = 'r' AND a.aggmfinalmodify = 'r'
    AND p.pronamespace = ANY (%(namespaces)s::oid[])
    AND NOT EXISTS (SELECT FROM pg_depend e
                     WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
