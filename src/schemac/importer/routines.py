@@ -107,12 +107,13 @@ class RoutineParts:
         out: dict[str, Any] = {}
         if aggregate.comment is not None:
             out["comment"] = aggregate.comment
-        args = [f"{arg.name} {self.type(arg.type)}" if arg.name else self.type(arg.type) for arg in aggregate.args]
-        if any(arg.mode != "in" for arg in aggregate.args):
-            args = [
-                {"type": self.type(a.type), **({"name": a.name} if a.name else {}), **({"mode": a.mode} if a.mode != "in" else {})}
-                for a in aggregate.args
-            ]
+        args: list[Any] = []
+        for arg in aggregate.args:
+            type_ = self.type(arg.type)
+            if arg.mode == "in":
+                args.append(f"{arg.name} {type_}" if arg.name else type_)
+            else:
+                args.append({**({"name": arg.name} if arg.name else {}), "type": type_, "mode": arg.mode})
         if args:
             out["args"] = args
         out["sfunc"] = aggregate.sfunc

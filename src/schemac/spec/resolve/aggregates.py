@@ -49,7 +49,9 @@ def aggregates(scope: Scope) -> tuple[cat.Aggregate, ...]:
             option: _function(scope, getattr(aggregate, option), path + (option,)) for option in FUNCTION_OPTIONS
         }
         stype = type_of(scope, aggregate.stype, path + ("stype",), pseudo=True) or aggregate.stype
-        mstype = aggregate.mstype and (type_of(scope, aggregate.mstype, path + ("mstype",), pseudo=True) or aggregate.mstype)
+        mstype = aggregate.mstype and (
+            type_of(scope, aggregate.mstype, path + ("mstype",), pseudo=True) or aggregate.mstype
+        )
         moving = (functions["msfunc"], functions["minvfunc"], mstype)
         if any(moving) and not all(moving):
             scope.error(path, "a moving-aggregate mode needs all of msfunc, minvfunc and mstype", key=True)
