@@ -355,3 +355,11 @@ def test_the_projects_policies_and_triggers_on_platform_tables_have_their_sectio
         "where `bucket_id = 'avatars'`." in section
     )
     assert "- `on_auth_user_created`: after insert, for each row: `private.handle_new_user()` Every new user" in section
+
+
+def test_aggregates_are_listed_with_their_functions_and_state() -> None:
+    text = _docs(EVERY_KIND)
+    assert "- [Aggregates](#aggregates)" in text
+    # '' as the first state is shown, not taken for none.
+    assert "| `app.joined(text)` | `textcat` | `text` from `''` | The texts, end to end. |" in text
+    assert "| `app.biggest(bigint)` | `int8larger` | `bigint` |  |" in text

@@ -64,6 +64,7 @@ DROP_HAZARDS: dict[str, frozenset[str]] = {
         "materialized view": {CLIENTS},
         "function": {CLIENTS},
         "procedure": {CLIENTS},
+        "aggregate": {CLIENTS},
         "publication": {CLIENTS},
         "Citus distribution": {LOCK, REWRITE},
     }.items()

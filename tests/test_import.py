@@ -673,6 +673,52 @@ def test_procedures_import_back_exactly(tmp_path, databases, pg_cluster) -> None
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 
+AGGREGATES = """
+create schema stats;
+create function stats.add_positive(state numeric, value numeric) returns numeric language sql immutable
+    as $$ select state + greatest(value, 0) $$;
+create aggregate stats.positive_total(numeric) (sfunc = stats.add_positive, stype = numeric, initcond = '0');
+comment on aggregate stats.positive_total(numeric) is 'Negative readings count as zero.';
+-- '' is a first state of its own, not the absent one.
+create aggregate joined(text) (sfunc = textcat, stype = text, initcond = '');
+create aggregate joined_or_null(text) (sfunc = textcat, stype = text);
+create aggregate greatest_value(numeric) (
+    sfunc = numeric_larger, stype = numeric, combinefunc = numeric_larger, sortop = >, parallel = safe);
+create aggregate moving_count(int8) (
+    sfunc = int8inc_any, stype = int8, initcond = '0',
+    msfunc = int8inc_any, minvfunc = int8dec_any, mstype = int8, minitcond = '0');
+create aggregate row_count(*) (sfunc = int8inc, stype = int8, initcond = '0');
+revoke all on function greatest_value(numeric) from public;
+create table readings (id bigint primary key, value numeric not null);
+create view reading_totals as select stats.positive_total(value) as total, greatest_value(value) as top from readings;
+"""
+
+
+def test_aggregates_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, AGGREGATES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    aggregates = yaml.safe_load(spec.read_text())["aggregates"]
+    # PUBLIC's EXECUTE, PostgreSQL's default, is written out as a function's is.
+    assert aggregates["stats.positive_total"] == {
+        "comment": "Negative readings count as zero.",
+        "args": ["numeric"],
+        "sfunc": "stats.add_positive",
+        "stype": "numeric",
+        "initcond": "0",
+        "grants": [{"privileges": "execute", "to": "public"}],
+    }
+    assert "grants" not in aggregates["greatest_value"]
+    assert aggregates["joined"]["initcond"] == ""
+    assert "initcond" not in aggregates["joined_or_null"]
+    assert aggregates["greatest_value"]["sortop"] == ">"
+    assert "args" not in aggregates["row_count"]
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
 KINDS3 = """
 create unlogged table page_cache (key text primary key, body text);
 create function same_owner(a bigint, b bigint) returns boolean language sql immutable leakproof
@@ -740,7 +786,8 @@ def test_constraint_transition_table_and_disabled_triggers_import_back_exactly(t
 
 UNMANAGED = """
 create table readings (id bigint primary key, value numeric not null);
-create aggregate product(numeric) (sfunc = numeric_mul, stype = numeric, initcond = '1');
+create aggregate my_median(float8 order by float8) (
+    sfunc = ordered_set_transition, stype = internal, finalfunc = percentile_cont_float8_final);
 create collation german (provider = libc, locale = 'C');
 create text search configuration english_simple (copy = pg_catalog.english);
 create text search dictionary simple_dict (template = pg_catalog.simple);
@@ -758,7 +805,7 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
     spec = tmp_path / "schema.yaml"
     result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
     for named in (
-        "aggregate public.product(numeric): the spec has no aggregates",
+        "aggregate public.my_median(double precision,double precision): the spec has no ordered-set",
         "collation public.german: the spec has no collations",
         "text search configuration public.english_simple: the spec has no text search configurations",
         "text search dictionary public.simple_dict: the spec has no text search dictionaries",
@@ -775,7 +822,7 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
     apply(source, migration, "", ALL)
     with psycopg.connect(source) as conn:
         left = conn.execute(
-            "SELECT to_regprocedure('product(numeric)') IS NOT NULL AND to_regcollation('german') IS NOT NULL"
+            "SELECT to_regprocedure('my_median(float8, float8)') IS NOT NULL AND to_regcollation('german') IS NOT NULL"
             " AND EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'english_simple')"
             " AND EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'capitals'::regclass)"
             " AND (SELECT relpersistence = 'u' FROM pg_class WHERE oid = 'events_2026'::regclass)"

@@ -63,6 +63,12 @@ class Kind:
     # The spec's section that holds the kind's objects by name (a field of spec.models.Spec), if it has one;
     # an index, a key, a policy, ... is written under its table.
     section: str | None = None
+    # The object after GRANT ... ON <grant_keyword>, when not its sql_name: an aggregate of no
+    # arguments is agg(*) to DROP and COMMENT ON, agg() to GRANT.
+    grant_name: Callable[[Any], str] | None = None
+
+    def granted_as(self, obj: Any) -> str:
+        return self.grant_name(obj) if self.grant_name else self.sql_name(obj)
 
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
@@ -327,6 +333,23 @@ def _routine(noun: str, keyword: str, section: str, procedure: bool) -> Kind:
 FUNCTION = _routine("function", "FUNCTION", "functions", procedure=False)
 PROCEDURE = _routine("procedure", "PROCEDURE", "procedures", procedure=True)
 
+AGGREGATE = Kind(
+    cat.Aggregate,
+    noun="aggregate",
+    slot="aggregates",
+    keyword="AGGREGATE",
+    tag="function",
+    identity=lambda a: (a.qname, a.signature),
+    name=lambda a: f"{a.qname}({a.signature})",
+    sql_name=lambda a: f"{ident(a.qname)}({a.signature})",
+    # Views and functions that call it name it as they name a function.
+    provides=lambda a: function_key(a.qname),
+    drop_hazards=_USED,
+    grant_keyword="FUNCTION",
+    section="aggregates",
+    grant_name=lambda a: f"{ident(a.qname)}({', '.join(arg.type for arg in a.args)})",
+)
+
 PUBLICATION = Kind(
     cat.Publication,
     noun="publication",
@@ -368,6 +391,7 @@ KINDS = (
     SEQUENCE,
     FUNCTION,
     PROCEDURE,
+    AGGREGATE,
     TABLE,
     PARTITION,
     DISTRIBUTION,

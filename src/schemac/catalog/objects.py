@@ -451,6 +451,44 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """CREATE AGGREGATE (a normal aggregate: ordered-set and hypothetical ones are not modelled).
+    Functions are named as PostgreSQL prints them with only pg_catalog on the search path
+    (``int4pl``, ``public.my_step``), types as format_type does; ``initcond`` is the text
+    PostgreSQL keeps, where '' and None differ."""
+
+    qname: QualifiedName
+    args: tuple[Argument, ...]
+    sfunc: str
+    stype: str
+    finalfunc: str | None = None
+    finalfunc_extra: bool = False
+    combinefunc: str | None = None
+    serialfunc: str | None = None
+    deserialfunc: str | None = None
+    initcond: str | None = None
+    msfunc: str | None = None
+    minvfunc: str | None = None
+    mstype: str | None = None
+    minitcond: str | None = None
+    sortop: str | None = None
+    parallel: str | None = None  # unsafe, the default, is None
+    grants: tuple[Grant, ...] = ()
+    comment: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """Argument types as PostgreSQL identifies the aggregate; ``*`` when it takes none."""
+        return ", ".join(a.type for a in self.args) or "*"
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """The functions it names, as written."""
+        named = (self.sfunc, self.finalfunc, self.combinefunc, self.serialfunc, self.deserialfunc)
+        return tuple(f for f in (*named, self.msfunc, self.minvfunc) if f)
+
+
+@dataclass(frozen=True)
 class Distribution:
     """How Citus places a table: sharded by ``column`` (``distributed``), or copied whole to every
     node (``reference``). ``colocate_with`` is the table whose shards its shards sit beside, or
@@ -508,6 +546,7 @@ class Catalog:
     triggers: tuple[Trigger, ...] = ()
     views: tuple[View, ...] = ()
     functions: tuple[Function, ...] = ()
+    aggregates: tuple[Aggregate, ...] = ()
     distributions: tuple[Distribution, ...] = ()
     publications: tuple[Publication, ...] = ()
     # Whose privileges are stated exactly; None: everyone's, as read from a database.

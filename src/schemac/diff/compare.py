@@ -837,7 +837,11 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         return out + _grant_changes(after, before.grants, after.grants, scope)
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)
-    if isinstance(after, (cat.Function, cat.Sequence)):
+    if isinstance(after, cat.Aggregate) and replace(before, grants=(), comment=None) != replace(
+        after, grants=(), comment=None
+    ):
+        return [ch.Replace(before, after)]  # made again, with its comment and grants
+    if isinstance(after, (cat.Function, cat.Sequence, cat.Aggregate)):
         out: list[ch.Change] = []
         if replace(before, grants=(), comment=None) != replace(after, grants=(), comment=None):
             out.append(ch.Replace(before, after))

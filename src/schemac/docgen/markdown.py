@@ -137,6 +137,7 @@ class _Document:
         self._views(False)
         self._views(True)
         self._functions()
+        self._aggregates()
         self._publications()
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
@@ -158,6 +159,8 @@ class _Document:
                 items.append((title, [(v.qname, display(v.qname)) for v in views]))
         if c.functions:
             items.append(("Functions", [(f.qname, display(f.qname)) for f in c.functions]))
+        if c.aggregates:
+            items.append(("Aggregates", []))
         if c.publications:
             items.append(("Publications", []))
         return items
@@ -468,6 +471,21 @@ class _Document:
         self.heading(2, "Functions")
         for f in self.catalog.functions:
             self._function(f)
+
+    def _aggregates(self) -> None:
+        if not self.catalog.aggregates:
+            return
+        self.heading(2, "Aggregates")
+        rows = [
+            (
+                code(f"{display(a.qname)}({a.signature})"),
+                code(a.sfunc) + (f" then {code(a.finalfunc)}" if a.finalfunc else ""),
+                code(display_type(a.stype)) + ("" if a.initcond is None else f" from {code(repr(a.initcond))}"),
+                cell(a.comment or ""),
+            )
+            for a in self.catalog.aggregates
+        ]
+        self.para(*table(("aggregate", "functions", "state", "comment"), rows))
 
     def _publications(self) -> None:
         if not self.catalog.publications:

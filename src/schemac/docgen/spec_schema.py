@@ -105,6 +105,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Spec.functions": "Functions, by name or schema.name.",
     "Spec.procedures": "Procedures (CREATE PROCEDURE, run by CALL), by name or schema.name: as functions, "
     "without returns, volatility, strict or parallel.",
+    "Spec.aggregates": "Aggregates (CREATE AGGREGATE), by name or schema.name: a state function (sfunc) "
+    "folded over the rows from initcond, then finalfunc; functions are the spec's or PostgreSQL's own.",
     "Spec.publications": "Publications for logical replication, by name (on Supabase, supabase_realtime is the "
     "platform's: list the tables Realtime streams).",
     "Spec.lint": "Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.",

@@ -330,6 +330,20 @@ class Builder(TableParts, RoutineParts):
                 if built is not None:
                     routines[section][key_of(function.qname)] = built
             data.update((section, built) for section, built in routines.items() if built)
+            aggregates: dict[str, dict] = {}
+            for aggregate in c.aggregates:
+                path = (kinds.AGGREGATE.section, key_of(aggregate.qname))
+                if path[1] in aggregates or any(path[1] in built for built in routines.values()):
+                    self.cannot(
+                        path[:1],
+                        f"aggregate {kinds.AGGREGATE.name(aggregate)} shares its name with another aggregate or "
+                        "function; the spec holds one routine per name, so it is left out",
+                    )
+                    continue
+                if self.keep(aggregate, path) and (built := self.aggregate(aggregate, path)) is not None:
+                    aggregates[path[1]] = built
+            if aggregates:
+                data[kinds.AGGREGATE.section] = aggregates
             publications = {}
             for publication in c.publications:
                 path = (kinds.PUBLICATION.section, publication.name)
@@ -356,7 +370,7 @@ class Builder(TableParts, RoutineParts):
         """Every role a grant or a policy of the catalog names."""
         c = self.catalog
         out = {r for p in c.policies for r in p.roles}
-        for obj in (*c.schemas, *c.sequences, *c.tables, *c.views, *c.functions):
+        for obj in (*c.schemas, *c.sequences, *c.tables, *c.views, *c.functions, *c.aggregates):
             out |= {r.lower() for g in obj.grants for r in g.roles}
         return out
 

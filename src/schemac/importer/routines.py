@@ -1,4 +1,4 @@
-"""Views, materialized views and functions as the spec writes them."""
+"""Views, materialized views, functions and aggregates as the spec writes them."""
 
 from __future__ import annotations
 
@@ -99,4 +99,37 @@ class RoutineParts:
             out["parallel"] = function.parallel
         out["body"] = function.body
         out.update(self.privileges("function", function.qname.schema, function.grants, path))
+        return out
+
+    def aggregate(self, aggregate: cat.Aggregate, path: tuple) -> dict | None:
+        if not self.name_ok(aggregate.qname.name, path[:1], key_part=True):
+            return None
+        out: dict[str, Any] = {}
+        if aggregate.comment is not None:
+            out["comment"] = aggregate.comment
+        args: list[Any] = []
+        for arg in aggregate.args:
+            type_ = self.type(arg.type)
+            if arg.mode == "in":
+                args.append(f"{arg.name} {type_}" if arg.name else type_)
+            else:
+                args.append({**({"name": arg.name} if arg.name else {}), "type": type_, "mode": arg.mode})
+        if args:
+            out["args"] = args
+        out["sfunc"] = aggregate.sfunc
+        out["stype"] = self.type(aggregate.stype)
+        for option in ("initcond", "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc"):
+            if getattr(aggregate, option) is not None:
+                out[option] = getattr(aggregate, option)
+        if aggregate.finalfunc_extra:
+            out["finalfunc_extra"] = True
+        if aggregate.mstype is not None:
+            out["mstype"] = self.type(aggregate.mstype)
+        if aggregate.minitcond is not None:
+            out["minitcond"] = aggregate.minitcond
+        if aggregate.sortop is not None:
+            out["sortop"] = aggregate.sortop
+        if aggregate.parallel:
+            out["parallel"] = aggregate.parallel
+        out.update(self.privileges("function", aggregate.qname.schema, aggregate.grants, path))
         return out

@@ -143,6 +143,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         triggers=routines.triggers(rows["triggers"], names),
         views=views,
         functions=routines.functions(rows["functions"], grants),
+        aggregates=routines.aggregates(rows["aggregates"], grants),
         publications=schema_objects.publications(rows["publications"]),
         distributions=schema_objects.distributions(rows["distributions"]),
         unmanaged=tuple(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Argument, Function, QualifiedName, Trigger
+from ..catalog.objects import Aggregate, Argument, Function, QualifiedName, Trigger
 from .security import Grants, table_of
 from .text import config_setting, search_path_names, trigger_when
 
@@ -64,6 +64,39 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
             )
         )
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
+
+
+def aggregates(rows: Iterable[Row], grants: Grants) -> tuple[Aggregate, ...]:
+    out = []
+    for row in rows:
+        types = row["arg_types"]
+        names = row["arg_names"] or [""] * len(types)
+        modes = row["arg_modes"] or ["i"] * len(types)
+        # An operator prints as its name and argument types, here PostgreSQL's own or schema-qualified.
+        sortop = row["sortop"]
+        out.append(
+            Aggregate(
+                qname=QualifiedName(row["schema"], row["name"]),
+                args=tuple(Argument(n or None, t, None, MODES[m]) for t, n, m in zip(types, names, modes)),
+                sfunc=row["sfunc"],
+                stype=row["stype"],
+                finalfunc=row["finalfunc"],
+                finalfunc_extra=row["finalfunc_extra"],
+                combinefunc=row["combinefunc"],
+                serialfunc=row["serialfunc"],
+                deserialfunc=row["deserialfunc"],
+                initcond=row["initcond"],
+                msfunc=row["msfunc"],
+                minvfunc=row["minvfunc"],
+                mstype=row["mstype"],
+                minitcond=row["minitcond"],
+                sortop=sortop.split("(")[0] if sortop else None,
+                parallel=PARALLEL[row["parallel"]],
+                grants=grants.get(("function", row["oid"]), ()),
+                comment=row["comment"],
+            )
+        )
+    return tuple(out)
 
 
 def _trigger_args(raw: bytes | None, count: int) -> tuple[str, ...]:

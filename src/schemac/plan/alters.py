@@ -482,7 +482,7 @@ def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pai
             change_sql(
                 "grants",
                 kind.grant_keyword,
-                kind.sql_name(c.obj),
+                kind.granted_as(c.obj),
                 c.role,
                 [p for p in c.grant if not p.endswith("*")],
                 [p[:-1] for p in c.grant if p.endswith("*")],

@@ -139,10 +139,10 @@ def _names_function(functions: set[QualifiedName], *texts: str | None, query: bo
 def with_function_dependents(
     current: Catalog, desired: Catalog, drops: list[Any], creates: list[Any], owner: dict[int, ch.Change]
 ) -> tuple[list[Any], list[Any]]:
-    """Dropping a function (or making it again, where CREATE OR REPLACE cannot) is refused while
-    views, policies, indexes or triggers use it: those are dropped before it and made again after,
+    """Dropping a function or an aggregate (or making it again, where CREATE OR REPLACE cannot) is
+    refused while views, policies, indexes, triggers or aggregates use it: those are dropped before it and made again after,
     as the goal has them. So are the views that read a view dropped so."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, cat.Function)}
+    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
     if not functions:
         return drops, creates
     names = set(functions)
@@ -162,7 +162,7 @@ def with_function_dependents(
             # Its own Replace: made again as it was, it neither narrows nor widens anything.
             function = change.after if isinstance(change, ch.Replace) else change.obj
             verb = "replaced" if isinstance(change, ch.Replace) else "dropped"
-            change = ch.Replace(obj, goal, because=f"function {function.qname} is {verb}")
+            change = ch.Replace(obj, goal, because=f"{kinds.of(function).noun} {function.qname} is {verb}")
             creating.add(key)
             creates.append(goal)
             owner[id(goal)] = change
@@ -199,6 +199,12 @@ def with_function_dependents(
     for index in current.indexes:
         if change := change_of(index.where, *(k.expression for k in index.keys)):
             again(index, change)
+    # An aggregate is made of its functions: PostgreSQL refuses to drop one while an aggregate uses it.
+    qualified = {str(q): q for q in names}
+    for aggregate in current.aggregates:
+        used = next((qualified[f] for f in aggregate.functions if f in qualified), None)
+        if used is not None and aggregate.qname not in names:
+            again(aggregate, functions[used])
     for trigger in current.triggers:
         if trigger.function in names:
             again(trigger, functions[trigger.function])
@@ -213,7 +219,7 @@ def function_users_in_tables(
     """The checks and column defaults that call a function the plan drops: (steps that take them
     away before the drop, (ordering statement, step) pairs that put back the goal's after the
     function is made again, ``alters`` without the changes those steps already make)."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, cat.Function)}
+    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
     if not functions:
         return [], [], alters
     goal_tables = {t.qname: t for t in desired.tables}

@@ -206,7 +206,7 @@ def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
     kind = kinds.of(obj)
     if kind.grant_keyword is None or not scope.manages(obj):
         return
-    target = kind.sql_name(obj)
+    target = kind.granted_as(obj)
     everyone = cat.Grant(("all",), scope.roles, revoke=True)
     lines = [
         _render("grant", grant=g, kind=kind.grant_keyword, target=target) for g in (everyone, *_kept(obj.grants, scope))
@@ -447,6 +447,53 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     yield from _comment_on(function, stage)
 
 
+def aggregate_options(aggregate: cat.Aggregate) -> list[tuple[str, str]]:
+    """CREATE AGGREGATE's (option, value) pairs, in the order pg_dump writes them."""
+    options = [("SFUNC", aggregate.sfunc), ("STYPE", aggregate.stype)]
+    for option, value in (
+        ("INITCOND", aggregate.initcond),
+        ("FINALFUNC", aggregate.finalfunc),
+        ("COMBINEFUNC", aggregate.combinefunc),
+        ("SERIALFUNC", aggregate.serialfunc),
+        ("DESERIALFUNC", aggregate.deserialfunc),
+        ("MSFUNC", aggregate.msfunc),
+        ("MINVFUNC", aggregate.minvfunc),
+        ("MSTYPE", aggregate.mstype),
+        ("MINITCOND", aggregate.minitcond),
+    ):
+        if value is not None:
+            options.append((option, literal(value) if option.endswith("INITCOND") else value))
+    if aggregate.finalfunc_extra:
+        options.append(("FINALFUNC_EXTRA", "true"))
+    if aggregate.sortop:
+        operator = aggregate.sortop if "." in aggregate.sortop else f"pg_catalog.{aggregate.sortop}"
+        options.append(("SORTOP", f"OPERATOR({operator})"))
+    if aggregate.parallel:
+        options.append(("PARALLEL", aggregate.parallel.upper()))
+    return options
+
+
+def _aggregate(aggregate: cat.Aggregate) -> Iterator[Statement]:
+    q = aggregate.qname
+    requires = {_schema(q)}
+    for type_ in (*(a.type for a in aggregate.args), aggregate.stype, aggregate.mstype):
+        if type_:
+            requires |= requires_type(type_)
+    for function in aggregate.functions:
+        if "." in function:
+            requires.add(function_key(function.split("(")[0]))
+    requires.discard(function_key(q))
+    yield Statement(
+        Stage.FUNCTIONS,
+        _render("aggregate", aggregate=aggregate, options=aggregate_options(aggregate)),
+        provides=function_key(q),
+        requires=frozenset(requires),
+        label=f"aggregate {q}",
+        source=aggregate,
+    )
+    yield from _comment_on(aggregate, Stage.FUNCTIONS)
+
+
 def _view(view: cat.View) -> Iterator[Statement]:
     q = view.qname
     options = [
@@ -672,6 +719,7 @@ STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
     "domains": _domains,
     "sequences": _sequences,
     "functions": _each(_function, "functions"),
+    "aggregates": _each(_aggregate, "aggregates"),
     "tables": _each(_table, "tables"),
     "partitions": _partitions,
     "distributions": lambda catalog: iter(distribution_statements(catalog, _render)),

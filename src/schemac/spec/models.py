@@ -700,6 +700,30 @@ class FunctionSpec(RoutineSpec):
     )
 
 
+class AggregateSpec(Model):
+    """CREATE AGGREGATE: a state function folded over the rows (``sfunc`` from ``initcond``, of type
+    ``stype``), then ``finalfunc``. Functions are the spec's or PostgreSQL's own."""
+
+    args: list[Argument] = Field(default=[], description="The argument types, as functions write them; none: agg(*).")
+    sfunc: str
+    stype: str
+    finalfunc: str | None = None
+    finalfunc_extra: bool = False
+    combinefunc: str | None = None
+    serialfunc: str | None = None
+    deserialfunc: str | None = None
+    initcond: str | None = Field(default=None, description="The state's first value, as text; '' is not absent.")
+    msfunc: str | None = None
+    minvfunc: str | None = None
+    mstype: str | None = None
+    minitcond: str | None = None
+    sortop: str | None = Field(default=None, description="The sort operator of a MIN/MAX-like aggregate: '<' or '>'.")
+    parallel: Literal["safe", "restricted", "unsafe"] | None = None
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
 # -- conventions ---------------------------------------------------------------
 #
 # Written without "before" validators: a shorthand is a member of a union
@@ -885,6 +909,7 @@ class Spec(Model):
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
     procedures: dict[str, ProcedureSpec] = {}
+    aggregates: dict[str, AggregateSpec] = {}
     publications: dict[str, PublicationSpec] = {}
     platform_tables: dict[str, PlatformTableSpec] = Field(
         default={},

@@ -95,6 +95,22 @@ $function$;
 
 COMMENT ON PROCEDURE internal.close_day(date) IS 'Cancels a day''s drafts; COMMITs as it goes.';
 
+CREATE AGGREGATE app.joined(text) (
+    SFUNC = textcat,
+    STYPE = text,
+    INITCOND = '',
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE app.joined(text) IS 'The texts, end to end.';
+
+CREATE AGGREGATE app.biggest(bigint) (
+    SFUNC = int8larger,
+    STYPE = bigint,
+    COMBINEFUNC = int8larger,
+    SORTOP = OPERATOR(pg_catalog.>)
+);
+
 -- Tables -------------------------------------------------------------------
 
 CREATE TABLE app.customers (
@@ -426,6 +442,11 @@ REVOKE ALL ON FUNCTION internal.audit() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.same_customer(bigint, bigint) FROM PUBLIC;
 
 REVOKE ALL ON PROCEDURE internal.close_day(date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.joined(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.joined(text) TO PUBLIC;
+
+REVOKE ALL ON FUNCTION app.biggest(bigint) FROM PUBLIC;
 
 REVOKE ALL ON TABLE app.customers FROM PUBLIC;
 GRANT SELECT ON TABLE app.customers TO PUBLIC;

@@ -31,7 +31,7 @@ WITH objects AS (
     SELECT 'function', p.oid, p.proowner, 'f'::"char", p.proacl, NULL
       FROM pg_proc p
      WHERE p.pronamespace = ANY (%(namespaces)s::oid[])
-       AND p.prokind IN ('f', 'p')
+       AND p.prokind IN ('f', 'p', 'a')
 )
 SELECT o.kind, o.oid, o.column_name,
        CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END AS grantee,

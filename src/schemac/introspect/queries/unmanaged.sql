@@ -5,9 +5,12 @@
 WITH ours AS (
     SELECT p.oid, 'pg_proc'::regclass AS classid, 'aggregate' AS kind,
            p.oid::regprocedure::text AS name,
-           'the spec has no aggregates (CREATE AGGREGATE)' AS reason
-      FROM pg_proc p
-     WHERE p.prokind = 'a' AND p.pronamespace = ANY (%(namespaces)s::oid[])
+           CASE WHEN a.aggkind <> 'n' THEN 'the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)'
+                ELSE 'the spec''s aggregates have no MFINALFUNC, MFINALFUNC_EXTRA or FINALFUNC_MODIFY' END AS reason
+      FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
+     WHERE (a.aggkind <> 'n' OR a.aggmfinalfn <> 0 OR a.aggmfinalextra
+            OR a.aggfinalmodify <> 'r' OR a.aggmfinalmodify <> 'r')
+       AND p.pronamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     SELECT p.oid, 'pg_proc'::regclass, 'window function', p.oid::regprocedure::text,
            'the spec has no window functions written in C'

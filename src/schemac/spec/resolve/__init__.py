@@ -4,7 +4,7 @@
 functions first, so that references may point forward), then asks each part
 (one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
 ``tables`` with its ``constraints``, ``indexes``, ``partitioning``,
-``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``publications``,
+``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``aggregates``, ``publications``,
 ``platform_tables``)
 for the catalog objects it builds. All problems are collected in the scope
 (each with its path in the spec, placed at its line and column) and raised
@@ -20,6 +20,7 @@ from ...catalog import objects as cat
 from ...errors import SpecError
 from .. import models as m
 from ..loader import Positions
+from .aggregates import aggregates
 from .foreign_keys import foreign_keys
 from .functions import UNPINNED, declare_procedures, function_of
 from .platform_tables import platform_tables
@@ -57,6 +58,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     function_objects = tuple(
         function_of(scope, q, p, f) for q, (p, f) in [*scope.functions.items(), *procedures.items()]
     )
+    aggregate_objects = aggregates(scope)
     for qname, (path, table) in scope.tables.items():
         scope.primary_keys[qname] = primary_key_columns(table)
     tables = [table_of(scope, qname, path, table) for qname, (path, table) in scope.tables.items()]
@@ -83,5 +85,6 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         triggers=tuple(t for table in tables for t in table.triggers) + tuple(platform_triggers),
         views=view_objects,
         functions=function_objects,
+        aggregates=aggregate_objects,
         publications=publication_objects,
     )
