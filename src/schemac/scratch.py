@@ -33,7 +33,8 @@ production URL is in the environment; so the scratch server is untrusted:
   file or network access (``HARMLESS_UNTRUSTED``: vector, pg_stat_statements,
   postgis, ...), and only where the goal asks for them with
   ``CREATE EXTENSION IF NOT EXISTS`` (as every spec does) in a schema that
-  exists by then; any other (dblink, file_fdw, postgres_fdw, untrusted
+  exists by then, each after the extensions it requires (cube before
+  earthdistance, made by the superuser too when the goal asks for them); any other (dblink, file_fdw, postgres_fdw, untrusted
   languages, ...) is refused with a message;
 - the embedded server is started with an environment of its own (devdb.py),
   so nothing of the caller's environment is visible to it.
@@ -459,23 +460,53 @@ def _queries(tree) -> Iterator[str]:
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
     """As the superuser, the extensions of HARMLESS_UNTRUSTED that ``script`` creates IF NOT EXISTS, where the
-    server has them and does not mark them trusted."""
-    wanted = [node for _, node in _statements(script, "extension") if "CreateExtensionStmt" in node]
+    server has them and does not mark them trusted; and before each, the extensions it requires that the script
+    creates too (a trusted one such as cube for earthdistance: the goal's role would make it only later).
+
+    A required extension that the script does not create and the server does not have installed is a LiveError
+    naming both, as PostgreSQL refuses it too; the server's own refusal is one as well, naming the extension."""
+    wanted = {}
+    for _, node in _statements(script, "extension"):
+        if "CreateExtensionStmt" in node:
+            wanted.setdefault(node["CreateExtensionStmt"]["extname"], node["CreateExtensionStmt"])
     if not wanted:
         return
-    untrusted = {
-        name
-        for (name,) in admin.execute(
-            "SELECT e.name FROM pg_available_extensions e JOIN pg_available_extension_versions v"
+    available = {
+        name: (trusted, installed, requires or [])
+        for name, trusted, installed, requires in admin.execute(
+            "SELECT e.name, v.trusted, e.installed_version IS NOT NULL, v.requires"
+            "  FROM pg_available_extensions e JOIN pg_available_extension_versions v"
             "    ON v.name = e.name AND v.version = e.default_version"
-            " WHERE NOT v.trusted AND e.installed_version IS NULL AND e.name = ANY(%s)",
-            ([s["CreateExtensionStmt"]["extname"] for s in wanted],),
+            " WHERE e.name = ANY(%s) OR e.name IN (SELECT unnest(requires) FROM pg_available_extension_versions"
+            "                                     WHERE name = ANY(%s))",
+            (list(wanted), list(wanted)),
         )
     }
-    for statement in wanted:
-        node = statement["CreateExtensionStmt"]
-        if not node.get("if_not_exists") or node["extname"] not in untrusted & HARMLESS_UNTRUSTED:
-            continue
+    made: set[str] = set()
+
+    def create(name: str, needed_by: str | None) -> None:
+        if name in made:
+            return
+        made.add(name)
+        trusted, installed, requires = available.get(name, (True, False, []))
+        if installed:
+            return
+        if name not in wanted:
+            if needed_by is not None:
+                raise LiveError(
+                    f"extension {needed_by} requires extension {name}, which the goal does not create and the "
+                    f"scratch server does not have installed: create {name} too, before {needed_by}"
+                )
+            return
+        node = wanted[name]
+        if needed_by is not None and not node.get("if_not_exists"):
+            raise LiveError(
+                f"extension {needed_by} is created on the scratch server by its superuser before the goal runs, and "
+                f"requires extension {name}, which the goal creates without IF NOT EXISTS: write "
+                f"CREATE EXTENSION IF NOT EXISTS {name}"
+            )
+        for required in requires:
+            create(required, name)
         options = {
             o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"]
             for o in node.get("options", [])
@@ -483,16 +514,25 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
         }
         schema = options.get("schema")
         if schema and admin.execute("SELECT to_regnamespace(%s) IS NULL", (schema,)).fetchone()[0]:
-            continue  # made by the goal later: the goal's role then meets the extension, and says so
-        admin.execute(
-            sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
-                sql.Identifier(node["extname"]),
-                sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
-                sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"]))
-                if "new_version" in options
-                else sql.SQL(""),
+            return  # made by the goal later: the goal's role then meets the extension, and says so
+        try:
+            admin.execute(
+                sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
+                    sql.Identifier(name),
+                    sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
+                    sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"]))
+                    if "new_version" in options
+                    else sql.SQL(""),
+                )
             )
-        )
+        except psycopg.Error as exc:
+            message = str(exc).strip().splitlines()[0]
+            raise LiveError(f"the scratch server could not create extension {name}: {message}") from None
+
+    for name, node in wanted.items():
+        trusted, installed, _ = available.get(name, (True, True, []))
+        if node.get("if_not_exists") and name in HARMLESS_UNTRUSTED and not trusted and not installed:
+            create(name, None)
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:
