@@ -268,6 +268,7 @@ def _index_key(row: Row, column: str = "column_name") -> IndexKey:
         order="desc" if descending else None,
         nulls=nulls,
         opclass=opclass,
+        collation=row.get("collation"),
     )
 
 

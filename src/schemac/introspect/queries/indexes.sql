@@ -40,7 +40,13 @@ SELECT k.indexrelid AS oid,
            AND (opc.opcintype = kt.oid
                 OR NOT EXISTS (SELECT FROM pg_opclass o2
                                 WHERE o2.opcmethod = opc.opcmethod AND o2.opcdefault
-                                  AND o2.opcintype = kt.oid)) AS opclass_is_default
+                                  AND o2.opcintype = kt.oid)) AS opclass_is_default,
+       -- The key's collation where it is not the one it would have by itself (its column's, or its
+       -- expression type's), as pg_get_indexdef prints COLLATE only then.
+       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL
+                 AND co.oid <> CASE WHEN k.attnum = 0 THEN t.typcollation ELSE a.attcollation END
+            THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname ELSE cn.nspname || '.' || co.collname END
+       END AS collation
   FROM keys k
   LEFT JOIN pg_attribute a ON a.attrelid = k.indrelid AND a.attnum = k.attnum
   LEFT JOIN pg_attribute ia ON ia.attrelid = k.indexrelid AND ia.attnum = k.pos
@@ -48,4 +54,6 @@ SELECT k.indexrelid AS oid,
   LEFT JOIN pg_type kt ON kt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
   LEFT JOIN pg_opclass opc ON opc.oid = k.indclass[k.pos - 1]
   LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+  LEFT JOIN pg_collation co ON co.oid = k.indcollation[k.pos - 1]
+  LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
  ORDER BY k.indexrelid, k.pos
