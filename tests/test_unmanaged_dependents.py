@@ -1,0 +1,45 @@
+"""An object import leaves out (an aggregate, a text search configuration, a collation) that imported objects
+use is named with what uses it: a database built from the spec lacks it, so the spec cannot be rebuilt on its
+own, and import says so rather than only that the round trip failed."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import psycopg
+from click.testing import CliRunner
+
+from schemac.cli import main
+
+SOURCE = """
+create text search configuration plain_words (copy = simple);
+create aggregate total(integer) (sfunc = int4pl, stype = integer);
+create table tracks (id bigint primary key, title text not null, length integer);
+create function title_words(t text) returns tsvector language sql immutable
+    as $$ select to_tsvector('public.plain_words', t) $$;
+create function total_length() returns integer language sql stable as $$ select total(length) from tracks $$;
+create index tracks_title_words on tracks using gin (to_tsvector('plain_words'::regconfig, title));
+"""
+
+
+def test_what_uses_an_object_left_out_is_named(tmp_path: Path, pg_cluster) -> None:
+    name = f"uses_{uuid.uuid4().hex[:8]}"
+    source = pg_cluster.create_database(name)
+    try:
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(SOURCE)
+        result = CliRunner().invoke(
+            main,
+            ["--no-color", "import", "--db", source, "--out", str(tmp_path / "s.yaml"), "--dev-db", pg_cluster.url()],
+        )
+        assert result.exit_code == 1, result.output
+        lines = result.output.splitlines()
+        (config,) = [line for line in lines if "text search configuration public.plain_words:" in line]
+        assert "used by function public.title_words(text), index public.tracks_title_words" in config
+        assert "which a database built from the spec cannot make without it" in config
+        (aggregate,) = [line for line in lines if "aggregate public.total(integer):" in line]
+        assert "used by function public.total_length()" in aggregate
+        assert "the round trip could not be proved" in result.output
+    finally:
+        pg_cluster.drop_database(name)
