@@ -43,6 +43,24 @@ WITH ours AS (
      WHERE NOT c.relispartition AND p.relkind = 'r'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
+    -- A search_path the database (or a role in it) sets: the names a function's body leaves unqualified
+    -- resolve under it, and on a database built from the spec, which sets none, under the server's
+    -- default. Supabase's own ("$user", public, extensions) is the platform's, made again by its stand-in.
+    SELECT s.setdatabase, 'pg_db_role_setting'::regclass, 'database setting',
+           CASE WHEN s.setrole = 0 THEN 'search_path' ELSE 'search_path of role ' || quote_ident(r.rolname) END,
+           'this database sets ' || replace(c.setting, '=', ' = ') || ' ('
+           || CASE WHEN s.setrole = 0 THEN 'ALTER DATABASE' ELSE 'ALTER ROLE ... IN DATABASE' END
+           || ' ... SET); the spec sets no search_path for a database: the names function bodies leave '
+           || 'unqualified resolve under it when they run (and an SQL function''s body when it is made), and '
+           || 'on a database built from the spec under the server''s default ("$user", public) instead: set it '
+           || 'there too, or qualify those names or give the functions a search_path'
+      FROM pg_db_role_setting s
+      LEFT JOIN pg_roles r ON r.oid = s.setrole
+     CROSS JOIN LATERAL unnest(s.setconfig) c(setting)
+     WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND c.setting LIKE 'search_path=%%'
+       AND c.setting <> 'search_path="$user", public, extensions'
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
