@@ -55,3 +55,55 @@ def test_an_index_key_collation_is_rendered_and_not_a_duplicate() -> None:
         "      - {columns: [{column: name, collation: C}], name: people_name_c}\n"
     )
     assert 'CREATE INDEX people_name_c\n    ON public.people (name COLLATE "C");' in compiled.sql
+
+
+OWN_COLLATIONS = """
+create schema app;
+create collation app.plain (provider = libc, locale = 'C');
+create collation app.posix (provider = libc, locale = 'POSIX');
+create table app.people (id bigint primary key, name text collate app.plain not null);
+create index people_name on app.people (name);
+create index people_name_posix on app.people (name collate app.posix);
+"""
+
+
+def test_a_collation_the_spec_names_is_made_on_the_scratch_server_from_the_target(tmp_path: Path, pg_cluster) -> None:
+    # The spec does not make collations (import names them as left out); its columns and index keys name the
+    # database's, so the scratch database a plan or import builds the spec on makes them first, from the
+    # database the plan goes to.
+    name = f"colls_{uuid.uuid4().hex[:8]}"
+    source = pg_cluster.create_database(name)
+    try:
+        with psycopg.connect(source, autocommit=True) as conn:
+            conn.execute(OWN_COLLATIONS)
+        spec = tmp_path / "schema.yaml"
+        result = CliRunner().invoke(
+            main,
+            [
+                "--no-color",
+                "import",
+                "--db",
+                source,
+                "--schema",
+                "app",
+                "--out",
+                str(spec),
+                "--dev-db",
+                pg_cluster.url(),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert "collation app.plain: the spec has no collations" in result.output
+        assert "the round trip is exact for what the spec holds (2 left out, named above)" in result.output
+        table = yaml.safe_load(spec.read_text())["tables"]["app.people"]
+        assert table["columns"]["name"]["collation"] == "app.plain"
+        assert {"columns": [{"column": "name", "collation": "app.posix"}], "name": "people_name_posix"} in table[
+            "indexes"
+        ]
+        result = CliRunner().invoke(
+            main, ["--no-color", "plan", "--db", source, "--to", str(spec), "--dev-db", pg_cluster.url()]
+        )
+        assert result.exit_code == 0, result.output
+        assert "No changes" in result.output or "nothing to do" in result.output.lower(), result.output
+    finally:
+        pg_cluster.drop_database(name)

@@ -330,6 +330,7 @@ def built(
     shard_count: int | None = None,
     *,
     for_tests: Collection[str] | None = None,
+    collations: Sequence[Collation] = (),
 ) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
@@ -341,22 +342,30 @@ def built(
     ``for_tests`` (``schemac test``), the roles the tests act as: the builder is made a member of each of them
     that is neither a superuser nor a member of the roles that reach the server's programs and files, it
     bypasses row security as the tests' own writes need (acting as another role, row security holds), and
-    the goal's materialized views are built with their data (by the builder, like the rest of the goal)."""
+    the goal's materialized views are built with their data (by the builder, like the rest of the goal).
+
+    ``collations``: those of the database a plan goes to (:func:`collations_of`). The spec does not make
+    collations, but its columns and index keys may name one: each that the goal names and does not make is
+    made here first, by the goal's role, once its schema exists."""
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
         elsewhere = goal.citus and not citus and not dev_db
         if not elsewhere:
-            with _built_on(admin_url, goal, shard_count, for_tests) as done:
+            with _built_on(admin_url, goal, shard_count, for_tests, collations) as done:
                 yield done
     if elsewhere:
-        with built(goal, dev_db, shard_count, for_tests=for_tests) as done:
+        with built(goal, dev_db, shard_count, for_tests=for_tests, collations=collations) as done:
             yield done
 
 
 @contextmanager
 def _built_on(
-    admin_url: str, goal: Goal, shard_count: int | None, for_tests: Collection[str] | None
+    admin_url: str,
+    goal: Goal,
+    shard_count: int | None,
+    for_tests: Collection[str] | None,
+    collations: Sequence[Collation] = (),
 ) -> Iterator[Built]:
     builder = _builder(admin_url, bypass_rls=for_tests is not None)
     with builder as (role, login, made), _database(admin_url, owner=role) as url:
@@ -371,6 +380,7 @@ def _built_on(
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
+            script = with_collations(script, collations)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -533,6 +543,57 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
         trusted, installed, _ = available.get(name, (True, True, []))
         if node.get("if_not_exists") and name in HARMLESS_UNTRUSTED and not trusted and not installed:
             create(name, None)
+
+
+@dataclass(frozen=True)
+class Collation:
+    """A collation of a database (of its own schemas), and the CREATE COLLATION that makes it again."""
+
+    schema: str
+    name: str
+    definition: str
+
+
+def collations_of(conn: psycopg.Connection) -> tuple[Collation, ...]:
+    """The collations of the database of ``conn`` that a goal built for it may name (see ``built``)."""
+    from .introspect.reader import query
+
+    return tuple(Collation(*row) for row in conn.execute(query("collation_definitions")))
+
+
+def with_collations(script: str, collations: Sequence[Collation]) -> str:
+    """``script`` with each of ``collations`` that it names and does not make itself made in it, right after
+    the CREATE SCHEMA of its schema (first, for a schema the script does not make)."""
+    if not collations:
+        return script
+    lowered = script.lower()
+    made = {
+        tuple(s["String"]["sval"] for s in node["DefineStmt"]["defnames"])
+        for _, node in _statements(script, "collation")
+        if node.get("DefineStmt", {}).get("kind") == "OBJECT_COLLATION"
+    }
+    wanted = [
+        c for c in collations if c.name.lower() in lowered and (c.schema, c.name) not in made and (c.name,) not in made
+    ]
+    if not wanted:
+        return script
+    schemas = {
+        node["CreateSchemaStmt"]["schemaname"]: where.stop
+        for where, node in _statements(script, "schema")
+        if "CreateSchemaStmt" in node and "schemaname" in node["CreateSchemaStmt"]
+    }
+    inserts: dict[int, list[str]] = {}
+    for c in wanted:
+        at = schemas.get(c.schema)
+        inserts.setdefault(at if at is not None else 0, []).append(c.definition)
+    out, start = [], 0
+    for at in sorted(inserts):
+        if at == 0:
+            out.append("".join(f"{d};\n" for d in inserts[at]))
+        else:
+            out.append(script[start:at] + "".join(f";\n{d}" for d in inserts[at]))
+            start = at
+    return "".join(out) + script[start:]
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:

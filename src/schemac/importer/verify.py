@@ -33,13 +33,26 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
         return built.catalog(schemas, source=goal.label)
 
 
-def applied(text: str, server_url: str, schemas: Sequence[str] | None = None, file: str = "schema.yaml") -> Catalog:
-    """The catalog of an empty database after the spec ``text`` is built and applied to it.
+def collations(url: str) -> tuple[scratch.Collation, ...]:
+    """The collations of the database at ``url``, which the spec's columns and index keys may name."""
+    with live.connect(url) as conn:
+        return scratch.collations_of(conn)
+
+
+def applied(
+    text: str,
+    server_url: str,
+    schemas: Sequence[str] | None = None,
+    file: str = "schema.yaml",
+    collations: Sequence[scratch.Collation] = (),
+) -> Catalog:
+    """The catalog of an empty database after the spec ``text`` is built and applied to it (``collations``:
+    those of the source database, made there first where the spec names them: see ``scratch.built``).
 
     Raises ``SpecError`` when the spec does not build, ``LiveError`` when its SQL does not apply.
     """
     goal = scratch.Goal.of_compiled(compile_text(text, file, build_date()), file)
-    with scratch.built(goal, server_url) as built:
+    with scratch.built(goal, server_url, collations=collations) as built:
         return built.catalog(schemas, source=file)
 
 
