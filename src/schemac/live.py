@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from .diff import Renames, compare, left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
-from .scratch import Collation, Goal
+from .scratch import Goal, TargetFacts
 from .supabase import has_auth_schema, install_standin
 
 __all__ = [
@@ -92,10 +91,10 @@ def _read_with_standin(conn: psycopg.Connection) -> Catalog:
 
 
 def _built(
-    goal: Goal | Future, dev_db: str | None, shard_count: int | None = None, collations: Sequence[Collation] = ()
+    goal: Goal | Future, dev_db: str | None, shard_count: int | None = None, target: TargetFacts | None = None
 ) -> Side:
-    """The side ``goal`` makes, built on a scratch database and read back (``collations``: scratch.built's)."""
-    with scratch.built(goal, dev_db, shard_count, collations=collations) as built:
+    """The side ``goal`` makes, built on a scratch database and read back (``target``: scratch.built's)."""
+    with scratch.built(goal, dev_db, shard_count, target=target) as built:
         goal = goal.result() if isinstance(goal, Future) else goal
         catalog = dataclasses.replace(built.catalog(), privileges=goal.privileges)
         return Side(catalog, goal.label, goal.renames, goal.runtime_partitioned)
@@ -106,13 +105,13 @@ def desired(
     dev_db: str | None = None,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     shard_count: int | None = None,
-    collations: Sequence[Collation] = (),
+    target: TargetFacts | None = None,
 ) -> Side:
     """The side a plan goes to: a goal already loaded, a spec (.yaml), an SQL file, or a database URL.
-    ``shard_count`` and ``collations``: Citus' default and the collations of the database on the plan's
-    other side (see ``scratch.built``)."""
+    ``shard_count`` and ``target``: Citus' default, and what the goal relies on, in the database on the
+    plan's other side (see ``scratch.built``)."""
     if isinstance(source, Goal):
-        return _built(source, dev_db, shard_count, collations)
+        return _built(source, dev_db, shard_count, target)
     if is_url(source):
         return _database(source, timeouts=timeouts)
     # The scratch database (a server start, when it is the embedded one) is
@@ -120,7 +119,7 @@ def desired(
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(scratch.load, Path(source))
         try:
-            return _built(pending, dev_db, shard_count, collations)
+            return _built(pending, dev_db, shard_count, target)
         except LiveError:
             pending.result()  # a spec's own problems come first: they are the user's to fix
             raise
@@ -132,7 +131,7 @@ def current(
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     dev_db: str | None = None,
     shard_count: int | None = None,
-    collations: Sequence[Collation] = (),
+    target: TargetFacts | None = None,
 ) -> Side:
     """The side a plan starts from: a database URL, a spec or SQL file (built as :func:`desired` builds
     one), or nothing (an empty database). With ``standin``, a database as it will be once the Supabase
@@ -140,7 +139,7 @@ def current(
     if source is None:
         return Side(Catalog(), "an empty database")
     if not is_url(source):
-        return desired(source, dev_db, timeouts, shard_count, collations)
+        return desired(source, dev_db, timeouts, shard_count, target)
     return _database(source, standin, timeouts)
 
 
@@ -154,24 +153,24 @@ def both(
     side (the start's, when both are databases): a table whose spec names none then gets, built, the
     shards Citus gives it there, whichever way the plan goes."""
     database = next((side for side in (start, goal) if isinstance(side, str) and is_url(side)), None)
-    shard_count, collations = _server_facts(database, timeouts) if database else (None, ())
+    shard_count, target = _server_facts(database, timeouts) if database else (None, None)
     with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         standin = isinstance(goal, Goal) and goal.needs_standin
-        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count, collations)
-        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count, collations)
+        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count, target)
+        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count, target)
         return start_side.result(), goal_side.result()
 
 
-def _server_facts(url: str, timeouts: Timeouts) -> tuple[int | None, tuple[Collation, ...]]:
+def _server_facts(url: str, timeouts: Timeouts) -> tuple[int | None, TargetFacts | None]:
     """What building a side must know of the database of ``url``: the number of shards Citus gives a new
-    distributed table there (None where Citus is not loaded), and its collations (scratch.built's); None and
-    none where it cannot be read (reading it says why)."""
+    distributed table there (None where Citus is not loaded), and scratch.built's ``target``; None where it
+    cannot be read (reading it says why)."""
     try:
         with connect(url, timeouts) as conn:
             value = conn.execute("SELECT current_setting('citus.shard_count', true)").fetchone()[0]
-            return (int(value) if value else None), scratch.collations_of(conn)
+            return (int(value) if value else None), scratch.target_facts(conn)
     except (LiveError, psycopg.Error):
-        return None, ()
+        return None, None
 
 
 def plan(start: Side, goal: Side) -> Plan:

@@ -330,7 +330,7 @@ def built(
     shard_count: int | None = None,
     *,
     for_tests: Collection[str] | None = None,
-    collations: Sequence[Collation] = (),
+    target: TargetFacts | None = None,
 ) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
@@ -344,18 +344,19 @@ def built(
     bypasses row security as the tests' own writes need (acting as another role, row security holds), and
     the goal's materialized views are built with their data (by the builder, like the rest of the goal).
 
-    ``collations``: those of the database a plan goes to (:func:`collations_of`). The spec does not make
-    collations, but its columns and index keys may name one: each that the goal names and does not make is
-    made here first, by the goal's role, once its schema exists."""
+    ``target``: what the goal relies on in the database a plan (or import) goes to and does not make itself
+    (:func:`target_facts`): its collations, each that the goal names made here first by the goal's role once
+    its schema exists; and the search_path its sessions start with (a database's ``SET search_path``), under
+    which the goal's SQL runs here too, so that a function body's unqualified names resolve as they do there."""
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
         elsewhere = goal.citus and not citus and not dev_db
         if not elsewhere:
-            with _built_on(admin_url, goal, shard_count, for_tests, collations) as done:
+            with _built_on(admin_url, goal, shard_count, for_tests, target) as done:
                 yield done
     if elsewhere:
-        with built(goal, dev_db, shard_count, for_tests=for_tests, collations=collations) as done:
+        with built(goal, dev_db, shard_count, for_tests=for_tests, target=target) as done:
             yield done
 
 
@@ -365,7 +366,7 @@ def _built_on(
     goal: Goal,
     shard_count: int | None,
     for_tests: Collection[str] | None,
-    collations: Sequence[Collation] = (),
+    target: TargetFacts | None = None,
 ) -> Iterator[Built]:
     builder = _builder(admin_url, bypass_rls=for_tests is not None)
     with builder as (role, login, made), _database(admin_url, owner=role) as url:
@@ -380,7 +381,8 @@ def _built_on(
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
-            script = with_collations(script, collations)
+            if target is not None:
+                script = with_target(script, target)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -554,11 +556,35 @@ class Collation:
     definition: str
 
 
-def collations_of(conn: psycopg.Connection) -> tuple[Collation, ...]:
-    """The collations of the database of ``conn`` that a goal built for it may name (see ``built``)."""
+@dataclass(frozen=True)
+class TargetFacts:
+    """What a goal built for a database relies on there without making it (see ``built``)."""
+
+    collations: tuple[Collation, ...] = ()
+    search_path: str | None = None  # as a new session there has it
+
+
+def target_facts(conn: psycopg.Connection) -> TargetFacts:
+    """The facts of the database of ``conn``, a session that has not changed its search_path."""
     from .introspect.reader import query
 
-    return tuple(Collation(*row) for row in conn.execute(query("collation_definitions")))
+    search_path = conn.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
+    return TargetFacts(tuple(Collation(*row) for row in conn.execute(query("collation_definitions"))), search_path)
+
+
+def with_target(script: str, target: TargetFacts) -> str:
+    """``script`` run under the target's search_path, with the target's collations it names made in it.
+
+    The search_path is set after the script's last CREATE EXTENSION: a spec's extension with no schema is
+    one in public (as import writes it), which a search_path led by another schema would move."""
+    script = with_collations(script, target.collations)
+    if target.search_path is None:
+        return script
+    at = max(
+        (where.stop + 1 for where, node in _statements(script, "extension") if "CreateExtensionStmt" in node), default=0
+    )
+    literal = "'" + target.search_path.replace("'", "''") + "'"
+    return f"{script[:at]}\nSELECT pg_catalog.set_config('search_path', {literal}, false);\n{script[at:]}"
 
 
 def with_collations(script: str, collations: Sequence[Collation]) -> str:

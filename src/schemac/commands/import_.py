@@ -127,11 +127,11 @@ def import_(
             # A Citus source is built again where Citus is loaded.
             if sql_file is not None:
                 citus = scratch.load(sql_file).citus
-                collations = ()
+                target = None
             else:
                 with out.progress(f"Reading {label}"):
                     source = verify.read(db, schemas)
-                    collations = verify.collations(db)
+                    target = verify.target_facts(db)
                 citus = bool(source.distributions)
             server_url = None
             if sql_file is not None or not no_verify:
@@ -147,7 +147,7 @@ def import_(
                 def check(text: str):
                     rounds[0] += 1
                     with out.progress(f"Proving the round trip (build, apply, read back; round {rounds[0]})"):
-                        made = verify.applied(text, server_url, schemas, str(out_file), collations)
+                        made = verify.applied(text, server_url, schemas, str(out_file), target)
                         return verify.differences(source, made)
 
             result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label)

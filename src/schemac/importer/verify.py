@@ -33,10 +33,10 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
         return built.catalog(schemas, source=goal.label)
 
 
-def collations(url: str) -> tuple[scratch.Collation, ...]:
-    """The collations of the database at ``url``, which the spec's columns and index keys may name."""
+def target_facts(url: str) -> scratch.TargetFacts:
+    """What a spec imported from the database at ``url`` relies on there (see ``scratch.built``)."""
     with live.connect(url) as conn:
-        return scratch.collations_of(conn)
+        return scratch.target_facts(conn)
 
 
 def applied(
@@ -44,15 +44,15 @@ def applied(
     server_url: str,
     schemas: Sequence[str] | None = None,
     file: str = "schema.yaml",
-    collations: Sequence[scratch.Collation] = (),
+    target: scratch.TargetFacts | None = None,
 ) -> Catalog:
-    """The catalog of an empty database after the spec ``text`` is built and applied to it (``collations``:
-    those of the source database, made there first where the spec names them: see ``scratch.built``).
+    """The catalog of an empty database after the spec ``text`` is built and applied to it (``target``: what
+    the spec relies on in the source database: see ``scratch.built``).
 
     Raises ``SpecError`` when the spec does not build, ``LiveError`` when its SQL does not apply.
     """
     goal = scratch.Goal.of_compiled(compile_text(text, file, build_date()), file)
-    with scratch.built(goal, server_url, collations=collations) as built:
+    with scratch.built(goal, server_url, target=target) as built:
         return built.catalog(schemas, source=file)
 
 

@@ -94,7 +94,7 @@ WITH ours AS (
      WHERE o.classid IN ('pg_proc'::regclass, 'pg_collation'::regclass, 'pg_ts_config'::regclass,
                          'pg_ts_dict'::regclass)
     UNION
-    SELECT o.classid, o.oid, 'function ' || p.oid::regprocedure::text
+    SELECT o.classid, o.oid, 'function ' || p.oid::regprocedure::text || ' (its body names it)'
       FROM ours o
       JOIN pg_proc p ON p.pronamespace = ANY (%(namespaces)s::oid[]) AND p.oid <> o.oid
      WHERE o.classid IN ('pg_proc'::regclass, 'pg_collation'::regclass, 'pg_ts_config'::regclass,
