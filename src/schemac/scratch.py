@@ -43,6 +43,7 @@ production URL is in the environment; so the scratch server is untrusted:
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future
@@ -146,9 +147,16 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
     )
 
 
+# A name in auth, storage or realtime is written schema-qualified ("auth.uid()", "storage" . objects), or with
+# a Unicode escape (U&"..."), which this leaves to the parser too.
+_MAY_NAME_PLATFORM = re.compile(r'(auth|storage|realtime)"?\s*\.|u&"', re.IGNORECASE)
+
+
 def uses_platform(script: str) -> bool:
     """Whether SQL names a schema of Supabase's that the stand-in makes, auth, storage or realtime (a table, a
     function or a type in it)."""
+    if not _MAY_NAME_PLATFORM.search(script):  # parsing a large script takes a second; most name none
+        return False
     try:
         refs = references(script)
     except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
