@@ -107,3 +107,15 @@ def test_a_collation_the_spec_names_is_made_on_the_scratch_server_from_the_targe
         assert "No changes" in result.output or "nothing to do" in result.output.lower(), result.output
     finally:
         pg_cluster.drop_database(name)
+
+
+def test_a_collation_no_database_has_is_a_message(tmp_path: Path, pg_cluster) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\ntables:\n  people:\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "      name: {type: text, collation: public.schemac_no_such_collation}\n"
+    )
+    result = CliRunner().invoke(main, ["--no-color", "plan", "--to", str(spec), "--dev-db", pg_cluster.url()])
+    assert result.exit_code == 2, result.output
+    assert 'collation "public.schemac_no_such_collation"' in result.output
+    assert "a spec does not make collations, it names those of the database it goes to" in result.output

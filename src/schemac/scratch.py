@@ -779,6 +779,12 @@ def apply_script(
                 "; of the platform's tables the scratch database has those of schemac's Supabase stand-in "
                 "(auth.users, storage's, realtime.messages): for another, give a server that has it with --dev-db URL"
             )
+        elif exc.sqlstate == "42704" and message.startswith("collation "):
+            hint = (
+                "; a spec does not make collations, it names those of the database it goes to: planned to a "
+                "database that has it (--db URL), the scratch database makes it first as that one has it; a "
+                "database without it needs it created there (CREATE COLLATION) before the spec is applied"
+            )
         elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
             hint = (
                 "; the whole script runs in one transaction and the server's lock table is too small for it: "
