@@ -36,7 +36,9 @@ def test_what_uses_an_object_left_out_is_named(tmp_path: Path, pg_cluster) -> No
         assert result.exit_code == 1, result.output
         lines = result.output.splitlines()
         (config,) = [line for line in lines if "text search configuration public.plain_words:" in line]
-        assert "used by function public.title_words(text) (its body names it), index public.tracks_title_words" in config
+        assert (
+            "used by function public.title_words(text) (its body names it), index public.tracks_title_words" in config
+        )
         assert "which a database built from the spec cannot make without it" in config
         (aggregate,) = [line for line in lines if "aggregate public.total(integer):" in line]
         assert "used by function public.total_length() (its body names it)" in aggregate

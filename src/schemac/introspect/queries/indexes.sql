@@ -41,12 +41,16 @@ SELECT k.indexrelid AS oid,
                 OR NOT EXISTS (SELECT FROM pg_opclass o2
                                 WHERE o2.opcmethod = opc.opcmethod AND o2.opcdefault
                                   AND o2.opcintype = kt.oid)) AS opclass_is_default,
-       -- The key's collation where it is not the one it would have by itself (its column's, or its
-       -- expression type's), as pg_get_indexdef prints COLLATE only then.
-       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL
-                 AND co.oid <> CASE WHEN k.attnum = 0 THEN t.typcollation ELSE a.attcollation END
+       -- A column key's collation where it is not the column's, as pg_get_indexdef prints COLLATE only
+       -- then. An expression's own collation (lower(name) has name's) is not in the catalog: where its
+       -- key's is not its type's, the index's definition says whether it is written (see relations.py).
+       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL AND k.attnum <> 0 AND co.oid <> a.attcollation
             THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname ELSE cn.nspname || '.' || co.collname END
-       END AS collation
+       END AS collation,
+       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL AND k.attnum = 0 AND co.oid <> t.typcollation
+            THEN pg_get_indexdef(k.indexrelid)
+       END AS definition,
+       k.pos AS position
   FROM keys k
   LEFT JOIN pg_attribute a ON a.attrelid = k.indrelid AND a.attnum = k.attnum
   LEFT JOIN pg_attribute ia ON ia.attrelid = k.indexrelid AND ia.attnum = k.pos
