@@ -574,10 +574,10 @@ class TargetFacts:
 
 def target_facts(conn: psycopg.Connection) -> TargetFacts:
     """The facts of the database of ``conn``, a session that has not changed its search_path."""
-    from .introspect.reader import query
-
     search_path = conn.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
-    return TargetFacts(tuple(Collation(*row) for row in conn.execute(query("collation_definitions"))), search_path)
+    # Not one of introspect/queries/, which are the catalog's: this is read only for a scratch database.
+    rows = conn.execute((Path(__file__).parent / "introspect" / "collation_definitions.sql").read_text())
+    return TargetFacts(tuple(Collation(*row) for row in rows), search_path)
 
 
 def with_target(script: str, target: TargetFacts) -> str:
