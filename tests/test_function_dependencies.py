@@ -53,3 +53,32 @@ def test_functions_follow_the_types_they_name(database: str) -> None:
         conn.execute(sql)
         made = conn.execute("SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace").fetchone()[0]
     assert made == 4
+
+
+# An SQL function is checked under its own SET search_path: an unqualified call in 'controlled' is
+# app.padded's, which must exist first although it is declared after (and public has none).
+ON_ITS_PATH = """\
+version: 1
+schemas:
+  app: {}
+functions:
+  app.controlled:
+    args: [t text]
+    returns: boolean
+    language: sql
+    search_path: app, public
+    body: select not padded(t)
+  app.padded:
+    args: [t text]
+    returns: boolean
+    language: sql
+    body: select btrim(t) <> t
+"""
+
+
+def test_a_function_follows_the_functions_its_search_path_finds(database: str) -> None:
+    sql = compile_text(ON_ITS_PATH).sql
+    assert sql.index("FUNCTION app.padded") < sql.index("FUNCTION app.controlled"), sql
+    with psycopg.connect(database) as conn:
+        conn.execute(sql)
+        assert conn.execute("SELECT app.controlled('x')").fetchone()[0] is True

@@ -24,7 +24,7 @@ from .diff import Renames, compare, left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
-from .scratch import Goal
+from .scratch import Goal, TargetFacts
 from .supabase import has_auth_schema, install_standin
 
 __all__ = [
@@ -90,21 +90,28 @@ def _read_with_standin(conn: psycopg.Connection) -> Catalog:
         return read(conn)
 
 
-def _built(goal: Goal | Future, dev_db: str | None, shard_count: int | None = None) -> Side:
-    """The side ``goal`` makes, built on a scratch database and read back."""
-    with scratch.built(goal, dev_db, shard_count) as built:
+def _built(
+    goal: Goal | Future, dev_db: str | None, shard_count: int | None = None, target: TargetFacts | None = None
+) -> Side:
+    """The side ``goal`` makes, built on a scratch database and read back (``target``: scratch.built's)."""
+    with scratch.built(goal, dev_db, shard_count, target=target) as built:
         goal = goal.result() if isinstance(goal, Future) else goal
         catalog = dataclasses.replace(built.catalog(), privileges=goal.privileges)
         return Side(catalog, goal.label, goal.renames, goal.runtime_partitioned)
 
 
 def desired(
-    source: str | Goal, dev_db: str | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS, shard_count: int | None = None
+    source: str | Goal,
+    dev_db: str | None = None,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    shard_count: int | None = None,
+    target: TargetFacts | None = None,
 ) -> Side:
     """The side a plan goes to: a goal already loaded, a spec (.yaml), an SQL file, or a database URL.
-    ``shard_count``: Citus' default on the server the plan goes to (see ``scratch.built``)."""
+    ``shard_count`` and ``target``: Citus' default, and what the goal relies on, in the database on the
+    plan's other side (see ``scratch.built``)."""
     if isinstance(source, Goal):
-        return _built(source, dev_db, shard_count)
+        return _built(source, dev_db, shard_count, target)
     if is_url(source):
         return _database(source, timeouts=timeouts)
     # The scratch database (a server start, when it is the embedded one) is
@@ -112,7 +119,7 @@ def desired(
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(scratch.load, Path(source))
         try:
-            return _built(pending, dev_db, shard_count)
+            return _built(pending, dev_db, shard_count, target)
         except LiveError:
             pending.result()  # a spec's own problems come first: they are the user's to fix
             raise
@@ -124,6 +131,7 @@ def current(
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     dev_db: str | None = None,
     shard_count: int | None = None,
+    target: TargetFacts | None = None,
 ) -> Side:
     """The side a plan starts from: a database URL, a spec or SQL file (built as :func:`desired` builds
     one), or nothing (an empty database). With ``standin``, a database as it will be once the Supabase
@@ -131,7 +139,7 @@ def current(
     if source is None:
         return Side(Catalog(), "an empty database")
     if not is_url(source):
-        return desired(source, dev_db, timeouts, shard_count)
+        return desired(source, dev_db, timeouts, shard_count, target)
     return _database(source, standin, timeouts)
 
 
@@ -145,23 +153,24 @@ def both(
     side (the start's, when both are databases): a table whose spec names none then gets, built, the
     shards Citus gives it there, whichever way the plan goes."""
     database = next((side for side in (start, goal) if isinstance(side, str) and is_url(side)), None)
-    shard_count = _citus_shard_count(database, timeouts) if database else None
+    shard_count, target = _server_facts(database, timeouts) if database else (None, None)
     with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         standin = isinstance(goal, Goal) and goal.needs_standin
-        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count)
-        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count)
+        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count, target)
+        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count, target)
         return start_side.result(), goal_side.result()
 
 
-def _citus_shard_count(url: str, timeouts: Timeouts) -> int | None:
-    """The number of shards Citus gives a new distributed table on the server of ``url``, or None
-    where Citus is not loaded (or the server cannot be reached: reading the start says so)."""
+def _server_facts(url: str, timeouts: Timeouts) -> tuple[int | None, TargetFacts | None]:
+    """What building a side must know of the database of ``url``: the number of shards Citus gives a new
+    distributed table there (None where Citus is not loaded), and scratch.built's ``target``; None where it
+    cannot be read (reading it says why)."""
     try:
         with connect(url, timeouts) as conn:
             value = conn.execute("SELECT current_setting('citus.shard_count', true)").fetchone()[0]
+            return (int(value) if value else None), scratch.target_facts(conn)
     except (LiveError, psycopg.Error):
-        return None
-    return int(value) if value else None
+        return None, None
 
 
 def plan(start: Side, goal: Side) -> Plan:

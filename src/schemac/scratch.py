@@ -33,7 +33,8 @@ production URL is in the environment; so the scratch server is untrusted:
   file or network access (``HARMLESS_UNTRUSTED``: vector, pg_stat_statements,
   postgis, ...), and only where the goal asks for them with
   ``CREATE EXTENSION IF NOT EXISTS`` (as every spec does) in a schema that
-  exists by then; any other (dblink, file_fdw, postgres_fdw, untrusted
+  exists by then, each after the extensions it requires (cube before
+  earthdistance, made by the superuser too when the goal asks for them); any other (dblink, file_fdw, postgres_fdw, untrusted
   languages, ...) is refused with a message;
 - the embedded server is started with an environment of its own (devdb.py),
   so nothing of the caller's environment is visible to it.
@@ -42,6 +43,7 @@ production URL is in the environment; so the scratch server is untrusted:
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future
@@ -145,9 +147,16 @@ def _runtime_partitioned(compiled: Compiled) -> frozenset:
     )
 
 
+# A name in auth, storage or realtime is written schema-qualified ("auth.uid()", "storage" . objects), or with
+# a Unicode escape (U&"..."), which this leaves to the parser too.
+_MAY_NAME_PLATFORM = re.compile(r'(auth|storage|realtime)"?\s*\.|u&"', re.IGNORECASE)
+
+
 def uses_platform(script: str) -> bool:
     """Whether SQL names a schema of Supabase's that the stand-in makes, auth, storage or realtime (a table, a
     function or a type in it)."""
+    if not _MAY_NAME_PLATFORM.search(script):  # parsing a large script takes a second; most name none
+        return False
     try:
         refs = references(script)
     except ParseError:  # a script pglast cannot parse is for PostgreSQL to report
@@ -329,6 +338,7 @@ def built(
     shard_count: int | None = None,
     *,
     for_tests: Collection[str] | None = None,
+    target: TargetFacts | None = None,
 ) -> Iterator[Built]:
     """``goal`` built on a new scratch database by an untrusted role (see the module's text); the database is
     removed afterwards. ``goal`` may be a Future (a spec still compiling while the server starts); one that
@@ -340,22 +350,31 @@ def built(
     ``for_tests`` (``schemac test``), the roles the tests act as: the builder is made a member of each of them
     that is neither a superuser nor a member of the roles that reach the server's programs and files, it
     bypasses row security as the tests' own writes need (acting as another role, row security holds), and
-    the goal's materialized views are built with their data (by the builder, like the rest of the goal)."""
+    the goal's materialized views are built with their data (by the builder, like the rest of the goal).
+
+    ``target``: what the goal relies on in the database a plan (or import) goes to and does not make itself
+    (:func:`target_facts`): its collations, each that the goal names made here first by the goal's role once
+    its schema exists; and the search_path its sessions start with (a database's ``SET search_path``), under
+    which the goal's SQL runs here too, so that a function body's unqualified names resolve as they do there."""
     citus = isinstance(goal, Goal) and goal.citus
     with server(dev_db, citus) as admin_url:
         goal = goal.result() if isinstance(goal, Future) else goal
         elsewhere = goal.citus and not citus and not dev_db
         if not elsewhere:
-            with _built_on(admin_url, goal, shard_count, for_tests) as done:
+            with _built_on(admin_url, goal, shard_count, for_tests, target) as done:
                 yield done
     if elsewhere:
-        with built(goal, dev_db, shard_count, for_tests=for_tests) as done:
+        with built(goal, dev_db, shard_count, for_tests=for_tests, target=target) as done:
             yield done
 
 
 @contextmanager
 def _built_on(
-    admin_url: str, goal: Goal, shard_count: int | None, for_tests: Collection[str] | None
+    admin_url: str,
+    goal: Goal,
+    shard_count: int | None,
+    for_tests: Collection[str] | None,
+    target: TargetFacts | None = None,
 ) -> Iterator[Built]:
     builder = _builder(admin_url, bypass_rls=for_tests is not None)
     with builder as (role, login, made), _database(admin_url, owner=role) as url:
@@ -370,6 +389,8 @@ def _built_on(
         with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
+            if target is not None:
+                script = with_target(script, target)
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
@@ -459,23 +480,53 @@ def _queries(tree) -> Iterator[str]:
 
 def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None:
     """As the superuser, the extensions of HARMLESS_UNTRUSTED that ``script`` creates IF NOT EXISTS, where the
-    server has them and does not mark them trusted."""
-    wanted = [node for _, node in _statements(script, "extension") if "CreateExtensionStmt" in node]
+    server has them and does not mark them trusted; and before each, the extensions it requires that the script
+    creates too (a trusted one such as cube for earthdistance: the goal's role would make it only later).
+
+    A required extension that the script does not create and the server does not have installed is a LiveError
+    naming both, as PostgreSQL refuses it too; the server's own refusal is one as well, naming the extension."""
+    wanted = {}
+    for _, node in _statements(script, "extension"):
+        if "CreateExtensionStmt" in node:
+            wanted.setdefault(node["CreateExtensionStmt"]["extname"], node["CreateExtensionStmt"])
     if not wanted:
         return
-    untrusted = {
-        name
-        for (name,) in admin.execute(
-            "SELECT e.name FROM pg_available_extensions e JOIN pg_available_extension_versions v"
+    available = {
+        name: (trusted, installed, requires or [])
+        for name, trusted, installed, requires in admin.execute(
+            "SELECT e.name, v.trusted, e.installed_version IS NOT NULL, v.requires"
+            "  FROM pg_available_extensions e JOIN pg_available_extension_versions v"
             "    ON v.name = e.name AND v.version = e.default_version"
-            " WHERE NOT v.trusted AND e.installed_version IS NULL AND e.name = ANY(%s)",
-            ([s["CreateExtensionStmt"]["extname"] for s in wanted],),
+            " WHERE e.name = ANY(%s) OR e.name IN (SELECT unnest(requires) FROM pg_available_extension_versions"
+            "                                     WHERE name = ANY(%s))",
+            (list(wanted), list(wanted)),
         )
     }
-    for statement in wanted:
-        node = statement["CreateExtensionStmt"]
-        if not node.get("if_not_exists") or node["extname"] not in untrusted & HARMLESS_UNTRUSTED:
-            continue
+    made: set[str] = set()
+
+    def create(name: str, needed_by: str | None) -> None:
+        if name in made:
+            return
+        made.add(name)
+        trusted, installed, requires = available.get(name, (True, False, []))
+        if installed:
+            return
+        if name not in wanted:
+            if needed_by is not None:
+                raise LiveError(
+                    f"extension {needed_by} requires extension {name}, which the goal does not create and the "
+                    f"scratch server does not have installed: create {name} too, before {needed_by}"
+                )
+            return
+        node = wanted[name]
+        if needed_by is not None and not node.get("if_not_exists"):
+            raise LiveError(
+                f"extension {needed_by} is created on the scratch server by its superuser before the goal runs, and "
+                f"requires extension {name}, which the goal creates without IF NOT EXISTS: write "
+                f"CREATE EXTENSION IF NOT EXISTS {name}"
+            )
+        for required in requires:
+            create(required, name)
         options = {
             o["DefElem"]["defname"]: o["DefElem"]["arg"]["String"]["sval"]
             for o in node.get("options", [])
@@ -483,16 +534,100 @@ def _create_untrusted_extensions(admin: psycopg.Connection, script: str) -> None
         }
         schema = options.get("schema")
         if schema and admin.execute("SELECT to_regnamespace(%s) IS NULL", (schema,)).fetchone()[0]:
-            continue  # made by the goal later: the goal's role then meets the extension, and says so
-        admin.execute(
-            sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
-                sql.Identifier(node["extname"]),
-                sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
-                sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"]))
-                if "new_version" in options
-                else sql.SQL(""),
+            return  # made by the goal later: the goal's role then meets the extension, and says so
+        try:
+            admin.execute(
+                sql.SQL("CREATE EXTENSION IF NOT EXISTS {}{}{}").format(
+                    sql.Identifier(name),
+                    sql.SQL(" WITH SCHEMA {}").format(sql.Identifier(schema)) if schema else sql.SQL(""),
+                    sql.SQL(" VERSION {}").format(sql.Literal(options["new_version"]))
+                    if "new_version" in options
+                    else sql.SQL(""),
+                )
             )
-        )
+        except psycopg.Error as exc:
+            message = str(exc).strip().splitlines()[0]
+            raise LiveError(f"the scratch server could not create extension {name}: {message}") from None
+
+    for name, node in wanted.items():
+        trusted, installed, _ = available.get(name, (True, True, []))
+        if node.get("if_not_exists") and name in HARMLESS_UNTRUSTED and not trusted and not installed:
+            create(name, None)
+
+
+@dataclass(frozen=True)
+class Collation:
+    """A collation of a database (of its own schemas), and the CREATE COLLATION that makes it again."""
+
+    schema: str
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """What a goal built for a database relies on there without making it (see ``built``)."""
+
+    collations: tuple[Collation, ...] = ()
+    search_path: str | None = None  # as a new session there has it
+
+
+def target_facts(conn: psycopg.Connection) -> TargetFacts:
+    """The facts of the database of ``conn``, a session that has not changed its search_path."""
+    search_path = conn.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
+    # Not one of introspect/queries/, which are the catalog's: this is read only for a scratch database.
+    rows = conn.execute((Path(__file__).parent / "introspect" / "collation_definitions.sql").read_text())
+    return TargetFacts(tuple(Collation(*row) for row in rows), search_path)
+
+
+def with_target(script: str, target: TargetFacts) -> str:
+    """``script`` run under the target's search_path, with the target's collations it names made in it.
+
+    The search_path is set after the script's last CREATE EXTENSION: a spec's extension with no schema is
+    one in public (as import writes it), which a search_path led by another schema would move."""
+    script = with_collations(script, target.collations)
+    if target.search_path is None:
+        return script
+    at = max(
+        (where.stop + 1 for where, node in _statements(script, "extension") if "CreateExtensionStmt" in node), default=0
+    )
+    literal = "'" + target.search_path.replace("'", "''") + "'"
+    return f"{script[:at]}\nSELECT pg_catalog.set_config('search_path', {literal}, false);\n{script[at:]}"
+
+
+def with_collations(script: str, collations: Sequence[Collation]) -> str:
+    """``script`` with each of ``collations`` that it names and does not make itself made in it, right after
+    the CREATE SCHEMA of its schema (first, for a schema the script does not make)."""
+    if not collations:
+        return script
+    lowered = script.lower()
+    made = {
+        tuple(s["String"]["sval"] for s in node["DefineStmt"]["defnames"])
+        for _, node in _statements(script, "collation")
+        if node.get("DefineStmt", {}).get("kind") == "OBJECT_COLLATION"
+    }
+    wanted = [
+        c for c in collations if c.name.lower() in lowered and (c.schema, c.name) not in made and (c.name,) not in made
+    ]
+    if not wanted:
+        return script
+    schemas = {
+        node["CreateSchemaStmt"]["schemaname"]: where.stop
+        for where, node in _statements(script, "schema")
+        if "CreateSchemaStmt" in node and "schemaname" in node["CreateSchemaStmt"]
+    }
+    inserts: dict[int, list[str]] = {}
+    for c in wanted:
+        at = schemas.get(c.schema)
+        inserts.setdefault(at if at is not None else 0, []).append(c.definition)
+    out, start = [], 0
+    for at in sorted(inserts):
+        if at == 0:
+            out.append("".join(f"{d};\n" for d in inserts[at]))
+        else:
+            out.append(script[start:at] + "".join(f";\n{d}" for d in inserts[at]))
+            start = at
+    return "".join(out) + script[start:]
 
 
 def prepare(conn: psycopg.Connection, goal: Goal) -> None:
@@ -643,6 +778,12 @@ def apply_script(
             hint = (
                 "; of the platform's tables the scratch database has those of schemac's Supabase stand-in "
                 "(auth.users, storage's, realtime.messages): for another, give a server that has it with --dev-db URL"
+            )
+        elif exc.sqlstate == "42704" and message.startswith("collation "):
+            hint = (
+                "; a spec does not make collations, it names those of the database it goes to: planned to a "
+                "database that has it (--db URL), the scratch database makes it first as that one has it; a "
+                "database without it needs it created there (CREATE COLLATION) before the spec is applied"
             )
         elif exc.sqlstate == "53200":  # out of shared memory: the lock table, for a script this size
             hint = (

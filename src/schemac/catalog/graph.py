@@ -89,6 +89,11 @@ def distribution_key(name: QualifiedName | str) -> str:
     return f"dist:{name}"
 
 
+def persistence_key(name: QualifiedName | str) -> str:
+    """A table made logged or unlogged (a plan's step; catalog objects provide none)."""
+    return f"persistence:{name}"
+
+
 def publication_key(name: str) -> str:
     return f"pub:{name}"
 

@@ -195,13 +195,17 @@ class Check:
 class IndexKey:
     """One key of an index, or of the index behind an exclusion constraint: a column or an expression.
     ``opclass`` is SQL, as PostgreSQL prints it: quoted where a name needs it, schema-qualified
-    outside pg_catalog (``text_pattern_ops``, ``extensions.gist_trgm_ops``); both sides store it so."""
+    outside pg_catalog (``text_pattern_ops``, ``extensions.gist_trgm_ops``); both sides store it so.
+    ``collation``, where the key's is not its column's (or its expression type's), is the name as a
+    column's is (``C``, ``musicbrainz.musicbrainz``: unquoted, schema-qualified outside pg_catalog):
+    an index on ``name COLLATE "C"`` beside one on ``name`` is another index."""
 
     column: str | None = None
     expression: str | None = None
     order: str | None = None
     nulls: str | None = None
     opclass: str | None = None
+    collation: str | None = None
 
 
 @dataclass(frozen=True)

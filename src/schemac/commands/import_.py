@@ -89,8 +89,13 @@ def import_(
     function, a primary key with another name, ...) is named in a comment
     where it was. What schemac does not model (aggregates, collations, text
     search configurations and dictionaries, unlogged partitions, a table's
-    inheritance) is named at the top with the reason, and a plan never
-    touches it; the round trip is then exact for what the spec holds.
+    inheritance, a search_path the database sets) is named at the top with
+    the reason and what uses it, and a plan never touches it; the round
+    trip is then exact for what the spec holds. The spec is proved on a
+    scratch database given the source's collations and search_path (as
+    `plan --db` does); one that uses an aggregate or a text search
+    configuration left out cannot be built there, and import says which
+    objects need it.
 
     \b
     Exit codes: 0 written, and the round trip is exact; 1 written, but the
@@ -127,9 +132,11 @@ def import_(
             # A Citus source is built again where Citus is loaded.
             if sql_file is not None:
                 citus = scratch.load(sql_file).citus
+                target = None
             else:
                 with out.progress(f"Reading {label}"):
                     source = verify.read(db, schemas)
+                    target = verify.target_facts(db)
                 citus = bool(source.distributions)
             server_url = None
             if sql_file is not None or not no_verify:
@@ -145,7 +152,8 @@ def import_(
                 def check(text: str):
                     rounds[0] += 1
                     with out.progress(f"Proving the round trip (build, apply, read back; round {rounds[0]})"):
-                        return verify.differences(source, verify.applied(text, server_url, schemas, str(out_file)))
+                        made = verify.applied(text, server_url, schemas, str(out_file), target)
+                        return verify.differences(source, made)
 
             result = import_catalog(source, check, conventions=not (no_conventions or no_verify), label=label)
     except LiveError as exc:

@@ -285,10 +285,15 @@ class EnableTrigger(Change):
 
 @dataclass(frozen=True)
 class SetLogged(Change):
-    """ALTER TABLE ... SET LOGGED / SET UNLOGGED: PostgreSQL rewrites the table."""
+    """ALTER TABLE ... SET LOGGED / SET UNLOGGED: PostgreSQL rewrites the table.
+
+    ``follows``: the tables changing the same way that must change first, as a logged table may not
+    reference an unlogged one: a table made logged after those it references, one made unlogged after
+    those that reference it."""
 
     table: QualifiedName
     unlogged: bool
+    follows: tuple[QualifiedName, ...] = ()
 
     def describe(self) -> str:
         return f"make {self.table} {'unlogged' if self.unlogged else 'logged'}"

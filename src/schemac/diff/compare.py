@@ -533,6 +533,7 @@ def compare(
             out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
 
     out = _foreign_keys_over_dropped_keys(current, desired, out)
+    out = _persistence_order(current, out)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -771,6 +772,29 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
     """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
     return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
+
+
+def _persistence_order(current: cat.Catalog, changes: list[ch.Change]) -> list[ch.Change]:
+    """``changes`` with each SetLogged following the others it must (see SetLogged.follows), along the
+    foreign keys the database has while they run."""
+    changing = {c.table: c.unlogged for c in changes if isinstance(c, ch.SetLogged)}
+    if len(changing) < 2:
+        return changes
+    follows: dict[QualifiedName, set[QualifiedName]] = {}
+    for fk in current.foreign_keys:
+        table, referenced = fk.table, fk.ref_table
+        if table == referenced or changing.get(table) is None or changing.get(table) != changing.get(referenced):
+            continue
+        if changing[table]:
+            follows.setdefault(referenced, set()).add(table)
+        else:
+            follows.setdefault(table, set()).add(referenced)
+    return [
+        replace(c, follows=tuple(sorted(follows[c.table], key=str)))
+        if isinstance(c, ch.SetLogged) and c.table in follows
+        else c
+        for c in changes
+    ]
 
 
 def _foreign_keys_over_dropped_keys(

@@ -411,7 +411,10 @@ class _Document:
         keys = []
         for k in i.keys:
             key = k.column if k.column is not None else f"({k.expression})"
-            key += "".join(f" {part}" for part in (k.opclass, k.order, f"nulls {k.nulls}" if k.nulls else None) if part)
+            collate = f"collate {k.collation}" if k.collation else None
+            key += "".join(
+                f" {part}" for part in (collate, k.opclass, k.order, f"nulls {k.nulls}" if k.nulls else None) if part
+            )
             keys.append(code(key))
         details = [d for d in ("unique" if i.unique else "", i.method if i.method != "btree" else "") if d]
         if i.include:

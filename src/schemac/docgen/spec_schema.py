@@ -126,6 +126,8 @@ DESCRIPTIONS: dict[str, str] = {
     "PartitionSpec.column": "The partition key when it is one column.",
     "PartitionSpec.columns": "The partition key's parts, in order: column names, {column: ...} or {expression: ...}; "
     "`columns: [x]` is `column: x`.",
+    "IndexColumn.collation": "The key's collation, when not its column's or expression's (C, or schema.name for "
+    "one the database has); an index on name with another collation is another index.",
     "PartitionKeySpec.collation": "The key part's collation, when not the column's or expression's (a collation of "
     "pg_catalog: C, en_US).",
     "PartitionKeySpec.opclass": "The key part's operator class, when not the default for its type "

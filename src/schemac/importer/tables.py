@@ -40,7 +40,7 @@ def key_spec(key: cat.IndexKey, also: dict[str, Any] | None = None) -> dict[str,
     its column or expression, then ``also``, then the options it has."""
     item: dict[str, Any] = {"column": key.column} if key.column is not None else {"expression": key.expression}
     item.update(also or {})
-    for attr in ("order", "nulls", "opclass"):
+    for attr in ("collation", "order", "nulls", "opclass"):
         if getattr(key, attr):
             item[attr] = getattr(key, attr)
     return item
@@ -416,7 +416,12 @@ class TableParts:
         keys: list[Any] = []
         for key in index.keys:
             # occurred_at desc nulls last; a column whose name has a space is written {column: ...}
-            if key.column is not None and key.opclass is None and not any(c.isspace() for c in key.column):
+            if (
+                key.column is not None
+                and key.opclass is None
+                and key.collation is None
+                and not any(c.isspace() for c in key.column)
+            ):
                 words = (
                     [key.column] + ([key.order] if key.order else []) + ([f"nulls {key.nulls}"] if key.nulls else [])
                 )

@@ -33,13 +33,26 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
         return built.catalog(schemas, source=goal.label)
 
 
-def applied(text: str, server_url: str, schemas: Sequence[str] | None = None, file: str = "schema.yaml") -> Catalog:
-    """The catalog of an empty database after the spec ``text`` is built and applied to it.
+def target_facts(url: str) -> scratch.TargetFacts:
+    """What a spec imported from the database at ``url`` relies on there (see ``scratch.built``)."""
+    with live.connect(url) as conn:
+        return scratch.target_facts(conn)
+
+
+def applied(
+    text: str,
+    server_url: str,
+    schemas: Sequence[str] | None = None,
+    file: str = "schema.yaml",
+    target: scratch.TargetFacts | None = None,
+) -> Catalog:
+    """The catalog of an empty database after the spec ``text`` is built and applied to it (``target``: what
+    the spec relies on in the source database: see ``scratch.built``).
 
     Raises ``SpecError`` when the spec does not build, ``LiveError`` when its SQL does not apply.
     """
     goal = scratch.Goal.of_compiled(compile_text(text, file, build_date()), file)
-    with scratch.built(goal, server_url) as built:
+    with scratch.built(goal, server_url, target=target) as built:
         return built.catalog(schemas, source=file)
 
 

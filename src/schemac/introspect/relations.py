@@ -11,6 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
+import orjson
+from pglast import parser
+
 from ..catalog.objects import (
     Check,
     Column,
@@ -268,7 +271,19 @@ def _index_key(row: Row, column: str = "column_name") -> IndexKey:
         order="desc" if descending else None,
         nulls=nulls,
         opclass=opclass,
+        collation=row.get("collation") or _expression_collation(row),
     )
+
+
+def _expression_collation(row: Row) -> str | None:
+    """The COLLATE an expression key of the index's definition is written with, if any (as a column's
+    collation is named: schema-qualified outside pg_catalog)."""
+    if not row.get("definition"):
+        return None
+    tree = orjson.loads(parser.parse_sql_json(row["definition"]))
+    element = tree["stmts"][0]["stmt"]["IndexStmt"]["indexParams"][row["position"] - 1]["IndexElem"]
+    names = [part["String"]["sval"] for part in element.get("collation", ())]
+    return ".".join(names[1:] if names[:1] == ["pg_catalog"] else names) or None
 
 
 def _timing(row: Row) -> dict[str, bool]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, column_key, distribution_key, relation_key
+from ..catalog.graph import Stage, Statement, column_key, distribution_key, persistence_key, relation_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -387,8 +387,9 @@ def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
             c,
             change_sql("set_logged", c.table, c.unlogged),
             Stage.TABLES,
-            {relation_key(c.table)},
+            {relation_key(c.table), *(persistence_key(q) for q in c.follows)},
             rule("make a table logged or unlogged"),
+            provides=persistence_key(c.table),
         )
     ]
 

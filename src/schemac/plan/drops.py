@@ -3,6 +3,7 @@ relation takes with it (made again where the goal keeps it)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pglast.parser import ParseError
@@ -126,14 +127,17 @@ def with_dependents(
 def _names_function(functions: set[QualifiedName], *texts: str | None, query: bool = False) -> bool:
     """Whether an expression (or with ``query``, a query) of ``texts`` calls one of ``functions``
     (an unqualified name is taken for public's: a database's expressions print the rest qualified)."""
-    for text in filter(None, texts):
-        try:
-            refs = references(text if query else f"SELECT {text}")
-        except ParseError:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
-            continue
-        if any(QualifiedName(schema or "public", name) in functions for schema, name in refs.functions):
-            return True
-    return False
+    return any(not functions.isdisjoint(_functions_called(text, query)) for text in filter(None, texts))
+
+
+@lru_cache(maxsize=4096)
+def _functions_called(text: str, query: bool) -> frozenset[QualifiedName]:
+    # Asked once per function a plan drops, of every view, policy, index and trigger: parsed once.
+    try:
+        refs = references(text if query else f"SELECT {text}")
+    except ParseError:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
+        return frozenset()
+    return frozenset(QualifiedName(schema or "public", name) for schema, name in refs.functions)
 
 
 def with_function_dependents(

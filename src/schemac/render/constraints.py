@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..catalog import objects as cat
-from .quoting import ident
+from .quoting import ident, qualified
 
 
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
@@ -20,6 +20,8 @@ def _columns(names) -> str:
 def index_key_sql(key: cat.IndexKey) -> str:
     """One key of an index or of an exclusion constraint: ``lower(name) text_pattern_ops DESC NULLS LAST``."""
     text = ident(key.column) if key.column else f"({key.expression})"
+    if key.collation:
+        text += f" COLLATE {qualified(key.collation)}"
     if key.opclass:
         text += f" {key.opclass}"
     if key.order:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -141,9 +141,27 @@ def change_sql(macro: str, *args, **kwargs) -> str:
 # -- what a piece of SQL depends on ----------------------------------------
 
 
-def _names(pairs, key, default_schema: str = "public") -> set[str]:
-    """Dependency keys (``key``: catalog.graph's relation_key, ...) of (schema or None, name) pairs."""
-    return {key(QualifiedName(schema or default_schema, name)) for schema, name in pairs}
+def _names(pairs, key, default_schemas: Sequence[str] = ("public",)) -> set[str]:
+    """Dependency keys (``key``: catalog.graph's relation_key, ...) of (schema or None, name) pairs; an
+    unqualified name may be any of ``default_schemas``' (a function's own search_path)."""
+    return {
+        key(QualifiedName(schema, name))
+        for qualifier, name in pairs
+        for schema in ((qualifier,) if qualifier else default_schemas)
+    }
+
+
+def _path_schemas(search_path: str | None) -> tuple[str, ...]:
+    """The schemas in which an unqualified name of a function's body is looked up: those of its own
+    ``SET search_path`` (pg_catalog, pg_temp and "$user" hold nothing the spec makes), else public."""
+    if search_path is None:
+        return ("public",)
+    parts = (p.strip() for p in search_path.split(","))
+    return tuple(
+        name
+        for name in (p[1:-1].replace('""', '"') if p.startswith('"') else p for p in parts)
+        if name and name not in ("$user", "pg_temp", "pg_catalog")
+    )
 
 
 def requires_sql(*texts: str | None, query: bool = False) -> set[str]:
@@ -410,11 +428,13 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     for arg in function.args:
         requires |= requires_type(arg.type)
     stage = Stage.FUNCTIONS
+    # PostgreSQL checks the body under the function's own SET search_path, when it has one.
+    path = _path_schemas(function.search_path)
     if function.language == "plpgsql":
         # PostgreSQL compiles a PL/pgSQL body when it creates the function: the statements are
         # only checked when they run, but the types its DECLAREs name must exist by then.
         declared = plpgsql_declared(function.body, plpgsql_header(function.args, function.returns))
-        requires |= _names(declared.relations, relation_key) | _names(declared.relations, type_key)
+        requires |= _names(declared.relations, relation_key, path) | _names(declared.relations, type_key, path)
         if declared.relations or not declared.complete:
             stage = Stage.TABLE_FUNCTIONS
     elif function.language == "sql":
@@ -428,9 +448,9 @@ def _function(function: cat.Function) -> Iterator[Statement]:
             stage = Stage.TABLE_FUNCTIONS
         else:
             requires |= (
-                _names(refs.relations, relation_key)
-                | _names(refs.functions, function_key)
-                | _names(refs.types, type_key)
+                _names(refs.relations, relation_key, path)
+                | _names(refs.functions, function_key, path)
+                | _names(refs.types, type_key, path)
             )
             if refs.relations:
                 stage = Stage.TABLE_FUNCTIONS

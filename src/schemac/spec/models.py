@@ -349,6 +349,7 @@ class IndexColumn(Model):
     order: Literal["asc", "desc"] | None = None
     nulls: Literal["first", "last"] | None = None
     opclass: str | None = None
+    collation: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -40,7 +40,17 @@ SELECT k.indexrelid AS oid,
            AND (opc.opcintype = kt.oid
                 OR NOT EXISTS (SELECT FROM pg_opclass o2
                                 WHERE o2.opcmethod = opc.opcmethod AND o2.opcdefault
-                                  AND o2.opcintype = kt.oid)) AS opclass_is_default
+                                  AND o2.opcintype = kt.oid)) AS opclass_is_default,
+       -- A column key's collation where it is not the column's, as pg_get_indexdef prints COLLATE only
+       -- then. An expression's own collation (lower(name) has name's) is not in the catalog: where its
+       -- key's is not its type's, the index's definition says whether it is written (see relations.py).
+       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL AND k.attnum <> 0 AND co.oid <> a.attcollation
+            THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname ELSE cn.nspname || '.' || co.collname END
+       END AS collation,
+       CASE WHEN k.pos <= k.indnkeyatts AND co.oid IS NOT NULL AND k.attnum = 0 AND co.oid <> t.typcollation
+            THEN pg_get_indexdef(k.indexrelid)
+       END AS definition,
+       k.pos AS position
   FROM keys k
   LEFT JOIN pg_attribute a ON a.attrelid = k.indrelid AND a.attnum = k.attnum
   LEFT JOIN pg_attribute ia ON ia.attrelid = k.indexrelid AND ia.attnum = k.pos
@@ -48,4 +58,6 @@ SELECT k.indexrelid AS oid,
   LEFT JOIN pg_type kt ON kt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
   LEFT JOIN pg_opclass opc ON opc.oid = k.indclass[k.pos - 1]
   LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+  LEFT JOIN pg_collation co ON co.oid = k.indcollation[k.pos - 1]
+  LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
  ORDER BY k.indexrelid, k.pos

@@ -43,6 +43,24 @@ WITH ours AS (
      WHERE NOT c.relispartition AND p.relkind = 'r'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
+    -- A search_path the database (or a role in it) sets: the names a function's body leaves unqualified
+    -- resolve under it, and on a database built from the spec, which sets none, under the server's
+    -- default. Supabase's own ("$user", public, extensions) is the platform's, made again by its stand-in.
+    SELECT s.setdatabase, 'pg_db_role_setting'::regclass, 'database setting',
+           CASE WHEN s.setrole = 0 THEN 'search_path' ELSE 'search_path of role ' || quote_ident(r.rolname) END,
+           'this database sets ' || replace(c.setting, '=', ' = ') || ' ('
+           || CASE WHEN s.setrole = 0 THEN 'ALTER DATABASE' ELSE 'ALTER ROLE ... IN DATABASE' END
+           || ' ... SET); the spec sets no search_path for a database: the names function bodies leave '
+           || 'unqualified resolve under it when they run (and an SQL function''s body when it is made), and '
+           || 'on a database built from the spec under the server''s default ("$user", public) instead: set it '
+           || 'there too, or qualify those names or give the functions a search_path'
+      FROM pg_db_role_setting s
+      LEFT JOIN pg_roles r ON r.oid = s.setrole
+     CROSS JOIN LATERAL unnest(s.setconfig) c(setting)
+     WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND c.setting LIKE 'search_path=%%'
+       AND c.setting <> 'search_path="$user", public, extensions'
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
@@ -64,7 +82,38 @@ WITH ours AS (
        AND con.conparentid = 0
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
 )
-SELECT o.kind, o.name, o.reason
+-- What uses an aggregate, collation or text search object of the spec's schemas: it is left out, so
+-- a database built from the spec lacks it and these fail there. The catalog records what columns,
+-- indexes, views and constraints use; a function's body only by its text, so a body that names the
+-- object (to_tsvector('mb_simple', ...), median(...)) is counted as using it.
+, used AS (
+    SELECT o.classid, o.oid, u.what
+      FROM ours o
+      JOIN pg_depend d ON d.refclassid = o.classid AND d.refobjid = o.oid AND d.deptype IN ('n', 'a')
+      CROSS JOIN LATERAL (SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS what) u
+     WHERE o.classid IN ('pg_proc'::regclass, 'pg_collation'::regclass, 'pg_ts_config'::regclass,
+                         'pg_ts_dict'::regclass)
+    UNION
+    SELECT o.classid, o.oid, 'function ' || p.oid::regprocedure::text || ' (its body names it)'
+      FROM ours o
+      JOIN pg_proc p ON p.pronamespace = ANY (%(namespaces)s::oid[]) AND p.oid <> o.oid
+     WHERE o.classid IN ('pg_proc'::regclass, 'pg_collation'::regclass, 'pg_ts_config'::regclass,
+                         'pg_ts_dict'::regclass)
+       AND strpos(lower(p.prosrc), lower(CASE o.classid
+                     WHEN 'pg_proc'::regclass THEN (SELECT proname FROM pg_proc WHERE oid = o.oid) || '('
+                     WHEN 'pg_collation'::regclass THEN (SELECT collname FROM pg_collation WHERE oid = o.oid)
+                     WHEN 'pg_ts_config'::regclass THEN (SELECT cfgname FROM pg_ts_config WHERE oid = o.oid)
+                     ELSE (SELECT dictname FROM pg_ts_dict WHERE oid = o.oid) END)) > 0
+)
+SELECT o.kind, o.name,
+       o.reason || coalesce((SELECT '; used by ' || string_agg(u.what, ', ' ORDER BY u.what)
+                                   FILTER (WHERE u.rank <= 5)
+                                   || CASE WHEN count(*) > 5 THEN ' and ' || (count(*) - 5) || ' more' ELSE '' END
+                                   || ', which a database built from the spec cannot make without it: '
+                                   || 'create it there first (the spec does not)'
+                              FROM (SELECT what, row_number() OVER (ORDER BY what) AS rank
+                                      FROM used WHERE used.classid = o.classid AND used.oid = o.oid) u), '')
+       AS reason
   FROM ours o
  WHERE NOT EXISTS (SELECT FROM pg_depend e
                     WHERE e.classid = o.classid AND e.objid = o.oid AND e.deptype = 'e')

@@ -9,7 +9,7 @@ from ...errors import Path
 from .. import models as m
 from ..names import key_name, suggest
 from .coverage import unique_key_problem
-from .fragments import expression, ignores, opclass_name
+from .fragments import collation_name, expression, ignores, opclass_name
 from .scope import Scope
 
 
@@ -56,7 +56,12 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
         )
         if key.opclass is not None and opclass is None:
             ok = False
-        keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, opclass))
+        if (
+            key.collation is not None
+            and collation_name(scope, key.collation, path + ("columns", i, "collation")) is None
+        ):
+            ok = False
+        keys.append(cat.IndexKey(key.column, key.expression, key.order, key.nulls, opclass, key.collation))
     for i, column in enumerate(index.include):
         if names is not None and column not in names:
             scope.error(path + ("include", i), f"unknown column '{column}'{suggest(column, names)}")
