@@ -363,3 +363,10 @@ def test_aggregates_are_listed_with_their_functions_and_state() -> None:
     # '' as the first state is shown, not taken for none.
     assert "| `app.joined(text)` | `textcat` | `text` from `''` | The texts, end to end. |" in text
     assert "| `app.biggest(bigint)` | `int8larger` | `bigint` |  |" in text
+
+
+def test_default_privileges_are_listed_by_creator_schema_and_type() -> None:
+    text = _docs(EVERY_KIND)
+    assert "- [Default privileges](#default-privileges)" in text
+    assert "| the applying role | every schema | functions | nothing |" in text
+    assert "| the applying role | `app` | tables | granted to `public`: select |" in text

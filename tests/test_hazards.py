@@ -67,6 +67,8 @@ DROP_HAZARDS: dict[str, frozenset[str]] = {
         "aggregate": {CLIENTS},
         "publication": {CLIENTS},
         "Citus distribution": {LOCK, REWRITE},
+        # Never dropped: each role's privileges in it change (ChangeDefaultPrivileges).
+        "default privileges": set(),
     }.items()
 }
 
@@ -259,6 +261,11 @@ CASES: dict[str, tuple] = {
         TOUCHED.replace("STATE", ""),
         TOUCHED.replace("STATE", ", enabled: false"),
         {CLIENTS},
+    ),
+    "ChangeDefaultPrivileges": (
+        ITEMS + "default_privileges: [{on: tables}]\n",
+        ITEMS + "default_privileges: [{on: tables, grants: [{to: public, privileges: [select]}]}]\n",
+        {ACCESS},
     ),
     "AlterPublication": (
         ITEMS + "publications: {feed: {tables: [items]}}\n",

@@ -97,6 +97,9 @@ class Goal:
     citus: bool = False
     # Whose privileges the goal states exactly (a spec's allow-list); None: everyone's.
     privileges: PrivilegeScope | None = None
+    # Statements schemac rendered from a spec's validated fields that the goal's role may not run, left out of
+    # ``script`` and run after it by the scratch server's superuser: default privileges FOR ROLE another role.
+    trusted: tuple[str, ...] = ()
 
     @cached_property
     def needs_standin(self) -> bool:
@@ -106,8 +109,14 @@ class Goal:
 
     @classmethod
     def of_compiled(cls, compiled: Compiled, label: str) -> Goal:
+        from .render.sql import other_creators_sql
+
+        script, trusted = compiled.sql, tuple(other_creators_sql(compiled.catalog))
+        for statement in trusted:  # each as render wrote it, in the section that comes last
+            at = script.rindex(statement)
+            script = script[:at] + script[at + len(statement) :]
         return cls(
-            compiled.sql,
+            script,
             label,
             compiled.catalog.flavor,
             Renames.from_catalog(compiled.catalog),
@@ -115,6 +124,7 @@ class Goal:
             compiled.catalog.target_version,
             citus=bool(compiled.catalog.distributions),
             privileges=compiled.catalog.privileges,
+            trusted=trusted,
         )
 
 
@@ -399,10 +409,25 @@ def _built_on(
             if goal.citus and shard_count:
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
+            if goal.trusted:
+                _run_trusted(url if role is not None else None, conn, goal)
             if role is not None and for_tests:
                 with connect(url) as admin:
                     _grant_safe_roles(admin, role, for_tests)
             yield Built(conn, emptied, leakproof)
+
+
+def _run_trusted(admin_url: str | None, conn: psycopg.Connection, goal: Goal) -> None:
+    """The goal's statements its role may not run (:attr:`Goal.trusted`), as the superuser where schemac made
+    the goal's role (``admin_url``), else as the connecting role of a --dev-db server. They are schemac's own
+    rendering of validated names, never a user's SQL: an SQL file's default privileges FOR ROLE another role are
+    run by the goal's role, which is refused (see apply_script)."""
+    script = "\n\n".join(goal.trusted)
+    if admin_url is None:
+        apply_script(conn, script, goal.label, goal.target)
+    else:
+        with connect(admin_url) as admin:
+            apply_script(admin, script, goal.label, goal.target)
 
 
 def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection[str]) -> None:
@@ -736,6 +761,14 @@ def catalog(conn: psycopg.Connection, schemas: Sequence[str] | None = None, sour
     return introspect(conn, schemas=schemas or None, exclude_schemas=NOT_MANAGED, source=source)
 
 
+def _default_privileges_of_another_role(message: str, script: str) -> bool:
+    """Whether a refusal is PostgreSQL's to ALTER DEFAULT PRIVILEGES FOR ROLE a role one is not a member of (16
+    and later say so; before, only 'must be member of role')."""
+    if "default privileges" in message:
+        return True
+    return message.startswith("must be member of role") and "default privileges" in script.lower()
+
+
 def apply_script(
     conn: psycopg.Connection, script: str, what: str, target: int | None = None, one_by_one: bool = False
 ) -> None:
@@ -768,6 +801,12 @@ def apply_script(
                 "; the goal is built on the scratch server by a role that is not a superuser, which can create "
                 "only the extensions the server marks trusted (pg_available_extension_versions.trusted), and is given "
                 f"beforehand only these others: {', '.join(sorted(HARMLESS_UNTRUSTED))}"
+            )
+        elif exc.sqlstate == "42501" and _default_privileges_of_another_role(message, script):
+            hint = (
+                "; the goal is built on the scratch server by a role that is not a superuser, and an SQL file's "
+                "statements never run as one: ALTER DEFAULT PRIVILEGES FOR ROLE another role cannot be built from "
+                "SQL; write it in a spec's default_privileges (schemac then builds it itself), or leave it out"
             )
         elif exc.sqlstate == "42501":
             hint = (

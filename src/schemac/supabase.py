@@ -50,6 +50,17 @@ NOT_MANAGED: tuple[str, ...] = tuple(sorted((HISTORY_SCHEMA, *PLATFORM_SCHEMAS, 
 # The platform's schemas whose objects the stand-in makes (templates/supabase_standin.sql): SQL naming one of
 # them needs it first.
 STANDIN_SCHEMAS: tuple[str, ...] = ("auth", "realtime", "storage")
+# The roles whose default privileges on a Supabase database are the platform's (FOR ROLE supabase_admin,
+# or postgres when a project applies as another role): read as unmanaged, never planned.
+PLATFORM_CREATORS: tuple[str, ...] = (
+    "dashboard_user",
+    "postgres",
+    "supabase_admin",
+    "supabase_auth_admin",
+    "supabase_functions_admin",
+    "supabase_realtime_admin",
+    "supabase_storage_admin",
+)
 
 
 # The functions of the extensions every Supabase database has (in its schema extensions) that schemac's

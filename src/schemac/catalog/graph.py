@@ -34,6 +34,8 @@ class Stage(IntEnum):
     TRIGGERS = 13
     GRANTS = 14
     PUBLICATIONS = 15
+    # Last: they govern the objects made later, by anything but the spec (whose own objects get their grants).
+    DEFAULT_PRIVILEGES = 16
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,9 @@ class Kind:
     def granted_as(self, obj: Any) -> str:
         return self.grant_name(obj) if self.grant_name else self.sql_name(obj)
 
+    # Whether COMMENT ON takes it.
+    commented: bool = True
+
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
 
@@ -381,6 +384,44 @@ DISTRIBUTION = Kind(
     dropped_by=lambda d: ("undistribute", d.table),
 )
 
+
+def _default_privileges_name(entry: cat.DefaultPrivileges) -> str:
+    """'default privileges on tables in schema app for role owner'; without a schema, of every schema."""
+    where = f"in schema {entry.schema}" if entry.schema else "in every schema"
+    whose = f" for role {entry.for_role}" if entry.for_role else ""
+    return f"default privileges on {entry.on} {where}{whose}"
+
+
+def default_privileges_clause(entry: cat.DefaultPrivileges) -> str:
+    """What follows ALTER DEFAULT PRIVILEGES: 'FOR ROLE owner IN SCHEMA app', either part left out."""
+    parts = ([f"FOR ROLE {ident(entry.for_role)}"] if entry.for_role else []) + (
+        [f"IN SCHEMA {ident(entry.schema)}"] if entry.schema else []
+    )
+    return " ".join(parts)
+
+
+# ALTER DEFAULT PRIVILEGES: one entry per creator, schema (or every schema) and type of object. It is
+# never created or dropped as such: each role's privileges in it change (ChangeDefaultPrivileges), and
+# its schema takes it along when dropped. Its "drop" puts back what PostgreSQL holds without it.
+DEFAULT_PRIVILEGES = Kind(
+    cat.DefaultPrivileges,
+    noun="default privileges",
+    slot="default_privileges",
+    keyword="DEFAULT PRIVILEGES",
+    tag="default privileges",
+    identity=lambda d: (d.for_role, d.schema, d.on),
+    name=_default_privileges_name,
+    sql_name=default_privileges_clause,
+    dropped_by=lambda d: (
+        "reset_default_privileges",
+        d,
+        sorted(cat.acl(d.grants)) or ["public"],
+        sorted(cat.default_acl(None, d.on, d.schema).get("public", ())),
+    ),
+    commented=False,
+)
+
+
 # In the order a script creates them: render writes each slot's statements in this order (ties in the
 # dependency order keep it), and compare compares the kinds that need no code of their own in it.
 KINDS = (
@@ -402,6 +443,7 @@ KINDS = (
     POLICY,
     TRIGGER,
     PUBLICATION,
+    DEFAULT_PRIVILEGES,
 )
 
 # A kind for each slot, in the order of KINDS: of kinds that share a slot (views and materialized

@@ -72,11 +72,18 @@ class PrivilegeScope:
     ``schemas_left_alone``: schemas whose own privileges are not managed (``public`` when the spec
     gives it no grants: every database has it, and the platform sets its privileges). ``types``: the enums
     and domains whose privileges are managed (None: all); USAGE on a type lets a role create objects that
-    use it, not read or write its values, so a spec manages a type's only where it gives it grants."""
+    use it, not read or write its values, so a spec manages a type's only where it gives it grants.
+    ``creators``: whose default privileges are managed (for the roles of ``roles``), besides the role that
+    applies the spec; None: no default privileges are, the spec having no ``default_privileges``."""
 
     roles: tuple[str, ...]
     schemas_left_alone: tuple[str, ...] = ()
     types: tuple[QualifiedName, ...] | None = None
+    creators: tuple[str, ...] | None = None
+
+    def manages_defaults_of(self, for_role: str | None) -> bool:
+        """Whether the default privileges for objects ``for_role`` creates (None: the applying role) are managed."""
+        return self.creators is not None and (for_role is None or for_role.lower() in self.creators)
 
     def manages(self, obj: object) -> bool:
         """Whether the privileges on ``obj`` are managed at all."""
@@ -519,6 +526,36 @@ class Publication:
     comment: str | None = None
 
 
+# What PostgreSQL gives PUBLIC on a new object with no default privileges of its own (the owner holds all).
+BUILTIN_DEFAULTS: dict[str, frozenset[str]] = {"functions": frozenset({"execute"}), "types": frozenset({"usage"})}
+
+
+@dataclass(frozen=True)
+class DefaultPrivileges:
+    """ALTER DEFAULT PRIVILEGES: what roles are given on the objects of type ``on`` that ``for_role``
+    creates from now on (None: the role that applies the spec, current_user), in ``schema`` (None: in
+    every schema). ``grants`` are what each role ends with, the creator's own privileges left out.
+
+    PostgreSQL holds them as one entry per (for_role, schema, type). The entry of every schema replaces
+    the built-in defaults (BUILTIN_DEFAULTS: EXECUTE on functions and USAGE on types to PUBLIC); an entry
+    of one schema only adds to it, and cannot take a privilege away. Without an entry, the built-in
+    defaults hold (every schema) or nothing is added (one schema): :func:`default_acl`."""
+
+    on: str
+    for_role: str | None = None
+    schema: str | None = None
+    grants: tuple[Grant, ...] = ()
+
+
+def default_acl(entry: DefaultPrivileges | None, on: str, schema: str | None) -> dict[str, set[str]]:
+    """What each role (lower case) is given on new objects by ``entry`` (None: there is none) of type ``on``
+    in ``schema``: the entry's grants, or with none, the built-in defaults for every schema."""
+    if entry is not None:
+        return acl(entry.grants)
+    builtin = BUILTIN_DEFAULTS.get(on) if schema is None else None
+    return {"public": set(builtin)} if builtin else {}
+
+
 @dataclass(frozen=True)
 class Unmanaged:
     """Something a database holds that schemac does not model (an aggregate, a collation, a text
@@ -553,6 +590,10 @@ class Catalog:
     aggregates: tuple[Aggregate, ...] = ()
     distributions: tuple[Distribution, ...] = ()
     publications: tuple[Publication, ...] = ()
+    default_privileges: tuple[DefaultPrivileges, ...] = ()
     # Whose privileges are stated exactly; None: everyone's, as read from a database.
     privileges: PrivilegeScope | None = None
     unmanaged: tuple[Unmanaged, ...] = ()  # read from a database only
+    # The role it was read as (current_user), whose default privileges have no for_role: a spec that
+    # names it as for_role means the same entries. A database's only; not part of what it holds.
+    read_as: str | None = field(default=None, compare=False)

@@ -424,15 +424,37 @@ class ChangeGrants(Change):
     column: str | None = None
 
     def describe(self) -> str:
-        def words(privileges: tuple[str, ...], option: str) -> str:
-            return ", ".join(p.rstrip("*") + (option if p.endswith("*") else "") for p in privileges)
-
-        parts = [
-            f"grant {words(self.grant, ' with grant option')}" if self.grant else "",
-            f"revoke {words(self.revoke, ' grant option')}" if self.revoke else "",
-        ]
         target = kinds.of(self.obj).sql_name(self.obj) + (f" ({self.column})" if self.column else "")
-        return f"{' and '.join(p for p in parts if p)} on {target} for {self.role}"
+        return f"{_grant_and_revoke(self.grant, self.revoke)} on {target} for {self.role}"
+
+
+def _grant_and_revoke(grant: tuple[str, ...], revoke: tuple[str, ...]) -> str:
+    """'grant select with grant option and revoke update', from privileges written ``p`` or ``p*``."""
+
+    def words(privileges: tuple[str, ...], option: str) -> str:
+        return ", ".join(p.rstrip("*") + (option if p.endswith("*") else "") for p in privileges)
+
+    parts = [
+        f"grant {words(grant, ' with grant option')}" if grant else "",
+        f"revoke {words(revoke, ' grant option')}" if revoke else "",
+    ]
+    return " and ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class ChangeDefaultPrivileges(Change):
+    """What one role is given on the objects made from now on under one entry of default privileges
+    (``entry`` names it; its grants are not read): privileges to grant and revoke, ``p*`` as in ChangeGrants."""
+
+    entry: cat.DefaultPrivileges
+    role: str
+    grant: tuple[str, ...]
+    revoke: tuple[str, ...]
+
+    def describe(self) -> str:
+        return (
+            f"{kinds.DEFAULT_PRIVILEGES.name(self.entry)}: {_grant_and_revoke(self.grant, self.revoke)} for {self.role}"
+        )
 
 
 @dataclass(frozen=True)

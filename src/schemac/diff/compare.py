@@ -241,11 +241,48 @@ def _privilege_steps(before: set[str], after: set[str]) -> tuple[tuple[str, ...]
     return tuple(add), tuple(remove)
 
 
+def _creator(current: cat.Catalog, for_role: str | None) -> str | None:
+    """An entry's creator as a plan to ``current`` sees it: None for the role it was read as, which applies it."""
+    return None if for_role == current.read_as else for_role
+
+
+def _default_privilege_changes(current: cat.Catalog, desired: cat.Catalog) -> list[ch.Change]:
+    """Each role's default privileges, entry by entry, where the desired side manages them (a spec's
+    allow-list: its creators', for its roles; a database's: all). An entry a side lacks holds what
+    PostgreSQL holds without it (``cat.default_acl``), so dropping one is revoking and granting back
+    the built-in defaults, never a statement of its own. Those of a schema the plan drops go with it."""
+    scope = desired.privileges
+    if scope is not None and scope.creators is None:
+        return []
+
+    def keyed(catalog: cat.Catalog) -> dict[tuple, cat.DefaultPrivileges]:
+        return {(_creator(current, e.for_role), e.schema, e.on): e for e in catalog.default_privileges}
+
+    old, new = keyed(current), keyed(desired)
+    dropped_schemas = {s.name for s in current.schemas} - {s.name for s in desired.schemas}
+    out: list[ch.Change] = []
+    for key in sorted(old.keys() | new.keys(), key=lambda k: (k[0] or "", k[1] or "", k[2])):
+        for_role, schema, on = key
+        if (scope is not None and not scope.manages_defaults_of(for_role)) or schema in dropped_schemas:
+            continue
+        before, after = cat.default_acl(old.get(key), on, schema), cat.default_acl(new.get(key), on, schema)
+        entry = cat.DefaultPrivileges(on, for_role, schema)
+        for role in sorted(before.keys() | after.keys()):
+            if scope is not None and role not in scope.roles:
+                continue
+            add, remove = _privilege_steps(before.get(role, set()), after.get(role, set()))
+            if add or remove:
+                out.append(ch.ChangeDefaultPrivileges(entry, role, add, remove))
+    return out
+
+
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
     (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages
     (by role, how many objects)."""
-    return tuple(filter(None, (unmanaged_note(current.unmanaged), _unnamed_roles_note(current, desired))))
+    notes = (unmanaged_note(current.unmanaged), _unnamed_roles_note(current, desired))
+    defaults = _default_privileges_left_alone(current, desired.privileges) if desired.privileges else []
+    return (*filter(None, notes), *defaults)
 
 
 # How many objects schemac does not manage a plan's note names before it counts the rest.
@@ -280,6 +317,25 @@ def _unnamed_roles_note(current: cat.Catalog, desired: cat.Catalog) -> str | Non
         return None
     held = ", ".join(f"{role} (on {n} object{'s' if n > 1 else ''})" for role, n in sorted(objects.items()))
     return f"privileges of roles the spec does not name are left as they are: {held}"
+
+
+def _default_privileges_left_alone(current: cat.Catalog, scope: cat.PrivilegeScope) -> list[str]:
+    """Where a spec manages default privileges: the entries of other creators, and the roles it does not
+    name that entries of its creators give privileges to (by creator or role, how many entries)."""
+    if scope.creators is None:
+        return []
+    entries: dict[str, int] = {}
+    for entry in current.default_privileges:
+        for_role = _creator(current, entry.for_role)
+        if not scope.manages_defaults_of(for_role):
+            entries[f"for role {for_role}"] = entries.get(f"for role {for_role}", 0) + 1
+        else:
+            for role in set(acl(entry.grants)) - set(scope.roles):
+                entries[f"to {role}"] = entries.get(f"to {role}", 0) + 1
+    if not entries:
+        return []
+    held = ", ".join(f"{whose} ({n} entr{'ies' if n > 1 else 'y'})" for whose, n in sorted(entries.items()))
+    return [f"default privileges the spec does not manage are left as they are: {held}"]
 
 
 # -- the comparison -----------------------------------------------------------------
@@ -441,7 +497,17 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
 # objects (a table's columns, the views that read them, ...). A kind not named here is compared as
 # it is: created, dropped, or changed in place (_object_change; else replaced).
 COMPARED_APART = frozenset(
-    {"schemas", "extensions", "enums", "tables", "views", "policies", "publications", "distributions"}
+    {
+        "schemas",
+        "extensions",
+        "enums",
+        "tables",
+        "views",
+        "policies",
+        "publications",
+        "distributions",
+        "default_privileges",
+    }
 )
 
 
@@ -593,6 +659,7 @@ def compare(
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
+    out += _default_privilege_changes(current, desired)
 
     # A policy that reads a relation dropped or replaced above is dropped with it.
     read = gone | replaced

@@ -139,6 +139,7 @@ class _Document:
         self._functions()
         self._aggregates()
         self._publications()
+        self._default_privileges()
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
         return "\n".join(self.lines) + "\n"
@@ -163,6 +164,8 @@ class _Document:
             items.append(("Aggregates", []))
         if c.publications:
             items.append(("Publications", []))
+        if c.default_privileges:
+            items.append(("Default privileges", []))
         return items
 
     def _plan_anchors(self) -> None:
@@ -505,6 +508,26 @@ class _Document:
             for p in self.catalog.publications
         ]
         self.para(*table(("publication", "tables", "publishes", "comment"), rows))
+
+    def _default_privileges(self) -> None:
+        if not self.catalog.default_privileges:
+            return
+        self.heading(2, "Default privileges")
+        self.para(
+            "What objects made later (by migrations, dashboards, other tools) give, by who makes them: an entry of "
+            "every schema replaces PostgreSQL's built-in defaults (EXECUTE on functions and USAGE on types to "
+            "PUBLIC), one of a schema adds to it."
+        )
+        rows = [
+            (
+                code(d.for_role) if d.for_role else "the applying role",
+                code(d.schema) if d.schema else "every schema",
+                d.on,
+                "; ".join(words.grants(d.grants)) or "nothing",
+            )
+            for d in self.catalog.default_privileges
+        ]
+        self.para(*table(("made by", "in", "objects", "grants"), rows))
 
     def _function(self, f: Function) -> None:
         self._object_heading(f.qname, "function")

@@ -109,6 +109,8 @@ DESCRIPTIONS: dict[str, str] = {
     "folded over the rows from initcond, then finalfunc; functions are the spec's or PostgreSQL's own.",
     "Spec.publications": "Publications for logical replication, by name (on Supabase, supabase_realtime is the "
     "platform's: list the tables Realtime streams).",
+    "Spec.default_privileges": "ALTER DEFAULT PRIVILEGES: what objects made later give, per creator, schema (or "
+    "every schema) and type; managed only where the spec has this key.",
     "Spec.lint": "Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.",
     "Target.postgres": "The major version of PostgreSQL the SQL targets (13 to 18).",
     "Target.flavor": "supabase: the spec may use auth.users, auth.uid(), auth.jwt() and the roles anon, "

@@ -187,6 +187,9 @@ class Builder(TableParts, RoutineParts):
                 schema = obj.name if kind == "schema" else obj.qname.schema
                 held, base = acl(obj.grants), self.given(kind, schema)
                 out |= {role for role in set(held) | set(base) if held.get(role, set()) != base.get(role, set())}
+        # The roles default privileges name, where the spec states them: a role the spec names is managed.
+        if not all(self.platform_made(entry) for entry in c.default_privileges):
+            out |= {role for entry in c.default_privileges for role in acl(entry.grants)}
         return out
 
     def privileges(
@@ -356,6 +359,9 @@ class Builder(TableParts, RoutineParts):
             platform_tables = self.platform_tables()
             if platform_tables:
                 data["platform_tables"] = platform_tables
+        default_privileges = self.default_privileges()
+        if default_privileges:
+            data["default_privileges"] = default_privileges
         for obj in c.unmanaged:
             self.cannot((), f"{obj.kind} {obj.name}: {obj.reason}; a plan leaves it alone")
         roles = sorted(r for r in self.roles | self.named_roles() if r not in self.platform.roles and r != "public")
@@ -365,6 +371,52 @@ class Builder(TableParts, RoutineParts):
             data.clear()
             data.update(items)
         return Built(doc, self.unsupported, self.located)
+
+    def default_privileges(self) -> list[dict]:
+        """Every entry of default privileges, with each grantee's privileges (``all`` where it holds all of the
+        type's); none when every entry is the platform's as it made it (the spec then leaves them to it: with
+        ``default_privileges:`` written, the spec manages them all, the platform's included)."""
+        entries = self.catalog.default_privileges
+        if all(self.platform_made(entry) for entry in entries):
+            return []
+        full = {
+            "tables": set(self.full_table),
+            "sequences": set(FULL["sequence"]),
+            "functions": {"execute"},
+            "types": {"usage"},
+            "schemas": {"usage", "create"},
+        }
+        out = []
+        for entry in entries:
+            item: dict[str, Any] = {}
+            if entry.for_role:
+                item["for_role"] = entry.for_role
+                self.roles.add(entry.for_role)
+            if entry.schema:
+                item["schema"] = entry.schema
+            item["on"] = entry.on
+            add: dict[tuple, list[str]] = defaultdict(list)
+            for role, held in sorted(acl(entry.grants).items()):
+                for grantable in (False, True):
+                    privileges = {p.rstrip("*") for p in held if p.endswith("*") == grantable}
+                    if privileges == full[entry.on] and len(privileges) > 1:
+                        privileges = {"all"}
+                    if privileges:
+                        add[(frozenset(privileges), grantable, None)].append(role)
+                if role != "public":
+                    self.roles.add(role)
+            if add:
+                item["grants"] = _privilege_entries(add, "to")
+            out.append(item)
+        return out
+
+    def platform_made(self, entry: cat.DefaultPrivileges) -> bool:
+        """Whether ``entry`` is one the platform gives the applying role, holding what it gives (on Supabase, all
+        to the API roles in public)."""
+        if entry.for_role is not None or (entry.schema, entry.on) not in self.platform.default_privileges:
+            return False
+        every = set(self.full_table if entry.on == "tables" else FULL[entry.on[:-1]])
+        return acl(entry.grants) == {role: every for role in SUPABASE_API_ROLES}
 
     def named_roles(self) -> set[str]:
         """Every role a grant or a policy of the catalog names."""

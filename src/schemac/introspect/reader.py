@@ -22,7 +22,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from ..catalog.objects import Catalog, QualifiedName, Unmanaged
-from ..supabase import NOT_MANAGED, PLATFORM_SCHEMAS
+from ..supabase import NOT_MANAGED, PLATFORM_CREATORS, PLATFORM_SCHEMAS
 from . import relations, routines, schema_objects, security
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -54,6 +54,7 @@ class Rows:
     by_kind: dict[str, list[Row]]
     major_version: int
     has_auth_schema: bool
+    read_as: str | None = None  # current_user
 
     def __getitem__(self, kind: str) -> list[Row]:
         return self.by_kind[kind]
@@ -98,7 +99,7 @@ def read_rows(
                     continue
                 by_kind[kind] = cur.execute(query(kind), namespaces).fetchall()
         raise psycopg.Rollback()
-    return Rows(by_kind, server["major_version"], server["has_auth_schema"])
+    return Rows(by_kind, server["major_version"], server["has_auth_schema"], server["read_as"])
 
 
 def introspect(
@@ -126,6 +127,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
     tables = relations.tables(rows["tables"], rows["columns"], rows["constraints"], grants, names)
     partitions = relations.partitions(rows["partitions"], grants, names)
     views = relations.views(rows["views"], grants, names)
+    platform_creators = PLATFORM_CREATORS if rows.has_auth_schema else ()
     return Catalog(
         source=source,
         target_version=rows.major_version,
@@ -146,5 +148,10 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         aggregates=routines.aggregates(rows["aggregates"], grants),
         publications=schema_objects.publications(rows["publications"]),
         distributions=schema_objects.distributions(rows["distributions"]),
-        unmanaged=tuple(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
+        default_privileges=security.default_privileges(rows["default_privileges"], platform_creators),
+        unmanaged=(
+            *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
+            *security.default_privileges_unmanaged(rows["default_privileges"], platform_creators),
+        ),
+        read_as=rows.read_as,
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Grant, Policy, QualifiedName
+from ..catalog.objects import DefaultPrivileges, Grant, Policy, QualifiedName, Unmanaged
 from ..sqltree import as_read_back
 
 Row = Mapping[str, Any]
@@ -59,6 +59,52 @@ def table_of(row: Row, names: Mapping[int, QualifiedName]) -> QualifiedName | No
     if row["platform_table"]:
         return QualifiedName(*row["platform_table"])
     return names.get(row["table_oid"])
+
+
+# pg_default_acl.defaclobjtype -> what ALTER DEFAULT PRIVILEGES ... ON names (large objects, 'L', are not modelled).
+DEFAULT_ACL_TYPES = {"r": "tables", "S": "sequences", "f": "functions", "T": "types", "n": "schemas"}
+
+
+def default_privileges(rows: Iterable[Row], platform_creators: Collection[str] = ()) -> tuple[DefaultPrivileges, ...]:
+    """The entries of default privileges, each with one :class:`Grant` per grantee (those held WITH GRANT
+    OPTION apart), sorted by creator (the reading role first), schema (every schema first) and type. Those of
+    ``platform_creators`` are left out (:func:`default_privileges_unmanaged` names them)."""
+    entries: dict[tuple, list[Grant]] = {}
+    for row in rows:
+        on = DEFAULT_ACL_TYPES.get(row["objtype"])
+        if on is None or row["for_role"] in platform_creators:
+            continue
+        grants = entries.setdefault((row["for_role"], row["schema"], on), [])
+        if row["grantee"] is None:
+            continue
+        plain = tuple(p for p in row["privileges"] if not p.endswith("*"))
+        option = tuple(p[:-1] for p in row["privileges"] if p.endswith("*"))
+        grants += [Grant(plain, (row["grantee"],))] if plain else []
+        grants += [Grant(option, (row["grantee"],), grantable=True)] if option else []
+    out = [DefaultPrivileges(on, for_role, schema, tuple(grants)) for (for_role, schema, on), grants in entries.items()]
+    return tuple(sorted(out, key=lambda d: (d.for_role or "", d.schema or "", d.on)))
+
+
+def default_privileges_unmanaged(rows: Iterable[Row], platform_creators: Collection[str] = ()) -> tuple[Unmanaged, ...]:
+    """Entries named as not managed: those of a type schemac does not model (large objects, from PostgreSQL 18),
+    and the platform's (``platform_creators``)."""
+    out = {}
+    for row in rows:
+        for_role, schema, objtype = row["for_role"], row["schema"], row["objtype"]
+        entry = DefaultPrivileges(DEFAULT_ACL_TYPES.get(objtype, "large objects"), for_role, schema)
+        if objtype not in DEFAULT_ACL_TYPES:
+            reason = "default privileges on large objects are not modelled"
+        elif for_role in platform_creators:
+            reason = "the platform's"
+        else:
+            continue
+        out[(for_role or "", schema or "", entry.on)] = Unmanaged("default privileges", _entry_name(entry), reason)
+    return tuple(out[key] for key in sorted(out))
+
+
+def _entry_name(entry: DefaultPrivileges) -> str:
+    where = f" in schema {entry.schema}" if entry.schema else ""
+    return f"on {entry.on}{where} for role {entry.for_role}" if entry.for_role else f"on {entry.on}{where}"
 
 
 def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Policy, ...]:

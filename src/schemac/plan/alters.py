@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, column_key, distribution_key, persistence_key, relation_key
+from ..catalog.graph import Stage, Statement, column_key, distribution_key, persistence_key, relation_key, schema_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -497,6 +497,20 @@ def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pai
     ]
 
 
+def _change_default_privileges(c: ch.ChangeDefaultPrivileges, existing: set[QualifiedName]) -> list[Pair]:
+    sql = change_sql(
+        "default_privileges",
+        c.entry,
+        c.role,
+        [p for p in c.grant if not p.endswith("*")],
+        [p[:-1] for p in c.grant if p.endswith("*")],
+        [p[:-1] for p in c.revoke if p.endswith("*")],
+        [p for p in c.revoke if not p.endswith("*")],
+    )
+    requires = {schema_key(c.entry.schema)} if c.entry.schema else set()
+    return [_step(c, sql, Stage.DEFAULT_PRIVILEGES, requires, rule("grant a default privilege", bool(c.grant)))]
+
+
 def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:
     kind = kind_of(c.obj)
     return [_step(c, change_sql("comment", kind.keyword, kind.sql_name(c.obj), c.text), Stage.GRANTS)]
@@ -524,6 +538,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.RenameIndex: _rename_index,
     ch.RenameColumn: _rename_column,
     ch.ChangeGrants: _change_grants,
+    ch.ChangeDefaultPrivileges: _change_default_privileges,
     ch.SetComment: _set_comment,
 }
 

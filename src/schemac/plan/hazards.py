@@ -90,6 +90,9 @@ RULES: dict[str, frozenset[str]] = {
         "grant a privilege": {WIDENS_ACCESS},
         # a client that used the privilege (a default one the spec does not grant, too) is refused
         "revoke a privilege": {BREAKS_CLIENTS},
+        # ChangeDefaultPrivileges: the roles get the privilege on every object made from now on (by a
+        # migration, a dashboard, another tool). Revoking one: none; no object made so far changes.
+        "grant a default privilege": {WIDENS_ACCESS},
         # AlterPublication, and a publication created with tables: subscribers receive the rows
         # (like a grant); stopping leaves them without the changes they replicate.
         "publish a table": {WIDENS_ACCESS},

@@ -70,6 +70,7 @@ SECTION_TITLES = {
     Stage.TRIGGERS: "Triggers",
     Stage.GRANTS: "Grants",
     Stage.PUBLICATIONS: "Publications",
+    Stage.DEFAULT_PRIVILEGES: "Default privileges",
 }
 
 
@@ -125,6 +126,7 @@ def environment() -> jinja2.Environment:
         search_path=_search_path,
         key_part=key_part_sql,
         publication_options=publication_options,
+        default_privileges_clause=kinds.default_privileges_clause,
     )
     return env
 
@@ -257,7 +259,9 @@ def privilege_scope(catalog: cat.Catalog) -> cat.PrivilegeScope:
         for obj in getattr(catalog, kind.slot):
             grants = obj.grants + tuple(g for c in getattr(obj, "columns", ()) for g in c.sequence_grants)
             roles |= {r.lower() for g in grants for r in g.roles}
-    return cat.PrivilegeScope(("public", *sorted(roles - {"public"})))
+    roles |= {r.lower() for entry in catalog.default_privileges for g in entry.grants for r in g.roles}
+    creators = {entry.for_role.lower() for entry in catalog.default_privileges if entry.for_role}
+    return cat.PrivilegeScope(("public", *sorted(roles - {"public"})), creators=tuple(sorted(creators)))
 
 
 def identity_sequence(table: QualifiedName, column: str) -> QualifiedName:
@@ -749,6 +753,7 @@ STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
     "policies": _policies,
     "triggers": _triggers,
     "publications": _publications,
+    "default_privileges": lambda catalog: _default_privileges_of(catalog),
 }
 
 
@@ -760,6 +765,48 @@ def statements(catalog: cat.Catalog) -> list[Statement]:
         for obj in getattr(catalog, slot):
             out.extend(_grants(obj, scope))
     return out
+
+
+def _default_privileges_of(catalog: cat.Catalog) -> Iterator[Statement]:
+    scope = privilege_scope(catalog)
+    for entry in catalog.default_privileges:
+        yield from _default_privileges(entry, scope, catalog.flavor)
+
+
+def _default_privileges(entry: cat.DefaultPrivileges, scope: cat.PrivilegeScope, flavor: str) -> Iterator[Statement]:
+    """An entry of default privileges, when the scope manages its creator's. The roles of the scope end with
+    exactly its grants on a new database: what its defaults give them there is revoked first (PostgreSQL's
+    built-in EXECUTE or USAGE to PUBLIC, for every schema; the platform's own entries). Never from the
+    creator, whose own privileges on what it makes are not managed."""
+    if not scope.manages_defaults_of(entry.for_role):
+        return
+    managed = set(scope.roles)
+    given = set(cat.default_acl(None, entry.on, entry.schema))
+    if entry.for_role is None and (entry.schema, entry.on) in platform_for(flavor).default_privileges:
+        given |= {"anon", "authenticated"} if flavor == "supabase" else set()
+    revoke_from = [role for role in scope.roles if role in given]
+    grants = [g for g in entry.grants if not g.revoke and {r.lower() for r in g.roles} <= managed]
+    if not (revoke_from or grants):
+        return
+    yield Statement(
+        Stage.DEFAULT_PRIVILEGES,
+        _render("default_privileges", entry=entry, revoke_from=revoke_from, grants=grants),
+        requires=frozenset({schema_key(entry.schema)} if entry.schema else ()),
+        label=kinds.DEFAULT_PRIVILEGES.name(entry),
+        source=entry,
+    )
+
+
+def other_creators_sql(catalog: cat.Catalog) -> list[str]:
+    """The statements of the default privileges of roles other than the applying one (FOR ROLE), as
+    :func:`render` writes them: only a member of that role (or a superuser) may run one."""
+    scope = privilege_scope(catalog)
+    return [
+        statement.text
+        for entry in catalog.default_privileges
+        if entry.for_role
+        for statement in _default_privileges(entry, scope, catalog.flavor)
+    ]
 
 
 def publication_options(publication: cat.Publication) -> str:

@@ -175,6 +175,29 @@ class SequenceSpec(Model):
     comment: str | None = None
 
 
+class DefaultPrivilegesSpec(Model):
+    """``{schema: app, on: tables, grants: [{to: reader, privileges: [select]}]}``: what roles are given on the
+    objects of one type made from now on (ALTER DEFAULT PRIVILEGES)."""
+
+    for_role: str | None = Field(
+        default=None,
+        description="The role whose new objects get these privileges; none: the role that applies the spec.",
+    )
+    schema_: str | None = Field(
+        default=None,
+        alias="schema",
+        description="Objects made in this schema only (adding to the entry of every schema); none: in every schema, "
+        "replacing PostgreSQL's built-in defaults (EXECUTE on functions and USAGE on types to PUBLIC).",
+    )
+    on: Literal["tables", "sequences", "functions", "routines", "types", "schemas"] = Field(
+        description="The type of object (routines: functions and procedures, the same entry as functions)."
+    )
+    grants: list[Grant] = Field(
+        default=[],
+        description="What each role is given; the roles the spec manages get nothing else by this entry.",
+    )
+
+
 class PublicationSpec(Model):
     tables: list[str] = Field(
         default=[], description="The tables whose changes it sends (schema.table, or a table of public)."
@@ -916,6 +939,12 @@ class Spec(Model):
         default={},
         description="The platform's tables (schema.table: storage.objects, auth.users) that the project's own "
         "policies and triggers are attached to; the tables themselves are never created, altered or dropped.",
+    )
+    default_privileges: list[DefaultPrivilegesSpec] = Field(
+        default=[],
+        description="ALTER DEFAULT PRIVILEGES: what roles are given on objects made later (by migrations, dashboards, "
+        "other tools). Managed only where the spec has this key: then the roles it manages hold by each entry exactly "
+        "what it grants, for the applying role and the roles named as for_role.",
     )
     conventions: ConventionsSpec = Field(
         default=ConventionsSpec(),

@@ -17,6 +17,10 @@ class Platform:
     # Publications the platform creates; a spec may list tables in them, and a plan never
     # creates or drops them.
     publications: frozenset[str] = frozenset()
+    # (schema, type) of the default privileges the platform gives to the role that applies a spec (on
+    # Supabase, postgres; the stand-in's, to the role that installs it): a spec that manages default
+    # privileges but lists no such entry takes from its roles what the platform gave them there.
+    default_privileges: tuple[tuple[str, str], ...] = ()
 
 
 POSTGRES = Platform(schemas=frozenset({"public", "pg_catalog", "information_schema"}))
@@ -48,6 +52,7 @@ SUPABASE = Platform(
     },
     roles=frozenset({"public", "anon", "authenticated", "service_role", "postgres", "supabase_admin"}),
     publications=frozenset({"supabase_realtime"}),  # what Realtime's postgres_changes reads
+    default_privileges=(("public", "tables"), ("public", "sequences"), ("public", "functions")),
 )
 
 

@@ -15,6 +15,14 @@ and the platform sets its privileges: they are managed only where the spec
 gives it ``grants:``. So are an enum's and a domain's: USAGE on a type lets a
 role create objects that use it (PostgreSQL gives it to PUBLIC), not read or
 write its values.
+
+Default privileges (``ALTER DEFAULT PRIVILEGES``: what objects made later, by
+a migration, a dashboard or another tool, give) are managed only where the
+spec has ``default_privileges:``. Then the managed roles hold by each entry
+of the applying role's, and of every role the spec names, exactly what the
+spec's entries give them: an entry the spec leaves out holds what PostgreSQL
+holds without one. Entries of other roles (Supabase's platform roles among
+them) are left alone.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from . import models as m
 from .names import suggest
+from .platform import platform_for
 
 # On Supabase, the roles PostgREST acts as for clients: what they may do is the allow-list's point.
 API_ROLES = ("anon", "authenticated")
@@ -66,13 +75,33 @@ def allow_list(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     """``catalog`` (resolved and expanded) with the scope of its privileges, and each object's
     grants as what each managed role ends with: one grant per set of privileges, no revokes."""
     public = spec.schemas.get("public")
+    managed_defaults = "default_privileges" in spec.model_fields_set
     scope = cat.PrivilegeScope(
         roles=managed_roles(spec, catalog),
         schemas_left_alone=() if public is not None and "grants" in public.model_fields_set else ("public",),
         types=tuple(t.qname for t in (*catalog.enums, *catalog.domains) if t.grants),
     )
+    if managed_defaults:
+        scope = replace(scope, creators=_creators(scope, catalog))
     slots = {slot: tuple(_exact(obj) for obj in getattr(catalog, slot)) for slot in _SLOTS}
-    return replace(catalog, privileges=scope, **slots)
+    defaults = _with_platform_defaults(catalog) if managed_defaults else catalog.default_privileges
+    return replace(catalog, privileges=scope, default_privileges=defaults, **slots)
+
+
+def _creators(scope: cat.PrivilegeScope, catalog: cat.Catalog) -> tuple[str, ...]:
+    """The roles the spec names (the managed ones, and those named as for_role), lower case, sorted: their
+    default privileges are managed, with the applying role's."""
+    named = {e.for_role.lower() for e in catalog.default_privileges if e.for_role} | set(scope.roles)
+    return tuple(sorted(named - {"public"}))
+
+
+def _with_platform_defaults(catalog: cat.Catalog) -> tuple[cat.DefaultPrivileges, ...]:
+    """The spec's default privileges, and an empty entry for each of the platform's it does not list, so that
+    what the platform gave the roles the spec manages there is taken back when the SQL is built."""
+    listed = {(e.for_role, e.schema, e.on) for e in catalog.default_privileges}
+    platform = platform_for(catalog.flavor).default_privileges
+    added = [cat.DefaultPrivileges(on, None, schema) for schema, on in platform if (None, schema, on) not in listed]
+    return (*catalog.default_privileges, *added)
 
 
 def managed_roles(spec: m.Spec, catalog: cat.Catalog) -> tuple[str, ...]:
@@ -89,6 +118,7 @@ def managed_roles(spec: m.Spec, catalog: cat.Catalog) -> tuple[str, ...]:
         for obj in getattr(catalog, slot):
             grants = obj.grants + tuple(g for c in getattr(obj, "columns", ()) for g in c.sequence_grants)
             named |= {role.lower() for grant in grants for role in grant.roles}
+    named |= {role.lower() for entry in catalog.default_privileges for grant in entry.grants for role in grant.roles}
     if catalog.flavor == "supabase":
         named |= set(API_ROLES)
     named.discard("public")

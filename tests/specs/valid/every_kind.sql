@@ -503,3 +503,11 @@ CREATE PUBLICATION order_changes
     WITH (publish = 'insert, update, delete', publish_via_partition_root = true);
 
 COMMENT ON PUBLICATION order_changes IS 'What the warehouse replicates.';
+
+-- Default privileges -------------------------------------------------------
+
+ALTER DEFAULT PRIVILEGES
+    REVOKE ALL ON FUNCTIONS FROM PUBLIC;
+
+ALTER DEFAULT PRIVILEGES IN SCHEMA app
+    GRANT SELECT ON TABLES TO PUBLIC;

@@ -5,7 +5,7 @@ functions first, so that references may point forward), then asks each part
 (one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
 ``tables`` with its ``constraints``, ``indexes``, ``partitioning``,
 ``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``aggregates``, ``publications``,
-``platform_tables``)
+``platform_tables``, ``default_privileges``)
 for the catalog objects it builds. All problems are collected in the scope
 (each with its path in the spec, placed at its line and column) and raised
 together as one :class:`SpecError`. The conventions are not expanded here:
@@ -21,6 +21,7 @@ from ...errors import SpecError
 from .. import models as m
 from ..loader import Positions
 from .aggregates import aggregates
+from .default_privileges import default_privileges
 from .foreign_keys import foreign_keys
 from .functions import UNPINNED, declare_procedures, function_of
 from .platform_tables import platform_tables
@@ -66,6 +67,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     view_objects, view_indexes = views(scope)
     publication_objects = publications(scope)
     platform_policies, platform_triggers = platform_tables(scope)
+    default_privilege_entries = default_privileges(scope)
     if scope.problems:
         raise SpecError(scope.problems)
     return cat.Catalog(
@@ -87,4 +89,5 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         functions=function_objects,
         aggregates=aggregate_objects,
         publications=publication_objects,
+        default_privileges=default_privilege_entries,
     )
