@@ -1,4 +1,4 @@
-"""What a database holds that schemac does not manage (aggregates, collations, text search
+"""What a database holds that schemac does not manage (ordered-set aggregates, collations, text search
 configurations, ...): a plan says so once, in one note, `--format json` and `check --db` list every
 one with the reason, and nothing of it is ever touched."""
 
@@ -15,7 +15,7 @@ from schemac.cli import main
 
 HELD = """
 create table public.things (id bigint primary key, name text);
-create aggregate public.total (integer) (sfunc = int4pl, stype = integer);
+create aggregate public.total (order by integer) (sfunc = int4pl, stype = integer);
 create collation public.plain (provider = libc, locale = 'C');
 create text search configuration public.english_plain (copy = pg_catalog.simple);
 create text search dictionary public.plain_words (template = pg_catalog.simple);
@@ -90,6 +90,9 @@ def test_check_db_lists_what_it_does_not_manage_and_still_passes(tmp_path: Path,
     checked = run("check", "--spec", str(spec), "--out", str(out), "--db", held, "--dev-db", pg_cluster.url())
     assert checked.exit_code == 0, checked.output
     assert "not managed by schemac, left as they are (4):\n" in checked.output
-    assert "  aggregate public.total(integer): the spec has no aggregates (CREATE AGGREGATE)\n" in checked.output
+    assert (
+        "  aggregate public.total(integer): the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)\n"
+        in checked.output
+    )
     assert "  text search dictionary public.plain_words: the spec has no text search dictionaries\n" in checked.output
     assert "the database matches the spec" in checked.output
