@@ -749,6 +749,30 @@ def test_unlogged_tables_leakproof_functions_and_index_and_trigger_comments_impo
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 
+ESTIMATES = """
+create function small_numbers() returns setof int language sql stable cost 5 rows 3 as 'select 1';
+create function pairs() returns table (a int, b int) language sql rows 2.5 as 'select 1, 2';
+create function costly(n int) returns boolean language plpgsql cost 0.5 as $$ begin return n > 0; end; $$;
+create function usual() returns setof int language sql cost 100 rows 1000 as 'select 1';
+"""
+
+
+def test_function_cost_and_rows_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, ESTIMATES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    functions = yaml.safe_load(spec.read_text())["functions"]
+    assert (functions["small_numbers"]["cost"], functions["small_numbers"]["rows"]) == (5, 3)
+    assert (functions["pairs"].get("cost"), functions["pairs"]["rows"]) == (None, 2.5)
+    assert (functions["costly"]["cost"], functions["costly"].get("rows")) == (0.5, None)
+    # PostgreSQL's defaults are not written.
+    assert "cost" not in functions["usual"] and "rows" not in functions["usual"]
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
 TRIGGER_KINDS = """
 create table entries (id bigint primary key, batch bigint not null, amount numeric not null);
 create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;

@@ -450,6 +450,11 @@ class Function:
     # LEAKPROOF: reveals nothing of its arguments but its result, so the planner may run it
     # ahead of row level security's and security barrier views' filters.
     leakproof: bool = False
+    # COST and ROWS: the planner's estimate of one call's cost (in cpu_operator_cost units) and of the
+    # rows a set-returning function gives. None: PostgreSQL's default (cost 1 for C and internal
+    # functions, 100 for others; rows 1000), so a function that never named them compares equal.
+    cost: float | None = None
+    rows: float | None = None
 
     @property
     def procedure(self) -> bool:

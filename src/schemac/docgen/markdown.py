@@ -27,6 +27,7 @@ from ..catalog.objects import (
 from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
+from ..render.sql import number
 from . import words
 from .md import Anchors, cell, code, codes, table
 from .mermaid import er_diagram
@@ -549,6 +550,10 @@ class _Document:
             traits.append("leakproof")
         if f.parallel:
             traits.append(f"parallel {f.parallel}")
+        if f.cost is not None:
+            traits.append(f"cost {number(f.cost)}")
+        if f.rows is not None:
+            traits.append(f"about {number(f.rows)} rows")
         if f.security_definer:
             traits.append("security definer (runs with its owner's rights)")
         if f.search_path is not None:

@@ -86,6 +86,10 @@ class RoutineParts:
             out["strict"] = True
         if function.leakproof:
             out["leakproof"] = True
+        for estimate in ("cost", "rows"):
+            value = getattr(function, estimate)
+            if value is not None:
+                out[estimate] = int(value) if value == int(value) else value
         if function.security_definer:
             out["security_definer"] = True
         if function.search_path is not None:

@@ -127,8 +127,14 @@ def environment() -> jinja2.Environment:
         key_part=key_part_sql,
         publication_options=publication_options,
         default_privileges_clause=kinds.default_privileges_clause,
+        number=number,
     )
     return env
+
+
+def number(value: float) -> str:
+    """A number as SQL writes it: ``5`` for 5.0, ``0.5``."""
+    return str(int(value)) if value == int(value) else repr(value)
 
 
 def _render(template: str, **context) -> str:

@@ -722,6 +722,18 @@ class FunctionSpec(RoutineSpec):
         description="LEAKPROOF: the function reveals nothing of its arguments but its result, so PostgreSQL may "
         "run it before row level security filters rows. Only a superuser may declare it.",
     )
+    cost: float | None = Field(
+        default=None,
+        gt=0,
+        description="COST: the planner's estimate of one call's cost, in units of cpu_operator_cost "
+        "(PostgreSQL's default: 100).",
+    )
+    rows: float | None = Field(
+        default=None,
+        gt=0,
+        description="ROWS: the planner's estimate of how many rows a set-returning function gives "
+        "(PostgreSQL's default: 1000).",
+    )
 
 
 class AggregateSpec(Model):

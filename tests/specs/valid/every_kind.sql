@@ -70,6 +70,7 @@ CREATE FUNCTION internal.is_weekend(at timestamptz DEFAULT now())
 RETURNS boolean
 LANGUAGE sql
 STABLE
+COST 2
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
 CREATE FUNCTION internal.audit()
