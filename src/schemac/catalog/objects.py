@@ -24,6 +24,11 @@ class QualifiedName:
 # Lint rules accepted on purpose for one object: ((rule, reason), ...).
 Ignores = tuple[tuple[str, str], ...]
 
+# A table's, index's or materialized view's storage parameters (WITH (fillfactor = 70, ...)):
+# ((name, value), ...) sorted by name, each value as PostgreSQL stores it in reloptions (text);
+# a table's TOAST table's are named ``toast.<name>``.
+StorageParameters = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -270,6 +275,7 @@ class Index:
     # CONCURRENTLY, or a partitioned index some partition lacks.
     valid: bool = True
     comment: str | None = None
+    storage_parameters: StorageParameters = ()  # fillfactor, BRIN's pages_per_range, GIN's fastupdate, ...
 
 
 @dataclass(frozen=True)
@@ -397,6 +403,7 @@ class Table:
     replica_index: str | None = None  # with replica_identity "index"
     # UNLOGGED: its writes skip the write-ahead log, so a crash empties it and no standby has it.
     unlogged: bool = False
+    storage_parameters: StorageParameters = ()  # fillfactor, autovacuum_*, toast.*, ...
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -419,6 +426,9 @@ class View:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     ignore: Ignores = ()
+    # WITH LOCAL / CASCADED CHECK OPTION: rows written through the view must be rows it shows.
+    check_option: Literal["local", "cascaded"] | None = None
+    storage_parameters: StorageParameters = ()  # a materialized view's (fillfactor, autovacuum_*, ...)
 
 
 @dataclass(frozen=True)

@@ -300,6 +300,17 @@ class SetLogged(Change):
 
 
 @dataclass(frozen=True)
+class SetStorageParameters(Change):
+    """ALTER TABLE / INDEX / MATERIALIZED VIEW ... SET (...), RESET (...): storage parameters, in place."""
+
+    obj: Any  # as it ends: a table, an index or a materialized view
+    before: cat.StorageParameters
+
+    def describe(self) -> str:
+        return f"set storage parameters of {kind_of(self.obj)} {name_of(self.obj)}"
+
+
+@dataclass(frozen=True)
 class AlterPublication(Change):
     """A publication's tables or options change; whether it publishes all tables stays."""
 

@@ -436,6 +436,8 @@ def _table_changes(
         out.append(ch.SetReplicaIdentity(q, *replica))
     if before.unlogged != after.unlogged:
         out.append(ch.SetLogged(q, after.unlogged))
+    if before.storage_parameters != after.storage_parameters:
+        out.append(ch.SetStorageParameters(after, before.storage_parameters))
     out += _grant_changes(after, before.grants, after.grants, scope)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
@@ -640,7 +642,8 @@ def compare(
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if differs(replace(b, grants=()), replace(a, grants=())):  # privileges change in place
+            # Privileges and a materialized view's storage parameters change in place.
+            if differs(replace(b, grants=(), storage_parameters=()), replace(a, grants=(), storage_parameters=())):
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -656,6 +659,8 @@ def compare(
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
         else:
+            if b.storage_parameters != a.storage_parameters:
+                out.append(ch.SetStorageParameters(a, b.storage_parameters))
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
@@ -837,8 +842,10 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
 
 
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
-    """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
-    return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
+    """An index or trigger without what changes in place: its comment, an index's storage parameters,
+    and whether a trigger is enabled."""
+    changes = {"enabled": "origin"} if isinstance(obj, cat.Trigger) else {"storage_parameters": ()}
+    return replace(obj, comment=None, **changes)
 
 
 def _persistence_order(current: cat.Catalog, changes: list[ch.Change]) -> list[ch.Change]:
@@ -904,6 +911,8 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         out: list[ch.Change] = []
         if isinstance(after, cat.Trigger) and before.enabled != after.enabled:
             out.append(ch.EnableTrigger(after, before.enabled))
+        if isinstance(after, cat.Index) and before.storage_parameters != after.storage_parameters:
+            out.append(ch.SetStorageParameters(after, before.storage_parameters))
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
         return out

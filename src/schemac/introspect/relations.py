@@ -34,7 +34,7 @@ from ..catalog.objects import (
 from ..render.quoting import ident
 from ..sqltree import as_read_back
 from .security import Grants
-from .text import check_expression, closing_paren, config_setting, split_top_level, truthy
+from .text import check_expression, closing_paren, config_setting, split_top_level, storage_parameters, truthy
 
 Row = Mapping[str, Any]
 Names = MutableMapping[int, QualifiedName]
@@ -158,6 +158,7 @@ def tables(
                 replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
                 replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
                 unlogged=row["unlogged"],
+                storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
@@ -213,6 +214,9 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
                 security_barrier=truthy(config_setting(options, "security_barrier")),
                 grants=grants.get(("relation", row["oid"]), ()),
                 comment=row["comment"],
+                check_option=config_setting(options, "check_option"),
+                # A view's options are the three above; a materialized view's, storage parameters.
+                storage_parameters=storage_parameters(options, row["toast_options"]) if row["materialized"] else (),
             )
         )
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
@@ -322,6 +326,7 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],
+                storage_parameters=storage_parameters(first["storage_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

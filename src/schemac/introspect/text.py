@@ -104,6 +104,14 @@ def config_setting(config: list[str] | None, name: str) -> str | None:
     return None
 
 
+def storage_parameters(options: list[str] | None, toast: list[str] | None = None, leave_out=()) -> tuple:
+    """((name, value), ...) sorted by name, of a relation's ``reloptions`` (``name=value``) and its TOAST
+    table's (named ``toast.<name>``), without those named in ``leave_out``."""
+    pairs = [item.partition("=")[::2] for item in options or ()]
+    pairs += [(f"toast.{name}", value) for name, value in (item.partition("=")[::2] for item in toast or ())]
+    return tuple(sorted((name, value) for name, value in pairs if name not in leave_out))
+
+
 def search_path_names(value: str) -> list[str]:
     """The schema names of a stored search_path (``"$user", public`` or ``""``), unquoted."""
     names: list[str] = []

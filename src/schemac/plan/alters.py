@@ -394,6 +394,23 @@ def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
     ]
 
 
+def _set_storage_parameters(c: ch.SetStorageParameters, existing: set[QualifiedName]) -> list[Pair]:
+    kind = kind_of(c.obj)
+    after = dict(c.obj.storage_parameters)
+    changed = tuple((name, value) for name, value in c.obj.storage_parameters if dict(c.before).get(name) != value)
+    reset = tuple(name for name, _ in c.before if name not in after)
+    stage = {"TABLE": Stage.TABLES, "INDEX": Stage.INDEXES}.get(kind.keyword, Stage.VIEWS)
+    target = kind.provides(c.obj)
+    return [
+        _step(
+            c,
+            change_sql("set_storage_parameters", kind.keyword, kind.sql_name(c.obj), changed, reset),
+            stage,
+            {target} if target else (),
+        )
+    ]
+
+
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
@@ -531,6 +548,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
     ch.SetLogged: _set_logged,
+    ch.SetStorageParameters: _set_storage_parameters,
     ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -128,6 +129,7 @@ def environment() -> jinja2.Environment:
         publication_options=publication_options,
         default_privileges_clause=kinds.default_privileges_clause,
         number=number,
+        storage_parameters=storage_parameters_sql,
     )
     return env
 
@@ -135,6 +137,15 @@ def environment() -> jinja2.Environment:
 def number(value: float) -> str:
     """A number as SQL writes it: ``5`` for 5.0, ``0.5``."""
     return str(int(value)) if value == int(value) else repr(value)
+
+
+_BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
+
+
+def storage_parameters_sql(parameters: cat.StorageParameters) -> str:
+    """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
+    number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
+    return ", ".join(f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters)
 
 
 def _render(template: str, **context) -> str:
@@ -531,6 +542,8 @@ def _view(view: cat.View) -> Iterator[Statement]:
         for name, on in (
             ("security_invoker = true", view.security_invoker),
             ("security_barrier = true", view.security_barrier),
+            (f"check_option = {view.check_option}", view.check_option),
+            (storage_parameters_sql(view.storage_parameters), view.storage_parameters),
         )
         if on
     ]

@@ -15,7 +15,7 @@ from ..conventions import added_columns
 from ..names import default_name, suggest
 from .constraints import checks, deferrable, exclusions
 from .coverage import unique_key_problem
-from .fragments import collation_name, expression, ignores
+from .fragments import collation_name, expression, ignores, storage_parameters
 from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
 from .partitioning import partitioning
@@ -137,6 +137,12 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
             path + ("unlogged",),
             "a partitioned table cannot be unlogged: it holds no rows of its own; leave 'unlogged' out",
         )
+    if table.storage_parameters and table.partition:
+        scope.error(
+            path + ("storage_parameters",),
+            "a partitioned table takes no storage parameters: it holds no rows of its own; leave "
+            "'storage_parameters' out",
+        )
     built = cat.Table(
         qname,
         columns,
@@ -154,6 +160,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
         identity,
         replica_index,
         table.unlogged,
+        storage_parameters(table.storage_parameters),
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 
