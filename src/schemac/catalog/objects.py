@@ -25,8 +25,9 @@ class QualifiedName:
 Ignores = tuple[tuple[str, str], ...]
 
 # A table's, index's or materialized view's storage parameters (WITH (fillfactor = 70, ...)):
-# ((name, value), ...) sorted by name, each value as PostgreSQL stores it in reloptions (text);
-# a table's TOAST table's are named ``toast.<name>``.
+# ((name, value), ...) in the order written, which PostgreSQL keeps (and prints) but which means
+# nothing, so the diff compares them in any order; each value as PostgreSQL stores it in reloptions
+# (text); a table's TOAST table's are named ``toast.<name>``, after its own.
 StorageParameters = tuple[tuple[str, str], ...]
 
 

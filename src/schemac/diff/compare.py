@@ -33,8 +33,15 @@ def comparable(obj: Any) -> Any:
     updates = {k: v for k, v in _SPEC_ONLY.items() if getattr(obj, k, v) != v}
     if isinstance(obj, cat.Table) and any(c.renamed_from for c in obj.columns):
         updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
+    if getattr(obj, "storage_parameters", ()) != tuple(sorted(getattr(obj, "storage_parameters", ()))):
+        updates["storage_parameters"] = tuple(sorted(obj.storage_parameters))
     # Introspected objects carry no spec-only fields: most need no copy at all.
     return replace(obj, **updates) if updates else obj
+
+
+def _parameters_differ(before: Any, after: Any) -> bool:
+    """Whether two versions of a table, index or materialized view hold other storage parameters."""
+    return sorted(before.storage_parameters) != sorted(after.storage_parameters)
 
 
 def differs(before: Any, after: Any) -> bool:
@@ -436,7 +443,7 @@ def _table_changes(
         out.append(ch.SetReplicaIdentity(q, *replica))
     if before.unlogged != after.unlogged:
         out.append(ch.SetLogged(q, after.unlogged))
-    if before.storage_parameters != after.storage_parameters:
+    if _parameters_differ(before, after):
         out.append(ch.SetStorageParameters(after, before.storage_parameters))
     out += _grant_changes(after, before.grants, after.grants, scope)
     for name in names:
@@ -486,11 +493,24 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
-    PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it."""
+    PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
+    the order of storage parameters."""
+
+    def unordered(obj: Any) -> Any:  # storage parameters, in any order
+        return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
-        tables = tuple(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in catalog.tables)
-        return replace(catalog, tables=tables, source="", privileges=None)
+        tables = tuple(
+            unordered(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)))) for t in catalog.tables
+        )
+        return replace(
+            catalog,
+            tables=tables,
+            indexes=tuple(map(unordered, catalog.indexes)),
+            views=tuple(map(unordered, catalog.views)),
+            source="",
+            privileges=None,
+        )
 
     return canonical(a) == canonical(b)
 
@@ -659,7 +679,7 @@ def compare(
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
         else:
-            if b.storage_parameters != a.storage_parameters:
+            if _parameters_differ(b, a):
                 out.append(ch.SetStorageParameters(a, b.storage_parameters))
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
@@ -911,7 +931,7 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         out: list[ch.Change] = []
         if isinstance(after, cat.Trigger) and before.enabled != after.enabled:
             out.append(ch.EnableTrigger(after, before.enabled))
-        if isinstance(after, cat.Index) and before.storage_parameters != after.storage_parameters:
+        if isinstance(after, cat.Index) and _parameters_differ(before, after):
             out.append(ch.SetStorageParameters(after, before.storage_parameters))
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))

@@ -104,12 +104,12 @@ def config_setting(config: list[str] | None, name: str) -> str | None:
     return None
 
 
-def storage_parameters(options: list[str] | None, toast: list[str] | None = None, leave_out=()) -> tuple:
-    """((name, value), ...) sorted by name, of a relation's ``reloptions`` (``name=value``) and its TOAST
-    table's (named ``toast.<name>``), without those named in ``leave_out``."""
-    pairs = [item.partition("=")[::2] for item in options or ()]
+def storage_parameters(options: list[str] | None, toast: list[str] | None = None) -> tuple:
+    """((name, value), ...) of a relation's ``reloptions`` (``name=value``) in their order, then its TOAST
+    table's (named ``toast.<name>``)."""
+    pairs = [tuple(item.partition("=")[::2]) for item in options or ()]
     pairs += [(f"toast.{name}", value) for name, value in (item.partition("=")[::2] for item in toast or ())]
-    return tuple(sorted((name, value) for name, value in pairs if name not in leave_out))
+    return tuple(pairs)
 
 
 def search_path_names(value: str) -> list[str]:

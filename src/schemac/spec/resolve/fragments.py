@@ -107,5 +107,5 @@ def ignores(scope: Scope, ignore: dict[str, str], path: Path) -> tuple[tuple[str
 
 
 def storage_parameters(parameters: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """A spec's storage parameters as the catalog holds them: sorted by name, values as text."""
-    return tuple(sorted(parameters.items()))
+    """A spec's storage parameters as the catalog holds them: in the order written, values as text."""
+    return tuple(parameters.items())
