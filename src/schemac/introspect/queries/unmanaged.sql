@@ -67,6 +67,14 @@ WITH ours AS (
      WHERE c.relispartition AND c.relpersistence = 'u'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
+    -- A table's or view's own row type is part of it; a type made by CREATE TYPE ... AS (...) is not.
+    SELECT t.oid, 'pg_type'::regclass, 'composite type', t.oid::regtype::text,
+           'the spec has no composite types (CREATE TYPE ... AS (...))'
+      FROM pg_type t
+      JOIN pg_class c ON c.oid = t.typrelid
+     WHERE t.typtype = 'c' AND c.relkind = 'c'
+       AND t.typnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'partition storage parameters', c.oid::regclass::text,
            'the spec has no storage parameters on partitions ('
            || array_to_string(c.reloptions || ARRAY(SELECT 'toast.' || o FROM unnest(t.reloptions) o), ', ')
