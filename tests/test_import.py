@@ -901,6 +901,33 @@ def test_partition_local_columns_and_not_null_names_are_named_and_left_alone(tmp
     assert migration.empty, migration.sql()
 
 
+LIKE_TABLES = """
+create table template_times (created_at timestamptz not null default now(), updated_at timestamptz not null);
+create table products (id bigint primary key, like template_times including defaults);
+alter table products alter column id set not null;
+create table orders (id bigint not null, code text constraint orders_code_present not null);
+"""
+
+
+def test_not_null_constraint_names_of_postgres_18_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    if int(pg_cluster.version.split(".")[0]) < 18:
+        pytest.skip("NOT NULL constraints have names from PostgreSQL 18")
+    source = databases()
+    _load(source, LIKE_TABLES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    tables = yaml.safe_load(spec.read_text())["tables"]
+    # LIKE copies the template's names; PostgreSQL's own names are not written.
+    products = tables["products"]["columns"]
+    assert products["created_at"]["not_null_name"] == "template_times_created_at_not_null"
+    assert products["updated_at"]["not_null_name"] == "template_times_updated_at_not_null"
+    assert "not_null_name" not in str(tables["template_times"]) and "not_null_name" not in str(products["id"])
+    assert tables["orders"]["columns"]["code"]["not_null_name"] == "orders_code_present"
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
 TRIGGER_KINDS = """
 create table entries (id bigint primary key, batch bigint not null, amount numeric not null);
 create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;

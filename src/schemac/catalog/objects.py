@@ -162,6 +162,9 @@ class Column:
     # ... USING); the database does not keep it, so it is no part of the column's state.
     using: str | None = field(default=None, compare=False)
     virtual: bool = False  # a generated column computed when read (PostgreSQL 18), not STORED
+    # The name of its NOT NULL constraint (PostgreSQL 18 names them) where it is not the one PostgreSQL
+    # makes, ``<table>_<column>_not_null``: a table made LIKE another keeps the other's names.
+    not_null_name: str | None = None
     # An identity column's sequence, as read from a database, and the privileges on it (none for the
     # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
     sequence: QualifiedName | None = field(default=None, compare=False)

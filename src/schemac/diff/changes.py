@@ -145,6 +145,13 @@ class AlterColumn(Change):
         return self.before.default != self.after.default
 
     @property
+    def not_null_renamed(self) -> bool:
+        """Whether the column ends NOT NULL under another constraint name than it has (or than
+        SET NOT NULL gives it): PostgreSQL 18 names NOT NULL constraints."""
+        before = self.before.not_null_name if self.before.not_null else None
+        return self.after.not_null and before != self.after.not_null_name
+
+    @property
     def identity_changed(self) -> bool:
         return self.before.identity != self.after.identity
 
@@ -158,6 +165,7 @@ class AlterColumn(Change):
             for name, flag in (
                 ("type", self.type_changed),
                 ("not null", self.null_changed),
+                ("not null name", self.not_null_renamed),
                 ("default", self.default_changed),
                 ("identity", self.identity_changed),
                 ("comment", self.comment_changed),

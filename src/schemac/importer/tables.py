@@ -129,6 +129,8 @@ class TableParts:
                 spec["primary_key"] = True
             elif column.not_null:
                 spec["not_null"] = True
+            if column.not_null_name is not None:
+                spec["not_null_name"] = column.not_null_name
             if column.default is not None:
                 spec["default"] = column.default
             if column.identity:

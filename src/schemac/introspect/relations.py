@@ -33,6 +33,7 @@ from ..catalog.objects import (
 )
 from ..render.quoting import ident
 from ..sqltree import as_read_back
+from ..spec.names import not_null_name
 from .security import Grants
 from .text import check_expression, closing_paren, config_setting, split_top_level, storage_parameters, truthy
 
@@ -52,7 +53,7 @@ def _qname(row: Row) -> QualifiedName:
     return QualifiedName(row["schema"], row["name"])
 
 
-def _column(row: Row, grants: Grants) -> Column:
+def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
     generated = row["generated_kind"] != ""
     collation = row["collation"]
     if collation is not None and row["collation_schema"] != "pg_catalog":
@@ -61,6 +62,7 @@ def _column(row: Row, grants: Grants) -> Column:
         name=row["name"],
         type=row["type"],
         not_null=row["not_null"],
+        not_null_name=None if row["not_null_name"] == not_null_name(table, row["name"]) else row["not_null_name"],
         default=None if generated else as_read_back(row["expression"]),
         identity=IDENTITY.get(row["identity"]),
         generated=as_read_back(row["expression"]) if generated else None,
@@ -143,7 +145,7 @@ def tables(
         out.append(
             Table(
                 qname=qname,
-                columns=tuple(_column(c, grants) for c in cols),
+                columns=tuple(_column(c, grants, qname) for c in cols),
                 primary_key=primary_key,
                 uniques=tuple(sorted(uniques, key=lambda u: u.name)),
                 checks=tuple(sorted(checks, key=lambda c: c.name)),

@@ -24,7 +24,7 @@ from ..render.sql import (
     requires_sql,
     requires_type,
 )
-from ..spec.names import default_name
+from ..spec.names import default_name, not_null_name
 from .hazards import rule
 from .steps import Phase, PlanError, Step
 
@@ -204,6 +204,14 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
         out.append(alter("SET NOT NULL", phase=Phase.AFTER))
         out.append(_step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
+    if c.not_null_renamed:
+        old, new = (
+            (c.before.not_null_name if c.before.not_null else None) or not_null_name(table, col),
+            c.after.not_null_name or not_null_name(table, col),
+        )
+        # After SET NOT NULL, where this plan sets it.
+        phase = Phase.AFTER if c.null_changed and not identity_needs_not_null else Phase.TRANSACTION
+        out.append(_step(c, change_sql("rename_constraint", table, old, new), Stage.TABLES, requires, phase=phase))
     if c.comment_changed:
         out.append(
             _step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS)

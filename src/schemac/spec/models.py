@@ -269,6 +269,11 @@ class ColumnSpec(Model):
     sequence_grants: list[Grant] = []
     generated: SqlText | None = None
     virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18), computed when read, not stored
+    not_null_name: str | None = Field(
+        default=None,
+        description="The name of the column's NOT NULL constraint (PostgreSQL 18), where it is not "
+        "`<table>_<column>_not_null`; with `not_null: true`.",
+    )
     primary_key: bool = False
     unique: bool = False
     check: SqlText | None = None
