@@ -146,7 +146,9 @@ _BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
 def storage_parameters_sql(parameters: cat.StorageParameters) -> str:
     """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
     number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
-    return ", ".join(f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters)
+    return ", ".join(
+        f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters
+    )
 
 
 def _render(template: str, **context) -> str:

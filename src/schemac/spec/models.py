@@ -759,12 +759,14 @@ class FunctionSpec(RoutineSpec):
     cost: float | None = Field(
         default=None,
         gt=0,
+        allow_inf_nan=False,
         description="COST: the planner's estimate of one call's cost, in units of cpu_operator_cost "
         "(PostgreSQL's default: 100).",
     )
     rows: float | None = Field(
         default=None,
         gt=0,
+        allow_inf_nan=False,
         description="ROWS: the planner's estimate of how many rows a set-returning function gives "
         "(PostgreSQL's default: 1000).",
     )

@@ -91,7 +91,9 @@ def column_of(
         scope.needs_version(versions.NAMED_NOT_NULL, "a named NOT NULL constraint", path + ("not_null_name",))
         scope.ident(spec.not_null_name, path + ("not_null_name",), key=False)
         if not not_null:
-            scope.error(path + ("not_null_name",), "'not_null_name' names the column's NOT NULL constraint: add not_null: true")
+            scope.error(
+                path + ("not_null_name",), "'not_null_name' names the column's NOT NULL constraint: add not_null: true"
+            )
     if type_ is None:
         return None
     return cat.Column(
