@@ -395,6 +395,9 @@ class AddEnumValue(Change):
 class RenameTable(Change):
     old: QualifiedName
     new: QualifiedName
+    # PostgreSQL 18: the NOT NULL columns whose constraints bear the names PostgreSQL made from the
+    # old name (<old>_<column>_not_null); the rename gives them the new table's.
+    not_null_columns: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return f"rename table {self.old} to {self.new.name}"
@@ -405,6 +408,8 @@ class RenameColumn(Change):
     table: QualifiedName
     old: str
     new: str
+    # PostgreSQL 18: the column's NOT NULL constraint bears the name made from the old column name.
+    not_null: bool = False
 
     def describe(self) -> str:
         return f"rename column {self.table}.{self.old} to {self.new}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
+from .. import versions
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
@@ -190,17 +191,21 @@ def _rename_column(
 def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) -> tuple[cat.Catalog, list[ch.Change]]:
     """Renames that apply (the old name exists, the new does not), and ``current`` as it is after them."""
     out: list[ch.Change] = []
-    have = {t.qname for t in current.tables}
+    have = {t.qname: t for t in current.tables}
+
+    def named_by_default(column: cat.Column) -> bool:  # a NOT NULL constraint with PostgreSQL 18's own name
+        return current.target_version >= versions.NAMED_NOT_NULL and column.not_null and column.not_null_name is None
+
     for new, old in sorted(renames.tables.items()):
         if old in have and new not in have:
-            out.append(ch.RenameTable(old, new))
+            out.append(ch.RenameTable(old, new, tuple(c.name for c in have[old].columns if named_by_default(c))))
             current = _rename_everywhere(current, old, new)
     tables = {t.qname: t for t in current.tables}
     below = children(current.partitions) if renames.columns else {}
     for (table, new), old in sorted(renames.columns.items()):
         existing = tables.get(table)
         if existing and existing.column(old) and not existing.column(new):
-            out.append(ch.RenameColumn(table, old, new))
+            out.append(ch.RenameColumn(table, old, new, named_by_default(existing.column(old))))
             current = _rename_column(current, table, old, new, below)
     return current, out
 

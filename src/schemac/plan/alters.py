@@ -483,7 +483,15 @@ def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pa
 
 
 def _rename_table(c: ch.RenameTable, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("rename_table", c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a table"))]
+    # One step: the names PostgreSQL made from the table's name go with it.
+    sql = "\n\n".join(
+        [change_sql("rename_table", c.old, c.new)]
+        + [
+            change_sql("rename_constraint", c.new, not_null_name(c.old, column), not_null_name(c.new, column))
+            for column in c.not_null_columns
+        ]
+    )
+    return [_step(c, sql, Stage.SCHEMAS, hazards=rule("rename a table"))]
 
 
 def _rename_constraint(c: ch.RenameConstraint, existing: set[QualifiedName]) -> list[Pair]:
@@ -495,9 +503,12 @@ def _rename_index(c: ch.RenameIndex, existing: set[QualifiedName]) -> list[Pair]
 
 
 def _rename_column(c: ch.RenameColumn, existing: set[QualifiedName]) -> list[Pair]:
-    return [
-        _step(c, change_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a column"))
-    ]
+    sql = change_sql("rename_column", c.table, c.old, c.new)
+    if c.not_null:  # its NOT NULL constraint's name, made from the column's, goes with it
+        sql += "\n\n" + change_sql(
+            "rename_constraint", c.table, not_null_name(c.table, c.old), not_null_name(c.table, c.new)
+        )
+    return [_step(c, sql, Stage.SCHEMAS, hazards=rule("rename a column"))]
 
 
 def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pair]:
