@@ -256,6 +256,8 @@ CASES: dict[str, tuple] = {
     ),
     # SET LOGGED / SET UNLOGGED writes the table again under an exclusive lock, either way.
     "SetLogged": (ITEMS, ITEMS + "    unlogged: true\n", {REWRITE, LOCK}),
+    # fillfactor, autovacuum and the like: no row is rewritten, and the lock is brief.
+    "SetStorageParameters": (ITEMS, ITEMS + "    storage_parameters: {fillfactor: 70}\n", set()),
     # A trigger disabled in place: what it did on every write stops.
     "EnableTrigger": (
         TOUCHED.replace("STATE", ""),

@@ -749,6 +749,185 @@ def test_unlogged_tables_leakproof_functions_and_index_and_trigger_comments_impo
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 
+ESTIMATES = """
+create function small_numbers() returns setof int language sql stable cost 5 rows 3 as 'select 1';
+create function pairs() returns table (a int, b int) language sql rows 2.5 as 'select 1, 2';
+create function costly(n int) returns boolean language plpgsql cost 0.5 as $$ begin return n > 0; end; $$;
+create function usual() returns setof int language sql cost 100 rows 1000 as 'select 1';
+"""
+
+
+def test_function_cost_and_rows_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, ESTIMATES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    functions = yaml.safe_load(spec.read_text())["functions"]
+    assert (functions["small_numbers"]["cost"], functions["small_numbers"]["rows"]) == (5, 3)
+    assert (functions["pairs"].get("cost"), functions["pairs"]["rows"]) == (None, 2.5)
+    assert (functions["costly"]["cost"], functions["costly"].get("rows")) == (0.5, None)
+    # PostgreSQL's defaults are not written.
+    assert "cost" not in functions["usual"] and "rows" not in functions["usual"]
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+STORAGE = """
+create table orders (id bigint primary key, at timestamptz, note text) with (fillfactor = 70,
+    autovacuum_enabled = off, toast.autovacuum_enabled = false, autovacuum_vacuum_scale_factor = 0.05);
+create index orders_at_brin on orders using brin (at) with (pages_per_range = 32);
+create index orders_id_at on orders (id, at) with (fillfactor = 90, deduplicate_items = false) where at is not null;
+create view recent as select id, at from orders where at > '2026-01-01' with cascaded check option;
+create view local_recent with (check_option = local, security_barrier) as select id, at from orders;
+create materialized view summary with (fillfactor = 80, toast.autovacuum_enabled = false) as
+    select count(*) as n, string_agg(note, ',') as notes from orders;
+"""
+
+
+def test_storage_parameters_and_view_check_options_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, STORAGE)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    orders = data["tables"]["orders"]
+    assert orders["storage_parameters"] == {
+        "fillfactor": 70,
+        "autovacuum_enabled": "off",  # as written, which PostgreSQL keeps
+        "toast.autovacuum_enabled": False,
+        "autovacuum_vacuum_scale_factor": 0.05,
+    }
+    by_name = {index.get("name"): index for index in orders["indexes"]}
+    assert by_name["orders_at_brin"]["storage_parameters"] == {"pages_per_range": 32}
+    assert by_name["orders_id_at"]["storage_parameters"] == {"fillfactor": 90, "deduplicate_items": False}
+    assert data["views"]["recent"]["check_option"] == "cascaded"
+    assert data["views"]["local_recent"]["check_option"] == "local"
+    assert data["materialized_views"]["summary"]["storage_parameters"] == {
+        "fillfactor": 80,
+        "toast.autovacuum_enabled": False,
+    }
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+KEYS_AND_PARTITIONS_WITH_STORAGE = """
+create table orders (id bigint primary key with (fillfactor = 60), code text, unique (code) with (fillfactor = 50));
+create table events (at date not null) partition by range (at);
+create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01')
+    with (fillfactor = 50);
+"""
+
+
+def test_storage_parameters_the_spec_cannot_hold_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, KEYS_AND_PARTITIONS_WITH_STORAGE)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert "the round trip is exact for what the spec holds (3 left out, named above)" in result.output
+    text = " ".join(result.output.split())
+    for named in (
+        "key storage parameters orders_pkey on public.orders: the spec has no storage parameters on the index of a "
+        "primary key, unique or exclusion constraint (fillfactor=60)",
+        "key storage parameters orders_code_key on public.orders",
+        "partition storage parameters public.events_2026: the spec has no storage parameters on partitions "
+        "(fillfactor=50)",
+    ):
+        assert named in text, result.output
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
+
+
+COMPOSITE = """
+create type status_type as enum ('active', 'inactive');
+create type record_type as (id integer, status status_type);
+create table items (id bigint primary key, status status_type not null);
+"""
+
+
+def test_a_composite_type_is_named_and_a_plan_leaves_it_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, COMPOSITE)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    named = "composite type public.record_type: the spec has no composite types (CREATE TYPE ... AS (...))"
+    assert named in result.output, result.output
+    assert "the round trip is exact for what the spec holds (1 left out, named above)" in result.output
+    # A table's own row type is no composite type of its own.
+    assert "composite type items" not in result.output and "composite type public.items" not in result.output
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
+    apply(source, migration, "", ALL)
+    with psycopg.connect(source) as conn:
+        assert conn.execute("SELECT to_regtype('record_type') IS NOT NULL").fetchone()[0]
+
+
+PARTITION_LOCAL = """
+create table orders (id bigint not null, region text not null, priority integer default 0, notes text)
+    partition by list (region);
+create table orders_eu partition of orders for values in ('eu');
+create table orders_us partition of orders (priority default 10, notes not null) for values in ('us');
+create table orders_ap (id bigint not null, region text not null, priority integer default 0, notes text);
+alter table orders attach partition orders_ap for values in ('ap');
+"""
+
+
+def test_partition_local_columns_and_not_null_names_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+    source = databases()
+    _load(source, PARTITION_LOCAL)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    text = " ".join(result.output.split())
+    assert (
+        "partition column public.orders_us.notes: the spec has no column definitions local to a partition "
+        "(NOT NULL, where public.orders has none)" in text
+    ), result.output
+    assert (
+        "partition column public.orders_us.priority: the spec has no column definitions local to a partition "
+        "(DEFAULT 10, where public.orders has DEFAULT 0)" in text
+    ), result.output
+    assert "public.orders_eu" not in text  # made by PARTITION OF, with nothing of its own
+    # PostgreSQL 18 names NOT NULL constraints; the attached table kept its own names.
+    left_out = 2
+    if int(pg_cluster.version.split(".")[0]) >= 18:
+        assert (
+            "partition NOT NULL constraint orders_ap_id_not_null on public.orders_ap: the spec has no names of "
+            "NOT NULL constraints on partitions (public.orders's is orders_id_not_null)" in text
+        ), result.output
+        left_out += 2  # id and region
+    assert f"the round trip is exact for what the spec holds ({left_out} left out, named above)" in text
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
+
+
+LIKE_TABLES = """
+create table template_times (created_at timestamptz not null default now(), updated_at timestamptz not null);
+create table products (id bigint primary key, like template_times including defaults);
+alter table products alter column id set not null;
+create table orders (id bigint not null, code text constraint orders_code_present not null);
+"""
+
+
+def test_not_null_constraint_names_of_postgres_18_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
+    if int(pg_cluster.version.split(".")[0]) < 18:
+        pytest.skip("NOT NULL constraints have names from PostgreSQL 18")
+    source = databases()
+    _load(source, LIKE_TABLES)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    tables = yaml.safe_load(spec.read_text())["tables"]
+    # LIKE copies the template's names; PostgreSQL's own names are not written.
+    products = tables["products"]["columns"]
+    assert products["created_at"]["not_null_name"] == "template_times_created_at_not_null"
+    assert products["updated_at"]["not_null_name"] == "template_times_updated_at_not_null"
+    assert "not_null_name" not in str(tables["template_times"]) and "not_null_name" not in str(products["id"])
+    assert tables["orders"]["columns"]["code"]["not_null_name"] == "orders_code_present"
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
 TRIGGER_KINDS = """
 create table entries (id bigint primary key, batch bigint not null, amount numeric not null);
 create function check_balance() returns trigger language plpgsql as $$ begin return null; end; $$;

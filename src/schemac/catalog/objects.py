@@ -24,6 +24,12 @@ class QualifiedName:
 # Lint rules accepted on purpose for one object: ((rule, reason), ...).
 Ignores = tuple[tuple[str, str], ...]
 
+# A table's, index's or materialized view's storage parameters (WITH (fillfactor = 70, ...)):
+# ((name, value), ...) in the order written, which PostgreSQL keeps (and prints) but which means
+# nothing, so the diff compares them in any order; each value as PostgreSQL stores it in reloptions
+# (text); a table's TOAST table's are named ``toast.<name>``, after its own.
+StorageParameters = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -156,6 +162,9 @@ class Column:
     # ... USING); the database does not keep it, so it is no part of the column's state.
     using: str | None = field(default=None, compare=False)
     virtual: bool = False  # a generated column computed when read (PostgreSQL 18), not STORED
+    # The name of its NOT NULL constraint (PostgreSQL 18 names them) where it is not the one PostgreSQL
+    # makes, ``<table>_<column>_not_null``: a table made LIKE another keeps the other's names.
+    not_null_name: str | None = None
     # An identity column's sequence, as read from a database, and the privileges on it (none for the
     # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
     sequence: QualifiedName | None = field(default=None, compare=False)
@@ -270,6 +279,7 @@ class Index:
     # CONCURRENTLY, or a partitioned index some partition lacks.
     valid: bool = True
     comment: str | None = None
+    storage_parameters: StorageParameters = ()  # fillfactor, BRIN's pages_per_range, GIN's fastupdate, ...
 
 
 @dataclass(frozen=True)
@@ -397,6 +407,7 @@ class Table:
     replica_index: str | None = None  # with replica_identity "index"
     # UNLOGGED: its writes skip the write-ahead log, so a crash empties it and no standby has it.
     unlogged: bool = False
+    storage_parameters: StorageParameters = ()  # fillfactor, autovacuum_*, toast.*, ...
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -419,6 +430,9 @@ class View:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
     ignore: Ignores = ()
+    # WITH LOCAL / CASCADED CHECK OPTION: rows written through the view must be rows it shows.
+    check_option: Literal["local", "cascaded"] | None = None
+    storage_parameters: StorageParameters = ()  # a materialized view's (fillfactor, autovacuum_*, ...)
 
 
 @dataclass(frozen=True)
@@ -450,6 +464,11 @@ class Function:
     # LEAKPROOF: reveals nothing of its arguments but its result, so the planner may run it
     # ahead of row level security's and security barrier views' filters.
     leakproof: bool = False
+    # COST and ROWS: the planner's estimate of one call's cost (in cpu_operator_cost units) and of the
+    # rows a set-returning function gives. None: PostgreSQL's default (cost 1 for C and internal
+    # functions, 100 for others; rows 1000), so a function that never named them compares equal.
+    cost: float | None = None
+    rows: float | None = None
 
     @property
     def procedure(self) -> bool:

@@ -88,11 +88,14 @@ def import_(
     with a comment saying why. What the spec cannot hold (an overloaded
     function, a primary key with another name, ...) is named in a comment
     where it was. What schemac does not model (aggregates, collations, text
-    search configurations and dictionaries, unlogged partitions, a table's
-    inheritance, a search_path the database sets) is named at the top with
-    the reason and what uses it, and a plan never touches it; the round
-    trip is then exact for what the spec holds. The spec is proved on a
-    scratch database given the source's collations and search_path (as
+    search configurations and dictionaries, composite types, unlogged
+    search configurations and dictionaries, composite types, unlogged
+    partitions, a partition's own column defaults, NOT NULLs and NOT NULL
+    constraint names, storage parameters of partitions and of keys' indexes,
+    a table's inheritance, a search_path the database sets) is named at the
+    top with the reason and what uses it, and a plan never touches it; the
+    round trip is then exact for what the spec holds. The spec is proved on
+    a scratch database given the source's collations and search_path (as
     `plan --db` does); one that uses an aggregate or a text search
     configuration left out cannot be built there, and import says which
     objects need it.

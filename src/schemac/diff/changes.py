@@ -145,6 +145,13 @@ class AlterColumn(Change):
         return self.before.default != self.after.default
 
     @property
+    def not_null_renamed(self) -> bool:
+        """Whether the column ends NOT NULL under another constraint name than it has (or than
+        SET NOT NULL gives it): PostgreSQL 18 names NOT NULL constraints."""
+        before = self.before.not_null_name if self.before.not_null else None
+        return self.after.not_null and before != self.after.not_null_name
+
+    @property
     def identity_changed(self) -> bool:
         return self.before.identity != self.after.identity
 
@@ -158,6 +165,7 @@ class AlterColumn(Change):
             for name, flag in (
                 ("type", self.type_changed),
                 ("not null", self.null_changed),
+                ("not null name", self.not_null_renamed),
                 ("default", self.default_changed),
                 ("identity", self.identity_changed),
                 ("comment", self.comment_changed),
@@ -300,6 +308,17 @@ class SetLogged(Change):
 
 
 @dataclass(frozen=True)
+class SetStorageParameters(Change):
+    """ALTER TABLE / INDEX / MATERIALIZED VIEW ... SET (...), RESET (...): storage parameters, in place."""
+
+    obj: Any  # as it ends: a table, an index or a materialized view
+    before: cat.StorageParameters
+
+    def describe(self) -> str:
+        return f"set storage parameters of {kind_of(self.obj)} {name_of(self.obj)}"
+
+
+@dataclass(frozen=True)
 class AlterPublication(Change):
     """A publication's tables or options change; whether it publishes all tables stays."""
 
@@ -376,6 +395,9 @@ class AddEnumValue(Change):
 class RenameTable(Change):
     old: QualifiedName
     new: QualifiedName
+    # PostgreSQL 18: the NOT NULL columns whose constraints bear the names PostgreSQL made from the
+    # old name (<old>_<column>_not_null); the rename gives them the new table's.
+    not_null_columns: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return f"rename table {self.old} to {self.new.name}"
@@ -386,6 +408,8 @@ class RenameColumn(Change):
     table: QualifiedName
     old: str
     new: str
+    # PostgreSQL 18: the column's NOT NULL constraint bears the name made from the old column name.
+    not_null: bool = False
 
     def describe(self) -> str:
         return f"rename column {self.table}.{self.old} to {self.new}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
+from .. import versions
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
@@ -33,8 +34,15 @@ def comparable(obj: Any) -> Any:
     updates = {k: v for k, v in _SPEC_ONLY.items() if getattr(obj, k, v) != v}
     if isinstance(obj, cat.Table) and any(c.renamed_from for c in obj.columns):
         updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
+    if getattr(obj, "storage_parameters", ()) != tuple(sorted(getattr(obj, "storage_parameters", ()))):
+        updates["storage_parameters"] = tuple(sorted(obj.storage_parameters))
     # Introspected objects carry no spec-only fields: most need no copy at all.
     return replace(obj, **updates) if updates else obj
+
+
+def _parameters_differ(before: Any, after: Any) -> bool:
+    """Whether two versions of a table, index or materialized view hold other storage parameters."""
+    return sorted(before.storage_parameters) != sorted(after.storage_parameters)
 
 
 def differs(before: Any, after: Any) -> bool:
@@ -183,17 +191,21 @@ def _rename_column(
 def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) -> tuple[cat.Catalog, list[ch.Change]]:
     """Renames that apply (the old name exists, the new does not), and ``current`` as it is after them."""
     out: list[ch.Change] = []
-    have = {t.qname for t in current.tables}
+    have = {t.qname: t for t in current.tables}
+
+    def named_by_default(column: cat.Column) -> bool:  # a NOT NULL constraint with PostgreSQL 18's own name
+        return current.target_version >= versions.NAMED_NOT_NULL and column.not_null and column.not_null_name is None
+
     for new, old in sorted(renames.tables.items()):
         if old in have and new not in have:
-            out.append(ch.RenameTable(old, new))
+            out.append(ch.RenameTable(old, new, tuple(c.name for c in have[old].columns if named_by_default(c))))
             current = _rename_everywhere(current, old, new)
     tables = {t.qname: t for t in current.tables}
     below = children(current.partitions) if renames.columns else {}
     for (table, new), old in sorted(renames.columns.items()):
         existing = tables.get(table)
         if existing and existing.column(old) and not existing.column(new):
-            out.append(ch.RenameColumn(table, old, new))
+            out.append(ch.RenameColumn(table, old, new, named_by_default(existing.column(old))))
             current = _rename_column(current, table, old, new, below)
     return current, out
 
@@ -436,6 +448,8 @@ def _table_changes(
         out.append(ch.SetReplicaIdentity(q, *replica))
     if before.unlogged != after.unlogged:
         out.append(ch.SetLogged(q, after.unlogged))
+    if _parameters_differ(before, after):
+        out.append(ch.SetStorageParameters(after, before.storage_parameters))
     out += _grant_changes(after, before.grants, after.grants, scope)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
@@ -484,11 +498,24 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
-    PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it."""
+    PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
+    the order of storage parameters."""
+
+    def unordered(obj: Any) -> Any:  # storage parameters, in any order
+        return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
-        tables = tuple(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in catalog.tables)
-        return replace(catalog, tables=tables, source="", privileges=None)
+        tables = tuple(
+            unordered(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)))) for t in catalog.tables
+        )
+        return replace(
+            catalog,
+            tables=tables,
+            indexes=tuple(map(unordered, catalog.indexes)),
+            views=tuple(map(unordered, catalog.views)),
+            source="",
+            privileges=None,
+        )
 
     return canonical(a) == canonical(b)
 
@@ -640,7 +667,8 @@ def compare(
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            if differs(replace(b, grants=()), replace(a, grants=())):  # privileges change in place
+            # Privileges and a materialized view's storage parameters change in place.
+            if differs(replace(b, grants=(), storage_parameters=()), replace(a, grants=(), storage_parameters=())):
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -656,6 +684,8 @@ def compare(
         elif key in replaced:
             out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
         else:
+            if _parameters_differ(b, a):
+                out.append(ch.SetStorageParameters(a, b.storage_parameters))
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
@@ -837,8 +867,10 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
 
 
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:
-    """An index or trigger without what changes in place: its comment, and whether a trigger is enabled."""
-    return replace(obj, comment=None, **({"enabled": "origin"} if isinstance(obj, cat.Trigger) else {}))
+    """An index or trigger without what changes in place: its comment, an index's storage parameters,
+    and whether a trigger is enabled."""
+    changes = {"enabled": "origin"} if isinstance(obj, cat.Trigger) else {"storage_parameters": ()}
+    return replace(obj, comment=None, **changes)
 
 
 def _persistence_order(current: cat.Catalog, changes: list[ch.Change]) -> list[ch.Change]:
@@ -904,6 +936,8 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         out: list[ch.Change] = []
         if isinstance(after, cat.Trigger) and before.enabled != after.enabled:
             out.append(ch.EnableTrigger(after, before.enabled))
+        if isinstance(after, cat.Index) and _parameters_differ(before, after):
+            out.append(ch.SetStorageParameters(after, before.storage_parameters))
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
         return out

@@ -27,6 +27,7 @@ from ..catalog.objects import (
 from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
+from ..render.sql import number, storage_parameters_sql
 from . import words
 from .md import Anchors, cell, code, codes, table
 from .mermaid import er_diagram
@@ -284,6 +285,8 @@ class _Document:
             self.para(cell(t.comment))
         if t.unlogged:
             self.para("Unlogged: a crash empties it, and standbys do not have its rows.")
+        if t.storage_parameters:
+            self.para(f"Storage parameters: {_storage(t.storage_parameters)}.")
         self.para(
             *table(
                 ("column", "type", "nullable", "default", "key", "comment"),
@@ -426,6 +429,8 @@ class _Document:
             details.append("nulls not distinct")
         if i.where:
             details.append(f"where {code(i.where)}")
+        if i.storage_parameters:
+            details.append(f"with {_storage(i.storage_parameters)}")
         if i.comment:
             details.append(cell(i.comment))
         return code(i.name), ", ".join(keys), "; ".join(details)
@@ -461,6 +466,10 @@ class _Document:
             )
         if v.security_barrier:
             traits.append("security barrier")
+        if v.check_option:
+            traits.append(f"{v.check_option} check option: rows written through it must be rows it shows")
+        if v.storage_parameters:
+            traits.append(f"storage parameters {_storage(v.storage_parameters)}")
         self.para(sentence(cell("; ".join(traits))))
         indexes = self.by_table["indexes"][v.qname]
         if indexes:
@@ -549,6 +558,10 @@ class _Document:
             traits.append("leakproof")
         if f.parallel:
             traits.append(f"parallel {f.parallel}")
+        if f.cost is not None:
+            traits.append(f"cost {number(f.cost)}")
+        if f.rows is not None:
+            traits.append(f"about {number(f.rows)} rows")
         if f.security_definer:
             traits.append("security definer (runs with its owner's rights)")
         if f.search_path is not None:
@@ -572,3 +585,8 @@ class _Document:
 def markdown(catalog: Catalog) -> str:
     """The Markdown reference of a catalog."""
     return _Document(catalog).render()
+
+
+def _storage(parameters: tuple[tuple[str, str], ...]) -> str:
+    """``fillfactor = 70, autovacuum_enabled = false``, in code."""
+    return code(storage_parameters_sql(parameters))

@@ -35,6 +35,22 @@ _SHORT_TYPES = (
 )
 
 
+def storage_parameters(parameters: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Storage parameters as the spec writes them: numbers and booleans as YAML's, where they read back
+    as the same text; other values as the text PostgreSQL stores."""
+    out: dict[str, Any] = {}
+    for name, text in parameters:
+        value: Any = text
+        if text in ("true", "false"):
+            value = text == "true"
+        elif re.fullmatch(r"-?[0-9]+", text) and str(int(text)) == text:
+            value = int(text)
+        elif re.fullmatch(r"-?[0-9]+\.[0-9]+", text) and str(float(text)) == text:
+            value = float(text)
+        out[name] = value
+    return out
+
+
 def identity(obj: Any) -> Identity:
     """How an object is matched between two catalogs: its kind's tag and identity (catalog.kinds),
     except that a function (or procedure) is matched by its name alone, as a trigger names the function it calls."""

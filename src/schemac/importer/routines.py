@@ -6,7 +6,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..spec.resolve import UNPINNED
-from .common import LANGUAGES, block
+from .common import LANGUAGES, block, storage_parameters
 
 
 class RoutineParts:
@@ -20,8 +20,12 @@ class RoutineParts:
             out["security_invoker"] = True
         if view.security_barrier:
             out["security_barrier"] = True
+        if view.check_option:
+            out["check_option"] = view.check_option
         if view.materialized and not view.with_data:
             out["with_data"] = False
+        if view.storage_parameters:
+            out["storage_parameters"] = storage_parameters(view.storage_parameters)
         out["query"] = block(view.query.strip())
         if view.materialized:
             indexes = self.indexes(view.qname, path)
@@ -86,6 +90,10 @@ class RoutineParts:
             out["strict"] = True
         if function.leakproof:
             out["leakproof"] = True
+        for estimate in ("cost", "rows"):
+            value = getattr(function, estimate)
+            if value is not None:
+                out[estimate] = int(value) if value == int(value) else value
         if function.security_definer:
             out["security_definer"] = True
         if function.search_path is not None:

@@ -9,7 +9,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl
 from ..spec.names import default_name, identifier_problem, key_name
 from .bounds import BoundError, parse_bound, time_series
-from .common import METHODS, bare, identity, key_of, short_type
+from .common import METHODS, bare, identity, key_of, short_type, storage_parameters
 
 EXCLUSION_METHODS = ("gist", "spgist", "btree", "hash")
 
@@ -63,6 +63,8 @@ class TableParts:
             out["comment"] = comment
         if table.unlogged:
             out["unlogged"] = True
+        if table.storage_parameters:
+            out["storage_parameters"] = storage_parameters(table.storage_parameters)
         if table.replica_identity != "default":
             out["replica_identity"] = " ".join(filter(None, (table.replica_identity, table.replica_index)))
         out.update(switches)
@@ -127,6 +129,8 @@ class TableParts:
                 spec["primary_key"] = True
             elif column.not_null:
                 spec["not_null"] = True
+            if column.not_null_name is not None:
+                spec["not_null_name"] = column.not_null_name
             if column.default is not None:
                 spec["default"] = column.default
             if column.identity:
@@ -443,6 +447,8 @@ class TableParts:
             out["nulls_not_distinct"] = True
         if index.comment is not None:
             out["comment"] = index.comment
+        if index.storage_parameters:
+            out["storage_parameters"] = storage_parameters(index.storage_parameters)
         return out
 
     def policy(self, policy: cat.Policy) -> dict:

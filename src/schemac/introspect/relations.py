@@ -33,8 +33,9 @@ from ..catalog.objects import (
 )
 from ..render.quoting import ident
 from ..sqltree import as_read_back
+from ..spec.names import not_null_name
 from .security import Grants
-from .text import check_expression, closing_paren, config_setting, split_top_level, truthy
+from .text import check_expression, closing_paren, config_setting, split_top_level, storage_parameters, truthy
 
 Row = Mapping[str, Any]
 Names = MutableMapping[int, QualifiedName]
@@ -52,7 +53,7 @@ def _qname(row: Row) -> QualifiedName:
     return QualifiedName(row["schema"], row["name"])
 
 
-def _column(row: Row, grants: Grants) -> Column:
+def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
     generated = row["generated_kind"] != ""
     collation = row["collation"]
     if collation is not None and row["collation_schema"] != "pg_catalog":
@@ -61,6 +62,7 @@ def _column(row: Row, grants: Grants) -> Column:
         name=row["name"],
         type=row["type"],
         not_null=row["not_null"],
+        not_null_name=None if row["not_null_name"] == not_null_name(table, row["name"]) else row["not_null_name"],
         default=None if generated else as_read_back(row["expression"]),
         identity=IDENTITY.get(row["identity"]),
         generated=as_read_back(row["expression"]) if generated else None,
@@ -143,7 +145,7 @@ def tables(
         out.append(
             Table(
                 qname=qname,
-                columns=tuple(_column(c, grants) for c in cols),
+                columns=tuple(_column(c, grants, qname) for c in cols),
                 primary_key=primary_key,
                 uniques=tuple(sorted(uniques, key=lambda u: u.name)),
                 checks=tuple(sorted(checks, key=lambda c: c.name)),
@@ -158,6 +160,7 @@ def tables(
                 replica_identity=_REPLICA_IDENTITY[row["replica_identity"]],
                 replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
                 unlogged=row["unlogged"],
+                storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
@@ -213,6 +216,9 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
                 security_barrier=truthy(config_setting(options, "security_barrier")),
                 grants=grants.get(("relation", row["oid"]), ()),
                 comment=row["comment"],
+                check_option=config_setting(options, "check_option"),
+                # A view's options are the three above; a materialized view's, storage parameters.
+                storage_parameters=storage_parameters(options, row["toast_options"]) if row["materialized"] else (),
             )
         )
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
@@ -322,6 +328,7 @@ def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[In
                 include=tuple(row["column_name"] for row in index_columns[count:]),
                 nulls_not_distinct=first["nulls_not_distinct"],
                 valid=first["valid"],
+                storage_parameters=storage_parameters(first["storage_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda i: (i.table.schema, i.table.name, i.name)))

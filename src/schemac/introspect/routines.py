@@ -61,6 +61,8 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
                 grants=grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
                 leakproof=row["leakproof"],
+                cost=row["cost"],
+                rows=row["rows"],
             )
         )
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))

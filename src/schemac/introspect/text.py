@@ -104,6 +104,14 @@ def config_setting(config: list[str] | None, name: str) -> str | None:
     return None
 
 
+def storage_parameters(options: list[str] | None, toast: list[str] | None = None) -> tuple:
+    """((name, value), ...) of a relation's ``reloptions`` (``name=value``) in their order, then its TOAST
+    table's (named ``toast.<name>``)."""
+    pairs = [tuple(item.partition("=")[::2]) for item in options or ()]
+    pairs += [(f"toast.{name}", value) for name, value in (item.partition("=")[::2] for item in toast or ())]
+    return tuple(pairs)
+
+
 def search_path_names(value: str) -> list[str]:
     """The schema names of a stored search_path (``"$user", public`` or ``""``), unquoted."""
     names: list[str] = []

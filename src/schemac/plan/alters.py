@@ -24,7 +24,7 @@ from ..render.sql import (
     requires_sql,
     requires_type,
 )
-from ..spec.names import default_name
+from ..spec.names import default_name, not_null_name
 from .hazards import rule
 from .steps import Phase, PlanError, Step
 
@@ -204,6 +204,14 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
         out.append(alter("SET NOT NULL", phase=Phase.AFTER))
         out.append(_step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
+    if c.not_null_renamed:
+        old, new = (
+            (c.before.not_null_name if c.before.not_null else None) or not_null_name(table, col),
+            c.after.not_null_name or not_null_name(table, col),
+        )
+        # After SET NOT NULL, where this plan sets it.
+        phase = Phase.AFTER if c.null_changed and not identity_needs_not_null else Phase.TRANSACTION
+        out.append(_step(c, change_sql("rename_constraint", table, old, new), Stage.TABLES, requires, phase=phase))
     if c.comment_changed:
         out.append(
             _step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS)
@@ -394,6 +402,23 @@ def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
     ]
 
 
+def _set_storage_parameters(c: ch.SetStorageParameters, existing: set[QualifiedName]) -> list[Pair]:
+    kind = kind_of(c.obj)
+    after = dict(c.obj.storage_parameters)
+    changed = tuple((name, value) for name, value in c.obj.storage_parameters if dict(c.before).get(name) != value)
+    reset = tuple(name for name, _ in c.before if name not in after)
+    stage = {"TABLE": Stage.TABLES, "INDEX": Stage.INDEXES}.get(kind.keyword, Stage.VIEWS)
+    target = kind.provides(c.obj)
+    return [
+        _step(
+            c,
+            change_sql("set_storage_parameters", kind.keyword, kind.sql_name(c.obj), changed, reset),
+            stage,
+            {target} if target else (),
+        )
+    ]
+
+
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
@@ -458,7 +483,15 @@ def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pa
 
 
 def _rename_table(c: ch.RenameTable, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("rename_table", c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a table"))]
+    # One step: the names PostgreSQL made from the table's name go with it.
+    sql = "\n\n".join(
+        [change_sql("rename_table", c.old, c.new)]
+        + [
+            change_sql("rename_constraint", c.new, not_null_name(c.old, column), not_null_name(c.new, column))
+            for column in c.not_null_columns
+        ]
+    )
+    return [_step(c, sql, Stage.SCHEMAS, hazards=rule("rename a table"))]
 
 
 def _rename_constraint(c: ch.RenameConstraint, existing: set[QualifiedName]) -> list[Pair]:
@@ -470,9 +503,12 @@ def _rename_index(c: ch.RenameIndex, existing: set[QualifiedName]) -> list[Pair]
 
 
 def _rename_column(c: ch.RenameColumn, existing: set[QualifiedName]) -> list[Pair]:
-    return [
-        _step(c, change_sql("rename_column", c.table, c.old, c.new), Stage.SCHEMAS, hazards=rule("rename a column"))
-    ]
+    sql = change_sql("rename_column", c.table, c.old, c.new)
+    if c.not_null:  # its NOT NULL constraint's name, made from the column's, goes with it
+        sql += "\n\n" + change_sql(
+            "rename_constraint", c.table, not_null_name(c.table, c.old), not_null_name(c.table, c.new)
+        )
+    return [_step(c, sql, Stage.SCHEMAS, hazards=rule("rename a column"))]
 
 
 def _change_grants(c: ch.ChangeGrants, existing: set[QualifiedName]) -> list[Pair]:
@@ -531,6 +567,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
     ch.SetLogged: _set_logged,
+    ch.SetStorageParameters: _set_storage_parameters,
     ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,
     ch.RenameTable: _rename_table,

@@ -14,7 +14,7 @@ from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import change_sql, function_sql, privilege_scope, statements
+from ..render.sql import change_sql, function_sql, number, privilege_scope, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
 from .drops import drop_steps, function_users_in_tables, with_dependents, with_function_dependents
@@ -36,6 +36,22 @@ def replaceable(before: cat.Function, after: cat.Function) -> bool:
         and not renames_argument(before, after)
         and not defaults_removed
     )
+
+
+def estimates_changed(before: cat.Function, after: cat.Function) -> list[str] | None:
+    """``["COST 5", "ROWS 3"]``: what ALTER FUNCTION sets when only the planner's estimates of a
+    function change (a default written as PostgreSQL's number for it); None when more changes."""
+    if replace(before, cost=after.cost, rows=after.rows, grants=(), comment=None) != replace(
+        after, grants=(), comment=None
+    ):
+        return None
+    settings = []
+    if before.cost != after.cost:
+        default = 1 if after.language in ("c", "internal") else 100
+        settings.append(f"COST {number(default if after.cost is None else after.cost)}")
+    if before.rows != after.rows:
+        settings.append(f"ROWS {number(1000 if after.rows is None else after.rows)}")
+    return settings
 
 
 def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
@@ -180,12 +196,17 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
         return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
-        sql = function_sql(change.after, or_replace=True)
+        estimates = estimates_changed(change.before, change.after)
+        if estimates:
+            sql = change_sql("function_estimates", change.after, estimates)
+            note = f"set {' and '.join(estimates)} of function {kinds.FUNCTION.name(change.after)}"
+        else:
+            sql, note = function_sql(change.after, or_replace=True), None
         hazards = rule("declare a function leakproof", change.after.leakproof and not change.before.leakproof)
         return [
             (
                 Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)),
-                Step(sql, change, hazards),
+                Step(sql, change, hazards, note=note),
             )
         ]
     return alter_steps(change, existing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from ..catalog.graph import (
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
+from ..spec.names import not_null_name, postgres_name
 from ..sqltree import (
     SqlProblem,
     looks_like_function,
@@ -127,8 +129,26 @@ def environment() -> jinja2.Environment:
         key_part=key_part_sql,
         publication_options=publication_options,
         default_privileges_clause=kinds.default_privileges_clause,
+        number=number,
+        storage_parameters=storage_parameters_sql,
     )
     return env
+
+
+def number(value: float) -> str:
+    """A number as SQL writes it: ``5`` for 5.0, ``0.5``."""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+_BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
+
+
+def storage_parameters_sql(parameters: cat.StorageParameters) -> str:
+    """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
+    number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
+    return ", ".join(
+        f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters
+    )
 
 
 def _render(template: str, **context) -> str:
@@ -265,18 +285,9 @@ def privilege_scope(catalog: cat.Catalog) -> cat.PrivilegeScope:
 
 
 def identity_sequence(table: QualifiedName, column: str) -> QualifiedName:
-    """The name PostgreSQL gives an identity column's sequence: ``table_column_seq``, the longer of
-    the two names cut first to fit 63 bytes (makeObjectName). PostgreSQL adds a number when that
-    name is taken; a spec that makes such a clash is refused when the REVOKE on it runs."""
-    first, second = table.name.encode(), column.encode()
-    room = 63 - len("_seq") - 1
-    while len(first) + len(second) > room:
-        if len(first) > len(second):
-            first = first[:-1]
-        else:
-            second = second[:-1]
-    name = first.decode(errors="ignore") + "_" + second.decode(errors="ignore") + "_seq"
-    return QualifiedName(table.schema, name)
+    """The name PostgreSQL gives an identity column's sequence: ``table_column_seq`` cut to fit. A spec
+    whose name PostgreSQL would number (it is taken) is refused when the REVOKE on it runs."""
+    return QualifiedName(table.schema, postgres_name(table.name, column, "seq"))
 
 
 def _column_parts(column: cat.Column) -> list[str]:
@@ -285,7 +296,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     if column.collation:
         parts.append(f"COLLATE {qualified(column.collation)}")
     if column.not_null:
-        parts.append("NOT NULL")
+        parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL" if column.not_null_name else "NOT NULL")
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     if column.generated:
@@ -315,9 +326,31 @@ def _table_lines(table: cat.Table) -> list[str]:
     return lines
 
 
-def _table(table: cat.Table) -> Iterator[Statement]:
+def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
+    defaults = _default_not_null_names(catalog.tables)
+    for table in catalog.tables:
+        yield from _table(table, defaults)
+
+
+def _default_not_null_names(tables: tuple[cat.Table, ...]) -> dict[tuple[str, str], QualifiedName]:
+    """(schema, name) -> the table whose NOT NULL constraint PostgreSQL 18 names so by default."""
+    return {
+        (t.qname.schema, not_null_name(t.qname, c.name)): t.qname
+        for t in tables
+        for c in t.columns
+        if c.not_null and c.not_null_name is None
+    }
+
+
+def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], QualifiedName]) -> Iterator[Statement]:
     q = table.qname
     requires = {_schema(q)}
+    # A NOT NULL constraint named as another table's is by default (a table made LIKE it): PostgreSQL
+    # picks names unique in the schema, so that table comes first and keeps its own name.
+    for column in table.columns:
+        first = default_not_null_names.get((q.schema, column.not_null_name or ""))
+        if first is not None and first != q:
+            requires.add(relation_key(first))
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
@@ -525,6 +558,8 @@ def _view(view: cat.View) -> Iterator[Statement]:
         for name, on in (
             ("security_invoker = true", view.security_invoker),
             ("security_barrier = true", view.security_barrier),
+            (f"check_option = {view.check_option}", view.check_option),
+            (storage_parameters_sql(view.storage_parameters), view.storage_parameters),
         )
         if on
     ]
@@ -744,7 +779,7 @@ STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
     "sequences": _sequences,
     "functions": _each(_function, "functions"),
     "aggregates": _each(_aggregate, "aggregates"),
-    "tables": _each(_table, "tables"),
+    "tables": _tables,
     "partitions": _partitions,
     "distributions": lambda catalog: iter(distribution_statements(catalog, _render)),
     "indexes": _indexes,

@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 Privilege = Literal[
     "select",
@@ -49,6 +59,17 @@ def _sql_text(value: Any) -> Any:
 
 # An SQL expression as written in the spec.
 SqlText = Annotated[str, BeforeValidator(_sql_text)]
+
+# Storage parameters, WITH (...): `{fillfactor: 70, autovacuum_enabled: false}`; a table's TOAST
+# table's are `toast.<name>`. PostgreSQL checks the names and values when it creates the object.
+StorageParameters = dict[
+    Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")],
+    SqlText,
+]
+STORAGE_PARAMETERS = (
+    "Storage parameters, `WITH (...)`: `{fillfactor: 70}`, `{autovacuum_enabled: false}`; PostgreSQL's names "
+    "and values. A plan changes them in place (`ALTER ... SET (...)` / `RESET (...)`)."
+)
 
 # A list that may be written as its single item: `to: authenticated`.
 OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
@@ -248,6 +269,11 @@ class ColumnSpec(Model):
     sequence_grants: list[Grant] = []
     generated: SqlText | None = None
     virtual: bool = False  # with generated: VIRTUAL (PostgreSQL 18), computed when read, not stored
+    not_null_name: str | None = Field(
+        default=None,
+        description="The name of the column's NOT NULL constraint (PostgreSQL 18), where it is not "
+        "`<table>_<column>_not_null`; with `not_null: true`.",
+    )
     primary_key: bool = False
     unique: bool = False
     check: SqlText | None = None
@@ -418,6 +444,7 @@ class IndexSpec(Model):
     nulls_not_distinct: bool = False
     comment: str | None = None
     ignore: Ignore = {}
+    storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
 
 
 class PartitionKeySpec(Model):
@@ -627,6 +654,7 @@ class TableSpec(Model):
         description="UNLOGGED: writes skip the write-ahead log (faster), so a crash empties the table and "
         "replicas never see its rows. For caches and staging data.",
     )
+    storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False
@@ -656,6 +684,11 @@ class ViewSpec(Model):
     query: str
     security_invoker: bool = False
     security_barrier: bool = False
+    check_option: Literal["local", "cascaded"] | None = Field(
+        default=None,
+        description="WITH LOCAL / CASCADED CHECK OPTION: rows inserted or updated through the view must be "
+        "rows it shows (`cascaded`: those of the views it reads too).",
+    )
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
@@ -665,6 +698,7 @@ class ViewSpec(Model):
 class MaterializedViewSpec(Model):
     query: str
     with_data: bool = True
+    storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
     indexes: list[IndexSpec] = []
     grants: list[Grant] = []
     revokes: list[Revoke] = []
@@ -721,6 +755,20 @@ class FunctionSpec(RoutineSpec):
         default=False,
         description="LEAKPROOF: the function reveals nothing of its arguments but its result, so PostgreSQL may "
         "run it before row level security filters rows. Only a superuser may declare it.",
+    )
+    cost: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="COST: the planner's estimate of one call's cost, in units of cpu_operator_cost "
+        "(PostgreSQL's default: 100).",
+    )
+    rows: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="ROWS: the planner's estimate of how many rows a set-returning function gives "
+        "(PostgreSQL's default: 1000).",
     )
 
 

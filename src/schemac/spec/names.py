@@ -97,3 +97,22 @@ def default_name(table: QualifiedName | str, columns, suffix: str) -> str:
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]
     head = name.encode()[: MAX_IDENTIFIER_BYTES - len(suffix) - 10].decode(errors="ignore").rstrip("_")
     return f"{head}_{digest}_{suffix}"
+
+
+def postgres_name(table: str, column: str, label: str) -> str:
+    """The name PostgreSQL makes for an object of a table's column: ``table_column_label``, the longer of
+    the two names cut first to fit 63 bytes (makeObjectName). PostgreSQL adds a number when that name is
+    taken."""
+    first, second = table.encode(), column.encode()
+    room = MAX_IDENTIFIER_BYTES - len(label) - 2
+    while len(first) + len(second) > room:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    return f"{first.decode(errors='ignore')}_{second.decode(errors='ignore')}_{label}"
+
+
+def not_null_name(table: QualifiedName, column: str) -> str:
+    """The name PostgreSQL 18 gives a column's NOT NULL constraint: ``table_column_not_null``."""
+    return postgres_name(table.name, column, "not_null")

@@ -70,6 +70,7 @@ CREATE FUNCTION internal.is_weekend(at timestamptz DEFAULT now())
 RETURNS boolean
 LANGUAGE sql
 STABLE
+COST 2
 AS $function$select extract(isodow from at) in (6, 7)$function$;
 
 CREATE FUNCTION internal.audit()
@@ -265,7 +266,8 @@ CREATE INDEX orders_customer_id_placed_on_idx
     INCLUDE (status);
 
 CREATE INDEX orders_tags_idx
-    ON app.orders USING gin (tags);
+    ON app.orders USING gin (tags)
+    WITH (fastupdate = false);
 
 CREATE INDEX orders_customer_during_idx
     ON app.orders USING gist (customer_id, during);
@@ -333,7 +335,7 @@ select c.id as customer_id, c.email, o.id as order_id, o.status, o.placed_on
   from app.customers c
   join app.orders o on o.customer_id = c.id;
 
-CREATE VIEW app.placed_orders WITH (security_barrier = true) AS
+CREATE VIEW app.placed_orders WITH (security_barrier = true, check_option = local) AS
 select * from app.customer_orders where status = 'placed';
 
 COMMENT ON VIEW app.placed_orders IS 'Orders waiting to ship.';

@@ -24,6 +24,11 @@ SELECT p.oid,
        p.proconfig AS config,
        p.proparallel AS parallel,
        p.proleakproof AS leakproof,
+       -- COST and ROWS where not PostgreSQL's defaults (cost 1 in C and internal, else 100; rows 1000 for
+       -- a set-returning function, none for others), read through text to keep float4's shortest digits.
+       CASE WHEN p.procost <> CASE WHEN l.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+            THEN p.procost::text::float8 END AS cost,
+       CASE WHEN p.proretset AND p.prorows <> 1000 THEN p.prorows::text::float8 END AS rows,
        d.description AS comment
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -6,7 +6,7 @@
 -- (the type's default, or a default one the type is binary-coercible to, as
 -- for varchar -> text_ops or an enum -> enum_ops).
 WITH idx AS (
-    SELECT i.*, ic.relname AS name, am.amname AS method
+    SELECT i.*, ic.relname AS name, am.amname AS method, ic.reloptions AS storage_parameters
       FROM pg_index i
       JOIN pg_class ic ON ic.oid = i.indexrelid
       JOIN pg_class tc ON tc.oid = i.indrelid
@@ -28,6 +28,7 @@ SELECT k.indexrelid AS oid,
        k.indisunique AS "unique",
        k.indnullsnotdistinct AS nulls_not_distinct,
        k.indisvalid AS valid,
+       k.storage_parameters,
        CASE WHEN k.pos = 1 THEN obj_description(k.indexrelid, 'pg_class') END AS comment,
        k.indnkeyatts AS key_count,
        CASE WHEN k.pos = 1 THEN pg_get_expr(k.indpred, k.indrelid) END AS "where",

@@ -26,6 +26,8 @@ SELECT c.oid,
        d.description AS comment,
        c.relreplident AS replica_identity,
        c.relpersistence = 'u' AS unlogged,
+       c.reloptions AS storage_parameters,
+       (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS toast_parameters,
        (SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
          WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index
   FROM pg_class c

@@ -5,6 +5,7 @@ SELECT c.oid,
        c.relkind = 'm' AS materialized,
        c.relispopulated AS populated,
        c.reloptions AS options,
+       (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS toast_options,
        pg_get_viewdef(c.oid, false) AS query,
        d.description AS comment
   FROM pg_class c

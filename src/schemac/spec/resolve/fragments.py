@@ -104,3 +104,8 @@ def ignores(scope: Scope, ignore: dict[str, str], path: Path) -> tuple[tuple[str
             continue
         out.append((name, " ".join(reason.split())))
     return tuple(out)
+
+
+def storage_parameters(parameters: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A spec's storage parameters as the catalog holds them: in the order written, values as text."""
+    return tuple(parameters.items())

@@ -72,6 +72,7 @@ def function_of(
             key=True,
         )
     grants = grants_of(scope, function.grants, function.revokes, FUNCTION_PRIVILEGES, path)
+    estimates = _estimates(scope, function, returns, path) if isinstance(function, m.FunctionSpec) else {}
     return cat.Function(
         qname,
         tuple(args),
@@ -89,11 +90,28 @@ def function_of(
                 "strict": function.strict,
                 "parallel": function.parallel,
                 "leakproof": function.leakproof,
+                **estimates,
             }
             if isinstance(function, m.FunctionSpec)
             else {}
         ),
     )
+
+
+# PostgreSQL's COST of a function that names none, in the spec's languages (C and internal ones: 1).
+DEFAULT_COST = 100
+DEFAULT_ROWS = 1000
+
+
+def _estimates(scope: Scope, function: m.FunctionSpec, returns: str | None, path: Path) -> dict[str, float | None]:
+    """COST and ROWS as a database reads them back: None where they are PostgreSQL's defaults."""
+    returns_set = bool(returns) and bool(re.match(r"(setof\s|table\s*\()", returns.lower()))
+    if function.rows is not None and not returns_set:
+        scope.error(path + ("rows",), "'rows' applies to a function that returns a set (setof ... or table (...))")
+    return {
+        "cost": None if function.cost == DEFAULT_COST else function.cost,
+        "rows": None if function.rows == DEFAULT_ROWS or not returns_set else function.rows,
+    }
 
 
 def declare_procedures(scope: Scope) -> dict[QualifiedName, tuple[Path, m.ProcedureSpec]]:

@@ -9,7 +9,7 @@ from ...errors import Path
 from .. import models as m
 from ..names import key_name, suggest
 from .coverage import unique_key_problem
-from .fragments import collation_name, expression, ignores, opclass_name
+from .fragments import collation_name, expression, ignores, opclass_name, storage_parameters
 from .scope import Scope
 
 
@@ -88,6 +88,7 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
         index.nulls_not_distinct,
         ignores(scope, index.ignore, path),
         comment=index.comment,
+        storage_parameters=storage_parameters(index.storage_parameters),
     )
 
 

@@ -12,10 +12,10 @@ from ...errors import Path
 from ...sqltree import parse_type
 from .. import models as m
 from ..conventions import added_columns
-from ..names import default_name, suggest
+from ..names import default_name, not_null_name, suggest
 from .constraints import checks, deferrable, exclusions
 from .coverage import unique_key_problem
-from .fragments import collation_name, expression, ignores
+from .fragments import collation_name, expression, ignores, storage_parameters
 from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
 from .partitioning import partitioning
@@ -42,7 +42,9 @@ def primary_key_columns(table: m.TableSpec) -> tuple[str, ...]:
     return tuple(name for name, column in table.columns.items() if column.primary_key)
 
 
-def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, path: Path) -> cat.Column | None:
+def column_of(
+    scope: Scope, qname: QualifiedName, table: m.TableSpec, name: str, spec: m.ColumnSpec, path: Path
+) -> cat.Column | None:
     scope.ident(name, path)
     type_ = type_of(scope, spec.type, path + ("type",))
     for key, where in (
@@ -84,9 +86,16 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
             path + ("on_delete" if spec.on_delete else "on_update",),
             "'on_delete' and 'on_update' need 'references'",
         )
+    not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
+    if spec.not_null_name is not None:
+        scope.needs_version(versions.NAMED_NOT_NULL, "a named NOT NULL constraint", path + ("not_null_name",))
+        scope.ident(spec.not_null_name, path + ("not_null_name",), key=False)
+        if not not_null:
+            scope.error(
+                path + ("not_null_name",), "'not_null_name' names the column's NOT NULL constraint: add not_null: true"
+            )
     if type_ is None:
         return None
-    not_null = spec.not_null or spec.primary_key or name in (table.pk.columns if table.pk else ())
     return cat.Column(
         name,
         type_,
@@ -100,6 +109,8 @@ def column_of(scope: Scope, table: m.TableSpec, name: str, spec: m.ColumnSpec, p
         spec.using,
         virtual=spec.virtual,
         sequence_grants=sequence_grants,
+        # As a database reads it back: None where it is PostgreSQL's own.
+        not_null_name=None if spec.not_null_name == not_null_name(qname, name) else spec.not_null_name,
     )
 
 
@@ -107,7 +118,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
     columns = tuple(
         c
         for name, spec in table.columns.items()
-        if (c := column_of(scope, table, name, spec, path + ("columns", name))) is not None
+        if (c := column_of(scope, qname, table, name, spec, path + ("columns", name))) is not None
     )
     names = set(table.columns) | set(added_columns(scope.spec, table))
     pk = primary_key(scope, qname, path, table, names)
@@ -137,6 +148,12 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
             path + ("unlogged",),
             "a partitioned table cannot be unlogged: it holds no rows of its own; leave 'unlogged' out",
         )
+    if table.storage_parameters and table.partition:
+        scope.error(
+            path + ("storage_parameters",),
+            "a partitioned table takes no storage parameters: it holds no rows of its own; leave "
+            "'storage_parameters' out",
+        )
     built = cat.Table(
         qname,
         columns,
@@ -154,6 +171,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
         identity,
         replica_index,
         table.unlogged,
+        storage_parameters(table.storage_parameters),
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 

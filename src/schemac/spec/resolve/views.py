@@ -8,7 +8,7 @@ from ...errors import Path
 from ...sqltree import check_query, common_table_names, references, without_trailing
 from ... import versions
 from ..names import suggest
-from .fragments import ignores, sql
+from .fragments import ignores, sql, storage_parameters
 from .grants import TABLE_PRIVILEGES, grants_of
 from .indexes import index_of
 from .scope import Scope
@@ -53,6 +53,8 @@ def views(scope: Scope) -> tuple[tuple[cat.View, ...], tuple[cat.Index, ...]]:
                     grants=grants,
                     comment=view.comment,
                     ignore=ignores(scope, view.ignore, path),
+                    check_option=getattr(view, "check_option", None),
+                    storage_parameters=storage_parameters(getattr(view, "storage_parameters", {})),
                 )
             )
     return tuple(out), tuple(indexes)
