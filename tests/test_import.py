@@ -814,7 +814,7 @@ def test_storage_parameters_and_view_check_options_import_back_exactly(tmp_path,
 
 KEYS_AND_PARTITIONS_WITH_STORAGE = """
 create table orders (id bigint primary key with (fillfactor = 60), code text, unique (code) with (fillfactor = 50));
-create table events (at date not null) partition by range (at);
+create table events (at date not null, reading bigint) partition by range (at);
 create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01')
     with (fillfactor = 50);
 """
@@ -973,8 +973,12 @@ create text search dictionary simple_dict (template = pg_catalog.simple);
 create table cities (name text primary key, population int);
 create table capitals (state text) inherits (cities);
 create table archived (like readings including all);
-create table events (at date not null) partition by range (at);
+create table events (at date not null, reading bigint) partition by range (at);
 create unlogged table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01');
+create table events_2027 partition of events for values from ('2027-01-01') to ('2028-01-01');
+create index events_2027_at on events_2027 (at);
+alter table events_2027 add constraint events_2027_recent check (at > '2027-01-01');
+alter table events_2027 add constraint events_2027_reading_fkey foreign key (reading) references readings;
 """
 
 
@@ -990,6 +994,7 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
         "text search dictionary public.simple_dict: the spec has no text search dictionaries",
         "table inheritance public.capitals inherits public.cities: the spec has no table inheritance",
         "unlogged partition public.events_2026: the spec has no unlogged partitions",
+        "partition check constraint events_2027_recent on public.events_2027: the spec has no constraints of a",
     ):
         assert named in result.output, result.output
         assert named in " ".join(spec.read_text().replace("#", " ").split())  # in a comment, wrapped
@@ -998,6 +1003,11 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
     # A plan from the database to its own import touches none of them, and apply leaves them there.
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
     assert migration.empty, migration.sql()
+    # A partition's own index and foreign key: the spec cannot hold them, so the plan names them.
+    assert {(o.kind, o.name) for o in migration.unmanaged} >= {
+        ("partition index", "events_2027_at on public.events_2027"),
+        ("partition foreign key", "events_2027_reading_fkey on public.events_2027"),
+    }
     apply(source, migration, "", ALL)
     with psycopg.connect(source) as conn:
         left = conn.execute(
@@ -1005,6 +1015,8 @@ def test_what_the_spec_cannot_model_is_named_and_a_plan_leaves_it_alone(tmp_path
             " AND EXISTS (SELECT FROM pg_ts_config WHERE cfgname = 'english_simple')"
             " AND EXISTS (SELECT FROM pg_inherits WHERE inhrelid = 'capitals'::regclass)"
             " AND (SELECT relpersistence = 'u' FROM pg_class WHERE oid = 'events_2026'::regclass)"
+            " AND to_regclass('events_2027_at') IS NOT NULL"
+            " AND (SELECT count(*) = 2 FROM pg_constraint WHERE conrelid = 'events_2027'::regclass AND contype IN ('c', 'f'))"
         ).fetchone()[0]
     assert left
 

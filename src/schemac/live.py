@@ -20,7 +20,7 @@ import psycopg
 from . import scratch
 from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
-from .diff import Renames, compare, left_alone
+from .diff import Renames, compare, left_alone, partitions_own_left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
@@ -175,12 +175,13 @@ def _server_facts(url: str, timeouts: Timeouts) -> tuple[int | None, TargetFacts
 
 def plan(start: Side, goal: Side) -> Plan:
     """The plan from ``start`` to ``goal``; LiveError when none can run on the start's server."""
+    current = start.catalog
+    if goal.catalog.privileges is not None:  # a spec
+        current = partitions_own_left_alone(current)
     with gc_paused():
-        changes = compare(start.catalog, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
+        changes = compare(current, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
         try:
-            made = make_plan(start.catalog, goal.catalog, changes)
+            made = make_plan(current, goal.catalog, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
-        return dataclasses.replace(
-            made, notes=left_alone(start.catalog, goal.catalog), unmanaged=start.catalog.unmanaged
-        )
+        return dataclasses.replace(made, notes=left_alone(current, goal.catalog), unmanaged=current.unmanaged)

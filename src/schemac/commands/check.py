@@ -97,13 +97,13 @@ def check(
         from ._planning import format_plan, plan_or_exit
 
         with out.progress("Comparing the database with the spec"):
-            drift, start = plan_or_exit(
+            drift, _ = plan_or_exit(
                 db,
                 Goal.of_compiled(compiled, str(spec_path)),
                 dev_db,
                 Timeouts(lock=lock_timeout, statement=statement_timeout),
             )
-        unmanaged = start.catalog.unmanaged
+        unmanaged = drift.unmanaged
         if unmanaged:
             out.info(f"not managed by schemac, left as they are ({len(unmanaged)}):")
             for obj in unmanaged:
