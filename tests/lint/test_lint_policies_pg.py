@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-import psycopg
 import pytest
 
 from schemac.lint import lint_sql
@@ -21,18 +20,6 @@ def roles(pg_conn):
     yield client, worker
     pg_conn.execute(f"drop owned by {client}, {worker}")
     pg_conn.execute(f"drop role {client}, {worker}")
-
-
-def _run(pg_conn, sql: str, as_role: str, statement: str):
-    """Apply ``sql``, then run ``statement`` as ``as_role``; rolled back either way."""
-    with pg_conn.transaction(force_rollback=True):
-        pg_conn.execute(sql)
-        pg_conn.execute(f"set local role {as_role}")
-        try:
-            cursor = pg_conn.execute(statement)
-            return cursor.fetchall() if cursor.description else cursor.rowcount
-        except psycopg.errors.InsufficientPrivilege as error:
-            return str(error).splitlines()[0]
 
 
 def _schema(client: str, worker: str, policies: str) -> str:
@@ -50,54 +37,54 @@ def _rules(sql: str) -> set[str]:
     return {f.name for f in lint_sql(sql)}
 
 
-def test_insert_policy_without_with_check_admits_no_row(pg_conn, roles):
+def test_insert_policy_without_with_check_admits_no_row(pg_conn, roles, run_as):
     client, worker = roles
     policy = f"create policy docs_insert on docs for insert to {client};"
     sql = _schema(client, worker, policy)
-    assert "violates row-level security" in _run(pg_conn, sql, client, "insert into docs values (3, 1)")
+    assert "violates row-level security" in run_as(sql, client, "insert into docs values (3, 1)")
     found = _rules(sql)
     assert "policy-admits-nothing" in found
     assert not found & {"tenant-filter-missing", "policy-always-true"}
 
 
-def test_update_policy_without_using_admits_no_row(pg_conn, roles):
+def test_update_policy_without_using_admits_no_row(pg_conn, roles, run_as):
     client, worker = roles
     policies = (
         f"create policy docs_read on docs for select to {client} using (true);\n"
         f"create policy docs_update on docs for update to {client} with check (true);"
     )
     sql = _schema(client, worker, policies)
-    assert _run(pg_conn, sql, client, "update docs set tenant_id = 3") == 0
+    assert run_as(sql, client, "update docs set tenant_id = 3") == 0
     assert "policy-admits-nothing" in _rules(sql)
 
 
-def test_constant_true_with_check_admits_every_row(pg_conn, roles):
+def test_constant_true_with_check_admits_every_row(pg_conn, roles, run_as):
     client, worker = roles
     sql = _schema(client, worker, f"create policy docs_insert on docs for insert to {client} with check (1 = 1);")
-    assert _run(pg_conn, sql, client, "insert into docs values (3, 99)") == 1
+    assert run_as(sql, client, "insert into docs values (3, 99)") == 1
     assert "policy-always-true" in _rules(sql.replace(client, "authenticated"))
 
 
-def test_a_bypassrls_role_sees_every_row_so_its_policies_leak_nothing(pg_conn, roles):
+def test_a_bypassrls_role_sees_every_row_so_its_policies_leak_nothing(pg_conn, roles, run_as):
     client, worker = roles
     policies = (
         f"create policy docs_worker on docs for select to {worker} using (tenant_id = 1);\n"
         f"create policy docs_gated on docs for select to {client} using (current_user = '{worker}');"
     )
     sql = _schema(client, worker, policies)
-    assert _run(pg_conn, sql, worker, "select id from docs order by id") == [(1,), (2,)]
-    assert _run(pg_conn, sql, client, "select id from docs") == []
+    assert run_as(sql, worker, "select id from docs order by id") == [(1,), (2,)]
+    assert run_as(sql, client, "select id from docs") == []
     linted = f"create role {worker} bypassrls;\n" + sql
     assert "tenant-filter-missing" not in _rules(linted)
     assert "tenant-filter-missing" in _rules(linted.replace(f"= '{worker}'", "= 'someone_else'"))
 
 
-def test_all_policy_with_only_with_check_reads_no_row_but_inserts(pg_conn, roles):
+def test_all_policy_with_only_with_check_reads_no_row_but_inserts(pg_conn, roles, run_as):
     """Its WITH CHECK does not stand in for the missing USING: SELECT, UPDATE
     and DELETE see nothing through it, INSERT is checked by it."""
     client, worker = roles
     sql = _schema(client, worker, f"create policy docs_all on docs for all to {client} with check (tenant_id = 1);")
-    assert _run(pg_conn, sql, client, "select id from docs") == []
-    assert _run(pg_conn, sql, client, "delete from docs") == 0
-    assert _run(pg_conn, sql, client, "insert into docs values (3, 1)") == 1
+    assert run_as(sql, client, "select id from docs") == []
+    assert run_as(sql, client, "delete from docs") == 0
+    assert run_as(sql, client, "insert into docs values (3, 1)") == 1
     assert "policy-admits-nothing" in _rules(sql)
