@@ -7,6 +7,8 @@ triggers) is attached by oid and dropped when its relation was left out.
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
@@ -53,6 +55,18 @@ def _qname(row: Row) -> QualifiedName:
     return QualifiedName(row["schema"], row["name"])
 
 
+def _not_null_name(name: str | None, table: QualifiedName, column: str) -> str | None:
+    """A NOT NULL constraint's name where it is not the one PostgreSQL gives it. Citus' undistribute_table
+    and alter_distributed_table rebuild a table under a temporary name (``plans_1094730885``) and rename it
+    back, leaving ``plans_1094730885_code_not_null`` (or ``..._not_null1``): Citus' doing, read as the default name, so that the
+    plan after such a step is empty."""
+    if name is None or name == not_null_name(table, column):
+        return None
+    if re.fullmatch(rf"{re.escape(table.name)}_\d+_{re.escape(column)}_not_null\d*", name):
+        return None
+    return name
+
+
 def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
     generated = row["generated_kind"] != ""
     collation = row["collation"]
@@ -62,7 +76,7 @@ def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
         name=row["name"],
         type=row["type"],
         not_null=row["not_null"],
-        not_null_name=None if row["not_null_name"] == not_null_name(table, row["name"]) else row["not_null_name"],
+        not_null_name=_not_null_name(row["not_null_name"], table, row["name"]),
         default=None if generated else as_read_back(row["expression"]),
         identity=IDENTITY.get(row["identity"]),
         generated=as_read_back(row["expression"]) if generated else None,
