@@ -42,7 +42,8 @@ API_ROLES = ("anon", "authenticated")
 # The order privileges are written in: PostgreSQL's, which the spec's Privilege literal follows after "all".
 ORDER = ("all", *(p for p in get_args(m.Privilege) if p != "all"))
 
-_SLOTS = ("schemas", "enums", "domains", "sequences", "tables", "views", "functions")
+# The catalog slots whose objects carry grants (aggregates and partitions included).
+_SLOTS = tuple(kind.slot for kind in kinds.GRANTED)
 
 # What PostgreSQL grants on a column.
 COLUMN_PRIVILEGES = ("select", "insert", "update", "references")
