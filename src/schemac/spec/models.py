@@ -627,7 +627,7 @@ class DistributedSpec(Model):
 
 class TableSpec(Model):
     columns: dict[str, ColumnSpec]
-    primary_key: Either(OneOrMany, PrimaryKeySpec) | None = None
+    primary_key: Either(Annotated[OneOrMany, Field(min_length=1)], PrimaryKeySpec) | None = None
     unique: list[UniqueSpec] = []
     checks: dict[str, Either(SqlText, CheckSpec)] = {}
     exclude: list[ExclusionSpec] = []
