@@ -75,12 +75,15 @@ def migra(repo: Repo, out: Path) -> int:
 
 
 def pgschema(repo: Repo, out: Path) -> int:
+    # pgschema's test harness connects as this role (its embedded server's user), which some cases grant to.
+    role = "DO $$ BEGIN CREATE ROLE testuser; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n"
     paths = set(repo.files("testdata/diff/"))
     cases = sorted({path.rsplit("/", 1)[0] for path in paths if path.endswith("/old.sql")})
     for case in cases:
         name = case.removeprefix("testdata/diff/").replace("/", "__")
         setup = repo.read(f"{case}/setup.sql") if f"{case}/setup.sql" in paths else ""
         for side in ("old", "new"):
+            write(out / name / side / "0_role.sql", role)
             if setup:
                 write(out / name / side / "0_setup.sql", setup)
             write(out / name / side / f"1_{side}.sql", repo.read(f"{case}/{side}.sql"))

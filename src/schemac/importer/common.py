@@ -13,7 +13,6 @@ from ..introspect.text import closing_paren
 Identity = tuple
 
 SUPABASE_API_ROLES = ("anon", "authenticated", "service_role")
-METHODS = ("btree", "gin", "gist", "brin", "hash")
 LANGUAGES = ("sql", "plpgsql")
 TABLE_PRIVILEGES = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
 FULL = {

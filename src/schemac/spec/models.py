@@ -438,7 +438,11 @@ class IndexSpec(Model):
     columns: list[IndexColumn] = Field(min_length=1)
     name: str | None = None
     unique: bool = False
-    method: Literal["btree", "gin", "gist", "brin", "hash"] = "btree"
+    method: str = Field(
+        default="btree",
+        description="The index access method: btree, hash, gist, spgist, gin, brin, or one an extension "
+        "adds (pgvector's hnsw and ivfflat, bloom, rum), which PostgreSQL checks where the spec is built.",
+    )
     where: SqlText | None = None
     include: list[str] = []
     nulls_not_distinct: bool = False

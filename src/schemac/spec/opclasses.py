@@ -81,6 +81,19 @@ for _method, _names in _BY_METHOD.items():
         METHODS[_name] = METHODS.get(_name, frozenset()) | {_method}
 
 
+# The index access methods PostgreSQL has, and those of extensions a spec may install (the extension
+# that provides each). Another name is taken as some extension's method and checked where the spec is
+# built, unless it looks like a misspelling of one of these.
+CORE_METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin")
+EXTENSION_METHODS = {"hnsw": "vector", "ivfflat": "vector", "bloom": "bloom", "rum": "rum"}
+
+
+def checks_opclasses(method: str) -> bool:
+    """Whether this module lists every operator class of ``method``, so that one it does not list
+    for it is known to be for other methods only."""
+    return method in _BY_METHOD
+
+
 def methods_of(opclass: str) -> frozenset[str] | None:
     """The index methods an operator class (``gin_trgm_ops``, ``extensions.gin_trgm_ops``, as SQL writes
     it) belongs to; None for one not listed here."""

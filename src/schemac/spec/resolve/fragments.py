@@ -8,8 +8,8 @@ from ...errors import Path
 from ...lint import UnknownRule, all_rules, get_rule
 from ...render.quoting import qualified
 from ...sqltree import COMMENT_MARKS, SqlProblem, check_expression, check_operator, column_names, forbid_subquery
-from ..names import qualified_identifier_problem, suggest
-from ..opclasses import methods_of
+from ..names import plain_name_problem, qualified_identifier_problem, suggest
+from ..opclasses import CORE_METHODS, EXTENSION_METHODS, checks_opclasses, methods_of
 from .scope import Scope
 
 
@@ -67,10 +67,24 @@ def opclass_name(scope: Scope, text: str, path: Path, method: str) -> str | None
         scope.error(path, f"not an operator class name: {problem}")
         return None
     methods = methods_of(text)
-    if methods is not None and method not in methods:
+    if methods is not None and checks_opclasses(method) and method not in methods:
         scope.error(path, f"operator class '{text}' is for {' and '.join(sorted(methods))} indexes, not {method}")
         return None
     return qualified(text)
+
+
+def index_method(scope: Scope, method: str, path: Path) -> bool:
+    """An index's access method: PostgreSQL's own, an extension's (``hnsw``), or any other name, which
+    PostgreSQL checks where the spec is built; a near miss of a known one (``gim``) is refused here."""
+    known = (*CORE_METHODS, *EXTENSION_METHODS)
+    problem = plain_name_problem(method)
+    if problem is not None:
+        scope.error(path, f"not an index method: {problem}")
+        return False
+    if method not in known and (hint := suggest(method, known)):
+        scope.error(path, f"unknown index method '{method}'{hint}")
+        return False
+    return True
 
 
 def collation_name(scope: Scope, text: str, path: Path) -> str | None:

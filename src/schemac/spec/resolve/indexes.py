@@ -9,7 +9,7 @@ from ...errors import Path
 from .. import models as m
 from ..names import key_name, suggest
 from .coverage import unique_key_problem
-from .fragments import collation_name, expression, ignores, opclass_name, storage_parameters
+from .fragments import collation_name, expression, ignores, index_method, opclass_name, storage_parameters
 from .scope import Scope
 
 
@@ -39,7 +39,7 @@ def table_indexes(scope: Scope, qname: QualifiedName, path: Path, table: m.Table
 
 def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path, names) -> cat.Index | None:
     keys = []
-    ok = True
+    ok = index_method(scope, index.method, path + ("method",))
     for i, key in enumerate(index.columns):
         if key.column is not None and names is not None and key.column not in names:
             scope.error(path + ("columns", i), f"unknown column '{key.column}'{suggest(key.column, names)}")

@@ -21,6 +21,12 @@ from ..names import identifier_problem, split_qualified, suggest
 from ..platform import Platform, platform_for
 
 
+# The trigger functions PostgreSQL itself provides, named with their schema in a spec.
+POSTGRES_TRIGGER_FUNCTIONS = frozenset(
+    {"tsvector_update_trigger", "tsvector_update_trigger_column", "suppress_redundant_updates_trigger"}
+)
+
+
 @dataclass
 class Scope:
     spec: m.Spec
@@ -142,6 +148,34 @@ class Scope:
         known = [str(q) for q in [*self.functions, *self.platform.functions]]
         self.error(path, f"unknown function '{ref}'{suggest(ref, known)}")
         return None
+
+    def find_trigger_function(self, ref: str, path: Path) -> QualifiedName | None:
+        """A trigger's function: the spec's, the platform's, or one PostgreSQL or an extension of the
+        spec provides, named with its schema (``pg_catalog.tsvector_update_trigger``,
+        ``extensions.moddatetime``), which PostgreSQL checks where the spec is built."""
+        parts = split_qualified(ref.removesuffix("()"))
+        written_with_schema = "." in ref
+        if (
+            written_with_schema
+            and parts
+            and parts[0] in self.provided_function_schemas()
+            and QualifiedName(*parts) not in self.functions
+        ):
+            return QualifiedName(*parts)
+        if (
+            not written_with_schema
+            and parts
+            and parts[1] in POSTGRES_TRIGGER_FUNCTIONS
+            and QualifiedName(*parts) not in self.functions
+        ):
+            self.error(path, f"unknown function '{ref}'; PostgreSQL's own is written 'pg_catalog.{parts[1]}'")
+            return None
+        return self.find_function(ref, path)
+
+    def provided_function_schemas(self) -> set[str]:
+        """The schemas whose functions come from PostgreSQL or from the spec's extensions: pg_catalog,
+        and the schema each extension is installed in (public where it names none)."""
+        return {"pg_catalog"} | {e.schema_ or "public" for e in self.spec.extensions}
 
     def role(self, role: str, path: Path) -> bool:
         """A role must exist: one the platform provides or one listed under 'roles'."""

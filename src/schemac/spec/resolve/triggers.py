@@ -17,7 +17,7 @@ def trigger_of(scope: Scope, table, name, trigger: m.TriggerSpec, path, names) -
     ok = scope.ident(name, path)
     ok = scope.distinct(trigger.events, path + ("events",), "event") and ok
     ok = scope.distinct(trigger.update_of, path + ("update_of",), "column") and ok
-    function = scope.find_function(trigger.function, path + ("function",))
+    function = scope.find_trigger_function(trigger.function, path + ("function",))
     if function and function in scope.functions:
         returns = scope.functions[function][1].returns.strip().lower()
         if returns != "trigger":
