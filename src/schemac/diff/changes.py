@@ -108,6 +108,8 @@ class EnforceForeignKey(Replace):
 class AddColumn(Change):
     table: cat.Table
     column: cat.Column
+    # The parents whose dropping of the column takes the one the table inherited away first.
+    after_dropped_from: tuple[QualifiedName, ...] = ()
 
     def describe(self) -> str:
         return f"add column {self.table.qname}.{self.column.name}"
@@ -278,6 +280,19 @@ class SetReplicaIdentity(Change):
     def describe(self) -> str:
         identity, index = self.after
         return f"replica identity of {self.table}: {identity}{f' {index}' if index else ''}"
+
+
+@dataclass(frozen=True)
+class SetInheritance(Change):
+    """ALTER TABLE ... INHERIT / NO INHERIT: a table starts or stops inheriting from a parent. A table that
+    stops keeps the columns it took, as its own; one that starts must have the parent's columns first."""
+
+    table: QualifiedName
+    parent: QualifiedName
+    inherit: bool
+
+    def describe(self) -> str:
+        return f"make {self.table} {'inherit from' if self.inherit else 'no longer inherit from'} {self.parent}"
 
 
 @dataclass(frozen=True)

@@ -431,22 +431,75 @@ def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
     return out
 
 
+def _from_parents(column: str, parents: set[QualifiedName], tables: dict[QualifiedName, cat.Table]) -> bool:
+    """Whether one of ``parents`` (tables a child starts inheriting from) has ``column``."""
+    return any(tables[p].column(column) is not None for p in parents if p in tables)
+
+
+def inheritance_left(
+    before: cat.Table,
+    after: cat.Table,
+    current: dict[QualifiedName, cat.Table],
+    desired: dict[QualifiedName, cat.Table],
+) -> tuple[cat.Table, dict[str, tuple[QualifiedName, ...]]]:
+    """``before`` as the changes of its parents leave it, and the columns they take away (-> the parents).
+    A column it only inherits goes with its parents' (ALTER TABLE parent DROP COLUMN reaches it), unless it
+    stops inheriting from one of them first (NO INHERIT, planned before everything): then it keeps the
+    column as its own."""
+    columns, cascaded = [], {}
+    for column in before.columns:
+        if column.local:
+            columns.append(column)
+            continue
+        providers = tuple(p for p in before.inherits if p in current and current[p].column(column.name))
+        kept = [p for p in providers if p in after.inherits and p in desired and desired[p].column(column.name)]
+        if kept:
+            columns.append(column)
+        elif any(p not in after.inherits for p in providers):
+            columns.append(replace(column, local=True))
+        else:
+            cascaded[column.name] = providers
+    return replace(before, columns=tuple(columns)), cascaded
+
+
+def _inheritance_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+    return [ch.SetInheritance(after.qname, p, False) for p in before.inherits if p not in after.inherits] + [
+        ch.SetInheritance(after.qname, p, True) for p in after.inherits if p not in before.inherits
+    ]
+
+
 def _table_changes(
     before: cat.Table,
     after: cat.Table,
     enum_types: set[str] = frozenset(),
     using: dict[tuple[QualifiedName, str], str] | None = None,
     scope: cat.PrivilegeScope | None = None,
+    current_tables: dict[QualifiedName, cat.Table] | None = None,
+    desired_tables: dict[QualifiedName, cat.Table] | None = None,
 ) -> list[ch.Change]:
+    """``current_tables`` and ``desired_tables``: every table of each side, for what a table inherits."""
     out: list[ch.Change] = []
     q = after.qname
+    if before.inherits:
+        before, cascaded = inheritance_left(before, after, current_tables or {}, desired_tables or {})
+    else:
+        cascaded = {}
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
     # New columns are added in the spec's order (PostgreSQL appends them).
     names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
+    joined = set(after.inherits) - set(before.inherits)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
+        if a is not None and not a.local and not _from_parents(name, joined, desired_tables or {}):
+            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
+        if b is not None and not b.local and a is None:
+            continue  # dropped with its parent's
+        if b is not None and a is not None and b.local != a.local:
+            # PostgreSQL cannot make an inherited column the table's own, nor take that away: a table that
+            # starts inheriting merges the columns it has into its parent's.
+            b = replace(b, local=a.local)
         if b is None:
-            out.append(ch.AddColumn(after, a))
+            out.append(ch.AddColumn(after, replace(a, local=True), cascaded.get(name, ())))
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
@@ -463,6 +516,7 @@ def _table_changes(
                     )
                 )
     out += table_constraint_changes(before, after)
+    out += _inheritance_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -647,7 +701,9 @@ def compare(
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a or _sequence_grants(b) != _sequence_grants(a):
-            out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
+            out += _table_changes(
+                b, a, enum_types, (renames or Renames()).using, desired.privileges, old_tables, new_tables
+            )
 
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
