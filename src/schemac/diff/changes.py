@@ -290,9 +290,15 @@ class SetInheritance(Change):
     table: QualifiedName
     parent: QualifiedName
     inherit: bool
+    # The parent's columns the table has already (or is given first): they stay its own as well as inherited,
+    # where a table made with INHERITS only inherits them. PostgreSQL cannot take that away; nothing else differs.
+    kept_own: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return f"make {self.table} {'inherit from' if self.inherit else 'no longer inherit from'} {self.parent}"
+        if not self.inherit:
+            return f"make {self.table} no longer inherit from {self.parent}"
+        kept = f" (its columns {', '.join(self.kept_own)} stay its own too)" if self.kept_own else ""
+        return f"make {self.table} inherit from {self.parent}{kept}"
 
 
 @dataclass(frozen=True)

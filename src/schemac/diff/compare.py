@@ -20,6 +20,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
+from ..spec.names import not_null_name
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
@@ -436,16 +437,29 @@ def _from_parents(column: str, parents: set[QualifiedName], tables: dict[Qualifi
     return any(tables[p].column(column) is not None for p in parents if p in tables)
 
 
+def _inherited_not_null_name(table: cat.Table, column: str, current: dict[QualifiedName, cat.Table]) -> str:
+    """The name of the NOT NULL constraint ``table`` inherits for ``column``: its first parent's own (PostgreSQL
+    18 names the constraint it gives a child as the parent's)."""
+    for parent in (current[p] for p in table.inherits if p in current):
+        found = parent.column(column)
+        if found is not None and found.not_null:
+            if found.local:
+                return found.not_null_name or not_null_name(parent.qname, column)
+            return _inherited_not_null_name(parent, column, current)
+    return not_null_name(table.qname, column)
+
+
 def inheritance_left(
     before: cat.Table,
     after: cat.Table,
     current: dict[QualifiedName, cat.Table],
     desired: dict[QualifiedName, cat.Table],
+    named_not_null: bool,
 ) -> tuple[cat.Table, dict[str, tuple[QualifiedName, ...]]]:
     """``before`` as the changes of its parents leave it, and the columns they take away (-> the parents).
     A column it only inherits goes with its parents' (ALTER TABLE parent DROP COLUMN reaches it), unless it
     stops inheriting from one of them first (NO INHERIT, planned before everything): then it keeps the
-    column as its own."""
+    column as its own, and on PostgreSQL 18 (``named_not_null``) its NOT NULL under the parent's name."""
     columns, cascaded = [], {}
     for column in before.columns:
         if column.local:
@@ -456,16 +470,32 @@ def inheritance_left(
         if kept:
             columns.append(column)
         elif any(p not in after.inherits for p in providers):
-            columns.append(replace(column, local=True))
+            name = (
+                _inherited_not_null_name(before, column.name, current) if named_not_null and column.not_null else None
+            )
+            if name == not_null_name(before.qname, column.name):
+                name = None
+            columns.append(replace(column, local=True, not_null_name=name))
         else:
             cascaded[column.name] = providers
     return replace(before, columns=tuple(columns)), cascaded
 
 
-def _inheritance_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
-    return [ch.SetInheritance(after.qname, p, False) for p in before.inherits if p not in after.inherits] + [
-        ch.SetInheritance(after.qname, p, True) for p in after.inherits if p not in before.inherits
+def _name(column: cat.Column) -> str:
+    return column.name
+
+
+def _inheritance_changes(
+    before: cat.Table, after: cat.Table, desired: dict[QualifiedName, cat.Table]
+) -> list[ch.Change]:
+    out: list[ch.Change] = [
+        ch.SetInheritance(after.qname, p, False) for p in before.inherits if p not in after.inherits
     ]
+    for parent in (p for p in after.inherits if p not in before.inherits):
+        given = desired[parent].columns if parent in desired else ()
+        kept = tuple(c.name for c in given if (mine := after.column(c.name)) is not None and not mine.local)
+        out.append(ch.SetInheritance(after.qname, parent, True, kept))
+    return out
 
 
 def _table_changes(
@@ -474,16 +504,13 @@ def _table_changes(
     enum_types: set[str] = frozenset(),
     using: dict[tuple[QualifiedName, str], str] | None = None,
     scope: cat.PrivilegeScope | None = None,
-    current_tables: dict[QualifiedName, cat.Table] | None = None,
     desired_tables: dict[QualifiedName, cat.Table] | None = None,
+    cascaded: dict[str, tuple[QualifiedName, ...]] | None = None,
 ) -> list[ch.Change]:
-    """``current_tables`` and ``desired_tables``: every table of each side, for what a table inherits."""
+    """``before`` as its parents' changes leave it (:func:`inheritance_left`), with the columns they take
+    away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
     out: list[ch.Change] = []
     q = after.qname
-    if before.inherits:
-        before, cascaded = inheritance_left(before, after, current_tables or {}, desired_tables or {})
-    else:
-        cascaded = {}
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
     # New columns are added in the spec's order (PostgreSQL appends them).
     names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
@@ -499,7 +526,7 @@ def _table_changes(
             # starts inheriting merges the columns it has into its parent's.
             b = replace(b, local=a.local)
         if b is None:
-            out.append(ch.AddColumn(after, replace(a, local=True), cascaded.get(name, ())))
+            out.append(ch.AddColumn(after, replace(a, local=True), (cascaded or {}).get(name, ())))
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
@@ -516,7 +543,7 @@ def _table_changes(
                     )
                 )
     out += table_constraint_changes(before, after)
-    out += _inheritance_changes(before, after)
+    out += _inheritance_changes(before, after, desired_tables or {})
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -577,14 +604,16 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
-    the order of storage parameters."""
+    the order of storage parameters, nor whether a column a table inherits is its own too
+    (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
 
     def unordered(obj: Any) -> Any:  # storage parameters, in any order
         return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(
-            unordered(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)))) for t in catalog.tables
+            unordered(replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=_name))))
+            for t in catalog.tables
         )
         return replace(
             catalog,
@@ -701,8 +730,12 @@ def compare(
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a or _sequence_grants(b) != _sequence_grants(a):
+            cascaded: dict[str, tuple[QualifiedName, ...]] = {}
+            if b.inherits:
+                named = current.target_version >= versions.NAMED_NOT_NULL
+                b, cascaded = inheritance_left(b, a, old_tables, new_tables, named)
             out += _table_changes(
-                b, a, enum_types, (renames or Renames()).using, desired.privileges, old_tables, new_tables
+                b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
             )
 
     out = _foreign_keys_over_dropped_keys(current, desired, out)
