@@ -293,6 +293,8 @@ class SetInheritance(Change):
     # The parent's columns the table has already (or is given first): they stay its own as well as inherited,
     # where a table made with INHERITS only inherits them. PostgreSQL cannot take that away; nothing else differs.
     kept_own: tuple[str, ...] = ()
+    # The parent's checks the table lacks: PostgreSQL makes a table that joins have them, validated.
+    checks: tuple[cat.Check, ...] = ()
 
     def describe(self) -> str:
         if not self.inherit:

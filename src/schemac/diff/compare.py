@@ -459,7 +459,8 @@ def inheritance_left(
     """``before`` as the changes of its parents leave it, and the columns they take away (-> the parents).
     A column it only inherits goes with its parents' (ALTER TABLE parent DROP COLUMN reaches it), unless it
     stops inheriting from one of them first (NO INHERIT, planned before everything): then it keeps the
-    column as its own, and on PostgreSQL 18 (``named_not_null``) its NOT NULL under the parent's name."""
+    column as its own, and on PostgreSQL 18 (``named_not_null``) its NOT NULL under the parent's name; so
+    are the checks it took from a parent it leaves."""
     columns, cascaded = [], {}
     for column in before.columns:
         if column.local:
@@ -478,11 +479,16 @@ def inheritance_left(
             columns.append(replace(column, local=True, not_null_name=name))
         else:
             cascaded[column.name] = providers
-    return replace(before, columns=tuple(columns)), cascaded
+    left = [p for p in before.inherits if p not in after.inherits]
+    taken = {c.name: c for p in left for c in _inherited_checks(current, p)}
+    checks = tuple(
+        sorted((*before.checks, *(c for n, c in taken.items() if n not in {c.name for c in before.checks})), key=_name)
+    )
+    return replace(before, columns=tuple(columns), checks=checks), cascaded
 
 
-def _name(column: cat.Column) -> str:
-    return column.name
+def _name(obj: cat.Column | cat.Check) -> str:
+    return obj.name
 
 
 def _inheritance_changes(
@@ -494,8 +500,15 @@ def _inheritance_changes(
     for parent in (p for p in after.inherits if p not in before.inherits):
         given = desired[parent].columns if parent in desired else ()
         kept = tuple(c.name for c in given if (mine := after.column(c.name)) is not None and not mine.local)
-        out.append(ch.SetInheritance(after.qname, parent, True, kept))
+        had = {c.name for c in before.checks}
+        checks = tuple(c for c in _inherited_checks(desired, parent) if c.name not in had)
+        out.append(ch.SetInheritance(after.qname, parent, True, kept, checks))
     return out
+
+
+def _inherited_checks(tables: dict[QualifiedName, cat.Table], parent: QualifiedName) -> tuple[cat.Check, ...]:
+    """The checks a child of ``parent`` takes (not those it declares NO INHERIT)."""
+    return tuple(c for c in tables[parent].checks if not c.no_inherit) if parent in tables else ()
 
 
 def _table_changes(
@@ -542,7 +555,10 @@ def _table_changes(
                         using=(using or {}).get((q, name)),
                     )
                 )
-    out += table_constraint_changes(before, after)
+    # A check it has that a parent it joins has too becomes that parent's (merged), and is not dropped.
+    joined_checks = {c.name: c for p in joined for c in _inherited_checks(desired_tables or {}, p)}
+    merged = tuple(c for c in before.checks if c.name in joined_checks and c not in after.checks)
+    out += table_constraint_changes(before, replace(after, checks=after.checks + merged))
     out += _inheritance_changes(before, after, desired_tables or {})
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))

@@ -92,13 +92,26 @@ def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
 
 
 def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list[Pair]:
-    # After the columns it needs are added (a parent's columns must be the table's first).
-    return [
+    # After the columns it needs are added (a parent's columns must be the table's first), and the parent's
+    # checks, validated in the transaction: INHERIT refuses a NOT VALID one.
+    requires = {relation_key(c.table), relation_key(c.parent)}
+    checks = [
+        _step(
+            c,
+            change_sql("add_constraint", c.table, check.name, constraint_body(check)),
+            Stage.PARTITIONS,
+            requires,
+            rule("check a table's rows for a parent's check"),
+            note=f"add check {check.name} of {c.parent} on {c.table}, as it joins",
+        )
+        for check in c.checks
+    ]
+    return checks + [
         _step(
             c,
             change_sql("inherit", c.table, c.parent, c.inherit),
             Stage.PARTITIONS,
-            {relation_key(c.table), relation_key(c.parent)},
+            requires,
             rule("inherit from a table") if c.inherit else rule("stop inheriting from a table"),
         )
     ]

@@ -120,6 +120,9 @@ RULES: dict[str, frozenset[str]] = {
         # policies allow (not the child's); once the link is gone, it no longer sees them.
         "inherit from a table": {WIDENS_ACCESS},
         "stop inheriting from a table": {BREAKS_CLIENTS},
+        # SetInheritance: a parent's check added to a table that joins it is checked on every row at once,
+        # under an ACCESS EXCLUSIVE lock (INHERIT refuses one added NOT VALID)
+        "check a table's rows for a parent's check": {LONG_LOCK},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()
