@@ -129,3 +129,50 @@ def test_a_spec_with_inheritance_is_built_on_postgresql_as_written(tmp_path: Pat
         assert conn.execute("select name, population from cities").fetchall() == [("Bern", 0)]
     again = run("plan", "--db", database, "--to", str(spec), "--dev-db", pg_cluster.url())
     assert again.exit_code == 0 and "no changes" in again.output.lower(), again.output
+
+
+def _apply(database: str, spec: Path, text: str, dev_db: str) -> None:
+    spec.write_text(text)
+    migration = live.plan(live.current(database), live.desired(str(spec), dev_db))
+    apply(database, migration, "", ALL)
+    again = live.plan(live.current(database), live.desired(str(spec), dev_db))
+    assert again.empty, again.sql()
+
+
+def test_a_tree_changes_in_place_with_its_rows(tmp_path: Path, database, pg_cluster) -> None:
+    """A parent gains and loses columns under its children; a grandchild leaves, keeping what it took (on
+    PostgreSQL 18 its NOT NULL comes under the first parent's name, renamed to its own)."""
+    spec = tmp_path / "schema.yaml"
+    _apply(
+        database,
+        spec,
+        "version: 1\n"
+        "tables:\n"
+        "  base: {columns: {id: {type: bigint, not_null: true}, kind: text}}\n"
+        "  child: {inherits: [base], columns: {note: text}}\n"
+        "  grandchild: {inherits: [child], columns: {extra: text}}\n",
+        pg_cluster.url(),
+    )
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("insert into child (id, note) values (1, 'c'); insert into grandchild (id, note) values (2, 'g')")
+    _apply(
+        database,
+        spec,
+        "version: 1\n"
+        "tables:\n"
+        "  base: {columns: {id: {type: bigint, not_null: true}, created_at: timestamptz}}\n"
+        "  child: {inherits: [base], columns: {note: text}}\n"
+        "  grandchild: {columns: {id: {type: bigint, not_null: true}, note: text, extra: text}}\n",
+        pg_cluster.url(),
+    )
+    with psycopg.connect(database) as conn:
+        assert conn.execute("select id, note from base join child using (id) order by id").fetchall() == [(1, "c")]
+        assert conn.execute("select id, note from grandchild").fetchall() == [(2, "g")]
+    assert [(r[0], r[2], r[3]) for r in _dump(database) if r[0] != "base"] == [
+        ("child", "id", False),
+        ("child", "note", True),
+        ("child", "created_at", False),
+        ("grandchild", "id", True),
+        ("grandchild", "note", True),
+        ("grandchild", "extra", True),
+    ]
