@@ -96,6 +96,8 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
             for f in fields(obj)
             if f.name in ("qname", "table", "ref_table", "parent", "owned_by")
         }
+        if isinstance(obj, cat.Table) and old in obj.inherits:  # a renamed parent stays the parent
+            updates["inherits"] = tuple(new if p == old else p for p in obj.inherits)
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
     # A publication keeps a renamed table.

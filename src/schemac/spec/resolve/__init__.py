@@ -54,6 +54,8 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         qname = scope.qualify(key, ("functions", key))
         if qname:
             scope.functions[qname] = (("functions", key), function)
+    # Each table's parents, before anything reads its columns (a child's are its parents' and its own).
+    parents_first = declare_parents(scope)
     domain_objects = domains(scope)
     sequence_objects = sequences(scope)
     procedures = declare_procedures(scope)
@@ -63,9 +65,8 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     aggregate_objects = aggregates(scope)
     for qname, (path, table) in scope.tables.items():
         scope.primary_keys[qname] = primary_key_columns(table)
-    # Parents first: a child's columns are its parents' and its own.
     resolved: dict[cat.QualifiedName, ResolvedTable] = {}
-    for qname in declare_parents(scope):
+    for qname in parents_first:
         path, table = scope.tables[qname]
         parents = [resolved[p].table for p in scope.parents[qname]]
         resolved[qname] = table_of(scope, qname, path, table, parents)
