@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from schemac import live
 from schemac.apply import Settings, apply
 from schemac.cli import main
-from schemac.plan import HAZARDS
+from schemac.diff import Renames, compare
+from schemac.pipeline import compile_file
+from schemac.plan import HAZARDS, make_plan
 
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 
@@ -176,3 +178,17 @@ def test_a_tree_changes_in_place_with_its_rows(tmp_path: Path, database, pg_clus
         ("grandchild", "note", True),
         ("grandchild", "extra", True),
     ]
+
+
+def test_a_renamed_parent_stays_the_parent(tmp_path: Path) -> None:
+    def catalog(text: str):
+        spec = tmp_path / "schema.yaml"
+        spec.write_text("version: 1\ntables:\n" + text)
+        return compile_file(spec).catalog
+
+    start = catalog("  base: {columns: {id: bigint}}\n  child: {inherits: [base], columns: {note: text}}\n")
+    goal = catalog(
+        "  root: {renamed_from: base, columns: {id: bigint}}\n  child: {inherits: [root], columns: {note: text}}\n"
+    )
+    migration = make_plan(start, goal, compare(start, goal, Renames.from_catalog(goal)))
+    assert [step.title for step in migration.steps] == ["rename table public.base to root"]
