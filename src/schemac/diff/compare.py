@@ -20,11 +20,11 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
-from ..spec.names import not_null_name
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
+from .inheritance import inheritance_changes, left_by_parents, merged_checks
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -434,85 +434,6 @@ def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
     return out
 
 
-def _from_parents(column: str, parents: set[QualifiedName], tables: dict[QualifiedName, cat.Table]) -> bool:
-    """Whether one of ``parents`` (tables a child starts inheriting from) has ``column``."""
-    return any(tables[p].column(column) is not None for p in parents if p in tables)
-
-
-def _inherited_not_null_name(table: cat.Table, column: str, current: dict[QualifiedName, cat.Table]) -> str:
-    """The name of the NOT NULL constraint ``table`` inherits for ``column``: its first parent's own (PostgreSQL
-    18 names the constraint it gives a child as the parent's)."""
-    for parent in (current[p] for p in table.inherits if p in current):
-        found = parent.column(column)
-        if found is not None and found.not_null:
-            if found.local:
-                return found.not_null_name or not_null_name(parent.qname, column)
-            return _inherited_not_null_name(parent, column, current)
-    return not_null_name(table.qname, column)
-
-
-def inheritance_left(
-    before: cat.Table,
-    after: cat.Table,
-    current: dict[QualifiedName, cat.Table],
-    desired: dict[QualifiedName, cat.Table],
-    named_not_null: bool,
-) -> tuple[cat.Table, dict[str, tuple[QualifiedName, ...]]]:
-    """``before`` as the changes of its parents leave it, and the columns they take away (-> the parents).
-    A column it only inherits goes with its parents' (ALTER TABLE parent DROP COLUMN reaches it), unless it
-    stops inheriting from one of them first (NO INHERIT, planned before everything): then it keeps the
-    column as its own, and on PostgreSQL 18 (``named_not_null``) its NOT NULL under the parent's name; so
-    are the checks it took from a parent it leaves."""
-    columns, cascaded = [], {}
-    for column in before.columns:
-        if column.local:
-            columns.append(column)
-            continue
-        providers = tuple(p for p in before.inherits if p in current and current[p].column(column.name))
-        kept = [p for p in providers if p in after.inherits and p in desired and desired[p].column(column.name)]
-        if kept:
-            columns.append(column)
-        elif any(p not in after.inherits for p in providers):
-            name = (
-                _inherited_not_null_name(before, column.name, current) if named_not_null and column.not_null else None
-            )
-            if name == not_null_name(before.qname, column.name):
-                name = None
-            columns.append(replace(column, local=True, not_null_name=name))
-        else:
-            cascaded[column.name] = providers
-    left = [p for p in before.inherits if p not in after.inherits]
-    taken = {c.name: c for p in left for c in _inherited_checks(current, p)}
-    checks = tuple(
-        sorted((*before.checks, *(c for n, c in taken.items() if n not in {c.name for c in before.checks})), key=_name)
-    )
-    return replace(before, columns=tuple(columns), checks=checks), cascaded
-
-
-def _name(obj: cat.Column | cat.Check) -> str:
-    return obj.name
-
-
-def _inheritance_changes(
-    before: cat.Table, after: cat.Table, desired: dict[QualifiedName, cat.Table]
-) -> list[ch.Change]:
-    out: list[ch.Change] = [
-        ch.SetInheritance(after.qname, p, False) for p in before.inherits if p not in after.inherits
-    ]
-    for parent in (p for p in after.inherits if p not in before.inherits):
-        given = desired[parent].columns if parent in desired else ()
-        kept = tuple(c.name for c in given if (mine := after.column(c.name)) is not None and not mine.local)
-        had = {c.name for c in before.checks}
-        checks = tuple(c for c in _inherited_checks(desired, parent) if c.name not in had)
-        out.append(ch.SetInheritance(after.qname, parent, True, kept, checks))
-    return out
-
-
-def _inherited_checks(tables: dict[QualifiedName, cat.Table], parent: QualifiedName) -> tuple[cat.Check, ...]:
-    """The checks a child of ``parent`` takes (not those it declares NO INHERIT)."""
-    return tuple(c for c in tables[parent].checks if not c.no_inherit) if parent in tables else ()
-
-
 def _table_changes(
     before: cat.Table,
     after: cat.Table,
@@ -522,9 +443,10 @@ def _table_changes(
     desired_tables: dict[QualifiedName, cat.Table] | None = None,
     cascaded: dict[str, tuple[QualifiedName, ...]] | None = None,
 ) -> list[ch.Change]:
-    """``before`` as its parents' changes leave it (:func:`inheritance_left`), with the columns they take
-    away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
+    """``before`` as its parents' changes leave it (:func:`.inheritance.left_by_parents`), with the columns they
+    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
     out: list[ch.Change] = []
+    tables = desired_tables or {}
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
     # New columns are added in the spec's order (PostgreSQL appends them).
@@ -532,7 +454,7 @@ def _table_changes(
     joined = set(after.inherits) - set(before.inherits)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
-        if a is not None and not a.local and not _from_parents(name, joined, desired_tables or {}):
+        if a is not None and not a.local and not any(tables[p].column(name) for p in joined if p in tables):
             continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
         if b is not None and not b.local and a is None:
             continue  # dropped with its parent's
@@ -557,11 +479,8 @@ def _table_changes(
                         using=(using or {}).get((q, name)),
                     )
                 )
-    # A check it has that a parent it joins has too becomes that parent's (merged), and is not dropped.
-    joined_checks = {c.name: c for p in joined for c in _inherited_checks(desired_tables or {}, p)}
-    merged = tuple(c for c in before.checks if c.name in joined_checks and c not in after.checks)
-    out += table_constraint_changes(before, replace(after, checks=after.checks + merged))
-    out += _inheritance_changes(before, after, desired_tables or {})
+    out += table_constraint_changes(before, replace(after, checks=after.checks + merged_checks(before, after, tables)))
+    out += inheritance_changes(before, after, tables)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -630,7 +549,9 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(
-            unordered(replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=_name))))
+            unordered(
+                replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=lambda c: c.name)))
+            )
             for t in catalog.tables
         )
         return replace(
@@ -751,7 +672,7 @@ def compare(
             cascaded: dict[str, tuple[QualifiedName, ...]] = {}
             if b.inherits:
                 named = current.target_version >= versions.NAMED_NOT_NULL
-                b, cascaded = inheritance_left(b, a, old_tables, new_tables, named)
+                b, cascaded = left_by_parents(b, a, old_tables, new_tables, named)
             out += _table_changes(
                 b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
             )
