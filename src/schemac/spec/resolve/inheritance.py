@@ -51,19 +51,18 @@ def declare_parents(scope: Scope) -> list[QualifiedName]:
                 key=True,
             )
         scope.parents[qname] = tuple(parents)
-    sorter = TopologicalSorter({q: scope.parents.get(q, ()) for q in scope.tables})
-    try:
-        return list(sorter.static_order())
-    except CycleError as exc:
-        cycle: list[QualifiedName] = exc.args[1]
-        scope.error(
-            scope.tables[cycle[0]][0] + ("inherits",),
-            "tables inherit from each other in a cycle: " + " -> ".join(str(q) for q in reversed(cycle)),
-            key=True,
-        )
-        for qname in cycle:
-            scope.parents[qname] = ()
-        return list(TopologicalSorter({q: scope.parents[q] for q in scope.tables}).static_order())
+    while True:
+        try:
+            return list(TopologicalSorter({q: scope.parents[q] for q in scope.tables}).static_order())
+        except CycleError as exc:
+            cycle: list[QualifiedName] = exc.args[1]
+            scope.error(
+                scope.tables[cycle[0]][0] + ("inherits",),
+                "tables inherit from each other in a cycle: " + " -> ".join(str(q) for q in reversed(cycle)),
+                key=True,
+            )
+            for qname in cycle:  # reported once; the rest is resolved as if they did not inherit
+                scope.parents[qname] = ()
 
 
 def _taken(column: cat.Column) -> cat.Column:
@@ -103,14 +102,20 @@ def inherited_columns(
                     f"'{parent.qname}' as {column.type}; PostgreSQL merges a column only of one type",
                     key=True,
                 )
-            elif first.default != column.default and column.name not in declared:
+            elif (
+                None not in (first.default, column.default)
+                and first.default != column.default
+                and column.name not in declared
+            ):
                 scope.error(
                     path + ("inherits",),
                     f"column '{column.name}' has one default in '{source[column.name]}' and another in "
                     f"'{parent.qname}': declare it under 'columns' with the default this table takes",
                     key=True,
                 )
-            columns[column.name] = replace(first, not_null=first.not_null or column.not_null)
+            columns[column.name] = replace(
+                first, not_null=first.not_null or column.not_null, default=first.default or column.default
+            )
     for column in own:
         first = columns.get(column.name)
         if first is None:
