@@ -192,3 +192,29 @@ def test_a_renamed_parent_stays_the_parent(tmp_path: Path) -> None:
     )
     migration = make_plan(start, goal, compare(start, goal, Renames.from_catalog(goal)))
     assert [step.title for step in migration.steps] == ["rename table public.base to root"]
+
+
+def test_a_tenant_scoped_child_of_a_parent_with_the_tenant_column(tmp_path: Path, database, pg_cluster) -> None:
+    """The tenancy convention's column on a child that inherits it is merged into the inherited one."""
+    with psycopg.connect(database, autocommit=True) as conn:  # roles belong to the server: made once
+        conn.execute("DO $$ BEGIN CREATE ROLE app_user; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    spec = tmp_path / "schema.yaml"
+    _apply(
+        database,
+        spec,
+        "version: 1\n"
+        "roles: [app_user]\n"
+        "conventions:\n"
+        "  tenancy: {column: tenant_id, references: tenants.id, roles: [app_user],\n"
+        "            current_tenant: private.current_tenant_id()}\n"
+        "tables:\n"
+        "  tenants: {columns: {id: {type: uuid, primary_key: true}}}\n"
+        "  documents: {columns: {id: {type: uuid, primary_key: true}, tenant_id: {type: uuid, not_null: true}}}\n"
+        "  invoices: {inherits: [documents], tenant_scoped: true, columns: {total: numeric}}\n",
+        pg_cluster.url(),
+    )
+    assert [(r[2], r[3], r[4]) for r in _dump(database) if r[0] == "invoices"] == [
+        ("id", False, 1),
+        ("tenant_id", True, 1),
+        ("total", True, 0),
+    ]
