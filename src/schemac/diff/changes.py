@@ -119,9 +119,12 @@ class AddColumn(Change):
 class DropColumn(Change):
     table: cat.Table
     column: cat.Column
+    heirs: tuple[QualifiedName, ...] = ()  # the tables that only inherit it, and lose it with it
 
     def describe(self) -> str:
-        return f"drop column {self.table.qname}.{self.column.name}"
+        verb = "inherits" if len(self.heirs) == 1 else "inherit"
+        heirs = f" (and from {', '.join(map(str, self.heirs))}, which {verb} it)" if self.heirs else ""
+        return f"drop column {self.table.qname}.{self.column.name}{heirs}"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
-from .inheritance import inheritance_changes, left_by_parents, merged_checks
+from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -677,6 +677,11 @@ def compare(
                 b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
             )
 
+    # A column dropped from a parent goes from the children that only inherit it: the step says which.
+    out = [
+        replace(c, heirs=heirs(old_tables, c.table.qname, c.column.name)) if isinstance(c, ch.DropColumn) else c
+        for c in out
+    ]
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
 

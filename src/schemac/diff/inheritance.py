@@ -87,3 +87,13 @@ def inheritance_changes(before: cat.Table, after: cat.Table, desired: Tables) ->
         checks = tuple(c for c in inherited_checks(desired, parent) if c.name not in had)
         out.append(ch.SetInheritance(after.qname, parent, True, kept, checks))
     return out
+
+
+def heirs(tables: Tables, parent: QualifiedName, column: str) -> tuple[QualifiedName, ...]:
+    """The tables that lose ``column`` when ``parent`` drops it: its children (and theirs) that only inherit it."""
+    out: list[QualifiedName] = []
+    for child in tables.values():
+        own = child.column(column)
+        if parent in child.inherits and own is not None and not own.local:
+            out += [child.qname, *heirs(tables, child.qname, column)]
+    return tuple(dict.fromkeys(out))
