@@ -180,6 +180,13 @@ TOUCHED = (
 )
 
 
+ARCHIVED = """  archived_items:
+    columns:
+      id: {type: bigint, not_null: true}
+      name: {type: text, not_null: true}
+"""
+
+
 def _with(column: str, extra: str = "") -> str:
     return ITEMS + f"      {column}\n" + extra
 
@@ -256,6 +263,9 @@ CASES: dict[str, tuple] = {
     ),
     # SET LOGGED / SET UNLOGGED writes the table again under an exclusive lock, either way.
     "SetLogged": (ITEMS, ITEMS + "    unlogged: true\n", {REWRITE, LOCK}),
+    # A table that stops inheriting: a query on its parent no longer reads its rows (and one that starts
+    # inheriting widens access: test_inheriting_widens_access_and_leaving_breaks_clients).
+    "SetInheritance": (ITEMS + ARCHIVED + "    inherits: [items]\n", ITEMS + ARCHIVED, {CLIENTS}),
     # fillfactor, autovacuum and the like: no row is rewritten, and the lock is brief.
     "SetStorageParameters": (ITEMS, ITEMS + "    storage_parameters: {fillfactor: 70}\n", set()),
     # A trigger disabled in place: what it did on every write stops.
@@ -328,6 +338,14 @@ def test_a_publication_widens_access_as_it_publishes_and_breaks_clients_as_it_st
 
     by_type = _hazards_by_change_type(spec(before), spec(after))
     assert set().union(*by_type.values()) == hazards, by_type
+
+
+@pytest.mark.parametrize("inherits, hazards", [(False, {CLIENTS}), (True, {ACCESS})], ids=["leaves", "joins"])
+def test_inheriting_widens_access_and_leaving_breaks_clients(inherits, hazards) -> None:
+    """A query on a parent reads its children's rows, as the parent's privileges and policies allow."""
+    linked, apart = ITEMS + ARCHIVED + "    inherits: [items]\n", ITEMS + ARCHIVED
+    by_type = _hazards_by_change_type(*((apart, linked) if inherits else (linked, apart)))
+    assert by_type == {"SetInheritance": frozenset(hazards)}
 
 
 def test_every_change_type_has_a_case() -> None:

@@ -70,6 +70,11 @@ def column_key(table: QualifiedName | str, column: str) -> str:
     return f"col:{table}.{column}"
 
 
+def dropped_column_key(table: QualifiedName | str, column: str) -> str:
+    """A column dropped from a table (a plan's step): the tables that inherited it lose it with it."""
+    return f"dropped-col:{table}.{column}"
+
+
 def function_key(name: QualifiedName | str) -> str:
     return f"fn:{name}"
 

@@ -169,6 +169,10 @@ class Column:
     # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
     sequence: QualifiedName | None = field(default=None, compare=False)
     sequence_grants: tuple[Grant, ...] = field(default=(), compare=False)
+    # False for a column a table only inherits (INHERITS; pg_attribute.attislocal): its parent's ALTER
+    # TABLE changes it, and the table's CREATE TABLE leaves it out. A column the table declares itself as
+    # well as inheriting it is local.
+    local: bool = True
 
 
 # Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's
@@ -408,6 +412,9 @@ class Table:
     # UNLOGGED: its writes skip the write-ahead log, so a crash empties it and no standby has it.
     unlogged: bool = False
     storage_parameters: StorageParameters = ()  # fillfactor, autovacuum_*, toast.*, ...
+    # INHERITS (...): the tables whose columns and checks it takes, in order (pg_inherits.inhseqno).
+    # Its ``columns`` are all of its columns, those it inherits first, as PostgreSQL orders them.
+    inherits: tuple[QualifiedName, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -577,8 +584,8 @@ def default_acl(entry: DefaultPrivileges | None, on: str, schema: str | None) ->
 
 @dataclass(frozen=True)
 class Unmanaged:
-    """Something a database holds that schemac does not model (an aggregate, a collation, a text
-    search configuration, a table's inheritance): named by the importer, by a plan's note and by
+    """Something a database holds that schemac does not model (an ordered-set aggregate, a collation, a
+    text search configuration): named by the importer, by a plan's note and by
     ``check --db``, never compared, created or dropped."""
 
     kind: str

@@ -92,8 +92,9 @@ def import_(
     search configurations and dictionaries, composite types, unlogged
     partitions, a partition's own column defaults, NOT NULLs and NOT NULL
     constraint names, storage parameters of partitions and of keys' indexes,
-    a table's inheritance, a search_path the database sets) is named at the
-    top with the reason and what uses it, and a plan never touches it; the
+    a column a table inherits with a default of its own, a search_path the
+    database sets) is named at the top with the reason and what uses it, and
+    a plan never touches it; the
     round trip is then exact for what the spec holds. The spec is proved on
     a scratch database given the source's collations and search_path (as
     `plan --db` does); one that uses an aggregate or a text search

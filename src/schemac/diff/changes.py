@@ -108,6 +108,8 @@ class EnforceForeignKey(Replace):
 class AddColumn(Change):
     table: cat.Table
     column: cat.Column
+    # The parents whose dropping of the column takes the one the table inherited away first.
+    after_dropped_from: tuple[QualifiedName, ...] = ()
 
     def describe(self) -> str:
         return f"add column {self.table.qname}.{self.column.name}"
@@ -117,9 +119,12 @@ class AddColumn(Change):
 class DropColumn(Change):
     table: cat.Table
     column: cat.Column
+    heirs: tuple[QualifiedName, ...] = ()  # the tables that only inherit it, and lose it with it
 
     def describe(self) -> str:
-        return f"drop column {self.table.qname}.{self.column.name}"
+        verb = "inherits" if len(self.heirs) == 1 else "inherit"
+        heirs = f" (and from {', '.join(map(str, self.heirs))}, which {verb} it)" if self.heirs else ""
+        return f"drop column {self.table.qname}.{self.column.name}{heirs}"
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,27 @@ class SetReplicaIdentity(Change):
     def describe(self) -> str:
         identity, index = self.after
         return f"replica identity of {self.table}: {identity}{f' {index}' if index else ''}"
+
+
+@dataclass(frozen=True)
+class SetInheritance(Change):
+    """ALTER TABLE ... INHERIT / NO INHERIT: a table starts or stops inheriting from a parent. A table that
+    stops keeps the columns it took, as its own; one that starts must have the parent's columns first."""
+
+    table: QualifiedName
+    parent: QualifiedName
+    inherit: bool
+    # The parent's columns the table has already (or is given first): they stay its own as well as inherited,
+    # where a table made with INHERITS only inherits them. PostgreSQL cannot take that away; nothing else differs.
+    kept_own: tuple[str, ...] = ()
+    # The parent's checks the table lacks: PostgreSQL makes a table that joins have them, validated.
+    checks: tuple[cat.Check, ...] = ()
+
+    def describe(self) -> str:
+        if not self.inherit:
+            return f"make {self.table} no longer inherit from {self.parent}"
+        kept = f" (its columns {', '.join(self.kept_own)} stay its own too)" if self.kept_own else ""
+        return f"make {self.table} inherit from {self.parent}{kept}"
 
 
 @dataclass(frozen=True)

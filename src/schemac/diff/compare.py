@@ -24,6 +24,7 @@ from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
+from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -95,6 +96,8 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
             for f in fields(obj)
             if f.name in ("qname", "table", "ref_table", "parent", "owned_by")
         }
+        if isinstance(obj, cat.Table) and old in obj.inherits:  # a renamed parent stays the parent
+            updates["inherits"] = tuple(new if p == old else p for p in obj.inherits)
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
     # A publication keeps a renamed table.
@@ -437,16 +440,30 @@ def _table_changes(
     enum_types: set[str] = frozenset(),
     using: dict[tuple[QualifiedName, str], str] | None = None,
     scope: cat.PrivilegeScope | None = None,
+    desired_tables: dict[QualifiedName, cat.Table] | None = None,
+    cascaded: dict[str, tuple[QualifiedName, ...]] | None = None,
 ) -> list[ch.Change]:
+    """``before`` as its parents' changes leave it (:func:`.inheritance.left_by_parents`), with the columns they
+    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
     out: list[ch.Change] = []
+    tables = desired_tables or {}
     q = after.qname
     old_cols, new_cols = _by(before.columns, lambda c: c.name), _by(after.columns, lambda c: c.name)
     # New columns are added in the spec's order (PostgreSQL appends them).
     names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
+    joined = set(after.inherits) - set(before.inherits)
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
+        if a is not None and not a.local and not any(tables[p].column(name) for p in joined if p in tables):
+            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
+        if b is not None and not b.local and a is None:
+            continue  # dropped with its parent's
+        if b is not None and a is not None and b.local != a.local:
+            # PostgreSQL cannot make an inherited column the table's own, nor take that away: a table that
+            # starts inheriting merges the columns it has into its parent's.
+            b = replace(b, local=a.local)
         if b is None:
-            out.append(ch.AddColumn(after, a))
+            out.append(ch.AddColumn(after, replace(a, local=True), (cascaded or {}).get(name, ())))
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
@@ -462,7 +479,8 @@ def _table_changes(
                         using=(using or {}).get((q, name)),
                     )
                 )
-    out += table_constraint_changes(before, after)
+    out += table_constraint_changes(before, replace(after, checks=after.checks + merged_checks(before, after, tables)))
+    out += inheritance_changes(before, after, tables)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -523,14 +541,18 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
-    the order of storage parameters."""
+    the order of storage parameters, nor whether a column a table inherits is its own too
+    (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
 
     def unordered(obj: Any) -> Any:  # storage parameters, in any order
         return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
 
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(
-            unordered(replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name)))) for t in catalog.tables
+            unordered(
+                replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=lambda c: c.name)))
+            )
+            for t in catalog.tables
         )
         return replace(
             catalog,
@@ -647,8 +669,19 @@ def compare(
         elif b.partition_key != a.partition_key:
             out.append(ch.Repartition(b, a))
         elif b != a or _sequence_grants(b) != _sequence_grants(a):
-            out += _table_changes(b, a, enum_types, (renames or Renames()).using, desired.privileges)
+            cascaded: dict[str, tuple[QualifiedName, ...]] = {}
+            if b.inherits:
+                named = current.target_version >= versions.NAMED_NOT_NULL
+                b, cascaded = left_by_parents(b, a, old_tables, new_tables, named)
+            out += _table_changes(
+                b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
+            )
 
+    # A column dropped from a parent goes from the children that only inherit it: the step says which.
+    out = [
+        replace(c, heirs=heirs(old_tables, c.table.qname, c.column.name)) if isinstance(c, ch.DropColumn) else c
+        for c in out
+    ]
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
 

@@ -283,6 +283,11 @@ class _Document:
         self._object_heading(t.qname)
         if t.comment:
             self.para(cell(t.comment))
+        if t.inherits:
+            parents = ", ".join(self.link(p) for p in t.inherits)
+            self.para(
+                f"Inherits from {parents}: their columns (listed here too) and checks; a query on them reads its rows."
+            )
         if t.unlogged:
             self.para("Unlogged: a crash empties it, and standbys do not have its rows.")
         if t.storage_parameters:

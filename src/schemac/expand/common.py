@@ -230,8 +230,13 @@ class Draft:
 
 
 def insert_column(table: cat.Table, column: cat.Column, *, after_key: bool = False) -> cat.Table:
-    """Add ``column`` at the end, or after the leading primary-key columns (``id, tenant_id, ...``)."""
+    """Add ``column`` at the end, or after the leading primary-key columns (``id, tenant_id, ...``); a column
+    of that name the table inherits becomes its own too, where it is (PostgreSQL merges the two)."""
     columns = list(table.columns)
+    inherited = next((i for i, c in enumerate(columns) if c.name == column.name and not c.local), None)
+    if inherited is not None:
+        columns[inherited] = column
+        return replace(table, columns=tuple(columns))
     at = len(columns)
     if after_key:
         key = set(table.primary_key.columns) if table.primary_key else set()

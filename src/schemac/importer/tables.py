@@ -71,6 +71,11 @@ class TableParts:
         if self.placed:
             out.update(self.placement(table))
 
+        if table.inherits:
+            out["inherits"] = [key_of(parent) for parent in table.inherits]
+        # A column it only inherits is written on its parent; a key or check on it, on the table.
+        inherited = {c.name for c in table.columns if not c.local}
+
         fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
         refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
         for fk in refused:
@@ -87,7 +92,7 @@ class TableParts:
                     "(not a table of these schemas); left out",
                 )
                 continue
-            if len(fk.columns) == 1 and fk.columns[0] not in column_fks:
+            if len(fk.columns) == 1 and fk.columns[0] not in column_fks and fk.columns[0] not in inherited:
                 column_fks[fk.columns[0]] = fk
             else:
                 table_fks.append(fk)
@@ -101,12 +106,17 @@ class TableParts:
                 path + ("primary_key",),
                 f"the primary key is named {pk.name}; the spec always names it {default_name(q, (), 'pkey')}",
             )
-        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 and not pk.deferrable else None
+        single_pk = (
+            pk.columns[0]
+            if pk is not None and len(pk.columns) == 1 and not pk.deferrable and pk.columns[0] not in inherited
+            else None
+        )
         uniques = [u for u in table.uniques if not self.refused_key(q, u, path + ("unique",))]
         column_unique = {}
         for u in uniques:
             if (
                 len(u.columns) == 1
+                and u.columns[0] not in inherited
                 and u.name == default_name(q, u.columns, "key")
                 and not u.nulls_not_distinct
                 and not u.deferrable
@@ -115,14 +125,16 @@ class TableParts:
         checks = list(table.checks)
         column_check = {}
         for check in checks:
-            for column in table.columns:
+            for column in (c for c in table.columns if c.local):
                 if check.name == default_name(q, (column.name,), "check") and check.valid and not check.no_inherit:
                     column_check[column.name] = check
 
         skipped_columns = self.skipped_columns[q]
         columns = {}
         for column in table.columns:
-            if column.name in skipped_columns or not self.name_ok(column.name, path + ("columns",), key_part=True):
+            if column.name in inherited or column.name in skipped_columns:
+                continue
+            if not self.name_ok(column.name, path + ("columns",), key_part=True):
                 continue
             spec: dict[str, Any] = {"type": self.type(column.type)}
             if column.name == single_pk:

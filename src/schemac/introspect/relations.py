@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -85,6 +86,7 @@ def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
         comment=row["comment"],
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
         sequence_grants=grants.get(("relation", row["sequence_oid"]), ()),
+        local=row["local"],
     )
 
 
@@ -159,7 +161,11 @@ def tables(
         out.append(
             Table(
                 qname=qname,
-                columns=tuple(_column(c, grants, qname) for c in cols),
+                # A column inherited from a parent outside the schemas read is read as the table's own.
+                columns=tuple(
+                    _column(c, grants, qname) if row["inherits"] else replace(_column(c, grants, qname), local=True)
+                    for c in cols
+                ),
                 primary_key=primary_key,
                 uniques=tuple(sorted(uniques, key=lambda u: u.name)),
                 checks=tuple(sorted(checks, key=lambda c: c.name)),
@@ -175,6 +181,7 @@ def tables(
                 replica_index=row["replica_index"] if row["replica_identity"] == "i" else None,
                 unlogged=row["unlogged"],
                 storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
+                inherits=tuple(QualifiedName(*parent) for parent in row["inherits"]),
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))

@@ -10,7 +10,16 @@ import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, column_key, distribution_key, persistence_key, relation_key, schema_key
+from ..catalog.graph import (
+    Stage,
+    Statement,
+    column_key,
+    distribution_key,
+    dropped_column_key,
+    persistence_key,
+    relation_key,
+    schema_key,
+)
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -50,6 +59,7 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
         {relation_key(c.table.qname)}
         | requires_type(c.column.type)
         | requires_sql(c.column.default, c.column.generated)
+        | {dropped_column_key(parent, c.column.name) for parent in c.after_dropped_from}
     )
     out = [
         _step(
@@ -76,8 +86,34 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
 
 
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
-    return [
-        _step(c, change_sql("drop_column", c.table.qname, c.column.name), Stage.TABLES, hazards=rule("drop a column"))
+    q = c.table.qname
+    sql = change_sql("drop_column", q, c.column.name)
+    return [_step(c, sql, Stage.TABLES, hazards=rule("drop a column"), provides=dropped_column_key(q, c.column.name))]
+
+
+def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list[Pair]:
+    # After the columns it needs are added (a parent's columns must be the table's first), and the parent's
+    # checks, validated in the transaction: INHERIT refuses a NOT VALID one.
+    requires = {relation_key(c.table), relation_key(c.parent)}
+    checks = [
+        _step(
+            c,
+            change_sql("add_constraint", c.table, check.name, constraint_body(check)),
+            Stage.PARTITIONS,
+            requires,
+            rule("check a table's rows for a parent's check"),
+            note=f"add check {check.name} of {c.parent} on {c.table}, as it joins",
+        )
+        for check in c.checks
+    ]
+    return checks + [
+        _step(
+            c,
+            change_sql("inherit", c.table, c.parent, c.inherit),
+            Stage.PARTITIONS,
+            requires,
+            rule("inherit from a table") if c.inherit else rule("stop inheriting from a table"),
+        )
     ]
 
 
@@ -567,6 +603,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,
     ch.SetLogged: _set_logged,
+    ch.SetInheritance: _set_inheritance,
     ch.SetStorageParameters: _set_storage_parameters,
     ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,

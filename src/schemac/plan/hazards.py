@@ -116,6 +116,13 @@ RULES: dict[str, frozenset[str]] = {
         # SetLogged: the table is written again whole (and, made logged, into the WAL) under an
         # ACCESS EXCLUSIVE lock
         "make a table logged or unlogged": {TABLE_REWRITE, LONG_LOCK},
+        # SetInheritance: a query on the parent reads the child's rows too, as the parent's privileges and
+        # policies allow (not the child's); once the link is gone, it no longer sees them.
+        "inherit from a table": {WIDENS_ACCESS},
+        "stop inheriting from a table": {BREAKS_CLIENTS},
+        # SetInheritance: a parent's check added to a table that joins it is checked on every row at once,
+        # under an ACCESS EXCLUSIVE lock (INHERIT refuses one added NOT VALID)
+        "check a table's rows for a parent's check": {LONG_LOCK},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()

@@ -241,7 +241,12 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
         step for c in alters if isinstance(c, ch.DropConstraint) for _, step in alter_steps(c, existing)
     ]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
-    steps: list[Step] = _released(alters) + released + drop_steps(drops, owner)
+    # A table that stops inheriting does so first: its parent may be dropped, and the columns it keeps
+    # must stay when the parent's go.
+    unlinked = [c for c in alters if isinstance(c, ch.SetInheritance) and not c.inherit]
+    alters = [c for c in alters if not any(c is u for u in unlinked)]
+    unlinking = [step for c in unlinked for _, step in alter_steps(c, existing)]
+    steps: list[Step] = _released(alters) + released + unlinking + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted) + put_back

@@ -312,10 +312,11 @@ def column_definition(column: cat.Column) -> str:
 
 
 def _table_lines(table: cat.Table) -> list[str]:
-    width = max((len(ident(c.name)) for c in table.columns), default=0)  # a table may have no columns
-    type_width = max((len(c.type) for c in table.columns), default=0)
+    own = [c for c in table.columns if c.local]  # what it inherits comes with INHERITS
+    width = max((len(ident(c.name)) for c in own), default=0)  # a table may have no columns
+    type_width = max((len(c.type) for c in own), default=0)
     lines = []
-    for column in table.columns:
+    for column in own:
         parts = _column_parts(column)
         parts[0] = parts[0].ljust(width)
         if len(parts) > 2:
@@ -351,6 +352,7 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         first = default_not_null_names.get((q.schema, column.not_null_name or ""))
         if first is not None and first != q:
             requires.add(relation_key(first))
+    requires |= {relation_key(parent) for parent in table.inherits}
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)

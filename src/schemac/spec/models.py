@@ -659,6 +659,12 @@ class TableSpec(Model):
         "replicas never see its rows. For caches and staging data.",
     )
     storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
+    inherits: list[str] = Field(
+        default=[],
+        description="INHERITS: the tables (in order) whose columns, defaults, NOT NULL and checks this table "
+        "takes; `columns` lists only its own (a column a parent has too is merged, with the same type). "
+        "A query on a parent reads its children's rows too.",
+    )
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False
     soft_delete: bool = False

@@ -6,9 +6,12 @@ SELECT a.attrelid AS table_oid,
        a.attname AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null,
-       -- PostgreSQL 18's NOT NULL constraints have names (none before: no row of contype 'n').
+       -- PostgreSQL 18's NOT NULL constraints have names (none before: no row of contype 'n'). One a
+       -- column only inherits has its parent's name, which goes with it.
        (SELECT nn.conname FROM pg_constraint nn
-         WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum) AS not_null_name,
+         WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+           AND nn.conislocal) AS not_null_name,
+       a.attislocal AS local,
        a.attidentity AS identity,
        a.attgenerated AS generated_kind,
        pg_get_expr(ad.adbin, ad.adrelid) AS expression,

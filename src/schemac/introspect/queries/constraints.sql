@@ -72,6 +72,8 @@ SELECT con.conrelid AS table_oid,
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0
    AND con.conislocal
+   -- A check a table also inherits goes with its parent's (PostgreSQL refuses to drop it here).
+   AND (con.contype <> 'c' OR con.coninhcount = 0)
    -- conperiod is read through the row as JSON: the column does not exist before 18.
    AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
    AND c.relnamespace = ANY (%(namespaces)s::oid[])

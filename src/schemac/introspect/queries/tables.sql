@@ -29,7 +29,14 @@ SELECT c.oid,
        c.reloptions AS storage_parameters,
        (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS toast_parameters,
        (SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
-         WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index
+         WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_index,
+       -- INHERITS, in order. A parent outside the schemas read is left out (unmanaged.sql names the link).
+       ARRAY(SELECT json_build_array(pn.nspname, pc.relname)
+               FROM pg_inherits i
+               JOIN pg_class pc ON pc.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              WHERE i.inhrelid = c.oid AND pc.relnamespace = ANY (%(namespaces)s::oid[])
+              ORDER BY i.inhseqno) AS inherits
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_partitioned_table p ON p.partrelid = c.oid

@@ -35,13 +35,33 @@ WITH ours AS (
     UNION ALL
     SELECT i.inhrelid, 'pg_class'::regclass, 'table inheritance',
            i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text,
-           'the spec has no table inheritance (INHERITS); both tables are imported as tables of their own, '
-           || 'and a plan leaves the link as it is'
+           'the parent is in a schema the spec does not manage; the child is read without it, its columns '
+           || 'as its own, and a plan leaves the link as it is'
       FROM pg_inherits i
       JOIN pg_class c ON c.oid = i.inhrelid
       JOIN pg_class p ON p.oid = i.inhparent
      WHERE NOT c.relispartition AND p.relkind = 'r'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
+       AND NOT p.relnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    -- A column a table only inherits, with a default, NOT NULL or comment of its own (ALTER TABLE on
+    -- the child): the spec's inherited columns are their parent's.
+    SELECT c.oid, 'pg_class'::regclass, 'inherited column',
+           c.oid::regclass::text || '.' || quote_ident(a.attname),
+           'the spec has no definitions of its own on a column a table inherits (a default, NOT NULL or '
+           || 'comment not its parent''s); declare the column under the child''s columns to give it some'
+      FROM pg_class c
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE NOT c.relispartition AND c.relkind = 'r'
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
+       AND (col_description(c.oid, a.attnum) IS NOT NULL
+            OR NOT EXISTS (SELECT FROM pg_inherits i
+                             JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname
+                             LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
+                            WHERE i.inhrelid = c.oid
+                              AND pg_get_expr(pd.adbin, pd.adrelid) IS NOT DISTINCT FROM pg_get_expr(d.adbin, d.adrelid)
+                              AND (pa.attnotnull OR NOT a.attnotnull)))
     UNION ALL
     -- A search_path the database (or a role in it) sets: the names a function's body leaves unqualified
     -- resolve under it, and on a database built from the spec, which sets none, under the server's

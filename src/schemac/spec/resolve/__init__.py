@@ -3,7 +3,7 @@
 ``resolve`` declares the spec's names in a :class:`~.scope.Scope` (tables and
 functions first, so that references may point forward), then asks each part
 (one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
-``tables`` with its ``constraints``, ``indexes``, ``partitioning``,
+``tables`` with its ``inheritance``, ``constraints``, ``indexes``, ``partitioning``,
 ``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``aggregates``, ``publications``,
 ``platform_tables``, ``default_privileges``)
 for the catalog objects it builds. All problems are collected in the scope
@@ -24,12 +24,13 @@ from .aggregates import aggregates
 from .default_privileges import default_privileges
 from .foreign_keys import foreign_keys
 from .functions import UNPINNED, declare_procedures, function_of
+from .inheritance import declare_parents
 from .platform_tables import platform_tables
 from .publications import publications
 from .schemas import extensions, schemas, settings
 from .scope import Scope
 from .sequences import sequences
-from .tables import primary_key_columns, table_of
+from .tables import ResolvedTable, primary_key_columns, table_of
 from .types import domains, enums
 from .views import views
 
@@ -53,6 +54,8 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         qname = scope.qualify(key, ("functions", key))
         if qname:
             scope.functions[qname] = (("functions", key), function)
+    # Each table's parents, before anything reads its columns (a child's are its parents' and its own).
+    parents_first = declare_parents(scope)
     domain_objects = domains(scope)
     sequence_objects = sequences(scope)
     procedures = declare_procedures(scope)
@@ -62,7 +65,12 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     aggregate_objects = aggregates(scope)
     for qname, (path, table) in scope.tables.items():
         scope.primary_keys[qname] = primary_key_columns(table)
-    tables = [table_of(scope, qname, path, table) for qname, (path, table) in scope.tables.items()]
+    resolved: dict[cat.QualifiedName, ResolvedTable] = {}
+    for qname in parents_first:
+        path, table = scope.tables[qname]
+        parents = [resolved[p].table for p in scope.parents[qname]]
+        resolved[qname] = table_of(scope, qname, path, table, parents)
+    tables = [resolved[qname] for qname in scope.tables]
     fks = [fk for qname, (path, table) in scope.tables.items() for fk in foreign_keys(scope, qname, path, table)]
     view_objects, view_indexes = views(scope)
     publication_objects = publications(scope)

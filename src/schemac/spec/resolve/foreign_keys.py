@@ -9,7 +9,6 @@ from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName
 from ...errors import Path
 from .. import models as m
-from ..conventions import added_columns
 from ..names import default_name, suggest
 from .constraints import deferrable, enforcement
 from .coverage import required_columns
@@ -50,11 +49,12 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
         )
         scope.distinct(fk.columns, path + ("foreign_keys", i, "columns"), "column")
         scope.distinct(fk.references.columns, path + ("foreign_keys", i, "references", "columns"), "column")
+        known = scope.table_columns(qname)
         for j, column in enumerate(fk.columns):
-            if column not in table.columns and column not in added_columns(scope.spec, table):
+            if column not in known:
                 scope.error(
                     path + ("foreign_keys", i, "columns", j),
-                    f"unknown column '{column}'{suggest(column, table.columns)}",
+                    f"unknown column '{column}'{suggest(column, known)}",
                 )
         wanted.append(
             (

@@ -43,6 +43,7 @@ class Scope:
     tables: dict[QualifiedName, tuple[Path, m.TableSpec]] = field(default_factory=dict)
     functions: dict[QualifiedName, tuple[Path, m.FunctionSpec]] = field(default_factory=dict)
     primary_keys: dict[QualifiedName, tuple[str, ...]] = field(default_factory=dict)
+    parents: dict[QualifiedName, tuple[QualifiedName, ...]] = field(default_factory=dict)  # inherits:
 
     def __post_init__(self) -> None:
         spec = self.spec
@@ -129,7 +130,9 @@ class Scope:
     def table_columns(self, qname: QualifiedName) -> tuple[str, ...]:
         if qname in self.tables:
             table = self.tables[qname][1]
-            return tuple(table.columns) + added_columns(self.spec, table)
+            inherited = [c for parent in self.parents.get(qname, ()) for c in self.table_columns(parent)]
+            own = tuple(table.columns) + added_columns(self.spec, table)
+            return tuple(dict.fromkeys([*inherited, *own]))
         return self.platform.tables[qname][1]
 
     def column_exists(self, table: QualifiedName, column: str, path: Path) -> bool:

@@ -11,13 +11,13 @@ from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...sqltree import parse_type
 from .. import models as m
-from ..conventions import added_columns
 from ..names import default_name, not_null_name, suggest
 from .constraints import checks, deferrable, exclusions
 from .coverage import unique_key_problem
 from .fragments import collation_name, expression, ignores, storage_parameters
 from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
+from .inheritance import inherited_columns
 from .partitioning import partitioning
 from .policies import policy_of
 from .scope import Scope
@@ -114,16 +114,28 @@ def column_of(
     )
 
 
-def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -> ResolvedTable:
+def table_of(
+    scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, parents: list[cat.Table] = ()
+) -> ResolvedTable:
+    """``parents``: the tables it inherits from, resolved."""
     columns = tuple(
         c
         for name, spec in table.columns.items()
         if (c := column_of(scope, qname, table, name, spec, path + ("columns", name))) is not None
     )
-    names = set(table.columns) | set(added_columns(scope.spec, table))
+    if parents:
+        columns = inherited_columns(scope, path, parents, columns)
+    names = set(scope.table_columns(qname))
     pk = primary_key(scope, qname, path, table, names)
     uniques = unique_keys(scope, qname, path, table, names)
     table_checks = checks(scope, qname, path, table)
+    for parent in parents:
+        for check in parent.checks:
+            if not check.no_inherit and any(c.name == check.name for c in table_checks):
+                scope.error(
+                    path + ("checks", check.name),
+                    f"'{parent.qname}' has check '{check.name}', which this table inherits; leave it out here",
+                )
     table_exclusions = exclusions(scope, qname, path, table, names)
     partition_key, partitions = None, []
     if table.partition:
@@ -172,6 +184,7 @@ def table_of(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec)
         replica_index,
         table.unlogged,
         storage_parameters(table.storage_parameters),
+        tuple(p.qname for p in parents),
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 

@@ -1,0 +1,1 @@
+INSERT INTO notes (id, kind, body) VALUES (1, 'memo', 'kept');
