@@ -11,7 +11,7 @@ from pglast import parser
 
 from schemac.errors import SpecError
 from schemac.pipeline import compile_text
-from schemac.render.quoting import ident, literal
+from schemac.render.quoting import ident, literal, range_bound
 
 names = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30
@@ -102,3 +102,11 @@ def test_any_valid_spec_compiles_applies_and_is_stable(spec: dict, pg_conn: psyc
 
 class _Rollback(Exception):
     pass
+
+
+@pytest.mark.parametrize("value", ["MINVALUE", "maxvalue"])
+def test_a_string_that_spells_a_bound_keyword_stays_a_string(value: str) -> None:
+    """Found by test_literal_round_trips: 'MINVALUE' was written bare (a column reference) wherever
+    a literal was, not only in a range partition's bound."""
+    assert literal(value) == f"'{value}'"
+    assert range_bound(value) == value.upper()

@@ -32,6 +32,14 @@ def qualified(name: str) -> str:
     return ident(bare)
 
 
+def range_bound(value) -> str:
+    """One value of a range partition's bound: MINVALUE and MAXVALUE (any case) as the keywords they
+    are there, anything else as a literal."""
+    if isinstance(value, str) and value.upper() in ("MINVALUE", "MAXVALUE"):
+        return value.upper()
+    return literal(value)
+
+
 def literal(value) -> str:
     """An SQL literal for a string, number or boolean from the spec."""
     if value is None:
@@ -41,8 +49,6 @@ def literal(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
-    if text.upper() in ("MINVALUE", "MAXVALUE"):
-        return text.upper()
     if "\\" in text:
         return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
     return "'" + text.replace("'", "''") + "'"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName
 from ...errors import Path
-from ...render.quoting import literal
+from ...render.quoting import literal, range_bound
 from ...sqltree import column_names
 from .. import models as m
 from ..conventions import added_columns
@@ -190,7 +190,7 @@ def _bound(scope: Scope, key: cat.PartitionKey, bound: m.PartitionBound, path: P
         high = _range_values(scope, key, bound.to, path + ("to",), "to")
         if low is None or high is None:
             return None
-        return f"FROM ({', '.join(map(literal, low))}) TO ({', '.join(map(literal, high))})"
+        return f"FROM ({', '.join(map(range_bound, low))}) TO ({', '.join(map(range_bound, high))})"
     if strategy == "hash" and bound.modulus is not None and bound.remainder is not None:
         if bound.modulus <= 0:
             scope.error(
