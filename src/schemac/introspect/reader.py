@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 
 from ..catalog.objects import Catalog, QualifiedName, Unmanaged
 from ..supabase import NOT_MANAGED, PLATFORM_CREATORS, PLATFORM_SCHEMAS
-from . import relations, routines, schema_objects, security
+from . import relations, routines, schema_objects, security, unheld
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -128,7 +128,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
     partitions = relations.partitions(rows["partitions"], grants, names)
     views = relations.views(rows["views"], grants, names)
     platform_creators = PLATFORM_CREATORS if rows.has_auth_schema else ()
-    return Catalog(
+    catalog = Catalog(
         source=source,
         target_version=rows.major_version,
         flavor="supabase" if rows.has_auth_schema else "postgres",
@@ -155,3 +155,4 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         ),
         read_as=rows.read_as,
     )
+    return unheld.leave_out(catalog, rows["unheld"])

@@ -109,6 +109,18 @@ WITH ours AS (
      WHERE t.typtype = 'c' AND c.relkind = 'c'
        AND t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
+    -- What uses one of these types is left out too, and named (unheld.sql).
+    SELECT t.oid, 'pg_type'::regclass,
+           CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'p' THEN 'shell type' ELSE 'base type' END,
+           t.oid::regtype::text,
+           'the spec has no ' || CASE t.typtype WHEN 'r' THEN 'range types (CREATE TYPE ... AS RANGE)'
+                                                WHEN 'p' THEN 'shell types (CREATE TYPE name)'
+                                                ELSE 'base types (CREATE TYPE ... (INPUT = ...))' END
+      FROM pg_type t
+     WHERE (t.typtype IN ('r', 'p')
+            OR (t.typtype = 'b' AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
+       AND t.typnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
     -- A partition's column with a default or NOT NULL of its own, not its parent's.
     SELECT c.oid, 'pg_class'::regclass, 'partition column',
            c.oid::regclass::text || '.' || quote_ident(a.attname),

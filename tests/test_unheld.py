@@ -1,0 +1,103 @@
+"""What the spec cannot write because of a type it has no name for (a range or base type made by
+CREATE TYPE, and whatever uses one: a domain over it, a table with a column of it, a key, view,
+function, trigger or policy that depends on such a table or type) is named as not managed by the
+database's read, so that `import` names it and every plan to a spec, the imported one included,
+leaves it alone instead of dropping it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from schemac.cli import main
+
+HELD = """
+create type public.span as range (subtype = float8);
+create domain public.window_span as public.span;
+create table public.readings (id bigint primary key, during public.span);
+create table public.forecasts (id bigint primary key, during public.window_span);
+create table public.notes (id bigint primary key, reading_id bigint references public.readings);
+create view public.recent as select id from public.readings;
+create function public.width(s public.span) returns float8 language sql as 'select upper(s) - lower(s)';
+create policy notes_read on public.notes using (exists (select from public.readings));
+"""
+
+LEFT_ALONE = [
+    ("domain", "public.window_span"),
+    ("foreign key", "notes_reading_id_fkey on public.notes"),
+    ("function", "public.width(public.span)"),
+    ("policy", "notes_read on public.notes"),
+    ("range type", "public.span"),
+    ("table", "public.forecasts"),
+    ("table", "public.readings"),
+    ("view", "public.recent"),
+]
+
+# A spec written by hand that manages notes only.
+SPEC = """\
+version: 1
+tables:
+  notes:
+    ignore: {rls-disabled: read by the server only}
+    columns:
+      id: {type: bigint, primary_key: true}
+      reading_id: bigint
+"""
+
+
+@pytest.fixture
+def held(databases) -> str:
+    url = databases()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(HELD)
+    return url
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def still_there(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select (select count(*) from pg_class where relnamespace = 'public'::regnamespace"
+            "        and relname in ('readings', 'forecasts', 'recent'))"
+            " + (select count(*) from pg_constraint where conname = 'notes_reading_id_fkey')"
+            " + (select count(*) from pg_policy where polname = 'notes_read')"
+            " + (select count(*) from pg_proc where oid = 'public.width(public.span)'::regprocedure)"
+        ).fetchone()[0]
+
+
+def test_import_names_what_uses_an_unwritable_type_and_a_plan_to_it_leaves_that_alone(
+    tmp_path: Path, held: str, pg_cluster
+) -> None:
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", held, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    for kind, name in LEFT_ALONE:
+        assert f"  {kind} {name}: " in imported.output, (kind, name, imported.output)
+    assert "  table public.readings: it depends on public.span, a type the spec cannot write;" in imported.output
+    assert "readings" not in spec.read_text().split("version: 1", 1)[1]
+    planned = run("plan", "--db", held, "--to", str(spec), "--format", "json", *dev)
+    assert planned.exit_code == 0, planned.output
+    as_json = json.loads(planned.output)
+    assert as_json["steps"] == []
+    assert sorted((o["kind"], o["name"]) for o in as_json["unmanaged"]) == LEFT_ALONE
+
+
+def test_a_plan_to_a_spec_without_them_never_drops_them(tmp_path: Path, held: str, pg_cluster) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SPEC)
+    dev = ("--dev-db", pg_cluster.url())
+    planned = run("plan", "--db", held, "--to", str(spec), *dev)
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.startswith("No changes: the database matches.\n"), planned.output
+    assert "note: the database holds 8 objects schemac does not manage" in planned.output
+    applied = run("apply", "--db", held, "--to", str(spec), "--yes", "--allow-hazards", "all", *dev)
+    assert applied.exit_code == 0, applied.output
+    assert still_there(held) == 6
