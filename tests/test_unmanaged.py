@@ -96,3 +96,33 @@ def test_check_db_lists_what_it_does_not_manage_and_still_passes(tmp_path: Path,
     )
     assert "  text search dictionary public.plain_words: the spec has no text search dictionaries\n" in checked.output
     assert "the database matches the spec" in checked.output
+
+
+def test_a_plan_to_a_database_or_sql_file_names_what_the_goal_holds_once(tmp_path: Path, held: str, databases, pg_cluster) -> None:
+    # The start holds one of the goal's unmanaged objects too: it is named once, as the start's.
+    start = databases()
+    with psycopg.connect(start, autocommit=True) as conn:
+        conn.execute("create collation public.plain (provider = libc, locale = 'C')")
+    dev = ("--dev-db", pg_cluster.url())
+    sql_goal = tmp_path / "goal.sql"
+    sql_goal.write_text(HELD)
+    for goal in (held, str(sql_goal)):
+        planned = run("plan", "--from", start, "--to", goal, *dev)
+        assert planned.exit_code == 0, planned.output
+        notes = [line for line in planned.output.splitlines() if line.startswith("note:")]
+        assert notes == [
+            "note: the database holds 1 object schemac does not manage, left as they are: collation public.plain "
+            "(`schemac check --db` and `--format json` list each with the reason)",
+            "note: the goal holds 3 objects schemac does not manage, which this plan does not make: "
+            "aggregate public.total(integer), text search configuration public.english_plain, "
+            "text search dictionary public.plain_words "
+            "(`schemac check --db` and `--format json` list each with the reason)",
+        ], planned.output
+        assert "create table public.things" in planned.output
+        as_json = json.loads(run("plan", "--from", start, "--to", goal, "--format", "json", *dev).output)
+        assert [o["name"] for o in as_json["unmanaged"]] == ["public.plain"]
+        assert [o["kind"] for o in as_json["goal_unmanaged"]] == [
+            "aggregate",
+            "text search configuration",
+            "text search dictionary",
+        ]

@@ -20,7 +20,7 @@ import psycopg
 from . import scratch
 from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
-from .diff import Renames, compare, left_alone, partitions_own_left_alone
+from .diff import Renames, compare, goal_unmanaged, left_alone, partitions_own_left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
@@ -184,4 +184,9 @@ def plan(start: Side, goal: Side) -> Plan:
             made = make_plan(current, goal.catalog, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
-        return dataclasses.replace(made, notes=left_alone(current, goal.catalog), unmanaged=current.unmanaged)
+        return dataclasses.replace(
+            made,
+            notes=left_alone(current, goal.catalog),
+            unmanaged=current.unmanaged,
+            goal_unmanaged=goal_unmanaged(current, goal.catalog),
+        )
