@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import main
+from schemac.supabase import install_standin
 
 HELD = """
 create table public.things (id bigint primary key, name text);
@@ -126,3 +127,35 @@ def test_a_plan_to_a_database_or_sql_file_names_what_the_goal_holds_once(tmp_pat
             "text search configuration",
             "text search dictionary",
         ]
+
+
+def test_privileges_a_project_takes_from_the_api_roles_on_the_platforms_objects_are_named(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    # makerkit's migration: the platform's storage schema closed to anon. The spec leaves the platform's
+    # privileges to it: import and plan name the change instead of calling the round trip exact.
+    with psycopg.connect(database, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute(
+            "revoke all on schema storage from anon; revoke all on table storage.objects from anon;"
+            "revoke select on table storage.buckets from authenticated"
+        )
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", database, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    assert (
+        "  platform privileges schema storage: anon holds nothing here (the platform grants USAGE); the spec "
+        "leaves the privileges of the platform's objects to it, so a database built from the spec has the "
+        "platform's; a plan leaves it alone\n" in imported.output
+    ), imported.output
+    assert "  platform privileges table storage.buckets: authenticated holds DELETE, INSERT, " in imported.output
+    assert "  platform privileges table storage.objects: anon holds nothing here" in imported.output
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
+    as_json = json.loads(planned.output)
+    assert as_json["steps"] == []
+    assert [o["name"] for o in as_json["unmanaged"] if o["kind"] == "platform privileges"] == [
+        "schema storage",
+        "table storage.buckets",
+        "table storage.objects",
+    ]
