@@ -138,7 +138,10 @@ def test_privileges_a_project_takes_from_the_api_roles_on_the_platforms_objects_
         install_standin(conn)
         conn.execute(
             "revoke all on schema storage from anon; revoke all on table storage.objects from anon;"
-            "revoke select on table storage.buckets from authenticated"
+            "revoke select on table storage.buckets from authenticated;"
+            # anon holds nothing on the database of its own (PUBLIC does): this changes nothing
+            f"revoke all on database {conn.info.dbname} from anon;"
+            f"grant connect on database {conn.info.dbname} to authenticated"
         )
     spec = tmp_path / "schema.yaml"
     dev = ("--dev-db", pg_cluster.url())
@@ -151,10 +154,11 @@ def test_privileges_a_project_takes_from_the_api_roles_on_the_platforms_objects_
     ), imported.output
     assert "  platform privileges table storage.buckets: authenticated holds DELETE, INSERT, " in imported.output
     assert "  platform privileges table storage.objects: anon holds nothing here" in imported.output
+    assert "  database privileges " in imported.output and "authenticated=c/" in imported.output
     planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
     as_json = json.loads(planned.output)
     assert as_json["steps"] == []
-    assert [o["name"] for o in as_json["unmanaged"] if o["kind"] == "platform privileges"] == [
+    assert [o["name"] for o in as_json["unmanaged"] if "privileges" in o["kind"]][1:] == [
         "schema storage",
         "table storage.buckets",
         "table storage.objects",

@@ -81,6 +81,13 @@ WITH ours AS (
        AND c.setting LIKE 'search_path=%%'
        AND c.setting <> 'search_path="$user", public, extensions'
     UNION ALL
+    SELECT d.oid, 'pg_database'::regclass, 'database privileges', quote_ident(d.datname),
+           'the spec has no privileges on the database (GRANT ... ON DATABASE); this one''s are '
+           || array_to_string(d.datacl, ', ') || ', where PostgreSQL gives '
+           || array_to_string(acldefault('d', d.datdba), ', ')
+      FROM pg_database d
+     WHERE d.datname = current_database() AND d.datacl IS NOT NULL AND d.datacl <> acldefault('d', d.datdba)
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
