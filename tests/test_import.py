@@ -22,6 +22,7 @@ from schemac.importer import import_catalog, verify
 from schemac.importer.bounds import parse_bound
 from schemac.importer.yamltext import Commented, dump, scalar
 from schemac.pipeline import compile_file
+from schemac.spec.loader import load_text
 from schemac.plan import HAZARDS
 from schemac.render.quoting import ident
 from schemac.supabase import install_standin
@@ -333,6 +334,20 @@ def test_scalars_read_back_as_written(text: str) -> None:
     for flow in (False, True):
         assert yaml.safe_load(f"k: {scalar(text, flow)}")["k"] == text
         assert yaml.safe_load(f"k: [{scalar(text, True)}]")["k"] == [text]
+
+
+def test_keys_are_written_as_the_spec_loader_reads_them() -> None:
+    # The loader reads a key as its text, never as YAML 1.1's boolean or null: `on: tables` as the docs write it.
+    data = {
+        "version": 1,
+        "tables": {"yes": {"columns": {"on": "text", "null": "integer", "off": {"type": "text", "not_null": True}}}},
+        "default_privileges": [{"on": "tables", "grants": [{"to": "public", "privileges": "select"}]}],
+        "enums": {"a: b": ["x"], "#c": ["y"]},
+    }
+    text = dump(Commented(data))
+    assert "'on'" not in text and "  - on: tables\n" in text and "  yes:\n" in text, text
+    assert "'a: b':" in text and "'#c':" in text, text
+    assert load_text(text).data == data
 
 
 @pytest.mark.parametrize(

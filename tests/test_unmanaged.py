@@ -99,7 +99,9 @@ def test_check_db_lists_what_it_does_not_manage_and_still_passes(tmp_path: Path,
     assert "the database matches the spec" in checked.output
 
 
-def test_a_plan_to_a_database_or_sql_file_names_what_the_goal_holds_once(tmp_path: Path, held: str, databases, pg_cluster) -> None:
+def test_a_plan_to_a_database_or_sql_file_names_what_the_goal_holds_once(
+    tmp_path: Path, held: str, databases, pg_cluster
+) -> None:
     # The start holds one of the goal's unmanaged objects too: it is named once, as the start's.
     start = databases()
     with psycopg.connect(start, autocommit=True) as conn:
