@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import main
-from schemac.supabase import install_standin
+from schemac.supabase import install_standin, roles_sql
 
 HELD = """
 create table public.things (id bigint primary key, name text);
@@ -165,3 +165,15 @@ def test_privileges_a_project_takes_from_the_api_roles_on_the_platforms_objects_
         "table storage.buckets",
         "table storage.objects",
     ]
+
+
+def test_a_plain_database_with_a_schema_called_extensions_has_no_platform_privileges(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(roles_sql())
+        conn.execute("create schema extensions")
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\n")
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
+    assert json.loads(planned.output).get("unmanaged") is None, planned.output

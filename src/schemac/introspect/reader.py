@@ -154,7 +154,8 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         default_privileges=security.default_privileges(rows["default_privileges"], platform_creators),
         unmanaged=(
             *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
-            *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["platform_privileges"]),
+            # Only where the platform is: a plain database may have a schema called extensions of its own.
+            *(Unmanaged(r["kind"], r["name"], r["reason"]) for r in rows["platform_privileges"] if rows.has_auth_schema),
             *security.default_privileges_unmanaged(rows["default_privileges"], platform_creators),
         ),
         read_as=rows.read_as,
