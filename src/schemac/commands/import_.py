@@ -148,7 +148,7 @@ def import_(
                     server_url = stack.enter_context(scratch.server(dev_db, citus))
             if sql_file is not None:
                 with out.progress(f"Running {sql_file} on a scratch database"):
-                    source = verify.read_sql(sql_file, server_url, schemas)
+                    source, target = verify.read_sql(sql_file, server_url, schemas)
             check = None
             if not no_verify:
                 rounds = [0]

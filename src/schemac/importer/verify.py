@@ -26,11 +26,14 @@ def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
         return scratch.catalog(conn, schemas, source=redact(url))
 
 
-def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> Catalog:
-    """The catalog an SQL file makes when built on a scratch database."""
+def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
+    """The catalog an SQL file makes when built on a scratch database, and what a spec imported from it relies
+    on there, as :func:`target_facts` reads a database: the collations the file made (its search_path is the
+    scratch database's, which the spec's is too)."""
     goal = scratch.load(path)
     with scratch.built(goal, server_url) as built:
-        return built.catalog(schemas, source=goal.label)
+        facts = scratch.target_facts(built.conn)
+        return built.catalog(schemas, source=goal.label), scratch.TargetFacts(facts.collations)
 
 
 def target_facts(url: str) -> scratch.TargetFacts:

@@ -155,7 +155,11 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         unmanaged=(
             *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
             # Only where the platform is: a plain database may have a schema called extensions of its own.
-            *(Unmanaged(r["kind"], r["name"], r["reason"]) for r in rows["platform_privileges"] if rows.has_auth_schema),
+            *(
+                Unmanaged(r["kind"], r["name"], r["reason"])
+                for r in rows["platform_privileges"]
+                if rows.has_auth_schema
+            ),
             *security.default_privileges_unmanaged(rows["default_privileges"], platform_creators),
         ),
         read_as=rows.read_as,
