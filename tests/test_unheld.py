@@ -101,3 +101,35 @@ def test_a_plan_to_a_spec_without_them_never_drops_them(tmp_path: Path, held: st
     applied = run("apply", "--db", held, "--to", str(spec), "--yes", "--allow-hazards", "all", *dev)
     assert applied.exit_code == 0, applied.output
     assert still_there(held) == 6
+
+
+CALLS_AND_METHODS = """
+create extension moddatetime;
+create table public.profiles (id bigint primary key, name text, updated_at timestamptz);
+create trigger handle_updated_at before update on public.profiles
+    for each row execute procedure moddatetime (updated_at);
+create index profiles_name_prefix on public.profiles using spgist (name);
+"""
+
+
+def test_a_trigger_calling_an_extensions_function_and_an_index_of_another_method_are_left_alone(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    # Supabase's documented updated_at pattern, and an index method the spec has no name for: import left
+    # each out, and a plan to the imported spec dropped them.
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(CALLS_AND_METHODS)
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", database, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    assert (
+        "  trigger handle_updated_at on public.profiles: it calls public.moddatetime(), which schemac does not "
+        "manage (an extension's function, or one of a schema not read); a plan leaves it alone\n" in imported.output
+    )
+    assert "  index profiles_name_prefix on public.profiles: it is a spgist index; the spec's indexes are " in (
+        imported.output
+    )
+    planned = run("plan", "--db", database, "--to", str(spec), *dev)
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.startswith("No changes: the database matches.\n"), planned.output

@@ -164,4 +164,4 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         ),
         read_as=rows.read_as,
     )
-    return unheld.leave_out(catalog, rows["unheld"])
+    return unheld.leave_out(catalog, unheld.unwritable(catalog, rows["unheld"]))
