@@ -133,3 +133,37 @@ def test_a_trigger_calling_an_extensions_function_and_an_index_of_another_method
     planned = run("plan", "--db", database, "--to", str(spec), *dev)
     assert planned.exit_code == 0, planned.output
     assert planned.output.startswith("No changes: the database matches.\n"), planned.output
+
+
+OVERLOADED = """
+create function public.add_one(x integer) returns integer language sql immutable as $$ select x + 1 $$;
+create function public.add_one(x bigint) returns bigint language sql immutable as $$ select x + 1 $$;
+"""
+
+
+def test_of_overloaded_routines_a_plan_manages_the_one_the_spec_holds_and_leaves_the_others_alone(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(OVERLOADED)
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    # The spec holds add_one(integer), changed: that one is replaced, add_one(bigint) left alone.
+    spec.write_text(
+        "version: 1\nfunctions:\n  add_one:\n    args: [x integer]\n    returns: integer\n"
+        "    volatility: immutable\n    body: select x + 2\n    grants: [{to: public, privileges: execute}]\n"
+    )
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
+    as_json = json.loads(planned.output)
+    assert [s["title"] for s in as_json["steps"]] == ["replace function public.add_one(integer)"], planned.output
+    assert [(o["name"], o["reason"]) for o in as_json["unmanaged"]] == [
+        (
+            "public.add_one(bigint)",
+            "it shares its name with public.add_one(integer), which the spec holds: it holds one routine of a name",
+        )
+    ]
+    # Imported, the spec holds the first; a plan to it is empty.
+    imported = run("import", "--db", database, "--out", str(tmp_path / "imported.yaml"), *dev)
+    assert imported.exit_code == 0, imported.output
+    planned = run("plan", "--db", database, "--to", str(tmp_path / "imported.yaml"), *dev)
+    assert planned.output.startswith("No changes: the database matches.\n"), planned.output

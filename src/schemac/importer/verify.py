@@ -15,15 +15,16 @@ from pathlib import Path
 from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
-from ..diff import compare
+from ..diff import compare, overloads_left_alone
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
 
 def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
-    """The catalog of the database at ``url`` (only ``schemas``, when given)."""
+    """The catalog of the database at ``url`` (only ``schemas``, when given), with the routines that share a
+    name with another named as not managed but the first, which the spec holds (as a plan to it does)."""
     with live.connect(url) as conn:
-        return scratch.catalog(conn, schemas, source=redact(url))
+        return overloads_left_alone(scratch.catalog(conn, schemas, source=redact(url)))
 
 
 def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
@@ -33,7 +34,7 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
     goal = scratch.load(path)
     with scratch.built(goal, server_url) as built:
         facts = scratch.target_facts(built.conn)
-        return built.catalog(schemas, source=goal.label), scratch.TargetFacts(facts.collations)
+        return overloads_left_alone(built.catalog(schemas, source=goal.label)), scratch.TargetFacts(facts.collations)
 
 
 def target_facts(url: str) -> scratch.TargetFacts:
