@@ -167,3 +167,18 @@ def test_of_overloaded_routines_a_plan_manages_the_one_the_spec_holds_and_leaves
     assert imported.exit_code == 0, imported.output
     planned = run("plan", "--db", database, "--to", str(tmp_path / "imported.yaml"), *dev)
     assert planned.output.startswith("No changes: the database matches.\n"), planned.output
+
+
+def test_a_plan_to_another_database_compares_them_like_the_rest(databases, pg_cluster) -> None:
+    start, goal = databases(), databases()
+    with psycopg.connect(goal, autocommit=True) as conn:
+        conn.execute(HELD + CALLS_AND_METHODS)
+    planned = run("plan", "--from", start, "--to", goal, "--format", "json", "--dev-db", pg_cluster.url())
+    titles = [s["title"] for s in json.loads(planned.output)["steps"]]
+    for made in (
+        "create table public.readings",
+        "create view public.recent",
+        "create trigger handle_updated_at on public.profiles",
+        "create index profiles_name_prefix on public.profiles",
+    ):
+        assert made in titles, (made, titles)

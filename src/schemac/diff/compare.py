@@ -315,34 +315,6 @@ def partitions_own_left_alone(current: cat.Catalog) -> cat.Catalog:
     )
 
 
-_OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
-
-
-def overloads_left_alone(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
-    """``current`` with the routines (functions, procedures, aggregates) that share a name with another named
-    as not managed, all but one: the one ``desired`` (a spec) holds, else the first (the one import writes).
-    The spec holds one routine of a name, so a plan to a spec would drop the others."""
-    by_name: dict[QualifiedName, list[Any]] = {}
-    for routine in (*current.functions, *current.aggregates):
-        by_name.setdefault(routine.qname, []).append(routine)
-    held = {(r.qname, r.signature) for r in (*desired.functions, *desired.aggregates)} if desired else set()
-    others = []
-    for routines in by_name.values():
-        if len(routines) > 1:
-            kept = next((r for r in routines if (r.qname, r.signature) in held), routines[0])
-            others += [(r, _OVERLOAD.format(kept=kinds.of(kept).name(kept))) for r in routines if r is not kept]
-    if not others:
-        return current
-    gone = {id(r) for r, _ in others}
-    return replace(
-        current,
-        functions=tuple(f for f in current.functions if id(f) not in gone),
-        aggregates=tuple(a for a in current.aggregates if id(a) not in gone),
-        unmanaged=current.unmanaged
-        + tuple(cat.Unmanaged(kinds.of(r).noun, kinds.of(r).name(r), why) for r, why in others),
-    )
-
-
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
     (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages

@@ -15,16 +15,16 @@ from pathlib import Path
 from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
-from ..diff import compare, overloads_left_alone
+from ..diff import compare, for_spec
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
 
 def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
-    """The catalog of the database at ``url`` (only ``schemas``, when given), with the routines that share a
-    name with another named as not managed but the first, which the spec holds (as a plan to it does)."""
+    """The catalog of the database at ``url`` (only ``schemas``, when given), as a plan to a spec reads it: what
+    a spec cannot write named as not managed instead (``diff.for_spec``)."""
     with live.connect(url) as conn:
-        return overloads_left_alone(scratch.catalog(conn, schemas, source=redact(url)))
+        return for_spec(scratch.catalog(conn, schemas, source=redact(url)))
 
 
 def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
@@ -34,7 +34,7 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
     goal = scratch.load(path)
     with scratch.built(goal, server_url) as built:
         facts = scratch.target_facts(built.conn)
-        return overloads_left_alone(built.catalog(schemas, source=goal.label)), scratch.TargetFacts(facts.collations)
+        return for_spec(built.catalog(schemas, source=goal.label)), scratch.TargetFacts(facts.collations)
 
 
 def target_facts(url: str) -> scratch.TargetFacts:

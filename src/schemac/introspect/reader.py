@@ -131,7 +131,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
     partitions = relations.partitions(rows["partitions"], grants, names)
     views = relations.views(rows["views"], grants, names)
     platform_creators = PLATFORM_CREATORS if rows.has_auth_schema else ()
-    catalog = Catalog(
+    return Catalog(
         source=source,
         target_version=rows.major_version,
         flavor="supabase" if rows.has_auth_schema else "postgres",
@@ -162,6 +162,6 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
             ),
             *security.default_privileges_unmanaged(rows["default_privileges"], platform_creators),
         ),
+        unwritable=unheld.unwritable(rows["unheld"]),
         read_as=rows.read_as,
     )
-    return unheld.leave_out(catalog, unheld.unwritable(catalog, rows["unheld"]))
