@@ -109,6 +109,7 @@ create table public.profiles (id bigint primary key, name text, updated_at times
 create trigger handle_updated_at before update on public.profiles
     for each row execute procedure moddatetime (updated_at);
 create index profiles_name_prefix on public.profiles using spgist (name);
+create function public.length_of(text) returns integer language internal immutable strict as 'textlen';
 """
 
 
@@ -125,9 +126,13 @@ def test_a_trigger_calling_an_extensions_function_and_an_index_of_another_method
     assert imported.exit_code == 0, imported.output
     assert (
         "  trigger handle_updated_at on public.profiles: it calls public.moddatetime(), which schemac does not "
-        "manage (an extension's function, or one of a schema not read); a plan leaves it alone\n" in imported.output
+        "manage (an extension's function, one of a schema not read, or one the spec cannot write); a plan leaves "
+        "it alone\n" in imported.output
     )
     assert "  index profiles_name_prefix on public.profiles: it is a spgist index; the spec's indexes are " in (
+        imported.output
+    )
+    assert "  function public.length_of(text): it is written in internal; the spec's functions are written in " in (
         imported.output
     )
     planned = run("plan", "--db", database, "--to", str(spec), *dev)

@@ -10,8 +10,9 @@ cannot write:
 - what depends on a type it has no name for (a range or base type made by CREATE TYPE; a domain
   over one; a table with a column of one, or of such a table's row type; a view, function, key,
   trigger or policy that uses one): read as ``Catalog.unwritable`` (introspect.unheld);
+- a function written in a language the spec has no name for (C, plv8, plpython, ...);
 - a trigger that calls a function the catalog does not hold (an extension's, such as moddatetime(),
-  or one of a schema not read) other than the platform's;
+  or one of a schema not read) other than the platform's, or one left out here;
 - an index of a method the spec has no name for (spgist, bloom, pgvector's hnsw and ivfflat, ...);
 - of the routines that share a name, all but one (:func:`overloads_left_alone`);
 - a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
@@ -26,21 +27,32 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
-from ..spec.models import IndexSpec
+from ..spec.models import FunctionSpec, IndexSpec
 from ..spec.platform import platform_for
 from .compare import partitions_own_left_alone
 
-_CALLS = "it calls {function}(), which schemac does not manage (an extension's function, or one of a schema not read)"
+_CALLS = (
+    "it calls {function}(), which schemac does not manage (an extension's function, one of a schema not read, "
+    "or one the spec cannot write)"
+)
 _METHOD = "it is a {method} index; the spec's indexes are {methods}"
 _REFERENCES = "it references {table}, which schemac does not manage"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
+_LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
 INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
+LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
 
 
 def unwritable(catalog: cat.Catalog) -> dict[tuple, str]:
     """(slot, identity) -> why a spec cannot write it (see the module's text)."""
     out = dict(catalog.unwritable)
-    functions = {f.qname for f in catalog.functions} | set(platform_for(catalog.flavor).functions)
+    for function in catalog.functions:
+        if function.language not in LANGUAGES:
+            why = _LANGUAGE.format(language=function.language, languages=" and ".join(LANGUAGES))
+            out[("functions", kinds.FUNCTION.identity(function))] = why
+    # A trigger is written calling a function of the spec (or the platform's): not one left out here.
+    functions = {f.qname for f in catalog.functions if ("functions", kinds.FUNCTION.identity(f)) not in out}
+    functions |= set(platform_for(catalog.flavor).functions)
     for trigger in catalog.triggers:
         if trigger.function not in functions:
             out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=trigger.function)
