@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import main
+from schemac.supabase import install_standin
 
 HELD = """
 create type public.span as range (subtype = float8);
@@ -187,3 +188,19 @@ def test_a_plan_to_another_database_compares_them_like_the_rest(databases, pg_cl
         "create index profiles_name_prefix on public.profiles",
     ):
         assert made in titles, (made, titles)
+
+
+def test_a_foreign_key_to_a_platform_table_the_spec_cannot_name_is_left_alone(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    # A Supabase project's files point at storage.buckets: import left the key out, and a plan dropped it.
+    with psycopg.connect(database, autocommit=True) as conn:
+        install_standin(conn)
+        conn.execute("create table public.avatars (id bigint primary key, bucket_id text references storage.buckets)")
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", database, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    assert "  foreign key avatars_bucket_id_fkey on public.avatars: it references storage.buckets, " in imported.output
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
+    assert json.loads(planned.output)["steps"] == [], planned.output

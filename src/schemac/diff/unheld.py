@@ -13,6 +13,8 @@ cannot write:
 - a function written in a language the spec has no name for (C, plv8, plpython, ...);
 - a trigger that calls a function the catalog does not hold (an extension's, such as moddatetime(),
   or one of a schema not read) other than the platform's, or one left out here;
+- a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
+  storage.buckets, or a partition);
 - an index of a method the spec has no name for (spgist, bloom, pgvector's hnsw and ivfflat, ...);
 - of the routines that share a name, all but one (:func:`overloads_left_alone`);
 - a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
@@ -37,6 +39,7 @@ _CALLS = (
 )
 _METHOD = "it is a {method} index; the spec's indexes are {methods}"
 _REFERENCES = "it references {table}, which schemac does not manage"
+_OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
 _LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
 INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
@@ -56,6 +59,11 @@ def unwritable(catalog: cat.Catalog) -> dict[tuple, str]:
     for trigger in catalog.triggers:
         if trigger.function not in functions:
             out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=trigger.function)
+    platform = platform_for(catalog.flavor)
+    tables = {t.qname for t in catalog.tables} | set(platform.tables)
+    for fk in catalog.foreign_keys:
+        if fk.ref_table not in tables:
+            out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
     for index in catalog.indexes:
         if index.method not in INDEX_METHODS:
             why = _METHOD.format(method=index.method, methods=", ".join(INDEX_METHODS))
