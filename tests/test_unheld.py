@@ -204,3 +204,29 @@ def test_a_foreign_key_to_a_platform_table_the_spec_cannot_name_is_left_alone(
     assert "  foreign key avatars_bucket_id_fkey on public.avatars: it references storage.buckets, " in imported.output
     planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
     assert json.loads(planned.output)["steps"] == [], planned.output
+
+
+def test_of_indexes_alike_a_plan_to_a_spec_keeps_the_one_it_holds_and_leaves_the_other_alone(
+    tmp_path: Path, database: str, pg_cluster
+) -> None:
+    # The spec refuses two indexes alike: import left the second out, and a plan to its spec dropped it.
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(
+            "create table public.artists (id bigint primary key, name text);"
+            "create index artists_name_a on public.artists (name); create index artists_name_b on public.artists (name)"
+        )
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", database, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    assert "  index artists_name_b on public.artists: it is on the same keys, " in imported.output
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev)
+    assert json.loads(planned.output)["steps"] == [], planned.output
+    # A spec that holds the second: the first is the one left alone.
+    spec.write_text(
+        "version: 1\ntables:\n  artists:\n    ignore: {rls-disabled: server only}\n    columns:\n"
+        "      id: {type: bigint, primary_key: true}\n      name: text\n"
+        "    indexes:\n      - {columns: [name], name: artists_name_b}\n"
+    )
+    as_json = json.loads(run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev).output)
+    assert as_json["steps"] == [] and [o["name"] for o in as_json["unmanaged"]] == ["artists_name_a on public.artists"]

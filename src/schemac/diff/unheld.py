@@ -16,6 +16,7 @@ cannot write:
 - a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
   storage.buckets, or a partition);
 - an index of a method the spec has no name for (spgist, bloom, pgvector's hnsw and ivfflat, ...);
+- of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), all but one;
 - of the routines that share a name, all but one (:func:`overloads_left_alone`);
 - a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
 """
@@ -39,6 +40,9 @@ _CALLS = (
 )
 _METHOD = "it is a {method} index; the spec's indexes are {methods}"
 _REFERENCES = "it references {table}, which schemac does not manage"
+_DUPLICATE = (
+    "it is on the same keys, with the same method and predicate, as {index}, which the spec holds: it holds one"
+)
 _OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
 _LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
@@ -46,8 +50,9 @@ INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
 LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
 
 
-def unwritable(catalog: cat.Catalog) -> dict[tuple, str]:
-    """(slot, identity) -> why a spec cannot write it (see the module's text)."""
+def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict[tuple, str]:
+    """(slot, identity) -> why a spec cannot write it (see the module's text); of indexes alike, the one
+    ``desired`` holds is not one of them."""
     out = dict(catalog.unwritable)
     for function in catalog.functions:
         if function.language not in LANGUAGES:
@@ -64,17 +69,26 @@ def unwritable(catalog: cat.Catalog) -> dict[tuple, str]:
     for fk in catalog.foreign_keys:
         if fk.ref_table not in tables:
             out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
+    alike: dict[tuple, list[cat.Index]] = {}
     for index in catalog.indexes:
         if index.method not in INDEX_METHODS:
             why = _METHOD.format(method=index.method, methods=", ".join(INDEX_METHODS))
             out[("indexes", kinds.INDEX.identity(index))] = why
+        shape = (index.table, index.keys, index.where, index.method, index.include, index.unique)
+        alike.setdefault(shape, []).append(index)
+    held = {kinds.INDEX.identity(i) for i in desired.indexes} if desired else set()
+    for same in alike.values():
+        kept = next((i for i in same if kinds.INDEX.identity(i) in held), same[0])
+        for index in same:
+            if index is not kept:
+                out[("indexes", kinds.INDEX.identity(index))] = _DUPLICATE.format(index=kept.name)
     return out
 
 
 def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
     """``current`` as a plan to the spec ``desired`` (or to the spec an import writes, without it) reads it:
     without what a spec cannot write, which is named in ``unmanaged`` instead."""
-    return overloads_left_alone(leave_out(partitions_own_left_alone(current), unwritable(current)), desired)
+    return overloads_left_alone(leave_out(partitions_own_left_alone(current), unwritable(current, desired)), desired)
 
 
 def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
