@@ -16,79 +16,96 @@ cannot write:
 - a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
   storage.buckets, or a partition);
 - an index of a method the spec has no name for (spgist, bloom, pgvector's hnsw and ivfflat, ...);
-- of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), all but one;
-- of the routines that share a name, all but one (:func:`overloads_left_alone`);
+- of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
+  share a name, all but one: the one the spec holds, else the first (the one import writes);
 - a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
 """
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.objects import QualifiedName
 from ..spec.models import FunctionSpec, IndexSpec
 from ..spec.platform import platform_for
 from .compare import partitions_own_left_alone
 
+_LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
 _CALLS = (
     "it calls {function}(), which schemac does not manage (an extension's function, one of a schema not read, "
     "or one the spec cannot write)"
 )
-_METHOD = "it is a {method} index; the spec's indexes are {methods}"
-_REFERENCES = "it references {table}, which schemac does not manage"
-_DUPLICATE = (
-    "it is on the same keys, with the same method and predicate, as {index}, which the spec holds: it holds one"
-)
 _OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
+_METHOD = "it is a {method} index; the spec's indexes are {methods}"
+_OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
+_ALIKE = "it is on the same keys, with the same method and predicate, as {kept}, which the spec holds: it holds one"
+_REFERENCES = "it references {table}, which schemac does not manage"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
-_LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
-INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
 LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
-
-
-def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict[tuple, str]:
-    """(slot, identity) -> why a spec cannot write it (see the module's text); of indexes alike, the one
-    ``desired`` holds is not one of them."""
-    out = dict(catalog.unwritable)
-    for function in catalog.functions:
-        if function.language not in LANGUAGES:
-            why = _LANGUAGE.format(language=function.language, languages=" and ".join(LANGUAGES))
-            out[("functions", kinds.FUNCTION.identity(function))] = why
-    # A trigger is written calling a function of the spec (or the platform's): not one left out here.
-    functions = {f.qname for f in catalog.functions if ("functions", kinds.FUNCTION.identity(f)) not in out}
-    functions |= set(platform_for(catalog.flavor).functions)
-    for trigger in catalog.triggers:
-        if trigger.function not in functions:
-            out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=trigger.function)
-    platform = platform_for(catalog.flavor)
-    tables = {t.qname for t in catalog.tables} | set(platform.tables)
-    for fk in catalog.foreign_keys:
-        if fk.ref_table not in tables:
-            out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
-    alike: dict[tuple, list[cat.Index]] = {}
-    for index in catalog.indexes:
-        if index.method not in INDEX_METHODS:
-            why = _METHOD.format(method=index.method, methods=", ".join(INDEX_METHODS))
-            out[("indexes", kinds.INDEX.identity(index))] = why
-        shape = (index.table, index.keys, index.where, index.method, index.include, index.unique)
-        alike.setdefault(shape, []).append(index)
-    held = {kinds.INDEX.identity(i) for i in desired.indexes} if desired else set()
-    for same in alike.values():
-        kept = next((i for i in same if kinds.INDEX.identity(i) in held), same[0])
-        for index in same:
-            if index is not kept:
-                out[("indexes", kinds.INDEX.identity(index))] = _DUPLICATE.format(index=kept.name)
-    return out
+INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
 
 
 def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
     """``current`` as a plan to the spec ``desired`` (or to the spec an import writes, without it) reads it:
     without what a spec cannot write, which is named in ``unmanaged`` instead."""
-    return overloads_left_alone(leave_out(partitions_own_left_alone(current), unwritable(current, desired)), desired)
+    return leave_out(partitions_own_left_alone(current), unwritable(current, desired))
+
+
+def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict[tuple, str]:
+    """(slot, identity) -> why a spec cannot write it (see the module's text)."""
+    out = dict(catalog.unwritable)
+    for function in catalog.functions:
+        if function.language not in LANGUAGES:
+            why = _LANGUAGE.format(language=function.language, languages=" and ".join(LANGUAGES))
+            out[("functions", kinds.FUNCTION.identity(function))] = why
+    routines = [r for r in (*catalog.functions, *catalog.aggregates) if _key(r) not in out]
+    out |= _all_but_one(routines, _name, desired and (*desired.functions, *desired.aggregates), _OVERLOAD)
+    out |= _all_but_one(catalog.indexes, _index_shape, desired and desired.indexes, _ALIKE)
+    platform = platform_for(catalog.flavor)
+    # A trigger is written calling a function of the spec (or the platform's): not one left out here.
+    functions = {f.qname for f in catalog.functions if _key(f) not in out}
+    for trigger in catalog.triggers:
+        if trigger.function not in functions and trigger.function not in platform.functions:
+            out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=trigger.function)
+    tables = {t.qname for t in catalog.tables} | set(platform.tables)
+    for fk in catalog.foreign_keys:
+        if fk.ref_table not in tables:
+            out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
+    for index in catalog.indexes:
+        if index.method not in INDEX_METHODS:
+            why = _METHOD.format(method=index.method, methods=", ".join(INDEX_METHODS))
+            out[("indexes", kinds.INDEX.identity(index))] = why
+    return out
+
+
+def _key(obj: Any) -> tuple:
+    kind = kinds.of(obj)
+    return (kind.slot, kind.identity(obj))
+
+
+def _name(routine: Any) -> Any:
+    return routine.qname
+
+
+def _index_shape(index: cat.Index) -> tuple:
+    return (index.table, index.keys, index.where, index.method, index.include, index.unique)
+
+
+def _all_but_one(objects: Iterable[Any], alike: Callable[[Any], Any], held: Iterable[Any] | None, why: str) -> dict:
+    """Of ``objects`` that are ``alike``, all but one: the one of ``held`` (a spec's), else the first."""
+    groups: dict[Any, list[Any]] = {}
+    for obj in objects:
+        groups.setdefault(alike(obj), []).append(obj)
+    spec = {_key(o) for o in held or ()}
+    out = {}
+    for group in (g for g in groups.values() if len(g) > 1):
+        kept = next((o for o in group if _key(o) in spec), group[0])
+        out |= {_key(o): why.format(kept=kinds.of(kept).name(kept)) for o in group if o is not kept}
+    return out
 
 
 def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
@@ -129,31 +146,3 @@ def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
         if keys
     }
     return replace(catalog, **kept, unwritable=(), unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))))
-
-
-_OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
-
-
-def overloads_left_alone(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
-    """``current`` with the routines (functions, procedures, aggregates) that share a name with another named
-    as not managed, all but one: the one ``desired`` (a spec) holds, else the first (the one import writes).
-    The spec holds one routine of a name, so a plan to a spec would drop the others."""
-    by_name: dict[QualifiedName, list[Any]] = {}
-    for routine in (*current.functions, *current.aggregates):
-        by_name.setdefault(routine.qname, []).append(routine)
-    held = {(r.qname, r.signature) for r in (*desired.functions, *desired.aggregates)} if desired else set()
-    others = []
-    for routines in by_name.values():
-        if len(routines) > 1:
-            kept = next((r for r in routines if (r.qname, r.signature) in held), routines[0])
-            others += [(r, _OVERLOAD.format(kept=kinds.of(kept).name(kept))) for r in routines if r is not kept]
-    if not others:
-        return current
-    gone = {id(r) for r, _ in others}
-    return replace(
-        current,
-        functions=tuple(f for f in current.functions if id(f) not in gone),
-        aggregates=tuple(a for a in current.aggregates if id(a) not in gone),
-        unmanaged=current.unmanaged
-        + tuple(cat.Unmanaged(kinds.of(r).noun, kinds.of(r).name(r), why) for r, why in others),
-    )
