@@ -104,37 +104,31 @@ def test_a_plan_to_a_spec_without_them_never_drops_them(tmp_path: Path, held: st
     assert still_there(held) == 6
 
 
-CALLS_AND_METHODS = """
-create extension moddatetime;
+CALLS = """
 create table public.profiles (id bigint primary key, name text, updated_at timestamptz);
-create trigger handle_updated_at before update on public.profiles
-    for each row execute procedure moddatetime (updated_at);
-create index profiles_name_prefix on public.profiles using spgist (name);
 create function public.length_of(text) returns integer language internal immutable strict as 'textlen';
+create function public.no_dupes() returns trigger language internal as 'suppress_redundant_updates_trigger';
+create trigger no_dupes before update on public.profiles for each row execute function public.no_dupes();
 """
 
 
-def test_a_trigger_calling_an_extensions_function_and_an_index_of_another_method_are_left_alone(
+def test_a_function_in_another_language_and_a_trigger_calling_it_are_left_alone(
     tmp_path: Path, database: str, pg_cluster
 ) -> None:
-    # Supabase's documented updated_at pattern, and an index method the spec has no name for: import left
-    # each out, and a plan to the imported spec dropped them.
+    # The spec writes sql and plpgsql functions: import left the others out, and a plan to its spec dropped
+    # them, and the trigger that calls one.
     with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute(CALLS_AND_METHODS)
+        conn.execute(CALLS)
     spec = tmp_path / "schema.yaml"
     dev = ("--dev-db", pg_cluster.url())
     imported = run("import", "--db", database, "--out", str(spec), *dev)
     assert imported.exit_code == 0, imported.output
-    assert (
-        "  trigger handle_updated_at on public.profiles: it calls public.moddatetime(), which schemac does not "
-        "manage (an extension's function, one of a schema not read, or one the spec cannot write); a plan leaves "
-        "it alone\n" in imported.output
-    )
-    assert "  index profiles_name_prefix on public.profiles: it is a spgist index; the spec's indexes are " in (
-        imported.output
-    )
     assert "  function public.length_of(text): it is written in internal; the spec's functions are written in " in (
         imported.output
+    )
+    assert (
+        "  trigger no_dupes on public.profiles: it calls public.no_dupes(), which schemac does not manage (one of "
+        "a schema not read, or one the spec cannot write); a plan leaves it alone\n" in imported.output
     )
     planned = run("plan", "--db", database, "--to", str(spec), *dev)
     assert planned.exit_code == 0, planned.output
@@ -178,14 +172,13 @@ def test_of_overloaded_routines_a_plan_manages_the_one_the_spec_holds_and_leaves
 def test_a_plan_to_another_database_compares_them_like_the_rest(databases, pg_cluster) -> None:
     start, goal = databases(), databases()
     with psycopg.connect(goal, autocommit=True) as conn:
-        conn.execute(HELD + CALLS_AND_METHODS)
+        conn.execute(HELD + CALLS)
     planned = run("plan", "--from", start, "--to", goal, "--format", "json", "--dev-db", pg_cluster.url())
     titles = [s["title"] for s in json.loads(planned.output)["steps"]]
     for made in (
         "create table public.readings",
         "create view public.recent",
-        "create trigger handle_updated_at on public.profiles",
-        "create index profiles_name_prefix on public.profiles",
+        "create trigger no_dupes on public.profiles",
     ):
         assert made in titles, (made, titles)
 

@@ -91,10 +91,10 @@ def import_(
     reason and what uses it, and no plan ever touches it: aggregates it
     cannot write, collations, text search configurations and dictionaries,
     composite, range and base types made by CREATE TYPE and what uses one (a
-    table with a column of one, a view, key, policy or function), a trigger
-    that calls a function schemac does not manage (an extension's, such as
-    moddatetime()), an index of a method the spec has no name for (spgist,
-    hnsw), all but one of the routines that share a name, unlogged
+    table with a column of one, a view, key, policy or function), functions
+    in languages other than sql and plpgsql and the triggers that call them,
+    foreign keys to tables the spec cannot name (storage.buckets), all but
+    one of the routines that share a name and of indexes alike, unlogged
     partitions, a partition's own column defaults, NOT NULLs and NOT NULL
     constraint names, storage parameters of partitions and of keys' indexes,
     a column a table inherits with a default of its own, a search_path the

@@ -11,11 +11,10 @@ cannot write:
   over one; a table with a column of one, or of such a table's row type; a view, function, key,
   trigger or policy that uses one): read as ``Catalog.unwritable`` (introspect.unheld);
 - a function written in a language the spec has no name for (C, plv8, plpython, ...);
-- a trigger that calls a function the catalog does not hold (an extension's, such as moddatetime(),
-  or one of a schema not read) other than the platform's, or one left out here;
+- a trigger that calls a function the catalog does not hold (one of a schema not read) other than
+  the platform's, PostgreSQL's or an extension's, or one left out here;
 - a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
   storage.buckets, or a partition);
-- an index of a method the spec has no name for (spgist, bloom, pgvector's hnsw and ivfflat, ...);
 - of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
   share a name, all but one: the one the spec holds, else the first (the one import writes);
 - a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
@@ -30,23 +29,18 @@ from typing import Any
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..spec.models import FunctionSpec, IndexSpec
+from ..spec.models import FunctionSpec
 from ..spec.platform import platform_for
 from .compare import partitions_own_left_alone
 
 _LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
-_CALLS = (
-    "it calls {function}(), which schemac does not manage (an extension's function, one of a schema not read, "
-    "or one the spec cannot write)"
-)
+_CALLS = "it calls {function}(), which schemac does not manage (one of a schema not read, or one the spec cannot write)"
 _OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
-_METHOD = "it is a {method} index; the spec's indexes are {methods}"
 _OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
 _ALIKE = "it is on the same keys, with the same method and predicate, as {kept}, which the spec holds: it holds one"
 _REFERENCES = "it references {table}, which schemac does not manage"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
 LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
-INDEX_METHODS = typing.get_args(IndexSpec.model_fields["method"].annotation)
 
 
 def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
@@ -68,17 +62,16 @@ def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict
     platform = platform_for(catalog.flavor)
     # A trigger is written calling a function of the spec (or the platform's): not one left out here.
     functions = {f.qname for f in catalog.functions if _key(f) not in out}
+    # Or PostgreSQL's own (tsvector_update_trigger), or an extension's (moddatetime), named with its schema.
+    provided = {"pg_catalog"} | {e.schema or "public" for e in catalog.extensions}
     for trigger in catalog.triggers:
-        if trigger.function not in functions and trigger.function not in platform.functions:
-            out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=trigger.function)
+        function = trigger.function
+        if function not in functions and function not in platform.functions and function.schema not in provided:
+            out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=function)
     tables = {t.qname for t in catalog.tables} | set(platform.tables)
     for fk in catalog.foreign_keys:
         if fk.ref_table not in tables:
             out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
-    for index in catalog.indexes:
-        if index.method not in INDEX_METHODS:
-            why = _METHOD.format(method=index.method, methods=", ".join(INDEX_METHODS))
-            out[("indexes", kinds.INDEX.identity(index))] = why
     return out
 
 
