@@ -100,11 +100,11 @@ def import_(
     a column a table inherits with a default of its own, a search_path the
     database sets, privileges on the database, and privileges changed on the
     platform's own objects. The round trip is then exact for what the spec
-    holds. The spec is proved on
-    a scratch database given the source's collations and search_path (as
-    `plan --db` does; from an SQL file, the collations it makes); one that
-    uses an aggregate or a text search configuration left out cannot be
-    built there, and import says which objects need it.
+    holds. The spec is proved on a scratch database given the source's
+    collations and search_path (as `plan --db` does; from an SQL file, the
+    collations it makes); one that uses an aggregate or a text search
+    configuration left out cannot be built there, and import says which
+    objects need it.
 
     \b
     Exit codes: 0 written, and the round trip is exact; 1 written, but the
