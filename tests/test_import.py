@@ -22,6 +22,7 @@ from schemac.importer import import_catalog, verify
 from schemac.importer.bounds import parse_bound
 from schemac.importer.yamltext import Commented, dump, scalar
 from schemac.pipeline import compile_file
+from schemac.spec.loader import load_text
 from schemac.plan import HAZARDS
 from schemac.render.quoting import ident
 from schemac.supabase import install_standin
@@ -223,9 +224,11 @@ def test_what_the_spec_cannot_hold_is_named_and_exits_1(tmp_path, pg_cluster) ->
     text = spec.read_text()
     assert "Round trip: NOT exact" in text
     assert "# not imported: the primary key is named notes_main_key" in text
-    assert "overloads another function of that name" in text
-    assert "uses spgist" in text
-    assert "differs: create index notes_body_spgist on public.notes" in result.output
+    # Named as not managed, so that a plan to this spec leaves them alone (tests/test_unheld.py).
+    assert "  function public.add_one(integer): it shares its name with public.add_one(bigint), " in result.output
+    assert "notes_body_spgist" not in result.output and "method: spgist" in text  # modelled
+    assert "differs: rename constraint notes_pkey on public.notes to notes_main_key\n" in result.output
+    assert "differs: create index" not in result.output and "differs: create function" not in result.output
     yaml.safe_load(text)
 
 
@@ -333,6 +336,20 @@ def test_scalars_read_back_as_written(text: str) -> None:
     for flow in (False, True):
         assert yaml.safe_load(f"k: {scalar(text, flow)}")["k"] == text
         assert yaml.safe_load(f"k: [{scalar(text, True)}]")["k"] == [text]
+
+
+def test_keys_are_written_as_the_spec_loader_reads_them() -> None:
+    # The loader reads a key as its text, never as YAML 1.1's boolean or null: `on: tables` as the docs write it.
+    data = {
+        "version": 1,
+        "tables": {"yes": {"columns": {"on": "text", "null": "integer", "off": {"type": "text", "not_null": True}}}},
+        "default_privileges": [{"on": "tables", "grants": [{"to": "public", "privileges": "select"}]}],
+        "enums": {"a: b": ["x"], "#c": ["y"]},
+    }
+    text = dump(Commented(data))
+    assert "'on'" not in text and "  - on: tables\n" in text and "  yes:\n" in text, text
+    assert "'a: b':" in text and "'#c':" in text, text
+    assert load_text(text).data == data
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,14 @@ from schemac.spec.models import Spec
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
 # Catalog fields that hold objects, not facts about the catalog. What a database holds that
-# schemac does not model (unmanaged) is only named, never planned.
+# schemac does not model (unmanaged) is only named, never planned; unwritable names objects of the slots.
 OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {
     "source",
     "target_version",
     "flavor",
     "privileges",
     "unmanaged",
+    "unwritable",
     "read_as",
 }
 

@@ -20,7 +20,7 @@ import psycopg
 from . import scratch
 from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
-from .diff import Renames, compare, left_alone, partitions_own_left_alone
+from .diff import Renames, compare, for_spec, goal_unmanaged, left_alone
 from .gcpause import gc_paused
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
@@ -177,11 +177,16 @@ def plan(start: Side, goal: Side) -> Plan:
     """The plan from ``start`` to ``goal``; LiveError when none can run on the start's server."""
     current = start.catalog
     if goal.catalog.privileges is not None:  # a spec
-        current = partitions_own_left_alone(current)
+        current = for_spec(current, goal.catalog)
     with gc_paused():
         changes = compare(current, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
         try:
             made = make_plan(current, goal.catalog, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
-        return dataclasses.replace(made, notes=left_alone(current, goal.catalog), unmanaged=current.unmanaged)
+        return dataclasses.replace(
+            made,
+            notes=left_alone(current, goal.catalog),
+            unmanaged=current.unmanaged,
+            goal_unmanaged=goal_unmanaged(current, goal.catalog),
+        )

@@ -8,6 +8,8 @@ applies and its policies run on a plain PostgreSQL.
 
 from __future__ import annotations
 
+import functools
+
 import psycopg
 
 # schemac's own bookkeeping (the apply history).
@@ -117,3 +119,40 @@ def install_standin(conn: psycopg.Connection, with_roles: bool = True) -> bool:
     with conn.transaction():
         conn.execute(standin_sql(with_roles))
     return True
+
+
+# The platform's roles for API requests: what the platform grants them on its own objects is theirs.
+API_ROLES: tuple[str, ...] = ("anon", "authenticated", "service_role")
+
+
+@functools.cache
+def platform_grants() -> tuple[tuple[str, str, str, str], ...]:
+    """What the platform grants the API roles on its own schemas, tables and functions, as the stand-in does:
+    ``(kind, object, role, privileges)``, kind ``schema``/``table``/``function``, the object as
+    ``to_regnamespace``/``to_regclass``/``to_regprocedure`` read it, privileges comma-separated or ``ALL``."""
+    from pglast import ast, enums, parse_sql
+
+    from .render.sql import template_dir
+
+    kinds = {enums.ObjectType.OBJECT_SCHEMA: "schema", enums.ObjectType.OBJECT_TABLE: "table",
+             enums.ObjectType.OBJECT_FUNCTION: "function"}  # fmt: skip
+    out = []
+    for raw in parse_sql((template_dir() / "supabase_standin.sql").read_text()):
+        grant = raw.stmt
+        if not (isinstance(grant, ast.GrantStmt) and grant.is_grant and grant.objtype in kinds):
+            continue
+        if grant.targtype != enums.GrantTargetType.ACL_TARGET_OBJECT:
+            continue
+        privileges = ",".join(p.priv_name.upper() for p in grant.privileges) if grant.privileges else "ALL"
+        for target in grant.objects:
+            if isinstance(target, ast.String):
+                name = target.sval
+            elif isinstance(target, ast.RangeVar):
+                name = f"{target.schemaname}.{target.relname}"
+            else:
+                types = ", ".join(".".join(n.sval for n in t.names) for t in target.objargs or ())
+                name = ".".join(n.sval for n in target.objname) + f"({types})"
+            for grantee in grant.grantees:
+                if grantee.rolename in API_ROLES:
+                    out.append((kinds[grant.objtype], name, grantee.rolename, privileges))
+    return tuple(out)

@@ -620,6 +620,10 @@ class Catalog:
     # Whose privileges are stated exactly; None: everyone's, as read from a database.
     privileges: PrivilegeScope | None = None
     unmanaged: tuple[Unmanaged, ...] = ()  # read from a database only
+    # What it holds that depends on a type schemac does not model (a range type made by CREATE TYPE, ...):
+    # ((slot, identity), why), read from a database only. A plan to a spec leaves each alone
+    # (diff.unheld); one to another database compares it like the rest.
+    unwritable: tuple[tuple[tuple, str], ...] = ()
     # The role it was read as (current_user), whose default privileges have no for_role: a spec that
     # names it as for_role means the same entries. A database's only; not part of what it holds.
     read_as: str | None = field(default=None, compare=False)

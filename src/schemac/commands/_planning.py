@@ -41,8 +41,9 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
     if output_format == "json":
         head = {"fingerprint": start_fingerprint, **({"goal": goal} if goal else {})}
         notes = {"notes": list(plan.notes)} if plan.notes else {}
-        if plan.unmanaged:
-            notes["unmanaged"] = [{"kind": o.kind, "name": o.name, "reason": o.reason} for o in plan.unmanaged]
+        for key, objects in (("unmanaged", plan.unmanaged), ("goal_unmanaged", plan.goal_unmanaged)):
+            if objects:
+                notes[key] = [{"kind": o.kind, "name": o.name, "reason": o.reason} for o in objects]
         return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps], **notes}, indent=2) + "\n"
     said = "".join(f"note: {note}\n" for note in plan.notes)
     if plan.empty:

@@ -85,19 +85,24 @@ def import_(
     database and read back, and must come out as the source, so that
     `schemac plan` from one to the other is empty. A convention switch is
     kept only where that holds; elsewhere the objects are written out,
-    with a comment saying why. What the spec cannot hold (an overloaded
-    function, a primary key with another name, ...) is named in a comment
-    where it was. What schemac does not model (aggregates, collations, text
-    search configurations and dictionaries, composite types, unlogged
-    search configurations and dictionaries, composite types, unlogged
+    with a comment saying why. What the spec cannot hold as the database
+    has it (a primary key with another name, ...) is named in a comment
+    where it was. What schemac does not manage is named at the top with the
+    reason and what uses it, and no plan ever touches it: aggregates it
+    cannot write, collations, text search configurations and dictionaries,
+    composite, range and base types made by CREATE TYPE and what uses one (a
+    table with a column of one, a view, key, policy or function), functions
+    in languages other than sql and plpgsql and the triggers that call them,
+    foreign keys to tables the spec cannot name (storage.buckets), all but
+    one of the routines that share a name and of indexes alike, unlogged
     partitions, a partition's own column defaults, NOT NULLs and NOT NULL
     constraint names, storage parameters of partitions and of keys' indexes,
     a column a table inherits with a default of its own, a search_path the
-    database sets) is named at the top with the reason and what uses it, and
-    a plan never touches it; the
-    round trip is then exact for what the spec holds. The spec is proved on
-    a scratch database given the source's collations and search_path (as
-    `plan --db` does); one that uses an aggregate or a text search
+    database sets, privileges on the database, and privileges changed on the
+    platform's own objects. The round trip is then exact for what the spec
+    holds. The spec is proved on a scratch database given the source's
+    collations and search_path (as `plan --db` does; from an SQL file, the
+    collations it makes); one that uses an aggregate or a text search
     configuration left out cannot be built there, and import says which
     objects need it.
 
@@ -148,7 +153,7 @@ def import_(
                     server_url = stack.enter_context(scratch.server(dev_db, citus))
             if sql_file is not None:
                 with out.progress(f"Running {sql_file} on a scratch database"):
-                    source = verify.read_sql(sql_file, server_url, schemas)
+                    source, target = verify.read_sql(sql_file, server_url, schemas)
             check = None
             if not no_verify:
                 rounds = [0]

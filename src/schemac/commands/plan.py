@@ -66,6 +66,10 @@ def plan(
     so both sides are compared in PostgreSQL's own form. Each step shows
     its SQL, whether it runs inside the transaction, and its hazards:
     data-loss, table-rewrite, long-lock, breaks-clients, widens-access.
+    What the database holds that schemac does not manage (and, when the
+    goal is another database or an SQL file, what the goal holds) is left
+    alone and named once, in a note; `--format json` lists each with the
+    reason (`unmanaged`, `goal_unmanaged`).
     Exit 0 with a plan (empty or not), 2 when an input is bad; for a
     check that fails on drift, use `schemac check --db URL`.
 

@@ -319,7 +319,11 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
     (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages
     (by role, how many objects)."""
-    notes = (unmanaged_note(current.unmanaged), _unnamed_roles_note(current, desired))
+    notes = (
+        unmanaged_note(current.unmanaged),
+        unmanaged_note(goal_unmanaged(current, desired), "the goal", "which this plan does not make"),
+        _unnamed_roles_note(current, desired),
+    )
     defaults = _default_privileges_left_alone(current, desired.privileges) if desired.privileges else []
     return (*filter(None, notes), *defaults)
 
@@ -328,7 +332,9 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
 NAMED_IN_NOTE = 3
 
 
-def unmanaged_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
+def unmanaged_note(
+    objects: tuple[cat.Unmanaged, ...], holder: str = "the database", done: str = "left as they are"
+) -> str | None:
     """One line for what a database holds that schemac does not manage: how many, and the first few."""
     if not objects:
         return None
@@ -336,9 +342,18 @@ def unmanaged_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
     more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
     noun = "object" if len(objects) == 1 else "objects"
     return (
-        f"the database holds {len(objects)} {noun} schemac does not manage, left as they are: {named}{more} "
+        f"{holder} holds {len(objects)} {noun} schemac does not manage, {done}: {named}{more} "
         "(`schemac check --db` and `--format json` list each with the reason)"
     )
+
+
+def goal_unmanaged(current: cat.Catalog, desired: cat.Catalog) -> tuple[cat.Unmanaged, ...]:
+    """What a goal that is not a spec (another database, an SQL file) holds that schemac does not manage,
+    less what ``current`` holds of it too (named once, as the start's): a plan does not make it."""
+    if desired.privileges is not None:
+        return ()
+    held = {(o.kind, o.name) for o in current.unmanaged}
+    return tuple(o for o in desired.unmanaged if (o.kind, o.name) not in held)
 
 
 def _unnamed_roles_note(current: cat.Catalog, desired: cat.Catalog) -> str | None:

@@ -15,22 +15,26 @@ from pathlib import Path
 from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
-from ..diff import compare
+from ..diff import compare, for_spec
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
 
 def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
-    """The catalog of the database at ``url`` (only ``schemas``, when given)."""
+    """The catalog of the database at ``url`` (only ``schemas``, when given), as a plan to a spec reads it: what
+    a spec cannot write named as not managed instead (``diff.for_spec``)."""
     with live.connect(url) as conn:
-        return scratch.catalog(conn, schemas, source=redact(url))
+        return for_spec(scratch.catalog(conn, schemas, source=redact(url)))
 
 
-def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> Catalog:
-    """The catalog an SQL file makes when built on a scratch database."""
+def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
+    """The catalog an SQL file makes when built on a scratch database, and what a spec imported from it relies
+    on there, as :func:`target_facts` reads a database: the collations the file made (its search_path is the
+    scratch database's, which the spec's is too)."""
     goal = scratch.load(path)
     with scratch.built(goal, server_url) as built:
-        return built.catalog(schemas, source=goal.label)
+        facts = scratch.target_facts(built.conn)
+        return for_spec(built.catalog(schemas, source=goal.label)), scratch.TargetFacts(facts.collations)
 
 
 def target_facts(url: str) -> scratch.TargetFacts:

@@ -24,8 +24,20 @@ from ..catalog import kinds
 
 Path = tuple[Any, ...]
 
+
 # libyaml's safe loader where PyYAML has it, as spec/loader.py reads specs.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Reader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML read back as the spec's loader reads it: every key as its text (`on` is not YAML 1.1's true)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        out = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else self.construct_object(key, deep)
+            out[name] = self.construct_object(value, deep)
+        return out
+
+
+_LOADER = _Reader
 
 WIDTH = 100  # a flow mapping longer than this is written as a block
 # Mappings keyed by names read best one name per line: the spec's sections of named objects
@@ -94,8 +106,9 @@ def _plain(value: Any) -> Any:
 # -- scalars ----------------------------------------------------------------------
 
 
-def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether ``text`` may be written without quotes and read back as the same string."""
+def _plain_ok(text: str, flow: bool, as_key: bool = False) -> bool:
+    """Whether ``text`` may be written without quotes and read back as the same string; ``as_key``: as a mapping
+    key, which the spec's loader reads as its text (so `on`, `no` and `null` need no quotes there)."""
     if not text or text != text.strip() or text[0] in _INDICATORS:
         return False
     if _CONTROL.search(text):
@@ -105,7 +118,15 @@ def _plain_ok(text: str, flow: bool) -> bool:
     # In a flow collection PyYAML ends a plain scalar at '?' as well (jsonb's `doc ? 'key'`).
     if flow and any(c in text for c in ",[]{}?"):
         return False
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+    return as_key or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+
+
+def key(name: Any, flow: bool = False) -> str:
+    """A mapping key: plain wherever YAML's syntax allows. The spec's loader reads every key as the text
+    written, not as YAML 1.1's booleans and nulls, so `on: tables` (default privileges) or a column called
+    `yes` is written as the docs write it."""
+    text = str(name)
+    return text if _plain_ok(text, flow, as_key=True) else scalar(text, flow)
 
 
 def scalar(value: Any, flow: bool = False) -> str:
@@ -186,11 +207,11 @@ class _Writer:
             return None
         if isinstance(value, Mapping):
             parts = []
-            for key, item in value.items():
+            for name, item in value.items():
                 text = self.flow(item, depth + 1)
                 if text is None:
                     return None
-                parts.append(f"{scalar(key, flow=True)}: {text}")
+                parts.append(f"{key(name, flow=True)}: {text}")
             return "{" + ", ".join(parts) + "}"
         parts = [self.flow(item, depth + 1) for item in value]
         if any(p is None for p in parts):
@@ -215,10 +236,10 @@ class _Writer:
 
     def mapping(self, data: Mapping, path: Path, indent: int) -> None:
         pad = " " * indent
-        for key, value in data.items():
-            here = path + (key,)
+        for name, value in data.items():
+            here = path + (name,)
             self.comments(here, indent)
-            head = f"{pad}{scalar(key)}:"
+            head = f"{pad}{key(name)}:"
             note = f"  # {self.doc.after[here]}" if here in self.doc.after else ""
             text = self.inline(value, here, len(head) + 1)
             if text is not None:

@@ -22,8 +22,8 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from ..catalog.objects import Catalog, QualifiedName, Unmanaged
-from ..supabase import NOT_MANAGED, PLATFORM_CREATORS, PLATFORM_SCHEMAS
-from . import relations, routines, schema_objects, security
+from ..supabase import NOT_MANAGED, PLATFORM_CREATORS, PLATFORM_SCHEMAS, platform_grants
+from . import relations, routines, schema_objects, security, unheld
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -93,6 +93,9 @@ def read_rows(
             # And the platform's schemas not read: the project's policies and triggers on their tables are.
             platform = [name for name in selection["exclude"] if name in PLATFORM_SCHEMAS]
             namespaces = {"namespaces": [row["oid"] for row in by_kind["schemas"]], "platform": platform}
+            given = platform_grants()
+            for at, key in enumerate(("given_kinds", "given_objects", "given_roles", "given_privileges")):
+                namespaces[key] = [row[at] for row in given]
             for kind in QUERIES[1:]:
                 if kind == "distributions" and not server["has_citus"]:
                     by_kind[kind] = []
@@ -151,7 +154,14 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         default_privileges=security.default_privileges(rows["default_privileges"], platform_creators),
         unmanaged=(
             *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
+            # Only where the platform is: a plain database may have a schema called extensions of its own.
+            *(
+                Unmanaged(r["kind"], r["name"], r["reason"])
+                for r in rows["platform_privileges"]
+                if rows.has_auth_schema
+            ),
             *security.default_privileges_unmanaged(rows["default_privileges"], platform_creators),
         ),
+        unwritable=unheld.unwritable(rows["unheld"]),
         read_as=rows.read_as,
     )

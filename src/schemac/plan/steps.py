@@ -63,6 +63,9 @@ class Plan:
     notes: tuple[str, ...] = ()
     # What the database the plan starts from holds that schemac does not manage, every one (the notes name a few).
     unmanaged: tuple[Unmanaged, ...] = ()
+    # What a goal that is not a spec (a database, an SQL file) holds that schemac does not manage and the
+    # start does not: the plan does not make it.
+    goal_unmanaged: tuple[Unmanaged, ...] = ()
 
     @property
     def empty(self) -> bool:

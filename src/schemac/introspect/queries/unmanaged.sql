@@ -81,6 +81,13 @@ WITH ours AS (
        AND c.setting LIKE 'search_path=%%'
        AND c.setting <> 'search_path="$user", public, extensions'
     UNION ALL
+    SELECT d.oid, 'pg_database'::regclass, 'database privileges', quote_ident(d.datname),
+           'the spec has no privileges on the database (GRANT ... ON DATABASE); this one''s are '
+           || array_to_string(d.datacl, ', ') || ', where PostgreSQL gives '
+           || array_to_string(acldefault('d', d.datdba), ', ')
+      FROM pg_database d
+     WHERE d.datname = current_database() AND d.datacl IS NOT NULL AND d.datacl <> acldefault('d', d.datdba)
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
@@ -107,6 +114,18 @@ WITH ours AS (
       FROM pg_type t
       JOIN pg_class c ON c.oid = t.typrelid
      WHERE t.typtype = 'c' AND c.relkind = 'c'
+       AND t.typnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
+    -- What uses one of these types is left out too, and named (unheld.sql).
+    SELECT t.oid, 'pg_type'::regclass,
+           CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'p' THEN 'shell type' ELSE 'base type' END,
+           t.oid::regtype::text,
+           'the spec has no ' || CASE t.typtype WHEN 'r' THEN 'range types (CREATE TYPE ... AS RANGE)'
+                                                WHEN 'p' THEN 'shell types (CREATE TYPE name)'
+                                                ELSE 'base types (CREATE TYPE ... (INPUT = ...))' END
+      FROM pg_type t
+     WHERE (t.typtype IN ('r', 'p')
+            OR (t.typtype = 'b' AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
        AND t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     -- A partition's column with a default or NOT NULL of its own, not its parent's.

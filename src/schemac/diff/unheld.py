@@ -1,0 +1,141 @@
+"""What a plan to a spec leaves alone because a spec cannot write it, named as not managed.
+
+A spec cannot hold it, so an import leaves it out, and a plan to a spec (the imported one or any
+other) would drop it as a stray. So it is taken out of the catalog of the database a plan starts
+from, with everything declared on it, and named: the plan leaves it alone and says so, ``check --db``
+lists it, and ``schemac import`` (which reads its source through :func:`for_spec` too) names it.
+A plan to another database or an SQL file compares all of it like anything else. What a spec
+cannot write:
+
+- what depends on a type it has no name for (a range or base type made by CREATE TYPE; a domain
+  over one; a table with a column of one, or of such a table's row type; a view, function, key,
+  trigger or policy that uses one): read as ``Catalog.unwritable`` (introspect.unheld);
+- a function written in a language the spec has no name for (C, plv8, plpython, ...);
+- a trigger that calls a function the catalog does not hold (one of a schema not read) other than
+  the platform's, PostgreSQL's or an extension's, or one left out here;
+- a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
+  storage.buckets, or a partition);
+- of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
+  share a name, all but one: the one the spec holds, else the first (the one import writes);
+- a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+from ..catalog import kinds
+from ..catalog import objects as cat
+from ..spec.models import FunctionSpec
+from ..spec.platform import platform_for
+from .compare import partitions_own_left_alone
+
+_LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
+_CALLS = "it calls {function}(), which schemac does not manage (one of a schema not read, or one the spec cannot write)"
+_OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
+_OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
+_ALIKE = "it is on the same keys, with the same method and predicate, as {kept}, which the spec holds: it holds one"
+_REFERENCES = "it references {table}, which schemac does not manage"
+_RELATIONS = ("tables", "partitions", "views", "sequences")
+LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
+
+
+def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
+    """``current`` as a plan to the spec ``desired`` (or to the spec an import writes, without it) reads it:
+    without what a spec cannot write, which is named in ``unmanaged`` instead."""
+    return leave_out(partitions_own_left_alone(current), unwritable(current, desired))
+
+
+def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict[tuple, str]:
+    """(slot, identity) -> why a spec cannot write it (see the module's text)."""
+    out = dict(catalog.unwritable)
+    for function in catalog.functions:
+        if function.language not in LANGUAGES:
+            why = _LANGUAGE.format(language=function.language, languages=" and ".join(LANGUAGES))
+            out[("functions", kinds.FUNCTION.identity(function))] = why
+    routines = [r for r in (*catalog.functions, *catalog.aggregates) if _key(r) not in out]
+    out |= _all_but_one(routines, _name, desired and (*desired.functions, *desired.aggregates), _OVERLOAD)
+    out |= _all_but_one(catalog.indexes, _index_shape, desired and desired.indexes, _ALIKE)
+    platform = platform_for(catalog.flavor)
+    # A trigger is written calling a function of the spec (or the platform's): not one left out here.
+    functions = {f.qname for f in catalog.functions if _key(f) not in out}
+    # Or PostgreSQL's own (tsvector_update_trigger), or an extension's (moddatetime), named with its schema.
+    provided = {"pg_catalog"} | {e.schema or "public" for e in catalog.extensions}
+    for trigger in catalog.triggers:
+        function = trigger.function
+        if function not in functions and function not in platform.functions and function.schema not in provided:
+            out[("triggers", kinds.TRIGGER.identity(trigger))] = _CALLS.format(function=function)
+    tables = {t.qname for t in catalog.tables} | set(platform.tables)
+    for fk in catalog.foreign_keys:
+        if fk.ref_table not in tables:
+            out[("foreign_keys", kinds.FOREIGN_KEY.identity(fk))] = _OUTSIDE.format(table=fk.ref_table)
+    return out
+
+
+def _key(obj: Any) -> tuple:
+    kind = kinds.of(obj)
+    return (kind.slot, kind.identity(obj))
+
+
+def _name(routine: Any) -> Any:
+    return routine.qname
+
+
+def _index_shape(index: cat.Index) -> tuple:
+    return (index.table, index.keys, index.where, index.method, index.include, index.unique)
+
+
+def _all_but_one(objects: Iterable[Any], alike: Callable[[Any], Any], held: Iterable[Any] | None, why: str) -> dict:
+    """Of ``objects`` that are ``alike``, all but one: the one of ``held`` (a spec's), else the first."""
+    groups: dict[Any, list[Any]] = {}
+    for obj in objects:
+        groups.setdefault(alike(obj), []).append(obj)
+    spec = {_key(o) for o in held or ()}
+    out = {}
+    for group in (g for g in groups.values() if len(g) > 1):
+        kept = next((o for o in group if _key(o) in spec), group[0])
+        out |= {_key(o): why.format(kept=kinds.of(kept).name(kept)) for o in group if o is not kept}
+    return out
+
+
+def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
+    """``catalog`` without the objects of ``reasons`` (:func:`unwritable`) and what is declared on them, each
+    named in ``unmanaged`` with its reason (what is declared on a relation left out goes with it, unnamed)."""
+    if not reasons:
+        return catalog
+    named: dict[tuple, cat.Unmanaged] = {}
+    gone: dict[str, set] = {}
+    relations = {key for slot, key in reasons if slot in _RELATIONS}  # an object on one goes with it
+    changed = True
+    while changed:  # a partition of a partition left out goes too
+        changed = False
+        for kind in kinds.KINDS:
+            for obj in getattr(catalog, kind.slot):
+                key = kind.identity(obj)
+                if key in gone.setdefault(kind.slot, set()):
+                    continue
+                why = reasons.get((kind.slot, key))
+                on = kind.on(obj) if kind.on is not None else ()
+                if isinstance(obj, cat.Sequence) and obj.owned_by:
+                    on = (obj.owned_by[0],)
+                through = next((q for q in on if q in relations), None)
+                if why is None and through is None:
+                    continue
+                gone[kind.slot].add(key)
+                changed = True
+                if kind.slot in _RELATIONS:
+                    relations.add(obj.qname)
+                if through is not None and through == on[0]:
+                    continue  # it goes with the relation it is on, named already
+                if through is not None:
+                    why = _REFERENCES.format(table=through)
+                named[(kind.noun, kind.name(obj))] = cat.Unmanaged(kinds.of(obj).noun, kind.name(obj), why)
+    kept = {
+        slot: tuple(o for o in getattr(catalog, slot) if kinds.BY_SLOT[slot].identity(o) not in keys)
+        for slot, keys in gone.items()
+        if keys
+    }
+    return replace(catalog, **kept, unwritable=(), unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))))
