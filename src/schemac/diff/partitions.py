@@ -83,7 +83,8 @@ def partition_column_changes(current: cat.Catalog, desired: cat.Catalog, out: li
     made = _made(out)
     defaults, nulls = _passed_down(out)
     old, new = column_states(current), column_states(desired)
-    below = children(desired.partitions)
+    # In name order (a spec lists them as written, a database by name), each after its parent.
+    below = children(sorted(desired.partitions, key=lambda p: (p.qname.schema, p.qname.name)))
     changes: list[ch.Change] = []
     for table in desired.tables:
         if table.partition_key is None or table.qname in made or table.qname not in old:
