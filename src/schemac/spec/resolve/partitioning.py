@@ -172,7 +172,10 @@ def _own_columns(
         declared = table.columns.get(name)
         if parent is None or declared is None:
             if name in added_columns(scope.spec, table):
-                scope.error(where, f"'{name}' is added by a convention; a partition sets only columns under 'columns'")
+                scope.error(
+                    where,
+                    f"'{name}' is added by a convention; a partition sets only the columns declared under its table's 'columns'",
+                )
             elif declared is not None:  # generated
                 scope.error(where, f"'{name}' is a generated column; every partition computes it as the table does")
             else:
