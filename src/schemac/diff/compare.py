@@ -179,13 +179,19 @@ def _rename_column(
         else i
         for i in catalog.indexes
     )
-    # Sub-partitions are partitioned by columns of the table too.
-    keyed = {p.qname for p in descendants(below, table) if p.partition_key is not None}
+    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns' settings.
+    under = {p.qname for p in descendants(below, table) if p.partition_key is not None or p.own_columns}
     partitions = (
         catalog.partitions
-        if not keyed
+        if not under
         else tuple(
-            replace(p, partition_key=_rename_key(p.partition_key, old, new)) if p.qname in keyed else p
+            replace(
+                p,
+                partition_key=_rename_key(p.partition_key, old, new),
+                own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
+            )
+            if p.qname in under
+            else p
             for p in catalog.partitions
         )
     )
