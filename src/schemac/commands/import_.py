@@ -90,8 +90,7 @@ def import_(
     where it was. What schemac does not model (aggregates, collations, text
     search configurations and dictionaries, composite types, unlogged
     search configurations and dictionaries, composite types, unlogged
-    partitions, a partition's own column defaults, NOT NULLs and NOT NULL
-    constraint names, storage parameters of partitions and of keys' indexes,
+    partitions, storage parameters of partitions and of keys' indexes,
     a column a table inherits with a default of its own, a search_path the
     database sets) is named at the top with the reason and what uses it, and
     a plan never touches it; the
