@@ -367,6 +367,7 @@ class Partition:
     # privileges; through its parent, against the parent's. A spec grants none on partitions.
     grants: tuple[Grant, ...] = ()
     own_columns: tuple[PartitionColumn, ...] = ()
+    storage_parameters: StorageParameters = ()  # of a partition that holds rows (not one partitioned in turn)
 
 
 @dataclass(frozen=True)

@@ -89,11 +89,10 @@ def import_(
     function, a primary key with another name, ...) is named in a comment
     where it was. What schemac does not model (aggregates, collations, text
     search configurations and dictionaries, composite types, unlogged
-    search configurations and dictionaries, composite types, unlogged
-    partitions, storage parameters of partitions and of keys' indexes,
-    a column a table inherits with a default of its own, a search_path the
-    database sets) is named at the top with the reason and what uses it, and
-    a plan never touches it; the
+    partitions, storage parameters of keys' indexes, a column a table
+    inherits with a default of its own, a search_path the database sets) is
+    named at the top with the reason and what uses it, and a plan never
+    touches it; the
     round trip is then exact for what the spec holds. The spec is proved on
     a scratch database given the source's collations and search_path (as
     `plan --db` does); one that uses an aggregate or a text search

@@ -996,13 +996,13 @@ def _foreign_keys_over_dropped_keys(
 
 
 def _partition_change(before: cat.Partition, after: cat.Partition, scope: cat.PrivilegeScope | None) -> list[ch.Change]:
-    """A partition made again for another key or bound; else its row level security and grants changed
-    in place (what it holds of its own columns: ``partitions.partition_column_changes``)."""
+    """A partition made again for another key or bound; else its row level security, storage parameters
+    and grants changed in place (what it holds of its own columns: ``partitions.partition_column_changes``)."""
     if before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
 
     def in_place(p: cat.Partition) -> cat.Partition:
-        return replace(p, rls_enabled=False, rls_forced=False, grants=(), own_columns=())
+        return replace(p, rls_enabled=False, rls_forced=False, grants=(), own_columns=(), storage_parameters=())
 
     if differs(in_place(before), in_place(after)):
         return [ch.Replace(before, after)]
@@ -1011,6 +1011,8 @@ def _partition_change(before: cat.Partition, after: cat.Partition, scope: cat.Pr
         out.append(
             ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)
         )
+    if _parameters_differ(before, after):
+        out.append(ch.SetStorageParameters(after, before.storage_parameters))
     return out + _grant_changes(after, before.grants, after.grants, scope)
 
 

@@ -379,7 +379,7 @@ class TableParts:
             key.strategy == "range"
             and parent == table.qname
             and column is not None
-            and not any(p.partition_key or p.own_columns for p in ranged)
+            and not any(p.partition_key or p.own_columns or p.storage_parameters for p in ranged)
         ):
             series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
             if series is not None:
@@ -392,12 +392,11 @@ class TableParts:
                     f"the default partition {default[0].qname} is partitioned in turn; the spec "
                     "partitions only the partitions it names",
                 )
-            if default[0].own_columns:
+            if default[0].own_columns or default[0].storage_parameters:
                 self.cannot(
                     path,
-                    f"the default partition {default[0].qname} has columns of its own "
-                    f"({', '.join(c.name for c in default[0].own_columns)}); the spec sets columns only "
-                    "of the partitions it names",
+                    f"the default partition {default[0].qname} has columns or storage parameters of its own; "
+                    "the spec sets them only on the partitions it names",
                 )
             if default[0].qname == QualifiedName(parent.schema, f"{parent.name}_default"):
                 out["default"] = True
@@ -416,6 +415,8 @@ class TableParts:
                     continue
                 if p.own_columns:
                     named[name]["columns"] = {c.name: _own_column(c) for c in p.own_columns}
+                if p.storage_parameters:
+                    named[name]["storage_parameters"] = storage_parameters(p.storage_parameters)
                 if p.partition_key is not None:
                     sub = self.partitioning(table, p.qname, p.partition_key, path)
                     if sub is None:

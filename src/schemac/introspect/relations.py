@@ -234,6 +234,7 @@ def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Parti
                 partition_key=_partition_key(row, row["partition_column_names"] or ()),
                 grants=grants.get(("relation", row["oid"]), ()),
                 own_columns=_partition_columns(qname, row["columns"]),
+                storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))

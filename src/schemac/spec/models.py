@@ -565,6 +565,7 @@ class PartitionBound(Model):
     remainder: int | None = None
     partition: PartitionSpec | None = None
     columns: dict[str, PartitionColumnSpec] = {}
+    storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
 
 
 class PolicySpec(Model):

@@ -13,6 +13,8 @@ SELECT c.oid,
        pg_get_expr(c.relpartbound, c.oid) AS bound,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
+       c.reloptions AS storage_parameters,
+       (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS toast_parameters,
        p.partstrat AS partition_strategy,
        pg_get_partkeydef(c.oid) AS partition_key,
        ARRAY(SELECT CASE WHEN k.coll = 0 THEN NULL

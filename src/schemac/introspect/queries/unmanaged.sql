@@ -109,16 +109,6 @@ WITH ours AS (
      WHERE t.typtype = 'c' AND c.relkind = 'c'
        AND t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    SELECT c.oid, 'pg_class'::regclass, 'partition storage parameters', c.oid::regclass::text,
-           'the spec has no storage parameters on partitions ('
-           || array_to_string(c.reloptions || ARRAY(SELECT 'toast.' || o FROM unnest(t.reloptions) o), ', ')
-           || ')'
-      FROM pg_class c
-      LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-     WHERE c.relispartition AND c.relkind = 'r'
-       AND (c.reloptions IS NOT NULL OR t.reloptions IS NOT NULL)
-       AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
     SELECT con.oid, 'pg_constraint'::regclass, 'key storage parameters',
            quote_ident(con.conname) || ' on ' || con.conrelid::regclass::text,
            'the spec has no storage parameters on the index of a primary key, unique or exclusion constraint ('

@@ -23,7 +23,7 @@ from .. import models as m
 from ..conventions import added_columns
 from ..names import suggest
 from ..partitions import PeriodError, time_partitions
-from .fragments import collation_name, expression, opclass_name
+from .fragments import collation_name, expression, opclass_name, storage_parameters
 from .scope import Scope
 
 _BOUND_KEYS = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
@@ -84,7 +84,22 @@ def _children(
         if child is None or text is None:
             continue
         own = _own_columns(scope, child, parent, bound, ppath, table, inherited)
-        partitions.append(cat.Partition(child, parent, text, partition_key=sub_key, own_columns=own))
+        if bound.storage_parameters and bound.partition is not None:
+            scope.error(
+                ppath + ("storage_parameters",),
+                "a partition partitioned in turn takes no storage parameters: it holds no rows of its own; "
+                "give them to its partitions",
+            )
+        partitions.append(
+            cat.Partition(
+                child,
+                parent,
+                text,
+                partition_key=sub_key,
+                own_columns=own,
+                storage_parameters=storage_parameters(bound.storage_parameters),
+            )
+        )
         if sub_key is not None:
             mine = {c.name: c for c in own}
             theirs = {n: as_inherited(c, child, mine.get(n)) for n, c in inherited.items()}
@@ -238,7 +253,9 @@ def partition_name(scope: Scope, child: QualifiedName, path: Path) -> bool:
 def _bound(scope: Scope, key: cat.PartitionKey, bound: m.PartitionBound, path: Path) -> str | None:
     """The text after FOR VALUES, checked against the strategy and the key's arity."""
     strategy = key.strategy
-    stray = sorted(k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition", "columns"})
+    stray = sorted(
+        k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition", "columns", "storage_parameters"}
+    )
     if stray:
         scope.error(
             path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition"
