@@ -375,7 +375,9 @@ def test_each_change_type_carries_its_hazards(change_type: str) -> None:
 
 
 def test_a_partition_default_or_not_null_of_its_own_changes_in_place_without_hazards() -> None:
-    table = ITEMS + "      note: text\n    partition: {by: list, column: id, partitions: {items_1: {values: [1]COLUMNS}}}\n"
+    table = (
+        ITEMS + "      note: text\n    partition: {by: list, column: id, partitions: {items_1: {values: [1]COLUMNS}}}\n"
+    )
     after = table.replace("COLUMNS", ", columns: {note: {default: \"'x'\", not_null: true}}")
     by_type = _hazards_by_change_type(table.replace("COLUMNS", ""), after)
     assert by_type == {"AlterPartitionColumns": frozenset()}, by_type
