@@ -189,7 +189,8 @@ def _own_columns(
             if name in added_columns(scope.spec, table):
                 scope.error(
                     where,
-                    f"'{name}' is added by a convention; a partition sets only the columns declared under its table's 'columns'",
+                    f"'{name}' is added by a convention; a partition sets only the columns declared under "
+                    "its table's 'columns'",
                 )
             elif declared is not None:  # generated
                 scope.error(where, f"'{name}' is a generated column; every partition computes it as the table does")
