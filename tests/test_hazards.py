@@ -212,6 +212,15 @@ CASES: dict[str, tuple] = {
         set(),
         18,
     ),
+    # An inherited NOT NULL renamed: the partition is detached and attached again.
+    "AlterPartitionColumns": (
+        ITEMS + "    partition: {by: list, column: id, partitions: {items_1: {values: [1]}}}\n",
+        ITEMS
+        + "    partition: {by: list, column: id, partitions: {items_1: {values: [1], "
+        + "columns: {name: {not_null_name: items_1_name_present}}}}}\n",
+        {LOCK},
+        18,
+    ),
     "AddColumn": (ITEMS, _with("note: text"), set()),
     "DropColumn": (_with("note: text"), ITEMS, {DATA, CLIENTS}),
     "AlterColumn": (_with("note: text"), _with("note: varchar(10)"), {REWRITE, LOCK}),
@@ -363,6 +372,15 @@ def test_each_change_type_carries_its_hazards(change_type: str) -> None:
     by_type = _hazards_by_change_type(before, after, *postgres)
     assert change_type in by_type, f"the case made no {change_type}: {sorted(by_type)}"
     assert by_type[change_type] == frozenset(hazards)
+
+
+def test_a_partition_default_or_not_null_of_its_own_changes_in_place_without_hazards() -> None:
+    table = (
+        ITEMS + "      note: text\n    partition: {by: list, column: id, partitions: {items_1: {values: [1]COLUMNS}}}\n"
+    )
+    after = table.replace("COLUMNS", ", columns: {note: {default: \"'x'\", not_null: true}}")
+    by_type = _hazards_by_change_type(table.replace("COLUMNS", ""), after)
+    assert by_type == {"AlterPartitionColumns": frozenset()}, by_type
 
 
 LEAKY = """

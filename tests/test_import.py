@@ -837,23 +837,25 @@ create table events_2026 partition of events for values from ('2026-01-01') to (
 """
 
 
-def test_storage_parameters_the_spec_cannot_hold_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+def test_storage_parameters_of_keys_are_named_and_those_of_partitions_imported(tmp_path, databases, pg_cluster) -> None:
     source = databases()
     _load(source, KEYS_AND_PARTITIONS_WITH_STORAGE)
     spec = tmp_path / "schema.yaml"
     result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
-    assert "the round trip is exact for what the spec holds (3 left out, named above)" in result.output
+    assert "the round trip is exact for what the spec holds (2 left out, named above)" in result.output
     text = " ".join(result.output.split())
     for named in (
         "key storage parameters orders_pkey on public.orders: the spec has no storage parameters on the index of a "
         "primary key, unique or exclusion constraint (fillfactor=60)",
         "key storage parameters orders_code_key on public.orders",
-        "partition storage parameters public.events_2026: the spec has no storage parameters on partitions "
-        "(fillfactor=50)",
     ):
         assert named in text, result.output
+    # A partition's own are the spec's: written under the partition, which is listed for them.
+    events = yaml.safe_load(spec.read_text())["tables"]["events"]["partition"]
+    assert events["partitions"]["events_2026"]["storage_parameters"] == {"fillfactor": 50}, events
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
     assert migration.empty, migration.sql()
+    _round_trip(spec, source, databases(), pg_cluster.url())
 
 
 COMPOSITE = """
@@ -885,37 +887,39 @@ create table orders (id bigint not null, region text not null, priority integer 
     partition by list (region);
 create table orders_eu partition of orders for values in ('eu');
 create table orders_us partition of orders (priority default 10, notes not null) for values in ('us');
-create table orders_ap (id bigint not null, region text not null, priority integer default 0, notes text);
+create table orders_ap (id bigint not null, region text not null, priority integer, notes text);
 alter table orders attach partition orders_ap for values in ('ap');
+create table orders_sa partition of orders (notes constraint orders_sa_notes_present not null)
+    for values in ('sa') partition by list (region);
+create table orders_sa_br partition of orders_sa (priority default 5) for values in ('br');
 """
 
 
-def test_partition_local_columns_and_not_null_names_are_named_and_left_alone(tmp_path, databases, pg_cluster) -> None:
+def test_partition_local_columns_and_not_null_names_import_back_exactly(tmp_path, databases, pg_cluster) -> None:
     source = databases()
     _load(source, PARTITION_LOCAL)
     spec = tmp_path / "schema.yaml"
     result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
-    text = " ".join(result.output.split())
-    assert (
-        "partition column public.orders_us.notes: the spec has no column definitions local to a partition "
-        "(NOT NULL, where public.orders has none)" in text
-    ), result.output
-    assert (
-        "partition column public.orders_us.priority: the spec has no column definitions local to a partition "
-        "(DEFAULT 10, where public.orders has DEFAULT 0)" in text
-    ), result.output
-    assert "public.orders_eu" not in text  # made by PARTITION OF, with nothing of its own
-    # PostgreSQL 18 names NOT NULL constraints; the attached table kept its own names.
-    left_out = 2
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output, result.output
+    partitions = yaml.safe_load(spec.read_text())["tables"]["orders"]["partition"]["partitions"]
+    assert "columns" not in partitions["orders_eu"]  # made by PARTITION OF, with nothing of its own
+    assert partitions["orders_us"]["columns"] == {"priority": {"default": "10"}, "notes": {"not_null": True}}
+    ap = partitions["orders_ap"]["columns"]
+    assert ap["priority"] == {"default": None}  # none, where orders has one
+    sa = partitions["orders_sa"]
+    # The sub-partition takes orders_sa's NOT NULL and its name; its default is its own.
+    assert sa["partition"]["partitions"]["orders_sa_br"]["columns"] == {"priority": {"default": "5"}}
     if int(pg_cluster.version.split(".")[0]) >= 18:
-        assert (
-            "partition NOT NULL constraint orders_ap_id_not_null on public.orders_ap: the spec has no names of "
-            "NOT NULL constraints on partitions (public.orders's is orders_id_not_null)" in text
-        ), result.output
-        left_out += 2  # id and region
-    assert f"the round trip is exact for what the spec holds ({left_out} left out, named above)" in text
+        # PostgreSQL 18 names NOT NULL constraints; the attached table kept its own names.
+        assert ap["id"] == {"not_null_name": "orders_ap_id_not_null"}
+        assert sa["columns"] == {"notes": {"not_null": True, "not_null_name": "orders_sa_notes_present"}}
+    else:
+        assert set(ap) == {"priority"}
+        assert sa["columns"] == {"notes": {"not_null": True}}
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
     assert migration.empty, migration.sql()
+    _round_trip(spec, source, databases(), pg_cluster.url())
 
 
 LIKE_TABLES = """

@@ -333,11 +333,27 @@ class PartitionKey:
 
 
 @dataclass(frozen=True)
+class PartitionColumn:
+    """What a partition holds of its own for one of its table's columns, where PARTITION OF would
+    give it otherwise: a ``default`` of its own, or none where its parent has one (``no_default``);
+    NOT NULL where its parent's column is nullable (a partition cannot drop its parent's); and
+    (PostgreSQL 18) ``not_null_name``, where its NOT NULL constraint is not named as PARTITION OF
+    names it: as its parent's, or ``<partition>_<column>_not_null`` for one of its own."""
+
+    name: str
+    default: str | None = None
+    no_default: bool = False
+    not_null: bool = False
+    not_null_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Partition:
     """A child table; ``bound`` is the text after FOR VALUES, or ``None`` for DEFAULT.
 
     A partition with a ``partition_key`` is partitioned in turn: its own
-    partitions name it as their ``parent``.
+    partitions name it as their ``parent``. ``own_columns``: those it does not have as
+    its parent has them (``PartitionColumn``), by name.
     """
 
     qname: QualifiedName
@@ -350,6 +366,8 @@ class Partition:
     # Direct access to a partition (TRUNCATE, LOCK, reading it by name) is checked against its own
     # privileges; through its parent, against the parent's. A spec grants none on partitions.
     grants: tuple[Grant, ...] = ()
+    own_columns: tuple[PartitionColumn, ...] = ()
+    storage_parameters: StorageParameters = ()  # of a partition that holds rows (not one partitioned in turn)
 
 
 @dataclass(frozen=True)

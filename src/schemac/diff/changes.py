@@ -13,6 +13,7 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
+from ..catalog.partitions import ColumnState
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,42 @@ class AlterColumn(Change):
             if flag
         ]
         return f"alter column {self.table}.{self.after.name}: {', '.join(what)}"
+
+
+@dataclass(frozen=True)
+class AlterPartitionColumns(Change):
+    """A partition's own defaults, NOT NULLs and (PostgreSQL 18) NOT NULL names change: each column
+    (before, after), as the partition has it when its parents' changes in the plan have reached it.
+    ``inherited``: the columns NOT NULL in its parent, whose constraint PostgreSQL renames only
+    while the partition is detached."""
+
+    partition: cat.Partition
+    columns: tuple[tuple[ColumnState, ColumnState], ...]
+    inherited: frozenset[str] = frozenset()
+
+    @property
+    def renamed_inherited(self) -> tuple[tuple[ColumnState, ColumnState], ...]:
+        """The columns whose inherited NOT NULL constraint is renamed: the partition is detached for it."""
+        return tuple(
+            (b, a)
+            for b, a in self.columns
+            if b.name in self.inherited and b.not_null and a.not_null and b.not_null_name != a.not_null_name
+        )
+
+    def describe(self) -> str:
+        what = []
+        for b, a in self.columns:
+            parts = [
+                name
+                for name, flag in (
+                    ("default", b.default != a.default),
+                    ("not null", b.not_null != a.not_null),
+                    ("not null name", b.not_null and a.not_null and b.not_null_name != a.not_null_name),
+                )
+                if flag
+            ]
+            what.append(f"{a.name} {', '.join(parts)}")
+        return f"alter columns of partition {self.partition.qname}: {'; '.join(what)}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ..sqltree import references, rename_column
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
+from .partitions import partition_column_changes
 
 # Fields that record how a spec was written, not what the database holds.
 _SPEC_ONLY = {"ignore": (), "renamed_from": None, "exposed": False}
@@ -178,13 +179,19 @@ def _rename_column(
         else i
         for i in catalog.indexes
     )
-    # Sub-partitions are partitioned by columns of the table too.
-    keyed = {p.qname for p in descendants(below, table) if p.partition_key is not None}
+    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns' settings.
+    under = {p.qname for p in descendants(below, table) if p.partition_key is not None or p.own_columns}
     partitions = (
         catalog.partitions
-        if not keyed
+        if not under
         else tuple(
-            replace(p, partition_key=_rename_key(p.partition_key, old, new)) if p.qname in keyed else p
+            replace(
+                p,
+                partition_key=_rename_key(p.partition_key, old, new),
+                own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
+            )
+            if p.qname in under
+            else p
             for p in catalog.partitions
         )
     )
@@ -697,6 +704,7 @@ def compare(
         replace(c, heirs=heirs(old_tables, c.table.qname, c.column.name)) if isinstance(c, ch.DropColumn) else c
         for c in out
     ]
+    out += partition_column_changes(current, desired, out)
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
 
@@ -1002,6 +1010,27 @@ def _foreign_keys_over_dropped_keys(
     return [c for c in out if of_key(c) not in again] + list(again.values())
 
 
+def _partition_change(before: cat.Partition, after: cat.Partition, scope: cat.PrivilegeScope | None) -> list[ch.Change]:
+    """A partition made again for another key or bound; else its row level security, storage parameters
+    and grants changed in place (what it holds of its own columns: ``partitions.partition_column_changes``)."""
+    if before.partition_key != after.partition_key:
+        return [ch.Repartition(before, after)]
+
+    def in_place(p: cat.Partition) -> cat.Partition:
+        return replace(p, rls_enabled=False, rls_forced=False, grants=(), own_columns=(), storage_parameters=())
+
+    if differs(in_place(before), in_place(after)):
+        return [ch.Replace(before, after)]
+    out: list[ch.Change] = []
+    if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
+        out.append(
+            ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)
+        )
+    if _parameters_differ(before, after):
+        out.append(ch.SetStorageParameters(after, before.storage_parameters))
+    return out + _grant_changes(after, before.grants, after.grants, scope)
+
+
 def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = None) -> list[ch.Change]:
     """Changes for an object that exists on both sides and differs."""
     if isinstance(after, (cat.Index, cat.Trigger)) and not differs(_in_place_part(before), _in_place_part(after)):
@@ -1013,19 +1042,8 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
         return out
-    if isinstance(after, cat.Partition) and before.partition_key != after.partition_key:
-        return [ch.Repartition(before, after)]
-    if isinstance(after, cat.Partition) and replace(before, grants=()) == replace(after, grants=()):
-        return _grant_changes(after, before.grants, after.grants, scope)
-    if (
-        isinstance(after, cat.Partition)
-        and (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced)
-        and before.bound == after.bound
-    ):
-        return [
-            ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced),
-            *_grant_changes(after, before.grants, after.grants, scope),
-        ]
+    if isinstance(after, cat.Partition):
+        return _partition_change(before, after, scope)
     if isinstance(after, cat.Domain) and before.type == after.type:
         same = replace(before, comment=None, grants=()) == replace(after, comment=None, grants=())
         out = [] if same else [ch.AlterDomain(before, after)]

@@ -379,7 +379,7 @@ class TableParts:
             key.strategy == "range"
             and parent == table.qname
             and column is not None
-            and not any(p.partition_key for p in ranged)
+            and not any(p.partition_key or p.own_columns or p.storage_parameters for p in ranged)
         ):
             series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
             if series is not None:
@@ -391,6 +391,12 @@ class TableParts:
                     path,
                     f"the default partition {default[0].qname} is partitioned in turn; the spec "
                     "partitions only the partitions it names",
+                )
+            if default[0].own_columns or default[0].storage_parameters:
+                self.cannot(
+                    path,
+                    f"the default partition {default[0].qname} has columns or storage parameters of its own; "
+                    "the spec sets them only on the partitions it names",
                 )
             if default[0].qname == QualifiedName(parent.schema, f"{parent.name}_default"):
                 out["default"] = True
@@ -407,6 +413,10 @@ class TableParts:
                 except BoundError as exc:
                     self.cannot(path, f"partition {p.qname}: {exc}; left out")
                     continue
+                if p.own_columns:
+                    named[name]["columns"] = {c.name: _own_column(c) for c in p.own_columns}
+                if p.storage_parameters:
+                    named[name]["storage_parameters"] = storage_parameters(p.storage_parameters)
                 if p.partition_key is not None:
                     sub = self.partitioning(table, p.qname, p.partition_key, path)
                     if sub is None:
@@ -515,6 +525,18 @@ class TableParts:
         if trigger.comment is not None:
             out["comment"] = trigger.comment
         return out
+
+
+def _own_column(column: cat.PartitionColumn) -> dict:
+    """A partition's ``columns:`` entry: what it holds of its own (``default: null``: no default)."""
+    out: dict[str, Any] = {}
+    if column.default is not None or column.no_default:
+        out["default"] = column.default
+    if column.not_null:
+        out["not_null"] = True
+    if column.not_null_name:
+        out["not_null_name"] = column.not_null_name
+    return out
 
 
 def _key_part(part: cat.PartitionKeyPart) -> str | dict | None:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from pglast import parser
 
+from ..catalog.partitions import ColumnState, own_column
 from ..catalog.objects import (
     Check,
     Column,
@@ -26,6 +27,7 @@ from ..catalog.objects import (
     Index,
     IndexKey,
     Partition,
+    PartitionColumn,
     PartitionKey,
     PartitionKeyPart,
     PrimaryKey,
@@ -202,6 +204,21 @@ def _bound(text: str) -> str | None:
     return text
 
 
+def _partition_columns(partition: QualifiedName, rows: list[dict]) -> tuple[PartitionColumn, ...]:
+    """The columns the partition holds otherwise than its parent (partitions.sql reads each with its
+    parent's), as ``Partition.columns`` has them."""
+    out = []
+    for c in rows:
+        parent = ColumnState(
+            c["name"], as_read_back(c["parent_default"]), c["parent_not_null"], c["parent_not_null_name"]
+        )
+        actual = ColumnState(c["name"], as_read_back(c["default"]), c["not_null"], c["not_null_name"])
+        own = own_column(parent, partition, actual)
+        if own is not None:
+            out.append(own)
+    return tuple(out)
+
+
 def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Partition, ...]:
     out = []
     for row in rows:
@@ -216,6 +233,8 @@ def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Parti
                 rls_forced=row["rls_forced"],
                 partition_key=_partition_key(row, row["partition_column_names"] or ()),
                 grants=grants.get(("relation", row["oid"]), ()),
+                own_columns=_partition_columns(qname, row["columns"]),
+                storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
             )
         )
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))

@@ -224,22 +224,7 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
     elif c.null_changed and not identity_needs_not_null:
-        # SET NOT NULL alone scans the table under an exclusive lock. A check
-        # added NOT VALID and validated (which lets writes go on) proves it
-        # first, and PostgreSQL then sets NOT NULL without scanning.
-        # Not "<table>_<col>_not_null": PostgreSQL 18 names NOT NULL constraints so.
-        check = default_name(table, [col], "set_not_null")
-        out.append(
-            _step(
-                c,
-                change_sql("add_constraint", table, check, f"CHECK ({ident(col)} IS NOT NULL)", not_valid=True),
-                Stage.TABLES,
-                requires,
-            )
-        )
-        out.append(_step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
-        out.append(alter("SET NOT NULL", phase=Phase.AFTER))
-        out.append(_step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER))
+        out += _set_not_null(c, table, col, requires)
     if c.not_null_renamed:
         old, new = (
             (c.before.not_null_name if c.before.not_null else None) or not_null_name(table, col),
@@ -251,6 +236,75 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if c.comment_changed:
         out.append(
             _step(c, change_sql("comment", "COLUMN", f"{ident(table)}.{ident(col)}", c.after.comment), Stage.GRANTS)
+        )
+    return out
+
+
+def _set_not_null(c: ch.Change, table: QualifiedName, col: str, requires: set[str]) -> list[Pair]:
+    """SET NOT NULL alone scans the table under an exclusive lock. A check added NOT VALID and
+    validated (which lets writes go on) proves it first, and PostgreSQL then sets NOT NULL without
+    scanning. Not "<table>_<col>_not_null": PostgreSQL 18 names NOT NULL constraints so."""
+    check = default_name(table, [col], "set_not_null")
+    body = f"CHECK ({ident(col)} IS NOT NULL)"
+    return [
+        _step(c, change_sql("add_constraint", table, check, body, not_valid=True), Stage.TABLES, requires),
+        _step(c, change_sql("validate_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER),
+        _step(c, change_sql("alter_column", table, col, "SET NOT NULL"), Stage.TABLES, requires, phase=Phase.AFTER),
+        _step(c, change_sql("drop_constraint", table, check), Stage.TABLES, requires, phase=Phase.AFTER),
+    ]
+
+
+def _alter_partition_columns(c: ch.AlterPartitionColumns, existing: set[QualifiedName]) -> list[Pair]:
+    """A partition's own defaults and NOT NULLs, set as ALTER COLUMN sets a table's. PostgreSQL renames
+    a NOT NULL constraint the partition inherits only while it is detached: the partition is detached,
+    renamed and attached again in one step (ATTACH checks its rows against its bound, under a lock
+    that also blocks its table, which DETACH took)."""
+    partition = c.partition
+    table = partition.qname
+    requires = {relation_key(table), relation_key(partition.parent)}
+    out = []
+    for before, after in c.columns:
+        col = after.name
+
+        def alter(action: str, phase=Phase.TRANSACTION) -> Pair:
+            return _step(c, change_sql("alter_column", table, col, action), Stage.TABLES, requires, phase=phase)
+
+        if before.default != after.default:
+            out.append(alter(f"SET DEFAULT {after.default}" if after.default is not None else "DROP DEFAULT"))
+        if before.not_null and not after.not_null:
+            out.append(alter("DROP NOT NULL"))
+        elif after.not_null and not before.not_null:
+            out += _set_not_null(c, table, col, requires)
+        elif after.not_null and before.not_null_name != after.not_null_name and col not in c.inherited:
+            out.append(
+                _step(
+                    c,
+                    change_sql("rename_constraint", table, before.not_null_name, after.not_null_name),
+                    Stage.TABLES,
+                    requires,
+                )
+            )
+    if c.renamed_inherited:
+        sql = "\n".join(
+            [
+                change_sql("detach_partition", partition.parent, table),
+                *(
+                    change_sql("rename_constraint", table, b.not_null_name, a.not_null_name)
+                    for b, a in c.renamed_inherited
+                ),
+                change_sql("attach_partition", partition.parent, table, partition.bound),
+            ]
+        )
+        names = ", ".join(a.not_null_name for _, a in c.renamed_inherited)
+        out.append(
+            _step(
+                c,
+                sql,
+                Stage.TABLES,
+                requires,
+                hazards=rule("detach a partition and attach it again"),
+                note=f"rename NOT NULL constraints of partition {table} to {names}, detached from {partition.parent}",
+            )
         )
     return out
 
@@ -592,6 +646,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AddColumn: _add_column,
     ch.DropColumn: _drop_column,
     ch.AlterColumn: _alter_column,
+    ch.AlterPartitionColumns: _alter_partition_columns,
     ch.AddConstraint: _add_constraint,
     ch.DropConstraint: _drop_constraint,
     ch.ValidateConstraint: _validate_constraint,

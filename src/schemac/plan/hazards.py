@@ -60,6 +60,9 @@ RULES: dict[str, frozenset[str]] = {
         "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
         "change a column's type": {TABLE_REWRITE, LONG_LOCK},
         "rename a column": {BREAKS_CLIENTS},
+        # AlterPartitionColumns: DETACH locks the table, ATTACH scans the partition (and a default
+        # partition beside it) before the lock is released
+        "detach a partition and attach it again": {LONG_LOCK},
         # RenameTable
         "rename a table": {BREAKS_CLIENTS},
         # AddConstraint: a key or exclusion builds its index under an ACCESS EXCLUSIVE lock

@@ -27,7 +27,7 @@ from ..catalog.graph import (
     type_key,
 )
 from ..catalog.objects import QualifiedName
-from ..catalog.partitions import children, descendants
+from ..catalog.partitions import children, descendants, root
 from ..spec.platform import platform_for
 from ..spec.names import not_null_name, postgres_name
 from ..sqltree import (
@@ -654,13 +654,23 @@ def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
 
 
 def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
+    parent_of = {p.qname: p.parent for p in catalog.partitions}
+
+    def root_of(q: QualifiedName) -> QualifiedName:
+        return root(parent_of, q)
+
     for partition in catalog.partitions:
         q = partition.qname
         yield Statement(
             Stage.PARTITIONS,
             _render("partition", partition=partition),
             provides=relation_key(q),
-            requires=frozenset({relation_key(partition.parent)}),
+            # The columns it sets, where a plan adds them to its table (the root of its tree).
+            requires=frozenset(
+                {relation_key(partition.parent)}
+                | {column_key(root_of(q), c.name) for c in partition.own_columns}
+                | requires_sql(*(c.default for c in partition.own_columns))
+            ),
             label=f"partition {q}",
             source=partition,
         )

@@ -536,8 +536,27 @@ class PartitionSpec(Model):
         return key[0].column if len(key) == 1 else None
 
 
+class PartitionColumnSpec(Model):
+    """A column of the table as one partition has it otherwise: ``{default: 10}``, ``{default: null}``
+    (none, where the table has one), ``{not_null: true}``, ``{not_null_name: ...}``."""
+
+    default: SqlText | None = Field(
+        default=None,
+        description="The partition's own default; `null` for none where the table has one.",
+    )
+    not_null: bool = Field(
+        default=False, description="NOT NULL in this partition, where the table's column is nullable."
+    )
+    not_null_name: str | None = Field(
+        default=None,
+        description="The name of the column's NOT NULL constraint in this partition (PostgreSQL 18), where it "
+        "is not the one PARTITION OF gives: the table's constraint's, or `<partition>_<column>_not_null`.",
+    )
+
+
 class PartitionBound(Model):
-    """A partition's bound; with ``partition``, the partition is partitioned in turn (sub-partitions)."""
+    """A partition's bound; with ``partition``, the partition is partitioned in turn (sub-partitions);
+    ``columns``: the table's columns as this partition has them otherwise."""
 
     values: list[Any] | None = None
     from_: Any = Field(default=None, alias="from")
@@ -545,6 +564,8 @@ class PartitionBound(Model):
     modulus: int | None = None
     remainder: int | None = None
     partition: PartitionSpec | None = None
+    columns: dict[str, PartitionColumnSpec] = {}
+    storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
 
 
 class PolicySpec(Model):

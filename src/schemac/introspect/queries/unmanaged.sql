@@ -128,58 +128,6 @@ WITH ours AS (
             OR (t.typtype = 'b' AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
        AND t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    -- A partition's column with a default or NOT NULL of its own, not its parent's.
-    SELECT c.oid, 'pg_class'::regclass, 'partition column',
-           c.oid::regclass::text || '.' || quote_ident(a.attname),
-           'the spec has no column definitions local to a partition ('
-           || concat_ws(', ',
-                        CASE WHEN a.attnotnull AND NOT pa.attnotnull THEN 'NOT NULL' END,
-                        CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)
-                             THEN coalesce('DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), 'no default') END)
-           || ', where ' || p.oid::regclass::text || ' has '
-           || concat_ws(', ',
-                        CASE WHEN a.attnotnull AND NOT pa.attnotnull THEN 'none' END,
-                        CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid)
-                             THEN coalesce('DEFAULT ' || pg_get_expr(pd.adbin, pd.adrelid), 'no default') END)
-           || ')'
-      FROM pg_class c
-      JOIN pg_inherits i ON i.inhrelid = c.oid
-      JOIN pg_class p ON p.oid = i.inhparent
-      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-      JOIN pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = a.attname
-      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
-     WHERE c.relispartition
-       AND ((a.attnotnull AND NOT pa.attnotnull)
-            OR pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid))
-       AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
-    -- PostgreSQL 18 names NOT NULL constraints: a partition made by PARTITION OF takes its parent's
-    -- names, a table attached as a partition keeps its own.
-    SELECT con.oid, 'pg_constraint'::regclass, 'partition NOT NULL constraint',
-           quote_ident(con.conname) || ' on ' || c.oid::regclass::text,
-           'the spec has no names of NOT NULL constraints on partitions (' || p.oid::regclass::text
-           || '''s is ' || quote_ident(pcon.conname) || ')'
-      FROM pg_constraint con
-      JOIN pg_class c ON c.oid = con.conrelid
-      JOIN pg_inherits i ON i.inhrelid = c.oid
-      JOIN pg_class p ON p.oid = i.inhparent
-      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]
-      JOIN pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = a.attname
-      JOIN pg_constraint pcon ON pcon.conrelid = p.oid AND pcon.contype = 'n' AND pcon.conkey[1] = pa.attnum
-     WHERE con.contype = 'n' AND c.relispartition AND con.conname <> pcon.conname
-       AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
-    SELECT c.oid, 'pg_class'::regclass, 'partition storage parameters', c.oid::regclass::text,
-           'the spec has no storage parameters on partitions ('
-           || array_to_string(c.reloptions || ARRAY(SELECT 'toast.' || o FROM unnest(t.reloptions) o), ', ')
-           || ')'
-      FROM pg_class c
-      LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-     WHERE c.relispartition AND c.relkind = 'r'
-       AND (c.reloptions IS NOT NULL OR t.reloptions IS NOT NULL)
-       AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
     SELECT con.oid, 'pg_constraint'::regclass, 'key storage parameters',
            quote_ident(con.conname) || ' on ' || con.conrelid::regclass::text,
            'the spec has no storage parameters on the index of a primary key, unique or exclusion constraint ('

@@ -12,7 +12,9 @@ unique key is possible over an expression key.
 
 from __future__ import annotations
 
+from ... import versions
 from ...catalog import objects as cat
+from ...catalog.partitions import ColumnState, as_inherited, own_column, table_columns
 from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...render.quoting import literal, range_bound
@@ -21,7 +23,7 @@ from .. import models as m
 from ..conventions import added_columns
 from ..names import suggest
 from ..partitions import PeriodError, time_partitions
-from .fragments import collation_name, expression, opclass_name
+from .fragments import collation_name, expression, opclass_name, storage_parameters
 from .scope import Scope
 
 _BOUND_KEYS = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
@@ -37,7 +39,7 @@ def partitioning(
 ) -> tuple[cat.PartitionKey | None, list[cat.Partition]]:
     """The table's partition key, and its partitions (and theirs)."""
     spec = table.partition
-    key = _key(scope, spec, path, table, columns, top=True)
+    key = _key(scope, spec, path, table, top=True)
     if key is None:
         return None, []
     partitions = []
@@ -56,7 +58,7 @@ def partitioning(
                 break  # the others are too long as well; one message says it
             if scope.qualify(str(child), path, declare=True):
                 partitions.append(cat.Partition(child, qname, bound))
-    partitions += _children(scope, qname, spec, key, path, table, columns)
+    partitions += _children(scope, qname, spec, key, path, table, table_columns(qname, columns))
     return key, partitions
 
 
@@ -67,9 +69,10 @@ def _children(
     key: cat.PartitionKey,
     path: Path,
     table: m.TableSpec,
-    columns: tuple[cat.Column, ...],
+    inherited: dict[str, ColumnState],
 ) -> list[cat.Partition]:
-    """The partitions listed under ``partitions`` and the default one, each with its own partitions."""
+    """The partitions listed under ``partitions`` and the default one, each with its own partitions;
+    ``inherited``: the columns as the parent has them (``catalog.partitions.table_columns``)."""
     partitions = []
     for name, bound in spec.partitions.items():
         ppath = path + ("partitions", name)
@@ -77,12 +80,30 @@ def _children(
         text = _bound(scope, key, bound, ppath)
         sub_key = None
         if bound.partition is not None:
-            sub_key = _key(scope, bound.partition, ppath + ("partition",), table, columns, top=False)
+            sub_key = _key(scope, bound.partition, ppath + ("partition",), table, top=False)
         if child is None or text is None:
             continue
-        partitions.append(cat.Partition(child, parent, text, partition_key=sub_key))
+        own = _own_columns(scope, child, parent, bound, ppath, table, inherited)
+        if bound.storage_parameters and bound.partition is not None:
+            scope.error(
+                ppath + ("storage_parameters",),
+                "a partition partitioned in turn takes no storage parameters: it holds no rows of its own; "
+                "give them to its partitions",
+            )
+        partitions.append(
+            cat.Partition(
+                child,
+                parent,
+                text,
+                partition_key=sub_key,
+                own_columns=own,
+                storage_parameters=storage_parameters(bound.storage_parameters),
+            )
+        )
         if sub_key is not None:
-            partitions += _children(scope, child, bound.partition, sub_key, ppath + ("partition",), table, columns)
+            mine = {c.name: c for c in own}
+            theirs = {n: as_inherited(c, child, mine.get(n)) for n, c in inherited.items()}
+            partitions += _children(scope, child, bound.partition, sub_key, ppath + ("partition",), table, theirs)
     if spec.default:
         child = QualifiedName(parent.schema, f"{parent.name}_default")
         if partition_name(scope, child, path) and scope.qualify(str(child), path + ("default",), declare=True):
@@ -90,9 +111,7 @@ def _children(
     return partitions
 
 
-def _key(
-    scope: Scope, spec: m.PartitionSpec, path: Path, table: m.TableSpec, columns: tuple[cat.Column, ...], *, top: bool
-) -> cat.PartitionKey | None:
+def _key(scope: Scope, spec: m.PartitionSpec, path: Path, table: m.TableSpec, *, top: bool) -> cat.PartitionKey | None:
     """The key as written, with every column and expression checked."""
     names = set(table.columns) | set(added_columns(scope.spec, table))
     one = spec.column is not None  # how the key is written, for where a message points
@@ -150,6 +169,64 @@ def _key(
     return key if ok else None
 
 
+def _own_columns(
+    scope: Scope,
+    partition: QualifiedName,
+    parent_name: QualifiedName,
+    bound: m.PartitionBound,
+    path: Path,
+    table: m.TableSpec,
+    inherited: dict[str, ColumnState],
+) -> tuple[cat.PartitionColumn, ...]:
+    """The partition's ``columns:``, checked against the columns it takes from its parent, as
+    ``Partition.own_columns`` holds them."""
+    out = []
+    for name, spec in bound.columns.items():
+        where = path + ("columns", name)
+        parent = inherited.get(name)
+        declared = table.columns.get(name)
+        if parent is None or declared is None:
+            if name in added_columns(scope.spec, table):
+                scope.error(
+                    where,
+                    f"'{name}' is added by a convention; a partition sets only the columns declared under "
+                    "its table's 'columns'",
+                )
+            elif declared is not None:  # generated
+                scope.error(where, f"'{name}' is a generated column; every partition computes it as the table does")
+            else:
+                scope.error(where, f"the table has no column '{name}'{suggest(name, table.columns)}")
+            continue
+        if declared.identity is not None and spec.default is not None:
+            scope.error(where + ("default",), f"'{name}' is an identity column; it takes no default")
+            continue
+        if spec.default is not None:
+            if expression(scope, spec.default, where + ("default",), "a DEFAULT expression", columns=False) is None:
+                continue
+        if "not_null" in spec.model_fields_set and not spec.not_null and parent.not_null:
+            scope.error(
+                where + ("not_null",),
+                f"'{name}' is NOT NULL in {parent_name}; a partition cannot take its parent's NOT NULL away",
+            )
+            continue
+        not_null = spec.not_null or parent.not_null
+        if spec.not_null_name is not None:
+            scope.needs_version(versions.NAMED_NOT_NULL, "a named NOT NULL constraint", where + ("not_null_name",))
+            scope.ident(spec.not_null_name, where + ("not_null_name",), key=False)
+            if not not_null:
+                scope.error(
+                    where + ("not_null_name",),
+                    "'not_null_name' names the column's NOT NULL constraint: add not_null: true",
+                )
+                continue
+        default = spec.default if "default" in spec.model_fields_set else parent.default
+        actual = ColumnState(name, default, not_null, spec.not_null_name)
+        own = own_column(parent, partition, actual)
+        if own is not None:
+            out.append(own)
+    return tuple(out)
+
+
 def _key_column(scope: Scope, column: str, path: Path, table: m.TableSpec, names: set[str], timed: bool) -> bool:
     if column in table.columns:
         return True
@@ -177,7 +254,9 @@ def partition_name(scope: Scope, child: QualifiedName, path: Path) -> bool:
 def _bound(scope: Scope, key: cat.PartitionKey, bound: m.PartitionBound, path: Path) -> str | None:
     """The text after FOR VALUES, checked against the strategy and the key's arity."""
     strategy = key.strategy
-    stray = sorted(k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition"})
+    stray = sorted(
+        k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition", "columns", "storage_parameters"}
+    )
     if stray:
         scope.error(
             path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition"
