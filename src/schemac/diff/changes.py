@@ -136,6 +136,10 @@ class AlterColumn(Change):
     via_text: bool = False
     # The spec's ``using:``: how the rows convert to the new type.
     using: str | None = None
+    # Between serial and identity: the column's old sequence (the serial's, or the identity's) and the
+    # name it is renamed to first, since the sequence the column gets takes its name (PostgreSQL would
+    # number the new one, ``t_id_seq1``). The old one is read from there, then dropped.
+    sequence_aside: tuple[QualifiedName, str] | None = None
 
     @property
     def type_changed(self) -> bool:

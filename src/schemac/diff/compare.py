@@ -20,6 +20,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
+from ..spec.names import postgres_name
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
@@ -684,6 +685,7 @@ def compare(
     ]
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
+    out = _sequences_set_aside(out)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -921,6 +923,44 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+
+
+def _sequences_set_aside(changes: list[ch.Change]) -> list[ch.Change]:
+    """A column moving between serial and identity whose new sequence takes its old one's name
+    (``t_id_seq``, PostgreSQL's for both; it would number the new one otherwise): the old one is
+    renamed aside first, and dropped under that name (a serial's) or with the identity."""
+    made = {c.obj.qname: c.obj for c in changes if isinstance(c, ch.Create) and isinstance(c.obj, cat.Sequence)}
+    dropped = {c.obj.qname: c.obj for c in changes if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Sequence)}
+    renamed: dict[QualifiedName, QualifiedName] = {}
+    out: list[ch.Change] = []
+    for change in changes:
+        old = _sequence_replaced(change, made, dropped) if isinstance(change, ch.AlterColumn) else None
+        if old is not None:
+            aside = postgres_name(change.table.name, change.after.name, "seq_replaced")
+            renamed[old] = QualifiedName(old.schema, aside)
+            change = replace(change, sequence_aside=(old, aside))
+        out.append(change)
+    return [
+        ch.Drop(replace(c.obj, qname=renamed[c.obj.qname]))
+        if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Sequence) and c.obj.qname in renamed
+        else c
+        for c in out
+    ]
+
+
+def _sequence_replaced(
+    change: ch.AlterColumn, made: dict[QualifiedName, cat.Sequence], dropped: dict[QualifiedName, cat.Sequence]
+) -> QualifiedName | None:
+    """The column's old sequence, where the sequence it moves to takes that name."""
+    column = (change.table, change.after.name)
+    postgres = QualifiedName(change.table.schema, postgres_name(change.table.name, change.after.name, "seq"))
+    if change.after.identity and not change.before.identity:  # serial -> identity, named by PostgreSQL
+        serial = dropped.get(postgres)
+        return postgres if serial is not None and serial.owned_by == column else None
+    if change.before.identity and not change.after.identity:  # identity -> serial, named by the spec
+        serial = made.get(change.before.sequence or postgres)
+        return serial.qname if serial is not None and serial.owned_by == column else None
+    return None
 
 
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:

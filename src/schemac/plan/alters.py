@@ -28,6 +28,7 @@ from ..render.quoting import ident, qualified
 from ..render.sql import (
     change_sql,
     column_definition,
+    identity_sequence,
     not_valid_check_sql,
     publication_options,
     requires_sql,
@@ -203,8 +204,17 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
     if kind_only:
         out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
+    # Where the column was set aside from (order._set_aside), its old sequence is read under that name.
+    old_sequence = QualifiedName(c.table.schema, c.sequence_aside[1]) if c.sequence_aside else None
     # A column has a default or an identity, never both: the old one goes first.
     if c.identity_changed and c.before.identity and not kind_only:
+        serial = _sequence_of(c.after.default)
+        if serial:
+            # The serial's sequence goes on past the rows the identity numbered, before it is dropped.
+            identity = old_sequence or c.before.sequence or identity_sequence(table, col)
+            sql = change_sql("serial_past_rows", table, col, serial, identity)
+            needs = requires | requires_sql(c.after.default)
+            out.append(_step(c, sql, Stage.TABLES, needs, note=f"continue {serial} past the rows of {table}.{col}"))
         out.append(alter("DROP IDENTITY"))
     if (c.default_changed or default_reset) and c.after.default is not None:
         out.append(alter(f"SET DEFAULT {c.after.default}"))
@@ -219,7 +229,8 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
         # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
         # or the next insert collides with a row it numbered before.
-        sql = change_sql("identity_past_rows", table, col, _sequence_of(c.before.default))
+        serial = ident(old_sequence) if old_sequence else _sequence_of(c.before.default)
+        sql = change_sql("identity_past_rows", table, col, serial)
         out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))
