@@ -120,6 +120,9 @@ class DropColumn(Change):
     table: cat.Table
     column: cat.Column
     heirs: tuple[QualifiedName, ...] = ()  # the tables that only inherit it, and lose it with it
+    # Added again as a generated column (stored <-> virtual, or a new expression before PostgreSQL 17):
+    # its values are computed again from the row, so none is lost.
+    remade: bool = False
 
     def describe(self) -> str:
         verb = "inherits" if len(self.heirs) == 1 else "inherit"
@@ -165,6 +168,10 @@ class AlterColumn(Change):
         return self.before.identity != self.after.identity
 
     @property
+    def generated_changed(self) -> bool:
+        return self.before.generated != self.after.generated
+
+    @property
     def comment_changed(self) -> bool:
         return self.before.comment != self.after.comment
 
@@ -177,6 +184,7 @@ class AlterColumn(Change):
                 ("not null name", self.not_null_renamed),
                 ("default", self.default_changed),
                 ("identity", self.identity_changed),
+                ("expression", self.generated_changed),
                 ("comment", self.comment_changed),
             )
             if flag

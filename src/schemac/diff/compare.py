@@ -443,9 +443,11 @@ def _table_changes(
     scope: cat.PrivilegeScope | None = None,
     desired_tables: dict[QualifiedName, cat.Table] | None = None,
     cascaded: dict[str, tuple[QualifiedName, ...]] | None = None,
+    set_expression: bool = False,
 ) -> list[ch.Change]:
     """``before`` as its parents' changes leave it (:func:`.inheritance.left_by_parents`), with the columns they
-    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
+    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from;
+    ``set_expression``: the server changes a generated column's expression in place (PostgreSQL 17)."""
     out: list[ch.Change] = []
     tables = desired_tables or {}
     q = after.qname
@@ -468,8 +470,14 @@ def _table_changes(
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
-            if (b.generated, b.virtual) != (a.generated, a.virtual):
-                out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
+            # A column becomes generated, or changes between stored and virtual, only dropped and added
+            # again; its expression changes in place where the server can, and a stored one becomes
+            # plain keeping its values (DROP EXPRESSION).
+            in_place = (set_expression and b.generated and a.generated and b.virtual == a.virtual) or (
+                b.generated and not b.virtual and not a.generated
+            )
+            if (b.generated, b.virtual) != (a.generated, a.virtual) and not in_place:
+                out += [ch.DropColumn(before, b, remade=bool(b.generated and a.generated)), ch.AddColumn(after, a)]
             else:
                 out.append(
                     ch.AlterColumn(
@@ -675,7 +683,14 @@ def compare(
                 named = current.target_version >= versions.NAMED_NOT_NULL
                 b, cascaded = left_by_parents(b, a, old_tables, new_tables, named)
             out += _table_changes(
-                b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
+                b,
+                a,
+                enum_types,
+                (renames or Renames()).using,
+                desired.privileges,
+                new_tables,
+                cascaded,
+                set_expression=current.target_version >= versions.SET_EXPRESSION,
             )
 
     # A column dropped from a parent goes from the children that only inherit it: the step says which.
@@ -686,6 +701,7 @@ def compare(
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
     out = _sequences_set_aside(out)
+    out += _indexes_on_remade_columns(current, desired, out)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -923,6 +939,34 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+
+
+def _indexes_on_remade_columns(current: cat.Catalog, desired: cat.Catalog, changes: list[ch.Change]) -> list[ch.Change]:
+    """The indexes on a column dropped and added again (a generated column that changes between stored
+    and virtual, or its expression before PostgreSQL 17): DROP COLUMN takes them with it, so they are
+    made again, unchanged."""
+    added = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.AddColumn)}
+    remade = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.DropColumn)} & added
+    if not remade:
+        return []
+    changed = {kinds.INDEX.identity(c.obj) for c in changes if isinstance(getattr(c, "obj", None), cat.Index)}
+    wanted = _by(desired.indexes, kinds.INDEX.identity)
+
+    def uses(index: cat.Index, column: str) -> bool:
+        texts = [k.expression for k in index.keys if k.expression] + ([index.where] if index.where else [])
+        return (
+            any(k.column == column for k in index.keys)
+            or column in index.include
+            or any(column in _words(t) for t in texts)
+        )
+
+    return [
+        ch.Replace(index, wanted[key])
+        for index in current.indexes
+        if (key := kinds.INDEX.identity(index)) in wanted
+        and key not in changed
+        and any(table == index.table and uses(index, column) for table, column in remade)
+    ]
 
 
 def _sequences_set_aside(changes: list[ch.Change]) -> list[ch.Change]:

@@ -89,7 +89,8 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
     q = c.table.qname
     sql = change_sql("drop_column", q, c.column.name)
-    return [_step(c, sql, Stage.TABLES, hazards=rule("drop a column"), provides=dropped_column_key(q, c.column.name))]
+    hazards = rule("drop a column", not c.remade)
+    return [_step(c, sql, Stage.TABLES, hazards=hazards, provides=dropped_column_key(q, c.column.name))]
 
 
 def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list[Pair]:
@@ -199,7 +200,18 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
         cast = "::text" if c.via_text else ""
         using = c.using or f"{ident(col)}{cast}::{c.after.type}"
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}", rule("change a column's type")))
+        # A generated column's values are computed again in the new type: PostgreSQL takes no USING.
+        using = "" if c.before.generated and c.after.generated else f" USING {using}"
+        out.append(alter(f"TYPE {c.after.type}{collate}{using}", rule("change a column's type")))
+    if c.generated_changed and c.after.generated is None:
+        # Before a default is set: the stored values stay, written by clients from now on.
+        out.append(alter("DROP EXPRESSION"))
+    elif c.generated_changed:
+        # Every row's value is computed again, under an ACCESS EXCLUSIVE lock, unless it is virtual.
+        action = f"SET EXPRESSION AS ({c.after.generated})"
+        needs = requires | requires_sql(c.after.generated)
+        hazards = rule("compute a stored generated column again", not c.after.virtual)
+        out.append(_step(c, change_sql("alter_column", table, col, action), Stage.TABLES, needs, hazards))
     # ALWAYS <-> BY DEFAULT in place: the identity keeps its sequence, and where it is.
     kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
     if kind_only:

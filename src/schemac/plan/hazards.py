@@ -59,6 +59,7 @@ RULES: dict[str, frozenset[str]] = {
         "add a generated column": {TABLE_REWRITE},  # computed and stored for every row
         "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
         "change a column's type": {TABLE_REWRITE, LONG_LOCK},
+        "compute a stored generated column again": {TABLE_REWRITE, LONG_LOCK},  # SET EXPRESSION
         "rename a column": {BREAKS_CLIENTS},
         # RenameTable
         "rename a table": {BREAKS_CLIENTS},
