@@ -168,6 +168,10 @@ class AlterColumn(Change):
         return self.before.identity != self.after.identity
 
     @property
+    def identity_options_changed(self) -> bool:
+        return self.before.identity_options != self.after.identity_options
+
+    @property
     def generated_changed(self) -> bool:
         return self.before.generated != self.after.generated
 
@@ -184,6 +188,7 @@ class AlterColumn(Change):
                 ("not null name", self.not_null_renamed),
                 ("default", self.default_changed),
                 ("identity", self.identity_changed),
+                ("identity options", self.identity_options_changed and bool(self.after.identity)),
                 ("expression", self.generated_changed),
                 ("comment", self.comment_changed),
             )

@@ -28,6 +28,8 @@ from ..render.quoting import ident, qualified
 from ..render.sql import (
     change_sql,
     column_definition,
+    identity_clause,
+    identity_options_sql,
     identity_sequence,
     not_valid_check_sql,
     publication_options,
@@ -216,6 +218,18 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
     if kind_only:
         out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
+    if c.identity_options_changed and c.before.identity and c.after.identity:
+        # The sequence keeps its place: what it numbered stays, the next value follows the new options.
+        after, before = c.after.identity_options, c.before.identity_options
+        action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
+        if (after.increment > 0) != (before.increment > 0):
+            # Counting the other way, its last value lies outside the new bounds: it starts again,
+            # then goes on past the rows.
+            out.append(alter(f"{action} RESTART"))
+            sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
+            out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
+        else:
+            out.append(alter(action))
     # Where the column was set aside from (order._set_aside), its old sequence is read under that name.
     old_sequence = QualifiedName(c.table.schema, c.sequence_aside[1]) if c.sequence_aside else None
     # A column has a default or an identity, never both: the old one goes first.
@@ -238,11 +252,11 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if identity_needs_not_null:
         out.append(alter("SET NOT NULL"))
     if c.identity_changed and c.after.identity and not kind_only:
-        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY{identity_clause(c.after)}"))
         # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
         # or the next insert collides with a row it numbered before.
         serial = ident(old_sequence) if old_sequence else _sequence_of(c.before.default)
-        sql = change_sql("identity_past_rows", table, col, serial)
+        sql = change_sql("identity_past_rows", table, col, serial, c.after.identity_options.increment < 0)
         out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))

@@ -1,2 +1,2 @@
-INSERT INTO counters (note) SELECT 'row ' || g FROM generate_series(1, 5) g;
+INSERT INTO counters (note, i) SELECT 'row ' || g, 10 * g FROM generate_series(1, 5) g;
 DELETE FROM counters WHERE a = 5;
