@@ -227,7 +227,9 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
             # then goes on past the rows.
             out.append(alter(f"{action} RESTART"))
             sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
-            out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
+            out.append(
+                _step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows")
+            )
         else:
             out.append(alter(action))
     # Where the column was set aside from (order._set_aside), its old sequence is read under that name.
