@@ -153,8 +153,6 @@ INTEGER_BOUNDS = {
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
-
-
 _INTEGER_ALIASES = {"int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint"}
 
 
@@ -209,11 +207,9 @@ class IdentityOptions:
         if self.start is not None:
             return self.start
         low, high = self.defaults(type_, self.increment)
-        return (
-            (low if self.min_value is None else self.min_value)
-            if self.increment > 0
-            else (high if self.max_value is None else self.max_value)
-        )
+        if self.increment > 0:
+            return low if self.min_value is None else self.min_value
+        return high if self.max_value is None else self.max_value
 
 
 @dataclass(frozen=True)

@@ -701,7 +701,7 @@ def compare(
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
     out = _sequences_set_aside(out)
-    out += _indexes_on_remade_columns(current, desired, out)
+    out += _dependents_of_remade_columns(current, desired, out)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -941,32 +941,67 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
     }
 
 
-def _indexes_on_remade_columns(current: cat.Catalog, desired: cat.Catalog, changes: list[ch.Change]) -> list[ch.Change]:
-    """The indexes on a column dropped and added again (a generated column that changes between stored
-    and virtual, or its expression before PostgreSQL 17): DROP COLUMN takes them with it, so they are
-    made again, unchanged."""
+def _keys_use(keys: Iterable[cat.IndexKey], include: tuple[str, ...], where: str | None, column: str) -> bool:
+    texts = [k.expression for k in keys if k.expression] + ([where] if where else [])
+    return any(k.column == column for k in keys) or column in include or any(column in _words(t) for t in texts)
+
+
+def _uses(obj: Any, column: str) -> bool:
+    """Whether an index or a table's constraint names ``column`` of its table."""
+    if isinstance(obj, cat.Index):
+        return _keys_use(obj.keys, obj.include, obj.where, column)
+    if isinstance(obj, cat.Exclusion):
+        return _keys_use([e.key for e in obj.elements], obj.include, obj.where, column)
+    if isinstance(obj, cat.Check):
+        return column in _words(obj.expression)
+    return column in obj.columns  # a primary key or unique constraint
+
+
+def _dependents_of_remade_columns(
+    current: cat.Catalog, desired: cat.Catalog, changes: list[ch.Change]
+) -> list[ch.Change]:
+    """What stands on a column dropped and added again (a generated column that changes between stored
+    and virtual, or its expression before PostgreSQL 17): its indexes and constraints, and the foreign
+    keys from or to it. DROP COLUMN would take them with it (or refuse, for a foreign key to it), so
+    they are dropped first and made again, unchanged."""
     added = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.AddColumn)}
     remade = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.DropColumn)} & added
     if not remade:
         return []
-    changed = {kinds.INDEX.identity(c.obj) for c in changes if isinstance(getattr(c, "obj", None), cat.Index)}
-    wanted = _by(desired.indexes, kinds.INDEX.identity)
-
-    def uses(index: cat.Index, column: str) -> bool:
-        texts = [k.expression for k in index.keys if k.expression] + ([index.where] if index.where else [])
-        return (
-            any(k.column == column for k in index.keys)
-            or column in index.include
-            or any(column in _words(t) for t in texts)
-        )
-
-    return [
-        ch.Replace(index, wanted[key])
-        for index in current.indexes
-        if (key := kinds.INDEX.identity(index)) in wanted
-        and key not in changed
-        and any(table == index.table and uses(index, column) for table, column in remade)
-    ]
+    # Objects and constraints some change already drops, makes again or alters.
+    touched = {id(obj) for c in changes for obj in (getattr(c, "obj", None), getattr(c, "before", None))}
+    altered = {(c.table, c.constraint.name) for c in changes if isinstance(c, (ch.AddConstraint, ch.DropConstraint))}
+    out: list[ch.Change] = []
+    indexes = _by(desired.indexes, kinds.INDEX.identity)
+    for index in current.indexes:
+        goal = indexes.get(kinds.INDEX.identity(index))
+        if (
+            goal is not None
+            and id(index) not in touched
+            and any(t == index.table and _uses(index, column) for t, column in remade)
+        ):
+            out.append(ch.Replace(index, goal))
+    tables = _by(desired.tables, kinds.TABLE.identity)
+    for table in current.tables:
+        goal_table = tables.get(kinds.TABLE.identity(table))
+        wanted = {c.name: c for c in goal_table.constraints} if goal_table else {}
+        for con in table.constraints:
+            if (
+                con.name in wanted
+                and (table.qname, con.name) not in altered
+                and any(t == table.qname and _uses(con, column) for t, column in remade)
+            ):
+                out += [
+                    ch.DropConstraint(table.qname, con, added_again=True),
+                    ch.AddConstraint(table.qname, wanted[con.name]),
+                ]
+    keys = _by(desired.foreign_keys, kinds.FOREIGN_KEY.identity)
+    for fk in current.foreign_keys:
+        goal = keys.get(kinds.FOREIGN_KEY.identity(fk))
+        ends = [(fk.table, c) for c in fk.columns] + [(fk.ref_table, c) for c in fk.ref_columns]
+        if goal is not None and id(fk) not in touched and remade & set(ends):
+            out.append(ch.Replace(fk, goal))
+    return out
 
 
 def _sequences_set_aside(changes: list[ch.Change]) -> list[ch.Change]:
