@@ -216,8 +216,9 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         out.append(_step(c, change_sql("alter_column", table, col, action), Stage.TABLES, needs, hazards))
     # ALWAYS <-> BY DEFAULT in place: the identity keeps its sequence, and where it is.
     kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
+    always = rule("make a column GENERATED ALWAYS", c.identity_changed and c.after.identity == "always")
     if kind_only:
-        out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
+        out.append(alter(f"SET GENERATED {c.after.identity.upper()}", always))
     if c.identity_options_changed and c.before.identity and c.after.identity:
         # The sequence keeps its place: what it numbered stays, the next value follows the new options.
         after, before = c.after.identity_options, c.before.identity_options
@@ -254,7 +255,7 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if identity_needs_not_null:
         out.append(alter("SET NOT NULL"))
     if c.identity_changed and c.after.identity and not kind_only:
-        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY{identity_clause(c.after)}"))
+        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY{identity_clause(c.after)}", always))
         # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
         # or the next insert collides with a row it numbered before.
         serial = ident(old_sequence) if old_sequence else _sequence_of(c.before.default)

@@ -60,6 +60,8 @@ RULES: dict[str, frozenset[str]] = {
         "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
         "change a column's type": {TABLE_REWRITE, LONG_LOCK},
         "compute a stored generated column again": {TABLE_REWRITE, LONG_LOCK},  # SET EXPRESSION
+        # An insert or update that gives the column a value fails (without OVERRIDING SYSTEM VALUE)
+        "make a column GENERATED ALWAYS": {BREAKS_CLIENTS},
         "rename a column": {BREAKS_CLIENTS},
         # RenameTable
         "rename a table": {BREAKS_CLIENTS},
