@@ -178,6 +178,20 @@ def _sequence_of(default: str | None) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
+def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> list[Pair]:
+    """An identity's sequence options changed in place: what it numbered stays, the next value follows
+    the new options. Counting the other way, its last value lies outside the new bounds: it starts
+    again, then goes on past the rows."""
+    after, before = c.after.identity_options, c.before.identity_options
+    action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
+    if (after.increment > 0) == (before.increment > 0):
+        return [alter(action)]
+    table, col = c.table, c.after.name
+    sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
+    note = f"continue the identity of {table}.{col} past its rows"
+    return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {relation_key(table)}, note=note)]
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
@@ -220,19 +234,7 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if kind_only:
         out.append(alter(f"SET GENERATED {c.after.identity.upper()}", always))
     if c.identity_options_changed and c.before.identity and c.after.identity:
-        # The sequence keeps its place: what it numbered stays, the next value follows the new options.
-        after, before = c.after.identity_options, c.before.identity_options
-        action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
-        if (after.increment > 0) != (before.increment > 0):
-            # Counting the other way, its last value lies outside the new bounds: it starts again,
-            # then goes on past the rows.
-            out.append(alter(f"{action} RESTART"))
-            sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
-            out.append(
-                _step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows")
-            )
-        else:
-            out.append(alter(action))
+        out += _identity_options_steps(c, alter)
     # Where the column was set aside from (order._set_aside), its old sequence is read under that name.
     old_sequence = QualifiedName(c.table.schema, c.sequence_aside[1]) if c.sequence_aside else None
     # A column has a default or an identity, never both: the old one goes first.
