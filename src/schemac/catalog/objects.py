@@ -8,7 +8,7 @@ kept as text that has already been parsed and checked as one expression.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 
@@ -147,6 +147,71 @@ class Sequence:
     comment: str | None = None
 
 
+# The bounds of the integer types an identity column may have (format_type's names).
+INTEGER_BOUNDS = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+_INTEGER_ALIASES = {"int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint"}
+
+
+def integer_bounds(type_: str) -> tuple[int, int]:
+    """The least and greatest value of an integer type, by any of its names."""
+    return INTEGER_BOUNDS.get(_INTEGER_ALIASES.get(type_, type_), INTEGER_BOUNDS["bigint"])
+
+
+@dataclass(frozen=True)
+class IdentityOptions:
+    """An identity column's sequence options, each None (or 1, or False) where it is PostgreSQL's
+    default for the column's type: both producers write them through ``of``, so a default given
+    and a default left out compare equal."""
+
+    start: int | None = None
+    increment: int = 1
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int = 1
+    cycle: bool = False
+
+    @staticmethod
+    def defaults(type_: str, increment: int) -> tuple[int, int]:
+        """(MINVALUE, MAXVALUE) PostgreSQL gives a sequence of ``type_`` counting by ``increment``."""
+        low, high = integer_bounds(type_)
+        return (1, high) if increment > 0 else (low, -1)
+
+    @classmethod
+    def of(
+        cls,
+        type_: str,
+        start: int | None = None,
+        increment: int = 1,
+        min_value: int | None = None,
+        max_value: int | None = None,
+        cache: int = 1,
+        cycle: bool = False,
+    ) -> IdentityOptions:
+        low, high = cls.defaults(type_, increment)
+        options = cls(
+            None,
+            increment,
+            None if min_value == low else min_value,
+            None if max_value == high else max_value,
+            cache,
+            cycle,
+        )
+        return replace(options, start=None if start == options.first(type_) else start)
+
+    def first(self, type_: str) -> int:
+        """The value the sequence starts at: START, else MINVALUE (MAXVALUE counting down)."""
+        if self.start is not None:
+            return self.start
+        low, high = self.defaults(type_, self.increment)
+        if self.increment > 0:
+            return low if self.min_value is None else self.min_value
+        return high if self.max_value is None else self.max_value
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -165,6 +230,8 @@ class Column:
     # The name of its NOT NULL constraint (PostgreSQL 18 names them) where it is not the one PostgreSQL
     # makes, ``<table>_<column>_not_null``: a table made LIKE another keeps the other's names.
     not_null_name: str | None = None
+    # With identity: its sequence's START, INCREMENT, MINVALUE, MAXVALUE, CACHE and CYCLE.
+    identity_options: IdentityOptions = IdentityOptions()
     # An identity column's sequence, as read from a database, and the privileges on it (none for the
     # roles a spec manages: inserting needs none). Compared apart from the column (diff.compare).
     sequence: QualifiedName | None = field(default=None, compare=False)

@@ -121,6 +121,9 @@ class DropColumn(Change):
     table: cat.Table
     column: cat.Column
     heirs: tuple[QualifiedName, ...] = ()  # the tables that only inherit it, and lose it with it
+    # Added again as a generated column (stored <-> virtual, or a new expression before PostgreSQL 17):
+    # its values are computed again from the row, so none is lost.
+    remade: bool = False
 
     def describe(self) -> str:
         verb = "inherits" if len(self.heirs) == 1 else "inherit"
@@ -137,6 +140,10 @@ class AlterColumn(Change):
     via_text: bool = False
     # The spec's ``using:``: how the rows convert to the new type.
     using: str | None = None
+    # Between serial and identity: the column's old sequence (the serial's, or the identity's) and the
+    # name it is renamed to first, since the sequence the column gets takes its name (PostgreSQL would
+    # number the new one, ``t_id_seq1``). The old one is read from there, then dropped.
+    sequence_aside: tuple[QualifiedName, str] | None = None
 
     @property
     def type_changed(self) -> bool:
@@ -162,6 +169,14 @@ class AlterColumn(Change):
         return self.before.identity != self.after.identity
 
     @property
+    def identity_options_changed(self) -> bool:
+        return self.before.identity_options != self.after.identity_options
+
+    @property
+    def generated_changed(self) -> bool:
+        return self.before.generated != self.after.generated
+
+    @property
     def comment_changed(self) -> bool:
         return self.before.comment != self.after.comment
 
@@ -174,6 +189,8 @@ class AlterColumn(Change):
                 ("not null name", self.not_null_renamed),
                 ("default", self.default_changed),
                 ("identity", self.identity_changed),
+                ("identity options", self.identity_options_changed and bool(self.after.identity)),
+                ("expression", self.generated_changed),
                 ("comment", self.comment_changed),
             )
             if flag

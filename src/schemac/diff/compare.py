@@ -20,6 +20,7 @@ from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
+from ..spec.names import postgres_name
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
@@ -464,9 +465,11 @@ def _table_changes(
     scope: cat.PrivilegeScope | None = None,
     desired_tables: dict[QualifiedName, cat.Table] | None = None,
     cascaded: dict[str, tuple[QualifiedName, ...]] | None = None,
+    set_expression: bool = False,
 ) -> list[ch.Change]:
     """``before`` as its parents' changes leave it (:func:`.inheritance.left_by_parents`), with the columns they
-    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from."""
+    take away (``cascaded``); ``desired_tables``: every table of the goal, for the parents it starts inheriting from;
+    ``set_expression``: the server changes a generated column's expression in place (PostgreSQL 17)."""
     out: list[ch.Change] = []
     tables = desired_tables or {}
     q = after.qname
@@ -489,8 +492,14 @@ def _table_changes(
         elif a is None:
             out.append(ch.DropColumn(before, b))
         elif differs(b, a):
-            if (b.generated, b.virtual) != (a.generated, a.virtual):
-                out += [ch.DropColumn(before, b), ch.AddColumn(after, a)]
+            # A column becomes generated, or changes between stored and virtual, only dropped and added
+            # again; its expression changes in place where the server can, and a stored one becomes
+            # plain keeping its values (DROP EXPRESSION).
+            in_place = (set_expression and b.generated and a.generated and b.virtual == a.virtual) or (
+                b.generated and not b.virtual and not a.generated
+            )
+            if (b.generated, b.virtual) != (a.generated, a.virtual) and not in_place:
+                out += [ch.DropColumn(before, b, remade=bool(b.generated and a.generated)), ch.AddColumn(after, a)]
             else:
                 out.append(
                     ch.AlterColumn(
@@ -696,7 +705,14 @@ def compare(
                 named = current.target_version >= versions.NAMED_NOT_NULL
                 b, cascaded = left_by_parents(b, a, old_tables, new_tables, named)
             out += _table_changes(
-                b, a, enum_types, (renames or Renames()).using, desired.privileges, new_tables, cascaded
+                b,
+                a,
+                enum_types,
+                (renames or Renames()).using,
+                desired.privileges,
+                new_tables,
+                cascaded,
+                set_expression=current.target_version >= versions.SET_EXPRESSION,
             )
 
     # A column dropped from a parent goes from the children that only inherit it: the step says which.
@@ -707,6 +723,8 @@ def compare(
     out += partition_column_changes(current, desired, out)
     out = _foreign_keys_over_dropped_keys(current, desired, out)
     out = _persistence_order(current, out)
+    out = _sequences_set_aside(out)
+    out += _dependents_of_remade_columns(current, desired, out)
 
     # A view must be dropped and made again when it changes, and so must every
     # view that reads a replaced view or a table whose columns change shape.
@@ -944,6 +962,107 @@ def _anchored(distributions: tuple[cat.Distribution, ...], kept: set[QualifiedNa
         else d
         for d in distributions
     }
+
+
+def _keys_use(keys: Iterable[cat.IndexKey], include: tuple[str, ...], where: str | None, column: str) -> bool:
+    texts = [k.expression for k in keys if k.expression] + ([where] if where else [])
+    return any(k.column == column for k in keys) or column in include or any(column in _words(t) for t in texts)
+
+
+def _uses(obj: Any, column: str) -> bool:
+    """Whether an index or a table's constraint names ``column`` of its table."""
+    if isinstance(obj, cat.Index):
+        return _keys_use(obj.keys, obj.include, obj.where, column)
+    if isinstance(obj, cat.Exclusion):
+        return _keys_use([e.key for e in obj.elements], obj.include, obj.where, column)
+    if isinstance(obj, cat.Check):
+        return column in _words(obj.expression)
+    return column in obj.columns  # a primary key or unique constraint
+
+
+def _dependents_of_remade_columns(
+    current: cat.Catalog, desired: cat.Catalog, changes: list[ch.Change]
+) -> list[ch.Change]:
+    """What stands on a column dropped and added again (a generated column that changes between stored
+    and virtual, or its expression before PostgreSQL 17): its indexes and constraints, and the foreign
+    keys from or to it. DROP COLUMN would take them with it (or refuse, for a foreign key to it), so
+    they are dropped first and made again, unchanged."""
+    added = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.AddColumn)}
+    remade = {(c.table.qname, c.column.name) for c in changes if isinstance(c, ch.DropColumn)} & added
+    if not remade:
+        return []
+    # Objects and constraints some change already drops, makes again or alters.
+    touched = {id(obj) for c in changes for obj in (getattr(c, "obj", None), getattr(c, "before", None))}
+    altered = {(c.table, c.constraint.name) for c in changes if isinstance(c, (ch.AddConstraint, ch.DropConstraint))}
+    out: list[ch.Change] = []
+    indexes = _by(desired.indexes, kinds.INDEX.identity)
+    for index in current.indexes:
+        goal = indexes.get(kinds.INDEX.identity(index))
+        if (
+            goal is not None
+            and id(index) not in touched
+            and any(t == index.table and _uses(index, column) for t, column in remade)
+        ):
+            out.append(ch.Replace(index, goal))
+    tables = _by(desired.tables, kinds.TABLE.identity)
+    for table in current.tables:
+        goal_table = tables.get(kinds.TABLE.identity(table))
+        wanted = {c.name: c for c in goal_table.constraints} if goal_table else {}
+        for con in table.constraints:
+            if (
+                con.name in wanted
+                and (table.qname, con.name) not in altered
+                and any(t == table.qname and _uses(con, column) for t, column in remade)
+            ):
+                out += [
+                    ch.DropConstraint(table.qname, con, added_again=True),
+                    ch.AddConstraint(table.qname, wanted[con.name]),
+                ]
+    keys = _by(desired.foreign_keys, kinds.FOREIGN_KEY.identity)
+    for fk in current.foreign_keys:
+        goal = keys.get(kinds.FOREIGN_KEY.identity(fk))
+        ends = [(fk.table, c) for c in fk.columns] + [(fk.ref_table, c) for c in fk.ref_columns]
+        if goal is not None and id(fk) not in touched and remade & set(ends):
+            out.append(ch.Replace(fk, goal))
+    return out
+
+
+def _sequences_set_aside(changes: list[ch.Change]) -> list[ch.Change]:
+    """A column moving between serial and identity whose new sequence takes its old one's name
+    (``t_id_seq``, PostgreSQL's for both; it would number the new one otherwise): the old one is
+    renamed aside first, and dropped under that name (a serial's) or with the identity."""
+    made = {c.obj.qname: c.obj for c in changes if isinstance(c, ch.Create) and isinstance(c.obj, cat.Sequence)}
+    dropped = {c.obj.qname: c.obj for c in changes if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Sequence)}
+    renamed: dict[QualifiedName, QualifiedName] = {}
+    out: list[ch.Change] = []
+    for change in changes:
+        old = _sequence_replaced(change, made, dropped) if isinstance(change, ch.AlterColumn) else None
+        if old is not None:
+            aside = postgres_name(change.table.name, change.after.name, "seq_replaced")
+            renamed[old] = QualifiedName(old.schema, aside)
+            change = replace(change, sequence_aside=(old, aside))
+        out.append(change)
+    return [
+        ch.Drop(replace(c.obj, qname=renamed[c.obj.qname]))
+        if isinstance(c, ch.Drop) and isinstance(c.obj, cat.Sequence) and c.obj.qname in renamed
+        else c
+        for c in out
+    ]
+
+
+def _sequence_replaced(
+    change: ch.AlterColumn, made: dict[QualifiedName, cat.Sequence], dropped: dict[QualifiedName, cat.Sequence]
+) -> QualifiedName | None:
+    """The column's old sequence, where the sequence it moves to takes that name."""
+    column = (change.table, change.after.name)
+    postgres = QualifiedName(change.table.schema, postgres_name(change.table.name, change.after.name, "seq"))
+    if change.after.identity and not change.before.identity:  # serial -> identity, named by PostgreSQL
+        serial = dropped.get(postgres)
+        return postgres if serial is not None and serial.owned_by == column else None
+    if change.before.identity and not change.after.identity:  # identity -> serial, named by the spec
+        serial = made.get(change.before.sequence or postgres)
+        return serial.qname if serial is not None and serial.owned_by == column else None
+    return None
 
 
 def _in_place_part(obj: cat.Index | cat.Trigger) -> cat.Index | cat.Trigger:

@@ -3,6 +3,7 @@ row level security, policies, triggers and grants."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from ..catalog import objects as cat
@@ -147,6 +148,13 @@ class TableParts:
                 spec["default"] = column.default
             if column.identity:
                 spec["identity"] = column.identity
+                options = {
+                    key: value
+                    for key, value in asdict(column.identity_options).items()
+                    if value != getattr(cat.IdentityOptions(), key)
+                }
+                if options:
+                    spec["sequence"] = options
                 held = self.privileges(
                     "sequence", q.schema, column.sequence_grants, path + ("columns", column.name), revokes=False
                 )

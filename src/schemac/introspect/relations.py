@@ -24,6 +24,7 @@ from ..catalog.objects import (
     Exclusion,
     ExclusionElement,
     ForeignKey,
+    IdentityOptions,
     Index,
     IndexKey,
     Partition,
@@ -86,6 +87,17 @@ def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
         virtual=row["generated_kind"] == "v",
         collation=collation,
         comment=row["comment"],
+        identity_options=IdentityOptions()
+        if row["sequence_oid"] is None
+        else IdentityOptions.of(
+            row["type"],
+            row["seqstart"],
+            row["seqincrement"],
+            row["seqmin"],
+            row["seqmax"],
+            row["seqcache"],
+            row["seqcycle"],
+        ),
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
         sequence_grants=grants.get(("relation", row["sequence_oid"]), ()),
         local=row["local"],

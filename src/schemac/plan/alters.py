@@ -28,6 +28,9 @@ from ..render.quoting import ident, qualified
 from ..render.sql import (
     change_sql,
     column_definition,
+    identity_clause,
+    identity_options_sql,
+    identity_sequence,
     not_valid_check_sql,
     publication_options,
     requires_sql,
@@ -88,7 +91,8 @@ def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
 def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
     q = c.table.qname
     sql = change_sql("drop_column", q, c.column.name)
-    return [_step(c, sql, Stage.TABLES, hazards=rule("drop a column"), provides=dropped_column_key(q, c.column.name))]
+    hazards = rule("drop a column", not c.remade)
+    return [_step(c, sql, Stage.TABLES, hazards=hazards, provides=dropped_column_key(q, c.column.name))]
 
 
 def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list[Pair]:
@@ -174,6 +178,20 @@ def _sequence_of(default: str | None) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
+def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> list[Pair]:
+    """An identity's sequence options changed in place: what it numbered stays, the next value follows
+    the new options. Counting the other way, its last value lies outside the new bounds: it starts
+    again, then goes on past the rows."""
+    after, before = c.after.identity_options, c.before.identity_options
+    action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
+    if (after.increment > 0) == (before.increment > 0):
+        return [alter(action)]
+    table, col = c.table, c.after.name
+    sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
+    note = f"continue the identity of {table}.{col} past its rows"
+    return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {relation_key(table)}, note=note)]
+
+
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
     out = []
     table, col = c.table, c.after.name
@@ -198,13 +216,36 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
         collate = f" COLLATE {qualified(c.after.collation)}" if c.after.collation else ""
         cast = "::text" if c.via_text else ""
         using = c.using or f"{ident(col)}{cast}::{c.after.type}"
-        out.append(alter(f"TYPE {c.after.type}{collate} USING {using}", rule("change a column's type")))
+        # A generated column's values are computed again in the new type: PostgreSQL takes no USING.
+        using = "" if c.before.generated and c.after.generated else f" USING {using}"
+        out.append(alter(f"TYPE {c.after.type}{collate}{using}", rule("change a column's type")))
+    if c.generated_changed and c.after.generated is None:
+        # Before a default is set: the stored values stay, written by clients from now on.
+        out.append(alter("DROP EXPRESSION"))
+    elif c.generated_changed:
+        # Every row's value is computed again, under an ACCESS EXCLUSIVE lock, unless it is virtual.
+        action = f"SET EXPRESSION AS ({c.after.generated})"
+        needs = requires | requires_sql(c.after.generated)
+        hazards = rule("compute a stored generated column again", not c.after.virtual)
+        out.append(_step(c, change_sql("alter_column", table, col, action), Stage.TABLES, needs, hazards))
     # ALWAYS <-> BY DEFAULT in place: the identity keeps its sequence, and where it is.
     kind_only = c.identity_changed and c.before.identity is not None and c.after.identity is not None
+    always = rule("make a column GENERATED ALWAYS", c.identity_changed and c.after.identity == "always")
     if kind_only:
-        out.append(alter(f"SET GENERATED {c.after.identity.upper()}"))
+        out.append(alter(f"SET GENERATED {c.after.identity.upper()}", always))
+    if c.identity_options_changed and c.before.identity and c.after.identity:
+        out += _identity_options_steps(c, alter)
+    # Where the column was set aside from (order._set_aside), its old sequence is read under that name.
+    old_sequence = QualifiedName(c.table.schema, c.sequence_aside[1]) if c.sequence_aside else None
     # A column has a default or an identity, never both: the old one goes first.
     if c.identity_changed and c.before.identity and not kind_only:
+        serial = _sequence_of(c.after.default)
+        if serial:
+            # The serial's sequence goes on past the rows the identity numbered, before it is dropped.
+            identity = old_sequence or c.before.sequence or identity_sequence(table, col)
+            sql = change_sql("serial_past_rows", table, col, serial, identity)
+            needs = requires | requires_sql(c.after.default)
+            out.append(_step(c, sql, Stage.TABLES, needs, note=f"continue {serial} past the rows of {table}.{col}"))
         out.append(alter("DROP IDENTITY"))
     if (c.default_changed or default_reset) and c.after.default is not None:
         out.append(alter(f"SET DEFAULT {c.after.default}"))
@@ -216,10 +257,11 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
     if identity_needs_not_null:
         out.append(alter("SET NOT NULL"))
     if c.identity_changed and c.after.identity and not kind_only:
-        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY"))
+        out.append(alter(f"ADD GENERATED {c.after.identity.upper()} AS IDENTITY{identity_clause(c.after)}", always))
         # The new sequence starts at 1: it goes on past the rows (and the serial sequence it replaces),
         # or the next insert collides with a row it numbered before.
-        sql = change_sql("identity_past_rows", table, col, _sequence_of(c.before.default))
+        serial = ident(old_sequence) if old_sequence else _sequence_of(c.before.default)
+        sql = change_sql("identity_past_rows", table, col, serial, c.after.identity_options.increment < 0)
         out.append(_step(c, sql, Stage.TABLES, requires, note=f"continue the identity of {table}.{col} past its rows"))
     if c.null_changed and not c.after.not_null:
         out.append(alter("DROP NOT NULL"))

@@ -59,6 +59,9 @@ RULES: dict[str, frozenset[str]] = {
         "add a generated column": {TABLE_REWRITE},  # computed and stored for every row
         "drop a column": {DATA_LOSS, BREAKS_CLIENTS},
         "change a column's type": {TABLE_REWRITE, LONG_LOCK},
+        "compute a stored generated column again": {TABLE_REWRITE, LONG_LOCK},  # SET EXPRESSION
+        # An insert or update that gives the column a value fails (without OVERRIDING SYSTEM VALUE)
+        "make a column GENERATED ALWAYS": {BREAKS_CLIENTS},
         "rename a column": {BREAKS_CLIENTS},
         # AlterPartitionColumns: DETACH locks the table, ATTACH scans the partition (and a default
         # partition beside it) before the lock is released

@@ -138,6 +138,21 @@ def _released(alters: list[ch.Change]) -> list[Step]:
     ]
 
 
+def _set_aside(alters: list[ch.Change]) -> list[Step]:
+    """The old sequence of each column that moves between serial and identity, renamed before
+    anything is made: the column's new sequence takes its name (diff.compare._sequences_set_aside)."""
+    return [
+        Step(
+            change_sql("rename_sequence", c.sequence_aside[0], c.sequence_aside[1]),
+            c,
+            note=f"set sequence {c.sequence_aside[0]} aside as {c.sequence_aside[1]}: "
+            f"the new sequence of {c.table}.{c.after.name} takes its name",
+        )
+        for c in alters
+        if isinstance(c, ch.AlterColumn) and c.sequence_aside
+    ]
+
+
 def _enum_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[list[ch.Change], list[Step]]:
     """An enum that loses or reorders values while columns use it: renamed away, made
     again, each column converted through text (a row holding a removed value stops the
@@ -246,7 +261,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     unlinked = [c for c in alters if isinstance(c, ch.SetInheritance) and not c.inherit]
     alters = [c for c in alters if not any(c is u for u in unlinked)]
     unlinking = [step for c in unlinked for _, step in alter_steps(c, existing)]
-    steps: list[Step] = _released(alters) + released + unlinking + drop_steps(drops, owner)
+    steps: list[Step] = _released(alters) + _set_aside(alters) + released + unlinking + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted) + put_back

@@ -290,6 +290,33 @@ def identity_sequence(table: QualifiedName, column: str) -> QualifiedName:
     return QualifiedName(table.schema, postgres_name(table.name, column, "seq"))
 
 
+def identity_clause(column: cat.Column) -> str:
+    """`` (START WITH 1000 INCREMENT BY 10)``: an identity's sequence options that are not the defaults."""
+    options = identity_options_sql(column, column.identity_options, cat.IdentityOptions())
+    return f" ({' '.join(options)})" if options else ""
+
+
+def identity_options_sql(column: cat.Column, options: cat.IdentityOptions, was: cat.IdentityOptions) -> list[str]:
+    """The sequence options of ``options`` that differ from ``was``, as CREATE/ALTER SEQUENCE writes them;
+    an option back to its default is written as the default."""
+    out = []
+    if options.increment != was.increment:
+        out.append(f"INCREMENT BY {options.increment}")
+    # Counting the other way, the defaults of MINVALUE and MAXVALUE are others (1 .. max, min .. -1).
+    turned = (options.increment > 0) != (was.increment > 0)
+    if options.min_value != was.min_value or turned:
+        out.append("NO MINVALUE" if options.min_value is None else f"MINVALUE {options.min_value}")
+    if options.max_value != was.max_value or turned:
+        out.append("NO MAXVALUE" if options.max_value is None else f"MAXVALUE {options.max_value}")
+    if options.start != was.start or options.first(column.type) != was.first(column.type):
+        out.append(f"START WITH {options.first(column.type)}")
+    if options.cache != was.cache:
+        out.append(f"CACHE {options.cache}")
+    if options.cycle != was.cycle:
+        out.append("CYCLE" if options.cycle else "NO CYCLE")
+    return out
+
+
 def _column_parts(column: cat.Column) -> list[str]:
     """Name, type, then the column's options, as separate words."""
     parts = [ident(column.name), column.type]
@@ -298,7 +325,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     if column.not_null:
         parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL" if column.not_null_name else "NOT NULL")
     if column.identity:
-        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{identity_clause(column)}")
     if column.generated:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) {'VIRTUAL' if column.virtual else 'STORED'}")
     if column.default is not None:

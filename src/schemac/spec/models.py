@@ -257,6 +257,18 @@ class ColumnReference(Model):
         return value
 
 
+class IdentitySequenceSpec(Model):
+    """An identity column's sequence options: ``{start: 1000, increment: 10}``; each left out is
+    PostgreSQL's default for the column's type."""
+
+    start: int | None = None
+    increment: int = 1
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: Annotated[int, Field(ge=1)] = 1
+    cycle: bool = False
+
+
 class ColumnSpec(Model):
     """A column; ``name: text`` is short for ``name: {type: text}``."""
 
@@ -264,6 +276,11 @@ class ColumnSpec(Model):
     not_null: bool = False
     default: SqlText | None = None
     identity: Literal["always", "by default"] | None = None
+    sequence: IdentitySequenceSpec | None = Field(
+        default=None,
+        description="With `identity`: its sequence's options (start, increment, min_value, max_value, cache, "
+        "cycle), where they are not PostgreSQL's defaults.",
+    )
     # What roles hold on an identity column's sequence: inserting needs nothing, so the default is nothing
     # (a project made under Supabase's default privileges holds ALL there, and importing it says so).
     sequence_grants: list[Grant] = []

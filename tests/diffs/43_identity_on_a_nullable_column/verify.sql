@@ -1,1 +1,1 @@
-SELECT (SELECT n FROM gains) = 5 AND (SELECT n FROM losses) = 1;
+SELECT (SELECT n FROM gains) = 5 AND (SELECT n FROM losses) = 1 AND nextval('legacy') = 41;

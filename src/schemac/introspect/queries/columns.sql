@@ -1,6 +1,6 @@
 -- Columns of tables (not of partitions), in table order. A column's default
 -- and its generation expression share pg_attrdef; attgenerated tells them apart.
--- An identity column's sequence comes with it, for the privileges on it.
+-- An identity column's sequence comes with it, for its options and the privileges on it.
 SELECT a.attrelid AS table_oid,
        a.attnum,
        a.attname AS name,
@@ -18,7 +18,8 @@ SELECT a.attrelid AS table_oid,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
        CASE WHEN a.attcollation <> t.typcollation THEN con.nspname END AS collation_schema,
        d.description AS comment,
-       seq.oid AS sequence_oid, seq.schema AS sequence_schema, seq.name AS sequence_name
+       seq.oid AS sequence_oid, seq.schema AS sequence_schema, seq.name AS sequence_name,
+       seq.seqstart, seq.seqincrement, seq.seqmin, seq.seqmax, seq.seqcache, seq.seqcycle
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_type t ON t.oid = a.atttypid
@@ -27,11 +28,13 @@ SELECT a.attrelid AS table_oid,
   LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
-  -- An identity column's sequence (an internal dependency), for its privileges.
+  -- An identity column's sequence (an internal dependency), for its options and privileges.
   LEFT JOIN LATERAL (
-        SELECT s.oid, sn.nspname AS schema, s.relname AS name
+        SELECT s.oid, sn.nspname AS schema, s.relname AS name,
+               ps.seqstart, ps.seqincrement, ps.seqmin, ps.seqmax, ps.seqcache, ps.seqcycle
           FROM pg_depend dep
           JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+          JOIN pg_sequence ps ON ps.seqrelid = s.oid
           JOIN pg_namespace sn ON sn.oid = s.relnamespace
          WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass
            AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid

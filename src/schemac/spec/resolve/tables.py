@@ -70,6 +70,7 @@ def column_of(
         scope.needs_version(versions.VIRTUAL_GENERATED, "virtual generated columns", path + ("virtual",))
     if spec.identity and type_ and parse_type(type_).base not in ("int2", "int4", "int8"):
         scope.error(path + ("identity",), "identity columns must be smallint, integer or bigint")
+    options = identity_options(scope, spec, spec.sequence, type_, path) if spec.sequence else cat.IdentityOptions()
     if spec.sequence_grants and not spec.identity:
         scope.error(
             path + ("sequence_grants",),
@@ -108,10 +109,45 @@ def column_of(
         spec.renamed_from,
         spec.using,
         virtual=spec.virtual,
+        identity_options=options,
         sequence_grants=sequence_grants,
         # As a database reads it back: None where it is PostgreSQL's own.
         not_null_name=None if spec.not_null_name == not_null_name(qname, name) else spec.not_null_name,
     )
+
+
+_INTEGER_TYPES = {"int2": "smallint", "int4": "integer", "int8": "bigint"}
+
+
+def identity_options(
+    scope: Scope, spec: m.ColumnSpec, seq: m.IdentitySequenceSpec, type_: str | None, path: Path
+) -> cat.IdentityOptions:
+    """``sequence:``, checked as PostgreSQL checks it when the identity is made."""
+    where = path + ("sequence",)
+    if not spec.identity:
+        scope.error(where, "'sequence' sets an identity column's sequence options: give 'identity' too")
+        return cat.IdentityOptions()
+    name = _INTEGER_TYPES.get(parse_type(type_).base) if type_ else None
+    if name is None:
+        return cat.IdentityOptions()  # the type is refused above
+    if seq.increment == 0:
+        scope.error(where + ("increment",), "increment must not be zero")
+        return cat.IdentityOptions()
+    low, high = cat.INTEGER_BOUNDS[name]
+    for key in ("start", "min_value", "max_value"):
+        value = getattr(seq, key)
+        if value is not None and not low <= value <= high:
+            scope.error(where + (key,), f"{value} is out of range for {name} ({low} to {high})")
+            return cat.IdentityOptions()
+    options = cat.IdentityOptions.of(name, seq.start, seq.increment, seq.min_value, seq.max_value, seq.cache, seq.cycle)
+    first, (least, most) = options.first(name), cat.IdentityOptions.defaults(name, seq.increment)
+    least = least if options.min_value is None else options.min_value
+    most = most if options.max_value is None else options.max_value
+    if least >= most:
+        scope.error(where, f"min_value ({least}) must be less than max_value ({most})")
+    elif not least <= first <= most:
+        scope.error(where + ("start",), f"start ({first}) must be between min_value ({least}) and max_value ({most})")
+    return options
 
 
 def table_of(

@@ -1,0 +1,1 @@
+INSERT INTO items (price, qty) VALUES (10, 3), (2.5, 4);
