@@ -108,14 +108,6 @@ WITH ours AS (
        AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    -- A table's or view's own row type is part of it; a type made by CREATE TYPE ... AS (...) is not.
-    SELECT t.oid, 'pg_type'::regclass, 'composite type', t.oid::regtype::text,
-           'the spec has no composite types (CREATE TYPE ... AS (...))'
-      FROM pg_type t
-      JOIN pg_class c ON c.oid = t.typrelid
-     WHERE t.typtype = 'c' AND c.relkind = 'c'
-       AND t.typnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
     -- What uses one of these types is left out too, and named (unheld.sql).
     SELECT t.oid, 'pg_type'::regclass,
            CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'p' THEN 'shell type' ELSE 'base type' END,
