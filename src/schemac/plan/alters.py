@@ -590,11 +590,14 @@ def _alter_composite_type(c: ch.AlterCompositeType, existing: set[QualifiedName]
     old = {a.name: a for a in c.before.attributes}
     new = {a.name: a for a in c.after.attributes}
 
-    def alter(action: str, requires=(), hazards=frozenset()) -> Pair:
-        return _step(c, change_sql("alter_type", q, action), Stage.TYPES, requires, hazards)
+    def alter(action: str, note: str, requires=(), hazards=frozenset()) -> Pair:
+        sql = change_sql("alter_type", q, action)
+        return _step(c, sql, Stage.TYPES, requires, hazards, note=f"{note} of composite type {q}")
 
     out = [
-        alter(f"DROP ATTRIBUTE {ident(name)}", hazards=rule("drop an attribute of a composite type"))
+        alter(
+            f"DROP ATTRIBUTE {ident(name)}", f"drop attribute {name}", (), rule("drop an attribute of a composite type")
+        )
         for name in old
         if name not in new
     ]
@@ -603,9 +606,9 @@ def _alter_composite_type(c: ch.AlterCompositeType, existing: set[QualifiedName]
         if goal is not None and goal != now:
             collation = f" COLLATE {qualified(goal.collation)}" if goal.collation else ""
             action = f"ALTER ATTRIBUTE {ident(name)} SET DATA TYPE {goal.type}{collation}"
-            out.append(alter(action, requires_type(goal.type)))
+            out.append(alter(action, f"change the type of attribute {name}", requires_type(goal.type)))
     out += [
-        alter(f"ADD ATTRIBUTE {attribute_definition(a)}", requires_type(a.type))
+        alter(f"ADD ATTRIBUTE {attribute_definition(a)}", f"add attribute {a.name}", requires_type(a.type))
         for a in c.after.attributes
         if a.name not in old
     ]
