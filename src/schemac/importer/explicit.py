@@ -214,6 +214,11 @@ class Builder(TableParts, RoutineParts):
             platform = {(r, None): p for r, p in self.given(kind, schema).items() if r in managed}
             if held == platform:
                 return {}
+            if kind == "type" and not held:
+                # Taken from every role: a revoke of what PostgreSQL gives makes the spec manage the
+                # type's privileges (with no grants at all it would leave them as they are).
+                revoked = {(frozenset(p), False, None): [role] for (role, _), p in platform.items()}
+                return {"revokes": _privilege_entries(revoked, "from")}
         full = set(self.full_table if kind == "table" else FULL[kind])
         # (privileges, with grant option, on column) -> roles, for grants and for revokes
         add: dict[tuple, list[str]] = defaultdict(list)
