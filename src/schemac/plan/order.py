@@ -17,7 +17,13 @@ from ..render.quoting import ident
 from ..render.sql import change_sql, function_sql, number, privilege_scope, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
-from .drops import drop_steps, function_users_in_tables, with_dependents, with_function_dependents
+from .drops import (
+    drop_steps,
+    function_users_in_tables,
+    with_dependents,
+    with_function_dependents,
+    with_type_dependents,
+)
 from .hazards import rule
 from .steps import Phase, Plan, PlanError, Step
 
@@ -99,6 +105,20 @@ def _without_remade(alters: list[ch.Change], creates: list[Any]) -> list[ch.Chan
             isinstance(c, (ch.AlterPolicy, ch.SetComment, ch.ChangeGrants))
             and isinstance(t := target(c), (cat.Policy, cat.View))
             and (kinds.of(t).slot, kinds.of(t).identity(t)) in remade
+        )
+    ]
+
+
+def _without_remade_functions(alters: list[ch.Change], creates: list[Any]) -> list[ch.Change]:
+    """``alters`` less the CREATE OR REPLACE of functions made again (dropped for a type they name)."""
+    remade = {kinds.FUNCTION.identity(f) for f in creates if isinstance(f, cat.Function)}
+    return [
+        c
+        for c in alters
+        if not (
+            isinstance(c, ch.Replace)
+            and isinstance(c.after, cat.Function)
+            and kinds.FUNCTION.identity(c.after) in remade
         )
     ]
 
@@ -237,10 +257,13 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
+    remade = [c for c in changes if isinstance(c, ch.Replace) and isinstance(c.before, cat.CompositeType)]
     changes, swaps = _type_swaps(changes, privilege_scope(desired))
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
+    drops, creates = with_type_dependents(current, desired, remade, drops, creates, owner)
+    alters = _without_remade_functions(alters, creates)
     drops, creates = with_function_dependents(current, desired, drops, creates, owner)
     alters = _without_remade(alters, creates)
     released, put_back, alters = function_users_in_tables(current, desired, drops, owner, alters)
