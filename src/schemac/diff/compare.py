@@ -745,6 +745,8 @@ def compare(
         for c in out
         if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)
     }
+    # And the tables whose columns move to an enum or composite type made again.
+    reshaped |= {table for c in out if isinstance(c, ch.ReplaceEnum) for table, *_ in c.columns}
     # A table rebuilt for a new partition key is dropped with its partitions, and the
     # views and other tables' policies that read any of them with it.
     rebuilt = {c.after.qname for c in out if isinstance(c, ch.Repartition)}
