@@ -51,9 +51,10 @@ create type geo."Coordinates" as (lat latitude, lon double precision, "Label" te
 create type record_type as (id integer, status status_type, place geo."Coordinates", tags text[], empty_after int);
 alter type record_type drop attribute empty_after;
 create type nothing_inside as ();
+create type "odd type, too" as ("Left Side" geo."Coordinates"[], "x,y" text);
 revoke usage on type record_type from public;
 comment on type record_type is 'A record? Yes: one.';
-create table items (id bigint primary key, r record_type, rs record_type[]);
+create table items (id bigint primary key, r record_type, rs record_type[], o "odd type, too");
 create function place_of(p record_type) returns geo."Coordinates" language sql as $$ select (p).place $$;
 """
 
@@ -76,6 +77,7 @@ def test_composite_types_round_trip_with_collations_privileges_comments_and_quot
     assert data["enums"]["status_type"]["revokes"] == [{"from": "public", "privileges": "usage"}]
     assert types["geo.Coordinates"]["attributes"]["Label"] == {"type": "text", "collation": "C"}
     assert types["nothing_inside"] == {"attributes": {}}
+    assert types["odd type, too"] == {"attributes": {"Left Side": 'geo."Coordinates"[]', "x,y": "text"}}
     migration = live.plan(live.current(database), live.desired(str(tmp_path / "schema.yaml"), pg_cluster.url()))
     assert migration.empty, migration.sql()
     # Built from the spec on an empty database, it reads back as the source.
