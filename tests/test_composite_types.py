@@ -150,3 +150,25 @@ def test_a_type_remade_under_an_array_column_converges_with_using(database, pg_c
     with psycopg.connect(database) as conn:
         rows = conn.execute("select id, ps::text, pg_typeof((ps[1]).a)::text from t order by id").fetchall()
     assert rows == [(1, "{(7),NULL}", "bigint"), (2, None, "bigint")]
+
+
+def test_a_type_held_through_a_domain_is_not_remade_under_its_columns() -> None:
+    spec = """
+version: 1
+composite_types:
+  pair:
+    attributes: {a: TYPE}
+domains:
+  checked_pair:
+    type: pair
+    check: (VALUE).a > 0
+tables:
+  t:
+    columns:
+      id: {type: bigint, primary_key: true}
+      p: checked_pair
+"""
+    with pytest.raises(PlanError) as refused:
+        _plan(spec.replace("TYPE", "integer"), spec.replace("TYPE", "bigint"))
+    assert "column public.t.p (public.checked_pair) holds the composite type public.pair" in str(refused.value)
+    assert "through a domain or another composite type" in str(refused.value)

@@ -199,7 +199,7 @@ def _type_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[li
             if now.default is not None:  # PostgreSQL will not cast a default to the new type
                 steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
             array = "[]" if now.type.endswith("[]") else ""
-            convert = using or _conversion(change, table, now)
+            convert = _conversion(change, table, now, using)
             steps.append(
                 alter(
                     f"TYPE {ident(type_.qname)}{array} USING {convert}",
@@ -213,25 +213,33 @@ def _type_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[li
     return kept, steps
 
 
-def _conversion(change: ch.ReplaceEnum, table: QualifiedName, column: cat.Column) -> str:
-    """How a column's values become the new type's: an enum's (or an array of it) through text; a
-    composite type's attribute by attribute, the new ones null. A column that holds a composite type
-    otherwise (an array of it, a domain or another type over it) needs the spec's ``using:``."""
+def _conversion(change: ch.ReplaceEnum, table: QualifiedName, column: cat.Column, using: str | None) -> str:
+    """How a column's values become the new type's: the spec's ``using:``; else an enum's (or an array
+    of it) through text, a composite type's attribute by attribute, by name (new ones null). A column
+    that holds an array of a composite type needs ``using:``; one that holds it through a domain or
+    another composite type cannot be converted so."""
     name = ident(column.name)
     if not isinstance(change, ch.ReplaceCompositeType):
         array = "[]" if column.type.endswith("[]") else ""
-        return f"{name}::text{array}::{ident(change.after.qname)}{array}"
-    before, after = change.before, change.after
-    if column.type not in (str(before.qname), ident(before.qname)):
+        return using or f"{name}::text{array}::{ident(change.after.qname)}{array}"
+    q = change.after.qname
+    held = f"column {table}.{column.name} ({column.type}) holds the composite type {q}, whose attributes change "
+    if column.type.removesuffix("[]") not in {str(q), ident(q), *([q.name] if q.schema == "public" else [])}:
         raise PlanError(
-            f"column {table}.{column.name} ({column.type}) holds the composite type {after.qname}, whose "
-            "attributes change in a way ALTER TYPE cannot make while a column holds it; schemac converts "
-            f"a column of the type itself, not of {column.type}: give the column a 'using:' that converts "
-            "its values, or change the type in two steps"
+            held + "in a way PostgreSQL cannot make while a column holds it, through a domain or another "
+            "composite type; schemac makes a type again only under columns of it or arrays of it: change it "
+            "in two steps (a new type beside it, then the columns moved to it)"
         )
-    had = {a.name for a in before.attributes}
-    fields = ", ".join(f"({name}).{ident(a.name)}" if a.name in had else "NULL" for a in after.attributes)
-    return f"CASE WHEN {name} IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW({fields})::{ident(after.qname)} END"
+    if using:
+        return using
+    if column.type.endswith("[]"):
+        raise PlanError(
+            held + "in a way PostgreSQL cannot make while a column holds it; schemac converts a column of the "
+            "type itself, not an array of it: give the column a 'using:' that converts its values"
+        )
+    had = {a.name for a in change.before.attributes}
+    fields = ", ".join(f"({name}).{ident(a.name)}" if a.name in had else "NULL" for a in change.after.attributes)
+    return f"CASE WHEN {name} IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW({fields})::{ident(q)} END"
 
 
 def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
