@@ -370,3 +370,12 @@ def test_default_privileges_are_listed_by_creator_schema_and_type() -> None:
     assert "- [Default privileges](#default-privileges)" in text
     assert "| the applying role | every schema | functions | nothing |" in text
     assert "| the applying role | `app` | tables | granted to `public`: select |" in text
+
+
+def test_composite_types_are_listed_with_their_attributes() -> None:
+    text = _docs(EVERY_KIND)
+    section = text[text.index("\n## Types and sequences\n") :]
+    assert (
+        "| `app.shipping_address` | `street text`, `city text collate C`, `Postal Code varchar(10)`, "
+        "`priority public.priority` | Where an order goes. |"
+    ) in section, section[:2000]

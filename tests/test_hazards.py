@@ -51,6 +51,7 @@ DROP_HAZARDS: dict[str, frozenset[str]] = {
         "extension": set(),
         "enum": {CLIENTS},
         "domain": {CLIENTS},
+        "composite type": {CLIENTS},
         "sequence": {DATA, CLIENTS},
         "table": {DATA, CLIENTS},
         "partition": {DATA, CLIENTS},
@@ -243,6 +244,18 @@ CASES: dict[str, tuple] = {
     "ReplaceEnum": (
         "enums: {state: [a, b, c]}\ntables:\n  t:\n    columns: {s: state}\n",
         "enums: {state: [a, c]}\ntables:\n  t:\n    columns: {s: state}\n",
+        {REWRITE, LOCK},
+    ),
+    # An attribute dropped: the values columns hold lose it. Retyped while no column holds the type: nothing.
+    "AlterCompositeType": (
+        "composite_types: {pair: {attributes: {a: integer, b: text}}}\n",
+        "composite_types: {pair: {attributes: {a: bigint, c: text}}}\n",
+        {DATA, CLIENTS},
+    ),
+    # An attribute retyped while a column holds the type: made again, each column converted (rewritten).
+    "ReplaceCompositeType": (
+        "composite_types: {pair: {attributes: {a: integer}}}\ntables:\n  t:\n    columns: {p: pair}\n",
+        "composite_types: {pair: {attributes: {a: bigint}}}\ntables:\n  t:\n    columns: {p: pair}\n",
         {REWRITE, LOCK},
     ),
     "AddEnumValue": ("enums: {state: [a, b]}\n", "enums: {state: [a, b, c]}\n", set()),

@@ -858,30 +858,6 @@ def test_storage_parameters_of_keys_are_named_and_those_of_partitions_imported(t
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 
-COMPOSITE = """
-create type status_type as enum ('active', 'inactive');
-create type record_type as (id integer, status status_type);
-create table items (id bigint primary key, status status_type not null);
-"""
-
-
-def test_a_composite_type_is_named_and_a_plan_leaves_it_alone(tmp_path, databases, pg_cluster) -> None:
-    source = databases()
-    _load(source, COMPOSITE)
-    spec = tmp_path / "schema.yaml"
-    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
-    named = "composite type public.record_type: the spec has no composite types (CREATE TYPE ... AS (...))"
-    assert named in result.output, result.output
-    assert "the round trip is exact for what the spec holds (1 left out, named above)" in result.output
-    # A table's own row type is no composite type of its own.
-    assert "composite type items" not in result.output and "composite type public.items" not in result.output
-    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
-    assert migration.empty, migration.sql()
-    apply(source, migration, "", ALL)
-    with psycopg.connect(source) as conn:
-        assert conn.execute("SELECT to_regtype('record_type') IS NOT NULL").fetchone()[0]
-
-
 PARTITION_LOCAL = """
 create table orders (id bigint not null, region text not null, priority integer default 0, notes text)
     partition by list (region);

@@ -252,3 +252,15 @@ def test_what_rls_does_not_filter_is_refused_to_the_api_roles(pg_cluster) -> Non
     assert "privileges: tasks: authenticated cannot TRUNCATE it" in failing
     assert "privileges: tasks: anon cannot create a trigger on it" in failing
     assert any("setval()" in name for name in failing)
+
+
+def test_a_not_null_column_of_a_composite_type_is_filled(pg_cluster, tmp_path: Path) -> None:
+    # A value of null attributes is not null itself; before, the table could not be filled.
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        UNFILLABLE.replace("area: {type: polygon, not_null: true}", "area: {type: corners, not_null: true}")
+        + "composite_types:\n  corners:\n    attributes: {a: point, b: point}\n"
+    )
+    result = _test("--spec", str(spec), "--dev-db", pg_cluster.url())
+    assert "FAIL  fill: shapes" not in result.output, result.output
+    assert "PASS  tenancy: shapes: tenant A sees its own rows and none of B's" in result.output, result.output

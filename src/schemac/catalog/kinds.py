@@ -197,6 +197,20 @@ DOMAIN = Kind(
     grant_keyword="DOMAIN",
     section="domains",
 )
+COMPOSITE_TYPE = Kind(
+    cat.CompositeType,
+    noun="composite type",
+    slot="composite_types",
+    keyword="TYPE",
+    tag="type",
+    identity=_qname,
+    name=_qualified,
+    sql_name=_sql_qname,
+    provides=lambda t: type_key(t.qname),
+    drop_hazards=_USED,
+    grant_keyword="TYPE",
+    section="composite_types",
+)
 SEQUENCE = Kind(
     cat.Sequence,
     noun="sequence",
@@ -429,6 +443,7 @@ KINDS = (
     EXTENSION,
     ENUM,
     DOMAIN,
+    COMPOSITE_TYPE,
     SEQUENCE,
     FUNCTION,
     PROCEDURE,

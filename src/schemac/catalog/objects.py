@@ -76,9 +76,10 @@ class PrivilegeScope:
     PUBLIC) hold on each object the privileges its grants give and no others, whatever the database's
     defaults. Other roles' privileges, the owner's included, are not managed: never granted or revoked.
     ``schemas_left_alone``: schemas whose own privileges are not managed (``public`` when the spec
-    gives it no grants: every database has it, and the platform sets its privileges). ``types``: the enums
-    and domains whose privileges are managed (None: all); USAGE on a type lets a role create objects that
-    use it, not read or write its values, so a spec manages a type's only where it gives it grants.
+    gives it no grants: every database has it, and the platform sets its privileges). ``types``: the
+    enums, domains and composite types whose privileges are managed (None: all); USAGE on a type lets a
+    role create objects that use it, not read or write its values, so a spec manages a type's only where
+    it gives it grants.
     ``creators``: whose default privileges are managed (for the roles of ``roles``), besides the role that
     applies the spec; None: no default privileges are, the spec having no ``default_privileges``."""
 
@@ -93,7 +94,7 @@ class PrivilegeScope:
 
     def manages(self, obj: object) -> bool:
         """Whether the privileges on ``obj`` are managed at all."""
-        if isinstance(obj, (Enum, Domain)):
+        if isinstance(obj, (Enum, Domain, CompositeType)):
             return self.types is None or obj.qname in self.types
         return not (isinstance(obj, Schema) and obj.name in self.schemas_left_alone)
 
@@ -128,6 +129,27 @@ class Domain:
     not_null: bool = False
     default: str | None = None
     checks: tuple[tuple[str, str], ...] = ()
+    comment: str | None = None
+    grants: tuple[Grant, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a composite type: its type as format_type prints it, and its collation where
+    it is not its type's (named as a column's is)."""
+
+    name: str
+    type: str
+    collation: str | None = None
+
+
+@dataclass(frozen=True)
+class CompositeType:
+    """CREATE TYPE name AS (attribute type, ...): a row type of its own, not a table's. The
+    attributes are in order: PostgreSQL builds and reads its values by position."""
+
+    qname: QualifiedName
+    attributes: tuple[Attribute, ...]
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
 
@@ -689,6 +711,7 @@ class Catalog:
     extensions: tuple[Extension, ...] = ()
     enums: tuple[Enum, ...] = ()
     domains: tuple[Domain, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     tables: tuple[Table, ...] = ()
     partitions: tuple[Partition, ...] = ()

@@ -90,7 +90,7 @@ def import_(
     where it was. What schemac does not manage is named at the top with the
     reason and what uses it, and no plan ever touches it: aggregates it
     cannot write, collations, text search configurations and dictionaries,
-    composite, range and base types made by CREATE TYPE and what uses one (a
+    range and base types made by CREATE TYPE and what uses one (a
     table with a column of one, a view, key, policy or function), functions
     in languages other than sql and plpgsql and the triggers that call them,
     foreign keys to tables the spec cannot name (storage.buckets), all but

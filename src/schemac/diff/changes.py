@@ -80,6 +80,13 @@ class ReplaceEnum(Replace):
 
 
 @dataclass(frozen=True)
+class ReplaceCompositeType(ReplaceEnum):
+    """A composite type whose attributes change in a way ALTER TYPE cannot make while columns hold
+    it (an attribute retyped, or reordered): made again beside the old one, and each column
+    converted attribute by attribute, as an enum is (``columns`` alike)."""
+
+
+@dataclass(frozen=True)
 class Repartition(Replace):
     """A table's or a partition's partition key changes. PostgreSQL cannot change a key in
     place: the relation is dropped and made again, rows and all (planned as a Replace)."""
@@ -324,6 +331,18 @@ class AlterDomain(Change):
 
     def describe(self) -> str:
         return f"alter domain {self.after.qname}"
+
+
+@dataclass(frozen=True)
+class AlterCompositeType(Change):
+    """Attributes of a composite type dropped, retyped or added (at its end), in place: ALTER TYPE
+    ... DROP / ALTER / ADD ATTRIBUTE. The attributes it keeps stay in their order."""
+
+    before: cat.CompositeType
+    after: cat.CompositeType
+
+    def describe(self) -> str:
+        return f"alter composite type {self.after.qname}"
 
 
 @dataclass(frozen=True)

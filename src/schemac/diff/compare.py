@@ -21,6 +21,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
 from ..spec.names import postgres_name
+from ..render.quoting import ident
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column
 from . import changes as ch
@@ -447,14 +448,44 @@ def _replace_enum(
     return ch.ReplaceEnum(before, after, columns=columns) if columns else ch.Replace(before, after)
 
 
-def _type_names(enums: tuple[cat.Enum, ...]) -> set[str]:
-    """The spellings a column's type may give an enum in: qualified, and bare in public."""
-    out = set()
-    for enum in enums:
-        out |= {str(enum.qname), f"{enum.qname.schema}.{enum.qname.name}"}
-        if enum.qname.schema == "public":
-            out.add(enum.qname.name)
-    return out
+def _stored_in(
+    type_: cat.CompositeType, current: cat.Catalog, desired: cat.Catalog, renames: Renames | None
+) -> tuple[tuple[QualifiedName, cat.Column, cat.Column | None, str | None], ...]:
+    """The columns of tables kept that hold ``type_``: of the type, an array of it, a domain over it,
+    or a composite type that holds it (PostgreSQL then refuses to retype its attributes too)."""
+    holders = {type_.qname}
+    # Domains and composite types over it, and over those.
+    while True:
+        more = {d.qname for d in current.domains if d.type.removesuffix("[]") in _type_names_of(holders)} | {
+            t.qname
+            for t in current.composite_types
+            if any(a.type.removesuffix("[]") in _type_names_of(holders) for a in t.attributes)
+        }
+        if more <= holders:
+            break
+        holders |= more
+    names = _type_names_of(holders)
+    wanted = {(t.qname, c.name): c for t in desired.tables for c in t.columns}
+    kept = {t.qname for t in desired.tables}
+    using = (renames or Renames()).using
+    return tuple(
+        (t.qname, c, wanted.get((t.qname, c.name)), using.get((t.qname, c.name)))
+        for t in current.tables
+        if t.qname in kept
+        for c in t.columns
+        if c.type.removesuffix("[]") in names
+    )
+
+
+def _type_names_of(qnames: set[QualifiedName]) -> set[str]:
+    """The spellings a column's type may give these types in: qualified (as written, and quoted as
+    format_type prints it), and bare in public."""
+    return {s for q in qnames for s in (str(q), ident(q))} | {q.name for q in qnames if q.schema == "public"}
+
+
+def _type_names(types: tuple[cat.Enum, ...] | tuple[cat.CompositeType, ...]) -> set[str]:
+    """The spellings a column's type may give an enum (or composite type) in."""
+    return _type_names_of({t.qname for t in types})
 
 
 def _table_changes(
@@ -605,6 +636,7 @@ COMPARED_APART = frozenset(
         "schemas",
         "extensions",
         "enums",
+        "composite_types",
         "tables",
         "views",
         "policies",
@@ -664,6 +696,12 @@ def compare(
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
+
+    for key, b, a in _matched(kinds.COMPOSITE_TYPE, current, desired):
+        if b is None or a is None:
+            out.append(ch.Create(a) if b is None else ch.Drop(b))
+        elif differs(b, a):
+            out += _composite_type_changes(b, a, desired.privileges, _stored_in(b, current, desired, renames))
 
     # Every other kind's objects are created, dropped or changed on their own.
     for kind in (kind for slot, kind in kinds.BY_SLOT.items() if slot not in COMPARED_APART):
@@ -733,6 +771,8 @@ def compare(
         for c in out
         if (isinstance(c, ch.AlterColumn) and c.type_changed) or isinstance(c, ch.DropColumn)
     }
+    # And the tables whose columns move to an enum or composite type made again.
+    reshaped |= {table for c in out if isinstance(c, ch.ReplaceEnum) for table, *_ in c.columns}
     # A table rebuilt for a new partition key is dropped with its partitions, and the
     # views and other tables' policies that read any of them with it.
     rebuilt = {c.after.qname for c in out if isinstance(c, ch.Repartition)}
@@ -1147,6 +1187,33 @@ def _partition_change(before: cat.Partition, after: cat.Partition, scope: cat.Pr
         )
     if _parameters_differ(before, after):
         out.append(ch.SetStorageParameters(after, before.storage_parameters))
+    return out + _grant_changes(after, before.grants, after.grants, scope)
+
+
+def attributes_alterable(before: cat.CompositeType, after: cat.CompositeType) -> bool:
+    """Whether ALTER TYPE takes ``before``'s attributes to ``after``'s: the attributes both have keep
+    their order, and new ones come at the end (ADD ATTRIBUTE appends; nothing reorders them)."""
+    old, new = [a.name for a in before.attributes], [a.name for a in after.attributes]
+    kept = [name for name in new if name in old]
+    return kept == [name for name in old if name in new] and new[: len(kept)] == kept
+
+
+def _composite_type_changes(
+    before: cat.CompositeType,
+    after: cat.CompositeType,
+    scope: cat.PrivilegeScope | None,
+    stored: tuple = (),
+) -> list[ch.Change]:
+    """Attributes changed in place where PostgreSQL can, else the type made again (beside the old one,
+    when columns hold it: ``stored``, as ReplaceCompositeType lists them); then its comment and grants.
+    PostgreSQL retypes no attribute of a type a column holds."""
+    retyped = any(a != b for a in after.attributes for b in before.attributes if a.name == b.name)
+    if before.attributes != after.attributes and (not attributes_alterable(before, after) or (retyped and stored)):
+        # Made again, with its comment and grants.
+        return [ch.ReplaceCompositeType(before, after, columns=stored) if stored else ch.Replace(before, after)]
+    out: list[ch.Change] = [ch.AlterCompositeType(before, after)] if before.attributes != after.attributes else []
+    if before.comment != after.comment:
+        out.append(ch.SetComment(after, after.comment))
     return out + _grant_changes(after, before.grants, after.grants, scope)
 
 

@@ -148,7 +148,7 @@ class _Document:
     def _sections(self) -> list[tuple[str, list[tuple[QualifiedName, str]]]]:
         c = self.catalog
         items: list[tuple[str, list[tuple[QualifiedName, str]]]] = [("Diagram", []), ("Schemas", [])]
-        if c.enums or c.domains or c.sequences:
+        if c.enums or c.domains or c.composite_types or c.sequences:
             items.append(("Types and sequences", []))
         if c.tables:
             items.append(("Tables", [(t.qname, display(t.qname)) for t in c.tables]))
@@ -222,7 +222,7 @@ class _Document:
 
     def _types(self) -> None:
         c = self.catalog
-        if not (c.enums or c.domains or c.sequences):
+        if not (c.enums or c.domains or c.composite_types or c.sequences):
             return
         self.heading(2, "Types and sequences")
         if c.enums:
@@ -245,6 +245,19 @@ class _Document:
                 for d in c.domains
             ]
             self.para(*table(("domain", "type", "constraints", "comment"), rows))
+        if c.composite_types:
+            rows = [
+                (
+                    code(display(t.qname)),
+                    ", ".join(
+                        code(f"{a.name} {a.type}" + (f" collate {a.collation}" if a.collation else ""))
+                        for a in t.attributes
+                    ),
+                    cell(t.comment or ""),
+                )
+                for t in c.composite_types
+            ]
+            self.para(*table(("composite type", "attributes", "comment"), rows))
         if c.sequences:
             rows = [
                 (

@@ -80,9 +80,9 @@ class Builder(TableParts, RoutineParts):
         self.unsupported: list[tuple[tuple, str]] = []
         self.platform = platform_for(catalog.flavor)
         self.roles: set[str] = set()
-        self.user_types = (
-            {e.qname for e in catalog.enums} | {d.qname for d in catalog.domains} | {t.qname for t in catalog.tables}
-        )
+        self.user_types = {
+            t.qname for t in (*catalog.enums, *catalog.domains, *catalog.composite_types, *catalog.tables)
+        }
         self.extension_schemas = {e.schema for e in catalog.extensions}
         self.spec_tables = {t.qname for t in catalog.tables} | set(self.platform.tables)
         self.function_names: dict[QualifiedName, int] = defaultdict(int)
@@ -177,7 +177,7 @@ class Builder(TableParts, RoutineParts):
         c = self.catalog
         for kind, objects in (
             ("schema", [s for s in c.schemas if s.name != "public"]),
-            ("type", (*c.enums, *c.domains)),
+            ("type", (*c.enums, *c.domains, *c.composite_types)),
             ("sequence", c.sequences),
             ("table", c.tables),
             ("table", c.views),
@@ -214,6 +214,11 @@ class Builder(TableParts, RoutineParts):
             platform = {(r, None): p for r, p in self.given(kind, schema).items() if r in managed}
             if held == platform:
                 return {}
+            if kind == "type" and not held:
+                # Taken from every role: a revoke of what PostgreSQL gives makes the spec manage the
+                # type's privileges (with no grants at all it would leave them as they are).
+                revoked = {(frozenset(p), False, None): [role] for (role, _), p in platform.items()}
+                return {"revokes": _privilege_entries(revoked, "from")}
         full = set(self.full_table if kind == "table" else FULL[kind])
         # (privileges, with grant option, on column) -> roles, for grants and for revokes
         add: dict[tuple, list[str]] = defaultdict(list)
@@ -278,6 +283,7 @@ class Builder(TableParts, RoutineParts):
         for kind, items, make in (
             (kinds.ENUM, c.enums, self.enum),
             (kinds.DOMAIN, c.domains, self.domain),
+            (kinds.COMPOSITE_TYPE, c.composite_types, self.composite_type),
             (kinds.SEQUENCE, () if self.minimal else c.sequences, self.sequence),
         ):
             key = kind.section
@@ -511,6 +517,20 @@ class Builder(TableParts, RoutineParts):
         out.update(self.privileges("type", domain.qname.schema, domain.grants, path))
         if domain.comment is not None:
             out["comment"] = domain.comment
+        return out
+
+    def composite_type(self, type_: cat.CompositeType, path: tuple) -> dict:
+        attributes: dict[str, Any] = {}
+        for attribute in type_.attributes:
+            if self.name_ok(attribute.name, path + ("attributes",)):
+                written = self.type(attribute.type)
+                attributes[attribute.name] = (
+                    {"type": written, "collation": attribute.collation} if attribute.collation else written
+                )
+        out: dict[str, Any] = {"attributes": attributes}
+        out.update(self.privileges("type", type_.qname.schema, type_.grants, path))
+        if type_.comment is not None:
+            out["comment"] = type_.comment
         return out
 
     def sequence(self, seq: cat.Sequence, path: tuple) -> dict:

@@ -139,6 +139,7 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         extensions=schema_objects.extensions(rows["extensions"]),
         enums=schema_objects.enums(rows["enums"], grants),
         domains=schema_objects.domains(rows["domains"], grants),
+        composite_types=schema_objects.composite_types(rows["composite_types"], grants),
         sequences=schema_objects.sequences(rows["sequences"], grants),
         tables=tables,
         partitions=partitions,

@@ -1,11 +1,22 @@
-"""Schemas, extensions, enums, domains and sequences from catalog rows."""
+"""Schemas, extensions, enums, domains, composite types and sequences from catalog rows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Distribution, Domain, Enum, Extension, Publication, QualifiedName, Schema, Sequence
+from ..catalog.objects import (
+    Attribute,
+    CompositeType,
+    Distribution,
+    Domain,
+    Enum,
+    Extension,
+    Publication,
+    QualifiedName,
+    Schema,
+    Sequence,
+)
 from .security import Grants
 from .text import check_expression
 
@@ -81,6 +92,19 @@ def domains(rows: Iterable[Row], grants: Grants) -> tuple[Domain, ...]:
             )
         )
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
+
+
+def composite_types(rows: Iterable[Row], grants: Grants) -> tuple[CompositeType, ...]:
+    out = [
+        CompositeType(
+            _qname(row),
+            tuple(map(Attribute, row["attributes"], row["types"], row["collations"])),
+            row["comment"],
+            grants.get(("type", row["oid"]), ()),
+        )
+        for row in rows
+    ]
+    return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
 
 
 def sequences(rows: Iterable[Row], grants: Grants) -> tuple[Sequence, ...]:

@@ -7,6 +7,7 @@ untouched (single-statement rules still see them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import orjson
 
@@ -122,18 +123,23 @@ def _create_table(model: Model, stmt: Statement) -> None:
             _add_constraint(table, element["Constraint"], stmt, ())
 
 
-def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
-    name = coldef.get("colname", "")
-    constraints = [c["Constraint"] for c in coldef.get("constraints") or () if "Constraint" in c]
-    kinds = {c.get("contype") for c in constraints}
-    table.columns[name] = Column(
-        name=name,
+def _column(coldef: dict, stmt: Statement) -> Column:
+    """A column, or a composite type's attribute, as its definition writes it."""
+    kinds = {c["Constraint"].get("contype") for c in coldef.get("constraints") or () if "Constraint" in c}
+    return Column(
+        name=coldef.get("colname", ""),
         type=type_name(coldef.get("typeName")),
         not_null=bool(kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY", "CONSTR_IDENTITY"}),
         has_default=bool(kinds & {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}),
         stmt=stmt,
         offset=stmt.at(coldef.get("location")),
     )
+
+
+def _add_column(table: Table, coldef: dict, stmt: Statement) -> None:
+    name = coldef.get("colname", "")
+    constraints = [c["Constraint"] for c in coldef.get("constraints") or () if "Constraint" in c]
+    table.columns[name] = _column(coldef, stmt)
     last = None  # the key or foreign key that attribute constraints after it belong to
     said_deferrable = False
     for constraint in constraints:
@@ -222,8 +228,33 @@ def _create_table_as(model: Model, stmt: Statement) -> None:
         model.created_by.setdefault(relation_key(rel), []).append(stmt)
 
 
+def _create_composite_type(model: Model, stmt: Statement) -> None:
+    node = stmt.node
+    model.composite_types[relation_key(node["typevar"])] = {
+        element["ColumnDef"].get("colname", ""): _column(element["ColumnDef"], stmt)
+        for element in node.get("coldeflist") or ()
+        if "ColumnDef" in element
+    }
+
+
+def _alter_composite_type(model: Model, stmt: Statement) -> None:
+    """ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE (parsed as an ALTER TABLE of the type)."""
+    attributes = model.composite_types.get(relation_key(stmt.node["relation"]))
+    for item in stmt.node.get("cmds") or () if attributes is not None else ():
+        cmd = item["AlterTableCmd"]
+        definition = (cmd.get("def") or {}).get("ColumnDef", {})
+        if cmd.get("subtype") == "AT_AddColumn":
+            attributes[definition.get("colname", "")] = _column(definition, stmt)
+        elif cmd.get("subtype") == "AT_DropColumn":
+            attributes.pop(cmd.get("name", ""), None)
+        elif cmd.get("subtype") == "AT_AlterColumnType" and cmd.get("name") in attributes:
+            attributes[cmd["name"]] = replace(_column(definition, stmt), name=cmd["name"])
+
+
 def _alter_table(model: Model, stmt: Statement) -> None:
     node = stmt.node
+    if node.get("objtype") == "OBJECT_TYPE":
+        _alter_composite_type(model, stmt)
     if node.get("objtype") != "OBJECT_TABLE":
         return
     relation = node["relation"]
@@ -478,6 +509,7 @@ def _rename(model: Model, stmt: Statement) -> None:
 
 _HANDLERS: dict[str, Callable[[Model, Statement], None]] = {
     "CreateStmt": _create_table,
+    "CompositeTypeStmt": _create_composite_type,
     "AlterTableStmt": _alter_table,
     "CreateTableAsStmt": _create_table_as,
     "IndexStmt": _create_index,

@@ -168,6 +168,8 @@ class Model:
     """Everything the statements create, after all of them ran."""
 
     tables: dict[Key, Table] = field(default_factory=dict)
+    # CREATE TYPE ... AS (...): each one's attributes, by name
+    composite_types: dict[Key, dict[str, Column]] = field(default_factory=dict)
     functions: dict[Key, Function] = field(default_factory=dict)
     # ALTER DEFAULT PRIVILEGES, per (kind, schema) with schema "" for every schema:
     # role -> privileges (see schemac.lint.privileges)

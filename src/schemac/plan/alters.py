@@ -26,6 +26,7 @@ from ..diff import changes as ch
 from ..render.constraints import constraint_body, timing
 from ..render.quoting import ident, qualified
 from ..render.sql import (
+    attribute_definition,
     change_sql,
     column_definition,
     identity_clause,
@@ -679,6 +680,37 @@ def _change_default_privileges(c: ch.ChangeDefaultPrivileges, existing: set[Qual
     return [_step(c, sql, Stage.DEFAULT_PRIVILEGES, requires, rule("grant a default privilege", bool(c.grant)))]
 
 
+def _alter_composite_type(c: ch.AlterCompositeType, existing: set[QualifiedName]) -> list[Pair]:
+    """Attributes dropped, then retyped, then added at the end, one ALTER TYPE each."""
+    q = c.after.qname
+    old = {a.name: a for a in c.before.attributes}
+    new = {a.name: a for a in c.after.attributes}
+
+    def alter(action: str, note: str, requires=(), hazards=frozenset()) -> Pair:
+        sql = change_sql("alter_type", q, action)
+        return _step(c, sql, Stage.TYPES, requires, hazards, note=f"{note} of composite type {q}")
+
+    out = [
+        alter(
+            f"DROP ATTRIBUTE {ident(name)}", f"drop attribute {name}", (), rule("drop an attribute of a composite type")
+        )
+        for name in old
+        if name not in new
+    ]
+    for name, now in old.items():
+        goal = new.get(name)
+        if goal is not None and goal != now:
+            collation = f" COLLATE {qualified(goal.collation)}" if goal.collation else ""
+            action = f"ALTER ATTRIBUTE {ident(name)} SET DATA TYPE {goal.type}{collation}"
+            out.append(alter(action, f"change the type of attribute {name}", requires_type(goal.type)))
+    out += [
+        alter(f"ADD ATTRIBUTE {attribute_definition(a)}", f"add attribute {a.name}", requires_type(a.type))
+        for a in c.after.attributes
+        if a.name not in old
+    ]
+    return out
+
+
 def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:
     kind = kind_of(c.obj)
     return [_step(c, change_sql("comment", kind.keyword, kind.sql_name(c.obj), c.text), Stage.GRANTS)]
@@ -696,6 +728,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.SetRowSecurity: _set_row_security,
     ch.AlterPolicy: _alter_policy,
     ch.AlterDomain: _alter_domain,
+    ch.AlterCompositeType: _alter_composite_type,
     ch.AlterPublication: _alter_publication,
     ch.SetReplicaIdentity: _set_replica_identity,
     ch.AlterDistribution: _alter_distribution,

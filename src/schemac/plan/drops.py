@@ -16,7 +16,7 @@ from ..catalog.partitions import descendants
 from ..diff import changes as ch
 from ..render.constraints import constraint_body
 from ..render.sql import change_sql, statements
-from ..sqltree import references
+from ..sqltree import SqlProblem, parse_type, references
 from .hazards import of_drop, rule
 from .steps import Step, note, reason
 
@@ -138,6 +138,52 @@ def _functions_called(text: str, query: bool) -> frozenset[QualifiedName]:
     except ParseError:  # what cannot be read is left as it is; PostgreSQL says if it is in the way
         return frozenset()
     return frozenset(QualifiedName(schema or "public", name) for schema, name in refs.functions)
+
+
+def with_type_dependents(
+    current: Catalog,
+    desired: Catalog,
+    remade: list[ch.Replace],
+    drops: list[Any],
+    creates: list[Any],
+    owner: dict[int, ch.Change],
+) -> tuple[list[Any], list[Any]]:
+    """A composite type made again (dropped and created, or swapped under the columns that hold it)
+    cannot be dropped while functions take or return it: those are dropped before it and made again
+    after, as the goal has them (and what calls them with them: ``with_function_dependents``)."""
+    types = {c.before.qname: c for c in remade}
+    if not types:
+        return drops, creates
+    dropping = {id(o) for o in drops}
+    goals = {kinds.FUNCTION.identity(f): f for f in desired.functions}
+    made = {kinds.FUNCTION.identity(f) for f in creates if isinstance(f, cat.Function)}
+    drops, creates = list(drops), list(creates)
+    for function in current.functions:
+        used = next((q for q in map(_type_named, _signature_types(function)) if q in types), None)
+        if used is None or id(function) in dropping:
+            continue
+        change = types[used]
+        goal = goals.get(kinds.FUNCTION.identity(function))
+        if goal is not None and kinds.FUNCTION.identity(goal) not in made:
+            change = ch.Replace(function, goal, because=f"composite type {used} is made again")
+            creates.append(goal)
+            owner[id(goal)] = change
+        drops.append(function)
+        owner[id(function)] = change
+    return drops, creates
+
+
+def _signature_types(function: cat.Function) -> list[str]:
+    return [a.type for a in function.args] + ([function.returns] if function.returns else [])
+
+
+def _type_named(text: str) -> QualifiedName | None:
+    """The type a function's argument or result names (an array's element type, a set's row type)."""
+    try:
+        ref = parse_type(text.removeprefix("SETOF ").strip())
+    except SqlProblem:
+        return None
+    return QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
 
 
 def with_function_dependents(

@@ -7,8 +7,8 @@ kind's (``catalog.kinds``), and every other hazardous step is one line of
 Why each kind's drop carries what it does (the sets sit in its ``catalog.kinds`` entry):
 
 - table, partition, sequence: data-loss and breaks-clients; what it holds goes with it.
-- schema, enum, domain, view, materialized view, function, procedure, aggregate: breaks-clients;
-  clients and other objects name it.
+- schema, enum, domain, composite type, view, materialized view, function, procedure,
+  aggregate: breaks-clients; clients and other objects name it.
 - permissive policy: breaks-clients; the rows it admitted are no longer readable or
   writable for its roles (with RLS on, the last one gone leaves the table deny-all).
 - restrictive policy: widens-access; the rows it kept out become reachable.
@@ -89,6 +89,9 @@ RULES: dict[str, frozenset[str]] = {
         "rename a function's argument": {BREAKS_CLIENTS},
         # AlterDomain: SET NOT NULL checks every column of the domain's type
         "set a domain NOT NULL": {LONG_LOCK},
+        # AlterCompositeType: the values columns hold lose it, and clients that name it break. (Retyping
+        # one rewrites nothing: PostgreSQL refuses it while a column holds the type.)
+        "drop an attribute of a composite type": {DATA_LOSS, BREAKS_CLIENTS},
         # SetRowSecurity, AlterPolicy, ChangeGrants
         "disable row level security": {WIDENS_ACCESS},
         "stop forcing row level security": {WIDENS_ACCESS},

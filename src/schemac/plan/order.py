@@ -17,9 +17,15 @@ from ..render.quoting import ident
 from ..render.sql import change_sql, function_sql, number, privilege_scope, statements
 from .alters import alter_steps
 from .creates import create_steps, renames_argument
-from .drops import drop_steps, function_users_in_tables, with_dependents, with_function_dependents
+from .drops import (
+    drop_steps,
+    function_users_in_tables,
+    with_dependents,
+    with_function_dependents,
+    with_type_dependents,
+)
 from .hazards import rule
-from .steps import Phase, Plan, Step
+from .steps import Phase, Plan, PlanError, Step
 
 
 def replaceable(before: cat.Function, after: cat.Function) -> bool:
@@ -103,6 +109,20 @@ def _without_remade(alters: list[ch.Change], creates: list[Any]) -> list[ch.Chan
     ]
 
 
+def _without_remade_functions(alters: list[ch.Change], creates: list[Any]) -> list[ch.Change]:
+    """``alters`` less the CREATE OR REPLACE of functions made again (dropped for a type they name)."""
+    remade = {kinds.FUNCTION.identity(f) for f in creates if isinstance(f, cat.Function)}
+    return [
+        c
+        for c in alters
+        if not (
+            isinstance(c, ch.Replace)
+            and isinstance(c.after, cat.Function)
+            and kinds.FUNCTION.identity(c.after) in remade
+        )
+    ]
+
+
 def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
     """A sequence altered in place; a new owner is set once its column exists."""
     before, after = change.before, change.after
@@ -153,34 +173,37 @@ def _set_aside(alters: list[ch.Change]) -> list[Step]:
     ]
 
 
-def _enum_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[list[ch.Change], list[Step]]:
-    """An enum that loses or reorders values while columns use it: renamed away, made
-    again, each column converted through text (a row holding a removed value stops the
-    migration, unless the column's ``using:`` maps it), then the old type dropped.
+def _type_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[list[ch.Change], list[Step]]:
+    """An enum that loses or reorders values, or a composite type whose attributes are retyped or
+    reordered, while columns hold it: renamed away, made again, each column converted (an enum's
+    through text, so a row holding a removed value stops the migration; a composite type's attribute
+    by attribute, by name), unless the column's ``using:`` says how; then the old type dropped.
     Returns the other changes and the steps of the swaps."""
     kept, steps = [], []
     for change in changes:
         if not isinstance(change, ch.ReplaceEnum):
             kept.append(change)
             continue
-        enum = change.after
-        old = QualifiedName(enum.qname.schema, f"{enum.qname.name}_replaced")
+        type_ = change.after
+        noun = kinds.of(type_).noun
+        old = QualifiedName(type_.qname.schema, f"{type_.qname.name}_replaced")
         steps.append(
             Step(
-                change_sql("rename_type", enum.qname, old.name),
+                change_sql("rename_type", type_.qname, old.name),
                 change,
-                note=f"rename enum {enum.qname} to {old.name}, to make it again",
+                note=f"rename {noun} {type_.qname} to {old.name}, to make it again",
             )
         )
         steps += [
             Step(
                 s.sql,
                 change,
-                note=f"create enum {enum.qname} again, with its new values"
-                if s.source is enum
-                else f"privileges on enum {enum.qname}, made again",
+                note=f"create {noun} {type_.qname} again, with its new "
+                + ("attributes" if isinstance(type_, cat.CompositeType) else "values")
+                if s.source is type_
+                else f"privileges on {noun} {type_.qname}, made again",
             )
-            for s in statements(kinds.catalog_of([enum], privileges=scope))
+            for s in statements(kinds.catalog_of([type_], privileges=scope))
         ]
         for table, now, goal, using in change.columns:
             column = f"column {table}.{now.name}"
@@ -188,22 +211,50 @@ def _enum_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[li
             def alter(action: str, note: str, hazards=frozenset()) -> Step:
                 return Step(change_sql("alter_column", table, now.name, action), change, hazards, note=note)
 
-            if now.default is not None:  # PostgreSQL will not cast a default to an enum
+            if now.default is not None:  # PostgreSQL will not cast a default to the new type
                 steps.append(alter("DROP DEFAULT", f"drop the default of {column}"))
-            # An array of the enum goes through an array of text.
             array = "[]" if now.type.endswith("[]") else ""
-            convert = using or f"{ident(now.name)}::text{array}::{ident(enum.qname)}{array}"
+            convert = _conversion(change, table, now, using)
             steps.append(
                 alter(
-                    f"TYPE {ident(enum.qname)}{array} USING {convert}",
-                    f"convert {column} to the new enum {enum.qname}",
+                    f"TYPE {ident(type_.qname)}{array} USING {convert}",
+                    f"convert {column} to the new {noun} {type_.qname}",
                     rule("change a column's type"),
                 )
             )
             if goal is not None and goal.default is not None:
                 steps.append(alter(f"SET DEFAULT {goal.default}", f"set the default of {column} again"))
-        steps.append(Step(change_sql("drop", "TYPE", ident(old)), change, note=f"drop enum {old}, replaced"))
+        steps.append(Step(change_sql("drop", "TYPE", ident(old)), change, note=f"drop {noun} {old}, replaced"))
     return kept, steps
+
+
+def _conversion(change: ch.ReplaceEnum, table: QualifiedName, column: cat.Column, using: str | None) -> str:
+    """How a column's values become the new type's: the spec's ``using:``; else an enum's (or an array
+    of it) through text, a composite type's attribute by attribute, by name (new ones null). A column
+    that holds an array of a composite type needs ``using:``; one that holds it through a domain or
+    another composite type cannot be converted so."""
+    name = ident(column.name)
+    if not isinstance(change, ch.ReplaceCompositeType):
+        array = "[]" if column.type.endswith("[]") else ""
+        return using or f"{name}::text{array}::{ident(change.after.qname)}{array}"
+    q = change.after.qname
+    held = f"column {table}.{column.name} ({column.type}) holds the composite type {q}, whose attributes change "
+    if column.type.removesuffix("[]") not in {str(q), ident(q), *([q.name] if q.schema == "public" else [])}:
+        raise PlanError(
+            held + "in a way PostgreSQL cannot make while a column holds it, through a domain or another "
+            "composite type; schemac makes a type again only under columns of it or arrays of it: change it "
+            "in two steps (a new type beside it, then the columns moved to it)"
+        )
+    if using:
+        return using
+    if column.type.endswith("[]"):
+        raise PlanError(
+            held + "in a way PostgreSQL cannot make while a column holds it; schemac converts a column of the "
+            "type itself, not an array of it: give the column a 'using:' that converts its values"
+        )
+    had = {a.name for a in change.before.attributes}
+    fields = ", ".join(f"({name}).{ident(a.name)}" if a.name in had else "NULL" for a in change.after.attributes)
+    return f"CASE WHEN {name} IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW({fields})::{ident(q)} END"
 
 
 def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
@@ -229,10 +280,13 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
 
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
-    changes, swaps = _enum_swaps(changes, privilege_scope(desired))
+    remade = [c for c in changes if isinstance(c, ch.Replace) and isinstance(c.before, cat.CompositeType)]
+    changes, swaps = _type_swaps(changes, privilege_scope(desired))
     drops, creates, alters, owner = _sort_changes(changes)
     wanted = children(desired.partitions)
     drops, creates = with_dependents(current, desired, children(current.partitions), wanted, drops, creates, owner)
+    drops, creates = with_type_dependents(current, desired, remade, drops, creates, owner)
+    alters = _without_remade_functions(alters, creates)
     drops, creates = with_function_dependents(current, desired, drops, creates, owner)
     alters = _without_remade(alters, creates)
     released, put_back, alters = function_users_in_tables(current, desired, drops, owner, alters)
@@ -245,7 +299,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     late = [
         o
         for o in drops
-        if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain))
+        if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain, cat.CompositeType))
         and isinstance(owner[id(o)], ch.Drop)
         and o.qname not in made
     ]

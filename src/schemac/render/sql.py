@@ -659,6 +659,30 @@ def _domains(catalog: cat.Catalog) -> Iterator[Statement]:
         yield from _comment_on(domain, Stage.TYPES)
 
 
+def attribute_definition(attribute: cat.Attribute, width: int = 0) -> str:
+    """An attribute as CREATE TYPE (its name padded to ``width``) and ALTER TYPE ... ADD ATTRIBUTE write it."""
+    collation = f" COLLATE {qualified(attribute.collation)}" if attribute.collation else ""
+    return f"{ident(attribute.name).ljust(width)} {attribute.type}{collation}"
+
+
+def _composite_types(catalog: cat.Catalog) -> Iterator[Statement]:
+    for type_ in catalog.composite_types:
+        width = max((len(ident(a.name)) for a in type_.attributes), default=0)
+        lines = [attribute_definition(a, width) for a in type_.attributes]
+        requires = {_schema(type_.qname)}
+        for attribute in type_.attributes:
+            requires |= requires_type(attribute.type)
+        yield Statement(
+            Stage.TYPES,
+            _render("composite_type", type=type_, lines=lines),
+            provides=type_key(type_.qname),
+            requires=frozenset(requires),
+            label=f"composite type {type_.qname}",
+            source=type_,
+        )
+        yield from _comment_on(type_, Stage.TYPES)
+
+
 def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
     for seq in catalog.sequences:
         q = seq.qname
@@ -815,6 +839,7 @@ STATEMENTS_BY_SLOT: dict[str, Callable[[cat.Catalog], Iterator[Statement]]] = {
     "extensions": _extensions,
     "enums": _enums,
     "domains": _domains,
+    "composite_types": _composite_types,
     "sequences": _sequences,
     "functions": _each(_function, "functions"),
     "aggregates": _each(_aggregate, "aggregates"),

@@ -182,6 +182,31 @@ class DomainSpec(Model):
     comment: str | None = None
 
 
+class AttributeSpec(Model):
+    """An attribute of a composite type; ``x: integer`` is short for ``x: {type: integer}``."""
+
+    type: str = Field(description="A PostgreSQL type or a type of the spec (an enum, a domain, a composite type).")
+    collation: str | None = Field(default=None, description='Its collation, where not its type\'s: `C`, `"en-x-icu"`.')
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class CompositeTypeSpec(Model):
+    """CREATE TYPE name AS (attribute type, ...): a row type of its own, for columns, arguments and results."""
+
+    attributes: dict[str, AttributeSpec] = Field(
+        default={},
+        description="The attributes, in order: `name: type` or `name: {type: ..., collation: ...}`. A plan adds, "
+        "drops and retypes them in place where PostgreSQL can (ALTER TYPE ... ADD / DROP / ALTER ATTRIBUTE).",
+    )
+    grants: list[Grant] = []
+    revokes: list[Revoke] = []
+    comment: str | None = None
+
+
 class SequenceSpec(Model):
     type: Literal["smallint", "integer", "bigint"] = "bigint"
     start: int | None = None
@@ -1023,6 +1048,7 @@ class Spec(Model):
     schemas: dict[str, SchemaSpec] = {}
     enums: dict[str, EnumSpec] = {}
     domains: dict[str, DomainSpec] = {}
+    composite_types: dict[str, CompositeTypeSpec] = {}
     sequences: dict[str, SequenceSpec] = {}
     tables: dict[str, TableSpec] = {}
     views: dict[str, ViewSpec] = {}

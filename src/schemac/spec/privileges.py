@@ -12,9 +12,9 @@ The privileges of every other role (the owner's; ``service_role``, ``postgres``
 and the platform's roles on Supabase, unless the spec names them) are not
 managed: never granted or revoked. The ``public`` schema is every database's,
 and the platform sets its privileges: they are managed only where the spec
-gives it ``grants:``. So are an enum's and a domain's: USAGE on a type lets a
-role create objects that use it (PostgreSQL gives it to PUBLIC), not read or
-write its values.
+gives it ``grants:``. So are a type's (an enum, a domain, a composite type):
+USAGE on a type lets a role create objects that use it (PostgreSQL gives it
+to PUBLIC), not read or write its values.
 
 Default privileges (``ALTER DEFAULT PRIVILEGES``: what objects made later, by
 a migration, a dashboard or another tool, give) are managed only where the
@@ -80,7 +80,7 @@ def allow_list(spec: m.Spec, catalog: cat.Catalog) -> cat.Catalog:
     scope = cat.PrivilegeScope(
         roles=managed_roles(spec, catalog),
         schemas_left_alone=() if public is not None and "grants" in public.model_fields_set else ("public",),
-        types=tuple(t.qname for t in (*catalog.enums, *catalog.domains) if t.grants),
+        types=tuple(t.qname for t in (*catalog.enums, *catalog.domains, *catalog.composite_types) if t.grants),
     )
     if managed_defaults:
         scope = replace(scope, creators=_creators(scope, catalog))

@@ -2,7 +2,7 @@
 
 Values are derived from the column types: a NOT NULL column without a default
 gets a value of its type (text, numbers, uuid, booleans, times, json, enums,
-and domains over those), a foreign key takes the parent row of the same
+composite types (their attributes null), and domains over those), a foreign key takes the parent row of the same
 tenant (made first), the tenant column the tenant's own row, and a key to
 ``auth.users`` the tenant's user (whose profile the sign-up trigger may
 already have made). A text column tries a lower-case value first and then
@@ -252,6 +252,13 @@ def _value(conn: psycopg.Connection, qname: QualifiedName, column: cat.Column, t
         return conn.execute(
             "SELECT enumlabel FROM pg_enum WHERE enumtypid = %s::regtype ORDER BY enumsortorder LIMIT 1", (column.type,)
         ).fetchone()[0]
+    if kind == "c":  # a composite type: a value of null attributes, which is not null itself
+        attributes = conn.execute(
+            "SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.typrelid = a.attrelid"
+            " WHERE t.oid = %s::regtype AND a.attnum > 0 AND NOT a.attisdropped",
+            (column.type,),
+        ).fetchone()[0]
+        return "(" + "," * max(attributes - 1, 0) + ")"
     base = base.split("(")[0].strip()
     if base in _TEXT:
         return f"schemac-{tenant.lower()}-{n}" if attempt == 0 else f"SCHEMAC{tenant}{n:09d}"

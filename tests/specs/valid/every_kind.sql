@@ -43,6 +43,15 @@ CREATE DOMAIN public.positive_amount AS numeric(12, 2)
     NOT NULL
     CONSTRAINT positive_amount_not_negative CHECK (VALUE >= 0);
 
+CREATE TYPE app.shipping_address AS (
+    street        text,
+    city          text COLLATE "C",
+    "Postal Code" varchar(10),
+    priority      public.priority
+);
+
+COMMENT ON TYPE app.shipping_address IS 'Where an order goes.';
+
 -- Sequences ----------------------------------------------------------------
 
 CREATE SEQUENCE app.invoice_number
@@ -142,6 +151,7 @@ CREATE TABLE app.orders (
     tags           text[]                 NOT NULL DEFAULT '{}',
     invoice_number bigint,
     during         tstzrange,
+    ship_to        app.shipping_address,
     CONSTRAINT orders_pkey PRIMARY KEY (id, placed_on),
     CONSTRAINT orders_customer_order_key UNIQUE NULLS NOT DISTINCT (customer_id, id, placed_on),
     CONSTRAINT orders_shipped_has_total CHECK (status <> 'shipped' or total > 0)
@@ -428,6 +438,9 @@ REVOKE ALL ON SCHEMA app FROM PUBLIC;
 
 REVOKE ALL ON SCHEMA internal FROM PUBLIC;
 GRANT USAGE ON SCHEMA internal TO PUBLIC;
+
+REVOKE ALL ON TYPE app.shipping_address FROM PUBLIC;
+GRANT USAGE ON TYPE app.shipping_address TO PUBLIC;
 
 REVOKE ALL ON SEQUENCE app.invoice_number FROM PUBLIC;
 GRANT USAGE ON SEQUENCE app.invoice_number TO PUBLIC;

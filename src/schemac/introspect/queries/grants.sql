@@ -1,4 +1,4 @@
--- Privileges on schemas, relations, their columns, types (enums and domains) and functions, one row per
+-- Privileges on schemas, relations, their columns, types (enums, domains, composite types) and functions, one row per
 -- (object, column, grantee) with its privileges sorted: the effective ACL (a
 -- NULL ACL means acldefault), less the owner's own entries; a privilege held
 -- WITH GRANT OPTION ends in '*'. Rows with builtin = true are what acldefault
@@ -26,7 +26,8 @@ WITH objects AS (
     SELECT 'type', t.oid, t.typowner, 'T'::"char", t.typacl, NULL
       FROM pg_type t
      WHERE t.typnamespace = ANY (%(namespaces)s::oid[])
-       AND t.typtype IN ('e', 'd')
+       AND (t.typtype IN ('e', 'd')
+            OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
     UNION ALL
     SELECT 'function', p.oid, p.proowner, 'f'::"char", p.proacl, NULL
       FROM pg_proc p

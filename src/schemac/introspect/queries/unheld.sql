@@ -1,16 +1,15 @@
 -- What the spec cannot hold because it uses a type the spec has no name for: a range, base or
--- shell type, or a composite type made by CREATE TYPE ... AS (...), of the schemas read (the types
--- unmanaged.sql names). Whatever depends on such a type, directly or through another object
--- (a domain over it, a table with a column of it, a table whose row type another table uses, a
--- view, function, key, trigger or policy that uses one of those), one row each: the catalog
+-- shell type of the schemas read (the types unmanaged.sql names). Whatever depends on such a
+-- type, directly or through another object (a domain over it, a table with a column of it, a
+-- table whose row type another table uses, a view, function, key, trigger or policy that uses
+-- one of those), one row each: the catalog
 -- leaves it out and names it as not managed (introspect.unheld), so that a plan to a spec never
 -- drops what an import could not write. Left out, as everywhere: what an extension created.
 WITH RECURSIVE roots AS (
     SELECT t.oid, t.oid::regtype::text AS name
       FROM pg_type t
-      LEFT JOIN pg_class c ON c.oid = t.typrelid
      WHERE t.typnamespace = ANY (%(namespaces)s::oid[])
-       AND (t.typtype IN ('r', 'p') OR (t.typtype = 'c' AND c.relkind = 'c')
+       AND (t.typtype IN ('r', 'p')
             -- a base type, but not the array type PostgreSQL makes for each type
             OR (t.typtype = 'b' AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
        AND NOT EXISTS (SELECT FROM pg_depend e

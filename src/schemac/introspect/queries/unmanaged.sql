@@ -63,6 +63,15 @@ WITH ours AS (
                               AND pg_get_expr(pd.adbin, pd.adrelid) IS NOT DISTINCT FROM pg_get_expr(d.adbin, d.adrelid)
                               AND (pa.attnotnull OR NOT a.attnotnull)))
     UNION ALL
+    SELECT c.oid, 'pg_class'::regclass, 'typed table',
+           c.oid::regclass::text || ' of type ' || c.reloftype::regtype::text,
+           'the spec has no typed tables (CREATE TABLE ... OF type); the table is imported as a table of its own '
+           || 'columns (PostgreSQL refuses to change the type''s attributes without CASCADE, which a plan does '
+           || 'not write)'
+      FROM pg_class c
+     WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p')
+       AND c.relnamespace = ANY (%(namespaces)s::oid[])
+    UNION ALL
     -- A search_path the database (or a role in it) sets: the names a function's body leaves unqualified
     -- resolve under it, and on a database built from the spec, which sets none, under the server's
     -- default. Supabase's own ("$user", public, extensions) is the platform's, made again by its stand-in.
@@ -107,14 +116,6 @@ WITH ours AS (
        AND con.conparentid = 0 AND con.conislocal
        AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
-    -- A table's or view's own row type is part of it; a type made by CREATE TYPE ... AS (...) is not.
-    SELECT t.oid, 'pg_type'::regclass, 'composite type', t.oid::regtype::text,
-           'the spec has no composite types (CREATE TYPE ... AS (...))'
-      FROM pg_type t
-      JOIN pg_class c ON c.oid = t.typrelid
-     WHERE t.typtype = 'c' AND c.relkind = 'c'
-       AND t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     -- What uses one of these types is left out too, and named (unheld.sql).
     SELECT t.oid, 'pg_type'::regclass,

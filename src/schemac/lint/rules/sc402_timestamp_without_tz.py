@@ -6,7 +6,9 @@ from schemac.lint.rules._helpers import label
 def timestamp_without_tz(ctx):
     """
     ## What it does
-    Reports columns typed `timestamp` (without time zone).
+    Reports columns typed `timestamp` (without time zone), and attributes of
+    composite types (`create type ... as (...)`) typed so: a column of the
+    type stores them.
 
     Not reported: `timestamp[]` arrays and `time` (a time of day, not an
     instant).
@@ -38,4 +40,12 @@ def timestamp_without_tz(ctx):
             if column.type == "timestamp":
                 yield Hit(
                     column.stmt, column.offset, f"{label(table.key)}.{column.name} is timestamp without time zone"
+                )
+    for key, attributes in ctx.model.composite_types.items():
+        for attribute in attributes.values():
+            if attribute.type == "timestamp":
+                yield Hit(
+                    attribute.stmt,
+                    attribute.offset,
+                    f"attribute {attribute.name} of type {label(key)} is timestamp without time zone",
                 )

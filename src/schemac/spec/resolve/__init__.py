@@ -2,8 +2,9 @@
 
 ``resolve`` declares the spec's names in a :class:`~.scope.Scope` (tables and
 functions first, so that references may point forward), then asks each part
-(one module per kind: ``schemas``, ``types``, ``sequences``, ``functions``,
-``tables`` with its ``inheritance``, ``constraints``, ``indexes``, ``partitioning``,
+(one module per kind: ``schemas``, ``types`` (enums, domains, composite
+types), ``sequences``, ``functions``, ``tables`` with its ``inheritance``,
+``constraints``, ``indexes``, ``partitioning``,
 ``policies`` and ``triggers``, ``foreign_keys``, ``views``, ``aggregates``, ``publications``,
 ``platform_tables``, ``default_privileges``)
 for the catalog objects it builds. All problems are collected in the scope
@@ -31,7 +32,7 @@ from .schemas import extensions, schemas, settings
 from .scope import Scope
 from .sequences import sequences
 from .tables import ResolvedTable, primary_key_columns, table_of
-from .types import domains, enums
+from .types import composite_types, declare_composite_types, domains, enums
 from .views import views
 
 __all__ = ["UNPINNED", "Scope", "resolve"]
@@ -44,6 +45,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     settings(scope)
     extension_objects = extensions(scope)
     enum_objects = enums(scope)
+    composites = declare_composite_types(scope)
     # Names of tables and functions first, so references may point forward.
     for key, table in spec.tables.items():
         qname = scope.qualify(key, ("tables", key), declare=True)
@@ -57,6 +59,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     # Each table's parents, before anything reads its columns (a child's are its parents' and its own).
     parents_first = declare_parents(scope)
     domain_objects = domains(scope)
+    composite_objects = composite_types(scope, composites)
     sequence_objects = sequences(scope)
     procedures = declare_procedures(scope)
     function_objects = tuple(
@@ -86,6 +89,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         extensions=extension_objects,
         enums=enum_objects,
         domains=domain_objects,
+        composite_types=composite_objects,
         sequences=sequence_objects,
         tables=tuple(t.table for t in tables),
         partitions=tuple(p for t in tables for p in t.partitions),

@@ -1,5 +1,5 @@
 """Types: a type as a column, argument or domain writes it, checked against the names in scope;
-what a column's values compare as; and the spec's own types, enums and domains."""
+what a column's values compare as; and the spec's own types: enums, domains and composite types."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ...errors import Path
 from ...sqltree import SqlProblem, TypeRef, parse_type
 from ..names import suggest
 from ..known_types import BUILTIN, EXTENSION_TYPES, PSEUDO, SUGGESTIBLE
-from .fragments import expression, sql
+from .fragments import collation_name, expression, sql
 from .grants import TYPE_PRIVILEGES, grants_of
 from .scope import Scope
 
@@ -155,3 +155,60 @@ def domains(scope: Scope) -> tuple[cat.Domain, ...]:
             cat.Domain(qname, type_, domain.not_null, domain.default, tuple(checks.items()), domain.comment, grants)
         )
     return tuple(out)
+
+
+def declare_composite_types(scope: Scope) -> dict[QualifiedName, str]:
+    """The composite types' names, declared before any type is resolved: an attribute, a domain or a
+    column may use one declared after it. Returns each name's key in the spec."""
+    out = {}
+    for key in scope.spec.composite_types:
+        qname = scope.qualify(key, ("composite_types", key), declare=True)
+        if qname is not None:
+            scope.user_types[qname] = "composite type"
+            out[qname] = key
+    return out
+
+
+def composite_types(scope: Scope, declared: dict[QualifiedName, str]) -> tuple[cat.CompositeType, ...]:
+    out = []
+    members: dict[QualifiedName, dict[QualifiedName, Path]] = {}  # the composite types each one holds
+    for qname, key in declared.items():
+        spec = scope.spec.composite_types[key]
+        path = ("composite_types", key)
+        attributes = []
+        for name, attribute in spec.attributes.items():
+            where = path + ("attributes", name)
+            scope.ident(name, where)
+            type_ = type_of(scope, attribute.type, where + ("type",))
+            if attribute.collation is not None:
+                collation_name(scope, attribute.collation, where + ("collation",))
+            if type_ is not None:
+                held = _type_name(type_)
+                if held in declared:
+                    members.setdefault(qname, {}).setdefault(held, where + ("type",))
+            attributes.append(cat.Attribute(name, type_ or attribute.type, attribute.collation))
+        grants = grants_of(scope, spec.grants, spec.revokes, TYPE_PRIVILEGES, path)
+        out.append(cat.CompositeType(qname, tuple(attributes), spec.comment, grants))
+    for qname in declared:
+        for held, where in members.get(qname, {}).items():
+            if qname in _held_by(held, members):
+                through = f": '{held}' holds '{qname}'" if held != qname else f" ('{qname}')"
+                scope.error(where, f"a composite type cannot hold itself{through}")
+    return tuple(out)
+
+
+def _held_by(qname: QualifiedName, members: dict[QualifiedName, dict[QualifiedName, Path]]) -> set[QualifiedName]:
+    """The composite types ``qname`` holds, directly or through others, itself included."""
+    seen, todo = set(), [qname]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(members.get(name, ()))
+    return seen
+
+
+def _type_name(type_text: str) -> QualifiedName:
+    """The type a column or attribute type names, an array's element type for an array."""
+    ref = parse_type(type_text)
+    return QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)

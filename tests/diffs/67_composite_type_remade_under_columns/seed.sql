@@ -1,0 +1,1 @@
+INSERT INTO places VALUES (1, ROW(1, 2, 3), ROW(4, 5, 6)), (2, NULL, DEFAULT), (3, ROW(NULL, NULL, NULL), ROW(7, 8, 9));

@@ -1,0 +1,1 @@
+INSERT INTO shipments VALUES (1, ROW(1));
