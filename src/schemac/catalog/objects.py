@@ -540,6 +540,16 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class TableFilter:
+    """What a publication sends of one of its tables (PostgreSQL 15): only ``columns`` (empty: every column;
+    in the table's column order, as PostgreSQL keeps them) and only the rows ``where`` is true of."""
+
+    table: QualifiedName
+    columns: tuple[str, ...] = ()
+    where: str | None = None
+
+
+@dataclass(frozen=True)
 class Publication:
     """CREATE PUBLICATION: the changes of ``tables`` (or of every table) that logical
     replication sends to subscribers. ``publish`` is in PostgreSQL's order."""
@@ -550,6 +560,11 @@ class Publication:
     publish: tuple[str, ...] = ("insert", "update", "delete", "truncate")
     via_partition_root: bool = False
     comment: str | None = None
+    # The tables of ``tables`` published with a column list or a row filter, sorted by table.
+    filters: tuple[TableFilter, ...] = ()
+
+    def filter_of(self, table: QualifiedName) -> TableFilter | None:
+        return next((f for f in self.filters if f.table == table), None)
 
 
 # What PostgreSQL gives PUBLIC on a new object with no default privileges of its own (the owner holds all).

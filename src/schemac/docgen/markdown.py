@@ -19,6 +19,7 @@ from ..catalog.objects import (
     Ignores,
     Index,
     Policy,
+    Publication,
     QualifiedName,
     Table,
     Trigger,
@@ -515,7 +516,7 @@ class _Document:
         rows = [
             (
                 code(p.name),
-                "all tables" if p.all_tables else ", ".join(code(display(t)) for t in p.tables),
+                "all tables" if p.all_tables else ", ".join(_published(p, t) for t in p.tables),
                 ", ".join(p.publish) + (" (partitions as their table)" if p.via_partition_root else ""),
                 cell(p.comment or ""),
             )
@@ -595,3 +596,14 @@ def markdown(catalog: Catalog) -> str:
 def _storage(parameters: tuple[tuple[str, str], ...]) -> str:
     """``fillfactor = 70, autovacuum_enabled = false``, in code."""
     return code(storage_parameters_sql(parameters))
+
+
+def _published(publication: Publication, table: QualifiedName) -> str:
+    """A table of a publication, with the columns and the rows it sends of it where it names them."""
+    sent = publication.filter_of(table)
+    out = code(display(table))
+    if sent is not None and sent.columns:
+        out += f" (columns {', '.join(code(c) for c in sent.columns)})"
+    if sent is not None and sent.where is not None:
+        out += f" (rows where {code(sent.where)})"
+    return out

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog.objects import Distribution, Domain, Enum, Extension, Publication, QualifiedName, Schema, Sequence
+from ..catalog.objects import (
+    Distribution,
+    Domain,
+    Enum,
+    Extension,
+    Publication,
+    QualifiedName,
+    Schema,
+    Sequence,
+    TableFilter,
+)
+from ..sqltree import as_read_back
 from .security import Grants
 from .text import check_expression
 
@@ -36,6 +47,10 @@ def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
             tuple(row["publish"]),
             row["via_partition_root"],
             row["comment"],
+            tuple(
+                TableFilter(QualifiedName(f["schema"], f["name"]), tuple(f["columns"]), as_read_back(f["where"]))
+                for f in row["filters"]
+            ),
         )
         for row in rows
     )

@@ -128,6 +128,7 @@ def environment() -> jinja2.Environment:
         search_path=_search_path,
         key_part=key_part_sql,
         publication_options=publication_options,
+        published_tables=published_tables,
         default_privileges_clause=kinds.default_privileges_clause,
         number=number,
         storage_parameters=storage_parameters_sql,
@@ -852,6 +853,21 @@ def publication_options(publication: cat.Publication) -> str:
         f"publish = {literal(', '.join(publication.publish))}, "
         f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}"
     )
+
+
+def published_tables(publication: cat.Publication, tables: Sequence[QualifiedName] | None = None) -> str:
+    """The list of FOR TABLE, ADD TABLE or SET TABLE (of ``tables``; default: all the publication's), each
+    table with the columns and the rows it sends where the publication names them."""
+    items = []
+    for table in publication.tables if tables is None else tables:
+        item = ident(table)
+        if (sent := publication.filter_of(table)) is not None:
+            if sent.columns:
+                item += f" ({', '.join(map(ident, sent.columns))})"
+            if sent.where is not None:
+                item += f" WHERE ({sent.where})"
+        items.append(item)
+    return ", ".join(items)
 
 
 def header(catalog: cat.Catalog) -> str:

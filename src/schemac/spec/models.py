@@ -219,9 +219,20 @@ class DefaultPrivilegesSpec(Model):
     )
 
 
+class PublishedTableSpec(Model):
+    """``{table: trips, columns: [id, distance], where: distance > 0}``: a table of a publication, of which
+    only some columns, or the rows where an expression holds, are sent (PostgreSQL 15)."""
+
+    table: str
+    columns: list[str] = Field(default=[], description="Only these columns are sent (default: every column).")
+    where: SqlText | None = Field(default=None, description="Only the rows this expression is true of are sent.")
+
+
 class PublicationSpec(Model):
-    tables: list[str] = Field(
-        default=[], description="The tables whose changes it sends (schema.table, or a table of public)."
+    tables: list[str | PublishedTableSpec] = Field(
+        default=[],
+        description="The tables whose changes it sends (schema.table, or a table of public); "
+        "{table: ..., columns: [...], where: ...} sends only those columns, or those rows.",
     )
     all_tables: bool = Field(default=False, description="Every table of the database, now and later (FOR ALL TABLES).")
     publish: list[Literal["insert", "update", "delete", "truncate"]] = Field(
