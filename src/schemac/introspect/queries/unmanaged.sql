@@ -88,6 +88,17 @@ WITH ours AS (
       FROM pg_database d
      WHERE d.datname = current_database() AND d.datacl IS NOT NULL AND d.datacl <> acldefault('d', d.datdba)
     UNION ALL
+    -- FOR TABLES IN SCHEMA (PostgreSQL 15) needs a superuser, which the role that builds a spec on the
+    -- scratch server is not: the publication is read with its tables, the schema it publishes is named.
+    SELECT pn.oid, 'pg_publication_namespace'::regclass, 'publication schema',
+           quote_ident(p.pubname) || ': tables in schema ' || quote_ident(n.nspname),
+           'the spec has no publications of a schema''s tables (FOR TABLES IN SCHEMA); the publication is '
+           || 'imported with the tables it lists, and a plan leaves the schema in it'
+      FROM pg_publication_namespace pn
+      JOIN pg_publication p ON p.oid = pn.pnpubid
+      JOIN pg_namespace n ON n.oid = pn.pnnspid
+     WHERE pn.pnnspid = ANY (%(namespaces)s::oid[])
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
