@@ -367,6 +367,7 @@ class ExclusionElement(Model):
     expression: SqlText | None = None
     with_: str = Field(alias="with")
     opclass: str | None = None
+    collation: str | None = None
     order: Literal["asc", "desc"] | None = None
     nulls: Literal["first", "last"] | None = None
 
