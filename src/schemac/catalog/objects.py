@@ -191,6 +191,7 @@ class PrimaryKey:
     columns: tuple[str, ...]
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index: WITH (fillfactor = 70)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Unique:
     nulls_not_distinct: bool = False
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ class ExclusionElement:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (predicate)]."""
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] [WHERE (predicate)]."""
 
     name: str
     elements: tuple[ExclusionElement, ...]
@@ -247,6 +249,7 @@ class Exclusion:
     where: str | None = None
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index
 
 
 # What a table declares itself; foreign keys stand apart (Catalog.foreign_keys).

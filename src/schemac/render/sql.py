@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -41,7 +40,7 @@ from ..sqltree import (
 )
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
-from .quoting import ident, literal, qualified
+from .quoting import ident, literal, qualified, storage_parameters_sql
 
 # A function body is written between the first of these that cannot end it early.
 BODY_QUOTES = ("$function$", "$body$", "$schemac$", "$schemac_body$")
@@ -139,17 +138,6 @@ def environment() -> jinja2.Environment:
 def number(value: float) -> str:
     """A number as SQL writes it: ``5`` for 5.0, ``0.5``."""
     return str(int(value)) if value == int(value) else repr(value)
-
-
-_BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
-
-
-def storage_parameters_sql(parameters: cat.StorageParameters) -> str:
-    """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
-    number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
-    return ", ".join(
-        f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters
-    )
 
 
 def _render(template: str, **context) -> str:

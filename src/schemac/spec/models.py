@@ -70,6 +70,10 @@ STORAGE_PARAMETERS = (
     "Storage parameters, `WITH (...)`: `{fillfactor: 70}`, `{autovacuum_enabled: false}`; PostgreSQL's names "
     "and values. A plan changes them in place (`ALTER ... SET (...)` / `RESET (...)`)."
 )
+KEY_STORAGE_PARAMETERS = (
+    "Storage parameters of the key's index, `WITH (...)`: `{fillfactor: 70}`. A plan changes them in place "
+    "(`ALTER INDEX ... SET (...)` / `RESET (...)`); on a partitioned table, by making the key again."
+)
 
 # A list that may be written as its single item: `to: authenticated`.
 OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
@@ -307,6 +311,7 @@ class UniqueSpec(Model):
     name: str | None = None
     nulls_not_distinct: bool = False
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
     @model_validator(mode="before")
     @classmethod
@@ -344,6 +349,7 @@ class PrimaryKeySpec(Model):
 
     columns: OneOrMany = Field(min_length=1)
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
 
 class CheckSpec(Model):
@@ -400,6 +406,7 @@ class ExclusionSpec(Model):
     where: SqlText | None = None
     include: list[str] = []
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
 
 class IndexColumn(Model):

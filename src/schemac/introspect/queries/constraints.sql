@@ -28,6 +28,7 @@ SELECT con.conrelid AS table_oid,
        CASE WHEN NOT con.convalidated
             THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) END AS enforced,
        i.indnullsnotdistinct AS nulls_not_distinct,
+       ic.reloptions AS storage_parameters,  -- of a key's index: WITH (fillfactor = 70)
        -- Exclusion constraints, read like indexes (queries/indexes.sql): the
        -- method, the predicate, the INCLUDE columns, and per key element its
        -- column or expression, its operator, order flags, operator class and collation.
@@ -77,7 +78,7 @@ SELECT con.conrelid AS table_oid,
   LEFT JOIN pg_class fc ON fc.oid = con.confrelid
   LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
   LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
-  LEFT JOIN pg_class ic ON ic.oid = i.indexrelid AND con.contype = 'x'
+  LEFT JOIN pg_class ic ON ic.oid = i.indexrelid
   LEFT JOIN pg_am am ON am.oid = ic.relam
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0

@@ -191,15 +191,6 @@ WITH ours AS (
        AND (c.reloptions IS NOT NULL OR t.reloptions IS NOT NULL)
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    SELECT con.oid, 'pg_constraint'::regclass, 'key storage parameters',
-           quote_ident(con.conname) || ' on ' || con.conrelid::regclass::text,
-           'the spec has no storage parameters on the index of a primary key, unique or exclusion constraint ('
-           || array_to_string(i.reloptions, ', ') || ')'
-      FROM pg_constraint con
-      JOIN pg_class i ON i.oid = con.conindid
-     WHERE con.contype IN ('p', 'u', 'x') AND con.conparentid = 0 AND i.reloptions IS NOT NULL
-       AND con.connamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
     SELECT con.oid, 'pg_constraint'::regclass,
            CASE con.contype WHEN 'p' THEN 'temporal primary key' WHEN 'u' THEN 'temporal unique constraint'
                             ELSE 'temporal foreign key' END,

@@ -9,7 +9,7 @@ from ...errors import Path
 from .. import models as m
 from ..names import default_name, key_name, suggest
 from .coverage import coverage
-from .fragments import collation_name, expression, opclass_name, operator
+from .fragments import collation_name, expression, opclass_name, operator, storage_parameters
 from .scope import Scope
 from .types import base_type
 
@@ -124,7 +124,13 @@ def exclusion_of(
     if not ok:
         return None
     return cat.Exclusion(
-        name, tuple(elements), spec.method, tuple(spec.include), spec.where, **deferrable(spec.deferrable)
+        name,
+        tuple(elements),
+        spec.method,
+        tuple(spec.include),
+        spec.where,
+        **deferrable(spec.deferrable),
+        storage_parameters=storage_parameters(spec.storage_parameters),
     )
 
 
