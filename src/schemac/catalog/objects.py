@@ -492,10 +492,11 @@ class Function:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """CREATE AGGREGATE (a normal aggregate: ordered-set and hypothetical ones are not modelled).
-    Functions are named as PostgreSQL prints them with only pg_catalog on the search path
-    (``int4pl``, ``public.my_step``), types as format_type does; ``initcond`` is the text
-    PostgreSQL keeps, where '' and None differ."""
+    """CREATE AGGREGATE. Functions are named as PostgreSQL prints them with only pg_catalog on the
+    search path (``int4pl``, ``public.my_step``), types as format_type does; ``initcond`` is the text
+    PostgreSQL keeps, where '' and None differ. An ordered-set aggregate (``percentile(float8 ORDER BY
+    float8)``, called ``WITHIN GROUP (ORDER BY ...)``) has ``direct_args``: how many of ``args`` come
+    before ORDER BY; a hypothetical-set one (``rank(x) WITHIN GROUP (ORDER BY y)``) is one too."""
 
     qname: QualifiedName
     args: tuple[Argument, ...]
@@ -515,6 +516,8 @@ class Aggregate:
     parallel: str | None = None  # unsafe, the default, is None
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
+    direct_args: int | None = None  # None: a normal aggregate
+    hypothetical: bool = False
 
     @property
     def signature(self) -> str:

@@ -495,6 +495,20 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     yield from _comment_on(function, stage)
 
 
+def aggregate_arguments(aggregate: cat.Aggregate) -> str:
+    """The arguments of CREATE AGGREGATE: ``*`` for none, and an ordered-set aggregate's direct ones,
+    then ``ORDER BY`` and those it aggregates (``float8 ORDER BY float8``, ``ORDER BY anyelement``)."""
+
+    def argument(arg: cat.Argument) -> str:
+        mode = f"{arg.mode} " if arg.mode != "in" else ""
+        return f"{mode}{ident(arg.name) + ' ' if arg.name else ''}{arg.type}"
+
+    if aggregate.direct_args is None:
+        return ", ".join(map(argument, aggregate.args)) or "*"
+    direct, ordered = aggregate.args[: aggregate.direct_args], aggregate.args[aggregate.direct_args :]
+    return " ".join(filter(None, (", ".join(map(argument, direct)), "ORDER BY", ", ".join(map(argument, ordered)))))
+
+
 def aggregate_options(aggregate: cat.Aggregate) -> list[tuple[str, str]]:
     """CREATE AGGREGATE's (option, value) pairs, in the order pg_dump writes them."""
     options = [("SFUNC", aggregate.sfunc), ("STYPE", aggregate.stype)]
@@ -518,6 +532,8 @@ def aggregate_options(aggregate: cat.Aggregate) -> list[tuple[str, str]]:
         options.append(("SORTOP", f"OPERATOR({operator})"))
     if aggregate.parallel:
         options.append(("PARALLEL", aggregate.parallel.upper()))
+    if aggregate.hypothetical:
+        options.append(("HYPOTHETICAL", "true"))
     return options
 
 
@@ -533,7 +549,12 @@ def _aggregate(aggregate: cat.Aggregate) -> Iterator[Statement]:
     requires.discard(function_key(q))
     yield Statement(
         Stage.FUNCTIONS,
-        _render("aggregate", aggregate=aggregate, options=aggregate_options(aggregate)),
+        _render(
+            "aggregate",
+            aggregate=aggregate,
+            arguments=aggregate_arguments(aggregate),
+            options=aggregate_options(aggregate),
+        ),
         provides=function_key(q),
         requires=frozenset(requires),
         label=f"aggregate {q}",

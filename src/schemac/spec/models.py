@@ -803,9 +803,24 @@ class FunctionSpec(RoutineSpec):
 
 class AggregateSpec(Model):
     """CREATE AGGREGATE: a state function folded over the rows (``sfunc`` from ``initcond``, of type
-    ``stype``), then ``finalfunc``. Functions are the spec's or PostgreSQL's own."""
+    ``stype``), then ``finalfunc``. Functions are the spec's or PostgreSQL's own. With ``order_by``, an
+    ordered-set aggregate, called ``agg(args) WITHIN GROUP (ORDER BY ...)``."""
 
-    args: list[Argument] = Field(default=[], description="The argument types, as functions write them; none: agg(*).")
+    args: list[Argument] = Field(
+        default=[],
+        description="The argument types, as functions write them; none: agg(*). With order_by, the direct "
+        "arguments, given once per group.",
+    )
+    order_by: list[Argument] = Field(
+        default=[],
+        description="An ordered-set aggregate's aggregated arguments, sorted as WITHIN GROUP (ORDER BY ...) "
+        "says: CREATE AGGREGATE name(args ORDER BY these).",
+    )
+    hypothetical: bool = Field(
+        default=False,
+        description="A hypothetical-set aggregate (like rank(x) WITHIN GROUP (ORDER BY y)): its direct "
+        "arguments are a hypothetical row of the aggregated ones; needs order_by.",
+    )
     sfunc: str
     stype: str
     finalfunc: str | None = None

@@ -5,11 +5,18 @@
 WITH ours AS (
     SELECT p.oid, 'pg_proc'::regclass AS classid, 'aggregate' AS kind,
            p.oid::regprocedure::text AS name,
-           CASE WHEN a.aggkind <> 'n' THEN 'the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)'
-                ELSE 'the spec''s aggregates have no MFINALFUNC, MFINALFUNC_EXTRA or FINALFUNC_MODIFY' END AS reason
+           CASE WHEN a.aggtranstype = 'internal'::regtype
+                THEN 'the spec has no aggregates whose state is of type internal: only a superuser may make one, '
+                     || 'and the role that builds a spec on the scratch server is none'
+                WHEN a.aggkind <> 'n' AND a.aggnumdirectargs = p.pronargs
+                THEN 'the spec has no ordered-set aggregates of VARIADIC "any" ORDER BY VARIADIC "any"'
+                ELSE 'the spec''s aggregates have no MFINALFUNC, MFINALFUNC_EXTRA, or FINALFUNC_MODIFY other '
+                     || 'than the default (READ_ONLY, and READ_WRITE for an ordered-set aggregate)' END AS reason
       FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
-     WHERE (a.aggkind <> 'n' OR a.aggmfinalfn <> 0 OR a.aggmfinalextra
-            OR a.aggfinalmodify <> 'r' OR a.aggmfinalmodify <> 'r')
+     WHERE (a.aggmfinalfn <> 0 OR a.aggmfinalextra
+            OR a.aggfinalmodify <> CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+            OR a.aggmfinalmodify <> CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+            OR (a.aggkind <> 'n' AND a.aggnumdirectargs = p.pronargs) OR a.aggtranstype = 'internal'::regtype)
        AND p.pronamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     SELECT p.oid, 'pg_proc'::regclass, 'window function', p.oid::regprocedure::text,
