@@ -45,6 +45,11 @@ def _without_parameters(con: cat.TableConstraint) -> cat.TableConstraint:
     return replace(con, storage_parameters=()) if getattr(con, "storage_parameters", ()) else con
 
 
+def _parameters(con: cat.TableConstraint) -> list[tuple[str, str]]:
+    """A key's storage parameters in any order (PostgreSQL keeps them as written)."""
+    return sorted(getattr(con, "storage_parameters", ()))
+
+
 def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
     """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate,
     or whose index takes other storage parameters: in place (ALTER INDEX ... SET), but on a partitioned table,
@@ -57,13 +62,11 @@ def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Cha
         state = DIFFERS
         if b is not None and a is not None and type(b) is type(a):
             state = validity(_without_parameters(b), _without_parameters(a))
-            if state != DIFFERS and sorted(getattr(b, "storage_parameters", ())) != sorted(
-                getattr(a, "storage_parameters", ())
-            ):
-                if after.partition_key is not None:
-                    state = DIFFERS
-                else:
+            if state != DIFFERS and _parameters(b) != _parameters(a):
+                if after.partition_key is None:
                     parameters.append((b, a))
+                else:
+                    state = DIFFERS
         if state == VALIDATE:
             validated.append(a)
         elif state == DIFFERS:
