@@ -143,3 +143,24 @@ def test_a_schema_a_publication_publishes_is_named_and_left_alone(tmp_path, data
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
     assert migration.empty, migration.sql()
     assert ("publication schema", "whole_app: tables in schema app") in {(o.kind, o.name) for o in migration.unmanaged}
+
+
+def test_a_column_a_publication_names_is_dropped_after_the_table_leaves_it(tmp_path, databases, pg_cluster) -> None:
+    # PostgreSQL drops no column that a publication's column list or row filter names.
+    url = databases()
+    before = (
+        TABLES
+        + "publications:\n  fleet:\n    tables: [{table: trips, columns: [id, driver_note], where: distance > 0}]\n"
+    )
+    _plan_and_apply(url, before, tmp_path, pg_cluster.url())
+    after = before.replace("      distance: numeric\n      driver_note: text\n", "").replace(
+        "{table: trips, columns: [id, driver_note], where: distance > 0}", "{table: trips, columns: [id]}"
+    )
+    steps = _plan_and_apply(url, after, tmp_path, pg_cluster.url()).steps
+    assert [s.sql for s in steps] == [
+        "ALTER PUBLICATION fleet DROP TABLE public.trips;",
+        "ALTER TABLE public.trips DROP COLUMN distance;",
+        "ALTER TABLE public.trips DROP COLUMN driver_note;",
+        "ALTER PUBLICATION fleet ADD TABLE public.trips (id);",
+    ]
+    assert steps[0].hazards == {"breaks-clients"}
