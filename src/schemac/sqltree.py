@@ -302,9 +302,9 @@ def without_hidden_names(query: str) -> str:
     PostgreSQL prints such a name where it is not the one the printed expression would get, and the
     printed form can get another than the text first written: ``SELECT x, NULL FROM t`` as the second
     branch prints ``NULL::integer`` (named ``?column?``, which is never printed), and read back that is
-    named ``int4`` and prints ``NULL::integer AS int4``. Without those names, a view made again from its
-    printed form prints the same."""
-    if " AS " not in query:
+    named ``int4`` and prints ``NULL::integer AS int4``. Two views compared without those names are the
+    same view."""
+    if " AS " not in query or not any(operation in query for operation in ("UNION", "INTERSECT", "EXCEPT")):
         return query
     try:
         tree = pglast.parse_sql(query)

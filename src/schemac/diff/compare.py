@@ -21,7 +21,7 @@ from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
 from ..catalog.partitions import children, descendants
 from ..spec.platform import platform_for
-from ..sqltree import references, rename_column
+from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
@@ -37,6 +37,8 @@ def comparable(obj: Any) -> Any:
         updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
     if getattr(obj, "storage_parameters", ()) != tuple(sorted(getattr(obj, "storage_parameters", ()))):
         updates["storage_parameters"] = tuple(sorted(obj.storage_parameters))
+    if isinstance(obj, cat.View) and (query := without_hidden_names(obj.query)) != obj.query:
+        updates["query"] = query
     # Introspected objects carry no spec-only fields: most need no copy at all.
     return replace(obj, **updates) if updates else obj
 

@@ -35,7 +35,7 @@ from ..catalog.objects import (
     View,
 )
 from ..render.quoting import ident
-from ..sqltree import as_read_back, without_hidden_names
+from ..sqltree import as_read_back
 from ..spec.names import not_null_name
 from .security import Grants
 from .text import check_expression, closing_paren, config_setting, split_top_level, storage_parameters, truthy
@@ -236,7 +236,7 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
         out.append(
             View(
                 qname=qname,
-                query=as_read_back(without_hidden_names(row["query"].strip().removesuffix(";").rstrip()), query=True),
+                query=as_read_back(row["query"].strip().removesuffix(";").rstrip(), query=True),
                 materialized=row["materialized"],
                 with_data=row["populated"],
                 security_invoker=truthy(config_setting(options, "security_invoker")),
