@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from schemac import live
 from schemac.apply import Settings, apply
 from schemac.cli import main
+from schemac.docgen.markdown import markdown
 from schemac.pipeline import compile_text
 from schemac.plan import HAZARDS
 
@@ -111,3 +112,10 @@ def test_an_ordered_set_aggregate_is_built_and_called_within_group(tmp_path, dat
     assert "DROP AGGREGATE public.nth_smallest(integer, double precision);" in migration.sql()
     apply(url, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
     assert live.plan(live.current(url), live.desired(str(spec), pg_cluster.url())).empty
+
+
+def test_the_docs_show_an_ordered_set_aggregate_with_its_order_by() -> None:
+    assert (
+        "| `nth_smallest(n integer ORDER BY double precision)` | `array_append` then `public.nth_final` |"
+        in markdown(compile_text(SPEC).catalog)
+    )

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from schemac import live
 from schemac.apply import Settings, apply
 from schemac.cli import main
+from schemac.docgen.markdown import markdown
 from schemac.pipeline import compile_text
 from schemac.plan import HAZARDS
 
@@ -46,6 +47,13 @@ def test_column_lists_and_row_filters_are_built_in_the_tables_column_order() -> 
     assert (
         "CREATE PUBLICATION fleet\n    FOR TABLE public.trips (id, vehicle_id, distance) WHERE (distance > 0), "
         "public.vehicles\n" in sql
+    )
+
+
+def test_the_docs_show_the_columns_and_rows_sent() -> None:
+    assert (
+        "| `fleet` | `trips` (columns `id`, `vehicle_id`, `distance`) (rows where `distance > 0`), `vehicles` |"
+        in markdown(compile_text(FILTERED).catalog)
     )
 
 

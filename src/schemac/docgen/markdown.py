@@ -28,7 +28,7 @@ from ..catalog.objects import (
 from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
-from ..render.sql import number, storage_parameters_sql
+from ..render.sql import aggregate_arguments, number, storage_parameters_sql
 from . import words
 from .md import Anchors, cell, code, codes, table
 from .mermaid import er_diagram
@@ -499,7 +499,7 @@ class _Document:
         self.heading(2, "Aggregates")
         rows = [
             (
-                code(f"{display(a.qname)}({a.signature})"),
+                code(f"{display(a.qname)}({a.signature if a.direct_args is None else aggregate_arguments(a)})"),
                 code(a.sfunc) + (f" then {code(a.finalfunc)}" if a.finalfunc else ""),
                 code(display_type(a.stype)) + ("" if a.initcond is None else f" from {code(repr(a.initcond))}"),
                 cell(a.comment or ""),
