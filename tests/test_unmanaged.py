@@ -16,7 +16,7 @@ from schemac.supabase import install_standin, roles_sql
 
 HELD = """
 create table public.things (id bigint primary key, name text);
-create aggregate public.total (order by integer) (sfunc = int4pl, stype = integer);
+create aggregate public.total (integer) (sfunc = int4pl, stype = integer, finalfunc_modify = read_write);
 create collation public.plain (provider = libc, locale = 'C');
 create text search configuration public.english_plain (copy = pg_catalog.simple);
 create text search dictionary public.plain_words (template = pg_catalog.simple);
@@ -67,7 +67,9 @@ def test_a_plan_names_what_it_leaves_alone_once(tmp_path: Path, held: str, pg_cl
         ("text search configuration", "public.english_plain"),
         ("text search dictionary", "public.plain_words"),
     ]
-    assert all(o["reason"].startswith("the spec has no ") for o in as_json["unmanaged"])
+    assert all(
+        o["reason"].startswith(("the spec has no ", "the spec's aggregates have no ")) for o in as_json["unmanaged"]
+    )
     # Nothing of it is touched by apply, which says it once too.
     spec.write_text(SPEC.replace("      name: text\n", "      name: text\n      note: text\n"))
     applied = run("apply", "--db", held, "--to", str(spec), "--yes", *dev)
@@ -92,7 +94,8 @@ def test_check_db_lists_what_it_does_not_manage_and_still_passes(tmp_path: Path,
     assert checked.exit_code == 0, checked.output
     assert "not managed by schemac, left as they are (4):\n" in checked.output
     assert (
-        "  aggregate public.total(integer): the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)\n"
+        "  aggregate public.total(integer): the spec's aggregates have no MFINALFUNC, MFINALFUNC_EXTRA, or "
+        "FINALFUNC_MODIFY other than the default (READ_ONLY, and READ_WRITE for an ordered-set aggregate)\n"
         in checked.output
     )
     assert "  text search dictionary public.plain_words: the spec has no text search dictionaries\n" in checked.output

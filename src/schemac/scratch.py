@@ -590,34 +590,78 @@ class Collation:
 
 
 @dataclass(frozen=True)
+class TextSearchObject:
+    """A text search dictionary or configuration of a database (of its own schemas), the statements that make
+    it again, and for a configuration, the dictionaries of those schemas it maps to (``schema.name``)."""
+
+    schema: str
+    name: str
+    definition: str
+    dictionaries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TargetFacts:
     """What a goal built for a database relies on there without making it (see ``built``)."""
 
     collations: tuple[Collation, ...] = ()
     search_path: str | None = None  # as a new session there has it
+    text_search: tuple[TextSearchObject, ...] = ()  # dictionaries first
 
 
 def target_facts(conn: psycopg.Connection) -> TargetFacts:
     """The facts of the database of ``conn``, a session that has not changed its search_path."""
     search_path = conn.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
-    # Not one of introspect/queries/, which are the catalog's: this is read only for a scratch database.
-    rows = conn.execute((Path(__file__).parent / "introspect" / "collation_definitions.sql").read_text())
-    return TargetFacts(tuple(Collation(*row) for row in rows), search_path)
+    # Not among introspect/queries/, which are the catalog's: these are read only for a scratch database.
+    folder = Path(__file__).parent / "introspect"
+    collations = tuple(Collation(*row) for row in conn.execute((folder / "collation_definitions.sql").read_text()))
+    text_search = tuple(
+        TextSearchObject(schema, name, definition, tuple(dictionaries))
+        for schema, name, definition, dictionaries in conn.execute((folder / "text_search_definitions.sql").read_text())
+    )
+    return TargetFacts(collations, search_path, text_search)
 
 
 def with_target(script: str, target: TargetFacts) -> str:
-    """``script`` run under the target's search_path, with the target's collations it names made in it.
+    """``script`` run under the target's search_path, with the target's collations and text search objects it
+    names made in it.
 
     The search_path is set after the script's last CREATE EXTENSION: a spec's extension with no schema is
     one in public (as import writes it), which a search_path led by another schema would move."""
-    script = with_collations(script, target.collations)
+    script = with_text_search(with_collations(script, target.collations), target.text_search)
     if target.search_path is None:
         return script
-    at = max(
-        (where.stop + 1 for where, node in _statements(script, "extension") if "CreateExtensionStmt" in node), default=0
-    )
+    at = _after_extensions(script)
     literal = "'" + target.search_path.replace("'", "''") + "'"
     return f"{script[:at]}\nSELECT pg_catalog.set_config('search_path', {literal}, false);\n{script[at:]}"
+
+
+def _after_extensions(script: str) -> int:
+    """Where the script's last CREATE EXTENSION ends (0: it has none)."""
+    return max(
+        (where.stop + 1 for where, node in _statements(script, "extension") if "CreateExtensionStmt" in node), default=0
+    )
+
+
+def with_text_search(script: str, objects: Sequence[TextSearchObject]) -> str:
+    """``script`` with each text search configuration of ``objects`` that it names (a function's body does:
+    ``to_tsvector('app.simple_words', ...)``) made in it, after the dictionaries of ``objects`` that it maps to;
+    after the script's extensions (a configuration may map to an extension's dictionary, ``unaccent``) and
+    the CREATE SCHEMA of their schemas."""
+    lowered = script.lower()
+    named = [o for o in objects if o.name.lower() in lowered]
+    mapped = {d for o in named for d in o.dictionaries}
+    wanted = [o for o in objects if o in named or f"{o.schema}.{o.name}" in mapped]
+    if not wanted:
+        return script
+    schemas = {
+        node["CreateSchemaStmt"]["schemaname"]: where.stop + 1
+        for where, node in _statements(script, "schema")
+        if "CreateSchemaStmt" in node and "schemaname" in node["CreateSchemaStmt"]
+    }
+    at = max([_after_extensions(script), *(schemas.get(o.schema, 0) for o in wanted)])
+    made = "".join(f"{o.definition};\n" for o in wanted)
+    return f"{script[:at]}\n{made}{script[at:]}"
 
 
 def with_collations(script: str, collations: Sequence[Collation]) -> str:

@@ -295,6 +295,65 @@ def as_read_back(text: str | None, query: bool = False) -> str | None:
     return source[len(prefix) :]
 
 
+def without_hidden_names(query: str) -> str:
+    """A query as PostgreSQL prints it, without the column names no one can see: those of every branch of
+    a UNION, INTERSECT or EXCEPT but the first, whose names the result takes.
+
+    PostgreSQL prints such a name where it is not the one the printed expression would get, and the
+    printed form can get another than the text first written: ``SELECT x, NULL FROM t`` as the second
+    branch prints ``NULL::integer`` (named ``?column?``, which is never printed), and read back that is
+    named ``int4`` and prints ``NULL::integer AS int4``. Two views compared without those names are the
+    same view."""
+    if " AS " not in query or not any(operation in query for operation in ("UNION", "INTERSECT", "EXCEPT")):
+        return query
+    try:
+        tree = pglast.parse_sql(query)
+        tokens = parser.scan(query)
+    except ParseError:
+        return query
+    cuts: list[tuple[int, int]] = []
+
+    class _Branches(Visitor):
+        def visit_SelectStmt(self, parent, node) -> None:
+            if node.op != enums.SetOperation.SETOP_NONE:
+                for leaf in _set_operation_leaves(node.rarg):
+                    for target in leaf.targetList or ():
+                        if target.name is not None and (cut := _alias_span(tokens, target.location)):
+                            cuts.append(cut)
+
+    _Branches()(tree)
+    for start, end in sorted(set(cuts), reverse=True):
+        query = query[:start] + query[end:]
+    return query
+
+
+def _set_operation_leaves(node: ast.SelectStmt) -> list[ast.SelectStmt]:
+    if node.op == enums.SetOperation.SETOP_NONE:
+        return [node]
+    return _set_operation_leaves(node.larg) + _set_operation_leaves(node.rarg)
+
+
+def _alias_span(tokens, location: int) -> tuple[int, int] | None:
+    """Where `` AS name`` ends the select-list item that starts at ``location``: its first AS outside
+    parentheses (within an item, only its name follows one), from the end of the token before it."""
+    depth, previous_end = 0, None
+    for i, token in enumerate(tokens):
+        if token.start < location:
+            continue
+        if token.name in ("ASCII_40", "ASCII_91"):  # ( [
+            depth += 1
+        elif token.name in ("ASCII_41", "ASCII_93"):  # ) ]
+            depth -= 1
+            if depth < 0:
+                return None
+        elif depth == 0 and token.name == "ASCII_44":  # , : the next item
+            return None
+        elif depth == 0 and token.name == "AS" and i + 1 < len(tokens) and previous_end is not None:
+            return previous_end + 1, tokens[i + 1].end + 1
+        previous_end = token.end
+    return None
+
+
 def table_columns(text: str) -> list[tuple[str, str]]:
     """The (name, type) pairs of a function's ``table (name type, ...)`` result, as written.
 

@@ -280,6 +280,7 @@ class PrimaryKey:
     columns: tuple[str, ...]
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index: WITH (fillfactor = 70)
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ class Unique:
     nulls_not_distinct: bool = False
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index
 
 
 @dataclass(frozen=True)
@@ -327,7 +329,7 @@ class ExclusionElement:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WHERE (predicate)]."""
+    """EXCLUDE USING method (element WITH operator, ...) [INCLUDE (...)] [WITH (...)] [WHERE (predicate)]."""
 
     name: str
     elements: tuple[ExclusionElement, ...]
@@ -336,6 +338,7 @@ class Exclusion:
     where: str | None = None
     deferrable: bool = False
     initially_deferred: bool = False
+    storage_parameters: StorageParameters = ()  # of its index
 
 
 # What a table declares itself; foreign keys stand apart (Catalog.foreign_keys).
@@ -596,10 +599,11 @@ class Function:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """CREATE AGGREGATE (a normal aggregate: ordered-set and hypothetical ones are not modelled).
-    Functions are named as PostgreSQL prints them with only pg_catalog on the search path
-    (``int4pl``, ``public.my_step``), types as format_type does; ``initcond`` is the text
-    PostgreSQL keeps, where '' and None differ."""
+    """CREATE AGGREGATE. Functions are named as PostgreSQL prints them with only pg_catalog on the
+    search path (``int4pl``, ``public.my_step``), types as format_type does; ``initcond`` is the text
+    PostgreSQL keeps, where '' and None differ. An ordered-set aggregate (``percentile(float8 ORDER BY
+    float8)``, called ``WITHIN GROUP (ORDER BY ...)``) has ``direct_args``: how many of ``args`` come
+    before ORDER BY; a hypothetical-set one (``rank(x) WITHIN GROUP (ORDER BY y)``) is one too."""
 
     qname: QualifiedName
     args: tuple[Argument, ...]
@@ -619,6 +623,8 @@ class Aggregate:
     parallel: str | None = None  # unsafe, the default, is None
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
+    direct_args: int | None = None  # None: a normal aggregate
+    hypothetical: bool = False
 
     @property
     def signature(self) -> str:
@@ -647,6 +653,16 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class TableFilter:
+    """What a publication sends of one of its tables (PostgreSQL 15): only ``columns`` (empty: every column;
+    in the table's column order, as PostgreSQL keeps them) and only the rows ``where`` is true of."""
+
+    table: QualifiedName
+    columns: tuple[str, ...] = ()
+    where: str | None = None
+
+
+@dataclass(frozen=True)
 class Publication:
     """CREATE PUBLICATION: the changes of ``tables`` (or of every table) that logical
     replication sends to subscribers. ``publish`` is in PostgreSQL's order."""
@@ -657,6 +673,11 @@ class Publication:
     publish: tuple[str, ...] = ("insert", "update", "delete", "truncate")
     via_partition_root: bool = False
     comment: str | None = None
+    # The tables of ``tables`` published with a column list or a row filter, sorted by table.
+    filters: tuple[TableFilter, ...] = ()
+
+    def filter_of(self, table: QualifiedName) -> TableFilter | None:
+        return next((f for f in self.filters if f.table == table), None)
 
 
 # What PostgreSQL gives PUBLIC on a new object with no default privileges of its own (the owner holds all).

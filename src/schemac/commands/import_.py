@@ -95,14 +95,14 @@ def import_(
     in languages other than sql and plpgsql and the triggers that call them,
     foreign keys to tables the spec cannot name (storage.buckets), all but
     one of the routines that share a name and of indexes alike, unlogged
-    partitions, storage parameters of keys' indexes, a column a table
-    inherits with a default of its own, a search_path the database sets,
-    privileges on the database, and privileges changed on the platform's own
-    objects. The round trip is then exact for what the spec
-    holds. The spec is proved on a scratch database given the source's
-    collations and search_path (as `plan --db` does; from an SQL file, the
-    collations it makes); one that uses an aggregate or a text search
-    configuration left out cannot be built there, and import says which
+    partitions, a column a table inherits with a default of its own, a
+    search_path the database sets, privileges on the database, and
+    privileges changed on the platform's own objects. The round trip is then
+    exact for what the spec holds. The spec is proved on a scratch database
+    given the source's collations, the text search configurations its
+    functions name, and its search_path (as `plan --db` does; from an SQL
+    file, the collations it makes); one that uses an aggregate left out
+    cannot be built there, and import says which
     objects need it.
 
     \b

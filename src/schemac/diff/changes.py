@@ -433,12 +433,22 @@ class AlterPublication(Change):
         return tuple(t for t in self.before.tables if t not in self.after.tables)
 
     @property
+    def refiltered(self) -> tuple[QualifiedName, ...]:
+        """The tables it keeps, of which it is to send other columns or rows."""
+        b, a = self.before, self.after
+        return tuple(t for t in a.tables if t in b.tables and b.filter_of(t) != a.filter_of(t))
+
+    @property
     def options_changed(self) -> bool:
         b, a = self.before, self.after
         return (b.publish, b.via_partition_root) != (a.publish, a.via_partition_root)
 
     def describe(self) -> str:
-        what = [*(f"add {t}" for t in self.added), *(f"drop {t}" for t in self.removed)]
+        what = [
+            *(f"add {t}" for t in self.added),
+            *(f"drop {t}" for t in self.removed),
+            *(f"send other columns or rows of {t}" for t in self.refiltered),
+        ]
         if self.options_changed:
             what.append("options")
         return f"alter publication {self.after.name}: {', '.join(what)}"

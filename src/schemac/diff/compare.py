@@ -23,7 +23,7 @@ from ..catalog.partitions import children, descendants
 from ..spec.names import postgres_name
 from ..render.quoting import ident
 from ..spec.platform import platform_for
-from ..sqltree import references, rename_column
+from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
@@ -40,6 +40,8 @@ def comparable(obj: Any) -> Any:
         updates["columns"] = tuple(replace(c, renamed_from=None) for c in obj.columns)
     if getattr(obj, "storage_parameters", ()) != tuple(sorted(getattr(obj, "storage_parameters", ()))):
         updates["storage_parameters"] = tuple(sorted(obj.storage_parameters))
+    if isinstance(obj, cat.View) and (query := without_hidden_names(obj.query)) != obj.query:
+        updates["query"] = query
     # Introspected objects carry no spec-only fields: most need no copy at all.
     return replace(obj, **updates) if updates else obj
 
@@ -103,9 +105,15 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
             updates["inherits"] = tuple(new if p == old else p for p in obj.inherits)
         return replace(obj, **{k: v for k, v in updates.items() if v != getattr(obj, k)})
 
-    # A publication keeps a renamed table.
+    # A publication keeps a renamed table, and what it sends of it.
     publications = tuple(
-        replace(p, tables=tuple(sorted((new if t == old else t for t in p.tables), key=str))) if old in p.tables else p
+        replace(
+            p,
+            tables=tuple(sorted((new if t == old else t for t in p.tables), key=str)),
+            filters=tuple(sorted((replace(f, table=new) if f.table == old else f for f in p.filters), key=_by_table)),
+        )
+        if old in p.tables
+        else p
         for p in catalog.publications
     )
     return replace(
@@ -116,6 +124,10 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
             for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
         },
     )
+
+
+def _by_table(sent: cat.TableFilter) -> str:
+    return str(sent.table)
 
 
 def _rename_key(key: cat.PartitionKey | None, old: str, new: str) -> cat.PartitionKey | None:
@@ -197,7 +209,27 @@ def _rename_column(
             for p in catalog.partitions
         )
     )
-    return replace(catalog, tables=tuple(tables), foreign_keys=fks, indexes=indexes, partitions=partitions)
+    # A publication's column list and row filter name columns by number: they follow the rename.
+    publications = tuple(
+        replace(
+            p,
+            filters=tuple(
+                replace(f, columns=cols(f.columns), where=f.where and rename_column(f.where, old, new))
+                if f.table == table
+                else f
+                for f in p.filters
+            ),
+        )
+        for p in catalog.publications
+    )
+    return replace(
+        catalog,
+        tables=tuple(tables),
+        foreign_keys=fks,
+        indexes=indexes,
+        partitions=partitions,
+        publications=publications,
+    )
 
 
 def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) -> tuple[cat.Catalog, list[ch.Change]]:
@@ -873,7 +905,11 @@ def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: se
         elif b.all_tables != a.all_tables:
             out.append(ch.Replace(b, a))
         else:
-            kept = replace(b, tables=tuple(t for t in b.tables if t not in dropped))
+            kept = replace(
+                b,
+                tables=tuple(t for t in b.tables if t not in dropped),
+                filters=tuple(f for f in b.filters if f.table not in dropped),
+            )
             if replace(kept, comment=None) != replace(a, comment=None):
                 out.append(ch.AlterPublication(kept, a))
             if b.comment != a.comment:

@@ -41,14 +41,32 @@ def _by_name(table: cat.Table) -> dict[str, cat.TableConstraint]:
     return {c.name: c for c in table.constraints}
 
 
+def _without_parameters(con: cat.TableConstraint) -> cat.TableConstraint:
+    return replace(con, storage_parameters=()) if getattr(con, "storage_parameters", ()) else con
+
+
+def _parameters(con: cat.TableConstraint) -> list[tuple[str, str]]:
+    """A key's storage parameters in any order (PostgreSQL keeps them as written)."""
+    return sorted(getattr(con, "storage_parameters", ()))
+
+
 def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
-    """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate."""
+    """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate,
+    or whose index takes other storage parameters: in place (ALTER INDEX ... SET), but on a partitioned table,
+    whose index PostgreSQL cannot alter so, by making the key again."""
     q = after.qname
     old, new = _by_name(before), _by_name(after)
-    dropped, added, validated = [], [], []
+    dropped, added, validated, parameters = [], [], [], []
     for name in sorted(set(old) | set(new)):
         b, a = old.get(name), new.get(name)
-        state = validity(b, a) if b is not None and a is not None and type(b) is type(a) else DIFFERS
+        state = DIFFERS
+        if b is not None and a is not None and type(b) is type(a):
+            state = validity(_without_parameters(b), _without_parameters(a))
+            if state != DIFFERS and _parameters(b) != _parameters(a):
+                if after.partition_key is None:
+                    parameters.append((b, a))
+                else:
+                    state = DIFFERS
         if state == VALIDATE:
             validated.append(a)
         elif state == DIFFERS:
@@ -67,6 +85,13 @@ def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Cha
             out.append(ch.RenameConstraint(q, b.name, twin.name))
     again = {a.name for a in added}
     out += [ch.DropConstraint(q, b, b.name in again) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
+    # The key's index has the key's name (PostgreSQL renames both together).
+    out += [
+        ch.SetStorageParameters(
+            cat.Index(a.name, q, (), unique=True, storage_parameters=a.storage_parameters), b.storage_parameters
+        )
+        for b, a in parameters
+    ]
     return out + [ch.ValidateConstraint(q, a) for a in validated]
 
 

@@ -19,6 +19,7 @@ from ..catalog.objects import (
     Ignores,
     Index,
     Policy,
+    Publication,
     QualifiedName,
     Table,
     Trigger,
@@ -27,7 +28,7 @@ from ..catalog.objects import (
 from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
-from ..render.sql import number, storage_parameters_sql
+from ..render.sql import aggregate_arguments, number, storage_parameters_sql
 from . import words
 from .md import Anchors, cell, code, codes, table
 from .mermaid import er_diagram
@@ -511,7 +512,7 @@ class _Document:
         self.heading(2, "Aggregates")
         rows = [
             (
-                code(f"{display(a.qname)}({a.signature})"),
+                code(f"{display(a.qname)}({a.signature if a.direct_args is None else aggregate_arguments(a)})"),
                 code(a.sfunc) + (f" then {code(a.finalfunc)}" if a.finalfunc else ""),
                 code(display_type(a.stype)) + ("" if a.initcond is None else f" from {code(repr(a.initcond))}"),
                 cell(a.comment or ""),
@@ -528,7 +529,7 @@ class _Document:
         rows = [
             (
                 code(p.name),
-                "all tables" if p.all_tables else ", ".join(code(display(t)) for t in p.tables),
+                "all tables" if p.all_tables else ", ".join(_published(p, t) for t in p.tables),
                 ", ".join(p.publish) + (" (partitions as their table)" if p.via_partition_root else ""),
                 cell(p.comment or ""),
             )
@@ -608,3 +609,14 @@ def markdown(catalog: Catalog) -> str:
 def _storage(parameters: tuple[tuple[str, str], ...]) -> str:
     """``fillfactor = 70, autovacuum_enabled = false``, in code."""
     return code(storage_parameters_sql(parameters))
+
+
+def _published(publication: Publication, table: QualifiedName) -> str:
+    """A table of a publication, with the columns and the rows it sends of it where it names them."""
+    sent = publication.filter_of(table)
+    out = code(display(table))
+    if sent is not None and sent.columns:
+        out += f" (columns {', '.join(code(c) for c in sent.columns)})"
+    if sent is not None and sent.where is not None:
+        out += f" (rows where {code(sent.where)})"
+    return out

@@ -486,13 +486,26 @@ class Builder(TableParts, RoutineParts):
                     "is published through its table); left out of it",
                 )
             if listed:
-                out["tables"] = [key_of(t) for t in listed]
+                out["tables"] = [self.published_table(publication, t) for t in listed]
         if publication.publish != cat.Publication(publication.name).publish:
             out["publish"] = list(publication.publish)
         if publication.via_partition_root:
             out["publish_via_partition_root"] = True
         if publication.comment is not None:
             out["comment"] = publication.comment
+        return out
+
+    @staticmethod
+    def published_table(publication: cat.Publication, table: QualifiedName) -> Any:
+        """A table of a publication: its name, or with the columns and rows the publication sends of it."""
+        sent = publication.filter_of(table)
+        if sent is None:
+            return key_of(table)
+        out: dict[str, Any] = {"table": key_of(table)}
+        if sent.columns:
+            out["columns"] = list(sent.columns)
+        if sent.where is not None:
+            out["where"] = bare(sent.where)
         return out
 
     def enum(self, enum: cat.Enum, path: tuple) -> Any:

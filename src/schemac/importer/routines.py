@@ -122,8 +122,13 @@ class RoutineParts:
                 args.append(f"{arg.name} {type_}" if arg.name else type_)
             else:
                 args.append({**({"name": arg.name} if arg.name else {}), "type": type_, "mode": arg.mode})
-        if args:
-            out["args"] = args
+        direct = len(args) if aggregate.direct_args is None else aggregate.direct_args
+        if args[:direct]:
+            out["args"] = args[:direct]
+        if aggregate.direct_args is not None:
+            out["order_by"] = args[direct:]
+        if aggregate.hypothetical:
+            out["hypothetical"] = True
         out["sfunc"] = aggregate.sfunc
         out["stype"] = self.type(aggregate.stype)
         for option in ("initcond", "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc"):

@@ -22,8 +22,8 @@ def group_kind(table: cat.Table, placed: cat.Distribution) -> tuple[str | None, 
 
 
 def constraint_state(con: Any) -> dict[str, Any]:
-    """``deferrable``, ``valid`` and ``enforced`` as the spec writes them, where they are not the
-    defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
+    """``deferrable``, ``valid``, ``enforced`` and a key's ``storage_parameters`` as the spec writes them,
+    where they are not the defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
     out: dict[str, Any] = {}
     if getattr(con, "deferrable", False):
         out["deferrable"] = True if con.initially_deferred else "initially immediate"
@@ -33,6 +33,8 @@ def constraint_state(con: Any) -> dict[str, Any]:
         out["valid"] = False
     if getattr(con, "no_inherit", False):
         out["no_inherit"] = True
+    if getattr(con, "storage_parameters", ()):
+        out["storage_parameters"] = storage_parameters(con.storage_parameters)
     return out
 
 
@@ -109,7 +111,7 @@ class TableParts:
             )
         single_pk = (
             pk.columns[0]
-            if pk is not None and len(pk.columns) == 1 and not pk.deferrable and pk.columns[0] not in inherited
+            if pk is not None and len(pk.columns) == 1 and not constraint_state(pk) and pk.columns[0] not in inherited
             else None
         )
         uniques = [u for u in table.uniques if not self.refused_key(q, u, path + ("unique",))]
@@ -120,7 +122,7 @@ class TableParts:
                 and u.columns[0] not in inherited
                 and u.name == default_name(q, u.columns, "key")
                 and not u.nulls_not_distinct
-                and not u.deferrable
+                and not constraint_state(u)
             ):
                 column_unique.setdefault(u.columns[0], u)
         checks = list(table.checks)
@@ -198,7 +200,7 @@ class TableParts:
         out["columns"] = columns
         if pk is not None and single_pk is None:
             out["primary_key"] = (
-                {"columns": list(pk.columns), **constraint_state(pk)} if pk.deferrable else list(pk.columns)
+                {"columns": list(pk.columns), **constraint_state(pk)} if constraint_state(pk) else list(pk.columns)
             )
         if uniques:
             out["unique"] = [self.unique(q, u) for u in uniques]
@@ -310,7 +312,7 @@ class TableParts:
 
     @staticmethod
     def unique(table: QualifiedName, u: cat.Unique) -> list | dict:
-        if u.name == default_name(table, u.columns, "key") and not u.nulls_not_distinct and not u.deferrable:
+        if u.name == default_name(table, u.columns, "key") and not u.nulls_not_distinct and not constraint_state(u):
             return list(u.columns)
         out: dict[str, Any] = {"columns": list(u.columns), "name": u.name}
         if u.nulls_not_distinct:

@@ -153,10 +153,16 @@ def tables(
         primary_key, uniques, checks, exclusions = None, [], [], []
         for con in constraints.get(oid, ()):
             if con["type"] == "p":
-                primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con))
+                primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con), **_key_parameters(con))
             elif con["type"] == "u":
                 uniques.append(
-                    Unique(con["name"], tuple(con["columns"]), bool(con["nulls_not_distinct"]), **_timing(con))
+                    Unique(
+                        con["name"],
+                        tuple(con["columns"]),
+                        bool(con["nulls_not_distinct"]),
+                        **_timing(con),
+                        **_key_parameters(con),
+                    )
                 )
             elif con["type"] == "c":
                 checks.append(
@@ -348,11 +354,21 @@ def _timing(row: Row) -> dict[str, bool]:
     return {"deferrable": row["deferrable"], "initially_deferred": row["deferred"]}
 
 
+def _key_parameters(row: Row) -> dict[str, Any]:
+    return {"storage_parameters": storage_parameters(row["storage_parameters"])}
+
+
 def _exclusion(row: Row) -> Exclusion:
     """An exclusion constraint from its row: its index's keys, each with the operator it is compared with."""
     elements = [ExclusionElement(_index_key(element, "column"), element["operator"]) for element in row["elements"]]
     return Exclusion(
-        row["name"], tuple(elements), row["method"], tuple(row["include"]), _unwrap(row["where"]), **_timing(row)
+        row["name"],
+        tuple(elements),
+        row["method"],
+        tuple(row["include"]),
+        _unwrap(row["where"]),
+        **_timing(row),
+        **_key_parameters(row),
     )
 
 

@@ -96,6 +96,8 @@ def aggregates(rows: Iterable[Row], grants: Grants) -> tuple[Aggregate, ...]:
                 parallel=PARALLEL[row["parallel"]],
                 grants=grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
+                direct_args=row["direct_args"],
+                hypothetical=row["hypothetical"],
             )
         )
     return tuple(out)

@@ -16,7 +16,9 @@ from ..catalog.objects import (
     QualifiedName,
     Schema,
     Sequence,
+    TableFilter,
 )
+from ..sqltree import as_read_back
 from .security import Grants
 from .text import check_expression
 
@@ -47,6 +49,10 @@ def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
             tuple(row["publish"]),
             row["via_partition_root"],
             row["comment"],
+            tuple(
+                TableFilter(QualifiedName(f["schema"], f["name"]), tuple(f["columns"]), as_read_back(f["where"]))
+                for f in row["filters"]
+            ),
         )
         for row in rows
     )

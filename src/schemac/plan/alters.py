@@ -34,11 +34,12 @@ from ..render.sql import (
     identity_sequence,
     not_valid_check_sql,
     publication_options,
+    published_tables,
     requires_sql,
     requires_type,
 )
 from ..spec.names import default_name, not_null_name
-from .hazards import rule
+from .hazards import rule, sends_more
 from .steps import Phase, PlanError, Step
 
 Pair = tuple[Statement, Step]
@@ -555,11 +556,30 @@ def _set_storage_parameters(c: ch.SetStorageParameters, existing: set[QualifiedN
 def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> list[Pair]:
     name = c.after.name
     out = []
+    if c.refiltered:
+        # Another column list or row filter of a table it keeps: the whole list is set again, in one statement.
+        b, a = c.before, c.after
+        return [
+            _step(
+                c,
+                change_sql("alter_publication", name, "SET TABLE " + published_tables(a)),
+                Stage.PUBLICATIONS,
+                {relation_key(t) for t in c.added},
+                rule("publish a table", bool(c.added))
+                | rule("stop publishing a table", bool(c.removed))
+                | rule("publish more of a table", any(sends_more(b.filter_of(t), a.filter_of(t)) for t in c.refiltered))
+                | rule(
+                    "publish less of a table", any(sends_more(a.filter_of(t), b.filter_of(t)) for t in c.refiltered)
+                ),
+                note=f"set the tables of publication {name}, and the columns and rows it sends of each",
+            ),
+            *([_publication_options_step(c)] if c.options_changed else []),
+        ]
     if c.added:
         out.append(
             _step(
                 c,
-                change_sql("alter_publication", name, "ADD TABLE " + ", ".join(map(ident, c.added))),
+                change_sql("alter_publication", name, "ADD TABLE " + published_tables(c.after, c.added)),
                 Stage.PUBLICATIONS,
                 {relation_key(t) for t in c.added},
                 rule("publish a table"),
@@ -577,16 +597,19 @@ def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> 
             )
         )
     if c.options_changed:
-        out.append(
-            _step(
-                c,
-                change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
-                Stage.PUBLICATIONS,
-                hazards=rule("stop publishing an operation", not set(c.before.publish) <= set(c.after.publish)),
-                note=f"set the options of publication {name}",
-            )
-        )
+        out.append(_publication_options_step(c))
     return out
+
+
+def _publication_options_step(c: ch.AlterPublication) -> Pair:
+    name = c.after.name
+    return _step(
+        c,
+        change_sql("alter_publication", name, f"SET ({publication_options(c.after)})"),
+        Stage.PUBLICATIONS,
+        hazards=rule("stop publishing an operation", not set(c.before.publish) <= set(c.after.publish)),
+        note=f"set the options of publication {name}",
+    )
 
 
 def _alter_distribution(c: ch.AlterDistribution, existing: set[QualifiedName]) -> list[Pair]:

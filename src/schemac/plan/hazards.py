@@ -107,6 +107,11 @@ RULES: dict[str, frozenset[str]] = {
         "publish a table": {WIDENS_ACCESS},
         "stop publishing a table": {BREAKS_CLIENTS},
         "stop publishing an operation": {BREAKS_CLIENTS},
+        # AlterPublication of a table's column list or row filter: a column or rows sent that were not
+        # (like a grant), or no longer sent (subscribers lose them; an UPDATE or DELETE on the table
+        # fails where the replica identity is no longer among the columns sent or covers the filter).
+        "publish more of a table": {WIDENS_ACCESS},
+        "publish less of a table": {BREAKS_CLIENTS},
         # SetReplicaIdentity from full, or to nothing: subscribers (Supabase Realtime's old
         # records) lose the old row's columns; with nothing, UPDATE and DELETE on a published
         # table fail.
@@ -154,6 +159,16 @@ def of_drop(obj: Any, change: ch.Change | None) -> frozenset[str]:
     ):
         hazards = hazards - {BREAKS_CLIENTS}
     return hazards
+
+
+def sends_more(before: cat.TableFilter | None, after: cat.TableFilter | None) -> bool:
+    """Whether a publication that sent a table's columns and rows as ``before`` says (None: all of them)
+    sends some that it did not, sending them as ``after`` says."""
+    before_columns = set(before.columns) if before and before.columns else None
+    after_columns = set(after.columns) if after and after.columns else None
+    more_columns = before_columns is not None and (after_columns is None or bool(after_columns - before_columns))
+    before_where, after_where = before and before.where, after and after.where
+    return more_columns or (before_where is not None and before_where != after_where)
 
 
 def _publishes_more(a: cat.Publication, b: cat.Publication) -> bool:

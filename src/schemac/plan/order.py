@@ -26,6 +26,7 @@ from .drops import (
 )
 from .hazards import rule
 from .steps import Phase, Plan, PlanError, Step
+from ..sqltree import check_expression, column_names
 
 
 def replaceable(before: cat.Function, after: cat.Function) -> bool:
@@ -173,6 +174,43 @@ def _set_aside(alters: list[ch.Change]) -> list[Step]:
     ]
 
 
+def _publications_released(alters: list[ch.Change]) -> tuple[list[Step], list[ch.Change]]:
+    """ALTER PUBLICATION ... DROP TABLE, before anything is dropped, for each table whose column list or row
+    filter names a column the plan drops (PostgreSQL drops no column a publication names); the table is then
+    added back as the goal publishes it. Returns those steps and the changes, the publications' as they
+    are after them."""
+    dropped = {(c.table.qname, c.column.name) for c in alters if isinstance(c, ch.DropColumn)}
+    if not dropped:
+        return [], alters
+    steps, out = [], []
+    for c in alters:
+        if isinstance(c, ch.AlterPublication):
+            held = [f.table for f in c.before.filters if any((f.table, name) in dropped for name in _named_columns(f))]
+            if held:
+                name = c.after.name
+                steps.append(
+                    Step(
+                        change_sql("alter_publication", name, "DROP TABLE " + ", ".join(map(ident, held))),
+                        c,
+                        rule("publish less of a table"),
+                        note=f"drop {', '.join(map(str, held))} from publication {name} while its columns are dropped",
+                    )
+                )
+                before = replace(
+                    c.before,
+                    tables=tuple(t for t in c.before.tables if t not in held),
+                    filters=tuple(f for f in c.before.filters if f.table not in held),
+                )
+                c = replace(c, before=before)
+        out.append(c)
+    return steps, out
+
+
+def _named_columns(sent: cat.TableFilter) -> set[str]:
+    """The columns a publication's column list and row filter name."""
+    return set(sent.columns) | set(column_names(check_expression(sent.where)) if sent.where else ())
+
+
 def _type_swaps(changes: list[ch.Change], scope: cat.PrivilegeScope) -> tuple[list[ch.Change], list[Step]]:
     """An enum that loses or reorders values, or a composite type whose attributes are retyped or
     reordered, while columns hold it: renamed away, made again, each column converted (an enum's
@@ -315,7 +353,8 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     unlinked = [c for c in alters if isinstance(c, ch.SetInheritance) and not c.inherit]
     alters = [c for c in alters if not any(c is u for u in unlinked)]
     unlinking = [step for c in unlinked for _, step in alter_steps(c, existing)]
-    steps: list[Step] = _released(alters) + _set_aside(alters) + released + unlinking + drop_steps(drops, owner)
+    held, alters = _publications_released(alters)
+    steps: list[Step] = _released(alters) + _set_aside(alters) + held + released + unlinking + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.
     forward = create_steps(creates, owner, current, desired, existing, wanted) + put_back

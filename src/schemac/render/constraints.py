@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..catalog import objects as cat
-from .quoting import ident, qualified
+from .quoting import ident, qualified, storage_parameters_sql
 
 
 def timing(con: cat.PrimaryKey | cat.Unique | cat.Exclusion | cat.ForeignKey) -> str:
@@ -41,10 +41,10 @@ def constraint_body(con: cat.TableConstraint, indent: str = "") -> str:
     An exclusion constraint's elements go one to a line, under the line the
     constraint starts on, which is indented by ``indent``."""
     if isinstance(con, cat.PrimaryKey):
-        return f"PRIMARY KEY ({_columns(con.columns)}){timing(con)}"
+        return f"PRIMARY KEY ({_columns(con.columns)}){_with(con)}{timing(con)}"
     if isinstance(con, cat.Unique):
         nnd = " NULLS NOT DISTINCT" if con.nulls_not_distinct else ""
-        return f"UNIQUE{nnd} ({_columns(con.columns)}){timing(con)}"
+        return f"UNIQUE{nnd} ({_columns(con.columns)}){_with(con)}{timing(con)}"
     if isinstance(con, cat.Check):
         return (
             f"CHECK ({con.expression})"
@@ -55,9 +55,15 @@ def constraint_body(con: cat.TableConstraint, indent: str = "") -> str:
     text = f"EXCLUDE USING {con.method} (\n{indent}    {inner}\n{indent})"
     if con.include:
         text += f" INCLUDE ({_columns(con.include)})"
+    text += _with(con)
     if con.where:
         text += f" WHERE ({con.where})"
     return text + timing(con)
+
+
+def _with(key: cat.PrimaryKey | cat.Unique | cat.Exclusion) -> str:
+    """The storage parameters of a key's index: `` WITH (fillfactor = 70)``, or nothing."""
+    return f" WITH ({storage_parameters_sql(key.storage_parameters)})" if key.storage_parameters else ""
 
 
 def inline_constraints(table: cat.Table) -> list[cat.TableConstraint]:

@@ -6,7 +6,7 @@ import re
 
 from pglast import keywords
 
-from ..catalog.objects import QualifiedName
+from ..catalog.objects import QualifiedName, StorageParameters
 
 _BARE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 # Unreserved keywords are fine as bare names; the others need quotes somewhere.
@@ -52,3 +52,14 @@ def literal(value) -> str:
     if "\\" in text:
         return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
     return "'" + text.replace("'", "''") + "'"
+
+
+_BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
+
+
+def storage_parameters_sql(parameters: StorageParameters) -> str:
+    """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
+    number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
+    return ", ".join(
+        f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters
+    )

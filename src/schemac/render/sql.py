@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -41,7 +40,7 @@ from ..sqltree import (
 )
 from .citus import distribution_statements
 from .constraints import constraint_body, index_key_sql, inline_constraints, timing
-from .quoting import ident, literal, qualified
+from .quoting import ident, literal, qualified, storage_parameters_sql
 
 # A function body is written between the first of these that cannot end it early.
 BODY_QUOTES = ("$function$", "$body$", "$schemac$", "$schemac_body$")
@@ -128,6 +127,7 @@ def environment() -> jinja2.Environment:
         search_path=_search_path,
         key_part=key_part_sql,
         publication_options=publication_options,
+        published_tables=published_tables,
         default_privileges_clause=kinds.default_privileges_clause,
         number=number,
         storage_parameters=storage_parameters_sql,
@@ -138,17 +138,6 @@ def environment() -> jinja2.Environment:
 def number(value: float) -> str:
     """A number as SQL writes it: ``5`` for 5.0, ``0.5``."""
     return str(int(value)) if value == int(value) else repr(value)
-
-
-_BARE_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?|true|false")
-
-
-def storage_parameters_sql(parameters: cat.StorageParameters) -> str:
-    """``fillfactor = 70, autovacuum_enabled = false``, the list of WITH (...); a value other than a
-    number or a boolean is quoted. PostgreSQL stores each value as text, as written."""
-    return ", ".join(
-        f"{name} = {value if _BARE_VALUE.fullmatch(value) else literal(value)}" for name, value in parameters
-    )
 
 
 def _render(template: str, **context) -> str:
@@ -533,6 +522,20 @@ def _function(function: cat.Function) -> Iterator[Statement]:
     yield from _comment_on(function, stage)
 
 
+def aggregate_arguments(aggregate: cat.Aggregate) -> str:
+    """The arguments of CREATE AGGREGATE: ``*`` for none, and an ordered-set aggregate's direct ones,
+    then ``ORDER BY`` and those it aggregates (``float8 ORDER BY float8``, ``ORDER BY anyelement``)."""
+
+    def argument(arg: cat.Argument) -> str:
+        mode = f"{arg.mode} " if arg.mode != "in" else ""
+        return f"{mode}{ident(arg.name) + ' ' if arg.name else ''}{arg.type}"
+
+    if aggregate.direct_args is None:
+        return ", ".join(map(argument, aggregate.args)) or "*"
+    direct, ordered = aggregate.args[: aggregate.direct_args], aggregate.args[aggregate.direct_args :]
+    return " ".join(filter(None, (", ".join(map(argument, direct)), "ORDER BY", ", ".join(map(argument, ordered)))))
+
+
 def aggregate_options(aggregate: cat.Aggregate) -> list[tuple[str, str]]:
     """CREATE AGGREGATE's (option, value) pairs, in the order pg_dump writes them."""
     options = [("SFUNC", aggregate.sfunc), ("STYPE", aggregate.stype)]
@@ -556,6 +559,8 @@ def aggregate_options(aggregate: cat.Aggregate) -> list[tuple[str, str]]:
         options.append(("SORTOP", f"OPERATOR({operator})"))
     if aggregate.parallel:
         options.append(("PARALLEL", aggregate.parallel.upper()))
+    if aggregate.hypothetical:
+        options.append(("HYPOTHETICAL", "true"))
     return options
 
 
@@ -571,7 +576,12 @@ def _aggregate(aggregate: cat.Aggregate) -> Iterator[Statement]:
     requires.discard(function_key(q))
     yield Statement(
         Stage.FUNCTIONS,
-        _render("aggregate", aggregate=aggregate, options=aggregate_options(aggregate)),
+        _render(
+            "aggregate",
+            aggregate=aggregate,
+            arguments=aggregate_arguments(aggregate),
+            options=aggregate_options(aggregate),
+        ),
         provides=function_key(q),
         requires=frozenset(requires),
         label=f"aggregate {q}",
@@ -914,6 +924,21 @@ def publication_options(publication: cat.Publication) -> str:
         f"publish = {literal(', '.join(publication.publish))}, "
         f"publish_via_partition_root = {'true' if publication.via_partition_root else 'false'}"
     )
+
+
+def published_tables(publication: cat.Publication, tables: Sequence[QualifiedName] | None = None) -> str:
+    """The list of FOR TABLE, ADD TABLE or SET TABLE (of ``tables``; default: all the publication's), each
+    table with the columns and the rows it sends where the publication names them."""
+    items = []
+    for table in publication.tables if tables is None else tables:
+        item = ident(table)
+        if (sent := publication.filter_of(table)) is not None:
+            if sent.columns:
+                item += f" ({', '.join(map(ident, sent.columns))})"
+            if sent.where is not None:
+                item += f" WHERE ({sent.where})"
+        items.append(item)
+    return ", ".join(items)
 
 
 def header(catalog: cat.Catalog) -> str:

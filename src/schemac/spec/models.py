@@ -70,6 +70,10 @@ STORAGE_PARAMETERS = (
     "Storage parameters, `WITH (...)`: `{fillfactor: 70}`, `{autovacuum_enabled: false}`; PostgreSQL's names "
     "and values. A plan changes them in place (`ALTER ... SET (...)` / `RESET (...)`)."
 )
+KEY_STORAGE_PARAMETERS = (
+    "Storage parameters of the key's index, `WITH (...)`: `{fillfactor: 70}`. A plan changes them in place "
+    "(`ALTER INDEX ... SET (...)` / `RESET (...)`); on a partitioned table, by making the key again."
+)
 
 # A list that may be written as its single item: `to: authenticated`.
 OneOrMany = Annotated[list[str], BeforeValidator(_listify)]
@@ -244,9 +248,20 @@ class DefaultPrivilegesSpec(Model):
     )
 
 
+class PublishedTableSpec(Model):
+    """``{table: trips, columns: [id, distance], where: distance > 0}``: a table of a publication, of which
+    only some columns, or the rows where an expression holds, are sent (PostgreSQL 15)."""
+
+    table: str
+    columns: list[str] = Field(default=[], description="Only these columns are sent (default: every column).")
+    where: SqlText | None = Field(default=None, description="Only the rows this expression is true of are sent.")
+
+
 class PublicationSpec(Model):
-    tables: list[str] = Field(
-        default=[], description="The tables whose changes it sends (schema.table, or a table of public)."
+    tables: list[str | PublishedTableSpec] = Field(
+        default=[],
+        description="The tables whose changes it sends (schema.table, or a table of public); "
+        "{table: ..., columns: [...], where: ...} sends only those columns, or those rows.",
     )
     all_tables: bool = Field(default=False, description="Every table of the database, now and later (FOR ALL TABLES).")
     publish: list[Literal["insert", "update", "delete", "truncate"]] = Field(
@@ -338,6 +353,7 @@ class UniqueSpec(Model):
     name: str | None = None
     nulls_not_distinct: bool = False
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
     @model_validator(mode="before")
     @classmethod
@@ -375,6 +391,7 @@ class PrimaryKeySpec(Model):
 
     columns: OneOrMany = Field(min_length=1)
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
 
 class CheckSpec(Model):
@@ -398,6 +415,7 @@ class ExclusionElement(Model):
     expression: SqlText | None = None
     with_: str = Field(alias="with")
     opclass: str | None = None
+    collation: str | None = None
     order: Literal["asc", "desc"] | None = None
     nulls: Literal["first", "last"] | None = None
 
@@ -430,6 +448,7 @@ class ExclusionSpec(Model):
     where: SqlText | None = None
     include: list[str] = []
     deferrable: Deferrable = False
+    storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
 
 
 class IndexColumn(Model):
@@ -847,9 +866,24 @@ class FunctionSpec(RoutineSpec):
 
 class AggregateSpec(Model):
     """CREATE AGGREGATE: a state function folded over the rows (``sfunc`` from ``initcond``, of type
-    ``stype``), then ``finalfunc``. Functions are the spec's or PostgreSQL's own."""
+    ``stype``), then ``finalfunc``. Functions are the spec's or PostgreSQL's own. With ``order_by``, an
+    ordered-set aggregate, called ``agg(args) WITHIN GROUP (ORDER BY ...)``."""
 
-    args: list[Argument] = Field(default=[], description="The argument types, as functions write them; none: agg(*).")
+    args: list[Argument] = Field(
+        default=[],
+        description="The argument types, as functions write them; none: agg(*). With order_by, the direct "
+        "arguments, given once per group.",
+    )
+    order_by: list[Argument] = Field(
+        default=[],
+        description="An ordered-set aggregate's aggregated arguments, sorted as WITHIN GROUP (ORDER BY ...) "
+        "says: CREATE AGGREGATE name(args ORDER BY these).",
+    )
+    hypothetical: bool = Field(
+        default=False,
+        description="A hypothetical-set aggregate (like rank(x) WITHIN GROUP (ORDER BY y)): its direct "
+        "arguments are a hypothetical row of the aggregated ones; needs order_by.",
+    )
     sfunc: str
     stype: str
     finalfunc: str | None = None

@@ -1,5 +1,8 @@
--- Normal aggregates without the options the spec does not model (MFINALFUNC, FINALFUNC_MODIFY:
--- those, and ordered-set and hypothetical aggregates, are named in unmanaged.sql). With
+-- Aggregates, normal, ordered-set and hypothetical-set, without the options the spec does not
+-- model (MFINALFUNC, a FINALFUNC_MODIFY other than the default of the aggregate's kind: those are
+-- named in unmanaged.sql, and so is an ordered-set aggregate whose direct and aggregated arguments
+-- are one VARIADIC "any", which PostgreSQL keeps as a single argument, and one whose state is of
+-- type internal, which only a superuser may make). With
 -- only pg_catalog on the search path (session.sql), a function prints bare when it is
 -- PostgreSQL's own and schema-qualified otherwise; a type prints as format_type does.
 SELECT p.oid,
@@ -23,14 +26,18 @@ SELECT p.oid,
        a.aggminitval AS minitcond,
        nullif(a.aggsortop, 0)::regoperator::text AS sortop,
        p.proparallel AS parallel,
+       CASE WHEN a.aggkind <> 'n' THEN a.aggnumdirectargs END AS direct_args,
+       a.aggkind = 'h' AS hypothetical,
        d.description AS comment
   FROM pg_aggregate a
   JOIN pg_proc p ON p.oid = a.aggfnoid
   JOIN pg_namespace n ON n.oid = p.pronamespace
   LEFT JOIN pg_description d
          ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
- WHERE a.aggkind = 'n' AND a.aggmfinalfn = 0 AND NOT a.aggmfinalextra
-   AND a.aggfinalmodify = 'r' AND a.aggmfinalmodify = 'r'
+ WHERE a.aggmfinalfn = 0 AND NOT a.aggmfinalextra AND a.aggtranstype <> 'internal'::regtype
+   AND a.aggfinalmodify = CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+   AND a.aggmfinalmodify = CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+   AND (a.aggkind = 'n' OR a.aggnumdirectargs < p.pronargs)
    AND p.pronamespace = ANY (%(namespaces)s::oid[])
    AND NOT EXISTS (SELECT FROM pg_depend e
                     WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')

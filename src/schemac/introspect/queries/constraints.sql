@@ -28,9 +28,10 @@ SELECT con.conrelid AS table_oid,
        CASE WHEN NOT con.convalidated
             THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) END AS enforced,
        i.indnullsnotdistinct AS nulls_not_distinct,
+       ic.reloptions AS storage_parameters,  -- of a key's index: WITH (fillfactor = 70)
        -- Exclusion constraints, read like indexes (queries/indexes.sql): the
        -- method, the predicate, the INCLUDE columns, and per key element its
-       -- column or expression, its operator, order flags and operator class.
+       -- column or expression, its operator, order flags, operator class and collation.
        am.amname AS method,
        CASE WHEN con.contype = 'x' THEN pg_get_expr(i.indpred, i.indrelid) END AS "where",
        CASE WHEN con.contype = 'x' THEN ARRAY(SELECT a.attname
@@ -50,7 +51,15 @@ SELECT con.conrelid AS table_oid,
                        AND (opc.opcintype = kt.oid
                             OR NOT EXISTS (SELECT FROM pg_opclass o2
                                             WHERE o2.opcmethod = opc.opcmethod AND o2.opcdefault
-                                              AND o2.opcintype = kt.oid)))
+                                              AND o2.opcintype = kt.oid)),
+                   -- Its collation where it is not its column's or its expression type's, as in
+                   -- queries/indexes.sql.
+                   'collation', CASE WHEN co.oid IS NOT NULL AND k.attnum <> 0 AND co.oid <> a.attcollation
+                                     THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname
+                                               ELSE cn.nspname || '.' || co.collname END END,
+                   'definition', CASE WHEN co.oid IS NOT NULL AND k.attnum = 0 AND co.oid <> t.typcollation
+                                      THEN pg_get_indexdef(i.indexrelid) END,
+                   'position', k.pos)
                  ORDER BY k.pos)
           FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos)
           LEFT JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
@@ -59,6 +68,8 @@ SELECT con.conrelid AS table_oid,
           LEFT JOIN pg_type kt ON kt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
           LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.pos - 1]
           LEFT JOIN pg_namespace ocn ON ocn.oid = opc.opcnamespace
+          LEFT JOIN pg_collation co ON co.oid = i.indcollation[k.pos - 1]
+          LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
           LEFT JOIN pg_operator op ON op.oid = con.conexclop[k.pos]
           LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace
          WHERE k.pos <= i.indnkeyatts) END AS elements
@@ -67,7 +78,7 @@ SELECT con.conrelid AS table_oid,
   LEFT JOIN pg_class fc ON fc.oid = con.confrelid
   LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
   LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
-  LEFT JOIN pg_class ic ON ic.oid = i.indexrelid AND con.contype = 'x'
+  LEFT JOIN pg_class ic ON ic.oid = i.indexrelid
   LEFT JOIN pg_am am ON am.oid = ic.relam
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0

@@ -5,11 +5,18 @@
 WITH ours AS (
     SELECT p.oid, 'pg_proc'::regclass AS classid, 'aggregate' AS kind,
            p.oid::regprocedure::text AS name,
-           CASE WHEN a.aggkind <> 'n' THEN 'the spec has no ordered-set or hypothetical-set aggregates (WITHIN GROUP)'
-                ELSE 'the spec''s aggregates have no MFINALFUNC, MFINALFUNC_EXTRA or FINALFUNC_MODIFY' END AS reason
+           CASE WHEN a.aggtranstype = 'internal'::regtype
+                THEN 'the spec has no aggregates whose state is of type internal: only a superuser may make one, '
+                     || 'and the role that builds a spec on the scratch server is none'
+                WHEN a.aggkind <> 'n' AND a.aggnumdirectargs = p.pronargs
+                THEN 'the spec has no ordered-set aggregates of VARIADIC "any" ORDER BY VARIADIC "any"'
+                ELSE 'the spec''s aggregates have no MFINALFUNC, MFINALFUNC_EXTRA, or FINALFUNC_MODIFY other '
+                     || 'than the default (READ_ONLY, and READ_WRITE for an ordered-set aggregate)' END AS reason
       FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid
-     WHERE (a.aggkind <> 'n' OR a.aggmfinalfn <> 0 OR a.aggmfinalextra
-            OR a.aggfinalmodify <> 'r' OR a.aggmfinalmodify <> 'r')
+     WHERE (a.aggmfinalfn <> 0 OR a.aggmfinalextra
+            OR a.aggfinalmodify <> CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+            OR a.aggmfinalmodify <> CASE WHEN a.aggkind = 'n' THEN 'r' ELSE 'w' END
+            OR (a.aggkind <> 'n' AND a.aggnumdirectargs = p.pronargs) OR a.aggtranstype = 'internal'::regtype)
        AND p.pronamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     SELECT p.oid, 'pg_proc'::regclass, 'window function', p.oid::regprocedure::text,
@@ -97,6 +104,17 @@ WITH ours AS (
       FROM pg_database d
      WHERE d.datname = current_database() AND d.datacl IS NOT NULL AND d.datacl <> acldefault('d', d.datdba)
     UNION ALL
+    -- FOR TABLES IN SCHEMA (PostgreSQL 15) needs a superuser, which the role that builds a spec on the
+    -- scratch server is not: the publication is read with its tables, the schema it publishes is named.
+    SELECT pn.oid, 'pg_publication_namespace'::regclass, 'publication schema',
+           quote_ident(p.pubname) || ': tables in schema ' || quote_ident(n.nspname),
+           'the spec has no publications of a schema''s tables (FOR TABLES IN SCHEMA); the publication is '
+           || 'imported with the tables it lists, and a plan leaves the schema in it'
+      FROM pg_publication_namespace pn
+      JOIN pg_publication p ON p.oid = pn.pnpubid
+      JOIN pg_namespace n ON n.oid = pn.pnnspid
+     WHERE pn.pnnspid = ANY (%(namespaces)s::oid[])
+    UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'unlogged partition', c.oid::regclass::text,
            'the spec has no unlogged partitions (its partitions are logged); a plan leaves it unlogged'
       FROM pg_class c
@@ -128,15 +146,6 @@ WITH ours AS (
      WHERE (t.typtype IN ('r', 'p')
             OR (t.typtype = 'b' AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
        AND t.typnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
-    SELECT con.oid, 'pg_constraint'::regclass, 'key storage parameters',
-           quote_ident(con.conname) || ' on ' || con.conrelid::regclass::text,
-           'the spec has no storage parameters on the index of a primary key, unique or exclusion constraint ('
-           || array_to_string(i.reloptions, ', ') || ')'
-      FROM pg_constraint con
-      JOIN pg_class i ON i.oid = con.conindid
-     WHERE con.contype IN ('p', 'u', 'x') AND con.conparentid = 0 AND i.reloptions IS NOT NULL
-       AND con.connamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     SELECT con.oid, 'pg_constraint'::regclass,
            CASE con.contype WHEN 'p' THEN 'temporal primary key' WHEN 'u' THEN 'temporal unique constraint'

@@ -42,13 +42,22 @@ def aggregates(scope: Scope) -> tuple[cat.Aggregate, ...]:
             scope.error(path, f"'{qname}' is also a function; the spec holds one routine per name", key=True)
             continue
         args = []
-        for i, arg in enumerate(aggregate.args):
-            type_ = type_of(scope, arg.type, path + ("args", i, "type"), pseudo=True) or arg.type
-            args.append(cat.Argument(arg.name, type_, None, arg.mode))
+        for section in ("args", "order_by"):
+            for i, arg in enumerate(getattr(aggregate, section)):
+                type_ = type_of(scope, arg.type, path + (section, i, "type"), pseudo=True) or arg.type
+                args.append(cat.Argument(arg.name, type_, None, arg.mode))
+        if aggregate.hypothetical and not aggregate.order_by:
+            scope.error(path + ("hypothetical",), "a hypothetical-set aggregate is an ordered-set one: give order_by")
         functions = {
             option: _function(scope, getattr(aggregate, option), path + (option,)) for option in FUNCTION_OPTIONS
         }
         stype = type_of(scope, aggregate.stype, path + ("stype",), pseudo=True) or aggregate.stype
+        if stype == "internal":
+            scope.error(
+                path + ("stype",),
+                "an aggregate whose state is of type internal can be made only by a superuser, and schemac builds "
+                "a spec as a role that is not one; use a state of an SQL type",
+            )
         mstype = aggregate.mstype and (
             type_of(scope, aggregate.mstype, path + ("mstype",), pseudo=True) or aggregate.mstype
         )
@@ -75,6 +84,8 @@ def aggregates(scope: Scope) -> tuple[cat.Aggregate, ...]:
                 parallel=None if aggregate.parallel == "unsafe" else aggregate.parallel,
                 grants=grants_of(scope, aggregate.grants, aggregate.revokes, FUNCTION_PRIVILEGES, path),
                 comment=aggregate.comment,
+                direct_args=len(aggregate.args) if aggregate.order_by else None,
+                hypothetical=aggregate.hypothetical,
             )
         )
     return tuple(out)

@@ -9,7 +9,7 @@ from ...errors import Path
 from .. import models as m
 from ..names import default_name, key_name, suggest
 from .coverage import coverage
-from .fragments import expression, opclass_name, operator
+from .fragments import collation_name, expression, opclass_name, operator, storage_parameters
 from .scope import Scope
 from .types import base_type
 
@@ -102,7 +102,9 @@ def exclusion_of(
         )
         if element.opclass is not None and opclass is None:
             ok = False
-        key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, opclass)
+        if element.collation is not None and collation_name(scope, element.collation, epath + ("collation",)) is None:
+            ok = False
+        key = cat.IndexKey(element.column, element.expression, element.order, element.nulls, opclass, element.collation)
         elements.append(cat.ExclusionElement(key, element.with_))
     for j, column in enumerate(spec.include):
         if column not in names:
@@ -122,7 +124,13 @@ def exclusion_of(
     if not ok:
         return None
     return cat.Exclusion(
-        name, tuple(elements), spec.method, tuple(spec.include), spec.where, **deferrable(spec.deferrable)
+        name,
+        tuple(elements),
+        spec.method,
+        tuple(spec.include),
+        spec.where,
+        **deferrable(spec.deferrable),
+        storage_parameters=storage_parameters(spec.storage_parameters),
     )
 
 

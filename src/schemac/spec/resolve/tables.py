@@ -242,6 +242,7 @@ def primary_key(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSp
         constraint_name(scope, qname, (), "pkey", path),
         pk_columns,
         **deferrable(table.pk.deferrable if table.pk else False),
+        storage_parameters=storage_parameters(table.pk.storage_parameters if table.pk else {}),
     )
 
 
@@ -268,6 +269,7 @@ def unique_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSp
                 tuple(unique.columns),
                 unique.nulls_not_distinct,
                 **deferrable(unique.deferrable),
+                storage_parameters=storage_parameters(unique.storage_parameters),
             )
         )
     return uniques

@@ -1,0 +1,1 @@
+INSERT INTO orders VALUES (1, 'a', '[2026-01-01, 2026-02-01)');
