@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,7 +20,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from schemac import devdb
+# Bytecode is cached even under PYTHONDONTWRITEBYTECODE (in the gitignored __pycache__ folders):
+# without it every run, and every xdist worker in it, compiles schemac and assertion-rewrites
+# each test file again, about 3 s of CPU per process. Set before schemac is first imported.
+sys.dont_write_bytecode = False
+
+from schemac import devdb  # noqa: E402
 
 
 def pytest_report_header(config: pytest.Config) -> str:

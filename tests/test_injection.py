@@ -172,8 +172,9 @@ def build(values: dict[str, str]) -> str:
 
 def statements(sql: str) -> list[str]:
     """The kinds of the statements, sorted: a value may move its statement (a body that reads no table
-    comes before the tables), never add or remove one."""
-    return sorted(type(s.stmt).__name__ for s in parser.parse_sql(sql))
+    comes before the tables), never add or remove one. Read from the parser's JSON, whose node names
+    are pglast's class names: a third of the time of building the Python tree."""
+    return sorted(next(iter(s["stmt"])) for s in json.loads(parser.parse_sql_json(sql))["stmts"])
 
 
 EXPECTED = statements(build(HARMLESS))
