@@ -10,7 +10,7 @@ from pglast.parser import ParseError
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, function_key, order, relation_key
+from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import descendants
 from ..diff import changes as ch
@@ -295,7 +295,7 @@ def function_users_in_tables(
             again = next((c for c in goal.checks if c.name == check.name), None) if goal else None
             if again is not None and (table.qname, check.name) not in added:
                 sql = change_sql("add_constraint", table.qname, check.name, constraint_body(again))
-                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                requires = frozenset({kinds.RELATIONS.key(table.qname), kinds.ROUTINES.key(fn)})
                 after.append(
                     (
                         Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),
@@ -312,7 +312,7 @@ def function_users_in_tables(
             again = next((c for c in goal.columns if c.name == column.name), None) if goal else None
             if again is not None and again.default is not None and (table.qname, column.name) not in defaults_set:
                 sql = change_sql("alter_column", table.qname, column.name, f"SET DEFAULT {again.default}")
-                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                requires = frozenset({kinds.RELATIONS.key(table.qname), kinds.ROUTINES.key(fn)})
                 after.append(
                     (
                         Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),
