@@ -13,6 +13,7 @@ from pglast import parser
 from schemac.catalog import kinds
 from schemac.catalog.objects import Catalog
 from schemac.diff import changes as ch
+from schemac.introspect.reader import BUILDERS
 from schemac.pipeline import compile_text
 from schemac.plan import drop_sql
 from schemac.plan.alters import alter_steps
@@ -61,6 +62,13 @@ def test_every_slot_is_rendered_and_kinds_that_share_a_slot_match_objects_alike(
         sharing = [kind for kind in kinds.KINDS if kind.slot == slot]
         for obj in getattr(catalog, slot):
             assert {kind.identity(obj) for kind in sharing} == {kinds.of(obj).identity(obj)}
+
+
+def test_every_slot_is_read_from_a_database() -> None:
+    assert set(BUILDERS) == OBJECT_SLOTS, (
+        f"slots no introspect builder reads: {OBJECT_SLOTS - set(BUILDERS)} (register one with reading.builds); "
+        f"builders of slots Catalog lacks: {set(BUILDERS) - OBJECT_SLOTS}"
+    )
 
 
 def test_every_section_a_kind_names_is_a_section_of_the_spec() -> None:
