@@ -110,11 +110,13 @@ def with_dependents(
         if fk.ref_table in dropped and id(fk) not in dropping:
             drops.append(fk)
             owner[id(fk)] = dropped[fk.ref_table]
+    # What hangs off a dropped relation goes with it; a foreign key is dropped on its own (above).
     drops = [
         o
         for o in drops
         if not (
-            isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition, cat.Distribution))
+            kinds.of(o).on is not None
+            and not isinstance(o, cat.ForeignKey)
             and kinds.of(o).on(o)[0] in dropped
             or isinstance(o, cat.Sequence)
             and o.owned_by
@@ -192,7 +194,7 @@ def with_function_dependents(
     """Dropping a function or an aggregate (or making it again, where CREATE OR REPLACE cannot) is
     refused while views, policies, indexes, triggers or aggregates use it: those are dropped before it and made again after,
     as the goal has them. So are the views that read a view dropped so."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
+    functions = {o.qname: owner[id(o)] for o in drops if kinds.of(o).namespace is kinds.ROUTINES}
     if not functions:
         return drops, creates
     names = set(functions)
@@ -269,7 +271,7 @@ def function_users_in_tables(
     """The checks and column defaults that call a function the plan drops: (steps that take them
     away before the drop, (ordering statement, step) pairs that put back the goal's after the
     function is made again, ``alters`` without the changes those steps already make)."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
+    functions = {o.qname: owner[id(o)] for o in drops if kinds.of(o).namespace is kinds.ROUTINES}
     if not functions:
         return [], [], alters
     goal_tables = {t.qname: t for t in desired.tables}

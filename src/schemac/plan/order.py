@@ -339,7 +339,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     late = [
         o
         for o in drops
-        if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain, cat.CompositeType))
+        if (isinstance(o, cat.Sequence) or kinds.of(o).namespace is kinds.TYPES)
         and isinstance(owner[id(o)], ch.Drop)
         and o.qname not in made
     ]
