@@ -736,6 +736,72 @@ def test_aggregates_import_back_exactly(tmp_path, databases, pg_cluster) -> None
     _round_trip(spec, source, databases(), pg_cluster.url())
 
 
+GRANTED_BY_KIND = """
+do $$ begin
+  if not exists (select from pg_roles where rolname = 'imp_enum_user') then create role imp_enum_user; end if;
+  if not exists (select from pg_roles where rolname = 'imp_domain_user') then create role imp_domain_user; end if;
+  if not exists (select from pg_roles where rolname = 'imp_aggregate_user') then create role imp_aggregate_user; end if;
+end $$;
+create type mood as enum ('ok', 'sad');
+grant usage on type mood to imp_enum_user;
+create domain positive as integer check (value > 0);
+grant usage on domain positive to imp_domain_user;
+create function add_positive(total numeric, value numeric) returns numeric language sql immutable
+    as $$ select total + greatest(value, 0) $$;
+create aggregate positive_total(numeric) (sfunc = add_positive, stype = numeric, initcond = '0');
+grant execute on function positive_total(numeric) to imp_aggregate_user;
+"""
+
+
+def test_a_role_granted_only_on_an_enum_a_domain_or_an_aggregate_keeps_its_grant(
+    tmp_path, databases, pg_cluster
+) -> None:
+    # The aggregate's role was listed under roles (so managed) without its grant: a plan revoked its EXECUTE.
+    source = databases()
+    _load(source, GRANTED_BY_KIND)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0, result.output
+    assert "the round trip is exact" in result.output
+    data = yaml.safe_load(spec.read_text())
+    assert data["roles"] == ["imp_aggregate_user", "imp_domain_user", "imp_enum_user"]
+    assert data["enums"]["mood"]["grants"] == [{"to": ["imp_enum_user", "public"], "privileges": "usage"}]
+    assert data["domains"]["positive"]["grants"] == [{"to": ["imp_domain_user", "public"], "privileges": "usage"}]
+    assert data["aggregates"]["positive_total"]["grants"] == [
+        {"to": ["imp_aggregate_user", "public"], "privileges": "execute"}
+    ]
+    plan = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert plan.empty, plan.sql()
+    _round_trip(spec, source, databases(), pg_cluster.url())
+
+
+def test_a_role_granted_only_on_a_partition_is_not_managed_by_the_imported_spec(
+    tmp_path, databases, pg_cluster
+) -> None:
+    # The spec grants a managed role nothing on a partition: listing the role would make a plan revoke it.
+    source = databases()
+    _load(
+        source,
+        """
+        do $$ begin
+          if not exists (select from pg_roles where rolname = 'imp_partition_user') then
+            create role imp_partition_user;
+          end if;
+        end $$;
+        create table readings (id bigint not null, at date not null, primary key (id, at)) partition by range (at);
+        create table readings_2026 partition of readings for values from ('2026-01-01') to ('2027-01-01');
+        grant select on readings_2026 to imp_partition_user;
+        """,
+    )
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 1, result.output
+    assert "differs: grant select on public.readings_2026 for imp_partition_user" in result.output
+    assert "roles" not in yaml.safe_load(spec.read_text())
+    plan = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert plan.empty, plan.sql()
+
+
 KINDS3 = """
 create unlogged table page_cache (key text primary key, body text);
 create function same_owner(a bigint, b bigint) returns boolean language sql immutable leakproof

@@ -13,10 +13,11 @@ from pglast import parser
 from schemac.catalog import kinds
 from schemac.catalog.objects import Catalog
 from schemac.diff import changes as ch
+from schemac.introspect.reader import BUILDERS
 from schemac.pipeline import compile_text
 from schemac.plan import drop_sql
 from schemac.plan.alters import alter_steps
-from schemac.render.sql import STATEMENTS_BY_SLOT
+from schemac.render.sql import STATEMENTS_BY_SLOT, statements
 from schemac.spec.models import Spec
 
 SPECS = Path(__file__).parent / "specs" / "valid"
@@ -63,10 +64,30 @@ def test_every_slot_is_rendered_and_kinds_that_share_a_slot_match_objects_alike(
             assert {kind.identity(obj) for kind in sharing} == {kinds.of(obj).identity(obj)}
 
 
+def test_every_slot_is_read_from_a_database() -> None:
+    assert set(BUILDERS) == OBJECT_SLOTS, (
+        f"slots no introspect builder reads: {OBJECT_SLOTS - set(BUILDERS)} (register one with reading.builds); "
+        f"builders of slots Catalog lacks: {set(BUILDERS) - OBJECT_SLOTS}"
+    )
+
+
 def test_every_section_a_kind_names_is_a_section_of_the_spec() -> None:
     sections = [kind.section for kind in kinds.KINDS if kind.section]
     assert len(sections) == len(set(sections)), "two kinds name one section"
     assert set(sections) <= set(Spec.model_fields), set(sections) - set(Spec.model_fields)
+
+
+def test_the_statement_creating_an_object_provides_the_dependency_key_of_its_kind() -> None:
+    """What other statements require by a kind's key (kinds.RELATIONS.key(name), ...) is what the
+    statement creating the object provides; every kind with a key is seen creating an object."""
+    provided: set[str] = set()
+    for path in [*sorted(SPECS.glob("*.yaml")), SPECS.parent / "citus" / "reference.yaml"]:
+        for statement in statements(_catalog(path)):
+            if statement.source is not None and statement.provides is not None:
+                kind = kinds.of(statement.source)
+                assert statement.provides == kind.provides(statement.source), statement.label
+                provided.add(kind.noun)
+    assert provided == {kind.noun for kind in kinds.KINDS if kind.namespace}
 
 
 def test_kinds_that_share_a_class_tell_their_objects_apart() -> None:

@@ -57,16 +57,12 @@ class Statement:
         return "\n".join([*lines, self.sql])
 
 
-# Dependency keys: what a statement provides and requires, one namespace per kind of name
-# PostgreSQL resolves (a table, a view and a sequence share "rel": they are all relations).
-
-
-def relation_key(name: QualifiedName | str) -> str:
-    return f"rel:{name}"
+# Dependency keys: what a statement provides and requires. An object's key comes from its kind
+# (catalog.kinds: RELATIONS.key(name), SCHEMA.key(name), ...); these name what no object is.
 
 
 def column_key(table: QualifiedName | str, column: str) -> str:
-    """A column added to a table that exists (a new table's columns come with its relation_key)."""
+    """A column added to a table that exists (a new table's columns come with its relation's key)."""
     return f"col:{table}.{column}"
 
 
@@ -75,34 +71,9 @@ def dropped_column_key(table: QualifiedName | str, column: str) -> str:
     return f"dropped-col:{table}.{column}"
 
 
-def function_key(name: QualifiedName | str) -> str:
-    return f"fn:{name}"
-
-
-def type_key(name: QualifiedName | str) -> str:
-    return f"type:{name}"
-
-
-def schema_key(name: str) -> str:
-    return f"schema:{name}"
-
-
-def extension_key(name: str) -> str:
-    return f"ext:{name}"
-
-
-def distribution_key(name: QualifiedName | str) -> str:
-    """A table made a Citus distributed or reference table."""
-    return f"dist:{name}"
-
-
 def persistence_key(name: QualifiedName | str) -> str:
     """A table made logged or unlogged (a plan's step; catalog objects provide none)."""
     return f"persistence:{name}"
-
-
-def publication_key(name: str) -> str:
-    return f"pub:{name}"
 
 
 class CycleError(ValueError):

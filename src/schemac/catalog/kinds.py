@@ -19,18 +19,26 @@ from typing import Any
 from ..hazards import BREAKS_CLIENTS, DATA_LOSS, LONG_LOCK, TABLE_REWRITE, WIDENS_ACCESS
 from ..render.quoting import ident
 from . import objects as cat
-from .graph import (
-    distribution_key,
-    extension_key,
-    function_key,
-    publication_key,
-    relation_key,
-    schema_key,
-    type_key,
-)
 from .objects import QualifiedName
 
 _NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """Names PostgreSQL resolves alike, and the dependency keys (catalog.graph) of the statements that
+    create and name them: 'rel:public.notes'. Kinds share one where PostgreSQL does: a table, a view,
+    a sequence and an index are all relations, so a name read from SQL is one key whichever it is."""
+
+    prefix: str
+
+    def key(self, name: QualifiedName | str) -> str:
+        return f"{self.prefix}:{name}"
+
+
+RELATIONS = Namespace("rel")
+ROUTINES = Namespace("fn")  # functions, procedures and aggregates
+TYPES = Namespace("type")  # enums, domains and composite types
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,7 @@ class Kind:
     noun: str  # in messages: 'foreign key', 'materialized view'
     slot: str  # its field of Catalog
     keyword: str  # in SQL: DROP <keyword> ..., COMMENT ON <keyword> ...
-    # Objects of one tag share a namespace: an enum and a domain are both types.
+    # Objects of one tag are told apart by their identity alone: an enum and a domain are both types.
     tag: str
     # How two objects of the kind are matched between catalogs (diff, importer).
     identity: Callable[[Any], Any]
@@ -47,8 +55,10 @@ class Kind:
     name: Callable[[Any], str]
     # The object as SQL names it after its keyword, quoted: 'public.notes', 'p ON public.notes'.
     sql_name: Callable[[Any], str]
-    # The dependency key the statement creating it provides, if any (catalog.graph).
-    provides: Callable[[Any], str | None] = lambda obj: None
+    # The namespace of the dependency key the statement creating it provides, if it provides one,
+    # and the name that key is of.
+    namespace: Namespace | None = None
+    keyed: Callable[[Any], Any] = lambda obj: obj.qname
     # The relations it belongs to and is dropped with, the one it is declared on first
     # (an index's table; a foreign key's table and the table it references).
     on: Callable[[Any], tuple[QualifiedName, ...]] | None = None
@@ -72,6 +82,15 @@ class Kind:
 
     # Whether COMMENT ON takes it.
     commented: bool = True
+
+    def key(self, name: QualifiedName | str) -> str:
+        """The dependency key of the object of this kind called ``name``."""
+        assert self.namespace is not None, f"a {self.noun} provides no dependency key"
+        return self.namespace.key(name)
+
+    def provides(self, obj: Any) -> str | None:
+        """The dependency key the statement creating ``obj`` provides, if any."""
+        return self.namespace.key(self.keyed(obj)) if self.namespace else None
 
     def hazards_of_drop(self, obj: Any) -> frozenset[str]:
         return self.drop_hazards(obj) if callable(self.drop_hazards) else self.drop_hazards
@@ -136,10 +155,6 @@ def _index_qname(index: cat.Index) -> QualifiedName:
     return QualifiedName(index.table.schema, index.name)
 
 
-def _relation(obj: Any) -> str:
-    return relation_key(obj.qname)
-
-
 _ROWS = frozenset({DATA_LOSS, BREAKS_CLIENTS})  # what it holds goes with it
 _USED = frozenset({BREAKS_CLIENTS})  # clients name it
 
@@ -153,7 +168,8 @@ SCHEMA = Kind(
     identity=_name,
     name=_name,
     sql_name=_sql_name,
-    provides=lambda s: schema_key(s.name),
+    namespace=Namespace("schema"),
+    keyed=_name,
     drop_hazards=_USED,
     grant_keyword="SCHEMA",
     section="schemas",
@@ -167,7 +183,8 @@ EXTENSION = Kind(
     identity=_name,
     name=_name,
     sql_name=_sql_name,
-    provides=lambda e: extension_key(e.name),
+    namespace=Namespace("ext"),
+    keyed=_name,
 )
 ENUM = Kind(
     cat.Enum,
@@ -178,7 +195,7 @@ ENUM = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=lambda e: type_key(e.qname),
+    namespace=TYPES,
     drop_hazards=_USED,
     grant_keyword="TYPE",
     section="enums",
@@ -192,7 +209,7 @@ DOMAIN = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=lambda d: type_key(d.qname),
+    namespace=TYPES,
     drop_hazards=_USED,
     grant_keyword="DOMAIN",
     section="domains",
@@ -206,7 +223,7 @@ COMPOSITE_TYPE = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=lambda t: type_key(t.qname),
+    namespace=TYPES,
     drop_hazards=_USED,
     grant_keyword="TYPE",
     section="composite_types",
@@ -220,7 +237,7 @@ SEQUENCE = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=_relation,
+    namespace=RELATIONS,
     drop_hazards=_ROWS,
     grant_keyword="SEQUENCE",
     section="sequences",
@@ -234,7 +251,7 @@ TABLE = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=_relation,
+    namespace=RELATIONS,
     drop_hazards=_ROWS,
     grant_keyword="TABLE",
     section="tables",
@@ -248,7 +265,7 @@ PARTITION = Kind(
     identity=_qname,
     name=_qualified,
     sql_name=_sql_qname,
-    provides=_relation,
+    namespace=RELATIONS,
     on=lambda p: (p.parent,),
     drop_hazards=_ROWS,
     grant_keyword="TABLE",
@@ -275,7 +292,8 @@ INDEX = Kind(
     identity=lambda i: (i.table.schema, i.name),
     name=_named_on_table,
     sql_name=lambda i: ident(_index_qname(i)),
-    provides=lambda i: relation_key(_index_qname(i)),
+    namespace=RELATIONS,
+    keyed=_index_qname,
     on=_table_of,
     drop_hazards=lambda i: _USED if i.unique else _NONE,
 )
@@ -316,7 +334,7 @@ def _view(noun: str, keyword: str, section: str, materialized: bool) -> Kind:
         identity=_qname,
         name=_qualified,
         sql_name=_sql_qname,
-        provides=_relation,
+        namespace=RELATIONS,
         drop_hazards=_USED,
         grant_keyword="TABLE",
         applies=lambda v: v.materialized == materialized,
@@ -339,7 +357,7 @@ def _routine(noun: str, keyword: str, section: str, procedure: bool) -> Kind:
         identity=lambda f: (f.qname, f.signature),
         name=_function_name,
         sql_name=_function_sql_name,
-        provides=lambda f: function_key(f.qname),
+        namespace=ROUTINES,
         drop_hazards=_USED,
         grant_keyword=keyword,
         applies=lambda f: f.procedure == procedure,
@@ -360,7 +378,7 @@ AGGREGATE = Kind(
     name=lambda a: f"{a.qname}({a.signature})",
     sql_name=lambda a: f"{ident(a.qname)}({a.signature})",
     # Views and functions that call it name it as they name a function.
-    provides=lambda a: function_key(a.qname),
+    namespace=ROUTINES,
     drop_hazards=_USED,
     grant_keyword="FUNCTION",
     section="aggregates",
@@ -376,7 +394,8 @@ PUBLICATION = Kind(
     identity=_name,
     name=_name,
     sql_name=_sql_name,
-    provides=lambda p: publication_key(p.name),
+    namespace=Namespace("pub"),
+    keyed=_name,
     drop_hazards=_USED,
     section="publications",
 )
@@ -392,7 +411,8 @@ DISTRIBUTION = Kind(
     identity=lambda d: d.table,
     name=lambda d: str(d.table),
     sql_name=lambda d: ident(d.table),
-    provides=lambda d: distribution_key(d.table),
+    namespace=Namespace("dist"),
+    keyed=lambda d: d.table,
     on=_table_of,
     drop_hazards=frozenset({LONG_LOCK, TABLE_REWRITE}),
     dropped_by=lambda d: ("undistribute", d.table),

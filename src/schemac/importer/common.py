@@ -22,6 +22,16 @@ FULL = {
     "schema": ("usage", "create"),
     "type": ("usage",),
 }
+# GRANT ... ON <keyword> (catalog.kinds' grant_keyword) -> the privileges of FULL it takes.
+PRIVILEGES_ON = {
+    "SCHEMA": "schema",
+    "TYPE": "type",
+    "DOMAIN": "type",
+    "SEQUENCE": "sequence",
+    "TABLE": "table",
+    "FUNCTION": "function",
+    "PROCEDURE": "function",
+}
 # The privileges a spec can name: the literal the spec model validates them against.
 SPEC_PRIVILEGES = frozenset(get_args(Privilege))
 

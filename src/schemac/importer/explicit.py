@@ -16,6 +16,7 @@ PUBLIC everywhere) are left out.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from ..spec.platform import platform_for
 from ..spec.known_types import EXTENSION_TYPES
 from .common import (
     FULL,
+    PRIVILEGES_ON,
     SPEC_PRIVILEGES,
     SUPABASE_API_ROLES,
     TABLE_PRIVILEGES,
@@ -175,18 +177,12 @@ class Builder(TableParts, RoutineParts):
         and every role that holds, on some object, other than what the platform gives it unasked."""
         out = {"public", *(SUPABASE_API_ROLES[:2] if self.supabase else ())}
         c = self.catalog
-        for kind, objects in (
-            ("schema", [s for s in c.schemas if s.name != "public"]),
-            ("type", (*c.enums, *c.domains, *c.composite_types)),
-            ("sequence", c.sequences),
-            ("table", c.tables),
-            ("table", c.views),
-            ("function", c.functions),
-        ):
-            for obj in objects:
-                schema = obj.name if kind == "schema" else obj.qname.schema
-                held, base = acl(obj.grants), self.given(kind, schema)
-                out |= {role for role in set(held) | set(base) if held.get(role, set()) != base.get(role, set())}
+        for kind, obj in self.with_grants():
+            if kind == "schema" and obj.name == "public":
+                continue
+            schema = obj.name if kind == "schema" else obj.qname.schema
+            held, base = acl(obj.grants), self.given(kind, schema)
+            out |= {role for role in set(held) | set(base) if held.get(role, set()) != base.get(role, set())}
         # The roles default privileges name, where the spec states them: a role the spec names is managed.
         if not all(self.platform_made(entry) for entry in c.default_privileges):
             out |= {role for entry in c.default_privileges for role in acl(entry.grants)}
@@ -424,11 +420,19 @@ class Builder(TableParts, RoutineParts):
         every = set(self.full_table if entry.on == "tables" else FULL[entry.on[:-1]])
         return acl(entry.grants) == {role: every for role in SUPABASE_API_ROLES}
 
+    def with_grants(self) -> Iterator[tuple[str, Any]]:
+        """Each object whose grants the spec writes, with the privileges it takes (a key of FULL): those of the
+        kinds that carry grants (catalog.kinds.GRANTED) and have a section of the spec. Not a partition's: the
+        spec grants a managed role nothing on a partition, so a role it names would lose what it holds there."""
+        for kind in kinds.GRANTED:
+            if kind.section:
+                for obj in getattr(self.catalog, kind.slot):
+                    yield PRIVILEGES_ON[kind.grant_keyword], obj
+
     def named_roles(self) -> set[str]:
-        """Every role a grant or a policy of the catalog names."""
-        c = self.catalog
-        out = {r for p in c.policies for r in p.roles}
-        for obj in (*c.schemas, *c.sequences, *c.tables, *c.views, *c.functions, *c.aggregates):
+        """Every role a policy or a grant the spec writes names."""
+        out = {r for p in self.catalog.policies for r in p.roles}
+        for _, obj in self.with_grants():
             out |= {r.lower() for g in obj.grants for r in g.roles}
         return out
 

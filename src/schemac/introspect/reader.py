@@ -21,9 +21,11 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
+from ..catalog import kinds
 from ..catalog.objects import Catalog, QualifiedName, Unmanaged
 from ..supabase import NOT_MANAGED, PLATFORM_CREATORS, PLATFORM_SCHEMAS, platform_grants
-from . import relations, routines, schema_objects, security, unheld
+from . import relations, routines, schema_objects, security, unheld  # noqa: F401 - their builders register
+from .reading import BUILDERS, Reading
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -32,13 +34,16 @@ DEFAULT_EXCLUDE_SCHEMAS: tuple[str, ...] = NOT_MANAGED
 
 # Every query of the folder but the session's settings and the server's facts, "schemas" first:
 # the others read only from the schemas it returns. A new kind adds its query file here and its
-# slot to build_catalog.
+# builder (reading.builds) beside the others.
 QUERIES = (
     "schemas",
     *sorted(path.stem for path in QUERY_DIR.glob("*.sql") if path.stem not in ("schemas", "session", "server")),
 )
 
 Row = dict[str, Any]
+# The queries whose rows are relations: what hangs off a relation (keys, indexes, policies, triggers)
+# names it by oid.
+RELATIONS = ("tables", "partitions", "views")
 
 
 @cache
@@ -125,34 +130,15 @@ def introspect(
 
 
 def build_catalog(rows: Rows, source: str = "database") -> Catalog:
-    grants = security.grants(rows["grants"])
-    names: dict[int, QualifiedName] = {}  # relation oid -> name, for what hangs off relations
-    tables = relations.tables(rows["tables"], rows["columns"], rows["constraints"], grants, names)
-    partitions = relations.partitions(rows["partitions"], grants, names)
-    views = relations.views(rows["views"], grants, names)
+    """The catalog of the rows read: each slot of the kind registry from its builder (reading.BUILDERS)."""
+    names = {row["oid"]: QualifiedName(row["schema"], row["name"]) for query in RELATIONS for row in rows[query]}
     platform_creators = PLATFORM_CREATORS if rows.has_auth_schema else ()
+    read = Reading(rows.by_kind, security.grants(rows["grants"]), names, platform_creators)
     return Catalog(
         source=source,
         target_version=rows.major_version,
         flavor="supabase" if rows.has_auth_schema else "postgres",
-        schemas=schema_objects.schemas(rows["schemas"], grants),
-        extensions=schema_objects.extensions(rows["extensions"]),
-        enums=schema_objects.enums(rows["enums"], grants),
-        domains=schema_objects.domains(rows["domains"], grants),
-        composite_types=schema_objects.composite_types(rows["composite_types"], grants),
-        sequences=schema_objects.sequences(rows["sequences"], grants),
-        tables=tables,
-        partitions=partitions,
-        foreign_keys=relations.foreign_keys(rows["constraints"], names),
-        indexes=relations.indexes(rows["indexes"], names),
-        policies=security.policies(rows["policies"], names),
-        triggers=routines.triggers(rows["triggers"], names),
-        views=views,
-        functions=routines.functions(rows["functions"], grants),
-        aggregates=routines.aggregates(rows["aggregates"], grants),
-        publications=schema_objects.publications(rows["publications"]),
-        distributions=schema_objects.distributions(rows["distributions"]),
-        default_privileges=security.default_privileges(rows["default_privileges"], platform_creators),
+        **{slot: BUILDERS[slot](read) for slot in kinds.BY_SLOT},
         unmanaged=(
             *(Unmanaged(row["kind"], row["name"], row["reason"]) for row in rows["unmanaged"]),
             # Only where the platform is: a plain database may have a schema called extensions of its own.

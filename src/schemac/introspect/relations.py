@@ -1,8 +1,7 @@
 """Tables, partitions, views, foreign keys and indexes from catalog rows.
 
-Each builder that creates relations also records ``oid -> QualifiedName`` in
-``names``, so that what hangs off a relation (keys, indexes, policies,
-triggers) is attached by oid and dropped when its relation was left out.
+What hangs off a relation (keys, indexes, policies, triggers) is attached by oid, through the
+reading's ``names``, and left out when its relation was.
 """
 
 from __future__ import annotations
@@ -10,8 +9,8 @@ from __future__ import annotations
 import re
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import orjson
@@ -40,11 +39,8 @@ from ..catalog.objects import (
 from ..render.quoting import ident
 from ..sqltree import as_read_back
 from ..spec.names import not_null_name
-from .security import Grants
+from .reading import Grants, Reading, Row, builds
 from .text import check_expression, closing_paren, config_setting, split_top_level, storage_parameters, truthy
-
-Row = Mapping[str, Any]
-Names = MutableMapping[int, QualifiedName]
 
 STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 IDENTITY = {"a": "always", "d": "by default"}
@@ -133,23 +129,18 @@ def _partition_key(row: Row, columns: Sequence[str | None]) -> PartitionKey | No
     return PartitionKey(STRATEGIES[row["partition_strategy"]], tuple(parts))
 
 
-def tables(
-    rows: Iterable[Row],
-    column_rows: Iterable[Row],
-    constraint_rows: Iterable[Row],
-    grants: Grants,
-    names: Names,
-) -> tuple[Table, ...]:
+@builds("tables")
+def tables(read: Reading) -> tuple[Table, ...]:
     columns: dict[int, list[Row]] = defaultdict(list)
-    for row in column_rows:
+    for row in read["columns"]:
         columns[row["table_oid"]].append(row)
     constraints: dict[int, list[Row]] = defaultdict(list)
-    for row in constraint_rows:
+    for row in read["constraints"]:
         constraints[row["table_oid"]].append(row)
+    grants = read.grants
     out = []
-    for row in rows:
+    for row in read["tables"]:
         oid, qname = row["oid"], _qname(row)
-        names[oid] = qname
         primary_key, uniques, checks, exclusions = None, [], [], []
         for con in constraints.get(oid, ()):
             if con["type"] == "p":
@@ -237,11 +228,11 @@ def _partition_columns(partition: QualifiedName, rows: list[dict]) -> tuple[Part
     return tuple(out)
 
 
-def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Partition, ...]:
+@builds("partitions")
+def partitions(read: Reading) -> tuple[Partition, ...]:
     out = []
-    for row in rows:
+    for row in read["partitions"]:
         qname = _qname(row)
-        names[row["oid"]] = qname
         out.append(
             Partition(
                 qname=qname,
@@ -250,7 +241,7 @@ def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Parti
                 rls_enabled=row["rls_enabled"],
                 rls_forced=row["rls_forced"],
                 partition_key=_partition_key(row, row["partition_column_names"] or ()),
-                grants=grants.get(("relation", row["oid"]), ()),
+                grants=read.grants.get(("relation", row["oid"]), ()),
                 own_columns=_partition_columns(qname, row["columns"]),
                 storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
             )
@@ -258,11 +249,11 @@ def partitions(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[Parti
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))
 
 
-def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]:
+@builds("views")
+def views(read: Reading) -> tuple[View, ...]:
     out = []
-    for row in rows:
+    for row in read["views"]:
         qname = _qname(row)
-        names[row["oid"]] = qname
         options = row["options"]
         out.append(
             View(
@@ -272,7 +263,7 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
                 with_data=row["populated"],
                 security_invoker=truthy(config_setting(options, "security_invoker")),
                 security_barrier=truthy(config_setting(options, "security_barrier")),
-                grants=grants.get(("relation", row["oid"]), ()),
+                grants=read.grants.get(("relation", row["oid"]), ()),
                 comment=row["comment"],
                 check_option=config_setting(options, "check_option"),
                 # A view's options are the three above; a materialized view's, storage parameters.
@@ -282,10 +273,11 @@ def views(rows: Iterable[Row], grants: Grants, names: Names) -> tuple[View, ...]
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
 
 
-def foreign_keys(constraint_rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[ForeignKey, ...]:
+@builds("foreign_keys")
+def foreign_keys(read: Reading) -> tuple[ForeignKey, ...]:
     out = []
-    for row in constraint_rows:
-        table = names.get(row["table_oid"])
+    for row in read["constraints"]:
+        table = read.names.get(row["table_oid"])
         if row["type"] != "f" or table is None:
             continue
         out.append(
@@ -372,15 +364,16 @@ def _exclusion(row: Row) -> Exclusion:
     )
 
 
-def indexes(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Index, ...]:
+@builds("indexes")
+def indexes(read: Reading) -> tuple[Index, ...]:
     """Indexes from one row per index column, in column order."""
     columns: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
+    for row in read["indexes"]:
         columns[row["oid"]].append(row)
     out = []
     for index_columns in columns.values():
         first = index_columns[0]
-        table = names.get(first["table_oid"])
+        table = read.names.get(first["table_oid"])
         if table is None:
             continue
         count = first["key_count"]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from ..catalog.objects import Aggregate, Argument, Function, QualifiedName, Trigger
-from .security import Grants, table_of
+from .reading import Reading, Row, builds
+from .security import table_of
 from .text import config_setting, search_path_names, trigger_when
-
-Row = Mapping[str, Any]
 
 MODES = {"i": "in", "o": "out", "b": "inout", "v": "variadic"}  # "t" (RETURNS TABLE) is in the result
 VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
@@ -43,9 +39,10 @@ def _search_path(config: list[str] | None) -> str | None:
     return ", ".join(names)
 
 
-def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
+@builds("functions")
+def functions(read: Reading) -> tuple[Function, ...]:
     out = []
-    for row in rows:
+    for row in read["functions"]:
         out.append(
             Function(
                 qname=QualifiedName(row["schema"], row["name"]),
@@ -58,7 +55,7 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
                 security_definer=row["security_definer"],
                 search_path=_search_path(row["config"]),
                 parallel=PARALLEL[row["parallel"]],
-                grants=grants.get(("function", row["oid"]), ()),
+                grants=read.grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
                 leakproof=row["leakproof"],
                 cost=row["cost"],
@@ -68,9 +65,10 @@ def functions(rows: Iterable[Row], grants: Grants) -> tuple[Function, ...]:
     return tuple(sorted(out, key=lambda f: (f.qname.schema, f.qname.name, f.signature)))
 
 
-def aggregates(rows: Iterable[Row], grants: Grants) -> tuple[Aggregate, ...]:
+@builds("aggregates")
+def aggregates(read: Reading) -> tuple[Aggregate, ...]:
     out = []
-    for row in rows:
+    for row in read["aggregates"]:
         types = row["arg_types"]
         names = row["arg_names"] or [""] * len(types)
         modes = row["arg_modes"] or ["i"] * len(types)
@@ -94,7 +92,7 @@ def aggregates(rows: Iterable[Row], grants: Grants) -> tuple[Aggregate, ...]:
                 minitcond=row["minitcond"],
                 sortop=sortop.split("(")[0] if sortop else None,
                 parallel=PARALLEL[row["parallel"]],
-                grants=grants.get(("function", row["oid"]), ()),
+                grants=read.grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],
                 direct_args=row["direct_args"],
                 hypothetical=row["hypothetical"],
@@ -109,10 +107,11 @@ def _trigger_args(raw: bytes | None, count: int) -> tuple[str, ...]:
     return tuple(part.decode() for part in bytes(raw).split(b"\x00")[:count])
 
 
-def triggers(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Trigger, ...]:
+@builds("triggers")
+def triggers(read: Reading) -> tuple[Trigger, ...]:
     out = []
-    for row in rows:
-        table = table_of(row, names)
+    for row in read["triggers"]:
+        table = table_of(row, read.names)
         if table is None:
             continue
         tgtype = row["type"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from ..catalog.objects import (
     Attribute,
     CompositeType,
@@ -19,28 +16,33 @@ from ..catalog.objects import (
     TableFilter,
 )
 from ..sqltree import as_read_back
-from .security import Grants
+from .reading import Reading, Row, builds
 from .text import check_expression
-
-Row = Mapping[str, Any]
 
 
 def _qname(row: Row) -> QualifiedName:
     return QualifiedName(row["schema"], row["name"])
 
 
-def schemas(rows: Iterable[Row], grants: Grants) -> tuple[Schema, ...]:
+@builds("schemas")
+def schemas(read: Reading) -> tuple[Schema, ...]:
     # Whether a schema is exposed through the API is the API server's
     # setting, not the database's: introspection always says False.
-    out = [Schema(row["name"], grants=grants.get(("schema", row["oid"]), ()), comment=row["comment"]) for row in rows]
+    out = [
+        Schema(row["name"], grants=read.grants.get(("schema", row["oid"]), ()), comment=row["comment"])
+        for row in read["schemas"]
+    ]
     return tuple(sorted(out, key=lambda s: s.name))
 
 
-def extensions(rows: Iterable[Row]) -> tuple[Extension, ...]:
+@builds("extensions")
+def extensions(read: Reading) -> tuple[Extension, ...]:
+    rows = read["extensions"]
     return tuple(sorted((Extension(row["name"], row["schema"], row["version"]) for row in rows), key=lambda e: e.name))
 
 
-def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
+@builds("publications")
+def publications(read: Reading) -> tuple[Publication, ...]:
     return tuple(
         Publication(
             row["name"],
@@ -54,16 +56,17 @@ def publications(rows: Iterable[Row]) -> tuple[Publication, ...]:
                 for f in row["filters"]
             ),
         )
-        for row in rows
+        for row in read["publications"]
     )
 
 
-def distributions(rows: Iterable[Row]) -> tuple[Distribution, ...]:
+@builds("distributions")
+def distributions(read: Reading) -> tuple[Distribution, ...]:
     """Citus' placements. A colocation group is named by the first of its tables (by schema and
     name): each other table of the group is colocated with it, and it with none; so two databases
     whose tables are grouped alike read alike, whichever table each group was built around."""
     out = []
-    for row in rows:
+    for row in read["distributions"]:
         table = _qname(row)
         first = min([table, *(QualifiedName(*t) for t in row["colocated"])])
         out.append(
@@ -72,16 +75,19 @@ def distributions(rows: Iterable[Row]) -> tuple[Distribution, ...]:
     return tuple(out)
 
 
-def enums(rows: Iterable[Row], grants: Grants) -> tuple[Enum, ...]:
+@builds("enums")
+def enums(read: Reading) -> tuple[Enum, ...]:
     out = [
-        Enum(_qname(row), tuple(row["values"]), row["comment"], grants.get(("type", row["oid"]), ())) for row in rows
+        Enum(_qname(row), tuple(row["values"]), row["comment"], read.grants.get(("type", row["oid"]), ()))
+        for row in read["enums"]
     ]
     return tuple(sorted(out, key=lambda e: (e.qname.schema, e.qname.name)))
 
 
-def domains(rows: Iterable[Row], grants: Grants) -> tuple[Domain, ...]:
+@builds("domains")
+def domains(read: Reading) -> tuple[Domain, ...]:
     out = []
-    for row in rows:
+    for row in read["domains"]:
         checks = tuple(
             (name, check_expression(definition)[0])
             for name, definition in zip(row["check_names"], row["check_definitions"])
@@ -94,28 +100,30 @@ def domains(rows: Iterable[Row], grants: Grants) -> tuple[Domain, ...]:
                 row["default"],
                 checks,
                 row["comment"],
-                grants.get(("type", row["oid"]), ()),
+                read.grants.get(("type", row["oid"]), ()),
             )
         )
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
 
 
-def composite_types(rows: Iterable[Row], grants: Grants) -> tuple[CompositeType, ...]:
+@builds("composite_types")
+def composite_types(read: Reading) -> tuple[CompositeType, ...]:
     out = [
         CompositeType(
             _qname(row),
             tuple(map(Attribute, row["attributes"], row["types"], row["collations"])),
             row["comment"],
-            grants.get(("type", row["oid"]), ()),
+            read.grants.get(("type", row["oid"]), ()),
         )
-        for row in rows
+        for row in read["composite_types"]
     ]
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))
 
 
-def sequences(rows: Iterable[Row], grants: Grants) -> tuple[Sequence, ...]:
+@builds("sequences")
+def sequences(read: Reading) -> tuple[Sequence, ...]:
     out = []
-    for row in rows:
+    for row in read["sequences"]:
         owned_by = None
         if row["owner_table"] is not None:
             owned_by = (QualifiedName(row["owner_schema"], row["owner_table"]), row["owner_column"])
@@ -130,7 +138,7 @@ def sequences(rows: Iterable[Row], grants: Grants) -> tuple[Sequence, ...]:
                 cache=row["cache"],
                 cycle=row["cycle"],
                 owned_by=owned_by,
-                grants=grants.get(("relation", row["oid"]), ()),
+                grants=read.grants.get(("relation", row["oid"]), ()),
                 comment=row["comment"],
             )
         )

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
 
 from ..catalog.objects import DefaultPrivileges, Grant, Policy, QualifiedName, Unmanaged
 from ..sqltree import as_read_back
-
-Row = Mapping[str, Any]
-# (kind, oid) -> grants; kind is "schema", "relation", "type" or "function".
-Grants = Mapping[tuple[str, int], tuple[Grant, ...]]
+from .reading import Reading, Row, builds
 
 COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 
@@ -65,14 +61,15 @@ def table_of(row: Row, names: Mapping[int, QualifiedName]) -> QualifiedName | No
 DEFAULT_ACL_TYPES = {"r": "tables", "S": "sequences", "f": "functions", "T": "types", "n": "schemas"}
 
 
-def default_privileges(rows: Iterable[Row], platform_creators: Collection[str] = ()) -> tuple[DefaultPrivileges, ...]:
+@builds("default_privileges")
+def default_privileges(read: Reading) -> tuple[DefaultPrivileges, ...]:
     """The entries of default privileges, each with one :class:`Grant` per grantee (those held WITH GRANT
     OPTION apart), sorted by creator (the reading role first), schema (every schema first) and type. Those of
-    ``platform_creators`` are left out (:func:`default_privileges_unmanaged` names them)."""
+    the platform's creators are left out (:func:`default_privileges_unmanaged` names them)."""
     entries: dict[tuple, list[Grant]] = {}
-    for row in rows:
+    for row in read["default_privileges"]:
         on = DEFAULT_ACL_TYPES.get(row["objtype"])
-        if on is None or row["for_role"] in platform_creators:
+        if on is None or row["for_role"] in read.platform_creators:
             continue
         grants = entries.setdefault((row["for_role"], row["schema"], on), [])
         if row["grantee"] is None:
@@ -107,10 +104,11 @@ def _entry_name(entry: DefaultPrivileges) -> str:
     return f"on {entry.on}{where} for role {entry.for_role}" if entry.for_role else f"on {entry.on}{where}"
 
 
-def policies(rows: Iterable[Row], names: Mapping[int, QualifiedName]) -> tuple[Policy, ...]:
+@builds("policies")
+def policies(read: Reading) -> tuple[Policy, ...]:
     out = []
-    for row in rows:
-        table = table_of(row, names)
+    for row in read["policies"]:
+        table = table_of(row, read.names)
         if table is None:
             continue
         out.append(

@@ -10,16 +10,8 @@ import re
 from collections.abc import Callable
 
 from ..catalog import objects as cat
-from ..catalog.graph import (
-    Stage,
-    Statement,
-    column_key,
-    distribution_key,
-    dropped_column_key,
-    persistence_key,
-    relation_key,
-    schema_key,
-)
+from ..catalog import kinds
+from ..catalog.graph import Stage, Statement, column_key, dropped_column_key, persistence_key
 from ..catalog.kinds import of as kind_of
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -61,7 +53,7 @@ def _step(
 
 def _add_column(c: ch.AddColumn, existing: set[QualifiedName]) -> list[Pair]:
     requires = (
-        {relation_key(c.table.qname)}
+        {kinds.RELATIONS.key(c.table.qname)}
         | requires_type(c.column.type)
         | requires_sql(c.column.default, c.column.generated)
         | {dropped_column_key(parent, c.column.name) for parent in c.after_dropped_from}
@@ -100,7 +92,7 @@ def _drop_column(c: ch.DropColumn, existing: set[QualifiedName]) -> list[Pair]:
 def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list[Pair]:
     # After the columns it needs are added (a parent's columns must be the table's first), and the parent's
     # checks, validated in the transaction: INHERIT refuses a NOT VALID one.
-    requires = {relation_key(c.table), relation_key(c.parent)}
+    requires = {kinds.RELATIONS.key(c.table), kinds.RELATIONS.key(c.parent)}
     checks = [
         _step(
             c,
@@ -191,7 +183,7 @@ def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> 
     table, col = c.table, c.after.name
     sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
     note = f"continue the identity of {table}.{col} past its rows"
-    return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {relation_key(table)}, note=note)]
+    return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(table)}, note=note)]
 
 
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:
@@ -204,7 +196,7 @@ def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]
             f"computes the new value from the old (using: to_timestamp({col})), or drop it and add it "
             f"again under another name (its values are lost)"
         )
-    requires = {relation_key(table)}
+    requires = {kinds.RELATIONS.key(table)}
 
     def alter(action: str, hazards=frozenset(), phase=Phase.TRANSACTION) -> Pair:
         return _step(c, change_sql("alter_column", table, col, action), Stage.TABLES, requires, hazards, phase)
@@ -305,7 +297,7 @@ def _alter_partition_columns(c: ch.AlterPartitionColumns, existing: set[Qualifie
     that also blocks its table, which DETACH took)."""
     partition = c.partition
     table = partition.qname
-    requires = {relation_key(table), relation_key(partition.parent)}
+    requires = {kinds.RELATIONS.key(table), kinds.RELATIONS.key(partition.parent)}
     out = []
     for before, after in c.columns:
         col = after.name
@@ -356,7 +348,7 @@ def _alter_partition_columns(c: ch.AlterPartitionColumns, existing: set[Qualifie
 def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[Pair]:
     con = c.constraint
     body = constraint_body(con)
-    requires = {relation_key(c.table)}
+    requires = {kinds.RELATIONS.key(c.table)}
     if isinstance(con, cat.Check) and not con.enforced:
         # NOT ENFORCED: no row is checked, now or later (its body says so).
         return [_step(c, change_sql("add_constraint", c.table, con.name, body), Stage.TABLES, requires)]
@@ -406,7 +398,7 @@ def _validate_constraint(c: ch.ValidateConstraint, existing: set[QualifiedName])
             c,
             change_sql("validate_constraint", c.table, c.constraint.name),
             stage,
-            {relation_key(c.table)},
+            {kinds.RELATIONS.key(c.table)},
             phase=Phase.AFTER,
         )
     ]
@@ -426,7 +418,7 @@ def _alter_constraint(c: ch.AlterConstraint, existing: set[QualifiedName]) -> li
             c,
             change_sql("alter_constraint", c.after.table, c.after.name, " ".join(state)),
             Stage.FOREIGN_KEYS,
-            {relation_key(c.after.table)},
+            {kinds.RELATIONS.key(c.after.table)},
             hazards,
         )
     ]
@@ -434,7 +426,7 @@ def _alter_constraint(c: ch.AlterConstraint, existing: set[QualifiedName]) -> li
 
 def _set_row_security(c: ch.SetRowSecurity, existing: set[QualifiedName]) -> list[Pair]:
     out = []
-    requires = {relation_key(c.table)}
+    requires = {kinds.RELATIONS.key(c.table)}
     if c.enabled != c.was_enabled:
         out.append(
             _step(
@@ -496,7 +488,9 @@ def _alter_domain(c: ch.AlterDomain, existing: set[QualifiedName]) -> list[Pair]
 
 def _set_replica_identity(c: ch.SetReplicaIdentity, existing: set[QualifiedName]) -> list[Pair]:
     (was, _), (identity, index) = c.before, c.after
-    requires = {relation_key(c.table)} | ({relation_key(QualifiedName(c.table.schema, index))} if index else set())
+    requires = {kinds.RELATIONS.key(c.table)} | (
+        {kinds.RELATIONS.key(QualifiedName(c.table.schema, index))} if index else set()
+    )
     # After the transaction when an index identifies rows: the plan may build it concurrently.
     return [
         _step(
@@ -517,7 +511,7 @@ def _enable_trigger(c: ch.EnableTrigger, existing: set[QualifiedName]) -> list[P
             c,
             change_sql("enable_trigger", t.table, t.name, t.enabled),
             Stage.TRIGGERS,
-            {relation_key(t.table)},
+            {kinds.RELATIONS.key(t.table)},
             rule("stop a trigger firing", c.before in ("origin", "always") and t.enabled in ("disabled", "replica")),
         )
     ]
@@ -529,7 +523,7 @@ def _set_logged(c: ch.SetLogged, existing: set[QualifiedName]) -> list[Pair]:
             c,
             change_sql("set_logged", c.table, c.unlogged),
             Stage.TABLES,
-            {relation_key(c.table), *(persistence_key(q) for q in c.follows)},
+            {kinds.RELATIONS.key(c.table), *(persistence_key(q) for q in c.follows)},
             rule("make a table logged or unlogged"),
             provides=persistence_key(c.table),
         )
@@ -564,7 +558,7 @@ def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> 
                 c,
                 change_sql("alter_publication", name, "SET TABLE " + published_tables(a)),
                 Stage.PUBLICATIONS,
-                {relation_key(t) for t in c.added},
+                {kinds.RELATIONS.key(t) for t in c.added},
                 rule("publish a table", bool(c.added))
                 | rule("stop publishing a table", bool(c.removed))
                 | rule("publish more of a table", any(sends_more(b.filter_of(t), a.filter_of(t)) for t in c.refiltered))
@@ -581,7 +575,7 @@ def _alter_publication(c: ch.AlterPublication, existing: set[QualifiedName]) -> 
                 c,
                 change_sql("alter_publication", name, "ADD TABLE " + published_tables(c.after, c.added)),
                 Stage.PUBLICATIONS,
-                {relation_key(t) for t in c.added},
+                {kinds.RELATIONS.key(t) for t in c.added},
                 rule("publish a table"),
                 note=f"add {', '.join(map(str, c.added))} to publication {name}",
             )
@@ -615,12 +609,12 @@ def _publication_options_step(c: ch.AlterPublication) -> Pair:
 def _alter_distribution(c: ch.AlterDistribution, existing: set[QualifiedName]) -> list[Pair]:
     after = c.after
     target = after.colocate_with
-    requires = {relation_key(after.table)}
+    requires = {kinds.RELATIONS.key(after.table)}
     colocate_with = None
     if c.colocation_changed:
         colocate_with = ident(target) if isinstance(target, QualifiedName) else "none"
         if isinstance(target, QualifiedName):
-            requires.add(distribution_key(target))
+            requires.add(kinds.DISTRIBUTION.key(target))
     sql = change_sql(
         "alter_distribution",
         after.table,
@@ -631,7 +625,7 @@ def _alter_distribution(c: ch.AlterDistribution, existing: set[QualifiedName]) -
     hazards = rule("redistribute a table") | rule(
         "move a table to another colocation group", c.colocation_changed and not c.realign
     )
-    return [_step(c, sql, Stage.DISTRIBUTION, requires, hazards, provides=distribution_key(after.table))]
+    return [_step(c, sql, Stage.DISTRIBUTION, requires, hazards, provides=kinds.DISTRIBUTION.key(after.table))]
 
 
 def _add_enum_value(c: ch.AddEnumValue, existing: set[QualifiedName]) -> list[Pair]:
@@ -651,7 +645,9 @@ def _rename_table(c: ch.RenameTable, existing: set[QualifiedName]) -> list[Pair]
 
 
 def _rename_constraint(c: ch.RenameConstraint, existing: set[QualifiedName]) -> list[Pair]:
-    return [_step(c, change_sql("rename_constraint", c.table, c.old, c.new), Stage.TABLES, {relation_key(c.table)})]
+    return [
+        _step(c, change_sql("rename_constraint", c.table, c.old, c.new), Stage.TABLES, {kinds.RELATIONS.key(c.table)})
+    ]
 
 
 def _rename_index(c: ch.RenameIndex, existing: set[QualifiedName]) -> list[Pair]:
@@ -699,7 +695,7 @@ def _change_default_privileges(c: ch.ChangeDefaultPrivileges, existing: set[Qual
         [p[:-1] for p in c.revoke if p.endswith("*")],
         [p for p in c.revoke if not p.endswith("*")],
     )
-    requires = {schema_key(c.entry.schema)} if c.entry.schema else set()
+    requires = {kinds.SCHEMA.key(c.entry.schema)} if c.entry.schema else set()
     return [_step(c, sql, Stage.DEFAULT_PRIVILEGES, requires, rule("grant a default privilege", bool(c.grant)))]
 
 

@@ -10,7 +10,7 @@ from pglast.parser import ParseError
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, function_key, order, relation_key
+from ..catalog.graph import Stage, Statement, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import descendants
 from ..diff import changes as ch
@@ -110,11 +110,13 @@ def with_dependents(
         if fk.ref_table in dropped and id(fk) not in dropping:
             drops.append(fk)
             owner[id(fk)] = dropped[fk.ref_table]
+    # What hangs off a dropped relation goes with it; a foreign key is dropped on its own (above).
     drops = [
         o
         for o in drops
         if not (
-            isinstance(o, (cat.Index, cat.Policy, cat.Trigger, cat.Partition, cat.Distribution))
+            kinds.of(o).on is not None
+            and not isinstance(o, cat.ForeignKey)
             and kinds.of(o).on(o)[0] in dropped
             or isinstance(o, cat.Sequence)
             and o.owned_by
@@ -192,7 +194,7 @@ def with_function_dependents(
     """Dropping a function or an aggregate (or making it again, where CREATE OR REPLACE cannot) is
     refused while views, policies, indexes, triggers or aggregates use it: those are dropped before it and made again after,
     as the goal has them. So are the views that read a view dropped so."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
+    functions = {o.qname: owner[id(o)] for o in drops if kinds.of(o).namespace is kinds.ROUTINES}
     if not functions:
         return drops, creates
     names = set(functions)
@@ -269,7 +271,7 @@ def function_users_in_tables(
     """The checks and column defaults that call a function the plan drops: (steps that take them
     away before the drop, (ordering statement, step) pairs that put back the goal's after the
     function is made again, ``alters`` without the changes those steps already make)."""
-    functions = {o.qname: owner[id(o)] for o in drops if isinstance(o, (cat.Function, cat.Aggregate))}
+    functions = {o.qname: owner[id(o)] for o in drops if kinds.of(o).namespace is kinds.ROUTINES}
     if not functions:
         return [], [], alters
     goal_tables = {t.qname: t for t in desired.tables}
@@ -295,7 +297,7 @@ def function_users_in_tables(
             again = next((c for c in goal.checks if c.name == check.name), None) if goal else None
             if again is not None and (table.qname, check.name) not in added:
                 sql = change_sql("add_constraint", table.qname, check.name, constraint_body(again))
-                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                requires = frozenset({kinds.RELATIONS.key(table.qname), kinds.ROUTINES.key(fn)})
                 after.append(
                     (
                         Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),
@@ -312,7 +314,7 @@ def function_users_in_tables(
             again = next((c for c in goal.columns if c.name == column.name), None) if goal else None
             if again is not None and again.default is not None and (table.qname, column.name) not in defaults_set:
                 sql = change_sql("alter_column", table.qname, column.name, f"SET DEFAULT {again.default}")
-                requires = frozenset({relation_key(table.qname), function_key(fn)})
+                requires = frozenset({kinds.RELATIONS.key(table.qname), kinds.ROUTINES.key(fn)})
                 after.append(
                     (
                         Statement(Stage.TABLE_FUNCTIONS, sql, requires=requires),

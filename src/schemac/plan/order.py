@@ -9,7 +9,7 @@ from typing import Any
 
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, column_key, function_key, order, relation_key
+from ..catalog.graph import Stage, Statement, column_key, order
 from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
@@ -135,7 +135,9 @@ def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
         sql = change_sql("sequence_owner", after.qname, after.owned_by)
         out.append(
             (
-                Statement(Stage.TABLES, sql, requires=frozenset({relation_key(table), column_key(table, column)})),
+                Statement(
+                    Stage.TABLES, sql, requires=frozenset({kinds.RELATIONS.key(table), column_key(table, column)})
+                ),
                 Step(sql, change, note=f"sequence {after.qname} owned by {table}.{column}"),
             )
         )
@@ -309,7 +311,7 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
         hazards = rule("declare a function leakproof", change.after.leakproof and not change.before.leakproof)
         return [
             (
-                Statement(Stage.FUNCTIONS, sql, provides=function_key(change.after.qname)),
+                Statement(Stage.FUNCTIONS, sql, provides=kinds.ROUTINES.key(change.after.qname)),
                 Step(sql, change, hazards, note=note),
             )
         ]
@@ -337,7 +339,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     late = [
         o
         for o in drops
-        if isinstance(o, (cat.Sequence, cat.Enum, cat.Domain, cat.CompositeType))
+        if (isinstance(o, cat.Sequence) or kinds.of(o).namespace is kinds.TYPES)
         and isinstance(owner[id(o)], ch.Drop)
         and o.qname not in made
     ]

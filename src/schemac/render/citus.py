@@ -10,7 +10,8 @@ Citus propagates them to every shard.
 from __future__ import annotations
 
 from ..catalog import objects as cat
-from ..catalog.graph import Stage, Statement, distribution_key, relation_key
+from ..catalog import kinds
+from ..catalog.graph import Stage, Statement
 from ..catalog.partitions import children, descendants
 from ..catalog.objects import QualifiedName
 from .quoting import ident
@@ -35,16 +36,16 @@ def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
     below = children(catalog.partitions)
     for distribution in _in_order(catalog.distributions):
         q = distribution.table
-        requires = {relation_key(q), *(relation_key(p.qname) for p in descendants(below, q))}
+        requires = {kinds.RELATIONS.key(q), *(kinds.RELATIONS.key(p.qname) for p in descendants(below, q))}
         colocate_with = distribution.colocate_with
         if isinstance(colocate_with, QualifiedName):
-            requires.add(distribution_key(colocate_with))
+            requires.add(kinds.DISTRIBUTION.key(colocate_with))
             colocate_with = ident(colocate_with)
         out.append(
             Statement(
                 Stage.DISTRIBUTION,
                 render("distribution", distribution=distribution, colocate_with=colocate_with),
-                provides=distribution_key(q),
+                provides=kinds.DISTRIBUTION.key(q),
                 requires=frozenset(requires),
                 label=f"{distribution.kind} table {q}",
                 source=distribution,

@@ -13,18 +13,7 @@ from pglast.parser import ParseError
 from .. import __version__
 from ..catalog import kinds
 from ..catalog import objects as cat
-from ..catalog.graph import (
-    Stage,
-    Statement,
-    column_key,
-    extension_key,
-    function_key,
-    order,
-    publication_key,
-    relation_key,
-    schema_key,
-    type_key,
-)
+from ..catalog.graph import Stage, Statement, column_key, order
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants, root
 from ..spec.platform import platform_for
@@ -153,7 +142,7 @@ def change_sql(macro: str, *args, **kwargs) -> str:
 
 
 def _names(pairs, key, default_schemas: Sequence[str] = ("public",)) -> set[str]:
-    """Dependency keys (``key``: catalog.graph's relation_key, ...) of (schema or None, name) pairs; an
+    """Dependency keys (``key``: kinds.RELATIONS.key, ...) of (schema or None, name) pairs; an
     unqualified name may be any of ``default_schemas``' (a function's own search_path)."""
     return {
         key(QualifiedName(schema, name))
@@ -189,7 +178,9 @@ def _requires_one(sql_text: str) -> frozenset[str]:
     # The same expressions recur across tables (defaults, tenant filters).
     refs = references(sql_text)
     return frozenset(
-        _names(refs.relations, relation_key) | _names(refs.functions, function_key) | _names(refs.types, type_key)
+        _names(refs.relations, kinds.RELATIONS.key)
+        | _names(refs.functions, kinds.ROUTINES.key)
+        | _names(refs.types, kinds.TYPES.key)
     )
 
 
@@ -201,11 +192,11 @@ def requires_type(type_text: str) -> set[str]:
         return set()
     # A table's name is also the name of its row type.
     qname = QualifiedName(*ref.names) if len(ref.names) == 2 else QualifiedName("public", ref.base)
-    return {type_key(qname), relation_key(qname)}
+    return {kinds.TYPES.key(qname), kinds.RELATIONS.key(qname)}
 
 
 def _schema(q: QualifiedName) -> str:
-    return schema_key(q.schema)
+    return kinds.SCHEMA.key(q.schema)
 
 
 # -- statements per object kind ----------------------------------------------
@@ -224,9 +215,8 @@ def _comment(kind: str, target: str, text: str | None, requires: str, stage: Sta
 def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
     """COMMENT ON the object, when it has a comment; after the statement that creates it."""
     kind = kinds.of(obj)
-    yield from _comment(
-        kind.keyword, kind.sql_name(obj), obj.comment, kind.provides(obj) or relation_key(kind.on(obj)[0]), stage
-    )
+    requires = kind.provides(obj) or kinds.RELATIONS.key(kind.on(obj)[0])
+    yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, requires, stage)
 
 
 def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
@@ -367,8 +357,8 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
     for column in table.columns:
         first = default_not_null_names.get((q.schema, column.not_null_name or ""))
         if first is not None and first != q:
-            requires.add(relation_key(first))
-    requires |= {relation_key(parent) for parent in table.inherits}
+            requires.add(kinds.RELATIONS.key(first))
+    requires |= {kinds.RELATIONS.key(parent) for parent in table.inherits}
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
@@ -379,7 +369,7 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
     yield Statement(
         Stage.TABLES,
         _render("table", table=table, lines=_table_lines(table)),
-        provides=relation_key(q),
+        provides=kinds.RELATIONS.key(q),
         requires=frozenset(requires),
         label=f"table {q}",
         ignore=table.ignore,
@@ -390,19 +380,21 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
             yield Statement(
                 Stage.TABLES,
                 not_valid_check_sql(q, check),
-                requires=frozenset({relation_key(q)}),
+                requires=frozenset({kinds.RELATIONS.key(q)}),
                 label=f"check {check.name} on {q}",
                 source=table,
             )
     yield from _comment_on(table, Stage.TABLES)
     for column in table.columns:
-        yield from _comment("COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, relation_key(q), Stage.TABLES)
+        yield from _comment(
+            "COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, kinds.RELATIONS.key(q), Stage.TABLES
+        )
     if table.replica_identity != "default":
         index = QualifiedName(q.schema, table.replica_index) if table.replica_index else None
         yield Statement(
             Stage.INDEXES if index else Stage.TABLES,
             change_sql("replica_identity", q, table.replica_identity, table.replica_index),
-            requires=frozenset({relation_key(q), *([relation_key(index)] if index else [])}),
+            requires=frozenset({kinds.RELATIONS.key(q), *([kinds.RELATIONS.key(index)] if index else [])}),
             label=f"replica identity of {q}",
             source=table,
         )
@@ -410,7 +402,7 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         yield Statement(
             Stage.SECURITY,
             _render("rls", qname=q, forced=table.rls_forced),
-            requires=frozenset({relation_key(q)}),
+            requires=frozenset({kinds.RELATIONS.key(q)}),
             label=f"row level security on {q}",
             ignore=table.ignore,
         )
@@ -424,7 +416,7 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
 
 
 def _index(index: cat.Index, stage: Stage) -> Iterator[Statement]:
-    requires = {relation_key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
+    requires = {kinds.RELATIONS.key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
     yield Statement(
         stage,
         index_sql(index),
@@ -489,7 +481,9 @@ def _function(function: cat.Function) -> Iterator[Statement]:
         # PostgreSQL compiles a PL/pgSQL body when it creates the function: the statements are
         # only checked when they run, but the types its DECLAREs name must exist by then.
         declared = plpgsql_declared(function.body, plpgsql_header(function.args, function.returns))
-        requires |= _names(declared.relations, relation_key, path) | _names(declared.relations, type_key, path)
+        requires |= _names(declared.relations, kinds.RELATIONS.key, path) | _names(
+            declared.relations, kinds.TYPES.key, path
+        )
         if declared.relations or not declared.complete:
             stage = Stage.TABLE_FUNCTIONS
     elif function.language == "sql":
@@ -503,17 +497,17 @@ def _function(function: cat.Function) -> Iterator[Statement]:
             stage = Stage.TABLE_FUNCTIONS
         else:
             requires |= (
-                _names(refs.relations, relation_key, path)
-                | _names(refs.functions, function_key, path)
-                | _names(refs.types, type_key, path)
+                _names(refs.relations, kinds.RELATIONS.key, path)
+                | _names(refs.functions, kinds.ROUTINES.key, path)
+                | _names(refs.types, kinds.TYPES.key, path)
             )
             if refs.relations:
                 stage = Stage.TABLE_FUNCTIONS
-    requires.discard(function_key(q))
+    requires.discard(kinds.ROUTINES.key(q))
     yield Statement(
         stage,
         function_sql(function),
-        provides=function_key(q),
+        provides=kinds.ROUTINES.key(q),
         requires=frozenset(requires),
         label=f"{kinds.of(function).noun} {q}",
         ignore=function.ignore,
@@ -572,8 +566,8 @@ def _aggregate(aggregate: cat.Aggregate) -> Iterator[Statement]:
             requires |= requires_type(type_)
     for function in aggregate.functions:
         if "." in function:
-            requires.add(function_key(function.split("(")[0]))
-    requires.discard(function_key(q))
+            requires.add(kinds.ROUTINES.key(function.split("(")[0]))
+    requires.discard(kinds.ROUTINES.key(q))
     yield Statement(
         Stage.FUNCTIONS,
         _render(
@@ -582,7 +576,7 @@ def _aggregate(aggregate: cat.Aggregate) -> Iterator[Statement]:
             arguments=aggregate_arguments(aggregate),
             options=aggregate_options(aggregate),
         ),
-        provides=function_key(q),
+        provides=kinds.ROUTINES.key(q),
         requires=frozenset(requires),
         label=f"aggregate {q}",
         source=aggregate,
@@ -603,11 +597,11 @@ def _view(view: cat.View) -> Iterator[Statement]:
         if on
     ]
     requires = {_schema(q)} | requires_sql(view.query, query=True)
-    requires.discard(relation_key(q))
+    requires.discard(kinds.RELATIONS.key(q))
     yield Statement(
         Stage.VIEWS,
         _render("view", view=view, options=options),
-        provides=relation_key(q),
+        provides=kinds.RELATIONS.key(q),
         requires=frozenset(requires),
         label=f"view {q}",
         ignore=view.ignore,
@@ -622,7 +616,7 @@ def _schemas(catalog: cat.Catalog) -> Iterator[Statement]:
             yield Statement(
                 Stage.SCHEMAS,
                 _render("schema", schema=schema),
-                provides=schema_key(schema.name),
+                provides=kinds.SCHEMA.key(schema.name),
                 label=f"schema {schema.name}",
                 source=schema,
             )
@@ -634,8 +628,8 @@ def _extensions(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.EXTENSIONS,
             _render("extension", extension=ext),
-            provides=extension_key(ext.name),
-            requires=frozenset({schema_key(ext.schema)} if ext.schema else ()),
+            provides=kinds.EXTENSION.key(ext.name),
+            requires=frozenset({kinds.SCHEMA.key(ext.schema)} if ext.schema else ()),
             label=f"extension {ext.name}",
             source=ext,
         )
@@ -646,7 +640,7 @@ def _enums(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.TYPES,
             _render("enum", enum=enum),
-            provides=type_key(enum.qname),
+            provides=kinds.TYPES.key(enum.qname),
             requires=frozenset({_schema(enum.qname)}),
             label=f"type {enum.qname}",
             source=enum,
@@ -661,7 +655,7 @@ def _domains(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.TYPES,
             _render("domain", domain=domain),
-            provides=type_key(domain.qname),
+            provides=kinds.TYPES.key(domain.qname),
             requires=frozenset(requires),
             label=f"domain {domain.qname}",
             source=domain,
@@ -685,7 +679,7 @@ def _composite_types(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.TYPES,
             _render("composite_type", type=type_, lines=lines),
-            provides=type_key(type_.qname),
+            provides=kinds.TYPES.key(type_.qname),
             requires=frozenset(requires),
             label=f"composite type {type_.qname}",
             source=type_,
@@ -699,7 +693,7 @@ def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.SEQUENCES,
             _render("sequence", sequence=seq),
-            provides=relation_key(q),
+            provides=kinds.RELATIONS.key(q),
             requires=frozenset({_schema(q)}),
             label=f"sequence {q}",
             source=seq,
@@ -709,7 +703,9 @@ def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
             yield Statement(
                 Stage.TABLES,
                 _render("sequence_owned_by", sequence=seq),
-                requires=frozenset({relation_key(q), relation_key(seq.owned_by[0]), column_key(*seq.owned_by)}),
+                requires=frozenset(
+                    {kinds.RELATIONS.key(q), kinds.RELATIONS.key(seq.owned_by[0]), column_key(*seq.owned_by)}
+                ),
                 label=f"sequence {q} owner",
             )
 
@@ -725,10 +721,10 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
         yield Statement(
             Stage.PARTITIONS,
             _render("partition", partition=partition),
-            provides=relation_key(q),
+            provides=kinds.RELATIONS.key(q),
             # The columns it sets, where a plan adds them to its table (the root of its tree).
             requires=frozenset(
-                {relation_key(partition.parent)}
+                {kinds.RELATIONS.key(partition.parent)}
                 | {column_key(root_of(q), c.name) for c in partition.own_columns}
                 | requires_sql(*(c.default for c in partition.own_columns))
             ),
@@ -739,7 +735,7 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
             yield Statement(
                 Stage.SECURITY,
                 _render("rls", qname=q, forced=partition.rls_forced),
-                requires=frozenset({relation_key(q)}),
+                requires=frozenset({kinds.RELATIONS.key(q)}),
                 label=f"row level security on {q}",
                 ignore=partition.ignore,
             )
@@ -757,9 +753,9 @@ def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:
     for fk in catalog.foreign_keys:
         # Partitions first: a key added to a partitioned table is added to each of them.
         requires = {
-            relation_key(fk.table),
-            relation_key(fk.ref_table),
-            *(relation_key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q)),
+            kinds.RELATIONS.key(fk.table),
+            kinds.RELATIONS.key(fk.ref_table),
+            *(kinds.RELATIONS.key(p.qname) for q in (fk.table, fk.ref_table) for p in descendants(below, q)),
         }
         yield Statement(
             Stage.FOREIGN_KEYS,
@@ -772,7 +768,7 @@ def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:
 
 def _policies(catalog: cat.Catalog) -> Iterator[Statement]:
     for policy in catalog.policies:
-        requires = {relation_key(policy.table)} | requires_sql(policy.using, policy.with_check)
+        requires = {kinds.RELATIONS.key(policy.table)} | requires_sql(policy.using, policy.with_check)
         yield Statement(
             Stage.SECURITY,
             _render("policy", policy=policy),
@@ -792,9 +788,11 @@ def _triggers(catalog: cat.Catalog) -> Iterator[Statement]:
             else e.upper()
             for e in trigger.events
         )
-        requires = {relation_key(trigger.table), function_key(trigger.function)} | requires_sql(trigger.when)
+        requires = {kinds.RELATIONS.key(trigger.table), kinds.ROUTINES.key(trigger.function)} | requires_sql(
+            trigger.when
+        )
         if trigger.from_table:
-            requires.add(relation_key(trigger.from_table))
+            requires.add(kinds.RELATIONS.key(trigger.from_table))
         yield Statement(
             Stage.TRIGGERS,
             _render("trigger", trigger=trigger, events=events),
@@ -806,7 +804,7 @@ def _triggers(catalog: cat.Catalog) -> Iterator[Statement]:
             yield Statement(
                 Stage.TRIGGERS,
                 change_sql("enable_trigger", trigger.table, trigger.name, trigger.enabled),
-                requires=frozenset({relation_key(trigger.table)}),
+                requires=frozenset({kinds.RELATIONS.key(trigger.table)}),
                 label=kinds.trigger_state(trigger),
             )
         yield from _comment_on(trigger, Stage.TRIGGERS)
@@ -825,8 +823,8 @@ def _publications(catalog: cat.Catalog) -> Iterator[Statement]:
             yield Statement(
                 Stage.PUBLICATIONS,
                 sql,
-                provides=publication_key(publication.name),
-                requires=frozenset(relation_key(t) for t in publication.tables),
+                provides=kinds.PUBLICATION.key(publication.name),
+                requires=frozenset(kinds.RELATIONS.key(t) for t in publication.tables),
                 label=f"publication {publication.name}",
                 source=publication,
             )
@@ -900,7 +898,7 @@ def _default_privileges(entry: cat.DefaultPrivileges, scope: cat.PrivilegeScope,
     yield Statement(
         Stage.DEFAULT_PRIVILEGES,
         _render("default_privileges", entry=entry, revoke_from=revoke_from, grants=grants),
-        requires=frozenset({schema_key(entry.schema)} if entry.schema else ()),
+        requires=frozenset({kinds.SCHEMA.key(entry.schema)} if entry.schema else ()),
         label=kinds.DEFAULT_PRIVILEGES.name(entry),
         source=entry,
     )
