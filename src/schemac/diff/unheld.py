@@ -23,6 +23,7 @@ cannot write:
 from __future__ import annotations
 
 import typing
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -45,8 +46,56 @@ LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
 
 def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
     """``current`` as a plan to the spec ``desired`` (or to the spec an import writes, without it) reads it:
-    without what a spec cannot write, which is named in ``unmanaged`` instead."""
+    without the schemas the spec does not declare and what a spec cannot write, which are named in
+    ``unmanaged`` instead."""
+    if desired is not None:
+        current = outside_schemas(current, desired)
     return leave_out(partitions_own_left_alone(current), unwritable(current, desired))
+
+
+# Kinds of the whole database, not of a schema: kept whatever schema they name.
+_DATABASE_WIDE = ("extensions", "default_privileges", "publications", "distributions")
+
+
+def outside_schemas(current: cat.Catalog, desired: cat.Catalog) -> cat.Catalog:
+    """``current`` without the schemas the spec ``desired`` does not declare (public aside), nor anything
+    in them: a spec says what the schemas it declares hold, not that others hold nothing (an import of
+    ``--schema app`` writes a spec that knows nothing of the others). Each such schema is named once."""
+    declared = {s.name for s in desired.schemas} | {"public"}
+    declared |= {schema for kind in kinds.KINDS for o in getattr(desired, kind.slot) if (schema := _schema_of(o))}
+    held: dict[str, Counter] = {s.name: Counter() for s in current.schemas if s.name not in declared}
+    if not held:
+        return current
+    kept = {"schemas": tuple(s for s in current.schemas if s.name not in held)}
+    for slot in kinds.BY_SLOT:
+        if slot in _DATABASE_WIDE or slot == "schemas":
+            continue
+        objects = getattr(current, slot)
+        inside = tuple(o for o in objects if _schema_of(o) not in held)
+        for o in objects:
+            if _schema_of(o) in held:
+                held[_schema_of(o)][kinds.of(o).noun] += 1
+        if len(inside) != len(objects):
+            kept[slot] = inside
+    named = tuple(
+        cat.Unmanaged(
+            "schema",
+            name,
+            "the spec does not declare it; a plan leaves it alone, with what it holds"
+            + (": " + ", ".join(f"{n} {noun}{'s' * (n != 1)}" for noun, n in sorted(c.items())) if c else ""),
+        )
+        for name, c in sorted(held.items())
+    )
+    return replace(current, **kept, unmanaged=(*named, *current.unmanaged))
+
+
+def _schema_of(obj: Any) -> str | None:
+    """The schema an object lives in: its own name's, or that of the table it is on."""
+    for attribute in ("qname", "table"):
+        name = getattr(obj, attribute, None)
+        if isinstance(name, cat.QualifiedName):
+            return name.schema
+    return None
 
 
 def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict[tuple, str]:
