@@ -63,7 +63,8 @@ def check(
     docs/schema.md exists, it must be what `schemac docs` writes. With
     --db, the database must match the spec too (the database is never
     taken from DATABASE_URL here: drift is checked only when asked), and
-    what it holds that schemac does not manage (aggregates, collations,
+    what it holds that schemac does not manage (schemas the spec does not
+    declare, collations, text search configurations,
     ...) is listed, each with the reason; that alone does not fail.
 
     \b
