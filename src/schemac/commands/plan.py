@@ -66,7 +66,8 @@ def plan(
     so both sides are compared in PostgreSQL's own form. Each step shows
     its SQL, whether it runs inside the transaction, and its hazards:
     data-loss, table-rewrite, long-lock, breaks-clients, widens-access.
-    What the database holds that schemac does not manage (and, when the
+    What the database holds that schemac does not manage (a schema the
+    spec does not declare, with all it holds, among others; and, when the
     goal is another database or an SQL file, what the goal holds) is left
     alone and named once, in a note; `--format json` lists each with the
     reason (`unmanaged`, `goal_unmanaged`).
