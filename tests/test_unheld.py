@@ -223,3 +223,30 @@ def test_of_indexes_alike_a_plan_to_a_spec_keeps_the_one_it_holds_and_leaves_the
     )
     as_json = json.loads(run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev).output)
     assert as_json["steps"] == [] and [o["name"] for o in as_json["unmanaged"]] == ["artists_name_a on public.artists"]
+
+
+STANDARD_BODIES = """
+create table public.counted (id bigint primary key);
+create function public.add_one(x int) returns int language sql immutable return x + 1;
+create function public.how_many() returns bigint language sql stable begin atomic select count(*) from public.counted; end;
+"""
+
+
+def test_functions_with_sql_standard_bodies_are_named_and_left_alone(tmp_path: Path, databases, pg_cluster) -> None:
+    """The spec holds a body as text; import left these out, and a plan to the imported spec dropped them."""
+    url = databases()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(STANDARD_BODIES)
+    spec = tmp_path / "schema.yaml"
+    dev = ("--dev-db", pg_cluster.url())
+    imported = run("import", "--db", url, "--out", str(spec), *dev)
+    assert imported.exit_code == 0, imported.output
+    for name in ("public.add_one(integer)", "public.how_many()"):
+        assert f"  function {name}: it has an SQL-standard body" in imported.output, imported.output
+    planned = run("plan", "--db", url, "--to", str(spec), "--format", "json", *dev)
+    assert planned.exit_code == 0, planned.output
+    as_json = json.loads(planned.output)
+    assert as_json["steps"] == []
+    assert {("function", "public.add_one(integer)"), ("function", "public.how_many()")} <= {
+        (o["kind"], o["name"]) for o in as_json["unmanaged"]
+    }

@@ -10,7 +10,8 @@ cannot write:
 - what depends on a type it has no name for (a range or base type made by CREATE TYPE; a domain
   over one; a table with a column of one, or of such a table's row type; a view, function, key,
   trigger or policy that uses one): read as ``Catalog.unwritable`` (introspect.unheld);
-- a function written in a language the spec has no name for (C, plv8, plpython, ...);
+- a function written in a language the spec has no name for (C, plv8, plpython, ...), or with an
+  SQL-standard body (BEGIN ATOMIC / RETURN), unless the spec holds one of its signature;
 - a trigger that calls a function the catalog does not hold (one of a schema not read) other than
   the platform's, PostgreSQL's or an extension's, or one left out here;
 - a foreign key that references a table the spec cannot name (one of the platform's schemas, such as
@@ -30,6 +31,7 @@ from typing import Any
 
 from ..catalog import kinds
 from ..catalog import objects as cat
+from ..render.sql import standard_body
 from ..spec.models import FunctionSpec
 from ..spec.platform import platform_for
 from .compare import partitions_own_left_alone
@@ -37,6 +39,7 @@ from .compare import partitions_own_left_alone
 _LANGUAGE = "it is written in {language}; the spec's functions are written in {languages}"
 _CALLS = "it calls {function}(), which schemac does not manage (one of a schema not read, or one the spec cannot write)"
 _OUTSIDE = "it references {table}, which the spec cannot name (a table of a schema not read, or a partition)"
+_STANDARD_BODY = "it has an SQL-standard body (BEGIN ATOMIC / RETURN); the spec holds a function's body as text"
 _OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
 _ALIKE = "it is on the same keys, with the same method and predicate, as {kept}, which the spec holds: it holds one"
 _REFERENCES = "it references {table}, which schemac does not manage"
@@ -105,6 +108,12 @@ def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict
         if function.language not in LANGUAGES:
             why = _LANGUAGE.format(language=function.language, languages=" and ".join(LANGUAGES))
             out[("functions", kinds.FUNCTION.identity(function))] = why
+    # An SQL-standard body (BEGIN ATOMIC / RETURN) is held by no spec: left alone, unless the spec holds
+    # a function of that signature, which then replaces it.
+    held = {_key(f) for f in desired.functions} if desired is not None else set()
+    for function in catalog.functions:
+        if standard_body(function) and _key(function) not in held:
+            out[_key(function)] = _STANDARD_BODY
     routines = [r for r in (*catalog.functions, *catalog.aggregates) if _key(r) not in out]
     out |= _all_but_one(routines, _name, desired and (*desired.functions, *desired.aggregates), _OVERLOAD)
     out |= _all_but_one(catalog.indexes, _index_shape, desired and desired.indexes, _ALIKE)
