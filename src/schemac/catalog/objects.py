@@ -114,6 +114,13 @@ class Extension:
     version: str | None = None
 
 
+def provided_function_schemas(extension_schemas) -> set[str]:
+    """The schemas whose functions PostgreSQL or an extension provides rather than a spec: pg_catalog,
+    and the schema of each extension (``extension_schemas``; public where one names none). A spec
+    names such a function with its schema (``pg_catalog.tsvector_update_trigger``)."""
+    return {"pg_catalog"} | {schema or "public" for schema in extension_schemas}
+
+
 @dataclass(frozen=True)
 class Enum:
     qname: QualifiedName

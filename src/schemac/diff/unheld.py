@@ -74,12 +74,15 @@ def outside_schemas(current: cat.Catalog, desired: cat.Catalog) -> cat.Catalog:
         if slot in _DATABASE_WIDE or slot == "schemas":
             continue
         objects = getattr(current, slot)
-        inside = tuple(o for o in objects if _schema_of(o) not in held)
+        inside = []
         for o in objects:
-            if _schema_of(o) in held:
-                held[_schema_of(o)][kinds.of(o).noun] += 1
+            schema = _schema_of(o)
+            if schema in held:
+                held[schema][kinds.of(o).noun] += 1
+            else:
+                inside.append(o)
         if len(inside) != len(objects):
-            kept[slot] = inside
+            kept[slot] = tuple(inside)
     named = tuple(
         cat.Unmanaged(
             "schema",
@@ -121,7 +124,7 @@ def unwritable(catalog: cat.Catalog, desired: cat.Catalog | None = None) -> dict
     # A trigger is written calling a function of the spec (or the platform's): not one left out here.
     functions = {f.qname for f in catalog.functions if _key(f) not in out}
     # Or PostgreSQL's own (tsvector_update_trigger), or an extension's (moddatetime), named with its schema.
-    provided = {"pg_catalog"} | {e.schema or "public" for e in catalog.extensions}
+    provided = cat.provided_function_schemas(e.schema for e in catalog.extensions)
     for trigger in catalog.triggers:
         function = trigger.function
         if function not in functions and function not in platform.functions and function.schema not in provided:

@@ -503,9 +503,9 @@ class TableParts:
         known = function in self.function_names or function in self.platform.functions
         # PostgreSQL's own (tsvector_update_trigger) or an extension's (moddatetime): named with its
         # schema, which is how the spec tells them from its own.
-        provided = not known and function.schema in {"pg_catalog"} | {
-            e.schema or "public" for e in self.catalog.extensions
-        }
+        provided = not known and function.schema in cat.provided_function_schemas(
+            e.schema for e in self.catalog.extensions
+        )
         if not known and not provided:
             self.cannot(path, f"trigger {trigger.name} calls {function}(), which is not in these schemas; left out")
             return None

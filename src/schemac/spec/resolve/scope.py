@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...catalog.objects import QualifiedName
+from ...catalog.objects import QualifiedName, provided_function_schemas
 from ...errors import Path, Problem
 from .. import models as m
 from ..conventions import added_columns
@@ -161,7 +161,7 @@ class Scope:
         if (
             written_with_schema
             and parts
-            and parts[0] in self.provided_function_schemas()
+            and parts[0] in provided_function_schemas(e.schema_ for e in self.spec.extensions)
             and QualifiedName(*parts) not in self.functions
         ):
             return QualifiedName(*parts)
@@ -174,11 +174,6 @@ class Scope:
             self.error(path, f"unknown function '{ref}'; PostgreSQL's own is written 'pg_catalog.{parts[1]}'")
             return None
         return self.find_function(ref, path)
-
-    def provided_function_schemas(self) -> set[str]:
-        """The schemas whose functions come from PostgreSQL or from the spec's extensions: pg_catalog,
-        and the schema each extension is installed in (public where it names none)."""
-        return {"pg_catalog"} | {e.schema_ or "public" for e in self.spec.extensions}
 
     def role(self, role: str, path: Path) -> bool:
         """A role must exist: one the platform provides or one listed under 'roles'."""
