@@ -90,6 +90,49 @@ def pgschema(repo: Repo, out: Path) -> int:
     return len(cases)
 
 
+# The roles sqldef's psqldef test harness creates before its cases run.
+SQLDEF_ROLES = (
+    "readonly_user app_user admin_role user-with-dash user.with.dot CamelCaseUser UPPERCASE_USER user1 user2"
+    " user3 user4 reader writer admin reader1 reader2 writer1 writer2 role1 role2 power_user user@domain.com"
+    " dummy_owner_role"
+).split() + ["user with spaces", "My User"]
+
+
+def sqldef(repo: Repo, out: Path) -> int:
+    """psqldef's YAML cases as pairs: ``current`` (empty when absent) to ``desired``.
+
+    Left out: cases that expect an error, need the pgvector server, run as
+    another user (whose search_path the harness changes), keep drops off
+    (``enable_drop: false``: the desired state is then not the end state), or
+    were written for servers older than 15.
+    """
+    import yaml
+
+    quoted = ", ".join("'" + role.replace("'", "''") + "'" for role in SQLDEF_ROLES)
+    role = (
+        "DO $$ DECLARE r text; BEGIN FOREACH r IN ARRAY ARRAY[" + quoted + "] LOOP\n"
+        "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN EXECUTE format('CREATE ROLE %I', r); END IF;\n"
+        "END LOOP; END $$;\n"
+    )
+    count = 0
+    for path in repo.files("cmd/psqldef/"):
+        name = path.rsplit("/", 1)[1]
+        if not (name.startswith("tests_") and name.endswith(".yml")) or name == "tests_aurora_dsql.yml":
+            continue
+        cases = yaml.safe_load(repo.read(path)) or {}
+        for case, spec in cases.items():
+            if not isinstance(spec, dict) or "error" in spec or spec.get("user") or spec.get("flavor") == "pgvector":
+                continue
+            if spec.get("enable_drop") is False or int(str(spec.get("max_version", "99")).split(".")[0]) < 15:
+                continue
+            folder = out / f"{name.removeprefix('tests_').removesuffix('.yml')}__{case}"
+            for side, key in (("old", "current"), ("new", "desired")):
+                write(folder / side / "0_role.sql", role)
+                write(folder / side / f"1_{side}.sql", spec.get(key) or "")
+            count += 1
+    return count
+
+
 def migrations(repo: Repo, folder: str, out: Path) -> int:
     files = [p for p in repo.files(folder) if p.endswith(".sql")]
     for path in files:
@@ -146,6 +189,8 @@ def main() -> None:
     # pgschema moved from pgschema/pgschema to pgplex/pgschema; the newer clone wins.
     if r := repo("pgplex/pgschema") or repo("pgschema/pgschema"):
         laid["pgschema"] = pgschema(r, args.out / "pgschema")
+    if r := repo("sqldef/sqldef"):
+        laid["sqldef"] = sqldef(r, args.out / "sqldef")
     if r := repo("devrimgunduz/pagila"):
         write(args.out / "apps" / "pagila" / "pagila-schema.sql", r.read("pagila-schema.sql"))
         laid["pagila"] = 1
