@@ -104,7 +104,9 @@ def sqldef(repo: Repo, out: Path) -> int:
     Left out: cases that expect an error, need the pgvector server, run as
     another user (whose search_path the harness changes), keep drops off
     (``enable_drop: false``: the desired state is then not the end state), or
-    were written for servers older than 15.
+    were written for servers older than 15. psqldef never drops a schema, and
+    its ``desired`` often leaves out the ``CREATE SCHEMA`` of ``current``: the
+    new side gets those schemas first, as the end state sqldef's tests expect.
     """
     import yaml
 
@@ -126,9 +128,13 @@ def sqldef(repo: Repo, out: Path) -> int:
             if spec.get("enable_drop") is False or int(str(spec.get("max_version", "99")).split(".")[0]) < 15:
                 continue
             folder = out / f"{name.removeprefix('tests_').removesuffix('.yml')}__{case}"
-            for side, key in (("old", "current"), ("new", "desired")):
+            current, desired = spec.get("current") or "", spec.get("desired") or ""
+            for side, text in (("old", current), ("new", desired)):
                 write(folder / side / "0_role.sql", role)
-                write(folder / side / f"1_{side}.sql", spec.get(key) or "")
+                write(folder / side / f"1_{side}.sql", text)
+            kept = re.findall(r"^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s;]+)", current, re.I | re.M)
+            if kept:
+                write(folder / "new" / "0_schemas.sql", "".join(f"CREATE SCHEMA IF NOT EXISTS {s};\n" for s in kept))
             count += 1
     return count
 
