@@ -132,7 +132,8 @@ def sqldef(repo: Repo, out: Path) -> int:
             for side, text in (("old", current), ("new", desired)):
                 write(folder / side / "0_role.sql", role)
                 write(folder / side / f"1_{side}.sql", text)
-            kept = re.findall(r"^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s;]+)", current, re.I | re.M)
+            schemas = re.compile(r"^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s;]+)", re.I | re.M)
+            kept = [s for s in schemas.findall(current) if s not in schemas.findall(desired)]
             if kept:
                 write(folder / "new" / "0_schemas.sql", "".join(f"CREATE SCHEMA IF NOT EXISTS {s};\n" for s in kept))
             count += 1
