@@ -208,6 +208,29 @@ def test_reference_schema_applies_on_the_cluster(citus_database):
 
 
 @pytest.mark.citus
+def test_built_sql_adds_a_key_to_a_reference_table_after_one_between_distributed_ones(citus_database):
+    """The file `schemac build` writes, run in one transaction (psql --single-transaction, the scratch
+    build): a foreign key between distributed tables runs over several connections at once, after which
+    Citus refuses the next DDL on a table unless the transaction uses one connection per node."""
+    spec = (
+        "version: 1\ntarget: {postgres: 18, citus: true}\ntables:\n"
+        "  accounts:\n    distributed: {column: id}\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "  currencies:\n    reference: true\n    columns:\n      code: {type: text, primary_key: true}\n"
+        "  orders:\n    distributed: {column: account_id, colocate_with: accounts}\n    columns:\n"
+        "      account_id: {type: bigint, not_null: true, references: accounts.id}\n"
+        "      id:         {type: bigint, not_null: true}\n"
+        "      currency:   {type: text, not_null: true, references: currencies.code}\n"
+        "    primary_key: [account_id, id]\n"
+    )
+    script = compile_text(spec).sql
+    assert script.index("orders_account_id_fkey") < script.index("orders_currency_fkey")
+    apply_sql(citus_database, script)
+    with psycopg.connect(citus_database) as conn:
+        keys = conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f'")
+        assert keys.fetchone()[0] == 2
+
+
+@pytest.mark.citus
 def test_distributed_saas_isolates_tenants_on_the_workers(citus_database):
     login_role(citus_database, "app_user")  # the spec names roles the database has
     apply_sql(citus_database, compile_text(SAAS).sql)
