@@ -709,3 +709,49 @@ def test_a_new_table_joins_an_existing_group_without_moving_it():
         "SELECT create_distributed_table('public.activity', 'tenant_id', colocate_with => 'public.projects');"
     ]
     assert not any(s.hazards & {"long-lock", "table-rewrite"} for s in plan.steps)
+
+
+DOTTED = """\
+version: 1
+target: {postgres: 18, citus: true}
+schemas:
+  my.app: {}
+tables:
+  '"a.b"':
+    distributed: {column: tenant.id, shard_count: 2}
+    columns:
+      tenant.id: {type: bigint, primary_key: true}
+  '"ref.codes"':
+    reference: true
+    columns:
+      code.value: {type: text, primary_key: true}
+  '"my.app"."c.d"':
+    distributed: {column: tenant.id, colocate_with: '"a.b"'}
+    columns:
+      tenant.id: {type: bigint, not_null: true, references: '"a.b"."tenant.id"'}
+      id: {type: bigint, not_null: true}
+      code: {type: text, references: '"ref.codes"."code.value"'}
+    primary_key: [tenant.id, id]
+"""
+
+
+@pytest.mark.citus
+def test_names_with_a_dot_are_placed_on_the_cluster(citus_database, citus_scratch, tmp_path):
+    """Tables and distribution columns with a dot in their names, written in double quotes where the spec
+    reads a reference: distributed, colocated and made a reference table; the next plan is empty."""
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(DOTTED)
+    migrate(citus_database, spec, citus_scratch)
+    with psycopg.connect(citus_database) as conn:
+        placed = {
+            table: (method, column, group)
+            for table, method, column, group in conn.execute(
+                "SELECT logicalrelid::text, partmethod, column_to_column_name(logicalrelid, partkey), colocationid"
+                "  FROM pg_dist_partition"
+            )
+        }
+    assert placed['"a.b"'][:2] == ("h", "tenant.id")
+    assert placed['"my.app"."c.d"'] == ("h", "tenant.id", placed['"a.b"'][2])
+    assert placed['"ref.codes"'][0] == "n"
+    again = replan(citus_database, spec, citus_scratch)
+    assert again.empty, again.sql()

@@ -86,11 +86,12 @@ class Scope:
     def qualify(self, key: str, path: Path, *, declare: bool = False) -> QualifiedName | None:
         parts = split_qualified(key)
         if parts is None:
-            self.error(
-                path,
-                f"'{key}' is not a name: write 'name' or 'schema.name' (a name with a dot in double quotes: '\"a.b\"')",
-                key=True,
+            how = (
+                "a name in double quotes ends with one, right before a dot or the end ('\"a.b\"', '\"\"' for a quote inside)"
+                if split_name(key) is None
+                else "write 'name' or 'schema.name' (a name with a dot in double quotes: '\"a.b\"')"
             )
+            self.error(path, f"'{key}' is not a name: {how}", key=True)
             return None
         return self.qualified(*parts, path, declare=declare)
 
