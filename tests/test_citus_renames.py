@@ -65,10 +65,18 @@ RENAMED = (
     .replace("references: currencies.code", "references: currency_codes.code")
     .replace("    primary_key: [account_id, id]\n", "    primary_key: [customer_id, id]\n")
     .replace("colocate_with: orders}", "colocate_with: purchases}")
-    .replace("references: {table: orders, columns: [account_id, id]}", "references: {table: purchases, columns: [customer_id, id]}")
+    .replace(
+        "references: {table: orders, columns: [account_id, id]}",
+        "references: {table: purchases, columns: [customer_id, id]}",
+    )
 )
 
-PLACEMENT_CALLS = ("undistribute_table", "create_distributed_table", "create_reference_table", "alter_distributed_table")
+PLACEMENT_CALLS = (
+    "undistribute_table",
+    "create_distributed_table",
+    "create_reference_table",
+    "alter_distributed_table",
+)
 
 
 def placement_calls(plan) -> list[str]:
@@ -106,9 +114,11 @@ def test_renamed_citus_tables_and_distribution_column_keep_their_placement():
 
 def test_a_table_colocated_with_a_renamed_one_follows_the_new_name():
     """Offline: only the group's head is renamed; the table colocated with it is not moved."""
-    renamed = SHOP.replace("  accounts:\n", "  customers:\n    renamed_from: accounts\n").replace(
-        "accounts", "customers"
-    ).replace("renamed_from: customers", "renamed_from: accounts")
+    renamed = (
+        SHOP.replace("  accounts:\n", "  customers:\n    renamed_from: accounts\n")
+        .replace("accounts", "customers")
+        .replace("renamed_from: customers", "renamed_from: accounts")
+    )
     current, desired = compile_text(SHOP).catalog, compile_text(renamed).catalog
     plan = make_plan(current, desired, compare(current, desired, Renames.from_catalog(desired)))
     assert placement_calls(plan) == [], plan.sql()
@@ -148,7 +158,12 @@ def test_renames_keep_placement_and_rows_on_the_cluster(citus_database, citus_sc
     def migrate(text: str):
         spec.write_text(text)
         plan = live.plan(*live.both(citus_database, str(spec), citus_scratch))
-        apply(citus_database, plan, "t", Settings(allowed_hazards=frozenset({"long-lock", "table-rewrite", "breaks-clients"})))
+        apply(
+            citus_database,
+            plan,
+            "t",
+            Settings(allowed_hazards=frozenset({"long-lock", "table-rewrite", "breaks-clients"})),
+        )
         again = live.plan(*live.both(citus_database, str(spec), citus_scratch))
         assert again.empty, again.sql()
         return plan

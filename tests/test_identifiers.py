@@ -47,7 +47,11 @@ def test_a_name_with_a_dot_is_written_in_double_quotes_and_read_back(schema: str
     assert key_part_problem(name) is None
     qname = QualifiedName(schema, name)
     assert split_qualified(spell_qualified(qname)) == (schema, name)
-    assert split_name(f"{spell_qualified(qname)}.{spell(name)}") == [*([schema] if schema != "public" else []), name, name]
+    assert split_name(f"{spell_qualified(qname)}.{spell(name)}") == [
+        *([schema] if schema != "public" else []),
+        name,
+        name,
+    ]
     assert ("." in spell(name)) == ("." in name)
 
 
@@ -155,7 +159,7 @@ def test_names_with_a_dot_round_trip(tmp_path: Path, pg_cluster, database) -> No
     assert written["tables"]['"my.app"."c.d"']["columns"]["ab_special"]["references"] == '"a.b"."special.column"'
     assert written["sequences"]['"my.app"."s.q"']["owned_by"] == '"my.app"."c.d"."x.y"'
     assert written["tables"]['"g.h"']["inherits"] == ['"a.b"']
-    assert written["tables"]["\"a.b\""]["policies"]["policy.with.dot"]["roles"] == ["user.with.dot"]
+    assert written["tables"]['"a.b"']["policies"]["policy.with.dot"]["roles"] == ["user.with.dot"]
 
     planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
     assert planned.exit_code == 0, planned.output

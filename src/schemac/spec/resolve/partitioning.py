@@ -107,7 +107,9 @@ def _children(
             partitions += _children(scope, child, bound.partition, sub_key, ppath + ("partition",), table, theirs)
     if spec.default:
         child = QualifiedName(parent.schema, f"{parent.name}_default")
-        if partition_name(scope, child, path) and scope.qualified(child.schema, child.name, path + ("default",), declare=True):
+        if partition_name(scope, child, path) and scope.qualified(
+            child.schema, child.name, path + ("default",), declare=True
+        ):
             partitions.append(cat.Partition(child, parent, None))
     return partitions
 
