@@ -33,7 +33,7 @@ tables:
     distributed: {column: account_id, colocate_with: accounts}
     columns:
       account_id: {type: bigint, not_null: true, references: accounts.id}
-      id:         {type: bigint, not_null: true}
+      id:         {type: bigint, not_null: true, check: id > 0}
       currency:   {type: text, not_null: true, references: currencies.code}
     primary_key: [account_id, id]
   order_lines:
@@ -109,6 +109,9 @@ def test_renamed_citus_tables_and_distribution_column_keep_their_placement():
     ):
         assert sql_text.index(f"ALTER TABLE public.orders DROP CONSTRAINT {old};") < rename
         assert sql_text.index(f"ADD CONSTRAINT {new}") > rename
+    # A check too (one named after its column is dropped after the renames, as a check's drop is).
+    assert rename < sql_text.index("ALTER TABLE public.purchases DROP CONSTRAINT orders_id_check;")
+    assert sql_text.index("orders_id_check;") < sql_text.index("ADD CONSTRAINT purchases_id_check CHECK (id > 0);")
     assert not any(s.hazards & {"long-lock", "table-rewrite"} for s in plan.steps), plan.sql()
 
 
