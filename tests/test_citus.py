@@ -208,6 +208,29 @@ def test_reference_schema_applies_on_the_cluster(citus_database):
 
 
 @pytest.mark.citus
+def test_built_sql_adds_a_key_to_a_reference_table_after_one_between_distributed_ones(citus_database):
+    """The file `schemac build` writes, run in one transaction (psql --single-transaction, the scratch
+    build): a foreign key between distributed tables runs over several connections at once, after which
+    Citus refuses the next DDL on a table unless the transaction uses one connection per node."""
+    spec = (
+        "version: 1\ntarget: {postgres: 18, citus: true}\ntables:\n"
+        "  accounts:\n    distributed: {column: id}\n    columns:\n      id: {type: bigint, primary_key: true}\n"
+        "  currencies:\n    reference: true\n    columns:\n      code: {type: text, primary_key: true}\n"
+        "  orders:\n    distributed: {column: account_id, colocate_with: accounts}\n    columns:\n"
+        "      account_id: {type: bigint, not_null: true, references: accounts.id}\n"
+        "      id:         {type: bigint, not_null: true}\n"
+        "      currency:   {type: text, not_null: true, references: currencies.code}\n"
+        "    primary_key: [account_id, id]\n"
+    )
+    script = compile_text(spec).sql
+    assert script.index("orders_account_id_fkey") < script.index("orders_currency_fkey")
+    apply_sql(citus_database, script)
+    with psycopg.connect(citus_database) as conn:
+        keys = conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f'")
+        assert keys.fetchone()[0] == 2
+
+
+@pytest.mark.citus
 def test_distributed_saas_isolates_tenants_on_the_workers(citus_database):
     login_role(citus_database, "app_user")  # the spec names roles the database has
     apply_sql(citus_database, compile_text(SAAS).sql)
@@ -686,3 +709,49 @@ def test_a_new_table_joins_an_existing_group_without_moving_it():
         "SELECT create_distributed_table('public.activity', 'tenant_id', colocate_with => 'public.projects');"
     ]
     assert not any(s.hazards & {"long-lock", "table-rewrite"} for s in plan.steps)
+
+
+DOTTED = """\
+version: 1
+target: {postgres: 18, citus: true}
+schemas:
+  my.app: {}
+tables:
+  '"a.b"':
+    distributed: {column: tenant.id, shard_count: 2}
+    columns:
+      tenant.id: {type: bigint, primary_key: true}
+  '"ref.codes"':
+    reference: true
+    columns:
+      code.value: {type: text, primary_key: true}
+  '"my.app"."c.d"':
+    distributed: {column: tenant.id, colocate_with: '"a.b"'}
+    columns:
+      tenant.id: {type: bigint, not_null: true, references: '"a.b"."tenant.id"'}
+      id: {type: bigint, not_null: true}
+      code: {type: text, references: '"ref.codes"."code.value"'}
+    primary_key: [tenant.id, id]
+"""
+
+
+@pytest.mark.citus
+def test_names_with_a_dot_are_placed_on_the_cluster(citus_database, citus_scratch, tmp_path):
+    """Tables and distribution columns with a dot in their names, written in double quotes where the spec
+    reads a reference: distributed, colocated and made a reference table; the next plan is empty."""
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(DOTTED)
+    migrate(citus_database, spec, citus_scratch)
+    with psycopg.connect(citus_database) as conn:
+        placed = {
+            table: (method, column, group)
+            for table, method, column, group in conn.execute(
+                "SELECT logicalrelid::text, partmethod, column_to_column_name(logicalrelid, partkey), colocationid"
+                "  FROM pg_dist_partition"
+            )
+        }
+    assert placed['"a.b"'][:2] == ("h", "tenant.id")
+    assert placed['"my.app"."c.d"'] == ("h", "tenant.id", placed['"a.b"'][2])
+    assert placed['"ref.codes"'][0] == "n"
+    again = replan(citus_database, spec, citus_scratch)
+    assert again.empty, again.sql()

@@ -12,7 +12,16 @@ import yaml
 from click.testing import CliRunner
 
 from schemac.cli import main
-from schemac.spec.names import identifier_problem, key_part_problem
+from schemac.catalog.objects import QualifiedName
+from schemac.spec.names import (
+    identifier_problem,
+    key_part_problem,
+    last_part,
+    spell,
+    spell_qualified,
+    split_name,
+    split_qualified,
+)
 
 SENTENCE = "Individuals can view their own todos."
 
@@ -31,10 +40,29 @@ def test_names_postgresql_refuses_are_refused(name: str) -> None:
     assert identifier_problem(name) is not None
 
 
-def test_a_dot_cannot_be_part_of_a_reference() -> None:
-    assert key_part_problem("a.b") is not None
-    assert key_part_problem(SENTENCE) is not None  # a table could not be named so, a policy can
-    assert key_part_problem("Order Lines") is None
+@pytest.mark.parametrize("schema", ["public", "app", "my.app", '"', 'say "hi"'])
+@pytest.mark.parametrize("name", ["a.b", SENTENCE, "Order Lines", '"quoted"', 'a"b', "trailing.", ".", "plain"])
+def test_a_name_with_a_dot_is_written_in_double_quotes_and_read_back(schema: str, name: str) -> None:
+    """Any two names, spelled as the spec writes a reference, split back into themselves."""
+    assert key_part_problem(name) is None
+    qname = QualifiedName(schema, name)
+    assert split_qualified(spell_qualified(qname)) == (schema, name)
+    assert split_name(f"{spell_qualified(qname)}.{spell(name)}") == [
+        *([schema] if schema != "public" else []),
+        name,
+        name,
+    ]
+    assert ("." in spell(name)) == ("." in name)
+
+
+def test_how_the_spec_spells_names() -> None:
+    assert spell_qualified(QualifiedName("public", "v1.items")) == '"v1.items"'
+    assert spell_qualified(QualifiedName("app", "v1.items")) == 'app."v1.items"'
+    assert spell_qualified(QualifiedName("Order Lines", "x")) == "Order Lines.x"  # no dot, no quotes
+    assert split_name('"v1.items"."a.b"') == ["v1.items", "a.b"]
+    assert split_name('"a""b"') == ['a"b']
+    assert last_part('app."v1.items".id') == ('app."v1.items"', "id")
+    assert split_qualified('"v1.items') is None and split_qualified('"a"x') is None  # not closed where it ends
 
 
 ODD_NAMES = f"""
@@ -77,14 +105,75 @@ def test_names_with_capitals_spaces_and_punctuation_round_trip(tmp_path: Path, p
     assert f"`{SENTENCE}`" in (tmp_path / "schema.md").read_text()
 
 
-def test_a_dotted_table_name_is_named_as_not_imported(tmp_path: Path, pg_cluster) -> None:
-    source = tmp_path / "dotted.sql"
-    source.write_text('create table "v1.items" (id int primary key);\ncreate table plain (id int primary key);\n')
+DOTTED_NAMES = """
+create schema "my.app";
+create table "a.b" (
+    id integer primary key,
+    "special.column" text unique,
+    constraint "my.constraint" check (id > 0)
+);
+create index "idx.with.dot" on "a.b" (lower("special.column"));
+alter table "a.b" enable row level security;
+create policy "policy.with.dot" on "a.b" for select to "user.with.dot" using (true);
+grant select, insert on "a.b" to "user.with.dot";
+create table "my.app"."c.d" (
+    id integer primary key references "a.b" (id),
+    ab_special text references "a.b" ("special.column"),
+    "x.y" integer
+);
+create index on "my.app"."c.d" (ab_special);
+create sequence "my.app"."s.q" owned by "my.app"."c.d"."x.y";
+create view "v.w" as select id, "special.column" from "a.b";
+create function "my.app"."f.g"(x integer) returns integer language sql as $$ select x + 1 $$;
+create type "my.app"."mood.type" as enum ('ok', 'meh');
+create domain "my.app"."pos.int" as integer check (value > 0);
+create function "my.app"."touch.it"() returns trigger language plpgsql as $$ begin return new; end $$;
+create table "my.app"."e.f" (
+    id "my.app"."pos.int" primary key,
+    mood "my.app"."mood.type",
+    cd_id integer constraint "fk.named" references "my.app"."c.d" (id) on delete cascade
+);
+create trigger "trg.dot" before update on "my.app"."e.f" for each row execute function "my.app"."touch.it"();
+grant usage on schema "my.app" to "user.with.dot";
+grant execute on function "my.app"."f.g"(integer) to "user.with.dot";
+create table "g.h" (extra text) inherits ("a.b");
+create table "p.q" (id integer not null, at date not null) partition by range (at);
+create table "p.q_2024" partition of "p.q" for values from ('2024-01-01') to ('2025-01-01');
+"""
+
+
+def test_names_with_a_dot_round_trip(tmp_path: Path, pg_cluster, database) -> None:
+    """Schemas, tables, columns, keys, indexes, policies, roles, sequences, views, functions, types,
+    triggers and partitions with a dot in their names: imported exactly (the references in double
+    quotes), planned empty against their database, built and documented as the spec writes them."""
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'user.with.dot'").fetchone():
+            conn.execute('CREATE ROLE "user.with.dot"')
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(DOTTED_NAMES)
     spec = tmp_path / "schema.yaml"
-    result = run("import", "--from", str(source), "--out", str(spec), "--dev-db", pg_cluster.url())
-    assert result.exit_code == 1, result.output
-    assert "the name 'v1.items' holds a dot" in result.output
-    assert "plain" in yaml.safe_load(spec.read_text())["tables"]
+    imported = run("import", "--db", database, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert imported.exit_code == 0, imported.output
+    assert "the round trip is exact" in imported.output and "not imported" not in imported.output
+    written = yaml.safe_load(spec.read_text())
+    assert written["tables"]['"my.app"."c.d"']["columns"]["ab_special"]["references"] == '"a.b"."special.column"'
+    assert written["sequences"]['"my.app"."s.q"']["owned_by"] == '"my.app"."c.d"."x.y"'
+    assert written["tables"]['"g.h"']["inherits"] == ['"a.b"']
+    assert written["tables"]['"a.b"']["policies"]["policy.with.dot"]["roles"] == ["user.with.dot"]
+
+    planned = run("plan", "--db", database, "--to", str(spec), "--format", "json", "--dev-db", pg_cluster.url())
+    assert planned.exit_code == 0, planned.output
+    assert json.loads(planned.output)["steps"] == []
+
+    built = run("build", "--spec", str(spec), "--out", str(tmp_path / "generated"))
+    assert built.exit_code == 0, built.output
+    sql = (tmp_path / "generated" / "schema.sql").read_text()
+    assert 'REFERENCES public."a.b" ("special.column")' in sql
+    assert 'CREATE TRIGGER "trg.dot"' in sql and 'EXECUTE FUNCTION "my.app"."touch.it"()' in sql
+
+    docs = run("docs", "--spec", str(spec), "--out", str(tmp_path / "schema.md"))
+    assert docs.exit_code == 0, docs.output
+    assert '### "my.app"."c.d"' in (tmp_path / "schema.md").read_text()
 
 
 def test_a_hand_written_spec_with_such_names_applies_and_plans_empty(tmp_path: Path, pg_cluster, database) -> None:

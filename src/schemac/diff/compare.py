@@ -25,6 +25,7 @@ from ..render.quoting import ident
 from ..spec.platform import platform_for
 from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
+from . import citus
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
 from .partitions import partition_column_changes
@@ -99,7 +100,7 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
         updates = {
             f.name: _rename_qname(getattr(obj, f.name), old, new)
             for f in fields(obj)
-            if f.name in ("qname", "table", "ref_table", "parent", "owned_by")
+            if f.name in ("qname", "table", "ref_table", "parent", "owned_by", "colocate_with")
         }
         if isinstance(obj, cat.Table) and old in obj.inherits:  # a renamed parent stays the parent
             updates["inherits"] = tuple(new if p == old else p for p in obj.inherits)
@@ -121,7 +122,16 @@ def _rename_everywhere(catalog: cat.Catalog, old: QualifiedName, new: QualifiedN
         publications=publications,
         **{
             name: tuple(fix(o) for o in getattr(catalog, name))
-            for name in ("tables", "partitions", "foreign_keys", "indexes", "policies", "triggers", "sequences")
+            for name in (
+                "tables",
+                "partitions",
+                "foreign_keys",
+                "indexes",
+                "policies",
+                "triggers",
+                "sequences",
+                "distributions",  # Citus keeps a renamed table's shards and colocation group
+            )
         },
     )
 
@@ -222,6 +232,10 @@ def _rename_column(
         )
         for p in catalog.publications
     )
+    # Citus keeps a distribution column by number, as PostgreSQL does the column.
+    distributions = tuple(
+        replace(d, column=new) if d.table == table and d.column == old else d for d in catalog.distributions
+    )
     return replace(
         catalog,
         tables=tuple(tables),
@@ -229,6 +243,7 @@ def _rename_column(
         indexes=indexes,
         partitions=partitions,
         publications=publications,
+        distributions=distributions,
     )
 
 
@@ -237,19 +252,23 @@ def apply_renames(current: cat.Catalog, desired: cat.Catalog, renames: Renames) 
     out: list[ch.Change] = []
     have = {t.qname: t for t in current.tables}
 
-    def named_by_default(column: cat.Column) -> bool:  # a NOT NULL constraint with PostgreSQL 18's own name
-        return current.target_version >= versions.NAMED_NOT_NULL and column.not_null and column.not_null_name is None
+    def named_by_default(table: QualifiedName, column: cat.Column) -> bool:
+        """Whether the column's NOT NULL constraint has PostgreSQL 18's own name, which a rename follows
+        (Citus renames no constraint of its tables: there it keeps the name it has)."""
+        named = current.target_version >= versions.NAMED_NOT_NULL and column.not_null and column.not_null_name is None
+        return named and table not in citus.placed(current)
 
     for new, old in sorted(renames.tables.items()):
         if old in have and new not in have:
-            out.append(ch.RenameTable(old, new, tuple(c.name for c in have[old].columns if named_by_default(c))))
+            defaults = tuple(c.name for c in have[old].columns if named_by_default(old, c))
+            out.append(ch.RenameTable(old, new, defaults))
             current = _rename_everywhere(current, old, new)
     tables = {t.qname: t for t in current.tables}
     below = children(current.partitions) if renames.columns else {}
     for (table, new), old in sorted(renames.columns.items()):
         existing = tables.get(table)
         if existing and existing.column(old) and not existing.column(new):
-            out.append(ch.RenameColumn(table, old, new, named_by_default(existing.column(old))))
+            out.append(ch.RenameColumn(table, old, new, named_by_default(table, existing.column(old))))
             current = _rename_column(current, table, old, new, below)
     return current, out
 
@@ -692,6 +711,7 @@ def compare(
     partitions convention's maintenance function, ahead of the clock).
     """
     current, out = apply_renames(current, desired, renames or Renames())
+    current = citus.keep_not_null_names(current, desired)
     desired_partitions = {p.qname for p in desired.partitions}
     current = replace(
         current,
@@ -745,19 +765,23 @@ def compare(
                 dropped.append(b)
             elif differs(b, a):
                 out += _object_change(b, a, desired.privileges)
-        # The same index under another name is renamed, not rebuilt.
+        # The same index or foreign key under another name (one named after a renamed table or column)
+        # is renamed, not built or checked again.
         unnamed: dict[Any, list[Any]] = {}
         for a in created:
-            if isinstance(a, cat.Index):
+            if isinstance(a, (cat.Index, cat.ForeignKey)):
                 unnamed.setdefault(comparable(replace(a, name="")), []).append(a)
         renamed: set[int] = set()
         for b in list(dropped):
-            twins = unnamed.get(comparable(replace(b, name=""))) if isinstance(b, cat.Index) else None
+            twins = unnamed.get(comparable(replace(b, name=""))) if isinstance(b, (cat.Index, cat.ForeignKey)) else None
             if twins:
                 twin = twins.pop(0)
                 dropped.remove(b)
                 renamed.add(id(twin))
-                out.append(ch.RenameIndex(b.table.schema, b.name, twin.name))
+                if isinstance(b, cat.Index):
+                    out.append(ch.RenameIndex(b.table.schema, b.name, twin.name))
+                else:
+                    out.append(ch.RenameConstraint(b.table, b.name, twin.name))
         out += [ch.Create(a) for a in created if id(a) not in renamed] + [ch.Drop(b) for b in dropped]
 
     old_tables, new_tables = _by(current.tables, kinds.TABLE.identity), _by(desired.tables, kinds.TABLE.identity)
@@ -882,7 +906,7 @@ def compare(
                 out.append(ch.AlterPolicy(b, a))
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
-    return _distribution_changes(current, desired, gone, out)
+    return citus.constraint_renames(current, desired, _distribution_changes(current, desired, gone, out))
 
 
 def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:
@@ -978,14 +1002,19 @@ def _distribution_changes(
     }
     wanted = _by(desired.foreign_keys, identity)
     in_place = {identity(c.after) for c in out if isinstance(c, ch.AlterConstraint)}
-    remade_keys = set()
+    # A key renamed (after its renamed table) is made again under its new name if its table moves.
+    renamed = {(c.table, c.old): c for c in out if isinstance(c, ch.RenameConstraint)}
+    remade_keys, unrenamed = set(), set()
     for fk in current.foreign_keys:
-        after = wanted.get(identity(fk))
+        rename = renamed.get((fk.table, fk.name))
+        after = wanted.get(identity(replace(fk, name=rename.new) if rename else fk))
         table = fk.table if fk.table in moved else fk.ref_table
         if after is None or id(fk) in touched:
             continue
         if table in moved:
             changes.append(ch.Replace(fk, after, because=f"table {table} moves on the Citus cluster"))
+            if rename:
+                unrenamed.add(id(rename))
         elif fk.table in placed and identity(fk) in in_place:
             changes.append(ch.Replace(fk, after, because="Citus alters no constraint of its tables in place"))
         else:
@@ -1000,6 +1029,8 @@ def _distribution_changes(
             remade.add(kinds.POLICY.identity(policy))
 
     def made_again(c: ch.Change) -> bool:
+        if id(c) in unrenamed:
+            return True
         if isinstance(c, (ch.AlterConstraint, ch.ValidateConstraint, ch.EnforceForeignKey)):
             fk = getattr(c, "after", None) or c.constraint
             return isinstance(fk, cat.ForeignKey) and identity(fk) in remade_keys

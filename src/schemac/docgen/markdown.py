@@ -28,6 +28,7 @@ from ..catalog.objects import (
 from ..catalog.partitions import descendants
 from ..lint import get_rule
 from ..lint.registry import UnknownRule
+from ..spec.names import spell, spell_qualified
 from ..render.sql import aggregate_arguments, number, storage_parameters_sql
 from . import words
 from .md import Anchors, cell, code, codes, table
@@ -35,8 +36,9 @@ from .mermaid import er_diagram
 
 
 def display(qname: QualifiedName) -> str:
-    """``vehicles`` for public objects, ``private.x`` for the others, as the spec writes them."""
-    return qname.name if qname.schema == "public" else str(qname)
+    """``vehicles`` for public objects, ``private.x`` for the others, as the spec writes them
+    (``"v1.items"``: a name with a dot in double quotes)."""
+    return spell_qualified(qname)
 
 
 def display_type(sql_type: str) -> str:
@@ -264,7 +266,7 @@ class _Document:
                 (
                     code(display(s.qname)),
                     code(s.type),
-                    f"owned by {code(display(s.owned_by[0]) + '.' + s.owned_by[1])}" if s.owned_by else "",
+                    f"owned by {code(display(s.owned_by[0]) + '.' + spell(s.owned_by[1]))}" if s.owned_by else "",
                     cell(s.comment or ""),
                 )
                 for s in c.sequences

@@ -9,6 +9,7 @@ never paraphrased: the words say who may do what, the code says which rows.
 from __future__ import annotations
 
 from ..catalog.objects import Grant, Policy, Table, Trigger
+from ..spec.names import spell_qualified
 from .md import code, words
 
 ROLE_WORDS = {
@@ -73,7 +74,7 @@ def trigger(t: Trigger) -> str:
         events[events.index("update")] = f"update of {', '.join(t.update_of)}"
     when = f" when {code(t.when)}" if t.when else ""
     args = ", ".join(f"'{a}'" for a in t.args)
-    function = t.function.name if t.function.schema == "public" else str(t.function)
+    function = spell_qualified(t.function)
     per = "each row" if t.level == "row" else "each statement"
     kind = ""
     if t.constraint:

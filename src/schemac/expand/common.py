@@ -19,7 +19,7 @@ from ..errors import Path, Problem, SpecError
 from ..render.quoting import ident
 from ..render.sql import environment
 from ..spec import models as m
-from ..spec.names import default_name, identifier_problem, split_qualified, suggest
+from ..spec.names import default_name, identifier_problem, last_part, split_qualified, suggest, unknown
 from ..spec.platform import platform_for
 
 
@@ -256,7 +256,7 @@ def find_key(catalog: cat.Catalog, spec: m.Spec, ref: str) -> tuple[QualifiedNam
     tables = {t.qname: t for t in catalog.tables}
     platform = platform_for(spec.target.flavor).tables
     whole = split_qualified(ref)
-    head, _, column = ref.rpartition(".")
+    head, column = last_part(ref) or ("", ref)
     candidates = []
     if whole:
         candidates.append((QualifiedName(*whole), None))
@@ -285,5 +285,4 @@ def find_key(catalog: cat.Catalog, spec: m.Spec, ref: str) -> tuple[QualifiedNam
         if (col,) not in keys:
             return f"'{qname.name}.{col}' is not a primary key or unique column, so nothing can reference it alone"
         return qname, col, column_obj.type
-    known = [t.qname.name if t.qname.schema == "public" else str(t.qname) for t in catalog.tables]
-    return f"unknown table '{head or ref}'{suggest(head or ref, known)}"
+    return unknown("table", ref, [t.qname for t in catalog.tables], shown=head or ref)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from ..catalog import objects as cat
 from ..spec import models as m
+from ..spec.names import split_qualified
 from .common import spec_tables
 
 
@@ -19,8 +20,8 @@ def clashes(spec: m.Spec, before: cat.Catalog, after: cat.Catalog) -> list[tuple
     paths = {t.qname: t.path for t in spec_tables(spec)}
     for kind in ("views", "materialized_views"):
         for key in getattr(spec, kind):
-            schema, _, name = key.rpartition(".")
-            paths[cat.QualifiedName(schema or "public", name)] = (kind, key)
+            if parts := split_qualified(key):
+                paths[cat.QualifiedName(*parts)] = (kind, key)
     issues = []
     for what, collect in (
         ("the name", _relations),

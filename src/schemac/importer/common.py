@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 from ..catalog import kinds
 from ..catalog.objects import QualifiedName
+from ..spec.names import spell_qualified
 from ..spec.models import Privilege
 from ..introspect.text import closing_paren
 
@@ -71,8 +72,9 @@ def identity(obj: Any) -> Identity:
 
 
 def key_of(qname: QualifiedName) -> str:
-    """How the spec names an object: ``vehicles`` in public, ``private.audit`` elsewhere."""
-    return qname.name if qname.schema == "public" else f"{qname.schema}.{qname.name}"
+    """How the spec names an object: ``vehicles`` in public, ``private.audit`` elsewhere, a name with a
+    dot in double quotes (``'"v1.items"'``)."""
+    return spell_qualified(qname)
 
 
 def short_type(text: str) -> str:

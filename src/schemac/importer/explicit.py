@@ -23,7 +23,7 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
-from ..spec.names import identifier_problem, key_part_problem
+from ..spec.names import identifier_problem, key_part_problem, spell
 from ..spec.platform import platform_for
 from ..spec.known_types import EXTENSION_TYPES
 from .common import (
@@ -575,7 +575,7 @@ class Builder(TableParts, RoutineParts):
             out["cycle"] = True
         if seq.owned_by:
             table, column = seq.owned_by
-            out["owned_by"] = f"{key_of(table)}.{column}"
+            out["owned_by"] = f"{key_of(table)}.{spell(column)}"
         if seq.comment is not None:
             out["comment"] = seq.comment
         out.update(self.privileges("sequence", seq.qname.schema, seq.grants, path))

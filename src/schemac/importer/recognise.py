@@ -28,6 +28,7 @@ from pglast.parser import ParseError
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
+from ..spec.names import spell
 from ..spec.platform import SUPABASE
 from ..sqltree import SqlProblem, check_expression
 from .explicit import key_of
@@ -207,7 +208,7 @@ def _tenancy(catalog, tables, functions, out: Guess, conventions: dict, schema: 
     tenancy: dict = {}
     if column != "tenant_id":
         tenancy["column"] = column
-    tenancy["references"] = f"{key_of(tenants)}.{key}"
+    tenancy["references"] = f"{key_of(tenants)}.{spell(key)}"
     action = actions[(column, tenants, key)].most_common(1)[0][0]
     if action != "cascade":
         tenancy["on_delete"] = action or "no action"
@@ -305,7 +306,7 @@ def _audit(catalog, tables, append_only: set, out: Guess, conventions: dict) -> 
         )
         if references and any(part in parts for parts in found.values()):
             (table, column, action), _ = references.most_common(1)[0]
-            setting: dict = {"references": f"{key_of(table)}.{column}"}
+            setting: dict = {"references": f"{key_of(table)}.{spell(column)}"}
             if action != "set null":
                 setting["on_delete"] = action or "no action"
             audit[part] = setting

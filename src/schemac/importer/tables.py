@@ -8,7 +8,7 @@ from typing import Any
 
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl
-from ..spec.names import default_name, identifier_problem, key_name
+from ..spec.names import default_name, identifier_problem, key_name, spell, spell_qualified
 from .bounds import BoundError, parse_bound, time_series
 from .common import bare, identity, key_of, short_type, storage_parameters
 
@@ -178,7 +178,7 @@ class TableParts:
             if fk is not None:
                 self.located[path + ("columns", column.name, "references")] = identity(fk)
                 default = fk.name == default_name(q, fk.columns, "fkey")
-                target = f"{key_of(fk.ref_table)}.{fk.ref_columns[0]}"
+                target = f"{key_of(fk.ref_table)}.{spell(fk.ref_columns[0])}"
                 if default and not fk.deferrable and fk.valid:
                     spec["references"] = target
                     if fk.on_delete:
@@ -417,7 +417,7 @@ class TableParts:
         if ranged:
             named = {}
             for p in ranged:
-                name = p.qname.name if p.qname.schema == parent.schema else str(p.qname)
+                name = spell_qualified(p.qname, parent.schema)
                 try:
                     named[name] = parse_bound(p.bound)
                 except BoundError as exc:

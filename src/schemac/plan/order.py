@@ -318,6 +318,22 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     return alter_steps(change, existing)
 
 
+def _under_old_names(drops: list[Any], owner: dict[int, ch.Change], changes: list[ch.Change]) -> list[Any]:
+    """``drops`` as they run, before the renames: what a renamed table holds (a foreign key, policy,
+    trigger, Citus placement) is dropped under the table's old name. ``owner`` learns the copies."""
+    old = {c.new: c.old for c in changes if isinstance(c, ch.RenameTable)}
+    if not old:
+        return drops
+    out = []
+    for obj in drops:
+        if getattr(obj, "table", None) in old:
+            renamed = replace(obj, table=old[obj.table])
+            owner[id(renamed)] = owner[id(obj)]
+            obj = renamed
+        out.append(obj)
+    return out
+
+
 def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> Plan:
     """Order ``changes`` into steps: drops, then renames, creates and alterations, then the rest."""
     remade = [c for c in changes if isinstance(c, ch.Replace) and isinstance(c.before, cat.CompositeType)]
@@ -356,6 +372,7 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     alters = [c for c in alters if not any(c is u for u in unlinked)]
     unlinking = [step for c in unlinked for _, step in alter_steps(c, existing)]
     held, alters = _publications_released(alters)
+    drops = _under_old_names(drops, owner, changes)
     steps: list[Step] = _released(alters) + _set_aside(alters) + held + released + unlinking + drop_steps(drops, owner)
 
     # Creates and alterations share one dependency order.

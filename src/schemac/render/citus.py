@@ -25,12 +25,22 @@ UNSAFE_TRIGGERS = """\
 SET citus.enable_unsafe_triggers = on;"""
 
 
+# Citus runs DDL on a distributed table over several connections at once, and after that refuses the
+# next DDL on a table in the same transaction when a foreign key to a reference table is involved (measured
+# on Citus 14: ADD FOREIGN KEY ... REFERENCES a reference table after a key between distributed tables).
+# The file may run as one transaction (psql --single-transaction; the scratch build), as a plan does.
+ONE_CONNECTION_PER_NODE = """\
+-- One connection per node: after DDL that ran over several connections at once, Citus
+-- refuses more DDL on its tables in the same transaction.
+SET citus.multi_shard_modify_mode TO 'sequential';"""
+
+
 def distribution_statements(catalog: cat.Catalog, render) -> list[Statement]:
     """Statements for ``catalog.distributions``; ``render(template, **context)`` renders a template."""
     placed = {d.table: d for d in catalog.distributions}
     if not placed:
         return []
-    out = []
+    out = [Statement(Stage.DISTRIBUTION, ONE_CONNECTION_PER_NODE, label="citus connections")]
     if any(t.table in placed for t in catalog.triggers):
         out.append(Statement(Stage.DISTRIBUTION, UNSAFE_TRIGGERS, label="citus triggers"))
     below = children(catalog.partitions)

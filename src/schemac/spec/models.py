@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from .names import last_part
+
 Privilege = Literal[
     "select",
     "insert",
@@ -292,7 +294,7 @@ class ColumnReference(Model):
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
         if isinstance(value, str):
-            table, _, column = value.rpartition(".")
+            table, column = last_part(value) or ("", value)  # one not closed: the resolver says so
             return {"table": table or value, "column": column if table else None}
         return value
 

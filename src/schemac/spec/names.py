@@ -29,12 +29,59 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
+def _parts(text: str) -> list[tuple[str, str]] | None:
+    """Each part of a dotted reference as written and as the name it is: ``app."v1.items"`` ->
+    ``[('app', 'app'), ('"v1.items"', 'v1.items')]``. A part in double quotes, as PostgreSQL quotes
+    it (``""`` for a quote inside), may hold dots; any other part is the name as written (capitals,
+    spaces and all). None when a quoted part is not closed or is followed by more than a dot."""
+    parts, start = [], 0
+    while True:
+        if text.startswith('"', start):
+            end = start + 1
+            while (end := text.find('"', end)) >= 0 and text.startswith('""', end):
+                end += 2
+            if end < 0 or (end + 1 < len(text) and text[end + 1] != "."):
+                return None
+            parts.append((text[start : end + 1], text[start + 1 : end].replace('""', '"')))
+            if end + 1 == len(text):
+                return parts
+            start = end + 2
+        else:
+            dot = text.find(".", start)
+            if dot < 0:
+                parts.append((text[start:], text[start:]))
+                return parts
+            parts.append((text[start:dot], text[start:dot]))
+            start = dot + 1
+
+
+def split_name(text: str) -> list[str] | None:
+    """The names a dotted reference is made of: ``app."v1.items"`` -> ``['app', 'v1.items']``."""
+    parts = _parts(text) if isinstance(text, str) else None
+    return [name for _, name in parts] if parts else None
+
+
+def last_part(text: str) -> tuple[str, str] | None:
+    """``table.column`` -> (``table``, ``column``): the reference before its last part, as written,
+    and the name of its last part (``'"v1.items"."a.b"'`` -> ``('"v1.items"', 'a.b')``); ``('', name)``
+    for one part."""
+    parts = _parts(text) if isinstance(text, str) else None
+    if not parts:
+        return None
+    return ".".join(written for written, _ in parts[:-1]), parts[-1][1]
+
+
+def spell(name: str) -> str:
+    """How the spec writes ``name`` as a part of a ``schema.name`` or ``table.column`` reference: as it
+    is, or in double quotes as PostgreSQL quotes it where it holds a dot or starts with a quote."""
+    if "." in name or name.startswith('"'):
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+
 def key_part_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a part of a ``schema.name`` or ``table.column`` reference in the spec, or ``None``."""
-    if "." in name:
-        return (
-            f"the name '{name}' holds a dot, which the spec's schema.name and table.column references cannot tell apart"
-        )
+    """Why ``name`` cannot be a part of a ``schema.name`` or ``table.column`` reference in the spec, or ``None``
+    (a name with a dot is written in double quotes there: ``spell``)."""
     return identifier_problem(name)
 
 
@@ -67,13 +114,32 @@ def qualified_identifier_problem(text: str) -> str | None:
 
 
 def split_qualified(key: str, default_schema: str = "public") -> tuple[str, str] | None:
-    """``'private.audit'`` -> ``('private', 'audit')``; ``'audit'`` -> ``('public', 'audit')``."""
-    parts = key.split(".")
-    if len(parts) == 1:
+    """``'private.audit'`` -> ``('private', 'audit')``; ``'audit'`` -> ``('public', 'audit')``;
+    ``'"v1.items"'`` -> ``('public', 'v1.items')``."""
+    parts = split_name(key)
+    if parts and len(parts) == 1:
         return default_schema, parts[0]
-    if len(parts) == 2:
+    if parts and len(parts) == 2:
         return parts[0], parts[1]
     return None
+
+
+def spell_qualified(qname: QualifiedName, default_schema: str = "public") -> str:
+    """How the spec names ``qname``: ``vehicles`` in the default schema, ``private.audit`` elsewhere,
+    a part with a dot in double quotes (``'"v1.items"'``)."""
+    name = spell(qname.name)
+    return name if qname.schema == default_schema else f"{spell(qname.schema)}.{name}"
+
+
+def unknown(what: str, ref: str, known, shown: str | None = None) -> str:
+    """``unknown table 'x'`` (``shown``, else ``ref``) and what the spec may have meant: a ``known``
+    qualified name with a dot that ``ref`` writes without its double quotes, or the closest name."""
+    for qname in known:
+        plain = qname.name if qname.schema == "public" else f"{qname.schema}.{qname.name}"
+        if ("." in qname.name or "." in qname.schema) and (ref == plain or ref.startswith(plain + ".")):
+            spelled = spell_qualified(qname) + ref[len(plain) :]
+            return f"unknown {what} '{shown or ref}'; a name with a dot is written in double quotes: '{spelled}'"
+    return f"unknown {what} '{shown or ref}'{suggest(shown or ref, [spell_qualified(q) for q in known])}"
 
 
 def suggest(word: str, choices) -> str:

@@ -119,7 +119,7 @@ def exclusion_of(
     if spec.name:
         ok = scope.ident(spec.name, path + ("name",), key=False) and ok
     name = spec.name or key_name(qname, spec.columns, "excl")
-    if not scope.qualify(f"{qname.schema}.{name}", path + ("name",) if spec.name else path, declare=True):
+    if not scope.qualified(qname.schema, name, path + ("name",) if spec.name else path, declare=True):
         ok = False
     if not ok:
         return None

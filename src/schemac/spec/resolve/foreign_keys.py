@@ -9,7 +9,7 @@ from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName
 from ...errors import Path
 from .. import models as m
-from ..names import default_name, suggest
+from ..names import default_name, spell, suggest
 from .constraints import deferrable, enforcement
 from .coverage import required_columns
 from .scope import Scope
@@ -17,7 +17,7 @@ from .types import type_family
 
 
 def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -> list[cat.ForeignKey]:
-    wanted = []  # (columns, target ref, target columns or None, options, path)
+    wanted = []  # (columns, target ref, target columns or None, options, path, the reference as written)
     for name, column in table.columns.items():
         ref = column.references
         if ref is None:
@@ -34,11 +34,11 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
         )
         # 'public.vehicles' reads as table 'public', column 'vehicles' until
         # we know that 'public.vehicles' is a table.
-        whole = f"{ref.table}.{ref.column}"
+        whole = f"{ref.table}.{spell(ref.column)}" if ref.column is not None else ref.table
         if ref.column is not None and not scope.is_table(ref.table) and scope.is_table(whole):
-            wanted.append(((name,), whole, None, options, fpath))
+            wanted.append(((name,), whole, None, options, fpath, whole))
         else:
-            wanted.append(((name,), ref.table, (ref.column,) if ref.column else None, options, fpath))
+            wanted.append(((name,), ref.table, (ref.column,) if ref.column else None, options, fpath, whole))
     for i, fk in enumerate(table.foreign_keys):
         options = dict(
             on_delete=fk.on_delete,
@@ -63,11 +63,12 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
                 tuple(fk.references.columns),
                 options,
                 path + ("foreign_keys", i, "references"),
+                fk.references.table,
             )
         )
     out = []
-    for columns, target_ref, ref_columns, options, fpath in wanted:
-        target = scope.find_table(target_ref, fpath)
+    for columns, target_ref, ref_columns, options, fpath, written in wanted:
+        target = scope.find_table(target_ref, fpath, written)
         if target is None:
             continue
         target_pk = scope.primary_keys.get(target) or scope.platform.tables.get(target, ((),))[0]

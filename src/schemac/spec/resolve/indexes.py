@@ -73,7 +73,7 @@ def index_of(scope: Scope, table: QualifiedName, index: m.IndexSpec, path: Path,
     if index.name:
         ok = scope.ident(index.name, path + ("name",), key=False) and ok
     name = index.name or key_name(table, index.columns, "idx")
-    if not scope.qualify(f"{table.schema}.{name}", path + ("name",) if index.name else path, declare=True):
+    if not scope.qualified(table.schema, name, path + ("name",) if index.name else path, declare=True):
         ok = False
     if not ok:
         return None

@@ -21,7 +21,7 @@ from ...render.quoting import literal, range_bound
 from ...sqltree import column_names
 from .. import models as m
 from ..conventions import added_columns
-from ..names import suggest
+from ..names import spell, split_name, suggest
 from ..partitions import PeriodError, time_partitions
 from .fragments import collation_name, expression, opclass_name, storage_parameters
 from .scope import Scope
@@ -56,7 +56,7 @@ def partitioning(
             child = QualifiedName(qname.schema, f"{qname.name}_{suffix}")
             if not partition_name(scope, child, path):
                 break  # the others are too long as well; one message says it
-            if scope.qualify(str(child), path, declare=True):
+            if scope.qualified(child.schema, child.name, path, declare=True):
                 partitions.append(cat.Partition(child, qname, bound))
     partitions += _children(scope, qname, spec, key, path, table, table_columns(qname, columns))
     return key, partitions
@@ -76,7 +76,8 @@ def _children(
     partitions = []
     for name, bound in spec.partitions.items():
         ppath = path + ("partitions", name)
-        child = scope.qualify(name if "." in name else f"{parent.schema}.{name}", ppath, declare=True)
+        qualified = len(split_name(name) or ()) > 1
+        child = scope.qualify(name if qualified else f"{spell(parent.schema)}.{name}", ppath, declare=True)
         text = _bound(scope, key, bound, ppath)
         sub_key = None
         if bound.partition is not None:
@@ -106,7 +107,9 @@ def _children(
             partitions += _children(scope, child, bound.partition, sub_key, ppath + ("partition",), table, theirs)
     if spec.default:
         child = QualifiedName(parent.schema, f"{parent.name}_default")
-        if partition_name(scope, child, path) and scope.qualify(str(child), path + ("default",), declare=True):
+        if partition_name(scope, child, path) and scope.qualified(
+            child.schema, child.name, path + ("default",), declare=True
+        ):
             partitions.append(cat.Partition(child, parent, None))
     return partitions
 

@@ -17,7 +17,7 @@ from ...errors import Path, Problem
 from .. import models as m
 from ..conventions import added_columns
 from ..loader import Positions
-from ..names import identifier_problem, split_qualified, suggest
+from ..names import identifier_problem, split_name, split_qualified, suggest, unknown
 from ..platform import Platform, platform_for
 
 
@@ -86,9 +86,18 @@ class Scope:
     def qualify(self, key: str, path: Path, *, declare: bool = False) -> QualifiedName | None:
         parts = split_qualified(key)
         if parts is None:
-            self.error(path, f"'{key}' is not a name: write 'name' or 'schema.name'", key=True)
+            how = (
+                "a name in double quotes ends with one, right before a dot or the end ('\"a.b\"', '\"\"' for a quote inside)"
+                if split_name(key) is None
+                else "write 'name' or 'schema.name' (a name with a dot in double quotes: '\"a.b\"')"
+            )
+            self.error(path, f"'{key}' is not a name: {how}", key=True)
             return None
-        schema, name = parts
+        return self.qualified(*parts, path, declare=declare)
+
+    def qualified(self, schema: str, name: str, path: Path, *, declare: bool = False) -> QualifiedName | None:
+        """``schema.name`` if both are names and the schema is one the spec may use; with ``declare``, the
+        name taken in the schema's namespace of relations and types, or an error if it was."""
         if not (self.ident(schema, path) and self.ident(name, path)):
             return None
         if schema not in self.schemas:
@@ -114,13 +123,14 @@ class Scope:
             self.namespace[qname] = path
         return qname
 
-    def find_table(self, ref: str, path: Path) -> QualifiedName | None:
+    def find_table(self, ref: str, path: Path, written: str | None = None) -> QualifiedName | None:
+        """The table ``ref`` names, or an error; ``written``: the whole reference ``ref`` was read from
+        (``v1.items.id``), where a name with a dot written without its quotes shows."""
         parts = split_qualified(ref)
         qname = QualifiedName(*parts) if parts else None
         if qname is not None and (qname in self.tables or qname in self.platform.tables):
             return qname
-        known = [str(q) if q.schema != "public" else q.name for q in [*self.tables, *self.platform.tables]]
-        self.error(path, f"unknown table '{ref}'{suggest(ref, known)}")
+        self.error(path, unknown("table", written or ref, [*self.tables, *self.platform.tables], shown=ref))
         return None
 
     def is_table(self, ref: str) -> bool:
@@ -157,7 +167,7 @@ class Scope:
         spec provides, named with its schema (``pg_catalog.tsvector_update_trigger``,
         ``extensions.moddatetime``), which PostgreSQL checks where the spec is built."""
         parts = split_qualified(ref.removesuffix("()"))
-        written_with_schema = "." in ref
+        written_with_schema = len(split_name(ref.removesuffix("()")) or ()) == 2
         if (
             written_with_schema
             and parts

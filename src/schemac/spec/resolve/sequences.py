@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...catalog import objects as cat
+from ..names import last_part
 from .grants import SEQUENCE_PRIVILEGES, grants_of
 from .scope import Scope
 
@@ -16,8 +17,8 @@ def sequences(scope: Scope) -> tuple[cat.Sequence, ...]:
             continue
         owned_by = None
         if seq.owned_by:
-            table_ref, _, column = seq.owned_by.rpartition(".")
-            table = scope.find_table(table_ref or seq.owned_by, path + ("owned_by",))
+            table_ref, column = last_part(seq.owned_by) or ("", seq.owned_by)
+            table = scope.find_table(table_ref or seq.owned_by, path + ("owned_by",), seq.owned_by)
             if table and scope.column_exists(table, column, path + ("owned_by",)):
                 owned_by = (table, column)
         grants = grants_of(scope, seq.grants, seq.revokes, SEQUENCE_PRIVILEGES, path)

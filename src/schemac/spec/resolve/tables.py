@@ -333,5 +333,5 @@ def constraint_name(
     """Names of index-backed constraints live in the schema's relation namespace."""
     name = name or default_name(table, columns, suffix)
     if scope.ident(name, path, key=True):
-        scope.qualify(f"{table.schema}.{name}", path, declare=True)
+        scope.qualified(table.schema, name, path, declare=True)
     return name
