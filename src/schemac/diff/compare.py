@@ -352,27 +352,26 @@ def _default_privilege_changes(current: cat.Catalog, desired: cat.Catalog) -> li
 
 
 _PARTITION_OWN = "the spec has no {} of a partition's own (its partitions take their table's)"
+# What a partition may hold of its own, beside what its table gives it (a trigger on the table reaches
+# each partition as a clone, which is not read): slot -> its words in the note.
+_PARTITION_OWN_SLOTS = {"indexes": "indexes", "foreign_keys": "foreign keys", "triggers": "triggers"}
 
 
 def partitions_own_left_alone(current: cat.Catalog) -> cat.Catalog:
-    """``current`` with the indexes and foreign keys a partition holds of its own (not through its table)
-    named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays. A plan
+    """``current`` with the indexes, foreign keys and triggers a partition holds of its own (not through its
+    table) named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays. A plan
     to another database or an SQL file compares them like any others."""
     partitions = {p.qname for p in current.partitions}
-    own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in ("indexes", "foreign_keys")}
+    own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in _PARTITION_OWN_SLOTS}
     if not any(own.values()):
         return current
     named = tuple(
         cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), _PARTITION_OWN.format(what))
-        for slot, what in (("indexes", "indexes"), ("foreign_keys", "foreign keys"))
+        for slot, what in _PARTITION_OWN_SLOTS.items()
         for obj in own[slot]
     )
-    return replace(
-        current,
-        indexes=tuple(i for i in current.indexes if i.table not in partitions),
-        foreign_keys=tuple(f for f in current.foreign_keys if f.table not in partitions),
-        unmanaged=current.unmanaged + named,
-    )
+    kept = {slot: tuple(o for o in getattr(current, slot) if o.table not in partitions) for slot in own}
+    return replace(current, **kept, unmanaged=current.unmanaged + named)
 
 
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:

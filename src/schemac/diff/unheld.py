@@ -18,7 +18,7 @@ cannot write:
   storage.buckets, or a partition);
 - of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
   share a name, all but one: the one the spec holds, else the first (the one import writes);
-- a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
+- a partition's own indexes, foreign keys and triggers (``compare.partitions_own_left_alone``).
 """
 
 from __future__ import annotations
