@@ -269,6 +269,10 @@ class Column:
     # TABLE changes it, and the table's CREATE TABLE leaves it out. A column the table declares itself as
     # well as inheriting it is local.
     local: bool = True
+    # A column of its own (``local``) that is NOT NULL only because a parent's is: it declares no NOT NULL
+    # itself, so its CREATE TABLE leaves NOT NULL out. PostgreSQL 18 tells it apart (its NOT NULL constraint
+    # is inherited only, conislocal false); before 18 nothing does, and it is read False.
+    inherited_not_null: bool = False
 
 
 # Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's

@@ -27,7 +27,7 @@ from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from . import citus
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
-from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
+from .inheritance import heirs, inheritance_changes, kept_as_they_are, left_by_parents, merged_checks
 from .partitions import partition_column_changes
 
 # Fields that record how a spec was written, not what the database holds.
@@ -352,36 +352,44 @@ def _default_privilege_changes(current: cat.Catalog, desired: cat.Catalog) -> li
 
 
 _PARTITION_OWN = "the spec has no {} of a partition's own (its partitions take their table's)"
-# What a partition may hold of its own, beside what its table gives it (a trigger on the table reaches
-# each partition as a clone, which is not read): slot -> its words in the note.
-_PARTITION_OWN_SLOTS = {"indexes": "indexes", "foreign_keys": "foreign keys", "triggers": "triggers"}
+_PARTITION_TRIGGER = "the spec puts triggers on tables (a row trigger on the table reaches its partitions)"
 
 
-def partitions_own_left_alone(current: cat.Catalog) -> cat.Catalog:
-    """``current`` with the indexes, foreign keys and triggers a partition holds of its own (not through its
-    table) named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays. A plan
-    to another database or an SQL file compares them like any others."""
+def partitions_own_left_alone(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
+    """``current`` with the indexes and foreign keys a partition holds of its own (not through its table)
+    named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays; and so the
+    triggers made on a partition that the spec ``desired`` does not make there (its conventions make some:
+    the append-only guard's TRUNCATE trigger). A trigger of the table reaches each partition as a clone,
+    which is not read. A plan to another database or an SQL file compares them like any others."""
     partitions = {p.qname for p in current.partitions}
-    own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in _PARTITION_OWN_SLOTS}
+    held = {kinds.TRIGGER.identity(t) for t in desired.triggers} if desired is not None else None
+    own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in ("indexes", "foreign_keys")}
+    own["triggers"] = [
+        t
+        for t in current.triggers
+        if t.table in partitions and held is not None and kinds.TRIGGER.identity(t) not in held
+    ]
     if not any(own.values()):
         return current
+    why = {"indexes": _PARTITION_OWN.format("indexes"), "foreign_keys": _PARTITION_OWN.format("foreign keys")}
     named = tuple(
-        cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), _PARTITION_OWN.format(what))
-        for slot, what in _PARTITION_OWN_SLOTS.items()
-        for obj in own[slot]
+        cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), why.get(slot, _PARTITION_TRIGGER))
+        for slot, objects in own.items()
+        for obj in objects
     )
-    kept = {slot: tuple(o for o in getattr(current, slot) if o.table not in partitions) for slot in own}
+    kept = {slot: tuple(o for o in getattr(current, slot) if o not in objects) for slot, objects in own.items()}
     return replace(current, **kept, unmanaged=current.unmanaged + named)
 
 
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
-    (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages
-    (by role, how many objects)."""
+    (``unmanaged``), the privileges that roles the spec does not name hold on the objects it manages
+    (by role, how many objects), and what of a child's columns it keeps as PostgreSQL has them."""
     notes = (
         unmanaged_note(current.unmanaged),
         unmanaged_note(goal_unmanaged(current, desired), "the goal", "which this plan does not make"),
         _unnamed_roles_note(current, desired),
+        kept_as_they_are(current, desired),
     )
     defaults = _default_privileges_left_alone(current, desired.privileges) if desired.privileges else []
     return (*filter(None, notes), *defaults)
@@ -564,10 +572,11 @@ def _table_changes(
             continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
         if b is not None and not b.local and a is None:
             continue  # dropped with its parent's
-        if b is not None and a is not None and b.local != a.local:
-            # PostgreSQL cannot make an inherited column the table's own, nor take that away: a table that
-            # starts inheriting merges the columns it has into its parent's.
-            b = replace(b, local=a.local)
+        if b is not None and a is not None and (b.local, b.inherited_not_null) != (a.local, a.inherited_not_null):
+            # PostgreSQL cannot make an inherited column (or NOT NULL) the table's own, nor take that away: a
+            # table that starts inheriting merges the columns it has into its parent's. The plan says so
+            # (inheritance.kept_as_they_are).
+            b = replace(b, local=a.local, inherited_not_null=a.inherited_not_null)
         if b is None:
             out.append(ch.AddColumn(after, replace(a, local=True), (cascaded or {}).get(name, ())))
         elif a is None:
@@ -653,7 +662,7 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
-    the order of storage parameters, nor whether a column a table inherits is its own too
+    the order of storage parameters, nor whether a column a table inherits, or its NOT NULL, is its own too
     (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
 
     def unordered(obj: Any) -> Any:  # storage parameters, in any order
@@ -662,7 +671,14 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(
             unordered(
-                replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=lambda c: c.name)))
+                replace(
+                    t,
+                    columns=tuple(
+                        sorted(
+                            (replace(c, local=True, inherited_not_null=False) for c in t.columns), key=lambda c: c.name
+                        )
+                    ),
+                )
             )
             for t in catalog.tables
         )

@@ -295,6 +295,14 @@ class Builder(TableParts, RoutineParts):
             if not self.name_ok(table.qname.name, ("tables",), key_part=True) or not self.keep(table, path):
                 continue
             tables[key_of(table.qname)] = self.table(table, path)
+        parents = {p.qname: p.parent for p in c.partitions}
+        for trigger in c.triggers:
+            if trigger.table in parents and not self.skipped(trigger):
+                self.cannot(
+                    ("tables", key_of(parents[trigger.table])),
+                    f"trigger {trigger.name} on the partition {trigger.table}: the spec puts triggers on "
+                    "tables (a row trigger on the table reaches its partitions); left out, and a plan leaves it alone",
+                )
         if tables:
             data["tables"] = tables
         if not self.minimal:

@@ -142,7 +142,7 @@ class TableParts:
             spec: dict[str, Any] = {"type": self.type(column.type)}
             if column.name == single_pk:
                 spec["primary_key"] = True
-            elif column.not_null:
+            elif column.not_null and not column.inherited_not_null:  # else its parents give it
                 spec["not_null"] = True
             if column.not_null_name is not None:
                 spec["not_null_name"] = column.not_null_name

@@ -97,6 +97,7 @@ def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
         sequence_grants=grants.get(("relation", row["sequence_oid"]), ()),
         local=row["local"],
+        inherited_not_null=row["inherited_not_null"],
     )
 
 

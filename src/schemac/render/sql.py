@@ -301,7 +301,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     parts = [ident(column.name), column.type]
     if column.collation:
         parts.append(f"COLLATE {qualified(column.collation)}")
-    if column.not_null:
+    if column.not_null and not column.inherited_not_null:  # else its parents give it
         parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL" if column.not_null_name else "NOT NULL")
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{identity_clause(column)}")

@@ -131,6 +131,7 @@ def inherited_columns(
         columns[column.name] = replace(
             column,
             not_null=column.not_null or first.not_null,
+            inherited_not_null=first.not_null and not column.not_null,
             default=column.default if column.default is not None else first.default,
         )
     return tuple(columns.values())
