@@ -536,6 +536,9 @@ class Table:
     # INHERITS (...): the tables whose columns and checks it takes, in order (pg_inherits.inhseqno).
     # Its ``columns`` are all of its columns, those it inherits first, as PostgreSQL orders them.
     inherits: tuple[QualifiedName, ...] = ()
+    # OF type: a typed table. Its columns are the composite type's attributes, in their order (ALTER TYPE ...
+    # CASCADE changes them); of its own it has only their defaults, NOT NULL and constraints.
+    of_type: QualifiedName | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

@@ -566,8 +566,18 @@ def _table_changes(
     # New columns are added in the spec's order (PostgreSQL appends them).
     names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
     joined = set(after.inherits) - set(before.inherits)
+    # A table of a type it stays of: its columns come and go, and change type, with the type's attributes.
+    typed = after.of_type is not None and before.of_type == after.of_type
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
+        if typed and a is None:
+            continue
+        if typed:  # one its type adds comes bare: the table's default or NOT NULL on it are set after
+            b = (
+                replace(b, type=a.type, collation=a.collation)
+                if b
+                else cat.Column(a.name, a.type, collation=a.collation)
+            )
         if a is not None and not a.local and not any(tables[p].column(name) for p in joined if p in tables):
             continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
         if b is not None and not b.local and a is None:
@@ -602,6 +612,9 @@ def _table_changes(
                 )
     out += table_constraint_changes(before, replace(after, checks=after.checks + merged_checks(before, after, tables)))
     out += inheritance_changes(before, after, tables)
+    if before.of_type != after.of_type:  # NOT OF the one it leaves, then OF the one it joins
+        out += [ch.SetTypedTable(q, None, before.of_type)] if before.of_type else []
+        out += [ch.SetTypedTable(q, after.of_type)] if after.of_type else []
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -768,7 +781,10 @@ def compare(
         if b is None or a is None:
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif differs(b, a):
-            out += _composite_type_changes(b, a, desired.privileges, _stored_in(b, current, desired, renames))
+            # The tables of the type that stay of it (one that leaves it does so first: NOT OF).
+            stays = {t.qname for t in desired.tables if t.of_type == a.qname}
+            typed = tuple(t.qname for t in current.tables if t.of_type == b.qname and t.qname in stays)
+            out += _composite_type_changes(b, a, desired.privileges, _stored_in(b, current, desired, renames), typed)
 
     # Every other kind's objects are created, dropped or changed on their own.
     for kind in (kind for slot, kind in kinds.BY_SLOT.items() if slot not in COMPARED_APART):
@@ -1285,15 +1301,19 @@ def _composite_type_changes(
     after: cat.CompositeType,
     scope: cat.PrivilegeScope | None,
     stored: tuple = (),
+    typed: tuple[QualifiedName, ...] = (),
 ) -> list[ch.Change]:
     """Attributes changed in place where PostgreSQL can, else the type made again (beside the old one,
     when columns hold it: ``stored``, as ReplaceCompositeType lists them); then its comment and grants.
-    PostgreSQL retypes no attribute of a type a column holds."""
+    PostgreSQL retypes no attribute of a type a column holds. ``typed``: the tables of the type (OF), whose
+    columns its ALTER TYPE changes too."""
     retyped = any(a != b for a in after.attributes for b in before.attributes if a.name == b.name)
     if before.attributes != after.attributes and (not attributes_alterable(before, after) or (retyped and stored)):
         # Made again, with its comment and grants.
         return [ch.ReplaceCompositeType(before, after, columns=stored) if stored else ch.Replace(before, after)]
-    out: list[ch.Change] = [ch.AlterCompositeType(before, after)] if before.attributes != after.attributes else []
+    out: list[ch.Change] = (
+        [ch.AlterCompositeType(before, after, typed)] if before.attributes != after.attributes else []
+    )
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
     return out + _grant_changes(after, before.grants, after.grants, scope)

@@ -76,6 +76,8 @@ class TableParts:
 
         if table.inherits:
             out["inherits"] = [key_of(parent) for parent in table.inherits]
+        if table.of_type:
+            out["of"] = key_of(table.of_type)
         # A column it only inherits is written on its parent; a key or check on it, on the table.
         inherited = {c.name for c in table.columns if not c.local}
 
@@ -196,8 +198,13 @@ class TableParts:
                     spec["references"] = ref
             if column.comment is not None:
                 spec["comment"] = column.comment
+            if table.of_type:  # its type gives its columns and their collations: only those with options
+                spec.pop("collation", None)
+                if list(spec) == ["type"]:
+                    continue
             columns[column.name] = spec["type"] if list(spec) == ["type"] else spec
-        out["columns"] = columns
+        if columns or not table.of_type:
+            out["columns"] = columns
         if pk is not None and single_pk is None:
             out["primary_key"] = (
                 {"columns": list(pk.columns), **constraint_state(pk)} if constraint_state(pk) else list(pk.columns)

@@ -194,6 +194,7 @@ def tables(read: Reading) -> tuple[Table, ...]:
                 unlogged=row["unlogged"],
                 storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
                 inherits=tuple(QualifiedName(*parent) for parent in row["inherits"]),
+                of_type=QualifiedName(*row["of_type"]) if row["of_type"] else None,
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))

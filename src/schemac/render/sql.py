@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -319,13 +320,17 @@ def column_definition(column: cat.Column) -> str:
 
 def _table_lines(table: cat.Table) -> list[str]:
     own = [c for c in table.columns if c.local]  # what it inherits comes with INHERITS
+    if table.of_type:  # its type gives its columns and their collations: it says only their options
+        own = [c for c in (replace(c, collation=None) for c in own) if len(_column_parts(c)) > 2]
     width = max((len(ident(c.name)) for c in own), default=0)  # a table may have no columns
     type_width = max((len(c.type) for c in own), default=0)
     lines = []
     for column in own:
         parts = _column_parts(column)
         parts[0] = parts[0].ljust(width)
-        if len(parts) > 2:
+        if table.of_type:
+            parts[1] = "WITH OPTIONS"
+        elif len(parts) > 2:
             parts[1] = parts[1].ljust(type_width)
         lines.append(" ".join(parts))
     for con in inline_constraints(table):
@@ -359,6 +364,8 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         if first is not None and first != q:
             requires.add(kinds.RELATIONS.key(first))
     requires |= {kinds.RELATIONS.key(parent) for parent in table.inherits}
+    if table.of_type:
+        requires.add(kinds.TYPES.key(table.of_type))
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)

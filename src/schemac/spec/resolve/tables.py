@@ -18,6 +18,7 @@ from .fragments import collation_name, expression, ignores, storage_parameters
 from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
 from .inheritance import inherited_columns
+from .typed import typed_columns
 from .partitioning import partitioning
 from .policies import policy_of
 from .scope import Scope
@@ -161,6 +162,8 @@ def table_of(
     )
     if parents:
         columns = inherited_columns(scope, path, parents, columns)
+    if qname in scope.typed:
+        columns = typed_columns(scope, path, scope.typed[qname], columns)
     names = set(scope.table_columns(qname))
     pk = primary_key(scope, qname, path, table, names)
     uniques = unique_keys(scope, qname, path, table, names)
@@ -221,6 +224,7 @@ def table_of(
         table.unlogged,
         storage_parameters(table.storage_parameters),
         tuple(p.qname for p in parents),
+        scope.typed[qname].qname if qname in scope.typed else None,
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 
