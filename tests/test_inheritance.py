@@ -222,14 +222,16 @@ def test_a_tenant_scoped_child_of_a_parent_with_the_tenant_column(tmp_path: Path
 
 # A child that declares a column its parent makes NOT NULL without NOT NULL of its own (on PostgreSQL 18 its
 # constraint is then inherited only), children of two parents, and children that joined their parent with
-# ALTER TABLE ... INHERIT: their columns stay their own as well as inherited, and their NOT NULL too.
+# ALTER TABLE ... INHERIT: their columns stay their own as well as inherited, and their NOT NULL and checks too.
+# A child that declares its parent's check as well has it merged.
 MERGED = """
-create table parent (id bigint not null, name text);
+create table parent (id bigint not null, name text, constraint id_positive check (id > 0));
 create table merged (id bigint, extra int) inherits (parent);
+create table declared (constraint id_positive check (id > 0)) inherits (parent);
 create table p1 (id bigint not null, a text);
 create table p2 (id bigint, b text not null);
 create table both_parents (b text, c int) inherits (p1, p2);
-create table joined (id bigint not null, name text, extra int);
+create table joined (id bigint not null, name text, extra int, constraint id_positive check (id > 0));
 alter table joined inherit parent;
 """
 
@@ -244,8 +246,8 @@ def _local(url: str) -> list[tuple]:
             " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1, a.attnum"
         ).fetchall()
         not_nulls = conn.execute(
-            "SELECT conrelid::regclass::text, conname, conislocal, coninhcount FROM pg_constraint"
-            " WHERE connamespace = 'public'::regnamespace AND contype = 'n' ORDER BY 1, 2"
+            "SELECT conrelid::regclass::text, conname, contype, conislocal, coninhcount FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace AND contype IN ('n', 'c') ORDER BY 1, 2"
         ).fetchall()
     return columns + not_nulls
 
@@ -264,6 +266,8 @@ def test_columns_and_not_nulls_a_child_has_of_its_own_are_built_again_as_they_we
         assert tables["merged"]["columns"]["id"] == "bigint"
         assert tables["both_parents"]["columns"]["b"] == "text"
     assert tables["joined"]["columns"]["id"] == {"type": "bigint", "not_null": True}
+    assert tables["joined"]["checks"] == tables["declared"]["checks"] == {"id_positive": "id > 0"}
+    assert "checks" not in tables["merged"]
     rebuilt = databases()
     assert run("apply", "--db", rebuilt, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url()).exit_code == 0
     assert _local(rebuilt) == _local(source)
@@ -279,8 +283,9 @@ def test_a_plan_says_what_of_a_childs_columns_postgresql_keeps_as_it_is(tmp_path
     spec.write_text(
         "version: 1\n"
         "tables:\n"
-        "  parent: {columns: {id: {type: bigint, not_null: true}, name: text}}\n"
+        "  parent: {columns: {id: {type: bigint, not_null: true}, name: text}, checks: {id_positive: id > 0}}\n"
         "  merged: {inherits: [parent], columns: {id: {type: bigint, not_null: true}, extra: integer}}\n"
+        "  declared: {inherits: [parent], checks: {id_positive: id > 0}}\n"
         "  p1: {columns: {id: {type: bigint, not_null: true}, a: text}}\n"
         "  p2: {columns: {id: bigint, b: {type: text, not_null: true}}}\n"
         "  both_parents: {inherits: [p1, p2], columns: {b: text, c: integer}}\n"
@@ -291,8 +296,30 @@ def test_a_plan_says_what_of_a_childs_columns_postgresql_keeps_as_it_is(tmp_path
     (note,) = [n for n in migration.notes if n.startswith("kept as the database has them")]
     assert "public.joined.id stays its table's own as well as inherited (the spec: inherited only)" in note
     assert "public.joined.name stays its table's own as well as inherited" in note
+    assert "check id_positive on public.joined stays its own as well as inherited (the spec: inherited only)" in note
+    assert "declared" not in note
     if pg_cluster.server_version_num >= 180000:
         assert "public.merged.id keeps a NOT NULL inherited only (the spec: the other)" in note
     else:  # nothing tells them apart before 18
         assert "public.merged.id" not in note
     assert "both_parents" not in note
+
+
+def test_a_check_a_child_inherits_is_made_its_own_too_in_place(tmp_path, databases, pg_cluster) -> None:
+    """ADD CONSTRAINT of a parent's check on its child merges with the inherited one: the child's own as well."""
+    source = databases()
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute(MERGED)
+    spec = tmp_path / "schema.yaml"
+    assert run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url()).exit_code == 0
+    head, merged = spec.read_text().split("  merged:\n")
+    merged = merged.replace("      extra: integer\n", "      extra: integer\n    checks: {id_positive: id > 0}\n", 1)
+    spec.write_text(head + "  merged:\n" + merged)
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert "ALTER TABLE public.merged ADD CONSTRAINT id_positive CHECK ((id > 0))" in migration.sql(), migration.sql()
+    apply(source, migration, "", ALL)
+    assert live.plan(live.current(source), live.desired(str(spec), pg_cluster.url())).empty
+    with psycopg.connect(source) as conn:
+        assert conn.execute(
+            "SELECT conislocal, coninhcount FROM pg_constraint WHERE conrelid = 'merged'::regclass AND contype = 'c'"
+        ).fetchall() == [(True, 1)]

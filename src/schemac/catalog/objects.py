@@ -311,6 +311,10 @@ class Check:
     valid: bool = True
     enforced: bool = True
     no_inherit: bool = False  # NO INHERIT: tables that inherit from this one do not get it
+    # A child's check that a parent has too (merged: the child declares it as well as inheriting it).
+    # PostgreSQL refuses to drop it while the parent has it. Not compared: where it comes from is not
+    # what it checks.
+    inherited: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

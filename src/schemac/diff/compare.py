@@ -675,8 +675,8 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
-    the order of storage parameters, nor whether a column a table inherits, or its NOT NULL, is its own too
-    (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
+    the order of storage parameters, nor whether a column a table inherits, or its NOT NULL or a check, is its
+    own too (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
 
     def unordered(obj: Any) -> Any:  # storage parameters, in any order
         return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
@@ -691,6 +691,7 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
                             (replace(c, local=True, inherited_not_null=False) for c in t.columns), key=lambda c: c.name
                         )
                     ),
+                    checks=tuple(c for c in t.checks if not c.inherited),
                 )
             )
             for t in catalog.tables

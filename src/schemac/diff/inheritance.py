@@ -69,10 +69,14 @@ def inherited_checks(tables: Tables, parent: QualifiedName) -> tuple[cat.Check, 
 
 
 def merged_checks(before: cat.Table, after: cat.Table, desired: Tables) -> tuple[cat.Check, ...]:
-    """The checks ``before`` has that a parent it joins has too: they become the parent's (PostgreSQL merges
-    them), and are not dropped."""
+    """The checks ``before`` has that a parent it joins has too, or that it inherits as well as declares from a
+    parent it keeps: they are not dropped (PostgreSQL merges the first with the parent's, and refuses to drop the
+    second while the parent has it)."""
     joined = {c.name for p in after.inherits if p not in before.inherits for c in inherited_checks(desired, p)}
-    return tuple(c for c in before.checks if c.name in joined and c not in after.checks)
+    kept = {c.name for p in after.inherits if p in before.inherits for c in inherited_checks(desired, p)}
+    return tuple(
+        c for c in before.checks if c not in after.checks and (c.name in joined or (c.inherited and c.name in kept))
+    )
 
 
 def inheritance_changes(before: cat.Table, after: cat.Table, desired: Tables) -> list[ch.Change]:
@@ -107,6 +111,7 @@ def kept_as_they_are(current: cat.Catalog, desired: cat.Catalog) -> str | None:
     or renamed, nor one of its own taken back). ``pg_dump`` tells them apart; declaring them under the table's
     columns as the database has them makes the spec build the same."""
     before_tables = {t.qname: t for t in current.tables}
+    desired_tables = {t.qname: t for t in desired.tables}
     found = []
     for after in desired.tables:
         before = before_tables.get(after.qname)
@@ -125,6 +130,12 @@ def kept_as_they_are(current: cat.Catalog, desired: cat.Catalog) -> str | None:
             elif a.local and b.local and a.not_null and b.not_null and a.inherited_not_null != b.inherited_not_null:
                 whose = "inherited only" if b.inherited_not_null else "its table's own as well as inherited"
                 found.append(f"{name} keeps a NOT NULL {whose} (the spec: the other)")
+        declared = {c.name for c in after.checks}
+        for check in merged_checks(before, after, desired_tables):
+            if check.inherited and check.name not in declared:
+                found.append(
+                    f"check {check.name} on {after.qname} stays its own as well as inherited (the spec: inherited only)"
+                )
     if not found:
         return None
     return (

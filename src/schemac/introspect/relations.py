@@ -164,6 +164,7 @@ def tables(read: Reading) -> tuple[Table, ...]:
                         con["validated"],
                         con["enforced"] is not False,
                         con["no_inherit"],
+                        con["inherited"],
                     )
                 )
             elif con["type"] == "x":

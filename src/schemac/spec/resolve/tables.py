@@ -3,7 +3,7 @@ triggers, grants and replica identity."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import versions
 from ...catalog import objects as cat
@@ -168,13 +168,19 @@ def table_of(
     pk = primary_key(scope, qname, path, table, names)
     uniques = unique_keys(scope, qname, path, table, names)
     table_checks = checks(scope, qname, path, table)
-    for parent in parents:
-        for check in parent.checks:
-            if not check.no_inherit and any(c.name == check.name for c in table_checks):
-                scope.error(
-                    path + ("checks", check.name),
-                    f"'{parent.qname}' has check '{check.name}', which this table inherits; leave it out here",
-                )
+    # A check a parent has too is merged with the parent's, as PostgreSQL does: the table's own as well.
+    given = {c.name: (parent, c) for parent in reversed(parents) for c in parent.checks if not c.no_inherit}
+    for i, check in enumerate(table_checks):
+        if check.name not in given:
+            continue
+        parent, theirs = given[check.name]
+        if (check.expression, check.no_inherit) != (theirs.expression, False):
+            scope.error(
+                path + ("checks", check.name),
+                f"'{parent.qname}' has check '{check.name}' as {theirs.expression}, which this table inherits: "
+                "one it declares too is merged with it, and must have its expression",
+            )
+        table_checks[i] = replace(check, inherited=True)
     table_exclusions = exclusions(scope, qname, path, table, names)
     partition_key, partitions = None, []
     if table.partition:
