@@ -225,7 +225,7 @@ def test_a_tenant_scoped_child_of_a_parent_with_the_tenant_column(tmp_path: Path
 # ALTER TABLE ... INHERIT: their columns stay their own as well as inherited, and their NOT NULL and checks too.
 # A child that declares its parent's check as well has it merged.
 MERGED = """
-create table parent (id bigint not null, name text, constraint id_positive check (id > 0));
+create table parent (id bigint not null, name text default 'p', constraint id_positive check (id > 0));
 create table merged (id bigint, extra int) inherits (parent);
 create table declared (constraint id_positive check (id > 0)) inherits (parent);
 create table p1 (id bigint not null, a text);
@@ -241,8 +241,9 @@ def _local(url: str) -> list[tuple]:
     the table's own (none before 18): what pg_dump writes in a child's CREATE TABLE."""
     with psycopg.connect(url) as conn:
         columns = conn.execute(
-            "SELECT c.relname, a.attname, a.attislocal, a.attinhcount, a.attnotnull"
+            "SELECT c.relname, a.attname, a.attislocal, a.attinhcount, a.attnotnull, pg_get_expr(d.adbin, d.adrelid)"
             "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            "  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
             " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1, a.attnum"
         ).fetchall()
         not_nulls = conn.execute(
@@ -266,6 +267,8 @@ def test_columns_and_not_nulls_a_child_has_of_its_own_are_built_again_as_they_we
         assert tables["merged"]["columns"]["id"] == "bigint"
         assert tables["both_parents"]["columns"]["b"] == "text"
     assert tables["joined"]["columns"]["id"] == {"type": "bigint", "not_null": True}
+    # It joined without the parent's default, and keeps none: it says so, or the rebuild would take the parent's.
+    assert tables["joined"]["columns"]["name"] == {"type": "text", "default": None}
     assert tables["joined"]["checks"] == tables["declared"]["checks"] == {"id_positive": "id > 0"}
     assert "checks" not in tables["merged"]
     rebuilt = databases()
@@ -283,7 +286,9 @@ def test_a_plan_says_what_of_a_childs_columns_postgresql_keeps_as_it_is(tmp_path
     spec.write_text(
         "version: 1\n"
         "tables:\n"
-        "  parent: {columns: {id: {type: bigint, not_null: true}, name: text}, checks: {id_positive: id > 0}}\n"
+        "  parent:\n"
+        "    columns: {id: {type: bigint, not_null: true}, name: {type: text, default: \"'p'\"}}\n"
+        "    checks: {id_positive: id > 0}\n"
         "  merged: {inherits: [parent], columns: {id: {type: bigint, not_null: true}, extra: integer}}\n"
         "  declared: {inherits: [parent], checks: {id_positive: id > 0}}\n"
         "  p1: {columns: {id: {type: bigint, not_null: true}, a: text}}\n"
@@ -292,7 +297,9 @@ def test_a_plan_says_what_of_a_childs_columns_postgresql_keeps_as_it_is(tmp_path
         "  joined: {inherits: [parent], columns: {extra: integer}}\n"
     )
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
-    assert migration.empty, migration.sql()
+    # What ALTER TABLE can change on a column of its own is changed: the default the spec gives it by its parent.
+    assert migration.sql().count("ALTER TABLE") == 1
+    assert "ALTER TABLE public.joined ALTER COLUMN name SET DEFAULT 'p'::text;" in migration.sql()
     (note,) = [n for n in migration.notes if n.startswith("kept as the database has them")]
     assert "public.joined.id stays its table's own as well as inherited (the spec: inherited only)" in note
     assert "public.joined.name stays its table's own as well as inherited" in note

@@ -578,8 +578,13 @@ def _table_changes(
                 if b
                 else cat.Column(a.name, a.type, collation=a.collation)
             )
-        if a is not None and not a.local and not any(tables[p].column(name) for p in joined if p in tables):
-            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
+        if (
+            a is not None
+            and not a.local
+            and (b is None or not b.local)
+            and not any(tables[p].column(name) for p in joined if p in tables)
+        ):
+            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN); one of its own, it changes
         if b is not None and not b.local and a is None:
             continue  # dropped with its parent's
         if b is not None and a is not None and (b.local, b.inherited_not_null) != (a.local, a.inherited_not_null):

@@ -87,6 +87,7 @@ class Builder(TableParts, RoutineParts):
         }
         self.extension_schemas = {e.schema for e in catalog.extensions}
         self.spec_tables = {t.qname for t in catalog.tables} | set(self.platform.tables)
+        self.tables_by_name = {t.qname: t for t in catalog.tables}
         self.function_names: dict[QualifiedName, int] = defaultdict(int)
         for function in catalog.functions:
             self.function_names[function.qname] += 1

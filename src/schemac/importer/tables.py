@@ -80,6 +80,13 @@ class TableParts:
             out["of"] = key_of(table.of_type)
         # A column it only inherits is written on its parent; a key or check on it, on the table.
         inherited = {c.name for c in table.columns if not c.local}
+        parents_defaults = {
+            c.name
+            for p in table.inherits
+            if p in self.tables_by_name
+            for c in self.tables_by_name[p].columns
+            if c.default
+        }
 
         fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
         refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
@@ -150,6 +157,8 @@ class TableParts:
                 spec["not_null_name"] = column.not_null_name
             if column.default is not None:
                 spec["default"] = column.default
+            elif column.name in parents_defaults and not column.identity and not column.generated:
+                spec["default"] = None  # none, where a parent's column has one
             if column.identity:
                 spec["identity"] = column.identity
                 options = {

@@ -318,8 +318,16 @@ def column_definition(column: cat.Column) -> str:
     return " ".join(_column_parts(column))
 
 
-def _table_lines(table: cat.Table) -> list[str]:
+def _table_lines(table: cat.Table, parents_defaults: frozenset[str] = frozenset()) -> list[str]:
+    """``parents_defaults``: the columns a parent gives a default, which one of its own without one says
+    DEFAULT NULL so as not to take it (as pg_dump writes it)."""
     own = [c for c in table.columns if c.local]  # what it inherits comes with INHERITS
+    own = [
+        replace(c, default="NULL")
+        if c.name in parents_defaults and c.default is None and not (c.identity or c.generated)
+        else c
+        for c in own
+    ]
     if table.of_type:  # its type gives its columns and their collations: it says only their options
         own = [c for c in (replace(c, collation=None) for c in own) if len(_column_parts(c)) > 2]
     width = max((len(ident(c.name)) for c in own), default=0)  # a table may have no columns
@@ -340,8 +348,10 @@ def _table_lines(table: cat.Table) -> list[str]:
 
 def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
     defaults = _default_not_null_names(catalog.tables)
+    tables = {t.qname: t for t in catalog.tables}
     for table in catalog.tables:
-        yield from _table(table, defaults)
+        given = {c.name for p in table.inherits if p in tables for c in tables[p].columns if c.default is not None}
+        yield from _table(table, defaults, frozenset(given))
 
 
 def _default_not_null_names(tables: tuple[cat.Table, ...]) -> dict[tuple[str, str], QualifiedName]:
@@ -354,7 +364,11 @@ def _default_not_null_names(tables: tuple[cat.Table, ...]) -> dict[tuple[str, st
     }
 
 
-def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], QualifiedName]) -> Iterator[Statement]:
+def _table(
+    table: cat.Table,
+    default_not_null_names: dict[tuple[str, str], QualifiedName],
+    parents_defaults: frozenset[str] = frozenset(),
+) -> Iterator[Statement]:
     q = table.qname
     requires = {_schema(q)}
     # A NOT NULL constraint named as another table's is by default (a table made LIKE it): PostgreSQL
@@ -375,7 +389,7 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
     yield Statement(
         Stage.TABLES,
-        _render("table", table=table, lines=_table_lines(table)),
+        _render("table", table=table, lines=_table_lines(table, parents_defaults)),
         provides=kinds.RELATIONS.key(q),
         requires=frozenset(requires),
         label=f"table {q}",

@@ -316,7 +316,11 @@ class ColumnSpec(Model):
 
     type: str
     not_null: bool = False
-    default: SqlText | None = None
+    default: SqlText | None = Field(
+        default=None,
+        description="DEFAULT: an SQL expression. On a column a parent has too, `null` for none where the parent's "
+        "has one (else the child takes the parent's).",
+    )
     identity: Literal["always", "by default"] | None = None
     sequence: IdentitySequenceSpec | None = Field(
         default=None,

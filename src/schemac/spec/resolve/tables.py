@@ -161,7 +161,9 @@ def table_of(
         if (c := column_of(scope, qname, table, name, spec, path + ("columns", name))) is not None
     )
     if parents:
-        columns = inherited_columns(scope, path, parents, columns)
+        # `default: null` on a column a parent has too: none, where the parent's has one.
+        no_default = {n for n, c in table.columns.items() if isinstance(c, m.ColumnSpec) and _null_default(c)}
+        columns = inherited_columns(scope, path, parents, columns, no_default)
     if qname in scope.typed:
         columns = typed_columns(scope, path, scope.typed[qname], columns)
     names = set(scope.table_columns(qname))
@@ -345,3 +347,7 @@ def constraint_name(
     if scope.ident(name, path, key=True):
         scope.qualified(table.schema, name, path, declare=True)
     return name
+
+
+def _null_default(column: m.ColumnSpec) -> bool:
+    return "default" in column.model_fields_set and column.default is None
