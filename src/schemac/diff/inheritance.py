@@ -106,10 +106,11 @@ def heirs(tables: Tables, parent: QualifiedName, column: str) -> tuple[Qualified
 def kept_as_they_are(current: cat.Catalog, desired: cat.Catalog) -> str | None:
     """The note of a plan that leaves a child's columns as the database has them where the spec says otherwise
     and PostgreSQL cannot change it in place: whether a column it inherits is its own as well (a table that
-    joins a parent keeps its columns as its own; only a table made anew takes them inherited only), and on
+    joins a parent keeps its columns as its own; only a table made anew takes them inherited only), whether a
+    check it inherits is its own as well (PostgreSQL refuses to drop it while the parent has it), and on
     PostgreSQL 18 whether a NOT NULL it inherits is its own as well (a constraint it inherits cannot be dropped
     or renamed, nor one of its own taken back). ``pg_dump`` tells them apart; declaring them under the table's
-    columns as the database has them makes the spec build the same."""
+    columns and checks as the database has them makes the spec build the same."""
     before_tables = {t.qname: t for t in current.tables}
     desired_tables = {t.qname: t for t in desired.tables}
     found = []
