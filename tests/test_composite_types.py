@@ -90,18 +90,6 @@ def test_composite_types_round_trip_with_collations_privileges_comments_and_quot
         pg_cluster.drop_database(rebuilt.split("/")[-1].split("?")[0])
 
 
-def test_a_typed_table_is_named_as_not_managed(tmp_path, database, pg_cluster) -> None:
-    # Before, import said exact and lost the link (CREATE TABLE ... OF type).
-    _load(database, "create type r as (a int, b text); create table tt of r (primary key (a));")
-    result = CliRunner().invoke(
-        main, ["import", "--db", database, "--out", str(tmp_path / "schema.yaml"), "--dev-db", pg_cluster.url()]
-    )
-    assert "typed table public.tt of type public.r: the spec has no typed tables" in result.output, result.output
-    assert "the round trip is exact for what the spec holds (1 left out, named above)" in result.output
-    migration = live.plan(live.current(database), live.desired(str(tmp_path / "schema.yaml"), pg_cluster.url()))
-    assert migration.empty, migration.sql()
-
-
 PAIRS = """
 version: 1
 composite_types:

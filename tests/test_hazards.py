@@ -258,6 +258,12 @@ CASES: dict[str, tuple] = {
         "composite_types: {pair: {attributes: {a: bigint}}}\ntables:\n  t:\n    columns: {p: pair}\n",
         {REWRITE, LOCK},
     ),
+    # A table made a table of a type with its columns (OF): its rows and columns stay as they are.
+    "SetTypedTable": (
+        "composite_types: {pair: {attributes: {a: integer}}}\ntables:\n  t:\n    columns: {a: integer}\n",
+        "composite_types: {pair: {attributes: {a: integer}}}\ntables:\n  t: {of: pair}\n",
+        set(),
+    ),
     "AddEnumValue": ("enums: {state: [a, b]}\n", "enums: {state: [a, b, c]}\n", set()),
     "RenameTable": (ITEMS, ITEMS.replace("  items:\n", "  goods:\n    renamed_from: items\n"), {CLIENTS}),
     "RenameColumn": (ITEMS, ITEMS.replace("name: {type: text", "title: {renamed_from: name, type: text"), {CLIENTS}),
@@ -368,6 +374,20 @@ def test_inheriting_widens_access_and_leaving_breaks_clients(inherits, hazards) 
     linked, apart = ITEMS + ARCHIVED + "    inherits: [items]\n", ITEMS + ARCHIVED
     by_type = _hazards_by_change_type(*((apart, linked) if inherits else (linked, apart)))
     assert by_type == {"SetInheritance": frozenset(hazards)}
+
+
+def test_a_typed_tables_columns_change_with_its_types_attributes() -> None:
+    """ALTER TYPE ... CASCADE: a column of a table of the type is dropped with its attribute, values and all, or
+    retyped with it, each row written again."""
+    typed = "composite_types: {pair: {attributes: ATTRIBUTES}}\ntables:\n  t: {of: pair}\n"
+    dropped = _hazards_by_change_type(
+        typed.replace("ATTRIBUTES", "{a: integer, b: text}"), typed.replace("ATTRIBUTES", "{a: integer}")
+    )
+    assert dropped == {"AlterCompositeType": frozenset({DATA, CLIENTS})}
+    retyped = _hazards_by_change_type(
+        typed.replace("ATTRIBUTES", "{a: integer}"), typed.replace("ATTRIBUTES", "{a: bigint}")
+    )
+    assert retyped == {"AlterCompositeType": frozenset({REWRITE, LOCK})}
 
 
 def test_every_change_type_has_a_case() -> None:

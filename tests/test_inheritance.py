@@ -218,3 +218,115 @@ def test_a_tenant_scoped_child_of_a_parent_with_the_tenant_column(tmp_path: Path
         ("tenant_id", True, 1),
         ("total", True, 0),
     ]
+
+
+# A child that declares a column its parent makes NOT NULL without NOT NULL of its own (on PostgreSQL 18 its
+# constraint is then inherited only), children of two parents, and children that joined their parent with
+# ALTER TABLE ... INHERIT: their columns stay their own as well as inherited, and their NOT NULL and checks too.
+# A child that declares its parent's check as well has it merged.
+MERGED = """
+create table parent (id bigint not null, name text default 'p', constraint id_positive check (id > 0));
+create table merged (id bigint, extra int) inherits (parent);
+create table declared (constraint id_positive check (id > 0)) inherits (parent);
+create table p1 (id bigint not null, a text);
+create table p2 (id bigint, b text not null);
+create table both_parents (b text, c int) inherits (p1, p2);
+create table joined (id bigint not null, name text, extra int, constraint id_positive check (id > 0));
+alter table joined inherit parent;
+"""
+
+
+def _local(url: str) -> list[tuple]:
+    """Each column's place and whether it is its own, and on PostgreSQL 18 each NOT NULL's name and whether it is
+    the table's own (none before 18): what pg_dump writes in a child's CREATE TABLE."""
+    with psycopg.connect(url) as conn:
+        columns = conn.execute(
+            "SELECT c.relname, a.attname, a.attislocal, a.attinhcount, a.attnotnull, pg_get_expr(d.adbin, d.adrelid)"
+            "  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            "  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
+            " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' ORDER BY 1, a.attnum"
+        ).fetchall()
+        not_nulls = conn.execute(
+            "SELECT conrelid::regclass::text, conname, contype, conislocal, coninhcount FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace AND contype IN ('n', 'c') ORDER BY 1, 2"
+        ).fetchall()
+    return columns + not_nulls
+
+
+def test_columns_and_not_nulls_a_child_has_of_its_own_are_built_again_as_they_were(
+    tmp_path, databases, pg_cluster
+) -> None:
+    source = databases()
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute(MERGED)
+    spec = tmp_path / "schema.yaml"
+    result = run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url())
+    assert result.exit_code == 0 and "the round trip is exact" in result.output, result.output
+    tables = yaml.safe_load(spec.read_text())["tables"]
+    if pg_cluster.server_version_num >= 180000:  # its NOT NULL is its parents': declared without
+        assert tables["merged"]["columns"]["id"] == "bigint"
+        assert tables["both_parents"]["columns"]["b"] == "text"
+    assert tables["joined"]["columns"]["id"] == {"type": "bigint", "not_null": True}
+    # It joined without the parent's default, and keeps none: it says so, or the rebuild would take the parent's.
+    assert tables["joined"]["columns"]["name"] == {"type": "text", "default": None}
+    assert tables["joined"]["checks"] == tables["declared"]["checks"] == {"id_positive": "id > 0"}
+    assert "checks" not in tables["merged"]
+    rebuilt = databases()
+    assert run("apply", "--db", rebuilt, "--to", str(spec), "--yes", "--dev-db", pg_cluster.url()).exit_code == 0
+    assert _local(rebuilt) == _local(source)
+
+
+def test_a_plan_says_what_of_a_childs_columns_postgresql_keeps_as_it_is(tmp_path, databases, pg_cluster) -> None:
+    """A child that joins its parent keeps its columns as its own; a spec that has them inherited only is
+    built otherwise, and no ALTER TABLE changes that: the plan says so, each time, rather than nothing."""
+    source = databases()
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute(MERGED)
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\n"
+        "tables:\n"
+        "  parent:\n"
+        "    columns: {id: {type: bigint, not_null: true}, name: {type: text, default: \"'p'\"}}\n"
+        "    checks: {id_positive: id > 0}\n"
+        "  merged: {inherits: [parent], columns: {id: {type: bigint, not_null: true}, extra: integer}}\n"
+        "  declared: {inherits: [parent], checks: {id_positive: id > 0}}\n"
+        "  p1: {columns: {id: {type: bigint, not_null: true}, a: text}}\n"
+        "  p2: {columns: {id: bigint, b: {type: text, not_null: true}}}\n"
+        "  both_parents: {inherits: [p1, p2], columns: {b: text, c: integer}}\n"
+        "  joined: {inherits: [parent], columns: {extra: integer}}\n"
+    )
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    # What ALTER TABLE can change on a column of its own is changed: the default the spec gives it by its parent.
+    assert migration.sql().count("ALTER TABLE") == 1
+    assert "ALTER TABLE public.joined ALTER COLUMN name SET DEFAULT 'p'::text;" in migration.sql()
+    (note,) = [n for n in migration.notes if n.startswith("kept as the database has them")]
+    assert "public.joined.id stays its table's own as well as inherited (the spec: inherited only)" in note
+    assert "public.joined.name stays its table's own as well as inherited" in note
+    assert "check id_positive on public.joined stays its own as well as inherited (the spec: inherited only)" in note
+    assert "declared" not in note
+    if pg_cluster.server_version_num >= 180000:
+        assert "public.merged.id keeps a NOT NULL inherited only (the spec: the other)" in note
+    else:  # nothing tells them apart before 18
+        assert "public.merged.id" not in note
+    assert "both_parents" not in note
+
+
+def test_a_check_a_child_inherits_is_made_its_own_too_in_place(tmp_path, databases, pg_cluster) -> None:
+    """ADD CONSTRAINT of a parent's check on its child merges with the inherited one: the child's own as well."""
+    source = databases()
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute(MERGED)
+    spec = tmp_path / "schema.yaml"
+    assert run("import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url()).exit_code == 0
+    head, merged = spec.read_text().split("  merged:\n")
+    merged = merged.replace("      extra: integer\n", "      extra: integer\n    checks: {id_positive: id > 0}\n", 1)
+    spec.write_text(head + "  merged:\n" + merged)
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert "ALTER TABLE public.merged ADD CONSTRAINT id_positive CHECK ((id > 0))" in migration.sql(), migration.sql()
+    apply(source, migration, "", ALL)
+    assert live.plan(live.current(source), live.desired(str(spec), pg_cluster.url())).empty
+    with psycopg.connect(source) as conn:
+        assert conn.execute(
+            "SELECT conislocal, coninhcount FROM pg_constraint WHERE conrelid = 'merged'::regclass AND contype = 'c'"
+        ).fetchall() == [(True, 1)]

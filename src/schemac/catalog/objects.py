@@ -269,6 +269,10 @@ class Column:
     # TABLE changes it, and the table's CREATE TABLE leaves it out. A column the table declares itself as
     # well as inheriting it is local.
     local: bool = True
+    # A column of its own (``local``) that is NOT NULL only because a parent's is: it declares no NOT NULL
+    # itself, so its CREATE TABLE leaves NOT NULL out. PostgreSQL 18 tells it apart (its NOT NULL constraint
+    # is inherited only, conislocal false); before 18 nothing does, and it is read False.
+    inherited_not_null: bool = False
 
 
 # Constraints. ``deferrable`` and ``initially_deferred`` are PostgreSQL's
@@ -307,6 +311,10 @@ class Check:
     valid: bool = True
     enforced: bool = True
     no_inherit: bool = False  # NO INHERIT: tables that inherit from this one do not get it
+    # A child's check that a parent has too (merged: the child declares it as well as inheriting it).
+    # PostgreSQL refuses to drop it while the parent has it. Not compared: where it comes from is not
+    # what it checks.
+    inherited: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -532,6 +540,9 @@ class Table:
     # INHERITS (...): the tables whose columns and checks it takes, in order (pg_inherits.inhseqno).
     # Its ``columns`` are all of its columns, those it inherits first, as PostgreSQL orders them.
     inherits: tuple[QualifiedName, ...] = ()
+    # OF type: a typed table. Its columns are the composite type's attributes, in their order (ALTER TYPE ...
+    # CASCADE changes them); of its own it has only their defaults, NOT NULL and constraints.
+    of_type: QualifiedName | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

@@ -340,9 +340,26 @@ class AlterCompositeType(Change):
 
     before: cat.CompositeType
     after: cat.CompositeType
+    # The tables of the type (OF): ALTER TYPE ... CASCADE adds, drops and retypes their columns with it.
+    typed_tables: tuple[QualifiedName, ...] = ()
 
     def describe(self) -> str:
         return f"alter composite type {self.after.qname}"
+
+
+@dataclass(frozen=True)
+class SetTypedTable(Change):
+    """ALTER TABLE ... OF type / NOT OF: a table becomes a table of a composite type (its columns must be the
+    type's attributes, by name and type, in order), or a table of its own columns, which it keeps."""
+
+    table: QualifiedName
+    of_type: QualifiedName | None
+    before: QualifiedName | None = None
+
+    def describe(self) -> str:
+        if self.of_type is None:
+            return f"make {self.table} no longer a table of type {self.before}"
+        return f"make {self.table} a table of type {self.of_type}"
 
 
 @dataclass(frozen=True)

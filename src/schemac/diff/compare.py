@@ -27,7 +27,7 @@ from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from . import citus
 from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
-from .inheritance import heirs, inheritance_changes, left_by_parents, merged_checks
+from .inheritance import heirs, inheritance_changes, kept_as_they_are, left_by_parents, merged_checks
 from .partitions import partition_column_changes
 
 # Fields that record how a spec was written, not what the database holds.
@@ -352,37 +352,44 @@ def _default_privilege_changes(current: cat.Catalog, desired: cat.Catalog) -> li
 
 
 _PARTITION_OWN = "the spec has no {} of a partition's own (its partitions take their table's)"
+_PARTITION_TRIGGER = "the spec puts triggers on tables (a row trigger on the table reaches its partitions)"
 
 
-def partitions_own_left_alone(current: cat.Catalog) -> cat.Catalog:
+def partitions_own_left_alone(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
     """``current`` with the indexes and foreign keys a partition holds of its own (not through its table)
-    named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays. A plan
-    to another database or an SQL file compares them like any others."""
+    named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays; and so the
+    triggers made on a partition that the spec ``desired`` does not make there (its conventions make some:
+    the append-only guard's TRUNCATE trigger). A trigger of the table reaches each partition as a clone,
+    which is not read. A plan to another database or an SQL file compares them like any others."""
     partitions = {p.qname for p in current.partitions}
+    held = {kinds.TRIGGER.identity(t) for t in desired.triggers} if desired is not None else None
     own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in ("indexes", "foreign_keys")}
+    own["triggers"] = [
+        t
+        for t in current.triggers
+        if t.table in partitions and held is not None and kinds.TRIGGER.identity(t) not in held
+    ]
     if not any(own.values()):
         return current
+    why = {"indexes": _PARTITION_OWN.format("indexes"), "foreign_keys": _PARTITION_OWN.format("foreign keys")}
     named = tuple(
-        cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), _PARTITION_OWN.format(what))
-        for slot, what in (("indexes", "indexes"), ("foreign_keys", "foreign keys"))
-        for obj in own[slot]
+        cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), why.get(slot, _PARTITION_TRIGGER))
+        for slot, objects in own.items()
+        for obj in objects
     )
-    return replace(
-        current,
-        indexes=tuple(i for i in current.indexes if i.table not in partitions),
-        foreign_keys=tuple(f for f in current.foreign_keys if f.table not in partitions),
-        unmanaged=current.unmanaged + named,
-    )
+    kept = {slot: tuple(o for o in getattr(current, slot) if o not in objects) for slot, objects in own.items()}
+    return replace(current, **kept, unmanaged=current.unmanaged + named)
 
 
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     """What a plan to a spec does not touch in ``current``, said once: what schemac does not manage
-    (``unmanaged``), and the privileges that roles the spec does not name hold on the objects it manages
-    (by role, how many objects)."""
+    (``unmanaged``), the privileges that roles the spec does not name hold on the objects it manages
+    (by role, how many objects), and what of a child's columns it keeps as PostgreSQL has them."""
     notes = (
         unmanaged_note(current.unmanaged),
         unmanaged_note(goal_unmanaged(current, desired), "the goal", "which this plan does not make"),
         _unnamed_roles_note(current, desired),
+        kept_as_they_are(current, desired),
     )
     defaults = _default_privileges_left_alone(current, desired.privileges) if desired.privileges else []
     return (*filter(None, notes), *defaults)
@@ -559,16 +566,32 @@ def _table_changes(
     # New columns are added in the spec's order (PostgreSQL appends them).
     names = [*(c.name for c in before.columns), *(c.name for c in after.columns if c.name not in old_cols)]
     joined = set(after.inherits) - set(before.inherits)
+    # A table of a type it stays of: its columns come and go, and change type, with the type's attributes.
+    typed = after.of_type is not None and before.of_type == after.of_type
     for name in names:
         b, a = old_cols.get(name), new_cols.get(name)
-        if a is not None and not a.local and not any(tables[p].column(name) for p in joined if p in tables):
-            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN)
+        if typed and a is None:
+            continue
+        if typed:  # one its type adds comes bare: the table's default or NOT NULL on it are set after
+            b = (
+                replace(b, type=a.type, collation=a.collation)
+                if b
+                else cat.Column(a.name, a.type, collation=a.collation)
+            )
+        if (
+            a is not None
+            and not a.local
+            and (b is None or not b.local)
+            and not any(tables[p].column(name) for p in joined if p in tables)
+        ):
+            continue  # its parents change it (a parent's ADD COLUMN, ALTER COLUMN); one of its own, it changes
         if b is not None and not b.local and a is None:
             continue  # dropped with its parent's
-        if b is not None and a is not None and b.local != a.local:
-            # PostgreSQL cannot make an inherited column the table's own, nor take that away: a table that
-            # starts inheriting merges the columns it has into its parent's.
-            b = replace(b, local=a.local)
+        if b is not None and a is not None and (b.local, b.inherited_not_null) != (a.local, a.inherited_not_null):
+            # PostgreSQL cannot make an inherited column (or NOT NULL) the table's own, nor take that away: a
+            # table that starts inheriting merges the columns it has into its parent's. The plan says so
+            # (inheritance.kept_as_they_are).
+            b = replace(b, local=a.local, inherited_not_null=a.inherited_not_null)
         if b is None:
             out.append(ch.AddColumn(after, replace(a, local=True), (cascaded or {}).get(name, ())))
         elif a is None:
@@ -594,6 +617,9 @@ def _table_changes(
                 )
     out += table_constraint_changes(before, replace(after, checks=after.checks + merged_checks(before, after, tables)))
     out += inheritance_changes(before, after, tables)
+    if before.of_type != after.of_type:  # NOT OF the one it leaves, then OF the one it joins
+        out += [ch.SetTypedTable(q, None, before.of_type)] if before.of_type else []
+        out += [ch.SetTypedTable(q, after.of_type)] if after.of_type else []
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(ch.SetRowSecurity(q, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced))
     if before.comment != after.comment:
@@ -654,8 +680,8 @@ def _policy_reads(policy: cat.Policy, among: set[QualifiedName], names: set[str]
 def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     """Whether two catalogs describe the same schema. Column order does not count:
     PostgreSQL cannot reorder columns, and a plan does not rebuild a table for it; nor does
-    the order of storage parameters, nor whether a column a table inherits is its own too
-    (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
+    the order of storage parameters, nor whether a column a table inherits, or its NOT NULL or a check, is its
+    own too (a table that starts inheriting keeps its columns as its own: see ch.SetInheritance)."""
 
     def unordered(obj: Any) -> Any:  # storage parameters, in any order
         return replace(obj, storage_parameters=tuple(sorted(obj.storage_parameters)))
@@ -663,7 +689,15 @@ def same_schema(a: cat.Catalog, b: cat.Catalog) -> bool:
     def canonical(catalog: cat.Catalog) -> cat.Catalog:
         tables = tuple(
             unordered(
-                replace(t, columns=tuple(sorted((replace(c, local=True) for c in t.columns), key=lambda c: c.name)))
+                replace(
+                    t,
+                    columns=tuple(
+                        sorted(
+                            (replace(c, local=True, inherited_not_null=False) for c in t.columns), key=lambda c: c.name
+                        )
+                    ),
+                    checks=tuple(c for c in t.checks if not c.inherited),
+                )
             )
             for t in catalog.tables
         )
@@ -753,7 +787,10 @@ def compare(
         if b is None or a is None:
             out.append(ch.Create(a) if b is None else ch.Drop(b))
         elif differs(b, a):
-            out += _composite_type_changes(b, a, desired.privileges, _stored_in(b, current, desired, renames))
+            # The tables of the type that stay of it (one that leaves it does so first: NOT OF).
+            stays = {t.qname for t in desired.tables if t.of_type == a.qname}
+            typed = tuple(t.qname for t in current.tables if t.of_type == b.qname and t.qname in stays)
+            out += _composite_type_changes(b, a, desired.privileges, _stored_in(b, current, desired, renames), typed)
 
     # Every other kind's objects are created, dropped or changed on their own.
     for kind in (kind for slot, kind in kinds.BY_SLOT.items() if slot not in COMPARED_APART):
@@ -1270,15 +1307,19 @@ def _composite_type_changes(
     after: cat.CompositeType,
     scope: cat.PrivilegeScope | None,
     stored: tuple = (),
+    typed: tuple[QualifiedName, ...] = (),
 ) -> list[ch.Change]:
     """Attributes changed in place where PostgreSQL can, else the type made again (beside the old one,
     when columns hold it: ``stored``, as ReplaceCompositeType lists them); then its comment and grants.
-    PostgreSQL retypes no attribute of a type a column holds."""
+    PostgreSQL retypes no attribute of a type a column holds. ``typed``: the tables of the type (OF), whose
+    columns its ALTER TYPE changes too."""
     retyped = any(a != b for a in after.attributes for b in before.attributes if a.name == b.name)
     if before.attributes != after.attributes and (not attributes_alterable(before, after) or (retyped and stored)):
         # Made again, with its comment and grants.
         return [ch.ReplaceCompositeType(before, after, columns=stored) if stored else ch.Replace(before, after)]
-    out: list[ch.Change] = [ch.AlterCompositeType(before, after)] if before.attributes != after.attributes else []
+    out: list[ch.Change] = (
+        [ch.AlterCompositeType(before, after, typed)] if before.attributes != after.attributes else []
+    )
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
     return out + _grant_changes(after, before.grants, after.grants, scope)

@@ -69,10 +69,14 @@ def inherited_checks(tables: Tables, parent: QualifiedName) -> tuple[cat.Check, 
 
 
 def merged_checks(before: cat.Table, after: cat.Table, desired: Tables) -> tuple[cat.Check, ...]:
-    """The checks ``before`` has that a parent it joins has too: they become the parent's (PostgreSQL merges
-    them), and are not dropped."""
+    """The checks ``before`` has that a parent it joins has too, or that it inherits as well as declares from a
+    parent it keeps: they are not dropped (PostgreSQL merges the first with the parent's, and refuses to drop the
+    second while the parent has it)."""
     joined = {c.name for p in after.inherits if p not in before.inherits for c in inherited_checks(desired, p)}
-    return tuple(c for c in before.checks if c.name in joined and c not in after.checks)
+    kept = {c.name for p in after.inherits if p in before.inherits for c in inherited_checks(desired, p)}
+    return tuple(
+        c for c in before.checks if c not in after.checks and (c.name in joined or (c.inherited and c.name in kept))
+    )
 
 
 def inheritance_changes(before: cat.Table, after: cat.Table, desired: Tables) -> list[ch.Change]:
@@ -97,3 +101,49 @@ def heirs(tables: Tables, parent: QualifiedName, column: str) -> tuple[Qualified
         if parent in child.inherits and own is not None and not own.local:
             out += [child.qname, *heirs(tables, child.qname, column)]
     return tuple(dict.fromkeys(out))
+
+
+def kept_as_they_are(current: cat.Catalog, desired: cat.Catalog) -> str | None:
+    """The note of a plan that leaves a child's columns as the database has them where the spec says otherwise
+    and PostgreSQL cannot change it in place: whether a column it inherits is its own as well (a table that
+    joins a parent keeps its columns as its own; only a table made anew takes them inherited only), whether a
+    check it inherits is its own as well (PostgreSQL refuses to drop it while the parent has it), and on
+    PostgreSQL 18 whether a NOT NULL it inherits is its own as well (a constraint it inherits cannot be dropped
+    or renamed, nor one of its own taken back). ``pg_dump`` tells them apart; declaring them under the table's
+    columns and checks as the database has them makes the spec build the same."""
+    before_tables = {t.qname: t for t in current.tables}
+    desired_tables = {t.qname: t for t in desired.tables}
+    found = []
+    for after in desired.tables:
+        before = before_tables.get(after.qname)
+        if before is None or not after.inherits:
+            continue
+        for a in after.columns:
+            b = before.column(a.name)
+            if b is None:
+                continue
+            name = f"{after.qname}.{a.name}"
+            kept = any(p in after.inherits and _gives(before_tables, p, a.name) for p in before.inherits)
+            if b.local and not a.local:
+                found.append(f"{name} stays its table's own as well as inherited (the spec: inherited only)")
+            elif a.local and not b.local and kept:
+                found.append(f"{name} stays inherited only (the spec: its table's own as well)")
+            elif a.local and b.local and a.not_null and b.not_null and a.inherited_not_null != b.inherited_not_null:
+                whose = "inherited only" if b.inherited_not_null else "its table's own as well as inherited"
+                found.append(f"{name} keeps a NOT NULL {whose} (the spec: the other)")
+        declared = {c.name for c in after.checks}
+        for check in merged_checks(before, after, desired_tables):
+            if check.inherited and check.name not in declared:
+                found.append(
+                    f"check {check.name} on {after.qname} stays its own as well as inherited (the spec: inherited only)"
+                )
+    if not found:
+        return None
+    return (
+        "kept as the database has them, which PostgreSQL cannot change in place (declare them so in the spec "
+        "to build the same): " + "; ".join(found)
+    )
+
+
+def _gives(tables: Tables, parent: QualifiedName, column: str) -> bool:
+    return parent in tables and tables[parent].column(column) is not None

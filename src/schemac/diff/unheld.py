@@ -18,7 +18,8 @@ cannot write:
   storage.buckets, or a partition);
 - of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
   share a name, all but one: the one the spec holds, else the first (the one import writes);
-- a partition's own indexes and foreign keys (``compare.partitions_own_left_alone``).
+- a partition's own indexes and foreign keys, and its own triggers but those the spec makes there
+  (``compare.partitions_own_left_alone``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Ca
     ``unmanaged`` instead."""
     if desired is not None:
         current = outside_schemas(current, desired)
-    return leave_out(partitions_own_left_alone(current), unwritable(current, desired))
+    return leave_out(partitions_own_left_alone(current, desired), unwritable(current, desired))
 
 
 # Kinds of the whole database, not of a schema: kept whatever schema they name.

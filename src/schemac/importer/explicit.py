@@ -87,6 +87,7 @@ class Builder(TableParts, RoutineParts):
         }
         self.extension_schemas = {e.schema for e in catalog.extensions}
         self.spec_tables = {t.qname for t in catalog.tables} | set(self.platform.tables)
+        self.tables_by_name = {t.qname: t for t in catalog.tables}
         self.function_names: dict[QualifiedName, int] = defaultdict(int)
         for function in catalog.functions:
             self.function_names[function.qname] += 1
@@ -301,7 +302,7 @@ class Builder(TableParts, RoutineParts):
                 self.cannot(
                     ("tables", key_of(parents[trigger.table])),
                     f"trigger {trigger.name} on the partition {trigger.table}: the spec puts triggers on "
-                    "tables (a row trigger on the table reaches its partitions); left out",
+                    "tables (a row trigger on the table reaches its partitions); left out, and a plan leaves it alone",
                 )
         if tables:
             data["tables"] = tables

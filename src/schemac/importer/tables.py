@@ -76,8 +76,17 @@ class TableParts:
 
         if table.inherits:
             out["inherits"] = [key_of(parent) for parent in table.inherits]
+        if table.of_type:
+            out["of"] = key_of(table.of_type)
         # A column it only inherits is written on its parent; a key or check on it, on the table.
         inherited = {c.name for c in table.columns if not c.local}
+        parents_defaults = {
+            c.name
+            for p in table.inherits
+            if p in self.tables_by_name
+            for c in self.tables_by_name[p].columns
+            if c.default
+        }
 
         fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
         refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
@@ -142,12 +151,14 @@ class TableParts:
             spec: dict[str, Any] = {"type": self.type(column.type)}
             if column.name == single_pk:
                 spec["primary_key"] = True
-            elif column.not_null:
+            elif column.not_null and not column.inherited_not_null:  # else its parents give it
                 spec["not_null"] = True
             if column.not_null_name is not None:
                 spec["not_null_name"] = column.not_null_name
             if column.default is not None:
                 spec["default"] = column.default
+            elif column.name in parents_defaults and not column.identity and not column.generated:
+                spec["default"] = None  # none, where a parent's column has one
             if column.identity:
                 spec["identity"] = column.identity
                 options = {
@@ -196,8 +207,13 @@ class TableParts:
                     spec["references"] = ref
             if column.comment is not None:
                 spec["comment"] = column.comment
+            if table.of_type:  # its type gives its columns and their collations: only those with options
+                spec.pop("collation", None)
+                if list(spec) == ["type"]:
+                    continue
             columns[column.name] = spec["type"] if list(spec) == ["type"] else spec
-        out["columns"] = columns
+        if columns or not table.of_type:
+            out["columns"] = columns
         if pk is not None and single_pk is None:
             out["primary_key"] = (
                 {"columns": list(pk.columns), **constraint_state(pk)} if constraint_state(pk) else list(pk.columns)

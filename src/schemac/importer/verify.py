@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
-from ..diff import compare, for_spec
+from ..diff import compare, for_spec, partitions_own_left_alone
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
@@ -61,5 +61,6 @@ def applied(
 
 
 def differences(source: Catalog, made: Catalog) -> list[ch.Change]:
-    """What a plan from the database the spec made to the source database would change."""
-    return compare(made, source)
+    """What a plan from the database the spec made to the source database would change, but for the triggers
+    a partition of the source has of its own, which the spec cannot make and a plan to it leaves alone."""
+    return compare(made, partitions_own_left_alone(source, made))

@@ -97,6 +97,7 @@ def _column(row: Row, grants: Grants, table: QualifiedName) -> Column:
         sequence=None if row["sequence_oid"] is None else QualifiedName(row["sequence_schema"], row["sequence_name"]),
         sequence_grants=grants.get(("relation", row["sequence_oid"]), ()),
         local=row["local"],
+        inherited_not_null=row["inherited_not_null"],
     )
 
 
@@ -163,6 +164,7 @@ def tables(read: Reading) -> tuple[Table, ...]:
                         con["validated"],
                         con["enforced"] is not False,
                         con["no_inherit"],
+                        con["inherited"],
                     )
                 )
             elif con["type"] == "x":
@@ -193,6 +195,7 @@ def tables(read: Reading) -> tuple[Table, ...]:
                 unlogged=row["unlogged"],
                 storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
                 inherits=tuple(QualifiedName(*parent) for parent in row["inherits"]),
+                of_type=QualifiedName(*row["of_type"]) if row["of_type"] else None,
             )
         )
     return tuple(sorted(out, key=lambda t: (t.qname.schema, t.qname.name)))

@@ -115,6 +115,16 @@ def _set_inheritance(c: ch.SetInheritance, existing: set[QualifiedName]) -> list
     ]
 
 
+def _set_typed_table(c: ch.SetTypedTable, existing: set[QualifiedName]) -> list[Pair]:
+    # OF after the table's columns are the type's (added, dropped, retyped); NOT OF before they change.
+    if c.of_type is None:
+        sql = change_sql("typed_table", c.table, None)
+        return [_step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(c.table)}, rule("make a table no longer typed"))]
+    requires = {kinds.RELATIONS.key(c.table), kinds.TYPES.key(c.of_type)}
+    sql = change_sql("typed_table", c.table, c.of_type)
+    return [_step(c, sql, Stage.PARTITIONS, requires, rule("make a table typed"))]
+
+
 # Built-in types by family: PostgreSQL casts within a family, and between families only
 # where _CASTS says (text reads and writes every type, so it is in none). Names are
 # PostgreSQL's own (format_type), each alias mapped to one.
@@ -705,13 +715,21 @@ def _alter_composite_type(c: ch.AlterCompositeType, existing: set[QualifiedName]
     old = {a.name: a for a in c.before.attributes}
     new = {a.name: a for a in c.after.attributes}
 
-    def alter(action: str, note: str, requires=(), hazards=frozenset()) -> Pair:
-        sql = change_sql("alter_type", q, action)
-        return _step(c, sql, Stage.TYPES, requires, hazards, note=f"{note} of composite type {q}")
+    # CASCADE: the columns of the tables of the type change with it (PostgreSQL refuses otherwise).
+    cascade = " CASCADE" if c.typed_tables else ""
+    tables = f" and of {', '.join(map(str, c.typed_tables))}" if c.typed_tables else ""
 
+    def alter(action: str, note: str, requires=(), hazards=frozenset()) -> Pair:
+        sql = change_sql("alter_type", q, action + cascade)
+        return _step(c, sql, Stage.TYPES, requires, hazards, note=f"{note} of composite type {q}{tables}")
+
+    typed = bool(c.typed_tables)
     out = [
         alter(
-            f"DROP ATTRIBUTE {ident(name)}", f"drop attribute {name}", (), rule("drop an attribute of a composite type")
+            f"DROP ATTRIBUTE {ident(name)}",
+            f"drop attribute {name}",
+            (),
+            rule("drop an attribute of a composite type") | rule("drop a typed table's column", typed),
         )
         for name in old
         if name not in new
@@ -721,7 +739,8 @@ def _alter_composite_type(c: ch.AlterCompositeType, existing: set[QualifiedName]
         if goal is not None and goal != now:
             collation = f" COLLATE {qualified(goal.collation)}" if goal.collation else ""
             action = f"ALTER ATTRIBUTE {ident(name)} SET DATA TYPE {goal.type}{collation}"
-            out.append(alter(action, f"change the type of attribute {name}", requires_type(goal.type)))
+            hazards = rule("retype a typed table's column", typed)
+            out.append(alter(action, f"change the type of attribute {name}", requires_type(goal.type), hazards))
     out += [
         alter(f"ADD ATTRIBUTE {attribute_definition(a)}", f"add attribute {a.name}", requires_type(a.type))
         for a in c.after.attributes
@@ -753,6 +772,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AlterDistribution: _alter_distribution,
     ch.SetLogged: _set_logged,
     ch.SetInheritance: _set_inheritance,
+    ch.SetTypedTable: _set_typed_table,
     ch.SetStorageParameters: _set_storage_parameters,
     ch.EnableTrigger: _enable_trigger,
     ch.AddEnumValue: _add_enum_value,

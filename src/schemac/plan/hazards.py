@@ -137,6 +137,14 @@ RULES: dict[str, frozenset[str]] = {
         # SetInheritance: a parent's check added to a table that joins it is checked on every row at once,
         # under an ACCESS EXCLUSIVE lock (INHERIT refuses one added NOT VALID)
         "check a table's rows for a parent's check": {LONG_LOCK},
+        # SetTypedTable: the table's columns then change with its type's attributes (ALTER TYPE ... CASCADE),
+        # or no longer; its rows and columns stay as they are.
+        "make a table typed": set(),
+        "make a table no longer typed": set(),
+        # AlterCompositeType with tables of the type (ALTER TYPE ... CASCADE): their column goes with the
+        # attribute, values and all; or is retyped with it, each row written again under an ACCESS EXCLUSIVE lock.
+        "drop a typed table's column": {DATA_LOSS, BREAKS_CLIENTS},
+        "retype a typed table's column": {TABLE_REWRITE, LONG_LOCK},
         # Drop: the kind's drop hazards (catalog.kinds), and for a partition, detached first:
         "detach a partition": {BREAKS_CLIENTS},
     }.items()

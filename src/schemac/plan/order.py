@@ -367,8 +367,12 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     ]
     alters = [c for c in alters if not isinstance(c, ch.DropConstraint)]
     # A table that stops inheriting does so first: its parent may be dropped, and the columns it keeps
-    # must stay when the parent's go.
-    unlinked = [c for c in alters if isinstance(c, ch.SetInheritance) and not c.inherit]
+    # must stay when the parent's go. So does a table that stops being of a type (NOT OF).
+    unlinked = [
+        c
+        for c in alters
+        if (isinstance(c, ch.SetInheritance) and not c.inherit) or (isinstance(c, ch.SetTypedTable) and not c.of_type)
+    ]
     alters = [c for c in alters if not any(c is u for u in unlinked)]
     unlinking = [step for c in unlinked for _, step in alter_steps(c, existing)]
     held, alters = _publications_released(alters)

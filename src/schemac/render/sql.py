@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -301,7 +302,7 @@ def _column_parts(column: cat.Column) -> list[str]:
     parts = [ident(column.name), column.type]
     if column.collation:
         parts.append(f"COLLATE {qualified(column.collation)}")
-    if column.not_null:
+    if column.not_null and not column.inherited_not_null:  # else its parents give it
         parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL" if column.not_null_name else "NOT NULL")
     if column.identity:
         parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY{identity_clause(column)}")
@@ -317,15 +318,27 @@ def column_definition(column: cat.Column) -> str:
     return " ".join(_column_parts(column))
 
 
-def _table_lines(table: cat.Table) -> list[str]:
+def _table_lines(table: cat.Table, parents_defaults: frozenset[str] = frozenset()) -> list[str]:
+    """``parents_defaults``: the columns a parent gives a default, which one of its own without one says
+    DEFAULT NULL so as not to take it (as pg_dump writes it)."""
     own = [c for c in table.columns if c.local]  # what it inherits comes with INHERITS
+    own = [
+        replace(c, default="NULL")
+        if c.name in parents_defaults and c.default is None and not (c.identity or c.generated)
+        else c
+        for c in own
+    ]
+    if table.of_type:  # its type gives its columns and their collations: it says only their options
+        own = [c for c in (replace(c, collation=None) for c in own) if len(_column_parts(c)) > 2]
     width = max((len(ident(c.name)) for c in own), default=0)  # a table may have no columns
     type_width = max((len(c.type) for c in own), default=0)
     lines = []
     for column in own:
         parts = _column_parts(column)
         parts[0] = parts[0].ljust(width)
-        if len(parts) > 2:
+        if table.of_type:
+            parts[1] = "WITH OPTIONS"
+        elif len(parts) > 2:
             parts[1] = parts[1].ljust(type_width)
         lines.append(" ".join(parts))
     for con in inline_constraints(table):
@@ -335,8 +348,10 @@ def _table_lines(table: cat.Table) -> list[str]:
 
 def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
     defaults = _default_not_null_names(catalog.tables)
+    tables = {t.qname: t for t in catalog.tables}
     for table in catalog.tables:
-        yield from _table(table, defaults)
+        given = {c.name for p in table.inherits if p in tables for c in tables[p].columns if c.default is not None}
+        yield from _table(table, defaults, frozenset(given))
 
 
 def _default_not_null_names(tables: tuple[cat.Table, ...]) -> dict[tuple[str, str], QualifiedName]:
@@ -349,7 +364,11 @@ def _default_not_null_names(tables: tuple[cat.Table, ...]) -> dict[tuple[str, st
     }
 
 
-def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], QualifiedName]) -> Iterator[Statement]:
+def _table(
+    table: cat.Table,
+    default_not_null_names: dict[tuple[str, str], QualifiedName],
+    parents_defaults: frozenset[str] = frozenset(),
+) -> Iterator[Statement]:
     q = table.qname
     requires = {_schema(q)}
     # A NOT NULL constraint named as another table's is by default (a table made LIKE it): PostgreSQL
@@ -359,6 +378,8 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         if first is not None and first != q:
             requires.add(kinds.RELATIONS.key(first))
     requires |= {kinds.RELATIONS.key(parent) for parent in table.inherits}
+    if table.of_type:
+        requires.add(kinds.TYPES.key(table.of_type))
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
@@ -368,7 +389,7 @@ def _table(table: cat.Table, default_not_null_names: dict[tuple[str, str], Quali
         requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
     yield Statement(
         Stage.TABLES,
-        _render("table", table=table, lines=_table_lines(table)),
+        _render("table", table=table, lines=_table_lines(table, parents_defaults)),
         provides=kinds.RELATIONS.key(q),
         requires=frozenset(requires),
         label=f"table {q}",

@@ -316,7 +316,11 @@ class ColumnSpec(Model):
 
     type: str
     not_null: bool = False
-    default: SqlText | None = None
+    default: SqlText | None = Field(
+        default=None,
+        description="DEFAULT: an SQL expression. On a column a parent has too, `null` for none where the parent's "
+        "has one (else the child takes the parent's).",
+    )
     identity: Literal["always", "by default"] | None = None
     sequence: IdentitySequenceSpec | None = Field(
         default=None,
@@ -714,7 +718,7 @@ class DistributedSpec(Model):
 
 
 class TableSpec(Model):
-    columns: dict[str, ColumnSpec]
+    columns: dict[str, ColumnSpec] = {}  # none: a table of no columns, or a typed table's from its type
     primary_key: Either(Annotated[OneOrMany, Field(min_length=1)], PrimaryKeySpec) | None = None
     unique: list[UniqueSpec] = []
     checks: dict[str, Either(SqlText, CheckSpec)] = {}
@@ -748,6 +752,12 @@ class TableSpec(Model):
         description="INHERITS: the tables (in order) whose columns, defaults, NOT NULL and checks this table "
         "takes; `columns` lists only its own (a column a parent has too is merged, with the same type). "
         "A query on a parent reads its children's rows too.",
+    )
+    of: str | None = Field(
+        default=None,
+        description="OF: a typed table, whose columns are this composite type's attributes, in its order; "
+        "`columns` lists only those with a default, NOT NULL or key of their own, each with its attribute's type. "
+        "The type's changes reach it (ALTER TYPE ... CASCADE).",
     )
     # Conventions switched on for this table (see ConventionsSpec).
     tenant_scoped: Either(bool, TenantScopedSpec) = False

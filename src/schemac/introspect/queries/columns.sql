@@ -12,6 +12,11 @@ SELECT a.attrelid AS table_oid,
          WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
            AND nn.conislocal) AS not_null_name,
        a.attislocal AS local,
+       -- A column of its own that a parent gives NOT NULL, with no NOT NULL of its own: PostgreSQL 18's
+       -- constraint is then inherited only (before 18 there is no telling, and pg_dump does not either).
+       a.attislocal AND EXISTS (SELECT FROM pg_constraint nn
+                                 WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+                                   AND NOT nn.conislocal) AS inherited_not_null,
        a.attidentity AS identity,
        a.attgenerated AS generated_kind,
        pg_get_expr(ad.adbin, ad.adrelid) AS expression,

@@ -21,6 +21,7 @@ SELECT con.conrelid AS table_oid,
        con.condeferred AS deferred,
        con.convalidated AS validated,
        con.connoinherit AS no_inherit,
+       con.coninhcount > 0 AS inherited,
        -- NOT ENFORCED (PostgreSQL 18, checks and foreign keys): such a
        -- constraint is always NOT VALID too, so only those rows are looked at.
        -- conenforced is read through the row as JSON because the column does
@@ -83,8 +84,9 @@ SELECT con.conrelid AS table_oid,
  WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
    AND con.conparentid = 0
    AND con.conislocal
-   -- A check a table also inherits goes with its parent's (PostgreSQL refuses to drop it here).
-   AND (con.contype <> 'c' OR con.coninhcount = 0)
+   -- A check a partition also inherits goes with its table's (PostgreSQL refuses to drop it there); one a
+   -- child of INHERITS declares as well as inheriting it is its own too (pg_dump writes it in its CREATE TABLE).
+   AND (con.contype <> 'c' OR con.coninhcount = 0 OR NOT c.relispartition)
    -- conperiod is read through the row as JSON: the column does not exist before 18.
    AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
    AND c.relnamespace = ANY (%(namespaces)s::oid[])

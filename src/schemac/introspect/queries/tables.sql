@@ -36,7 +36,11 @@ SELECT c.oid,
                JOIN pg_class pc ON pc.oid = i.inhparent
                JOIN pg_namespace pn ON pn.oid = pc.relnamespace
               WHERE i.inhrelid = c.oid AND pc.relnamespace = ANY (%(namespaces)s::oid[])
-              ORDER BY i.inhseqno) AS inherits
+              ORDER BY i.inhseqno) AS inherits,
+       -- OF type: a typed table, whose columns are its composite type's attributes. One of a type outside
+       -- the schemas read is read as a table of its own columns (unmanaged.sql names it).
+       (SELECT json_build_array(tn.nspname, t.typname) FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace
+         WHERE t.oid = c.reloftype AND t.typnamespace = ANY (%(namespaces)s::oid[])) AS of_type
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_partitioned_table p ON p.partrelid = c.oid

@@ -72,12 +72,13 @@ WITH ours AS (
     UNION ALL
     SELECT c.oid, 'pg_class'::regclass, 'typed table',
            c.oid::regclass::text || ' of type ' || c.reloftype::regtype::text,
-           'the spec has no typed tables (CREATE TABLE ... OF type); the table is imported as a table of its own '
-           || 'columns (PostgreSQL refuses to change the type''s attributes without CASCADE, which a plan does '
-           || 'not write)'
+           'its type is in a schema not read, so the spec cannot name it; the table is imported as a table of '
+           || 'its own columns'
       FROM pg_class c
+      JOIN pg_type t ON t.oid = c.reloftype
      WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p')
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
+       AND NOT t.typnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
     -- A search_path the database (or a role in it) sets: the names a function's body leaves unqualified
     -- resolve under it, and on a database built from the spec, which sets none, under the server's

@@ -32,6 +32,7 @@ from .schemas import extensions, schemas, settings
 from .scope import Scope
 from .sequences import sequences
 from .tables import ResolvedTable, primary_key_columns, table_of
+from .typed import declare_typed_tables
 from .types import composite_types, declare_composite_types, domains, enums
 from .views import views
 
@@ -60,6 +61,7 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
     parents_first = declare_parents(scope)
     domain_objects = domains(scope)
     composite_objects = composite_types(scope, composites)
+    declare_typed_tables(scope, composite_objects)
     sequence_objects = sequences(scope)
     procedures = declare_procedures(scope)
     function_objects = tuple(

@@ -82,10 +82,15 @@ def _taken(column: cat.Column) -> cat.Column:
 
 
 def inherited_columns(
-    scope: Scope, path: Path, parents: list[cat.Table], own: tuple[cat.Column, ...]
+    scope: Scope,
+    path: Path,
+    parents: list[cat.Table],
+    own: tuple[cat.Column, ...],
+    no_default: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[cat.Column, ...]:
     """The columns of a table with ``parents``: theirs first, each once, then its own; a column of its
-    own that a parent has too is merged into it (it keeps the parent's place), as PostgreSQL does."""
+    own that a parent has too is merged into it (it keeps the parent's place), as PostgreSQL does, with the
+    parent's default unless it has its own or is in ``no_default`` (``default: null``)."""
     columns: dict[str, cat.Column] = {}
     source: dict[str, QualifiedName] = {}
     declared = {c.name for c in own}
@@ -131,6 +136,7 @@ def inherited_columns(
         columns[column.name] = replace(
             column,
             not_null=column.not_null or first.not_null,
-            default=column.default if column.default is not None else first.default,
+            inherited_not_null=first.not_null and not column.not_null,
+            default=column.default if column.default is not None or column.name in no_default else first.default,
         )
     return tuple(columns.values())

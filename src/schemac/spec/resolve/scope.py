@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName, provided_function_schemas
 from ...errors import Path, Problem
 from .. import models as m
@@ -44,6 +45,7 @@ class Scope:
     functions: dict[QualifiedName, tuple[Path, m.FunctionSpec]] = field(default_factory=dict)
     primary_keys: dict[QualifiedName, tuple[str, ...]] = field(default_factory=dict)
     parents: dict[QualifiedName, tuple[QualifiedName, ...]] = field(default_factory=dict)  # inherits:
+    typed: dict[QualifiedName, cat.CompositeType] = field(default_factory=dict)  # of: (typed tables)
 
     def __post_init__(self) -> None:
         spec = self.spec
@@ -138,6 +140,8 @@ class Scope:
         return bool(parts) and (QualifiedName(*parts) in self.tables or QualifiedName(*parts) in self.platform.tables)
 
     def table_columns(self, qname: QualifiedName) -> tuple[str, ...]:
+        if qname in self.typed:
+            return tuple(a.name for a in self.typed[qname].attributes)
         if qname in self.tables:
             table = self.tables[qname][1]
             inherited = [c for parent in self.parents.get(qname, ()) for c in self.table_columns(parent)]

@@ -3,7 +3,7 @@ triggers, grants and replica identity."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import versions
 from ...catalog import objects as cat
@@ -18,6 +18,7 @@ from .fragments import collation_name, expression, ignores, storage_parameters
 from .grants import SEQUENCE_PRIVILEGES, TABLE_PRIVILEGES, grants_of
 from .indexes import table_indexes
 from .inheritance import inherited_columns
+from .typed import typed_columns
 from .partitioning import partitioning
 from .policies import policy_of
 from .scope import Scope
@@ -160,18 +161,28 @@ def table_of(
         if (c := column_of(scope, qname, table, name, spec, path + ("columns", name))) is not None
     )
     if parents:
-        columns = inherited_columns(scope, path, parents, columns)
+        # `default: null` on a column a parent has too: none, where the parent's has one.
+        no_default = {n for n, c in table.columns.items() if isinstance(c, m.ColumnSpec) and _null_default(c)}
+        columns = inherited_columns(scope, path, parents, columns, no_default)
+    if qname in scope.typed:
+        columns = typed_columns(scope, path, scope.typed[qname], columns)
     names = set(scope.table_columns(qname))
     pk = primary_key(scope, qname, path, table, names)
     uniques = unique_keys(scope, qname, path, table, names)
     table_checks = checks(scope, qname, path, table)
-    for parent in parents:
-        for check in parent.checks:
-            if not check.no_inherit and any(c.name == check.name for c in table_checks):
-                scope.error(
-                    path + ("checks", check.name),
-                    f"'{parent.qname}' has check '{check.name}', which this table inherits; leave it out here",
-                )
+    # A check a parent has too is merged with the parent's, as PostgreSQL does: the table's own as well.
+    given = {c.name: (parent, c) for parent in reversed(parents) for c in parent.checks if not c.no_inherit}
+    for i, check in enumerate(table_checks):
+        if check.name not in given:
+            continue
+        parent, theirs = given[check.name]
+        if (check.expression, check.no_inherit) != (theirs.expression, False):
+            scope.error(
+                path + ("checks", check.name),
+                f"'{parent.qname}' has check '{check.name}' as {theirs.expression}, which this table inherits: "
+                "one it declares too is merged with it, and must have its expression",
+            )
+        table_checks[i] = replace(check, inherited=True)
     table_exclusions = exclusions(scope, qname, path, table, names)
     partition_key, partitions = None, []
     if table.partition:
@@ -221,6 +232,7 @@ def table_of(
         table.unlogged,
         storage_parameters(table.storage_parameters),
         tuple(p.qname for p in parents),
+        scope.typed[qname].qname if qname in scope.typed else None,
     )
     return ResolvedTable(built, partitions, indexes, policies, triggers)
 
@@ -335,3 +347,7 @@ def constraint_name(
     if scope.ident(name, path, key=True):
         scope.qualified(table.schema, name, path, declare=True)
     return name
+
+
+def _null_default(column: m.ColumnSpec) -> bool:
+    return "default" in column.model_fields_set and column.default is None
