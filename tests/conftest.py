@@ -25,7 +25,11 @@ import pytest
 # each test file again, about 3 s of CPU per process. Set before schemac is first imported.
 sys.dont_write_bytecode = False
 
-from schemac import devdb  # noqa: E402
+from schemac import devdb, live  # noqa: E402
+from schemac.apply import Settings, apply  # noqa: E402
+from schemac.plan import HAZARDS, Plan  # noqa: E402
+
+ALL_HAZARDS = Settings(allowed_hazards=frozenset(HAZARDS))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -157,3 +161,24 @@ def databases(request: pytest.FixtureRequest, pg_cluster: devdb.Cluster) -> Iter
 def database(databases: Callable[[], str]) -> str:
     """The URL of a fresh database for this one test, dropped afterwards."""
     return databases()
+
+
+@pytest.fixture
+def converge(pg_cluster: devdb.Cluster, tmp_path: Path) -> Callable[[str, Path | str], Plan]:
+    """``converge(url, spec)`` migrates the database at ``url`` to ``spec`` (a spec or SQL file, or a spec's
+    text, written to the test's tmp_path as schema.yaml), built on the session's server, with every hazard
+    allowed; a plan to the same goal must then be empty. It returns the plan it applied. The goal is built
+    once, for both plans."""
+
+    def run(url: str, spec: Path | str) -> Plan:
+        if isinstance(spec, str):
+            (tmp_path / "schema.yaml").write_text(spec)
+            spec = tmp_path / "schema.yaml"
+        goal = live.desired(str(spec), pg_cluster.url())
+        migration = live.plan(live.current(url), goal)
+        apply(url, migration, "", ALL_HAZARDS)
+        again = live.plan(live.current(url), goal)
+        assert again.empty, again.sql()
+        return migration
+
+    return run

@@ -41,21 +41,14 @@ tables:
 """
 
 
-def _migrate(url: str, spec: Path, dev_db: str) -> None:
-    """Plan ``url`` to ``spec``, apply, and check that nothing is left to do."""
-    goal = live.desired(str(spec), dev_db)
-    apply(url, live.plan(live.current(url), goal), "", ALL)
-    assert live.plan(live.current(url), goal).empty
-
-
 def _spec(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
 
 
-def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(database, pg_cluster, tmp_path) -> None:
-    _migrate(database, _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "true", "deferrable": "true"}), pg_cluster.url())
+def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(database, converge, tmp_path) -> None:
+    converge(database, _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "true", "deferrable": "true"}))
     with psycopg.connect(database) as conn:
         conn.execute("insert into rooms values (1)")
         conn.execute("insert into bookings values (1, 1, '[2026-01-01 10:00, 2026-01-01 12:00)', 1)")
@@ -68,7 +61,7 @@ def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
         with pytest.raises(psycopg.errors.ExclusionViolation):
             conn.commit()
 
-    _migrate(database, _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"}), pg_cluster.url())
+    converge(database, _spec(tmp_path, "b.yaml", BOOKINGS % {"valid": "true", "deferrable": "false"}))
     with psycopg.connect(database) as conn:
         with pytest.raises(psycopg.errors.ExclusionViolation):
             conn.execute("insert into bookings values (3, 1, '[2026-01-01 12:30, 2026-01-01 14:00)', 1)")
@@ -80,7 +73,9 @@ def test_a_deferred_exclusion_is_checked_at_commit_and_an_immediate_one_at_once(
         conn.commit()
 
 
-def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(database, pg_cluster, tmp_path) -> None:
+def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(
+    database, pg_cluster, converge, tmp_path
+) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("create extension btree_gist")
         conn.execute("create table rooms (id bigint primary key)")
@@ -91,10 +86,9 @@ def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(data
         conn.execute("insert into rooms values (1)")
         conn.execute("insert into bookings values (1, 1, '[2026-01-01, 2026-01-02)', -5)")
     spec = _spec(tmp_path, "a.yaml", BOOKINGS % {"valid": "false", "deferrable": "false"})
-    plan = live.plan(live.current(database), live.desired(str(spec), pg_cluster.url()))
+    plan = converge(database, spec)
     assert "ADD CONSTRAINT bookings_mileage_positive CHECK ((mileage >= 0)) NOT VALID;" in plan.sql()
     assert "VALIDATE CONSTRAINT bookings_mileage_positive" not in plan.sql()
-    _migrate(database, spec, pg_cluster.url())
     with psycopg.connect(database, autocommit=True) as conn:
         assert conn.execute("select mileage from bookings").fetchall() == [(-5,)]
         with pytest.raises(psycopg.errors.CheckViolation):
@@ -112,7 +106,7 @@ def test_a_check_that_need_not_be_valid_keeps_old_rows_and_refuses_new_ones(data
         apply(database, plan, "", ALL)
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("update bookings set mileage = 0")
-    _migrate(database, spec, pg_cluster.url())
+    converge(database, spec)
 
 
 PARTITIONED = """\
@@ -134,9 +128,9 @@ tables:
 """
 
 
-def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_path) -> None:
+def test_a_foreign_key_added_to_a_partitioned_table(database, converge, tmp_path) -> None:
     """PostgreSQL 18 adds it NOT VALID and validates it after; before 18 it is added checked, a long lock."""
-    _migrate(database, _spec(tmp_path, "a.yaml", PARTITIONED % {"owner": "true"}), pg_cluster.url())
+    converge(database, _spec(tmp_path, "a.yaml", PARTITIONED % {"owner": "true"}))
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into owners values (1); insert into readings values (1, '2026-05-01')")
         major = conn.info.server_version // 10000
@@ -147,7 +141,7 @@ def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_pa
             "not_null: true}\n      taken_on", "not_null: true, references: owners}\n      taken_on"
         ),
     )
-    plan = live.plan(live.current(database), live.desired(str(to), pg_cluster.url()))
+    plan = converge(database, to)
     steps = [(s.change.describe(), sorted(s.hazards), s.phase.name) for s in plan.steps]
     if major >= 18:
         assert "NOT VALID" in plan.sql()
@@ -158,16 +152,14 @@ def test_a_foreign_key_added_to_a_partitioned_table(database, pg_cluster, tmp_pa
     else:
         assert "NOT VALID" not in plan.sql()
         assert steps == [("create foreign key readings_owner_id_fkey on public.readings", [LONG_LOCK], "TRANSACTION")]
-    _migrate(database, to, pg_cluster.url())
     # Its deferrable state is altered in place, on the table and its partitions alike.
     deferred = _spec(
         tmp_path,
         "c.yaml",
         to.read_text().replace("references: owners", "references: {table: owners, deferrable: true}"),
     )
-    plan = live.plan(live.current(database), live.desired(str(deferred), pg_cluster.url()))
+    plan = converge(database, deferred)
     assert plan.sql().count("ALTER CONSTRAINT readings_owner_id_fkey DEFERRABLE INITIALLY DEFERRED") == 1
-    _migrate(database, deferred, pg_cluster.url())
     with psycopg.connect(database, autocommit=True) as conn:
         assert conn.execute(
             "select bool_and(condeferred) from pg_constraint where conname = 'readings_owner_id_fkey'"
@@ -256,10 +248,10 @@ def _fk_state(url: str) -> tuple[bool, bool]:
 
 
 def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the_rows(
-    database, pg_cluster, tmp_path
+    database, pg_cluster, converge, tmp_path
 ) -> None:
     _needs_18(pg_cluster)
-    _migrate(database, _spec(tmp_path, "a.yaml", UNENFORCED % {"enforced": "false"}), pg_cluster.url())
+    converge(database, _spec(tmp_path, "a.yaml", UNENFORCED % {"enforced": "false"}))
     assert _fk_state(database) == (False, False)
     assert [fk.enforced for fk in live.current(database).catalog.foreign_keys] == [False]
     with psycopg.connect(database, autocommit=True) as conn:
@@ -298,13 +290,13 @@ def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the
     ]
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into owners values (1), (42)")
-    _migrate(database, enforced, pg_cluster.url())
+    converge(database, enforced)
     assert _fk_state(database) == (True, True)
 
     # Not enforced again: one ALTER CONSTRAINT, which reads no row; its ON DELETE CASCADE
     # stops with it, which clients may count on.
     unenforced = _spec(tmp_path, "c.yaml", UNENFORCED % {"enforced": "false"})
-    plan = live.plan(live.current(database), live.desired(str(unenforced), pg_cluster.url()))
+    plan = converge(database, unenforced)
     assert [(s.change.describe(), sorted(s.hazards), s.sql) for s in plan.steps] == [
         (
             "alter foreign key vehicles_owner_id_fkey on public.vehicles: not enforced (no longer checked)",
@@ -312,7 +304,6 @@ def test_an_unenforced_foreign_key_lets_a_bad_row_in_and_enforcing_it_checks_the
             "ALTER TABLE public.vehicles ALTER CONSTRAINT vehicles_owner_id_fkey NOT ENFORCED;",
         )
     ]
-    _migrate(database, unenforced, pg_cluster.url())
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("insert into vehicles values (3, 43)")
 

@@ -8,10 +8,8 @@ import yaml
 from click.testing import CliRunner
 
 from schemac import live
-from schemac.apply import Settings, apply
 from schemac.cli import main
 from schemac.pipeline import compile_text
-from schemac.plan import HAZARDS
 
 SOURCE = """
 create table people (id bigint primary key, name text not null, code text not null, nick varchar(20));
@@ -55,19 +53,11 @@ tables:
 """
 
 
-def test_an_exclusion_collation_is_built_and_a_change_of_it_replaces_the_constraint(
-    tmp_path, databases, pg_cluster
-) -> None:
+def test_an_exclusion_collation_is_built_and_a_change_of_it_replaces_the_constraint(databases, converge) -> None:
     assert 'EXCLUDE USING btree (\n        name COLLATE "C" WITH =\n    )' in compile_text(SPEC).sql
     url = databases()
-    spec = tmp_path / "schema.yaml"
     for text in (SPEC, SPEC.replace("collation: C", "collation: POSIX")):
-        spec.write_text(text)
-        migration = live.plan(live.current(url), live.desired(str(spec), pg_cluster.url()))
-        assert not migration.empty
-        apply(url, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
-        again = live.plan(live.current(url), live.desired(str(spec), pg_cluster.url()))
-        assert again.empty, again.sql()
+        assert not converge(url, text).empty
     with psycopg.connect(url) as conn:
         definition = conn.execute(
             "select pg_get_constraintdef(oid) from pg_constraint where conname = 'people_name_once'"

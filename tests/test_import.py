@@ -482,7 +482,7 @@ def test_any_spec_imports_back_exactly(spec: dict, pg_cluster, tmp_path: Path) -
     source_url = pg_cluster.create_database(name)
     try:
         _load(source_url, compiled.sql, standin=True)
-        source = verify.read(source_url)
+        source, _ = verify.read(source_url)
         server = pg_cluster.url()
         result = import_catalog(source, lambda text: verify.differences(source, verify.applied(text, server)))
     finally:

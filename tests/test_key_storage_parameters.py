@@ -9,9 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from schemac import live
-from schemac.apply import Settings, apply
 from schemac.cli import main
-from schemac.plan import HAZARDS
 
 SOURCE = """
 create table orders (id bigint primary key with (fillfactor = 60), code text, ref text, during int4range,
@@ -73,30 +71,20 @@ tables:
 """
 
 
-def _plan_and_apply(url: str, text: str, tmp_path, dev_db: str):
-    spec = tmp_path / "schema.yaml"
-    spec.write_text(text)
-    migration = live.plan(live.current(url), live.desired(str(spec), dev_db))
-    apply(url, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
-    again = live.plan(live.current(url), live.desired(str(spec), dev_db))
-    assert again.empty, again.sql()
-    return migration
-
-
-def test_key_storage_parameters_change_in_place(tmp_path, databases, pg_cluster) -> None:
+def test_key_storage_parameters_change_in_place(databases, converge) -> None:
     url = databases()
-    _plan_and_apply(url, SPEC, tmp_path, pg_cluster.url())
+    converge(url, SPEC)
     changed = SPEC.replace("{fillfactor: 60}", "{fillfactor: 70}").replace(
         "unique: [{columns: [code], storage_parameters: {fillfactor: 50}}]", "unique: [[code]]"
     )
-    steps = _plan_and_apply(url, changed, tmp_path, pg_cluster.url()).steps
+    steps = converge(url, changed).steps
     assert sorted(s.sql for s in steps) == [
         "ALTER INDEX public.orders_code_key RESET (fillfactor);",
         "ALTER INDEX public.orders_pkey SET (fillfactor = 70);",
     ]
     assert all(not s.hazards for s in steps)
     # A partitioned table's key index cannot be altered: the key is made again.
-    steps = _plan_and_apply(url, changed.replace("{fillfactor: 90}", "{fillfactor: 80}"), tmp_path, pg_cluster.url())
+    steps = converge(url, changed.replace("{fillfactor: 90}", "{fillfactor: 80}"))
     assert any("ADD CONSTRAINT events_pkey PRIMARY KEY (id, at) WITH (fillfactor = 80)" in s.sql for s in steps.steps)
     with psycopg.connect(url) as conn:
         options = dict(

@@ -10,11 +10,9 @@ import yaml
 from click.testing import CliRunner
 
 from schemac import live
-from schemac.apply import Settings, apply
 from schemac.cli import main
 from schemac.docgen.markdown import markdown
 from schemac.pipeline import compile_text
-from schemac.plan import HAZARDS
 
 SOURCE = """
 create table readings (id bigint primary key, value float8 not null);
@@ -85,18 +83,10 @@ aggregates:
 """
 
 
-def test_an_ordered_set_aggregate_is_built_and_called_within_group(tmp_path, databases, pg_cluster) -> None:
+def test_an_ordered_set_aggregate_is_built_and_called_within_group(databases, converge) -> None:
     assert "CREATE AGGREGATE public.nth_smallest(n integer ORDER BY double precision) (" in compile_text(SPEC).sql
     url = databases()
-    spec = tmp_path / "schema.yaml"
-    spec.write_text(SPEC)
-    apply(
-        url,
-        live.plan(live.current(url), live.desired(str(spec), pg_cluster.url())),
-        "",
-        Settings(allowed_hazards=frozenset(HAZARDS)),
-    )
-    assert live.plan(live.current(url), live.desired(str(spec), pg_cluster.url())).empty
+    converge(url, SPEC)
     with psycopg.connect(url) as conn:
         conn.execute("insert into readings values (1, 5), (2, 1), (3, 3)")
         assert conn.execute("select nth_smallest(2) within group (order by value) from readings").fetchone()[0] == 3
@@ -107,11 +97,8 @@ def test_an_ordered_set_aggregate_is_built_and_called_within_group(tmp_path, dat
         "functions:\n  array_length_final:\n    args: ['state double precision[]']\n"
         "    returns: integer\n    volatility: immutable\n    body: select cardinality(state)\n",
     )
-    spec.write_text(normal)
-    migration = live.plan(live.current(url), live.desired(str(spec), pg_cluster.url()))
+    migration = converge(url, normal)
     assert "DROP AGGREGATE public.nth_smallest(integer, double precision);" in migration.sql()
-    apply(url, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
-    assert live.plan(live.current(url), live.desired(str(spec), pg_cluster.url())).empty
 
 
 def test_the_docs_show_an_ordered_set_aggregate_with_its_order_by() -> None:

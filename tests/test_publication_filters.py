@@ -8,11 +8,9 @@ import yaml
 from click.testing import CliRunner
 
 from schemac import live
-from schemac.apply import Settings, apply
 from schemac.cli import main
 from schemac.docgen.markdown import markdown
 from schemac.pipeline import compile_text
-from schemac.plan import HAZARDS
 
 TABLES = """\
 version: 1
@@ -95,39 +93,29 @@ def test_column_lists_and_row_filters_import_back_exactly(tmp_path, databases, p
     assert migration.empty, migration.sql()
 
 
-def _plan_and_apply(url: str, spec_text: str, tmp_path, dev_db: str):
-    spec = tmp_path / "schema.yaml"
-    spec.write_text(spec_text)
-    migration = live.plan(live.current(url), live.desired(str(spec), dev_db))
-    apply(url, migration, "", Settings(allowed_hazards=frozenset(HAZARDS)))
-    again = live.plan(live.current(url), live.desired(str(spec), dev_db))
-    assert again.empty, again.sql()
-    return migration
-
-
-def test_another_column_list_or_row_filter_is_set_in_place_with_its_hazards(tmp_path, databases, pg_cluster) -> None:
+def test_another_column_list_or_row_filter_is_set_in_place_with_its_hazards(databases, converge) -> None:
     url = databases()
-    _plan_and_apply(url, FILTERED, tmp_path, pg_cluster.url())
+    converge(url, FILTERED)
     with psycopg.connect(url) as conn:
         conn.execute("insert into trips values (1, 1, 5, 'kept')")
     # Fewer columns, a narrower filter: subscribers get less.
     narrower = FILTERED.replace(
         "[distance, id, vehicle_id], where: distance > 0", "[id, distance], where: distance > 1"
     )
-    steps = _plan_and_apply(url, narrower, tmp_path, pg_cluster.url()).steps
+    steps = converge(url, narrower).steps
     assert [s.sql for s in steps] == [
         "ALTER PUBLICATION fleet SET TABLE public.trips (id, distance) WHERE ((distance > (1)::numeric)), public.vehicles;"
     ]
     assert steps[0].hazards == {"breaks-clients", "widens-access"}  # another filter sends rows it did not
     # Every column and row again: more is sent, and nothing less.
     everything = FILTERED.replace("{table: trips, columns: [distance, id, vehicle_id], where: distance > 0}", "trips")
-    steps = _plan_and_apply(url, everything, tmp_path, pg_cluster.url()).steps
+    steps = converge(url, everything).steps
     assert [s.sql for s in steps] == ["ALTER PUBLICATION fleet SET TABLE public.trips, public.vehicles;"]
     assert steps[0].hazards == {"widens-access"}
     # A filtered table added to it: ADD TABLE with its list and filter.
     added = TABLES + "publications:\n  fleet:\n    tables: [vehicles]\n"
-    _plan_and_apply(url, added, tmp_path, pg_cluster.url())
-    steps = _plan_and_apply(url, FILTERED, tmp_path, pg_cluster.url()).steps
+    converge(url, added)
+    steps = converge(url, FILTERED).steps
     assert [s.sql for s in steps] == [
         "ALTER PUBLICATION fleet ADD TABLE public.trips (id, vehicle_id, distance) WHERE ((distance > (0)::numeric));"
     ]
@@ -153,18 +141,18 @@ def test_a_schema_a_publication_publishes_is_named_and_left_alone(tmp_path, data
     assert ("publication schema", "whole_app: tables in schema app") in {(o.kind, o.name) for o in migration.unmanaged}
 
 
-def test_a_column_a_publication_names_is_dropped_after_the_table_leaves_it(tmp_path, databases, pg_cluster) -> None:
+def test_a_column_a_publication_names_is_dropped_after_the_table_leaves_it(databases, converge) -> None:
     # PostgreSQL drops no column that a publication's column list or row filter names.
     url = databases()
     before = (
         TABLES
         + "publications:\n  fleet:\n    tables: [{table: trips, columns: [id, driver_note], where: distance > 0}]\n"
     )
-    _plan_and_apply(url, before, tmp_path, pg_cluster.url())
+    converge(url, before)
     after = before.replace("      distance: numeric\n      driver_note: text\n", "").replace(
         "{table: trips, columns: [id, driver_note], where: distance > 0}", "{table: trips, columns: [id]}"
     )
-    steps = _plan_and_apply(url, after, tmp_path, pg_cluster.url()).steps
+    steps = converge(url, after).steps
     assert [s.sql for s in steps] == [
         "ALTER PUBLICATION fleet DROP TABLE public.trips;",
         "ALTER TABLE public.trips DROP COLUMN distance;",

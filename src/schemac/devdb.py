@@ -246,6 +246,7 @@ class Cluster:
         self._user = _system_user()
         self.settings = {**SERVER_SETTINGS, **_standin_extension_settings(self.version, self._user), **(settings or {})}
         self._server_version_num: int | None = None
+        self._admin: psycopg.Connection[Any] | None = None
         self._finalizer: weakref.finalize | None = None
         self._stopped = False
 
@@ -321,23 +322,29 @@ class Cluster:
         # FILE_COPY copies template0's files (a checkpoint, cheap with fsync off) instead of
         # writing them all into the WAL, the default since 15: about 40% faster per database.
         strategy = sql.SQL(" STRATEGY FILE_COPY") if self.server_version_num >= 150000 else sql.SQL("")
-        with self.connect() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0{}").format(sql.Identifier(name), strategy))
+        self._administer(sql.SQL("CREATE DATABASE {} TEMPLATE template0{}").format(sql.Identifier(name), strategy))
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
         """Drop database ``name`` if it exists, disconnecting its sessions."""
-        with self.connect() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        self._administer(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     @property
     def server_version_num(self) -> int:
         """The running server's ``server_version_num``, e.g. 180006."""
         if self._server_version_num is None:
-            with self.connect() as conn:
-                row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
-            self._server_version_num = row[0]  # type: ignore[index]
+            self._server_version_num = self._administer(sql.SQL("SELECT current_setting('server_version_num')::int"))
         return self._server_version_num
+
+    def _administer(self, statement: sql.Composable) -> Any:
+        """Run ``statement`` on the cluster's own session on its postgres database (the first column of its
+        first row, if any): one session for the cluster's life, not one per database made or dropped (a test
+        session makes hundreds, and each new session costs the server a backend)."""
+        if self._admin is None or self._admin.closed:
+            self._admin = self.connect()
+        cursor = self._admin.execute(statement)
+        row = cursor.fetchone() if cursor.description else None
+        return row[0] if row else None
 
     # -- stopping --
 
@@ -350,6 +357,8 @@ class Cluster:
         if self._stopped:
             return
         self._stopped = True
+        if self._admin is not None:
+            self._admin.close()
         if self._finalizer is not None:
             self._finalizer()
         else:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,8 +67,12 @@ def fingerprint(catalog: Catalog) -> str:
     return hashlib.sha256(repr(catalog).encode()).hexdigest()[:16]
 
 
-def _database(url: str, standin: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> Side:
-    with connect(url, timeouts) as conn:
+def _database(
+    url: str, standin: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS, session: psycopg.Connection | None = None
+) -> Side:
+    """The side the database of ``url`` is, read on ``session`` (a session on it that the caller closes) when
+    given, else on a session of its own."""
+    with nullcontext(session) if session is not None else connect(url, timeouts) as conn:
         try:
             if standin and not has_auth_schema(conn):
                 return Side(_read_with_standin(conn), redact(url))
@@ -151,26 +157,50 @@ def both(
 
     A side that is a spec or an SQL file is built with the shard count of the database on the other
     side (the start's, when both are databases): a table whose spec names none then gets, built, the
-    shards Citus gives it there, whichever way the plan goes."""
+    shards Citus gives it there, whichever way the plan goes. That database is read on the session its
+    facts were read on."""
     database = next((side for side in (start, goal) if isinstance(side, str) and is_url(side)), None)
-    shard_count, target = _server_facts(database, timeouts) if database else (None, None)
-    with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
-        standin = isinstance(goal, Goal) and goal.needs_standin
-        start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count, target)
-        goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count, target)
-        return start_side.result(), goal_side.result()
+    with _session(database, timeouts) as session:
+        facts = _server_facts(session) if session is not None else None
+        shard_count, target = facts or (None, None)
+        session = session if facts is not None else None
+        with gc_paused(), ThreadPoolExecutor(max_workers=2) as pool:
+            standin = isinstance(goal, Goal) and goal.needs_standin
+            if session is not None and start == database:
+                start_side = pool.submit(_database, start, standin, timeouts, session)
+            else:
+                start_side = pool.submit(current, start, standin, timeouts, dev_db, shard_count, target)
+            if session is not None and start != database:
+                goal_side = pool.submit(_database, goal, False, timeouts, session)
+            else:
+                goal_side = pool.submit(desired, goal, dev_db, timeouts, shard_count, target)
+            return start_side.result(), goal_side.result()
 
 
-def _server_facts(url: str, timeouts: Timeouts) -> tuple[int | None, TargetFacts | None]:
-    """What building a side must know of the database of ``url``: the number of shards Citus gives a new
-    distributed table there (None where Citus is not loaded), and scratch.built's ``target``; None where it
-    cannot be read (reading it says why)."""
+@contextmanager
+def _session(url: str | None, timeouts: Timeouts) -> Iterator[psycopg.Connection | None]:
+    """A session on the database of ``url``, closed afterwards; None without a URL, or where it cannot be
+    connected (reading that side connects again and says why)."""
     try:
-        with connect(url, timeouts) as conn:
-            value = conn.execute("SELECT current_setting('citus.shard_count', true)").fetchone()[0]
-            return (int(value) if value else None), scratch.target_facts(conn)
-    except (LiveError, psycopg.Error):
-        return None, None
+        conn = connect(url, timeouts) if url is not None else None
+    except LiveError:
+        conn = None
+    if conn is None:
+        yield None
+        return
+    with conn:
+        yield conn
+
+
+def _server_facts(conn: psycopg.Connection) -> tuple[int | None, TargetFacts] | None:
+    """What building a side must know of the database of ``conn``: the number of shards Citus gives a new
+    distributed table there (None where Citus is not loaded), and scratch.built's ``target``; None where it
+    cannot be read (reading that side says why)."""
+    try:
+        value = conn.execute("SELECT current_setting('citus.shard_count', true)").fetchone()[0]
+        return (int(value) if value else None), scratch.target_facts(conn)
+    except psycopg.Error:
+        return None
 
 
 def plan(start: Side, goal: Side) -> Plan:

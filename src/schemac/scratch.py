@@ -191,44 +191,42 @@ def server(dev_db: str | None, citus: bool = False) -> Iterator[str]:
         yield cluster.url()
 
 
-def _citus_coordinator(admin_url: str) -> None:
-    """Make the database of ``admin_url`` a Citus coordinator of its own, with no workers (Citus' nodes are
-    each database's): the extension (a superuser's to create), and the coordinator's address as this
-    connection reaches it, for Citus' connections to itself. A ``--dev-db`` server needs Citus loaded."""
-    params = psycopg.conninfo.conninfo_to_dict(admin_url)
-    with connect(admin_url) as admin:
-        try:
-            admin.execute("CREATE EXTENSION IF NOT EXISTS citus")
-        except psycopg.Error as exc:
-            raise LiveError(
-                f"the goal places tables on Citus, and the scratch server cannot create the citus extension "
-                f"({str(exc).strip().splitlines()[0]}); give a server with Citus in shared_preload_libraries "
-                "with --dev-db URL, or set SCHEMAC_CITUS_DIR for the embedded one"
-            ) from None
-        node = (params.get("host") or "localhost", int(params.get("port") or 5432))
-        admin.execute("SELECT citus_set_coordinator_host(%s, %s)", node)
-        # With no workers, the coordinator keeps the shards; Citus' default is that it keeps none.
-        admin.execute("SELECT citus_set_node_property(%s, %s, 'shouldhaveshards', true)", node)
+def _citus_coordinator(admin: psycopg.Connection, url: str) -> None:
+    """Make the database of ``url`` (``admin``'s) a Citus coordinator of its own, with no workers (Citus' nodes
+    are each database's): the extension (a superuser's to create), and the coordinator's address as ``url``
+    reaches it, for Citus' connections to itself. A ``--dev-db`` server needs Citus loaded."""
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    try:
+        admin.execute("CREATE EXTENSION IF NOT EXISTS citus")
+    except psycopg.Error as exc:
+        raise LiveError(
+            f"the goal places tables on Citus, and the scratch server cannot create the citus extension "
+            f"({str(exc).strip().splitlines()[0]}); give a server with Citus in shared_preload_libraries "
+            "with --dev-db URL, or set SCHEMAC_CITUS_DIR for the embedded one"
+        ) from None
+    node = (params.get("host") or "localhost", int(params.get("port") or 5432))
+    admin.execute("SELECT citus_set_coordinator_host(%s, %s)", node)
+    # With no workers, the coordinator keeps the shards; Citus' default is that it keeps none.
+    admin.execute("SELECT citus_set_node_property(%s, %s, 'shouldhaveshards', true)", node)
 
 
 @contextmanager
-def _database(admin_url: str, owner: str | None = None) -> Iterator[str]:
-    """The URL (as ``admin_url``'s user) of a new empty database, dropped afterwards."""
+def _database(server: psycopg.Connection, admin_url: str, owner: str | None = None) -> Iterator[str]:
+    """The URL (as ``admin_url``'s user) of a new empty database made by ``server`` (a session of that user's on
+    the server), dropped afterwards."""
     name = f"schemac_scratch_{secrets.token_hex(4)}"
-    with connect(admin_url) as admin:
-        # FILE_COPY copies template0's files after a checkpoint instead of writing them into the WAL:
-        # cheaper where fsync is off (the embedded server), and no forced checkpoint on a server where
-        # it is not.
-        cheap = "SELECT current_setting('server_version_num')::int >= 150000 AND NOT current_setting('fsync')::bool"
-        strategy = sql.SQL(" STRATEGY FILE_COPY") if admin.execute(cheap).fetchone()[0] else sql.SQL("")
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0{}").format(sql.Identifier(name), strategy))
-        if owner:
-            admin.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(owner)))
+    # FILE_COPY copies template0's files after a checkpoint instead of writing them into the WAL:
+    # cheaper where fsync is off (the embedded server), and no forced checkpoint on a server where
+    # it is not.
+    cheap = "SELECT current_setting('server_version_num')::int >= 150000 AND NOT current_setting('fsync')::bool"
+    strategy = sql.SQL(" STRATEGY FILE_COPY") if server.execute(cheap).fetchone()[0] else sql.SQL("")
+    server.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0{}").format(sql.Identifier(name), strategy))
     try:
+        if owner:
+            server.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(owner)))
         yield psycopg.conninfo.make_conninfo(admin_url, dbname=name)
     finally:
-        with connect(admin_url) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextmanager
@@ -236,7 +234,7 @@ def scratch_database(dev_db: str | None = None) -> Iterator[str]:
     """The URL of an empty database that is removed afterwards: on ``dev_db``'s server, else on an
     embedded PostgreSQL started for it. Its user is the server's (a superuser): never for a goal's code,
     which :func:`built` builds as an untrusted role."""
-    with server(dev_db) as admin_url, _database(admin_url) as url:
+    with server(dev_db) as admin_url, connect(admin_url) as admin, _database(admin, admin_url) as url:
         yield url
 
 
@@ -272,7 +270,7 @@ ROLES_ADMINISTERED_SINCE = 160000
 
 
 @contextmanager
-def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict, list[str]]]:
+def _builder(admin: psycopg.Connection, bypass_rls: bool = False) -> Iterator[tuple[str | None, dict, list[str]]]:
     """(the role that builds a goal, the connection parameters to log in as it, the roles made for the goal):
     a role made for it where the admin is a superuser, else the admin's own role once it is shown to be as
     restricted. With ``bypass_rls`` it writes rows past row security, as Supabase's postgres role does (a right
@@ -280,56 +278,56 @@ def _builder(admin_url: str, bypass_rls: bool = False) -> Iterator[tuple[str | N
 
     The builder is dropped afterwards. The roles the goal made, and those made for it (appended to the list),
     stay, as a migration's roles stay on its server (``import`` builds the SQL, then the spec that grants to
-    them), but none of them can log in any more: a goal plants no login on a --dev-db server."""
-    with connect(admin_url) as admin:
-        superuser, dangerous = admin.execute(
-            "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
-            "                   WHERE pg_has_role(current_user, r, 'MEMBER'))"
-            "  FROM pg_roles WHERE rolname = current_user",
-            (list(_DANGEROUS_ROLES),),
-        ).fetchone()
-        if not superuser:
-            if dangerous:
-                raise LiveError(
-                    f"the scratch server's role is a member of {', '.join(dangerous)}: the goal is "
-                    "code from the spec and is not built by a role that may run programs or touch "
-                    "the server's files; give --dev-db a role without them"
-                )
-            yield None, {}, []
-            return
-        role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
-        # From PostgreSQL 16, CREATEROLE lets a role create roles and administer only those it made: it can
-        # neither grant pg_execute_server_program and its kind nor make a superuser or BYPASSRLS role. Before
-        # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
-        createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
-        admin.execute(
-            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION {}").format(
-                sql.Identifier(role),
-                sql.Literal(password),
-                sql.SQL(createrole),
-                sql.SQL("BYPASSRLS" if bypass_rls else "NOBYPASSRLS"),
+    them), but none of them can log in any more: a goal plants no login on a --dev-db server.
+
+    ``admin``: a session on the server as the scratch server's user."""
+    superuser, dangerous = admin.execute(
+        "SELECT rolsuper, (SELECT array_agg(r) FROM unnest(%s::text[]) r"
+        "                   WHERE pg_has_role(current_user, r, 'MEMBER'))"
+        "  FROM pg_roles WHERE rolname = current_user",
+        (list(_DANGEROUS_ROLES),),
+    ).fetchone()
+    if not superuser:
+        if dangerous:
+            raise LiveError(
+                f"the scratch server's role is a member of {', '.join(dangerous)}: the goal is "
+                "code from the spec and is not built by a role that may run programs or touch "
+                "the server's files; give --dev-db a role without them"
             )
+        yield None, {}, []
+        return
+    role, password = f"schemac_goal_{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+    # From PostgreSQL 16, CREATEROLE lets a role create roles and administer only those it made: it can
+    # neither grant pg_execute_server_program and its kind nor make a superuser or BYPASSRLS role. Before
+    # 16 it could grant any of them, so the roles a goal makes are made for it (_create_named_roles).
+    createrole = "CREATEROLE" if admin.info.server_version >= ROLES_ADMINISTERED_SINCE else "NOCREATEROLE"
+    admin.execute(
+        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB {} NOREPLICATION {}").format(
+            sql.Identifier(role),
+            sql.Literal(password),
+            sql.SQL(createrole),
+            sql.SQL("BYPASSRLS" if bypass_rls else "NOBYPASSRLS"),
         )
+    )
     made: list[str] = []
     try:
         yield role, {"user": role, "password": password}, made
     finally:
-        with connect(admin_url) as admin:
-            # The roles it created: PostgreSQL gave it ADMIN on each, granted by the bootstrap superuser.
-            made += [
-                name
-                for (name,) in admin.execute(
-                    "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
-                    " WHERE m.member = to_regrole(%s) AND m.admin_option AND m.grantor = 10",
-                    (role,),
-                )
-            ]
-            for name in dict.fromkeys(made):
-                admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(name)))
-            # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
-            # leave without a grantor.
-            if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
-                admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
+        # The roles it created: PostgreSQL gave it ADMIN on each, granted by the bootstrap superuser.
+        made += [
+            name
+            for (name,) in admin.execute(
+                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+                " WHERE m.member = to_regrole(%s) AND m.admin_option AND m.grantor = 10",
+                (role,),
+            )
+        ]
+        for name in dict.fromkeys(made):
+            admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN PASSWORD NULL").format(sql.Identifier(name)))
+        # DROP OWNED revokes the memberships it granted in the roles it made, which DROP ROLE refuses to
+        # leave without a grantor.
+        if admin.execute("SELECT to_regrole(%s) IS NOT NULL", (role,)).fetchone()[0]:
+            admin.execute(sql.SQL("DROP OWNED BY {0}; DROP ROLE {0}").format(sql.Identifier(role)))
 
 
 @dataclass
@@ -391,17 +389,22 @@ def _built_on(
     for_tests: Collection[str] | None,
     target: TargetFacts | None = None,
 ) -> Iterator[Built]:
-    builder = _builder(admin_url, bypass_rls=for_tests is not None)
-    with builder as (role, login, made), _database(admin_url, owner=role) as url:
+    # Three sessions: the server's user's on the server (it makes the builder and the database, and drops
+    # them) and in the scratch database (what only that user may do there), and the builder's.
+    with (
+        connect(admin_url) as on_server,
+        _builder(on_server, bypass_rls=for_tests is not None) as (role, login, made),
+        _database(on_server, admin_url, owner=role) as url,
+        connect(url) as admin,
+    ):
         if goal.citus:
-            _citus_coordinator(url)
-        if role is not None:
-            with connect(url) as admin:  # roles need the superuser here; the rest is the goal role's
-                if goal.needs_standin:
-                    admin.execute(roles_sql())
-                if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
-                    made += _create_named_roles(admin, goal.script)
-        with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
+            _citus_coordinator(admin, url)
+        if role is not None:  # roles need the superuser here; the rest is the goal role's
+            if goal.needs_standin:
+                admin.execute(roles_sql())
+            if admin.info.server_version < ROLES_ADMINISTERED_SINCE:
+                made += _create_named_roles(admin, goal.script)
+        with _builder_session(admin, url, login) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
             if target is not None:
@@ -409,30 +412,30 @@ def _built_on(
             if goal.needs_standin and not has_auth_schema(conn):
                 install_standin(conn, with_roles=role is None)
             if role is not None:
-                with connect(url) as admin:
-                    _create_untrusted_extensions(admin, script)
+                _create_untrusted_extensions(admin, script)
             if goal.citus and shard_count:
                 conn.execute(sql.SQL("SET citus.shard_count = {}").format(sql.Literal(shard_count)))
             apply_script(conn, script, goal.label, goal.target, one_by_one=goal.citus)
             if goal.trusted:
-                _run_trusted(url if role is not None else None, conn, goal)
+                # The goal's statements its role may not run (Goal.trusted): as the superuser where schemac
+                # made the goal's role, else as the connecting role of a --dev-db server. They are schemac's
+                # own rendering of validated names, never a user's SQL: an SQL file's default privileges FOR
+                # ROLE another role are run by the goal's role, which is refused (see apply_script).
+                apply_script(admin, "\n\n".join(goal.trusted), goal.label, goal.target)
             if role is not None and for_tests:
-                with connect(url) as admin:
-                    _grant_safe_roles(admin, role, for_tests)
+                _grant_safe_roles(admin, role, for_tests)
             yield Built(conn, emptied, leakproof)
 
 
-def _run_trusted(admin_url: str | None, conn: psycopg.Connection, goal: Goal) -> None:
-    """The goal's statements its role may not run (:attr:`Goal.trusted`), as the superuser where schemac made
-    the goal's role (``admin_url``), else as the connecting role of a --dev-db server. They are schemac's own
-    rendering of validated names, never a user's SQL: an SQL file's default privileges FOR ROLE another role are
-    run by the goal's role, which is refused (see apply_script)."""
-    script = "\n\n".join(goal.trusted)
-    if admin_url is None:
-        apply_script(conn, script, goal.label, goal.target)
-    else:
-        with connect(admin_url) as admin:
-            apply_script(admin, script, goal.label, goal.target)
+@contextmanager
+def _builder_session(admin: psycopg.Connection, url: str, login: dict) -> Iterator[psycopg.Connection]:
+    """The builder's session in the scratch database: ``admin`` itself where the goal is built as the
+    connecting role (``login`` is empty: see _builder), else a new one logged in as the builder."""
+    if not login:
+        yield admin
+        return
+    with connect(psycopg.conninfo.make_conninfo(url, **login)) as conn:
+        yield conn
 
 
 def _grant_safe_roles(admin: psycopg.Connection, builder: str, roles: Collection[str]) -> None:

@@ -144,8 +144,7 @@ def import_(
                 target = None
             else:
                 with out.progress(f"Reading {label}"):
-                    source = verify.read(db, schemas)
-                    target = verify.target_facts(db)
+                    source, target = verify.read(db, schemas)
                 citus = bool(source.distributions)
             server_url = None
             if sql_file is not None or not no_verify:

@@ -20,11 +20,12 @@ from ..pipeline import build_date, compile_text
 from ..redact import redact
 
 
-def read(url: str, schemas: Sequence[str] | None = None) -> Catalog:
+def read(url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
     """The catalog of the database at ``url`` (only ``schemas``, when given), as a plan to a spec reads it: what
-    a spec cannot write named as not managed instead (``diff.for_spec``)."""
+    a spec cannot write named as not managed instead (``diff.for_spec``); and what a spec imported from it
+    relies on there (see ``scratch.built``). One session reads both."""
     with live.connect(url) as conn:
-        return for_spec(scratch.catalog(conn, schemas, source=redact(url)))
+        return for_spec(scratch.catalog(conn, schemas, source=redact(url))), scratch.target_facts(conn)
 
 
 def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) -> tuple[Catalog, scratch.TargetFacts]:
@@ -35,12 +36,6 @@ def read_sql(path: Path, server_url: str, schemas: Sequence[str] | None = None) 
     with scratch.built(goal, server_url) as built:
         facts = scratch.target_facts(built.conn)
         return for_spec(built.catalog(schemas, source=goal.label)), scratch.TargetFacts(facts.collations)
-
-
-def target_facts(url: str) -> scratch.TargetFacts:
-    """What a spec imported from the database at ``url`` relies on there (see ``scratch.built``)."""
-    with live.connect(url) as conn:
-        return scratch.target_facts(conn)
 
 
 def applied(
