@@ -6,40 +6,8 @@
 -- same schema (oids, owners, what the scratch database makes otherwise on purpose: LEAKPROOF,
 -- a materialized view's data), and what an extension created.
 -- Privileges are lines "grant ROLE: PRIVILEGE, ..." (a * after one given WITH GRANT OPTION), the
--- owner's own left out, and the owner named "owner" as a grantor.
-WITH acl_lines (classid, objid, objsubid, line) AS (
-    SELECT x.classid, x.objid, x.objsubid,
-           'grant ' || coalesce(g.rolname, 'public') || ': '
-           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                         ORDER BY e.privilege_type)
-           || CASE WHEN e.grantor = x.owner THEN '' ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END
-      FROM (SELECT 'pg_class'::regclass AS classid, c.oid AS objid, 0 AS objsubid, c.relowner AS owner,
-                   coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)) AS acl
-              FROM pg_class c WHERE c.relnamespace = ANY (%(namespaces)s::oid[])
-            UNION ALL
-            SELECT 'pg_class'::regclass, a.attrelid, a.attnum, c.relowner, a.attacl
-              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-             WHERE c.relnamespace = ANY (%(namespaces)s::oid[]) AND a.attacl IS NOT NULL AND a.attnum > 0
-            UNION ALL
-            SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, coalesce(p.proacl, acldefault('f'::"char", p.proowner))
-              FROM pg_proc p WHERE p.pronamespace = ANY (%(namespaces)s::oid[])
-            UNION ALL
-            SELECT 'pg_type'::regclass, t.oid, 0, t.typowner, coalesce(t.typacl, acldefault('T'::"char", t.typowner))
-              FROM pg_type t WHERE t.typnamespace = ANY (%(namespaces)s::oid[])
-            UNION ALL
-            SELECT 'pg_namespace'::regclass, n.oid, 0, n.nspowner, coalesce(n.nspacl, acldefault('n'::"char", n.nspowner))
-              FROM pg_namespace n WHERE n.oid = ANY (%(namespaces)s::oid[])) x
-     CROSS JOIN LATERAL aclexplode(x.acl) e
-      LEFT JOIN pg_roles g ON g.oid = e.grantee
-      LEFT JOIN pg_roles r ON r.oid = e.grantor
-     WHERE e.grantee <> x.owner
-     GROUP BY x.classid, x.objid, x.objsubid, x.owner, g.rolname, e.grantor, r.rolname
-)
-, acl AS (
-    SELECT classid, objid, objsubid, string_agg(line, E'\n' ORDER BY line) AS lines
-      FROM acl_lines GROUP BY classid, objid, objsubid
-)
-, comments AS NOT MATERIALIZED (
+-- owner's own left out, and a grantor named only where it is not the owner.
+WITH comments AS NOT MATERIALIZED (
     SELECT d.classoid, d.objoid, d.objsubid, 'comment: ' || d.description AS line
       FROM pg_description d
 )
@@ -52,32 +20,6 @@ WITH acl_lines (classid, objid, objsubid, line) AS (
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relnamespace = ANY (%(namespaces)s::oid[])
        AND NOT EXISTS (SELECT FROM own WHERE own.classid = 'pg_class'::regclass AND own.objid = c.oid)
-)
-, cols AS (  -- each relation's columns, by name (their order is the catalog's to compare)
-    SELECT a.attrelid,
-           string_agg(concat_ws(E'\n',
-               'column ' || quote_ident(a.attname) || ': ' || format_type(a.atttypid, a.atttypmod)
-               || CASE WHEN a.attcollation <> t.typcollation THEN
-                      ' collate ' || (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
-                                        FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
-                                       WHERE co.oid = a.attcollation) ELSE '' END
-               || CASE WHEN a.attstorage <> t.typstorage THEN ' storage ' || a.attstorage::text ELSE '' END
-               || CASE WHEN a.attcompression::text NOT IN ('', ' ') THEN ' compression ' || a.attcompression::text ELSE '' END
-               || CASE WHEN nullif(a.attstattarget::int, -1) IS NOT NULL THEN
-                      ' statistics ' || a.attstattarget::int ELSE '' END
-               || CASE WHEN a.attoptions IS NOT NULL THEN
-                      ' with (' || array_to_string(ARRAY(SELECT unnest(a.attoptions) ORDER BY 1), ', ') || ')'
-                      ELSE '' END,
-               (SELECT '  ' || line FROM comments
-                 WHERE classoid = 'pg_class'::regclass AND objoid = a.attrelid AND objsubid = a.attnum),
-               regexp_replace(x.lines, '^', '  ', 'gn')),
-           E'\n' ORDER BY a.attname) AS lines
-      FROM relations c
-      JOIN pg_attribute a ON a.attrelid = c.oid
-      JOIN pg_type t ON t.oid = a.atttypid
-      LEFT JOIN acl x ON x.classid = 'pg_class'::regclass AND x.objid = a.attrelid AND x.objsubid = a.attnum
-     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-     GROUP BY a.attrelid
 )
 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
                       WHEN 'f' THEN 'foreign table' ELSE 'table' END || ' ' || c.qname AS object,
@@ -117,8 +59,47 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) END,
            (SELECT line FROM comments WHERE classoid = 'pg_class'::regclass AND objoid = c.oid AND objsubid = 0),
-           x.lines,
-           cols.lines,
+           (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                   SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
+                          || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
+                                        ORDER BY e.privilege_type)
+                          || CASE WHEN e.grantor = c.relowner THEN ''
+                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
+                     FROM aclexplode(coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))) e
+                     LEFT JOIN pg_roles g ON g.oid = e.grantee
+                     LEFT JOIN pg_roles r ON r.oid = e.grantor
+                    WHERE e.grantee <> c.relowner
+                    GROUP BY g.rolname, e.grantor, r.rolname) acl),
+           -- columns, by name (their order is the catalog's to compare)
+           (SELECT string_agg(concat_ws(E'\n',
+               'column ' || quote_ident(a.attname) || ': ' || format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attcollation <> t.typcollation THEN
+                      ' collate ' || (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                                        FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+                                       WHERE co.oid = a.attcollation) ELSE '' END
+               || CASE WHEN a.attstorage <> t.typstorage THEN ' storage ' || a.attstorage::text ELSE '' END
+               || CASE WHEN a.attcompression::text NOT IN ('', ' ') THEN ' compression ' || a.attcompression::text ELSE '' END
+               || CASE WHEN nullif(a.attstattarget::int, -1) IS NOT NULL THEN
+                      ' statistics ' || a.attstattarget::int ELSE '' END
+               || CASE WHEN a.attoptions IS NOT NULL THEN
+                      ' with (' || array_to_string(ARRAY(SELECT unnest(a.attoptions) ORDER BY 1), ', ') || ')'
+                      ELSE '' END,
+               (SELECT '  ' || line FROM comments
+                 WHERE classoid = 'pg_class'::regclass AND objoid = a.attrelid AND objsubid = a.attnum),
+               regexp_replace((SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                   SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
+                          || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
+                                        ORDER BY e.privilege_type)
+                          || CASE WHEN e.grantor = c.relowner THEN ''
+                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
+                     FROM aclexplode(a.attacl) e
+                     LEFT JOIN pg_roles g ON g.oid = e.grantee
+                     LEFT JOIN pg_roles r ON r.oid = e.grantor
+                    WHERE e.grantee <> c.relowner
+                    GROUP BY g.rolname, e.grantor, r.rolname) acl), '^', '  ', 'gn')),
+           E'\n' ORDER BY a.attname)
+              FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
            -- rules (a view's own _RETURN is its query, above) and extended statistics
            (SELECT string_agg('rule ' || pg_get_ruledef(w.oid)
                               || CASE WHEN w.ev_enabled <> 'O' THEN ' (enabled: ' || w.ev_enabled::text || ')' ELSE '' END,
@@ -128,8 +109,6 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
               FROM pg_statistic_ext x WHERE x.stxrelid = c.oid)
        ) AS definition
   FROM relations c
-  LEFT JOIN cols ON cols.attrelid = c.oid
-  LEFT JOIN acl x ON x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.objsubid = 0
  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
 UNION ALL
 -- Keys and checks of tables (NOT NULL, a column's own attribute, is the catalog's), and of domains
@@ -171,10 +150,19 @@ SELECT CASE WHEN p.prokind = 'p' THEN 'procedure ' ELSE 'function ' END
        || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
        concat_ws(E'\n', pg_get_functiondef(p.oid),
                  (SELECT line FROM comments WHERE classoid = 'pg_proc'::regclass AND objoid = p.oid),
-                 x.lines)
+                 (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                   SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
+                          || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
+                                        ORDER BY e.privilege_type)
+                          || CASE WHEN e.grantor = p.proowner THEN ''
+                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
+                     FROM aclexplode(coalesce(p.proacl, acldefault('f'::"char", p.proowner))) e
+                     LEFT JOIN pg_roles g ON g.oid = e.grantee
+                     LEFT JOIN pg_roles r ON r.oid = e.grantor
+                    WHERE e.grantee <> p.proowner
+                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
-  LEFT JOIN acl x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.objsubid = 0
  WHERE p.pronamespace = ANY (%(namespaces)s::oid[]) AND p.prokind IN ('f', 'p', 'w')
    AND NOT EXISTS (SELECT FROM own WHERE own.classid = 'pg_proc'::regclass AND own.objid = p.oid)
 UNION ALL
@@ -201,9 +189,18 @@ SELECT CASE t.typtype WHEN 'e' THEN 'enum ' WHEN 'd' THEN 'domain ' ELSE 'type '
               FROM pg_attribute a WHERE a.attrelid = t.typrelid AND t.typtype = 'c' AND a.attnum > 0
                AND NOT a.attisdropped),
            (SELECT line FROM comments WHERE classoid = 'pg_type'::regclass AND objoid = t.oid),
-           x.lines)
+           (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                   SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
+                          || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
+                                        ORDER BY e.privilege_type)
+                          || CASE WHEN e.grantor = t.typowner THEN ''
+                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
+                     FROM aclexplode(coalesce(t.typacl, acldefault('T'::"char", t.typowner))) e
+                     LEFT JOIN pg_roles g ON g.oid = e.grantee
+                     LEFT JOIN pg_roles r ON r.oid = e.grantor
+                    WHERE e.grantee <> t.typowner
+                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
   FROM pg_type t
-  LEFT JOIN acl x ON x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.objsubid = 0
  WHERE t.typnamespace = ANY (%(namespaces)s::oid[])
    AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
    AND NOT EXISTS (SELECT FROM own WHERE own.classid = 'pg_type'::regclass AND own.objid = t.oid)
@@ -211,8 +208,17 @@ UNION ALL
 SELECT 'schema ' || quote_ident(n.nspname),
        concat_ws(E'\n',
            (SELECT line FROM comments WHERE classoid = 'pg_namespace'::regclass AND objoid = n.oid),
-           x.lines)
+           (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                   SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
+                          || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
+                                        ORDER BY e.privilege_type)
+                          || CASE WHEN e.grantor = n.nspowner THEN ''
+                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
+                     FROM aclexplode(coalesce(n.nspacl, acldefault('n'::"char", n.nspowner))) e
+                     LEFT JOIN pg_roles g ON g.oid = e.grantee
+                     LEFT JOIN pg_roles r ON r.oid = e.grantor
+                    WHERE e.grantee <> n.nspowner
+                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
   FROM pg_namespace n
-  LEFT JOIN acl x ON x.classid = 'pg_namespace'::regclass AND x.objid = n.oid AND x.objsubid = 0
  WHERE n.oid = ANY (%(namespaces)s::oid[])
  ORDER BY 1
