@@ -181,7 +181,7 @@ SOURCES = {
     "triggerdef": ("alter table t disable trigger t_touch", "trigger t_touch on public.t"),
     "functiondef": ("alter function f(int) set statement_timeout = '1s'", "function public.f(integer)"),
     "function_cost": ("alter function f(int) cost 7", "function public.f(integer)"),
-    "viewdef": ("alter view v set (security_barrier = true)", "view public.v"),
+    "view_options": ("alter view v set (security_barrier = true)", "view public.v"),
     "ruledef": ("create rule t_keep as on delete to t do instead nothing", "table public.t"),
     "reloptions": ("alter table t set (autovacuum_enabled = false)", "table public.t"),
     "attoptions": ("alter table t alter column b set (n_distinct = 10)", "table public.t"),

@@ -4,7 +4,8 @@
 -- a table's rule, ...). One line per attribute, in a fixed order, so that a difference reads as
 -- the lines that differ. Left out: what legitimately differs between two databases that hold the
 -- same schema (oids, owners, what the scratch database makes otherwise on purpose: LEAKPROOF,
--- a materialized view's data), and what an extension created.
+-- a materialized view's data), a view's query (the catalog compares it, without what no one sees:
+-- the column names of a UNION's later branches), and what an extension created.
 -- Privileges are lines "grant ROLE: PRIVILEGE, ..." (a * after one given WITH GRANT OPTION), the
 -- owner's own left out, and a grantor named only where it is not the owner.
 WITH comments AS NOT MATERIALIZED (
@@ -46,7 +47,6 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
            CASE WHEN NOT c.relispartition THEN
                (SELECT 'inherits ' || string_agg(h.inhparent::regclass::text, ', ' ORDER BY h.inhseqno)
                   FROM pg_inherits h WHERE h.inhrelid = c.oid) END,
-           CASE WHEN c.relkind IN ('v', 'm') THEN 'as ' || pg_get_viewdef(c.oid) END,
            CASE WHEN c.relkind = 'S' THEN
                (SELECT concat_ws(' ', 'as ' || format_type(s.seqtypid, NULL), 'increment ' || s.seqincrement,
                                  'minvalue ' || s.seqmin, 'maxvalue ' || s.seqmax, 'start ' || s.seqstart,
