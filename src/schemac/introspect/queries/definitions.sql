@@ -7,7 +7,7 @@
 -- a materialized view's data), a view's query (the catalog compares it, without what no one sees:
 -- the column names of a UNION's later branches), and what an extension created.
 -- Privileges are lines "grant ROLE: PRIVILEGE, ..." (a * after one given WITH GRANT OPTION), the
--- owner's own left out, and a grantor named only where it is not the owner.
+-- owner's own left out; who granted them is not compared (it gives no one access).
 WITH comments AS NOT MATERIALIZED (
     SELECT d.classoid, d.objoid, d.objsubid, 'comment: ' || d.description AS line
       FROM pg_description d
@@ -62,14 +62,11 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
            (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                    SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
                           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                                        ORDER BY e.privilege_type)
-                          || CASE WHEN e.grantor = c.relowner THEN ''
-                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
-                     FROM aclexplode(coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))) e
+                                        ORDER BY e.privilege_type) AS line
+                     FROM (SELECT DISTINCT grantee, privilege_type, is_grantable FROM aclexplode(coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner)))) e
                      LEFT JOIN pg_roles g ON g.oid = e.grantee
-                     LEFT JOIN pg_roles r ON r.oid = e.grantor
                     WHERE e.grantee <> c.relowner
-                    GROUP BY g.rolname, e.grantor, r.rolname) acl),
+                    GROUP BY g.rolname) acl),
            -- columns, by name (their order is the catalog's to compare)
            (SELECT string_agg(concat_ws(E'\n',
                'column ' || quote_ident(a.attname) || ': ' || format_type(a.atttypid, a.atttypmod)
@@ -89,14 +86,11 @@ SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHE
                regexp_replace((SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                    SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
                           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                                        ORDER BY e.privilege_type)
-                          || CASE WHEN e.grantor = c.relowner THEN ''
-                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
-                     FROM aclexplode(a.attacl) e
+                                        ORDER BY e.privilege_type) AS line
+                     FROM (SELECT DISTINCT grantee, privilege_type, is_grantable FROM aclexplode(a.attacl)) e
                      LEFT JOIN pg_roles g ON g.oid = e.grantee
-                     LEFT JOIN pg_roles r ON r.oid = e.grantor
                     WHERE e.grantee <> c.relowner
-                    GROUP BY g.rolname, e.grantor, r.rolname) acl), '^', '  ', 'gn')),
+                    GROUP BY g.rolname) acl), '^', '  ', 'gn')),
            E'\n' ORDER BY a.attname)
               FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
@@ -153,14 +147,11 @@ SELECT CASE WHEN p.prokind = 'p' THEN 'procedure ' ELSE 'function ' END
                  (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                    SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
                           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                                        ORDER BY e.privilege_type)
-                          || CASE WHEN e.grantor = p.proowner THEN ''
-                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
-                     FROM aclexplode(coalesce(p.proacl, acldefault('f'::"char", p.proowner))) e
+                                        ORDER BY e.privilege_type) AS line
+                     FROM (SELECT DISTINCT grantee, privilege_type, is_grantable FROM aclexplode(coalesce(p.proacl, acldefault('f'::"char", p.proowner)))) e
                      LEFT JOIN pg_roles g ON g.oid = e.grantee
-                     LEFT JOIN pg_roles r ON r.oid = e.grantor
                     WHERE e.grantee <> p.proowner
-                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
+                    GROUP BY g.rolname) acl))
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE p.pronamespace = ANY (%(namespaces)s::oid[]) AND p.prokind IN ('f', 'p', 'w')
@@ -192,14 +183,11 @@ SELECT CASE t.typtype WHEN 'e' THEN 'enum ' WHEN 'd' THEN 'domain ' ELSE 'type '
            (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                    SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
                           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                                        ORDER BY e.privilege_type)
-                          || CASE WHEN e.grantor = t.typowner THEN ''
-                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
-                     FROM aclexplode(coalesce(t.typacl, acldefault('T'::"char", t.typowner))) e
+                                        ORDER BY e.privilege_type) AS line
+                     FROM (SELECT DISTINCT grantee, privilege_type, is_grantable FROM aclexplode(coalesce(t.typacl, acldefault('T'::"char", t.typowner)))) e
                      LEFT JOIN pg_roles g ON g.oid = e.grantee
-                     LEFT JOIN pg_roles r ON r.oid = e.grantor
                     WHERE e.grantee <> t.typowner
-                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
+                    GROUP BY g.rolname) acl))
   FROM pg_type t
  WHERE t.typnamespace = ANY (%(namespaces)s::oid[])
    AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
@@ -211,14 +199,11 @@ SELECT 'schema ' || quote_ident(n.nspname),
            (SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                    SELECT 'grant ' || coalesce(g.rolname, 'public') || ': '
                           || string_agg(e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END, ', '
-                                        ORDER BY e.privilege_type)
-                          || CASE WHEN e.grantor = n.nspowner THEN ''
-                                  ELSE ' (granted by ' || coalesce(r.rolname, '?') || ')' END AS line
-                     FROM aclexplode(coalesce(n.nspacl, acldefault('n'::"char", n.nspowner))) e
+                                        ORDER BY e.privilege_type) AS line
+                     FROM (SELECT DISTINCT grantee, privilege_type, is_grantable FROM aclexplode(coalesce(n.nspacl, acldefault('n'::"char", n.nspowner)))) e
                      LEFT JOIN pg_roles g ON g.oid = e.grantee
-                     LEFT JOIN pg_roles r ON r.oid = e.grantor
                     WHERE e.grantee <> n.nspowner
-                    GROUP BY g.rolname, e.grantor, r.rolname) acl))
+                    GROUP BY g.rolname) acl))
   FROM pg_namespace n
  WHERE n.oid = ANY (%(namespaces)s::oid[])
  ORDER BY 1
