@@ -252,3 +252,15 @@ def test_leakproof_and_other_roles_grants_are_not_differences() -> None:
     assert differs.describe() == (
         "table public.t differs in what schemac does not model: the source has `grant anon: SELECT`"
     )
+
+
+def test_privileges_a_spec_leaves_alone_are_not_compared() -> None:
+    """A schema whose privileges the spec leaves alone (public, with no grants), a type it gives no grants."""
+    first = {"schema public": "grant anon: USAGE", "enum public.mood": "as enum ('a')\ngrant anon: USAGE"}
+    second = {"schema public": "", "enum public.mood": "as enum ('a')"}
+    scope = PrivilegeScope(roles=("anon",), schemas_left_alone=("public",), types=())
+    assert compare(first, second, scope) == []
+    assert [u.object for u in compare(first, second, PrivilegeScope(roles=("anon",)))] == [
+        "enum public.mood",
+        "schema public",
+    ]

@@ -55,9 +55,20 @@ def _lines(obj: str, definition: str, scope: PrivilegeScope | None) -> list[str]
     if obj.startswith(("function ", "procedure ")):
         lines = [_without_leakproof(line) for line in lines]
     if scope is not None:
-        roles = set(scope.roles)
+        roles = set() if not _privileges_managed(obj, scope) else set(scope.roles)
         lines = [line for line in lines if not _grant_of_another(line, roles)]
     return lines
+
+
+def _privileges_managed(obj: str, scope: PrivilegeScope) -> bool:
+    """Whether a spec manages the privileges on ``obj`` at all: not those of a schema it leaves alone, nor of a
+    type it gives no grants (``PrivilegeScope``)."""
+    kind, _, name = obj.partition(" ")
+    if kind == "schema":
+        return name.strip('"') not in scope.schemas_left_alone
+    if kind in ("enum", "domain", "type") and scope.types is not None:
+        return name.replace('"', "") in {str(t) for t in scope.types}
+    return True
 
 
 def _without_leakproof(line: str) -> str:
