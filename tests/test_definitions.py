@@ -147,8 +147,7 @@ def test_check_db_fails_on_what_no_plan_can_see(tmp_path: Path, database: str, p
     checked = run("check", "--spec", str(spec), "--out", str(out), "--db", database, *dev)
     assert checked.exit_code == 1, checked.output
     assert (
-        "function app.double(integer) differs in what schemac does not model: "
-        "the database has `SET work_mem TO '64MB'`"
+        "function app.double(integer) differs in what schemac does not model: the database has `SET work_mem TO '64MB'`"
     ) in checked.output
     assert "table app.prices differs in what schemac does not model: the database has `rule CREATE RULE" in (
         checked.output
@@ -175,8 +174,10 @@ create type pair as (l int, r int);
 
 # source -> (statement made on one database only, the object it changes)
 SOURCES = {
-    "constraintdef": ("alter table u drop constraint u_t, add constraint u_t foreign key (t_id) references t (id)"
-                      " on delete cascade", "constraint u_t on public.u"),
+    "constraintdef": (
+        "alter table u drop constraint u_t, add constraint u_t foreign key (t_id) references t (id) on delete cascade",
+        "constraint u_t on public.u",
+    ),
     "indexdef": ("alter index t_a set (fillfactor = 60)", "index public.t_a"),
     "triggerdef": ("alter table t disable trigger t_touch", "trigger t_touch on public.t"),
     "functiondef": ("alter function f(int) set statement_timeout = '1s'", "function public.f(integer)"),
