@@ -4,6 +4,7 @@ catalog cannot see differs."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psycopg
@@ -144,6 +145,14 @@ def test_check_db_fails_on_what_no_plan_can_see(tmp_path: Path, database: str, p
     assert planned.exit_code == 0, planned.output
     assert "No changes" in planned.output
     assert "note: the database differs from the goal in ways schemac does not model (2)" in planned.output
+    as_json = json.loads(run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev).output)
+    assert as_json["steps"] == []
+    assert [u["object"] for u in as_json["unmodelled"]] == ["function app.double(integer)", "table app.prices"]
+    assert as_json["unmodelled"][0] == {
+        "object": "function app.double(integer)",
+        "database": [" SET work_mem TO '64MB'"],
+        "goal": [],
+    }
     checked = run("check", "--spec", str(spec), "--out", str(out), "--db", database, *dev)
     assert checked.exit_code == 1, checked.output
     assert (
