@@ -274,3 +274,14 @@ def test_privileges_a_spec_leaves_alone_are_not_compared() -> None:
         "enum public.mood",
         "schema public",
     ]
+
+
+def test_a_line_changed_in_place_is_shown_from_where_it_differs() -> None:
+    first = {"constraint k on public.c": "FOREIGN KEY (parent_id) REFERENCES public.parent(id) MATCH FULL"}
+    second = {"constraint k on public.c": "FOREIGN KEY (parent_id) REFERENCES public.parent(id)"}
+    (differs,) = compare(first, second)
+    assert differs.only_first == (first["constraint k on public.c"],)
+    assert differs.describe() == (
+        "constraint k on public.c differs in what schemac does not model: the source has "
+        "`... REFERENCES public.parent(id) MATCH FULL`; the rebuilt database has `... REFERENCES public.parent(id)`"
+    )

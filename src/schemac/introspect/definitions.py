@@ -32,12 +32,27 @@ class Unmodelled:
     only_second: tuple[str, ...]
 
     def describe(self, first: str = "the source", second: str = "the rebuilt database") -> str:
+        ours, theirs = self.only_first, self.only_second
+        if len(ours) == len(theirs):  # lines changed in place: from where they start to differ
+            ours, theirs = zip(*(_from_difference(a, b) for a, b in zip(ours, theirs))) if ours else ((), ())
         parts = []
-        if self.only_first:
-            parts.append(f"{first} has {_quoted(self.only_first)}")
-        if self.only_second:
-            parts.append(f"{second} has {_quoted(self.only_second)}")
+        if ours:
+            parts.append(f"{first} has {_quoted(ours)}")
+        if theirs:
+            parts.append(f"{second} has {_quoted(theirs)}")
         return f"{self.object} differs in what schemac does not model: {'; '.join(parts)}"
+
+
+def _from_difference(a: str, b: str, context: int = 2) -> tuple[str, str]:
+    """Two lines from a few words before the first word where they differ."""
+    words_a, words_b = a.split(), b.split()
+    same = 0
+    while same < min(len(words_a), len(words_b)) and words_a[same] == words_b[same]:
+        same += 1
+    start = max(same - context, 0)
+    if start == 0:
+        return a, b
+    return " ".join(["...", *words_a[start:]]), " ".join(["...", *words_b[start:]])
 
 
 def _quoted(lines: Iterable[str]) -> str:
