@@ -24,6 +24,7 @@ from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
 from .diff import Renames, compare, for_spec, goal_unmanaged, left_alone
 from .gcpause import gc_paused
+from .introspect.definitions import unmodelled
 from .plan import Plan, PlanError, make_plan
 from .redact import is_connection_string, redact
 from .scratch import Goal, TargetFacts
@@ -219,4 +220,5 @@ def plan(start: Side, goal: Side) -> Plan:
             notes=left_alone(current, goal.catalog),
             unmanaged=current.unmanaged,
             goal_unmanaged=goal_unmanaged(current, goal.catalog),
+            unmodelled=() if changes else tuple(unmodelled(current, goal.catalog)),
         )

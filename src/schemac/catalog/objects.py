@@ -774,3 +774,6 @@ class Catalog:
     # The role it was read as (current_user), whose default privileges have no for_role: a spec that
     # names it as for_role means the same entries. A database's only; not part of what it holds.
     read_as: str | None = field(default=None, compare=False)
+    # Each object's definition as PostgreSQL prints it (object -> lines), read from a database only: what
+    # introspect.definitions compares where the rest does not look. Not part of what the catalog models.
+    definitions: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)

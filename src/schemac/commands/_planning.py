@@ -44,8 +44,13 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
         for key, objects in (("unmanaged", plan.unmanaged), ("goal_unmanaged", plan.goal_unmanaged)):
             if objects:
                 notes[key] = [{"kind": o.kind, "name": o.name, "reason": o.reason} for o in objects]
+        if plan.unmodelled:
+            notes["unmodelled"] = [
+                {"object": u.object, "database": list(u.only_first), "goal": list(u.only_second)}
+                for u in plan.unmodelled
+            ]
         return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps], **notes}, indent=2) + "\n"
-    said = "".join(f"note: {note}\n" for note in plan.notes)
+    said = "".join(f"note: {note}\n" for note in plan.notes) + unmodelled_text(plan)
     if plan.empty:
         return "No changes: the database matches.\n" + said
     lines = []
@@ -57,6 +62,18 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
     hazards = sorted(plan.hazards)
     lines.append(f"\n{len(plan.steps)} steps" + (f"; hazards: {', '.join(hazards)}" if hazards else ""))
     return "\n".join(lines) + "\n" + said
+
+
+def unmodelled_text(plan: Plan) -> str:
+    """What an empty plan cannot change: the objects whose definitions differ in what schemac does not model."""
+    if not plan.unmodelled:
+        return ""
+    lines = [
+        f"note: the database differs from the goal in ways schemac does not model ({len(plan.unmodelled)}); "
+        "no step can change them:"
+    ]
+    lines += [f"  {u.describe('the database', 'the goal')}" for u in plan.unmodelled]
+    return "\n".join(lines) + "\n"
 
 
 def goal_or_exit(goal: str) -> Goal | str:

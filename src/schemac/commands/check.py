@@ -66,6 +66,12 @@ def check(
     what it holds that schemac does not manage (schemas the spec does not
     declare, collations, text search configurations,
     ...) is listed, each with the reason; that alone does not fail.
+    When no plan step is needed but an object both hold still differs in
+    what schemac does not model (each object's definition as PostgreSQL
+    prints it is compared: a function's SET statement_timeout, a foreign
+    key's MATCH FULL, a comment on a constraint, ...), check names each
+    object and the lines that differ, and exits 1: a drift gate never
+    passes over a change no plan can see.
 
     \b
     Example:
@@ -112,6 +118,15 @@ def check(
         if not drift.empty:
             out.plan(drift, format_plan(drift, "text"))
             out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")
+            sys.exit(EXIT_FINDINGS)
+        if drift.unmodelled:
+            # A drift gate that passes here would hide a change no plan can see: it fails, and says what.
+            for difference in drift.unmodelled:
+                out.error(f"  {difference.describe('the database', 'the spec')}")
+            out.error(
+                f"the database differs from {spec_path} in ways schemac does not model "
+                f"({len(drift.unmodelled)}, above): no plan can change them; make the database match by hand"
+            )
             sys.exit(EXIT_FINDINGS)
         out.info("the database matches the spec")
     out.summary(f"{spec_path} is valid and {out_dir} is up to date")

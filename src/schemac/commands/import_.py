@@ -83,8 +83,11 @@ def import_(
 
     The result is proved: the spec is built, applied to an empty scratch
     database and read back, and must come out as the source, so that
-    `schemac plan` from one to the other is empty. A convention switch is
-    kept only where that holds; elsewhere the objects are written out,
+    `schemac plan` from one to the other is empty; then each object both
+    hold is compared as PostgreSQL prints its definition, so that what
+    schemac does not model yet (a function's SET statement_timeout, ...)
+    makes the round trip NOT exact, named, rather than lost unseen. A
+    convention switch is kept only where that holds; elsewhere the objects are written out,
     with a comment saying why. What the spec cannot hold as the database
     has it (a primary key with another name, ...) is named in a comment
     where it was. What schemac does not manage is named at the top with the

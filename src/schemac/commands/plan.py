@@ -70,7 +70,10 @@ def plan(
     spec does not declare, with all it holds, among others; and, when the
     goal is another database or an SQL file, what the goal holds) is left
     alone and named once, in a note; `--format json` lists each with the
-    reason (`unmanaged`, `goal_unmanaged`).
+    reason (`unmanaged`, `goal_unmanaged`). Where no step is needed but an
+    object both sides hold still differs in what schemac does not model
+    (each object's definition as PostgreSQL prints it is compared), a note
+    names it and the lines that differ (`unmodelled` in JSON).
     Exit 0 with a plan (empty or not), 2 when an input is bad; for a
     check that fails on drift, use `schemac check --db URL`.
 

@@ -3,7 +3,9 @@
 Both sides are read the same way (``introspect`` with the same schemas, the
 platform's left out), so the comparison is ``diff.compare`` between two
 catalogs PostgreSQL printed: no change means ``schemac plan`` from a
-database made by the spec to the source database is empty.
+database made by the spec to the source database is empty. Then each object's
+definition as PostgreSQL prints it is compared too (``introspect.definitions``):
+what the catalog does not model yet is lost in the round trip just the same.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
 from ..diff import compare, for_spec, partitions_own_left_alone
+from ..introspect.definitions import Unmodelled, unmodelled
 from ..pipeline import build_date, compile_text
 from ..redact import redact
 
@@ -55,7 +58,8 @@ def applied(
         return built.catalog(schemas, source=file)
 
 
-def differences(source: Catalog, made: Catalog) -> list[ch.Change]:
+def differences(source: Catalog, made: Catalog) -> list[ch.Change | Unmodelled]:
     """What a plan from the database the spec made to the source database would change, but for the triggers
-    a partition of the source has of its own, which the spec cannot make and a plan to it leaves alone."""
-    return compare(made, partitions_own_left_alone(source, made))
+    a partition of the source has of its own, which the spec cannot make and a plan to it leaves alone; when
+    nothing, the objects whose definitions still differ where the catalog does not look."""
+    return compare(made, partitions_own_left_alone(source, made)) or unmodelled(source, made)

@@ -151,4 +151,5 @@ def build_catalog(rows: Rows, source: str = "database") -> Catalog:
         ),
         unwritable=unheld.unwritable(rows["unheld"]),
         read_as=rows.read_as,
+        definitions=tuple((row["object"], row["definition"]) for row in rows["definitions"]),
     )

@@ -66,6 +66,9 @@ class Plan:
     # What a goal that is not a spec (a database, an SQL file) holds that schemac does not manage and the
     # start does not: the plan does not make it.
     goal_unmanaged: tuple[Unmanaged, ...] = ()
+    # Where the plan is empty: the objects both sides hold whose definitions still differ, in what schemac
+    # does not model (introspect.definitions.Unmodelled): no step can make them equal.
+    unmodelled: tuple = ()
 
     @property
     def empty(self) -> bool:
