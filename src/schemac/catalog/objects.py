@@ -604,6 +604,10 @@ class Function:
     # functions, 100 for others; rows 1000), so a function that never named them compares equal.
     cost: float | None = None
     rows: float | None = None
+    # SET name = value: the settings a call runs under, but search_path (above), as (name, value) pairs sorted
+    # by name. Names are lower case (PostgreSQL's are case-insensitive and it keeps some in its own case,
+    # "TimeZone"); values are the text PostgreSQL keeps (pg_proc.proconfig).
+    settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def procedure(self) -> bool:

@@ -832,6 +832,21 @@ class Argument(Model):
         return value
 
 
+def _setting_value(value: Any) -> Any:
+    # YAML reads `enable_seqscan: off` and `work_mem: 64` as a boolean and a number; PostgreSQL keeps
+    # a boolean setting as on / off.
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+# A configuration parameter's name: `statement_timeout`, `TimeZone`, an extension's `myapp.tenant`.
+SettingName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$")]
+SettingValue = Annotated[str, BeforeValidator(_setting_value)]
+
+
 class RoutineSpec(Model):
     """What functions and procedures share."""
 
@@ -840,6 +855,13 @@ class RoutineSpec(Model):
     args: list[Argument] = []
     security_definer: bool = False
     search_path: str | None = None
+    settings: dict[SettingName, SettingValue] = Field(
+        default={},
+        alias="set",
+        description="SET name = value: configuration parameters a call runs under, such as "
+        "`{statement_timeout: 30s, timezone: UTC}`; names are PostgreSQL's, in any case. `search_path` may "
+        "be given here or as its own key, not both.",
+    )
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
