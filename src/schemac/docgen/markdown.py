@@ -587,6 +587,7 @@ class _Document:
             traits.append("security definer (runs with its owner's rights)")
         if f.search_path is not None:
             traits.append(f"search_path pinned to {code(repr(f.search_path) if not f.search_path else f.search_path)}")
+        traits += [f"{code(name)} set to {code(value)}" for name, value in f.settings]
         self.para(sentence(", ".join(traits)))
         self.privileges(f)
         self.para(

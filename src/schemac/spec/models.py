@@ -842,8 +842,6 @@ def _setting_value(value: Any) -> Any:
     return value
 
 
-# A configuration parameter's name: `statement_timeout`, `TimeZone`, an extension's `myapp.tenant`.
-SettingName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$")]
 SettingValue = Annotated[str, BeforeValidator(_setting_value)]
 
 
@@ -855,7 +853,7 @@ class RoutineSpec(Model):
     args: list[Argument] = []
     security_definer: bool = False
     search_path: str | None = None
-    settings: dict[SettingName, SettingValue] = Field(
+    settings: dict[str, SettingValue] = Field(
         default={},
         alias="set",
         description="SET name = value: configuration parameters a call runs under, such as "

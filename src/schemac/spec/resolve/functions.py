@@ -10,7 +10,8 @@ from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...lint import UnknownRule, get_rule
 from ...render.quoting import ident
-from ...render.sql import BODY_QUOTES, body_quote
+from ...introspect.text import search_path_names
+from ...render.sql import BODY_QUOTES, LIST_SETTINGS, body_quote
 from ...sqltree import SqlProblem, check_plpgsql, check_statements, plpgsql_header, table_columns
 from .. import models as m
 from .fragments import expression, ignores, sql
@@ -100,6 +101,10 @@ def function_of(
     )
 
 
+# A configuration parameter's name: `statement_timeout`, `TimeZone`, an extension's `myapp.tenant`.
+SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*")
+
+
 def _settings(
     scope: Scope, function: m.FunctionSpec | m.ProcedureSpec, path: Path
 ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
@@ -109,7 +114,14 @@ def _settings(
     seen: dict[str, str] = {}
     for name, value in function.settings.items():
         lowered = name.lower()
-        if lowered in seen:
+        if not SETTING_NAME.fullmatch(name):
+            scope.error(
+                path + ("set", name),
+                f"'{name}' is no configuration parameter's name: one word of letters, digits and _ (statement_timeout),"
+                " or an extension's words joined by '.' (myapp.tenant)",
+                key=True,
+            )
+        elif lowered in seen:
             scope.error(
                 path + ("set", name),
                 f"'{name}' is set twice (as '{seen[lowered]}' too): names are case-insensitive",
@@ -124,6 +136,8 @@ def _settings(
         seen[lowered] = name
     settings = {name.lower(): value for name, value in function.settings.items()}
     settings.pop("search_path", None)
+    for name in LIST_SETTINGS & settings.keys():  # a list of names, as PostgreSQL keeps it
+        settings[name] = ", ".join(ident(part) for part in search_path_names(settings[name]))
     return search_path, tuple(sorted(settings.items()))
 
 
