@@ -373,6 +373,11 @@ class ForeignKey:
     initially_deferred: bool = False
     valid: bool = True
     enforced: bool = True
+    # MATCH FULL: a row with some of the columns NULL must have them all NULL (MATCH SIMPLE, the
+    # default, lets such a row through unchecked). PostgreSQL does not implement MATCH PARTIAL.
+    match: Literal["simple", "full"] = "simple"
+    # ON DELETE SET NULL / SET DEFAULT (columns) (PostgreSQL 15): only these are set; empty: all of them.
+    on_delete_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -418,6 +418,10 @@ class _Document:
             actions = [
                 f"on {what} {action}" for what, action in (("delete", fk.on_delete), ("update", fk.on_update)) if action
             ]
+            if fk.on_delete_columns:
+                actions[0] += f" ({codes(fk.on_delete_columns)})"
+            if fk.match == "full":
+                actions.insert(0, "match full")
             extra = f", {', '.join(actions)}" if actions else ""
             items.append(
                 f"- foreign key {code(fk.name)}: ({codes(fk.columns)}) → "
