@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from schemac import live
 from schemac.apply import Settings, apply
 from schemac.cli import main
-from schemac.plan import HAZARDS
+from schemac.diff import Renames, compare
+from schemac.pipeline import compile_file
+from schemac.plan import HAZARDS, make_plan
 
 ALL = Settings(allowed_hazards=frozenset(HAZARDS))
 
@@ -127,3 +129,43 @@ def test_a_plan_sees_the_match_type_change(tmp_path: Path, database, pg_cluster)
     assert any("MATCH FULL" in step.sql for step in drift.steps), drift.sql()
     apply(database, drift, "", ALL)
     assert "MATCH FULL" in _definitions(database)["tasks_tenant_id_fkey"]
+
+
+def _plan_titles(tmp_path: Path, before: str, after: str) -> list[str]:
+    (tmp_path / "from.yaml").write_text(before)
+    (tmp_path / "to.yaml").write_text(after)
+    start, goal = compile_file(tmp_path / "from.yaml").catalog, compile_file(tmp_path / "to.yaml").catalog
+    return [step.title for step in make_plan(start, goal, compare(start, goal, Renames.from_catalog(goal))).steps]
+
+
+def test_a_renamed_column_stays_in_the_keys_that_name_it(tmp_path: Path) -> None:
+    """PostgreSQL follows a renamed column in a foreign key's columns, in its ON DELETE SET NULL columns, and
+    in the referenced columns of a key from the table to itself: a rename alone, no key made again."""
+    before = """
+version: 1
+tables:
+  nodes:
+    columns:
+      tenant_id: bigint
+      id: bigint
+      parent_id: bigint
+    primary_key: [tenant_id, id]
+    foreign_keys:
+      - columns: [tenant_id, parent_id]
+        references: {table: nodes, columns: [tenant_id, id]}
+        on_delete: set null
+        on_delete_columns: [parent_id]
+"""
+    after = (
+        before.replace("      id: bigint", "      node_id: {type: bigint, renamed_from: id}")
+        .replace("      parent_id: bigint", "      parent: {type: bigint, renamed_from: parent_id}")
+        .replace("[tenant_id, id]", "[tenant_id, node_id]")
+        .replace("[tenant_id, parent_id]", "[tenant_id, parent]")
+        .replace("[parent_id]", "[parent]")
+        .replace("    foreign_keys:", "    foreign_keys:\n      - name: nodes_tenant_id_parent_id_fkey")
+        .replace("      - columns: [tenant_id, parent]", "        columns: [tenant_id, parent]")
+    )
+    assert _plan_titles(tmp_path, before, after) == [
+        "rename column public.nodes.id to node_id",
+        "rename column public.nodes.parent_id to parent",
+    ]
