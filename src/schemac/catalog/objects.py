@@ -175,6 +175,12 @@ class Sequence:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
 
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """(MINVALUE, MAXVALUE), PostgreSQL's defaults where none is given."""
+        low, high = IdentityOptions.defaults(self.type, self.increment)
+        return (low if self.min_value is None else self.min_value, high if self.max_value is None else self.max_value)
+
 
 # The bounds of the integer types an identity column may have (format_type's names).
 INTEGER_BOUNDS = {
@@ -230,6 +236,11 @@ class IdentityOptions:
             cycle,
         )
         return replace(options, start=None if start == options.first(type_) else start)
+
+    def bounds(self, type_: str) -> tuple[int, int]:
+        """(MINVALUE, MAXVALUE) of the identity's sequence, PostgreSQL's defaults where none is given."""
+        low, high = self.defaults(type_, self.increment)
+        return (low if self.min_value is None else self.min_value, high if self.max_value is None else self.max_value)
 
     def first(self, type_: str) -> int:
         """The value the sequence starts at: START, else MINVALUE (MAXVALUE counting down)."""
