@@ -193,6 +193,12 @@ def narrowing(before: tuple[int, int], after: tuple[int, int]) -> str | None:
     return "apart" if new_high < low or high < new_low else "narrower"
 
 
+def exhausts(before: tuple[int, int], after: tuple[int, int], increment: int) -> bool:
+    """Whether narrower bounds come nearer on the side the sequence counts towards: a sequence already past
+    the new bound there has no value left (moved below the other bound, it only skips values)."""
+    return after[1] < before[1] if increment > 0 else after[0] > before[0]
+
+
 def within_bounds_sql(sequence: QualifiedName, bounds: tuple[int, int]) -> str:
     """The statement that moves a sequence's current value to the nearer of ``bounds`` when it lies outside
     them, so that an ALTER to those bounds can run; it runs under the old bounds, which hold that value."""
@@ -203,8 +209,8 @@ def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> 
     """An identity's sequence options changed in place: what it numbered stays, the next value follows
     the new options. Counting the other way, or within bounds apart from the old ones, its last value lies
     outside the new bounds: it starts again, then goes on past the rows. Within narrower bounds, a last
-    value outside them is moved to the nearer bound first (with a hazard: past the bound it counts
-    towards, the sequence has no value left)."""
+    value outside them is moved to the nearer bound first (with a hazard where the bound it counts towards
+    comes nearer: past it, the sequence has no value left)."""
     after, before = c.after.identity_options, c.before.identity_options
     action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
     type_ = c.after.type
@@ -218,8 +224,10 @@ def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> 
         return [alter(action)]
     statement, step = alter(action)
     sequence = c.before.sequence or identity_sequence(table, col)
-    sql = f"{within_bounds_sql(sequence, after.bounds(type_))}\n{step.sql}"
-    return [_step(c, sql, Stage.TABLES, statement.requires, rule("narrow a sequence's bounds"))]
+    old, new = before.bounds(c.before.type), after.bounds(type_)
+    sql = f"{within_bounds_sql(sequence, new)}\n{step.sql}"
+    hazards = rule("narrow a sequence's bounds", exhausts(old, new, after.increment))
+    return [_step(c, sql, Stage.TABLES, statement.requires, hazards)]
 
 
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:

@@ -24,7 +24,7 @@ from ..render.sql import (
     setting_value,
     statements,
 )
-from .alters import alter_steps, narrowing, within_bounds_sql
+from .alters import alter_steps, exhausts, narrowing, within_bounds_sql
 from .creates import create_steps, renames_argument
 from .drops import (
     drop_steps,
@@ -151,13 +151,14 @@ def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
     before, after = change.before, change.after
     out = []
     if replace(before, owned_by=None) != replace(after, owned_by=None):
-        # Within bounds apart from the old ones it starts again; within narrower ones, a current value
-        # outside them goes to the nearer bound first. Either may change the values it gives next.
+        # Within bounds apart from the old ones it starts again (its next values may be ones rows hold);
+        # within narrower ones, a current value outside them goes to the nearer bound first.
         bounds = narrowing(before.bounds, after.bounds)
         sql = change_sql("alter_sequence", after, restart=bounds == "apart")
         if bounds == "narrower":
             sql = f"{within_bounds_sql(after.qname, after.bounds)}\n{sql}"
-        step = Step(sql, change, rule("narrow a sequence's bounds", bounds is not None))
+        hazardous = bounds == "apart" or (bounds and exhausts(before.bounds, after.bounds, after.increment))
+        step = Step(sql, change, rule("narrow a sequence's bounds", bool(hazardous)))
         out.append((Statement(Stage.SEQUENCES, ""), step))
     if after.owned_by and after.owned_by != before.owned_by:
         table, column = after.owned_by
