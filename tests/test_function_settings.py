@@ -154,3 +154,15 @@ def test_a_rendered_setting_parses_back(tmp_path: Path, value: str) -> None:
     (function,) = compiled.catalog.functions
     assert function.settings == (("myapp.x", value), ("temp_tablespaces", 'ts, "Other"'))
     parse_sql(compiled.sql)
+
+
+def test_a_value_postgres_refuses_is_reported_by_plan(tmp_path: Path, database, pg_cluster) -> None:
+    """A parameter any role may set is built as written on the scratch database, so PostgreSQL checks its
+    value before a plan is shown (a placeholder's is checked when the plan runs)."""
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(
+        "version: 1\nfunctions:\n  f:\n    returns: integer\n    set: {statement_timeout: banana}\n    body: select 1\n"
+    )
+    result = CliRunner().invoke(main, ["plan", "--to", str(spec), "--db", database, "--dev-db", pg_cluster.url()])
+    assert result.exit_code == 2, result.output
+    assert 'invalid value for parameter "statement_timeout": "banana"' in result.output

@@ -25,9 +25,9 @@ production URL is in the environment; so the scratch server is untrusted:
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
   goal does); functions are made without ``LEAKPROOF``, which only a superuser
-  may declare, and without their ``SET`` clauses but search_path (a placeholder such as
-  ``myapp.tenant``, a superuser's parameter or ``role`` may be refused to the goal's role); the
-  catalog read back says LEAKPROOF and has the settings where the goal does;
+  may declare, and without the ``SET`` clauses the goal's role may not make (a placeholder such as
+  ``myapp.tenant``, a superuser's parameter, ``role``); the catalog read back says LEAKPROOF and has
+  those settings where the goal does;
 - extensions: those the server marks trusted are created by the goal's role
   itself (PostgreSQL runs a trusted extension's own script with the rights it
   needs). Of the others, the superuser creates beforehand only those of a
@@ -412,7 +412,7 @@ def _built_on(
         with _builder_session(admin, url, login) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
-            script, settings = without_settings(script)
+            script, settings = without_settings(script, keep=user_settings(conn))
             if target is not None:
                 script = with_target(script, target)
             if goal.needs_standin and not has_auth_schema(conn):
@@ -778,27 +778,28 @@ def _with_leakproof(catalog: Catalog, functions: frozenset) -> Catalog:
     return dataclasses.replace(catalog, functions=tuple(restored(f) for f in catalog.functions))
 
 
-def without_settings(script: str) -> tuple[str, dict]:
+def without_settings(script: str, keep: Collection[str] = ()) -> tuple[str, dict]:
     """``script`` with the SET clauses of its CREATE FUNCTION and CREATE PROCEDURE statements left out, but
-    search_path's; and the settings each had, by (schema or None, name), as PostgreSQL keeps them
-    (Function.settings). The role that builds a goal may not set a placeholder (``myapp.tenant``), a
-    superuser's parameter or ``role``; PostgreSQL checks the values when the plan runs. A clause whose value is
-    no constant (``FROM CURRENT``, ``TIME ZONE INTERVAL ...``) stays, for the server to read."""
+    search_path's and those of ``keep`` (names in lower case); and the settings each had, by (schema or None,
+    name), as PostgreSQL keeps them (Function.settings). The role that builds a goal may not set a placeholder
+    (``myapp.tenant``), a superuser's parameter or ``role``: those left out, PostgreSQL checks their values
+    when the plan runs. A clause whose value is no constant (``FROM CURRENT``, ``TIME ZONE INTERVAL ...``)
+    stays, for the server to read."""
     edits: list[tuple[int, int]] = []
     out: dict = {}
     for where, node in _statements(script, "set", within=_ROUTINE_SETTING):
         create = node.get("CreateFunctionStmt")
         settings = []
+        tokens = parser.scan(script[where])
         for option in (o["DefElem"] for o in (create or {}).get("options", [])):
             clause = option["arg"].get("VariableSetStmt") if option["defname"] == "set" else None
-            if clause is None or clause["name"] == "search_path":
+            if clause is None or clause["name"].lower() in ("search_path", *keep):
                 continue
             kind, args = clause["kind"], clause.get("args", [])
             if kind not in ("VAR_SET_VALUE", "VAR_SET_DEFAULT") or not all("A_Const" in a for a in args):
                 continue
             if kind == "VAR_SET_VALUE":
                 settings.append((clause["name"].lower(), ", ".join(_setting_text(clause["name"], a) for a in args)))
-            tokens = parser.scan(script[where])
             start = next(i for i, t in enumerate(tokens) if t.start == option["location"])
             last = tokens[start + 1 :]
             if kind == "VAR_SET_DEFAULT":
@@ -813,6 +814,13 @@ def without_settings(script: str) -> tuple[str, dict]:
     for begin, end in reversed(edits):
         script = script[:begin] + script[end:]
     return script, out
+
+
+def user_settings(conn: psycopg.Connection) -> frozenset[str]:
+    """The parameters any role may set (lower case): a function's SET of one is built as written, so that the
+    server checks its value and ``schemac test`` runs the function under it."""
+    rows = conn.execute("SELECT lower(name) FROM pg_catalog.pg_settings WHERE context = 'user'").fetchall()
+    return frozenset(name for (name,) in rows)
 
 
 def _setting_text(name: str, const: dict) -> str:
