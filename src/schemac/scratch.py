@@ -25,9 +25,9 @@ production URL is in the environment; so the scratch server is untrusted:
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
   goal does); functions are made without ``LEAKPROOF``, which only a superuser
-  may declare, and without the ``SET`` clauses the goal's role may not make (a placeholder such as
-  ``myapp.tenant``, a superuser's parameter, ``role``); the catalog read back says LEAKPROOF and has
-  those settings where the goal does;
+  may declare, and without the ``SET`` clauses the goal's role may not make
+  (a placeholder such as ``myapp.tenant``, a superuser's parameter, ``role``);
+  the catalog read back says LEAKPROOF and has those settings where the goal does;
 - extensions: those the server marks trusted are created by the goal's role
   itself (PostgreSQL runs a trusted extension's own script with the rights it
   needs). Of the others, the superuser creates beforehand only those of a
@@ -65,6 +65,8 @@ from . import devdb
 from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
+from .render.quoting import ident
+from .render.sql import LIST_SETTINGS
 from .sqltree import references, statements
 from .supabase import (
     NOT_MANAGED,
@@ -826,9 +828,6 @@ def user_settings(conn: psycopg.Connection) -> frozenset[str]:
 def _setting_text(name: str, const: dict) -> str:
     """One value of ``SET name = a, b`` as PostgreSQL keeps it: a number as written, a string as it is (or
     quoted as an identifier, for a list of names)."""
-    from .render.quoting import ident
-    from .render.sql import LIST_SETTINGS
-
     const = const["A_Const"]
     if "ival" in const:
         return str(const["ival"].get("ival", 0))
@@ -853,7 +852,8 @@ def _with_settings(catalog: Catalog, settings: dict) -> Catalog:
     return dataclasses.replace(catalog, functions=tuple(restored(f) for f in catalog.functions))
 
 
-# A CREATE FUNCTION or PROCEDURE with a SET clause other than search_path's (schemac writes search_path first).
+# A statement that may be a CREATE FUNCTION or PROCEDURE with a SET clause other than search_path's: a cheap
+# test before the statement is parsed.
 _ROUTINE_SETTING = re.compile(
     r"create\s+(or\s+replace\s+)?(function|procedure)\b.*\bset\s+(?!search_path\b)", re.IGNORECASE | re.DOTALL
 )

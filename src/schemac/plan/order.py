@@ -58,13 +58,8 @@ def alterations(before: cat.Function, after: cat.Function) -> tuple[list[str], l
     """(estimates, settings, settings reset) that ALTER FUNCTION changes when only a function's estimates and
     settings change: ``["COST 5"], ["statement_timeout = '30s'"], ["work_mem"]`` (a default cost or row count
     is set as PostgreSQL's number for it); None when more changes."""
-    kept = dict(grants=after.grants, comment=after.comment)  # changed by steps of their own
-    if (
-        replace(
-            before, cost=after.cost, rows=after.rows, search_path=after.search_path, settings=after.settings, **kept
-        )
-        != after
-    ):
+    same = replace(before, cost=after.cost, rows=after.rows, search_path=after.search_path, settings=after.settings)
+    if replace(same, grants=(), comment=None) != replace(after, grants=(), comment=None):  # steps of their own
         return None
     estimates, sets, resets = [], [], []
     if before.cost != after.cost:
@@ -157,8 +152,8 @@ def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
         sql = change_sql("alter_sequence", after, restart=bounds == "apart")
         if bounds == "narrower":
             sql = f"{within_bounds_sql(after.qname, after.bounds)}\n{sql}"
-        hazardous = bounds == "apart" or (bounds and exhausts(before.bounds, after.bounds, after.increment))
-        step = Step(sql, change, rule("narrow a sequence's bounds", bool(hazardous)))
+        exhausted = bounds == "narrower" and exhausts(before.bounds, after.bounds, after.increment)
+        step = Step(sql, change, rule("narrow a sequence's bounds", bounds == "apart" or exhausted))
         out.append((Statement(Stage.SEQUENCES, ""), step))
     if after.owned_by and after.owned_by != before.owned_by:
         table, column = after.owned_by
