@@ -25,7 +25,9 @@ production URL is in the environment; so the scratch server is untrusted:
 - materialized views are made ``WITH NO DATA`` there, so no query of the goal
   runs while it is built (the catalog read back still says WITH DATA where the
   goal does); functions are made without ``LEAKPROOF``, which only a superuser
-  may declare (the catalog read back says LEAKPROOF where the goal does);
+  may declare, and without the ``SET`` clauses the goal's role may not make
+  (a placeholder such as ``myapp.tenant``, a superuser's parameter, ``role``);
+  the catalog read back says LEAKPROOF and has those settings where the goal does;
 - extensions: those the server marks trusted are created by the goal's role
   itself (PostgreSQL runs a trusted extension's own script with the rights it
   needs). Of the others, the superuser creates beforehand only those of a
@@ -63,6 +65,8 @@ from . import devdb
 from .catalog.objects import Catalog, PrivilegeScope
 from .connection import LiveError, connect
 from .diff import Renames
+from .render.quoting import ident
+from .render.sql import LIST_SETTINGS
 from .sqltree import references, statements
 from .supabase import (
     NOT_MANAGED,
@@ -339,9 +343,12 @@ class Built:
     emptied: frozenset = frozenset()
     # Functions made here without the LEAKPROOF the goal gives them: (schema or None, name).
     leakproof: frozenset = frozenset()
+    # Functions made here without the SET clauses the goal gives them: (schema or None, name) -> settings.
+    settings: dict = field(default_factory=dict)
 
     def catalog(self, schemas: Sequence[str] | None = None, source: str = "database") -> Catalog:
-        return _with_leakproof(_with_data(catalog(self.conn, schemas, source), self.emptied), self.leakproof)
+        read = _with_leakproof(_with_data(catalog(self.conn, schemas, source), self.emptied), self.leakproof)
+        return _with_settings(read, self.settings)
 
 
 @contextmanager
@@ -407,6 +414,7 @@ def _built_on(
         with _builder_session(admin, url, login) as conn:
             script, emptied = (goal.script, frozenset()) if for_tests is not None else without_data(goal.script)
             script, leakproof = without_leakproof(script)
+            script, settings = without_settings(script, keep=user_settings(conn))
             if target is not None:
                 script = with_target(script, target)
             if goal.needs_standin and not has_auth_schema(conn):
@@ -424,7 +432,7 @@ def _built_on(
                 apply_script(admin, "\n\n".join(goal.trusted), goal.label, goal.target)
             if role is not None and for_tests:
                 _grant_safe_roles(admin, role, for_tests)
-            yield Built(conn, emptied, leakproof)
+            yield Built(conn, emptied, leakproof, settings)
 
 
 @contextmanager
@@ -772,9 +780,88 @@ def _with_leakproof(catalog: Catalog, functions: frozenset) -> Catalog:
     return dataclasses.replace(catalog, functions=tuple(restored(f) for f in catalog.functions))
 
 
-def _statements(script: str, *words: str) -> list[tuple[slice, dict]]:
+def without_settings(script: str, keep: Collection[str] = ()) -> tuple[str, dict]:
+    """``script`` with the SET clauses of its CREATE FUNCTION and CREATE PROCEDURE statements left out, but
+    search_path's and those of ``keep`` (names in lower case); and the settings each had, by (schema or None,
+    name), as PostgreSQL keeps them (Function.settings). The role that builds a goal may not set a placeholder
+    (``myapp.tenant``), a superuser's parameter or ``role``: those left out, PostgreSQL checks their values
+    when the plan runs. A clause whose value is no constant (``FROM CURRENT``, ``TIME ZONE INTERVAL ...``)
+    stays, for the server to read."""
+    edits: list[tuple[int, int]] = []
+    out: dict = {}
+    for where, node in _statements(script, "set", within=_ROUTINE_SETTING):
+        create = node.get("CreateFunctionStmt")
+        settings = []
+        tokens = parser.scan(script[where])
+        for option in (o["DefElem"] for o in (create or {}).get("options", [])):
+            clause = option["arg"].get("VariableSetStmt") if option["defname"] == "set" else None
+            if clause is None or clause["name"].lower() in ("search_path", *keep):
+                continue
+            kind, args = clause["kind"], clause.get("args", [])
+            if kind not in ("VAR_SET_VALUE", "VAR_SET_DEFAULT") or not all("A_Const" in a for a in args):
+                continue
+            if kind == "VAR_SET_VALUE":
+                settings.append((clause["name"].lower(), ", ".join(_setting_text(clause["name"], a) for a in args)))
+            start = next(i for i, t in enumerate(tokens) if t.start == option["location"])
+            last = tokens[start + 1 :]
+            if kind == "VAR_SET_DEFAULT":
+                end = next(t for t in last if t.name == "DEFAULT")
+            else:
+                at = next(i for i, t in enumerate(last) if t.start == args[-1]["A_Const"]["location"])
+                end = last[at + 1] if last[at].name in ("ASCII_43", "ASCII_45") else last[at]  # a sign, its number
+            edits.append((where.start + tokens[start].start, where.start + end.end + 1))
+        if settings:
+            *schema, name = [n["String"]["sval"] for n in create["funcname"]]
+            out[(schema[0] if schema else None, name)] = tuple(sorted(dict(settings).items()))
+    for begin, end in reversed(edits):
+        script = script[:begin] + script[end:]
+    return script, out
+
+
+def user_settings(conn: psycopg.Connection) -> frozenset[str]:
+    """The parameters any role may set (lower case): a function's SET of one is built as written, so that the
+    server checks its value and ``schemac test`` runs the function under it."""
+    rows = conn.execute("SELECT lower(name) FROM pg_catalog.pg_settings WHERE context = 'user'").fetchall()
+    return frozenset(name for (name,) in rows)
+
+
+def _setting_text(name: str, const: dict) -> str:
+    """One value of ``SET name = a, b`` as PostgreSQL keeps it: a number as written, a string as it is (or
+    quoted as an identifier, for a list of names)."""
+    const = const["A_Const"]
+    if "ival" in const:
+        return str(const["ival"].get("ival", 0))
+    if "fval" in const:
+        return const["fval"]["fval"]
+    text = const.get("sval", {}).get("sval", "")
+    return ident(text) if name.lower() in LIST_SETTINGS else text
+
+
+def _with_settings(catalog: Catalog, settings: dict) -> Catalog:
+    """The catalog with the SET clauses again on the functions that were made without them only here."""
+    if not settings:
+        return catalog
+
+    def restored(function):
+        q = function.qname
+        given = settings.get((q.schema, q.name), settings.get((None, q.name)))
+        if given is None:
+            return function
+        return dataclasses.replace(function, settings=tuple(sorted((dict(function.settings) | dict(given)).items())))
+
+    return dataclasses.replace(catalog, functions=tuple(restored(f) for f in catalog.functions))
+
+
+# A statement that may be a CREATE FUNCTION or PROCEDURE with a SET clause other than search_path's: a cheap
+# test before the statement is parsed.
+_ROUTINE_SETTING = re.compile(
+    r"create\s+(or\s+replace\s+)?(function|procedure)\b.*\bset\s+(?!search_path\b)", re.IGNORECASE | re.DOTALL
+)
+
+
+def _statements(script: str, *words: str, within: re.Pattern | None = None) -> list[tuple[slice, dict]]:
     """(where, parse tree as pglast's JSON) of each statement of ``script`` that holds one of ``words`` (in lower
-    case).
+    case), and matches ``within`` if given.
 
     The scanner splits the script (a quarter of a second for the 2,000-table bench's 4 MB) and only those
     statements are parsed: parsing the whole script to JSON and loading it takes seconds."""
@@ -786,6 +873,8 @@ def _statements(script: str, *words: str) -> list[tuple[slice, dict]]:
         if not any(word in text for word in words):
             continue
         text = script[where]
+        if within is not None and not within.search(text):
+            continue
         try:
             (raw,) = orjson.loads(parser.parse_sql_json(text))["stmts"]
         except (ParseError, ValueError, KeyError):  # PostgreSQL reports it when the script runs

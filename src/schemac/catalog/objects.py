@@ -175,6 +175,12 @@ class Sequence:
     grants: tuple[Grant, ...] = ()
     comment: str | None = None
 
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """(MINVALUE, MAXVALUE), PostgreSQL's defaults where none is given."""
+        low, high = IdentityOptions.defaults(self.type, self.increment)
+        return (low if self.min_value is None else self.min_value, high if self.max_value is None else self.max_value)
+
 
 # The bounds of the integer types an identity column may have (format_type's names).
 INTEGER_BOUNDS = {
@@ -230,6 +236,11 @@ class IdentityOptions:
             cycle,
         )
         return replace(options, start=None if start == options.first(type_) else start)
+
+    def bounds(self, type_: str) -> tuple[int, int]:
+        """(MINVALUE, MAXVALUE) of the identity's sequence, PostgreSQL's defaults where none is given."""
+        low, high = self.defaults(type_, self.increment)
+        return (low if self.min_value is None else self.min_value, high if self.max_value is None else self.max_value)
 
     def first(self, type_: str) -> int:
         """The value the sequence starts at: START, else MINVALUE (MAXVALUE counting down)."""
@@ -373,6 +384,11 @@ class ForeignKey:
     initially_deferred: bool = False
     valid: bool = True
     enforced: bool = True
+    # MATCH FULL: a row with some of the columns NULL must have them all NULL (MATCH SIMPLE, the
+    # default, lets such a row through unchecked). PostgreSQL does not implement MATCH PARTIAL.
+    match: Literal["simple", "full"] = "simple"
+    # ON DELETE SET NULL / SET DEFAULT (columns) (PostgreSQL 15): only these are set; empty: all of them.
+    on_delete_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -604,6 +620,10 @@ class Function:
     # functions, 100 for others; rows 1000), so a function that never named them compares equal.
     cost: float | None = None
     rows: float | None = None
+    # SET name = value: the settings a call runs under, but search_path (above), as (name, value) pairs sorted
+    # by name. Names are lower case (PostgreSQL's are case-insensitive and it keeps some in its own case,
+    # "TimeZone"); values are the text PostgreSQL keeps (pg_proc.proconfig).
+    settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def procedure(self) -> bool:

@@ -177,14 +177,15 @@ def _rename_column(
                 partition_key=_rename_key(t.partition_key, old, new),
             )
         tables.append(t)
-    fks = tuple(
-        replace(fk, columns=cols(fk.columns))
-        if fk.table == table
-        else replace(fk, ref_columns=cols(fk.ref_columns))
-        if fk.ref_table == table
-        else fk
-        for fk in catalog.foreign_keys
-    )
+
+    def renamed(fk: cat.ForeignKey) -> cat.ForeignKey:
+        if fk.table == table:
+            fk = replace(fk, columns=cols(fk.columns), on_delete_columns=cols(fk.on_delete_columns))
+        if fk.ref_table == table:  # a key of the table that references it too
+            fk = replace(fk, ref_columns=cols(fk.ref_columns))
+        return fk
+
+    fks = tuple(map(renamed, catalog.foreign_keys))
     indexes = tuple(
         replace(
             i,

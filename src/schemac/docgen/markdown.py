@@ -418,6 +418,10 @@ class _Document:
             actions = [
                 f"on {what} {action}" for what, action in (("delete", fk.on_delete), ("update", fk.on_update)) if action
             ]
+            if fk.on_delete_columns:
+                actions[0] += f" ({codes(fk.on_delete_columns)})"
+            if fk.match == "full":
+                actions.insert(0, "match full")
             extra = f", {', '.join(actions)}" if actions else ""
             items.append(
                 f"- foreign key {code(fk.name)}: ({codes(fk.columns)}) → "
@@ -587,6 +591,7 @@ class _Document:
             traits.append("security definer (runs with its owner's rights)")
         if f.search_path is not None:
             traits.append(f"search_path pinned to {code(repr(f.search_path) if not f.search_path else f.search_path)}")
+        traits += [f"{code(name)} set to {code(value)}" for name, value in f.settings]
         self.para(sentence(", ".join(traits)))
         self.privileges(f)
         self.para(

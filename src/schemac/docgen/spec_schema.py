@@ -73,6 +73,7 @@ def _schema_list(long_form: JsonSchemaValue) -> JsonSchemaValue:
 SHORTHANDS: dict[str, Transform] = {
     "_listify": _one_or_many,
     "_sql_text": _sql_text,
+    "_setting_value": _sql_text,  # `enable_seqscan: off`, `work_mem: 64`
     "ExtensionSpec._shorthand": _or({**_STRING, "description": "An extension name: `citext`."}),
     "EnumSpec._shorthand": _or({**_STRING_LIST, "minItems": 1, "description": "The values: `[draft, placed]`."}),
     "ColumnReference._shorthand": _or({**_STRING, "description": "`table.column`, or `schema.table.column`."}),
@@ -88,6 +89,7 @@ SHORTHANDS: dict[str, Transform] = {
     "Spec._schema_list": _schema_list,
     # Only refuses a form, with a better message than the shape error.
     "ForeignKeySpec._mapping": _same,
+    "_match": _same,  # refuses MATCH PARTIAL with PostgreSQL's reason
 }
 
 # Descriptions of keys whose model field has none (editors show them on hover).

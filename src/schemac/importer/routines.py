@@ -98,7 +98,9 @@ class RoutineParts:
             out["security_definer"] = True
         if function.search_path is not None:
             out["search_path"] = function.search_path or "''"
-        elif function.security_definer:
+        if function.settings:
+            out["set"] = dict(function.settings)
+        if function.search_path is None and function.security_definer:
             # Modelled as the database has it; the spec says the risk was accepted, and lint stays quiet on it.
             out["ignore"] = {
                 UNPINNED: "imported as the database has it: pin search_path and schema-qualify the names in the body"

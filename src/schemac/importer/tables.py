@@ -104,7 +104,12 @@ class TableParts:
                     "(not a table of these schemas); left out",
                 )
                 continue
-            if len(fk.columns) == 1 and fk.columns[0] not in column_fks and fk.columns[0] not in inherited:
+            if (
+                len(fk.columns) == 1
+                and fk.columns[0] not in column_fks
+                and fk.columns[0] not in inherited
+                and not fk.on_delete_columns  # a table's foreign key may name them
+            ):
                 column_fks[fk.columns[0]] = fk
             else:
                 table_fks.append(fk)
@@ -190,7 +195,7 @@ class TableParts:
                 self.located[path + ("columns", column.name, "references")] = identity(fk)
                 default = fk.name == default_name(q, fk.columns, "fkey")
                 target = f"{key_of(fk.ref_table)}.{spell(fk.ref_columns[0])}"
-                if default and not fk.deferrable and fk.valid:
+                if default and not fk.deferrable and fk.valid and fk.match == "simple":
                     spec["references"] = target
                     if fk.on_delete:
                         spec["on_delete"] = fk.on_delete
@@ -203,6 +208,8 @@ class TableParts:
                             ref[key] = getattr(fk, key)
                     if not default:
                         ref["name"] = fk.name
+                    if fk.match != "simple":
+                        ref["match"] = fk.match
                     ref.update(constraint_state(fk))
                     spec["references"] = ref
             if column.comment is not None:
@@ -321,8 +328,12 @@ class TableParts:
         for key in ("on_delete", "on_update"):
             if getattr(fk, key):
                 out[key] = getattr(fk, key)
+        if fk.on_delete_columns:
+            out["on_delete_columns"] = list(fk.on_delete_columns)
         if fk.name != default_name(fk.table, fk.columns, "fkey"):
             out["name"] = fk.name
+        if fk.match != "simple":
+            out["match"] = fk.match
         out.update(constraint_state(fk))
         return out
 

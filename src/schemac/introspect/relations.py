@@ -46,6 +46,7 @@ STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 IDENTITY = {"a": "always", "d": "by default"}
 # Foreign key actions as the spec spells them; NO ACTION is the default, None.
 ACTIONS = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+MATCH_TYPES = {"s": "simple", "f": "full"}  # pg_constraint.confmatchtype; PostgreSQL refuses MATCH PARTIAL
 # pg_index.indoption bits
 INDOPTION_DESC = 1
 INDOPTION_NULLS_FIRST = 2
@@ -293,6 +294,8 @@ def foreign_keys(read: Reading) -> tuple[ForeignKey, ...]:
                 on_delete=ACTIONS[row["on_delete"]],
                 on_update=ACTIONS[row["on_update"]],
                 valid=row["validated"],
+                match=MATCH_TYPES[row["match"]],
+                on_delete_columns=tuple(row["on_delete_columns"]),
                 enforced=row["enforced"] is not False,
                 **_timing(row),
             )

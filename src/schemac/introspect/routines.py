@@ -39,6 +39,12 @@ def _search_path(config: list[str] | None) -> str | None:
     return ", ".join(names)
 
 
+def _settings(config: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """The ``SET name = value`` of a routine but its search_path, as Function.settings holds them."""
+    pairs = ((name.lower(), value) for name, _, value in (item.partition("=") for item in config or ()))
+    return tuple(sorted(pair for pair in pairs if pair[0] != "search_path"))
+
+
 @builds("functions")
 def functions(read: Reading) -> tuple[Function, ...]:
     out = []
@@ -54,6 +60,7 @@ def functions(read: Reading) -> tuple[Function, ...]:
                 strict=row["strict"],
                 security_definer=row["security_definer"],
                 search_path=_search_path(row["config"]),
+                settings=_settings(row["config"]),
                 parallel=PARALLEL[row["parallel"]],
                 grants=read.grants.get(("function", row["oid"]), ()),
                 comment=row["comment"],

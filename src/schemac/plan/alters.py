@@ -182,18 +182,52 @@ def _sequence_of(default: str | None) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
+def narrowing(before: tuple[int, int], after: tuple[int, int]) -> str | None:
+    """How a sequence's bounds (MINVALUE, MAXVALUE) change for the value it is at: None when every value
+    within ``before`` lies within ``after``, 'apart' when none does, else 'narrower'. PostgreSQL refuses an
+    ALTER that leaves the current value outside the bounds ("RESTART value (-200) cannot be less than
+    MINVALUE (-100)"), whether the sequence has given a value yet or not."""
+    (low, high), (new_low, new_high) = before, after
+    if new_low <= low and high <= new_high:
+        return None
+    return "apart" if new_high < low or high < new_low else "narrower"
+
+
+def exhausts(before: tuple[int, int], after: tuple[int, int], increment: int) -> bool:
+    """Whether narrower bounds come nearer on the side the sequence counts towards: a sequence already past
+    the new bound there has no value left (moved below the other bound, it only skips values)."""
+    return after[1] < before[1] if increment > 0 else after[0] > before[0]
+
+
+def within_bounds_sql(sequence: QualifiedName, bounds: tuple[int, int]) -> str:
+    """The statement that moves a sequence's current value to the nearer of ``bounds`` when it lies outside
+    them, so that an ALTER to those bounds can run; it runs under the old bounds, which hold that value."""
+    return change_sql("sequence_within", sequence, *bounds)
+
+
 def _identity_options_steps(c: ch.AlterColumn, alter: Callable[[str], Pair]) -> list[Pair]:
     """An identity's sequence options changed in place: what it numbered stays, the next value follows
-    the new options. Counting the other way, its last value lies outside the new bounds: it starts
-    again, then goes on past the rows."""
+    the new options. Counting the other way, or within bounds apart from the old ones, its last value lies
+    outside the new bounds: it starts again, then goes on past the rows. Within narrower bounds, a last
+    value outside them is moved to the nearer bound first (with a hazard where the bound it counts towards
+    comes nearer: past it, the sequence has no value left)."""
     after, before = c.after.identity_options, c.before.identity_options
     action = " ".join(f"SET {option}" for option in identity_options_sql(c.after, after, before))
-    if (after.increment > 0) == (before.increment > 0):
-        return [alter(action)]
+    type_ = c.after.type
+    change = narrowing(before.bounds(c.before.type), after.bounds(type_))
     table, col = c.table, c.after.name
-    sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
-    note = f"continue the identity of {table}.{col} past its rows"
-    return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(table)}, note=note)]
+    if (after.increment > 0) != (before.increment > 0) or change == "apart":
+        sql = change_sql("identity_past_rows", table, col, None, after.increment < 0)
+        note = f"continue the identity of {table}.{col} past its rows"
+        return [alter(f"{action} RESTART"), _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(table)}, note=note)]
+    if change is None:
+        return [alter(action)]
+    statement, step = alter(action)
+    sequence = c.before.sequence or identity_sequence(table, col)
+    old, new = before.bounds(c.before.type), after.bounds(type_)
+    sql = f"{within_bounds_sql(sequence, new)}\n{step.sql}"
+    hazards = rule("narrow a sequence's bounds", exhausts(old, new, after.increment))
+    return [_step(c, sql, Stage.TABLES, statement.requires, hazards)]
 
 
 def _alter_column(c: ch.AlterColumn, existing: set[QualifiedName]) -> list[Pair]:

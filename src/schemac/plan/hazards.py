@@ -85,6 +85,9 @@ RULES: dict[str, frozenset[str]] = {
         # Create, or Replace in place: the planner may run it ahead of row level security's filters,
         # so what it lets out (an error message that quotes its argument) is read from rows RLS hides
         "declare a function leakproof": {WIDENS_ACCESS},
+        # A sequence past the bound it counts towards has no value left; one started again may give
+        # values that rows already hold.
+        "narrow a sequence's bounds": {BREAKS_CLIENTS},
         # Create (again): a caller that names the argument (PostgREST's RPC does) no longer finds it
         "rename a function's argument": {BREAKS_CLIENTS},
         # AlterDomain: SET NOT NULL checks every column of the domain's type

@@ -14,8 +14,17 @@ from ..catalog.objects import Catalog, QualifiedName
 from ..catalog.partitions import children
 from ..diff import changes as ch
 from ..render.quoting import ident
-from ..render.sql import change_sql, function_sql, number, privilege_scope, statements
-from .alters import alter_steps
+from ..render.sql import (
+    change_sql,
+    function_sql,
+    number,
+    privilege_scope,
+    search_path_sql,
+    setting_name,
+    setting_value,
+    statements,
+)
+from .alters import alter_steps, exhausts, narrowing, within_bounds_sql
 from .creates import create_steps, renames_argument
 from .drops import (
     drop_steps,
@@ -45,20 +54,28 @@ def replaceable(before: cat.Function, after: cat.Function) -> bool:
     )
 
 
-def estimates_changed(before: cat.Function, after: cat.Function) -> list[str] | None:
-    """``["COST 5", "ROWS 3"]``: what ALTER FUNCTION sets when only the planner's estimates of a
-    function change (a default written as PostgreSQL's number for it); None when more changes."""
-    if replace(before, cost=after.cost, rows=after.rows, grants=(), comment=None) != replace(
-        after, grants=(), comment=None
-    ):
+def alterations(before: cat.Function, after: cat.Function) -> tuple[list[str], list[str], list[str]] | None:
+    """(estimates, settings, settings reset) that ALTER FUNCTION changes when only a function's estimates and
+    settings change: ``["COST 5"], ["statement_timeout = '30s'"], ["work_mem"]`` (a default cost or row count
+    is set as PostgreSQL's number for it); None when more changes."""
+    same = replace(before, cost=after.cost, rows=after.rows, search_path=after.search_path, settings=after.settings)
+    if replace(same, grants=(), comment=None) != replace(after, grants=(), comment=None):  # steps of their own
         return None
-    settings = []
+    estimates, sets, resets = [], [], []
     if before.cost != after.cost:
         default = 1 if after.language in ("c", "internal") else 100
-        settings.append(f"COST {number(default if after.cost is None else after.cost)}")
+        estimates.append(f"COST {number(default if after.cost is None else after.cost)}")
     if before.rows != after.rows:
-        settings.append(f"ROWS {number(1000 if after.rows is None else after.rows)}")
-    return settings
+        estimates.append(f"ROWS {number(1000 if after.rows is None else after.rows)}")
+    if before.search_path != after.search_path:
+        if after.search_path is None:
+            resets.append("search_path")
+        else:
+            sets.append(f"search_path = {search_path_sql(after.search_path)}")
+    had, wanted = dict(before.settings), dict(after.settings)
+    sets += [f"{setting_name(n)} = {setting_value(v, n)}" for n, v in after.settings if had.get(n) != v]
+    resets += [setting_name(n) for n, _ in before.settings if n not in wanted]
+    return estimates, sets, resets
 
 
 def _sort_changes(changes: list[ch.Change]) -> tuple[list[Any], list[Any], list[ch.Change], dict[int, ch.Change]]:
@@ -129,7 +146,15 @@ def _sequence_steps(change: ch.Replace) -> list[tuple[Statement, Step]]:
     before, after = change.before, change.after
     out = []
     if replace(before, owned_by=None) != replace(after, owned_by=None):
-        out.append((Statement(Stage.SEQUENCES, ""), Step(change_sql("alter_sequence", after), change)))
+        # Within bounds apart from the old ones it starts again (its next values may be ones rows hold);
+        # within narrower ones, a current value outside them goes to the nearer bound first.
+        bounds = narrowing(before.bounds, after.bounds)
+        sql = change_sql("alter_sequence", after, restart=bounds == "apart")
+        if bounds == "narrower":
+            sql = f"{within_bounds_sql(after.qname, after.bounds)}\n{sql}"
+        exhausted = bounds == "narrower" and exhausts(before.bounds, after.bounds, after.increment)
+        step = Step(sql, change, rule("narrow a sequence's bounds", bounds == "apart" or exhausted))
+        out.append((Statement(Stage.SEQUENCES, ""), step))
     if after.owned_by and after.owned_by != before.owned_by:
         table, column = after.owned_by
         sql = change_sql("sequence_owner", after.qname, after.owned_by)
@@ -302,10 +327,13 @@ def _in_place(change: ch.Change, existing: set) -> list[tuple[Statement, Step]]:
     if isinstance(change, ch.Replace) and isinstance(change.after, cat.Sequence):
         return _sequence_steps(change)
     if isinstance(change, ch.Replace):  # a function whose signature and result stay
-        estimates = estimates_changed(change.before, change.after)
-        if estimates:
-            sql = change_sql("function_estimates", change.after, estimates)
-            note = f"set {' and '.join(estimates)} of function {kinds.FUNCTION.name(change.after)}"
+        altered = alterations(change.before, change.after)
+        if altered and any(altered):
+            estimates, sets, resets = altered
+            sql = change_sql("alter_routine", change.after, estimates, sets, resets)
+            said = [f"set {' and '.join(estimates + sets)}" if estimates or sets else ""]
+            said.append(f"reset {' and '.join(resets)}" if resets else "")
+            note = f"{' and '.join(filter(None, said))} of {kinds.of(change.after).noun} {kinds.FUNCTION.name(change.after)}"
         else:
             sql, note = function_sql(change.after, or_replace=True), None
         hazards = rule("declare a function leakproof", change.after.leakproof and not change.before.leakproof)

@@ -17,6 +17,7 @@ from ..catalog import objects as cat
 from ..catalog.graph import Stage, Statement, column_key, order
 from ..catalog.objects import QualifiedName
 from ..catalog.partitions import children, descendants, root
+from ..introspect.text import search_path_names
 from ..spec.platform import platform_for
 from ..spec.names import not_null_name, postgres_name
 from ..sqltree import (
@@ -77,11 +78,29 @@ def _role(name: str) -> str:
     return "PUBLIC" if name.lower() == "public" else ident(name)
 
 
-def _search_path(text: str) -> str:
+def search_path_sql(text: str) -> str:
+    """A search_path's value in SQL: its schema names, or ``''`` for none."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts or parts in (['""'], ["''"]):
         return "''"
     return ", ".join(p if p == "pg_temp" else ident(p) for p in parts)
+
+
+# Settings whose value is a list of names, each quoted as an identifier (GUC_LIST_QUOTE): written as a list
+# of literals, as pg_get_functiondef writes them, so that PostgreSQL keeps the text it printed.
+LIST_SETTINGS = frozenset({"temp_tablespaces", "local_preload_libraries", "session_preload_libraries"})
+
+
+def setting_name(name: str) -> str:
+    """A configuration parameter's name: ``statement_timeout``, ``myapp.tenant`` (each part an identifier)."""
+    return ".".join(ident(part) for part in name.split("."))
+
+
+def setting_value(value: str, name: str) -> str:
+    """The value of ``SET name = value`` that PostgreSQL keeps as ``value``."""
+    if name in LIST_SETTINGS:
+        return ", ".join(literal(part) for part in search_path_names(value)) or "''"
+    return literal(value)
 
 
 def key_part_sql(part: cat.PartitionKeyPart) -> str:
@@ -114,7 +133,9 @@ def environment() -> jinja2.Environment:
         ident=ident,
         literal=literal,
         role=_role,
-        search_path=_search_path,
+        search_path=search_path_sql,
+        setting_name=setting_name,
+        setting_value=setting_value,
         key_part=key_part_sql,
         publication_options=publication_options,
         published_tables=published_tables,

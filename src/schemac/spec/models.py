@@ -276,6 +276,19 @@ class PublicationSpec(Model):
 
 
 Action = Literal["no action", "restrict", "cascade", "set null", "set default"]
+MATCH = (
+    "MATCH FULL: a row whose key columns are partly NULL is refused (with `simple`, the default, such a row "
+    "is not checked). PostgreSQL does not implement MATCH PARTIAL."
+)
+
+
+def _match(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() == "partial":
+        raise ValueError("PostgreSQL does not implement MATCH PARTIAL; write 'full' or 'simple'")
+    return value
+
+
+Match = Annotated[Literal["simple", "full"], BeforeValidator(_match)]
 
 
 class ColumnReference(Model):
@@ -289,6 +302,7 @@ class ColumnReference(Model):
     deferrable: Deferrable = False
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
+    match: Match = Field(default="simple", description=MATCH)
 
     @model_validator(mode="before")
     @classmethod
@@ -385,11 +399,17 @@ class ForeignKeySpec(Model):
         return value
 
     on_delete: Action | None = None
+    on_delete_columns: list[str] = Field(
+        default=[],
+        description="With `on_delete: set null` or `set default`: only these of the key's columns are set "
+        "(ON DELETE SET NULL (columns), PostgreSQL 15); the others keep their values.",
+    )
     on_update: Action | None = None
     name: str | None = None
     deferrable: Deferrable = False
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
+    match: Match = Field(default="simple", description=MATCH)
 
 
 class PrimaryKeySpec(Model):
@@ -832,6 +852,19 @@ class Argument(Model):
         return value
 
 
+def _setting_value(value: Any) -> Any:
+    # YAML reads `enable_seqscan: off` and `work_mem: 64` as a boolean and a number; PostgreSQL keeps
+    # a boolean setting as on / off.
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+SettingValue = Annotated[str, BeforeValidator(_setting_value)]
+
+
 class RoutineSpec(Model):
     """What functions and procedures share."""
 
@@ -840,6 +873,13 @@ class RoutineSpec(Model):
     args: list[Argument] = []
     security_definer: bool = False
     search_path: str | None = None
+    settings: dict[str, SettingValue] = Field(
+        default={},
+        alias="set",
+        description="SET name = value: configuration parameters a call runs under, such as "
+        "`{statement_timeout: 30s, timezone: UTC}`; names are PostgreSQL's, in any case. `search_path` may "
+        "be given here or as its own key, not both.",
+    )
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None

@@ -16,7 +16,12 @@ SELECT con.conrelid AS table_oid,
                FROM unnest(con.confkey) WITH ORDINALITY k(attnum, i)
               ORDER BY k.i) AS ref_columns,
        con.confdeltype AS on_delete,
+       -- ON DELETE SET NULL / SET DEFAULT (columns), PostgreSQL 15: in the order written.
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
+               FROM unnest(con.confdelsetcols) WITH ORDINALITY k(attnum, i)
+              ORDER BY k.i) AS on_delete_columns,
        con.confupdtype AS on_update,
+       con.confmatchtype AS match,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
        con.convalidated AS validated,

@@ -29,6 +29,7 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
             on_delete=ref.on_delete or column.on_delete,
             on_update=ref.on_update or column.on_update,
             name=ref.name,
+            match=ref.match,
             **enforcement(scope, ref, fpath),
             **deferrable(ref.deferrable),
         )
@@ -44,6 +45,8 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
             on_delete=fk.on_delete,
             on_update=fk.on_update,
             name=fk.name,
+            match=fk.match,
+            on_delete_columns=_on_delete_columns(scope, fk, path + ("foreign_keys", i)),
             **enforcement(scope, fk, path + ("foreign_keys", i)),
             **deferrable(fk.deferrable),
         )
@@ -111,6 +114,21 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
             )
         out.append(cat.ForeignKey(name, qname, tuple(columns), target, tuple(ref_columns), **options))
     return out
+
+
+def _on_delete_columns(scope: Scope, fk: m.ForeignKeySpec, path: Path) -> tuple[str, ...]:
+    """ON DELETE SET NULL / SET DEFAULT (columns): some of the key's own columns, each once."""
+    if fk.on_delete_columns and fk.on_delete not in ("set null", "set default"):
+        scope.error(path + ("on_delete_columns",), "'on_delete_columns' needs 'on_delete: set null' or 'set default'")
+    for j, column in enumerate(fk.on_delete_columns):
+        if column not in fk.columns:
+            scope.error(
+                path + ("on_delete_columns", j),
+                f"'{column}' is not a column of this foreign key; ON DELETE sets only the key's own columns"
+                f"{suggest(column, fk.columns)}",
+            )
+    scope.distinct(fk.on_delete_columns, path + ("on_delete_columns",), "column")
+    return tuple(fk.on_delete_columns)
 
 
 def is_key(scope: Scope, target: QualifiedName, columns) -> bool:

@@ -10,7 +10,8 @@ from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...lint import UnknownRule, get_rule
 from ...render.quoting import ident
-from ...render.sql import BODY_QUOTES, body_quote
+from ...introspect.text import search_path_names
+from ...render.sql import BODY_QUOTES, LIST_SETTINGS, body_quote
 from ...sqltree import SqlProblem, check_plpgsql, check_statements, plpgsql_header, table_columns
 from .. import models as m
 from .fragments import expression, ignores, sql
@@ -48,8 +49,9 @@ def function_of(
         returns = returns_table(scope, returns, path + ("returns",)) or returns
     else:
         returns = type_of(scope, returns, path + ("returns",), pseudo=True) or returns
-    if function.search_path is not None:
-        for part in filter(None, (p.strip() for p in function.search_path.split(","))):
+    search_path, settings = _settings(scope, function, path)
+    if search_path is not None:
+        for part in filter(None, (p.strip() for p in search_path.split(","))):
             if part not in ("pg_temp", '""', "''"):
                 scope.ident(part, path + ("search_path",), key=False)
     if body_quote(function.body) is None:
@@ -65,7 +67,7 @@ def function_of(
             check_plpgsql(function.body, plpgsql_header(args, returns))
         except SqlProblem as exc:
             scope.error(path + ("body",), f"function body: {exc}")
-    if function.security_definer and function.search_path is None and not _accepted(function.ignore, UNPINNED):
+    if function.security_definer and search_path is None and not _accepted(function.ignore, UNPINNED):
         scope.error(
             path + ("search_path",),
             "a SECURITY DEFINER function must pin 'search_path' (for example search_path: '') so callers cannot hijack the names it uses",
@@ -80,7 +82,8 @@ def function_of(
         function.language,
         function.body,
         security_definer=function.security_definer,
-        search_path=function.search_path,
+        search_path=search_path,
+        settings=settings,
         grants=grants,
         comment=function.comment,
         ignore=ignores(scope, function.ignore, path),
@@ -96,6 +99,46 @@ def function_of(
             else {}
         ),
     )
+
+
+# A configuration parameter's name: `statement_timeout`, `TimeZone`, an extension's `myapp.tenant`.
+SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*")
+
+
+def _settings(
+    scope: Scope, function: m.FunctionSpec | m.ProcedureSpec, path: Path
+) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(search_path, the other settings) of ``search_path:`` and ``set:``. PostgreSQL's names are
+    case-insensitive: ``TimeZone`` and ``timezone`` are one setting, kept in lower case."""
+    search_path = function.search_path
+    seen: dict[str, str] = {}
+    for name, value in function.settings.items():
+        lowered = name.lower()
+        if not SETTING_NAME.fullmatch(name):
+            scope.error(
+                path + ("set", name),
+                f"'{name}' is no configuration parameter's name: one word of letters, digits and _ (statement_timeout),"
+                " or an extension's words joined by '.' (myapp.tenant)",
+                key=True,
+            )
+        elif lowered in seen:
+            scope.error(
+                path + ("set", name),
+                f"'{name}' is set twice (as '{seen[lowered]}' too): names are case-insensitive",
+                key=True,
+            )
+        elif lowered == "search_path" and search_path is not None:
+            scope.error(
+                path + ("set", name), "search_path is given twice: as 'search_path' and under 'set'; keep one", key=True
+            )
+        elif lowered == "search_path":
+            search_path = value
+        seen[lowered] = name
+    settings = {name.lower(): value for name, value in function.settings.items()}
+    settings.pop("search_path", None)
+    for name in LIST_SETTINGS & settings.keys():  # a list of names, as PostgreSQL keeps it
+        settings[name] = ", ".join(ident(part) for part in search_path_names(settings[name]))
+    return search_path, tuple(sorted(settings.items()))
 
 
 # PostgreSQL's COST of a function that names none, in the spec's languages (C and internal ones: 1).

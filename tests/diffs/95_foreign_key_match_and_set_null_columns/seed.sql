@@ -1,0 +1,3 @@
+INSERT INTO tenants VALUES (1);
+INSERT INTO projects VALUES (1, 10);
+INSERT INTO tasks VALUES (100, 1, 10), (101, NULL, NULL);
