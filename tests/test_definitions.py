@@ -139,7 +139,7 @@ def test_check_db_fails_on_what_no_plan_can_see(tmp_path: Path, database: str, p
     assert "ways schemac does not model" not in checked.output
 
     with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute("alter function app.double(integer) set work_mem = '64MB'")
+        conn.execute("alter table app.prices cluster on prices_pkey")
         conn.execute("create rule no_cheap as on insert to app.prices where new.amount < 5 do instead nothing")
     planned = run("plan", "--db", database, "--to", str(spec), *dev)
     assert planned.exit_code == 0, planned.output
@@ -147,16 +147,12 @@ def test_check_db_fails_on_what_no_plan_can_see(tmp_path: Path, database: str, p
     assert "note: the database differs from the goal in ways schemac does not model (2)" in planned.output
     as_json = json.loads(run("plan", "--db", database, "--to", str(spec), "--format", "json", *dev).output)
     assert as_json["steps"] == []
-    assert [u["object"] for u in as_json["unmodelled"]] == ["function app.double(integer)", "table app.prices"]
-    assert as_json["unmodelled"][0] == {
-        "object": "function app.double(integer)",
-        "database": [" SET work_mem TO '64MB'"],
-        "goal": [],
-    }
+    assert [u["object"] for u in as_json["unmodelled"]] == ["index app.prices_pkey", "table app.prices"]
+    assert as_json["unmodelled"][0] == {"object": "index app.prices_pkey", "database": ["clustered"], "goal": []}
     checked = run("check", "--spec", str(spec), "--out", str(out), "--db", database, *dev)
     assert checked.exit_code == 1, checked.output
     assert (
-        "function app.double(integer) differs in what schemac does not model: the database has `SET work_mem TO '64MB'`"
+        "index app.prices_pkey differs in what schemac does not model: the database has `clustered`"
     ) in checked.output
     assert "table app.prices differs in what schemac does not model: the database has `rule CREATE RULE" in (
         checked.output

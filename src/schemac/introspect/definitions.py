@@ -64,11 +64,13 @@ def _short(line: str, limit: int = 160) -> str:
 
 
 def _lines(obj: str, definition: str, scope: PrivilegeScope | None) -> list[str]:
-    """The definition's lines as compared: LEAKPROOF left out of a function's attributes, and, where the
-    privileges of only some roles are stated (a spec's allow-list), the others' grants."""
+    """The definition's lines as compared: LEAKPROOF left out of a function's attributes, and its SET lines
+    (the catalog compares every setting, and the scratch database builds a goal's functions without those
+    its role may not set); where the privileges of only some roles are stated (a spec's allow-list), the
+    others' grants."""
     lines = definition.splitlines()
     if obj.startswith(("function ", "procedure ")):
-        lines = [_without_leakproof(line) for line in lines]
+        lines = [_without_leakproof(line) for line in lines if not line.startswith(" SET ")]
     if scope is not None:
         roles = set() if not _privileges_managed(obj, scope) else set(scope.roles)
         lines = [line for line in lines if not _grant_of_another(line, roles)]
