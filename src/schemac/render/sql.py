@@ -346,6 +346,49 @@ def _table_lines(table: cat.Table, parents_defaults: frozenset[str] = frozenset(
     return lines
 
 
+def _partition_lines(partition: cat.Partition) -> list[str]:
+    """What PARTITION OF (...) declares: the columns it holds otherwise than its table, its own constraints."""
+    lines = []
+    for column in partition.own_columns:
+        if column.no_default:
+            continue  # dropped after it (PARTITION OF cannot say "no default")
+        parts = [ident(column.name)]
+        if column.default is not None:
+            parts.append(f"DEFAULT {column.default}")
+        if column.not_null_name:
+            parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL")
+        elif column.not_null:
+            parts.append("NOT NULL")
+        lines.append(" ".join(parts))
+    for con in inline_constraints(partition):
+        lines.append(f"CONSTRAINT {ident(con.name)} {constraint_body(con, indent='    ')}")
+    return lines
+
+
+def _constraints_require(relation: cat.Table | cat.Partition) -> set[str]:
+    """What the expressions of a table's or partition's checks and exclusion constraints use."""
+    requires: set[str] = set()
+    for check in relation.checks:
+        requires |= requires_sql(check.expression)
+    for exclusion in relation.exclusions:
+        requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
+    return requires
+
+
+def _not_valid_checks(relation: cat.Table | cat.Partition) -> Iterator[Statement]:
+    """The checks existing rows need not pass, added NOT VALID after the table or partition."""
+    q = relation.qname
+    for check in relation.checks:
+        if not check.valid and check.enforced:
+            yield Statement(
+                Stage.PARTITIONS if isinstance(relation, cat.Partition) else Stage.TABLES,
+                not_valid_check_sql(q, check),
+                requires=frozenset({kinds.RELATIONS.key(q)}),
+                label=f"check {check.name} on {q}",
+                source=relation,
+            )
+
+
 def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
     defaults = _default_not_null_names(catalog.tables)
     tables = {t.qname: t for t in catalog.tables}
@@ -383,10 +426,7 @@ def _table(
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
-    for check in table.checks:
-        requires |= requires_sql(check.expression)
-    for exclusion in table.exclusions:
-        requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
+    requires |= _constraints_require(table)
     yield Statement(
         Stage.TABLES,
         _render("table", table=table, lines=_table_lines(table, parents_defaults)),
@@ -396,15 +436,7 @@ def _table(
         ignore=table.ignore,
         source=table,
     )
-    for check in table.checks:
-        if not check.valid and check.enforced:
-            yield Statement(
-                Stage.TABLES,
-                not_valid_check_sql(q, check),
-                requires=frozenset({kinds.RELATIONS.key(q)}),
-                label=f"check {check.name} on {q}",
-                source=table,
-            )
+    yield from _not_valid_checks(table)
     yield from _comment_on(table, Stage.TABLES)
     for column in table.columns:
         yield from _comment(
@@ -436,8 +468,10 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
     return _render("index", index=index, keys=keys, concurrently=concurrently, only=only)
 
 
-def _index(index: cat.Index, stage: Stage) -> Iterator[Statement]:
+def _index(index: cat.Index, stage: Stage, after: frozenset[str] = frozenset()) -> Iterator[Statement]:
+    """``after``: the indexes it must follow (those of a partition's tables, for its own)."""
     requires = {kinds.RELATIONS.key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
+    requires |= after
     yield Statement(
         stage,
         index_sql(index),
@@ -741,17 +775,19 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
         q = partition.qname
         yield Statement(
             Stage.PARTITIONS,
-            _render("partition", partition=partition),
+            _render("partition", partition=partition, lines=_partition_lines(partition)),
             provides=kinds.RELATIONS.key(q),
             # The columns it sets, where a plan adds them to its table (the root of its tree).
             requires=frozenset(
                 {kinds.RELATIONS.key(partition.parent)}
                 | {column_key(root_of(q), c.name) for c in partition.own_columns}
                 | requires_sql(*(c.default for c in partition.own_columns))
+                | _constraints_require(partition)
             ),
             label=f"partition {q}",
             source=partition,
         )
+        yield from _not_valid_checks(partition)
         if partition.rls_enabled:
             yield Statement(
                 Stage.SECURITY,
@@ -764,9 +800,19 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
 
 def _indexes(catalog: cat.Catalog) -> Iterator[Statement]:
     views = {view.qname for view in catalog.views}
+    parent_of = {p.qname: p.parent for p in catalog.partitions}
+    provided: dict[QualifiedName, set[str]] = {}
     for index in catalog.indexes:
+        provided.setdefault(index.table, set()).add(kinds.INDEX.provides(index))
+    for index in catalog.indexes:
+        # A partition's own index after its tables': made first, it would be taken as the copy of
+        # theirs that CREATE INDEX makes on each partition (when it has the same definition).
+        after, above = set(), index.table
+        while above in parent_of:
+            above = parent_of[above]
+            after |= provided.get(above, set())
         # A materialized view's indexes are read with the view they belong to.
-        yield from _index(index, Stage.VIEWS if index.table in views else Stage.INDEXES)
+        yield from _index(index, Stage.VIEWS if index.table in views else Stage.INDEXES, frozenset(after))
 
 
 def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:

@@ -28,6 +28,9 @@ from .scope import Scope
 
 _BOUND_KEYS = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
 _INFINITE = ("MINVALUE", "MAXVALUE")
+# A partition's keys that are not its bound: what it holds otherwise than its table, or of its own.
+_NOT_BOUND = {"partition", "columns", "storage_parameters", "primary_key", "unique", "checks", "exclude"}
+_NOT_BOUND |= {"foreign_keys", "indexes"}
 
 
 def partitioning(
@@ -257,9 +260,7 @@ def partition_name(scope: Scope, child: QualifiedName, path: Path) -> bool:
 def _bound(scope: Scope, key: cat.PartitionKey, bound: m.PartitionBound, path: Path) -> str | None:
     """The text after FOR VALUES, checked against the strategy and the key's arity."""
     strategy = key.strategy
-    stray = sorted(
-        k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition", "columns", "storage_parameters"}
-    )
+    stray = sorted(k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - _NOT_BOUND)
     if stray:
         scope.error(
             path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition"
