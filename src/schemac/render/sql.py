@@ -346,47 +346,30 @@ def _table_lines(table: cat.Table, parents_defaults: frozenset[str] = frozenset(
     return lines
 
 
-def _partition_lines(partition: cat.Partition) -> list[str]:
-    """What PARTITION OF (...) declares: the columns it holds otherwise than its table, its own constraints."""
-    lines = []
-    for column in partition.own_columns:
-        if column.no_default:
-            continue  # dropped after it (PARTITION OF cannot say "no default")
-        parts = [ident(column.name)]
-        if column.default is not None:
-            parts.append(f"DEFAULT {column.default}")
-        if column.not_null_name:
-            parts.append(f"CONSTRAINT {ident(column.not_null_name)} NOT NULL")
-        elif column.not_null:
-            parts.append("NOT NULL")
-        lines.append(" ".join(parts))
-    for con in inline_constraints(partition):
-        lines.append(f"CONSTRAINT {ident(con.name)} {constraint_body(con, indent='    ')}")
-    return lines
-
-
-def _constraints_require(relation: cat.Table | cat.Partition) -> set[str]:
-    """What the expressions of a table's or partition's checks and exclusion constraints use."""
+def _constraints_require(*constraints: cat.TableConstraint) -> set[str]:
+    """What the expressions of checks and exclusion constraints use."""
     requires: set[str] = set()
-    for check in relation.checks:
-        requires |= requires_sql(check.expression)
-    for exclusion in relation.exclusions:
-        requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
+    for con in constraints:
+        if isinstance(con, cat.Check):
+            requires |= requires_sql(con.expression)
+        elif isinstance(con, cat.Exclusion):
+            requires |= requires_sql(con.where, *(e.key.expression for e in con.elements))
     return requires
 
 
-def _not_valid_checks(relation: cat.Table | cat.Partition) -> Iterator[Statement]:
-    """The checks existing rows need not pass, added NOT VALID after the table or partition."""
-    q = relation.qname
-    for check in relation.checks:
-        if not check.valid and check.enforced:
-            yield Statement(
-                Stage.PARTITIONS if isinstance(relation, cat.Partition) else Stage.TABLES,
-                not_valid_check_sql(q, check),
-                requires=frozenset({kinds.RELATIONS.key(q)}),
-                label=f"check {check.name} on {q}",
-                source=relation,
-            )
+def _own_constraints(partition: cat.Partition) -> Iterator[Statement]:
+    """A partition's own keys and checks, added after it: declared in PARTITION OF (...), a key's
+    columns would take NOT NULL constraints of the partition's own (PostgreSQL 18) beside its table's."""
+    q = partition.qname
+    for con in partition.constraints:
+        not_valid = isinstance(con, cat.Check) and not con.valid and con.enforced
+        yield Statement(
+            Stage.PARTITIONS,
+            change_sql("add_constraint", q, con.name, constraint_body(con, indent="    "), not_valid=not_valid),
+            requires=frozenset({kinds.RELATIONS.key(q)} | _constraints_require(con)),
+            label=f"constraint {con.name} on {q}",
+            source=partition,
+        )
 
 
 def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
@@ -426,7 +409,7 @@ def _table(
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
-    requires |= _constraints_require(table)
+    requires |= _constraints_require(*table.constraints)
     yield Statement(
         Stage.TABLES,
         _render("table", table=table, lines=_table_lines(table, parents_defaults)),
@@ -436,7 +419,15 @@ def _table(
         ignore=table.ignore,
         source=table,
     )
-    yield from _not_valid_checks(table)
+    for check in table.checks:
+        if not check.valid and check.enforced:
+            yield Statement(
+                Stage.TABLES,
+                not_valid_check_sql(q, check),
+                requires=frozenset({kinds.RELATIONS.key(q)}),
+                label=f"check {check.name} on {q}",
+                source=table,
+            )
     yield from _comment_on(table, Stage.TABLES)
     for column in table.columns:
         yield from _comment(
@@ -775,19 +766,18 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
         q = partition.qname
         yield Statement(
             Stage.PARTITIONS,
-            _render("partition", partition=partition, lines=_partition_lines(partition)),
+            _render("partition", partition=partition),
             provides=kinds.RELATIONS.key(q),
             # The columns it sets, where a plan adds them to its table (the root of its tree).
             requires=frozenset(
                 {kinds.RELATIONS.key(partition.parent)}
                 | {column_key(root_of(q), c.name) for c in partition.own_columns}
                 | requires_sql(*(c.default for c in partition.own_columns))
-                | _constraints_require(partition)
             ),
             label=f"partition {q}",
             source=partition,
         )
-        yield from _not_valid_checks(partition)
+        yield from _own_constraints(partition)
         if partition.rls_enabled:
             yield Statement(
                 Stage.SECURITY,
