@@ -283,7 +283,9 @@ class TableParts:
         pk = p.primary_key
         if pk is not None and not self.refused_key(q, pk, path + ("primary_key",)):
             if pk.name != default_name(q, (), "pkey"):
-                self.cannot(path, f"the primary key is named {pk.name}; the spec always names it {default_name(q, (), 'pkey')}")
+                self.cannot(
+                    path, f"the primary key is named {pk.name}; the spec always names it {default_name(q, (), 'pkey')}"
+                )
             else:
                 state = constraint_state(pk)
                 out["primary_key"] = {"columns": list(pk.columns), **state} if state else list(pk.columns)
