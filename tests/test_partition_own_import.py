@@ -56,3 +56,29 @@ def test_a_partitions_own_objects_are_imported_and_rebuilt(tmp_path, databases, 
     }
     migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
     assert migration.empty, migration.sql()
+
+
+SERIES = """
+create table events (at date not null, n int) partition by range (at);
+create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01');
+create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01');
+create index events_2025_n on events_2025 (n);
+"""
+
+
+def test_partitions_by_time_that_hold_their_own_are_written_one_by_one(tmp_path, databases, pg_cluster) -> None:
+    """``interval:`` makes partitions that hold nothing of their own: a series one of whose partitions does is
+    written as explicit partitions, so that nothing is lost."""
+    source = databases()
+    with psycopg.connect(source, autocommit=True) as conn:
+        conn.execute(SERIES)
+    spec = tmp_path / "schema.yaml"
+    result = CliRunner().invoke(
+        main, ["--no-color", "import", "--db", source, "--out", str(spec), "--dev-db", pg_cluster.url()]
+    )
+    assert result.exit_code == 0, result.output
+    partition = yaml.safe_load(spec.read_text())["tables"]["events"]["partition"]
+    assert "interval" not in partition
+    assert partition["partitions"]["events_2025"]["indexes"] == [{"columns": ["n"], "name": "events_2025_n"}]
+    migration = live.plan(live.current(source), live.desired(str(spec), pg_cluster.url()))
+    assert migration.empty, migration.sql()
