@@ -164,22 +164,29 @@ def _rename_column(
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if n == old else n for n in names)
 
+    def constraints(r: cat.Table | cat.Partition) -> dict[str, Any]:  # its keys and checks, renamed
+        return {
+            "primary_key": replace(r.primary_key, columns=cols(r.primary_key.columns)) if r.primary_key else None,
+            "uniques": tuple(replace(u, columns=cols(u.columns)) for u in r.uniques),
+            "checks": rename_in_constraints(r.checks, old, new),
+            "exclusions": rename_in_constraints(r.exclusions, old, new),
+        }
+
+    # The table and its partitions: what they declare on the column follows it.
+    tree = {table} | {p.qname for p in descendants(below, table)}
     tables = []
     for t in catalog.tables:
         if t.qname == table:
             t = replace(
                 t,
                 columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
-                primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
-                uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
-                checks=rename_in_constraints(t.checks, old, new),
-                exclusions=rename_in_constraints(t.exclusions, old, new),
                 partition_key=_rename_key(t.partition_key, old, new),
+                **constraints(t),
             )
         tables.append(t)
     fks = tuple(
         replace(fk, columns=cols(fk.columns))
-        if fk.table == table
+        if fk.table in tree
         else replace(fk, ref_columns=cols(fk.ref_columns))
         if fk.ref_table == table
         else fk
@@ -199,25 +206,22 @@ def _rename_column(
             include=cols(i.include),
             where=i.where and rename_column(i.where, old, new),
         )
-        if i.table == table
+        if i.table in tree
         else i
         for i in catalog.indexes
     )
-    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns' settings.
-    under = {p.qname for p in descendants(below, table) if p.partition_key is not None or p.own_columns}
-    partitions = (
-        catalog.partitions
-        if not under
-        else tuple(
-            replace(
-                p,
-                partition_key=_rename_key(p.partition_key, old, new),
-                own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
-            )
-            if p.qname in under
-            else p
-            for p in catalog.partitions
+    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns'
+    # settings, and keys and checks of their own.
+    partitions = tuple(
+        replace(
+            p,
+            partition_key=_rename_key(p.partition_key, old, new),
+            own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
+            **constraints(p),
         )
+        if p.qname in tree
+        else p
+        for p in catalog.partitions
     )
     # A publication's column list and row filter name columns by number: they follow the rename.
     publications = tuple(
