@@ -84,7 +84,6 @@ def _own(
             "its table has a primary key, which the partition takes; a table has one primary key: "
             "make this one a unique constraint",
         )
-    scope.primary_keys[child] = primary_key_columns(own)
     pk = primary_key(scope, child, path, own, names)
     uniques = unique_keys(scope, child, path, own, names)
     if bound.partition is not None:
