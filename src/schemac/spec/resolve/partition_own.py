@@ -13,7 +13,7 @@ from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName
 from ...errors import Path
 from .. import models as m
-from ..names import key_name
+from ..names import key_name, split_qualified
 from .constraints import checks, exclusions
 from .foreign_keys import foreign_keys
 from .indexes import table_indexes
@@ -39,30 +39,33 @@ def partitions_own(scope: Scope, qname: QualifiedName, path: Path, table: m.Tabl
     out = PartitionsOwn()
     if table.partition is not None:
         ancestors_keyed = bool(primary_key_columns(table))
-        _walk(scope, qname, table, table.partition, path + ("partition",), ancestors_keyed, list(table.indexes), out)
+        walk = _Walk(scope, qname, table, out)
+        walk.partitions(qname, table.partition, path + ("partition",), ancestors_keyed, list(table.indexes))
     return out
 
 
-def _walk(
-    scope: Scope,
-    qname: QualifiedName,
-    table: m.TableSpec,
-    spec: m.PartitionSpec,
-    path: Path,
-    keyed: bool,
-    indexes: list[m.IndexSpec],
-    out: PartitionsOwn,
-) -> None:
-    """``keyed``: whether the table or a partition above has a primary key; ``indexes``: theirs."""
-    for name, bound in spec.partitions.items():
-        ppath = path + ("partitions", name)
-        child = scope.qualify(name if "." in name else f"{qname.schema}.{name}", ppath)
-        if child is None:
-            continue
-        _own(scope, qname, child, table, bound, ppath, keyed, indexes, out)
-        if bound.partition is not None:
-            below = keyed or bool(bound.pk)
-            _walk(scope, qname, table, bound.partition, ppath + ("partition",), below, indexes + bound.indexes, out)
+@dataclass
+class _Walk:
+    scope: Scope
+    table_name: QualifiedName
+    table: m.TableSpec
+    out: PartitionsOwn
+
+    def partitions(
+        self, parent: QualifiedName, spec: m.PartitionSpec, path: Path, keyed: bool, indexes: list[m.IndexSpec]
+    ) -> None:
+        """Those of ``parent`` and below; ``keyed``: whether the table or a partition above has a primary
+        key; ``indexes``: theirs. A name the spec gets wrong was reported by ``partitioning``."""
+        for name, bound in spec.partitions.items():
+            ppath = path + ("partitions", name)
+            parts = split_qualified(name if "." in name else f"{parent.schema}.{name}")
+            if parts is None or parts[0] not in self.scope.schemas:
+                continue
+            child = QualifiedName(*parts)
+            _own(self.scope, self.table_name, child, self.table, bound, ppath, keyed, indexes, self.out)
+            if bound.partition is not None:
+                below = keyed or bool(bound.pk)
+                self.partitions(child, bound.partition, ppath + ("partition",), below, indexes + bound.indexes)
 
 
 def _own(
