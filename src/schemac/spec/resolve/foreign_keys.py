@@ -17,10 +17,10 @@ from .types import type_family
 
 
 def foreign_keys(
-    scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, columns: tuple[str, ...] | None = None
+    scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, column_names: tuple[str, ...] | None = None
 ) -> list[cat.ForeignKey]:
-    """``columns``: the table's, where ``qname`` is not a table of the spec (a partition: its table's)."""
-    known = scope.table_columns(qname) if columns is None else columns
+    """``column_names``: the table's, where ``qname`` is not a table of the spec (a partition: its table's)."""
+    known = scope.table_columns(qname) if column_names is None else column_names
     wanted = []  # (columns, target ref, target columns or None, options, path, the reference as written)
     for name, column in table.columns.items():
         ref = column.references

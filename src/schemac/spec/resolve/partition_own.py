@@ -17,6 +17,7 @@ from ..names import key_name, split_qualified
 from .constraints import checks, exclusions
 from .foreign_keys import foreign_keys
 from .indexes import table_indexes
+from .partitioning import partition_ref
 from .scope import Scope
 from .tables import keys_per_partition, primary_key, primary_key_columns, unique_keys
 
@@ -58,7 +59,7 @@ class _Walk:
         key; ``indexes``: theirs. A name the spec gets wrong was reported by ``partitioning``."""
         for name, bound in spec.partitions.items():
             ppath = path + ("partitions", name)
-            parts = split_qualified(name if "." in name else f"{parent.schema}.{name}")
+            parts = split_qualified(partition_ref(parent, name))
             if parts is None or parts[0] not in self.scope.schemas:
                 continue
             child = QualifiedName(*parts)
@@ -108,7 +109,7 @@ def _own(
                 f"{key_name(child, index.columns, 'idx')}; give this one a 'name'",
             )
     out.indexes += table_indexes(scope, child, path, own, names)
-    out.foreign_keys += foreign_keys(scope, child, path, own, columns=tuple(names))
+    out.foreign_keys += foreign_keys(scope, child, path, own, column_names=tuple(names))
 
 
 def _as_table(table: m.TableSpec, bound: m.PartitionBound) -> m.TableSpec:

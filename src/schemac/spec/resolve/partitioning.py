@@ -79,8 +79,7 @@ def _children(
     partitions = []
     for name, bound in spec.partitions.items():
         ppath = path + ("partitions", name)
-        qualified = len(split_name(name) or ()) > 1
-        child = scope.qualify(name if qualified else f"{spell(parent.schema)}.{name}", ppath, declare=True)
+        child = scope.qualify(partition_ref(parent, name), ppath, declare=True)
         text = _bound(scope, key, bound, ppath)
         sub_key = None
         if bound.partition is not None:
@@ -115,6 +114,11 @@ def _children(
         ):
             partitions.append(cat.Partition(child, parent, None))
     return partitions
+
+
+def partition_ref(parent: QualifiedName, name: str) -> str:
+    """A partition's name under ``partitions``, qualified: one without a schema is in its parent's."""
+    return name if len(split_name(name) or ()) > 1 else f"{spell(parent.schema)}.{name}"
 
 
 def _key(scope: Scope, spec: m.PartitionSpec, path: Path, table: m.TableSpec, *, top: bool) -> cat.PartitionKey | None:
