@@ -63,53 +63,45 @@ class _Walk:
             if parts is None or parts[0] not in self.scope.schemas:
                 continue
             child = QualifiedName(*parts)
-            _own(self.scope, self.table_name, child, self.table, bound, ppath, keyed, indexes, self.out)
+            self.own(child, bound, ppath, keyed, indexes)
             if bound.partition is not None:
                 below = keyed or bool(bound.pk)
                 self.partitions(child, bound.partition, ppath + ("partition",), below, indexes + bound.indexes)
 
-
-def _own(
-    scope: Scope,
-    qname: QualifiedName,
-    child: QualifiedName,
-    table: m.TableSpec,
-    bound: m.PartitionBound,
-    path: Path,
-    keyed: bool,
-    above: list[m.IndexSpec],
-    out: PartitionsOwn,
-) -> None:
-    own = _as_table(table, bound)
-    names = set(scope.table_columns(qname))
-    if bound.pk and keyed:
-        scope.error(
-            path + ("primary_key",),
-            "its table has a primary key, which the partition takes; a table has one primary key: "
-            "make this one a unique constraint",
-        )
-    pk = primary_key(scope, child, path, own, names)
-    uniques = unique_keys(scope, child, path, own, names)
-    if bound.partition is not None:
-        keys_per_partition(scope, path, own, uniques)
-    constraints = {
-        "primary_key": pk,
-        "uniques": tuple(uniques),
-        "checks": tuple(checks(scope, child, path, own)),
-        "exclusions": tuple(exclusions(scope, child, path, own, names)),
-    }
-    if any(constraints.values()):
-        out.constraints[child] = constraints
-    taken = {key_name(child, index.columns, "idx") for index in above}
-    for i, index in enumerate(bound.indexes):
-        if index.name is None and key_name(child, index.columns, "idx") in taken:
+    def own(
+        self, child: QualifiedName, bound: m.PartitionBound, path: Path, keyed: bool, above: list[m.IndexSpec]
+    ) -> None:
+        scope, own = self.scope, _as_table(self.table, bound)
+        names = set(scope.table_columns(self.table_name))
+        if bound.pk and keyed:
             scope.error(
-                path + ("indexes", i),
-                f"PostgreSQL gives the partition's copy of its table's index on the same columns the name "
-                f"{key_name(child, index.columns, 'idx')}; give this one a 'name'",
+                path + ("primary_key",),
+                "its table has a primary key, which the partition takes; a table has one primary key: "
+                "make this one a unique constraint",
             )
-    out.indexes += table_indexes(scope, child, path, own, names)
-    out.foreign_keys += foreign_keys(scope, child, path, own, column_names=tuple(names))
+        pk = primary_key(scope, child, path, own, names)
+        uniques = unique_keys(scope, child, path, own, names)
+        if bound.partition is not None:
+            keys_per_partition(scope, path, own, uniques)
+        constraints = {
+            "primary_key": pk,
+            "uniques": tuple(uniques),
+            "checks": tuple(checks(scope, child, path, own)),
+            "exclusions": tuple(exclusions(scope, child, path, own, names)),
+        }
+        if any(constraints.values()):
+            self.out.constraints[child] = constraints
+        # PostgreSQL names the copy of a table's index on a partition as an unnamed index of its own.
+        taken = {key_name(child, index.columns, "idx") for index in above}
+        for i, index in enumerate(bound.indexes):
+            if index.name is None and key_name(child, index.columns, "idx") in taken:
+                scope.error(
+                    path + ("indexes", i),
+                    f"PostgreSQL gives the partition's copy of its table's index on the same columns the name "
+                    f"{key_name(child, index.columns, 'idx')}; give this one a 'name'",
+                )
+        self.out.indexes += table_indexes(scope, child, path, own, names)
+        self.out.foreign_keys += foreign_keys(scope, child, path, own, column_names=tuple(names))
 
 
 def _as_table(table: m.TableSpec, bound: m.PartitionBound) -> m.TableSpec:
