@@ -491,6 +491,18 @@ class Partition:
     grants: tuple[Grant, ...] = ()
     own_columns: tuple[PartitionColumn, ...] = ()
     storage_parameters: StorageParameters = ()  # of a partition that holds rows (not one partitioned in turn)
+    # Keys and checks of its own (not its table's, which PARTITION OF gives it); its own indexes and
+    # foreign keys are in the catalog's, on it.
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+    @property
+    def constraints(self) -> tuple[TableConstraint, ...]:
+        """Its own primary key, unique, check and exclusion constraints, in that order."""
+        key: tuple[TableConstraint, ...] = (self.primary_key,) if self.primary_key else ()
+        return key + self.uniques + self.checks + self.exclusions
 
 
 @dataclass(frozen=True)

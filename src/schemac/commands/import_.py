@@ -98,9 +98,10 @@ def import_(
     in languages other than sql and plpgsql and the triggers that call them,
     foreign keys to tables the spec cannot name (storage.buckets), all but
     one of the routines that share a name and of indexes alike, unlogged
-    partitions, a partition's own indexes, foreign keys and triggers (its
-    table's reach it by themselves), a column a table inherits with a
-    default of its own, a search_path the database sets, privileges on the database, and
+    partitions, what a default partition holds of its own and a partition's
+    own triggers (its table's reach it by themselves), a column a table
+    inherits with a default of its own, a search_path the database sets,
+    privileges on the database, and
     privileges changed on the platform's own objects. The round trip is then
     exact for what the spec holds. The spec is proved on a scratch database
     given the source's collations, the text search configurations its

@@ -164,22 +164,29 @@ def _rename_column(
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if n == old else n for n in names)
 
+    def constraints(r: cat.Table | cat.Partition) -> dict[str, Any]:  # its keys and checks, renamed
+        return {
+            "primary_key": replace(r.primary_key, columns=cols(r.primary_key.columns)) if r.primary_key else None,
+            "uniques": tuple(replace(u, columns=cols(u.columns)) for u in r.uniques),
+            "checks": rename_in_constraints(r.checks, old, new),
+            "exclusions": rename_in_constraints(r.exclusions, old, new),
+        }
+
+    # The table and its partitions: what they declare on the column follows it.
+    tree = {table} | {p.qname for p in descendants(below, table)}
     tables = []
     for t in catalog.tables:
         if t.qname == table:
             t = replace(
                 t,
                 columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
-                primary_key=replace(t.primary_key, columns=cols(t.primary_key.columns)) if t.primary_key else None,
-                uniques=tuple(replace(u, columns=cols(u.columns)) for u in t.uniques),
-                checks=rename_in_constraints(t.checks, old, new),
-                exclusions=rename_in_constraints(t.exclusions, old, new),
                 partition_key=_rename_key(t.partition_key, old, new),
+                **constraints(t),
             )
         tables.append(t)
 
     def renamed(fk: cat.ForeignKey) -> cat.ForeignKey:
-        if fk.table == table:
+        if fk.table in tree:
             fk = replace(fk, columns=cols(fk.columns), on_delete_columns=cols(fk.on_delete_columns))
         if fk.ref_table == table:  # a key of the table that references it too
             fk = replace(fk, ref_columns=cols(fk.ref_columns))
@@ -200,25 +207,22 @@ def _rename_column(
             include=cols(i.include),
             where=i.where and rename_column(i.where, old, new),
         )
-        if i.table == table
+        if i.table in tree
         else i
         for i in catalog.indexes
     )
-    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns' settings.
-    under = {p.qname for p in descendants(below, table) if p.partition_key is not None or p.own_columns}
-    partitions = (
-        catalog.partitions
-        if not under
-        else tuple(
-            replace(
-                p,
-                partition_key=_rename_key(p.partition_key, old, new),
-                own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
-            )
-            if p.qname in under
-            else p
-            for p in catalog.partitions
+    # Sub-partitions are partitioned by columns of the table too, and partitions hold its columns'
+    # settings, and keys and checks of their own.
+    partitions = tuple(
+        replace(
+            p,
+            partition_key=_rename_key(p.partition_key, old, new),
+            own_columns=tuple(replace(c, name=new) if c.name == old else c for c in p.own_columns),
+            **constraints(p),
         )
+        if p.qname in tree
+        else p
+        for p in catalog.partitions
     )
     # A publication's column list and row filter name columns by number: they follow the rename.
     publications = tuple(
@@ -352,34 +356,46 @@ def _default_privilege_changes(current: cat.Catalog, desired: cat.Catalog) -> li
     return out
 
 
-_PARTITION_OWN = "the spec has no {} of a partition's own (its partitions take their table's)"
+_DEFAULT_OWN = "the spec has no objects of a default partition's own (it names only `default: true`)"
 _PARTITION_TRIGGER = "the spec puts triggers on tables (a row trigger on the table reaches its partitions)"
 
 
 def partitions_own_left_alone(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Catalog:
-    """``current`` with the indexes and foreign keys a partition holds of its own (not through its table)
-    named as not managed: a spec cannot hold them, so a plan to a spec would drop them as strays; and so the
-    triggers made on a partition that the spec ``desired`` does not make there (its conventions make some:
-    the append-only guard's TRUNCATE trigger). A trigger of the table reaches each partition as a clone,
+    """``current`` with what a DEFAULT partition holds of its own (not through its table: indexes, foreign
+    keys, keys and checks) named as not managed: a spec cannot write them (it spells own objects under
+    the partitions it lists by name), so a plan to a spec would drop them as strays; and so the triggers
+    made on a partition that the spec ``desired`` does not make there (its conventions make some: the
+    append-only guard's TRUNCATE trigger). A trigger of the table reaches each partition as a clone,
     which is not read. A plan to another database or an SQL file compares them like any others."""
     partitions = {p.qname for p in current.partitions}
+    defaults = {p.qname for p in current.partitions if p.bound is None}
     held = {kinds.TRIGGER.identity(t) for t in desired.triggers} if desired is not None else None
-    own = {slot: [o for o in getattr(current, slot) if o.table in partitions] for slot in ("indexes", "foreign_keys")}
+    own = {slot: [o for o in getattr(current, slot) if o.table in defaults] for slot in ("indexes", "foreign_keys")}
     own["triggers"] = [
         t
         for t in current.triggers
         if t.table in partitions and held is not None and kinds.TRIGGER.identity(t) not in held
     ]
-    if not any(own.values()):
+    keyed = [p for p in current.partitions if p.qname in defaults and p.constraints]
+    if not any(own.values()) and not keyed:
         return current
-    why = {"indexes": _PARTITION_OWN.format("indexes"), "foreign_keys": _PARTITION_OWN.format("foreign keys")}
     named = tuple(
-        cat.Unmanaged(f"partition {kinds.of(obj).noun}", kinds.of(obj).name(obj), why.get(slot, _PARTITION_TRIGGER))
+        cat.Unmanaged(
+            f"partition {kinds.of(obj).noun}",
+            kinds.of(obj).name(obj),
+            _PARTITION_TRIGGER if slot == "triggers" else _DEFAULT_OWN,
+        )
         for slot, objects in own.items()
         for obj in objects
+    ) + tuple(
+        cat.Unmanaged("partition constraint", f"{ident(con.name)} on {p.qname}", _DEFAULT_OWN)
+        for p in keyed
+        for con in p.constraints
     )
     kept = {slot: tuple(o for o in getattr(current, slot) if o not in objects) for slot, objects in own.items()}
-    return replace(current, **kept, unmanaged=current.unmanaged + named)
+    cleared = dict(primary_key=None, uniques=(), checks=(), exclusions=())
+    partitions_kept = tuple(replace(p, **cleared) if p in keyed else p for p in current.partitions)
+    return replace(current, **kept, partitions=partitions_kept, unmanaged=current.unmanaged + named)
 
 
 def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
@@ -1275,17 +1291,29 @@ def _foreign_keys_over_dropped_keys(
 
 
 def _partition_change(before: cat.Partition, after: cat.Partition, scope: cat.PrivilegeScope | None) -> list[ch.Change]:
-    """A partition made again for another key or bound; else its row level security, storage parameters
-    and grants changed in place (what it holds of its own columns: ``partitions.partition_column_changes``)."""
+    """A partition made again for another key or bound; else its row level security, storage parameters,
+    own keys and checks, and grants changed in place (what it holds of its own columns:
+    ``partitions.partition_column_changes``)."""
     if before.partition_key != after.partition_key:
         return [ch.Repartition(before, after)]
 
     def in_place(p: cat.Partition) -> cat.Partition:
-        return replace(p, rls_enabled=False, rls_forced=False, grants=(), own_columns=(), storage_parameters=())
+        return replace(
+            p,
+            rls_enabled=False,
+            rls_forced=False,
+            grants=(),
+            own_columns=(),
+            storage_parameters=(),
+            primary_key=None,
+            uniques=(),
+            checks=(),
+            exclusions=(),
+        )
 
     if differs(in_place(before), in_place(after)):
         return [ch.Replace(before, after)]
-    out: list[ch.Change] = []
+    out: list[ch.Change] = table_constraint_changes(before, after)
     if (before.rls_enabled, before.rls_forced) != (after.rls_enabled, after.rls_forced):
         out.append(
             ch.SetRowSecurity(after.qname, after.rls_enabled, after.rls_forced, before.rls_enabled, before.rls_forced)

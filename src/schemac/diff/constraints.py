@@ -37,7 +37,7 @@ def validity(before: Any, after: Any) -> str:
     return DIFFERS
 
 
-def _by_name(table: cat.Table) -> dict[str, cat.TableConstraint]:
+def _by_name(table: cat.Table | cat.Partition) -> dict[str, cat.TableConstraint]:
     return {c.name: c for c in table.constraints}
 
 
@@ -50,7 +50,7 @@ def _parameters(con: cat.TableConstraint) -> list[tuple[str, str]]:
     return sorted(getattr(con, "storage_parameters", ()))
 
 
-def table_constraint_changes(before: cat.Table, after: cat.Table) -> list[ch.Change]:
+def table_constraint_changes(before: cat.Table | cat.Partition, after: cat.Table | cat.Partition) -> list[ch.Change]:
     """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate,
     or whose index takes other storage parameters: in place (ALTER INDEX ... SET), but on a partitioned table,
     whose index PostgreSQL cannot alter so, by making the key again."""

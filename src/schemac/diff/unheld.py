@@ -18,8 +18,8 @@ cannot write:
   storage.buckets, or a partition);
 - of indexes alike (the same keys, method, predicate, INCLUDE and uniqueness), and of routines that
   share a name, all but one: the one the spec holds, else the first (the one import writes);
-- a partition's own indexes and foreign keys, and its own triggers but those the spec makes there
-  (``compare.partitions_own_left_alone``).
+- what a default partition holds of its own (indexes, foreign keys, keys and checks), and a
+  partition's own triggers but those the spec makes there (``compare.partitions_own_left_alone``).
 """
 
 from __future__ import annotations

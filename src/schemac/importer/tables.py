@@ -3,6 +3,7 @@ row level security, policies, triggers and grants."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -49,6 +50,16 @@ def key_spec(key: cat.IndexKey, also: dict[str, Any] | None = None) -> dict[str,
     return item
 
 
+def _checks(checks: Iterable[cat.Check]) -> dict[str, Any]:
+    """``checks:`` of a table or partition: each by name, its expression alone where nothing else is said."""
+    return {
+        check.name: bare(check.expression)
+        if check.valid and not check.no_inherit
+        else {"expression": bare(check.expression), **constraint_state(check)}
+        for check in checks
+    }
+
+
 class TableParts:
     """The table half of :class:`~schemac.importer.explicit.Builder`."""
 
@@ -88,22 +99,9 @@ class TableParts:
             if c.default
         }
 
-        fks = [fk for fk in self.on["foreign_keys"][q] if not self.skipped(fk)]
-        refused = [fk for fk in fks if identity(fk) in self.choices.exclude]
-        for fk in refused:
-            self.cannot(path, self.choices.exclude[identity(fk)])
-        fks = [fk for fk in fks if fk not in refused]
         column_fks: dict[str, cat.ForeignKey] = {}
         table_fks = []
-        for fk in fks:
-            ref = fk.ref_table in self.spec_tables
-            if not ref:
-                self.cannot(
-                    path,
-                    f"foreign key {fk.name} references {fk.ref_table}, which the spec cannot name "
-                    "(not a table of these schemas); left out",
-                )
-                continue
+        for fk in self.writable_foreign_keys(q, path):
             if (
                 len(fk.columns) == 1
                 and fk.columns[0] not in column_fks
@@ -228,19 +226,8 @@ class TableParts:
         if uniques:
             out["unique"] = [self.unique(q, u) for u in uniques]
         if checks and not self.minimal:
-            out["checks"] = {
-                check.name: bare(check.expression)
-                if check.valid and not check.no_inherit
-                else {"expression": bare(check.expression), **constraint_state(check)}
-                for check in checks
-            }
-        exclusions = [self.exclusion(q, x, path + ("exclude",)) for x in table.exclusions]
-        if any(exclusions):
-            out["exclude"] = [x for x in exclusions if x is not None]
-        if table_fks:
-            out["foreign_keys"] = [self.foreign_key(fk) for fk in table_fks]
-            for j, fk in enumerate(table_fks):
-                self.located[path + ("foreign_keys", j)] = identity(fk)
+            out["checks"] = _checks(checks)
+        out.update(self.exclusions_and_foreign_keys(q, table.exclusions, table_fks, path))
         if table.partition_key is not None:
             partition = self.partition(table, path + ("partition",))
             if partition is not None:
@@ -257,6 +244,67 @@ class TableParts:
                 out["rls"] = True if table.rls_forced else {"enable": True}
         out.update(self.attached(q, path))
         out.update(self.privileges("table", q.schema, table.grants, path, also=self.generated_grants(table)))
+        return out
+
+    def writable_foreign_keys(self, q: QualifiedName, path: tuple) -> list[cat.ForeignKey]:
+        """The foreign keys declared on ``q`` that the spec can write (the others named where they were)."""
+        out = []
+        for fk in self.on["foreign_keys"][q]:
+            if self.skipped(fk):
+                continue
+            if identity(fk) in self.choices.exclude:
+                self.cannot(path, self.choices.exclude[identity(fk)])
+            elif fk.ref_table not in self.spec_tables:
+                self.cannot(
+                    path,
+                    f"foreign key {fk.name} references {fk.ref_table}, which the spec cannot name "
+                    "(not a table of these schemas); left out",
+                )
+            else:
+                out.append(fk)
+        return out
+
+    def exclusions_and_foreign_keys(
+        self, q: QualifiedName, exclusions: tuple[cat.Exclusion, ...], fks: list[cat.ForeignKey], path: tuple
+    ) -> dict:
+        """``exclude:`` and ``foreign_keys:`` of a table or partition, where it has any."""
+        out: dict[str, Any] = {}
+        written = [self.exclusion(q, x, path + ("exclude",)) for x in exclusions]
+        if any(written):
+            out["exclude"] = [x for x in written if x is not None]
+        if fks:
+            out["foreign_keys"] = [self.foreign_key(fk) for fk in fks]
+            for j, fk in enumerate(fks):
+                self.located[path + ("foreign_keys", j)] = identity(fk)
+        return out
+
+    def holds_own(self, p: cat.Partition) -> bool:
+        """Whether partition ``p`` holds keys, checks, indexes or foreign keys of its own."""
+        return bool(p.constraints or self.on["indexes"][p.qname] or self.on["foreign_keys"][p.qname])
+
+    def partition_own(self, p: cat.Partition, path: tuple) -> dict:
+        """What partition ``p`` holds of its own (keys, checks, indexes, foreign keys), as the spec writes
+        it under the partition; ``path``: the partition's."""
+        q = p.qname
+        out: dict[str, Any] = {}
+        pk = p.primary_key
+        if pk is not None and not self.refused_key(q, pk, path + ("primary_key",)):
+            if pk.name != default_name(q, (), "pkey"):
+                self.cannot(
+                    path, f"the primary key is named {pk.name}; the spec always names it {default_name(q, (), 'pkey')}"
+                )
+            else:
+                state = constraint_state(pk)
+                out["primary_key"] = {"columns": list(pk.columns), **state} if state else list(pk.columns)
+        uniques = [u for u in p.uniques if not self.refused_key(q, u, path + ("unique",))]
+        if uniques:
+            out["unique"] = [self.unique(q, u) for u in uniques]
+        if p.checks:
+            out["checks"] = _checks(p.checks)
+        out.update(self.exclusions_and_foreign_keys(q, p.exclusions, self.writable_foreign_keys(q, path), path))
+        indexes = self.indexes(q, path)
+        if indexes:
+            out["indexes"] = indexes
         return out
 
     def attached(self, table: QualifiedName, path: tuple) -> dict:
@@ -416,7 +464,7 @@ class TableParts:
             key.strategy == "range"
             and parent == table.qname
             and column is not None
-            and not any(p.partition_key or p.own_columns or p.storage_parameters for p in ranged)
+            and not any(p.partition_key or p.own_columns or p.storage_parameters or self.holds_own(p) for p in ranged)
         ):
             series = time_series(table.qname, [(p.qname, p.bound) for p in ranged], short_type(column.type))
             if series is not None:
@@ -454,6 +502,7 @@ class TableParts:
                     named[name]["columns"] = {c.name: _own_column(c) for c in p.own_columns}
                 if p.storage_parameters:
                     named[name]["storage_parameters"] = storage_parameters(p.storage_parameters)
+                named[name].update(self.partition_own(p, path + ("partitions", name)))
                 if p.partition_key is not None:
                     sub = self.partitioning(table, p.qname, p.partition_key, path)
                     if sub is None:

@@ -131,45 +131,61 @@ def _partition_key(row: Row, columns: Sequence[str | None]) -> PartitionKey | No
     return PartitionKey(STRATEGIES[row["partition_strategy"]], tuple(parts))
 
 
+def _by_table(rows: Sequence[Row]) -> dict[int, list[Row]]:
+    out: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        out[row["table_oid"]].append(row)
+    return out
+
+
+def _constraints(rows: Sequence[Row]) -> dict[str, Any]:
+    """The primary key, unique, check and exclusion constraints of a table or partition, as its fields."""
+    primary_key, uniques, checks, exclusions = None, [], [], []
+    for con in rows:
+        if con["type"] == "p":
+            primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con), **_key_parameters(con))
+        elif con["type"] == "u":
+            uniques.append(
+                Unique(
+                    con["name"],
+                    tuple(con["columns"]),
+                    bool(con["nulls_not_distinct"]),
+                    **_timing(con),
+                    **_key_parameters(con),
+                )
+            )
+        elif con["type"] == "c":
+            checks.append(
+                Check(
+                    con["name"],
+                    check_expression(con["definition"])[0],
+                    con["validated"],
+                    con["enforced"] is not False,
+                    con["no_inherit"],
+                    con["inherited"],
+                )
+            )
+        elif con["type"] == "x":
+            exclusions.append(_exclusion(con))
+    return {
+        "primary_key": primary_key,
+        "uniques": tuple(sorted(uniques, key=lambda u: u.name)),
+        "checks": tuple(sorted(checks, key=lambda c: c.name)),
+        "exclusions": tuple(sorted(exclusions, key=lambda x: x.name)),
+    }
+
+
 @builds("tables")
 def tables(read: Reading) -> tuple[Table, ...]:
     columns: dict[int, list[Row]] = defaultdict(list)
     for row in read["columns"]:
         columns[row["table_oid"]].append(row)
-    constraints: dict[int, list[Row]] = defaultdict(list)
-    for row in read["constraints"]:
-        constraints[row["table_oid"]].append(row)
+    constraints = _by_table(read["constraints"])
     grants = read.grants
     out = []
     for row in read["tables"]:
         oid, qname = row["oid"], _qname(row)
-        primary_key, uniques, checks, exclusions = None, [], [], []
-        for con in constraints.get(oid, ()):
-            if con["type"] == "p":
-                primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con), **_key_parameters(con))
-            elif con["type"] == "u":
-                uniques.append(
-                    Unique(
-                        con["name"],
-                        tuple(con["columns"]),
-                        bool(con["nulls_not_distinct"]),
-                        **_timing(con),
-                        **_key_parameters(con),
-                    )
-                )
-            elif con["type"] == "c":
-                checks.append(
-                    Check(
-                        con["name"],
-                        check_expression(con["definition"])[0],
-                        con["validated"],
-                        con["enforced"] is not False,
-                        con["no_inherit"],
-                        con["inherited"],
-                    )
-                )
-            elif con["type"] == "x":
-                exclusions.append(_exclusion(con))
+        own = _constraints(constraints.get(oid, ()))
         cols = columns.get(oid, [])
         names_by_number = {c["attnum"]: c["name"] for c in cols}
         out.append(
@@ -180,10 +196,7 @@ def tables(read: Reading) -> tuple[Table, ...]:
                     _column(c, grants, qname) if row["inherits"] else replace(_column(c, grants, qname), local=True)
                     for c in cols
                 ),
-                primary_key=primary_key,
-                uniques=tuple(sorted(uniques, key=lambda u: u.name)),
-                checks=tuple(sorted(checks, key=lambda c: c.name)),
-                exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
+                **own,
                 partition_key=_partition_key(
                     row, [None if n == 0 else names_by_number.get(n) for n in row["partition_columns"] or ()]
                 ),
@@ -234,6 +247,7 @@ def _partition_columns(partition: QualifiedName, rows: list[dict]) -> tuple[Part
 
 @builds("partitions")
 def partitions(read: Reading) -> tuple[Partition, ...]:
+    constraints = _by_table(read["constraints"])
     out = []
     for row in read["partitions"]:
         qname = _qname(row)
@@ -248,6 +262,7 @@ def partitions(read: Reading) -> tuple[Partition, ...]:
                 grants=read.grants.get(("relation", row["oid"]), ()),
                 own_columns=_partition_columns(qname, row["columns"]),
                 storage_parameters=storage_parameters(row["storage_parameters"], row["toast_parameters"]),
+                **_constraints(constraints.get(row["oid"], ())),
             )
         )
     return tuple(sorted(out, key=lambda p: (p.qname.schema, p.qname.name)))

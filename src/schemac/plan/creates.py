@@ -110,7 +110,7 @@ def _referenced(index: cat.Index, keys: list[cat.ForeignKey]) -> bool:
 
 
 def _partitioned_tables(catalog: Catalog) -> set[QualifiedName]:
-    return {t.qname for t in catalog.tables if t.partition_key}
+    return {t.qname for t in (*catalog.tables, *catalog.partitions) if t.partition_key}
 
 
 def renames_argument(before: cat.Function, after: cat.Function) -> bool:

@@ -374,8 +374,9 @@ def make_plan(current: Catalog, desired: Catalog, changes: list[ch.Change]) -> P
     drops, creates = with_function_dependents(current, desired, drops, creates, owner)
     alters = _without_remade(alters, creates)
     released, put_back, alters = function_users_in_tables(current, desired, drops, owner, alters)
-    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.View))}
-    existing = {t.qname for t in current.tables} | {v.qname for v in current.views}
+    dropped_relations = {o.qname for o in drops if isinstance(o, (cat.Table, cat.Partition, cat.View))}
+    # Partitions too: a partition's own keys, indexes and foreign keys are added as a table's are.
+    existing = {r.qname for r in (*current.tables, *current.partitions, *current.views)}
     existing -= dropped_relations
     # A sequence or type dropped for good goes last: the columns that use it change first.
     # (Unless something new takes its name.)

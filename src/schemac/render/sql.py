@@ -367,6 +367,32 @@ def _table_lines(table: cat.Table, parents_defaults: frozenset[str] = frozenset(
     return lines
 
 
+def _constraints_require(*constraints: cat.TableConstraint) -> set[str]:
+    """What the expressions of checks and exclusion constraints use."""
+    requires: set[str] = set()
+    for con in constraints:
+        if isinstance(con, cat.Check):
+            requires |= requires_sql(con.expression)
+        elif isinstance(con, cat.Exclusion):
+            requires |= requires_sql(con.where, *(e.key.expression for e in con.elements))
+    return requires
+
+
+def _own_constraints(partition: cat.Partition) -> Iterator[Statement]:
+    """A partition's own keys and checks, added after it: declared in PARTITION OF (...), a key's
+    columns would take NOT NULL constraints of the partition's own (PostgreSQL 18) beside its table's."""
+    q = partition.qname
+    for con in partition.constraints:
+        not_valid = isinstance(con, cat.Check) and not con.valid and con.enforced
+        yield Statement(
+            Stage.PARTITIONS,
+            change_sql("add_constraint", q, con.name, constraint_body(con, indent="    "), not_valid=not_valid),
+            requires=frozenset({kinds.RELATIONS.key(q)} | _constraints_require(con)),
+            label=f"constraint {con.name} on {q}",
+            source=partition,
+        )
+
+
 def _tables(catalog: cat.Catalog) -> Iterator[Statement]:
     defaults = _default_not_null_names(catalog.tables)
     tables = {t.qname: t for t in catalog.tables}
@@ -404,10 +430,7 @@ def _table(
     for column in table.columns:
         requires |= requires_type(column.type)
         requires |= requires_sql(column.default, column.generated)
-    for check in table.checks:
-        requires |= requires_sql(check.expression)
-    for exclusion in table.exclusions:
-        requires |= requires_sql(exclusion.where, *(e.key.expression for e in exclusion.elements))
+    requires |= _constraints_require(*table.constraints)
     yield Statement(
         Stage.TABLES,
         _render("table", table=table, lines=_table_lines(table, parents_defaults)),
@@ -457,8 +480,10 @@ def index_sql(index: cat.Index, *, concurrently: bool = False, only: bool = Fals
     return _render("index", index=index, keys=keys, concurrently=concurrently, only=only)
 
 
-def _index(index: cat.Index, stage: Stage) -> Iterator[Statement]:
+def _index(index: cat.Index, stage: Stage, after: frozenset[str] = frozenset()) -> Iterator[Statement]:
+    """``after``: the indexes it must follow (those of a partition's tables, for its own)."""
     requires = {kinds.RELATIONS.key(index.table)} | requires_sql(index.where, *(k.expression for k in index.keys))
+    requires |= after
     yield Statement(
         stage,
         index_sql(index),
@@ -773,6 +798,7 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
             label=f"partition {q}",
             source=partition,
         )
+        yield from _own_constraints(partition)
         if partition.rls_enabled:
             yield Statement(
                 Stage.SECURITY,
@@ -785,9 +811,19 @@ def _partitions(catalog: cat.Catalog) -> Iterator[Statement]:
 
 def _indexes(catalog: cat.Catalog) -> Iterator[Statement]:
     views = {view.qname for view in catalog.views}
+    parent_of = {p.qname: p.parent for p in catalog.partitions}
+    provided: dict[QualifiedName, set[str]] = {}
     for index in catalog.indexes:
+        provided.setdefault(index.table, set()).add(kinds.INDEX.provides(index))
+    for index in catalog.indexes:
+        # A partition's own index after its tables': made first, it would be taken as the copy of
+        # theirs that CREATE INDEX makes on each partition (when it has the same definition).
+        after, above = set(), index.table
+        while above in parent_of:
+            above = parent_of[above]
+            after |= provided.get(above, set())
         # A materialized view's indexes are read with the view they belong to.
-        yield from _index(index, Stage.VIEWS if index.table in views else Stage.INDEXES)
+        yield from _index(index, Stage.VIEWS if index.table in views else Stage.INDEXES, frozenset(after))
 
 
 def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:

@@ -653,6 +653,26 @@ class PartitionBound(Model):
     partition: PartitionSpec | None = None
     columns: dict[str, PartitionColumnSpec] = {}
     storage_parameters: StorageParameters = Field(default={}, description=STORAGE_PARAMETERS)
+    # What the partition holds of its own beside what it takes from its table, spelt as on a table.
+    primary_key: Either(Annotated[OneOrMany, Field(min_length=1)], PrimaryKeySpec) | None = Field(
+        default=None, description="The partition's own primary key, where its table has none."
+    )
+    unique: list[UniqueSpec] = Field(default=[], description="The partition's own unique constraints.")
+    checks: dict[str, Either(SqlText, CheckSpec)] = Field(
+        default={}, description="The partition's own check constraints (its table's reach it anyway)."
+    )
+    exclude: list[ExclusionSpec] = Field(default=[], description="The partition's own exclusion constraints.")
+    foreign_keys: list[ForeignKeySpec] = Field(default=[], description="The partition's own foreign keys.")
+    indexes: list[IndexSpec] = Field(
+        default=[], description="The partition's own indexes (its table's indexes are made on it anyway)."
+    )
+
+    @property
+    def pk(self) -> PrimaryKeySpec | None:
+        """The partition's own primary key in its long form, or None."""
+        if isinstance(self.primary_key, list):
+            return PrimaryKeySpec(columns=self.primary_key)
+        return self.primary_key
 
 
 class PolicySpec(Model):

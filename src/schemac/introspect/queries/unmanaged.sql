@@ -122,20 +122,6 @@ WITH ours AS (
      WHERE c.relispartition AND c.relpersistence = 'u'
        AND c.relnamespace = ANY (%(namespaces)s::oid[])
     UNION ALL
-    -- A partition's own keys and checks (not its table's): read nowhere else. Its own indexes and
-    -- foreign keys are read, and a plan to a spec names them (diff.compare.partitions_own_left_alone).
-    SELECT con.oid, 'pg_constraint'::regclass,
-           CASE con.contype WHEN 'p' THEN 'partition primary key' WHEN 'u' THEN 'partition unique constraint'
-                            WHEN 'c' THEN 'partition check constraint' ELSE 'partition exclusion constraint' END,
-           quote_ident(con.conname) || ' on ' || c.oid::regclass::text,
-           'the spec has no constraints of a partition''s own (its partitions take their table''s)'
-      FROM pg_constraint con
-      JOIN pg_class c ON c.oid = con.conrelid
-     WHERE c.relispartition AND con.contype IN ('p', 'u', 'c', 'x')
-       AND con.conparentid = 0 AND con.conislocal
-       AND NOT coalesce((to_jsonb(con) ->> 'conperiod')::boolean, false)
-       AND c.relnamespace = ANY (%(namespaces)s::oid[])
-    UNION ALL
     -- What uses one of these types is left out too, and named (unheld.sql).
     SELECT t.oid, 'pg_type'::regclass,
            CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'p' THEN 'shell type' ELSE 'base type' END,

@@ -24,6 +24,7 @@ from ..loader import Positions
 from .aggregates import aggregates
 from .default_privileges import default_privileges
 from .foreign_keys import foreign_keys
+from .partition_own import partitions_own
 from .functions import UNPINNED, declare_procedures, function_of
 from .inheritance import declare_parents
 from .platform_tables import platform_tables
@@ -77,6 +78,9 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         resolved[qname] = table_of(scope, qname, path, table, parents)
     tables = [resolved[qname] for qname in scope.tables]
     fks = [fk for qname, (path, table) in scope.tables.items() for fk in foreign_keys(scope, qname, path, table)]
+    # A partition's own after its table's: PostgreSQL would take one made first as the copy of the table's.
+    own = [partitions_own(scope, qname, path, table) for qname, (path, table) in scope.tables.items()]
+    fks += [fk for o in own for fk in o.foreign_keys]
     view_objects, view_indexes = views(scope)
     publication_objects = publications(scope)
     platform_policies, platform_triggers = platform_tables(scope)
@@ -94,9 +98,9 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         composite_types=composite_objects,
         sequences=sequence_objects,
         tables=tuple(t.table for t in tables),
-        partitions=tuple(p for t in tables for p in t.partitions),
+        partitions=tuple(o.partition(p) for t, o in zip(tables, own) for p in t.partitions),
         foreign_keys=tuple(fks),
-        indexes=tuple(i for t in tables for i in t.indexes) + view_indexes,
+        indexes=tuple(i for t in tables for i in t.indexes) + tuple(i for o in own for i in o.indexes) + view_indexes,
         policies=tuple(p for t in tables for p in t.policies) + tuple(platform_policies),
         triggers=tuple(t for table in tables for t in table.triggers) + tuple(platform_triggers),
         views=view_objects,

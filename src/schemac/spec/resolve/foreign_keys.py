@@ -16,7 +16,11 @@ from .scope import Scope
 from .types import type_family
 
 
-def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -> list[cat.ForeignKey]:
+def foreign_keys(
+    scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, column_names: tuple[str, ...] | None = None
+) -> list[cat.ForeignKey]:
+    """``column_names``: the table's, where ``qname`` is not a table of the spec (a partition: its table's)."""
+    known = scope.table_columns(qname) if column_names is None else column_names
     wanted = []  # (columns, target ref, target columns or None, options, path, the reference as written)
     for name, column in table.columns.items():
         ref = column.references
@@ -52,7 +56,6 @@ def foreign_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableS
         )
         scope.distinct(fk.columns, path + ("foreign_keys", i, "columns"), "column")
         scope.distinct(fk.references.columns, path + ("foreign_keys", i, "references", "columns"), "column")
-        known = scope.table_columns(qname)
         for j, column in enumerate(fk.columns):
             if column not in known:
                 scope.error(

@@ -28,6 +28,9 @@ from .scope import Scope
 
 _BOUND_KEYS = {"list": {"values"}, "range": {"from_", "to"}, "hash": {"modulus", "remainder"}}
 _INFINITE = ("MINVALUE", "MAXVALUE")
+# A partition's keys that are not its bound: what it holds otherwise than its table, or of its own.
+_NOT_BOUND = {"partition", "columns", "storage_parameters", "primary_key", "unique", "checks", "exclude"}
+_NOT_BOUND |= {"foreign_keys", "indexes"}
 
 
 def partitioning(
@@ -76,8 +79,7 @@ def _children(
     partitions = []
     for name, bound in spec.partitions.items():
         ppath = path + ("partitions", name)
-        qualified = len(split_name(name) or ()) > 1
-        child = scope.qualify(name if qualified else f"{spell(parent.schema)}.{name}", ppath, declare=True)
+        child = scope.qualify(partition_ref(parent, name), ppath, declare=True)
         text = _bound(scope, key, bound, ppath)
         sub_key = None
         if bound.partition is not None:
@@ -112,6 +114,11 @@ def _children(
         ):
             partitions.append(cat.Partition(child, parent, None))
     return partitions
+
+
+def partition_ref(parent: QualifiedName, name: str) -> str:
+    """A partition's name under ``partitions``, qualified: one without a schema is in its parent's."""
+    return name if len(split_name(name) or ()) > 1 else f"{spell(parent.schema)}.{name}"
 
 
 def _key(scope: Scope, spec: m.PartitionSpec, path: Path, table: m.TableSpec, *, top: bool) -> cat.PartitionKey | None:
@@ -257,9 +264,7 @@ def partition_name(scope: Scope, child: QualifiedName, path: Path) -> bool:
 def _bound(scope: Scope, key: cat.PartitionKey, bound: m.PartitionBound, path: Path) -> str | None:
     """The text after FOR VALUES, checked against the strategy and the key's arity."""
     strategy = key.strategy
-    stray = sorted(
-        k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - {"partition", "columns", "storage_parameters"}
-    )
+    stray = sorted(k for k in bound.model_fields_set - _BOUND_KEYS[strategy] - _NOT_BOUND)
     if stray:
         scope.error(
             path + (stray[0].rstrip("_"),), f"'{stray[0].rstrip('_')}' does not apply to a {strategy} partition"

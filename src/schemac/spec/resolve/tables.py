@@ -238,7 +238,7 @@ def table_of(
 
 
 def primary_key(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec, names) -> cat.PrimaryKey | None:
-    pk_columns = scope.primary_keys[qname]
+    pk_columns = primary_key_columns(table)
     if not pk_columns:
         return None
     long_form = isinstance(table.primary_key, m.PrimaryKeySpec)
