@@ -32,6 +32,7 @@ OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {
     "unmanaged",
     "unwritable",
     "read_as",
+    "definitions",  # each object as PostgreSQL prints it (introspect.definitions), not objects of its own
 }
 
 
