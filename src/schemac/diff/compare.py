@@ -403,7 +403,8 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     (``unmanaged``), the privileges that roles the spec does not name hold on the objects it manages
     (by role, how many objects), and what of a child's columns it keeps as PostgreSQL has them."""
     notes = (
-        unmanaged_note(current.unmanaged),
+        listed_note(tuple(o for o in current.unmanaged if o.listed is not None)),
+        unmanaged_note(tuple(o for o in current.unmanaged if o.listed is None)),
         unmanaged_note(goal_unmanaged(current, desired), "the goal", "which this plan does not make"),
         _unnamed_roles_note(current, desired),
         kept_as_they_are(current, desired),
@@ -428,6 +429,19 @@ def unmanaged_note(
     return (
         f"{holder} holds {len(objects)} {noun} schemac does not manage, {done}: {named}{more} "
         "(`schemac check --db` and `--format json` list each with the reason)"
+    )
+
+
+def listed_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
+    """One line for what a plan leaves alone because the spec's leave_alone names it."""
+    if not objects:
+        return None
+    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
+    more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
+    noun = "object" if len(objects) == 1 else "objects"
+    return (
+        f"the spec leaves {len(objects)} {noun} of the database alone (leave_alone), untouched: {named}{more} "
+        "(`schemac check --db` lists each with its entry)"
     )
 
 
