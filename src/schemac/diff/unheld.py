@@ -78,11 +78,11 @@ def listed(catalog: cat.Catalog, entries: Iterable[str]) -> dict[tuple, str]:
     return out
 
 
-def without_listed(desired: cat.Catalog) -> cat.Catalog:
-    """The spec ``desired`` without what its own leave_alone names (and what is declared on that): a plan
-    does not make or change it either."""
-    entries = listed(desired, desired.leave_alone)
-    return replace(leave_out(desired, dict.fromkeys(entries, "")), unmanaged=desired.unmanaged) if entries else desired
+def without_listed(catalog: cat.Catalog, entries: Iterable[str] | None = None) -> cat.Catalog:
+    """``catalog`` without what the leave_alone ``entries`` (by default, its own: a spec's) name, and what is
+    declared on that: a plan to a spec neither makes, changes nor drops it."""
+    found = listed(catalog, catalog.leave_alone if entries is None else entries)
+    return replace(leave_out(catalog, dict.fromkeys(found, "")), unmanaged=catalog.unmanaged) if found else catalog
 
 
 def unmatched(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:

@@ -273,10 +273,16 @@ def _render(
     for path, message in built.unsupported:
         _attach(doc, path, f"not imported: {message}")
         unsupported.append(message)
+    unsupported += [message for _, message in built.left_out]
     if header is not None and unsupported:
         header = [
             *header[:-1],
-            f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a comment where it was.",
+            f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a comment where it was"
+            + (
+                "; what is left out whole is listed under leave_alone, which plans leave alone."
+                if built.left_out
+                else "."
+            ),
             "",
         ]
     return dump(doc, header or ()), unsupported
