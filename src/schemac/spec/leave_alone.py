@@ -129,7 +129,9 @@ def parse(text: str) -> Entry:
         return Entry(text, kind, None, _pattern(name), _qualified(table))
     if noun in _UNQUALIFIED:
         if _PARTS.match(name).group(2):
-            raise ValueError(f"'{text}': a {noun} has no schema; write {_shape(noun)}")
+            raise ValueError(
+                f"'{text}': {'an' if noun[0] in 'aeiou' else 'a'} {noun} has no schema; write {_shape(noun)}"
+            )
         return Entry(text, kind, None, _pattern(name))
     schema, pattern = _qualified(name)
     return Entry(text, kind, schema, pattern, signature=None if signature is None else _signature(signature))
