@@ -57,6 +57,8 @@ class Choices:
     skip: frozenset[Identity] = frozenset()
     # Objects the spec refuses (it does not build with them), and why: left out with a comment.
     exclude: dict[Identity, str] = field(default_factory=dict)
+    # Objects a spec written from these choices does not make again, and why: listed under leave_alone.
+    unmade: dict[Identity, tuple[Any, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Builder(TableParts, RoutineParts):
         self.choices = choices
         self.minimal = minimal  # only what the conventions read: tables, keys, partitions, switches
         self.unsupported: list[tuple[tuple, str]] = []
-        self.left_out: dict[Identity, tuple[Any, str]] = {}
+        self.left_out: dict[Identity, tuple[Any, str]] = dict(choices.unmade)
         self.platform = platform_for(catalog.flavor)
         self.roles: set[str] = set()
         self.user_types = {
