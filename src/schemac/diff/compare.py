@@ -423,11 +423,8 @@ def unmanaged_note(
     """One line for what a database holds that schemac does not manage: how many, and the first few."""
     if not objects:
         return None
-    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
-    more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
-    noun = "object" if len(objects) == 1 else "objects"
     return (
-        f"{holder} holds {len(objects)} {noun} schemac does not manage, {done}: {named}{more} "
+        f"{holder} holds {_counted(objects)} schemac does not manage, {done}: {_first_few(objects)} "
         "(`schemac check --db` and `--format json` list each with the reason)"
     )
 
@@ -436,13 +433,20 @@ def listed_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
     """One line for what a plan leaves alone because the spec's leave_alone names it."""
     if not objects:
         return None
-    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
-    more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
-    noun = "object" if len(objects) == 1 else "objects"
     return (
-        f"the spec leaves {len(objects)} {noun} of the database alone (leave_alone), untouched: {named}{more} "
+        f"the spec leaves {_counted(objects)} of the database alone (leave_alone), untouched: {_first_few(objects)} "
         "(`schemac check --db` lists each with its entry)"
     )
+
+
+def _counted(objects: tuple) -> str:
+    return f"{len(objects)} object{'s' * (len(objects) != 1)}"
+
+
+def _first_few(objects: tuple[cat.Unmanaged, ...]) -> str:
+    """'table public.a, function public.f(integer), ... and 4 more'."""
+    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
+    return named + (f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else "")
 
 
 def goal_unmanaged(current: cat.Catalog, desired: cat.Catalog) -> tuple[cat.Unmanaged, ...]:
