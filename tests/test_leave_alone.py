@@ -100,10 +100,12 @@ def test_build_ignores_the_list() -> None:
 
 
 # What import leaves out whole: a function whose body holds every dollar quote schemac writes a body
-# between (the spec refuses it as the database has it), and a table whose name holds a dot (the spec's
-# schema.name cannot tell it apart), with an index and a policy on it.
+# between, and an index named with a dot (pgschema's testdata/diff create_index/add_index): the spec refuses
+# both as the database has them; and a table whose name holds a dot (the spec's schema.name cannot tell it
+# apart), with an index on it.
 REFUSED = """
 create table public.notes (id bigint primary key, body text);
+create index "public.notes_by_body" on public.notes (body);
 create function public.quotes() returns text language sql
     as $q$ select '$function$ $body$ $schemac$ $schemac_body$'::text $q$;
 create table public."odd.name" (id bigint primary key, note_id bigint references public.notes);
@@ -115,7 +117,7 @@ def still_there(url: str) -> tuple:
     with psycopg.connect(url) as conn:
         return conn.execute(
             "select to_regprocedure('public.quotes()') is not null, to_regclass('public.\"odd.name\"') is not null,"
-            " to_regclass('public.odd_by_note') is not null"
+            " to_regclass('public.odd_by_note') is not null, to_regclass('public.\"public.notes_by_body\"') is not null"
         ).fetchone()
 
 
@@ -129,11 +131,12 @@ def test_import_lists_what_it_left_out_and_a_plan_to_its_spec_leaves_that_alone(
     imported = run("import", "--db", database, "--out", str(spec), *dev)
     # Before: the round trip was NOT exact (exit 1) and the plan below dropped both.
     assert imported.exit_code == 0, imported.output
-    assert "the round trip is exact for what the spec holds (2 left out, named above)" in imported.output
+    assert "the round trip is exact for what the spec holds (3 left out, named above)" in imported.output
     text = spec.read_text()
     listing = text[text.index("\nleave_alone:\n") :]
     assert "  # function public.quotes: the spec refuses it as the database has it (the body holds" in listing
     assert "\n  - function public.quotes()\n" in listing
+    assert """\n  - index "public.notes_by_body" on public.notes\n""" in listing
     assert "\n  # the name 'odd.name' cannot be written in the spec" in listing
     assert listing.endswith('\n  - table public."odd.name"\n'), listing
 
@@ -142,17 +145,19 @@ def test_import_lists_what_it_left_out_and_a_plan_to_its_spec_leaves_that_alone(
     as_json = json.loads(planned.output)
     assert as_json["steps"] == []
     note = (
-        "the spec leaves 2 objects of the database alone (leave_alone), untouched: function public.quotes(), "
-        "table public.odd.name (`schemac check --db` lists each with its entry)"
+        "the spec leaves 3 objects of the database alone (leave_alone), untouched: function public.quotes(), "
+        "index public.notes_by_body on public.notes, table public.odd.name (`schemac check --db` lists each with its "
+        "entry)"
     )
     assert as_json["notes"] == [note]
     assert [(o["kind"], o["name"], o["leave_alone"]) for o in as_json["unmanaged"]] == [
         ("function", "public.quotes()", "function public.quotes()"),
+        ("index", "public.notes_by_body on public.notes", 'index "public.notes_by_body" on public.notes'),
         ("table", "public.odd.name", 'table public."odd.name"'),
     ]
     applied = run("apply", "--db", database, "--to", str(spec), "--yes", "--allow-hazards", "all", *dev)
     assert applied.exit_code == 0, applied.output
-    assert still_there(database) == (True, True, True)
+    assert still_there(database) == (True, True, True, True)
 
 
 LEGACY = """
