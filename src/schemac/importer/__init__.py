@@ -376,14 +376,23 @@ def import_catalog(
 def _leave_unmade(
     source: cat.Catalog, check: Check | None, choices: Choices, changes: list[ch.Change]
 ) -> tuple[Choices, list[ch.Change]]:
-    """``choices`` with what the spec written from them does not make again (the round trip lacks it: a plan
-    to the spec would drop it) listed under leave_alone, where leave_alone can name it; and the round trip's
-    changes then. Unchanged when there is none, or the spec does not build with them."""
-    unmade = {
-        identity(c.obj): (c.obj, f"{c.describe()[len('create ') :]}: the spec as written does not make it; left out")
-        for c in changes
-        if isinstance(c, ch.Create) and kinds.of(c.obj).noun in LISTABLE
-    }
+    """``choices`` with what the spec written from them does not make again, or makes otherwise (the round
+    trip lacks it, or replaces or rebuilds it: a plan to the spec would drop it, or rewrite it as the spec has
+    it) listed under leave_alone, where leave_alone can name it; and the round trip's changes then. Unchanged
+    when there is none, or the spec does not build with them."""
+    unmade = {}
+    for change in changes:
+        if isinstance(change, ch.Create):
+            obj, why = change.obj, "the spec as written does not make it"
+        elif isinstance(change, ch.Replace):  # from the spec's database to the source: ``after`` is the source's
+            obj, why = change.after, f"the spec as written makes it otherwise ({change.describe()})"
+        else:
+            continue
+        if kinds.of(obj).noun in LISTABLE:
+            unmade[identity(obj)] = (
+                obj,
+                f"{kinds.of(obj).noun} {kinds.of(obj).name(obj)}: {why}; a plan leaves it alone",
+            )
     if check is None or not unmade:
         return choices, changes
     listing = dataclasses.replace(choices, unmade={**choices.unmade, **unmade})
