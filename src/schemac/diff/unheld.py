@@ -239,4 +239,15 @@ def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str], entries: dict[tup
         for slot, keys in gone.items()
         if keys
     }
-    return replace(catalog, **kept, unwritable=(), unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))))
+    # Their definitions as PostgreSQL prints them go too (introspect.definitions), and those of what is on them.
+    left = {f"{k.noun} {k.name(o)}" for k in kinds.KINDS for o in getattr(catalog, k.slot) if k.applies(o)}
+    left -= {f"{k.noun} {k.name(o)}" for k in kinds.KINDS for o in kept.get(k.slot, getattr(catalog, k.slot))}
+    ons = tuple(f" on {q}" for q in relations)
+    definitions = tuple(d for d in catalog.definitions if d[0] not in left and not d[0].endswith(ons))
+    return replace(
+        catalog,
+        **kept,
+        unwritable=(),
+        unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))),
+        definitions=definitions,
+    )
