@@ -23,7 +23,8 @@ from schemac.spec.models import Spec
 SPECS = Path(__file__).parent / "specs" / "valid"
 EVERY_KIND = SPECS / "every_kind.yaml"
 # Catalog fields that hold objects, not facts about the catalog. What a database holds that
-# schemac does not model (unmanaged) is only named, never planned; unwritable names objects of the slots.
+# schemac does not model (unmanaged) is only named, never planned; unwritable names objects of the slots, and so
+# does a spec's leave_alone.
 OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {
     "source",
     "target_version",
@@ -31,6 +32,7 @@ OBJECT_SLOTS = {f.name for f in fields(Catalog)} - {
     "privileges",
     "unmanaged",
     "unwritable",
+    "leave_alone",
     "read_as",
     "definitions",  # each object as PostgreSQL prints it (introspect.definitions), not objects of its own
 }

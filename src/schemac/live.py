@@ -23,6 +23,7 @@ from . import scratch
 from .catalog.objects import Catalog
 from .connection import DEFAULT_TIMEOUTS, LiveError, Timeouts, connect, waited
 from .diff import Renames, compare, for_spec, goal_unmanaged, left_alone
+from .diff.unheld import unmatched, without_listed
 from .gcpause import gc_paused
 from .introspect.definitions import unmodelled
 from .plan import Plan, PlanError, make_plan
@@ -103,7 +104,7 @@ def _built(
     """The side ``goal`` makes, built on a scratch database and read back (``target``: scratch.built's)."""
     with scratch.built(goal, dev_db, shard_count, target=target) as built:
         goal = goal.result() if isinstance(goal, Future) else goal
-        catalog = dataclasses.replace(built.catalog(), privileges=goal.privileges)
+        catalog = dataclasses.replace(built.catalog(), privileges=goal.privileges, leave_alone=goal.leave_alone)
         return Side(catalog, goal.label, goal.renames, goal.runtime_partitioned)
 
 
@@ -206,19 +207,20 @@ def _server_facts(conn: psycopg.Connection) -> tuple[int | None, TargetFacts] | 
 
 def plan(start: Side, goal: Side) -> Plan:
     """The plan from ``start`` to ``goal``; LiveError when none can run on the start's server."""
-    current = start.catalog
-    if goal.catalog.privileges is not None:  # a spec
-        current = for_spec(current, goal.catalog)
+    current, desired = start.catalog, goal.catalog
+    if desired.privileges is not None:  # a spec: what its leave_alone names is left alone on both sides
+        current, desired = for_spec(current, desired), without_listed(desired)
     with gc_paused():
-        changes = compare(current, goal.catalog, goal.renames, keep_partitions_of=goal.runtime_partitioned)
+        changes = compare(current, desired, goal.renames, keep_partitions_of=goal.runtime_partitioned)
         try:
-            made = make_plan(current, goal.catalog, changes)
+            made = make_plan(current, desired, changes)
         except PlanError as exc:
             raise LiveError(str(exc)) from None
         return dataclasses.replace(
             made,
-            notes=left_alone(current, goal.catalog),
+            notes=left_alone(current, desired),
             unmanaged=current.unmanaged,
-            goal_unmanaged=goal_unmanaged(current, goal.catalog),
-            unmodelled=() if changes else tuple(unmodelled(current, goal.catalog)),
+            goal_unmanaged=goal_unmanaged(current, desired),
+            unmodelled=() if changes else tuple(unmodelled(current, desired)),
+            unmatched=unmatched(start.catalog, desired),
         )

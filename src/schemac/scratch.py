@@ -104,6 +104,8 @@ class Goal:
     # Statements schemac rendered from a spec's validated fields that the goal's role may not run, left out of
     # ``script`` and run after it by the scratch server's superuser: default privileges FOR ROLE another role.
     trusted: tuple[str, ...] = ()
+    # The spec's leave_alone entries: what a plan to it neither creates, alters nor drops.
+    leave_alone: tuple[str, ...] = ()
 
     @cached_property
     def needs_standin(self) -> bool:
@@ -129,6 +131,7 @@ class Goal:
             citus=bool(compiled.catalog.distributions),
             privileges=compiled.catalog.privileges,
             trusted=trusted,
+            leave_alone=compiled.catalog.leave_alone,
         )
 
 

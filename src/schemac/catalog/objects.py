@@ -769,6 +769,7 @@ class Unmanaged:
     kind: str
     name: str  # as SQL names it
     reason: str
+    listed: str | None = None  # the spec's leave_alone entry that names it, when that is why
 
 
 @dataclass(frozen=True)
@@ -799,6 +800,8 @@ class Catalog:
     # Whose privileges are stated exactly; None: everyone's, as read from a database.
     privileges: PrivilegeScope | None = None
     unmanaged: tuple[Unmanaged, ...] = ()  # read from a database only
+    # The spec's leave_alone entries (spec.leave_alone): what a plan to it neither creates, alters nor drops.
+    leave_alone: tuple[str, ...] = ()
     # What it holds that depends on a type schemac does not model (a range type made by CREATE TYPE, ...):
     # ((slot, identity), why), read from a database only. A plan to a spec leaves each alone
     # (diff.unheld); one to another database compares it like the rest.

@@ -43,14 +43,17 @@ def format_plan(plan: Plan, output_format: str, start_fingerprint: str = "", goa
         notes = {"notes": list(plan.notes)} if plan.notes else {}
         for key, objects in (("unmanaged", plan.unmanaged), ("goal_unmanaged", plan.goal_unmanaged)):
             if objects:
-                notes[key] = [{"kind": o.kind, "name": o.name, "reason": o.reason} for o in objects]
+                notes[key] = [_unmanaged(o) for o in objects]
         if plan.unmodelled:
             notes["unmodelled"] = [
                 {"object": u.object, "database": list(u.only_first), "goal": list(u.only_second)}
                 for u in plan.unmodelled
             ]
+        if plan.unmatched:
+            notes["leave_alone_unmatched"] = list(plan.unmatched)
         return json.dumps({**head, "steps": [s.to_dict() for s in plan.steps], **notes}, indent=2) + "\n"
     said = "".join(f"note: {note}\n" for note in plan.notes) + unmodelled_text(plan)
+    said += "".join(map(unmatched_warning, plan.unmatched))
     if plan.empty:
         return "No changes: the database matches.\n" + said
     lines = []
@@ -74,6 +77,20 @@ def unmodelled_text(plan: Plan) -> str:
     ]
     lines += [f"  {u.describe('the database', 'the goal')}" for u in plan.unmodelled]
     return "\n".join(lines) + "\n"
+
+
+def _unmanaged(obj) -> dict:
+    return {
+        "kind": obj.kind,
+        "name": obj.name,
+        "reason": obj.reason,
+        **({"leave_alone": obj.listed} if obj.listed else {}),
+    }
+
+
+def unmatched_warning(entry: str) -> str:
+    """A line for a leave_alone entry that names nothing in the database."""
+    return f"warning: leave_alone: '{entry}' names nothing in the database; check the name (a plan leaves nothing alone by it)\n"
 
 
 def goal_or_exit(goal: str) -> Goal | str:

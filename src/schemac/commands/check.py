@@ -65,7 +65,8 @@ def check(
     taken from DATABASE_URL here: drift is checked only when asked), and
     what it holds that schemac does not manage (schemas the spec does not
     declare, collations, text search configurations,
-    ...) is listed, each with the reason; that alone does not fail.
+    ...) is listed, each with the reason, and so is what the spec's
+    leave_alone names; that alone does not fail.
     When no plan step is needed but an object both hold still differs in
     what schemac does not model (each object's definition as PostgreSQL
     prints it is compared: a function's SET statement_timeout, a foreign
@@ -101,7 +102,7 @@ def check(
     if db:
         from ..connection import Timeouts
         from ..scratch import Goal
-        from ._planning import format_plan, plan_or_exit
+        from ._planning import format_plan, plan_or_exit, unmatched_warning
 
         with out.progress("Comparing the database with the spec"):
             drift, _ = plan_or_exit(
@@ -110,11 +111,18 @@ def check(
                 dev_db,
                 Timeouts(lock=lock_timeout, statement=statement_timeout),
             )
-        unmanaged = drift.unmanaged
+        listed = [obj for obj in drift.unmanaged if obj.listed is not None]
+        if listed:
+            out.info(f"left alone, as the spec's leave_alone says ({len(listed)}):")
+            for obj in listed:
+                out.info(f"  {obj.kind} {obj.name}: {obj.reason}")
+        unmanaged = [obj for obj in drift.unmanaged if obj.listed is None]
         if unmanaged:
             out.info(f"not managed by schemac, left as they are ({len(unmanaged)}):")
             for obj in unmanaged:
                 out.info(f"  {obj.kind} {obj.name}: {obj.reason}")
+        for entry in drift.unmatched:
+            out.info(unmatched_warning(entry).rstrip("\n"))
         if not drift.empty:
             out.plan(drift, format_plan(drift, "text"))
             out.error(f"the database differs from {spec_path}: the {len(drift.steps)} steps above would fix it")

@@ -90,7 +90,10 @@ def import_(
     convention switch is kept only where that holds; elsewhere the objects are written out,
     with a comment saying why. What the spec cannot hold as the database
     has it (a primary key with another name, ...) is named in a comment
-    where it was. What schemac does not manage is named at the top with the
+    where it was; what it leaves out whole (an object the spec refuses as
+    the database has it, a name the spec cannot write, one the written
+    spec does not make again) is listed under `leave_alone`, with the
+    reason, so that a plan to the spec leaves it alone. What schemac does not manage is named at the top with the
     reason and what uses it, and no plan ever touches it: aggregates it
     cannot write, collations, text search configurations and dictionaries,
     range and base types made by CREATE TYPE and what uses one (a

@@ -403,7 +403,8 @@ def left_alone(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
     (``unmanaged``), the privileges that roles the spec does not name hold on the objects it manages
     (by role, how many objects), and what of a child's columns it keeps as PostgreSQL has them."""
     notes = (
-        unmanaged_note(current.unmanaged),
+        listed_note(tuple(o for o in current.unmanaged if o.listed is not None)),
+        unmanaged_note(tuple(o for o in current.unmanaged if o.listed is None)),
         unmanaged_note(goal_unmanaged(current, desired), "the goal", "which this plan does not make"),
         _unnamed_roles_note(current, desired),
         kept_as_they_are(current, desired),
@@ -422,13 +423,30 @@ def unmanaged_note(
     """One line for what a database holds that schemac does not manage: how many, and the first few."""
     if not objects:
         return None
-    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
-    more = f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else ""
-    noun = "object" if len(objects) == 1 else "objects"
     return (
-        f"{holder} holds {len(objects)} {noun} schemac does not manage, {done}: {named}{more} "
+        f"{holder} holds {_counted(objects)} schemac does not manage, {done}: {_first_few(objects)} "
         "(`schemac check --db` and `--format json` list each with the reason)"
     )
+
+
+def listed_note(objects: tuple[cat.Unmanaged, ...]) -> str | None:
+    """One line for what a plan leaves alone because the spec's leave_alone names it."""
+    if not objects:
+        return None
+    return (
+        f"the spec leaves {_counted(objects)} of the database alone (leave_alone), untouched: {_first_few(objects)} "
+        "(`schemac check --db` lists each with its entry)"
+    )
+
+
+def _counted(objects: tuple) -> str:
+    return f"{len(objects)} object{'s' * (len(objects) != 1)}"
+
+
+def _first_few(objects: tuple[cat.Unmanaged, ...]) -> str:
+    """'table public.a, function public.f(integer), ... and 4 more'."""
+    named = ", ".join(f"{o.kind} {o.name}" for o in objects[:NAMED_IN_NOTE])
+    return named + (f" and {len(objects) - NAMED_IN_NOTE} more" if len(objects) > NAMED_IN_NOTE else "")
 
 
 def goal_unmanaged(current: cat.Catalog, desired: cat.Catalog) -> tuple[cat.Unmanaged, ...]:

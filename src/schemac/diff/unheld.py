@@ -20,6 +20,9 @@ cannot write:
   share a name, all but one: the one the spec holds, else the first (the one import writes);
 - what a default partition holds of its own (indexes, foreign keys, keys and checks), and a
   partition's own triggers but those the spec makes there (``compare.partitions_own_left_alone``).
+
+And what the spec's ``leave_alone`` names (spec.leave_alone): left alone on both sides of a plan to
+that spec, neither created, altered nor dropped, and named with the entry that names it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..render.sql import standard_body
+from ..spec import leave_alone as listing
 from ..spec.models import FunctionSpec
 from ..spec.platform import platform_for
 from .compare import partitions_own_left_alone
@@ -44,6 +48,7 @@ _STANDARD_BODY = "it has an SQL-standard body (BEGIN ATOMIC / RETURN); the spec 
 _OVERLOAD = "it shares its name with {kept}, which the spec holds: it holds one routine of a name"
 _ALIKE = "it is on the same keys, with the same method and predicate, as {kept}, which the spec holds: it holds one"
 _REFERENCES = "it references {table}, which schemac does not manage"
+_LISTED = "the spec leaves it alone (leave_alone: {entry})"
 _RELATIONS = ("tables", "partitions", "views", "sequences")
 LANGUAGES = typing.get_args(FunctionSpec.model_fields["language"].annotation)
 
@@ -54,7 +59,37 @@ def for_spec(current: cat.Catalog, desired: cat.Catalog | None = None) -> cat.Ca
     ``unmanaged`` instead."""
     if desired is not None:
         current = outside_schemas(current, desired)
-    return leave_out(partitions_own_left_alone(current, desired), unwritable(current, desired))
+    reasons = unwritable(current, desired)
+    entries = listed(current, desired.leave_alone) if desired is not None else {}
+    # What the spec lists is named as listed, whatever else keeps the spec from writing it.
+    reasons |= {key: _LISTED.format(entry=entry) for key, entry in entries.items()}
+    return leave_out(partitions_own_left_alone(current, desired), reasons, entries)
+
+
+def listed(catalog: cat.Catalog, entries: Iterable[str]) -> dict[tuple, str]:
+    """(slot, identity) -> the first of the leave_alone ``entries`` that names it, of what ``catalog`` holds."""
+    parsed = [listing.parse(entry) for entry in entries]
+    out = {}
+    for kind in {entry.kind for entry in parsed}:
+        for obj in getattr(catalog, kind.slot):
+            entry = next((e for e in parsed if e.matches(obj)), None)
+            if entry is not None:
+                out[(kind.slot, kind.identity(obj))] = entry.text
+    return out
+
+
+def without_listed(catalog: cat.Catalog, entries: Iterable[str] | None = None) -> cat.Catalog:
+    """``catalog`` without what the leave_alone ``entries`` (by default, its own: a spec's) name, and what is
+    declared on that: a plan to a spec neither makes, changes nor drops it."""
+    found = listed(catalog, catalog.leave_alone if entries is None else entries)
+    return replace(leave_out(catalog, dict.fromkeys(found, "")), unmanaged=catalog.unmanaged) if found else catalog
+
+
+def unmatched(current: cat.Catalog, desired: cat.Catalog) -> tuple[str, ...]:
+    """The leave_alone entries of the spec ``desired`` that name nothing ``current`` holds: most likely a name
+    misspelt, or an object gone. A warning, not an error: a plan leaves nothing alone by them."""
+    found = set(listed(current, desired.leave_alone).values())
+    return tuple(entry for entry in desired.leave_alone if entry not in found)
 
 
 # Kinds of the whole database, not of a schema: kept whatever schema they name.
@@ -163,14 +198,17 @@ def _all_but_one(objects: Iterable[Any], alike: Callable[[Any], Any], held: Iter
     return out
 
 
-def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
+def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str], entries: dict[tuple, str] | None = None) -> cat.Catalog:
     """``catalog`` without the objects of ``reasons`` (:func:`unwritable`) and what is declared on them, each
-    named in ``unmanaged`` with its reason (what is declared on a relation left out goes with it, unnamed)."""
+    named in ``unmanaged`` with its reason (what is declared on a relation left out goes with it, unnamed);
+    ``entries``: of those, the ones the spec's leave_alone names, and by which entry (:func:`listed`)."""
     if not reasons:
         return catalog
+    entries = entries or {}
     named: dict[tuple, cat.Unmanaged] = {}
     gone: dict[str, set] = {}
-    relations = {key for slot, key in reasons if slot in _RELATIONS}  # an object on one goes with it
+    # An object on one of these relations goes with it; one that references one is named with its entry.
+    relations = {key: entries.get((slot, key)) for slot, key in reasons if slot in _RELATIONS}
     changed = True
     while changed:  # a partition of a partition left out goes too
         changed = False
@@ -188,16 +226,28 @@ def leave_out(catalog: cat.Catalog, reasons: dict[tuple, str]) -> cat.Catalog:
                     continue
                 gone[kind.slot].add(key)
                 changed = True
+                entry = entries.get((kind.slot, key))
                 if kind.slot in _RELATIONS:
-                    relations.add(obj.qname)
+                    relations[obj.qname] = entry if why is not None else relations[through]
                 if through is not None and through == on[0]:
                     continue  # it goes with the relation it is on, named already
                 if through is not None:
-                    why = _REFERENCES.format(table=through)
-                named[(kind.noun, kind.name(obj))] = cat.Unmanaged(kinds.of(obj).noun, kind.name(obj), why)
+                    why, entry = _REFERENCES.format(table=through), relations[through]
+                named[(kind.noun, kind.name(obj))] = cat.Unmanaged(kinds.of(obj).noun, kind.name(obj), why, entry)
     kept = {
         slot: tuple(o for o in getattr(catalog, slot) if kinds.BY_SLOT[slot].identity(o) not in keys)
         for slot, keys in gone.items()
         if keys
     }
-    return replace(catalog, **kept, unwritable=(), unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))))
+    # Their definitions as PostgreSQL prints them go too (introspect.definitions), and those of what is on them.
+    left = {f"{k.noun} {k.name(o)}" for k in kinds.KINDS for o in getattr(catalog, k.slot) if k.applies(o)}
+    left -= {f"{k.noun} {k.name(o)}" for k in kinds.KINDS for o in kept.get(k.slot, getattr(catalog, k.slot))}
+    ons = tuple(f" on {q}" for q in relations)
+    definitions = tuple(d for d in catalog.definitions if d[0] not in left and not d[0].endswith(ons))
+    return replace(
+        catalog,
+        **kept,
+        unwritable=(),
+        unmanaged=(*catalog.unmanaged, *(named[k] for k in sorted(named))),
+        definitions=definitions,
+    )

@@ -19,12 +19,14 @@ here prints; the result says what was found.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName
 from ..diff import changes as ch
@@ -33,6 +35,7 @@ from ..expand.tenancy import default_commands
 from ..live import LiveError
 from ..spec import models as m
 from ..spec.conventions import added_columns
+from ..spec.leave_alone import KINDS as LISTABLE
 from ..spec.names import default_name
 from .explicit import Choices, build, identity, key_of
 from .generated import GLOBAL, GLOBAL_KINDS, SWITCHES, Generated, Targets, generated, objects, table_of
@@ -273,10 +276,16 @@ def _render(
     for path, message in built.unsupported:
         _attach(doc, path, f"not imported: {message}")
         unsupported.append(message)
+    unsupported += [message for _, message in built.left_out]
     if header is not None and unsupported:
         header = [
             *header[:-1],
-            f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a comment where it was.",
+            f"Not imported ({len(unsupported)}): what the spec cannot hold is named in a comment where it was"
+            + (
+                "; what is left out whole is listed under leave_alone, which plans leave alone."
+                if built.left_out
+                else "."
+            ),
             "",
         ]
     return dump(doc, header or ()), unsupported
@@ -317,7 +326,7 @@ def import_catalog(
 ) -> Imported:
     """The spec of ``source``. ``check(text)`` builds and applies a spec and returns how the
     result differs from ``source``; without it, the spec is written out in full, unproven."""
-    differences: list[str] = []
+    changes: list[ch.Change] = []
     problems: list[str] = []
     baseline: set[str] | None = None
     exclude: dict = {}
@@ -326,8 +335,8 @@ def import_catalog(
         # refuses (it does not build with it) is left out, with the reason, and tried again.
         for _ in range(MAX_ROUNDS):
             try:
-                differences = [c.describe() for c in check(_render(source, Choices(exclude=exclude))[0])]
-                baseline = set(differences)
+                changes = check(_render(source, Choices(exclude=exclude))[0])
+                baseline = {c.describe() for c in changes}
             except SpecError as exc:
                 problems = [str(p) for p in exc.problems]
                 if _refuse(exc, source, exclude):
@@ -340,7 +349,7 @@ def import_catalog(
     if baseline is not None and conventions:
         found, state = _with_conventions(source, check, baseline, exclude)
     if found is not None:
-        choices, differences = found
+        choices, changes = found
         notes = state.rejected
         for table, why in state.own_policies.items():
             if "tenant_scoped" in choices.switches.get(table, {}):
@@ -355,10 +364,42 @@ def import_catalog(
         if state is not None:
             for table, lines in state.rejected.items():
                 notes[table] = [*lines, *notes.get(table, [])]
+    if not problems:
+        choices, changes = _leave_unmade(source, check, choices, changes)
+    differences = [c.describe() for c in changes]
     counts = _counts(choices)
     header = _header(label, check is not None, differences, problems, counts)
     text, unsupported = _render(source, choices, header, notes)
     return Imported(text, check is not None, differences, counts, unsupported, problems)
+
+
+def _leave_unmade(
+    source: cat.Catalog, check: Check | None, choices: Choices, changes: list[ch.Change]
+) -> tuple[Choices, list[ch.Change]]:
+    """``choices`` with what the spec written from them does not make again, or makes otherwise (the round
+    trip lacks it, or replaces or rebuilds it: a plan to the spec would drop it, or rewrite it as the spec has
+    it) listed under leave_alone, where leave_alone can name it; and the round trip's changes then. Unchanged
+    when there is none, or the spec does not build with them."""
+    unmade = {}
+    for change in changes:
+        if isinstance(change, ch.Create):
+            obj, why = change.obj, "the spec as written does not make it"
+        elif isinstance(change, ch.Replace):  # from the spec's database to the source: ``after`` is the source's
+            obj, why = change.after, f"the spec as written makes it otherwise ({change.describe()})"
+        else:
+            continue
+        if kinds.of(obj).noun in LISTABLE:
+            unmade[identity(obj)] = (
+                obj,
+                f"{kinds.of(obj).noun} {kinds.of(obj).name(obj)}: {why}; a plan leaves it alone",
+            )
+    if check is None or not unmade:
+        return choices, changes
+    listing = dataclasses.replace(choices, unmade={**choices.unmade, **unmade})
+    try:
+        return listing, check(_render(source, listing)[0])
+    except (SpecError, LiveError):
+        return choices, changes
 
 
 def _label(key: tuple) -> str:
@@ -403,7 +444,7 @@ def _with_conventions(source: cat.Catalog, check: Check, baseline: set[str], exc
             break
         extra = [c for c in changes if c.describe() not in baseline]
         if not extra:
-            return (choices, [c.describe() for c in changes]), state
+            return (choices, changes), state
         if not _blame_changes(extra, made, state, targets, source):
             break
     return None, state

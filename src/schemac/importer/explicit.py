@@ -23,6 +23,7 @@ from typing import Any
 from ..catalog import kinds
 from ..catalog import objects as cat
 from ..catalog.objects import QualifiedName, acl, column_acl
+from ..spec.leave_alone import entry_for
 from ..spec.names import identifier_problem, key_part_problem, spell
 from ..spec.platform import platform_for
 from ..spec.known_types import EXTENSION_TYPES
@@ -56,6 +57,8 @@ class Choices:
     skip: frozenset[Identity] = frozenset()
     # Objects the spec refuses (it does not build with them), and why: left out with a comment.
     exclude: dict[Identity, str] = field(default_factory=dict)
+    # Objects a spec written from these choices does not make again, and why: listed under leave_alone.
+    unmade: dict[Identity, tuple[Any, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Built:
     doc: Commented
     unsupported: list[tuple[tuple, str]]
     located: dict[tuple, Identity]  # the path of each object in the spec -> its identity
+    # The objects left out whole, as the spec's leave_alone names them, and why: a plan leaves them alone.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
     def locate(self, path: tuple) -> Identity | None:
         """The object at ``path`` or around it (the longest path of an object that ``path`` starts with)."""
@@ -80,6 +85,7 @@ class Builder(TableParts, RoutineParts):
         self.choices = choices
         self.minimal = minimal  # only what the conventions read: tables, keys, partitions, switches
         self.unsupported: list[tuple[tuple, str]] = []
+        self.left_out: dict[Identity, tuple[Any, str]] = dict(choices.unmade)
         self.platform = platform_for(catalog.flavor)
         self.roles: set[str] = set()
         self.user_types = {
@@ -124,13 +130,18 @@ class Builder(TableParts, RoutineParts):
             return False
         reason = self.choices.exclude.get(key)
         if reason is not None:
-            self.cannot(path[:-1] if len(path) > 2 else path, reason)
+            self.cannot(path[:-1] if len(path) > 2 else path, reason, obj)
             return False
         self.located[path] = key
         return True
 
-    def cannot(self, path: tuple, message: str) -> None:
-        self.unsupported.append((path, message))
+    def cannot(self, path: tuple, message: str, obj: Any = None) -> None:
+        """What the spec cannot hold, said in a comment at ``path``; ``obj``, when that is an object left out
+        whole, is listed under leave_alone instead, with ``message`` as its comment."""
+        if obj is None:
+            self.unsupported.append((path, message))
+        else:
+            self.left_out.setdefault(identity(obj), (obj, message))
 
     # -- names and types --------------------------------------------------------
 
@@ -145,12 +156,13 @@ class Builder(TableParts, RoutineParts):
                 return rest
         return text
 
-    def name_ok(self, name: str, path: tuple, *, key_part: bool = False) -> bool:
+    def name_ok(self, name: str, path: tuple, *, key_part: bool = False, obj: Any = None) -> bool:
         """Whether ``name`` can be written in the spec; ``key_part``: as part of a ``schema.name`` or
-        ``table.column`` reference (a schema, a relation, a function, a type, a column)."""
+        ``table.column`` reference (a schema, a relation, a function, a type, a column); ``obj``: the object
+        it names, left out whole when it cannot be."""
         problem = key_part_problem(name) if key_part else identifier_problem(name)
         if problem:
-            self.cannot(path, f"the name '{name}' cannot be written in the spec ({problem})")
+            self.cannot(path, f"the name '{name}' cannot be written in the spec ({problem}); left out", obj)
         return problem is None
 
     # -- privileges ---------------------------------------------------------------
@@ -286,14 +298,16 @@ class Builder(TableParts, RoutineParts):
             key = kind.section
             section = {}
             for obj in items:
-                if self.name_ok(obj.qname.name, (key,), key_part=True) and self.keep(obj, (key, key_of(obj.qname))):
+                if self.name_ok(obj.qname.name, (key,), key_part=True, obj=obj) and self.keep(
+                    obj, (key, key_of(obj.qname))
+                ):
                     section[key_of(obj.qname)] = make(obj, (key, key_of(obj.qname)))
             if section:
                 data[key] = section
         tables = {}
         for table in c.tables:
             path = ("tables", key_of(table.qname))
-            if not self.name_ok(table.qname.name, ("tables",), key_part=True) or not self.keep(table, path):
+            if not self.name_ok(table.qname.name, ("tables",), key_part=True, obj=table) or not self.keep(table, path):
                 continue
             tables[key_of(table.qname)] = self.table(table, path)
         parents = {p.qname: p.parent for p in c.partitions}
@@ -311,7 +325,7 @@ class Builder(TableParts, RoutineParts):
             for view in c.views:
                 key = kinds.of(view).section
                 path = (key, key_of(view.qname))
-                if not self.name_ok(view.qname.name, (key,), key_part=True) or not self.keep(view, path):
+                if not self.name_ok(view.qname.name, (key,), key_part=True, obj=view) or not self.keep(view, path):
                     continue
                 section = materialized if view.materialized else views
                 section[key_of(view.qname)] = self.view(view, path)
@@ -355,7 +369,7 @@ class Builder(TableParts, RoutineParts):
                 path = (kinds.PUBLICATION.section, publication.name)
                 if publication.name in self.platform.publications and publication == cat.Publication(publication.name):
                     continue  # the platform's, as it made it
-                if self.name_ok(publication.name, path[:1]) and self.keep(publication, path):
+                if self.name_ok(publication.name, path[:1], obj=publication) and self.keep(publication, path):
                     publications[publication.name] = self.publication(publication, path)
             if publications:
                 data[kinds.PUBLICATION.section] = publications
@@ -373,7 +387,12 @@ class Builder(TableParts, RoutineParts):
             items.insert(roles_at, ("roles", roles))
             data.clear()
             data.update(items)
-        return Built(doc, self.unsupported, self.located)
+        left_out = sorted((entry_for(obj), why) for obj, why in self.left_out.values())
+        if left_out:
+            data["leave_alone"] = [entry for entry, _ in left_out]
+            for i, (_, why) in enumerate(left_out):
+                doc.note(("leave_alone", i), why)
+        return Built(doc, self.unsupported, self.located, left_out)
 
     def default_privileges(self) -> list[dict]:
         """Every entry of default privileges, with each grantee's privileges (``all`` where it holds all of the

@@ -36,7 +36,7 @@ class RoutineParts:
 
     def function(self, function: cat.Function, path: tuple) -> dict | None:
         """A function or a procedure (``path`` names its section)."""
-        if not self.name_ok(function.qname.name, path[:1], key_part=True):
+        if not self.name_ok(function.qname.name, path[:1], key_part=True, obj=function):
             return None
         if function.language not in LANGUAGES:
             self.cannot(
@@ -112,7 +112,7 @@ class RoutineParts:
         return out
 
     def aggregate(self, aggregate: cat.Aggregate, path: tuple) -> dict | None:
-        if not self.name_ok(aggregate.qname.name, path[:1], key_part=True):
+        if not self.name_ok(aggregate.qname.name, path[:1], key_part=True, obj=aggregate):
             return None
         out: dict[str, Any] = {}
         if aggregate.comment is not None:

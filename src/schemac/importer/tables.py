@@ -253,7 +253,7 @@ class TableParts:
             if self.skipped(fk):
                 continue
             if identity(fk) in self.choices.exclude:
-                self.cannot(path, self.choices.exclude[identity(fk)])
+                self.cannot(path, self.choices.exclude[identity(fk)], fk)
             elif fk.ref_table not in self.spec_tables:
                 self.cannot(
                     path,
@@ -312,13 +312,15 @@ class TableParts:
         out: dict[str, Any] = {}
         policies = {}
         for policy in self.on["policies"][table]:
-            if self.name_ok(policy.name, path + ("policies",)) and self.keep(policy, path + ("policies", policy.name)):
+            if self.name_ok(policy.name, path + ("policies",), obj=policy) and self.keep(
+                policy, path + ("policies", policy.name)
+            ):
                 policies[policy.name] = self.policy(policy)
         if policies:
             out["policies"] = policies
         triggers = {}
         for trigger in self.on["triggers"][table]:
-            if self.name_ok(trigger.name, path + ("triggers",)) and self.keep(
+            if self.name_ok(trigger.name, path + ("triggers",), obj=trigger) and self.keep(
                 trigger, path + ("triggers", trigger.name)
             ):
                 built = self.trigger(trigger, path + ("triggers",))
@@ -496,7 +498,7 @@ class TableParts:
                 try:
                     named[name] = parse_bound(p.bound)
                 except BoundError as exc:
-                    self.cannot(path, f"partition {p.qname}: {exc}; left out")
+                    self.cannot(path, f"partition {p.qname}: {exc}; left out", p)
                     continue
                 if p.own_columns:
                     named[name]["columns"] = {c.name: _own_column(c) for c in p.own_columns}
@@ -508,7 +510,7 @@ class TableParts:
                     if sub is None:
                         del named[name]
                         self.cannot(
-                            path, f"partition {p.qname} is partitioned in turn, and that cannot be written; left out"
+                            path, f"partition {p.qname} is partitioned in turn, and that cannot be written; left out", p
                         )
                         continue
                     named[name]["partition"] = sub
@@ -520,7 +522,7 @@ class TableParts:
         return out
 
     def index(self, index: cat.Index, path: tuple) -> dict | None:
-        if not self.name_ok(index.name, path):
+        if not self.name_ok(index.name, path, obj=index):
             return None
         keys: list[Any] = []
         for key in index.keys:

@@ -11,6 +11,7 @@ what the catalog does not model yet is lost in the round trip just the same.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -18,6 +19,7 @@ from .. import live, scratch
 from ..catalog.objects import Catalog
 from ..diff import changes as ch
 from ..diff import compare, for_spec, partitions_own_left_alone
+from ..diff.unheld import without_listed
 from ..introspect.definitions import Unmodelled, unmodelled
 from ..pipeline import build_date, compile_text
 from ..redact import redact
@@ -55,11 +57,13 @@ def applied(
     """
     goal = scratch.Goal.of_compiled(compile_text(text, file, build_date()), file)
     with scratch.built(goal, server_url, target=target) as built:
-        return built.catalog(schemas, source=file)
+        return replace(built.catalog(schemas, source=file), leave_alone=goal.leave_alone)
 
 
 def differences(source: Catalog, made: Catalog) -> list[ch.Change | Unmodelled]:
     """What a plan from the database the spec made to the source database would change, but for the triggers
-    a partition of the source has of its own, which the spec cannot make and a plan to it leaves alone; when
+    a partition of the source has of its own, which the spec cannot make and a plan to it leaves alone, and
+    what the spec's leave_alone names (``made.leave_alone``), which a plan to the spec leaves alone too; when
     nothing, the objects whose definitions still differ where the catalog does not look."""
-    return compare(made, partitions_own_left_alone(source, made)) or unmodelled(source, made)
+    source, made = without_listed(partitions_own_left_alone(source, made), made.leave_alone), without_listed(made)
+    return compare(made, source) or unmodelled(source, made)

@@ -69,6 +69,8 @@ class Plan:
     # Where the plan is empty: the objects both sides hold whose definitions still differ, in what schemac
     # does not model (introspect.definitions.Unmodelled): no step can make them equal.
     unmodelled: tuple = ()
+    # The spec's leave_alone entries that name nothing in the database (a warning: most likely a name misspelt).
+    unmatched: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from .leave_alone import check as check_leave_alone
 from .names import last_part
 
 Privilege = Literal[
@@ -1143,6 +1145,10 @@ class SpecTest(Model):
     expect: Expectation
 
 
+# An object a plan leaves alone: its kind and name ('table public.audit_*'), checked by spec.leave_alone.
+LeaveAloneEntry = Annotated[str, AfterValidator(check_leave_alone)]
+
+
 class Spec(Model):
     version: Literal[1]
     target: Target = Target()
@@ -1181,6 +1187,13 @@ class Spec(Model):
     )
     # Lint settings, as in [tool.schemac.lint] of pyproject.toml; they win over it.
     lint: dict[str, Any] = {}
+    leave_alone: list[LeaveAloneEntry] = Field(
+        default=[],
+        description="Objects of the database that plan, apply and check --db leave alone: never created, altered or "
+        "dropped, and named once in the plan. Each is its kind and name, as messages name it: 'function "
+        "private.legacy_fn(integer)', 'table public.audit_*' (* for any characters), 'policy \"Users can read\" on "
+        "public.notes'. `schemac import` lists here what it could not write. `schemac build` ignores it.",
+    )
     tests: dict[str, SpecTest] = Field(
         default={},
         description="Tests `schemac test` runs after its generated checks: each acts as a role with JWT claims, "

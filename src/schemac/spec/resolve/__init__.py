@@ -108,4 +108,5 @@ def resolve(spec: m.Spec, positions: Positions, today: date | None = None) -> ca
         aggregates=aggregate_objects,
         publications=publication_objects,
         default_privileges=default_privilege_entries,
+        leave_alone=tuple(spec.leave_alone),
     )
