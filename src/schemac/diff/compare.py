@@ -26,7 +26,7 @@ from ..spec.platform import platform_for
 from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from . import citus
-from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
+from .constraints import domain_check_comments, foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, kept_as_they_are, left_by_parents, merged_checks
 from .partitions import partition_column_changes
 
@@ -1368,10 +1368,12 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
     if isinstance(after, cat.Partition):
         return _partition_change(before, after, scope)
     if isinstance(after, cat.Domain) and before.type == after.type:
-        same = replace(before, comment=None, grants=()) == replace(after, comment=None, grants=())
+        unremarked = dict(comment=None, grants=(), check_comments=())
+        same = replace(before, **unremarked) == replace(after, **unremarked)
         out = [] if same else [ch.AlterDomain(before, after)]
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
+        out += domain_check_comments(before, after)
         return out + _grant_changes(after, before.grants, after.grants, scope)
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)

@@ -528,10 +528,14 @@ class Builder(TableParts, RoutineParts):
             out["not_null"] = True
         if domain.default is not None:
             out["default"] = domain.default
-        if len(domain.checks) == 1 and domain.checks[0][0] == f"{domain.qname.name}_check":
+        comments = dict(domain.check_comments)
+        if len(domain.checks) == 1 and domain.checks[0][0] == f"{domain.qname.name}_check" and not comments:
             out["check"] = bare(domain.checks[0][1])
         elif domain.checks:
-            out["check"] = {name: bare(text) for name, text in domain.checks}
+            out["check"] = {
+                name: {"expression": bare(text), "comment": comments[name]} if name in comments else bare(text)
+                for name, text in domain.checks
+            }
         out.update(self.privileges("type", domain.qname.schema, domain.grants, path))
         if domain.comment is not None:
             out["comment"] = domain.comment

@@ -101,6 +101,7 @@ def domains(read: Reading) -> tuple[Domain, ...]:
                 checks,
                 row["comment"],
                 read.grants.get(("type", row["oid"]), ()),
+                tuple((name, text) for name, text in row["check_comments"]),
             )
         )
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))

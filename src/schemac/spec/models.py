@@ -178,11 +178,25 @@ class Revoke(Model):
     columns: Annotated[list[str], BeforeValidator(_listify)] | None = Field(default=None, min_length=1)
 
 
+CONSTRAINT_COMMENT = "Its comment (COMMENT ON CONSTRAINT)."
+
+
+class DomainCheckSpec(Model):
+    """``{expression: VALUE > 0, comment: ...}``: the long form of a domain's named check."""
+
+    expression: SqlText
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
+
+
 class DomainSpec(Model):
     type: str
     not_null: bool = False
     default: SqlText | None = None
-    check: dict[str, SqlText] | SqlText | None = None
+    check: dict[str, Either(SqlText, DomainCheckSpec)] | SqlText | None = Field(
+        default=None,
+        description="Its check: an expression of VALUE (named `<domain>_check`), or checks by name, each an "
+        "expression or {expression: ..., comment: ...}.",
+    )
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
@@ -303,6 +317,7 @@ class ColumnReference(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     match: Match = Field(default="simple", description=MATCH)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
     @model_validator(mode="before")
     @classmethod
@@ -374,6 +389,7 @@ class UniqueSpec(Model):
     nulls_not_distinct: bool = False
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
     @model_validator(mode="before")
     @classmethod
@@ -410,6 +426,7 @@ class ForeignKeySpec(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     match: Match = Field(default="simple", description=MATCH)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class PrimaryKeySpec(Model):
@@ -418,6 +435,7 @@ class PrimaryKeySpec(Model):
     columns: OneOrMany = Field(min_length=1)
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class CheckSpec(Model):
@@ -427,6 +445,7 @@ class CheckSpec(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     no_inherit: bool = False  # true: NO INHERIT, tables that inherit from this one do not get it
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"
@@ -475,6 +494,7 @@ class ExclusionSpec(Model):
     include: list[str] = []
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class IndexColumn(Model):
