@@ -192,7 +192,7 @@ class DomainSpec(Model):
     type: str
     not_null: bool = False
     default: SqlText | None = None
-    check: dict[str, Either(SqlText, DomainCheckSpec)] | SqlText | None = Field(
+    check: Either(SqlText, dict[str, Either(SqlText, DomainCheckSpec)]) | None = Field(
         default=None,
         description="Its check: an expression of VALUE (named `<domain>_check`), or checks by name, each an "
         "expression or {expression: ..., comment: ...}.",
