@@ -2,8 +2,8 @@
 the imported spec) or named as not managed, with its object and text, by import and ``check --db``: never
 lost while import says the round trip is exact. The database here comments on every kind of object
 schemac models, and on some it does not model (a rule, an event trigger, a collation, a text search
-configuration, a range type) or models without their comments (a view's column, a partition, a key's
-index, an identity column's sequence, NOT NULL constraints on PostgreSQL 18, ...)."""
+configuration, a range type) or models without their comments (a partition, a key's index, an identity
+column's sequence, a composite type's attribute, NOT NULL constraints on PostgreSQL 18, ...)."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ CARRIED = {
     "c-composite": True, "c-sequence": True, "c-table": True, "c-column": True, "c-pkey": True,
     "c-check": True, "c-index": True, "c-view": True, "c-matview": True, "c-function": True,
     "c-procedure": True, "c-aggregate": True, "c-policy": True, "c-trigger": True, "c-publication": True,
+    "c-view-column": True, "c-matview-column": True,
 }
 # Named as not managed (kind "comment"), by what pg_describe_object calls the object.
 NAMED = {
@@ -78,8 +79,6 @@ NAMED = {
     "c-partition": "table app.p_2026",
     "c-partition-column": "column id of table app.p_2026",
     "c-partition-index": "index app.p_2026_at_idx",
-    "c-view-column": "column name of view app.v",
-    "c-matview-column": "column id of materialized view app.mv",
     "c-rule": "rule v_insert on view app.v",
     "c-partition-trigger": "trigger ptrg on table app.p_2026",
     "c-event-trigger": "event trigger et",
@@ -145,3 +144,50 @@ def test_every_comment_is_carried_or_named_as_not_managed(tmp_path, databases, p
     for text, carried in CARRIED.items():
         if carried:
             assert rebuilt.get(text) == held[text], text
+
+
+VIEWS = """version: 1
+tables:
+  orders:
+    columns: {id: {type: bigint, primary_key: true}, total: integer}
+views:
+  order_totals:
+    query: select id, total from orders
+    COMMENTS
+materialized_views:
+  order_count:
+    query: select count(*) as n from orders
+    MATERIALIZED
+"""
+
+
+def test_a_view_and_its_columns_take_comments_in_place(tmp_path, databases, pg_cluster) -> None:
+    """A view's comment, and its columns' (PostgREST's descriptions), change without making the view again:
+    it was dropped and made again for its comment alone."""
+    before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
+    before.write_text(
+        VIEWS.replace("COMMENTS", "column_comments: {total: In cents.}").replace("MATERIALIZED", "comment: Orders.")
+    )
+    after.write_text(
+        VIEWS.replace("COMMENTS", "comment: Totals.\n    column_comments: {id: The order., total: In euros.}")
+        .replace("MATERIALIZED", "column_comments: {n: How many.}")
+    )
+    url = databases()
+    apply(url, live.plan(live.current(url), live.desired(str(before), pg_cluster.url())), "", ALL)
+    with psycopg.connect(url) as conn:
+        conn.execute("insert into orders values (1, 5); refresh materialized view order_count")
+    plan = live.plan(live.current(url), live.desired(str(after), pg_cluster.url()))
+    assert [s.title for s in plan.steps] == [
+        "remove comment on materialized view public.order_count",
+        "set comment on column public.order_count.n",
+        "set comment on view public.order_totals",
+        "set comment on column public.order_totals.id",
+        "set comment on column public.order_totals.total",
+    ]
+    apply(url, plan, "", ALL)
+    assert live.plan(live.current(url), live.desired(str(after), pg_cluster.url())).empty
+    held = _comments(url)
+    assert held["In euros."] == "column total of view order_totals"
+    assert held["How many."] == "column n of materialized view order_count"
+    with psycopg.connect(url) as conn:
+        assert conn.execute("select n from order_count").fetchone() == (1,)  # not made again

@@ -604,6 +604,8 @@ class View:
     # WITH LOCAL / CASCADED CHECK OPTION: rows written through the view must be rows it shows.
     check_option: Literal["local", "cascaded"] | None = None
     storage_parameters: StorageParameters = ()  # a materialized view's (fillfactor, autovacuum_*, ...)
+    # The comments on its columns (COMMENT ON COLUMN): (column, text), sorted by column.
+    column_comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

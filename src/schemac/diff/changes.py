@@ -633,3 +633,17 @@ class SetConstraintComment(Change):
     def describe(self) -> str:
         verb = "set" if self.text is not None else "remove"
         return f"{verb} comment on constraint {kinds.constraint_sql_name(self.on, self.name, self.domain)}"
+
+
+@dataclass(frozen=True)
+class SetColumnComment(Change):
+    """The comment on a column of a view or materialized view (None removes it); a table's column's is part of
+    AlterColumn."""
+
+    relation: QualifiedName
+    column: str
+    text: str | None
+
+    def describe(self) -> str:
+        verb = "set" if self.text is not None else "remove"
+        return f"{verb} comment on column {self.relation}.{self.column}"

@@ -915,8 +915,8 @@ def compare(
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            # Privileges and a materialized view's storage parameters change in place.
-            if differs(replace(b, grants=(), storage_parameters=()), replace(a, grants=(), storage_parameters=())):
+            # Privileges, comments and a materialized view's storage parameters change in place.
+            if differs(_view_shape(b), _view_shape(a)):
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -930,10 +930,18 @@ def compare(
         elif a is None:
             out.append(ch.Drop(b))
         elif key in replaced:
-            out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
+            out.append(ch.Replace(b, a, because=None if differs(_view_shape(b), _view_shape(a)) else why.get(key)))
         else:
             if _parameters_differ(b, a):
                 out.append(ch.SetStorageParameters(a, b.storage_parameters))
+            if b.comment != a.comment:
+                out.append(ch.SetComment(a, a.comment))
+            was, wanted = dict(b.column_comments), dict(a.column_comments)
+            out += [
+                ch.SetColumnComment(a.qname, column, wanted.get(column))
+                for column in sorted(set(was) | set(wanted))
+                if was.get(column) != wanted.get(column)
+            ]
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
@@ -961,6 +969,11 @@ def compare(
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return citus.constraint_renames(current, desired, _distribution_changes(current, desired, gone, out))
+
+
+def _view_shape(view: cat.View) -> cat.View:
+    """A view without what changes in place: its privileges, comments and storage parameters."""
+    return replace(view, grants=(), storage_parameters=(), comment=None, column_comments=())
 
 
 def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:

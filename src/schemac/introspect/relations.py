@@ -291,6 +291,7 @@ def views(read: Reading) -> tuple[View, ...]:
                 check_option=config_setting(options, "check_option"),
                 # A view's options are the three above; a materialized view's, storage parameters.
                 storage_parameters=storage_parameters(options, row["toast_options"]) if row["materialized"] else (),
+                column_comments=tuple((column, text) for column, text in row["column_comments"]),
             )
         )
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))

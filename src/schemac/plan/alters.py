@@ -798,6 +798,10 @@ def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:
     return [_step(c, change_sql("comment", kind.keyword, kind.sql_name(c.obj), c.text), Stage.GRANTS)]
 
 
+def _set_column_comment(c: ch.SetColumnComment, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("comment", "COLUMN", f"{ident(c.relation)}.{ident(c.column)}", c.text), Stage.GRANTS)]
+
+
 def _set_constraint_comment(c: ch.SetConstraintComment, existing: set[QualifiedName]) -> list[Pair]:
     sql = change_sql("comment", "CONSTRAINT", kinds.constraint_sql_name(c.on, c.name, c.domain), c.text)
     return [_step(c, sql, Stage.GRANTS)]
@@ -833,6 +837,7 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.ChangeDefaultPrivileges: _change_default_privileges,
     ch.SetComment: _set_comment,
     ch.SetConstraintComment: _set_constraint_comment,
+    ch.SetColumnComment: _set_column_comment,
 }
 
 

@@ -687,6 +687,8 @@ def _view(view: cat.View) -> Iterator[Statement]:
         source=view,
     )
     yield from _comment_on(view, Stage.VIEWS)
+    for column, text in view.column_comments:
+        yield from _comment("COLUMN", f"{ident(q)}.{ident(column)}", text, {kinds.RELATIONS.key(q)}, Stage.VIEWS)
 
 
 def _schemas(catalog: cat.Catalog) -> Iterator[Statement]:

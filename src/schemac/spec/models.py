@@ -844,6 +844,9 @@ class TableSpec(Model):
         return self.tenant_scoped or None
 
 
+COLUMN_COMMENTS = "The comments on its columns (COMMENT ON COLUMN), by column name: `{total: In cents.}`."
+
+
 class ViewSpec(Model):
     query: str
     security_invoker: bool = False
@@ -856,6 +859,7 @@ class ViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    column_comments: dict[str, str] = Field(default={}, description=COLUMN_COMMENTS)
     ignore: Ignore = {}
 
 
@@ -867,6 +871,7 @@ class MaterializedViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    column_comments: dict[str, str] = Field(default={}, description=COLUMN_COMMENTS)
     ignore: Ignore = {}
 
 
