@@ -64,11 +64,28 @@ comment on constraint t_name_not_null on app.t is 'c-not-null';
 
 # Carried: imported, and made again on a database built from the imported spec.
 CARRIED = {
-    "c-extension": False, "c-schema": True, "c-enum": True, "c-domain": True, "c-domain-check": True,
-    "c-composite": True, "c-sequence": True, "c-table": True, "c-column": True, "c-pkey": True,
-    "c-check": True, "c-index": True, "c-view": True, "c-matview": True, "c-function": True,
-    "c-procedure": True, "c-aggregate": True, "c-policy": True, "c-trigger": True, "c-publication": True,
-    "c-view-column": True, "c-matview-column": True,
+    "c-extension": False,
+    "c-schema": True,
+    "c-enum": True,
+    "c-domain": True,
+    "c-domain-check": True,
+    "c-composite": True,
+    "c-sequence": True,
+    "c-table": True,
+    "c-column": True,
+    "c-pkey": True,
+    "c-check": True,
+    "c-index": True,
+    "c-view": True,
+    "c-matview": True,
+    "c-function": True,
+    "c-procedure": True,
+    "c-aggregate": True,
+    "c-policy": True,
+    "c-trigger": True,
+    "c-publication": True,
+    "c-view-column": True,
+    "c-matview-column": True,
 }
 # Named as not managed (kind "comment"), by what pg_describe_object calls the object.
 NAMED = {
@@ -169,8 +186,9 @@ def test_a_view_and_its_columns_take_comments_in_place(tmp_path, databases, pg_c
         VIEWS.replace("COMMENTS", "column_comments: {total: In cents.}").replace("MATERIALIZED", "comment: Orders.")
     )
     after.write_text(
-        VIEWS.replace("COMMENTS", "comment: Totals.\n    column_comments: {id: The order., total: In euros.}")
-        .replace("MATERIALIZED", "column_comments: {n: How many.}")
+        VIEWS.replace("COMMENTS", "comment: Totals.\n    column_comments: {id: The order., total: In euros.}").replace(
+            "MATERIALIZED", "column_comments: {n: How many.}"
+        )
     )
     url = databases()
     apply(url, live.plan(live.current(url), live.desired(str(before), pg_cluster.url())), "", ALL)

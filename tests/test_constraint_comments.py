@@ -86,7 +86,9 @@ def test_constraint_comments_import_build_and_round_trip(tmp_path, databases, pg
         "expression": "VALUE < 1000",
         "comment": "Fits a crate.",
     }
-    assert data["domains"]["code"]["check"] == {"code_check": {"expression": "VALUE <> ''::text", "comment": "Never empty."}}
+    assert data["domains"]["code"]["check"] == {
+        "code_check": {"expression": "VALUE <> ''::text", "comment": "Never empty."}
+    }
 
     # Built from the spec on an empty database, it holds the same comments, and a plan to the source is empty.
     target = databases()

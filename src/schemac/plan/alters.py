@@ -396,7 +396,10 @@ def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[P
         return added
     target = kinds.constraint_sql_name(c.table, c.constraint.name)
     sql = change_sql("comment", "CONSTRAINT", target, c.constraint.comment)
-    return [*added, _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(c.table)}, note=f"set comment on constraint {target}")]
+    return [
+        *added,
+        _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(c.table)}, note=f"set comment on constraint {target}"),
+    ]
 
 
 def _added_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[Pair]:
