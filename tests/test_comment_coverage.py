@@ -3,7 +3,7 @@ the imported spec) or named as not managed, with its object and text, by import 
 lost while import says the round trip is exact. The database here comments on every kind of object
 schemac models, and on some it does not model (a rule, an event trigger, a collation, a text search
 configuration, a range type) or models without their comments (a partition, a key's index, an identity
-column's sequence, a composite type's attribute, NOT NULL constraints on PostgreSQL 18, ...)."""
+column's sequence, NOT NULL constraints on PostgreSQL 18, ...)."""
 
 from __future__ import annotations
 
@@ -86,11 +86,11 @@ CARRIED = {
     "c-publication": True,
     "c-view-column": True,
     "c-matview-column": True,
+    "c-attribute": True,
 }
 # Named as not managed (kind "comment"), by what pg_describe_object calls the object.
 NAMED = {
     "c-extension": "extension hstore",
-    "c-attribute": "column a of composite type app.pair",
     "c-key-index": "index app.t_pkey",
     "c-identity-sequence": "sequence app.t_id_seq",
     "c-partition": "table app.p_2026",
@@ -209,3 +209,28 @@ def test_a_view_and_its_columns_take_comments_in_place(tmp_path, databases, pg_c
     assert held["How many."] == "column n of materialized view order_count"
     with psycopg.connect(url) as conn:
         assert conn.execute("select n from order_count").fetchone() == (1,)  # not made again
+
+
+def test_a_composite_type_takes_its_attributes_comments_in_place(tmp_path) -> None:
+    """An attribute's comment changes alone; one added comes with its comment, which a retyped one keeps."""
+    from schemac.diff import Renames, compare
+    from schemac.pipeline import compile_file
+    from schemac.plan import make_plan
+
+    before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
+    before.write_text(
+        "version: 1\ncomposite_types:\n  pair:\n    attributes: {a: integer, b: {type: text, comment: B.}}\n"
+    )
+    after.write_text(
+        "version: 1\ncomposite_types:\n  pair:\n    attributes:\n      a: {type: integer, comment: A.}\n"
+        "      b: {type: varchar(10), comment: B.}\n      c: {type: text, comment: C.}\n"
+    )
+    start, goal = compile_file(before).catalog, compile_file(after).catalog
+    plan = make_plan(start, goal, compare(start, goal, Renames.from_catalog(goal)))
+    assert [s.title for s in plan.steps] == [
+        "change the type of attribute b of composite type public.pair",
+        "add attribute c of composite type public.pair",
+        "set comment on column public.pair.a",
+        "set comment on column public.pair.c",
+    ], plan.sql()
+    assert "COMMENT ON COLUMN public.pair.c IS 'C.';" in plan.sql()

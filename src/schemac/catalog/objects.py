@@ -161,6 +161,8 @@ class CompositeType:
     attributes: tuple[Attribute, ...]
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    # The comments on its attributes (COMMENT ON COLUMN): (attribute, text), sorted by attribute.
+    attribute_comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

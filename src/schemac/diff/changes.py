@@ -637,8 +637,8 @@ class SetConstraintComment(Change):
 
 @dataclass(frozen=True)
 class SetColumnComment(Change):
-    """The comment on a column of a view or materialized view (None removes it); a table's column's is part of
-    AlterColumn."""
+    """The comment on a column of a view or materialized view, or on an attribute of a composite type (None
+    removes it); a table's column's is part of AlterColumn."""
 
     relation: QualifiedName
     column: str

@@ -1364,6 +1364,15 @@ def _composite_type_changes(
     )
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
+    # An attribute added (or dropped and added again) has no comment yet.
+    kept = {a.name for a in before.attributes} & {a.name for a in after.attributes}
+    was = {name: text for name, text in before.attribute_comments if name in kept}
+    wanted = dict(after.attribute_comments)
+    out += [
+        ch.SetColumnComment(after.qname, name, wanted.get(name))
+        for name in sorted(set(was) | set(wanted))
+        if was.get(name) != wanted.get(name)
+    ]
     return out + _grant_changes(after, before.grants, after.grants, scope)
 
 

@@ -543,12 +543,15 @@ class Builder(TableParts, RoutineParts):
 
     def composite_type(self, type_: cat.CompositeType, path: tuple) -> dict:
         attributes: dict[str, Any] = {}
+        comments = dict(type_.attribute_comments)
         for attribute in type_.attributes:
             if self.name_ok(attribute.name, path + ("attributes",)):
-                written = self.type(attribute.type)
-                attributes[attribute.name] = (
-                    {"type": written, "collation": attribute.collation} if attribute.collation else written
-                )
+                written: dict[str, Any] = {"type": self.type(attribute.type)}
+                if attribute.collation:
+                    written["collation"] = attribute.collation
+                if attribute.name in comments:
+                    written["comment"] = comments[attribute.name]
+                attributes[attribute.name] = written["type"] if len(written) == 1 else written
         out: dict[str, Any] = {"attributes": attributes}
         out.update(self.privileges("type", type_.qname.schema, type_.grants, path))
         if type_.comment is not None:

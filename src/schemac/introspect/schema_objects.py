@@ -115,6 +115,7 @@ def composite_types(read: Reading) -> tuple[CompositeType, ...]:
             tuple(map(Attribute, row["attributes"], row["types"], row["collations"])),
             row["comment"],
             read.grants.get(("type", row["oid"]), ()),
+            tuple((name, text) for name, text in row["attribute_comments"]),
         )
         for row in read["composite_types"]
     ]

@@ -769,6 +769,9 @@ def _composite_types(catalog: cat.Catalog) -> Iterator[Statement]:
             source=type_,
         )
         yield from _comment_on(type_, Stage.TYPES)
+        for name, text in type_.attribute_comments:
+            target = f"{ident(type_.qname)}.{ident(name)}"
+            yield from _comment("COLUMN", target, text, {kinds.TYPES.key(type_.qname)}, Stage.TYPES)
 
 
 def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:

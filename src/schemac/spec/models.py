@@ -207,6 +207,7 @@ class AttributeSpec(Model):
 
     type: str = Field(description="A PostgreSQL type or a type of the spec (an enum, a domain, a composite type).")
     collation: str | None = Field(default=None, description='Its collation, where not its type\'s: `C`, `"en-x-icu"`.')
+    comment: str | None = Field(default=None, description="Its comment (COMMENT ON COLUMN).")
 
     @model_validator(mode="before")
     @classmethod

@@ -176,7 +176,7 @@ WITH ours AS (
 -- extensions, event triggers and casts): the comment on each object the queries read is read with it
 -- (a table, column, constraint, index, ...), and an object named above takes its comment along. What
 -- is left: comments on what schemac reads but writes no comment for (a partition, a NOT NULL constraint,
--- a key's index, an identity column's sequence, a composite type's attribute, ...) and on what it does not read
+-- a key's index, an identity column's sequence, ...) and on what it does not read
 -- (a rule, an event trigger, ...). PostgreSQL's own objects (oid below 16384) and extensions' are left
 -- out; an extension's comment only where it is not the one its control file gives it.
 , comments AS (
@@ -219,7 +219,7 @@ WITH ours AS (
            WHEN 'pg_namespace'::regclass THEN true
            WHEN 'pg_class'::regclass THEN
                 NOT c.relispartition
-                AND CASE WHEN d.objsubid > 0 THEN c.relkind IN ('r', 'p', 'v', 'm')
+                AND CASE WHEN d.objsubid > 0 THEN c.relkind IN ('r', 'p', 'v', 'm', 'c')
                          WHEN c.relkind = 'S' THEN NOT EXISTS (SELECT FROM pg_depend i
                                                                  WHERE i.classid = 'pg_class'::regclass
                                                                    AND i.objid = c.oid AND i.deptype = 'i')

@@ -199,7 +199,8 @@ def composite_types(scope: Scope, declared: dict[QualifiedName, str]) -> tuple[c
                     members.setdefault(qname, {}).setdefault(held, where + ("type",))
             attributes.append(cat.Attribute(name, type_ or attribute.type, attribute.collation))
         grants = grants_of(scope, spec.grants, spec.revokes, TYPE_PRIVILEGES, path)
-        out.append(cat.CompositeType(qname, tuple(attributes), spec.comment, grants))
+        comments = tuple(sorted((name, a.comment) for name, a in spec.attributes.items() if a.comment is not None))
+        out.append(cat.CompositeType(qname, tuple(attributes), spec.comment, grants, comments))
     for qname in declared:
         for held, where in members.get(qname, {}).items():
             if qname in _held_by(held, members):
