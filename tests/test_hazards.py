@@ -279,6 +279,16 @@ CASES: dict[str, tuple] = {
     ),
     "ChangeGrants": (ITEMS, ITEMS + "    grants: [{to: public, privileges: [select]}]\n", {ACCESS}),
     "SetComment": (ITEMS, ITEMS + "    comment: Things.\n", set()),
+    "SetColumnComment": (
+        ITEMS + "views: {v: {query: select id from items}}\n",
+        ITEMS + "views: {v: {query: select id from items, column_comments: {id: Its key.}}}\n",
+        set(),
+    ),
+    "SetConstraintComment": (
+        ITEMS + "    checks: {items_name: \"name <> ''\"}\n",
+        ITEMS + "    checks: {items_name: {expression: \"name <> ''\", comment: Named.}}\n",
+        set(),
+    ),
     "SetReplicaIdentity": (ITEMS + "    replica_identity: full\n", ITEMS, {CLIENTS}),
     # alter_distributed_table copies every row to new shards while writes wait.
     "AlterDistribution": (

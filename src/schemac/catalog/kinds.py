@@ -124,6 +124,12 @@ def _sql_on_table(obj: Any) -> str:
     return f"{ident(obj.name)} ON {ident(obj.table)}"
 
 
+def constraint_sql_name(on: QualifiedName, name: str, domain: bool = False) -> str:
+    """A constraint of a table, or of a domain, as COMMENT ON CONSTRAINT names it: ``"c" ON "public"."t"``,
+    ``"c" ON DOMAIN "public"."d"``."""
+    return f"{ident(name)} ON {'DOMAIN ' if domain else ''}{ident(on)}"
+
+
 def _sql_qname(obj: Any) -> str:
     return ident(obj.qname)
 

@@ -138,6 +138,8 @@ class Domain:
     checks: tuple[tuple[str, str], ...] = ()
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    # The comments on its checks (COMMENT ON CONSTRAINT ... ON DOMAIN): (check name, text), sorted by name.
+    check_comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ class CompositeType:
     attributes: tuple[Attribute, ...]
     comment: str | None = None
     grants: tuple[Grant, ...] = ()
+    # The comments on its attributes (COMMENT ON COLUMN): (attribute, text), sorted by attribute.
+    attribute_comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,7 @@ class Column:
 # ``enforced`` is False for a check or foreign key declared NOT ENFORCED
 # (PostgreSQL 18, pg_constraint.conenforced): PostgreSQL checks no row for it,
 # and records it NOT VALID, so such a constraint always has ``valid=False``.
+# ``comment`` is COMMENT ON CONSTRAINT: set in place, never a reason to make it again.
 
 
 @dataclass(frozen=True)
@@ -303,6 +308,7 @@ class PrimaryKey:
     deferrable: bool = False
     initially_deferred: bool = False
     storage_parameters: StorageParameters = ()  # of its index: WITH (fillfactor = 70)
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -313,6 +319,7 @@ class Unique:
     deferrable: bool = False
     initially_deferred: bool = False
     storage_parameters: StorageParameters = ()  # of its index
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +333,7 @@ class Check:
     # PostgreSQL refuses to drop it while the parent has it. Not compared: where it comes from is not
     # what it checks.
     inherited: bool = field(default=False, compare=False)
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -365,6 +373,7 @@ class Exclusion:
     deferrable: bool = False
     initially_deferred: bool = False
     storage_parameters: StorageParameters = ()  # of its index
+    comment: str | None = None
 
 
 # What a table declares itself; foreign keys stand apart (Catalog.foreign_keys).
@@ -389,6 +398,7 @@ class ForeignKey:
     match: Literal["simple", "full"] = "simple"
     # ON DELETE SET NULL / SET DEFAULT (columns) (PostgreSQL 15): only these are set; empty: all of them.
     on_delete_columns: tuple[str, ...] = ()
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -596,6 +606,8 @@ class View:
     # WITH LOCAL / CASCADED CHECK OPTION: rows written through the view must be rows it shows.
     check_option: Literal["local", "cascaded"] | None = None
     storage_parameters: StorageParameters = ()  # a materialized view's (fillfactor, autovacuum_*, ...)
+    # The comments on its columns (COMMENT ON COLUMN): (column, text), sorted by column.
+    column_comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

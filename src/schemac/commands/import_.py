@@ -104,8 +104,9 @@ def import_(
     partitions, what a default partition holds of its own and a partition's
     own triggers (its table's reach it by themselves), a column a table
     inherits with a default of its own, a search_path the database sets,
-    privileges on the database, and
-    privileges changed on the platform's own objects. The round trip is then
+    privileges on the database, privileges changed on the platform's own
+    objects, and the comments the spec has no place for (on a partition, a
+    key's index, a NOT NULL constraint, a rule, ...). The round trip is then
     exact for what the spec holds. The spec is proved on a scratch database
     given the source's collations, the text search configurations its
     functions name, and its search_path (as `plan --db` does; from an SQL

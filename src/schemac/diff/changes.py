@@ -618,3 +618,32 @@ class SetComment(Change):
         kind = kinds.of(self.obj)
         verb = "set" if self.text is not None else "remove"
         return f"{verb} comment on {kind.keyword.lower()} {kind.sql_name(self.obj)}"
+
+
+@dataclass(frozen=True)
+class SetConstraintComment(Change):
+    """The comment on a key, check or exclusion constraint of table ``on``, or on a check of domain ``on``
+    (``domain``); None removes it. A foreign key is an object of its own: its comment is a SetComment."""
+
+    on: QualifiedName
+    name: str
+    text: str | None
+    domain: bool = False
+
+    def describe(self) -> str:
+        verb = "set" if self.text is not None else "remove"
+        return f"{verb} comment on constraint {kinds.constraint_sql_name(self.on, self.name, self.domain)}"
+
+
+@dataclass(frozen=True)
+class SetColumnComment(Change):
+    """The comment on a column of a view or materialized view, or on an attribute of a composite type (None
+    removes it); a table's column's is part of AlterColumn."""
+
+    relation: QualifiedName
+    column: str
+    text: str | None
+
+    def describe(self) -> str:
+        verb = "set" if self.text is not None else "remove"
+        return f"{verb} comment on column {self.relation}.{self.column}"

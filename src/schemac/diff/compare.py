@@ -26,7 +26,7 @@ from ..spec.platform import platform_for
 from ..sqltree import references, rename_column, without_hidden_names
 from . import changes as ch
 from . import citus
-from .constraints import foreign_key_changes, rename_in_constraints, table_constraint_changes
+from .constraints import domain_check_comments, foreign_key_changes, rename_in_constraints, table_constraint_changes
 from .inheritance import heirs, inheritance_changes, kept_as_they_are, left_by_parents, merged_checks
 from .partitions import partition_column_changes
 
@@ -933,8 +933,8 @@ def compare(
         for key, b, a in _pair(old_views, new_views):
             if b is None or a is None or key in replaced:
                 continue
-            # Privileges and a materialized view's storage parameters change in place.
-            if differs(replace(b, grants=(), storage_parameters=()), replace(a, grants=(), storage_parameters=())):
+            # Privileges, comments and a materialized view's storage parameters change in place.
+            if differs(_view_shape(b), _view_shape(a)):
                 replaced.add(key)
                 why[key] = f"{ch.kind_of(b)} {key} is replaced"
                 pending = True
@@ -948,10 +948,18 @@ def compare(
         elif a is None:
             out.append(ch.Drop(b))
         elif key in replaced:
-            out.append(ch.Replace(b, a, because=None if differs(b, a) else why.get(key)))
+            out.append(ch.Replace(b, a, because=None if differs(_view_shape(b), _view_shape(a)) else why.get(key)))
         else:
             if _parameters_differ(b, a):
                 out.append(ch.SetStorageParameters(a, b.storage_parameters))
+            if b.comment != a.comment:
+                out.append(ch.SetComment(a, a.comment))
+            was, wanted = dict(b.column_comments), dict(a.column_comments)
+            out += [
+                ch.SetColumnComment(a.qname, column, wanted.get(column))
+                for column in sorted(set(was) | set(wanted))
+                if was.get(column) != wanted.get(column)
+            ]
             out += _grant_changes(a, b.grants, a.grants, desired.privileges)
 
     out += _publication_changes(current, desired, rebuilt)
@@ -979,6 +987,11 @@ def compare(
             if b.comment != a.comment:
                 out.append(ch.SetComment(a, a.comment))
     return citus.constraint_renames(current, desired, _distribution_changes(current, desired, gone, out))
+
+
+def _view_shape(view: cat.View) -> cat.View:
+    """A view without what changes in place: its privileges, comments and storage parameters."""
+    return replace(view, grants=(), storage_parameters=(), comment=None, column_comments=())
 
 
 def _publication_changes(current: cat.Catalog, desired: cat.Catalog, rebuilt: set[QualifiedName]) -> list[ch.Change]:
@@ -1369,6 +1382,15 @@ def _composite_type_changes(
     )
     if before.comment != after.comment:
         out.append(ch.SetComment(after, after.comment))
+    # An attribute added (or dropped and added again) has no comment yet.
+    kept = {a.name for a in before.attributes} & {a.name for a in after.attributes}
+    was = {name: text for name, text in before.attribute_comments if name in kept}
+    wanted = dict(after.attribute_comments)
+    out += [
+        ch.SetColumnComment(after.qname, name, wanted.get(name))
+        for name in sorted(set(was) | set(wanted))
+        if was.get(name) != wanted.get(name)
+    ]
     return out + _grant_changes(after, before.grants, after.grants, scope)
 
 
@@ -1386,10 +1408,12 @@ def _object_change(before: Any, after: Any, scope: cat.PrivilegeScope | None = N
     if isinstance(after, cat.Partition):
         return _partition_change(before, after, scope)
     if isinstance(after, cat.Domain) and before.type == after.type:
-        same = replace(before, comment=None, grants=()) == replace(after, comment=None, grants=())
+        unremarked = dict(comment=None, grants=(), check_comments=())
+        same = replace(before, **unremarked) == replace(after, **unremarked)
         out = [] if same else [ch.AlterDomain(before, after)]
         if before.comment != after.comment:
             out.append(ch.SetComment(after, after.comment))
+        out += domain_check_comments(before, after)
         return out + _grant_changes(after, before.grants, after.grants, scope)
     if isinstance(after, cat.ForeignKey):
         return foreign_key_changes(before, after)

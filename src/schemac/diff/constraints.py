@@ -38,7 +38,8 @@ def validity(before: Any, after: Any) -> str:
 
 
 def _by_name(table: cat.Table | cat.Partition) -> dict[str, cat.TableConstraint]:
-    return {c.name: c for c in table.constraints}
+    """Its constraints by name, without their comments: a comment is set in place."""
+    return {c.name: replace(c, comment=None) for c in table.constraints}
 
 
 def _without_parameters(con: cat.TableConstraint) -> cat.TableConstraint:
@@ -53,7 +54,8 @@ def _parameters(con: cat.TableConstraint) -> list[tuple[str, str]]:
 def table_constraint_changes(before: cat.Table | cat.Partition, after: cat.Table | cat.Partition) -> list[ch.Change]:
     """Primary key, unique, check and exclusion constraints that ``before`` must drop, add, rename or validate,
     or whose index takes other storage parameters: in place (ALTER INDEX ... SET), but on a partitioned table,
-    whose index PostgreSQL cannot alter so, by making the key again."""
+    whose index PostgreSQL cannot alter so, by making the key again; and the comments that change on those
+    it keeps (one added comes with its comment)."""
     q = after.qname
     old, new = _by_name(before), _by_name(after)
     dropped, added, validated, parameters = [], [], [], []
@@ -75,6 +77,7 @@ def table_constraint_changes(before: cat.Table | cat.Partition, after: cat.Table
             if a is not None:
                 added.append(a)
     out: list[ch.Change] = []
+    renamed = {}  # new name -> old
     # The same constraint under another name (a renamed table keeps its old
     # constraint names) is renamed, not dropped and made again.
     for b in list(dropped):
@@ -82,9 +85,13 @@ def table_constraint_changes(before: cat.Table | cat.Partition, after: cat.Table
         if twin is not None:
             dropped.remove(b)
             added.remove(twin)
+            renamed[twin.name] = b.name
             out.append(ch.RenameConstraint(q, b.name, twin.name))
     again = {a.name for a in added}
-    out += [ch.DropConstraint(q, b, b.name in again) for b in dropped] + [ch.AddConstraint(q, a) for a in added]
+    was = {c.name: c.comment for c in before.constraints}
+    wanted = {c.name: c.comment for c in after.constraints}
+    out += [ch.DropConstraint(q, b, b.name in again) for b in dropped]
+    out += [ch.AddConstraint(q, replace(a, comment=wanted[a.name])) for a in added]
     # The key's index has the key's name (PostgreSQL renames both together).
     out += [
         ch.SetStorageParameters(
@@ -92,7 +99,12 @@ def table_constraint_changes(before: cat.Table | cat.Partition, after: cat.Table
         )
         for b, a in parameters
     ]
-    return out + [ch.ValidateConstraint(q, a) for a in validated]
+    out += [ch.ValidateConstraint(q, a) for a in validated]
+    return out + [
+        ch.SetConstraintComment(q, name, text)
+        for name, text in sorted(wanted.items())
+        if name not in again and was.get(renamed.get(name, name)) != text
+    ]
 
 
 def _timing(fk: cat.ForeignKey) -> tuple[bool, bool]:
@@ -101,7 +113,13 @@ def _timing(fk: cat.ForeignKey) -> tuple[bool, bool]:
 
 def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[ch.Change]:
     """A foreign key that differs: altered in place where only its DEFERRABLE state,
-    validity or enforcement differ, else dropped and added again."""
+    validity, enforcement or comment differ, else dropped and added again (with its comment)."""
+    comment = [ch.SetComment(after, after.comment)] if before.comment != after.comment else []
+    changes = _foreign_key_changes(replace(before, comment=after.comment), after)
+    return changes if any(isinstance(c, ch.Replace) for c in changes) else changes + comment
+
+
+def _foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[ch.Change]:
     timed = replace(before, deferrable=after.deferrable, initially_deferred=after.initially_deferred)
     if before.enforced != after.enforced:
         # The same key but for its enforcement (NOT ENFORCED is always NOT VALID too).
@@ -116,6 +134,19 @@ def foreign_key_changes(before: cat.ForeignKey, after: cat.ForeignKey) -> list[c
         out.append(ch.AlterConstraint(before, after))
     if state == VALIDATE:
         out.append(ch.ValidateConstraint(after.table, after))
+    return out
+
+
+def domain_check_comments(before: cat.Domain, after: cat.Domain) -> list[ch.Change]:
+    """The comments on a domain's checks that change: on a check it keeps, or one it adds (or makes again,
+    for another expression: ALTER DOMAIN drops it with its comment)."""
+    old_checks, new_checks = dict(before.checks), dict(after.checks)
+    was, wanted = dict(before.check_comments), dict(after.check_comments)
+    out: list[ch.Change] = []
+    for name in sorted(new_checks):
+        had = was.get(name) if old_checks.get(name) == new_checks[name] else None
+        if wanted.get(name) != had:
+            out.append(ch.SetConstraintComment(after.qname, name, wanted.get(name), domain=True))
     return out
 
 

@@ -547,10 +547,14 @@ class Builder(TableParts, RoutineParts):
             out["not_null"] = True
         if domain.default is not None:
             out["default"] = domain.default
-        if len(domain.checks) == 1 and domain.checks[0][0] == f"{domain.qname.name}_check":
+        comments = dict(domain.check_comments)
+        if len(domain.checks) == 1 and domain.checks[0][0] == f"{domain.qname.name}_check" and not comments:
             out["check"] = bare(domain.checks[0][1])
         elif domain.checks:
-            out["check"] = {name: bare(text) for name, text in domain.checks}
+            out["check"] = {
+                name: {"expression": bare(text), "comment": comments[name]} if name in comments else bare(text)
+                for name, text in domain.checks
+            }
         out.update(self.privileges("type", domain.qname.schema, domain.grants, path))
         if domain.comment is not None:
             out["comment"] = domain.comment
@@ -558,12 +562,15 @@ class Builder(TableParts, RoutineParts):
 
     def composite_type(self, type_: cat.CompositeType, path: tuple) -> dict:
         attributes: dict[str, Any] = {}
+        comments = dict(type_.attribute_comments)
         for attribute in type_.attributes:
             if self.name_ok(attribute.name, path + ("attributes",)):
-                written = self.type(attribute.type)
-                attributes[attribute.name] = (
-                    {"type": written, "collation": attribute.collation} if attribute.collation else written
-                )
+                written: dict[str, Any] = {"type": self.type(attribute.type)}
+                if attribute.collation:
+                    written["collation"] = attribute.collation
+                if attribute.name in comments:
+                    written["comment"] = comments[attribute.name]
+                attributes[attribute.name] = written["type"] if len(written) == 1 else written
         out: dict[str, Any] = {"attributes": attributes}
         out.update(self.privileges("type", type_.qname.schema, type_.grants, path))
         if type_.comment is not None:

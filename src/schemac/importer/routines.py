@@ -16,6 +16,8 @@ class RoutineParts:
         out: dict[str, Any] = {}
         if view.comment is not None:
             out["comment"] = view.comment
+        if view.column_comments:
+            out["column_comments"] = dict(view.column_comments)
         if view.security_invoker:
             out["security_invoker"] = True
         if view.security_barrier:

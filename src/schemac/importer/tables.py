@@ -23,8 +23,9 @@ def group_kind(table: cat.Table, placed: cat.Distribution) -> tuple[str | None, 
 
 
 def constraint_state(con: Any) -> dict[str, Any]:
-    """``deferrable``, ``valid``, ``enforced`` and a key's ``storage_parameters`` as the spec writes them,
-    where they are not the defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT VALID too)."""
+    """``deferrable``, ``valid``, ``enforced``, a key's ``storage_parameters`` and the ``comment`` as the spec
+    writes them, where they are not the defaults (``enforced: false`` alone: a constraint NOT ENFORCED is NOT
+    VALID too). A constraint with any is written in its long form."""
     out: dict[str, Any] = {}
     if getattr(con, "deferrable", False):
         out["deferrable"] = True if con.initially_deferred else "initially immediate"
@@ -36,6 +37,8 @@ def constraint_state(con: Any) -> dict[str, Any]:
         out["no_inherit"] = True
     if getattr(con, "storage_parameters", ()):
         out["storage_parameters"] = storage_parameters(con.storage_parameters)
+    if con.comment is not None:
+        out["comment"] = con.comment
     return out
 
 
@@ -53,9 +56,9 @@ def key_spec(key: cat.IndexKey, also: dict[str, Any] | None = None) -> dict[str,
 def _checks(checks: Iterable[cat.Check]) -> dict[str, Any]:
     """``checks:`` of a table or partition: each by name, its expression alone where nothing else is said."""
     return {
-        check.name: bare(check.expression)
-        if check.valid and not check.no_inherit
-        else {"expression": bare(check.expression), **constraint_state(check)}
+        check.name: {"expression": bare(check.expression), **constraint_state(check)}
+        if constraint_state(check)
+        else bare(check.expression)
         for check in checks
     }
 
@@ -141,7 +144,7 @@ class TableParts:
         column_check = {}
         for check in checks:
             for column in (c for c in table.columns if c.local):
-                if check.name == default_name(q, (column.name,), "check") and check.valid and not check.no_inherit:
+                if check.name == default_name(q, (column.name,), "check") and not constraint_state(check):
                     column_check[column.name] = check
 
         skipped_columns = self.skipped_columns[q]
@@ -193,7 +196,7 @@ class TableParts:
                 self.located[path + ("columns", column.name, "references")] = identity(fk)
                 default = fk.name == default_name(q, fk.columns, "fkey")
                 target = f"{key_of(fk.ref_table)}.{spell(fk.ref_columns[0])}"
-                if default and not fk.deferrable and fk.valid and fk.match == "simple":
+                if default and not constraint_state(fk) and fk.match == "simple":
                     spec["references"] = target
                     if fk.on_delete:
                         spec["on_delete"] = fk.on_delete

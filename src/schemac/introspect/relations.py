@@ -143,7 +143,9 @@ def _constraints(rows: Sequence[Row]) -> dict[str, Any]:
     primary_key, uniques, checks, exclusions = None, [], [], []
     for con in rows:
         if con["type"] == "p":
-            primary_key = PrimaryKey(con["name"], tuple(con["columns"]), **_timing(con), **_key_parameters(con))
+            primary_key = PrimaryKey(
+                con["name"], tuple(con["columns"]), **_timing(con), **_key_parameters(con), comment=con["comment"]
+            )
         elif con["type"] == "u":
             uniques.append(
                 Unique(
@@ -152,6 +154,7 @@ def _constraints(rows: Sequence[Row]) -> dict[str, Any]:
                     bool(con["nulls_not_distinct"]),
                     **_timing(con),
                     **_key_parameters(con),
+                    comment=con["comment"],
                 )
             )
         elif con["type"] == "c":
@@ -163,6 +166,7 @@ def _constraints(rows: Sequence[Row]) -> dict[str, Any]:
                     con["enforced"] is not False,
                     con["no_inherit"],
                     con["inherited"],
+                    con["comment"],
                 )
             )
         elif con["type"] == "x":
@@ -287,6 +291,7 @@ def views(read: Reading) -> tuple[View, ...]:
                 check_option=config_setting(options, "check_option"),
                 # A view's options are the three above; a materialized view's, storage parameters.
                 storage_parameters=storage_parameters(options, row["toast_options"]) if row["materialized"] else (),
+                column_comments=tuple((column, text) for column, text in row["column_comments"]),
             )
         )
     return tuple(sorted(out, key=lambda v: (v.qname.schema, v.qname.name)))
@@ -313,6 +318,7 @@ def foreign_keys(read: Reading) -> tuple[ForeignKey, ...]:
                 on_delete_columns=tuple(row["on_delete_columns"]),
                 enforced=row["enforced"] is not False,
                 **_timing(row),
+                comment=row["comment"],
             )
         )
     return tuple(sorted(out, key=lambda f: (f.table.schema, f.table.name, f.name)))
@@ -382,6 +388,7 @@ def _exclusion(row: Row) -> Exclusion:
         _unwrap(row["where"]),
         **_timing(row),
         **_key_parameters(row),
+        comment=row["comment"],
     )
 
 

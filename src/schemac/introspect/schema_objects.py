@@ -101,6 +101,7 @@ def domains(read: Reading) -> tuple[Domain, ...]:
                 checks,
                 row["comment"],
                 read.grants.get(("type", row["oid"]), ()),
+                tuple((name, text) for name, text in row["check_comments"]),
             )
         )
     return tuple(sorted(out, key=lambda d: (d.qname.schema, d.qname.name)))
@@ -114,6 +115,7 @@ def composite_types(read: Reading) -> tuple[CompositeType, ...]:
             tuple(map(Attribute, row["attributes"], row["types"], row["collations"])),
             row["comment"],
             read.grants.get(("type", row["oid"]), ()),
+            tuple((name, text) for name, text in row["attribute_comments"]),
         )
         for row in read["composite_types"]
     ]

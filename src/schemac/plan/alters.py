@@ -390,6 +390,19 @@ def _alter_partition_columns(c: ch.AlterPartitionColumns, existing: set[Qualifie
 
 
 def _add_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[Pair]:
+    """The constraint, then its comment (in the transaction: the constraint exists once added, valid or not)."""
+    added = _added_constraint(c, existing)
+    if c.constraint.comment is None:
+        return added
+    target = kinds.constraint_sql_name(c.table, c.constraint.name)
+    sql = change_sql("comment", "CONSTRAINT", target, c.constraint.comment)
+    return [
+        *added,
+        _step(c, sql, Stage.TABLES, {kinds.RELATIONS.key(c.table)}, note=f"set comment on constraint {target}"),
+    ]
+
+
+def _added_constraint(c: ch.AddConstraint, existing: set[QualifiedName]) -> list[Pair]:
     con = c.constraint
     body = constraint_body(con)
     requires = {kinds.RELATIONS.key(c.table)}
@@ -788,6 +801,15 @@ def _set_comment(c: ch.SetComment, existing: set[QualifiedName]) -> list[Pair]:
     return [_step(c, change_sql("comment", kind.keyword, kind.sql_name(c.obj), c.text), Stage.GRANTS)]
 
 
+def _set_column_comment(c: ch.SetColumnComment, existing: set[QualifiedName]) -> list[Pair]:
+    return [_step(c, change_sql("comment", "COLUMN", f"{ident(c.relation)}.{ident(c.column)}", c.text), Stage.GRANTS)]
+
+
+def _set_constraint_comment(c: ch.SetConstraintComment, existing: set[QualifiedName]) -> list[Pair]:
+    sql = change_sql("comment", "CONSTRAINT", kinds.constraint_sql_name(c.on, c.name, c.domain), c.text)
+    return [_step(c, sql, Stage.GRANTS)]
+
+
 ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.AddColumn: _add_column,
     ch.DropColumn: _drop_column,
@@ -817,6 +839,8 @@ ALTERS: dict[type[ch.Change], Callable[..., list[Pair]]] = {
     ch.ChangeGrants: _change_grants,
     ch.ChangeDefaultPrivileges: _change_default_privileges,
     ch.SetComment: _set_comment,
+    ch.SetConstraintComment: _set_constraint_comment,
+    ch.SetColumnComment: _set_column_comment,
 }
 
 

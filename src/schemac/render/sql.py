@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -224,21 +224,30 @@ def _schema(q: QualifiedName) -> str:
 # -- statements per object kind ----------------------------------------------
 
 
-def _comment(kind: str, target: str, text: str | None, requires: str, stage: Stage) -> Iterator[Statement]:
+def _comment(kind: str, target: str, text: str | None, requires: Iterable[str], stage: Stage) -> Iterator[Statement]:
+    """COMMENT ON, when there is a comment; after the statements that provide ``requires``."""
     if text is not None:
         yield Statement(
             stage,
             _render("comment", kind=kind, target=target, text=text),
-            requires=frozenset({requires}),
+            requires=frozenset(requires),
             label=f"comment on {kind.lower()} {target}",
         )
+
+
+def _constraint_comments(
+    on: QualifiedName, comments: Iterable[tuple[str, str | None]], requires: Iterable[str], stage: Stage, domain=False
+) -> Iterator[Statement]:
+    """COMMENT ON CONSTRAINT for each (name, comment) of ``on``, after what makes the constraint (``requires``)."""
+    for name, text in comments:
+        yield from _comment("CONSTRAINT", kinds.constraint_sql_name(on, name, domain), text, requires, stage)
 
 
 def _comment_on(obj, stage: Stage) -> Iterator[Statement]:
     """COMMENT ON the object, when it has a comment; after the statement that creates it."""
     kind = kinds.of(obj)
     requires = kind.provides(obj) or kinds.RELATIONS.key(kind.on(obj)[0])
-    yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, requires, stage)
+    yield from _comment(kind.keyword, kind.sql_name(obj), obj.comment, {requires}, stage)
 
 
 def _grants(obj, scope: cat.PrivilegeScope) -> Iterator[Statement]:
@@ -450,9 +459,12 @@ def _table(
                 source=table,
             )
     yield from _comment_on(table, Stage.TABLES)
+    yield from _constraint_comments(
+        q, ((con.name, con.comment) for con in table.constraints), {kinds.RELATIONS.key(q)}, Stage.TABLES
+    )
     for column in table.columns:
         yield from _comment(
-            "COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, kinds.RELATIONS.key(q), Stage.TABLES
+            "COLUMN", f"{ident(q)}.{ident(column.name)}", column.comment, {kinds.RELATIONS.key(q)}, Stage.TABLES
         )
     if table.replica_identity != "default":
         index = QualifiedName(q.schema, table.replica_index) if table.replica_index else None
@@ -675,6 +687,8 @@ def _view(view: cat.View) -> Iterator[Statement]:
         source=view,
     )
     yield from _comment_on(view, Stage.VIEWS)
+    for column, text in view.column_comments:
+        yield from _comment("COLUMN", f"{ident(q)}.{ident(column)}", text, {kinds.RELATIONS.key(q)}, Stage.VIEWS)
 
 
 def _schemas(catalog: cat.Catalog) -> Iterator[Statement]:
@@ -728,6 +742,9 @@ def _domains(catalog: cat.Catalog) -> Iterator[Statement]:
             source=domain,
         )
         yield from _comment_on(domain, Stage.TYPES)
+        yield from _constraint_comments(
+            domain.qname, domain.check_comments, {kinds.TYPES.key(domain.qname)}, Stage.TYPES, domain=True
+        )
 
 
 def attribute_definition(attribute: cat.Attribute, width: int = 0) -> str:
@@ -752,6 +769,9 @@ def _composite_types(catalog: cat.Catalog) -> Iterator[Statement]:
             source=type_,
         )
         yield from _comment_on(type_, Stage.TYPES)
+        for name, text in type_.attribute_comments:
+            target = f"{ident(type_.qname)}.{ident(name)}"
+            yield from _comment("COLUMN", target, text, {kinds.TYPES.key(type_.qname)}, Stage.TYPES)
 
 
 def _sequences(catalog: cat.Catalog) -> Iterator[Statement]:
@@ -842,6 +862,8 @@ def _foreign_keys(catalog: cat.Catalog) -> Iterator[Statement]:
             label=f"foreign key {fk.name}",
             source=fk,
         )
+        # Requiring what the key requires, it comes right after it.
+        yield from _constraint_comments(fk.table, [(fk.name, fk.comment)], requires, Stage.FOREIGN_KEYS)
 
 
 def _policies(catalog: cat.Catalog) -> Iterator[Statement]:

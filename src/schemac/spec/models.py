@@ -180,11 +180,25 @@ class Revoke(Model):
     columns: Annotated[list[str], BeforeValidator(_listify)] | None = Field(default=None, min_length=1)
 
 
+CONSTRAINT_COMMENT = "Its comment (COMMENT ON CONSTRAINT)."
+
+
+class DomainCheckSpec(Model):
+    """``{expression: VALUE > 0, comment: ...}``: the long form of a domain's named check."""
+
+    expression: SqlText
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
+
+
 class DomainSpec(Model):
     type: str
     not_null: bool = False
     default: SqlText | None = None
-    check: dict[str, SqlText] | SqlText | None = None
+    check: Either(SqlText, dict[str, Either(SqlText, DomainCheckSpec)]) | None = Field(
+        default=None,
+        description="Its check: an expression of VALUE (named `<domain>_check`), or checks by name, each an "
+        "expression or {expression: ..., comment: ...}.",
+    )
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
@@ -195,6 +209,7 @@ class AttributeSpec(Model):
 
     type: str = Field(description="A PostgreSQL type or a type of the spec (an enum, a domain, a composite type).")
     collation: str | None = Field(default=None, description='Its collation, where not its type\'s: `C`, `"en-x-icu"`.')
+    comment: str | None = Field(default=None, description="Its comment (COMMENT ON COLUMN).")
 
     @model_validator(mode="before")
     @classmethod
@@ -305,6 +320,7 @@ class ColumnReference(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     match: Match = Field(default="simple", description=MATCH)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
     @model_validator(mode="before")
     @classmethod
@@ -376,6 +392,7 @@ class UniqueSpec(Model):
     nulls_not_distinct: bool = False
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
     @model_validator(mode="before")
     @classmethod
@@ -412,6 +429,7 @@ class ForeignKeySpec(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     match: Match = Field(default="simple", description=MATCH)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class PrimaryKeySpec(Model):
@@ -420,6 +438,7 @@ class PrimaryKeySpec(Model):
     columns: OneOrMany = Field(min_length=1)
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class CheckSpec(Model):
@@ -429,6 +448,7 @@ class CheckSpec(Model):
     valid: bool = True  # false: added NOT VALID, and existing rows are never checked
     enforced: bool = True  # false: NOT ENFORCED (PostgreSQL 18): no row is ever checked
     no_inherit: bool = False  # true: NO INHERIT, tables that inherit from this one do not get it
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?"
@@ -477,6 +497,7 @@ class ExclusionSpec(Model):
     include: list[str] = []
     deferrable: Deferrable = False
     storage_parameters: StorageParameters = Field(default={}, description=KEY_STORAGE_PARAMETERS)
+    comment: str | None = Field(default=None, description=CONSTRAINT_COMMENT)
 
 
 class IndexColumn(Model):
@@ -826,6 +847,9 @@ class TableSpec(Model):
         return self.tenant_scoped or None
 
 
+COLUMN_COMMENTS = "The comments on its columns (COMMENT ON COLUMN), by column name: `{total: In cents.}`."
+
+
 class ViewSpec(Model):
     query: str
     security_invoker: bool = False
@@ -838,6 +862,7 @@ class ViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    column_comments: dict[str, str] = Field(default={}, description=COLUMN_COMMENTS)
     ignore: Ignore = {}
 
 
@@ -849,6 +874,7 @@ class MaterializedViewSpec(Model):
     grants: list[Grant] = []
     revokes: list[Revoke] = []
     comment: str | None = None
+    column_comments: dict[str, str] = Field(default={}, description=COLUMN_COMMENTS)
     ignore: Ignore = {}
 
 

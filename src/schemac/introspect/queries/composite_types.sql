@@ -15,7 +15,13 @@ SELECT t.oid,
                LEFT JOIN pg_collation co ON co.oid = a.attcollation
                LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS collations,
-       d.description AS comment
+       d.description AS comment,
+       ARRAY(SELECT ARRAY[a.attname, ad.description]
+               FROM pg_attribute a
+               JOIN pg_description ad
+                 ON ad.classoid = 'pg_class'::regclass AND ad.objoid = c.oid AND ad.objsubid = a.attnum
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              ORDER BY a.attname) AS attribute_comments
   FROM pg_type t
   JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
   JOIN pg_namespace n ON n.oid = t.typnamespace

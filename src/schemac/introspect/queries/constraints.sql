@@ -34,6 +34,7 @@ SELECT con.conrelid AS table_oid,
        CASE WHEN NOT con.convalidated
             THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) END AS enforced,
        i.indnullsnotdistinct AS nulls_not_distinct,
+       obj_description(con.oid, 'pg_constraint') AS comment,
        ic.reloptions AS storage_parameters,  -- of a key's index: WITH (fillfactor = 70)
        -- Exclusion constraints, read like indexes (queries/indexes.sql): the
        -- method, the predicate, the INCLUDE columns, and per key element its

@@ -9,7 +9,10 @@ SELECT t.oid,
               WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_names,
        ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
               WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname) AS check_definitions,
-       d.description AS comment
+       d.description AS comment,
+       ARRAY(SELECT ARRAY[c.conname, obj_description(c.oid, 'pg_constraint')] FROM pg_constraint c
+              WHERE c.contypid = t.oid AND c.contype = 'c' AND obj_description(c.oid, 'pg_constraint') IS NOT NULL
+              ORDER BY c.conname) AS check_comments
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_description d

@@ -172,6 +172,79 @@ WITH ours AS (
                      WHEN 'pg_ts_config'::regclass THEN (SELECT cfgname FROM pg_ts_config WHERE oid = o.oid)
                      ELSE (SELECT dictname FROM pg_ts_dict WHERE oid = o.oid) END)) > 0
 )
+-- Comments the catalog does not carry, on what the spec's schemas hold (and on the database's own
+-- extensions, event triggers and casts): the comment on each object the queries read is read with it
+-- (a table, column, constraint, index, ...), and an object named above takes its comment along. What
+-- is left: comments on what schemac reads but writes no comment for (a partition, a NOT NULL constraint,
+-- a key's index, an identity column's sequence, ...) and on what it does not read
+-- (a rule, an event trigger, ...). PostgreSQL's own objects (oid below 16384) and extensions' are left
+-- out; an extension's comment only where it is not the one its control file gives it.
+, comments AS (
+    SELECT d.classoid, d.objoid, d.objsubid, o.type, d.description,
+           CASE WHEN d.classoid = 'pg_class'::regclass THEN
+                     CASE WHEN c.relkind IN ('i', 'I') AND EXISTS (SELECT FROM pg_constraint k
+                                                                     WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
+                          THEN 'the index of a key or exclusion constraint (comment on the constraint instead)'
+                          WHEN c.relkind IN ('i', 'I') THEN 'the index a partition takes from its table''s'
+                          WHEN c.relispartition AND d.objsubid = 0 THEN 'partitions'
+                          WHEN c.relispartition THEN 'a partition''s columns (it takes its table''s)'
+                          WHEN c.relkind = 'S' THEN 'an identity column''s sequence'
+                          ELSE o.type || 's' END
+                WHEN d.classoid = 'pg_constraint'::regclass THEN
+                     CASE WHEN k.contype = 'n' THEN 'NOT NULL constraints'
+                          WHEN k.conparentid <> 0 THEN 'a partition''s copy of its table''s constraints'
+                          WHEN NOT k.conislocal OR k.coninhcount > 0 THEN 'what a table inherits'
+                          ELSE o.type || 's' END
+                WHEN d.classoid = 'pg_trigger'::regclass AND tg.tgparentid <> 0
+                THEN 'a partition''s copy of its table''s triggers'
+                WHEN d.classoid = 'pg_extension'::regclass
+                THEN 'extensions but the one an extension comes with (' || coalesce(quote_literal(ae.comment), 'none')
+                     || ' for this one)'
+                ELSE o.type || 's' END AS what
+      FROM pg_description d
+     CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+      LEFT JOIN pg_class c ON d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+      LEFT JOIN pg_type t ON d.classoid = 'pg_type'::regclass AND t.oid = d.objoid
+      LEFT JOIN pg_constraint k ON d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
+      LEFT JOIN pg_trigger tg ON d.classoid = 'pg_trigger'::regclass AND tg.oid = d.objoid
+      LEFT JOIN pg_extension x ON d.classoid = 'pg_extension'::regclass AND x.oid = d.objoid
+      LEFT JOIN pg_available_extensions ae ON ae.name = x.extname
+     WHERE d.objoid >= 16384
+       AND (o.schema IS NULL OR o.schema IN (SELECT nspname FROM pg_namespace WHERE oid = ANY (%(namespaces)s::oid[])))
+       AND NOT EXISTS (SELECT FROM pg_depend e
+                        WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+       AND NOT EXISTS (SELECT FROM ours WHERE ours.classid = d.classoid AND ours.oid = d.objoid)
+       AND NOT CASE d.classoid
+           -- A schema the spec does not manage is left alone with what it holds.
+           WHEN 'pg_namespace'::regclass THEN true
+           WHEN 'pg_class'::regclass THEN
+                NOT c.relispartition
+                AND CASE WHEN d.objsubid > 0 THEN c.relkind IN ('r', 'p', 'v', 'm', 'c')
+                         WHEN c.relkind = 'S' THEN NOT EXISTS (SELECT FROM pg_depend i
+                                                                 WHERE i.classid = 'pg_class'::regclass
+                                                                   AND i.objid = c.oid AND i.deptype = 'i')
+                         WHEN c.relkind IN ('i', 'I')
+                         THEN NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
+                         ELSE c.relkind IN ('r', 'p', 'v', 'm') END
+           WHEN 'pg_type'::regclass THEN t.typtype IN ('e', 'd', 'c')
+           WHEN 'pg_proc'::regclass THEN true
+           WHEN 'pg_constraint'::regclass THEN
+                (k.contype = 'c' AND k.contypid <> 0)
+                OR (k.contype IN ('p', 'u', 'c', 'f', 'x') AND k.conparentid = 0 AND k.conislocal
+                    AND (k.contype <> 'c' OR k.coninhcount = 0))
+           WHEN 'pg_policy'::regclass THEN true
+           WHEN 'pg_trigger'::regclass THEN tg.tgparentid = 0
+           WHEN 'pg_publication'::regclass THEN true
+           -- An extension of another schema is not read.
+           WHEN 'pg_extension'::regclass THEN NOT x.extnamespace = ANY (%(namespaces)s::oid[])
+                                              OR d.description IS NOT DISTINCT FROM ae.comment
+           ELSE false END
+)
+SELECT 'comment' AS kind, pg_describe_object(m.classoid, m.objoid, m.objsubid) AS name,
+       'the spec has no comments on ' || m.what || ': this one (' || quote_literal(m.description)
+       || ') is not written in it, and a database built from the spec has none' AS reason
+  FROM comments m
+UNION ALL
 SELECT o.kind, o.name,
        o.reason || coalesce((SELECT '; used by ' || string_agg(u.what, ', ' ORDER BY u.what)
                                    FILTER (WHERE u.rank <= 5)
@@ -184,4 +257,4 @@ SELECT o.kind, o.name,
   FROM ours o
  WHERE NOT EXISTS (SELECT FROM pg_depend e
                     WHERE e.classid = o.classid AND e.objid = o.oid AND e.deptype = 'e')
- ORDER BY o.kind, o.name
+ ORDER BY kind, name

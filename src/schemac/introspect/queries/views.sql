@@ -7,7 +7,13 @@ SELECT c.oid,
        c.reloptions AS options,
        (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS toast_options,
        pg_get_viewdef(c.oid, false) AS query,
-       d.description AS comment
+       d.description AS comment,
+       ARRAY(SELECT ARRAY[a.attname, cd.description]
+               FROM pg_attribute a
+               JOIN pg_description cd
+                 ON cd.classoid = 'pg_class'::regclass AND cd.objoid = c.oid AND cd.objsubid = a.attnum
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              ORDER BY a.attname) AS column_comments
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_description d

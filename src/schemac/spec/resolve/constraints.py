@@ -44,7 +44,13 @@ def checks(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSpec) -
             )
         elif expression(scope, check.expression, epath, "a check constraint") is not None:
             checks.append(
-                cat.Check(name, check.expression, **enforcement(scope, check, cpath), no_inherit=check.no_inherit)
+                cat.Check(
+                    name,
+                    check.expression,
+                    **enforcement(scope, check, cpath),
+                    no_inherit=check.no_inherit,
+                    comment=check.comment,
+                )
             )
     return checks
 
@@ -131,6 +137,7 @@ def exclusion_of(
         spec.where,
         **deferrable(spec.deferrable),
         storage_parameters=storage_parameters(spec.storage_parameters),
+        comment=spec.comment,
     )
 
 

@@ -34,6 +34,7 @@ def foreign_keys(
             on_update=ref.on_update or column.on_update,
             name=ref.name,
             match=ref.match,
+            comment=ref.comment,
             **enforcement(scope, ref, fpath),
             **deferrable(ref.deferrable),
         )
@@ -51,6 +52,7 @@ def foreign_keys(
             name=fk.name,
             match=fk.match,
             on_delete_columns=_on_delete_columns(scope, fk, path + ("foreign_keys", i)),
+            comment=fk.comment,
             **enforcement(scope, fk, path + ("foreign_keys", i)),
             **deferrable(fk.deferrable),
         )

@@ -255,6 +255,7 @@ def primary_key(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSp
         pk_columns,
         **deferrable(table.pk.deferrable if table.pk else False),
         storage_parameters=storage_parameters(table.pk.storage_parameters if table.pk else {}),
+        comment=table.pk.comment if table.pk else None,
     )
 
 
@@ -282,6 +283,7 @@ def unique_keys(scope: Scope, qname: QualifiedName, path: Path, table: m.TableSp
                 unique.nulls_not_distinct,
                 **deferrable(unique.deferrable),
                 storage_parameters=storage_parameters(unique.storage_parameters),
+                comment=unique.comment,
             )
         )
     return uniques

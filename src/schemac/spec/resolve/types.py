@@ -9,6 +9,7 @@ from ...catalog import objects as cat
 from ...catalog.objects import QualifiedName
 from ...errors import Path
 from ...sqltree import SqlProblem, TypeRef, parse_type
+from .. import models as m
 from ..names import suggest
 from ..known_types import BUILTIN, EXTENSION_TYPES, PSEUDO, SUGGESTIBLE
 from .fragments import collation_name, expression, sql
@@ -136,23 +137,33 @@ def domains(scope: Scope) -> tuple[cat.Domain, ...]:
             continue
         scope.user_types[qname] = "domain"
         checks = (
-            domain.check
+            dict(domain.check)
             if isinstance(domain.check, dict)
             else ({f"{qname.name}_check": domain.check} if domain.check else {})
         )
+        comments = {}
         for name, check in checks.items():
             scope.ident(name, path + ("check", name))
-            expression(
-                scope,
-                check,
-                path + ("check",) + ((name,) if isinstance(domain.check, dict) else ()),
-                "a check constraint",
-            )
+            cpath = path + ("check",) + ((name,) if isinstance(domain.check, dict) else ())
+            if isinstance(check, m.DomainCheckSpec):
+                checks[name], cpath = check.expression, cpath + ("expression",)
+                if check.comment is not None:
+                    comments[name] = check.comment
+            expression(scope, checks[name], cpath, "a check constraint")
         if domain.default is not None:
             expression(scope, domain.default, path + ("default",), "a DEFAULT expression", columns=False)
         grants = grants_of(scope, domain.grants, domain.revokes, TYPE_PRIVILEGES, path)
         out.append(
-            cat.Domain(qname, type_, domain.not_null, domain.default, tuple(checks.items()), domain.comment, grants)
+            cat.Domain(
+                qname,
+                type_,
+                domain.not_null,
+                domain.default,
+                tuple(checks.items()),
+                domain.comment,
+                grants,
+                tuple(sorted(comments.items())),
+            )
         )
     return tuple(out)
 
@@ -188,7 +199,8 @@ def composite_types(scope: Scope, declared: dict[QualifiedName, str]) -> tuple[c
                     members.setdefault(qname, {}).setdefault(held, where + ("type",))
             attributes.append(cat.Attribute(name, type_ or attribute.type, attribute.collation))
         grants = grants_of(scope, spec.grants, spec.revokes, TYPE_PRIVILEGES, path)
-        out.append(cat.CompositeType(qname, tuple(attributes), spec.comment, grants))
+        comments = tuple(sorted((name, a.comment) for name, a in spec.attributes.items() if a.comment is not None))
+        out.append(cat.CompositeType(qname, tuple(attributes), spec.comment, grants, comments))
     for qname in declared:
         for held, where in members.get(qname, {}).items():
             if qname in _held_by(held, members):

@@ -55,6 +55,7 @@ def views(scope: Scope) -> tuple[tuple[cat.View, ...], tuple[cat.Index, ...]]:
                     ignore=ignores(scope, view.ignore, path),
                     check_option=getattr(view, "check_option", None),
                     storage_parameters=storage_parameters(getattr(view, "storage_parameters", {})),
+                    column_comments=tuple(sorted(view.column_comments.items())),
                 )
             )
     return tuple(out), tuple(indexes)

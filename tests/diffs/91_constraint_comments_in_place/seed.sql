@@ -1,0 +1,2 @@
+INSERT INTO owners VALUES (1, 'a');
+INSERT INTO items VALUES (1, 1, 2, '[2026-01-01, 2026-02-01)');

@@ -1,0 +1,1 @@
+INSERT INTO crates VALUES (1, 3);
